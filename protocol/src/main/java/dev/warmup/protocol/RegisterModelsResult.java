@@ -1,0 +1,6 @@
+package dev.warmup.protocol;
+
+import java.util.List;
+
+/** The catalogue after {@code warmup/registerModels}. */
+public record RegisterModelsResult(List<String> models) {}

@@ -1,0 +1,11 @@
+package dev.warmup.protocol;
+
+/**
+ * One step of a warm-up schedule.
+ *
+ * @param action        {@code load}, {@code keep} or {@code unload}
+ * @param startInSeconds when the step should start, from now
+ * @param priority      {@code critical}, {@code high}, {@code medium} or {@code low}
+ */
+public record ScheduledWarmup(String model, String action, double startInSeconds, double expectedLoadSeconds,
+                              int memoryMb, String priority) {}

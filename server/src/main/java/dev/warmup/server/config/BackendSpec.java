@@ -1,0 +1,22 @@
+package dev.warmup.server.config;
+
+import com.google.gson.JsonObject;
+
+/**
+ * A named model-server endpoint from {@code warmup.backends}.
+ *
+ * @param type           {@code client}, {@code ollama}, {@code llamacpp} or {@code openai}
+ * @param url            base URL; must be loopback unless {@code allowRemote}
+ * @param allowRemote    allow a non-loopback host
+ * @param timeoutSeconds per-call timeout
+ * @param keepAlive      for Ollama: how long a warmed model stays loaded (Ollama duration, e.g. "30m")
+ * @param options        extra options sent with loads (e.g. Ollama's {@code num_ctx}); may be null
+ * @param apiKeyEnv      for OpenAI-compatible servers: name of the environment variable holding the key
+ */
+public record BackendSpec(String name, String type, String url, boolean allowRemote, int timeoutSeconds,
+                          String keepAlive, JsonObject options, String apiKeyEnv) {
+    public static final String CLIENT = "client";
+    public static final String OLLAMA = "ollama";
+    public static final String LLAMACPP = "llamacpp";
+    public static final String OPENAI = "openai";
+}

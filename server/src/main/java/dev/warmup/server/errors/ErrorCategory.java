@@ -1,0 +1,22 @@
+package dev.warmup.server.errors;
+
+/** The kinds of failure, each mapped onto one JSON-RPC error code. */
+public enum ErrorCategory {
+    CONFIGURATION(-32602),
+    INVALID_INPUT(-32602),
+    PREDICTION(-32001),
+    RESOURCE_ALLOCATION(-32002),
+    TIMEOUT(-32003),
+    RESOURCE_EXHAUSTED(-32004),
+    INTERNAL(-32603);
+
+    private final int jsonRpcCode;
+
+    ErrorCategory(int jsonRpcCode) {
+        this.jsonRpcCode = jsonRpcCode;
+    }
+
+    public int jsonRpcCode() {
+        return jsonRpcCode;
+    }
+}

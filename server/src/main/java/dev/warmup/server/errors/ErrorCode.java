@@ -1,0 +1,88 @@
+package dev.warmup.server.errors;
+
+import static dev.warmup.server.errors.ErrorCategory.*;
+import static dev.warmup.server.errors.Severity.*;
+
+/**
+ * Every code the server can emit: {@code WMP-<component><number>}. Components: 1 UsagePatternAnalyzer,
+ * 2 PredictionEngine, 3 WarmupScheduler, 4 ResourceManager, 5 WarmupQueue, 6 PerformancePredictor,
+ * 7 ModelWarmupMetrics (and the store), 8 integration (protocol, configuration, backends).
+ * README.md's troubleshooting section lists the same codes; a test keeps the two in step.
+ */
+public enum ErrorCode {
+    WMP_1001("UsagePatternAnalyzer", INVALID_INPUT, warning, "Invalid usage report",
+            "Check the fields of warmup/modelUsed or warmup/activity against protocol/README.md."),
+    WMP_1002("UsagePatternAnalyzer", RESOURCE_EXHAUSTED, warning, "Usage events dropped: the event queue is full",
+            "The store is not keeping up; see storeWriteLatency in warmup.metrics and the disk of the data directory."),
+    WMP_1003("UsagePatternAnalyzer", PREDICTION, info, "Insufficient training data: the heuristic predictor serves",
+            "Nothing to do: the learned predictor takes over once enough model requests are recorded."),
+    WMP_2001("PredictionEngine", PREDICTION, warning, "Prediction model could not be loaded; it was discarded",
+            "Nothing to do: the model is retrained from the usage history."),
+    WMP_2002("PredictionEngine", PREDICTION, error, "Training failed",
+            "See the log file; the previous model (or the heuristic) keeps serving."),
+    WMP_2003("PredictionEngine", INVALID_INPUT, warning, "Invalid prediction request",
+            "horizonSeconds must be 1..86400 and limit 1..1000."),
+    WMP_3001("WarmupScheduler", TIMEOUT, warning, "Warm-up timed out and was abandoned",
+            "The load took longer than warmupTimeoutSeconds; raise it or check the model server."),
+    WMP_3002("WarmupScheduler", RESOURCE_ALLOCATION, warning, "Warm-up failed after retries",
+            "See the backend error in the log; the model is retried after a back-off."),
+    WMP_3003("WarmupScheduler", INVALID_INPUT, warning, "Unknown model",
+            "The model is not in the catalogue (warmup.models or warmup/registerModels)."),
+    WMP_4001("ResourceManager", RESOURCE_EXHAUSTED, warning, "System memory nearly exhausted: models unloaded",
+            "Close other programs or lower maxMemoryMb / maxWarmModels."),
+    WMP_4002("ResourceManager", RESOURCE_ALLOCATION, warning, "Model does not fit in the memory budget",
+            "Raise maxMemoryMb or register a smaller model."),
+    WMP_5001("WarmupQueue", RESOURCE_EXHAUSTED, warning, "Warm-up queue overflow: lowest-priority entry shed",
+            "Raise maxQueueSize, or fewer models are predicted at once than are queued."),
+    WMP_5002("WarmupQueue", INVALID_INPUT, info, "Warm-up cancelled: the prediction was withdrawn",
+            "Nothing to do."),
+    WMP_6001("PerformancePredictor", RESOURCE_ALLOCATION, info, "Schedule trimmed: its performance impact is above the threshold",
+            "Raise performanceImpactThreshold to allow more background loading."),
+    WMP_6002("PerformancePredictor", PREDICTION, info, "No load history: conservative defaults used",
+            "Nothing to do: estimates improve after the first loads."),
+    WMP_7001("ModelWarmupMetrics", INTERNAL, warning, "Usage store damaged: moved aside, a fresh store was started",
+            "The damaged file is kept beside the new one (*.corrupt-<time>) for inspection."),
+    WMP_7002("ModelWarmupMetrics", INTERNAL, error, "Usage store write failed",
+            "Check free disk space and permissions of the data directory."),
+    WMP_7003("ModelWarmupMetrics", INTERNAL, error, "Trace export failed",
+            "Check that the target path is writable."),
+    WMP_8001("Configuration", CONFIGURATION, error, "Invalid setting: the previous configuration stays in force",
+            "Correct the named key in the warmup settings section."),
+    WMP_8002("Integration", INVALID_INPUT, error, "Unknown command",
+            "Use one of the warmup.* commands listed in README.md."),
+    WMP_8003("Integration", INVALID_INPUT, error, "Invalid parameters",
+            "Check the parameters against protocol/README.md."),
+    WMP_8004("Integration", RESOURCE_ALLOCATION, warning, "Model server request failed",
+            "Check that the model server is running at the backend's url."),
+    WMP_8005("Integration", RESOURCE_ALLOCATION, warning, "Model server circuit open: calls paused",
+            "The endpoint failed repeatedly; calls resume after the breaker's cool-down."),
+    WMP_8006("Integration", CONFIGURATION, error, "Remote model server refused",
+            "Backends must be loopback; set allowRemote: true on the backend to allow another host."),
+    WMP_8007("Integration", INTERNAL, error, "Internal error",
+            "Please report it with the log file.");
+
+    private final String component;
+    private final ErrorCategory category;
+    private final Severity severity;
+    private final String title;
+    private final String hint;
+
+    ErrorCode(String component, ErrorCategory category, Severity severity, String title, String hint) {
+        this.component = component;
+        this.category = category;
+        this.severity = severity;
+        this.title = title;
+        this.hint = hint;
+    }
+
+    /** The code as users see it, e.g. {@code WMP-5001}. */
+    public String id() {
+        return name().replace('_', '-');
+    }
+
+    public String component() { return component; }
+    public ErrorCategory category() { return category; }
+    public Severity severity() { return severity; }
+    public String title() { return title; }
+    public String hint() { return hint; }
+}
