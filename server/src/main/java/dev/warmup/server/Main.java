@@ -1,2 +1,82 @@
 package dev.warmup.server;
-public final class Main { public static void main(String[] a) { System.out.println("skeleton"); } }
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.warmup.server.lsp.ClientNotifier;
+import dev.warmup.server.lsp.LspConnection;
+import dev.warmup.server.lsp.WarmupLanguageServer;
+import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventPipeline;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar warmup-server.jar}: the language server over stdio, plus tool subcommands. */
+@Command(name = "warmup-server", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Predicts which AI model the developer needs next and warms it. Speaks LSP over stdio.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where usage history, metrics and models are kept (default: ${DEFAULT-VALUE}).")
+    Path dataDir = DataDirectory.defaultPath(System.getenv(), System.getProperty("os.name"),
+            System.getProperty("user.home"));
+
+    @Option(names = "--log-file", paramLabel = "FILE", description = "Also log to this file.")
+    Path logFile;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        Subcommands.register(cli);
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        OutputStream protocolOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
+        System.setOut(System.err); // stray prints must never corrupt the protocol stream
+        DataDirectory dir = new DataDirectory(dataDir);
+        if (System.getProperty("jna.tmpdir") == null) {
+            System.setProperty("jna.tmpdir", dir.resolve("jna").toString());
+        }
+        Injector injector = Guice.createInjector(new ServerModule(dir));
+        LogSetup.configure(LogSetup.parseLevel(logLevel), logFile, injector.getInstance(ClientNotifier.class));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            injector.getInstance(EventPipeline.class).close();
+            injector.getInstance(UsageStore.class).close();
+        }, "warmup-shutdown"));
+        LOG.info("warmup-server " + Version.get() + " starting; data directory " + dir.root());
+        ExecutorService messages = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "warmup-jsonrpc");
+            t.setDaemon(true);
+            return t;
+        });
+        WarmupLanguageServer server = injector.getInstance(WarmupLanguageServer.class);
+        LspConnection.start(server, System.in, protocolOut, messages).get();
+        LOG.info("input closed; exiting");
+        return 0;
+    }
+
+    /** Prints the build's version. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"warmup-server " + Version.get()};
+        }
+    }
+}

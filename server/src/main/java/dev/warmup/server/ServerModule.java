@@ -1,0 +1,73 @@
+package dev.warmup.server;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import dev.warmup.server.lsp.ExitHandler;
+import dev.warmup.server.lsp.Workers;
+import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.scheduler.WarmupController;
+import dev.warmup.server.scheduler.WarmupCoordinator;
+import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventPipeline;
+import dev.warmup.server.usage.UriHasher;
+import dev.warmup.server.usage.UsageStatsQuery;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** Production wiring. Tests override single bindings with {@code Modules.override(new ServerModule(...))}. */
+public class ServerModule extends AbstractModule {
+    /** Queue capacity of the event pipeline; beyond it events are dropped and counted. */
+    static final int EVENT_QUEUE_CAPACITY = 50_000;
+
+    private final DataDirectory dataDirectory;
+
+    public ServerModule(DataDirectory dataDirectory) {
+        this.dataDirectory = dataDirectory;
+    }
+
+    @Override
+    protected void configure() {
+        bind(DataDirectory.class).toInstance(dataDirectory);
+        bind(Clock.class).toInstance(Clock.systemDefaultZone());
+        bind(WarmupController.class).to(WarmupCoordinator.class);
+        bind(ExitHandler.class).toInstance(System::exit);
+    }
+
+    @Provides
+    @Singleton
+    UsageStore store(DataDirectory dir) {
+        return UsageStore.open(dir.resolve("usage.db"));
+    }
+
+    @Provides
+    @Singleton
+    UriHasher hasher(DataDirectory dir) {
+        return UriHasher.fromFile(dir.resolve("uri-salt"));
+    }
+
+    @Provides
+    @Singleton
+    EventPipeline pipeline(UsageStore store, ModelWarmupMetrics metrics) {
+        return new EventPipeline(EVENT_QUEUE_CAPACITY, store, metrics);
+    }
+
+    @Provides
+    @Singleton
+    UsageStatsQuery statsQuery(UsageStore store, Clock clock) {
+        return new UsageStatsQuery(store, clock.getZone());
+    }
+
+    @Provides
+    @Singleton
+    @Workers
+    ExecutorService workers() {
+        return Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "warmup-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}

@@ -1,0 +1,12 @@
+package dev.warmup.server;
+
+import picocli.CommandLine;
+
+/** The tool subcommands beside the server run (e.g. {@code replay}). */
+final class Subcommands {
+    private Subcommands() {}
+
+    static void register(CommandLine cli) {
+        // replay is registered here once its module lands
+    }
+}

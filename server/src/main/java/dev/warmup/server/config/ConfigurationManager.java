@@ -1,0 +1,83 @@
+package dev.warmup.server.config;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelSpec;
+import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Holds the effective configuration and tells listeners when it changes. {@link #apply} is the single path for
+ * {@code initializationOptions}, {@code didChangeConfiguration} and {@code workspace/configuration}: a bad section
+ * throws WMP-8001 and leaves the previous configuration in force.
+ */
+@Singleton
+public final class ConfigurationManager {
+    private final AtomicReference<WarmupSettings> current = new AtomicReference<>(WarmupSettings.defaults());
+    /** The last settings section as the user wrote it, before run-time models and pausing are applied. */
+    private WarmupSettings fromSettings = WarmupSettings.defaults();
+    private final List<Consumer<WarmupSettings>> listeners = new CopyOnWriteArrayList<>();
+    /** Models registered at run time through warmup/registerModels; they survive settings changes. */
+    private final Map<String, ModelSpec> registered = new LinkedHashMap<>();
+    private volatile boolean paused;
+
+    public WarmupSettings current() {
+        return current.get();
+    }
+
+    public void addListener(Consumer<WarmupSettings> listener) {
+        listeners.add(listener);
+    }
+
+    /** Validates and installs a settings section; returns the new effective settings. */
+    public synchronized WarmupSettings apply(JsonElement section) {
+        fromSettings = SettingsParser.parse(section);
+        return install();
+    }
+
+    /** Adds or replaces models (validated like settings); {@code replace} drops all other run-time models. */
+    public synchronized WarmupSettings registerModels(List<JsonObject> models, boolean replace) {
+        Map<String, ModelSpec> next = new LinkedHashMap<>(replace ? Map.of() : registered);
+        for (int i = 0; i < models.size(); i++) {
+            ModelSpec m = SettingsParser.model(models.get(i), "models[" + i + "]", fromSettings.backends());
+            next.put(m.id(), m);
+        }
+        registered.clear();
+        registered.putAll(next);
+        return install();
+    }
+
+    /** Pauses or resumes background warming without touching the user's settings. */
+    public synchronized WarmupSettings setPaused(boolean paused) {
+        this.paused = paused;
+        return install();
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    private WarmupSettings install() {
+        Map<String, ModelSpec> models = new LinkedHashMap<>();
+        for (ModelSpec m : fromSettings.models()) {
+            if (!registered.containsKey(m.id())) {
+                models.put(m.id(), m);
+            }
+        }
+        models.putAll(registered);
+        WarmupSettings effective = fromSettings.withModels(List.copyOf(models.values()));
+        current.set(effective);
+        listeners.forEach(l -> l.accept(effective));
+        return effective;
+    }
+
+    /** Whether warming in the background is on: the setting, unless paused. */
+    public boolean backgroundWarmupActive() {
+        return !paused && current.get().backgroundWarmupEnabled();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.warmup.server.lsp;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.Commands;
+import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.scheduler.WarmupController;
+import dev.warmup.server.usage.UsagePatternAnalyzer;
+import jakarta.inject.Inject;
+import java.util.List;
+
+/** Executes the {@code warmup.*} commands of {@code workspace/executeCommand}; results are JSON. */
+public final class CommandDispatcher {
+    private static final Gson GSON = new Gson();
+
+    private final ConfigurationManager config;
+    private final ModelWarmupMetrics metrics;
+    private final UsagePatternAnalyzer analyzer;
+    private final WarmupController controller;
+
+    @Inject
+    public CommandDispatcher(ConfigurationManager config, ModelWarmupMetrics metrics, UsagePatternAnalyzer analyzer,
+                             WarmupController controller) {
+        this.config = config;
+        this.metrics = metrics;
+        this.analyzer = analyzer;
+        this.controller = controller;
+    }
+
+    public Object execute(String command, List<Object> arguments) {
+        List<Object> args = arguments == null ? List.of() : arguments;
+        if (command == null) {
+            throw new WarmupException(ErrorCode.WMP_8002, "no command given; known: " + Commands.ALL);
+        }
+        return switch (command) {
+            case Commands.STATUS -> GSON.toJsonTree(controller.status());
+            case Commands.METRICS -> metrics.toJson();
+            case Commands.CONFIG -> configJson();
+            case Commands.USAGE_STATS -> usageStats(args);
+            case Commands.RETRAIN -> controller.retrain();
+            case Commands.EVALUATE -> controller.evaluate();
+            case Commands.PAUSE -> pause(true);
+            case Commands.RESUME -> pause(false);
+            default -> throw new WarmupException(ErrorCode.WMP_8002,
+                    "'" + command + "' is not a command of this server; known: " + Commands.ALL);
+        };
+    }
+
+    private JsonElement configJson() {
+        JsonObject o = GSON.toJsonTree(config.current()).getAsJsonObject();
+        o.addProperty("paused", config.paused());
+        return o;
+    }
+
+    private JsonElement pause(boolean paused) {
+        config.setPaused(paused);
+        controller.reconfigured();
+        return GSON.toJsonTree(controller.status());
+    }
+
+    private JsonElement usageStats(List<Object> args) {
+        String model = null;
+        String task = null;
+        if (!args.isEmpty()) {
+            JsonElement a = GSON.toJsonTree(args.get(0));
+            if (a.isJsonPrimitive() && a.getAsJsonPrimitive().isString()) {
+                model = a.getAsString();
+            } else if (a.isJsonObject()) {
+                model = string(a.getAsJsonObject(), "model");
+                task = string(a.getAsJsonObject(), "task");
+            } else if (!a.isJsonNull()) {
+                throw new WarmupException(ErrorCode.WMP_8003,
+                        Commands.USAGE_STATS + " takes a model id or {model, task}; got " + a);
+            }
+        }
+        return GSON.toJsonTree(analyzer.usageStats(model, task));
+    }
+
+    private static String string(JsonObject o, String key) {
+        JsonElement v = o.get(key);
+        if (v == null || v.isJsonNull()) {
+            return null;
+        }
+        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+            throw new WarmupException(ErrorCode.WMP_8003, key + " must be a string; got " + v);
+        }
+        return v.getAsString();
+    }
+}

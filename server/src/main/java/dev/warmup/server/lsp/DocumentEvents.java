@@ -1,0 +1,119 @@
+package dev.warmup.server.lsp;
+
+import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UriHasher;
+import dev.warmup.server.usage.UsageEvent;
+import dev.warmup.server.usage.UsagePatternAnalyzer;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.eclipse.lsp4j.CodeAction;
+import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.Command;
+import org.eclipse.lsp4j.CompletionItem;
+import org.eclipse.lsp4j.CompletionList;
+import org.eclipse.lsp4j.CompletionParams;
+import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DidCloseTextDocumentParams;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.DidSaveTextDocumentParams;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.services.TextDocumentService;
+
+/**
+ * Observes document traffic and turns it into usage events — metadata only: the URI is hashed, the text is
+ * measured and forgotten. Answers completion and code actions with empty results at once: we watch, we never
+ * contribute, never delay the editor. Nothing here does I/O.
+ */
+public final class DocumentEvents implements TextDocumentService {
+    private static final CompletableFuture<Either<List<CompletionItem>, CompletionList>> EMPTY_COMPLETION =
+            CompletableFuture.completedFuture(Either.forRight(new CompletionList(false, List.of())));
+
+    private final UsagePatternAnalyzer analyzer;
+    private final UriHasher hasher;
+    private final Clock clock;
+    private final ModelWarmupMetrics metrics;
+    private final DocumentTracker documents = new DocumentTracker();
+
+    @Inject
+    public DocumentEvents(UsagePatternAnalyzer analyzer, UriHasher hasher, Clock clock, ModelWarmupMetrics metrics) {
+        this.analyzer = analyzer;
+        this.hasher = hasher;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void didOpen(DidOpenTextDocumentParams params) {
+        long t0 = System.nanoTime();
+        var doc = params.getTextDocument();
+        var d = documents.open(doc.getUri(), doc.getLanguageId(), doc.getText());
+        record(EventKind.OPEN, null, doc.getUri(), d.languageId(), 0, 0, -1, d.lines());
+        metrics.request(System.nanoTime() - t0);
+    }
+
+    @Override
+    public void didChange(DidChangeTextDocumentParams params) {
+        long t0 = System.nanoTime();
+        String uri = params.getTextDocument().getUri();
+        var change = documents.change(uri, params.getContentChanges() == null ? List.of() : params.getContentChanges());
+        var d = documents.get(uri);
+        record(EventKind.CHANGE, null, uri, d == null ? null : d.languageId(), change.inserted(), change.deleted(),
+                change.line(), change.lines());
+        metrics.request(System.nanoTime() - t0);
+    }
+
+    @Override
+    public void didSave(DidSaveTextDocumentParams params) {
+        String uri = params.getTextDocument().getUri();
+        var d = documents.get(uri);
+        record(EventKind.SAVE, null, uri, d == null ? null : d.languageId(), 0, 0, -1, d == null ? -1 : d.lines());
+    }
+
+    @Override
+    public void didClose(DidCloseTextDocumentParams params) {
+        String uri = params.getTextDocument().getUri();
+        var d = documents.get(uri);
+        documents.close(uri);
+        record(EventKind.CLOSE, null, uri, d == null ? null : d.languageId(), 0, 0, -1, d == null ? -1 : d.lines());
+    }
+
+    @Override
+    public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
+        long t0 = System.nanoTime();
+        String uri = params.getTextDocument() == null ? null : params.getTextDocument().getUri();
+        var ctx = params.getContext();
+        String detail = ctx == null ? "invoked"
+                : ctx.getTriggerKind() + (ctx.getTriggerCharacter() == null ? "" : ":" + ctx.getTriggerCharacter());
+        var d = uri == null ? null : documents.get(uri);
+        int line = params.getPosition() == null ? -1 : params.getPosition().getLine();
+        record(EventKind.COMPLETION, detail, uri, d == null ? null : d.languageId(), 0, 0, line,
+                d == null ? -1 : d.lines());
+        metrics.request(System.nanoTime() - t0);
+        return EMPTY_COMPLETION;
+    }
+
+    @Override
+    public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
+        long t0 = System.nanoTime();
+        String uri = params.getTextDocument() == null ? null : params.getTextDocument().getUri();
+        List<String> only = params.getContext() == null ? null : params.getContext().getOnly();
+        String kinds = only == null || only.isEmpty() ? "any"
+                : only.stream().sorted().collect(Collectors.joining(","));
+        var d = uri == null ? null : documents.get(uri);
+        int line = params.getRange() == null ? -1 : params.getRange().getStart().getLine();
+        record(EventKind.CODE_ACTION, kinds, uri, d == null ? null : d.languageId(), 0, 0, line,
+                d == null ? -1 : d.lines());
+        metrics.request(System.nanoTime() - t0);
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    private void record(EventKind kind, String detail, String uri, String languageId, int inserted, int deleted,
+                        int line, int docLines) {
+        analyzer.recordUsage(new UsageEvent(clock.millis(), kind, detail, null, null, languageId, hasher.hash(uri),
+                inserted, deleted, line, docLines, -1, null));
+    }
+}

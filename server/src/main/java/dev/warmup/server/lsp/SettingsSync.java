@@ -1,0 +1,90 @@
+package dev.warmup.server.lsp;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.scheduler.WarmupController;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.logging.Logger;
+import org.eclipse.lsp4j.ConfigurationItem;
+import org.eclipse.lsp4j.ConfigurationParams;
+import org.eclipse.lsp4j.MessageType;
+
+/**
+ * The one settings path: {@code initializationOptions.settings}, {@code didChangeConfiguration} and the
+ * {@code workspace/configuration} pull all end in {@link #apply}. A change notification without our section makes
+ * the server pull it, where the client supports that; invalid settings are refused with a message naming the key.
+ */
+@Singleton
+public final class SettingsSync {
+    private static final Logger LOG = Logger.getLogger(SettingsSync.class.getName());
+    private static final Gson GSON = new Gson();
+
+    private final ConfigurationManager config;
+    private final ClientNotifier client;
+    private final WarmupController controller;
+    private volatile boolean canPull;
+
+    @Inject
+    public SettingsSync(ConfigurationManager config, ClientNotifier client, WarmupController controller) {
+        this.config = config;
+        this.client = client;
+        this.controller = controller;
+    }
+
+    void clientSupportsPull(boolean supported) {
+        this.canPull = supported;
+    }
+
+    /** Settings from {@code initializationOptions} ({@code {settings: {warmup: ...}}}); absent means defaults. */
+    void initial(JsonElement initializationOptions) {
+        if (initializationOptions != null && initializationOptions.isJsonObject()
+                && initializationOptions.getAsJsonObject().has("settings")) {
+            apply(initializationOptions.getAsJsonObject().get("settings"));
+        }
+    }
+
+    /** A {@code didChangeConfiguration} payload: applied when it holds our section, else pulled. */
+    void changed(JsonElement settings) {
+        if (settings != null && settings.isJsonObject() && settings.getAsJsonObject().has("warmup")) {
+            apply(settings);
+        } else {
+            pull();
+        }
+    }
+
+    /** Asks the client for the {@code warmup} section, if it supports {@code workspace/configuration}. */
+    void pull() {
+        if (!canPull || client.client() == null) {
+            return;
+        }
+        ConfigurationItem item = new ConfigurationItem();
+        item.setSection("warmup");
+        client.client().configuration(new ConfigurationParams(List.of(item))).thenAccept(values -> {
+            if (values != null && !values.isEmpty() && values.get(0) != null) {
+                JsonElement section = GSON.toJsonTree(values.get(0));
+                if (section.isJsonObject()) {
+                    var wrapped = new com.google.gson.JsonObject();
+                    wrapped.add("warmup", section);
+                    apply(wrapped);
+                }
+            }
+        }).exceptionally(e -> {
+            LOG.fine("workspace/configuration failed: " + e);
+            return null;
+        });
+    }
+
+    private void apply(JsonElement settings) {
+        try {
+            config.apply(settings);
+            controller.reconfigured();
+        } catch (WarmupException e) {
+            LOG.warning(e.getMessage());
+            client.showMessage(MessageType.Error, e.getMessage());
+        }
+    }
+}

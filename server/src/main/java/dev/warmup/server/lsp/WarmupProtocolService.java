@@ -1,0 +1,169 @@
+package dev.warmup.server.lsp;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ActivityParams;
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.protocol.ModelStateParams;
+import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.protocol.PredictParams;
+import dev.warmup.protocol.RegisterModelsParams;
+import dev.warmup.protocol.RegisterModelsResult;
+import dev.warmup.protocol.Tasks;
+import dev.warmup.protocol.UsageStats;
+import dev.warmup.protocol.UsageStatsParams;
+import dev.warmup.protocol.WarmupPrediction;
+import dev.warmup.protocol.WarmupServerApi;
+import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.scheduler.WarmupController;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import dev.warmup.server.usage.UsagePatternAnalyzer;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.logging.Logger;
+import org.eclipse.lsp4j.MessageType;
+
+/**
+ * The {@code warmup/*} methods. Requests run on the worker executor and fail with WMP-coded JSON-RPC errors;
+ * notifications cannot be answered, so invalid ones are reported to the client as a log message with their code.
+ */
+public final class WarmupProtocolService implements WarmupServerApi {
+    private static final Logger LOG = Logger.getLogger(WarmupProtocolService.class.getName());
+    private static final Gson GSON = new Gson();
+
+    private final WarmupController controller;
+    private final UsagePatternAnalyzer analyzer;
+    private final ModelWarmupMetrics metrics;
+    private final ConfigurationManager config;
+    private final ClientNotifier client;
+    private final Clock clock;
+    private final ExecutorService workers;
+
+    @Inject
+    public WarmupProtocolService(WarmupController controller, UsagePatternAnalyzer analyzer, ModelWarmupMetrics metrics,
+                                 ConfigurationManager config, ClientNotifier client, Clock clock,
+                                 @Workers ExecutorService workers) {
+        this.controller = controller;
+        this.analyzer = analyzer;
+        this.metrics = metrics;
+        this.config = config;
+        this.client = client;
+        this.clock = clock;
+        this.workers = workers;
+    }
+
+    @Override
+    public CompletableFuture<WarmupStatus> status() {
+        return Async.call(workers, controller::status);
+    }
+
+    @Override
+    public CompletableFuture<WarmupPrediction> predict(PredictParams params) {
+        return Async.call(workers, () -> {
+            PredictParams p = params == null ? new PredictParams(null, null) : params;
+            if (p.horizonSeconds() != null && (p.horizonSeconds() < 1 || p.horizonSeconds() > 86_400)) {
+                throw new WarmupException(ErrorCode.WMP_2003, "horizonSeconds = " + p.horizonSeconds());
+            }
+            if (p.limit() != null && (p.limit() < 1 || p.limit() > 1000)) {
+                throw new WarmupException(ErrorCode.WMP_2003, "limit = " + p.limit());
+            }
+            return controller.predict(p);
+        });
+    }
+
+    @Override
+    public CompletableFuture<JsonObject> metrics() {
+        return Async.call(workers, metrics::toJson);
+    }
+
+    @Override
+    public CompletableFuture<UsageStats> usageStats(UsageStatsParams params) {
+        return Async.call(workers, () -> params == null ? analyzer.usageStats(null, null)
+                : analyzer.usageStats(params.model(), params.task()));
+    }
+
+    @Override
+    public CompletableFuture<RegisterModelsResult> registerModels(RegisterModelsParams params) {
+        return Async.call(workers, () -> {
+            if (params == null || params.models() == null) {
+                throw new WarmupException(ErrorCode.WMP_8003, "warmup/registerModels needs {models: [...]}");
+            }
+            List<JsonObject> models = new ArrayList<>();
+            for (ModelSpec m : params.models()) {
+                if (m == null) {
+                    throw new WarmupException(ErrorCode.WMP_8003, "a model entry is null");
+                }
+                models.add(GSON.toJsonTree(m).getAsJsonObject());
+            }
+            var settings = config.registerModels(models, Boolean.TRUE.equals(params.replace()));
+            controller.reconfigured();
+            return new RegisterModelsResult(settings.models().stream().map(ModelSpec::id).toList());
+        });
+    }
+
+    @Override
+    public void modelUsed(ModelUsedParams params) {
+        try {
+            if (params == null || params.model() == null || params.model().isBlank()) {
+                throw new WarmupException(ErrorCode.WMP_1001, "warmup/modelUsed needs a model");
+            }
+            if (params.task() != null && !Tasks.isValid(params.task())) {
+                throw new WarmupException(ErrorCode.WMP_1001, "unknown task '" + params.task() + "'");
+            }
+            long at = params.at() == null ? clock.millis() : parseInstant(params.at());
+            String task = params.task() != null ? params.task() : taskOf(params.model());
+            analyzer.recordUsage(new UsageEvent(at, EventKind.MODEL_USED, null, task, params.model(), null, null, 0, 0,
+                    -1, -1, params.latencyMs() == null ? -1 : params.latencyMs(), params.coldStart()));
+            controller.modelUsed(params);
+        } catch (WarmupException e) {
+            report(e);
+        }
+    }
+
+    @Override
+    public void activity(ActivityParams params) {
+        if (params == null || params.kind() == null || params.kind().isBlank() || params.kind().length() > 200) {
+            report(new WarmupException(ErrorCode.WMP_1001, "warmup/activity needs a kind of 1..200 characters"));
+            return;
+        }
+        analyzer.recordUsage(UsageEvent.simple(clock.millis(), EventKind.ACTIVITY, params.kind(), null));
+    }
+
+    @Override
+    public void modelState(ModelStateParams params) {
+        if (params == null || params.model() == null || params.state() == null) {
+            report(new WarmupException(ErrorCode.WMP_8003, "warmup/modelState needs model and state"));
+            return;
+        }
+        controller.modelState(params);
+    }
+
+    private String taskOf(String model) {
+        return config.current().models().stream().filter(m -> m.id().equals(model)).findFirst()
+                .map(m -> m.tasks().get(0)).orElse(null);
+    }
+
+    private static long parseInstant(String at) {
+        try {
+            return Instant.parse(at).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new WarmupException(ErrorCode.WMP_1001, "at = '" + at + "' is not an ISO-8601 instant");
+        }
+    }
+
+    private void report(WarmupException e) {
+        LOG.warning(e.getMessage());
+        client.logMessage(MessageType.Warning, e.getMessage());
+    }
+}

@@ -1,0 +1,111 @@
+package dev.warmup.server.metrics;
+
+import com.google.gson.JsonObject;
+import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventKind;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The server's metrics: what was recorded and dropped, store and request latency, warm-up outcomes, hits and
+ * misses, warm memory over time. Counting is lock-free; {@link #toJson()} assembles the report that
+ * {@code warmup.metrics} and {@code warmup/metrics} return.
+ */
+@Singleton
+public final class ModelWarmupMetrics {
+    /** Warm-up outcomes counted by the scheduler. */
+    public enum Warmup { started, succeeded, failed, timedOut, cancelled, wasted }
+
+    private final Clock clock;
+    private final UsageStore store;
+    private final DataDirectory dataDirectory;
+    private final long startMillis;
+    private final Map<EventKind, LongAdder> recorded = new EnumMap<>(EventKind.class);
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder storeFailures = new LongAdder();
+    private final Map<Warmup, LongAdder> warmups = new EnumMap<>(Warmup.class);
+    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LatencyHistogram storeWrite = new LatencyHistogram();
+    private final LatencyHistogram request = new LatencyHistogram();
+    private final WarmMemoryIntegral warmMemory = new WarmMemoryIntegral();
+
+    @Inject
+    public ModelWarmupMetrics(Clock clock, UsageStore store, DataDirectory dataDirectory) {
+        this.clock = clock;
+        this.store = store;
+        this.dataDirectory = dataDirectory;
+        this.startMillis = clock.millis();
+        for (EventKind k : EventKind.values()) {
+            recorded.put(k, new LongAdder());
+        }
+        for (Warmup w : Warmup.values()) {
+            warmups.put(w, new LongAdder());
+        }
+    }
+
+    public void eventRecorded(EventKind kind) { recorded.get(kind).increment(); }
+    public void eventDropped() { dropped.increment(); }
+    public void storeFailed() { storeFailures.increment(); }
+    public void storeWrite(long nanos) { storeWrite.recordNanos(nanos); }
+    public void request(long nanos) { request.recordNanos(nanos); }
+    public void warmup(Warmup outcome) { warmups.get(outcome).increment(); }
+    public void hit() { hits.increment(); }
+    public void miss() { misses.increment(); }
+    public void warmMemoryMb(long totalMb) { warmMemory.set(totalMb, clock.millis()); }
+
+    /** A named counter reported under {@code counters} (e.g. queue sheds, circuit-breaker openings). */
+    public void increment(String counter) {
+        counters.computeIfAbsent(counter, c -> new LongAdder()).increment();
+    }
+
+    public long eventsDropped() { return dropped.sum(); }
+    public long eventsRecorded(EventKind kind) { return recorded.get(kind).sum(); }
+
+    /** The metrics report. */
+    public JsonObject toJson() {
+        long now = clock.millis();
+        JsonObject o = new JsonObject();
+        try {
+            o.addProperty("eventsStored", store.eventsStoredTotal());
+            o.addProperty("eventsInStore", store.eventCount());
+        } catch (SQLException e) {
+            o.addProperty("eventsStored", -1);
+            o.addProperty("storeError", e.getMessage());
+        }
+        JsonObject byKind = new JsonObject();
+        long total = 0;
+        for (Map.Entry<EventKind, LongAdder> e : recorded.entrySet()) {
+            long n = e.getValue().sum();
+            total += n;
+            byKind.addProperty(e.getKey().name().toLowerCase(java.util.Locale.ROOT), n);
+        }
+        byKind.addProperty("total", total);
+        o.add("eventsRecorded", byKind);
+        o.addProperty("eventsDropped", dropped.sum());
+        o.addProperty("storeWriteFailures", storeFailures.sum());
+        o.add("storeWriteLatency", storeWrite.toJson());
+        o.add("requestLatency", request.toJson());
+        JsonObject w = new JsonObject();
+        warmups.forEach((k, v) -> w.addProperty(k.name(), v.sum()));
+        o.add("warmups", w);
+        o.addProperty("hits", hits.sum());
+        o.addProperty("misses", misses.sum());
+        o.addProperty("warmGbHours", Math.round(warmMemory.gbHours(now) * 1e6) / 1e6);
+        JsonObject c = new JsonObject();
+        counters.forEach((k, v) -> c.addProperty(k, v.sum()));
+        o.add("counters", c);
+        o.addProperty("uptimeSeconds", (now - startMillis) / 1000.0);
+        o.addProperty("dataDirectory", dataDirectory.root().toString());
+        o.addProperty("dataDirectoryBytes", dataDirectory.sizeBytes());
+        return o;
+    }
+}

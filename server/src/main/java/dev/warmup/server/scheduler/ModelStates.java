@@ -1,0 +1,96 @@
+package dev.warmup.server.scheduler;
+
+import dev.warmup.protocol.ModelSpec;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server's view of each catalogue model: unloaded, loading, warm or failed, what it holds, when it was last used
+ * and when its load started. Updated by the scheduler, the backends' reconciliation and client reports.
+ */
+@Singleton
+public final class ModelStates {
+    /** States as reported in {@code warmup/status}. */
+    public enum State { unloaded, loading, warm, failed }
+
+    /** One model's entry. {@code servedSinceLoad} tells a wasted warm-up (unloaded before any use) from a useful one. */
+    public record Entry(State state, int memoryMb, long lastUsedMillis, long loadStartedMillis, boolean servedSinceLoad,
+                        String error) {
+        static Entry initial() {
+            return new Entry(State.unloaded, 0, Long.MIN_VALUE, Long.MIN_VALUE, false, null);
+        }
+    }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    public Entry get(String model) {
+        return entries.getOrDefault(model, Entry.initial());
+    }
+
+    public Map<String, Entry> snapshot() {
+        return Map.copyOf(entries);
+    }
+
+    public void loading(String model, int memoryMb, long at) {
+        entries.compute(model, (k, e) -> {
+            Entry c = e == null ? Entry.initial() : e;
+            return new Entry(State.loading, memoryMb, c.lastUsedMillis(), at, false, null);
+        });
+    }
+
+    public void warm(String model, int memoryMb) {
+        entries.compute(model, (k, e) -> {
+            Entry c = e == null ? Entry.initial() : e;
+            long started = c.state() == State.loading || c.state() == State.warm ? c.loadStartedMillis() : Long.MIN_VALUE;
+            return new Entry(State.warm, memoryMb, c.lastUsedMillis(), started, c.servedSinceLoad(), null);
+        });
+    }
+
+    public void failed(String model, String error) {
+        entries.compute(model, (k, e) -> {
+            Entry c = e == null ? Entry.initial() : e;
+            return new Entry(State.failed, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, error);
+        });
+    }
+
+    /** Marks unloaded; returns the entry as it was before. */
+    public Entry unloaded(String model) {
+        Entry before = get(model);
+        entries.compute(model, (k, e) -> {
+            Entry c = e == null ? Entry.initial() : e;
+            return new Entry(State.unloaded, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, null);
+        });
+        return before;
+    }
+
+    /** A use of the model; returns whether it was warm (a hit). A use proves the model is loaded now. */
+    public boolean used(String model, long at, int memoryMb) {
+        boolean[] hit = {false};
+        entries.compute(model, (k, e) -> {
+            Entry c = e == null ? Entry.initial() : e;
+            hit[0] = c.state() == State.warm;
+            int mem = c.memoryMb() > 0 ? c.memoryMb() : memoryMb;
+            long started = c.state() == State.unloaded || c.state() == State.failed ? at : c.loadStartedMillis();
+            return new Entry(State.warm, mem, Math.max(at, c.lastUsedMillis()), started, true, null);
+        });
+        return hit[0];
+    }
+
+    /** Memory held by models loading or warm, by this server's accounting. */
+    public int heldMb() {
+        return entries.values().stream().filter(e -> e.state() == State.loading || e.state() == State.warm)
+                .mapToInt(Entry::memoryMb).sum();
+    }
+
+    public long warmCount() {
+        return entries.values().stream().filter(e -> e.state() == State.warm).count();
+    }
+
+    /** Forgets models no longer in the catalogue. */
+    public void retain(Iterable<ModelSpec> catalogue) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        catalogue.forEach(m -> ids.add(m.id()));
+        entries.keySet().retainAll(ids);
+    }
+}

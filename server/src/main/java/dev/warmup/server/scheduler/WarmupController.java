@@ -1,0 +1,30 @@
+package dev.warmup.server.scheduler;
+
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelStateParams;
+import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.protocol.PredictParams;
+import dev.warmup.protocol.WarmupPrediction;
+import dev.warmup.protocol.WarmupStatus;
+
+/** What the protocol layer asks of the warming side: status, predictions, ground truth and control. */
+public interface WarmupController {
+    WarmupStatus status();
+
+    WarmupPrediction predict(PredictParams params);
+
+    /** A client reported that a model was used (after the usage event was recorded). */
+    void modelUsed(ModelUsedParams params);
+
+    /** A client or orchestrator reported a model's state (the client backend's answer). */
+    void modelState(ModelStateParams params);
+
+    /** Retrain the predictor now; returns what was trained. */
+    JsonObject retrain();
+
+    /** Evaluate the predictor on the recorded history; returns AUC, Brier score, precision and recall. */
+    JsonObject evaluate();
+
+    /** The configuration or the pause state changed. */
+    void reconfigured();
+}

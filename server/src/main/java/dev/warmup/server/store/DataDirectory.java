@@ -1,0 +1,75 @@
+package dev.warmup.server.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** The server's data directory: created readable by the user only; files in it are made user-only too. */
+public final class DataDirectory {
+    private final Path root;
+
+    public DataDirectory(Path root) {
+        this.root = root.toAbsolutePath();
+        try {
+            Files.createDirectories(this.root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + this.root, e);
+        }
+        restrict(this.root, true);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path resolve(String name) {
+        return root.resolve(name);
+    }
+
+    /** Total size of the files in the directory, in bytes. */
+    public long sizeBytes() {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Makes a file (rw-------) or directory (rwx------) accessible to its owner only, where POSIX allows. */
+    public static void restrict(Path p, boolean directory) {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix") || !Files.exists(p)) {
+            return;
+        }
+        try {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restrict permissions of " + p, e);
+        }
+    }
+
+    /** The per-OS default: $XDG_DATA_HOME/warmup, ~/Library/Application Support/warmup or %LOCALAPPDATA%\warmup. */
+    public static Path defaultPath(Map<String, String> env, String osName, String userHome) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        if (os.contains("win")) {
+            String local = env.get("LOCALAPPDATA");
+            return local != null ? Path.of(local, "warmup") : Path.of(userHome, "AppData", "Local", "warmup");
+        }
+        if (os.contains("mac")) {
+            return Path.of(userHome, "Library", "Application Support", "warmup");
+        }
+        String xdg = env.get("XDG_DATA_HOME");
+        return xdg != null && !xdg.isBlank() ? Path.of(xdg, "warmup") : Path.of(userHome, ".local", "share", "warmup");
+    }
+}

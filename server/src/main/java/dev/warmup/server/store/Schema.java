@@ -1,0 +1,59 @@
+package dev.warmup.server.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/** The store's schema, as an ordered list of migrations; {@code PRAGMA user_version} records how far a file is. */
+final class Schema {
+    /** Each entry migrates from version i to i+1. Never edit a released entry: append. */
+    static final List<List<String>> MIGRATIONS = List.of(
+            List.of("""
+                    CREATE TABLE events(
+                      id INTEGER PRIMARY KEY,
+                      at INTEGER NOT NULL,
+                      kind TEXT NOT NULL,
+                      detail TEXT, task TEXT, model TEXT, language TEXT, uri_hash TEXT,
+                      inserted INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+                      line INTEGER NOT NULL DEFAULT -1, doc_lines INTEGER NOT NULL DEFAULT -1,
+                      latency_ms INTEGER NOT NULL DEFAULT -1, cold_start INTEGER)""",
+                    "CREATE INDEX events_at ON events(at)",
+                    "CREATE INDEX events_task ON events(task, at) WHERE task IS NOT NULL",
+                    """
+                    CREATE TABLE daily_aggregates(
+                      day TEXT NOT NULL, kind TEXT NOT NULL, task TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',
+                      count INTEGER NOT NULL, PRIMARY KEY(day, kind, task, model))""",
+                    "CREATE TABLE metrics_snapshots(at INTEGER PRIMARY KEY, json TEXT NOT NULL)",
+                    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+
+    static final int VERSION = MIGRATIONS.size();
+
+    private Schema() {}
+
+    /** Brings the schema up to {@link #VERSION}; refuses a file from a newer server. */
+    static void migrate(Connection c) throws SQLException {
+        int version;
+        try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
+            version = rs.getInt(1);
+        }
+        if (version > VERSION) {
+            throw new SQLException("store schema version " + version + " is newer than this server's " + VERSION);
+        }
+        for (int v = version; v < VERSION; v++) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (String sql : MIGRATIONS.get(v)) {
+                    s.execute(sql);
+                }
+                s.execute("PRAGMA user_version = " + (v + 1));
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+}

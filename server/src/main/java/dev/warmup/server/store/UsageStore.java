@@ -1,0 +1,286 @@
+package dev.warmup.server.store;
+
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * The embedded SQLite store (WAL) for usage events, daily aggregates, metrics snapshots and meta values. One
+ * connection, used under this object's lock; writes come in batches from the event pipeline's thread. A damaged
+ * file is moved aside (WMP-7001) and a fresh store started; {@link #recoveryNote()} says so.
+ */
+public final class UsageStore implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(UsageStore.class.getName());
+    private static final String STORED_TOTAL = "events_stored_total";
+
+    private final Path file;
+    private Connection connection;
+    private String recoveryNote;
+
+    private UsageStore(Path file) {
+        this.file = file;
+    }
+
+    /** Opens (or creates) the store at {@code file}; a damaged file is set aside and replaced. */
+    public static UsageStore open(Path file) {
+        UsageStore store = new UsageStore(file);
+        try {
+            store.connect();
+        } catch (SQLException e) {
+            store.closeQuietly();
+            Path aside = moveAside(file);
+            store.recoveryNote = new WarmupException(ErrorCode.WMP_7001,
+                    file + " could not be opened (" + e.getMessage() + "); moved to " + aside).getMessage();
+            LOG.warning(store.recoveryNote);
+            try {
+                store.connect();
+            } catch (SQLException again) {
+                throw new WarmupException(ErrorCode.WMP_7002, "cannot create a fresh store at " + file, again);
+            }
+        }
+        return store;
+    }
+
+    private void connect() throws SQLException {
+        boolean existed = Files.exists(file);
+        connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 5000");
+            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
+                rs.next();
+            }
+            s.execute("PRAGMA synchronous = NORMAL");
+            if (existed) {
+                try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+                    String result = rs.next() ? rs.getString(1) : "no answer";
+                    if (!"ok".equalsIgnoreCase(result)) {
+                        throw new SQLException("integrity check failed: " + result);
+                    }
+                }
+            }
+        }
+        Schema.migrate(connection);
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            DataDirectory.restrict(Path.of(file + suffix), false);
+        }
+    }
+
+    private static Path moveAside(Path file) {
+        String stamp = Instant.now().toString().replace(':', '-');
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp);
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Path p = Path.of(file + suffix);
+            try {
+                if (Files.exists(p)) {
+                    Files.move(p, Path.of(aside + suffix), StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                LOG.warning("cannot move " + p + " aside: " + e.getMessage());
+            }
+        }
+        return aside;
+    }
+
+    /** The WMP-7001 message if this store replaced a damaged file, else empty. */
+    public Optional<String> recoveryNote() {
+        return Optional.ofNullable(recoveryNote);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Appends a batch in one transaction and updates the daily aggregates and the all-time counter. */
+    public synchronized void append(List<UsageEvent> batch) throws SQLException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        connection.setAutoCommit(false);
+        try (PreparedStatement ins = connection.prepareStatement(
+                "INSERT INTO events(at, kind, detail, task, model, language, uri_hash, inserted, deleted, line,"
+                        + " doc_lines, latency_ms, cold_start) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+             PreparedStatement agg = connection.prepareStatement(
+                "INSERT INTO daily_aggregates(day, kind, task, model, count) VALUES (?,?,?,?,1)"
+                        + " ON CONFLICT(day, kind, task, model) DO UPDATE SET count = count + 1");
+             PreparedStatement total = connection.prepareStatement(
+                "INSERT INTO meta(key, value) VALUES ('" + STORED_TOTAL + "', ?) ON CONFLICT(key)"
+                        + " DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)")) {
+            for (UsageEvent e : batch) {
+                ins.setLong(1, e.at());
+                ins.setString(2, e.kind().name());
+                ins.setString(3, e.detail());
+                ins.setString(4, e.task());
+                ins.setString(5, e.model());
+                ins.setString(6, e.languageId());
+                ins.setString(7, e.uriHash());
+                ins.setInt(8, e.inserted());
+                ins.setInt(9, e.deleted());
+                ins.setInt(10, e.line());
+                ins.setInt(11, e.docLines());
+                ins.setLong(12, e.latencyMs());
+                if (e.coldStart() == null) {
+                    ins.setNull(13, Types.INTEGER);
+                } else {
+                    ins.setInt(13, e.coldStart() ? 1 : 0);
+                }
+                ins.addBatch();
+                agg.setString(1, Instant.ofEpochMilli(e.at()).atOffset(ZoneOffset.UTC).toLocalDate().toString());
+                agg.setString(2, e.kind().name());
+                agg.setString(3, e.task() == null ? "" : e.task());
+                agg.setString(4, e.model() == null ? "" : e.model());
+                agg.addBatch();
+            }
+            ins.executeBatch();
+            agg.executeBatch();
+            total.setString(1, Long.toString(batch.size()));
+            total.executeUpdate();
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Events ever stored in this file, across restarts (not reduced by retention). */
+    public synchronized long eventsStoredTotal() throws SQLException {
+        return meta(STORED_TOTAL).map(Long::parseLong).orElse(0L);
+    }
+
+    /** Events currently held (after retention). */
+    public synchronized long eventCount() throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+            return rs.getLong(1);
+        }
+    }
+
+    /** Streams the events with {@code from <= at < to}, oldest first, to {@code sink}. */
+    public synchronized void events(long from, long to, Consumer<UsageEvent> sink) throws SQLException {
+        try (PreparedStatement q = connection.prepareStatement(
+                "SELECT at, kind, detail, task, model, language, uri_hash, inserted, deleted, line, doc_lines,"
+                        + " latency_ms, cold_start FROM events WHERE at >= ? AND at < ? ORDER BY at, id")) {
+            q.setLong(1, from);
+            q.setLong(2, to);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    int cold = rs.getInt(13);
+                    Boolean coldStart = rs.wasNull() ? null : cold != 0;
+                    sink.accept(new UsageEvent(rs.getLong(1), EventKind.valueOf(rs.getString(2)), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8),
+                            rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getLong(12), coldStart));
+                }
+            }
+        }
+    }
+
+    /** All events, oldest first (for training and export). */
+    public List<UsageEvent> allEvents() throws SQLException {
+        List<UsageEvent> out = new ArrayList<>();
+        events(Long.MIN_VALUE, Long.MAX_VALUE, out::add);
+        return out;
+    }
+
+    /** Deletes raw events older than {@code cutoffMillis}; aggregates stay. Returns the number deleted. */
+    public synchronized int prune(long cutoffMillis) throws SQLException {
+        try (PreparedStatement d = connection.prepareStatement("DELETE FROM events WHERE at < ?")) {
+            d.setLong(1, cutoffMillis);
+            return d.executeUpdate();
+        }
+    }
+
+    public synchronized void saveMetricsSnapshot(long at, String json) throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement(
+                "INSERT OR REPLACE INTO metrics_snapshots(at, json) VALUES (?, ?)")) {
+            p.setLong(1, at);
+            p.setString(2, json);
+            p.executeUpdate();
+        }
+    }
+
+    /** The latest metrics snapshot, if any. */
+    public synchronized Optional<String> latestMetricsSnapshot() throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT json FROM metrics_snapshots ORDER BY at DESC LIMIT 1")) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+
+    public synchronized Optional<String> meta(String key) throws SQLException {
+        try (PreparedStatement q = connection.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+            q.setString(1, key);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    public synchronized void putMeta(String key, String value) throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement(
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
+            p.setString(1, key);
+            p.setString(2, value);
+            p.executeUpdate();
+        }
+    }
+
+    /** Runs a read-only query under the store's lock (for statistics). */
+    public synchronized <T> T query(String sql, List<Object> args, SqlFunction<ResultSet, T> reader) throws SQLException {
+        try (PreparedStatement q = connection.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                q.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = q.executeQuery()) {
+                return reader.apply(rs);
+            }
+        }
+    }
+
+    /** A function that may throw SQLException. */
+    @FunctionalInterface
+    public interface SqlFunction<A, B> {
+        B apply(A a) throws SQLException;
+    }
+
+    private void closeQuietly() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // closing a broken connection
+        }
+        connection = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            } catch (SQLException e) {
+                LOG.fine("checkpoint on close failed: " + e.getMessage());
+            }
+        }
+        closeQuietly();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.warmup.server.usage;
+
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.store.UsageStore;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Takes usage events off the request threads. {@link #offer} never blocks: when the bounded queue is full the event
+ * is dropped and counted. One consumer thread hands each event to the observers (in order) and writes batches to
+ * the store at least every {@link #FLUSH_MILLIS} ms, so a crash loses at most about that much. A failed write is
+ * retried with the next batch; nothing is discarded while the store keeps failing, up to the queue's bound.
+ */
+public final class EventPipeline implements AutoCloseable {
+    static final long FLUSH_MILLIS = 1000;
+    private static final int MAX_BATCH = 2048;
+    private static final Logger LOG = Logger.getLogger(EventPipeline.class.getName());
+
+    private final BlockingQueue<Object> queue;
+    private final UsageStore store;
+    private final ModelWarmupMetrics metrics;
+    private final List<Consumer<UsageEvent>> observers = new CopyOnWriteArrayList<>();
+    private final Thread consumer;
+    private volatile boolean running = true;
+
+    public EventPipeline(int capacity, UsageStore store, ModelWarmupMetrics metrics) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.store = store;
+        this.metrics = metrics;
+        this.consumer = new Thread(this::run, "warmup-event-pipeline");
+        this.consumer.setDaemon(true);
+        this.consumer.start();
+    }
+
+    /** Adds an observer called on the pipeline thread for every event, in order. */
+    public void addObserver(Consumer<UsageEvent> observer) {
+        observers.add(observer);
+    }
+
+    /** Queues an event; returns false (and counts a drop) when the queue is full. Never blocks. */
+    public boolean offer(UsageEvent event) {
+        if (queue.offer(event)) {
+            return true;
+        }
+        metrics.eventDropped();
+        return false;
+    }
+
+    /** Completes once every event offered before this call is observed and stored. */
+    public CompletableFuture<Void> flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            queue.put(done);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private void run() {
+        List<UsageEvent> batch = new ArrayList<>();
+        List<CompletableFuture<Void>> waiters = new ArrayList<>();
+        long firstPending = -1;
+        while (running || !queue.isEmpty()) {
+            Object item;
+            try {
+                long wait = firstPending < 0 ? 200 : Math.max(1, firstPending + FLUSH_MILLIS - System.currentTimeMillis());
+                item = queue.poll(wait, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                running = false;
+                continue;
+            }
+            if (item instanceof UsageEvent event) {
+                for (Consumer<UsageEvent> o : observers) {
+                    try {
+                        o.accept(event);
+                    } catch (RuntimeException ex) {
+                        LOG.log(Level.WARNING, "usage observer failed", ex);
+                    }
+                }
+                batch.add(event);
+                if (firstPending < 0) {
+                    firstPending = System.currentTimeMillis();
+                }
+            } else if (item instanceof CompletableFuture<?> f) {
+                @SuppressWarnings("unchecked")
+                CompletableFuture<Void> w = (CompletableFuture<Void>) f;
+                waiters.add(w);
+            }
+            boolean due = firstPending >= 0 && System.currentTimeMillis() - firstPending >= FLUSH_MILLIS;
+            if (!batch.isEmpty() && (due || batch.size() >= MAX_BATCH || !waiters.isEmpty() || !running)) {
+                if (write(batch)) {
+                    batch.clear();
+                    firstPending = -1;
+                } else {
+                    firstPending = System.currentTimeMillis();
+                }
+            }
+            if (batch.isEmpty() && !waiters.isEmpty()) {
+                waiters.forEach(w -> w.complete(null));
+                waiters.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            write(batch);
+        }
+        waiters.forEach(w -> w.complete(null));
+    }
+
+    private boolean write(List<UsageEvent> batch) {
+        long t0 = System.nanoTime();
+        try {
+            store.append(batch);
+            metrics.storeWrite(System.nanoTime() - t0);
+            return true;
+        } catch (SQLException e) {
+            metrics.storeFailed();
+            LOG.warning(new WarmupException(ErrorCode.WMP_7002, e.getMessage()).getMessage());
+            return false;
+        }
+    }
+
+    /** Stops after writing what is queued. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            consumer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

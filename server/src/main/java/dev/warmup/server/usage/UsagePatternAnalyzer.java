@@ -1,0 +1,49 @@
+package dev.warmup.server.usage;
+
+import dev.warmup.protocol.UsageStats;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.metrics.ModelWarmupMetrics;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+
+/**
+ * The usage feed: every observed message becomes a {@link UsageEvent} (metadata only), counted and handed to the
+ * {@link EventPipeline}, which stores it and shows it to the observers (the prediction engine). Also answers usage
+ * statistics from the store.
+ */
+@Singleton
+public final class UsagePatternAnalyzer {
+    private final EventPipeline pipeline;
+    private final ModelWarmupMetrics metrics;
+    private final UsageStatsQuery statsQuery;
+
+    @Inject
+    public UsagePatternAnalyzer(EventPipeline pipeline, ModelWarmupMetrics metrics, UsageStatsQuery statsQuery) {
+        this.pipeline = pipeline;
+        this.metrics = metrics;
+        this.statsQuery = statsQuery;
+    }
+
+    /** Records one event; cheap and non-blocking (safe on a request thread). */
+    public void recordUsage(UsageEvent event) {
+        metrics.eventRecorded(event.kind());
+        pipeline.offer(event);
+    }
+
+    /** Registers an observer of every recorded event, called in order on the pipeline's thread. */
+    public void observe(Consumer<UsageEvent> observer) {
+        pipeline.addObserver(observer);
+    }
+
+    /** Statistics of a model (or, with {@code model} null, of a task, or of all uses). */
+    public UsageStats usageStats(String model, String task) {
+        try {
+            return statsQuery.stats(model, task);
+        } catch (SQLException e) {
+            throw new WarmupException(ErrorCode.WMP_7002, "reading usage statistics: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.warmup.server.lsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.warmup.protocol.ActivityParams;
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.protocol.RegisterModelsParams;
+import dev.warmup.protocol.UsageStats;
+import dev.warmup.protocol.UsageStatsParams;
+import dev.warmup.protocol.WarmupStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.CodeActionContext;
+import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.CompletionParams;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
+import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.MessageType;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
+import org.eclipse.lsp4j.TextDocumentItem;
+import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LspProtocolTest {
+    private static final String URI = "file:///work/project/src/Secret.java";
+    @TempDir Path dir;
+    ServerHarness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new ServerHarness(dir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        h.close();
+    }
+
+    private JsonObject json(Object o) {
+        return new Gson().toJsonTree(o).getAsJsonObject();
+    }
+
+    @Test
+    void advertisesSidecarCapabilities() throws Exception {
+        var caps = h.initialize(null).getCapabilities();
+        assertEquals(org.eclipse.lsp4j.TextDocumentSyncKind.Incremental, caps.getTextDocumentSync().getRight().getChange());
+        assertFalse(caps.getCompletionProvider().getResolveProvider());
+        assertTrue(caps.getExecuteCommandProvider().getCommands().contains("warmup.metrics"));
+    }
+
+    @Test
+    void completionAndCodeActionsAnswerEmptyAndAreRecordedAsMetadata() throws Exception {
+        h.initialize(null);
+        var docs = h.server.getTextDocumentService();
+        docs.didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(URI, "java", 1, "class A {\n}\n")));
+        var change = new TextDocumentContentChangeEvent(new Range(new Position(1, 0), new Position(1, 0)), "int x;\n");
+        docs.didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(URI, 2), List.of(change)));
+        var completion = docs.completion(new CompletionParams(new TextDocumentIdentifier(URI), new Position(1, 3)))
+                .get(10, TimeUnit.SECONDS);
+        assertTrue(completion.getRight().getItems().isEmpty());
+        assertFalse(completion.getRight().isIncomplete());
+        var ctx = new CodeActionContext(List.of());
+        ctx.setOnly(List.of("refactor.extract", "quickfix"));
+        var actions = docs.codeAction(new CodeActionParams(new TextDocumentIdentifier(URI),
+                new Range(new Position(0, 0), new Position(0, 1)), ctx)).get(10, TimeUnit.SECONDS);
+        assertTrue(actions.isEmpty());
+        h.flush();
+
+        JsonObject m = json(h.command("warmup.metrics"));
+        JsonObject recorded = m.getAsJsonObject("eventsRecorded");
+        assertEquals(1, recorded.get("open").getAsLong());
+        assertEquals(1, recorded.get("change").getAsLong());
+        assertEquals(1, recorded.get("completion").getAsLong());
+        assertEquals(1, recorded.get("code_action").getAsLong());
+        assertEquals(4, m.get("eventsStored").getAsLong());
+        assertTrue(m.getAsJsonObject("requestLatency").get("count").getAsLong() >= 4);
+
+        var events = h.injector.getInstance(dev.warmup.server.store.UsageStore.class).allEvents();
+        var changeEvent = events.get(1);
+        assertEquals(7, changeEvent.inserted());
+        assertEquals(4, changeEvent.docLines(), "3 lines (LSP counts the empty last line) plus the inserted one");
+        assertEquals("quickfix,refactor.extract", events.get(3).detail());
+        for (var e : events) {
+            assertFalse(String.valueOf(e).contains("Secret"), "no plain URI or text is stored: " + e);
+            assertFalse(String.valueOf(e).contains("int x"), "no document text is stored: " + e);
+        }
+    }
+
+    @Test
+    void unknownCommandNamesItWithItsCode() throws Exception {
+        h.initialize(null);
+        var e = assertThrows(ExecutionException.class, () -> h.command("warmup.nope"));
+        var err = assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
+        assertTrue(err.getMessage().contains("WMP-8002") && err.getMessage().contains("warmup.nope"));
+        assertEquals("WMP-8002", json(err.getData()).get("code").getAsString());
+    }
+
+    @Test
+    void initializationOptionsAndChangesGoThroughOneValidatedPath() throws Exception {
+        h.initialize("{\"maxWarmModels\": 3, \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"]}]}");
+        JsonObject cfg = json(h.command("warmup.config"));
+        assertEquals(3, cfg.get("maxWarmModels").getAsInt());
+        assertEquals(0.7, cfg.get("predictionThreshold").getAsDouble());
+
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
+                JsonParser.parseString("{\"warmup\": {\"maxWarmModels\": 0}}")));
+        var shown = h.client.await(h.client.shown, l -> !l.isEmpty(), Duration.ofSeconds(10));
+        assertEquals(MessageType.Error, shown.get(0).getType());
+        assertTrue(shown.get(0).getMessage().contains("WMP-8001"));
+        assertTrue(shown.get(0).getMessage().contains("maxWarmModels"));
+        assertTrue(shown.get(0).getMessage().contains("1 to 64"));
+        assertEquals(3, json(h.command("warmup.config")).get("maxWarmModels").getAsInt(), "previous config stays");
+
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
+                JsonParser.parseString("{\"warmup\": {\"maxWarmModels\": 4, \"learningRate\": 0.2}}")));
+        assertEquals(4, json(h.command("warmup.config")).get("maxWarmModels").getAsInt());
+    }
+
+    @Test
+    void configurationIsPulledWhenTheChangeDoesNotCarryIt() throws Exception {
+        h.client.configurationAnswer = JsonParser.parseString("{\"maxQueueSize\": 7}");
+        var p = new org.eclipse.lsp4j.InitializeParams();
+        var caps = new org.eclipse.lsp4j.ClientCapabilities();
+        var ws = new org.eclipse.lsp4j.WorkspaceClientCapabilities();
+        ws.setConfiguration(true);
+        caps.setWorkspace(ws);
+        p.setCapabilities(caps);
+        h.server.initialize(p).get(10, TimeUnit.SECONDS);
+        h.server.initialized(new org.eclipse.lsp4j.InitializedParams());
+        h.client.await(h.client.statuses, l -> !l.isEmpty(), Duration.ofSeconds(10));
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(new JsonObject()));
+        // the pull completes asynchronously; the config command observes its result
+        for (int i = 0; i < 200 && json(h.command("warmup.config")).get("maxQueueSize").getAsInt() != 7; i++) {
+            h.flush();
+        }
+        assertEquals(7, json(h.command("warmup.config")).get("maxQueueSize").getAsInt());
+    }
+
+    @Test
+    void modelUsedIsRecordedAndCountedInUsageStats() throws Exception {
+        h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500}]}");
+        var warmup = h.server.getWarmupService();
+        warmup.modelUsed(new ModelUsedParams("coder", "completion", null, 120L, true));
+        h.clock.advance(Duration.ofMinutes(2));
+        warmup.modelUsed(new ModelUsedParams("coder", null, "2026-03-02T09:03:00Z", 20L, false));
+        warmup.activity(new ActivityParams("chatPanelOpened"));
+        h.flush();
+        UsageStats stats = warmup.usageStats(new UsageStatsParams("coder", null)).get(10, TimeUnit.SECONDS);
+        assertEquals(2, stats.count());
+        assertEquals("2026-03-02T09:03:00Z", stats.lastUsed());
+        assertEquals(2, stats.hourHistogram()[9]);
+        assertEquals(2, stats.dayHistogram()[0], "2026-03-02 is a Monday");
+        assertEquals(0.5, stats.successRate());
+        JsonObject m = json(h.command("warmup.metrics"));
+        assertEquals(1, m.getAsJsonObject("eventsRecorded").get("activity").getAsLong());
+        WarmupStatus status = warmup.status().get(10, TimeUnit.SECONDS);
+        assertEquals("warm", status.models().get(0).state());
+    }
+
+    @Test
+    void invalidNotificationsAreReportedWithTheirCodeAndTheServerKeepsAnswering() throws Exception {
+        h.initialize(null);
+        h.server.getWarmupService().modelUsed(new ModelUsedParams("", null, null, null, null));
+        h.server.getWarmupService().modelUsed(new ModelUsedParams("m", "juggling", null, null, null));
+        h.server.getWarmupService().modelUsed(new ModelUsedParams("m", "chat", "yesterday", null, null));
+        var logged = h.client.await(h.client.logged,
+                l -> l.stream().filter(m -> m.getMessage().contains("WMP-1001")).count() == 3, Duration.ofSeconds(10));
+        assertTrue(logged.stream().anyMatch(m -> m.getMessage().contains("juggling")));
+        assertTrue(logged.stream().anyMatch(m -> m.getMessage().contains("yesterday")));
+        assertNotNull(h.server.getWarmupService().status().get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void registerModelsValidatesAndReplaces() throws Exception {
+        h.initialize(null);
+        var warmup = h.server.getWarmupService();
+        var ok = warmup.registerModels(new RegisterModelsParams(List.of(
+                new ModelSpec("chatty", List.of("chat"), 5500, 10.0, null, null)), false)).get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("chatty"), ok.models());
+        var e = assertThrows(ExecutionException.class, () -> warmup.registerModels(new RegisterModelsParams(List.of(
+                new ModelSpec("bad", List.of("juggling"), 1, 1.0, null, null)), false)).get(10, TimeUnit.SECONDS));
+        var err = assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
+        assertTrue(err.getMessage().contains("WMP-8001") && err.getMessage().contains("models[0].tasks"));
+        var replaced = warmup.registerModels(new RegisterModelsParams(List.of(
+                new ModelSpec("coder", List.of("completion"), 1500, 3.0, null, null)), true)).get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("coder"), replaced.models());
+    }
+
+    @Test
+    void shutdownThenExitEndsCleanly() throws Exception {
+        h.initialize(null);
+        h.server.shutdown().get(10, TimeUnit.SECONDS);
+        h.server.exit();
+        assertEquals(0, h.exitCode.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void exitWithoutShutdownIsAnError() throws Exception {
+        h.initialize(null);
+        h.server.exit();
+        assertEquals(1, h.exitCode.get(10, TimeUnit.SECONDS));
+    }
+}

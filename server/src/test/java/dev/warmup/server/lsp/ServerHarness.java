@@ -1,0 +1,109 @@
+package dev.warmup.server.lsp;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
+import dev.warmup.server.MutableClock;
+import dev.warmup.server.ServerModule;
+import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventPipeline;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.InitializedParams;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+
+/**
+ * The server in-process, connected over pipes to a {@link MockClient} through LSP4J's launcher, with a mutable
+ * clock and a recorded exit. Extra Guice modules override the production wiring.
+ */
+public final class ServerHarness implements AutoCloseable {
+    public final MockClient client = new MockClient();
+    public final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
+    public final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+    public final Injector injector;
+    public final WarmupServerEndpoints server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final PipedOutputStream clientOut = new PipedOutputStream();
+    private final PipedOutputStream serverOut = new PipedOutputStream();
+
+    public ServerHarness(Path dataDir, Module... overrides) throws IOException {
+        Module test = new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(Clock.class).toInstance(clock);
+                bind(ExitHandler.class).toInstance(exitCode::complete);
+            }
+        };
+        injector = Guice.createInjector(Modules.override(new ServerModule(new DataDirectory(dataDir)))
+                .with(Modules.combine(test, Modules.combine(overrides))));
+        PipedInputStream serverIn = new PipedInputStream(clientOut, 1 << 20);
+        PipedInputStream clientIn = new PipedInputStream(serverOut, 1 << 20);
+        LspConnection.start(injector.getInstance(WarmupLanguageServer.class), serverIn, serverOut, executor);
+        Launcher<WarmupServerEndpoints> launcher = new Launcher.Builder<WarmupServerEndpoints>()
+                .setLocalService(client)
+                .setRemoteInterface(WarmupServerEndpoints.class)
+                .setInput(clientIn)
+                .setOutput(clientOut)
+                .setExecutorService(executor)
+                .create();
+        server = launcher.getRemoteProxy();
+        launcher.startListening();
+    }
+
+    /** initialize (with {@code {settings: {warmup: settings}}} when given) and initialized. */
+    public InitializeResult initialize(String warmupSettingsJson) throws Exception {
+        InitializeParams p = new InitializeParams();
+        p.setCapabilities(new ClientCapabilities());
+        if (warmupSettingsJson != null) {
+            JsonObject init = new JsonObject();
+            JsonObject settings = new JsonObject();
+            settings.add("warmup", JsonParser.parseString(warmupSettingsJson));
+            init.add("settings", settings);
+            p.setInitializationOptions(init);
+        }
+        InitializeResult r = server.initialize(p).get(30, TimeUnit.SECONDS);
+        server.initialized(new InitializedParams());
+        return r;
+    }
+
+    /**
+     * Waits until every message sent so far is handled and its events stored: a request round trip first (the
+     * server handles messages in order), then the pipeline's flush.
+     */
+    public void flush() throws Exception {
+        server.getWarmupService().status().get(30, TimeUnit.SECONDS);
+        injector.getInstance(EventPipeline.class).flush().get(30, TimeUnit.SECONDS);
+    }
+
+    public Object command(String name, Object... args) throws Exception {
+        return server.getWorkspaceService()
+                .executeCommand(new org.eclipse.lsp4j.ExecuteCommandParams(name, List.of(args)))
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        injector.getInstance(EventPipeline.class).close();
+        injector.getInstance(UsageStore.class).close();
+        clientOut.close();
+        serverOut.close();
+        executor.shutdownNow();
+    }
+}
