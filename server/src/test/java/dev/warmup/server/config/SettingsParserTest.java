@@ -1,0 +1,100 @@
+package dev.warmup.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import dev.warmup.server.errors.WarmupException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingsParserTest {
+    private static WarmupSettings parse(String json) {
+        return SettingsParser.parse(JsonParser.parseString(json));
+    }
+
+    @Test
+    void defaultsMatchTheDocumentedOnes() {
+        WarmupSettings s = parse("{}");
+        assertEquals(5, s.maxWarmModels());
+        assertEquals(2048, s.maxMemoryMb());
+        assertEquals(30.0, s.maxCpuPercent());
+        assertEquals(0.7, s.predictionThreshold());
+        assertEquals(3600, s.usageWindowSeconds());
+        assertEquals(100, s.maxQueueSize());
+        assertEquals(30, s.warmupTimeoutSeconds());
+        assertEquals(0.1, s.performanceImpactThreshold());
+        assertEquals(0.1, s.learningRate());
+        assertTrue(s.backgroundWarmupEnabled());
+        assertEquals(300, s.predictionCacheTtlSeconds());
+        assertEquals(30, s.historyDays());
+    }
+
+    @Test
+    void acceptsTheSectionWrappedOrNot() {
+        assertEquals(3, parse("{\"warmup\": {\"maxWarmModels\": 3}}").maxWarmModels());
+        assertEquals(3, parse("{\"settings\": {\"warmup\": {\"maxWarmModels\": 3}}}").maxWarmModels());
+        assertEquals(3, parse("{\"maxWarmModels\": 3}").maxWarmModels());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"maxWarmModels\": 0}|maxWarmModels",
+            "{\"maxWarmModels\": 2.5}|maxWarmModels",
+            "{\"maxMemoryMb\": \"lots\"}|maxMemoryMb",
+            "{\"maxCpuPercent\": 150}|maxCpuPercent",
+            "{\"predictionThreshold\": -0.1}|predictionThreshold",
+            "{\"usageWindowSeconds\": 1}|usageWindowSeconds",
+            "{\"maxQueueSize\": 0}|maxQueueSize",
+            "{\"warmupTimeoutSeconds\": 0}|warmupTimeoutSeconds",
+            "{\"performanceImpactThreshold\": 2}|performanceImpactThreshold",
+            "{\"learningRate\": 0}|learningRate",
+            "{\"backgroundWarmupEnabled\": \"yes\"}|backgroundWarmupEnabled",
+            "{\"predictionCacheTtlSeconds\": -1}|predictionCacheTtlSeconds",
+            "{\"historyDays\": 0}|historyDays",
+            "{\"models\": [{\"tasks\": [\"chat\"]}]}|models[0].id",
+            "{\"models\": [{\"id\": \"a\", \"tasks\": []}]}|models[0].tasks",
+            "{\"models\": [{\"id\": \"a\", \"tasks\": [\"chat\"], \"backend\": \"nowhere\"}]}|models[0].backend",
+            "{\"models\": [{\"id\": \"a\", \"tasks\": [\"chat\"]}, {\"id\": \"a\", \"tasks\": [\"chat\"]}]}|models[1].id",
+            "{\"backends\": {\"x\": {\"type\": \"magic\", \"url\": \"http://127.0.0.1:1\"}}}|backends.x.type",
+            "{\"backends\": {\"x\": {\"type\": \"ollama\"}}}|backends.x.url",
+    })
+    void aBadValueIsRejectedNamingTheKey(String json, String key) {
+        WarmupException e = assertThrows(WarmupException.class, () -> parse(json));
+        assertTrue(e.getMessage().startsWith("WMP-8001"), e.getMessage());
+        assertTrue(e.getMessage().contains("warmup." + key), e.getMessage());
+        assertTrue(e.getMessage().contains("expected"), e.getMessage());
+    }
+
+    @Test
+    void backendsMustBeLoopbackUnlessAllowed() {
+        WarmupException e = assertThrows(WarmupException.class, () ->
+                parse("{\"backends\": {\"gpu\": {\"type\": \"ollama\", \"url\": \"http://10.1.2.3:11434\"}}}"));
+        assertTrue(e.getMessage().startsWith("WMP-8006"), e.getMessage());
+        var s = parse("{\"backends\": {\"gpu\": {\"type\": \"ollama\", \"url\": \"http://10.1.2.3:11434\","
+                + " \"allowRemote\": true}}}");
+        assertTrue(s.backends().get("gpu").allowRemote());
+        assertEquals("ollama", parse("{\"backends\": {\"l\": {\"type\": \"ollama\", \"url\": \"http://[::1]:11434\"}}}")
+                .backends().get("l").type());
+    }
+
+    @Test
+    void loopbackRecognisesOnlyLoopback() {
+        assertTrue(Loopback.isLoopbackHost("localhost"));
+        assertTrue(Loopback.isLoopbackHost("127.0.0.1"));
+        assertTrue(Loopback.isLoopbackHost("127.10.0.5"));
+        assertTrue(Loopback.isLoopbackHost("[::1]"));
+        assertFalse(Loopback.isLoopbackHost("127.0.0.1.evil.com"));
+        assertFalse(Loopback.isLoopbackHost("192.168.1.2"));
+        assertFalse(Loopback.isLoopbackHost("localhost.evil.com"));
+    }
+
+    @Test
+    void customTasksAreAllowed() {
+        var s = parse("{\"models\": [{\"id\": \"t\", \"tasks\": [\"custom:docstrings\"], \"memoryMb\": 900}]}");
+        assertEquals("custom:docstrings", s.models().get(0).tasks().get(0));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.warmup.server.lsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import dev.warmup.server.store.UsageStore;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real server process over stdio: bad input, SIGKILL mid-stream, and data kept across restarts. */
+class ChildProcessTest {
+    @TempDir Path dir;
+
+    private static JsonObject change(int version, String text) {
+        return JsonParser.parseString("{\"textDocument\": {\"uri\": \"file:///a.txt\", \"version\": " + version
+                + "}, \"contentChanges\": [{\"range\": {\"start\": {\"line\": 0, \"character\": 0}, \"end\": "
+                + "{\"line\": 0, \"character\": 0}}, \"text\": " + new JsonPrimitive(text) + "}]}").getAsJsonObject();
+    }
+
+    private static JsonObject metrics(RawLspProcess p) throws Exception {
+        JsonObject params = new JsonObject();
+        params.addProperty("command", "warmup.metrics");
+        params.add("arguments", new JsonArray());
+        return p.request("workspace/executeCommand", params).getAsJsonObject("result");
+    }
+
+    @Test
+    void badInputGetsClearErrorsAndTheServerKeepsAnswering() throws Exception {
+        try (RawLspProcess p = new RawLspProcess(dir)) {
+            p.initialize();
+            // malformed JSON: no answer is possible, the server must survive it
+            p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ");
+            p.sendRaw("not json at all");
+            // unknown method
+            JsonObject unknown = p.request("warmup/nonsense", new JsonObject());
+            assertEquals(-32601, unknown.getAsJsonObject("error").get("code").getAsInt());
+            // wrong parameter types
+            JsonObject wrong = p.request("warmup/predict",
+                    JsonParser.parseString("{\"horizonSeconds\": \"soon\"}"));
+            assertTrue(wrong.has("error"), wrong.toString());
+            JsonObject outOfRange = p.request("warmup/predict",
+                    JsonParser.parseString("{\"horizonSeconds\": -5}"));
+            assertTrue(outOfRange.getAsJsonObject("error").get("message").getAsString().contains("WMP-2003"));
+            // an unknown notification is ignored
+            p.notify("warmup/whatever", new JsonObject());
+            // a 10 MB change is measured, not stored
+            p.notify("textDocument/didOpen", JsonParser.parseString("{\"textDocument\": {\"uri\": \"file:///a.txt\","
+                    + " \"languageId\": \"plaintext\", \"version\": 1, \"text\": \"\"}}"));
+            p.notify("textDocument/didChange", change(2, "x".repeat(10 * 1024 * 1024)));
+            // invalid settings
+            p.notify("workspace/didChangeConfiguration",
+                    JsonParser.parseString("{\"settings\": {\"warmup\": {\"maxMemoryMb\": -1}}}"));
+            JsonObject shown = p.await(m -> "window/showMessage".equals(m.has("method") ? m.get("method").getAsString() : ""));
+            assertTrue(shown.getAsJsonObject("params").get("message").getAsString().contains("warmup.maxMemoryMb"));
+            // still answering, and the change was recorded
+            JsonObject m = metrics(p);
+            assertEquals(1, m.getAsJsonObject("eventsRecorded").get("change").getAsLong());
+            assertTrue(p.request("shutdown", null).has("result"));
+        }
+    }
+
+    @Test
+    void sigkillMidStreamLosesAtMostTheLastBatchAndHistorySurvives() throws Exception {
+        int firstWave = 300;
+        try (RawLspProcess p = new RawLspProcess(dir)) {
+            p.initialize();
+            p.notify("textDocument/didOpen", JsonParser.parseString("{\"textDocument\": {\"uri\": \"file:///a.txt\","
+                    + " \"languageId\": \"plaintext\", \"version\": 1, \"text\": \"\"}}"));
+            for (int i = 0; i < firstWave; i++) {
+                p.notify("textDocument/didChange", change(i + 2, "a"));
+            }
+            // wait (on the server's own report, not a sleep) until the first wave is stored
+            // (each metrics request is itself a recorded command event, stored after the changes)
+            long stored = 0;
+            int polls = 0;
+            while (polls < 2000 && stored < firstWave + 1 + polls) {
+                stored = metrics(p).get("eventsStored").getAsLong();
+                polls++;
+            }
+            assertTrue(stored >= firstWave + 1 + polls - 1, "first wave stored: " + stored);
+            for (int i = 0; i < 200; i++) {
+                p.notify("textDocument/didChange", change(i + 1000, "b"));
+            }
+            p.process.destroyForcibly().waitFor();
+        }
+        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+            assertTrue(store.recoveryNote().isEmpty(), "the store is intact after SIGKILL");
+            long kept = store.query("SELECT count(*) FROM events WHERE kind IN ('OPEN', 'CHANGE')",
+                    java.util.List.of(), rs -> rs.getLong(1));
+            assertTrue(kept >= firstWave + 1 && kept <= firstWave + 1 + 200, "kept " + kept);
+        }
+        try (RawLspProcess p = new RawLspProcess(dir)) {
+            p.initialize();
+            assertTrue(metrics(p).get("eventsStored").getAsLong() >= firstWave + 1, "history survives a restart");
+        }
+    }
+}

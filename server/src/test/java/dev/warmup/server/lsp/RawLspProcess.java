@@ -1,0 +1,136 @@
+package dev.warmup.server.lsp;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The real server as a child process (this test run's classpath, {@code dev.warmup.server.Main}) driven over its
+ * stdio with raw JSON-RPC frames, so tests can send what no well-behaved client would.
+ */
+public final class RawLspProcess implements AutoCloseable {
+    public final Process process;
+    private final OutputStream in;
+    private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+    private int nextId = 1;
+
+    public RawLspProcess(Path dataDir) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "dev.warmup.server.Main", "--data-dir", dataDir.toString(), "--log-level", "warn");
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        process = pb.start();
+        in = process.getOutputStream();
+        Thread reader = new Thread(() -> read(process.getInputStream()), "raw-lsp-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void read(InputStream out) {
+        try {
+            while (true) {
+                int length = -1;
+                StringBuilder line = new StringBuilder();
+                while (true) {
+                    int c = out.read();
+                    if (c < 0) {
+                        return;
+                    }
+                    if (c == '\n') {
+                        String l = line.toString().trim();
+                        line.setLength(0);
+                        if (l.isEmpty()) {
+                            break;
+                        }
+                        if (l.toLowerCase().startsWith("content-length:")) {
+                            length = Integer.parseInt(l.substring(15).trim());
+                        }
+                    } else {
+                        line.append((char) c);
+                    }
+                }
+                byte[] body = out.readNBytes(length);
+                received.add(JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject());
+            }
+        } catch (IOException e) {
+            // process ended
+        }
+    }
+
+    /** Sends raw bytes as one frame body (may be invalid JSON). */
+    public void sendRaw(String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(("Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        frame.write(b);
+        in.write(frame.toByteArray());
+        in.flush();
+    }
+
+    public void notify(String method, JsonElement params) throws IOException {
+        JsonObject o = new JsonObject();
+        o.addProperty("jsonrpc", "2.0");
+        o.addProperty("method", method);
+        if (params != null) {
+            o.add("params", params);
+        }
+        sendRaw(o.toString());
+    }
+
+    /** Sends a request and waits for its response. */
+    public JsonObject request(String method, JsonElement params) throws Exception {
+        int id = nextId++;
+        JsonObject o = new JsonObject();
+        o.addProperty("jsonrpc", "2.0");
+        o.addProperty("id", id);
+        o.addProperty("method", method);
+        if (params != null) {
+            o.add("params", params);
+        }
+        sendRaw(o.toString());
+        return await(m -> m.has("id") && m.get("id").isJsonPrimitive() && m.get("id").getAsInt() == id);
+    }
+
+    /** Waits for a message matching {@code p}; other messages are kept. */
+    public JsonObject await(Predicate<JsonObject> p) throws InterruptedException {
+        List<JsonObject> skipped = new ArrayList<>();
+        try {
+            while (true) {
+                JsonObject m = received.poll(60, TimeUnit.SECONDS);
+                if (m == null) {
+                    throw new AssertionError("no matching message within 60 s; saw " + skipped);
+                }
+                if (p.test(m)) {
+                    return m;
+                }
+                skipped.add(m);
+            }
+        } finally {
+            received.addAll(skipped);
+        }
+    }
+
+    public JsonObject initialize() throws Exception {
+        JsonObject p = JsonParser.parseString("{\"processId\": null, \"capabilities\": {}}").getAsJsonObject();
+        JsonObject r = request("initialize", p);
+        notify("initialized", new JsonObject());
+        return r;
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

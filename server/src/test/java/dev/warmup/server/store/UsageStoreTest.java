@@ -1,0 +1,87 @@
+package dev.warmup.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UsageStoreTest {
+    @TempDir Path dir;
+
+    private static UsageEvent event(long at, String task) {
+        return UsageEvent.simple(at, task == null ? EventKind.CHANGE : EventKind.MODEL_USED, null, task);
+    }
+
+    @Test
+    void historySurvivesARestart() throws Exception {
+        Path file = dir.resolve("usage.db");
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(List.of(event(1000, null), event(2000, "chat")));
+        }
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().isEmpty());
+            assertEquals(2, s.eventsStoredTotal());
+            s.append(List.of(event(3000, "completion")));
+            List<UsageEvent> all = s.allEvents();
+            assertEquals(3, all.size());
+            assertEquals("chat", all.get(1).task());
+            assertEquals(3, s.eventsStoredTotal());
+        }
+    }
+
+    @Test
+    void retentionDropsRawEventsButKeepsAggregatesAndTheTotal() throws Exception {
+        try (UsageStore s = UsageStore.open(dir.resolve("usage.db"))) {
+            s.append(List.of(event(1000, "chat"), event(90_000_000, "chat")));
+            assertEquals(1, s.prune(50_000_000));
+            assertEquals(1, s.eventCount());
+            assertEquals(2, s.eventsStoredTotal());
+            long aggregated = s.query("SELECT sum(count) FROM daily_aggregates WHERE task = 'chat'", List.of(),
+                    rs -> rs.getLong(1));
+            assertEquals(2, aggregated);
+        }
+    }
+
+    @Test
+    void aDamagedStoreIsSetAsideAndAFreshOneStarted() throws Exception {
+        Path file = dir.resolve("usage.db");
+        Files.write(file, "this is not a database, it is garbage that fills a page.".repeat(200).getBytes());
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().orElseThrow().startsWith("WMP-7001"));
+            s.append(List.of(event(1, null)));
+            assertEquals(1, s.eventCount());
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("usage.db.corrupt-")));
+        }
+    }
+
+    @Test
+    void dataFilesAreReadableByTheUserOnly() throws Exception {
+        DataDirectory d = new DataDirectory(dir.resolve("data"));
+        try (UsageStore s = UsageStore.open(d.resolve("usage.db"))) {
+            s.append(List.of(event(1, null)));
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d.root())));
+        assertEquals("rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(d.resolve("usage.db"))));
+    }
+
+    @Test
+    void defaultDataDirectoryFollowsTheOs() {
+        assertEquals(Path.of("/x/warmup"), DataDirectory.defaultPath(java.util.Map.of("XDG_DATA_HOME", "/x"),
+                "Linux", "/home/u"));
+        assertEquals(Path.of("/home/u/.local/share/warmup"), DataDirectory.defaultPath(java.util.Map.of(), "Linux",
+                "/home/u"));
+        assertEquals(Path.of("/Users/u/Library/Application Support/warmup"),
+                DataDirectory.defaultPath(java.util.Map.of(), "Mac OS X", "/Users/u"));
+    }
+}
