@@ -1,0 +1,60 @@
+-- Drives warmup-server through Neovim's built-in LSP client (headless), then writes what it saw as JSON.
+-- Environment: WARMUP_JAR, WARMUP_DATA_DIR, WARMUP_OUT, WARMUP_FILE.
+local jar = os.getenv('WARMUP_JAR')
+local out = os.getenv('WARMUP_OUT')
+local result = { steps = {} }
+
+local function finish(ok, why)
+  result.ok = ok
+  result.why = why
+  local f = io.open(out, 'w')
+  f:write(vim.fn.json_encode(result))
+  f:close()
+  vim.cmd(ok and 'qall!' or 'cquit! 1')
+end
+
+local ok, err = pcall(function()
+  vim.cmd('edit ' .. os.getenv('WARMUP_FILE'))
+  local buf = vim.api.nvim_get_current_buf()
+  local client_id = vim.lsp.start_client({
+    name = 'warmup',
+    cmd = { 'java', '-Xmx256m', '-jar', jar, '--data-dir', os.getenv('WARMUP_DATA_DIR'), '--log-level', 'warn' },
+    root_dir = vim.fn.getcwd(),
+    init_options = { settings = { warmup = { maxWarmModels = 4,
+      models = { { id = 'coder', tasks = { 'completion' }, memoryMb = 1500, loadSeconds = 3 } } } } },
+    flags = { debounce_text_changes = 0 },
+    handlers = {
+      ['warmup/statusChanged'] = function(_, params) result.status = params end,
+    },
+  })
+  if not client_id then error('start_client failed') end
+  vim.lsp.buf_attach_client(buf, client_id)
+  local client = vim.lsp.get_client_by_id(client_id)
+  if not vim.wait(30000, function() return client.initialized end, 50) then error('not initialized') end
+  table.insert(result.steps, 'initialized')
+
+  -- type: three edits through the buffer API, as insert-mode typing would produce
+  vim.api.nvim_buf_set_lines(buf, 0, 0, false, { 'def greet(name):' })
+  vim.api.nvim_buf_set_lines(buf, 1, 1, false, { '    return "hi " + name' })
+  vim.api.nvim_buf_set_text(buf, 1, 4, 1, 4, { 'x = 1; ' })
+  table.insert(result.steps, 'typed')
+
+  local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = 1, character = 8 },
+                   context = { triggerKind = 1 } }
+  local completion = client.request_sync('textDocument/completion', params, 10000, buf)
+  if not completion or completion.err then error('completion failed: ' .. vim.inspect(completion)) end
+  result.completion = completion.result
+  table.insert(result.steps, 'completion')
+
+  local metrics = client.request_sync('workspace/executeCommand', { command = 'warmup.metrics', arguments = {} }, 10000, buf)
+  if not metrics or metrics.err then error('metrics failed: ' .. vim.inspect(metrics)) end
+  result.metrics = metrics.result
+  table.insert(result.steps, 'metrics')
+
+  local status = client.request_sync('warmup/status', vim.NIL, 10000, buf)
+  result.statusRequest = status and status.result
+  client.stop()
+  vim.wait(10000, function() return client.is_stopped() end, 50)
+  table.insert(result.steps, 'stopped')
+end)
+finish(ok, ok and nil or tostring(err))
