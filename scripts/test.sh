@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The project's test command (README "Run the tests"; .ci/run calls it). Installs what the tests need on a fresh
+# machine (Debian's neovim for the real-editor test; the VS Code client's npm packages), then runs every test:
+# Maven unit and integration tests (build included), and the VS Code client's unit and protocol tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v nvim >/dev/null 2>&1; then
+  echo "[test] installing neovim (Debian package) for the real-editor test" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq neovim >/dev/null
+fi
+
+./mvnw -B -ntp verify
+
+if [ -x clients/vscode/scripts/ci-test.sh ]; then
+  clients/vscode/scripts/ci-test.sh
+fi
