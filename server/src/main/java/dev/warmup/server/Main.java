@@ -6,6 +6,7 @@ import dev.warmup.server.lsp.ClientNotifier;
 import dev.warmup.server.lsp.LspConnection;
 import dev.warmup.server.lsp.WarmupLanguageServer;
 import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.StoreMaintenance;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventPipeline;
 import java.io.BufferedOutputStream;
@@ -60,6 +61,7 @@ public final class Main implements Callable<Integer> {
             injector.getInstance(EventPipeline.class).close();
             injector.getInstance(UsageStore.class).close();
         }, "warmup-shutdown"));
+        injector.getInstance(StoreMaintenance.class).start();
         LOG.info("warmup-server " + Version.get() + " starting; data directory " + dir.root());
         ExecutorService messages = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "warmup-jsonrpc");

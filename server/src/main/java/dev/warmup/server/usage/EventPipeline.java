@@ -33,6 +33,7 @@ public final class EventPipeline implements AutoCloseable {
     private final List<Consumer<UsageEvent>> observers = new CopyOnWriteArrayList<>();
     private final Thread consumer;
     private volatile boolean running = true;
+    private volatile long lastDropWarning = Long.MIN_VALUE / 2;
 
     public EventPipeline(int capacity, UsageStore store, ModelWarmupMetrics metrics) {
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -54,6 +55,12 @@ public final class EventPipeline implements AutoCloseable {
             return true;
         }
         metrics.eventDropped();
+        long now = System.currentTimeMillis();
+        if (now - lastDropWarning >= 60_000) {
+            lastDropWarning = now;
+            LOG.warning(new WarmupException(ErrorCode.WMP_1002,
+                    metrics.eventsDropped() + " dropped so far; the queue holds " + queue.size()).getMessage());
+        }
         return false;
     }
 

@@ -1,0 +1,66 @@
+package dev.warmup.server.store;
+
+import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.metrics.ModelWarmupMetrics;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** Hourly upkeep of the store: drops raw events older than {@code historyDays} and snapshots the metrics. */
+@Singleton
+public final class StoreMaintenance implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(StoreMaintenance.class.getName());
+
+    private final UsageStore store;
+    private final ConfigurationManager config;
+    private final ModelWarmupMetrics metrics;
+    private final Clock clock;
+    private ScheduledExecutorService timer;
+
+    @Inject
+    public StoreMaintenance(UsageStore store, ConfigurationManager config, ModelWarmupMetrics metrics, Clock clock) {
+        this.store = store;
+        this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public synchronized void start() {
+        if (timer == null) {
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "warmup-store-maintenance");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleWithFixedDelay(this::runOnce, 1, 60, TimeUnit.MINUTES);
+        }
+    }
+
+    /** One round: prune by retention, then snapshot the metrics. Returns the number of events pruned. */
+    public int runOnce() {
+        long now = clock.millis();
+        try {
+            int pruned = store.prune(now - Duration.ofDays(config.current().historyDays()).toMillis());
+            store.saveMetricsSnapshot(now, metrics.toJson().toString());
+            return pruned;
+        } catch (SQLException e) {
+            LOG.warning(new WarmupException(ErrorCode.WMP_7002, "maintenance: " + e.getMessage()).getMessage());
+            return 0;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}
