@@ -1,0 +1,48 @@
+package dev.warmup.server.backend;
+
+import dev.warmup.protocol.ModelSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A place where models are loaded: a model server (Ollama, llama.cpp, an OpenAI-compatible endpoint) or the editor
+ * itself (the {@code client} backend). Every call is asynchronous and never runs on an LSP request thread; failures
+ * complete the future exceptionally with a {@link dev.warmup.server.errors.WarmupException} carrying a WMP-8xxx code.
+ */
+public interface ModelBackend extends AutoCloseable {
+    /** The name of the entry in {@code warmup.backends} ({@code client} for the editor). */
+    String name();
+
+    /** {@code ollama}, {@code llamacpp}, {@code openai} or {@code client}. */
+    String type();
+
+    /** Loads (warms) a model; completes when it is ready to answer. */
+    CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout);
+
+    /** Unloads a model; backends that cannot unload complete at once ({@link #canUnload()} is false). */
+    CompletableFuture<Void> unload(ModelSpec model);
+
+    /** What the model server really has loaded (including models other tools loaded), for reconciliation. */
+    CompletableFuture<List<LoadedModel>> loaded();
+
+    /** False for backends that have no way to unload (OpenAI-compatible servers). */
+    boolean canUnload();
+
+    @Override
+    void close();
+
+    /**
+     * @param modelId  the model
+     * @param loadMs   how long the load took, as the backend reports it or as measured
+     * @param memoryMb memory the backend reports the model holds, or -1 when it does not say
+     */
+    record LoadResult(String modelId, long loadMs, long memoryMb) {}
+
+    /**
+     * @param modelId  the model
+     * @param memoryMb memory it holds (-1 when unknown)
+     * @param expiresAtMillis when the model server will unload it by itself (-1 when unknown or never)
+     */
+    record LoadedModel(String modelId, long memoryMb, long expiresAtMillis) {}
+}

@@ -1,0 +1,51 @@
+package dev.warmup.server.scheduler;
+
+import java.util.List;
+
+/**
+ * Decides what should be warm: from each model's forecast, cost and state, within the budget, which models to load
+ * (and when) and which to unload. A pure function of its input, so that the live scheduler and the replay tool take
+ * the same decisions.
+ */
+public interface WarmSetPlanner {
+    WarmPlan plan(PlanRequest request);
+
+    /** Where a model is now. */
+    enum Residency { UNLOADED, LOADING, WARM }
+
+    /**
+     * One model as the planner sees it.
+     *
+     * @param modelId            the model
+     * @param memoryMb           memory it holds when loaded
+     * @param loadSeconds        expected cold load time
+     * @param probability        probability that it is requested within the horizon
+     * @param secondsUntilNeeded estimated seconds until it is requested
+     * @param residency          where it is now
+     * @param inUse              serving a request now: never unloaded
+     * @param idleSeconds        seconds since its last request (or load start if it has served none); -1 if unloaded
+     */
+    record Candidate(String modelId, long memoryMb, double loadSeconds, double probability, double secondsUntilNeeded,
+                     Residency residency, boolean inUse, double idleSeconds) {}
+
+    /**
+     * @param nowMillis      the time of the decision
+     * @param candidates     every model of the catalogue
+     * @param memoryBudgetMb memory budget for warm and loading models
+     * @param maxWarmModels  most models warm or loading at once
+     * @param threshold      the one trade-off knob, from {@code predictionThreshold}: higher holds less memory
+     */
+    record PlanRequest(long nowMillis, List<Candidate> candidates, long memoryBudgetMb, int maxWarmModels,
+                       double threshold) {}
+
+    /**
+     * @param modelId        the model to load
+     * @param startInSeconds when to start the load, from now (0: now)
+     * @param value          expected value of having it warm (for priorities), larger first
+     * @param reason         why, in words
+     */
+    record PlannedLoad(String modelId, double startInSeconds, double value, String reason) {}
+
+    /** Loads in order of value, and unloads (models the plan no longer wants warm). */
+    record WarmPlan(List<PlannedLoad> loads, List<String> unloads) {}
+}
