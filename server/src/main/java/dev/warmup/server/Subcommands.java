@@ -7,6 +7,6 @@ final class Subcommands {
     private Subcommands() {}
 
     static void register(CommandLine cli) {
-        // replay is registered here once its module lands
+        cli.addSubcommand(new dev.warmup.server.replay.ReplayCommand());
     }
 }

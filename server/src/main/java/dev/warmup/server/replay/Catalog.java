@@ -1,0 +1,91 @@
+package dev.warmup.server.replay;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonParseException;
+import com.google.gson.reflect.TypeToken;
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The models a replay simulates, one per task (EVALUATION.md §2). Memory is in MB with 1 GB = 1000 MB, so that the
+ * evaluation's 1.5 GB, 5.5 GB and 12 GB budget add up exactly; load times are in milliseconds.
+ */
+public final class Catalog {
+    private final List<String> tasks;
+    private final List<String> models;
+    private final long[] memoryMb;
+    private final long[] loadMillis;
+    private final Map<String, Integer> modelOfTask = new HashMap<>();
+
+    private Catalog(List<ModelSpec> specs) {
+        tasks = new ArrayList<>();
+        models = new ArrayList<>();
+        memoryMb = new long[specs.size()];
+        loadMillis = new long[specs.size()];
+        for (int i = 0; i < specs.size(); i++) {
+            ModelSpec m = specs.get(i);
+            if (m.id() == null || m.tasks() == null || m.tasks().isEmpty() || m.memoryMb() == null
+                    || m.memoryMb() <= 0 || m.loadSeconds() == null || m.loadSeconds() < 0) {
+                throw new WarmupException(ErrorCode.WMP_8001,
+                        "catalogue entry " + i + " needs id, tasks, memoryMb > 0 and loadSeconds >= 0: " + m);
+            }
+            models.add(m.id());
+            memoryMb[i] = m.memoryMb();
+            loadMillis[i] = Math.round(m.loadSeconds() * 1000);
+            for (String task : m.tasks()) {
+                if (modelOfTask.putIfAbsent(task, i) != null) {
+                    throw new WarmupException(ErrorCode.WMP_8001, "task " + task + " is served by two models");
+                }
+                tasks.add(task);
+            }
+        }
+    }
+
+    /** The evaluation catalogue of EVALUATION.md §2. */
+    public static Catalog evaluationDefault() {
+        return of(List.of(
+                new ModelSpec("completion", List.of("completion"), 1500, 3.0, null, null),
+                new ModelSpec("analysis", List.of("analysis"), 5000, 8.0, null, null),
+                new ModelSpec("chat", List.of("chat"), 5500, 10.0, null, null),
+                new ModelSpec("refactoring", List.of("refactoring"), 10000, 20.0, null, null)));
+    }
+
+    public static Catalog of(List<ModelSpec> specs) {
+        return new Catalog(specs);
+    }
+
+    /** Reads a JSON array of models shaped like the {@code warmup.models} setting ({@code memoryMb}: 1 GB = 1000). */
+    public static Catalog read(Path file) throws IOException {
+        try {
+            List<ModelSpec> specs = new Gson().fromJson(Files.readString(file),
+                    new TypeToken<List<ModelSpec>>() { }.getType());
+            if (specs == null || specs.isEmpty()) {
+                throw new WarmupException(ErrorCode.WMP_8001, file + ": the catalogue is empty");
+            }
+            return of(specs);
+        } catch (JsonParseException e) {
+            throw new WarmupException(ErrorCode.WMP_8001, file + ": not a JSON array of models: " + e.getMessage());
+        }
+    }
+
+    public int size() { return models.size(); }
+    public String model(int m) { return models.get(m); }
+    public long memoryMb(int m) { return memoryMb[m]; }
+    public long loadMillis(int m) { return loadMillis[m]; }
+    /** Every task some model serves, in catalogue order. */
+    public List<String> tasks() { return List.copyOf(tasks); }
+
+    /** The model serving {@code task}, or -1. */
+    public int modelOf(String task) {
+        Integer m = modelOfTask.get(task);
+        return m == null ? -1 : m;
+    }
+}

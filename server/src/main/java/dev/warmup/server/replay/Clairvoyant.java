@@ -1,0 +1,10 @@
+package dev.warmup.server.replay;
+
+/**
+ * A policy that knows the future: the engine shows it the user's whole trace before the timeline starts. Only the
+ * oracle, the upper bound beside real policies, implements this.
+ */
+public interface Clairvoyant extends Policy {
+    /** Called once per user before {@link #start}. */
+    void foresee(UserTrace user, Trace trace, Catalog catalog);
+}

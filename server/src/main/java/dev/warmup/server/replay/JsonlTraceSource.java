@@ -1,0 +1,46 @@
+package dev.warmup.server.replay;
+
+import dev.warmup.server.trace.JsonlTraceReader;
+import dev.warmup.server.usage.EventKind;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A JSONL trace ({@link JsonlTraceReader} documents the format): requests are the events with a {@code task}. Each
+ * event's name for the predictor is its detail for {@code trace} events, else its kind (with the detail after a colon).
+ */
+public final class JsonlTraceSource implements TraceSource {
+    @Override
+    public Trace read(Path path) throws IOException {
+        List<JsonlTraceReader.Row> rows = new ArrayList<>();
+        Set<String> tasks = new LinkedHashSet<>();
+        try (BufferedReader r = Files.newBufferedReader(path)) {
+            JsonlTraceReader.read(r, path.toString(), row -> {
+                rows.add(row);
+                if (row.task() != null) {
+                    tasks.add(row.task());
+                }
+            });
+        }
+        TraceBuilder builder = new TraceBuilder(new ArrayList<>(tasks));
+        for (JsonlTraceReader.Row row : rows) {
+            builder.add(row.user(), row.at(), name(row), row.task());
+        }
+        return builder.build();
+    }
+
+    static String name(JsonlTraceReader.Row row) {
+        if (row.kind() == EventKind.TRACE) {
+            return row.detail() == null ? "trace" : row.detail();
+        }
+        String kind = row.kind().name().toLowerCase(Locale.ROOT);
+        return row.detail() == null ? kind : kind + ":" + row.detail();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.warmup.server.replay;
+
+import dev.warmup.server.replay.policies.GreedyDualPolicy;
+import dev.warmup.server.replay.policies.HybridHistogramPolicy;
+import dev.warmup.server.replay.policies.KeepAlivePolicy;
+import dev.warmup.server.replay.policies.LruBudgetPolicy;
+import dev.warmup.server.replay.policies.OraclePolicy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleFunction;
+
+/**
+ * Policies by name. A name is {@code FAMILY} or {@code FAMILY@KNOB} (e.g. {@code predictive@0.5}); the baseline
+ * names {@code keepalive-K} stand for {@code keepalive@K} (minutes). {@code all} is every policy of EVALUATION.md §5
+ * plus each registered family at its default knob.
+ */
+public final class PolicyRegistry {
+    /**
+     * A family of policies sharing one knob.
+     *
+     * @param name        family name
+     * @param defaultKnob knob used when the name has none (NaN: the family has no knob)
+     * @param sweep       knob values drawing the family's curve in the HTML report
+     * @param create      a fresh policy for one user, for a knob value
+     */
+    public record Family(String name, double defaultKnob, List<Double> sweep, DoubleFunction<Policy> create) {}
+
+    private final Map<String, Family> families = new LinkedHashMap<>();
+    private final List<String> all = new ArrayList<>();
+
+    /** The baselines of EVALUATION.md §5. */
+    public static PolicyRegistry baselines() {
+        PolicyRegistry r = new PolicyRegistry();
+        r.register(new Family("keepalive", 5, List.of(1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 120.0, 240.0),
+                KeepAlivePolicy::new), List.of("keepalive-1", "keepalive-5", "keepalive-10", "keepalive-30",
+                "keepalive-60"));
+        r.register(new Family("lru-budget", Double.NaN, List.of(), k -> new LruBudgetPolicy()), null);
+        r.register(new Family("greedy-dual", Double.NaN, List.of(), k -> new GreedyDualPolicy()), null);
+        r.register(new Family("hybrid-histogram", Double.NaN, List.of(), k -> new HybridHistogramPolicy()), null);
+        r.register(new Family("oracle", Double.NaN, List.of(), k -> new OraclePolicy()), null);
+        return r;
+    }
+
+    /** Adds a family; {@code inAll} lists the names {@code all} runs (null: the family's own name). */
+    public PolicyRegistry register(Family family, List<String> inAll) {
+        families.put(family.name(), family);
+        all.addAll(inAll == null ? List.of(family.name()) : inAll);
+        return this;
+    }
+
+    public List<String> allNames() {
+        return List.copyOf(all);
+    }
+
+    public Family family(String name) {
+        return families.get(parse(name).family());
+    }
+
+    /** Expands {@code all} and comma-separated lists, checking every name. */
+    public List<String> expand(String spec) {
+        List<String> names = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String name = part.trim();
+            if (name.equals("all")) {
+                names.addAll(all);
+            } else if (!name.isEmpty()) {
+                parse(name);
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** A fresh policy instance for one user. */
+    public Policy create(String name) {
+        Parsed p = parse(name);
+        return families.get(p.family()).create().apply(p.knob());
+    }
+
+    private record Parsed(String family, double knob) {}
+
+    private Parsed parse(String name) {
+        String familyName = name;
+        String knob = null;
+        int at = name.indexOf('@');
+        if (at >= 0) {
+            familyName = name.substring(0, at);
+            knob = name.substring(at + 1);
+        } else if (name.startsWith("keepalive-")) {
+            familyName = "keepalive";
+            knob = name.substring("keepalive-".length());
+        }
+        Family f = families.get(familyName);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown policy '" + name + "'; known: " + families.keySet());
+        }
+        if (knob == null) {
+            return new Parsed(familyName, f.defaultKnob());
+        }
+        if (Double.isNaN(f.defaultKnob())) {
+            throw new IllegalArgumentException("policy " + familyName + " has no knob: " + name);
+        }
+        try {
+            return new Parsed(familyName, Double.parseDouble(knob));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("policy knob must be a number: " + name);
+        }
+    }
+}

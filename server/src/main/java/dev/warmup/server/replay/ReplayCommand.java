@@ -1,0 +1,100 @@
+package dev.warmup.server.replay;
+
+import dev.warmup.server.replay.report.HtmlReporter;
+import dev.warmup.server.replay.report.JsonReporter;
+import dev.warmup.server.replay.report.TableReporter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code warmup-server replay}: scores warm-up policies on a trace by the rules of EVALUATION.md. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replays a trace under warm-up policies and reports cold starts, waits and warm memory.")
+public final class ReplayCommand implements Callable<Integer> {
+    @Option(names = "--trace", required = true, paramLabel = "PATH", description = "The trace file.")
+    Path trace;
+
+    @Option(names = "--format", defaultValue = "jsonl", paramLabel = "blaze|jsonl",
+            description = "blaze (ABB Blaze CSV, optionally .xz, MessageList.csv beside it) or jsonl "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--policy", defaultValue = "all", paramLabel = "all|NAME[,NAME...]",
+            description = "Policies to run; NAME@X sets a knob (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--catalog", paramLabel = "FILE", description = "JSON array of models like warmup.models "
+            + "(memoryMb with 1 GB = 1000); default: the evaluation catalogue.")
+    Path catalog;
+
+    @Option(names = "--budget-gb", defaultValue = "12", description = "Memory budget per user (default: ${DEFAULT-VALUE}).")
+    double budgetGb;
+
+    @Option(names = "--max-warm", defaultValue = "5", description = "Most models warm at once (default: ${DEFAULT-VALUE}).")
+    int maxWarm;
+
+    @Option(names = "--users", defaultValue = "0", description = "Only the first N users (0: all).")
+    int users;
+
+    @Option(names = "--user-split", defaultValue = "all", paramLabel = "all|even|odd",
+            description = "Users at even or odd positions in the file (applied after --users), to tune on one half "
+                    + "and check on the other (default: ${DEFAULT-VALUE}).")
+    String userSplit;
+
+    @Option(names = "--json", paramLabel = "OUT", description = "Also write the results as JSON.")
+    Path json;
+
+    @Option(names = "--report", paramLabel = "OUT.html", description = "Also write an HTML page with the "
+            + "cold-starts-against-memory plot; each policy's knob is swept to draw its curve.")
+    Path report;
+
+    /** Policies beyond the baselines (the predictive one) are added here by whoever owns them. */
+    static final List<java.util.function.Consumer<PolicyRegistry>> EXTENSIONS = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        PolicyRegistry registry = PolicyRegistry.baselines();
+        EXTENSIONS.forEach(e -> e.accept(registry));
+        List<String> names = registry.expand(policy);
+        TraceSource source = switch (format) {
+            case "blaze" -> new BlazeTraceSource();
+            case "jsonl" -> new JsonlTraceSource();
+            default -> throw new IllegalArgumentException("--format must be blaze or jsonl: " + format);
+        };
+        Catalog models = catalog == null ? Catalog.evaluationDefault() : Catalog.read(catalog);
+        System.err.printf("replay: reading %s%n", trace);
+        Trace t = source.read(trace).firstUsers(users).split(userSplit);
+        TraceTotals totals = TraceTotals.of(t);
+        System.err.printf("replay: %d users, %d events read in %.1f s%n", totals.users(), totals.events(),
+                (System.nanoTime() - started) / 1e9);
+        Replayer replayer = new Replayer(models, Math.round(budgetGb * 1000), maxWarm, registry, System.err);
+        Map<String, Outcome> outcomes = replayer.run(t, names);
+        new TableReporter(System.out).report(totals, outcomes);
+        if (json != null) {
+            new JsonReporter(json).report(totals, outcomes);
+        }
+        if (report != null) {
+            Set<String> sweep = new LinkedHashSet<>(names);
+            for (String name : names) {
+                PolicyRegistry.Family f = registry.family(name);
+                for (double k : f.sweep()) {
+                    sweep.add(f.name() + "@" + (k == Math.rint(k) ? String.valueOf((long) k) : String.valueOf(k)));
+                }
+            }
+            List<String> extra = sweep.stream().filter(n -> !outcomes.containsKey(n)).toList();
+            Map<String, Outcome> all = new LinkedHashMap<>(outcomes);
+            all.putAll(replayer.run(t, extra));
+            new HtmlReporter(report, "Warm-up policies on " + trace.getFileName()).report(totals, all);
+        }
+        System.err.printf("replay: done in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        return 0;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.warmup.server.replay;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a trace holds (EVALUATION.md §1): users, events, sessions (split at gaps of 30 minutes or more), active
+ * user-hours (the sum of session lengths, first to last event) and requests per task.
+ */
+public record TraceTotals(int users, long events, long sessions, double activeUserHours,
+                          Map<String, Long> requests) {
+    static final long SESSION_GAP_MILLIS = 30 * 60_000L;
+
+    public static TraceTotals of(Trace trace) {
+        long events = 0;
+        long sessions = 0;
+        long activeMillis = 0;
+        long[] perTask = new long[trace.tasks().size()];
+        for (UserTrace u : trace.users()) {
+            long[] t = u.times();
+            events += t.length;
+            if (t.length == 0) {
+                continue;
+            }
+            long start = t[0];
+            sessions++;
+            for (int i = 1; i < t.length; i++) {
+                if (t[i] - t[i - 1] >= SESSION_GAP_MILLIS) {
+                    activeMillis += t[i - 1] - start;
+                    start = t[i];
+                    sessions++;
+                }
+            }
+            activeMillis += t[t.length - 1] - start;
+            for (byte task : u.tasks()) {
+                if (task >= 0) {
+                    perTask[task]++;
+                }
+            }
+        }
+        Map<String, Long> requests = new LinkedHashMap<>();
+        for (int i = 0; i < perTask.length; i++) {
+            requests.put(trace.tasks().get(i), perTask[i]);
+        }
+        return new TraceTotals(trace.users().size(), events, sessions, activeMillis / 3_600_000.0, requests);
+    }
+
+    public long totalRequests() {
+        return requests.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

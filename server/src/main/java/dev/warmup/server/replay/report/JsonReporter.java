@@ -1,0 +1,57 @@
+package dev.warmup.server.replay.report;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import dev.warmup.server.replay.Outcome;
+import dev.warmup.server.replay.TraceTotals;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code --json OUT}: {@code {"totals": {users, events, sessions, active_user_hours, requests: {TASK: N}},
+ * "policies": {NAME: {cold_starts, cold_starts_per_active_user_hour, wait_s, wait_s_per_active_user_hour, warm_gb_h,
+ * warm_gb_h_per_active_user_hour, wasted_loads, budget_violations}}}}.
+ */
+public final class JsonReporter implements Reporter {
+    private final Path file;
+
+    public JsonReporter(Path file) {
+        this.file = file;
+    }
+
+    public static JsonObject toJson(TraceTotals totals, Map<String, Outcome> outcomes) {
+        JsonObject t = new JsonObject();
+        t.addProperty("users", totals.users());
+        t.addProperty("events", totals.events());
+        t.addProperty("sessions", totals.sessions());
+        t.addProperty("active_user_hours", totals.activeUserHours());
+        JsonObject requests = new JsonObject();
+        totals.requests().forEach(requests::addProperty);
+        t.add("requests", requests);
+        JsonObject policies = new JsonObject();
+        double h = totals.activeUserHours();
+        outcomes.forEach((name, o) -> {
+            JsonObject p = new JsonObject();
+            p.addProperty("cold_starts", o.coldStarts());
+            p.addProperty("cold_starts_per_active_user_hour", o.coldStarts() / h);
+            p.addProperty("wait_s", o.waitSeconds());
+            p.addProperty("wait_s_per_active_user_hour", o.waitSeconds() / h);
+            p.addProperty("warm_gb_h", o.warmGbHours());
+            p.addProperty("warm_gb_h_per_active_user_hour", o.warmGbHours() / h);
+            p.addProperty("wasted_loads", o.wastedLoads());
+            p.addProperty("budget_violations", o.budgetViolations());
+            policies.add(name, p);
+        });
+        JsonObject root = new JsonObject();
+        root.add("totals", t);
+        root.add("policies", policies);
+        return root;
+    }
+
+    @Override
+    public void report(TraceTotals totals, Map<String, Outcome> outcomes) throws IOException {
+        Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(toJson(totals, outcomes)));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.warmup.server.replay.report;
+
+import dev.warmup.server.replay.Outcome;
+import dev.warmup.server.replay.TraceTotals;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/** The EVALUATION.md §4 table, totals and per active user-hour, as plain text. */
+public final class TableReporter implements Reporter {
+    private final PrintStream out;
+
+    public TableReporter(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void report(TraceTotals totals, Map<String, Outcome> outcomes) {
+        double h = totals.activeUserHours();
+        out.printf(Locale.ROOT, "%d users, %,d events, %,d sessions, %,.1f active user-hours, %,d requests %s%n",
+                totals.users(), totals.events(), totals.sessions(), h, totals.totalRequests(), totals.requests());
+        out.printf(Locale.ROOT, "%-22s %12s %10s %14s %10s %12s %10s %8s %7s%n", "policy", "cold_starts", "cold/h",
+                "wait_s", "wait_s/h", "warm_gb_h", "gb_h/h", "wasted", "budget!");
+        for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
+            Outcome o = e.getValue();
+            out.printf(Locale.ROOT, "%-22s %12d %10.3f %14.1f %10.2f %12.1f %10.3f %8d %7d%n", e.getKey(),
+                    o.coldStarts(), o.coldStarts() / h, o.waitSeconds(), o.waitSeconds() / h, o.warmGbHours(),
+                    o.warmGbHours() / h, o.wastedLoads(), o.budgetViolations());
+        }
+    }
+}
