@@ -1,0 +1,130 @@
+package dev.warmup.server.replay;
+
+import static dev.warmup.server.replay.MicroTrace.gbh;
+import static dev.warmup.server.replay.MicroTrace.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.warmup.server.replay.policies.GreedyDualPolicy;
+import dev.warmup.server.replay.policies.HybridHistogramPolicy;
+import dev.warmup.server.replay.policies.KeepAlivePolicy;
+import dev.warmup.server.replay.policies.LruBudgetPolicy;
+import dev.warmup.server.replay.policies.OraclePolicy;
+import org.junit.jupiter.api.Test;
+
+/** Each baseline on traces small enough to check by hand (catalogue: completion 1.5 GB/3 s, chat 5.5 GB/10 s...). */
+class BaselinePoliciesTest {
+    private static final double EPS = 1e-9;
+
+    @Test
+    void keepAliveHitsWhenTheGapIsUnderKAndMissesAtExactlyK() {
+        // completion at 0 (cold, waits 3 s), 30 (hit), 90 (exactly 60 s after 30: the unload at 90 comes first)
+        Trace t = new MicroTrace().req(0, "completion").req(30, "completion").req(90, "completion").ctx(100).trace();
+        Outcome o = run(t, new KeepAlivePolicy(1));
+        assertEquals(2, o.coldStarts());
+        assertEquals(6_000, o.waitMillis());
+        // held [0, 90) and [90, 100): the trace ends at its last event
+        assertEquals(gbh(1.5, 100), o.warmGbHours(), EPS);
+        assertEquals(0, o.wastedLoads());
+    }
+
+    @Test
+    void aRequestDuringTheLoadWaitsTheRestAndOneAtLoadEndIsAHit() {
+        Trace t = new MicroTrace().req(0, "chat").req(4, "chat").req(10, "chat").trace();
+        Outcome o = run(t, new KeepAlivePolicy(5));
+        assertEquals(2, o.coldStarts()); // at 0 (waits 10) and at 4 (waits 6); at 10 the model is warm
+        assertEquals(16_000, o.waitMillis());
+        assertEquals(gbh(5.5, 10), o.warmGbHours(), EPS);
+    }
+
+    @Test
+    void lruBudgetEvictsTheLeastRecentlyUsedToStayWithinTheBudget() {
+        // analysis 5 + chat 5.5 = 10.5 GB; refactoring (10 GB) needs both gone; then completion fits beside it
+        Trace t = new MicroTrace().req(0, "analysis").req(100, "chat").req(200, "analysis").req(300, "refactoring")
+                .req(400, "completion").req(500, "analysis").trace();
+        Outcome o = run(t, new LruBudgetPolicy());
+        assertEquals(5, o.coldStarts()); // 200 is the only hit; 500 misses (analysis was evicted at 300)
+        assertEquals(0, o.budgetViolations());
+        // analysis [0,300) chat [100,300) refactoring [300,500) completion [400,500) analysis [500,500)
+        double expected = gbh(5, 300) + gbh(5.5, 200) + gbh(10, 200) + gbh(1.5, 100);
+        assertEquals(expected, o.warmGbHours(), EPS);
+    }
+
+    @Test
+    void lruRanksByTheLastRequestNotTheLoad() {
+        // the model limit of 2 forces an eviction at 20: completion (loaded first, last request 5) goes, not chat
+        Trace t = new MicroTrace().req(0, "completion").req(5, "completion").req(10, "chat").req(20, "analysis")
+                .req(30, "completion").trace();
+        Outcome o = run(t, new LruBudgetPolicy(), 100_000, 2);
+        assertEquals(4, o.coldStarts()); // 0, 10, 20, and 30 (completion was evicted at 20)
+    }
+
+    @Test
+    void greedyDualKeepsTheModelWithMoreRequestsPerGbOfLoadTime() {
+        // completion: 3 s / 1.5 GB = 2 per request; analysis: 8 / 5 = 1.6; chat: 10 / 5.5 = 1.82
+        // the limit of 2 models: at 30 chat must evict one of completion (2 requests: 4.0) and analysis (1.6)
+        Trace t = new MicroTrace().req(0, "completion").req(5, "completion").req(10, "analysis").req(30, "chat")
+                .req(40, "completion").req(50, "analysis").trace();
+        Outcome lru = run(t, new LruBudgetPolicy(), 100_000, 2);
+        Outcome gd = run(t, new GreedyDualPolicy(), 100_000, 2);
+        assertEquals(5, lru.coldStarts()); // LRU evicts completion at 30 (last used 5), then analysis at 40
+        assertEquals(4, gd.coldStarts()); // greedy-dual evicts analysis at 30; completion at 40 is a hit
+    }
+
+    @Test
+    void oraclePreWarmsExactlyTheLoadTimeAheadAndUnloadsRightAfter() {
+        Trace t = new MicroTrace().ctx(100).req(105, "chat").req(200, "chat").ctx(300).trace();
+        Outcome o = run(t, new OraclePolicy());
+        assertEquals(0, o.coldStarts());
+        // pre-warm at 95 (before the first event), unload at 105, pre-warm at 190, unload at 200
+        assertEquals(gbh(5.5, 20), o.warmGbHours(), EPS);
+        assertEquals(2, o.loads());
+        assertEquals(0, o.wastedLoads());
+    }
+
+    @Test
+    void oracleKeepsTheModelWhenTheNextLoadWouldStartBeforeTheUnload() {
+        Trace t = new MicroTrace().req(100, "chat").req(105, "chat").trace();
+        Outcome o = run(t, new OraclePolicy());
+        assertEquals(0, o.coldStarts());
+        assertEquals(1, o.loads());
+        assertEquals(gbh(5.5, 15), o.warmGbHours(), EPS); // [90, 105)
+    }
+
+    @Test
+    void anEvictedPreWarmIsWastedAndTheOracleDoesNotRescheduleIt() {
+        // refactoring (10 GB) is pre-warmed at 80 for its request at 100; chat (5.5 GB) is pre-warmed at 85 for 95
+        // and must evict the loading refactoring model: that pre-warm is wasted and the request at 100 misses
+        Trace t = new MicroTrace().req(95, "chat").req(100, "refactoring").trace();
+        Outcome o = run(t, new OraclePolicy());
+        assertEquals(1, o.wastedLoads());
+        assertEquals(1, o.coldStarts());
+        assertEquals(20_000, o.waitMillis());
+        assertEquals(0, o.budgetViolations());
+    }
+
+    @Test
+    void hybridHistogramFallsBackToFourHoursWithoutEnoughIdleTimes() {
+        Trace t = new MicroTrace().req(0, "completion").req(3 * 3600, "completion").ctx(5 * 3600).trace();
+        Outcome o = run(t, new HybridHistogramPolicy());
+        assertEquals(1, o.coldStarts());
+        assertEquals(gbh(1.5, 5 * 3600), o.warmGbHours(), EPS);
+    }
+
+    @Test
+    void hybridHistogramPreWarmsAtTheHeadAndKeepsUntilTheTailOfAPeakedHistogram() {
+        // eleven requests 10 minutes apart: ten idle times in the 10-minute bin (CV = sqrt(239) >= 2)
+        MicroTrace m = new MicroTrace();
+        for (int i = 0; i <= 10; i++) {
+            m.req(i * 600L, "analysis");
+        }
+        m.req(11 * 600L, "analysis").ctx(12 * 600L);
+        Outcome o = run(m.trace(), new HybridHistogramPolicy());
+        // from the 10th idle time on (request at 6000 s): unload, pre-warm at +9 min, keep until +12.1 min.
+        // requests 0..9 are kept warm by the 4-hour fallback; 6000: hit; 6600: pre-warmed at 6540, warm at 6548: hit
+        assertEquals(1, o.coldStarts());
+        assertEquals(1, o.wastedLoads()); // the pre-warm at 7140 for a request that never comes
+        assertEquals(0, o.budgetViolations());
+        // held [0, 6000) then [6540, 6600) then [6600 + 540 = 7140, 7200)
+        assertEquals(gbh(5, 6000 + 60 + 60), o.warmGbHours(), EPS);
+    }
+}
