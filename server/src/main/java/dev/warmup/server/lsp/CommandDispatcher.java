@@ -9,6 +9,7 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.scheduler.WarmupController;
+import dev.warmup.server.trace.TraceExporter;
 import dev.warmup.server.usage.UsagePatternAnalyzer;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -21,14 +22,16 @@ public final class CommandDispatcher {
     private final ModelWarmupMetrics metrics;
     private final UsagePatternAnalyzer analyzer;
     private final WarmupController controller;
+    private final TraceExporter exporter;
 
     @Inject
     public CommandDispatcher(ConfigurationManager config, ModelWarmupMetrics metrics, UsagePatternAnalyzer analyzer,
-                             WarmupController controller) {
+                             WarmupController controller, TraceExporter exporter) {
         this.config = config;
         this.metrics = metrics;
         this.analyzer = analyzer;
         this.controller = controller;
+        this.exporter = exporter;
     }
 
     public Object execute(String command, List<Object> arguments) {
@@ -41,6 +44,8 @@ public final class CommandDispatcher {
             case Commands.METRICS -> metrics.toJson();
             case Commands.CONFIG -> configJson();
             case Commands.USAGE_STATS -> usageStats(args);
+            case Commands.EXPORT_TRACE -> exporter.export(args.isEmpty() || args.get(0) == null ? null
+                    : GSON.toJsonTree(args.get(0)).getAsString());
             case Commands.RETRAIN -> controller.retrain();
             case Commands.EVALUATE -> controller.evaluate();
             case Commands.PAUSE -> pause(true);

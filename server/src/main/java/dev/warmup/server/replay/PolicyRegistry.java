@@ -5,6 +5,7 @@ import dev.warmup.server.replay.policies.HybridHistogramPolicy;
 import dev.warmup.server.replay.policies.KeepAlivePolicy;
 import dev.warmup.server.replay.policies.LruBudgetPolicy;
 import dev.warmup.server.replay.policies.OraclePolicy;
+import dev.warmup.server.replay.predictive.PredictivePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,14 @@ public final class PolicyRegistry {
         r.register(new Family("greedy-dual", Double.NaN, List.of(), k -> new GreedyDualPolicy()), null);
         r.register(new Family("hybrid-histogram", Double.NaN, List.of(), k -> new HybridHistogramPolicy()), null);
         r.register(new Family("oracle", Double.NaN, List.of(), k -> new OraclePolicy()), null);
+        return r;
+    }
+
+    /** The baselines and our own policy, {@code predictive@THRESHOLD}. */
+    public static PolicyRegistry standard() {
+        PolicyRegistry r = baselines();
+        r.register(new Family("predictive", PredictivePolicy.DEFAULT_THRESHOLD,
+                List.of(0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0), k -> new PredictivePolicy(k, 0.1)), null);
         return r;
     }
 

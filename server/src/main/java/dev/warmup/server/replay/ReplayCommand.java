@@ -4,7 +4,6 @@ import dev.warmup.server.replay.report.HtmlReporter;
 import dev.warmup.server.replay.report.JsonReporter;
 import dev.warmup.server.replay.report.TableReporter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,14 +54,10 @@ public final class ReplayCommand implements Callable<Integer> {
             + "cold-starts-against-memory plot; each policy's knob is swept to draw its curve.")
     Path report;
 
-    /** Policies beyond the baselines (the predictive one) are added here by whoever owns them. */
-    static final List<java.util.function.Consumer<PolicyRegistry>> EXTENSIONS = new ArrayList<>();
-
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        PolicyRegistry registry = PolicyRegistry.baselines();
-        EXTENSIONS.forEach(e -> e.accept(registry));
+        PolicyRegistry registry = PolicyRegistry.standard();
         List<String> names = registry.expand(policy);
         TraceSource source = switch (format) {
             case "blaze" -> new BlazeTraceSource();

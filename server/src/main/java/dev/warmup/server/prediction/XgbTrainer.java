@@ -1,0 +1,57 @@
+package dev.warmup.server.prediction;
+
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/**
+ * Trains one XGBoost binary classifier ("requested within the horizon") and turns it into a {@link TreeEnsemble}.
+ * Small and single-threaded by design: it runs in the background on one user's history, many times a day.
+ */
+public final class XgbTrainer {
+    /** Boosting parameters; {@code eta} comes from the {@code learningRate} setting. */
+    public record Params(int rounds, int maxDepth, double eta, double minChildWeight) {
+        public static Params defaults(double learningRate) {
+            return new Params(30, 4, Math.max(0.01, Math.min(1.0, learningRate * 3)), 2);
+        }
+    }
+
+    private XgbTrainer() {}
+
+    /** Trains on {@code rows} × {@code cols} features (row-major) and 0/1 labels. */
+    public static TreeEnsemble train(float[] x, int rows, int cols, float[] labels, Params p) {
+        DMatrix d = null;
+        Booster b = null;
+        try {
+            d = new DMatrix(Arrays.copyOf(x, rows * cols), rows, cols, Float.NaN);
+            d.setLabel(Arrays.copyOf(labels, rows));
+            Map<String, Object> params = new HashMap<>();
+            params.put("objective", "binary:logistic");
+            params.put("max_depth", p.maxDepth());
+            params.put("eta", p.eta());
+            params.put("min_child_weight", p.minChildWeight());
+            params.put("base_score", 0.5);
+            params.put("tree_method", "hist");
+            params.put("nthread", 1);
+            params.put("seed", 7);
+            params.put("verbosity", 0);
+            b = XGBoost.train(d, params, p.rounds(), Map.of(), null, null);
+            return TreeEnsemble.fromJsonDump(Arrays.asList(b.getModelDump((String) null, true, "json")));
+        } catch (XGBoostError | UnsatisfiedLinkError e) {
+            throw new WarmupException(ErrorCode.WMP_2002, "training failed: " + e.getMessage(), e);
+        } finally {
+            if (b != null) {
+                b.dispose();
+            }
+            if (d != null) {
+                d.dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.warmup.server.replay.predictive;
+
+import dev.warmup.server.prediction.LearnedPredictor;
+import dev.warmup.server.prediction.ProbabilitySmoother;
+import dev.warmup.server.replay.Catalog;
+import dev.warmup.server.replay.Policy;
+import dev.warmup.server.replay.Sim;
+import dev.warmup.server.scheduler.ExpectedValuePlanner;
+import dev.warmup.server.scheduler.WarmSetPlanner;
+import dev.warmup.server.scheduler.WarmSetPlanner.Candidate;
+import dev.warmup.server.scheduler.WarmSetPlanner.Residency;
+import dev.warmup.server.usage.UsageEvent;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code predictive}: our policy, through the same code as the live server: the {@link LearnedPredictor} learns
+ * this user from nothing as events arrive (test-then-train: each event is shown after it was served), and the
+ * {@link ExpectedValuePlanner} decides at every event, and every minute while something is warm, what to load and
+ * unload. The knob is the planner's threshold ({@code predictionThreshold}).
+ */
+public final class PredictivePolicy implements Policy {
+    static final long WAKE_MILLIS = 60_000;
+    static final long HALF_LIFE_MILLIS = Long.getLong("warmup.halfLife", 120_000);
+    /** The default {@code predictionThreshold}. */
+    public static final double DEFAULT_THRESHOLD = 0.7;
+
+    private final double threshold;
+    private final double learningRate;
+    private final WarmSetPlanner planner = new ExpectedValuePlanner();
+    private LearnedPredictor predictor;
+    private List<String> tasks;
+    private int[][] tasksOfModel;
+    private double[] taskP;
+    private ProbabilitySmoother smoother;
+    private double[] modelP;
+    private long wake = -1;
+
+    public PredictivePolicy(double threshold, double learningRate) {
+        this.threshold = threshold;
+        this.learningRate = learningRate;
+    }
+
+    @Override
+    public void start(Sim sim) {
+        Catalog c = sim.catalog();
+        tasks = c.tasks();
+        predictor = new LearnedPredictor(tasks, ZoneOffset.UTC, LearnedPredictor.Config.defaults(learningRate));
+        tasksOfModel = new int[c.size()][];
+        List<List<Integer>> byModel = new ArrayList<>();
+        for (int m = 0; m < c.size(); m++) {
+            byModel.add(new ArrayList<>());
+        }
+        for (int k = 0; k < tasks.size(); k++) {
+            byModel.get(c.modelOf(tasks.get(k))).add(k);
+        }
+        for (int m = 0; m < c.size(); m++) {
+            tasksOfModel[m] = byModel.get(m).stream().mapToInt(Integer::intValue).toArray();
+        }
+        taskP = new double[tasks.size()];
+        smoother = new ProbabilitySmoother(tasks.size(), HALF_LIFE_MILLIS);
+        modelP = new double[c.size()];
+    }
+
+    @Override
+    public void onEvent(Sim sim, UsageEvent event) {
+        predictor.observe(event);
+        decide(sim);
+    }
+
+    @Override
+    public void onWake(Sim sim, int model, long tag) {
+        wake = -1;
+        decide(sim);
+    }
+
+    private void decide(Sim sim) {
+        long now = sim.now();
+        predictor.probabilities(now, taskP);
+        smoother.apply(now, taskP);
+        Catalog c = sim.catalog();
+        List<Candidate> candidates = new ArrayList<>(c.size());
+        for (int m = 0; m < c.size(); m++) {
+            double miss = 1;
+            for (int k : tasksOfModel[m]) {
+                miss *= 1 - taskP[k];
+            }
+            modelP[m] = 1 - miss;
+            Residency r = sim.isWarm(m) ? Residency.WARM : sim.isLoading(m) ? Residency.LOADING : Residency.UNLOADED;
+            candidates.add(new Candidate(String.valueOf(m), c.memoryMb(m), c.loadMillis(m) / 1000.0, modelP[m],
+                    Double.NaN, r, false, r == Residency.UNLOADED ? -1 : (now - sim.recency(m)) / 1000.0));
+        }
+        WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates, sim.budgetMb(),
+                sim.maxWarm(), threshold));
+        for (String id : plan.unloads()) {
+            sim.unload(Integer.parseInt(id));
+        }
+        for (WarmSetPlanner.PlannedLoad load : plan.loads()) {
+            sim.load(Integer.parseInt(load.modelId()));
+        }
+        boolean anyResident = false;
+        for (int m = 0; m < c.size(); m++) {
+            anyResident |= sim.isResident(m);
+        }
+        if (anyResident && wake < 0) {
+            wake = sim.schedule(now + WAKE_MILLIS, 0, Sim.Action.WAKE, 0);
+        }
+    }
+
+    @Override
+    public double evictionRank(Sim sim, int model) {
+        return modelP[model] * sim.catalog().loadMillis(model) / sim.catalog().memoryMb(model);
+    }
+}

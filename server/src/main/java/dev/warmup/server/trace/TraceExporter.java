@@ -1,0 +1,72 @@
+package dev.warmup.server.trace;
+
+import com.google.gson.JsonObject;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.UsageStore;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * {@code warmup.exportTrace}: writes the recorded history as a JSONL trace ({@link JsonlTraceReader} has the format)
+ * that {@code replay --format jsonl} reads, so a user can replay their own weeks. The file is readable by the user
+ * only and never overwrites an existing file.
+ */
+public final class TraceExporter {
+    private final UsageStore store;
+    private final DataDirectory dataDirectory;
+    private final Clock clock;
+
+    @Inject
+    public TraceExporter(UsageStore store, DataDirectory dataDirectory, Clock clock) {
+        this.store = store;
+        this.dataDirectory = dataDirectory;
+        this.clock = clock;
+    }
+
+    /** Exports to {@code target} (an absolute path of a new file), or into the data directory when null. */
+    public JsonObject export(String target) {
+        Path file;
+        if (target == null) {
+            String stamp = Instant.ofEpochMilli(clock.millis()).toString().replace(':', '-');
+            file = dataDirectory.resolve("exports").resolve("trace-" + stamp + ".jsonl");
+        } else {
+            file = Path.of(target);
+            if (!file.isAbsolute()) {
+                throw new WarmupException(ErrorCode.WMP_8003, "exportTrace needs an absolute file path; got " + target);
+            }
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                DataDirectory.restrict(file, false);
+                TraceWriter out = new TraceWriter(w, "me");
+                store.events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
+                    try {
+                        out.write(e);
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                });
+                out.close();
+                JsonObject result = new JsonObject();
+                result.addProperty("path", file.toString());
+                result.addProperty("events", out.written());
+                return result;
+            }
+        } catch (IOException | UncheckedIOException | SQLException e) {
+            throw new WarmupException(ErrorCode.WMP_7002, "exporting the trace to " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

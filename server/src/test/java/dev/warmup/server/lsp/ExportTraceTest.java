@@ -1,0 +1,53 @@
+package dev.warmup.server.lsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.server.replay.JsonlTraceSource;
+import dev.warmup.server.replay.Trace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.TextDocumentItem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** warmup.exportTrace writes the history as a JSONL trace that the replay tool reads back. */
+class ExportTraceTest {
+    @TempDir Path dir;
+
+    @Test
+    void exportsHistoryThatReplayReadsAndNeverTheText() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            h.initialize("{}");
+            h.server.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(
+                    new TextDocumentItem("file:///secret/Plan.java", "java", 1, "class TopSecret {}")));
+            h.clock.advance(java.time.Duration.ofSeconds(30));
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("qwen", "completion", null, 120L, false));
+            h.flush();
+            Path out = dir.resolve("mine.jsonl");
+            JsonObject result = new Gson().toJsonTree(h.command("warmup.exportTrace", out.toString()))
+                    .getAsJsonObject();
+            assertEquals(out.toString(), result.get("path").getAsString());
+            String text = Files.readString(out);
+            assertFalse(text.contains("TopSecret") || text.contains("secret/Plan"), text);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+            Trace t = new JsonlTraceSource().read(out);
+            assertTrue(t.tasks().contains("completion"));
+            assertTrue(result.get("events").getAsLong() >= 2);
+            // an existing file is never overwritten; a relative path is refused
+            ExecutionException again = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> h.command("warmup.exportTrace", out.toString()));
+            assertTrue(again.getCause().getMessage().contains("WMP-7002"), again.getCause().getMessage());
+            ExecutionException relative = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> h.command("warmup.exportTrace", "rel.jsonl"));
+            assertTrue(relative.getCause().getMessage().contains("WMP-8003"));
+        }
+    }
+}
