@@ -5,6 +5,7 @@ import com.google.inject.Injector;
 import dev.warmup.server.lsp.ClientNotifier;
 import dev.warmup.server.lsp.LspConnection;
 import dev.warmup.server.lsp.WarmupLanguageServer;
+import dev.warmup.server.prediction.PredictionService;
 import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.StoreMaintenance;
 import dev.warmup.server.store.UsageStore;
@@ -62,6 +63,10 @@ public final class Main implements Callable<Integer> {
             injector.getInstance(UsageStore.class).close();
         }, "warmup-shutdown"));
         injector.getInstance(StoreMaintenance.class).start();
+        PredictionService prediction = injector.getInstance(PredictionService.class);
+        ClientNotifier notifier = injector.getInstance(ClientNotifier.class);
+        prediction.onWarning(m -> notifier.logMessage(org.eclipse.lsp4j.MessageType.Warning, m));
+        prediction.start();
         LOG.info("warmup-server " + Version.get() + " starting; data directory " + dir.root());
         ExecutorService messages = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "warmup-jsonrpc");

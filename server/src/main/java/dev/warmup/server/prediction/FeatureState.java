@@ -146,10 +146,14 @@ final class FeatureState {
         }
     }
 
-    /** The empirical chance of a request for {@code k} within the horizon, given its idle time (prior: base rate). */
+    /**
+     * The empirical chance of a request for {@code k} within the horizon, given its idle time. The prior, worth two
+     * samples, is what a 10-minute keep-alive assumes: {@code exp(-idle / 10 min)}, never used: 0.
+     */
     double hazard(int k, long now) {
         int b = idleBucket(k, now);
-        return (hazardPos[k][b] + 2 * baseRate[k]) / (hazardN[k][b] + 2);
+        double prior = lastRequest[k] == Long.MIN_VALUE ? 0 : Math.exp(-(now - lastRequest[k]) / 600_000.0);
+        return (hazardPos[k][b] + 2 * prior) / (hazardN[k][b] + 2);
     }
 
     /** Writes the feature vector at {@code now} (not before the last event) into {@code out}. */

@@ -18,7 +18,8 @@ public final class LearnedPredictor implements Predictor {
     public record Config(long horizonMillis, long sampleSpacingMillis, long[] idleProbesMillis, int capacity,
                          int firstTraining, int minPositives, XgbTrainer.Params params) {
         public static Config defaults(double learningRate) {
-            return new Config(300_000, 15_000, new long[] {60_000, 180_000, 600_000, 1_800_000, 7_200_000, 21_600_000, 57_600_000},
+            return new Config(300_000, 15_000, new long[] {60_000, 120_000, 180_000, 300_000, 450_000, 600_000, 900_000, 1_200_000, 1_800_000,
+                    2_700_000, 3_600_000},
                     20_000, 300, 10, XgbTrainer.Params.defaults(learningRate));
         }
     }
@@ -64,6 +65,16 @@ public final class LearnedPredictor implements Predictor {
 
     public List<String> tasks() {
         return tasks;
+    }
+
+    /** The horizon the classifiers predict over. */
+    public long horizonMillis() {
+        return config.horizonMillis();
+    }
+
+    /** The current classifiers, by task index (null: the heuristic answers), for persistence. */
+    public TreeEnsemble[] models() {
+        return models.clone();
     }
 
     @Override
@@ -115,19 +126,30 @@ public final class LearnedPredictor implements Predictor {
                 positives += (int) v;
             }
             if (positives >= config.minPositives() && y.length - positives >= config.minPositives()) {
-                models[k] = XgbTrainer.train(x, y.length, cols, y, config.params());
+                float[] prior = new float[y.length];
+                for (int i = 0; i < y.length; i++) {
+                    prior[i] = (float) logit(x[i * cols + hazardIndex(k)]);
+                }
+                models[k] = XgbTrainer.train(x, y.length, cols, y, prior, config.params());
             }
         }
         trainings++;
         lastTrainedAt = now;
     }
 
-    /** Probability that each task is requested within the model horizon, into {@code out} (the hot path). */
+    /**
+     * Probability that each task is requested within the model horizon, into {@code out} (the hot path). Beyond the
+     * longest idle probe (an hour without any event) nothing is predicted: the classifiers never saw such a state,
+     * and the developer is away; the next event starts predicting again.
+     */
     public void probabilities(long now, double[] out) {
         state.vector(Math.max(now, state.lastEventTime()), scratch);
+        long[] probes = config.idleProbesMillis();
+        boolean outOfRange = now - state.lastEventTime() > probes[probes.length - 1];
         for (int k = 0; k < tasks.size(); k++) {
-            out[k] = models[k] != null ? models[k].probability(scratch) : scratch[Features.GLOBAL
-                    + k * Features.PER_TASK + 7];
+            double prior = scratch[hazardIndex(k)];
+            out[k] = outOfRange ? 0 : models[k] == null ? prior
+                    : 1 / (1 + Math.exp(-(logit(prior) + models[k].margin(scratch))));
         }
     }
 
@@ -165,6 +187,16 @@ public final class LearnedPredictor implements Predictor {
         }
         out.sort(Comparator.comparingDouble(TaskForecast::probability).reversed());
         return out;
+    }
+
+    /** The heuristic's estimate for task {@code k}: the prior the trees correct. */
+    private static int hazardIndex(int k) {
+        return Features.GLOBAL + k * Features.PER_TASK + 7;
+    }
+
+    private static double logit(double p) {
+        double q = Math.min(0.99, Math.max(0.01, p));
+        return Math.log(q / (1 - q));
     }
 
     /** How many trainings ran, and when the last did (epoch ms, or Long.MIN_VALUE). */

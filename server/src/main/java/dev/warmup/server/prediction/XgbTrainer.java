@@ -18,7 +18,7 @@ public final class XgbTrainer {
     /** Boosting parameters; {@code eta} comes from the {@code learningRate} setting. */
     public record Params(int rounds, int maxDepth, double eta, double minChildWeight) {
         public static Params defaults(double learningRate) {
-            return new Params(30, 4, Math.max(0.01, Math.min(1.0, learningRate * 3)), 2);
+            return new Params(10, 2, Math.max(0.01, Math.min(1.0, learningRate * 3)), 5);
         }
     }
 
@@ -26,11 +26,22 @@ public final class XgbTrainer {
 
     /** Trains on {@code rows} × {@code cols} features (row-major) and 0/1 labels. */
     public static TreeEnsemble train(float[] x, int rows, int cols, float[] labels, Params p) {
+        return train(x, rows, cols, labels, null, p);
+    }
+
+    /**
+     * Trains with a prior: {@code baseMargin} (log-odds per row, or null) is where boosting starts, so the trees learn
+     * corrections to the prior and a thin history falls back on it. Predictions then add the same prior.
+     */
+    public static TreeEnsemble train(float[] x, int rows, int cols, float[] labels, float[] baseMargin, Params p) {
         DMatrix d = null;
         Booster b = null;
         try {
             d = new DMatrix(Arrays.copyOf(x, rows * cols), rows, cols, Float.NaN);
             d.setLabel(Arrays.copyOf(labels, rows));
+            if (baseMargin != null) {
+                d.setBaseMargin(Arrays.copyOf(baseMargin, rows));
+            }
             Map<String, Object> params = new HashMap<>();
             params.put("objective", "binary:logistic");
             params.put("max_depth", p.maxDepth());

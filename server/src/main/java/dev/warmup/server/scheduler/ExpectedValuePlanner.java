@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Decides what should be warm by expected value: a model's score is the cold-load time it is expected to save per GB
- * it holds, {@code probability × loadSeconds / memoryGb}. Models scoring at least the threshold (the one knob, the
+ * it holds, {@code rate × loadSeconds / memoryGb}, where {@code rate = -ln(1 - probability)} turns the probability of
+ * a request within the horizon into an expected number of requests (a probability saturates at 1; the value of
+ * holding a model that is used every few seconds does not). Models scoring at least the threshold (the one knob, the
  * {@code predictionThreshold} setting) are wanted; a warm or loading model is kept down to {@value #KEEP} of the
  * threshold, so that small swings of the forecast do not load and unload the same model over and over. Wanted
  * models are packed by score into the memory budget and the model limit; a model in use is always kept.
@@ -16,7 +18,8 @@ public final class ExpectedValuePlanner implements WarmSetPlanner {
 
     /** The score of a candidate (seconds of waiting saved per GB held over the horizon). */
     public static double score(Candidate c) {
-        return c.probability() * Math.max(c.loadSeconds(), 0.1) / Math.max(c.memoryMb() / 1000.0, 0.001);
+        double rate = -Math.log(1 - Math.min(c.probability(), 0.9999));
+        return rate * Math.max(c.loadSeconds(), 0.1) / Math.max(c.memoryMb() / 1000.0, 0.001);
     }
 
     @Override

@@ -4,7 +4,10 @@ import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.protocol.ModelState;
 import dev.warmup.protocol.ModelStateParams;
+import dev.warmup.protocol.ModelPrediction;
 import dev.warmup.protocol.ModelStatus;
+import dev.warmup.protocol.ScheduledWarmup;
+import dev.warmup.protocol.WarmupSchedule;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.WarmupPrediction;
@@ -12,16 +15,19 @@ import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.Version;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
-import dev.warmup.server.errors.ErrorCode;
-import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.lsp.ClientNotifier;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.prediction.PredictionService;
+import dev.warmup.server.prediction.TaskForecast;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Ties the warming side together for the protocol layer: status, ground-truth reports and configuration changes. */
 @Singleton
@@ -31,10 +37,13 @@ public final class WarmupCoordinator implements WarmupController {
     private final ModelWarmupMetrics metrics;
     private final ClientNotifier client;
     private final Clock clock;
+    private final PredictionService prediction;
+    private final WarmSetPlanner planner = new ExpectedValuePlanner();
 
     @Inject
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
-                             ClientNotifier client, Clock clock) {
+                             ClientNotifier client, Clock clock, PredictionService prediction) {
+        this.prediction = prediction;
         this.config = config;
         this.states = states;
         this.metrics = metrics;
@@ -52,15 +61,69 @@ public final class WarmupCoordinator implements WarmupController {
                     e.lastUsedMillis() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(e.lastUsedMillis()).toString(),
                     m.backend() == null ? "client" : m.backend()));
         }
-        return new WarmupStatus(Version.get(), config.paused() ? "paused" : "running", "heuristic",
-                new WarmupException(ErrorCode.WMP_1003, "no learned model yet").getMessage(), models,
+        return new WarmupStatus(Version.get(), config.paused() ? "paused" : "running", prediction.name(),
+                prediction.note(), models,
                 states.heldMb(), s.maxMemoryMb(), (int) states.warmCount(), s.maxWarmModels(),
                 config.backgroundWarmupActive());
     }
 
     @Override
     public WarmupPrediction predict(PredictParams params) {
-        throw new WarmupException(ErrorCode.WMP_1003, "the predictor is not wired into the server yet");
+        WarmupSettings s = config.current();
+        int horizon = params.horizonSeconds() == null ? 300 : params.horizonSeconds();
+        Map<String, TaskForecast> byTask = new HashMap<>();
+        for (TaskForecast f : prediction.forecast(horizon)) {
+            byTask.put(f.task(), f);
+        }
+        List<ModelPrediction> ranked = new ArrayList<>();
+        List<WarmSetPlanner.Candidate> candidates = new ArrayList<>();
+        for (ModelSpec m : s.models()) {
+            double miss = 1;
+            TaskForecast best = null;
+            for (String task : m.tasks()) {
+                TaskForecast f = byTask.get(task);
+                if (f != null) {
+                    miss *= 1 - f.probability();
+                    best = best == null || f.probability() > best.probability() ? f : best;
+                }
+            }
+            if (best == null) {
+                continue;
+            }
+            double p = 1 - miss;
+            ranked.add(new ModelPrediction(m.id(), best.task(), best.confidence(), p, best.secondsUntilNeeded(),
+                    String.join("; ", best.reasons())));
+            ModelStates.Entry e = states.get(m.id());
+            WarmSetPlanner.Residency r = switch (e.state()) {
+                case warm -> WarmSetPlanner.Residency.WARM;
+                case loading -> WarmSetPlanner.Residency.LOADING;
+                default -> WarmSetPlanner.Residency.UNLOADED;
+            };
+            candidates.add(new WarmSetPlanner.Candidate(m.id(), m.memoryMb(), m.loadSeconds(), p,
+                    best.secondsUntilNeeded(), r, false, -1));
+        }
+        ranked.sort(Comparator.comparingDouble(ModelPrediction::usageProbability).reversed());
+        if (params.limit() != null && ranked.size() > params.limit()) {
+            ranked = ranked.subList(0, params.limit());
+        }
+        WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(clock.millis(), candidates,
+                s.maxMemoryMb(), s.maxWarmModels(), s.predictionThreshold()));
+        List<ScheduledWarmup> steps = new ArrayList<>();
+        int peak = states.heldMb();
+        double total = 0;
+        for (WarmSetPlanner.PlannedLoad load : plan.loads()) {
+            ModelSpec m = s.models().stream().filter(x -> x.id().equals(load.modelId())).findFirst().orElseThrow();
+            steps.add(new ScheduledWarmup(m.id(), "load", load.startInSeconds(), m.loadSeconds(), m.memoryMb(),
+                    load.value() >= 2 * s.predictionThreshold() ? "high" : "medium"));
+            peak += m.memoryMb();
+            total += m.loadSeconds();
+        }
+        for (String id : plan.unloads()) {
+            steps.add(new ScheduledWarmup(id, "unload", 0, 0, 0, "low"));
+        }
+        double confidence = ranked.stream().mapToDouble(ModelPrediction::confidence).max().orElse(0);
+        return new WarmupPrediction(ranked, new WarmupSchedule(steps, total, peak, steps.isEmpty() ? "low" : "medium"),
+                null, confidence, prediction.name(), Instant.ofEpochMilli(clock.millis()).toString());
     }
 
     @Override
@@ -95,12 +158,12 @@ public final class WarmupCoordinator implements WarmupController {
 
     @Override
     public JsonObject retrain() {
-        throw new WarmupException(ErrorCode.WMP_1003, "the predictor is not wired into the server yet");
+        return prediction.retrain();
     }
 
     @Override
     public JsonObject evaluate() {
-        throw new WarmupException(ErrorCode.WMP_1003, "the predictor is not wired into the server yet");
+        return prediction.evaluate();
     }
 
     @Override

@@ -67,6 +67,12 @@ public final class ServerHarness implements AutoCloseable {
         launcher.startListening();
     }
 
+    /** Starts the prediction engine (as Main does) and waits until it has rebuilt itself from the stored history. */
+    public void startPrediction() throws Exception {
+        injector.getInstance(dev.warmup.server.prediction.PredictionService.class).start()
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** initialize (with {@code {settings: {warmup: settings}}} when given) and initialized. */
     public InitializeResult initialize(String warmupSettingsJson) throws Exception {
         InitializeParams p = new InitializeParams();
@@ -100,6 +106,7 @@ public final class ServerHarness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        injector.getInstance(dev.warmup.server.prediction.PredictionService.class).close();
         injector.getInstance(EventPipeline.class).close();
         injector.getInstance(UsageStore.class).close();
         clientOut.close();

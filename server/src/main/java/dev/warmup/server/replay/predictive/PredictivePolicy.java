@@ -22,7 +22,7 @@ import java.util.List;
  */
 public final class PredictivePolicy implements Policy {
     static final long WAKE_MILLIS = 60_000;
-    static final long HALF_LIFE_MILLIS = Long.getLong("warmup.halfLife", 120_000);
+    static final long HALF_LIFE_MILLIS = 120_000;
     /** The default {@code predictionThreshold}. */
     public static final double DEFAULT_THRESHOLD = 0.7;
 

@@ -1,0 +1,222 @@
+package dev.warmup.server.prediction;
+
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.protocol.Tasks;
+import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.config.WarmupSettings;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.UsageEvent;
+import dev.warmup.server.usage.UsagePatternAnalyzer;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The live PredictionEngine: one {@link LearnedPredictor} for the catalogue's tasks, fed every recorded event on its
+ * own thread (training runs there too, never on an LSP thread), rebuilt from the stored history at start and when
+ * the catalogue's tasks change, and persisted to {@code predictor.json} after each training.
+ */
+@Singleton
+public final class PredictionService implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PredictionService.class.getName());
+    static final String FILE = "predictor.json";
+
+    private final ConfigurationManager config;
+    private final UsagePatternAnalyzer analyzer;
+    private final UsageStore store;
+    private final Path modelFile;
+    private final Clock clock;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "warmup-predictor");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile LearnedPredictor predictor;
+    private volatile String note = "starting";
+    private long cutoff;
+    private long savedTrainings;
+    private Consumer<String> warnings = m -> LOG.warning(m);
+
+    @Inject
+    public PredictionService(ConfigurationManager config, UsagePatternAnalyzer analyzer, UsageStore store,
+                             DataDirectory dataDirectory, Clock clock) {
+        this.config = config;
+        this.analyzer = analyzer;
+        this.store = store;
+        this.modelFile = dataDirectory.resolve(FILE);
+        this.clock = clock;
+    }
+
+    /** Where warnings (a discarded model file) go; the server sends them to the client. */
+    public void onWarning(Consumer<String> sink) {
+        this.warnings = sink;
+    }
+
+    /** Rebuilds from the history and starts following new events; returns when the rebuild is done. */
+    public CompletableFuture<Void> start() {
+        cutoff = clock.millis();
+        analyzer.observe(e -> {
+            if (e.at() >= cutoff) {
+                worker.execute(() -> observe(e));
+            }
+        });
+        config.addListener(s -> {
+            if (predictor != null && !tasksOf(s).equals(predictor.tasks())) {
+                worker.execute(this::rebuild);
+            }
+        });
+        return CompletableFuture.runAsync(this::rebuild, worker);
+    }
+
+    static List<String> tasksOf(WarmupSettings s) {
+        Set<String> tasks = new LinkedHashSet<>();
+        for (ModelSpec m : s.models()) {
+            tasks.addAll(m.tasks());
+        }
+        return tasks.isEmpty() ? List.of(Tasks.COMPLETION, Tasks.CHAT, Tasks.ANALYSIS, Tasks.REFACTORING)
+                : List.copyOf(tasks);
+    }
+
+    private void rebuild() {
+        WarmupSettings s = config.current();
+        LearnedPredictor p = new LearnedPredictor(tasksOf(s), ZoneId.systemDefault(),
+                LearnedPredictor.Config.defaults(s.learningRate()));
+        try {
+            ModelFile.load(modelFile).filter(c -> c.tasks().equals(p.tasks())).ifPresent(c -> p.install(c.models()));
+        } catch (WarmupException e) {
+            warnings.accept(e.getMessage() + "; it will be retrained from the history");
+        }
+        List<UsageEvent> history = new ArrayList<>();
+        try {
+            store.events(Long.MIN_VALUE, cutoff, history::add);
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "reading the history for the predictor", e);
+        }
+        for (UsageEvent e : history) {
+            p.observe(e);
+        }
+        savedTrainings = p.trainings();
+        predictor = p;
+        note = p.learned() ? "learned from " + p.maturedSamples() + " samples"
+                : new WarmupException(ErrorCode.WMP_1003, "not enough history to train yet ("
+                        + p.maturedSamples() + " samples); the idle-time heuristic answers").getMessage();
+    }
+
+    private void observe(UsageEvent e) {
+        LearnedPredictor p = predictor;
+        if (p == null) {
+            return;
+        }
+        p.observe(e);
+        if (p.trainings() != savedTrainings) {
+            savedTrainings = p.trainings();
+            note = "learned from " + p.maturedSamples() + " samples";
+            save(p);
+        }
+    }
+
+    private void save(LearnedPredictor p) {
+        try {
+            ModelFile.save(modelFile, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "saving the predictor to " + modelFile, e);
+        }
+    }
+
+    /** Forecasts on the predictor's thread. */
+    public List<TaskForecast> forecast(int horizonSeconds) {
+        return call(() -> predictor == null ? List.<TaskForecast>of()
+                : predictor.forecast(clock.millis(), horizonSeconds));
+    }
+
+    /** {@code heuristic} or {@code xgboost}, and a note for {@code warmup/status}. */
+    public String name() {
+        LearnedPredictor p = predictor;
+        return p == null ? "heuristic" : p.name();
+    }
+
+    public String note() {
+        return note;
+    }
+
+    /** {@code warmup.retrain}: trains on everything matured now and saves the model. */
+    public JsonObject retrain() {
+        return call(() -> {
+            LearnedPredictor p = predictor;
+            JsonObject o = new JsonObject();
+            if (p == null) {
+                throw new WarmupException(ErrorCode.WMP_1003, "the predictor is still starting");
+            }
+            if (p.maturedSamples() == 0) {
+                throw new WarmupException(ErrorCode.WMP_1003, "no training samples yet: use the editor for a while");
+            }
+            p.train(clock.millis());
+            savedTrainings = p.trainings();
+            save(p);
+            o.addProperty("predictor", p.name());
+            o.addProperty("samples", p.maturedSamples());
+            o.addProperty("trainings", p.trainings());
+            List<String> learned = new ArrayList<>();
+            for (int k = 0; k < p.tasks().size(); k++) {
+                if (p.model(k) != null) {
+                    learned.add(p.tasks().get(k));
+                }
+            }
+            o.add("learnedTasks", new com.google.gson.Gson().toJsonTree(learned));
+            o.addProperty("file", modelFile.toString());
+            note = p.learned() ? "learned from " + p.maturedSamples() + " samples" : note;
+            return o;
+        });
+    }
+
+    /** {@code warmup.evaluate}: AUC, Brier, precision and recall on the last fifth of the history. */
+    public JsonObject evaluate() {
+        return call(() -> {
+            List<UsageEvent> history = new ArrayList<>();
+            try {
+                store.events(Long.MIN_VALUE, Long.MAX_VALUE, history::add);
+            } catch (SQLException e) {
+                throw new WarmupException(ErrorCode.WMP_7002, "reading the history: " + e.getMessage(), e);
+            }
+            WarmupSettings s = config.current();
+            return MLModelTrainer.evaluate(history, tasksOf(s), ZoneId.systemDefault(), s.learningRate(),
+                    s.predictionThreshold(), 0.2);
+        });
+    }
+
+    private <T> T call(java.util.concurrent.Callable<T> job) {
+        try {
+            return worker.submit(job).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof WarmupException w) {
+                throw w;
+            }
+            throw new WarmupException(ErrorCode.WMP_2002, String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WarmupException(ErrorCode.WMP_2002, "interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}

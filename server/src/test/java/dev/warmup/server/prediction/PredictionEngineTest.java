@@ -1,0 +1,135 @@
+package dev.warmup.server.prediction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.PredictParams;
+import dev.warmup.protocol.WarmupPrediction;
+import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The live engine: learns from history, answers warmup/predict, persists its model, survives a damaged file. */
+class PredictionEngineTest {
+    private static final String MODELS = "{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": "
+            + "1500, \"loadSeconds\": 3}, {\"id\": \"chat\", \"tasks\": [\"chat\"], \"memoryMb\": 5500, "
+            + "\"loadSeconds\": 10}]}";
+
+    @TempDir Path dir;
+
+    /** Two weeks of a developer who types with completion in bursts and asks chat now and then. */
+    static List<UsageEvent> history(long start) {
+        Random r = new Random(11);
+        List<UsageEvent> events = new ArrayList<>();
+        long t = start;
+        for (int day = 0; day < 14; day++) {
+            t = start + day * 86_400_000L + 9 * 3_600_000L;
+            for (int i = 0; i < 400; i++) {
+                t += 5_000 + r.nextInt(40_000);
+                boolean burst = (i / 40) % 2 == 0;
+                events.add(UsageEvent.simple(t, EventKind.CHANGE, null, null));
+                if (burst && r.nextInt(3) == 0) {
+                    events.add(new UsageEvent(t + 500, EventKind.MODEL_USED, null, "completion", "coder", null, null,
+                            0, 0, -1, -1, 80, false));
+                }
+                if (!burst && r.nextInt(15) == 0) {
+                    events.add(new UsageEvent(t + 700, EventKind.MODEL_USED, null, "chat", "chat", null, null, 0, 0,
+                            -1, -1, 900, false));
+                }
+            }
+        }
+        return events;
+    }
+
+    @Test
+    void learnsFromHistoryPredictsAndPersists() throws Exception {
+        Path data = dir.resolve("data");
+        try (ServerHarness h = new ServerHarness(data)) {
+            long start = h.clock.millis() - 20L * 86_400_000L;
+            h.injector.getInstance(UsageStore.class).append(history(start));
+            h.initialize(MODELS);
+            h.startPrediction();
+            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            assertEquals("xgboost", status.predictor(), status.predictorNote());
+            WarmupPrediction p = h.server.getWarmupService().predict(new PredictParams(300, null))
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(2, p.predictions().size());
+            p.predictions().forEach(m -> {
+                assertTrue(m.usageProbability() >= 0 && m.usageProbability() <= 1);
+                assertFalse(m.reasoning().isBlank());
+            });
+            assertNotNull(p.schedule());
+            JsonObject retrained = new Gson().toJsonTree(h.command("warmup.retrain")).getAsJsonObject();
+            assertTrue(retrained.get("trainings").getAsLong() >= 1);
+            assertTrue(Files.exists(data.resolve(PredictionService.FILE)));
+            JsonObject eval = new Gson().toJsonTree(h.command("warmup.evaluate")).getAsJsonObject();
+            JsonObject completion = eval.getAsJsonObject("holdout").getAsJsonObject("tasks")
+                    .getAsJsonObject("completion");
+            assertTrue(completion.get("auc").getAsDouble() > 0.6, completion.toString());
+            assertTrue(completion.has("brier") && completion.has("precision") && completion.has("recall"));
+        }
+    }
+
+    @Test
+    void modelFileRoundTripsAndADamagedOneIsDiscardedWithWmp2001() throws Exception {
+        List<UsageEvent> events = history(0);
+        LearnedPredictor p = MLModelTrainer.train(events, List.of("completion", "chat"), ZoneOffset.UTC, 0.1);
+        assertTrue(p.learned());
+        Path file = dir.resolve("predictor.json");
+        ModelFile.save(file, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
+        ModelFile.Contents back = ModelFile.load(file).orElseThrow();
+        float[] x = new float[Features.size(2)];
+        java.util.Arrays.fill(x, 1f);
+        assertEquals(p.models()[0].margin(x), back.models()[0].margin(x), 1e-12);
+        String good = Files.readString(file);
+        Files.writeString(file, good.replace("\"trainedAt\":", "\"trainedAt\":1")); // checksum no longer matches
+        WarmupException e = assertThrows(WarmupException.class, () -> ModelFile.load(file));
+        assertTrue(e.getMessage().contains("WMP-2001") && e.getMessage().contains("checksum"), e.getMessage());
+        Files.writeString(file, good.substring(0, good.length() / 2)); // truncated
+        e = assertThrows(WarmupException.class, () -> ModelFile.load(file));
+        assertTrue(e.getMessage().contains("WMP-2001"));
+        // the server discards it, says so, and retrains from the history
+        Path data = dir.resolve("data2");
+        Files.createDirectories(data);
+        Files.copy(file, data.resolve(PredictionService.FILE));
+        try (ServerHarness h = new ServerHarness(data)) {
+            List<String> warnings = new ArrayList<>();
+            h.injector.getInstance(UsageStore.class).append(events);
+            h.injector.getInstance(PredictionService.class).onWarning(warnings::add);
+            h.initialize(MODELS);
+            h.startPrediction();
+            assertEquals(1, warnings.size());
+            assertTrue(warnings.get(0).contains("WMP-2001"), warnings.get(0));
+            assertEquals("xgboost", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).predictor());
+        }
+    }
+
+    @Test
+    void samplesOnlyLearnOnceTheirHorizonHasPassed() {
+        Samples s = new Samples(1, 1, 300_000, 10);
+        s.take(new Samples.Pending(0, 1, new float[] {1}, 0, new int[] {0}, 1));
+        s.request(0, 299_000, 2);
+        List<Boolean> matured = new ArrayList<>();
+        s.mature(300_000, q -> matured.add(q.label[0])); // exactly at the horizon: not yet
+        assertEquals(List.of(), matured);
+        s.mature(300_001, q -> matured.add(q.label[0]));
+        assertEquals(List.of(true), matured);
+    }
+}
