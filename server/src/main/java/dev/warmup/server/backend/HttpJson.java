@@ -1,0 +1,101 @@
+package dev.warmup.server.backend;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * JSON over HTTP to one model server, asynchronous, through its {@link CircuitBreaker}: a timeout per call, up to
+ * {@code retries} retries with doubling backoff for what may pass (connection refused, timeouts, HTTP 5xx; never
+ * 4xx), and every failure as a WarmupException (WMP-8004; WMP-8005 while the circuit is open).
+ */
+final class HttpJson {
+    private final HttpClient client;
+    private final URI base;
+    private final CircuitBreaker breaker;
+    private final int retries;
+    private final long backoffMillis;
+    private final Map<String, String> headers;
+
+    HttpJson(HttpClient client, URI base, CircuitBreaker breaker, int retries, long backoffMillis,
+             Map<String, String> headers) {
+        this.client = client;
+        this.base = base;
+        this.breaker = breaker;
+        this.retries = retries;
+        this.backoffMillis = backoffMillis;
+        this.headers = headers;
+    }
+
+    CompletableFuture<JsonElement> get(String path, Duration timeout) {
+        return call("GET", path, null, timeout, 0);
+    }
+
+    CompletableFuture<JsonElement> post(String path, JsonElement body, Duration timeout) {
+        return call("POST", path, body, timeout, 0);
+    }
+
+    private CompletableFuture<JsonElement> call(String method, String path, JsonElement body, Duration timeout,
+                                                int attempt) {
+        try {
+            breaker.acquire();
+        } catch (WarmupException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+                .header("Content-Type", "application/json");
+        headers.forEach(b::header);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body.toString()));
+        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((r, error) -> {
+            if (error == null && r.statusCode() / 100 == 2) {
+                breaker.success();
+                try {
+                    return CompletableFuture.completedFuture(r.body().isBlank() ? (JsonElement) null
+                            : JsonParser.parseString(r.body()));
+                } catch (RuntimeException e) {
+                    return CompletableFuture.<JsonElement>failedFuture(new WarmupException(ErrorCode.WMP_8004,
+                            method + " " + path + ": not JSON: " + e.getMessage()));
+                }
+            }
+            breaker.failure();
+            boolean transient_ = error != null || r.statusCode() >= 500;
+            String what = error != null ? describe(error) : "HTTP " + r.statusCode() + " " + abbreviate(r.body());
+            if (transient_ && attempt < retries) {
+                Executor later = CompletableFuture.delayedExecutor(backoffMillis << attempt, TimeUnit.MILLISECONDS);
+                return CompletableFuture.supplyAsync(() -> null, later)
+                        .thenCompose(x -> call(method, path, body, timeout, attempt + 1));
+            }
+            return CompletableFuture.<JsonElement>failedFuture(new WarmupException(ErrorCode.WMP_8004,
+                    method + " " + base.resolve(path) + ": " + what));
+        }).thenCompose(f -> f);
+    }
+
+    private static String describe(Throwable t) {
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (c instanceof HttpTimeoutException) {
+            return "timed out";
+        }
+        if (c instanceof ConnectException) {
+            return "connection refused";
+        }
+        return c.toString();
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.warmup.server.backend;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.config.BackendSpec;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Ollama (docs/api.md): a model is loaded by {@code POST /api/generate} with the model and no prompt, and unloaded
+ * by the same with {@code keep_alive: 0}; {@code GET /api/ps} lists what is loaded, with {@code size},
+ * {@code size_vram} and {@code expires_at}. Loads send the backend's and the model's {@code options} (e.g.
+ * {@code num_ctx}): a request with other options would make Ollama load the model again.
+ */
+public final class OllamaBackend implements ModelBackend {
+    private final BackendSpec spec;
+    private final HttpJson http;
+    private final Clock clock;
+
+    public OllamaBackend(BackendSpec spec, HttpClient client, Clock clock) {
+        this.spec = spec;
+        this.clock = clock;
+        this.http = new HttpJson(client, URI.create(spec.url().endsWith("/") ? spec.url() : spec.url() + "/"),
+                new CircuitBreaker(spec.url(), clock, 3, 30_000), 2, 250, Map.of());
+    }
+
+    @Override public String name() { return spec.name(); }
+    @Override public String type() { return BackendSpec.OLLAMA; }
+    @Override public boolean canUnload() { return true; }
+
+    @Override
+    public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout) {
+        JsonObject body = request(model);
+        body.addProperty("keep_alive", spec.keepAlive() == null ? "30m" : spec.keepAlive());
+        long started = clock.millis();
+        return http.post("api/generate", body, timeout).thenApply(r -> {
+            long loadMs = clock.millis() - started;
+            if (r != null && r.isJsonObject() && r.getAsJsonObject().has("load_duration")) {
+                loadMs = r.getAsJsonObject().get("load_duration").getAsLong() / 1_000_000;
+            }
+            return new LoadResult(model.id(), loadMs, -1);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> unload(ModelSpec model) {
+        JsonObject body = request(model);
+        body.addProperty("keep_alive", 0);
+        return http.post("api/generate", body, Duration.ofSeconds(spec.timeoutSeconds())).thenApply(r -> null);
+    }
+
+    @Override
+    public CompletableFuture<List<LoadedModel>> loaded() {
+        return http.get("api/ps", Duration.ofSeconds(spec.timeoutSeconds())).thenApply(OllamaBackend::parsePs);
+    }
+
+    static List<LoadedModel> parsePs(JsonElement r) {
+        if (r == null || !r.isJsonObject() || !r.getAsJsonObject().has("models")) {
+            throw new WarmupException(ErrorCode.WMP_8004, "GET /api/ps: no models list in " + r);
+        }
+        List<LoadedModel> out = new ArrayList<>();
+        for (JsonElement e : r.getAsJsonObject().getAsJsonArray("models")) {
+            JsonObject m = e.getAsJsonObject();
+            String name = m.has("model") ? m.get("model").getAsString() : m.get("name").getAsString();
+            long size = m.has("size") ? m.get("size").getAsLong() : -1;
+            long expires = -1;
+            if (m.has("expires_at")) {
+                try {
+                    expires = OffsetDateTime.parse(m.get("expires_at").getAsString()).toInstant().toEpochMilli();
+                } catch (RuntimeException ignored) {
+                    // an unparsable expiry only means we do not know it
+                }
+            }
+            out.add(new LoadedModel(name, size < 0 ? -1 : size / (1024 * 1024), expires));
+        }
+        return out;
+    }
+
+    private JsonObject request(ModelSpec model) {
+        JsonObject body = new JsonObject();
+        body.addProperty("model", model.id());
+        body.addProperty("stream", false);
+        JsonObject options = new JsonObject();
+        if (spec.options() != null) {
+            spec.options().entrySet().forEach(e -> options.add(e.getKey(), e.getValue()));
+        }
+        if (model.options() != null) {
+            model.options().entrySet().forEach(e -> options.add(e.getKey(), e.getValue()));
+        }
+        if (options.size() > 0) {
+            body.add("options", options);
+        }
+        return body;
+    }
+
+    @Override
+    public void close() {
+        // the HttpClient is shared by the registry
+    }
+}

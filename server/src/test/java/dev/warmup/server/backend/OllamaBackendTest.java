@@ -1,0 +1,117 @@
+package dev.warmup.server.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.MutableClock;
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.config.BackendSpec;
+import dev.warmup.server.errors.WarmupException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The Ollama backend against a real HTTP server speaking Ollama's endpoints. */
+class OllamaBackendTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private static ModelSpec model(String id) {
+        JsonObject options = new JsonObject();
+        options.addProperty("num_ctx", 8192);
+        return new ModelSpec(id, List.of("completion"), 1500, 3.0, "local", options);
+    }
+
+    private OllamaBackend backend(FakeOllamaServer s) {
+        return new OllamaBackend(new BackendSpec("local", "ollama", s.url(), false, 2, "45m", null, null), http, clock);
+    }
+
+    @Test
+    void loadsWithTheModelsOptionsReconcilesAndUnloads() throws Exception {
+        try (FakeOllamaServer s = new FakeOllamaServer()) {
+            s.size("qwen", 1_600L * 1024 * 1024);
+            s.loadedElsewhere("other", 2L << 30);
+            OllamaBackend b = backend(s);
+            CompletableFuture<ModelBackend.LoadResult> load = b.load(model("qwen"), Duration.ofSeconds(5));
+            ModelBackend.LoadResult r = load.get(10, TimeUnit.SECONDS);
+            assertEquals(1234, r.loadMs()); // Ollama's load_duration, in ns
+            JsonObject sent = JsonParser.parseString(s.requests.get(0).substring("POST /api/generate ".length()))
+                    .getAsJsonObject();
+            assertEquals("qwen", sent.get("model").getAsString());
+            assertEquals("45m", sent.get("keep_alive").getAsString());
+            assertEquals(8192, sent.getAsJsonObject("options").get("num_ctx").getAsInt());
+            assertFalse(sent.has("prompt"));
+            List<ModelBackend.LoadedModel> ps = b.loaded().get(10, TimeUnit.SECONDS);
+            assertEquals(2, ps.size()); // including the model another tool loaded
+            assertEquals(1600, ps.stream().filter(m -> m.modelId().equals("qwen")).findFirst().orElseThrow()
+                    .memoryMb());
+            b.unload(model("qwen")).get(10, TimeUnit.SECONDS);
+            assertFalse(s.isLoaded("qwen"));
+        }
+    }
+
+    @Test
+    void aLoadCompletesOnlyWhenTheServerHasLoaded() throws Exception {
+        try (FakeOllamaServer s = new FakeOllamaServer()) {
+            CompletableFuture<Void> gate = s.gate("big");
+            CompletableFuture<ModelBackend.LoadResult> load = backend(s).load(model("big"), Duration.ofSeconds(30));
+            assertFalse(load.isDone());
+            gate.complete(null);
+            load.get(10, TimeUnit.SECONDS);
+            assertTrue(s.isLoaded("big"));
+        }
+    }
+
+    @Test
+    void failuresAreRetriedThenOpenTheCircuitWhichHalfOpensLater() throws Exception {
+        try (FakeOllamaServer s = new FakeOllamaServer()) {
+            OllamaBackend b = backend(s);
+            s.failNext(1, 500); // transient: retried, succeeds
+            b.load(model("a"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+            s.failNext(100, 500);
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> b.load(model("a"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("WMP-8004"), e.getCause().getMessage());
+            int calls = s.requests.size();
+            ExecutionException open = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> b.loaded().get(10, TimeUnit.SECONDS));
+            assertTrue(open.getCause().getMessage().contains("WMP-8005"), open.getCause().getMessage());
+            assertEquals(calls, s.requests.size()); // refused without calling
+            s.failNext(0, 500);
+            clock.advance(Duration.ofSeconds(31));
+            assertTrue(b.loaded().get(10, TimeUnit.SECONDS).stream().anyMatch(m -> m.modelId().equals("a")),
+                    "the half-open trial call goes through");
+            b.load(model("a"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void clientErrorsAreNotRetried() throws Exception {
+        try (FakeOllamaServer s = new FakeOllamaServer()) {
+            s.failNext(5, 404);
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> backend(s).load(model("missing"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("HTTP 404"));
+            assertEquals(1, s.requests.size());
+        }
+    }
+
+    @Test
+    void aStoppedServerIsConnectionRefused() throws Exception {
+        FakeOllamaServer s = new FakeOllamaServer();
+        OllamaBackend b = backend(s);
+        s.close();
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> b.loaded().get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof WarmupException, String.valueOf(e.getCause()));
+    }
+}

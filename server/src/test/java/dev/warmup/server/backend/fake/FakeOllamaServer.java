@@ -1,0 +1,134 @@
+package dev.warmup.server.backend.fake;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server on 127.0.0.1 speaking the part of Ollama's API the backend uses: {@code POST /api/generate}
+ * without a prompt loads a model ({@code keep_alive: 0} unloads it), {@code GET /api/ps} lists what is loaded with
+ * its size. Tests hold a load open with {@link #gate}, fail calls with {@link #failNext}, and read what was asked in
+ * {@link #requests}. Sizes are in bytes as Ollama reports them.
+ */
+public final class FakeOllamaServer implements AutoCloseable {
+    private final HttpServer server;
+    private final Map<String, Long> loaded = new ConcurrentHashMap<>();
+    private final Map<String, Long> sizes = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile int failStatus = 500;
+    /** Every request as {@code METHOD PATH BODY}. */
+    public final List<String> requests = new CopyOnWriteArrayList<>();
+
+    public FakeOllamaServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/api/generate", this::generate);
+        server.createContext("/api/ps", this::ps);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The size Ollama will report for a model once loaded. */
+    public FakeOllamaServer size(String model, long bytes) {
+        sizes.put(model, bytes);
+        return this;
+    }
+
+    /** Holds loads of {@code model} until the returned future is completed. */
+    public CompletableFuture<Void> gate(String model) {
+        return gates.computeIfAbsent(model, m -> new CompletableFuture<>());
+    }
+
+    /** The next {@code n} calls answer HTTP {@code status}. */
+    public void failNext(int n, int status) {
+        failStatus = status;
+        failures.set(n);
+    }
+
+    /** Loads a model as another tool would (it shows in /api/ps). */
+    public void loadedElsewhere(String model, long bytes) {
+        loaded.put(model, bytes);
+    }
+
+    public boolean isLoaded(String model) {
+        return loaded.containsKey(model);
+    }
+
+    private void generate(HttpExchange x) throws IOException {
+        String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        requests.add(x.getRequestMethod() + " /api/generate " + body);
+        if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            send(x, failStatus, "{\"error\": \"injected failure\"}");
+            return;
+        }
+        JsonObject req = JsonParser.parseString(body).getAsJsonObject();
+        String model = req.get("model").getAsString();
+        boolean unload = req.has("keep_alive") && req.get("keep_alive").isJsonPrimitive()
+                && req.get("keep_alive").getAsJsonPrimitive().isNumber() && req.get("keep_alive").getAsInt() == 0;
+        JsonObject r = new JsonObject();
+        r.addProperty("model", model);
+        r.addProperty("response", "");
+        r.addProperty("done", true);
+        if (unload) {
+            loaded.remove(model);
+            r.addProperty("done_reason", "unload");
+        } else {
+            CompletableFuture<Void> gate = gates.get(model);
+            if (gate != null) {
+                gate.join();
+            }
+            loaded.put(model, sizes.getOrDefault(model, 1L << 30));
+            r.addProperty("done_reason", "load");
+            r.addProperty("load_duration", 1_234_000_000L);
+        }
+        send(x, 200, r.toString());
+    }
+
+    private void ps(HttpExchange x) throws IOException {
+        requests.add("GET /api/ps");
+        JsonArray models = new JsonArray();
+        loaded.forEach((name, size) -> {
+            JsonObject m = new JsonObject();
+            m.addProperty("name", name);
+            m.addProperty("model", name);
+            m.addProperty("size", size);
+            m.addProperty("size_vram", size);
+            m.addProperty("expires_at", "2030-01-01T00:00:00Z");
+            models.add(m);
+        });
+        JsonObject r = new JsonObject();
+        r.add("models", models);
+        send(x, 200, r.toString());
+    }
+
+    private static void send(HttpExchange x, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().add("Content-Type", "application/json");
+        x.sendResponseHeaders(status, b.length);
+        x.getResponseBody().write(b);
+        x.close();
+    }
+
+    @Override
+    public void close() {
+        gates.values().forEach(g -> g.complete(null));
+        server.stop(0);
+    }
+}
