@@ -13,6 +13,7 @@ import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.WarmupPrediction;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.Version;
+import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.lsp.ClientNotifier;
@@ -38,12 +39,15 @@ public final class WarmupCoordinator implements WarmupController {
     private final ClientNotifier client;
     private final Clock clock;
     private final PredictionService prediction;
+    private final BackendRegistry backends;
     private final WarmSetPlanner planner = new ExpectedValuePlanner();
 
     @Inject
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
-                             ClientNotifier client, Clock clock, PredictionService prediction) {
+                             ClientNotifier client, Clock clock, PredictionService prediction,
+                             BackendRegistry backends) {
         this.prediction = prediction;
+        this.backends = backends;
         this.config = config;
         this.states = states;
         this.metrics = metrics;
@@ -141,8 +145,14 @@ public final class WarmupCoordinator implements WarmupController {
         client.statusChanged(status());
     }
 
+    /** Tells the client what is warm, loading and predicted. */
+    public void publishStatus() {
+        client.statusChanged(status());
+    }
+
     @Override
     public void modelState(ModelStateParams params) {
+        backends.client().modelState(params);
         int mem = params.memoryMb() == null ? 0 : params.memoryMb();
         switch (params.state()) {
             case loading -> states.loading(params.model(), mem, clock.millis());

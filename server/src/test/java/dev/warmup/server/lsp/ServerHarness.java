@@ -106,6 +106,7 @@ public final class ServerHarness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        injector.getInstance(dev.warmup.server.scheduler.WarmupScheduler.class).close();
         injector.getInstance(dev.warmup.server.prediction.PredictionService.class).close();
         injector.getInstance(EventPipeline.class).close();
         injector.getInstance(UsageStore.class).close();

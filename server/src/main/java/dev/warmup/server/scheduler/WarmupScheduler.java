@@ -1,0 +1,272 @@
+package dev.warmup.server.scheduler;
+
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.backend.BackendRegistry;
+import dev.warmup.server.backend.ModelBackend;
+import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.config.WarmupSettings;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.prediction.PredictionService;
+import dev.warmup.server.prediction.TaskForecast;
+import dev.warmup.server.queue.Priority;
+import dev.warmup.server.queue.WarmupQueue;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * Turns forecasts into loads and unloads on the backends: on every tick (every 30 s, and soon after new usage) it
+ * asks the {@link ExpectedValuePlanner} what should be warm within the budget, queues the loads by value in the
+ * {@link WarmupQueue}, runs at most {@code maxConcurrentLoads} at a time, abandons a load past
+ * {@code warmupTimeoutSeconds} (WMP-3001), backs off after failures (three attempts, then WMP-3002 until the
+ * catalogue changes), unloads what the plan no longer wants (never a model used in the last 30 s), and reconciles
+ * with what each model server really has loaded. Nothing here runs on an LSP thread.
+ */
+@Singleton
+public final class WarmupScheduler implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(WarmupScheduler.class.getName());
+    static final long IN_USE_MILLIS = 30_000;
+    static final int MAX_ATTEMPTS = 3;
+
+    private final ConfigurationManager config;
+    private final PredictionService prediction;
+    private final BackendRegistry backends;
+    private final ModelStates states;
+    private final ModelWarmupMetrics metrics;
+    private final Clock clock;
+    private final Runnable onChange;
+    private final WarmSetPlanner planner = new ExpectedValuePlanner();
+    private final WarmupQueue queue;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "warmup-scheduler");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Integer> failures = new HashMap<>();
+    private final Map<String, Long> retryAt = new HashMap<>();
+    private int inFlight;
+
+    @Inject
+    public WarmupScheduler(ConfigurationManager config, PredictionService prediction, BackendRegistry backends,
+                           ModelStates states, ModelWarmupMetrics metrics, Clock clock, WarmupCoordinator coordinator) {
+        this.config = config;
+        this.prediction = prediction;
+        this.backends = backends;
+        this.states = states;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.onChange = coordinator::publishStatus;
+        this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
+        config.addListener(s -> executor.execute(() -> {
+            queue.resize(s.maxQueueSize());
+            failures.clear();
+            retryAt.clear();
+        }));
+    }
+
+    /** Ticks every {@code periodSeconds} from now on. */
+    public void start(long periodSeconds) {
+        executor.scheduleWithFixedDelay(this::tickSafely, 0, periodSeconds, TimeUnit.SECONDS);
+    }
+
+    /** Plans and acts now (on the scheduler's thread); the future completes when this tick's decisions are made. */
+    public CompletableFuture<Void> tick() {
+        return CompletableFuture.runAsync(this::tickSafely, executor);
+    }
+
+    private void tickSafely() {
+        try {
+            reconcile();
+            plan();
+            drain();
+        } catch (RuntimeException e) {
+            LOG.warning("scheduling tick failed: " + e);
+        }
+    }
+
+    private void plan() {
+        WarmupSettings s = config.current();
+        if (config.paused() || !s.backgroundWarmupEnabled()) {
+            return;
+        }
+        Map<String, TaskForecast> byTask = new HashMap<>();
+        for (TaskForecast f : prediction.forecast(300)) {
+            byTask.put(f.task(), f);
+        }
+        long now = clock.millis();
+        List<WarmSetPlanner.Candidate> candidates = new ArrayList<>();
+        for (ModelSpec m : s.models()) {
+            double miss = 1;
+            double until = Double.MAX_VALUE;
+            for (String task : m.tasks()) {
+                TaskForecast f = byTask.get(task);
+                if (f != null) {
+                    miss *= 1 - f.probability();
+                    until = Math.min(until, f.secondsUntilNeeded());
+                }
+            }
+            ModelStates.Entry e = states.get(m.id());
+            WarmSetPlanner.Residency r = switch (e.state()) {
+                case warm -> WarmSetPlanner.Residency.WARM;
+                case loading -> WarmSetPlanner.Residency.LOADING;
+                default -> WarmSetPlanner.Residency.UNLOADED;
+            };
+            boolean inUse = e.lastUsedMillis() != Long.MIN_VALUE && now - e.lastUsedMillis() < IN_USE_MILLIS;
+            candidates.add(new WarmSetPlanner.Candidate(m.id(), m.memoryMb(), m.loadSeconds(), 1 - miss, until, r,
+                    inUse, -1));
+        }
+        WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates,
+                s.maxMemoryMb(), s.maxWarmModels(), s.predictionThreshold()));
+        for (String id : plan.unloads()) {
+            queue.cancel(id);
+            unload(spec(id));
+        }
+        for (WarmSetPlanner.PlannedLoad load : plan.loads()) {
+            if (retryAt.getOrDefault(load.modelId(), Long.MIN_VALUE) > now) {
+                continue;
+            }
+            Priority p = load.value() >= 2 * s.predictionThreshold() ? Priority.HIGH : Priority.MEDIUM;
+            queue.offer(load.modelId(), p, load.reason()).warning().ifPresent(w -> LOG.warning(w.getMessage()));
+        }
+    }
+
+    private void drain() {
+        WarmupSettings s = config.current();
+        while (inFlight < s.maxConcurrentLoads()) {
+            var next = queue.poll();
+            if (next.isEmpty()) {
+                return;
+            }
+            ModelSpec m = spec(next.get().model());
+            if (m == null || states.get(m.id()).state() != ModelStates.State.unloaded
+                    && states.get(m.id()).state() != ModelStates.State.failed) {
+                continue;
+            }
+            if (states.heldMb() + m.memoryMb() > s.maxMemoryMb() || states.warmCount() + 1 > s.maxWarmModels()) {
+                continue; // the plan made room; what is still held is on its way out
+            }
+            load(m, s);
+        }
+    }
+
+    private void load(ModelSpec m, WarmupSettings s) {
+        ModelBackend backend;
+        try {
+            backend = backends.lookup(m.backend());
+        } catch (WarmupException e) {
+            fail(m, e);
+            return;
+        }
+        inFlight++;
+        states.loading(m.id(), m.memoryMb(), clock.millis());
+        metrics.warmup(ModelWarmupMetrics.Warmup.started);
+        onChange.run();
+        Duration timeout = Duration.ofSeconds(s.warmupTimeoutSeconds());
+        backend.load(m, timeout).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((r, e) -> {
+                    inFlight--;
+                    if (e == null) {
+                        failures.remove(m.id());
+                        states.warm(m.id(), r.memoryMb() > 0 ? (int) r.memoryMb() : m.memoryMb());
+                        metrics.warmup(ModelWarmupMetrics.Warmup.succeeded);
+                        metrics.warmMemoryMb(states.heldMb());
+                    } else {
+                        Throwable c = e.getCause() != null ? e.getCause() : e;
+                        if (c instanceof TimeoutException) {
+                            metrics.warmup(ModelWarmupMetrics.Warmup.timedOut);
+                            fail(m, new WarmupException(ErrorCode.WMP_3001, m.id() + " did not load within "
+                                    + timeout.toSeconds() + " s"));
+                        } else {
+                            metrics.warmup(ModelWarmupMetrics.Warmup.failed);
+                            fail(m, c instanceof WarmupException w ? w
+                                    : new WarmupException(ErrorCode.WMP_8004, String.valueOf(c)));
+                        }
+                    }
+                    onChange.run();
+                    drain();
+                }, executor);
+    }
+
+    private void fail(ModelSpec m, WarmupException e) {
+        int n = failures.merge(m.id(), 1, Integer::sum);
+        states.failed(m.id(), e.getMessage());
+        long backoff = n >= MAX_ATTEMPTS ? Long.MAX_VALUE / 4 : 30_000L << (n - 1);
+        retryAt.put(m.id(), clock.millis() + backoff);
+        LOG.warning(n >= MAX_ATTEMPTS ? new WarmupException(ErrorCode.WMP_3002, m.id() + ": " + e.getMessage())
+                .getMessage() : e.getMessage());
+    }
+
+    private void unload(ModelSpec m) {
+        if (m == null) {
+            return;
+        }
+        ModelStates.State state = states.get(m.id()).state();
+        if (state != ModelStates.State.warm) {
+            return;
+        }
+        if (!states.get(m.id()).servedSinceLoad()) { // loaded, then unloaded unused
+            metrics.warmup(ModelWarmupMetrics.Warmup.wasted);
+        }
+        states.unloaded(m.id());
+        metrics.warmMemoryMb(states.heldMb());
+        backends.find(m.backend()).ifPresent(b -> b.unload(m).exceptionally(e -> {
+            LOG.warning("unloading " + m.id() + ": " + e.getMessage());
+            return null;
+        }));
+        onChange.run();
+    }
+
+    /** The model server's view wins: what it has loaded is warm, what it dropped is unloaded. */
+    private void reconcile() {
+        WarmupSettings s = config.current();
+        for (Map.Entry<String, ModelBackend> e : backends.servers().entrySet()) {
+            List<ModelBackend.LoadedModel> loaded;
+            try {
+                loaded = e.getValue().loaded().get(s.warmupTimeoutSeconds(), TimeUnit.SECONDS);
+            } catch (Exception ex) {
+                continue; // unreachable now: the circuit breaker counts it; keep our view
+            }
+            boolean changed = false;
+            for (ModelSpec m : s.models()) {
+                if (!e.getKey().equals(m.backend())) {
+                    continue;
+                }
+                var real = loaded.stream().filter(l -> l.modelId().equals(m.id())).findFirst();
+                ModelStates.State ours = states.get(m.id()).state();
+                if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading) {
+                    states.warm(m.id(), real.get().memoryMb() > 0 ? (int) real.get().memoryMb() : m.memoryMb());
+                    changed = true;
+                } else if (real.isEmpty() && ours == ModelStates.State.warm) {
+                    states.unloaded(m.id());
+                    changed = true;
+                }
+            }
+            if (changed) {
+                metrics.warmMemoryMb(states.heldMb());
+                onChange.run();
+            }
+        }
+    }
+
+    private ModelSpec spec(String id) {
+        return config.current().models().stream().filter(m -> m.id().equals(id)).findFirst().orElse(null);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

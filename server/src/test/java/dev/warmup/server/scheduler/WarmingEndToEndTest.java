@@ -1,0 +1,94 @@
+package dev.warmup.server.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelStatus;
+import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end over LSP: recorded editor traffic → prediction → a load on a real HTTP server speaking Ollama's API →
+ * {@code warmup/statusChanged} reaches the client; {@code warmup/modelUsed} then counts a hit. And a failing model
+ * server leaves the LSP side answering.
+ */
+class WarmingEndToEndTest {
+    @TempDir Path dir;
+
+    private static String settings(String url) {
+        return "{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\": \"" + url + "\"}}, \"models\": ["
+                + "{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, \"loadSeconds\": 3, "
+                + "\"backend\": \"local\"}, {\"id\": \"big\", \"tasks\": [\"refactoring\"], \"memoryMb\": 1900, "
+                + "\"loadSeconds\": 20, \"backend\": \"local\"}]}";
+    }
+
+    /** A developer using completion every half minute for the last hour. */
+    private static List<UsageEvent> recentCompletionUse(long now) {
+        List<UsageEvent> events = new ArrayList<>();
+        for (long t = now - 3_600_000; t < now; t += 30_000) {
+            events.add(UsageEvent.simple(t, EventKind.CHANGE, null, null));
+            events.add(new UsageEvent(t + 1000, EventKind.MODEL_USED, null, "completion", "coder", null, null, 0, 0,
+                    -1, -1, 50, false));
+        }
+        return events;
+    }
+
+    private static boolean warm(List<WarmupStatus> statuses, String model) {
+        return statuses.stream().anyMatch(s -> s.models().stream()
+                .anyMatch(m -> m.id().equals(model) && m.state().equals("warm")));
+    }
+
+    @Test
+    void predictionLoadsOnTheModelServerAndTheClientHearsOfIt() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize(settings(ollama.url()));
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            assertTrue(ollama.isLoaded("coder"));
+            assertTrue(!ollama.isLoaded("big"), "a model nobody uses is not loaded");
+            WarmupStatus last = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            ModelStatus coder = last.models().stream().filter(m -> m.id().equals("coder")).findFirst().orElseThrow();
+            assertEquals("warm", coder.state());
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 40L, false));
+            h.flush();
+            JsonObject metrics = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
+            assertEquals(1, metrics.get("hits").getAsLong(), metrics.toString());
+            assertTrue(metrics.getAsJsonObject("warmups").get("succeeded").getAsLong() >= 1);
+        }
+    }
+
+    @Test
+    void aFailingModelServerLeavesTheServerAnswering() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            ollama.failNext(1000, 500);
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize(settings(ollama.url()));
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> l.stream().anyMatch(s -> s.models().stream()
+                    .anyMatch(m -> m.id().equals("coder") && m.state().equals("failed"))), Duration.ofSeconds(30));
+            assertTrue(!ollama.isLoaded("coder"));
+            assertEquals("running", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
+            JsonObject metrics = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
+            assertEquals(1, metrics.getAsJsonObject("warmups").get("failed").getAsLong(), metrics.toString());
+        }
+    }
+}
