@@ -1,0 +1,71 @@
+package dev.warmup.bench;
+
+import dev.warmup.server.prediction.LearnedPredictor;
+import dev.warmup.server.scheduler.ExpectedValuePlanner;
+import dev.warmup.server.scheduler.WarmSetPlanner;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The decision hot path: forecasting 8 tasks with the trained tree ensembles ({@code predict8}), and planning what
+ * to keep warm among 20 models within the budget ({@code plan20}). Sample mode gives percentiles.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class DecisionBenchmark {
+    private static final List<String> TASKS = List.of("completion", "chat", "analysis", "refactoring",
+            "generation", "translation", "classification", "custom:review");
+    private LearnedPredictor predictor;
+    private final double[] out = new double[TASKS.size()];
+    private long now;
+    private final ExpectedValuePlanner planner = new ExpectedValuePlanner();
+    private WarmSetPlanner.PlanRequest request;
+
+    @Setup
+    public void setUp() {
+        predictor = new LearnedPredictor(TASKS, ZoneOffset.UTC, LearnedPredictor.Config.defaults(0.1));
+        Random r = new Random(1);
+        long t = 1_700_000_000_000L;
+        for (int i = 0; i < 60_000; i++) {
+            t += 1_000 + r.nextInt(30_000);
+            String task = r.nextInt(3) == 0 ? TASKS.get(r.nextInt(TASKS.size())) : null;
+            predictor.observe(UsageEvent.simple(t, task == null ? EventKind.CHANGE : EventKind.MODEL_USED, null,
+                    task));
+        }
+        predictor.train(t);
+        if (!predictor.learned()) {
+            throw new IllegalStateException("the benchmark predictor did not train");
+        }
+        now = t + 5_000;
+        List<WarmSetPlanner.Candidate> cs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            cs.add(new WarmSetPlanner.Candidate("m" + i, 500 + r.nextInt(8000), 1 + r.nextInt(30), r.nextDouble(),
+                    r.nextDouble() * 600, WarmSetPlanner.Residency.values()[r.nextInt(3)], r.nextInt(10) == 0, -1));
+        }
+        request = new WarmSetPlanner.PlanRequest(now, cs, 12_000, 5, 0.7);
+    }
+
+    @Benchmark
+    public double[] predict8() {
+        predictor.probabilities(now, out);
+        return out;
+    }
+
+    @Benchmark
+    public WarmSetPlanner.WarmPlan plan20() {
+        return planner.plan(request);
+    }
+}
