@@ -11,6 +11,7 @@ import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventPipeline;
 import dev.warmup.server.usage.UriHasher;
+import dev.warmup.server.usage.PatternQuery;
 import dev.warmup.server.usage.UsageStatsQuery;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -58,6 +59,11 @@ public class ServerModule extends AbstractModule {
     @Singleton
     UsageStatsQuery statsQuery(UsageStore store, Clock clock) {
         return new UsageStatsQuery(store, clock.getZone());
+    }
+
+    @Provides
+    PatternQuery patternQuery(UsageStore store, Clock clock) {
+        return new PatternQuery(store, clock.getZone());
     }
 
     @Provides

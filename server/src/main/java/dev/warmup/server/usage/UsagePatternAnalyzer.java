@@ -7,6 +7,7 @@ import dev.warmup.server.metrics.ModelWarmupMetrics;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -20,11 +21,27 @@ public final class UsagePatternAnalyzer {
     private final ModelWarmupMetrics metrics;
     private final UsageStatsQuery statsQuery;
 
+    private final PatternQuery patterns;
+
     @Inject
-    public UsagePatternAnalyzer(EventPipeline pipeline, ModelWarmupMetrics metrics, UsageStatsQuery statsQuery) {
+    public UsagePatternAnalyzer(EventPipeline pipeline, ModelWarmupMetrics metrics, UsageStatsQuery statsQuery,
+                                PatternQuery patterns) {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.statsQuery = statsQuery;
+        this.patterns = patterns;
+    }
+
+    /**
+     * Tasks ranked by recency (decayed over {@code windowSeconds}), frequency, hour of day and day of week: the
+     * fallback view of what the developer uses, from the whole stored history.
+     */
+    public List<TaskPattern> analyzePatterns(long nowMillis, long windowSeconds) {
+        try {
+            return patterns.rank(nowMillis, windowSeconds * 1000);
+        } catch (SQLException e) {
+            throw new WarmupException(ErrorCode.WMP_7002, "reading usage patterns: " + e.getMessage(), e);
+        }
     }
 
     /** Records one event; cheap and non-blocking (safe on a request thread). */
