@@ -32,6 +32,7 @@ public final class LearnedPredictor implements Predictor {
     private final TreeEnsemble[] models;
     private final float[] scratch;
     private long seq;
+    private int probesTaken;
     private long lastSample = Long.MIN_VALUE;
     private long nextTraining;
     private long trainings;
@@ -80,14 +81,7 @@ public final class LearnedPredictor implements Predictor {
     @Override
     public void observe(UsageEvent e) {
         long t = e.at();
-        long last = state.lastEventTime();
-        if (last != Long.MIN_VALUE) { // the quiet time since the last event: what idling looks like
-            for (long probe : config.idleProbesMillis()) {
-                if (last + probe < t) {
-                    sample(last + probe);
-                }
-            }
-        }
+        takeIdleProbes(t - 1); // the quiet time since the last event: what idling looks like
         seq++;
         int task = e.task() == null ? -1 : tasks.indexOf(e.task());
         if (task >= 0) {
@@ -95,6 +89,7 @@ public final class LearnedPredictor implements Predictor {
         }
         samples.mature(t, p -> state.learn(p.type, p.idle, p.label));
         state.observe(e, task);
+        probesTaken = 0;
         if (lastSample == Long.MIN_VALUE || t - lastSample >= config.sampleSpacingMillis() || task >= 0
                 && t - lastSample >= 1000) {
             sample(t);
@@ -104,6 +99,19 @@ public final class LearnedPredictor implements Predictor {
             train(t);
             nextTraining = samples.matured() < 4 * config.firstTraining() * 4L
                     ? samples.matured() * 2 : samples.matured() + 4000;
+        }
+    }
+
+    /**
+     * Takes the idle probes of the current quiet spell that are due by {@code until}, in time order. Called before
+     * every forecast too, so that the feature state only ever moves forward in time.
+     */
+    private void takeIdleProbes(long until) {
+        long last = state.lastEventTime();
+        long[] probes = config.idleProbesMillis();
+        while (last != Long.MIN_VALUE && probesTaken < probes.length && last + probes[probesTaken] <= until) {
+            sample(last + probes[probesTaken]);
+            probesTaken++;
         }
     }
 
@@ -143,6 +151,7 @@ public final class LearnedPredictor implements Predictor {
      * and the developer is away; the next event starts predicting again.
      */
     public void probabilities(long now, double[] out) {
+        takeIdleProbes(now);
         state.vector(Math.max(now, state.lastEventTime()), scratch);
         long[] probes = config.idleProbesMillis();
         boolean outOfRange = now - state.lastEventTime() > probes[probes.length - 1];
