@@ -6,6 +6,7 @@ import dev.warmup.protocol.ModelState;
 import dev.warmup.protocol.ModelStateParams;
 import dev.warmup.protocol.ModelPrediction;
 import dev.warmup.protocol.ModelStatus;
+import dev.warmup.protocol.PerformanceImpact;
 import dev.warmup.protocol.ScheduledWarmup;
 import dev.warmup.protocol.WarmupSchedule;
 import dev.warmup.protocol.ModelUsedParams;
@@ -18,6 +19,7 @@ import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.lsp.ClientNotifier;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.performance.PerformancePredictor;
 import dev.warmup.server.prediction.PredictionService;
 import dev.warmup.server.prediction.TaskForecast;
 import jakarta.inject.Inject;
@@ -40,12 +42,14 @@ public final class WarmupCoordinator implements WarmupController {
     private final Clock clock;
     private final PredictionService prediction;
     private final BackendRegistry backends;
+    private final PerformancePredictor performance;
     private final WarmSetPlanner planner = new ExpectedValuePlanner();
 
     @Inject
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
                              ClientNotifier client, Clock clock, PredictionService prediction,
-                             BackendRegistry backends) {
+                             BackendRegistry backends, PerformancePredictor performance) {
+        this.performance = performance;
         this.prediction = prediction;
         this.backends = backends;
         this.config = config;
@@ -126,8 +130,11 @@ public final class WarmupCoordinator implements WarmupController {
             steps.add(new ScheduledWarmup(id, "unload", 0, 0, 0, "low"));
         }
         double confidence = ranked.stream().mapToDouble(ModelPrediction::confidence).max().orElse(0);
+        PerformanceImpact impact = performance.assessImpact(plan.loads().stream().map(l -> s.models().stream()
+                .filter(x -> x.id().equals(l.modelId())).findFirst().orElseThrow()).toList(), horizon,
+                s.performanceImpactThreshold());
         return new WarmupPrediction(ranked, new WarmupSchedule(steps, total, peak, steps.isEmpty() ? "low" : "medium"),
-                null, confidence, prediction.name(), Instant.ofEpochMilli(clock.millis()).toString());
+                impact, confidence, prediction.name(), Instant.ofEpochMilli(clock.millis()).toString());
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.performance.PerformancePredictor;
 import dev.warmup.server.prediction.PredictionService;
 import dev.warmup.server.prediction.TaskForecast;
 import dev.warmup.server.queue.Priority;
@@ -40,6 +41,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WarmupScheduler.class.getName());
     static final long IN_USE_MILLIS = 30_000;
     static final int MAX_ATTEMPTS = 3;
+    static final double HORIZON_SECONDS = 300;
 
     private final ConfigurationManager config;
     private final PredictionService prediction;
@@ -47,6 +49,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private final ModelStates states;
     private final ModelWarmupMetrics metrics;
     private final Clock clock;
+    private final PerformancePredictor performance;
     private final Runnable onChange;
     private final WarmSetPlanner planner = new ExpectedValuePlanner();
     private final WarmupQueue queue;
@@ -61,7 +64,9 @@ public final class WarmupScheduler implements AutoCloseable {
 
     @Inject
     public WarmupScheduler(ConfigurationManager config, PredictionService prediction, BackendRegistry backends,
-                           ModelStates states, ModelWarmupMetrics metrics, Clock clock, WarmupCoordinator coordinator) {
+                           ModelStates states, ModelWarmupMetrics metrics, Clock clock, WarmupCoordinator coordinator,
+                           PerformancePredictor performance) {
+        this.performance = performance;
         this.config = config;
         this.prediction = prediction;
         this.backends = backends;
@@ -103,7 +108,7 @@ public final class WarmupScheduler implements AutoCloseable {
             return;
         }
         Map<String, TaskForecast> byTask = new HashMap<>();
-        for (TaskForecast f : prediction.forecast(300)) {
+        for (TaskForecast f : prediction.forecast((int) HORIZON_SECONDS)) {
             byTask.put(f.task(), f);
         }
         long now = clock.millis();
@@ -125,8 +130,8 @@ public final class WarmupScheduler implements AutoCloseable {
                 default -> WarmSetPlanner.Residency.UNLOADED;
             };
             boolean inUse = e.lastUsedMillis() != Long.MIN_VALUE && now - e.lastUsedMillis() < IN_USE_MILLIS;
-            candidates.add(new WarmSetPlanner.Candidate(m.id(), m.memoryMb(), m.loadSeconds(), 1 - miss, until, r,
-                    inUse, -1));
+            candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m),
+                    performance.expectedLoadSeconds(m), 1 - miss, until, r, inUse, -1));
         }
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates,
                 s.maxMemoryMb(), s.maxWarmModels(), s.predictionThreshold()));
@@ -134,13 +139,25 @@ public final class WarmupScheduler implements AutoCloseable {
             queue.cancel(id);
             unload(spec(id));
         }
-        for (WarmSetPlanner.PlannedLoad load : plan.loads()) {
+        for (WarmSetPlanner.PlannedLoad load : affordable(plan.loads(), s)) {
             if (retryAt.getOrDefault(load.modelId(), Long.MIN_VALUE) > now) {
                 continue;
             }
             Priority p = load.value() >= 2 * s.predictionThreshold() ? Priority.HIGH : Priority.MEDIUM;
             queue.offer(load.modelId(), p, load.reason()).warning().ifPresent(w -> LOG.warning(w.getMessage()));
         }
+    }
+
+    /** The loads, most valuable first, cut where their performance impact would pass the threshold (WMP-6001). */
+    private List<WarmSetPlanner.PlannedLoad> affordable(List<WarmSetPlanner.PlannedLoad> loads, WarmupSettings s) {
+        List<WarmSetPlanner.PlannedLoad> kept = new ArrayList<>(loads);
+        while (!kept.isEmpty() && !performance.assessImpact(kept.stream().map(l -> spec(l.modelId())).toList(),
+                HORIZON_SECONDS, s.performanceImpactThreshold()).isAcceptable()) {
+            WarmSetPlanner.PlannedLoad dropped = kept.remove(kept.size() - 1);
+            LOG.info(new WarmupException(ErrorCode.WMP_6001, "not loading " + dropped.modelId() + " now")
+                    .getMessage());
+        }
+        return kept;
     }
 
     private void drain() {
@@ -180,6 +197,7 @@ public final class WarmupScheduler implements AutoCloseable {
                     inFlight--;
                     if (e == null) {
                         failures.remove(m.id());
+                        performance.observe(m.id(), r.loadMs(), r.memoryMb());
                         states.warm(m.id(), r.memoryMb() > 0 ? (int) r.memoryMb() : m.memoryMb());
                         metrics.warmup(ModelWarmupMetrics.Warmup.succeeded);
                         metrics.warmMemoryMb(states.heldMb());

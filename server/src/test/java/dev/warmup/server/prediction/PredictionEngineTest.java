@@ -76,6 +76,8 @@ class PredictionEngineTest {
                 assertFalse(m.reasoning().isBlank());
             });
             assertNotNull(p.schedule());
+            assertTrue(p.performanceImpact().isAcceptable() || !p.schedule().tasks().isEmpty());
+            assertTrue(p.performanceImpact().cpuImpactPercent() >= 0);
             JsonObject retrained = new Gson().toJsonTree(h.command("warmup.retrain")).getAsJsonObject();
             assertTrue(retrained.get("trainings").getAsLong() >= 1);
             assertTrue(Files.exists(data.resolve(PredictionService.FILE)));
