@@ -67,6 +67,7 @@ public final class Main implements Callable<Integer> {
         ClientNotifier notifier = injector.getInstance(ClientNotifier.class);
         prediction.onWarning(m -> notifier.logMessage(org.eclipse.lsp4j.MessageType.Warning, m));
         prediction.start();
+        injector.getInstance(dev.warmup.server.resources.ResourceManager.class).start(5);
         injector.getInstance(dev.warmup.server.scheduler.WarmupScheduler.class).start(30);
         LOG.info("warmup-server " + Version.get() + " starting; data directory " + dir.root());
         ExecutorService messages = Executors.newCachedThreadPool(r -> {

@@ -11,6 +11,8 @@ import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventPipeline;
 import dev.warmup.server.usage.UriHasher;
+import dev.warmup.server.resources.OshiProbe;
+import dev.warmup.server.resources.SystemProbe;
 import dev.warmup.server.usage.PatternQuery;
 import dev.warmup.server.usage.UsageStatsQuery;
 import jakarta.inject.Singleton;
@@ -35,6 +37,7 @@ public class ServerModule extends AbstractModule {
         bind(Clock.class).toInstance(Clock.systemDefaultZone());
         bind(WarmupController.class).to(WarmupCoordinator.class);
         bind(ExitHandler.class).toInstance(System::exit);
+        bind(SystemProbe.class).to(OshiProbe.class);
     }
 
     @Provides

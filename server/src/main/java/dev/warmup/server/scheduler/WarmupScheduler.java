@@ -13,6 +13,7 @@ import dev.warmup.server.prediction.PredictionService;
 import dev.warmup.server.prediction.TaskForecast;
 import dev.warmup.server.queue.Priority;
 import dev.warmup.server.queue.WarmupQueue;
+import dev.warmup.server.resources.ResourceManager;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -50,6 +51,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private final ModelWarmupMetrics metrics;
     private final Clock clock;
     private final PerformancePredictor performance;
+    private final ResourceManager resources;
     private final Runnable onChange;
     private final WarmSetPlanner planner = new ExpectedValuePlanner();
     private final WarmupQueue queue;
@@ -65,8 +67,9 @@ public final class WarmupScheduler implements AutoCloseable {
     @Inject
     public WarmupScheduler(ConfigurationManager config, PredictionService prediction, BackendRegistry backends,
                            ModelStates states, ModelWarmupMetrics metrics, Clock clock, WarmupCoordinator coordinator,
-                           PerformancePredictor performance) {
+                           PerformancePredictor performance, ResourceManager resources) {
         this.performance = performance;
+        this.resources = resources;
         this.config = config;
         this.prediction = prediction;
         this.backends = backends;
@@ -95,8 +98,14 @@ public final class WarmupScheduler implements AutoCloseable {
     private void tickSafely() {
         try {
             reconcile();
+            if (resources.emergency()) {
+                shedForEmergency();
+                return;
+            }
             plan();
-            drain();
+            if (!resources.cpuBusy(config.current())) {
+                drain();
+            }
         } catch (RuntimeException e) {
             LOG.warning("scheduling tick failed: " + e);
         }
@@ -134,7 +143,7 @@ public final class WarmupScheduler implements AutoCloseable {
                     performance.expectedLoadSeconds(m), 1 - miss, until, r, inUse, -1));
         }
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates,
-                s.maxMemoryMb(), s.maxWarmModels(), s.predictionThreshold()));
+                resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
         for (String id : plan.unloads()) {
             queue.cancel(id);
             unload(spec(id));
@@ -145,6 +154,28 @@ public final class WarmupScheduler implements AutoCloseable {
             }
             Priority p = load.value() >= 2 * s.predictionThreshold() ? Priority.HIGH : Priority.MEDIUM;
             queue.offer(load.modelId(), p, load.reason()).warning().ifPresent(w -> LOG.warning(w.getMessage()));
+        }
+    }
+
+    /**
+     * System memory is nearly exhausted: unload our warm models not in use, least recently used first, until it is
+     * not (WMP-4001).
+     */
+    private void shedForEmergency() {
+        queue.snapshot().forEach(e -> queue.cancel(e.model()));
+        List<ModelSpec> warm = new ArrayList<>(config.current().models().stream()
+                .filter(m -> states.get(m.id()).state() == ModelStates.State.warm)
+                .filter(m -> states.get(m.id()).lastUsedMillis() == Long.MIN_VALUE
+                        || clock.millis() - states.get(m.id()).lastUsedMillis() >= IN_USE_MILLIS).toList());
+        warm.sort(java.util.Comparator.comparingLong(m -> states.get(m.id()).lastUsedMillis()));
+        for (ModelSpec m : warm) {
+            if (!resources.emergency()) {
+                return;
+            }
+            LOG.warning(new WarmupException(ErrorCode.WMP_4001, "unloading " + m.id()).getMessage());
+            metrics.increment("emergencyUnloads");
+            unload(m);
+            resources.refresh();
         }
     }
 
@@ -172,7 +203,7 @@ public final class WarmupScheduler implements AutoCloseable {
                     && states.get(m.id()).state() != ModelStates.State.failed) {
                 continue;
             }
-            if (states.heldMb() + m.memoryMb() > s.maxMemoryMb() || states.warmCount() + 1 > s.maxWarmModels()) {
+            if (states.heldMb() + m.memoryMb() > resources.memoryBudgetMb(s, states.heldMb()) || states.warmCount() + 1 > s.maxWarmModels()) {
                 continue; // the plan made room; what is still held is on its way out
             }
             load(m, s);

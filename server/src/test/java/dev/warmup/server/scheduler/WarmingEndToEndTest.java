@@ -75,6 +75,37 @@ class WarmingEndToEndTest {
     }
 
     @Test
+    void whenSystemMemoryRunsOutWarmModelsAreUnloadedAndTheClientIsTold() throws Exception {
+        java.util.concurrent.atomic.AtomicLong available = new java.util.concurrent.atomic.AtomicLong(8_000);
+        com.google.inject.Module probe = new com.google.inject.AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(dev.warmup.server.resources.SystemProbe.class).toInstance(() ->
+                        new dev.warmup.server.resources.SystemProbe.Snapshot(16_000, available.get(), 0.05, 0.1, 100));
+            }
+        };
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize(settings(ollama.url()));
+            h.startPrediction();
+            var resources = h.injector.getInstance(dev.warmup.server.resources.ResourceManager.class);
+            resources.refresh();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            available.set(300); // below the 800 MB reserve of a 16 GB machine
+            resources.refresh();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> !l.isEmpty() && !warm(List.of(l.get(l.size() - 1)), "coder"),
+                    Duration.ofSeconds(30));
+            ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
+            assertTrue(!ollama.isLoaded("coder"));
+            JsonObject metrics = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
+            assertEquals(1, metrics.getAsJsonObject("counters").get("emergencyUnloads").getAsLong());
+        }
+    }
+
+    @Test
     void aFailingModelServerLeavesTheServerAnswering() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
             ollama.failNext(1000, 500);

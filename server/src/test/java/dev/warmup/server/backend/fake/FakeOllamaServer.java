@@ -28,6 +28,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     private final Map<String, Long> loaded = new ConcurrentHashMap<>();
     private final Map<String, Long> sizes = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> unloads = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
     private volatile int failStatus = 500;
     /** Every request as {@code METHOD PATH BODY}. */
@@ -67,6 +68,11 @@ public final class FakeOllamaServer implements AutoCloseable {
         loaded.put(model, bytes);
     }
 
+    /** Completes when the server has unloaded {@code model} at a client's request. */
+    public CompletableFuture<Void> unloaded(String model) {
+        return unloads.computeIfAbsent(model, m -> new CompletableFuture<>());
+    }
+
     public boolean isLoaded(String model) {
         return loaded.containsKey(model);
     }
@@ -88,6 +94,7 @@ public final class FakeOllamaServer implements AutoCloseable {
         r.addProperty("done", true);
         if (unload) {
             loaded.remove(model);
+            unloaded(model).complete(null);
             r.addProperty("done_reason", "unload");
         } else {
             CompletableFuture<Void> gate = gates.get(model);

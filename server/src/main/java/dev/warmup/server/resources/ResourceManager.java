@@ -1,0 +1,87 @@
+package dev.warmup.server.resources;
+
+import dev.warmup.server.config.WarmupSettings;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The machine's resources as the scheduler sees them: a snapshot sampled in the background every few seconds (a
+ * read is a volatile read, free on any thread), the memory budget left for our models, whether the CPU is too busy
+ * to start a load, and the emergency state — system memory nearly exhausted — in which the scheduler unloads its
+ * lowest-value models (WMP-4001).
+ */
+@Singleton
+public final class ResourceManager implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ResourceManager.class.getName());
+    /** Emergency below this share of physical memory available (and never above {@link #EMERGENCY_MAX_MB}). */
+    static final double EMERGENCY_SHARE = 0.05;
+    static final long EMERGENCY_MAX_MB = 1024;
+
+    private final SystemProbe probe;
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "warmup-resources");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile SystemProbe.Snapshot snapshot;
+
+    @Inject
+    public ResourceManager(SystemProbe probe) {
+        this.probe = probe;
+    }
+
+    /** Samples now and then every {@code periodSeconds}. */
+    public void start(long periodSeconds) {
+        refresh();
+        sampler.scheduleWithFixedDelay(this::refresh, periodSeconds, periodSeconds, TimeUnit.SECONDS);
+    }
+
+    /** Samples now (the scheduler's tick calls it when no background sampling runs, e.g. in tests). */
+    public void refresh() {
+        try {
+            snapshot = probe.sample();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "reading system resources", e);
+        }
+    }
+
+    /** The latest snapshot, or null before the first sample. */
+    public SystemProbe.Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** System memory nearly exhausted. */
+    public boolean emergency() {
+        SystemProbe.Snapshot s = snapshot;
+        return s != null && s.availableMb() < Math.min(EMERGENCY_MAX_MB, Math.round(s.totalMb() * EMERGENCY_SHARE));
+    }
+
+    /**
+     * Memory our models may hold: {@code maxMemoryMb}, but no more than what they hold now plus what the system
+     * has available above the emergency reserve.
+     */
+    public long memoryBudgetMb(WarmupSettings settings, long heldMb) {
+        SystemProbe.Snapshot s = snapshot;
+        if (s == null) {
+            return settings.maxMemoryMb();
+        }
+        long reserve = Math.min(EMERGENCY_MAX_MB, Math.round(s.totalMb() * EMERGENCY_SHARE));
+        return Math.min(settings.maxMemoryMb(), heldMb + Math.max(0, s.availableMb() - reserve));
+    }
+
+    /** The CPU is busier than {@code maxCpuPercent}: no new load starts now. */
+    public boolean cpuBusy(WarmupSettings settings) {
+        SystemProbe.Snapshot s = snapshot;
+        return s != null && s.cpuLoad() >= 0 && s.cpuLoad() * 100 > settings.maxCpuPercent();
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+    }
+}
