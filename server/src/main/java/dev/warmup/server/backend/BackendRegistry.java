@@ -18,9 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The backends of {@code warmup.backends}, built anew when the settings change, plus the {@code client} backend (a
- * model whose {@code backend} is unset or {@code client}). Built here: {@code ollama}. {@code llamacpp} and
- * {@code openai} are accepted by the settings but not implemented yet: using one fails with WMP-8004 saying so.
+ * The backends of {@code warmup.backends} ({@code ollama}, {@code llamacpp}, {@code openai}), built anew when the
+ * settings change, plus the {@code client} backend (a model whose {@code backend} is unset or {@code client}).
  * Endpoints must be loopback unless the backend sets {@code allowRemote}.
  */
 @Singleton
@@ -43,13 +42,21 @@ public final class BackendRegistry {
         Map<String, ModelBackend> fresh = new HashMap<>();
         for (Map.Entry<String, BackendSpec> e : s.backends().entrySet()) {
             BackendSpec spec = e.getValue();
-            if (BackendSpec.OLLAMA.equals(spec.type())) {
-                String host = URI.create(spec.url()).getHost();
-                if (!spec.allowRemote() && !Loopback.isLoopbackHost(host)) {
-                    throw new WarmupException(ErrorCode.WMP_8006, "backend " + e.getKey() + " at " + spec.url()
-                            + " is not a loopback address; set allowRemote: true for it to allow that");
-                }
-                fresh.put(e.getKey(), new OllamaBackend(spec, http, clock));
+            if (BackendSpec.CLIENT.equals(spec.type())) {
+                continue;
+            }
+            String host = URI.create(spec.url()).getHost();
+            if (!spec.allowRemote() && !Loopback.isLoopbackHost(host)) {
+                throw new WarmupException(ErrorCode.WMP_8006, "backend " + e.getKey() + " at " + spec.url()
+                        + " is not a loopback address; set allowRemote: true for it to allow that");
+            }
+            switch (spec.type()) {
+                case BackendSpec.OLLAMA -> fresh.put(e.getKey(), new OllamaBackend(spec, http, clock));
+                case BackendSpec.LLAMACPP -> fresh.put(e.getKey(), new LlamaCppBackend(spec, http, clock));
+                case BackendSpec.OPENAI -> fresh.put(e.getKey(),
+                        new OpenAiCompatibleBackend(spec, http, clock, System.getenv()));
+                default -> throw new WarmupException(ErrorCode.WMP_8001, "backend " + e.getKey()
+                        + ": unknown type " + spec.type());
             }
         }
         Map<String, ModelBackend> old = backends;
@@ -64,8 +71,7 @@ public final class BackendRegistry {
         }
         ModelBackend b = backends.get(name);
         if (b == null) {
-            throw new WarmupException(ErrorCode.WMP_8004, "backend '" + name + "' is not configured, or its type "
-                    + "is not implemented yet (built: ollama, client)");
+            throw new WarmupException(ErrorCode.WMP_8004, "backend '" + name + "' is not configured");
         }
         return b;
     }

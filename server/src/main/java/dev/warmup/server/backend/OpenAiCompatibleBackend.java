@@ -1,0 +1,84 @@
+package dev.warmup.server.backend;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.config.BackendSpec;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Any OpenAI-compatible server (vLLM, LM Studio, ...): a one-token {@code POST /v1/chat/completions} warms a model
+ * (servers that load on demand load it then); {@code GET /v1/models} lists what it serves; there is no unload. The
+ * API key, if any, is read from the environment variable the backend names ({@code apiKeyEnv}), never from settings.
+ */
+public final class OpenAiCompatibleBackend implements ModelBackend {
+    private final BackendSpec spec;
+    private final HttpJson http;
+    private final Clock clock;
+
+    public OpenAiCompatibleBackend(BackendSpec spec, HttpClient client, Clock clock, Map<String, String> env) {
+        this.spec = spec;
+        this.clock = clock;
+        String key = spec.apiKeyEnv() == null ? null : env.get(spec.apiKeyEnv());
+        this.http = new HttpJson(client, URI.create(spec.url().endsWith("/") ? spec.url() : spec.url() + "/"),
+                new CircuitBreaker(spec.url(), clock, 3, 30_000), 2, 250,
+                key == null ? Map.of() : Map.of("Authorization", "Bearer " + key));
+    }
+
+    @Override public String name() { return spec.name(); }
+    @Override public String type() { return BackendSpec.OPENAI; }
+    @Override public boolean canUnload() { return false; }
+
+    @Override
+    public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout) {
+        JsonObject body = new JsonObject();
+        body.addProperty("model", model.id());
+        JsonArray messages = new JsonArray();
+        JsonObject hello = new JsonObject();
+        hello.addProperty("role", "user");
+        hello.addProperty("content", "ok");
+        messages.add(hello);
+        body.add("messages", messages);
+        body.addProperty("max_tokens", 1);
+        long started = clock.millis();
+        return http.post("v1/chat/completions", body, timeout)
+                .thenApply(r -> new LoadResult(model.id(), clock.millis() - started, -1));
+    }
+
+    @Override
+    public CompletableFuture<Void> unload(ModelSpec model) {
+        return CompletableFuture.completedFuture(null); // OpenAI's API has no unload
+    }
+
+    @Override
+    public CompletableFuture<List<LoadedModel>> loaded() {
+        return http.get("v1/models", Duration.ofSeconds(spec.timeoutSeconds()))
+                .thenApply(OpenAiCompatibleBackend::parseModels);
+    }
+
+    static List<LoadedModel> parseModels(JsonElement r) {
+        if (r == null || !r.isJsonObject() || !r.getAsJsonObject().has("data")) {
+            throw new WarmupException(ErrorCode.WMP_8004, "GET /v1/models: no data list in " + r);
+        }
+        List<LoadedModel> out = new ArrayList<>();
+        for (JsonElement e : r.getAsJsonObject().getAsJsonArray("data")) {
+            out.add(new LoadedModel(e.getAsJsonObject().get("id").getAsString(), -1, -1));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        // the HttpClient is shared by the registry
+    }
+}
