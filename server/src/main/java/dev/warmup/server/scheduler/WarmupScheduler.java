@@ -145,10 +145,15 @@ public final class WarmupScheduler implements AutoCloseable {
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates,
                 resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
         for (String id : plan.unloads()) {
-            queue.cancel(id);
             unload(spec(id));
         }
-        for (WarmSetPlanner.PlannedLoad load : affordable(plan.loads(), s)) {
+        List<WarmSetPlanner.PlannedLoad> loads = affordable(plan.loads(), s);
+        for (var queued : queue.snapshot()) { // a prediction withdrawn: its pending warm-up goes too
+            if (loads.stream().noneMatch(l -> l.modelId().equals(queued.model())) && queue.cancel(queued.model())) {
+                metrics.warmup(ModelWarmupMetrics.Warmup.cancelled);
+            }
+        }
+        for (WarmSetPlanner.PlannedLoad load : loads) {
             if (retryAt.getOrDefault(load.modelId(), Long.MIN_VALUE) > now) {
                 continue;
             }
