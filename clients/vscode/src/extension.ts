@@ -1,0 +1,176 @@
+import * as cp from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import {
+  CloseAction, DidChangeConfigurationNotification, ErrorAction, LanguageClient, LanguageClientOptions, ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import { findJava, JavaProbe, parseJavaVersion } from './javaFinder';
+import { LoadBridge, LoadHandler, LoadRequest } from './loadBridge';
+import { metricsHtml, MetricsPoint } from './metricsHtml';
+import { RestartPolicy } from './restartPolicy';
+import { serverCommand } from './serverArgs';
+import { initializationOptions, warmupSection } from './settings';
+import { formatStatus, WarmupStatus } from './statusFormat';
+
+/** What other extensions get from `vscode.extensions.getExtension('warmup-dev.warmup').exports`. */
+export interface WarmupApi {
+  reportModelUse(use: { model: string; task: string; latencyMs?: number; coldStart?: boolean }): void;
+  readonly onDidChangeWarmState: vscode.Event<WarmupStatus>;
+  registerLoadHandler(handler: LoadHandler): vscode.Disposable;
+}
+
+const probe: JavaProbe = {
+  isFile: p => { try { return fs.statSync(p).isFile(); } catch { return false; } },
+  majorVersion: java => new Promise(resolve => {
+    cp.execFile(java, ['-version'], { timeout: 10_000 }, (err, stdout, stderr) =>
+      resolve(err ? undefined : parseJavaVersion(stderr + stdout)));
+  }),
+};
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<WarmupApi> {
+  const output = vscode.window.createOutputChannel('Warmup');
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
+  status.command = 'warmup.showStatus';
+  status.name = 'Warmup';
+  const changed = new vscode.EventEmitter<WarmupStatus>();
+  const restarts = new RestartPolicy();
+  const bridge = new LoadBridge(p => client?.sendNotification('warmup/modelState', p));
+  let last: WarmupStatus | undefined;
+  const show = (s: WarmupStatus | undefined, error?: string) => {
+    const v = formatStatus(s, error);
+    status.text = v.text;
+    status.tooltip = v.tooltip;
+    status.backgroundColor = v.kind === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    status.show();
+  };
+  show(undefined);
+  context.subscriptions.push(output, status, changed);
+
+  const read = (key: string) => {
+    const i = vscode.workspace.getConfiguration('warmup').inspect(key);
+    return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+  };
+
+  const start = async (): Promise<void> => {
+    const inspect = vscode.workspace.getConfiguration('warmup').inspect<string>('java.home');
+    const fromWorkspace = !!(inspect?.workspaceFolderValue || inspect?.workspaceValue);
+    const value = (inspect?.workspaceFolderValue || inspect?.workspaceValue || inspect?.globalValue) || undefined;
+    const java = await findJava({ value, fromWorkspace, trusted: vscode.workspace.isTrusted,
+      approved: !!value && context.globalState.get<boolean>(`approvedJavaHome:${value}`) === true },
+      process.env, probe);
+    if (!java.ok) {
+      show(undefined, java.message);
+      const allow = java.needsApproval && vscode.workspace.isTrusted ? ['Allow'] : [];
+      const pick = await vscode.window.showErrorMessage(java.message, ...allow, 'Open Settings');
+      if (pick === 'Allow' && java.needsApproval) {
+        await context.globalState.update(`approvedJavaHome:${java.needsApproval}`, true);
+        return start();
+      }
+      if (pick === 'Open Settings') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'warmup.java.home');
+      }
+      return;
+    }
+    output.appendLine(`Using ${java.java} (Java ${java.version}, from ${java.source})`);
+    const jar = context.asAbsolutePath(path.join('server', 'warmup-server.jar'));
+    const logFile = path.join(context.logUri.fsPath, 'warmup-server.log');
+    fs.mkdirSync(context.logUri.fsPath, { recursive: true });
+    const cmd = serverCommand(java.java, jar, logFile);
+    const serverOptions: ServerOptions = { command: cmd.command, args: cmd.args, transport: TransportKind.stdio };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
+      initializationOptions: initializationOptions(read),
+      outputChannel: output,
+      errorHandler: {
+        error: () => ({ action: ErrorAction.Continue }),
+        closed: () => restarts.crashed() ? { action: CloseAction.Restart } : {
+          action: CloseAction.DoNotRestart,
+          message: 'The Warmup server stopped 4 times in 3 minutes and is not restarted again. '
+            + 'Run "Warmup: Restart Server" to try once more.',
+        },
+      },
+    };
+    client = new LanguageClient('warmup', 'Warmup', serverOptions, clientOptions);
+    client.onNotification('warmup/statusChanged', (s: WarmupStatus) => { last = s; show(s); changed.fire(s); });
+    client.onNotification('warmup/load', (p: LoadRequest) => { void bridge.load(p); });
+    client.onNotification('warmup/unload', (p: { model: string }) => { void bridge.unload(p.model); });
+    await client.start();
+    last = await client.sendRequest<WarmupStatus>('warmup/status');
+    show(last);
+    await vscode.commands.executeCommand('setContext', 'warmup.ready', true);
+  };
+
+  const stop = async () => {
+    await vscode.commands.executeCommand('setContext', 'warmup.ready', false);
+    const c = client;
+    client = undefined;
+    await c?.stop();
+  };
+
+  const command = (name: string, args: unknown[] = []) =>
+    client?.sendRequest('workspace/executeCommand', { command: name, arguments: args });
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(e => {
+      if (e.affectsConfiguration('warmup') && client) {
+        void client.sendNotification(DidChangeConfigurationNotification.type, {
+          settings: { warmup: warmupSection(read) } });
+      }
+    }),
+    vscode.commands.registerCommand('warmup.showStatus', async () => {
+      const s = await command('warmup.status');
+      const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(s, null, 2) });
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
+    vscode.commands.registerCommand('warmup.showMetrics', () => showMetrics(command)),
+    vscode.commands.registerCommand('warmup.pause', () => command('warmup.pause')),
+    vscode.commands.registerCommand('warmup.resume', () => command('warmup.resume')),
+    vscode.commands.registerCommand('warmup.retrain', async () => {
+      const r = await command('warmup.retrain');
+      void vscode.window.showInformationMessage(`Warmup retrained: ${JSON.stringify(r)}`);
+    }),
+    vscode.commands.registerCommand('warmup.exportTrace', async () => {
+      const uri = await vscode.window.showSaveDialog({ filters: { 'JSON lines': ['jsonl'] } });
+      if (uri) {
+        const r = await command('warmup.exportTrace', [uri.fsPath]);
+        void vscode.window.showInformationMessage(`Warmup exported ${JSON.stringify(r)}`);
+      }
+    }),
+    vscode.commands.registerCommand('warmup.openLogs', () => output.show()),
+    vscode.commands.registerCommand('warmup.restart', async () => { await stop(); await start(); }),
+    { dispose: () => { void stop(); } },
+  );
+
+  void start().catch(e => show(undefined, String(e)));
+
+  return {
+    reportModelUse: use => client?.sendNotification('warmup/modelUsed', use),
+    onDidChangeWarmState: changed.event,
+    registerLoadHandler: handler => bridge.register(handler),
+  };
+}
+
+function showMetrics(command: (name: string) => Thenable<unknown> | undefined): void {
+  const panel = vscode.window.createWebviewPanel('warmup.metrics', 'Warmup Metrics', vscode.ViewColumn.Active, {});
+  const points: MetricsPoint[] = [];
+  const poll = async () => {
+    const m = (await command('warmup.metrics')) as Record<string, number> | undefined;
+    const s = (await command('warmup.status')) as WarmupStatus | undefined;
+    if (m) {
+      points.push({ t: Date.now(), hits: m.hits ?? 0, misses: m.misses ?? 0, warmGbHours: m.warmGbHours ?? 0,
+        warmMb: s?.memoryUsedMb ?? 0 });
+      panel.webview.html = metricsHtml(points, panel.webview.cspSource);
+    }
+  };
+  void poll();
+  const timer = setInterval(() => { void poll(); }, 10_000);
+  panel.onDidDispose(() => clearInterval(timer));
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

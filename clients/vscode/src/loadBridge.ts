@@ -1,0 +1,51 @@
+/** A `warmup/load` or `warmup/unload` the server sent, for the `client` backend. */
+export interface LoadRequest { model: string; reason?: string; confidence?: number; neededInSeconds?: number }
+
+/** What an AI extension registers to perform loads for the `client` backend. */
+export interface LoadHandler {
+  load(request: LoadRequest): Promise<{ memoryMb?: number } | void>;
+  unload?(model: string): Promise<void>;
+}
+
+/** The `warmup/modelState` answer. */
+export interface ModelStateParams { model: string; state: 'loading' | 'ready' | 'failed' | 'unloaded';
+  loadMs?: number; memoryMb?: number; error?: string }
+
+/**
+ * Turns the server's `warmup/load` / `warmup/unload` into calls of the registered handler, answering each with
+ * `warmup/modelState` (loading, then ready or failed; unloaded). Without a handler a load fails at once.
+ */
+export class LoadBridge {
+  private handler: LoadHandler | undefined;
+
+  constructor(private readonly send: (p: ModelStateParams) => void, private readonly now: () => number = Date.now) {}
+
+  register(handler: LoadHandler): { dispose(): void } {
+    this.handler = handler;
+    return { dispose: () => { if (this.handler === handler) { this.handler = undefined; } } };
+  }
+
+  async load(req: LoadRequest): Promise<void> {
+    const h = this.handler;
+    if (!h) {
+      this.send({ model: req.model, state: 'failed', error: 'no extension registered a load handler' });
+      return;
+    }
+    const started = this.now();
+    this.send({ model: req.model, state: 'loading' });
+    try {
+      const r = await h.load(req);
+      this.send({ model: req.model, state: 'ready', loadMs: this.now() - started,
+        memoryMb: r && typeof r.memoryMb === 'number' ? r.memoryMb : undefined });
+    } catch (e) {
+      this.send({ model: req.model, state: 'failed', error: String(e instanceof Error ? e.message : e) });
+    }
+  }
+
+  async unload(model: string): Promise<void> {
+    if (this.handler?.unload) {
+      await this.handler.unload(model);
+    }
+    this.send({ model, state: 'unloaded' });
+  }
+}

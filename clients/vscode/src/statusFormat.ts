@@ -1,0 +1,59 @@
+/** The parts of `warmup/status` and `warmup/statusChanged` the status bar shows. */
+export interface ModelStatus {
+  id: string;
+  state: string;
+  memoryMb?: number;
+  probability?: number | null;
+  lastUsed?: string | null;
+  backend?: string;
+}
+
+export interface WarmupStatus {
+  state: string;
+  predictor?: string;
+  predictorNote?: string;
+  models: ModelStatus[];
+  memoryUsedMb?: number;
+  memoryBudgetMb?: number;
+}
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  kind: 'ok' | 'busy' | 'paused' | 'error';
+}
+
+/** Status bar text and tooltip: what is warm, loading and predicted, with confidence and memory. */
+export function formatStatus(s: WarmupStatus | undefined, error?: string): StatusView {
+  if (error) {
+    return { text: '$(error) Warmup', tooltip: `Warmup server: ${error}`, kind: 'error' };
+  }
+  if (!s) {
+    return { text: '$(sync~spin) Warmup', tooltip: 'Warmup server starting…', kind: 'busy' };
+  }
+  const warm = s.models.filter(m => m.state === 'warm' || m.state === 'ready');
+  const loading = s.models.filter(m => m.state === 'loading');
+  const predicted = s.models.filter(m => m.state !== 'warm' && m.state !== 'loading'
+    && (m.probability ?? 0) >= 0.5);
+  const parts = [`${warm.length} warm`];
+  if (loading.length > 0) {
+    parts.push(`${loading.length} loading`);
+  }
+  if (predicted.length > 0) {
+    parts.push(`${predicted.length} predicted`);
+  }
+  const icon = s.state === 'paused' ? '$(debug-pause)' : loading.length > 0 ? '$(sync~spin)' : '$(flame)';
+  const lines = s.models.map(m => {
+    const p = m.probability === undefined || m.probability === null ? '' : `, p=${m.probability.toFixed(2)}`;
+    const mem = m.memoryMb ? `, ${m.memoryMb} MB` : '';
+    return `${m.id}: ${m.state}${p}${mem}`;
+  });
+  const memory = s.memoryBudgetMb ? `\nMemory: ${s.memoryUsedMb ?? 0} / ${s.memoryBudgetMb} MB` : '';
+  const predictor = s.predictor ? `\nPredictor: ${s.predictor}${s.predictorNote ? ' (' + s.predictorNote + ')' : ''}`
+    : '';
+  return {
+    text: `${icon} ${parts.join(', ')}`,
+    tooltip: (lines.length > 0 ? lines.join('\n') : 'No models configured (warmup.models)') + memory + predictor,
+    kind: s.state === 'paused' ? 'paused' : loading.length > 0 ? 'busy' : 'ok',
+  };
+}

@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import * as cp from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { initializationOptions } from '../src/settings';
+import { formatStatus, WarmupStatus } from '../src/statusFormat';
+
+const jar = path.join(__dirname, '..', '..', '..', '..', 'server', 'target', 'warmup-server.jar');
+
+/** The extension's client-side modules against the real Java server over stdio, through vscode-jsonrpc. */
+test('settings, status, metrics and model use against the real server', { timeout: 120_000 }, async () => {
+  assert.ok(fs.existsSync(jar), `build the server first: ${jar}`);
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'warmup-vscode-'));
+  const server = cp.spawn(process.env.JAVA ?? 'java', ['-Xmx256m', '-jar', jar, '--data-dir', data],
+    { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  const statuses: WarmupStatus[] = [];
+  let notify: (() => void) | undefined;
+  conn.onNotification('warmup/statusChanged', (s: WarmupStatus) => { statuses.push(s); notify?.(); });
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.onRequest('workspace/configuration', () => [null]);
+  conn.listen();
+  try {
+    const settings: Record<string, unknown> = { maxMemoryMb: 4096,
+      models: [{ id: 'coder', tasks: ['completion'], memoryMb: 1500, loadSeconds: 3 }] };
+    const init = await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {},
+      initializationOptions: initializationOptions(k => settings[k]) }) as { capabilities: Record<string, unknown> };
+    assert.ok(init.capabilities.executeCommandProvider);
+    await conn.sendNotification('initialized', {});
+
+    const status = await conn.sendRequest('warmup/status') as WarmupStatus;
+    assert.deepEqual(status.models.map(m => m.id), ['coder']);
+    assert.equal(status.memoryBudgetMb, 4096);
+    assert.match(formatStatus(status).text, /0 warm/);
+
+    const config = (await conn.sendRequest('workspace/executeCommand',
+      { command: 'warmup.config', arguments: [] })) as { maxMemoryMb: number };
+    assert.equal(config.maxMemoryMb, 4096);
+
+    const used = new Promise<void>(resolve => { notify = resolve; });
+    await conn.sendNotification('warmup/modelUsed', { model: 'coder', task: 'completion', latencyMs: 40,
+      coldStart: true });
+    await used;
+    assert.ok(statuses.length >= 1);
+    const metrics = (await conn.sendRequest('workspace/executeCommand',
+      { command: 'warmup.metrics', arguments: [] })) as { misses: number; eventsRecorded: Record<string, number> };
+    assert.equal(metrics.misses, 1);
+    assert.equal(metrics.eventsRecorded.model_used, 1);
+
+    // a bad setting is refused with a message naming the key, and the server keeps answering
+    const shown = new Promise<string>(resolve => conn.onNotification('window/showMessage',
+      (m: { message: string }) => resolve(m.message)));
+    await conn.sendNotification('workspace/didChangeConfiguration', { settings: { warmup: { maxMemoryMb: -1 } } });
+    assert.match(await shown, /warmup\.maxMemoryMb/);
+    assert.equal((await conn.sendRequest('warmup/status') as WarmupStatus).memoryBudgetMb, 4096);
+
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+  } finally {
+    conn.dispose();
+    server.kill();
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+});

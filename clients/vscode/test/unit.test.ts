@@ -1,0 +1,134 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { findJava, JavaProbe, parseJavaVersion } from '../src/javaFinder';
+import { LoadBridge, ModelStateParams } from '../src/loadBridge';
+import { metricsHtml } from '../src/metricsHtml';
+import { RestartPolicy } from '../src/restartPolicy';
+import { serverCommand } from '../src/serverArgs';
+import { initializationOptions, SERVER_KEYS } from '../src/settings';
+import { formatStatus } from '../src/statusFormat';
+
+function fakeProbe(javas: Record<string, number | undefined>): JavaProbe {
+  return { isFile: p => p in javas, majorVersion: async p => javas[p] };
+}
+
+test('java -version output is parsed for old and new schemes', () => {
+  assert.equal(parseJavaVersion('openjdk version "17.0.15" 2025-04-15'), 17);
+  assert.equal(parseJavaVersion('java version "1.8.0_392"'), 8);
+  assert.equal(parseJavaVersion('openjdk version "21" 2023-09-19'), 21);
+  assert.equal(parseJavaVersion('no version here'), undefined);
+});
+
+test('Java is looked for in the setting, then JAVA_HOME, then PATH, and must be 17+', async () => {
+  const probe = fakeProbe({ '/opt/jdk8/bin/java': 8, '/usr/bin/java': 21, '/jdk17/bin/java': 17 });
+  const none = { value: undefined, fromWorkspace: false, approved: false, trusted: true };
+  const viaPath = await findJava(none, { JAVA_HOME: '/opt/jdk8', PATH: '/nope:/usr/bin' }, probe, 'linux');
+  assert.deepEqual(viaPath, { ok: true, java: '/usr/bin/java', source: 'PATH', version: 21 });
+  const viaSetting = await findJava({ ...none, value: '/jdk17' }, { PATH: '/usr/bin' }, probe, 'linux');
+  assert.equal(viaSetting.ok && viaSetting.source, 'warmup.java.home');
+  const tooOld = await findJava(none, { JAVA_HOME: '/opt/jdk8', PATH: '' }, probe, 'linux');
+  assert.equal(tooOld.ok, false);
+  assert.match(!tooOld.ok ? tooOld.message : '', /Java 17 or newer.*Java 8/);
+});
+
+test('a Java path set by the workspace needs approval and trust', async () => {
+  const probe = fakeProbe({ '/evil/bin/java': 17 });
+  const ws = { value: '/evil', fromWorkspace: true, approved: false, trusted: true };
+  const asked = await findJava(ws, {}, probe, 'linux');
+  assert.equal(asked.ok, false);
+  assert.equal(!asked.ok && asked.needsApproval, '/evil');
+  const untrusted = await findJava({ ...ws, approved: true, trusted: false }, {}, probe, 'linux');
+  assert.equal(untrusted.ok, false);
+  const approved = await findJava({ ...ws, approved: true }, {}, probe, 'linux');
+  assert.equal(approved.ok, true);
+});
+
+test('settings map to the server section, unset values left to the server defaults', () => {
+  const values: Record<string, unknown> = { maxMemoryMb: 4096, 'java.home': '/jdk', models: [{ id: 'm' }] };
+  const opts = initializationOptions(k => values[k]);
+  assert.deepEqual(opts, { settings: { warmup: { maxMemoryMb: 4096, models: [{ id: 'm' }] } } });
+});
+
+test('every server setting is contributed with the server\'s default and range', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  const props = pkg.contributes.configuration.properties as Record<string, { default: unknown; minimum?: number;
+    maximum?: number }>;
+  const parser = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'server', 'src', 'main', 'java', 'dev',
+    'warmup', 'server', 'config', 'SettingsParser.java'), 'utf8');
+  const defaults = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'server', 'src', 'main', 'java',
+    'dev', 'warmup', 'server', 'config', 'WarmupSettings.java'), 'utf8');
+  let checked = 0;
+  for (const m of parser.matchAll(/(?:intKey|doubleKey)\(section, "(\w+)", d\.\w+\(\), ([\d_.]+), ([\d_.]+)\)/g)) {
+    const p = props[`warmup.${m[1]}`];
+    assert.ok(p, `warmup.${m[1]} is contributed`);
+    assert.equal(p.minimum, Number(m[2].replace(/_/g, '')), `minimum of ${m[1]}`);
+    assert.equal(p.maximum, Number(m[3].replace(/_/g, '')), `maximum of ${m[1]}`);
+    checked++;
+  }
+  assert.equal(checked, 12);
+  for (const key of SERVER_KEYS) {
+    assert.ok(props[`warmup.${key}`], `warmup.${key} is contributed`);
+  }
+  assert.match(defaults, new RegExp(`\\b${props['warmup.maxMemoryMb'].default}\\b`));
+  assert.equal(pkg.engines.vscode, '^' + pkg.devDependencies['@types/vscode']);
+});
+
+test('status bar shows warm, loading and predicted models with a tooltip', () => {
+  const v = formatStatus({ state: 'running', predictor: 'xgboost', models: [
+    { id: 'coder', state: 'warm', memoryMb: 1500, probability: 0.9 },
+    { id: 'chat', state: 'loading', memoryMb: 5500 },
+    { id: 'big', state: 'unloaded', probability: 0.6 },
+    { id: 'idle', state: 'unloaded', probability: 0.1 }], memoryUsedMb: 7000, memoryBudgetMb: 12000 });
+  assert.equal(v.text, '$(sync~spin) 1 warm, 1 loading, 1 predicted');
+  assert.equal(v.kind, 'busy');
+  assert.match(v.tooltip, /coder: warm, p=0\.90, 1500 MB/);
+  assert.match(v.tooltip, /Memory: 7000 \/ 12000 MB/);
+  assert.equal(formatStatus(undefined, 'no Java').kind, 'error');
+  assert.equal(formatStatus({ state: 'paused', models: [] }).kind, 'paused');
+});
+
+test('restarts stop after too many crashes in the window', () => {
+  let now = 0;
+  const p = new RestartPolicy(3, 180_000, () => now);
+  assert.equal(p.crashed(), true);
+  assert.equal(p.crashed(), true);
+  assert.equal(p.crashed(), true);
+  assert.equal(p.crashed(), false);
+  now = 200_000; // the old crashes left the window
+  assert.equal(p.crashed(), true);
+});
+
+test('the server runs with a small heap and exits on out-of-memory', () => {
+  const c = serverCommand('/jdk/bin/java', '/ext/server/warmup-server.jar', '/logs/s.log');
+  assert.equal(c.command, '/jdk/bin/java');
+  assert.deepEqual(c.args.slice(0, 2), ['-Xmx256m', '-XX:+ExitOnOutOfMemoryError']);
+  assert.deepEqual(c.args.slice(-4), ['-jar', '/ext/server/warmup-server.jar', '--log-file', '/logs/s.log']);
+});
+
+test('load handler bridge answers warmup/load with modelState', async () => {
+  const sent: ModelStateParams[] = [];
+  let t = 0;
+  const bridge = new LoadBridge(p => sent.push(p), () => (t += 500));
+  await bridge.load({ model: 'm' });
+  assert.deepEqual(sent.map(s => s.state), ['failed']);
+  bridge.register({ load: async () => ({ memoryMb: 900 }) });
+  await bridge.load({ model: 'm' });
+  assert.deepEqual(sent.slice(1), [{ model: 'm', state: 'loading' },
+    { model: 'm', state: 'ready', loadMs: 500, memoryMb: 900 }]);
+  bridge.register({ load: async () => { throw new Error('no GPU'); } });
+  await bridge.load({ model: 'x' });
+  assert.equal(sent[sent.length - 1].error, 'no GPU');
+  await bridge.unload('m');
+  assert.equal(sent[sent.length - 1].state, 'unloaded');
+});
+
+test('the metrics view draws its charts without scripts', () => {
+  const html = metricsHtml([{ t: 0, hits: 1, misses: 1, warmGbHours: 0, warmMb: 1024 },
+    { t: 10_000, hits: 3, misses: 1, warmGbHours: 0.01, warmMb: 2048 }], 'vscode-resource:');
+  assert.match(html, /default-src 'none'/);
+  assert.doesNotMatch(html, /<script/);
+  assert.match(html, /Prediction accuracy \(hits \/ uses\): 75%/);
+  assert.equal((html.match(/<polyline/g) ?? []).length, 4);
+});
