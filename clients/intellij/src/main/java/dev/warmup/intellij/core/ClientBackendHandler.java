@@ -1,0 +1,77 @@
+package dev.warmup.intellij.core;
+
+import com.google.gson.JsonObject;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@code client} backend inside the IDE: turns the server's {@code warmup/load} and {@code warmup/unload} into
+ * calls of whatever loads models in this IDE (a {@link Loader} another plugin registers), answering each with
+ * {@code warmup/modelState}: loading, then ready or failed; unloaded. Without a loader a load fails at once.
+ */
+public final class ClientBackendHandler {
+    /** Loads and unloads models for the IDE's AI features. */
+    public interface Loader {
+        /** Completes with the memory the model holds in MB (or -1) when it is ready. */
+        CompletableFuture<Long> load(String model);
+
+        CompletableFuture<Void> unload(String model);
+    }
+
+    private final Consumer<JsonObject> sendModelState;
+    private final LongSupplier clock;
+    private volatile Loader loader;
+
+    public ClientBackendHandler(Consumer<JsonObject> sendModelState, LongSupplier clock) {
+        this.sendModelState = sendModelState;
+        this.clock = clock;
+    }
+
+    public void register(Loader l) {
+        this.loader = l;
+    }
+
+    public CompletableFuture<Void> onLoad(JsonObject params) {
+        String model = params.get("model").getAsString();
+        Loader l = loader;
+        if (l == null) {
+            send(model, "failed", null, null, "no loader is registered in this IDE");
+            return CompletableFuture.completedFuture(null);
+        }
+        long started = clock.getAsLong();
+        send(model, "loading", null, null, null);
+        return l.load(model).handle((mem, e) -> {
+            if (e == null) {
+                send(model, "ready", clock.getAsLong() - started, mem != null && mem > 0 ? mem : null, null);
+            } else {
+                send(model, "failed", null, null, String.valueOf(e.getCause() != null ? e.getCause().getMessage()
+                        : e.getMessage()));
+            }
+            return null;
+        });
+    }
+
+    public CompletableFuture<Void> onUnload(JsonObject params) {
+        String model = params.get("model").getAsString();
+        Loader l = loader;
+        CompletableFuture<Void> done = l == null ? CompletableFuture.completedFuture(null) : l.unload(model);
+        return done.whenComplete((x, e) -> send(model, "unloaded", null, null, null));
+    }
+
+    private void send(String model, String state, Long loadMs, Long memoryMb, String error) {
+        JsonObject o = new JsonObject();
+        o.addProperty("model", model);
+        o.addProperty("state", state);
+        if (loadMs != null) {
+            o.addProperty("loadMs", loadMs);
+        }
+        if (memoryMb != null) {
+            o.addProperty("memoryMb", memoryMb);
+        }
+        if (error != null) {
+            o.addProperty("error", error);
+        }
+        sendModelState.accept(o);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.warmup.intellij.core;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+/** The status bar widget's text and tooltip from {@code warmup/statusChanged}: what is warm, loading, predicted. */
+public record StatusText(String text, String tooltip) {
+    public static StatusText of(JsonObject status) {
+        if (status == null) {
+            return new StatusText("Warmup: starting", "The Warmup server is starting");
+        }
+        int warm = 0;
+        int loading = 0;
+        int predicted = 0;
+        StringBuilder tip = new StringBuilder();
+        for (JsonElement e : status.getAsJsonArray("models")) {
+            JsonObject m = e.getAsJsonObject();
+            String state = m.get("state").getAsString();
+            Double p = m.has("probability") && !m.get("probability").isJsonNull()
+                    ? m.get("probability").getAsDouble() : null;
+            if (state.equals("warm")) {
+                warm++;
+            } else if (state.equals("loading")) {
+                loading++;
+            } else if (p != null && p >= 0.5) {
+                predicted++;
+            }
+            tip.append(m.get("id").getAsString()).append(": ").append(state);
+            if (p != null) {
+                tip.append(String.format(java.util.Locale.ROOT, ", p=%.2f", p));
+            }
+            if (m.has("memoryMb")) {
+                tip.append(", ").append(m.get("memoryMb").getAsInt()).append(" MB");
+            }
+            tip.append('\n');
+        }
+        String state = status.has("state") ? status.get("state").getAsString() : "running";
+        StringBuilder text = new StringBuilder("Warmup: ").append(warm).append(" warm");
+        if (loading > 0) {
+            text.append(", ").append(loading).append(" loading");
+        }
+        if (predicted > 0) {
+            text.append(", ").append(predicted).append(" predicted");
+        }
+        if (state.equals("paused")) {
+            text.append(" (paused)");
+        }
+        if (tip.length() == 0) {
+            tip.append("No models configured (warmup.models)\n");
+        }
+        if (status.has("predictor")) {
+            tip.append("Predictor: ").append(status.get("predictor").getAsString());
+        }
+        return new StatusText(text.toString(), tip.toString().strip());
+    }
+}

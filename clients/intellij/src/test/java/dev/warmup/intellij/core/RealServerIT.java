@@ -1,0 +1,108 @@
+package dev.warmup.intellij.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.ExecuteCommandParams;
+import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializedParams;
+import org.eclipse.lsp4j.MessageActionItem;
+import org.eclipse.lsp4j.MessageParams;
+import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.ShowMessageRequestParams;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.jsonrpc.services.JsonNotification;
+import org.eclipse.lsp4j.launch.LSPLauncher;
+import org.eclipse.lsp4j.services.LanguageClient;
+import org.eclipse.lsp4j.services.LanguageServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The plugin's platform-free parts against the real server jar over LSP4J, as LSP4IJ would drive it. */
+class RealServerIT {
+    @TempDir Path dir;
+
+    /** What the plugin's LanguageClientImpl subclass does with warmup/* notifications. */
+    public static final class Client implements LanguageClient {
+        final List<JsonObject> statuses = new CopyOnWriteArrayList<>();
+        final CompletableFuture<StatusText> firstStatus = new CompletableFuture<>();
+
+        @JsonNotification("warmup/statusChanged")
+        public void statusChanged(Object status) {
+            JsonObject s = new Gson().toJsonTree(status).getAsJsonObject();
+            statuses.add(s);
+            firstStatus.complete(StatusText.of(s));
+        }
+
+        @JsonNotification("warmup/load")
+        public void load(Object params) { }
+
+        @JsonNotification("warmup/unload")
+        public void unload(Object params) { }
+
+        @Override public void telemetryEvent(Object object) { }
+        @Override public void publishDiagnostics(PublishDiagnosticsParams diagnostics) { }
+        @Override public void showMessage(MessageParams messageParams) { }
+        @Override public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams p) {
+            return CompletableFuture.completedFuture(null);
+        }
+        @Override public void logMessage(MessageParams message) { }
+    }
+
+    @Test
+    void initializeWithThePluginsSettingsAndFollowStatus() throws Exception {
+        Path jar = Path.of(System.getProperty("warmup.jar", "../../server/target/warmup-server.jar"));
+        assertTrue(Files.exists(jar), "build the server first: " + jar);
+        List<String> cmd = ServerCommandLine.build(Path.of(System.getProperty("java.home")), dir, dir, false);
+        cmd.set(cmd.indexOf("-jar") + 1, jar.toString());
+        cmd.add("--data-dir");
+        cmd.add(dir.resolve("data").toString());
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Client client = new Client();
+            Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(client, p.getInputStream(),
+                    p.getOutputStream());
+            launcher.startListening();
+            LanguageServer server = launcher.getRemoteProxy();
+            WarmupSettingsModel settings = new WarmupSettingsModel();
+            settings.set("maxMemoryMb", new com.google.gson.JsonPrimitive(3000));
+            settings.set("models", JsonParser.parseString("[{\"id\": \"coder\", \"tasks\": [\"completion\"], "
+                    + "\"memoryMb\": 1500, \"loadSeconds\": 3}]"));
+            InitializeParams init = new InitializeParams();
+            init.setProcessId((int) ProcessHandle.current().pid());
+            init.setInitializationOptions(settings.initializationOptions());
+            server.initialize(init).get(60, TimeUnit.SECONDS);
+            server.initialized(new InitializedParams());
+            Object status = server.getWorkspaceService().executeCommand(new ExecuteCommandParams("warmup.status",
+                    List.of())).get(30, TimeUnit.SECONDS);
+            JsonObject s = new Gson().toJsonTree(status).getAsJsonObject();
+            assertEquals(3000, s.get("memoryBudgetMb").getAsInt());
+            assertEquals("Warmup: 0 warm", StatusText.of(s).text());
+            Object metrics = server.getWorkspaceService().executeCommand(new ExecuteCommandParams("warmup.metrics",
+                    List.of())).get(30, TimeUnit.SECONDS);
+            assertTrue(new Gson().toJsonTree(metrics).getAsJsonObject().has("eventsRecorded"));
+            JsonObject used = JsonParser.parseString("{\"model\": \"coder\", \"task\": \"completion\", "
+                    + "\"latencyMs\": 30, \"coldStart\": false}").getAsJsonObject();
+            launcher.getRemoteEndpoint().notify("warmup/modelUsed", used);
+            StatusText after = client.firstStatus.get(30, TimeUnit.SECONDS);
+            assertTrue(after.tooltip().startsWith("coder: "), after.tooltip());
+            server.shutdown().get(30, TimeUnit.SECONDS);
+            server.exit();
+        } finally {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+}

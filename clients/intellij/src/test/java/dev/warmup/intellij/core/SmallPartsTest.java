@@ -1,0 +1,56 @@
+package dev.warmup.intellij.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class SmallPartsTest {
+    @Test
+    void serverCommandLineUsesTheIdesJavaAndTheShippedJar() {
+        List<String> cmd = ServerCommandLine.build(Path.of("/ide/jbr"), Path.of("/plugins/warmup"), Path.of("/logs"),
+                false);
+        assertEquals("/ide/jbr/bin/java", cmd.get(0));
+        assertTrue(cmd.contains("-XX:+ExitOnOutOfMemoryError"));
+        assertEquals("/plugins/warmup/lib/server/warmup-server.jar", cmd.get(cmd.indexOf("-jar") + 1));
+        assertEquals("/logs/warmup-server.log", cmd.get(cmd.size() - 1));
+    }
+
+    @Test
+    void statusTextCountsWarmLoadingAndPredicted() {
+        JsonObject s = JsonParser.parseString("{\"state\": \"running\", \"predictor\": \"xgboost\", \"models\": ["
+                + "{\"id\": \"coder\", \"state\": \"warm\", \"memoryMb\": 1500, \"probability\": 0.9},"
+                + "{\"id\": \"chat\", \"state\": \"loading\", \"memoryMb\": 5500},"
+                + "{\"id\": \"big\", \"state\": \"unloaded\", \"probability\": 0.7}]}").getAsJsonObject();
+        StatusText t = StatusText.of(s);
+        assertEquals("Warmup: 1 warm, 1 loading, 1 predicted", t.text());
+        assertTrue(t.tooltip().startsWith("coder: warm, p=0.90, 1500 MB"), t.tooltip());
+        assertTrue(t.tooltip().endsWith("Predictor: xgboost"));
+        assertEquals("Warmup: starting", StatusText.of(null).text());
+    }
+
+    @Test
+    void clientBackendAnswersLoadsWithModelState() {
+        List<JsonObject> sent = new ArrayList<>();
+        long[] now = {1000};
+        ClientBackendHandler h = new ClientBackendHandler(sent::add, () -> now[0] += 250);
+        JsonObject load = JsonParser.parseString("{\"model\": \"m\"}").getAsJsonObject();
+        h.onLoad(load).join();
+        assertEquals("failed", sent.get(0).get("state").getAsString());
+        h.register(new ClientBackendHandler.Loader() {
+            public CompletableFuture<Long> load(String model) { return CompletableFuture.completedFuture(900L); }
+            public CompletableFuture<Void> unload(String model) { return CompletableFuture.completedFuture(null); }
+        });
+        h.onLoad(load).join();
+        assertEquals("loading", sent.get(1).get("state").getAsString());
+        assertEquals("{\"model\":\"m\",\"state\":\"ready\",\"loadMs\":250,\"memoryMb\":900}", sent.get(2).toString());
+        h.onUnload(load).join();
+        assertEquals("unloaded", sent.get(3).get("state").getAsString());
+    }
+}
