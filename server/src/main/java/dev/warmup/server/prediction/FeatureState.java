@@ -12,14 +12,15 @@ import java.util.Map;
 
 /**
  * What the predictor remembers of the past, updated in O(1) per event, and the {@link Features} vector at any time
- * not before the last event. The target encodings ({@code afterEvent}, {@code hazard}) learn only from samples
- * whose horizon has elapsed ({@link #learn}), so no feature ever looks ahead.
+ * not before the last event. The target encoding {@code afterEvent} learns only from samples whose horizon has
+ * elapsed ({@link #learn}), and the {@link ContextRates} behind {@code context} count only what already happened, so
+ * no feature ever looks ahead.
  */
 final class FeatureState {
     static final long SESSION_GAP = 30 * 60_000L;
     static final long NEVER = 30L * 24 * 3600 * 1000;
-    /** Idle-time buckets for the hazard table: upper edges in seconds. */
-    private static final long[] IDLE_EDGES = {30, 60, 120, 300, 600, 1200, 2400, 4800, 10_800, 28_800, 86_400};
+    /** Pseudo-hours of observation a finer context of the {@link ContextRates} is shrunk by. */
+    static final double SHRINK_HOURS = 0.5;
 
     private final int tasks;
     private final ZoneId zone;
@@ -35,15 +36,15 @@ final class FeatureState {
     // target encodings learnt from matured samples
     private double[][] typePos = new double[64][];
     private double[] typeN = new double[64];
-    private final double[][] hazardPos;
-    private final double[][] hazardN;
+    private final ContextRates rates;
+    private final long horizonMillis;
 
     private long lastEvent = Long.MIN_VALUE;
     private long sessionStart;
     private int lastType = -1;
     private int lastRequestTask = -1;
 
-    FeatureState(int tasks, ZoneId zone) {
+    FeatureState(int tasks, ZoneId zone, long horizonMillis) {
         this.tasks = tasks;
         this.zone = zone;
         requests = new TimeWindow[tasks];
@@ -52,8 +53,8 @@ final class FeatureState {
         hourCount = new int[tasks][24];
         total = new int[tasks];
         baseRate = new double[tasks];
-        hazardPos = new double[tasks][IDLE_EDGES.length + 1];
-        hazardN = new double[tasks][IDLE_EDGES.length + 1];
+        this.horizonMillis = horizonMillis;
+        rates = new ContextRates(tasks, SHRINK_HOURS);
         for (int k = 0; k < tasks; k++) {
             requests[k] = new TimeWindow(300_000, 3_600_000, 86_400_000);
         }
@@ -88,6 +89,7 @@ final class FeatureState {
             }
             typePos[idx] = new double[tasks];
         }
+        rates.observe(t, idx, task);
         lastType = idx;
         lastRequestTask = task;
         if (task >= 0) {
@@ -107,30 +109,8 @@ final class FeatureState {
         return lastType;
     }
 
-    /** The idle bucket of each task at {@code now}, for the hazard table. */
-    int[] idleBuckets(long now) {
-        int[] b = new int[tasks];
-        for (int k = 0; k < tasks; k++) {
-            b[k] = idleBucket(k, now);
-        }
-        return b;
-    }
-
-    private int idleBucket(int k, long now) {
-        if (lastRequest[k] == Long.MIN_VALUE) {
-            return IDLE_EDGES.length;
-        }
-        long s = (now - lastRequest[k]) / 1000;
-        for (int i = 0; i < IDLE_EDGES.length; i++) {
-            if (s < IDLE_EDGES[i]) {
-                return i;
-            }
-        }
-        return IDLE_EDGES.length;
-    }
-
     /** A sample matured: its label is known. Updates the base rates and the target encodings. */
-    void learn(int type, int[] idleBuckets, boolean[] label) {
+    void learn(int type, boolean[] label) {
         baseSamples++;
         for (int k = 0; k < tasks; k++) {
             double y = label[k] ? 1 : 0;
@@ -138,22 +118,25 @@ final class FeatureState {
             if (type >= 0) {
                 typePos[type][k] += y;
             }
-            hazardPos[k][idleBuckets[k]] += y;
-            hazardN[k][idleBuckets[k]] += 1;
         }
         if (type >= 0) {
             typeN[type] += 1;
         }
     }
 
-    /**
-     * The empirical chance of a request for {@code k} within the horizon, given its idle time. The prior, worth two
-     * samples, is what a 10-minute keep-alive assumes: {@code exp(-idle / 10 min)}, never used: 0.
-     */
-    double hazard(int k, long now) {
-        int b = idleBucket(k, now);
-        double prior = lastRequest[k] == Long.MIN_VALUE ? 0 : Math.exp(-(now - lastRequest[k]) / 600_000.0);
-        return (hazardPos[k][b] + 2 * prior) / (hazardN[k][b] + 2);
+    /** Expected requests per hour for task {@code k} in the present context (the {@link ContextRates}). */
+    double rate(int k, long now) {
+        return rates.rate(k, now);
+    }
+
+    /** The chance of a request for {@code k} within the horizon at the present context's rate. */
+    double contextProbability(int k, long now) {
+        return 1 - Math.exp(-rates.rate(k, now) * horizonMillis / 3_600_000.0);
+    }
+
+    /** When the context next changes by the passing of time alone (Long.MAX_VALUE: never). */
+    long nextContextChange(long now) {
+        return rates.nextChange(now);
     }
 
     /** Writes the feature vector at {@code now} (not before the last event) into {@code out}. */
@@ -184,7 +167,7 @@ final class FeatureState {
             out[o + 5] = total[k] == 0 ? 0 : (float) hourCount[k][hourNow] / total[k];
             out[o + 6] = lastType < 0 ? (float) baseRate[k]
                     : (float) ((typePos[lastType][k] + 2 * baseRate[k]) / (typeN[lastType] + 2));
-            out[o + 7] = (float) hazard(k, now);
+            out[o + 7] = (float) contextProbability(k, now);
         }
     }
 

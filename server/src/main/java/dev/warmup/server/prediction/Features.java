@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The feature vector the classifiers see, for {@code T} tasks. Global features first, then seven per task. Every
+ * The feature vector the classifiers see, for {@code T} tasks. Global features first, then eight per task. Every
  * feature is computed from events before the decision time only.
  *
  * <p>Global: {@code idle} log1p seconds since the last event; {@code sessionAge} log1p seconds since the session
@@ -16,8 +16,9 @@ import java.util.List;
  * {@code count60m_k}, {@code count24h_k} its requests in sliding windows; {@code session_k} its requests this
  * session; {@code hourShare_k} the share of its past requests that fell in the current hour of day (the developer's
  * day); {@code afterEvent_k} how often, in this user's past, a request for k followed the last event's type within
- * the horizon (the events that precede a request); {@code hazard_k} the empirical chance of a request within the
- * horizon given how long k has been idle.
+ * the horizon (the events that precede a request); {@code context_k} the chance of a request within the horizon at
+ * the rate this user showed in the present context: how long since k's last request, how long since any event, and
+ * which event came last ({@link ContextRates}). It is also the prior the classifiers correct.
  */
 public final class Features {
     public static final int GLOBAL = 10;
@@ -35,7 +36,7 @@ public final class Features {
                 "hourSin", "hourCos", "daySin", "dayCos", "lastWasRequest"));
         for (String t : tasks) {
             for (String f : List.of("sinceLast", "count5m", "count60m", "count24h", "session", "hourShare",
-                    "afterEvent", "hazard")) {
+                    "afterEvent", "context")) {
                 names.add(f + "_" + t);
             }
         }
@@ -62,8 +63,8 @@ public final class Features {
             case "session" -> String.format("%.0f %s requests this session", value, task);
             case "hourShare" -> String.format("%.0f%% of %s use falls in this hour of the day", 100 * value, task);
             case "afterEvent" -> String.format("the last event preceded %s %.0f%% of the time", task, 100 * value);
-            case "hazard" -> String.format("after this long idle, %s came back %.0f%% of the time", task,
-                    100 * value);
+            case "context" -> String.format("in moments like this one, %s is requested within 5 min %.0f%% of the "
+                    + "time", task, 100 * value);
             default -> name;
         };
     }

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The PredictionEngine's predictor: per task, an XGBoost classifier of "requested within the horizon", trained
  * online and prequentially on this user's own history (samples mature only once their horizon has elapsed), and
- * evaluated by a plain-Java {@link TreeEnsemble}. Until a task's classifier exists, the empirical idle-time hazard
+ * evaluated by a plain-Java {@link TreeEnsemble}. Until a task's classifier exists, the {@link ContextRates} estimate
  * (the heuristic) answers for it. Not thread-safe: one thread observes, forecasts and trains.
  */
 public final class LearnedPredictor implements Predictor {
@@ -31,6 +31,7 @@ public final class LearnedPredictor implements Predictor {
     private final int cols;
     private final TreeEnsemble[] models;
     private final float[] scratch;
+    private final ForecastReferee referee;
     private long seq;
     private int probesTaken;
     private long lastSample = Long.MIN_VALUE;
@@ -42,10 +43,11 @@ public final class LearnedPredictor implements Predictor {
         this.tasks = List.copyOf(tasks);
         this.config = config;
         this.cols = Features.size(tasks.size());
-        this.state = new FeatureState(tasks.size(), zone);
+        this.state = new FeatureState(tasks.size(), zone, config.horizonMillis());
         this.samples = new Samples(tasks.size(), cols, config.horizonMillis(), config.capacity());
         this.models = new TreeEnsemble[tasks.size()];
         this.scratch = new float[cols];
+        this.referee = new ForecastReferee(tasks.size());
         this.nextTraining = config.firstTraining();
     }
 
@@ -87,7 +89,7 @@ public final class LearnedPredictor implements Predictor {
         if (task >= 0) {
             samples.request(task, t, seq);
         }
-        samples.mature(t, p -> state.learn(p.type, p.idle, p.label));
+        samples.mature(t, this::matured);
         state.observe(e, task);
         probesTaken = 0;
         if (lastSample == Long.MIN_VALUE || t - lastSample >= config.sampleSpacingMillis() || task >= 0
@@ -115,10 +117,21 @@ public final class LearnedPredictor implements Predictor {
         }
     }
 
+    /** A sample's horizon has passed: the referee scores the forecasts it would have had, then the state learns. */
+    private void matured(Samples.Pending p) {
+        for (int k = 0; k < tasks.size(); k++) {
+            if (models[k] != null) {
+                double prior = p.x[contextIndex(k)];
+                referee.score(k, prior, corrected(prior, models[k].margin(p.x)), p.label[k]);
+            }
+        }
+        state.learn(p.type, p.label);
+    }
+
     private void sample(long at) {
         float[] x = new float[cols];
         state.vector(at, x);
-        samples.take(new Samples.Pending(at, seq, x, state.lastType(), state.idleBuckets(at), tasks.size()));
+        samples.take(new Samples.Pending(at, seq, x, state.lastType(), tasks.size()));
     }
 
     /** Retrains every task's classifier on the matured samples (a task with too few positives keeps the heuristic). */
@@ -136,7 +149,7 @@ public final class LearnedPredictor implements Predictor {
             if (positives >= config.minPositives() && y.length - positives >= config.minPositives()) {
                 float[] prior = new float[y.length];
                 for (int i = 0; i < y.length; i++) {
-                    prior[i] = (float) logit(x[i * cols + hazardIndex(k)]);
+                    prior[i] = (float) logit(x[i * cols + contextIndex(k)]);
                 }
                 models[k] = XgbTrainer.train(x, y.length, cols, y, prior, config.params());
             }
@@ -152,20 +165,37 @@ public final class LearnedPredictor implements Predictor {
      */
     public void probabilities(long now, double[] out) {
         takeIdleProbes(now);
+        evaluate(now, out);
+    }
+
+    /**
+     * The forecast as it will stand at {@code at} (not before {@code now}) if nothing happens until then: what a load
+     * started now will face once it has finished loading.
+     */
+    public void probabilitiesAt(long now, long at, double[] out) {
+        takeIdleProbes(now);
+        evaluate(Math.max(now, at), out);
+    }
+
+    private void evaluate(long now, double[] out) {
         state.vector(Math.max(now, state.lastEventTime()), scratch);
         long[] probes = config.idleProbesMillis();
         boolean outOfRange = now - state.lastEventTime() > probes[probes.length - 1];
         for (int k = 0; k < tasks.size(); k++) {
-            double prior = scratch[hazardIndex(k)];
-            out[k] = outOfRange ? 0 : models[k] == null ? prior
-                    : 1 / (1 + Math.exp(-(logit(prior) + models[k].margin(scratch))));
+            double prior = scratch[contextIndex(k)];
+            out[k] = outOfRange ? 0 : usesTrees(k) ? corrected(prior, models[k].margin(scratch)) : prior;
         }
     }
 
     @Override
     public List<TaskForecast> forecast(long nowMillis, int horizonSeconds) {
+        return forecastAt(nowMillis, nowMillis, horizonSeconds);
+    }
+
+    @Override
+    public List<TaskForecast> forecastAt(long nowMillis, long atMillis, int horizonSeconds) {
         double[] p = new double[tasks.size()];
-        probabilities(nowMillis, p);
+        probabilitiesAt(nowMillis, atMillis, p);
         List<String> names = Features.names(tasks);
         List<TaskForecast> out = new ArrayList<>();
         double ratio = horizonSeconds * 1000.0 / config.horizonMillis();
@@ -175,7 +205,7 @@ public final class LearnedPredictor implements Predictor {
             double until = rate <= 0 ? Double.MAX_VALUE : 1 / rate;
             List<String> reasons = new ArrayList<>();
             double confidence;
-            if (models[k] != null) {
+            if (usesTrees(k)) {
                 double[] g = models[k].pathGain(scratch, cols);
                 Integer[] order = new Integer[cols];
                 for (int i = 0; i < cols; i++) {
@@ -187,10 +217,16 @@ public final class LearnedPredictor implements Predictor {
                 }
                 confidence = Math.min(1.0, samples.size() / 5000.0) * (0.5 + Math.abs(p[k] - 0.5));
             } else {
-                reasons.add(Features.describe(names.get(Features.GLOBAL + k * Features.PER_TASK + 7),
-                        scratch[Features.GLOBAL + k * Features.PER_TASK + 7]));
-                reasons.add("heuristic: not enough history to train yet (WMP-1003)");
-                confidence = Math.min(0.5, samples.size() / 2000.0);
+                reasons.add(Features.describe(names.get(contextIndex(k)), scratch[contextIndex(k)]));
+                if (models[k] == null) {
+                    reasons.add("heuristic: not enough history to train yet (WMP-1003)");
+                    confidence = Math.min(0.5, samples.size() / 2000.0);
+                } else {
+                    double[] loss = referee.losses(k);
+                    reasons.add(String.format("heuristic: it forecasts better than the trained trees (log-loss %.3f"
+                            + " against %.3f on the latest outcomes)", loss[0], loss[1]));
+                    confidence = Math.min(1.0, samples.size() / 5000.0) * (0.5 + Math.abs(p[k] - 0.5));
+                }
             }
             out.add(new TaskForecast(tasks.get(k), ph, until, confidence, reasons));
         }
@@ -198,13 +234,37 @@ public final class LearnedPredictor implements Predictor {
         return out;
     }
 
-    /** The heuristic's estimate for task {@code k}: the prior the trees correct. */
-    private static int hazardIndex(int k) {
+    /**
+     * When the forecast next changes by the passing of time alone (a context boundary of the {@link ContextRates}),
+     * so that a caller can decide again then; Long.MAX_VALUE when nothing is pending.
+     */
+    public long nextChange(long now) {
+        if (state.lastEventTime() == Long.MIN_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long end = state.lastEventTime() + config.idleProbesMillis()[config.idleProbesMillis().length - 1] + 1;
+        if (now >= end) {
+            return Long.MAX_VALUE; // out of range: the forecast stays at zero until the next event
+        }
+        return Math.min(end, state.nextContextChange(now));
+    }
+
+    /** The context-rate estimate for task {@code k}: the heuristic, and the prior the trees correct. */
+    private static int contextIndex(int k) {
         return Features.GLOBAL + k * Features.PER_TASK + 7;
     }
 
+    /** Whether task {@code k} is forecast by its trees (trained, and shown better than the heuristic). */
+    public boolean usesTrees(int k) {
+        return models[k] != null && referee.trustTrees(k);
+    }
+
+    private static double corrected(double prior, double margin) {
+        return 1 / (1 + Math.exp(-(logit(prior) + margin)));
+    }
+
     private static double logit(double p) {
-        double q = Math.min(0.99, Math.max(0.01, p));
+        double q = Math.min(0.9999, Math.max(0.0001, p));
         return Math.log(q / (1 - q));
     }
 

@@ -146,6 +146,15 @@ public final class PredictionService implements AutoCloseable {
                 : predictor.forecast(clock.millis(), horizonSeconds));
     }
 
+    /** Forecasts as they will stand {@code leadMillis} from now if nothing happens meanwhile (for a load). */
+    public List<TaskForecast> forecastAhead(long leadMillis, int horizonSeconds) {
+        return call(() -> {
+            long now = clock.millis();
+            return predictor == null ? List.<TaskForecast>of()
+                    : predictor.forecastAt(now, now + leadMillis, horizonSeconds);
+        });
+    }
+
     /** {@code heuristic} or {@code xgboost}, and a note for {@code warmup/status}. */
     public String name() {
         LearnedPredictor p = predictor;

@@ -23,4 +23,12 @@ public interface Predictor {
      * {@code horizonSeconds}, most likely first.
      */
     List<TaskForecast> forecast(long nowMillis, int horizonSeconds);
+
+    /**
+     * The forecasts as they will stand at {@code atMillis} (not before {@code nowMillis}) if nothing happens until
+     * then: what a load started now faces once it has finished. By default, the forecast at {@code nowMillis}.
+     */
+    default List<TaskForecast> forecastAt(long nowMillis, long atMillis, int horizonSeconds) {
+        return forecast(nowMillis, horizonSeconds);
+    }
 }

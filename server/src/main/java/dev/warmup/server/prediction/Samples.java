@@ -15,15 +15,13 @@ final class Samples {
         final long seq;
         final float[] x;
         final int type;
-        final int[] idle;
         final boolean[] label;
 
-        Pending(long at, long seq, float[] x, int type, int[] idle, int tasks) {
+        Pending(long at, long seq, float[] x, int type, int tasks) {
             this.at = at;
             this.seq = seq;
             this.x = x;
             this.type = type;
-            this.idle = idle;
             this.label = new boolean[tasks];
         }
     }

@@ -48,7 +48,7 @@ public final class PolicyRegistry {
     public static PolicyRegistry standard() {
         PolicyRegistry r = baselines();
         r.register(new Family("predictive", PredictivePolicy.DEFAULT_THRESHOLD,
-                List.of(0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0), k -> new PredictivePolicy(k, 0.1)), null);
+                List.of(0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99), k -> new PredictivePolicy(k, 0.1)), null);
         return r;
     }
 

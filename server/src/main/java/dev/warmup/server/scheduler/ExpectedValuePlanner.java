@@ -5,21 +5,37 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Decides what should be warm by expected value: a model's score is the cold-load time it is expected to save per GB
- * it holds, {@code rate × loadSeconds / memoryGb}, where {@code rate = -ln(1 - probability)} turns the probability of
- * a request within the horizon into an expected number of requests (a probability saturates at 1; the value of
- * holding a model that is used every few seconds does not). Models scoring at least the threshold (the one knob, the
- * {@code predictionThreshold} setting) are wanted; a warm or loading model is kept down to {@value #KEEP} of the
- * threshold, so that small swings of the forecast do not load and unload the same model over and over. Wanted
- * models are packed by score into the memory budget and the model limit; a model in use is always kept.
+ * Decides what should be warm by expected value. A cold start interrupts the developer whatever the model, so a
+ * model's value is the requests it is expected to serve warm, and its cost the memory it holds: the score is
+ * expected requests per hour per GB held, {@code rate / memoryGb}, where {@code rate = -ln(1 - p) / horizon} turns
+ * the probability of a request within the planning horizon ({@link WarmSetPlanner#HORIZON_SECONDS}) into a rate (a
+ * probability saturates at 1; the value of a model used every few seconds does not).
+ *
+ * <p>The one knob is {@code predictionThreshold} θ, read as a probability: a model is loaded when the chance that it
+ * is requested before it has held {@value #LOAD_ALLOWANCE_GBH} GB·h is at least θ, and kept while that chance within
+ * {@value #KEEP_ALLOWANCE_GBH} GB·h is at least θ (the gap between the two keeps small swings of the forecast from
+ * loading and unloading the same model over and over). Wanted models are packed by score into the memory budget and
+ * the model limit; a model in use is always kept. For a model not yet loaded, callers pass the forecast as it will
+ * stand when the load would finish: only the requests after that are served warm.
  */
 public final class ExpectedValuePlanner implements WarmSetPlanner {
-    static final double KEEP = 0.8;
+    static final double LOAD_ALLOWANCE_GBH = 5.0;
+    static final double KEEP_ALLOWANCE_GBH = 10.0;
 
-    /** The score of a candidate (seconds of waiting saved per GB held over the horizon). */
+    /** Expected requests per hour per GB held. */
     public static double score(Candidate c) {
-        double rate = -Math.log(1 - Math.min(c.probability(), 0.9999));
-        return rate * Math.max(c.loadSeconds(), 0.1) / Math.max(c.memoryMb() / 1000.0, 0.001);
+        double rate = -Math.log(1 - Math.min(c.probability(), 0.9999)) * 3600 / HORIZON_SECONDS;
+        return rate / Math.max(c.memoryMb() / 1000.0, 0.001);
+    }
+
+    /** The score a model must reach to be loaded, for threshold θ. */
+    public static double loadLevel(double threshold) {
+        return -Math.log(1 - Math.min(Math.max(threshold, 0.0001), 0.9999)) / LOAD_ALLOWANCE_GBH;
+    }
+
+    /** The score a warm or loading model must keep to stay, for threshold θ. */
+    public static double keepLevel(double threshold) {
+        return -Math.log(1 - Math.min(Math.max(threshold, 0.0001), 0.9999)) / KEEP_ALLOWANCE_GBH;
     }
 
     @Override
@@ -28,7 +44,7 @@ public final class ExpectedValuePlanner implements WarmSetPlanner {
         for (Candidate c : request.candidates()) {
             double s = score(c);
             boolean resident = c.residency() != Residency.UNLOADED;
-            if (c.inUse() || s >= request.threshold() || resident && s >= KEEP * request.threshold()) {
+            if (c.inUse() || s >= loadLevel(request.threshold()) || resident && s >= keepLevel(request.threshold())) {
                 wanted.add(c);
             }
         }
@@ -46,9 +62,9 @@ public final class ExpectedValuePlanner implements WarmSetPlanner {
             count++;
             keep.add(c.modelId());
             if (c.residency() == Residency.UNLOADED) {
-                loads.add(new PlannedLoad(c.modelId(), 0, score(c),
-                        String.format("p=%.2f, saves %.0f s of loading per %.1f GB", c.probability(),
-                                c.loadSeconds(), c.memoryMb() / 1000.0)));
+                loads.add(new PlannedLoad(c.modelId(), 0, score(c) / loadLevel(request.threshold()),
+                        String.format("p=%.2f within %d s: %.2f requests per hour per GB held, saving %.0f s each",
+                                c.probability(), HORIZON_SECONDS, score(c), c.loadSeconds())));
             }
         }
         List<String> unloads = new ArrayList<>();

@@ -8,6 +8,9 @@ import java.util.List;
  * the same decisions.
  */
 public interface WarmSetPlanner {
+    /** The horizon of the probabilities the planner is given, in seconds. */
+    int HORIZON_SECONDS = 300;
+
     WarmPlan plan(PlanRequest request);
 
     /** Where a model is now. */
@@ -41,7 +44,7 @@ public interface WarmSetPlanner {
     /**
      * @param modelId        the model to load
      * @param startInSeconds when to start the load, from now (0: now)
-     * @param value          expected value of having it warm (for priorities), larger first
+     * @param value          how far its score is above the load level (at least 1; 2 or more is high priority)
      * @param reason         why, in words
      */
     record PlannedLoad(String modelId, double startInSeconds, double value, String reason) {}

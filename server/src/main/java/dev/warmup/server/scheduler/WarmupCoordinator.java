@@ -107,7 +107,16 @@ public final class WarmupCoordinator implements WarmupController {
                 case loading -> WarmSetPlanner.Residency.LOADING;
                 default -> WarmSetPlanner.Residency.UNLOADED;
             };
-            candidates.add(new WarmSetPlanner.Candidate(m.id(), m.memoryMb(), m.loadSeconds(), p,
+            double planP = 1 - Math.pow(miss, (double) WarmSetPlanner.HORIZON_SECONDS / Math.max(1, horizon));
+            if (r == WarmSetPlanner.Residency.UNLOADED) { // as the scheduler: a load is judged once it would be done
+                double aheadMiss = 1;
+                for (TaskForecast f : prediction.forecastAhead(Math.round(m.loadSeconds() * 1000),
+                        WarmSetPlanner.HORIZON_SECONDS)) {
+                    aheadMiss *= m.tasks().contains(f.task()) ? 1 - f.probability() : 1;
+                }
+                planP = 1 - aheadMiss;
+            }
+            candidates.add(new WarmSetPlanner.Candidate(m.id(), m.memoryMb(), m.loadSeconds(), planP,
                     best.secondsUntilNeeded(), r, false, -1));
         }
         ranked.sort(Comparator.comparingDouble(ModelPrediction::usageProbability).reversed());
@@ -122,7 +131,7 @@ public final class WarmupCoordinator implements WarmupController {
         for (WarmSetPlanner.PlannedLoad load : plan.loads()) {
             ModelSpec m = s.models().stream().filter(x -> x.id().equals(load.modelId())).findFirst().orElseThrow();
             steps.add(new ScheduledWarmup(m.id(), "load", load.startInSeconds(), m.loadSeconds(), m.memoryMb(),
-                    load.value() >= 2 * s.predictionThreshold() ? "high" : "medium"));
+                    load.value() >= 2 ? "high" : "medium"));
             peak += m.memoryMb();
             total += m.loadSeconds();
         }

@@ -126,7 +126,7 @@ class PredictionEngineTest {
     @Test
     void samplesOnlyLearnOnceTheirHorizonHasPassed() {
         Samples s = new Samples(1, 1, 300_000, 10);
-        s.take(new Samples.Pending(0, 1, new float[] {1}, 0, new int[] {0}, 1));
+        s.take(new Samples.Pending(0, 1, new float[] {1}, 0, 1));
         s.request(0, 299_000, 2);
         List<Boolean> matured = new ArrayList<>();
         s.mature(300_000, q -> matured.add(q.label[0])); // exactly at the horizon: not yet

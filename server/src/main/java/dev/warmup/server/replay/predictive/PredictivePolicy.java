@@ -1,7 +1,6 @@
 package dev.warmup.server.replay.predictive;
 
 import dev.warmup.server.prediction.LearnedPredictor;
-import dev.warmup.server.prediction.ProbabilitySmoother;
 import dev.warmup.server.replay.Catalog;
 import dev.warmup.server.replay.Policy;
 import dev.warmup.server.replay.Sim;
@@ -17,12 +16,12 @@ import java.util.List;
 /**
  * {@code predictive}: our policy, through the same code as the live server: the {@link LearnedPredictor} learns
  * this user from nothing as events arrive (test-then-train: each event is shown after it was served), and the
- * {@link ExpectedValuePlanner} decides at every event, and every minute while something is warm, what to load and
- * unload. The knob is the planner's threshold ({@code predictionThreshold}).
+ * {@link ExpectedValuePlanner} decides at every event, and again whenever the forecast changes with the passing of
+ * time (at most a minute apart while something is warm), what to load and unload. The knob is the planner's threshold
+ * ({@code predictionThreshold}).
  */
 public final class PredictivePolicy implements Policy {
     static final long WAKE_MILLIS = 60_000;
-    static final long HALF_LIFE_MILLIS = 120_000;
     /** The default {@code predictionThreshold}. */
     public static final double DEFAULT_THRESHOLD = 0.7;
 
@@ -33,8 +32,8 @@ public final class PredictivePolicy implements Policy {
     private List<String> tasks;
     private int[][] tasksOfModel;
     private double[] taskP;
-    private ProbabilitySmoother smoother;
     private double[] modelP;
+    private double[] leadP;
     private long wake = -1;
 
     public PredictivePolicy(double threshold, double learningRate) {
@@ -59,7 +58,7 @@ public final class PredictivePolicy implements Policy {
             tasksOfModel[m] = byModel.get(m).stream().mapToInt(Integer::intValue).toArray();
         }
         taskP = new double[tasks.size()];
-        smoother = new ProbabilitySmoother(tasks.size(), HALF_LIFE_MILLIS);
+        leadP = new double[tasks.size()];
         modelP = new double[c.size()];
     }
 
@@ -78,7 +77,6 @@ public final class PredictivePolicy implements Policy {
     private void decide(Sim sim) {
         long now = sim.now();
         predictor.probabilities(now, taskP);
-        smoother.apply(now, taskP);
         Catalog c = sim.catalog();
         List<Candidate> candidates = new ArrayList<>(c.size());
         for (int m = 0; m < c.size(); m++) {
@@ -87,6 +85,14 @@ public final class PredictivePolicy implements Policy {
                 miss *= 1 - taskP[k];
             }
             modelP[m] = 1 - miss;
+            if (!sim.isResident(m)) { // a load pays only for the requests that come after it has finished
+                predictor.probabilitiesAt(now, now + c.loadMillis(m), leadP);
+                miss = 1;
+                for (int k : tasksOfModel[m]) {
+                    miss *= 1 - leadP[k];
+                }
+                modelP[m] = 1 - miss;
+            }
             Residency r = sim.isWarm(m) ? Residency.WARM : sim.isLoading(m) ? Residency.LOADING : Residency.UNLOADED;
             candidates.add(new Candidate(String.valueOf(m), c.memoryMb(m), c.loadMillis(m) / 1000.0, modelP[m],
                     Double.NaN, r, false, r == Residency.UNLOADED ? -1 : (now - sim.recency(m)) / 1000.0));
@@ -103,13 +109,13 @@ public final class PredictivePolicy implements Policy {
         for (int m = 0; m < c.size(); m++) {
             anyResident |= sim.isResident(m);
         }
-        if (anyResident && wake < 0) {
-            wake = sim.schedule(now + WAKE_MILLIS, 0, Sim.Action.WAKE, 0);
-        }
+        long next = Math.min(predictor.nextChange(now), anyResident ? now + WAKE_MILLIS : Long.MAX_VALUE);
+        sim.cancel(wake);
+        wake = next == Long.MAX_VALUE ? -1 : sim.schedule(Math.max(next, now + 1), 0, Sim.Action.WAKE, 0);
     }
 
     @Override
     public double evictionRank(Sim sim, int model) {
-        return modelP[model] * sim.catalog().loadMillis(model) / sim.catalog().memoryMb(model);
+        return modelP[model] / sim.catalog().memoryMb(model);
     }
 }
