@@ -87,6 +87,11 @@ public final class ModelStates {
         return entries.values().stream().filter(e -> e.state() == State.warm).count();
     }
 
+    /** Models warm or loading: what counts toward {@code maxWarmModels} (a load in progress holds its place). */
+    public long residentCount() {
+        return entries.values().stream().filter(e -> e.state() == State.loading || e.state() == State.warm).count();
+    }
+
     /** Forgets models no longer in the catalogue. */
     public void retain(Iterable<ModelSpec> catalogue) {
         java.util.Set<String> ids = new java.util.HashSet<>();

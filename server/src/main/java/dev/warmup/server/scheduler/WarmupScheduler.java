@@ -42,7 +42,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WarmupScheduler.class.getName());
     static final long IN_USE_MILLIS = 30_000;
     static final int MAX_ATTEMPTS = 3;
-    static final double HORIZON_SECONDS = 300;
+    static final double HORIZON_SECONDS = WarmSetPlanner.HORIZON_SECONDS;
 
     private final ConfigurationManager config;
     private final PredictionService prediction;
@@ -62,6 +62,7 @@ public final class WarmupScheduler implements AutoCloseable {
     });
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, Long> retryAt = new HashMap<>();
+    private final java.util.Set<String> unloading = new java.util.HashSet<>();
     private int inFlight;
 
     @Inject
@@ -116,13 +117,16 @@ public final class WarmupScheduler implements AutoCloseable {
         if (config.paused() || !s.backgroundWarmupEnabled()) {
             return;
         }
-        Map<String, TaskForecast> byTask = new HashMap<>();
-        for (TaskForecast f : prediction.forecast((int) HORIZON_SECONDS)) {
-            byTask.put(f.task(), f);
-        }
+        Map<String, TaskForecast> now0 = byTask(prediction.forecast((int) HORIZON_SECONDS));
         long now = clock.millis();
         List<WarmSetPlanner.Candidate> candidates = new ArrayList<>();
         for (ModelSpec m : s.models()) {
+            ModelStates.Entry e = states.get(m.id());
+            double loadSeconds = performance.expectedLoadSeconds(m);
+            // a load pays only for the requests after it has finished: judge it by the forecast at that time
+            boolean resident = e.state() == ModelStates.State.warm || e.state() == ModelStates.State.loading;
+            Map<String, TaskForecast> byTask = !resident
+                    ? byTask(prediction.forecastAhead(Math.round(loadSeconds * 1000), (int) HORIZON_SECONDS)) : now0;
             double miss = 1;
             double until = Double.MAX_VALUE;
             for (String task : m.tasks()) {
@@ -132,7 +136,6 @@ public final class WarmupScheduler implements AutoCloseable {
                     until = Math.min(until, f.secondsUntilNeeded());
                 }
             }
-            ModelStates.Entry e = states.get(m.id());
             WarmSetPlanner.Residency r = switch (e.state()) {
                 case warm -> WarmSetPlanner.Residency.WARM;
                 case loading -> WarmSetPlanner.Residency.LOADING;
@@ -140,7 +143,7 @@ public final class WarmupScheduler implements AutoCloseable {
             };
             boolean inUse = e.lastUsedMillis() != Long.MIN_VALUE && now - e.lastUsedMillis() < IN_USE_MILLIS;
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m),
-                    performance.expectedLoadSeconds(m), 1 - miss, until, r, inUse, -1));
+                    loadSeconds, 1 - miss, until, r, inUse, -1));
         }
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates,
                 resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
@@ -157,9 +160,17 @@ public final class WarmupScheduler implements AutoCloseable {
             if (retryAt.getOrDefault(load.modelId(), Long.MIN_VALUE) > now) {
                 continue;
             }
-            Priority p = load.value() >= 2 * s.predictionThreshold() ? Priority.HIGH : Priority.MEDIUM;
+            Priority p = load.value() >= 2 ? Priority.HIGH : Priority.MEDIUM;
             queue.offer(load.modelId(), p, load.reason()).warning().ifPresent(w -> LOG.warning(w.getMessage()));
         }
+    }
+
+    private static Map<String, TaskForecast> byTask(List<TaskForecast> forecasts) {
+        Map<String, TaskForecast> byTask = new HashMap<>();
+        for (TaskForecast f : forecasts) {
+            byTask.put(f.task(), f);
+        }
+        return byTask;
     }
 
     /**
@@ -208,7 +219,7 @@ public final class WarmupScheduler implements AutoCloseable {
                     && states.get(m.id()).state() != ModelStates.State.failed) {
                 continue;
             }
-            if (states.heldMb() + m.memoryMb() > resources.memoryBudgetMb(s, states.heldMb()) || states.warmCount() + 1 > s.maxWarmModels()) {
+            if (states.heldMb() + m.memoryMb() > resources.memoryBudgetMb(s, states.heldMb()) || states.residentCount() + 1 > s.maxWarmModels()) {
                 continue; // the plan made room; what is still held is on its way out
             }
             load(m, s);
@@ -263,12 +274,33 @@ public final class WarmupScheduler implements AutoCloseable {
                 .getMessage() : e.getMessage());
     }
 
+    /**
+     * Asks the model server to unload; the memory counts as held until it confirms, so that no load is started
+     * into memory the model server has not yet given back.
+     */
     private void unload(ModelSpec m) {
-        if (m == null) {
+        if (m == null || unloading.contains(m.id()) || states.get(m.id()).state() != ModelStates.State.warm) {
             return;
         }
-        ModelStates.State state = states.get(m.id()).state();
-        if (state != ModelStates.State.warm) {
+        var backend = backends.find(m.backend());
+        if (backend.isEmpty()) {
+            unloaded(m);
+            return;
+        }
+        unloading.add(m.id());
+        backend.get().unload(m).whenCompleteAsync((r, e) -> {
+            unloading.remove(m.id());
+            if (e != null) { // still loaded as far as we know; the next reconciliation tells
+                LOG.warning("unloading " + m.id() + ": " + e.getMessage());
+                return;
+            }
+            unloaded(m);
+            drain();
+        }, executor);
+    }
+
+    private void unloaded(ModelSpec m) {
+        if (states.get(m.id()).state() != ModelStates.State.warm) {
             return;
         }
         if (!states.get(m.id()).servedSinceLoad()) { // loaded, then unloaded unused
@@ -276,10 +308,6 @@ public final class WarmupScheduler implements AutoCloseable {
         }
         states.unloaded(m.id());
         metrics.warmMemoryMb(states.heldMb());
-        backends.find(m.backend()).ifPresent(b -> b.unload(m).exceptionally(e -> {
-            LOG.warning("unloading " + m.id() + ": " + e.getMessage());
-            return null;
-        }));
         onChange.run();
     }
 

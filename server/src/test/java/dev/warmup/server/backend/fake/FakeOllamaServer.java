@@ -30,6 +30,9 @@ public final class FakeOllamaServer implements AutoCloseable {
     private final Map<String, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> unloads = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
+    private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
+    private long peakBytes;
+    private int peakModels;
     private volatile int failStatus = 500;
     /** Every request as {@code METHOD PATH BODY}. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
@@ -77,6 +80,23 @@ public final class FakeOllamaServer implements AutoCloseable {
         return loaded.containsKey(model);
     }
 
+    /** The most memory ever held at once by loaded models and loads in progress. */
+    public synchronized long peakBytes() {
+        return peakBytes;
+    }
+
+    /** The most models ever loaded or loading at once. */
+    public synchronized int peakModels() {
+        return peakModels;
+    }
+
+    private synchronized void account() {
+        Map<String, Long> held = new java.util.HashMap<>(loaded);
+        held.putAll(inFlight);
+        peakBytes = Math.max(peakBytes, held.values().stream().mapToLong(Long::longValue).sum());
+        peakModels = Math.max(peakModels, held.size());
+    }
+
     private void generate(HttpExchange x) throws IOException {
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.add(x.getRequestMethod() + " /api/generate " + body);
@@ -97,11 +117,16 @@ public final class FakeOllamaServer implements AutoCloseable {
             unloaded(model).complete(null);
             r.addProperty("done_reason", "unload");
         } else {
+            long size = sizes.getOrDefault(model, 1L << 30);
+            inFlight.put(model, size);
+            account();
             CompletableFuture<Void> gate = gates.get(model);
             if (gate != null) {
                 gate.join();
             }
-            loaded.put(model, sizes.getOrDefault(model, 1L << 30));
+            loaded.put(model, size);
+            inFlight.remove(model);
+            account();
             r.addProperty("done_reason", "load");
             r.addProperty("load_duration", 1_234_000_000L);
         }
