@@ -7,41 +7,56 @@ import com.intellij.util.ui.FormBuilder;
 import dev.warmup.intellij.core.SettingSpec;
 import dev.warmup.intellij.core.WarmupSettingsModel;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.swing.JComponent;
 
-/** Settings → Tools → Warmup: every warmup.* key, validated as the server validates it. Gradle build only. */
+/**
+ * Settings → Tools → Warmup: every warmup.* key, validated as the server validates it; Apply stores the settings
+ * ({@link WarmupSettingsService}) and pushes them to every running Warmup server as didChangeConfiguration.
+ * Gradle build only.
+ */
 public final class WarmupConfigurable implements Configurable {
-    private final WarmupSettingsModel model = new WarmupSettingsModel();
     private final Map<String, JBTextField> fields = new LinkedHashMap<>();
+    private WarmupSettingsModel model;
 
     @Override public String getDisplayName() { return "Warmup"; }
 
     @Override
     public JComponent createComponent() {
+        model = WarmupSettingsService.getInstance().model();
         FormBuilder form = FormBuilder.createFormBuilder();
         for (SettingSpec s : WarmupSettingsModel.SPECS) {
-            JBTextField f = new JBTextField(model.get(s.key()).getAsString());
-            f.setToolTipText(s.description());
+            JBTextField f = new JBTextField();
+            f.setToolTipText(s.description() + " Empty: the default.");
             fields.put(s.key(), f);
             form.addLabeledComponent(s.key(), f);
         }
+        reset();
         return form.getPanel();
     }
 
     @Override
     public boolean isModified() {
-        return fields.entrySet().stream().anyMatch(e -> !e.getValue().getText()
+        return fields.entrySet().stream().anyMatch(e -> !e.getValue().getText().trim()
                 .equals(model.get(e.getKey()).getAsString()));
     }
 
     @Override
+    public void reset() {
+        model = WarmupSettingsService.getInstance().model();
+        fields.forEach((key, f) -> f.setText(model.get(key).getAsString()));
+    }
+
+    @Override
     public void apply() throws ConfigurationException {
-        for (Map.Entry<String, JBTextField> e : fields.entrySet()) {
-            String error = model.set(e.getKey(), com.google.gson.JsonParser.parseString(e.getValue().getText()));
-            if (error != null) {
-                throw new ConfigurationException(error);
-            }
+        Map<String, String> texts = new LinkedHashMap<>();
+        fields.forEach((key, f) -> texts.put(key, f.getText()));
+        List<String> errors = model.applyAll(texts);
+        if (!errors.isEmpty()) {
+            throw new ConfigurationException(String.join("\n", errors), "Warmup settings not applied");
         }
+        WarmupSettingsService.getInstance().save(model);
+        WarmupLanguageClient.pushSettingsToAll();
     }
 }

@@ -2,7 +2,10 @@ package dev.warmup.intellij.core;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,12 +97,86 @@ public final class WarmupSettingsModel {
         return o;
     }
 
-    /** {@code {settings: {warmup: {...}}}}. */
-    public JsonObject initializationOptions() {
+    /**
+     * Sets every value the settings page holds, as the user typed them, all or nothing: when any is refused, nothing
+     * changes and every refusal is returned (empty: all set). An empty text resets the key to its default.
+     */
+    public List<String> applyAll(Map<String, String> texts) {
+        List<String> errors = new ArrayList<>();
+        Map<String, JsonElement> parsed = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : texts.entrySet()) {
+            String text = e.getValue().trim();
+            if (text.isEmpty()) {
+                parsed.put(e.getKey(), null);
+                continue;
+            }
+            JsonElement value;
+            try {
+                value = JsonParser.parseString(text);
+            } catch (JsonParseException ex) {
+                value = new JsonPrimitive(text); // reported below as "not a number" (or not true or false)
+            }
+            String error = validate(e.getKey(), value);
+            if (error != null) {
+                errors.add(error);
+            } else {
+                parsed.put(e.getKey(), value);
+            }
+        }
+        if (errors.isEmpty()) {
+            parsed.forEach((k, v) -> {
+                if (v == null) {
+                    values.remove(k);
+                } else {
+                    values.put(k, v);
+                }
+            });
+        }
+        return errors;
+    }
+
+    /** What the IDE stores: the section with the values the user set, as JSON. */
+    public String toJson() {
+        return section().toString();
+    }
+
+    /**
+     * The model a stored section describes. A stored value the server would refuse (an older version's, or a hand
+     * edit) is dropped and reported in {@code problems}, so the IDE starts with the rest rather than failing.
+     */
+    public static WarmupSettingsModel fromJson(String json, List<String> problems) {
+        WarmupSettingsModel model = new WarmupSettingsModel();
+        JsonElement root;
+        try {
+            root = json == null || json.isBlank() ? new JsonObject() : JsonParser.parseString(json);
+        } catch (JsonParseException e) {
+            problems.add("stored Warmup settings are not JSON; using the defaults: " + e.getMessage());
+            return model;
+        }
+        if (!root.isJsonObject()) {
+            problems.add("stored Warmup settings are not a JSON object; using the defaults");
+            return model;
+        }
+        for (Map.Entry<String, JsonElement> e : root.getAsJsonObject().entrySet()) {
+            String error = model.set(e.getKey(), e.getValue());
+            if (error != null) {
+                problems.add(error + " (dropped)");
+            }
+        }
+        return model;
+    }
+
+    /** The {@code settings} of a {@code workspace/didChangeConfiguration}: {@code {warmup: {...}}}. */
+    public JsonObject changeConfigurationSettings() {
         JsonObject settings = new JsonObject();
         settings.add("warmup", section());
+        return settings;
+    }
+
+    /** {@code {settings: {warmup: {...}}}}. */
+    public JsonObject initializationOptions() {
         JsonObject o = new JsonObject();
-        o.add("settings", settings);
+        o.add("settings", changeConfigurationSettings());
         return o;
     }
 }

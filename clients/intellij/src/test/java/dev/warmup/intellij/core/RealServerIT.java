@@ -95,6 +95,16 @@ class RealServerIT {
             launcher.getRemoteEndpoint().notify("warmup/modelUsed", used);
             StatusText after = client.firstStatus.get(30, TimeUnit.SECONDS);
             assertTrue(after.tooltip().startsWith("coder: "), after.tooltip());
+            // the settings page's Apply: stored, then pushed as didChangeConfiguration
+            assertEquals(List.of(), settings.applyAll(java.util.Map.of("maxWarmModels", "2",
+                    "backgroundWarmupEnabled", "false")));
+            server.getWorkspaceService().didChangeConfiguration(
+                    new org.eclipse.lsp4j.DidChangeConfigurationParams(settings.changeConfigurationSettings()));
+            JsonObject changed = new Gson().toJsonTree(server.getWorkspaceService().executeCommand(
+                    new ExecuteCommandParams("warmup.status", List.of())).get(30, TimeUnit.SECONDS)).getAsJsonObject();
+            assertEquals(2, changed.get("maxWarmModels").getAsInt(), changed.toString());
+            assertEquals(false, changed.get("backgroundWarmupEnabled").getAsBoolean());
+            assertEquals(3000, changed.get("memoryBudgetMb").getAsInt(), "kept what was set before");
             server.shutdown().get(30, TimeUnit.SECONDS);
             server.exit();
         } finally {
