@@ -40,39 +40,51 @@ public final class ExpectedValuePlanner implements WarmSetPlanner {
 
     @Override
     public WarmPlan plan(PlanRequest request) {
-        List<Candidate> wanted = new ArrayList<>();
-        for (Candidate c : request.candidates()) {
-            double s = score(c);
+        List<Candidate> all = request.candidates();
+        double load = loadLevel(request.threshold());
+        double keepAt = keepLevel(request.threshold());
+        int n = all.size();
+        double[] score = new double[n];
+        List<Integer> wanted = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Candidate c = all.get(i);
+            score[i] = score(c);
             boolean resident = c.residency() != Residency.UNLOADED;
-            if (c.inUse() || s >= loadLevel(request.threshold()) || resident && s >= keepLevel(request.threshold())) {
-                wanted.add(c);
+            if (c.inUse() || score[i] >= load || resident && score[i] >= keepAt) {
+                wanted.add(i);
             }
         }
-        wanted.sort(Comparator.comparing((Candidate c) -> !c.inUse())
-                .thenComparing(Comparator.comparingDouble(ExpectedValuePlanner::score).reversed()));
+        wanted.sort(Comparator.comparing((Integer i) -> !all.get(i).inUse())
+                .thenComparing(Comparator.comparingDouble((Integer i) -> score[i]).reversed()));
         long used = 0;
         int count = 0;
-        List<String> keep = new ArrayList<>();
+        boolean[] keep = new boolean[n];
         List<PlannedLoad> loads = new ArrayList<>();
-        for (Candidate c : wanted) {
+        for (int i : wanted) {
+            Candidate c = all.get(i);
             if (!c.inUse() && (used + c.memoryMb() > request.memoryBudgetMb() || count + 1 > request.maxWarmModels())) {
                 continue;
             }
             used += c.memoryMb();
             count++;
-            keep.add(c.modelId());
+            keep[i] = true;
             if (c.residency() == Residency.UNLOADED) {
-                loads.add(new PlannedLoad(c.modelId(), 0, score(c) / loadLevel(request.threshold()),
-                        String.format("p=%.2f within %d s: %.2f requests per hour per GB held, saving %.0f s each",
-                                c.probability(), HORIZON_SECONDS, score(c), c.loadSeconds())));
+                loads.add(new PlannedLoad(c.modelId(), 0, score[i] / load, "p=" + round2(c.probability()) + " within "
+                        + HORIZON_SECONDS + " s: " + round2(score[i]) + " requests per hour per GB held, saving "
+                        + Math.round(c.loadSeconds()) + " s each"));
             }
         }
         List<String> unloads = new ArrayList<>();
-        for (Candidate c : request.candidates()) {
-            if (c.residency() != Residency.UNLOADED && !keep.contains(c.modelId()) && !c.inUse()) {
+        for (int i = 0; i < n; i++) {
+            Candidate c = all.get(i);
+            if (c.residency() != Residency.UNLOADED && !keep[i] && !c.inUse()) {
                 unloads.add(c.modelId());
             }
         }
         return new WarmPlan(loads, unloads);
+    }
+
+    private static double round2(double x) {
+        return Math.round(x * 100) / 100.0;
     }
 }
