@@ -127,13 +127,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
       await vscode.window.showTextDocument(doc, { preview: true });
     }),
     vscode.commands.registerCommand('warmup.showMetrics', () => showMetrics(command)),
-    vscode.commands.registerCommand('warmup.pause', () => command('warmup.pause')),
-    vscode.commands.registerCommand('warmup.resume', () => command('warmup.resume')),
-    vscode.commands.registerCommand('warmup.retrain', async () => {
+    vscode.commands.registerCommand('warmup.pauseWarming', () => command('warmup.pause')),
+    vscode.commands.registerCommand('warmup.resumeWarming', () => command('warmup.resume')),
+    vscode.commands.registerCommand('warmup.retrainNow', async () => {
       const r = await command('warmup.retrain');
       void vscode.window.showInformationMessage(`Warmup retrained: ${JSON.stringify(r)}`);
     }),
-    vscode.commands.registerCommand('warmup.exportTrace', async () => {
+    vscode.commands.registerCommand('warmup.exportUsageTrace', async () => {
       const uri = await vscode.window.showSaveDialog({ filters: { 'JSON lines': ['jsonl'] } });
       if (uri) {
         const r = await command('warmup.exportTrace', [uri.fsPath]);

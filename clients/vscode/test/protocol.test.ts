@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { serverCommand } from '../src/serverArgs';
 import { initializationOptions } from '../src/settings';
 import { formatStatus, WarmupStatus } from '../src/statusFormat';
 
@@ -14,7 +15,9 @@ const jar = path.join(__dirname, '..', '..', '..', '..', 'server', 'target', 'wa
 test('settings, status, metrics and model use against the real server', { timeout: 120_000 }, async () => {
   assert.ok(fs.existsSync(jar), `build the server first: ${jar}`);
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'warmup-vscode-'));
-  const server = cp.spawn(process.env.JAVA ?? 'java', ['-Xmx256m', '-jar', jar, '--data-dir', data],
+  // launched as the extension launches it; vscode-languageclient appends --stdio for its stdio transport
+  const cmd = serverCommand(process.env.JAVA ?? 'java', jar);
+  const server = cp.spawn(cmd.command, [...cmd.args, '--data-dir', data, '--stdio'],
     { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
   const statuses: WarmupStatus[] = [];
@@ -29,6 +32,13 @@ test('settings, status, metrics and model use against the real server', { timeou
     const init = await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {},
       initializationOptions: initializationOptions(k => settings[k]) }) as { capabilities: Record<string, unknown> };
     assert.ok(init.capabilities.executeCommandProvider);
+    // vscode-languageclient registers a VS Code command for each server command: the extension's own commands
+    // must not reuse those ids, or starting the client fails with "command ... already exists"
+    const serverCommands = (init.capabilities.executeCommandProvider as { commands: string[] }).commands;
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    const ours: string[] = manifest.contributes.commands.map((c: { command: string }) => c.command);
+    assert.deepEqual(ours.filter(c => serverCommands.includes(c)), []);
+    assert.ok(serverCommands.includes('warmup.status'));
     await conn.sendNotification('initialized', {});
 
     const status = await conn.sendRequest('warmup/status') as WarmupStatus;

