@@ -48,6 +48,7 @@ public final class PredictionService implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final List<Runnable> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile LearnedPredictor predictor;
     private volatile String note = "starting";
     private long cutoff;
@@ -62,6 +63,11 @@ public final class PredictionService implements AutoCloseable {
         this.store = store;
         this.modelFile = dataDirectory.resolve(FILE);
         this.clock = clock;
+    }
+
+    /** Called on the predictor's thread after each new event has been shown to the predictor. */
+    public void onObserved(Runnable listener) {
+        observed.add(listener);
     }
 
     /** Where warnings (a discarded model file) go; the server sends them to the client. */
@@ -116,7 +122,7 @@ public final class PredictionService implements AutoCloseable {
         predictor = p;
         note = p.learned() ? "learned from " + p.maturedSamples() + " samples"
                 : new WarmupException(ErrorCode.WMP_1003, "not enough history to train yet ("
-                        + p.maturedSamples() + " samples); the idle-time heuristic answers").getMessage();
+                        + p.maturedSamples() + " samples); the context-rate heuristic answers").getMessage();
     }
 
     private void observe(UsageEvent e) {
@@ -125,6 +131,7 @@ public final class PredictionService implements AutoCloseable {
             return;
         }
         p.observe(e);
+        observed.forEach(Runnable::run);
         if (p.trainings() != savedTrainings) {
             savedTrainings = p.trainings();
             note = "learned from " + p.maturedSamples() + " samples";

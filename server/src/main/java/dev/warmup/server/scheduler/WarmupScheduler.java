@@ -42,6 +42,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WarmupScheduler.class.getName());
     static final long IN_USE_MILLIS = 30_000;
     static final int MAX_ATTEMPTS = 3;
+    static final long NUDGE_MILLIS = 500;
     static final double HORIZON_SECONDS = WarmSetPlanner.HORIZON_SECONDS;
 
     private final ConfigurationManager config;
@@ -64,6 +65,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private final Map<String, Long> retryAt = new HashMap<>();
     private final java.util.Set<String> unloading = new java.util.HashSet<>();
     private int inFlight;
+    private final java.util.concurrent.atomic.AtomicBoolean nudged = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Inject
     public WarmupScheduler(ConfigurationManager config, PredictionService prediction, BackendRegistry backends,
@@ -86,9 +88,20 @@ public final class WarmupScheduler implements AutoCloseable {
         }));
     }
 
-    /** Ticks every {@code periodSeconds} from now on. */
+    /**
+     * Ticks every {@code periodSeconds} from now on, and {@value #NUDGE_MILLIS} ms after new usage (coalesced), so
+     * that a forecast raised by what the developer just did is acted on while the load can still finish in time.
+     */
     public void start(long periodSeconds) {
         executor.scheduleWithFixedDelay(this::tickSafely, 0, periodSeconds, TimeUnit.SECONDS);
+        prediction.onObserved(() -> {
+            if (!nudged.getAndSet(true)) {
+                executor.schedule(() -> {
+                    nudged.set(false);
+                    tickSafely();
+                }, NUDGE_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     /** Plans and acts now (on the scheduler's thread); the future completes when this tick's decisions are made. */
