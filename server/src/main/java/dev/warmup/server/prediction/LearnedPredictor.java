@@ -53,7 +53,16 @@ public final class LearnedPredictor implements Predictor {
 
     @Override
     public String name() {
-        return learned() ? "xgboost" : "heuristic";
+        return tasksOnTrees() > 0 ? "xgboost" : "heuristic";
+    }
+
+    /** How many tasks the trees forecast now (trained, and shown better than the heuristic by the referee). */
+    public int tasksOnTrees() {
+        int n = 0;
+        for (int k = 0; k < models.length; k++) {
+            n += usesTrees(k) ? 1 : 0;
+        }
+        return n;
     }
 
     @Override

@@ -51,6 +51,7 @@ public final class PredictionService implements AutoCloseable {
     private final List<Runnable> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile LearnedPredictor predictor;
     private volatile String note = "starting";
+    private int onTrees;
     private long cutoff;
     private long savedTrainings;
     private Consumer<String> warnings = m -> LOG.warning(m);
@@ -120,9 +121,8 @@ public final class PredictionService implements AutoCloseable {
         }
         savedTrainings = p.trainings();
         predictor = p;
-        note = p.learned() ? "learned from " + p.maturedSamples() + " samples"
-                : new WarmupException(ErrorCode.WMP_1003, "not enough history to train yet ("
-                        + p.maturedSamples() + " samples); the context-rate heuristic answers").getMessage();
+        onTrees = p.tasksOnTrees();
+        note = describe(p);
     }
 
     private void observe(UsageEvent e) {
@@ -134,9 +134,25 @@ public final class PredictionService implements AutoCloseable {
         observed.forEach(Runnable::run);
         if (p.trainings() != savedTrainings) {
             savedTrainings = p.trainings();
-            note = "learned from " + p.maturedSamples() + " samples";
+            note = describe(p);
             save(p);
         }
+        if (p.tasksOnTrees() != onTrees) {
+            onTrees = p.tasksOnTrees();
+            note = describe(p);
+        }
+    }
+
+    /** The status note: what forecasts now, and from how much history. */
+    private static String describe(LearnedPredictor p) {
+        if (!p.learned()) {
+            return new WarmupException(ErrorCode.WMP_1003, "not enough history to train yet (" + p.maturedSamples()
+                    + " samples); the context-rate heuristic answers").getMessage();
+        }
+        int on = p.tasksOnTrees();
+        return on > 0 ? "learned from " + p.maturedSamples() + " samples; the trees forecast " + on + " of "
+                + p.tasks().size() + " tasks, the context rates the rest"
+                : "trees trained on " + p.maturedSamples() + " samples; the context rates forecast better so far";
     }
 
     private void save(LearnedPredictor p) {
@@ -197,7 +213,7 @@ public final class PredictionService implements AutoCloseable {
             }
             o.add("learnedTasks", new com.google.gson.Gson().toJsonTree(learned));
             o.addProperty("file", modelFile.toString());
-            note = p.learned() ? "learned from " + p.maturedSamples() + " samples" : note;
+            note = describe(p);
             return o;
         });
     }
