@@ -187,8 +187,8 @@ public final class WarmupScheduler implements AutoCloseable {
     }
 
     /**
-     * System memory is nearly exhausted: unload our warm models not in use, least recently used first, until it is
-     * not (WMP-4001).
+     * System memory is nearly exhausted: unload our least recently used warm model not in use (WMP-4001). One per
+     * tick: its memory comes back only once the model server has unloaded it, and the next tick looks again.
      */
     private void shedForEmergency() {
         queue.snapshot().forEach(e -> queue.cancel(e.model()));
@@ -197,15 +197,13 @@ public final class WarmupScheduler implements AutoCloseable {
                 .filter(m -> states.get(m.id()).lastUsedMillis() == Long.MIN_VALUE
                         || clock.millis() - states.get(m.id()).lastUsedMillis() >= IN_USE_MILLIS).toList());
         warm.sort(java.util.Comparator.comparingLong(m -> states.get(m.id()).lastUsedMillis()));
-        for (ModelSpec m : warm) {
-            if (!resources.emergency()) {
-                return;
-            }
-            LOG.warning(new WarmupException(ErrorCode.WMP_4001, "unloading " + m.id()).getMessage());
-            metrics.increment("emergencyUnloads");
-            unload(m);
-            resources.refresh();
+        if (!unloading.isEmpty() || warm.isEmpty()) {
+            return; // an unload is on its way: wait for its memory before judging again
         }
+        ModelSpec m = warm.get(0);
+        LOG.warning(new WarmupException(ErrorCode.WMP_4001, "unloading " + m.id()).getMessage());
+        metrics.increment("emergencyUnloads");
+        unload(m);
     }
 
     /** The loads, most valuable first, cut where their performance impact would pass the threshold (WMP-6001). */
