@@ -4,8 +4,9 @@ package dev.warmup.server.prediction;
  * Decides, per task, whether the trained trees forecast better than the context-rate heuristic they correct. Every
  * matured sample (its label known, and unseen by the trees in force, which were trained on samples matured before)
  * scores both forecasts by log-loss, with older samples fading ({@value #HALF_LIFE} samples' half-life); the trees
- * answer only while their loss is the lower one, over at least {@value #MIN_EVIDENCE} samples. A classifier that
- * overfits this user's first weeks thus costs nothing in the decisions.
+ * answer only while their loss stays under {@value #MARGIN} of the heuristic's, over at least {@value #MIN_EVIDENCE}
+ * samples. The margin is wide because on the Blaze traces trees with a lower log-loss still made worse warm-up
+ * decisions (see the README); a classifier that overfits this user's first weeks thus costs nothing in the decisions.
  */
 final class ForecastReferee {
     static final double HALF_LIFE = 2000;
