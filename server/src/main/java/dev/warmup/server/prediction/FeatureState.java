@@ -124,11 +124,6 @@ final class FeatureState {
         }
     }
 
-    /** Expected requests per hour for task {@code k} in the present context (the {@link ContextRates}). */
-    double rate(int k, long now) {
-        return rates.rate(k, now);
-    }
-
     /** The chance of a request for {@code k} within the horizon at the present context's rate. */
     double contextProbability(int k, long now) {
         return 1 - Math.exp(-rates.rate(k, now) * horizonMillis / 3_600_000.0);

@@ -1,6 +1,9 @@
 package dev.warmup.server.prediction;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How likely a task is to be requested within a horizon.
@@ -12,4 +15,25 @@ import java.util.List;
  * @param reasons            the features that drove the estimate, in words, most important first
  */
 public record TaskForecast(String task, double probability, double secondsUntilNeeded, double confidence,
-                           List<String> reasons) {}
+                           List<String> reasons) {
+    /** The forecasts keyed by task. */
+    public static Map<String, TaskForecast> byTask(List<TaskForecast> forecasts) {
+        Map<String, TaskForecast> byTask = new HashMap<>();
+        for (TaskForecast f : forecasts) {
+            byTask.put(f.task(), f);
+        }
+        return byTask;
+    }
+
+    /** The chance that at least one of {@code tasks} is requested (independently forecast; unknown tasks: 0). */
+    public static double probabilityOfAny(Map<String, TaskForecast> byTask, Collection<String> tasks) {
+        double miss = 1;
+        for (String task : tasks) {
+            TaskForecast f = byTask.get(task);
+            if (f != null) {
+                miss *= 1 - f.probability();
+            }
+        }
+        return 1 - miss;
+    }
+}

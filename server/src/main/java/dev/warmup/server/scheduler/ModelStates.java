@@ -79,8 +79,7 @@ public final class ModelStates {
 
     /** Memory held by models loading or warm, by this server's accounting. */
     public int heldMb() {
-        return entries.values().stream().filter(e -> e.state() == State.loading || e.state() == State.warm)
-                .mapToInt(Entry::memoryMb).sum();
+        return entries.values().stream().filter(ModelStates::holdsMemory).mapToInt(Entry::memoryMb).sum();
     }
 
     public long warmCount() {
@@ -89,7 +88,11 @@ public final class ModelStates {
 
     /** Models warm or loading: what counts toward {@code maxWarmModels} (a load in progress holds its place). */
     public long residentCount() {
-        return entries.values().stream().filter(e -> e.state() == State.loading || e.state() == State.warm).count();
+        return entries.values().stream().filter(ModelStates::holdsMemory).count();
+    }
+
+    private static boolean holdsMemory(Entry e) {
+        return e.state() == State.loading || e.state() == State.warm;
     }
 
     /** Forgets models no longer in the catalogue. */

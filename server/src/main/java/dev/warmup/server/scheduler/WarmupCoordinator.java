@@ -28,7 +28,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -79,10 +78,7 @@ public final class WarmupCoordinator implements WarmupController {
     public WarmupPrediction predict(PredictParams params) {
         WarmupSettings s = config.current();
         int horizon = params.horizonSeconds() == null ? 300 : params.horizonSeconds();
-        Map<String, TaskForecast> byTask = new HashMap<>();
-        for (TaskForecast f : prediction.forecast(horizon)) {
-            byTask.put(f.task(), f);
-        }
+        Map<String, TaskForecast> byTask = TaskForecast.byTask(prediction.forecast(horizon));
         List<ModelPrediction> ranked = new ArrayList<>();
         List<WarmSetPlanner.Candidate> candidates = new ArrayList<>();
         for (ModelSpec m : s.models()) {
@@ -109,12 +105,8 @@ public final class WarmupCoordinator implements WarmupController {
             };
             double planP = 1 - Math.pow(miss, (double) WarmSetPlanner.HORIZON_SECONDS / Math.max(1, horizon));
             if (r == WarmSetPlanner.Residency.UNLOADED) { // as the scheduler: a load is judged once it would be done
-                double aheadMiss = 1;
-                for (TaskForecast f : prediction.forecastAhead(Math.round(m.loadSeconds() * 1000),
-                        WarmSetPlanner.HORIZON_SECONDS)) {
-                    aheadMiss *= m.tasks().contains(f.task()) ? 1 - f.probability() : 1;
-                }
-                planP = 1 - aheadMiss;
+                planP = TaskForecast.probabilityOfAny(TaskForecast.byTask(prediction.forecastAhead(
+                        Math.round(m.loadSeconds() * 1000), WarmSetPlanner.HORIZON_SECONDS)), m.tasks());
             }
             candidates.add(new WarmSetPlanner.Candidate(m.id(), m.memoryMb(), m.loadSeconds(), planP,
                     best.secondsUntilNeeded(), r, false, -1));

@@ -130,16 +130,20 @@ public final class WarmupScheduler implements AutoCloseable {
         if (config.paused() || !s.backgroundWarmupEnabled()) {
             return;
         }
-        Map<String, TaskForecast> now0 = byTask(prediction.forecast((int) HORIZON_SECONDS));
+        Map<String, TaskForecast> now0 = TaskForecast.byTask(prediction.forecast((int) HORIZON_SECONDS));
         long now = clock.millis();
         List<WarmSetPlanner.Candidate> candidates = new ArrayList<>();
         for (ModelSpec m : s.models()) {
             ModelStates.Entry e = states.get(m.id());
+            WarmSetPlanner.Residency r = switch (e.state()) {
+                case warm -> WarmSetPlanner.Residency.WARM;
+                case loading -> WarmSetPlanner.Residency.LOADING;
+                default -> WarmSetPlanner.Residency.UNLOADED;
+            };
             double loadSeconds = performance.expectedLoadSeconds(m);
             // a load pays only for the requests after it has finished: judge it by the forecast at that time
-            boolean resident = e.state() == ModelStates.State.warm || e.state() == ModelStates.State.loading;
-            Map<String, TaskForecast> byTask = !resident
-                    ? byTask(prediction.forecastAhead(Math.round(loadSeconds * 1000), (int) HORIZON_SECONDS)) : now0;
+            Map<String, TaskForecast> byTask = r == WarmSetPlanner.Residency.UNLOADED ? TaskForecast.byTask(
+                    prediction.forecastAhead(Math.round(loadSeconds * 1000), (int) HORIZON_SECONDS)) : now0;
             double miss = 1;
             double until = Double.MAX_VALUE;
             for (String task : m.tasks()) {
@@ -149,11 +153,6 @@ public final class WarmupScheduler implements AutoCloseable {
                     until = Math.min(until, f.secondsUntilNeeded());
                 }
             }
-            WarmSetPlanner.Residency r = switch (e.state()) {
-                case warm -> WarmSetPlanner.Residency.WARM;
-                case loading -> WarmSetPlanner.Residency.LOADING;
-                default -> WarmSetPlanner.Residency.UNLOADED;
-            };
             boolean inUse = e.lastUsedMillis() != Long.MIN_VALUE && now - e.lastUsedMillis() < IN_USE_MILLIS;
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m),
                     loadSeconds, 1 - miss, until, r, inUse, -1));
@@ -176,14 +175,6 @@ public final class WarmupScheduler implements AutoCloseable {
             Priority p = load.value() >= 2 ? Priority.HIGH : Priority.MEDIUM;
             queue.offer(load.modelId(), p, load.reason()).warning().ifPresent(w -> LOG.warning(w.getMessage()));
         }
-    }
-
-    private static Map<String, TaskForecast> byTask(List<TaskForecast> forecasts) {
-        Map<String, TaskForecast> byTask = new HashMap<>();
-        for (TaskForecast f : forecasts) {
-            byTask.put(f.task(), f);
-        }
-        return byTask;
     }
 
     /**

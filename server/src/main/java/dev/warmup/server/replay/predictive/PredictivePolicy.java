@@ -80,19 +80,16 @@ public final class PredictivePolicy implements Policy {
         Catalog c = sim.catalog();
         List<Candidate> candidates = new ArrayList<>(c.size());
         for (int m = 0; m < c.size(); m++) {
-            double miss = 1;
-            for (int k : tasksOfModel[m]) {
-                miss *= 1 - taskP[k];
-            }
-            modelP[m] = 1 - miss;
+            double[] p = taskP;
             if (!sim.isResident(m)) { // a load pays only for the requests that come after it has finished
                 predictor.probabilitiesAt(now, now + c.loadMillis(m), leadP);
-                miss = 1;
-                for (int k : tasksOfModel[m]) {
-                    miss *= 1 - leadP[k];
-                }
-                modelP[m] = 1 - miss;
+                p = leadP;
             }
+            double miss = 1;
+            for (int k : tasksOfModel[m]) {
+                miss *= 1 - p[k];
+            }
+            modelP[m] = 1 - miss;
             Residency r = sim.isWarm(m) ? Residency.WARM : sim.isLoading(m) ? Residency.LOADING : Residency.UNLOADED;
             candidates.add(new Candidate(String.valueOf(m), c.memoryMb(m), c.loadMillis(m) / 1000.0, modelP[m],
                     Double.NaN, r, false, r == Residency.UNLOADED ? -1 : (now - sim.recency(m)) / 1000.0));
