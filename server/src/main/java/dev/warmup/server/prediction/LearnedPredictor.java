@@ -32,6 +32,7 @@ public final class LearnedPredictor implements Predictor {
     private final TreeEnsemble[] models;
     private final float[] scratch;
     private final ForecastReferee referee;
+    private final Bursts bursts;
     private long seq;
     private int probesTaken;
     private long lastSample = Long.MIN_VALUE;
@@ -48,6 +49,7 @@ public final class LearnedPredictor implements Predictor {
         this.models = new TreeEnsemble[tasks.size()];
         this.scratch = new float[cols];
         this.referee = new ForecastReferee(tasks.size());
+        this.bursts = new Bursts(tasks.size());
         this.nextTraining = config.firstTraining();
     }
 
@@ -100,6 +102,7 @@ public final class LearnedPredictor implements Predictor {
         }
         samples.mature(t, this::matured);
         state.observe(e, task);
+        bursts.observe(t, task);
         probesTaken = 0;
         if (lastSample == Long.MIN_VALUE || t - lastSample >= config.sampleSpacingMillis() || task >= 0
                 && t - lastSample >= 1000) {
@@ -194,6 +197,17 @@ public final class LearnedPredictor implements Predictor {
             double prior = scratch[contextIndex(k)];
             out[k] = outOfRange ? 0 : usesTrees(k) ? corrected(prior, models[k].margin(scratch)) : prior;
         }
+    }
+
+    @Override
+    public double followers(String task, double seconds) {
+        int k = tasks.indexOf(task);
+        return k < 0 ? 0 : followers(k, seconds);
+    }
+
+    /** {@link #followers(String, double)} by task index. */
+    public double followers(int k, double seconds) {
+        return bursts.followers(k, seconds);
     }
 
     @Override

@@ -178,6 +178,21 @@ public final class PredictionService implements AutoCloseable {
         });
     }
 
+    /**
+     * Per task of {@code tasks}, the requests expected to follow the first of a burst within {@code loadSeconds}
+     * (see {@link Predictor#followers}).
+     */
+    public double[] followers(List<String> tasks, double loadSeconds) {
+        return call(() -> {
+            double[] out = new double[tasks.size()];
+            LearnedPredictor p = predictor;
+            for (int i = 0; p != null && i < out.length; i++) {
+                out[i] = p.followers(tasks.get(i), loadSeconds);
+            }
+            return out;
+        });
+    }
+
     /** {@code heuristic} or {@code xgboost}, and a note for {@code warmup/status}. */
     public String name() {
         LearnedPredictor p = predictor;

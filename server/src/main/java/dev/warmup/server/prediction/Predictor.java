@@ -31,4 +31,12 @@ public interface Predictor {
     default List<TaskForecast> forecastAt(long nowMillis, long atMillis, int horizonSeconds) {
         return forecast(nowMillis, horizonSeconds);
     }
+
+    /**
+     * Expected further requests of {@code task} within {@code seconds} of the first request of a burst: if that
+     * request finds its model unloaded, these arrive while it loads and are cold starts too. By default none.
+     */
+    default double followers(String task, double seconds) {
+        return 0;
+    }
 }

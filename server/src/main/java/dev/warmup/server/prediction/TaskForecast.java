@@ -36,4 +36,14 @@ public record TaskForecast(String task, double probability, double secondsUntilN
         }
         return 1 - miss;
     }
+
+    /** Each of {@code tasks}' probability, in order (unknown tasks: 0). */
+    public static double[] probabilities(Map<String, TaskForecast> byTask, List<String> tasks) {
+        double[] out = new double[tasks.size()];
+        for (int i = 0; i < out.length; i++) {
+            TaskForecast f = byTask.get(tasks.get(i));
+            out[i] = f == null ? 0 : f.probability();
+        }
+        return out;
+    }
 }

@@ -3,6 +3,7 @@ package dev.warmup.server.replay;
 import dev.warmup.server.replay.policies.GreedyDualPolicy;
 import dev.warmup.server.replay.policies.HybridHistogramPolicy;
 import dev.warmup.server.replay.policies.KeepAlivePolicy;
+import dev.warmup.server.replay.policies.KeepOraclePolicy;
 import dev.warmup.server.replay.policies.LruBudgetPolicy;
 import dev.warmup.server.replay.policies.OraclePolicy;
 import dev.warmup.server.replay.predictive.PredictivePolicy;
@@ -44,11 +45,16 @@ public final class PolicyRegistry {
         return r;
     }
 
-    /** The baselines and our own policy, {@code predictive@THRESHOLD}. */
+    /**
+     * The baselines, the bound of keep-or-unload rules ({@code keep-oracle@GB_MINUTES}, clairvoyant) and our own
+     * policy, {@code predictive@THRESHOLD}.
+     */
     public static PolicyRegistry standard() {
         PolicyRegistry r = baselines();
+        r.register(new Family("keep-oracle", 10, List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0),
+                KeepOraclePolicy::new), null);
         r.register(new Family("predictive", PredictivePolicy.DEFAULT_THRESHOLD,
-                List.of(0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99), k -> new PredictivePolicy(k, 0.1)), null);
+                List.of(0.5, 0.7, 0.9, 0.95, 0.99, 0.995, 0.999), k -> new PredictivePolicy(k, 0.1)), null);
         return r;
     }
 

@@ -6,26 +6,29 @@ import java.util.List;
 
 /**
  * Decides what should be warm by expected value. A cold start interrupts the developer whatever the model, so a
- * model's value is the requests it is expected to serve warm, and its cost the memory it holds: the score is
- * expected requests per hour per GB held, {@code rate / memoryGb}, where {@code rate = -ln(1 - p) / horizon} turns
- * the probability of a request within the planning horizon ({@link WarmSetPlanner#HORIZON_SECONDS}) into a rate (a
- * probability saturates at 1; the value of a model used every few seconds does not).
+ * model's value is the cold starts it is expected to save, and its cost the memory it holds: the score is expected
+ * cold starts saved per hour per GB held, {@code rate × coldStartsPerMiss / memoryGb}, where
+ * {@code rate = -ln(1 - p) / horizon} turns the probability of a request within the planning horizon
+ * ({@link WarmSetPlanner#HORIZON_SECONDS}) into a rate (a probability saturates at 1; the value of a model used every
+ * few seconds does not), and {@code coldStartsPerMiss} counts the requests of a burst that would pile up behind a
+ * cold load (a build's burst of analysis requests makes a miss cost several cold starts).
  *
- * <p>The one knob is {@code predictionThreshold} θ, read as a probability: a model is loaded when the chance that it
- * is requested before it has held {@value #LOAD_ALLOWANCE_GBH} GB·h is at least θ, and kept while that chance within
- * {@value #KEEP_ALLOWANCE_GBH} GB·h is at least θ (the gap between the two keeps small swings of the forecast from
+ * <p>The one knob is {@code predictionThreshold} θ: a model is loaded when the cold starts it is expected to save
+ * before it has held {@value #LOAD_ALLOWANCE_GBH} GB·h reach {@code -ln(1 - θ)} (for a model missed one cold start
+ * at a time: when the chance that it is requested within that much memory-time is at least θ), and kept while that
+ * holds within {@value #KEEP_ALLOWANCE_GBH} GB·h (the gap between the two keeps small swings of the forecast from
  * loading and unloading the same model over and over). Wanted models are packed by score into the memory budget and
  * the model limit; a model in use is always kept. For a model not yet loaded, callers pass the forecast as it will
  * stand when the load would finish: only the requests after that are served warm.
  */
 public final class ExpectedValuePlanner implements WarmSetPlanner {
-    static final double LOAD_ALLOWANCE_GBH = 5.0;
-    static final double KEEP_ALLOWANCE_GBH = 10.0;
+    static final double LOAD_ALLOWANCE_GBH = 2.0;
+    static final double KEEP_ALLOWANCE_GBH = 6.0;
 
-    /** Expected requests per hour per GB held. */
+    /** Expected cold starts saved per hour per GB held. */
     public static double score(Candidate c) {
         double rate = -Math.log(1 - Math.min(c.probability(), 0.9999)) * 3600 / HORIZON_SECONDS;
-        return rate / Math.max(c.memoryMb() / 1000.0, 0.001);
+        return rate * Math.max(1, c.coldStartsPerMiss()) / Math.max(c.memoryMb() / 1000.0, 0.001);
     }
 
     /** The score a model must reach to be loaded, for threshold θ. */
@@ -70,8 +73,8 @@ public final class ExpectedValuePlanner implements WarmSetPlanner {
             keep[i] = true;
             if (c.residency() == Residency.UNLOADED) {
                 loads.add(new PlannedLoad(c.modelId(), 0, score[i] / load, "p=" + round2(c.probability()) + " within "
-                        + HORIZON_SECONDS + " s: " + round2(score[i]) + " requests per hour per GB held, saving "
-                        + Math.round(c.loadSeconds()) + " s each"));
+                        + HORIZON_SECONDS + " s: " + round2(score[i]) + " cold starts saved per hour per GB held ("
+                        + round2(c.coldStartsPerMiss()) + " per miss), saving " + Math.round(c.loadSeconds()) + " s each"));
             }
         }
         List<String> unloads = new ArrayList<>();

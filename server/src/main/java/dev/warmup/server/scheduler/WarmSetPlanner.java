@@ -27,9 +27,27 @@ public interface WarmSetPlanner {
      * @param residency          where it is now
      * @param inUse              serving a request now: never unloaded
      * @param idleSeconds        seconds since its last request (or load start if it has served none); -1 if unloaded
+     * @param coldStartsPerMiss  cold starts a request that finds it unloaded costs: that request and the ones of its
+     *                           burst that arrive before the load finishes (at least 1)
      */
     record Candidate(String modelId, long memoryMb, double loadSeconds, double probability, double secondsUntilNeeded,
-                     Residency residency, boolean inUse, double idleSeconds) {}
+                     Residency residency, boolean inUse, double idleSeconds, double coldStartsPerMiss) {
+        /**
+         * The cold starts a miss costs for a model serving several tasks: 1 plus each task's {@code followers}
+         * (requests of its burst within the load time), weighted by the task's {@code probability}.
+         */
+        public static double coldStartsPerMiss(double[] probability, double[] followers) {
+            double p = 0;
+            double pf = 0;
+            double max = 0;
+            for (int i = 0; i < probability.length; i++) {
+                p += probability[i];
+                pf += probability[i] * followers[i];
+                max = Math.max(max, followers[i]);
+            }
+            return 1 + (p > 0 ? pf / p : max);
+        }
+    }
 
     /**
      * @param nowMillis      the time of the decision

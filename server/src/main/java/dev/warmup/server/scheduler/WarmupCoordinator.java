@@ -108,8 +108,10 @@ public final class WarmupCoordinator implements WarmupController {
                 planP = TaskForecast.probabilityOfAny(TaskForecast.byTask(prediction.forecastAhead(
                         Math.round(m.loadSeconds() * 1000), WarmSetPlanner.HORIZON_SECONDS)), m.tasks());
             }
+            double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
+                    prediction.followers(m.tasks(), m.loadSeconds()));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), m.memoryMb(), m.loadSeconds(), planP,
-                    best.secondsUntilNeeded(), r, false, -1));
+                    best.secondsUntilNeeded(), r, false, -1, perMiss));
         }
         ranked.sort(Comparator.comparingDouble(ModelPrediction::usageProbability).reversed());
         if (params.limit() != null && ranked.size() > params.limit()) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.warmup.server.replay.policies.GreedyDualPolicy;
 import dev.warmup.server.replay.policies.HybridHistogramPolicy;
 import dev.warmup.server.replay.policies.KeepAlivePolicy;
+import dev.warmup.server.replay.policies.KeepOraclePolicy;
 import dev.warmup.server.replay.policies.LruBudgetPolicy;
 import dev.warmup.server.replay.policies.OraclePolicy;
 import org.junit.jupiter.api.Test;
@@ -126,5 +127,22 @@ class BaselinePoliciesTest {
         assertEquals(0, o.budgetViolations());
         // held [0, 6000) then [6540, 6600) then [6600 + 540 = 7140, 7200)
         assertEquals(gbh(5, 6000 + 60 + 60), o.warmGbHours(), EPS);
+    }
+
+    @Test
+    void keepOracleKeepsThroughAGapOnlyWhenHoldingCostsLessThanTheColdStartsItSaves() {
+        // completion (1.5 GB, 3 s): 0, 60 (gap 57 s after the load: 1.425 GB·min), 1260 (gap 20 min: 30 GB·min),
+        // 1261 (piles up during the reload at 1260)
+        Trace t = new MicroTrace().req(0, "completion").req(60, "completion").req(1260, "completion")
+                .req(1261, "completion").trace();
+        Outcome cheap = run(t, new KeepOraclePolicy(2)); // keeps through 57 s, unloads for 20 min (30 > 2 x 2)
+        assertEquals(3, cheap.coldStarts()); // 0, 1260 and 1261 (during the reload)
+        assertEquals(2, cheap.loads());
+        // [0, 60) and [1260, 1261): the trace ends at its last event, when everything unloads
+        assertEquals(gbh(1.5, 60) + gbh(1.5, 1), cheap.warmGbHours(), EPS);
+        Outcome rich = run(t, new KeepOraclePolicy(15)); // 30 GB·min <= 15 x (1 + 1 piled up): keeps
+        assertEquals(1, rich.coldStarts());
+        assertEquals(gbh(1.5, 1261), rich.warmGbHours(), EPS); // [0, 1261): unloaded after the last request
+        assertEquals(0, rich.wastedLoads());
     }
 }

@@ -32,7 +32,8 @@ class NudgeTest {
                         -1, -1, 50, false));
             }
             h.injector.getInstance(UsageStore.class).append(yesterday);
-            h.initialize("{\"maxCpuPercent\": 100, \"backends\": {\"local\": {\"type\": \"ollama\", \"url\": \""
+            // a low threshold: this test is about when the scheduler acts, not about how much a break discourages it
+            h.initialize("{\"maxCpuPercent\": 100, \"predictionThreshold\": 0.3, \"backends\": {\"local\": {\"type\": \"ollama\", \"url\": \""
                     + ollama.url() + "\"}}, \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], "
                     + "\"memoryMb\": 1500, \"loadSeconds\": 3, \"backend\": \"local\"}]}");
             h.startPrediction();

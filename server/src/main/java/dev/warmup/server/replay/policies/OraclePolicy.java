@@ -5,7 +5,6 @@ import dev.warmup.server.replay.Clairvoyant;
 import dev.warmup.server.replay.Sim;
 import dev.warmup.server.replay.Trace;
 import dev.warmup.server.replay.UserTrace;
-import java.util.Arrays;
 
 /**
  * {@code oracle}, the clairvoyant upper bound (EVALUATION.md §5, §7.9): pre-warms each model exactly its load time
@@ -19,28 +18,7 @@ public final class OraclePolicy implements Clairvoyant {
 
     @Override
     public void foresee(UserTrace user, Trace trace, Catalog catalog) {
-        int[] count = new int[catalog.size()];
-        int[] modelOfTask = new int[trace.tasks().size()];
-        for (int t = 0; t < modelOfTask.length; t++) {
-            modelOfTask[t] = catalog.modelOf(trace.tasks().get(t));
-        }
-        for (byte task : user.tasks()) {
-            if (task >= 0 && modelOfTask[task] >= 0) {
-                count[modelOfTask[task]]++;
-            }
-        }
-        requests = new long[catalog.size()][];
-        for (int m = 0; m < requests.length; m++) {
-            requests[m] = new long[count[m]];
-        }
-        Arrays.fill(count, 0);
-        for (int i = 0; i < user.size(); i++) {
-            int task = user.tasks()[i];
-            if (task >= 0 && modelOfTask[task] >= 0) {
-                int m = modelOfTask[task];
-                requests[m][count[m]++] = user.times()[i];
-            }
-        }
+        requests = RequestTimes.byModel(user, trace, catalog);
         served = new int[catalog.size()];
     }
 

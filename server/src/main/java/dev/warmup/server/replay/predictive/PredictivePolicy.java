@@ -86,13 +86,19 @@ public final class PredictivePolicy implements Policy {
                 p = leadP;
             }
             double miss = 1;
-            for (int k : tasksOfModel[m]) {
-                miss *= 1 - p[k];
+            int[] ks = tasksOfModel[m];
+            double[] pk = new double[ks.length];
+            double[] fk = new double[ks.length];
+            for (int i = 0; i < ks.length; i++) {
+                miss *= 1 - p[ks[i]];
+                pk[i] = p[ks[i]];
+                fk[i] = predictor.followers(ks[i], c.loadMillis(m) / 1000.0);
             }
             modelP[m] = 1 - miss;
             Residency r = sim.isWarm(m) ? Residency.WARM : sim.isLoading(m) ? Residency.LOADING : Residency.UNLOADED;
             candidates.add(new Candidate(String.valueOf(m), c.memoryMb(m), c.loadMillis(m) / 1000.0, modelP[m],
-                    Double.NaN, r, false, r == Residency.UNLOADED ? -1 : (now - sim.recency(m)) / 1000.0));
+                    Double.NaN, r, false, r == Residency.UNLOADED ? -1 : (now - sim.recency(m)) / 1000.0,
+                    Candidate.coldStartsPerMiss(pk, fk)));
         }
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates, sim.budgetMb(),
                 sim.maxWarm(), threshold));
