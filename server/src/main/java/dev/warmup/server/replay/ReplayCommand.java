@@ -2,6 +2,7 @@ package dev.warmup.server.replay;
 
 import dev.warmup.server.replay.report.HtmlReporter;
 import dev.warmup.server.replay.report.JsonReporter;
+import dev.warmup.server.replay.report.ModelTableReporter;
 import dev.warmup.server.replay.report.TableReporter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -47,6 +48,10 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "and check on the other (default: ${DEFAULT-VALUE}).")
     String userSplit;
 
+    @Option(names = "--by-model", description = "Also print, per policy and model, where the cold starts and the "
+            + "memory went (misses, requests during a load, late pre-warms, wasted GB·h).")
+    boolean byModel;
+
     @Option(names = "--json", paramLabel = "OUT", description = "Also write the results as JSON.")
     Path json;
 
@@ -73,6 +78,9 @@ public final class ReplayCommand implements Callable<Integer> {
         Replayer replayer = new Replayer(models, Math.round(budgetGb * 1000), maxWarm, registry, System.err);
         Map<String, Outcome> outcomes = replayer.run(t, names);
         new TableReporter(System.out).report(totals, outcomes);
+        if (byModel) {
+            new ModelTableReporter(System.out, models).report(totals, outcomes);
+        }
         if (json != null) {
             new JsonReporter(json).report(totals, outcomes);
         }

@@ -1,6 +1,8 @@
 package dev.warmup.server.replay;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 
@@ -36,6 +38,11 @@ public final class Simulation implements Sim {
     private long waitMillis;
     private long loads;
     private long wasted;
+    private final long[] misses;
+    private final long[] whileLoading;
+    private final long[] latePrewarms;
+    private final double[] mbMillis;
+    private final double[] wastedMbMillis;
 
     public Simulation(Catalog catalog, long budgetMb, int maxWarm, Policy policy) {
         this.catalog = catalog;
@@ -58,6 +65,11 @@ public final class Simulation implements Sim {
         prewarm = new boolean[n];
         reached = new boolean[n];
         generation = new long[n];
+        misses = new long[n];
+        whileLoading = new long[n];
+        latePrewarms = new long[n];
+        mbMillis = new double[n];
+        wastedMbMillis = new double[n];
     }
 
     /** Simulates the whole user and returns what the policy did. */
@@ -91,8 +103,12 @@ public final class Simulation implements Sim {
                 unloadNow(m);
             }
         }
+        List<ModelTally> byModel = new ArrayList<>(n);
+        for (int m = 0; m < n; m++) {
+            byModel.add(new ModelTally(misses[m], whileLoading[m], latePrewarms[m], mbMillis[m], wastedMbMillis[m]));
+        }
         return new Outcome(coldStarts, waitMillis, audit.mbMillis(), loads, wasted,
-                audit.violations(budgetMb, maxWarm));
+                audit.violations(budgetMb, maxWarm), byModel);
     }
 
     private void serve(int m) {
@@ -100,8 +116,11 @@ public final class Simulation implements Sim {
         if (!hit) {
             coldStarts++;
             if (resident[m]) {
+                whileLoading[m]++;
+                latePrewarms[m] += prewarm[m] && !reached[m] ? 1 : 0;
                 waitMillis += loadEnd[m] - now;
             } else {
+                misses[m]++;
                 waitMillis += catalog.loadMillis(m);
                 startLoad(m, false);
             }
@@ -165,9 +184,12 @@ public final class Simulation implements Sim {
     }
 
     private void unloadNow(int m) {
+        double held = (double) (now - loadStart[m]) * catalog.memoryMb(m);
         if (prewarm[m] && !reached[m]) {
             wasted++;
+            wastedMbMillis[m] += held;
         }
+        mbMillis[m] += held;
         audit.record(loadStart[m], now, catalog.memoryMb(m));
         resident[m] = false;
         used -= catalog.memoryMb(m);

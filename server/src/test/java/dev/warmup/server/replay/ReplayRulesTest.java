@@ -161,4 +161,36 @@ class ReplayRulesTest {
         audit.record(100, 200, 5_000); // 10 GB at 100: the first interval ended at 100
         assertEquals(1, audit.violations(12_000, 5));
     }
+
+    @Test
+    void theModelTallySaysWhetherAColdStartMissedFoundALoadOrReachedALatePreWarm() {
+        // chat (5.5 GB, 10 s): a context event at 0 makes the policy pre-warm chat, too late for the request at 4;
+        // at 7 a second request also waits; analysis at 20 misses, and at 22 waits behind that miss
+        Trace t = new MicroTrace().ctx(0).req(4, "chat").req(7, "chat").req(20, "analysis").req(22, "analysis")
+                .trace();
+        Policy latePreWarm = new Policy() {
+            @Override
+            public void onEvent(Sim sim, UsageEvent event) {
+                if (event.task() == null) {
+                    sim.load(2);
+                }
+            }
+        };
+        Outcome o = MicroTrace.run(t, latePreWarm);
+        ModelTally chat = o.byModel().get(2);
+        ModelTally analysis = o.byModel().get(1);
+        assertEquals(4, o.coldStarts());
+        assertEquals(0, chat.misses());
+        assertEquals(2, chat.whileLoading());
+        assertEquals(1, chat.latePrewarms());
+        assertEquals(1, analysis.misses());
+        assertEquals(1, analysis.whileLoading());
+        assertEquals(0, analysis.latePrewarms());
+        assertEquals(5500.0 * 22_000, chat.mbMillis(), 1e-6); // held [0, 22): the trace ends at its last event
+        assertEquals(0, chat.wastedMbMillis(), 1e-6);
+        assertEquals(o.mbMillis(), o.byModel().stream().mapToDouble(ModelTally::mbMillis).sum(), 1e-6);
+        Outcome twice = o.plus(o);
+        assertEquals(4, twice.byModel().get(2).whileLoading());
+        assertEquals(o.byModel(), Outcome.ZERO.plus(o).byModel());
+    }
 }
