@@ -13,6 +13,8 @@ if ! command -v nvim >/dev/null 2>&1; then
 fi
 
 ./mvnw -B -ntp verify
+# the JMH benchmarks are not run here (their figures are in the README), but they must keep compiling
+./mvnw -B -ntp -q -Pbench -pl bench -am compile
 
 if [ -x clients/vscode/scripts/ci-test.sh ]; then
   clients/vscode/scripts/ci-test.sh

@@ -2,6 +2,10 @@ package dev.warmup.server.prediction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BurstsTest {
@@ -41,5 +45,23 @@ class BurstsTest {
         assertEquals(2, b.bursts(0));
         assertEquals(1 / 4.0, b.followers(0, 32), EPS); // one follower within 32 s over 2 bursts + 2 prior
         assertEquals(0, b.followers(0, 16), EPS);
+    }
+
+    @Test
+    void thePredictorLearnsBurstsFromTheRequestsItIsShown() {
+        LearnedPredictor p = new LearnedPredictor(List.of("analysis", "completion"), ZoneOffset.UTC,
+                LearnedPredictor.Config.defaults(0.1));
+        long t = 0;
+        for (int burst = 0; burst < 20; burst++) { // a build: three analysis requests within 5 s, every 10 minutes
+            for (long offset : new long[] {0, 2_000, 5_000}) {
+                p.observe(UsageEvent.simple(t + offset, EventKind.MODEL_USED, null, "analysis"));
+            }
+            p.observe(UsageEvent.simple(t + 60_000, EventKind.MODEL_USED, null, "completion"));
+            t += 600_000;
+        }
+        // 19 bursts counted: the last is still open (no event came 64 s or more after its start)
+        assertEquals(2 * 19 / 21.0, p.followers("analysis", 8), EPS);
+        assertEquals(0, p.followers("completion", 8), EPS); // one request at a time
+        assertEquals(0, p.followers("chat", 8), EPS); // not a task of this predictor
     }
 }
