@@ -4,6 +4,7 @@ import static dev.warmup.server.replay.MicroTrace.gbh;
 import static dev.warmup.server.replay.MicroTrace.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.warmup.server.replay.policies.EventOraclePolicy;
 import dev.warmup.server.replay.policies.GreedyDualPolicy;
 import dev.warmup.server.replay.policies.HybridHistogramPolicy;
 import dev.warmup.server.replay.policies.KeepAlivePolicy;
@@ -144,5 +145,18 @@ class BaselinePoliciesTest {
         assertEquals(1, rich.coldStarts());
         assertEquals(gbh(1.5, 1261), rich.warmGbHours(), EPS); // [0, 1261): unloaded after the last request
         assertEquals(0, rich.wastedLoads());
+    }
+
+    @Test
+    void eventOraclePreWarmsAtTheLastEventThatLeavesTimeToLoadWhenThatIsCheapEnough() {
+        // chat (5.5 GB, 10 s) at 100; events at 0 and 50: 50 is the last one from which a load finishes by 100;
+        // holding chat from 50 to 100 costs 50 s x 5.5 GB = 4.58 GB·min for the one cold start it saves
+        Trace t = new MicroTrace().ctx(0).ctx(50).req(100, "chat").ctx(110).trace();
+        Outcome rich = run(t, new EventOraclePolicy(5));
+        assertEquals(0, rich.coldStarts());
+        assertEquals(gbh(5.5, 50), rich.warmGbHours(), EPS); // [50, 100): unloaded after its last request
+        Outcome poor = run(t, new EventOraclePolicy(4));
+        assertEquals(1, poor.coldStarts());
+        assertEquals(gbh(5.5, 10), poor.warmGbHours(), EPS); // loaded at 100, unloaded when the load ends at 110
     }
 }
