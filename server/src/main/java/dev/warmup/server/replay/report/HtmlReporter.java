@@ -80,7 +80,8 @@ public final class HtmlReporter implements Reporter {
         int c = 0;
         int legendY = PAD;
         for (Map.Entry<String, List<double[]>> s : series.entrySet()) {
-            String color = COLORS[c++ % COLORS.length];
+            boolean ours = s.getKey().equals("predictive"); // our policy stands out: black, a thicker line
+            String color = ours ? "#000000" : COLORS[c++ % COLORS.length];
             List<double[]> pts = new ArrayList<>(s.getValue());
             List<String> names = labels.get(s.getKey());
             if (pts.size() > 1) {
@@ -91,8 +92,8 @@ public final class HtmlReporter implements Reporter {
                     poly.append(String.format(Locale.ROOT, "%.1f,%.1f ", px(Math.log10(p[0]), lx0, lx1),
                             py(Math.log10(p[1]), ly0, ly1)));
                 }
-                svg.append("<polyline fill='none' stroke='").append(color).append("' points='").append(poly)
-                        .append("'/>");
+                svg.append("<polyline fill='none' stroke='").append(color).append(ours ? "' stroke-width='2.5"
+                        : "").append("' points='").append(poly).append("'/>");
             }
             for (int i = 0; i < pts.size(); i++) {
                 double x = px(Math.log10(pts.get(i)[0]), lx0, lx1);
