@@ -22,6 +22,7 @@ import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.performance.PerformancePredictor;
 import dev.warmup.server.prediction.PredictionService;
 import dev.warmup.server.prediction.TaskForecast;
+import dev.warmup.server.resources.ResourceManager;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -42,13 +43,15 @@ public final class WarmupCoordinator implements WarmupController {
     private final PredictionService prediction;
     private final BackendRegistry backends;
     private final PerformancePredictor performance;
+    private final ResourceManager resources;
     private final WarmSetPlanner planner = new ExpectedValuePlanner();
 
     @Inject
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
                              ClientNotifier client, Clock clock, PredictionService prediction,
-                             BackendRegistry backends, PerformancePredictor performance) {
+                             BackendRegistry backends, PerformancePredictor performance, ResourceManager resources) {
         this.performance = performance;
+        this.resources = resources;
         this.prediction = prediction;
         this.backends = backends;
         this.config = config;
@@ -103,14 +106,16 @@ public final class WarmupCoordinator implements WarmupController {
                 case loading -> WarmSetPlanner.Residency.LOADING;
                 default -> WarmSetPlanner.Residency.UNLOADED;
             };
+            // as the scheduler plans: with the measured load times and memory, and a load judged once it is done
+            double loadSeconds = performance.expectedLoadSeconds(m);
             double planP = 1 - Math.pow(miss, (double) WarmSetPlanner.HORIZON_SECONDS / Math.max(1, horizon));
-            if (r == WarmSetPlanner.Residency.UNLOADED) { // as the scheduler: a load is judged once it would be done
+            if (r == WarmSetPlanner.Residency.UNLOADED) {
                 planP = TaskForecast.probabilityOfAny(TaskForecast.byTask(prediction.forecastAhead(
-                        Math.round(m.loadSeconds() * 1000), WarmSetPlanner.HORIZON_SECONDS)), m.tasks());
+                        Math.round(loadSeconds * 1000), WarmSetPlanner.HORIZON_SECONDS)), m.tasks());
             }
             double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
-                    prediction.followers(m.tasks(), m.loadSeconds()));
-            candidates.add(new WarmSetPlanner.Candidate(m.id(), m.memoryMb(), m.loadSeconds(), planP,
+                    prediction.followers(m.tasks(), loadSeconds));
+            candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m), loadSeconds, planP,
                     best.secondsUntilNeeded(), r, false, -1, perMiss));
         }
         ranked.sort(Comparator.comparingDouble(ModelPrediction::usageProbability).reversed());
@@ -118,16 +123,18 @@ public final class WarmupCoordinator implements WarmupController {
             ranked = ranked.subList(0, params.limit());
         }
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(clock.millis(), candidates,
-                s.maxMemoryMb(), s.maxWarmModels(), s.predictionThreshold()));
+                resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
         List<ScheduledWarmup> steps = new ArrayList<>();
         int peak = states.heldMb();
         double total = 0;
         for (WarmSetPlanner.PlannedLoad load : plan.loads()) {
             ModelSpec m = s.models().stream().filter(x -> x.id().equals(load.modelId())).findFirst().orElseThrow();
-            steps.add(new ScheduledWarmup(m.id(), "load", load.startInSeconds(), m.loadSeconds(), m.memoryMb(),
+            int memoryMb = (int) performance.memoryMb(m);
+            double loadSeconds = performance.expectedLoadSeconds(m);
+            steps.add(new ScheduledWarmup(m.id(), "load", load.startInSeconds(), loadSeconds, memoryMb,
                     load.value() >= 2 ? "high" : "medium"));
-            peak += m.memoryMb();
-            total += m.loadSeconds();
+            peak += memoryMb;
+            total += loadSeconds;
         }
         for (String id : plan.unloads()) {
             steps.add(new ScheduledWarmup(id, "unload", 0, 0, 0, "low"));

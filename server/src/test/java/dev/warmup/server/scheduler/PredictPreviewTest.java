@@ -1,0 +1,54 @@
+package dev.warmup.server.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.protocol.PredictParams;
+import dev.warmup.protocol.ScheduledWarmup;
+import dev.warmup.protocol.WarmupPrediction;
+import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.performance.PerformancePredictor;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code warmup/predict} previews what the scheduler would do: with the load times and memory it has measured. */
+class PredictPreviewTest {
+    @TempDir Path dir;
+
+    @Test
+    void theScheduleUsesMeasuredLoadTimesAndMemoryNotTheCatalogue() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            long now = h.clock.millis();
+            List<UsageEvent> busy = new ArrayList<>(); // completion used every 20 s for the last hour
+            for (long t = now - 3_600_000L; t < now; t += 20_000) {
+                busy.add(new UsageEvent(t, EventKind.MODEL_USED, null, "completion", "coder", null, null, 0, 0,
+                        -1, -1, 50, false));
+            }
+            h.injector.getInstance(UsageStore.class).append(busy);
+            h.initialize("{\"predictionThreshold\": 0.5, \"models\": [{\"id\": \"coder\", \"tasks\": "
+                    + "[\"completion\"], \"memoryMb\": 1500, \"loadSeconds\": 3}]}");
+            h.startPrediction();
+            PerformancePredictor performance = h.injector.getInstance(PerformancePredictor.class);
+            performance.observe("coder", 7_000, 1_800); // the real model loads slower and is bigger than declared
+            ModelSpec coder = h.injector.getInstance(ConfigurationManager.class).current().models().get(0);
+
+            WarmupPrediction p = h.server.getWarmupService().predict(new PredictParams(300, null))
+                    .get(10, TimeUnit.SECONDS);
+            ScheduledWarmup load = p.schedule().tasks().stream().filter(s -> s.action().equals("load")).findFirst()
+                    .orElseThrow(() -> new AssertionError("a busy developer's completion model is planned: " + p));
+            assertEquals("coder", load.model());
+            assertEquals(performance.expectedLoadSeconds(coder), load.expectedLoadSeconds(), 1e-9);
+            assertEquals(7.0, load.expectedLoadSeconds(), 1e-9);
+            assertEquals(1_800, load.memoryMb());
+            assertEquals(1_800, p.schedule().peakMemoryMb());
+        }
+    }
+}
