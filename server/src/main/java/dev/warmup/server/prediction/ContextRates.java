@@ -21,7 +21,7 @@ final class ContextRates {
     /** Requests per hour the prior assumes while a task was used in the last ten minutes, and after. */
     static final double PRIOR_RECENT = 6;
     static final double PRIOR_LATER = 0.5;
-    private static final int RECENT_BINS = 8;
+    private static final int RECENT_BINS = Arrays.binarySearch(SINCE_TASK, 600_000); // the bins before ten minutes
     private static final int COARSE = 12;
 
     private final int tasks;

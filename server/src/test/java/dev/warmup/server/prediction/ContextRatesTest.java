@@ -13,6 +13,8 @@ class ContextRatesTest {
         ContextRates rates = new ContextRates(1, 0.5);
         rates.observe(0, 0, 0);
         assertEquals(ContextRates.PRIOR_RECENT, rates.rate(0, 1000), 1e-9);
+        assertEquals(ContextRates.PRIOR_RECENT, rates.rate(0, 10 * MIN - 1), 1e-9);
+        assertEquals(ContextRates.PRIOR_LATER, rates.rate(0, 10 * MIN), 1e-9); // ten minutes, not the next bin edge
         assertEquals(ContextRates.PRIOR_LATER, rates.rate(0, 20 * MIN), 1e-9);
     }
 
