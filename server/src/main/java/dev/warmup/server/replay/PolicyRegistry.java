@@ -47,8 +47,9 @@ public final class PolicyRegistry {
     }
 
     /**
-     * The baselines, the bound of keep-or-unload rules ({@code keep-oracle@GB_MINUTES}, clairvoyant) and our own
-     * policy, {@code predictive@THRESHOLD}.
+     * The baselines, two more clairvoyant bounds ({@code keep-oracle@W}: the best keep-or-unload rule;
+     * {@code event-oracle@W}: the best policy that pre-warms only at events; W in GB·minutes per cold start) and our
+     * own policy, {@code predictive@THRESHOLD}.
      */
     public static PolicyRegistry standard() {
         PolicyRegistry r = baselines();

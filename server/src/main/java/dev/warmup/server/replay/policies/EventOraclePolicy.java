@@ -21,7 +21,6 @@ public final class EventOraclePolicy implements Clairvoyant {
     private long[][] requests;
     private long[] events;
     private int[] served;
-    private int event = -1;
 
     public EventOraclePolicy(double gbMinutesPerColdStart) {
         this.gbMinutesPerColdStart = gbMinutesPerColdStart;
@@ -53,7 +52,6 @@ public final class EventOraclePolicy implements Clairvoyant {
 
     @Override
     public void onEvent(Sim sim, UsageEvent e) {
-        event++;
         long now = sim.now();
         for (int m = 0; m < requests.length; m++) {
             if (sim.isResident(m) || served[m] >= requests[m].length) {
@@ -76,16 +74,11 @@ public final class EventOraclePolicy implements Clairvoyant {
 
     /** W times the cold starts a miss at request {@code i} would cost (it and those arriving during its load). */
     private double missCost(Sim sim, int m, int i) {
-        long[] r = requests[m];
-        int piled = 0;
-        for (int j = i + 1; j < r.length && r[j] < r[i] + sim.catalog().loadMillis(m); j++) {
-            piled++;
-        }
-        return gbMinutesPerColdStart * (1 + piled);
+        return gbMinutesPerColdStart * (1 + RequestTimes.piledUp(requests[m], i, sim.catalog().loadMillis(m)));
     }
 
     private static double gbMinutes(Sim sim, int m, long millis) {
-        return Math.max(0, millis) / 60_000.0 * sim.catalog().memoryMb(m) / 1000.0;
+        return RequestTimes.gbMinutes(millis, sim.catalog().memoryMb(m));
     }
 
     private static int upperBound(long[] a, long x) {

@@ -39,12 +39,8 @@ public final class KeepOraclePolicy implements Clairvoyant {
         }
         long load = sim.catalog().loadMillis(m);
         long unloadAt = Math.max(sim.now(), sim.loadStart(m) + load);
-        int piled = 0;
-        for (int j = next + 1; j < r.length && r[j] < r[next] + load; j++) {
-            piled++;
-        }
-        double gbMinutes = Math.max(0, r[next] - unloadAt) / 60_000.0 * sim.catalog().memoryMb(m) / 1000.0;
-        if (gbMinutes > gbMinutesPerColdStart * (1 + piled)) {
+        double gbMinutes = RequestTimes.gbMinutes(r[next] - unloadAt, sim.catalog().memoryMb(m));
+        if (gbMinutes > gbMinutesPerColdStart * (1 + RequestTimes.piledUp(r, next, load))) {
             sim.unload(m);
         }
     }
