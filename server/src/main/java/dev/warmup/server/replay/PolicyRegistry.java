@@ -1,12 +1,11 @@
 package dev.warmup.server.replay;
 
-import dev.warmup.server.replay.policies.EventOraclePolicy;
 import dev.warmup.server.replay.policies.GreedyDualPolicy;
 import dev.warmup.server.replay.policies.HybridHistogramPolicy;
 import dev.warmup.server.replay.policies.KeepAlivePolicy;
-import dev.warmup.server.replay.policies.KeepOraclePolicy;
 import dev.warmup.server.replay.policies.LruBudgetPolicy;
 import dev.warmup.server.replay.policies.OraclePolicy;
+import dev.warmup.server.replay.policies.PricedOraclePolicy;
 import dev.warmup.server.replay.predictive.PredictivePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,9 +53,9 @@ public final class PolicyRegistry {
     public static PolicyRegistry standard() {
         PolicyRegistry r = baselines();
         r.register(new Family("keep-oracle", 10, List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0),
-                KeepOraclePolicy::new), null);
+                PricedOraclePolicy::keepOnly), null);
         r.register(new Family("event-oracle", 10, List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0),
-                EventOraclePolicy::new), null);
+                PricedOraclePolicy::atEvents), null);
         r.register(new Family("predictive", PredictivePolicy.DEFAULT_THRESHOLD,
                 List.of(0.5, 0.7, 0.9, 0.95, 0.99, 0.995, 0.999), k -> new PredictivePolicy(k, 0.1)), null);
         return r;

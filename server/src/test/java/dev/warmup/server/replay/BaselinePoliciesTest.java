@@ -4,13 +4,12 @@ import static dev.warmup.server.replay.MicroTrace.gbh;
 import static dev.warmup.server.replay.MicroTrace.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.warmup.server.replay.policies.EventOraclePolicy;
 import dev.warmup.server.replay.policies.GreedyDualPolicy;
 import dev.warmup.server.replay.policies.HybridHistogramPolicy;
 import dev.warmup.server.replay.policies.KeepAlivePolicy;
-import dev.warmup.server.replay.policies.KeepOraclePolicy;
 import dev.warmup.server.replay.policies.LruBudgetPolicy;
 import dev.warmup.server.replay.policies.OraclePolicy;
+import dev.warmup.server.replay.policies.PricedOraclePolicy;
 import org.junit.jupiter.api.Test;
 
 /** Each baseline on traces small enough to check by hand (catalogue: completion 1.5 GB/3 s, chat 5.5 GB/10 s...). */
@@ -136,12 +135,12 @@ class BaselinePoliciesTest {
         // 1261 (piles up during the reload at 1260)
         Trace t = new MicroTrace().req(0, "completion").req(60, "completion").req(1260, "completion")
                 .req(1261, "completion").trace();
-        Outcome cheap = run(t, new KeepOraclePolicy(2)); // keeps through 57 s, unloads for 20 min (30 > 2 x 2)
+        Outcome cheap = run(t, PricedOraclePolicy.keepOnly(2)); // keeps through 57 s, unloads for 20 min (30 > 2 x 2)
         assertEquals(3, cheap.coldStarts()); // 0, 1260 and 1261 (during the reload)
         assertEquals(2, cheap.loads());
         // [0, 60) and [1260, 1261): the trace ends at its last event, when everything unloads
         assertEquals(gbh(1.5, 60) + gbh(1.5, 1), cheap.warmGbHours(), EPS);
-        Outcome rich = run(t, new KeepOraclePolicy(15)); // 30 GB·min <= 15 x (1 + 1 piled up): keeps
+        Outcome rich = run(t, PricedOraclePolicy.keepOnly(15)); // 30 GB·min <= 15 x (1 + 1 piled up): keeps
         assertEquals(1, rich.coldStarts());
         assertEquals(gbh(1.5, 1261), rich.warmGbHours(), EPS); // [0, 1261): unloaded after the last request
         assertEquals(0, rich.wastedLoads());
@@ -152,10 +151,10 @@ class BaselinePoliciesTest {
         // chat (5.5 GB, 10 s) at 100; events at 0 and 50: 50 is the last one from which a load finishes by 100;
         // holding chat from 50 to 100 costs 50 s x 5.5 GB = 4.58 GB·min for the one cold start it saves
         Trace t = new MicroTrace().ctx(0).ctx(50).req(100, "chat").ctx(110).trace();
-        Outcome rich = run(t, new EventOraclePolicy(5));
+        Outcome rich = run(t, PricedOraclePolicy.atEvents(5));
         assertEquals(0, rich.coldStarts());
         assertEquals(gbh(5.5, 50), rich.warmGbHours(), EPS); // [50, 100): unloaded after its last request
-        Outcome poor = run(t, new EventOraclePolicy(4));
+        Outcome poor = run(t, PricedOraclePolicy.atEvents(4));
         assertEquals(1, poor.coldStarts());
         assertEquals(gbh(5.5, 10), poor.warmGbHours(), EPS); // loaded at 100, unloaded when the load ends at 110
     }

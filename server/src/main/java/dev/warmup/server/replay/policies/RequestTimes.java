@@ -4,7 +4,7 @@ import dev.warmup.server.replay.Catalog;
 import dev.warmup.server.replay.Trace;
 import dev.warmup.server.replay.UserTrace;
 
-/** For the clairvoyant policies: a user's request times per model of the catalogue, and what they cost. */
+/** For the clairvoyant policies: a user's request times per model of the catalogue, in order. */
 final class RequestTimes {
     private RequestTimes() {}
 
@@ -32,19 +32,5 @@ final class RequestTimes {
             }
         }
         return requests;
-    }
-
-    /** How many requests after {@code r[i]} arrive within {@code loadMillis} of it (they would wait on its load). */
-    static int piledUp(long[] r, int i, long loadMillis) {
-        int piled = 0;
-        for (int j = i + 1; j < r.length && r[j] < r[i] + loadMillis; j++) {
-            piled++;
-        }
-        return piled;
-    }
-
-    /** GB·minutes of holding {@code memoryMb} for {@code millis} (none if negative). */
-    static double gbMinutes(long millis, long memoryMb) {
-        return Math.max(0, millis) / 60_000.0 * memoryMb / 1000.0;
     }
 }

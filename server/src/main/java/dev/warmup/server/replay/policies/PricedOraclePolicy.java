@@ -8,22 +8,39 @@ import dev.warmup.server.replay.UserTrace;
 import dev.warmup.server.usage.UsageEvent;
 
 /**
- * {@code event-oracle@W}, a clairvoyant bound for policies that act when the developer does something: it knows
- * every future request, but may start a pre-warm only at an event (as a predictor reacting to what just happened
- * would), never at an arbitrary instant. At the last event from which a load can still finish before a model's next
- * request it pre-warms when holding the model from then costs at most {@code W} GB·minutes per cold start saved;
- * after a request it keeps the model through the gap when that is cheaper than both the miss and that pre-warm,
- * and unloads otherwise. Beside {@code keep-oracle@W} (no pre-warms at all) it shows what perfect knowledge of the
- * future is worth to a policy whose pre-warms are triggered by events.
+ * The clairvoyant bounds with a price {@code W}, in GB·minutes of memory a cold start is worth. Both know every
+ * future request; after each request they keep the model through the gap to its next request only when holding it
+ * costs no more than the cheaper of the alternatives (every cold start the miss would cause, the request and those
+ * piling up during the reload, at {@code W} each; or, where allowed, a later pre-warm), and unload otherwise.
+ * <ul>
+ *   <li>{@code keep-oracle@W} ({@link #keepOnly}) never pre-warms: it loads on request like keep-alive, so sweeping
+ *   {@code W} draws the best curve any rule deciding only <em>when to unload</em> can reach on the trace.</li>
+ *   <li>{@code event-oracle@W} ({@link #atEvents}) may also pre-warm, but only at an event (as a predictor reacting to
+ *   what just happened would), never at an arbitrary instant: at the last event from which a load still finishes
+ *   before the model's next request, when holding the model from then costs at most the miss. It shows what perfect
+ *   knowledge of the future is worth to a policy whose pre-warms are triggered by events.</li>
+ * </ul>
  */
-public final class EventOraclePolicy implements Clairvoyant {
+public final class PricedOraclePolicy implements Clairvoyant {
     private final double gbMinutesPerColdStart;
+    private final boolean preWarmAtEvents;
     private long[][] requests;
     private long[] events;
     private int[] served;
 
-    public EventOraclePolicy(double gbMinutesPerColdStart) {
+    private PricedOraclePolicy(double gbMinutesPerColdStart, boolean preWarmAtEvents) {
         this.gbMinutesPerColdStart = gbMinutesPerColdStart;
+        this.preWarmAtEvents = preWarmAtEvents;
+    }
+
+    /** {@code keep-oracle@W}: decides only when to unload. */
+    public static PricedOraclePolicy keepOnly(double gbMinutesPerColdStart) {
+        return new PricedOraclePolicy(gbMinutesPerColdStart, false);
+    }
+
+    /** {@code event-oracle@W}: may also pre-warm, at events only. */
+    public static PricedOraclePolicy atEvents(double gbMinutesPerColdStart) {
+        return new PricedOraclePolicy(gbMinutesPerColdStart, true);
     }
 
     @Override
@@ -43,7 +60,7 @@ public final class EventOraclePolicy implements Clairvoyant {
         }
         long unloadAt = Math.max(sim.now(), sim.loadStart(m) + sim.catalog().loadMillis(m));
         double keep = gbMinutes(sim, m, r[next] - unloadAt);
-        long trigger = lastTrigger(sim, m, r[next], sim.now());
+        long trigger = preWarmAtEvents ? lastTrigger(sim, m, r[next], sim.now()) : -1;
         double prewarm = trigger < 0 ? Double.MAX_VALUE : gbMinutes(sim, m, r[next] - trigger);
         if (keep > Math.min(prewarm, missCost(sim, m, next))) {
             sim.unload(m);
@@ -52,6 +69,9 @@ public final class EventOraclePolicy implements Clairvoyant {
 
     @Override
     public void onEvent(Sim sim, UsageEvent e) {
+        if (!preWarmAtEvents) {
+            return;
+        }
         long now = sim.now();
         for (int m = 0; m < requests.length; m++) {
             if (sim.isResident(m) || served[m] >= requests[m].length) {
@@ -74,11 +94,17 @@ public final class EventOraclePolicy implements Clairvoyant {
 
     /** W times the cold starts a miss at request {@code i} would cost (it and those arriving during its load). */
     private double missCost(Sim sim, int m, int i) {
-        return gbMinutesPerColdStart * (1 + RequestTimes.piledUp(requests[m], i, sim.catalog().loadMillis(m)));
+        long[] r = requests[m];
+        int piled = 0;
+        for (int j = i + 1; j < r.length && r[j] < r[i] + sim.catalog().loadMillis(m); j++) {
+            piled++;
+        }
+        return gbMinutesPerColdStart * (1 + piled);
     }
 
+    /** GB·minutes of holding model {@code m} for {@code millis} (none if negative). */
     private static double gbMinutes(Sim sim, int m, long millis) {
-        return RequestTimes.gbMinutes(millis, sim.catalog().memoryMb(m));
+        return Math.max(0, millis) / 60_000.0 * sim.catalog().memoryMb(m) / 1000.0;
     }
 
     private static int upperBound(long[] a, long x) {
