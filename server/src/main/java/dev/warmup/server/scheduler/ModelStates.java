@@ -20,6 +20,15 @@ public final class ModelStates {
         static Entry initial() {
             return new Entry(State.unloaded, 0, Long.MIN_VALUE, Long.MIN_VALUE, false, null);
         }
+
+        /** Where the model is, as the planner sees it (a failed load holds nothing: unloaded). */
+        public WarmSetPlanner.Residency residency() {
+            return switch (state) {
+                case warm -> WarmSetPlanner.Residency.WARM;
+                case loading -> WarmSetPlanner.Residency.LOADING;
+                default -> WarmSetPlanner.Residency.UNLOADED;
+            };
+        }
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();

@@ -100,12 +100,7 @@ public final class WarmupCoordinator implements WarmupController {
             double p = 1 - miss;
             ranked.add(new ModelPrediction(m.id(), best.task(), best.confidence(), p, best.secondsUntilNeeded(),
                     String.join("; ", best.reasons())));
-            ModelStates.Entry e = states.get(m.id());
-            WarmSetPlanner.Residency r = switch (e.state()) {
-                case warm -> WarmSetPlanner.Residency.WARM;
-                case loading -> WarmSetPlanner.Residency.LOADING;
-                default -> WarmSetPlanner.Residency.UNLOADED;
-            };
+            WarmSetPlanner.Residency r = states.get(m.id()).residency();
             // as the scheduler plans: with the measured load times and memory, and a load judged once it is done
             double loadSeconds = performance.expectedLoadSeconds(m);
             double planP = 1 - Math.pow(miss, (double) WarmSetPlanner.HORIZON_SECONDS / Math.max(1, horizon));

@@ -135,11 +135,7 @@ public final class WarmupScheduler implements AutoCloseable {
         List<WarmSetPlanner.Candidate> candidates = new ArrayList<>();
         for (ModelSpec m : s.models()) {
             ModelStates.Entry e = states.get(m.id());
-            WarmSetPlanner.Residency r = switch (e.state()) {
-                case warm -> WarmSetPlanner.Residency.WARM;
-                case loading -> WarmSetPlanner.Residency.LOADING;
-                default -> WarmSetPlanner.Residency.UNLOADED;
-            };
+            WarmSetPlanner.Residency r = e.residency();
             double loadSeconds = performance.expectedLoadSeconds(m);
             // a load pays only for the requests after it has finished: judge it by the forecast at that time
             Map<String, TaskForecast> byTask = r == WarmSetPlanner.Residency.UNLOADED ? TaskForecast.byTask(
