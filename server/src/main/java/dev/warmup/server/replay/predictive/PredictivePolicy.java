@@ -34,6 +34,8 @@ public final class PredictivePolicy implements Policy {
     private double[] taskP;
     private double[] modelP;
     private double[] leadP;
+    private double[][] pOfModelTasks; // scratch per model, reused at every decision: its tasks' probabilities
+    private double[][] followersOfModelTasks; // and their burst followers within its load time
     private long wake = -1;
 
     public PredictivePolicy(double threshold, double learningRate) {
@@ -60,6 +62,12 @@ public final class PredictivePolicy implements Policy {
         taskP = new double[tasks.size()];
         leadP = new double[tasks.size()];
         modelP = new double[c.size()];
+        pOfModelTasks = new double[c.size()][];
+        followersOfModelTasks = new double[c.size()][];
+        for (int m = 0; m < c.size(); m++) {
+            pOfModelTasks[m] = new double[tasksOfModel[m].length];
+            followersOfModelTasks[m] = new double[tasksOfModel[m].length];
+        }
     }
 
     @Override
@@ -87,8 +95,8 @@ public final class PredictivePolicy implements Policy {
             }
             double miss = 1;
             int[] ks = tasksOfModel[m];
-            double[] pk = new double[ks.length];
-            double[] fk = new double[ks.length];
+            double[] pk = pOfModelTasks[m];
+            double[] fk = followersOfModelTasks[m];
             for (int i = 0; i < ks.length; i++) {
                 miss *= 1 - p[ks[i]];
                 pk[i] = p[ks[i]];
