@@ -1,0 +1,192 @@
+package dev.warmup.bench;
+
+import dev.warmup.server.replay.Catalog;
+import dev.warmup.server.replay.Trace;
+import dev.warmup.server.replay.UserTrace;
+
+/**
+ * Counts, directly on a trace's events under the evaluation catalogue, what a causal warm-up policy could know
+ * ({@link SignalStudy} prints them): bursts, event signals before a request, session-start pre-warms, and one
+ * model's fixed keep-alive alone.
+ */
+final class TraceSignals {
+    static final long MIN = 60_000;
+    static final long SESSION_GAP = 30 * MIN;
+    /** A pre-warm started at an event pays off when the request comes after the load and within this much more. */
+    static final long WINDOW = MIN;
+    static final String[] BANDS = {"edited < 10 s ago", "edited < 1 min ago", "edited < 5 min ago",
+        "edited < 30 min ago", "no editing for 30 min"};
+
+    /** Burst starts and the requests that followed them within the load time. */
+    record BurstCount(long starts, long followers) { }
+
+    /** Qualifying events and those followed in time by a request, by editing band and by event type. */
+    record SignalCount(long[] bandEvents, long[] bandHits, long[] typeEvents, long[] typeHits) { }
+
+    /** Cold starts (or cold starts saved) and the GB·h held for them. */
+    record Cost(long coldStarts, double gbh) { }
+
+    private final Trace trace;
+    private final Catalog catalog = Catalog.evaluationDefault();
+
+    TraceSignals(Trace trace) {
+        this.trace = trace;
+    }
+
+    int task(String name) {
+        return trace.tasks().indexOf(name);
+    }
+
+    long load(int k) {
+        return catalog.loadMillis(catalog.modelOf(trace.tasks().get(k)));
+    }
+
+    private double gb(int k) {
+        return catalog.memoryMb(catalog.modelOf(trace.tasks().get(k))) / 1000.0;
+    }
+
+    /** Requests of task k after index i and before times[i] + the load time: they would wait on a load from i. */
+    private int followers(UserTrace u, int i, int k) {
+        int n = 0;
+        for (int j = i + 1; j < u.size() && u.times()[j] < u.times()[i] + load(k); j++) {
+            n += u.tasks()[j] == k ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Requests of task k that come {@code quiet} or more after its previous one (or first), and their followers. */
+    BurstCount bursts(int k, long quiet) {
+        long starts = 0;
+        long followers = 0;
+        for (UserTrace u : trace.users()) {
+            long last = Long.MIN_VALUE;
+            for (int i = 0; i < u.size(); i++) {
+                if (u.tasks()[i] == k) {
+                    if (last == Long.MIN_VALUE || u.times()[i] - last >= quiet) {
+                        starts++;
+                        followers += followers(u, i, k);
+                    }
+                    last = u.times()[i];
+                }
+            }
+        }
+        return new BurstCount(starts, followers);
+    }
+
+    /**
+     * Every event that is not a request of task k, while k has not been requested for {@code idle} or more (or
+     * ever), and whose next request of k comes late enough for a load started at the event to finish first (a request
+     * at exactly the load's end is a hit): a hit when that request comes within {@link #WINDOW} more.
+     */
+    SignalCount signals(int k, long idle) {
+        long[] bandEvents = new long[BANDS.length];
+        long[] bandHits = new long[BANDS.length];
+        long[] typeEvents = new long[trace.details().length];
+        long[] typeHits = new long[trace.details().length];
+        int edit = task("completion");
+        for (UserTrace u : trace.users()) {
+            long lastTask = Long.MIN_VALUE;
+            long lastEdit = Long.MIN_VALUE;
+            int next = 0; // index of the next request of k after i
+            for (int i = 0; i < u.size(); i++) {
+                long t = u.times()[i];
+                if (u.tasks()[i] == k) {
+                    lastTask = t;
+                    continue;
+                }
+                if (u.tasks()[i] == edit) {
+                    lastEdit = t;
+                }
+                if (lastTask != Long.MIN_VALUE && t - lastTask < idle) {
+                    continue;
+                }
+                next = Math.max(next, i + 1);
+                while (next < u.size() && u.tasks()[next] != k) {
+                    next++;
+                }
+                long at = next < u.size() ? u.times()[next] : Long.MAX_VALUE;
+                if (at < t + load(k)) {
+                    continue; // a pre-warm from here would finish late
+                }
+                int hit = at <= t + load(k) + WINDOW ? 1 : 0;
+                long sinceEdit = lastEdit == Long.MIN_VALUE ? Long.MAX_VALUE : t - lastEdit;
+                int band = sinceEdit < 10_000 ? 0 : sinceEdit < MIN ? 1 : sinceEdit < 5 * MIN ? 2
+                        : sinceEdit < SESSION_GAP ? 3 : 4;
+                bandEvents[band]++;
+                bandHits[band] += hit;
+                typeEvents[u.details()[i]]++;
+                typeHits[u.details()[i]] += hit;
+            }
+        }
+        return new SignalCount(bandEvents, bandHits, typeEvents, typeHits);
+    }
+
+    /**
+     * Pre-warming task k at each session's first event and holding it until the session's first request of k, for
+     * at most {@code cap} (or the session's end): the cold starts that saves (the request and its followers, when the
+     * load finished first) and the GB·h it holds.
+     */
+    Cost sessionStarts(int k, long cap) {
+        long saved = 0;
+        double heldMillis = 0;
+        for (UserTrace u : trace.users()) {
+            int start = 0;
+            boolean found = false;
+            for (int i = 0; i <= u.size() && u.size() > 0; i++) {
+                boolean newSession = i == u.size() || i > 0 && u.times()[i] - u.times()[i - 1] >= SESSION_GAP;
+                if (newSession) {
+                    if (!found) { // never requested this session: held to the cap or the session's end
+                        heldMillis += Math.min(cap, u.times()[i - 1] - u.times()[start]);
+                    }
+                    start = i;
+                    found = false;
+                }
+                if (i < u.size() && !found && u.tasks()[i] == k) {
+                    found = true;
+                    long lead = u.times()[i] - u.times()[start];
+                    heldMillis += Math.min(cap, lead);
+                    if (lead <= cap && lead >= load(k)) {
+                        saved += 1 + followers(u, i, k);
+                    }
+                }
+            }
+        }
+        return new Cost(saved, heldMillis / 3_600_000.0 * gb(k));
+    }
+
+    /** Task k's model alone, loaded on request and unloaded {@code keep} after its last request (no budget). */
+    Cost keepAlive(int k, long keep) {
+        long cold = 0;
+        double heldMillis = 0;
+        for (UserTrace u : trace.users()) {
+            if (u.size() == 0) {
+                continue;
+            }
+            long end = u.times()[u.size() - 1];
+            long loadStart = Long.MIN_VALUE;
+            long loaded = Long.MIN_VALUE;
+            long unload = Long.MIN_VALUE;
+            for (int i = 0; i < u.size(); i++) {
+                if (u.tasks()[i] != k) {
+                    continue;
+                }
+                long t = u.times()[i];
+                if (t >= unload) {
+                    if (loadStart != Long.MIN_VALUE) {
+                        heldMillis += unload - loadStart;
+                    }
+                    loadStart = t;
+                    loaded = t + load(k);
+                    cold++;
+                } else if (t < loaded) {
+                    cold++;
+                }
+                unload = Math.min(end, Math.max(t + keep, loaded));
+            }
+            if (loadStart != Long.MIN_VALUE) {
+                heldMillis += unload - loadStart;
+            }
+        }
+        return new Cost(cold, heldMillis / 3_600_000.0 * gb(k));
+    }
+}
