@@ -79,12 +79,13 @@ public final class SignalStudy {
         TraceSignals.SignalCount s = signals.signals(k, idle);
         long events = LongStream.of(s.bandEvents()).sum();
         long hits = LongStream.of(s.bandHits()).sum();
+        long load = signals.load(k);
         System.out.printf("signals %s idle >= %d min: a request %d-%d s after the event: %.1f %% of %d events%n",
-                trace.tasks().get(k), idle / MIN, signals.load(k) / 1000, (signals.load(k) + TraceSignals.WINDOW) / 1000, 100.0 * hits / events,
-                events);
+                trace.tasks().get(k), idle / MIN, load / 1000, (load + TraceSignals.WINDOW) / 1000,
+                100.0 * hits / events, events);
         for (int b = 0; b < TraceSignals.BANDS.length; b++) {
-            System.out.printf("  %-22s %5.1f %% of %d%n", TraceSignals.BANDS[b], 100.0 * s.bandHits()[b] / s.bandEvents()[b],
-                    s.bandEvents()[b]);
+            System.out.printf("  %-22s %5.1f %% of %d%n", TraceSignals.BANDS[b],
+                    100.0 * s.bandHits()[b] / s.bandEvents()[b], s.bandEvents()[b]);
         }
         long[] n = s.typeEvents();
         long[] h = s.typeHits();
