@@ -8,9 +8,12 @@ import dev.warmup.server.replay.policies.OraclePolicy;
 import dev.warmup.server.replay.policies.PricedOraclePolicy;
 import dev.warmup.server.replay.predictive.PredictivePolicy;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.DoubleFunction;
 
 /**
@@ -89,6 +92,34 @@ public final class PolicyRegistry {
             }
         }
         return names;
+    }
+
+    /** One spelling per policy: {@code keepalive-10}, {@code keepalive@10} and {@code keepalive@10.0} are one. */
+    public String canonical(String name) {
+        Parsed p = parse(name);
+        return Double.isNaN(p.knob()) ? p.family() : p.family() + "@" + p.knob();
+    }
+
+    /**
+     * The knob sweeps of the families of {@code ran} (each family's curve in the report), without the points that
+     * {@code ran} already holds under another spelling (the default {@code predictive} is {@code predictive@0.7}).
+     */
+    public List<String> sweepBeyond(List<String> ran) {
+        Set<String> done = new HashSet<>();
+        Set<String> out = new LinkedHashSet<>();
+        for (String name : ran) {
+            done.add(canonical(name));
+        }
+        for (String name : ran) {
+            Family f = family(name);
+            for (double k : f.sweep()) {
+                String point = f.name() + "@" + (k == Math.rint(k) ? String.valueOf((long) k) : String.valueOf(k));
+                if (done.add(canonical(point))) {
+                    out.add(point);
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** A fresh policy instance for one user. */

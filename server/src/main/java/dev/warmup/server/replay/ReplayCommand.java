@@ -6,10 +6,8 @@ import dev.warmup.server.replay.report.ModelTableReporter;
 import dev.warmup.server.replay.report.TableReporter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +50,8 @@ public final class ReplayCommand implements Callable<Integer> {
             + "memory went (misses, requests during a load, late pre-warms, wasted GB·h).")
     boolean byModel;
 
-    @Option(names = "--json", paramLabel = "OUT", description = "Also write the results as JSON.")
+    @Option(names = "--json", paramLabel = "OUT", description = "Also write the results as JSON (with --report, "
+            + "the swept points of the curves too, as NAME@X).")
     Path json;
 
     @Option(names = "--report", paramLabel = "OUT.html", description = "Also write an HTML page with the "
@@ -81,20 +80,14 @@ public final class ReplayCommand implements Callable<Integer> {
         if (byModel) {
             new ModelTableReporter(System.out, models).report(totals, outcomes);
         }
+        Map<String, Outcome> all = new LinkedHashMap<>(outcomes);
+        if (report != null) { // the curves: each family's knob swept
+            all.putAll(replayer.run(t, registry.sweepBeyond(names)));
+        }
         if (json != null) {
-            new JsonReporter(json).report(totals, outcomes);
+            new JsonReporter(json).report(totals, all);
         }
         if (report != null) {
-            Set<String> sweep = new LinkedHashSet<>(names);
-            for (String name : names) {
-                PolicyRegistry.Family f = registry.family(name);
-                for (double k : f.sweep()) {
-                    sweep.add(f.name() + "@" + (k == Math.rint(k) ? String.valueOf((long) k) : String.valueOf(k)));
-                }
-            }
-            List<String> extra = sweep.stream().filter(n -> !outcomes.containsKey(n)).toList();
-            Map<String, Outcome> all = new LinkedHashMap<>(outcomes);
-            all.putAll(replayer.run(t, extra));
             new HtmlReporter(report, "Warm-up policies on " + trace.getFileName()).report(totals, all);
         }
         System.err.printf("replay: done in %.1f s%n", (System.nanoTime() - started) / 1e9);

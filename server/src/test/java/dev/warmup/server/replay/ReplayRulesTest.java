@@ -151,6 +151,16 @@ class ReplayRulesTest {
         assertTrue(r.create("keepalive@7") instanceof KeepAlivePolicy);
         assertThrows(IllegalArgumentException.class, () -> r.expand("nope"));
         assertThrows(IllegalArgumentException.class, () -> r.expand("oracle@3"));
+        assertEquals(r.canonical("keepalive-10"), r.canonical("keepalive@10.0"));
+    }
+
+    @Test
+    void theSweepSkipsPointsAlreadyRunUnderAnotherName() {
+        PolicyRegistry r = PolicyRegistry.standard();
+        List<String> sweep = r.sweepBeyond(List.of("keepalive-10", "predictive", "oracle"));
+        assertTrue(sweep.contains("keepalive@15") && sweep.contains("predictive@0.99"), sweep.toString());
+        assertTrue(!sweep.contains("keepalive@10") && !sweep.contains("predictive@0.7"), sweep.toString());
+        assertEquals(11 - 1 + 7 - 1, sweep.size(), sweep.toString()); // oracle has no knob: no sweep
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * {@code --json OUT}: {@code {"totals": {users, events, sessions, active_user_hours, requests: {TASK: N}},
  * "policies": {NAME: {cold_starts, cold_starts_per_active_user_hour, wait_s, wait_s_per_active_user_hour, warm_gb_h,
- * warm_gb_h_per_active_user_hour, wasted_loads, budget_violations}}}}.
+ * warm_gb_h_per_active_user_hour, wasted_loads, budget_violations}}}}. With {@code --report} the policies also
+ * include the points of each family's knob sweep, named {@code FAMILY@X} (e.g. {@code predictive@0.99}).
  */
 public final class JsonReporter implements Reporter {
     private final Path file;
