@@ -68,7 +68,7 @@ public final class SignalStudy {
         for (int k = 0; k < tasks.size(); k++) {
             StringBuilder line = new StringBuilder("keep-alive " + tasks.get(k) + " alone:");
             for (long m : new long[] {1, 3, 5, 10, 15, 30, 60}) {
-                TraceSignals.Cost c = signals.keepAlive(k, m * MIN);
+                TraceSignals.Cost c = signals.keepAlive(k, m);
                 line.append(String.format(" %d min %.3f at %.3f;", m, c.coldStarts() / hours, c.gbh() / hours));
             }
             System.out.println(line);

@@ -1,8 +1,14 @@
 package dev.warmup.bench;
 
+import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.replay.Catalog;
+import dev.warmup.server.replay.Outcome;
+import dev.warmup.server.replay.PolicyRegistry;
+import dev.warmup.server.replay.Replayer;
 import dev.warmup.server.replay.Trace;
 import dev.warmup.server.replay.UserTrace;
+import dev.warmup.server.usage.UsageStatsQuery;
+import java.util.List;
 
 /**
  * Counts, directly on a trace's events under the evaluation catalogue, what a causal warm-up policy could know
@@ -11,7 +17,7 @@ import dev.warmup.server.replay.UserTrace;
  */
 final class TraceSignals {
     static final long MIN = 60_000;
-    static final long SESSION_GAP = 30 * MIN;
+    static final long SESSION_GAP = UsageStatsQuery.SESSION_GAP_MILLIS;
     /** A pre-warm started at an event pays off when the request comes after the load and within this much more. */
     static final long WINDOW = MIN;
     static final String[] BANDS = {"edited < 10 s ago", "edited < 1 min ago", "edited < 5 min ago",
@@ -154,39 +160,17 @@ final class TraceSignals {
         return new Cost(saved, heldMillis / 3_600_000.0 * gb(k));
     }
 
-    /** Task k's model alone, loaded on request and unloaded {@code keep} after its last request (no budget). */
-    Cost keepAlive(int k, long keep) {
-        long cold = 0;
-        double heldMillis = 0;
-        for (UserTrace u : trace.users()) {
-            if (u.size() == 0) {
-                continue;
-            }
-            long end = u.times()[u.size() - 1];
-            long loadStart = Long.MIN_VALUE;
-            long loaded = Long.MIN_VALUE;
-            long unload = Long.MIN_VALUE;
-            for (int i = 0; i < u.size(); i++) {
-                if (u.tasks()[i] != k) {
-                    continue;
-                }
-                long t = u.times()[i];
-                if (t >= unload) {
-                    if (loadStart != Long.MIN_VALUE) {
-                        heldMillis += unload - loadStart;
-                    }
-                    loadStart = t;
-                    loaded = t + load(k);
-                    cold++;
-                } else if (t < loaded) {
-                    cold++;
-                }
-                unload = Math.min(end, Math.max(t + keep, loaded));
-            }
-            if (loadStart != Long.MIN_VALUE) {
-                heldMillis += unload - loadStart;
-            }
-        }
-        return new Cost(cold, heldMillis / 3_600_000.0 * gb(k));
+    /**
+     * Task k's model alone under {@code keepalive@minutes}, run by the replay engine on a catalogue of that one model
+     * and a budget that never binds (the other tasks' requests become context).
+     */
+    Cost keepAlive(int k, long minutes) {
+        int m = catalog.modelOf(trace.tasks().get(k));
+        Catalog alone = Catalog.of(List.of(new ModelSpec(catalog.model(m), List.of(trace.tasks().get(k)),
+                (int) catalog.memoryMb(m), catalog.loadMillis(m) / 1000.0, null, null)));
+        String policy = "keepalive@" + minutes;
+        Outcome o = new Replayer(alone, Long.MAX_VALUE / 4, 1, PolicyRegistry.baselines(), null)
+                .run(trace, List.of(policy)).get(policy);
+        return new Cost(o.coldStarts(), o.warmGbHours());
     }
 }

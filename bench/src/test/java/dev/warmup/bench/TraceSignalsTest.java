@@ -74,7 +74,7 @@ class TraceSignalsTest {
     @Test
     void keepAliveAloneLoadsOnMissesAndUnloadsAtTheEndOfTheTrace() {
         // 100 misses, 103 and 107 wait on its load, 108 hits; unloaded at 708; 2020 misses at the trace's end.
-        TraceSignals.Cost c = signals.keepAlive(ANALYSIS, 10 * TraceSignals.MIN);
+        TraceSignals.Cost c = signals.keepAlive(ANALYSIS, 10);
         assertEquals(4, c.coldStarts());
         assertEquals(608 * 5 / 3600.0, c.gbh(), 1e-9);
     }

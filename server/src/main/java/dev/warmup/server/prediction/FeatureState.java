@@ -2,6 +2,7 @@ package dev.warmup.server.prediction;
 
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
+import dev.warmup.server.usage.UsageStatsQuery;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -17,7 +18,7 @@ import java.util.Map;
  * no feature ever looks ahead.
  */
 final class FeatureState {
-    static final long SESSION_GAP = 30 * 60_000L;
+    static final long SESSION_GAP = UsageStatsQuery.SESSION_GAP_MILLIS;
     static final long NEVER = 30L * 24 * 3600 * 1000;
     /** Pseudo-hours of observation a finer context of the {@link ContextRates} is shrunk by. */
     static final double SHRINK_HOURS = 0.5;

@@ -1,5 +1,6 @@
 package dev.warmup.server.replay;
 
+import dev.warmup.server.usage.UsageStatsQuery;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,7 +10,6 @@ import java.util.Map;
  */
 public record TraceTotals(int users, long events, long sessions, double activeUserHours,
                           Map<String, Long> requests) {
-    static final long SESSION_GAP_MILLIS = 30 * 60_000L;
 
     public static TraceTotals of(Trace trace) {
         long events = 0;
@@ -25,7 +25,7 @@ public record TraceTotals(int users, long events, long sessions, double activeUs
             long start = t[0];
             sessions++;
             for (int i = 1; i < t.length; i++) {
-                if (t[i] - t[i - 1] >= SESSION_GAP_MILLIS) {
+                if (t[i] - t[i - 1] >= UsageStatsQuery.SESSION_GAP_MILLIS) {
                     activeMillis += t[i - 1] - start;
                     start = t[i];
                     sessions++;

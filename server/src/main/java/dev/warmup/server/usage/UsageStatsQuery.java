@@ -14,7 +14,8 @@ import java.util.List;
  * (ground truth reported by clients); sessions are runs of any events split at 30-minute gaps.
  */
 public final class UsageStatsQuery {
-    static final long SESSION_GAP_MILLIS = 30 * 60 * 1000L;
+    /** Sessions are split at quiet gaps of this long or more (EVALUATION.md §1 too). */
+    public static final long SESSION_GAP_MILLIS = 30 * 60 * 1000L;
 
     private final UsageStore store;
     private final ZoneId zone;
