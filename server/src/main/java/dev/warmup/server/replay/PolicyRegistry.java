@@ -19,7 +19,7 @@ import java.util.function.DoubleFunction;
 /**
  * Policies by name. A name is {@code FAMILY} or {@code FAMILY@KNOB} (e.g. {@code predictive@0.5}); the baseline
  * names {@code keepalive-K} stand for {@code keepalive@K} (minutes). {@code all} is every policy of EVALUATION.md §5
- * plus each registered family at its default knob.
+ * plus the registered families at their default knob, but for those registered to be run by name only.
  */
 public final class PolicyRegistry {
     /**
@@ -50,13 +50,18 @@ public final class PolicyRegistry {
 
     /**
      * The baselines, two more clairvoyant bounds ({@code keep-oracle@W}: the best keep-or-unload rule;
-     * {@code event-oracle@W}: the best policy that pre-warms only at events; W in GB·minutes per cold start) and our
-     * own policy, {@code predictive@THRESHOLD}.
+     * {@code event-oracle@W}: the best policy that pre-warms only at events; W in GB·minutes per cold start; by
+     * name only, {@code keep-oracle-1m@W} and {@code keep-oracle-5m@W}: the keep-oracle unloading 1 or 5 minutes
+     * late) and our own policy, {@code predictive@THRESHOLD}.
      */
     public static PolicyRegistry standard() {
         PolicyRegistry r = baselines();
         r.register(new Family("keep-oracle", 10, List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0),
                 PricedOraclePolicy::keepOnly), null);
+        for (int minutes : new int[] {1, 5}) { // not in all: asked for by name
+            r.register(new Family("keep-oracle-" + minutes + "m", 100, List.of(20.0, 50.0, 100.0, 200.0),
+                    w -> PricedOraclePolicy.keepOnlyLate(w, minutes * 60_000L)), List.of());
+        }
         r.register(new Family("event-oracle", 10, List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0),
                 PricedOraclePolicy::atEvents), null);
         r.register(new Family("predictive", PredictivePolicy.DEFAULT_THRESHOLD,

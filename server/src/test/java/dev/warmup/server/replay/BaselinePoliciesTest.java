@@ -147,6 +147,21 @@ class BaselinePoliciesTest {
     }
 
     @Test
+    void lateKeepOracleUnloadsOnlyOnceTheModelHasBeenIdleForItsDelay() {
+        // completion (1.5 GB, 3 s) at 0, 30, 1260, 1261; at W = 0.1 the keep-oracle would unload after every request
+        Trace t = new MicroTrace().req(0, "completion").req(30, "completion").req(1260, "completion")
+                .req(1261, "completion").trace();
+        Outcome prompt = run(t, PricedOraclePolicy.keepOnly(0.1));
+        assertEquals(4, prompt.coldStarts()); // 0, 30, 1260, and 1261 during that reload
+        Outcome late = run(t, PricedOraclePolicy.keepOnlyLate(0.1, 60_000));
+        assertEquals(3, late.coldStarts()); // 30 comes within the minute the unload waits: a hit
+        assertEquals(2, late.loads());
+        // [0, 30 + 60) and [1260, 1261): the unload after 1261 would come at 1263 + 60, after the trace's end
+        assertEquals(gbh(1.5, 90) + gbh(1.5, 1), late.warmGbHours(), EPS);
+        assertEquals(0, late.budgetViolations());
+    }
+
+    @Test
     void eventOraclePreWarmsAtTheLastEventThatLeavesTimeToLoadWhenThatIsCheapEnough() {
         // chat (5.5 GB, 10 s) at 100; events at 0 and 50: 50 is the last one from which a load finishes by 100;
         // holding chat from 50 to 100 costs 50 s x 5.5 GB = 4.58 GB·min for the one cold start it saves

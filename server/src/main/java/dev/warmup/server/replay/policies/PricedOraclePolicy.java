@@ -15,6 +15,10 @@ import dev.warmup.server.usage.UsageEvent;
  * <ul>
  *   <li>{@code keep-oracle@W} ({@link #keepOnly}) never pre-warms: it loads on request like keep-alive, so sweeping
  *   {@code W} draws the best curve any rule deciding only <em>when to unload</em> can reach on the trace.</li>
+ *   <li>{@code keep-oracle-1m@W} and {@code keep-oracle-5m@W} ({@link #keepOnlyLate}) know which gaps to keep just
+ *   as well, but unload only after the model has been idle 1 or 5 minutes, as a policy that must see a gap last
+ *   before it can tell a long one would: what perfect knowledge of the gaps is worth without pre-warms once noticing
+ *   a long gap takes that long.</li>
  *   <li>{@code event-oracle@W} ({@link #atEvents}) may also pre-warm, but only at an event (as a predictor reacting to
  *   what just happened would), never at an arbitrary instant: at the last event from which a load still finishes
  *   before the model's next request, when holding the model from then costs at most the miss. It shows what perfect
@@ -24,23 +28,33 @@ import dev.warmup.server.usage.UsageEvent;
 public final class PricedOraclePolicy implements Clairvoyant {
     private final double gbMinutesPerColdStart;
     private final boolean preWarmAtEvents;
+    private final long unloadDelayMillis;
     private long[][] requests;
     private long[] events;
     private int[] served;
 
-    private PricedOraclePolicy(double gbMinutesPerColdStart, boolean preWarmAtEvents) {
+    private PricedOraclePolicy(double gbMinutesPerColdStart, boolean preWarmAtEvents, long unloadDelayMillis) {
         this.gbMinutesPerColdStart = gbMinutesPerColdStart;
         this.preWarmAtEvents = preWarmAtEvents;
+        this.unloadDelayMillis = unloadDelayMillis;
     }
 
     /** {@code keep-oracle@W}: decides only when to unload. */
     public static PricedOraclePolicy keepOnly(double gbMinutesPerColdStart) {
-        return new PricedOraclePolicy(gbMinutesPerColdStart, false);
+        return new PricedOraclePolicy(gbMinutesPerColdStart, false, 0);
+    }
+
+    /**
+     * As {@link #keepOnly}, but each unload it decides comes {@code delayMillis} after the request (or the end of
+     * the load it waited on); a request before then finds the model warm.
+     */
+    public static PricedOraclePolicy keepOnlyLate(double gbMinutesPerColdStart, long delayMillis) {
+        return new PricedOraclePolicy(gbMinutesPerColdStart, false, delayMillis);
     }
 
     /** {@code event-oracle@W}: may also pre-warm, at events only. */
     public static PricedOraclePolicy atEvents(double gbMinutesPerColdStart) {
-        return new PricedOraclePolicy(gbMinutesPerColdStart, true);
+        return new PricedOraclePolicy(gbMinutesPerColdStart, true, 0);
     }
 
     @Override
@@ -54,16 +68,25 @@ public final class PricedOraclePolicy implements Clairvoyant {
     public void onRequest(Sim sim, int m, boolean hit) {
         long[] r = requests[m];
         int next = ++served[m];
+        long unloadAt = Math.max(sim.now(), sim.loadStart(m) + sim.catalog().loadMillis(m));
         if (next >= r.length) {
-            sim.unload(m);
+            unload(sim, m, unloadAt, Long.MAX_VALUE);
             return;
         }
-        long unloadAt = Math.max(sim.now(), sim.loadStart(m) + sim.catalog().loadMillis(m));
-        double keep = gbMinutes(sim, m, r[next] - unloadAt);
+        double keep = gbMinutes(sim, m, r[next] - unloadAt - unloadDelayMillis); // beyond what a late unload holds
         long trigger = preWarmAtEvents ? lastTrigger(sim, m, r[next], sim.now()) : -1;
         double prewarm = trigger < 0 ? Double.MAX_VALUE : gbMinutes(sim, m, r[next] - trigger);
         if (keep > Math.min(prewarm, missCost(sim, m, next))) {
+            unload(sim, m, unloadAt, r[next]);
+        }
+    }
+
+    /** Unloads now, or {@link #unloadDelayMillis} after {@code unloadAt} unless the next request comes first. */
+    private void unload(Sim sim, int m, long unloadAt, long nextRequest) {
+        if (unloadDelayMillis == 0) {
             sim.unload(m);
+        } else if (unloadAt + unloadDelayMillis <= nextRequest) {
+            sim.schedule(unloadAt + unloadDelayMillis, m, Sim.Action.UNLOAD, 0);
         }
     }
 
