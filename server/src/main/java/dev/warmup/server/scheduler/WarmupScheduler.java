@@ -54,7 +54,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private final PerformancePredictor performance;
     private final ResourceManager resources;
     private final Runnable onChange;
-    private final WarmSetPlanner planner = new ExpectedValuePlanner();
+    private final WarmSetPlanner planner = new SustainedUnloads(new ExpectedValuePlanner());
     private final WarmupQueue queue;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "warmup-scheduler");

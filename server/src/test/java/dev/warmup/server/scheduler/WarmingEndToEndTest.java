@@ -75,6 +75,25 @@ class WarmingEndToEndTest {
     }
 
     @Test
+    void aModelNoLongerWantedIsUnloadedOnlyOnceItHasStayedUnwantedForTheGrace() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize(settings(ollama.url()));
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            h.clock.advance(Duration.ofHours(2)); // the developer left: nothing is forecast any more
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertTrue(ollama.isLoaded("coder"), "held through the grace");
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
+            assertTrue(!ollama.isLoaded("coder"));
+        }
+    }
+
+    @Test
     void whenSystemMemoryRunsOutWarmModelsAreUnloadedAndTheClientIsTold() throws Exception {
         java.util.concurrent.atomic.AtomicLong available = new java.util.concurrent.atomic.AtomicLong(8_000);
         com.google.inject.Module probe = new com.google.inject.AbstractModule() {

@@ -5,6 +5,7 @@ import dev.warmup.server.replay.Catalog;
 import dev.warmup.server.replay.Policy;
 import dev.warmup.server.replay.Sim;
 import dev.warmup.server.scheduler.ExpectedValuePlanner;
+import dev.warmup.server.scheduler.SustainedUnloads;
 import dev.warmup.server.scheduler.WarmSetPlanner;
 import dev.warmup.server.scheduler.WarmSetPlanner.Candidate;
 import dev.warmup.server.scheduler.WarmSetPlanner.Residency;
@@ -17,7 +18,8 @@ import java.util.List;
  * {@code predictive}: our policy, through the same code as the live server: the {@link LearnedPredictor} learns
  * this user from nothing as events arrive (test-then-train: each event is shown after it was served), and the
  * {@link ExpectedValuePlanner} decides at every event, and again whenever the forecast changes with the passing of
- * time (at most a minute apart while something is warm), what to load and unload. The knob is the planner's threshold
+ * time (at most a minute apart while something is warm) or an unload held by {@link SustainedUnloads} falls due, what
+ * to load and unload. The knob is the planner's threshold
  * ({@code predictionThreshold}).
  */
 public final class PredictivePolicy implements Policy {
@@ -27,7 +29,7 @@ public final class PredictivePolicy implements Policy {
 
     private final double threshold;
     private final double learningRate;
-    private final WarmSetPlanner planner = new ExpectedValuePlanner();
+    private final SustainedUnloads planner = new SustainedUnloads(new ExpectedValuePlanner());
     private LearnedPredictor predictor;
     private List<String> tasks;
     private int[][] tasksOfModel;
@@ -120,7 +122,8 @@ public final class PredictivePolicy implements Policy {
         for (int m = 0; m < c.size(); m++) {
             anyResident |= sim.isResident(m);
         }
-        long next = Math.min(predictor.nextChange(now), anyResident ? now + WAKE_MILLIS : Long.MAX_VALUE);
+        long next = Math.min(Math.min(predictor.nextChange(now), planner.nextDue()),
+                anyResident ? now + WAKE_MILLIS : Long.MAX_VALUE);
         sim.cancel(wake);
         wake = next == Long.MAX_VALUE ? -1 : sim.schedule(Math.max(next, now + 1), 0, Sim.Action.WAKE, 0);
     }
