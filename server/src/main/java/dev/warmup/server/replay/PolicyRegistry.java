@@ -84,6 +84,11 @@ public final class PolicyRegistry {
         return families.get(parse(name).family());
     }
 
+    /** The family a policy name belongs to: {@code keepalive} for {@code keepalive-10} and {@code keepalive@15}. */
+    public String familyName(String name) {
+        return parse(name).family();
+    }
+
     /** Expands {@code all} and comma-separated lists, checking every name. */
     public List<String> expand(String spec) {
         List<String> names = new ArrayList<>();

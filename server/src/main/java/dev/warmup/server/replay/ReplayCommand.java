@@ -88,7 +88,8 @@ public final class ReplayCommand implements Callable<Integer> {
             new JsonReporter(json).report(totals, all);
         }
         if (report != null) {
-            new HtmlReporter(report, "Warm-up policies on " + trace.getFileName()).report(totals, all);
+            new HtmlReporter(report, "Warm-up policies on " + trace.getFileName(), registry::familyName)
+                    .report(totals, all);
         }
         System.err.printf("replay: done in %.1f s%n", (System.nanoTime() - started) / 1e9);
         return 0;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.warmup.server.replay.policies.KeepAlivePolicy;
+import dev.warmup.server.replay.report.HtmlReporter;
 import dev.warmup.server.replay.report.JsonReporter;
 import dev.warmup.server.trace.TraceWriter;
 import dev.warmup.server.usage.EventKind;
@@ -142,6 +143,24 @@ class ReplayRulesTest {
         }
         assertEquals(1, p.get("cold_starts").getAsLong());
         assertEquals(1200 / 3600.0, tt.get("active_user_hours").getAsDouble(), 1e-12);
+    }
+
+    @Test
+    void theHtmlReportDrawsOneCurvePerFamilyWhateverTheSpelling() throws Exception {
+        Trace t = new MicroTrace().req(0, "chat").req(900, "chat").ctx(1200).trace();
+        PolicyRegistry r = PolicyRegistry.standard();
+        Map<String, Outcome> outcomes = new java.util.LinkedHashMap<>();
+        for (String name : List.of("keepalive-10", "keepalive@15", "keep-oracle-1m@50", "oracle")) {
+            outcomes.put(name, MicroTrace.run(t, r.create(name)));
+        }
+        Path html = dir.resolve("report.html");
+        new HtmlReporter(html, "micro", r::familyName).report(TraceTotals.of(t), outcomes);
+        String page = Files.readString(html);
+        String plot = page.substring(page.indexOf("<svg"), page.indexOf("</svg>"));
+        for (String legend : List.of(">keepalive<", ">keep-oracle-1m<", ">oracle<")) {
+            assertEquals(1, plot.split(legend, -1).length - 1, legend); // one legend entry per family
+        }
+        assertTrue(plot.contains("keepalive@15: ") && plot.contains("keepalive-10: "), "each point keeps its name");
     }
 
     @Test

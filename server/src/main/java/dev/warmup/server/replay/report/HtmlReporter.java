@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code --report OUT.html}: one self-contained page (inline SVG, no scripts) plotting cold starts against warm
@@ -25,18 +26,13 @@ public final class HtmlReporter implements Reporter {
 
     private final Path file;
     private final String title;
+    private final UnaryOperator<String> family;
 
-    public HtmlReporter(Path file, String title) {
+    /** {@code family} names the curve a policy belongs to (e.g. {@code keepalive} for {@code keepalive-10}). */
+    public HtmlReporter(Path file, String title, UnaryOperator<String> family) {
         this.file = file;
         this.title = title;
-    }
-
-    static String family(String name) {
-        int at = name.indexOf('@');
-        if (at >= 0) {
-            return name.substring(0, at);
-        }
-        return name.startsWith("keepalive-") ? "keepalive" : name;
+        this.family = family;
     }
 
     @Override
@@ -48,8 +44,8 @@ public final class HtmlReporter implements Reporter {
         for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
             double x = Math.max(e.getValue().warmGbHours() / h, 1e-3);
             double y = Math.max(e.getValue().coldStarts() / h, 1e-3);
-            series.computeIfAbsent(family(e.getKey()), k -> new ArrayList<>()).add(new double[] {x, y});
-            labels.computeIfAbsent(family(e.getKey()), k -> new ArrayList<>()).add(e.getKey());
+            series.computeIfAbsent(family.apply(e.getKey()), k -> new ArrayList<>()).add(new double[] {x, y});
+            labels.computeIfAbsent(family.apply(e.getKey()), k -> new ArrayList<>()).add(e.getKey());
             minX = Math.min(minX, x);
             maxX = Math.max(maxX, x);
             minY = Math.min(minY, y);
