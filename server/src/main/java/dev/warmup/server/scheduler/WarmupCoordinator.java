@@ -45,11 +45,14 @@ public final class WarmupCoordinator implements WarmupController {
     private final PerformancePredictor performance;
     private final ResourceManager resources;
     private final WarmSetPlanner planner = new ExpectedValuePlanner();
+    private final SustainedUnloads heldUnloads;
 
     @Inject
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
                              ClientNotifier client, Clock clock, PredictionService prediction,
-                             BackendRegistry backends, PerformancePredictor performance, ResourceManager resources) {
+                             BackendRegistry backends, PerformancePredictor performance, ResourceManager resources,
+                             SustainedUnloads heldUnloads) {
+        this.heldUnloads = heldUnloads;
         this.performance = performance;
         this.resources = resources;
         this.prediction = prediction;
@@ -131,8 +134,9 @@ public final class WarmupCoordinator implements WarmupController {
             peak += memoryMb;
             total += loadSeconds;
         }
-        for (String id : plan.unloads()) {
-            steps.add(new ScheduledWarmup(id, "unload", 0, 0, 0, "low"));
+        for (String id : plan.unloads()) { // the scheduler waits until the model has stayed unwanted for its grace
+            steps.add(new ScheduledWarmup(id, "unload", heldUnloads.delayMillis(id, clock.millis()) / 1000.0, 0, 0,
+                    "low"));
         }
         double confidence = ranked.stream().mapToDouble(ModelPrediction::confidence).max().orElse(0);
         PerformanceImpact impact = performance.assessImpact(plan.loads().stream().map(l -> s.models().stream()

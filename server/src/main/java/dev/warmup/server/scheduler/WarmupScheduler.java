@@ -34,8 +34,9 @@ import java.util.logging.Logger;
  * asks the {@link ExpectedValuePlanner} what should be warm within the budget, queues the loads by value in the
  * {@link WarmupQueue}, runs at most {@code maxConcurrentLoads} at a time, abandons a load past
  * {@code warmupTimeoutSeconds} (WMP-3001), backs off after failures (three attempts, then WMP-3002 until the
- * catalogue changes), unloads what the plan no longer wants (never a model used in the last 30 s), and reconciles
- * with what each model server really has loaded. Nothing here runs on an LSP thread.
+ * catalogue changes), unloads at the first tick after the plan has stopped wanting a model for 20 s
+ * ({@link SustainedUnloads}; never a model used in the last 30 s), and reconciles with what each model server really
+ * has loaded. Nothing here runs on an LSP thread.
  */
 @Singleton
 public final class WarmupScheduler implements AutoCloseable {
@@ -54,7 +55,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private final PerformancePredictor performance;
     private final ResourceManager resources;
     private final Runnable onChange;
-    private final WarmSetPlanner planner = new SustainedUnloads(new ExpectedValuePlanner());
+    private final WarmSetPlanner planner;
     private final WarmupQueue queue;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "warmup-scheduler");
@@ -70,7 +71,8 @@ public final class WarmupScheduler implements AutoCloseable {
     @Inject
     public WarmupScheduler(ConfigurationManager config, PredictionService prediction, BackendRegistry backends,
                            ModelStates states, ModelWarmupMetrics metrics, Clock clock, WarmupCoordinator coordinator,
-                           PerformancePredictor performance, ResourceManager resources) {
+                           PerformancePredictor performance, ResourceManager resources, SustainedUnloads planner) {
+        this.planner = planner;
         this.performance = performance;
         this.resources = resources;
         this.config = config;

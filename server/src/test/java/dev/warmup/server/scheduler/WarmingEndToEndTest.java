@@ -7,6 +7,9 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.protocol.PredictParams;
+import dev.warmup.protocol.ScheduledWarmup;
+import dev.warmup.protocol.WarmupPrediction;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
@@ -86,7 +89,14 @@ class WarmingEndToEndTest {
             h.clock.advance(Duration.ofHours(2)); // the developer left: nothing is forecast any more
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertTrue(ollama.isLoaded("coder"), "held through the grace");
-            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            h.clock.advance(Duration.ofSeconds(5));
+            WarmupPrediction preview = h.server.getWarmupService().predict(new PredictParams(300, null))
+                    .get(10, TimeUnit.SECONDS); // warmup/predict says when the held unload falls due
+            ScheduledWarmup unload = preview.schedule().tasks().stream().filter(t -> t.action().equals("unload"))
+                    .findFirst().orElseThrow(() -> new AssertionError(preview.toString()));
+            assertEquals("coder", unload.model());
+            assertEquals(SustainedUnloads.GRACE_MILLIS / 1000.0 - 5, unload.startInSeconds(), 1e-9);
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS - 5_000));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
             assertTrue(!ollama.isLoaded("coder"));
