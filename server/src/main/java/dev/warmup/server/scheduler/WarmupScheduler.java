@@ -34,9 +34,9 @@ import java.util.logging.Logger;
  * asks the {@link ExpectedValuePlanner} what should be warm within the budget, queues the loads by value in the
  * {@link WarmupQueue}, runs at most {@code maxConcurrentLoads} at a time, abandons a load past
  * {@code warmupTimeoutSeconds} (WMP-3001), backs off after failures (three attempts, then WMP-3002 until the
- * catalogue changes), unloads at the first tick after the plan has stopped wanting a model for 20 s
- * ({@link SustainedUnloads}; never a model used in the last 30 s), and reconciles with what each model server really
- * has loaded. Nothing here runs on an LSP thread.
+ * catalogue changes), unloads a model once the plan has stopped wanting it for 20 s ({@link SustainedUnloads}, with
+ * a tick of its own when that falls due; never a model used in the last 30 s), and reconciles with what each model
+ * server really has loaded. Nothing here runs on an LSP thread.
  */
 @Singleton
 public final class WarmupScheduler implements AutoCloseable {
@@ -55,7 +55,9 @@ public final class WarmupScheduler implements AutoCloseable {
     private final PerformancePredictor performance;
     private final ResourceManager resources;
     private final Runnable onChange;
-    private final WarmSetPlanner planner;
+    private final SustainedUnloads planner;
+    private java.util.concurrent.ScheduledFuture<?> dueTick;
+    private long dueTickAt = Long.MAX_VALUE;
     private final WarmupQueue queue;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "warmup-scheduler");
@@ -162,6 +164,7 @@ public final class WarmupScheduler implements AutoCloseable {
         for (String id : plan.unloads()) {
             unload(spec(id));
         }
+        scheduleDueTick(now);
         List<WarmSetPlanner.PlannedLoad> loads = affordable(plan.loads(), s);
         for (var queued : queue.snapshot()) { // a prediction withdrawn: its pending warm-up goes too
             if (loads.stream().noneMatch(l -> l.modelId().equals(queued.model())) && queue.cancel(queued.model())) {
@@ -175,6 +178,28 @@ public final class WarmupScheduler implements AutoCloseable {
             Priority p = load.value() >= 2 ? Priority.HIGH : Priority.MEDIUM;
             queue.offer(load.modelId(), p, load.reason()).warning().ifPresent(w -> LOG.warning(w.getMessage()));
         }
+    }
+
+    /** A tick when the first unload held by the grace falls due, rather than at the next periodic tick. */
+    private void scheduleDueTick(long now) {
+        long due = planner.nextDue();
+        if (due == dueTickAt) {
+            return;
+        }
+        if (dueTick != null) {
+            dueTick.cancel(false);
+        }
+        dueTickAt = due;
+        dueTick = due == Long.MAX_VALUE ? null : executor.schedule(() -> {
+            dueTickAt = Long.MAX_VALUE;
+            dueTick = null;
+            tickSafely();
+        }, Math.max(0, due - now), TimeUnit.MILLISECONDS);
+    }
+
+    /** When the next tick for a held unload is due (Long.MAX_VALUE: none is); for tests. */
+    long dueTickAt() {
+        return dueTickAt;
     }
 
     /**

@@ -89,6 +89,8 @@ class WarmingEndToEndTest {
             h.clock.advance(Duration.ofHours(2)); // the developer left: nothing is forecast any more
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertTrue(ollama.isLoaded("coder"), "held through the grace");
+            assertEquals(h.clock.millis() + SustainedUnloads.GRACE_MILLIS, scheduler.dueTickAt(),
+                    "a tick when the grace ends");
             h.clock.advance(Duration.ofSeconds(5));
             WarmupPrediction preview = h.server.getWarmupService().predict(new PredictParams(300, null))
                     .get(10, TimeUnit.SECONDS); // warmup/predict says when the held unload falls due
@@ -100,6 +102,7 @@ class WarmingEndToEndTest {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
             assertTrue(!ollama.isLoaded("coder"));
+            assertEquals(Long.MAX_VALUE, scheduler.dueTickAt(), "nothing is held any more");
         }
     }
 
