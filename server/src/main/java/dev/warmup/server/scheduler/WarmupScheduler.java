@@ -57,7 +57,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private final Runnable onChange;
     private final SustainedUnloads planner;
     private java.util.concurrent.ScheduledFuture<?> dueTick;
-    private long dueTickAt = Long.MAX_VALUE;
+    private volatile long dueTickAt = Long.MAX_VALUE; // read by tests from another thread
     private final WarmupQueue queue;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "warmup-scheduler");
