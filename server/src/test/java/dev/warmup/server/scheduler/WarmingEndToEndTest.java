@@ -50,6 +50,14 @@ class WarmingEndToEndTest {
         return events;
     }
 
+    /** A server with an hour of completion use behind it, warming on {@code ollama}; its scheduler, not yet ticked. */
+    private static WarmupScheduler start(ServerHarness h, FakeOllamaServer ollama) throws Exception {
+        h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+        h.initialize(settings(ollama.url()));
+        h.startPrediction();
+        return h.injector.getInstance(WarmupScheduler.class);
+    }
+
     private static boolean warm(List<WarmupStatus> statuses, String model) {
         return statuses.stream().anyMatch(s -> s.models().stream()
                 .anyMatch(m -> m.id().equals(model) && m.state().equals("warm")));
@@ -58,10 +66,7 @@ class WarmingEndToEndTest {
     @Test
     void predictionLoadsOnTheModelServerAndTheClientHearsOfIt() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            h.initialize(settings(ollama.url()));
-            h.startPrediction();
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            WarmupScheduler scheduler = start(h, ollama);
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
             assertTrue(ollama.isLoaded("coder"));
@@ -80,10 +85,7 @@ class WarmingEndToEndTest {
     @Test
     void aModelNoLongerWantedIsUnloadedOnlyOnceItHasStayedUnwantedForTheGrace() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            h.initialize(settings(ollama.url()));
-            h.startPrediction();
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            WarmupScheduler scheduler = start(h, ollama);
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
             h.clock.advance(Duration.ofHours(2)); // the developer left: nothing is forecast any more
@@ -117,12 +119,9 @@ class WarmingEndToEndTest {
             }
         };
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            h.initialize(settings(ollama.url()));
-            h.startPrediction();
+            WarmupScheduler scheduler = start(h, ollama);
             var resources = h.injector.getInstance(dev.warmup.server.resources.ResourceManager.class);
             resources.refresh();
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
             available.set(300); // below the 800 MB reserve of a 16 GB machine
@@ -141,10 +140,7 @@ class WarmingEndToEndTest {
     void aFailingModelServerLeavesTheServerAnswering() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
             ollama.failNext(1000, 500);
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            h.initialize(settings(ollama.url()));
-            h.startPrediction();
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            WarmupScheduler scheduler = start(h, ollama);
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> l.stream().anyMatch(s -> s.models().stream()
                     .anyMatch(m -> m.id().equals("coder") && m.state().equals("failed"))), Duration.ofSeconds(30));
