@@ -19,8 +19,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The decision hot path: forecasting 8 tasks with the trained tree ensembles ({@code predict8}), and planning what
- * to keep warm among 20 models within the budget ({@code plan20}). Sample mode gives percentiles.
+ * The decision hot path: forecasting 8 tasks ({@code predict8}: on a patternless history, where the referee keeps
+ * the trained trees out and the context rates answer; {@code predict8Trees}: on a history with a daily pattern the
+ * trees learn and the referee lets them answer for every task), and planning what to keep warm among 20 models
+ * within the budget ({@code plan20}). Sample mode gives percentiles.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -29,6 +31,8 @@ public class DecisionBenchmark {
     private static final List<String> TASKS = List.of("completion", "chat", "analysis", "refactoring",
             "generation", "translation", "classification", "custom:review");
     private LearnedPredictor predictor;
+    private LearnedPredictor treePredictor;
+    private long treeNow;
     private final double[] out = new double[TASKS.size()];
     private long now;
     private final ExpectedValuePlanner planner = new ExpectedValuePlanner();
@@ -50,6 +54,12 @@ public class DecisionBenchmark {
             throw new IllegalStateException("the benchmark predictor did not train");
         }
         now = t + 5_000;
+        treePredictor = new LearnedPredictor(TASKS, ZoneOffset.UTC, LearnedPredictor.Config.defaults(0.1));
+        treeNow = dailyPattern(treePredictor, new Random(2));
+        if (treePredictor.tasksOnTrees() != TASKS.size()) {
+            throw new IllegalStateException("the trees answer for " + treePredictor.tasksOnTrees() + " tasks, not "
+                    + TASKS.size());
+        }
         List<WarmSetPlanner.Candidate> cs = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             cs.add(new WarmSetPlanner.Candidate("m" + i, 500 + r.nextInt(8000), 1 + r.nextInt(30), r.nextDouble(),
@@ -62,6 +72,34 @@ public class DecisionBenchmark {
     @Benchmark
     public double[] predict8() {
         predictor.probabilities(now, out);
+        return out;
+    }
+
+    /**
+     * Three weeks in which task k is used only between 3k and 3k + 3 o'clock (UTC), every 10–40 s, with edits all day:
+     * the context rates cannot see the hour coming, the trees (hour-of-day features) can. Returns the instant to
+     * forecast at: 20 s after the last event.
+     */
+    static long dailyPattern(LearnedPredictor p, Random r) {
+        long t = 1_700_006_400_000L; // a midnight, UTC
+        long end = t + 21 * 86_400_000L;
+        long nextUse = t;
+        while (t < end) {
+            t += 5_000 + r.nextInt(20_000);
+            int k = (int) (t / 3_600_000 % 24) / 3;
+            boolean use = t >= nextUse;
+            if (use) {
+                nextUse = t + 10_000 + r.nextInt(30_000);
+            }
+            p.observe(UsageEvent.simple(t, use ? EventKind.MODEL_USED : EventKind.CHANGE, null,
+                    use ? TASKS.get(k) : null));
+        }
+        return t + 20_000;
+    }
+
+    @Benchmark
+    public double[] predict8Trees() {
+        treePredictor.probabilities(treeNow, out);
         return out;
     }
 
