@@ -2,7 +2,6 @@ package dev.warmup.server.scheduler;
 
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.backend.BackendRegistry;
-import dev.warmup.server.backend.ModelBackend;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
@@ -17,58 +16,51 @@ import dev.warmup.server.resources.ResourceManager;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * Turns forecasts into loads and unloads on the backends: on every tick (every 30 s, and soon after new usage) it
- * asks the {@link ExpectedValuePlanner} what should be warm within the budget, queues the loads by value in the
- * {@link WarmupQueue}, runs at most {@code maxConcurrentLoads} at a time, abandons a load past
- * {@code warmupTimeoutSeconds} (WMP-3001), backs off after failures (three attempts, then WMP-3002 until the
- * catalogue changes), unloads a model once the plan has stopped wanting it for 20 s ({@link SustainedUnloads}, with
- * a tick of its own when that falls due; never a model used in the last 30 s), and reconciles with what each model
- * server really has loaded. Nothing here runs on an LSP thread.
+ * Turns forecasts into loads and unloads: on every tick (every 30 s, soon after new usage, and when an unload held by
+ * {@link SustainedUnloads} falls due) it reconciles with what the model servers really have loaded, asks the
+ * {@link ExpectedValuePlanner} what should be warm within the budget, unloads a model once the plan has stopped
+ * wanting it for 20 s (never a model used in the last 30 s), queues the loads by value in the {@link WarmupQueue} and
+ * starts at most {@code maxConcurrentLoads} at a time; {@link BackendActions} carries the loads and unloads out.
+ * Under a system-memory emergency it sheds instead (WMP-4001). Nothing here runs on an LSP thread.
  */
 @Singleton
 public final class WarmupScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WarmupScheduler.class.getName());
     static final long IN_USE_MILLIS = 30_000;
-    static final int MAX_ATTEMPTS = 3;
     static final long NUDGE_MILLIS = 500;
     static final double HORIZON_SECONDS = WarmSetPlanner.HORIZON_SECONDS;
 
     private final ConfigurationManager config;
     private final PredictionService prediction;
-    private final BackendRegistry backends;
     private final ModelStates states;
     private final ModelWarmupMetrics metrics;
     private final Clock clock;
     private final PerformancePredictor performance;
     private final ResourceManager resources;
-    private final Runnable onChange;
     private final SustainedUnloads planner;
-    private java.util.concurrent.ScheduledFuture<?> dueTick;
-    private volatile long dueTickAt = Long.MAX_VALUE; // read by tests from another thread
     private final WarmupQueue queue;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "warmup-scheduler");
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, Integer> failures = new HashMap<>();
-    private final Map<String, Long> retryAt = new HashMap<>();
-    private final java.util.Set<String> unloading = new java.util.HashSet<>();
-    private int inFlight;
-    private final java.util.concurrent.atomic.AtomicBoolean nudged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final BackendActions actions;
+    private final AtomicBoolean nudged = new AtomicBoolean();
+    private ScheduledFuture<?> dueTick;
+    private volatile long dueTickAt = Long.MAX_VALUE; // read by tests from another thread
 
     @Inject
     public WarmupScheduler(ConfigurationManager config, PredictionService prediction, BackendRegistry backends,
@@ -79,16 +71,15 @@ public final class WarmupScheduler implements AutoCloseable {
         this.resources = resources;
         this.config = config;
         this.prediction = prediction;
-        this.backends = backends;
         this.states = states;
         this.metrics = metrics;
         this.clock = clock;
-        this.onChange = coordinator::publishStatus;
         this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
+        this.actions = new BackendActions(config, backends, states, metrics, performance, clock, executor,
+                coordinator::publishStatus, this::drain);
         config.addListener(s -> executor.execute(() -> {
             queue.resize(s.maxQueueSize());
-            failures.clear();
-            retryAt.clear();
+            actions.forgetFailures();
         }));
     }
 
@@ -115,7 +106,7 @@ public final class WarmupScheduler implements AutoCloseable {
 
     private void tickSafely() {
         try {
-            reconcile();
+            actions.reconcile();
             if (resources.emergency()) {
                 shedForEmergency();
                 return;
@@ -162,7 +153,7 @@ public final class WarmupScheduler implements AutoCloseable {
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates,
                 resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
         for (String id : plan.unloads()) {
-            unload(spec(id));
+            actions.unload(spec(id));
         }
         scheduleDueTick(now);
         List<WarmSetPlanner.PlannedLoad> loads = affordable(plan.loads(), s);
@@ -172,7 +163,7 @@ public final class WarmupScheduler implements AutoCloseable {
             }
         }
         for (WarmSetPlanner.PlannedLoad load : loads) {
-            if (retryAt.getOrDefault(load.modelId(), Long.MIN_VALUE) > now) {
+            if (actions.backingOff(load.modelId(), now)) {
                 continue;
             }
             Priority p = load.value() >= 2 ? Priority.HIGH : Priority.MEDIUM;
@@ -212,14 +203,14 @@ public final class WarmupScheduler implements AutoCloseable {
                 .filter(m -> states.get(m.id()).state() == ModelStates.State.warm)
                 .filter(m -> states.get(m.id()).lastUsedMillis() == Long.MIN_VALUE
                         || clock.millis() - states.get(m.id()).lastUsedMillis() >= IN_USE_MILLIS).toList());
-        warm.sort(java.util.Comparator.comparingLong(m -> states.get(m.id()).lastUsedMillis()));
-        if (!unloading.isEmpty() || warm.isEmpty()) {
+        warm.sort(Comparator.comparingLong(m -> states.get(m.id()).lastUsedMillis()));
+        if (actions.unloadPending() || warm.isEmpty()) {
             return; // an unload is on its way: wait for its memory before judging again
         }
         ModelSpec m = warm.get(0);
         LOG.warning(new WarmupException(ErrorCode.WMP_4001, "unloading " + m.id()).getMessage());
         metrics.increment("emergencyUnloads");
-        unload(m);
+        actions.unload(m);
     }
 
     /** The loads, most valuable first, cut where their performance impact would pass the threshold (WMP-6001). */
@@ -236,7 +227,7 @@ public final class WarmupScheduler implements AutoCloseable {
 
     private void drain() {
         WarmupSettings s = config.current();
-        while (inFlight < s.maxConcurrentLoads()) {
+        while (actions.inFlight() < s.maxConcurrentLoads()) {
             var next = queue.poll();
             if (next.isEmpty()) {
                 return;
@@ -249,124 +240,7 @@ public final class WarmupScheduler implements AutoCloseable {
             if (states.heldMb() + m.memoryMb() > resources.memoryBudgetMb(s, states.heldMb()) || states.residentCount() + 1 > s.maxWarmModels()) {
                 continue; // the plan made room; what is still held is on its way out
             }
-            load(m, s);
-        }
-    }
-
-    private void load(ModelSpec m, WarmupSettings s) {
-        ModelBackend backend;
-        try {
-            backend = backends.lookup(m.backend());
-        } catch (WarmupException e) {
-            fail(m, e);
-            return;
-        }
-        inFlight++;
-        states.loading(m.id(), m.memoryMb(), clock.millis());
-        metrics.warmup(ModelWarmupMetrics.Warmup.started);
-        onChange.run();
-        Duration timeout = Duration.ofSeconds(s.warmupTimeoutSeconds());
-        backend.load(m, timeout).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenCompleteAsync((r, e) -> {
-                    inFlight--;
-                    if (e == null) {
-                        failures.remove(m.id());
-                        performance.observe(m.id(), r.loadMs(), r.memoryMb());
-                        states.warm(m.id(), r.memoryMb() > 0 ? (int) r.memoryMb() : m.memoryMb());
-                        metrics.warmup(ModelWarmupMetrics.Warmup.succeeded);
-                        metrics.warmMemoryMb(states.heldMb());
-                    } else {
-                        Throwable c = e.getCause() != null ? e.getCause() : e;
-                        if (c instanceof TimeoutException) {
-                            metrics.warmup(ModelWarmupMetrics.Warmup.timedOut);
-                            fail(m, new WarmupException(ErrorCode.WMP_3001, m.id() + " did not load within "
-                                    + timeout.toSeconds() + " s"));
-                        } else {
-                            metrics.warmup(ModelWarmupMetrics.Warmup.failed);
-                            fail(m, c instanceof WarmupException w ? w
-                                    : new WarmupException(ErrorCode.WMP_8004, String.valueOf(c)));
-                        }
-                    }
-                    onChange.run();
-                    drain();
-                }, executor);
-    }
-
-    private void fail(ModelSpec m, WarmupException e) {
-        int n = failures.merge(m.id(), 1, Integer::sum);
-        states.failed(m.id(), e.getMessage());
-        long backoff = n >= MAX_ATTEMPTS ? Long.MAX_VALUE / 4 : 30_000L << (n - 1);
-        retryAt.put(m.id(), clock.millis() + backoff);
-        LOG.warning(n >= MAX_ATTEMPTS ? new WarmupException(ErrorCode.WMP_3002, m.id() + ": " + e.getMessage())
-                .getMessage() : e.getMessage());
-    }
-
-    /**
-     * Asks the model server to unload; the memory counts as held until it confirms, so that no load is started
-     * into memory the model server has not yet given back.
-     */
-    private void unload(ModelSpec m) {
-        if (m == null || unloading.contains(m.id()) || states.get(m.id()).state() != ModelStates.State.warm) {
-            return;
-        }
-        var backend = backends.find(m.backend());
-        if (backend.isEmpty()) {
-            unloaded(m);
-            return;
-        }
-        unloading.add(m.id());
-        backend.get().unload(m).whenCompleteAsync((r, e) -> {
-            unloading.remove(m.id());
-            if (e != null) { // still loaded as far as we know; the next reconciliation tells
-                LOG.warning("unloading " + m.id() + ": " + e.getMessage());
-                return;
-            }
-            unloaded(m);
-            drain();
-        }, executor);
-    }
-
-    private void unloaded(ModelSpec m) {
-        if (states.get(m.id()).state() != ModelStates.State.warm) {
-            return;
-        }
-        if (!states.get(m.id()).servedSinceLoad()) { // loaded, then unloaded unused
-            metrics.warmup(ModelWarmupMetrics.Warmup.wasted);
-        }
-        states.unloaded(m.id());
-        metrics.warmMemoryMb(states.heldMb());
-        onChange.run();
-    }
-
-    /** The model server's view wins: what it has loaded is warm, what it dropped is unloaded. */
-    private void reconcile() {
-        WarmupSettings s = config.current();
-        for (Map.Entry<String, ModelBackend> e : backends.servers().entrySet()) {
-            List<ModelBackend.LoadedModel> loaded;
-            try {
-                loaded = e.getValue().loaded().get(s.warmupTimeoutSeconds(), TimeUnit.SECONDS);
-            } catch (Exception ex) {
-                continue; // unreachable now: the circuit breaker counts it; keep our view
-            }
-            boolean changed = false;
-            for (ModelSpec m : s.models()) {
-                if (!e.getKey().equals(m.backend())) {
-                    continue;
-                }
-                var real = loaded.stream().filter(l -> l.modelId().equals(m.id())).findFirst();
-                ModelStates.State ours = states.get(m.id()).state();
-                if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading) {
-                    states.warm(m.id(), real.get().memoryMb() > 0 ? (int) real.get().memoryMb() : m.memoryMb());
-                    changed = true;
-                } else if (real.isEmpty() && ours == ModelStates.State.warm) {
-                    states.unloaded(m.id());
-                    changed = true;
-                }
-            }
-            if (changed) {
-                metrics.warmMemoryMb(states.heldMb());
-                onChange.run();
-            }
+            actions.load(m, s);
         }
     }
 

@@ -1,0 +1,198 @@
+package dev.warmup.server.scheduler;
+
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.backend.BackendRegistry;
+import dev.warmup.server.backend.ModelBackend;
+import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.config.WarmupSettings;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.performance.PerformancePredictor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * Carries out the {@link WarmupScheduler}'s decisions on the model servers: a load is abandoned past
+ * {@code warmupTimeoutSeconds} (WMP-3001) and backed off after a failure (30 s, then 60 s; after three attempts
+ * WMP-3002 and no retry until the catalogue changes); an unload holds the model's memory until its server confirms, so
+ * that no load starts into memory not yet given back; and {@link #reconcile} makes our view match what each model
+ * server really has loaded. Used on the scheduler's thread only; completions come back on it through
+ * {@code executor}, then {@code afterChange} runs (the scheduler starts the next queued load).
+ */
+final class BackendActions {
+    private static final Logger LOG = Logger.getLogger(BackendActions.class.getName());
+    static final int MAX_ATTEMPTS = 3;
+
+    private final ConfigurationManager config;
+    private final BackendRegistry backends;
+    private final ModelStates states;
+    private final ModelWarmupMetrics metrics;
+    private final PerformancePredictor performance;
+    private final Clock clock;
+    private final Executor executor;
+    private final Runnable publish;
+    private final Runnable afterChange;
+    private final Map<String, Integer> failures = new HashMap<>();
+    private final Map<String, Long> retryAt = new HashMap<>();
+    private final Set<String> unloading = new HashSet<>();
+    private int inFlight;
+
+    BackendActions(ConfigurationManager config, BackendRegistry backends, ModelStates states,
+                   ModelWarmupMetrics metrics, PerformancePredictor performance, Clock clock, Executor executor,
+                   Runnable publish, Runnable afterChange) {
+        this.config = config;
+        this.backends = backends;
+        this.states = states;
+        this.metrics = metrics;
+        this.performance = performance;
+        this.clock = clock;
+        this.executor = executor;
+        this.publish = publish;
+        this.afterChange = afterChange;
+    }
+
+    /** Loads in flight. */
+    int inFlight() {
+        return inFlight;
+    }
+
+    /** Whether a model that failed to load is still waiting out its back-off at {@code now}. */
+    boolean backingOff(String modelId, long now) {
+        return retryAt.getOrDefault(modelId, Long.MIN_VALUE) > now;
+    }
+
+    /** Whether an unload has been asked for and not yet confirmed. */
+    boolean unloadPending() {
+        return !unloading.isEmpty();
+    }
+
+    /** The catalogue or the settings changed: failed models may be tried again at once. */
+    void forgetFailures() {
+        failures.clear();
+        retryAt.clear();
+    }
+
+    void load(ModelSpec m, WarmupSettings s) {
+        ModelBackend backend;
+        try {
+            backend = backends.lookup(m.backend());
+        } catch (WarmupException e) {
+            fail(m, e);
+            return;
+        }
+        inFlight++;
+        states.loading(m.id(), m.memoryMb(), clock.millis());
+        metrics.warmup(ModelWarmupMetrics.Warmup.started);
+        publish.run();
+        Duration timeout = Duration.ofSeconds(s.warmupTimeoutSeconds());
+        backend.load(m, timeout).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((r, e) -> {
+                    inFlight--;
+                    if (e == null) {
+                        failures.remove(m.id());
+                        performance.observe(m.id(), r.loadMs(), r.memoryMb());
+                        states.warm(m.id(), r.memoryMb() > 0 ? (int) r.memoryMb() : m.memoryMb());
+                        metrics.warmup(ModelWarmupMetrics.Warmup.succeeded);
+                        metrics.warmMemoryMb(states.heldMb());
+                    } else {
+                        Throwable c = e.getCause() != null ? e.getCause() : e;
+                        if (c instanceof TimeoutException) {
+                            metrics.warmup(ModelWarmupMetrics.Warmup.timedOut);
+                            fail(m, new WarmupException(ErrorCode.WMP_3001, m.id() + " did not load within "
+                                    + timeout.toSeconds() + " s"));
+                        } else {
+                            metrics.warmup(ModelWarmupMetrics.Warmup.failed);
+                            fail(m, c instanceof WarmupException w ? w
+                                    : new WarmupException(ErrorCode.WMP_8004, String.valueOf(c)));
+                        }
+                    }
+                    publish.run();
+                    afterChange.run();
+                }, executor);
+    }
+
+    private void fail(ModelSpec m, WarmupException e) {
+        int n = failures.merge(m.id(), 1, Integer::sum);
+        states.failed(m.id(), e.getMessage());
+        long backoff = n >= MAX_ATTEMPTS ? Long.MAX_VALUE / 4 : 30_000L << (n - 1);
+        retryAt.put(m.id(), clock.millis() + backoff);
+        LOG.warning(n >= MAX_ATTEMPTS ? new WarmupException(ErrorCode.WMP_3002, m.id() + ": " + e.getMessage())
+                .getMessage() : e.getMessage());
+    }
+
+    /** Asks the model server to unload a warm model (nothing happens while an unload of it is on its way). */
+    void unload(ModelSpec m) {
+        if (m == null || unloading.contains(m.id()) || states.get(m.id()).state() != ModelStates.State.warm) {
+            return;
+        }
+        var backend = backends.find(m.backend());
+        if (backend.isEmpty()) {
+            unloaded(m);
+            return;
+        }
+        unloading.add(m.id());
+        backend.get().unload(m).whenCompleteAsync((r, e) -> {
+            unloading.remove(m.id());
+            if (e != null) { // still loaded as far as we know; the next reconciliation tells
+                LOG.warning("unloading " + m.id() + ": " + e.getMessage());
+                return;
+            }
+            unloaded(m);
+            afterChange.run();
+        }, executor);
+    }
+
+    private void unloaded(ModelSpec m) {
+        if (states.get(m.id()).state() != ModelStates.State.warm) {
+            return;
+        }
+        if (!states.get(m.id()).servedSinceLoad()) { // loaded, then unloaded unused
+            metrics.warmup(ModelWarmupMetrics.Warmup.wasted);
+        }
+        states.unloaded(m.id());
+        metrics.warmMemoryMb(states.heldMb());
+        publish.run();
+    }
+
+    /** The model server's view wins: what it has loaded is warm, what it dropped is unloaded. */
+    void reconcile() {
+        WarmupSettings s = config.current();
+        for (Map.Entry<String, ModelBackend> e : backends.servers().entrySet()) {
+            List<ModelBackend.LoadedModel> loaded;
+            try {
+                loaded = e.getValue().loaded().get(s.warmupTimeoutSeconds(), TimeUnit.SECONDS);
+            } catch (Exception ex) {
+                continue; // unreachable now: the circuit breaker counts it; keep our view
+            }
+            boolean changed = false;
+            for (ModelSpec m : s.models()) {
+                if (!e.getKey().equals(m.backend())) {
+                    continue;
+                }
+                var real = loaded.stream().filter(l -> l.modelId().equals(m.id())).findFirst();
+                ModelStates.State ours = states.get(m.id()).state();
+                if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading) {
+                    states.warm(m.id(), real.get().memoryMb() > 0 ? (int) real.get().memoryMb() : m.memoryMb());
+                    changed = true;
+                } else if (real.isEmpty() && ours == ModelStates.State.warm) {
+                    states.unloaded(m.id());
+                    changed = true;
+                }
+            }
+            if (changed) {
+                metrics.warmMemoryMb(states.heldMb());
+                publish.run();
+            }
+        }
+    }
+}
