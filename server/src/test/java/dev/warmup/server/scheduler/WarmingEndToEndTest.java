@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
@@ -20,7 +21,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,5 +155,101 @@ class WarmingEndToEndTest {
             JsonObject metrics = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
             assertEquals(1, metrics.getAsJsonObject("warmups").get("failed").getAsLong(), metrics.toString());
         }
+    }
+
+    @Test
+    void aFailingLoadIsRetriedAfterBackOffThenGivenUpUntilTheSettingsChange() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            ollama.failNext(1000, 400);
+            Logger logger = Logger.getLogger(BackendActions.class.getName());
+            CompletableFuture<String> gaveUp = logged(logger, "WMP-3002");
+            WarmupScheduler scheduler = start(h, ollama);
+            for (int attempt = 1; attempt <= BackendActions.MAX_ATTEMPTS; attempt++) {
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                assertEquals(attempt, warmups(h, "started"), "attempt " + attempt);
+                int failures = attempt;
+                h.client.await(h.client.statuses, l -> failedLoads(l, "coder") >= failures, Duration.ofSeconds(30));
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                assertEquals(attempt, warmups(h, "started"), "backing off after failure " + attempt);
+                h.clock.advance(Duration.ofSeconds(30L << (attempt - 1))); // 30 s, then 60 s
+            }
+            assertTrue(gaveUp.get(30, TimeUnit.SECONDS).contains("coder"));
+            h.clock.advance(Duration.ofMinutes(2));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertTrue(loadsPlanned(h).contains("coder"), "still wanted");
+            assertEquals(BackendActions.MAX_ATTEMPTS, warmups(h, "started"), "given up");
+            JsonObject changed = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
+            changed.addProperty("maxQueueSize", 50);
+            JsonObject section = new JsonObject();
+            section.add("warmup", changed);
+            h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(section));
+            h.flush();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(BackendActions.MAX_ATTEMPTS + 1, warmups(h, "started"), "tried again after the change");
+            assertEquals("running", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
+        }
+    }
+
+    @Test
+    void aLoadPastTheTimeoutIsAbandonedWithWmp3001() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            CompletableFuture<Void> gate = ollama.gate("coder");
+            Logger logger = Logger.getLogger(BackendActions.class.getName());
+            CompletableFuture<String> abandoned = logged(logger, "WMP-3001");
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
+            s.addProperty("warmupTimeoutSeconds", 1);
+            h.initialize(s.toString());
+            h.startPrediction();
+            h.injector.getInstance(WarmupScheduler.class).tick().get(30, TimeUnit.SECONDS);
+            assertTrue(abandoned.get(30, TimeUnit.SECONDS).contains("coder did not load within 1 s"));
+            h.client.await(h.client.statuses, l -> failedLoads(l, "coder") == 1, Duration.ofSeconds(30));
+            assertEquals(1, warmups(h, "timedOut"));
+            gate.complete(null);
+        }
+    }
+
+    /** Completes with the first message {@code logger} logs that starts with {@code code}. */
+    private static CompletableFuture<String> logged(Logger logger, String code) {
+        CompletableFuture<String> message = new CompletableFuture<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getMessage() != null && r.getMessage().startsWith(code)) {
+                    message.complete(r.getMessage());
+                }
+            }
+
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        logger.addHandler(handler);
+        message.whenComplete((m, e) -> logger.removeHandler(handler));
+        return message;
+    }
+
+    /** Loads of {@code model} that ended in failure: statuses where it turned from loading to failed. */
+    private static int failedLoads(List<WarmupStatus> statuses, String model) {
+        int n = 0;
+        String before = null;
+        for (WarmupStatus s : statuses) {
+            String now = s.models().stream().filter(m -> m.id().equals(model)).map(ModelStatus::state).findFirst()
+                    .orElse(null);
+            n += "loading".equals(before) && "failed".equals(now) ? 1 : 0;
+            before = now;
+        }
+        return n;
+    }
+
+    private static long warmups(ServerHarness h, String outcome) throws Exception {
+        JsonObject metrics = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
+        return metrics.getAsJsonObject("warmups").get(outcome).getAsLong();
+    }
+
+    /** The models {@code warmup/predict} would load now. */
+    private static List<String> loadsPlanned(ServerHarness h) throws Exception {
+        return h.server.getWarmupService().predict(new PredictParams(300, null)).get(10, TimeUnit.SECONDS)
+                .schedule().tasks().stream().filter(t -> t.action().equals("load")).map(ScheduledWarmup::model)
+                .toList();
     }
 }
