@@ -2,6 +2,7 @@ package dev.warmup.server.prediction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +90,26 @@ class PredictionEngineTest {
                     .getAsJsonObject("completion");
             assertTrue(completion.get("auc").getAsDouble() > 0.6, completion.toString());
             assertTrue(completion.has("brier") && completion.has("precision") && completion.has("recall"));
+        }
+    }
+
+    @Test
+    void aNewInstallForecastsWithTheHeuristicAndSaysSoWithWmp1003() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("fresh"))) {
+            h.initialize(MODELS);
+            h.startPrediction();
+            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            assertEquals("running", status.state());
+            assertEquals("heuristic", status.predictor());
+            assertTrue(status.predictorNote().startsWith("WMP-1003"), status.predictorNote());
+            WarmupPrediction p = h.server.getWarmupService().predict(new PredictParams(300, null))
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(2, p.predictions().size());
+            p.predictions().forEach(m -> assertTrue(m.reasoning().contains("WMP-1003"), m.reasoning()));
+            var e = assertThrows(ExecutionException.class, () -> h.command("warmup.retrain"));
+            var err = assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
+            assertTrue(err.getMessage().startsWith("WMP-1003"), err.getMessage());
+            assertEquals("WMP-1003", new Gson().toJsonTree(err.getData()).getAsJsonObject().get("code").getAsString());
         }
     }
 
