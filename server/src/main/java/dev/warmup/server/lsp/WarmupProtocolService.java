@@ -146,7 +146,11 @@ public final class WarmupProtocolService implements WarmupServerApi {
             report(new WarmupException(ErrorCode.WMP_8003, "warmup/modelState needs model and state"));
             return;
         }
-        controller.modelState(params);
+        try {
+            controller.modelState(params);
+        } catch (WarmupException e) {
+            report(e);
+        }
     }
 
     private String taskOf(String model) {

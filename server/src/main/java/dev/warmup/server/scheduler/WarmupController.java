@@ -13,10 +13,16 @@ public interface WarmupController {
 
     WarmupPrediction predict(PredictParams params);
 
-    /** A client reported that a model was used (after the usage event was recorded). */
+    /**
+     * A client reported that a model was used (after the usage event was recorded); throws WMP-3003 the first time
+     * for a model outside the catalogue.
+     */
     void modelUsed(ModelUsedParams params);
 
-    /** A client or orchestrator reported a model's state (the client backend's answer). */
+    /**
+     * A client or orchestrator reported a model's state (the client backend's answer); throws WMP-3003 the first
+     * time for a model outside the catalogue.
+     */
     void modelState(ModelStateParams params);
 
     /** Retrain the predictor now; returns what was trained. */

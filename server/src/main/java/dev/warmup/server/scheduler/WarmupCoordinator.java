@@ -17,6 +17,8 @@ import dev.warmup.server.Version;
 import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.lsp.ClientNotifier;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.performance.PerformancePredictor;
@@ -31,6 +33,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Ties the warming side together for the protocol layer: status, ground-truth reports and configuration changes. */
 @Singleton
@@ -46,6 +50,7 @@ public final class WarmupCoordinator implements WarmupController {
     private final ResourceManager resources;
     private final WarmSetPlanner planner = new ExpectedValuePlanner();
     private final SustainedUnloads heldUnloads;
+    private final Set<String> unknownNamed = ConcurrentHashMap.newKeySet();
 
     @Inject
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
@@ -148,9 +153,12 @@ public final class WarmupCoordinator implements WarmupController {
 
     @Override
     public void modelUsed(ModelUsedParams params) {
-        int mem = config.current().models().stream().filter(m -> m.id().equals(params.model())).findFirst()
-                .map(ModelSpec::memoryMb).orElse(0);
-        boolean hit = states.used(params.model(), clock.millis(), mem);
+        ModelSpec spec = known(params.model(), "uses reported with a task count toward that task's forecast, but"
+                + " the model is not tracked or warmed");
+        if (spec == null) {
+            return;
+        }
+        boolean hit = states.used(params.model(), clock.millis(), spec.memoryMb());
         boolean reportedCold = Boolean.TRUE.equals(params.coldStart());
         if (hit && !reportedCold) {
             metrics.hit();
@@ -168,6 +176,9 @@ public final class WarmupCoordinator implements WarmupController {
 
     @Override
     public void modelState(ModelStateParams params) {
+        if (known(params.model(), "its state reports are ignored") == null) {
+            return;
+        }
         backends.client().modelState(params);
         int mem = params.memoryMb() == null ? 0 : params.memoryMb();
         switch (params.state()) {
@@ -192,8 +203,23 @@ public final class WarmupCoordinator implements WarmupController {
         return prediction.evaluate();
     }
 
+    /**
+     * The catalogue's entry for a model a client reported, or null for a model outside it (a remote model, say),
+     * which must take no memory and no warm slot in our accounting. The first report of each such model (since the
+     * catalogue last changed) throws WMP-3003, for the protocol layer to tell the user; later ones are ignored quietly.
+     */
+    private ModelSpec known(String id, String consequence) {
+        ModelSpec spec = config.current().models().stream().filter(m -> m.id().equals(id)).findFirst().orElse(null);
+        if (spec == null && unknownNamed.add(id)) {
+            throw new WarmupException(ErrorCode.WMP_3003, "'" + id + "' is not in the catalogue (warmup.models or"
+                    + " warmup/registerModels): " + consequence + " (said once per model)");
+        }
+        return spec;
+    }
+
     @Override
     public void reconfigured() {
+        unknownNamed.clear();
         states.retain(config.current().models());
         client.statusChanged(status());
     }

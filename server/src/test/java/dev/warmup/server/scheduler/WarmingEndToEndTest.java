@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.warmup.protocol.ModelState;
+import dev.warmup.protocol.ModelStateParams;
 import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
@@ -27,6 +29,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
+import org.eclipse.lsp4j.MessageParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -187,6 +190,30 @@ class WarmingEndToEndTest {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(BackendActions.MAX_ATTEMPTS + 1, warmups(h, "started"), "tried again after the change");
             assertEquals("running", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
+        }
+    }
+
+    @Test
+    void modelsOutsideTheCatalogueTakeNoWarmSlotAndAreNamedOnceWithWmp3003() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = start(h, ollama);
+            for (int i = 0; i < 6; i++) { // an AI extension also uses remote models we know nothing of
+                h.server.getWarmupService().modelUsed(new ModelUsedParams("remote-" + i % 3, "chat", null, 40L,
+                        false));
+            }
+            h.server.getWarmupService().modelState(new ModelStateParams("remote-0", ModelState.ready, null, 4000, null));
+            h.flush();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            assertEquals(1500, status.memoryUsedMb(), "only coder holds memory");
+            List<String> named = h.client.logged.stream().map(MessageParams::getMessage)
+                    .filter(m -> m.startsWith("WMP-3003")).toList();
+            assertEquals(3, named.size(), "once per model: " + named);
+            assertTrue(named.get(0).contains("remote-0"), named.get(0));
+            long chatUses = h.injector.getInstance(UsageStore.class).allEvents().stream()
+                    .filter(e -> "chat".equals(e.task())).count();
+            assertEquals(6, chatUses, "their uses still count for their task");
         }
     }
 
