@@ -35,10 +35,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.eclipse.lsp4j.MessageType;
 
 /** Ties the warming side together for the protocol layer: status, ground-truth reports and configuration changes. */
 @Singleton
 public final class WarmupCoordinator implements WarmupController {
+    private static final Logger LOG = Logger.getLogger(WarmupCoordinator.class.getName());
     private final ConfigurationManager config;
     private final ModelStates states;
     private final ModelWarmupMetrics metrics;
@@ -51,6 +54,7 @@ public final class WarmupCoordinator implements WarmupController {
     private final WarmSetPlanner planner = new ExpectedValuePlanner();
     private final SustainedUnloads heldUnloads;
     private final Set<String> unknownNamed = ConcurrentHashMap.newKeySet();
+    private final Set<String> oversizeNamed = ConcurrentHashMap.newKeySet();
 
     @Inject
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
@@ -217,10 +221,24 @@ public final class WarmupCoordinator implements WarmupController {
         return spec;
     }
 
+    /**
+     * The configuration changed: forget models that left the catalogue, and tell the user, once per model and size
+     * and budget, of a model larger than {@code maxMemoryMb}, which can never be warmed (WMP-4002).
+     */
     @Override
     public void reconfigured() {
         unknownNamed.clear();
-        states.retain(config.current().models());
+        WarmupSettings s = config.current();
+        for (ModelSpec m : s.models()) {
+            String key = m.id() + "@" + m.memoryMb() + "/" + s.maxMemoryMb();
+            if (m.memoryMb() > s.maxMemoryMb() && oversizeNamed.add(key)) {
+                String message = new WarmupException(ErrorCode.WMP_4002, m.id() + " needs " + m.memoryMb()
+                        + " MB, maxMemoryMb is " + s.maxMemoryMb() + ": it will never be warmed").getMessage();
+                LOG.warning(message);
+                client.showMessage(MessageType.Warning, message);
+            }
+        }
+        states.retain(s.models());
         client.statusChanged(status());
     }
 }

@@ -117,7 +117,8 @@ class LspProtocolTest {
 
     @Test
     void initializationOptionsAndChangesGoThroughOneValidatedPath() throws Exception {
-        h.initialize("{\"maxWarmModels\": 3, \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"]}]}");
+        h.initialize("{\"maxWarmModels\": 3, \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], "
+                + "\"memoryMb\": 1500}]}");
         JsonObject cfg = json(h.command("warmup.config"));
         assertEquals(3, cfg.get("maxWarmModels").getAsInt());
         assertEquals(0.7, cfg.get("predictionThreshold").getAsDouble());
@@ -134,6 +135,25 @@ class LspProtocolTest {
         h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
                 JsonParser.parseString("{\"warmup\": {\"maxWarmModels\": 4, \"learningRate\": 0.2}}")));
         assertEquals(4, json(h.command("warmup.config")).get("maxWarmModels").getAsInt());
+    }
+
+    @Test
+    void aModelLargerThanTheBudgetIsNamedOnceWithWmp4002() throws Exception {
+        h.initialize("{\"maxMemoryMb\": 4096, \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], "
+                + "\"memoryMb\": 1500}, {\"id\": \"big\", \"tasks\": [\"refactoring\"], \"memoryMb\": 10000}]}");
+        var shown = h.client.await(h.client.shown, l -> !l.isEmpty(), Duration.ofSeconds(10));
+        assertEquals(MessageType.Warning, shown.get(0).getType());
+        assertTrue(shown.get(0).getMessage().startsWith("WMP-4002"), shown.get(0).getMessage());
+        assertTrue(shown.get(0).getMessage().contains("big needs 10000 MB, maxMemoryMb is 4096"));
+        h.command("warmup.pause");
+        h.command("warmup.resume"); // reconfigured twice more: not said again
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(JsonParser.parseString(
+                "{\"warmup\": {\"maxMemoryMb\": 8192, \"models\": [{\"id\": \"big\", \"tasks\": [\"refactoring\"], "
+                + "\"memoryMb\": 10000}]}}")));
+        shown = h.client.await(h.client.shown, l -> l.size() >= 2, Duration.ofSeconds(10)); // a new budget: said again
+        assertTrue(shown.get(1).getMessage().contains("maxMemoryMb is 8192"), shown.get(1).getMessage());
+        h.flush();
+        assertEquals(2, h.client.shown.size(), h.client.shown.toString());
     }
 
     @Test
