@@ -110,8 +110,13 @@ public final class WarmupCoordinator implements WarmupController {
                 continue;
             }
             double p = 1 - miss;
+            List<String> reasons = new ArrayList<>(best.reasons());
+            if (performance.noHistory(m.id())) {
+                reasons.add(new WarmupException(ErrorCode.WMP_6002, "load time and memory are the catalogue's until "
+                        + m.id() + " has been loaded once").getMessage());
+            }
             ranked.add(new ModelPrediction(m.id(), best.task(), best.confidence(), p, best.secondsUntilNeeded(),
-                    String.join("; ", best.reasons())));
+                    String.join("; ", reasons)));
             WarmSetPlanner.Residency r = states.get(m.id()).residency();
             // as the scheduler plans: with the measured load times and memory, and a load judged once it is done
             double loadSeconds = performance.expectedLoadSeconds(m);

@@ -160,6 +160,7 @@ public final class WarmupScheduler implements AutoCloseable {
         for (var queued : queue.snapshot()) { // a prediction withdrawn: its pending warm-up goes too
             if (loads.stream().noneMatch(l -> l.modelId().equals(queued.model())) && queue.cancel(queued.model())) {
                 metrics.warmup(ModelWarmupMetrics.Warmup.cancelled);
+                LOG.info(new WarmupException(ErrorCode.WMP_5002, queued.model()).getMessage());
             }
         }
         for (WarmSetPlanner.PlannedLoad load : loads) {

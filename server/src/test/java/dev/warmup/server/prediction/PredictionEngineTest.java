@@ -105,7 +105,8 @@ class PredictionEngineTest {
             WarmupPrediction p = h.server.getWarmupService().predict(new PredictParams(300, null))
                     .get(10, TimeUnit.SECONDS);
             assertEquals(2, p.predictions().size());
-            p.predictions().forEach(m -> assertTrue(m.reasoning().contains("WMP-1003"), m.reasoning()));
+            p.predictions().forEach(m -> assertTrue(m.reasoning().contains("WMP-1003")
+                    && m.reasoning().contains("WMP-6002"), "no history, no load measured yet: " + m.reasoning()));
             var e = assertThrows(ExecutionException.class, () -> h.command("warmup.retrain"));
             var err = assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
             assertTrue(err.getMessage().startsWith("WMP-1003"), err.getMessage());
