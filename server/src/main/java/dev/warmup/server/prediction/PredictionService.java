@@ -240,7 +240,7 @@ public final class PredictionService implements AutoCloseable {
             try {
                 store.events(Long.MIN_VALUE, Long.MAX_VALUE, history::add);
             } catch (SQLException e) {
-                throw new WarmupException(ErrorCode.WMP_7002, "reading the history: " + e.getMessage(), e);
+                throw new WarmupException(ErrorCode.WMP_7004, "reading the history: " + e.getMessage(), e);
             }
             WarmupSettings s = config.current();
             return MLModelTrainer.evaluate(history, tasksOf(s), ZoneId.systemDefault(), s.learningRate(),

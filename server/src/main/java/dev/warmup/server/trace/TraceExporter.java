@@ -66,7 +66,7 @@ public final class TraceExporter {
                 return result;
             }
         } catch (IOException | UncheckedIOException | SQLException e) {
-            throw new WarmupException(ErrorCode.WMP_7002, "exporting the trace to " + file + ": " + e.getMessage(), e);
+            throw new WarmupException(ErrorCode.WMP_7003, "exporting the trace to " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -40,7 +40,7 @@ public final class UsagePatternAnalyzer {
         try {
             return patterns.rank(nowMillis, windowSeconds * 1000);
         } catch (SQLException e) {
-            throw new WarmupException(ErrorCode.WMP_7002, "reading usage patterns: " + e.getMessage(), e);
+            throw new WarmupException(ErrorCode.WMP_7004, "reading usage patterns: " + e.getMessage(), e);
         }
     }
 
@@ -60,7 +60,7 @@ public final class UsagePatternAnalyzer {
         try {
             return statsQuery.stats(model, task);
         } catch (SQLException e) {
-            throw new WarmupException(ErrorCode.WMP_7002, "reading usage statistics: " + e.getMessage(), e);
+            throw new WarmupException(ErrorCode.WMP_7004, "reading usage statistics: " + e.getMessage(), e);
         }
     }
 }

@@ -44,7 +44,7 @@ class ExportTraceTest {
             // an existing file is never overwritten; a relative path is refused
             ExecutionException again = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> h.command("warmup.exportTrace", out.toString()));
-            assertTrue(again.getCause().getMessage().contains("WMP-7002"), again.getCause().getMessage());
+            assertTrue(again.getCause().getMessage().contains("WMP-7003"), again.getCause().getMessage());
             ExecutionException relative = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> h.command("warmup.exportTrace", "rel.jsonl"));
             assertTrue(relative.getCause().getMessage().contains("WMP-8003"));
