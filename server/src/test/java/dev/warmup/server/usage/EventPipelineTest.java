@@ -1,0 +1,72 @@
+package dev.warmup.server.usage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.UsageStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The event queue under overload: what does not fit is dropped and counted (WMP-1002); what was accepted is stored. */
+class EventPipelineTest {
+    @TempDir Path dir;
+
+    @Test
+    void aFullQueueDropsAndCountsWithWmp1002AndLosesNothingItAccepted() throws Exception {
+        Logger logger = Logger.getLogger(EventPipeline.class.getName()); // held: the handler must stay attached
+        List<String> warnings = new CopyOnWriteArrayList<>(); // the pipeline thread may log too
+        Handler handler = new Handler() {
+            @Override public void publish(LogRecord r) { warnings.add(r.getMessage()); }
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        logger.addHandler(handler);
+        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+            ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
+            overload(new EventPipeline(4, store, metrics), store, metrics, warnings);
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    private static void overload(EventPipeline pipeline, UsageStore store, ModelWarmupMetrics metrics,
+                                 List<String> warnings) throws Exception {
+        try (pipeline) {
+            CompletableFuture<Void> entered = new CompletableFuture<>();
+            CompletableFuture<Void> release = new CompletableFuture<>();
+            pipeline.addObserver(e -> { // the consumer is held on the first event
+                if (e.at() == 0) {
+                    entered.complete(null);
+                    release.join();
+                }
+            });
+            assertTrue(pipeline.offer(UsageEvent.simple(0, EventKind.CHANGE, null, null)));
+            entered.get(30, TimeUnit.SECONDS);
+            for (int i = 1; i <= 4; i++) {
+                assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "room for " + i);
+            }
+            for (int i = 5; i <= 7; i++) {
+                assertFalse(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "no room for " + i);
+            }
+            release.complete(null);
+            pipeline.flush().get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L), store.allEvents().stream().map(UsageEvent::at).toList());
+            assertEquals(1, warnings.stream().filter(w -> w.startsWith("WMP-1002")).count(), "said once a minute: "
+                    + warnings);
+            assertTrue(warnings.get(0).contains("1 dropped so far"), warnings.get(0));
+            assertEquals(3, metrics.eventsDropped());
+        }
+    }
+}
