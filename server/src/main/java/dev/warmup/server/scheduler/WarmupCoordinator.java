@@ -185,11 +185,13 @@ public final class WarmupCoordinator implements WarmupController {
 
     @Override
     public void modelState(ModelStateParams params) {
-        if (known(params.model(), "its state reports are ignored") == null) {
+        ModelSpec spec = known(params.model(), "its state reports are ignored");
+        if (spec == null) {
             return;
         }
         backends.client().modelState(params);
-        int mem = params.memoryMb() == null ? 0 : params.memoryMb();
+        // a report that does not say how much memory the model holds: the catalogue's size, not nothing
+        int mem = params.memoryMb() == null || params.memoryMb() <= 0 ? spec.memoryMb() : params.memoryMb();
         switch (params.state()) {
             case loading -> states.loading(params.model(), mem, clock.millis());
             case ready -> states.warm(params.model(), mem);

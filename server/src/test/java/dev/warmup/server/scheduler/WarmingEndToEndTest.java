@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.warmup.protocol.LoadParams;
 import dev.warmup.protocol.ModelState;
 import dev.warmup.protocol.ModelStateParams;
 import dev.warmup.protocol.ModelStatus;
@@ -214,6 +215,28 @@ class WarmingEndToEndTest {
             long chatUses = h.injector.getInstance(UsageStore.class).allEvents().stream()
                     .filter(e -> "chat".equals(e.task())).count();
             assertEquals(6, chatUses, "their uses still count for their task");
+        }
+    }
+
+    @Test
+    void theEditorLoadsOnWarmupLoadAndStateReportsWithoutMemoryCountTheCataloguesSize() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
+                    + "\"loadSeconds\": 3}, {\"id\": \"chat\", \"tasks\": [\"chat\"], \"memoryMb\": 400}]}");
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            LoadParams load = h.client.await(h.client.loads, l -> !l.isEmpty(), Duration.ofSeconds(30)).get(0);
+            assertEquals("coder", load.model());
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 2500L, null, null));
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            scheduler.tick().get(30, TimeUnit.SECONDS); // the load's completion has run on the scheduler's thread
+            assertEquals(1500, h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).memoryUsedMb());
+            // an orchestrator loaded chat by itself and says so, without its size
+            h.server.getWarmupService().modelState(new ModelStateParams("chat", ModelState.ready, null, null, null));
+            h.client.await(h.client.statuses, l -> warm(l, "chat"), Duration.ofSeconds(30));
+            assertEquals(1900, h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).memoryUsedMb());
         }
     }
 
