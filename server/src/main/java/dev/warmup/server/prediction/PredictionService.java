@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +32,9 @@ import java.util.logging.Logger;
 /**
  * The live PredictionEngine: one {@link LearnedPredictor} for the catalogue's tasks, fed every recorded event on its
  * own thread (training runs there too, never on an LSP thread), rebuilt from the stored history at start and when
- * the catalogue's tasks change, and persisted to {@code predictor.json} after each training.
+ * the catalogue's tasks or {@code learningRate} change, and persisted to {@code predictor.json} after each training.
+ * A rebuild reads the events recorded before the service started from the store and replays those since from a
+ * journal kept on the predictor's thread, so each event reaches the new predictor exactly once, in order.
  */
 @Singleton
 public final class PredictionService implements AutoCloseable {
@@ -52,7 +55,11 @@ public final class PredictionService implements AutoCloseable {
     private volatile LearnedPredictor predictor;
     private volatile String note = "starting";
     private int onTrees;
-    private long cutoff;
+    /** Events since the start, or since {@link #storedBefore} once trimmed; on the predictor's thread only. */
+    private final ArrayDeque<UsageEvent> journal = new ArrayDeque<>();
+    static final int JOURNAL_LIMIT = 100_000;
+    private volatile long storedBefore = Long.MAX_VALUE; // a rebuild reads the events before this from the store
+    private Build built;
     private long savedTrainings;
     private Consumer<String> warnings = m -> LOG.warning(m);
 
@@ -78,18 +85,31 @@ public final class PredictionService implements AutoCloseable {
 
     /** Rebuilds from the history and starts following new events; returns when the rebuild is done. */
     public CompletableFuture<Void> start() {
-        cutoff = clock.millis();
-        analyzer.observe(e -> {
-            if (e.at() >= cutoff) {
-                worker.execute(() -> observe(e));
+        storedBefore = clock.millis();
+        analyzer.observe(e -> worker.execute(() -> observe(e)));
+        config.addListener(s -> worker.execute(() -> {
+            if (built != null && !built.equals(Build.of(s))) {
+                rebuild();
             }
-        });
-        config.addListener(s -> {
-            if (predictor != null && !tasksOf(s).equals(predictor.tasks())) {
-                worker.execute(this::rebuild);
-            }
-        });
+        }));
         return CompletableFuture.runAsync(this::rebuild, worker);
+    }
+
+    /** What a predictor is built for: the settings that need a rebuild when they change. */
+    private record Build(List<String> tasks, double learningRate) {
+        static Build of(WarmupSettings s) {
+            return new Build(tasksOf(s), s.learningRate());
+        }
+    }
+
+    /** Completes once everything queued for the predictor so far (events, a rebuild) has been done. */
+    CompletableFuture<Void> settled() {
+        return CompletableFuture.runAsync(() -> {}, worker);
+    }
+
+    /** The learning rate the current predictor was built with (NaN before the first build). */
+    double learningRate() {
+        return built == null ? Double.NaN : built.learningRate();
     }
 
     static List<String> tasksOf(WarmupSettings s) {
@@ -103,7 +123,8 @@ public final class PredictionService implements AutoCloseable {
 
     private void rebuild() {
         WarmupSettings s = config.current();
-        LearnedPredictor p = new LearnedPredictor(tasksOf(s), ZoneId.systemDefault(),
+        built = Build.of(s);
+        LearnedPredictor p = new LearnedPredictor(built.tasks(), ZoneId.systemDefault(),
                 LearnedPredictor.Config.defaults(s.learningRate()));
         try {
             ModelFile.load(modelFile).filter(c -> c.tasks().equals(p.tasks())).ifPresent(c -> p.install(c.models()));
@@ -112,10 +133,11 @@ public final class PredictionService implements AutoCloseable {
         }
         List<UsageEvent> history = new ArrayList<>();
         try {
-            store.events(Long.MIN_VALUE, cutoff, history::add);
+            store.events(Long.MIN_VALUE, storedBefore, history::add);
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "reading the history for the predictor", e);
         }
+        history.addAll(journal);
         for (UsageEvent e : history) {
             p.observe(e);
         }
@@ -126,8 +148,15 @@ public final class PredictionService implements AutoCloseable {
     }
 
     private void observe(UsageEvent e) {
+        if (e.at() < storedBefore) { // reported for a time the stored history already covers
+            return;
+        }
+        journal.add(e);
+        if (journal.size() > JOURNAL_LIMIT) {
+            trimJournal();
+        }
         LearnedPredictor p = predictor;
-        if (p == null) {
+        if (p == null) { // the first build has yet to run; it replays the journal
             return;
         }
         p.observe(e);
@@ -191,6 +220,20 @@ public final class PredictionService implements AutoCloseable {
             }
             return out;
         });
+    }
+
+    /**
+     * Halves the journal: the oldest events (whole milliseconds at a time) are left to the store, where the pipeline
+     * wrote them long ago, and {@link #storedBefore} moves up to the first event kept.
+     */
+    private void trimJournal() {
+        while (journal.size() > JOURNAL_LIMIT / 2) {
+            long at = journal.peekFirst().at();
+            while (!journal.isEmpty() && journal.peekFirst().at() == at) {
+                journal.pollFirst();
+            }
+        }
+        storedBefore = journal.isEmpty() ? clock.millis() : journal.peekFirst().at();
     }
 
     /** {@code heuristic} or {@code xgboost}, and a note for {@code warmup/status}. */

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.WarmupPrediction;
 import dev.warmup.protocol.WarmupStatus;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +115,35 @@ class PredictionEngineTest {
             assertTrue(err.getMessage().startsWith("WMP-1003"), err.getMessage());
             assertEquals("WMP-1003", new Gson().toJsonTree(err.getData()).getAsJsonObject().get("code").getAsString());
         }
+    }
+
+    @Test
+    void aNewLearningRateRebuildsThePredictorWithEveryEventIncludingThoseSinceTheStart() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            h.injector.getInstance(UsageStore.class).append(history(h.clock.millis() - 20L * 86_400_000L));
+            h.initialize(MODELS);
+            h.startPrediction();
+            PredictionService service = h.injector.getInstance(PredictionService.class);
+            assertEquals(0.1, service.learningRate());
+            assertEquals(0, completion(service), "days since the last event: nothing is forecast");
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
+            h.flush();
+            service.settled().get(30, TimeUnit.SECONDS);
+            double before = completion(service);
+            assertTrue(before > 0, "just used");
+            h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
+                    JsonParser.parseString("{\"warmup\": " + MODELS.replace("{\"models\"",
+                            "{\"learningRate\": 0.3, \"models\"") + "}")));
+            h.flush();
+            service.settled().get(60, TimeUnit.SECONDS);
+            assertEquals(0.3, service.learningRate(), "rebuilt with the new rate");
+            assertEquals(before, completion(service), 1e-9, "the rebuilt predictor saw the use since the start");
+        }
+    }
+
+    private static double completion(PredictionService service) {
+        return service.forecast(300).stream().filter(f -> f.task().equals("completion")).findFirst().orElseThrow()
+                .probability();
     }
 
     @Test
