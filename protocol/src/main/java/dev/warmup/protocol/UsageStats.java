@@ -1,11 +1,19 @@
 package dev.warmup.protocol;
 
+import java.util.List;
+
 /**
- * Usage statistics of one model or task.
+ * Usage statistics of one model or task, or of all uses.
  *
  * @param hourHistogram uses per hour of day (24 bins, local time)
  * @param dayHistogram  uses per day of week (7 bins, Monday first)
  * @param successRate   share of reported uses that were warm hits (no cold start); null if none reported
+ * @param recentUses    uses in the last {@code windowSeconds}
+ * @param windowSeconds the {@code usageWindowSeconds} setting
+ * @param ranking       for all uses only (else null): the tasks, most likely needed now first, by their uses decayed
+ *                      with a {@code windowSeconds} time constant and weighted by their share at this hour of the
+ *                      day and this day of the week
  */
 public record UsageStats(String key, long count, String lastUsed, long[] hourHistogram, long[] dayHistogram,
-                         double meanSessionMinutes, Double successRate) {}
+                         double meanSessionMinutes, Double successRate, long recentUses, int windowSeconds,
+                         List<String> ranking) {}

@@ -27,7 +27,7 @@ public final class PatternQuery {
     public List<TaskPattern> rank(long now, long windowMillis) throws SQLException {
         Map<String, double[]> acc = new LinkedHashMap<>(); // uses, last, hourHits, dayHits, recency
         ZonedDateTime z = Instant.ofEpochMilli(now).atZone(zone);
-        store.events(Long.MIN_VALUE, now, e -> {
+        store.events(Long.MIN_VALUE, now + 1, e -> { // up to now, included
             if (e.task() == null) {
                 return;
             }

@@ -1,12 +1,14 @@
 package dev.warmup.server.usage;
 
 import dev.warmup.protocol.UsageStats;
+import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -22,14 +24,18 @@ public final class UsagePatternAnalyzer {
     private final UsageStatsQuery statsQuery;
 
     private final PatternQuery patterns;
+    private final ConfigurationManager config;
+    private final Clock clock;
 
     @Inject
     public UsagePatternAnalyzer(EventPipeline pipeline, ModelWarmupMetrics metrics, UsageStatsQuery statsQuery,
-                                PatternQuery patterns) {
+                                PatternQuery patterns, ConfigurationManager config, Clock clock) {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.statsQuery = statsQuery;
         this.patterns = patterns;
+        this.config = config;
+        this.clock = clock;
     }
 
     /**
@@ -55,10 +61,17 @@ public final class UsagePatternAnalyzer {
         pipeline.addObserver(observer);
     }
 
-    /** Statistics of a model (or, with {@code model} null, of a task, or of all uses). */
+    /**
+     * Statistics of a model (or, with {@code model} null, of a task, or of all uses, which also ranks the tasks by
+     * {@link #analyzePatterns}), with the recent uses counted over {@code usageWindowSeconds}.
+     */
     public UsageStats usageStats(String model, String task) {
+        long now = clock.millis();
+        int window = config.current().usageWindowSeconds();
+        List<String> ranking = model == null && task == null
+                ? analyzePatterns(now, window).stream().map(TaskPattern::task).toList() : null;
         try {
-            return statsQuery.stats(model, task);
+            return statsQuery.stats(model, task, now, window, ranking);
         } catch (SQLException e) {
             throw new WarmupException(ErrorCode.WMP_7004, "reading usage statistics: " + e.getMessage(), e);
         }

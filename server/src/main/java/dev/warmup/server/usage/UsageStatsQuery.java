@@ -25,8 +25,12 @@ public final class UsageStatsQuery {
         this.zone = zone;
     }
 
-    /** Stats of uses of {@code model} (when not null) or else of {@code task} (null: every task). */
-    public UsageStats stats(String model, String task) throws SQLException {
+    /**
+     * Stats of uses of {@code model} (when not null) or else of {@code task} (null: every task), with the uses in the
+     * {@code windowSeconds} before {@code now}; {@code ranking} is passed through.
+     */
+    public UsageStats stats(String model, String task, long now, int windowSeconds, List<String> ranking)
+            throws SQLException {
         String key = model != null ? model : task != null ? task : "*";
         long[] hours = new long[24];
         long[] days = new long[7];
@@ -34,6 +38,8 @@ public final class UsageStatsQuery {
         long[] last = {Long.MIN_VALUE};
         long[] warm = {0};
         long[] reported = {0};
+        long[] recent = {0};
+        long windowStart = now - windowSeconds * 1000L;
         List<long[]> sessions = new ArrayList<>(); // {start, end, uses}
         store.events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
             long[] current = sessions.isEmpty() ? null : sessions.get(sessions.size() - 1);
@@ -47,6 +53,7 @@ public final class UsageStatsQuery {
             }
             current[2]++;
             count[0]++;
+            recent[0] += e.at() >= windowStart ? 1 : 0; // a client's clock a little ahead still counts
             last[0] = Math.max(last[0], e.at());
             ZonedDateTime t = Instant.ofEpochMilli(e.at()).atZone(zone);
             hours[t.getHour()]++;
@@ -61,7 +68,8 @@ public final class UsageStatsQuery {
         double sessionMinutes = sessions.stream().filter(s -> s[2] > 0)
                 .mapToDouble(s -> (s[1] - s[0]) / 60_000.0).average().orElse(0.0);
         return new UsageStats(key, count[0], count[0] == 0 ? null : Instant.ofEpochMilli(last[0]).toString(), hours,
-                days, Math.round(sessionMinutes * 100) / 100.0, reported[0] == 0 ? null : (double) warm[0] / reported[0]);
+                days, Math.round(sessionMinutes * 100) / 100.0, reported[0] == 0 ? null : (double) warm[0] / reported[0],
+                recent[0], windowSeconds, ranking);
     }
 
     private static boolean matches(UsageEvent e, String model, String task) {

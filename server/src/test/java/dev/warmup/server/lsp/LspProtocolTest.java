@@ -180,7 +180,7 @@ class LspProtocolTest {
     void modelUsedIsRecordedAndCountedInUsageStats() throws Exception {
         h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500}]}");
         var warmup = h.server.getWarmupService();
-        warmup.modelUsed(new ModelUsedParams("coder", "completion", null, 120L, true));
+        warmup.modelUsed(new ModelUsedParams("coder", "completion", "2026-03-02T09:00:00Z", 120L, true));
         h.clock.advance(Duration.ofMinutes(2));
         warmup.modelUsed(new ModelUsedParams("coder", null, "2026-03-02T09:03:00Z", 20L, false));
         warmup.activity(new ActivityParams("chatPanelOpened"));
@@ -191,6 +191,19 @@ class LspProtocolTest {
         assertEquals(2, stats.hourHistogram()[9]);
         assertEquals(2, stats.dayHistogram()[0], "2026-03-02 is a Monday");
         assertEquals(0.5, stats.successRate());
+        assertEquals(3600, stats.windowSeconds());
+        assertEquals(2, stats.recentUses(), "both within the hour");
+        assertEquals(null, stats.ranking(), "a ranking of tasks only for all uses");
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(JsonParser.parseString(
+                "{\"warmup\": {\"usageWindowSeconds\": 60, \"models\": [{\"id\": \"coder\", \"tasks\": "
+                + "[\"completion\"], \"memoryMb\": 1500}]}}")));
+        h.flush();
+        warmup.modelUsed(new ModelUsedParams("coder", "chat", "2026-03-02T09:02:00Z", 20L, false)); // now
+        h.flush();
+        UsageStats all = warmup.usageStats(new UsageStatsParams(null, null)).get(10, TimeUnit.SECONDS);
+        assertEquals(60, all.windowSeconds());
+        assertEquals(2, all.recentUses(), "the use at 09:02 and the one at 09:03 (reported ahead); not 09:00");
+        assertEquals(List.of("chat", "completion"), all.ranking(), "within a minute, the latest use ranks first");
         JsonObject m = json(h.command("warmup.metrics"));
         assertEquals(1, m.getAsJsonObject("eventsRecorded").get("activity").getAsLong());
         WarmupStatus status = warmup.status().get(10, TimeUnit.SECONDS);

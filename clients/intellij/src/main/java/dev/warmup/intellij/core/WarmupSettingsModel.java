@@ -23,7 +23,7 @@ public final class WarmupSettingsModel {
             SettingSpec.integer("maxMemoryMb", 2048, 64, 4_194_304, "Memory budget for warm models, in MB."),
             SettingSpec.decimal("maxCpuPercent", 30.0, 1.0, 100.0, "No load starts while the CPU is busier."),
             SettingSpec.decimal("predictionThreshold", 0.7, 0.0, 1.0, "Higher holds less memory, risks cold starts."),
-            SettingSpec.integer("usageWindowSeconds", 3600, 60, 2_592_000, "Recency decay of usage patterns."),
+            SettingSpec.integer("usageWindowSeconds", 3600, 60, 2_592_000, "Recent-usage window of the usage statistics."),
             SettingSpec.integer("maxQueueSize", 100, 1, 10_000, "Pending warm-ups at most."),
             SettingSpec.integer("warmupTimeoutSeconds", 30, 1, 3600, "A longer load is abandoned."),
             SettingSpec.decimal("performanceImpactThreshold", 0.1, 0.0, 1.0, "Share of the machine loads may use."),
