@@ -59,6 +59,8 @@ public final class PredictionService implements AutoCloseable {
     private final ArrayDeque<UsageEvent> journal = new ArrayDeque<>();
     static final int JOURNAL_LIMIT = 100_000;
     private volatile long storedBefore = Long.MAX_VALUE; // a rebuild reads the events before this from the store
+    private volatile long changes; // events shown and rebuilds, counted on the predictor's thread
+    private volatile Cached cached;
     private Build built;
     private long savedTrainings;
     private Consumer<String> warnings = m -> LOG.warning(m);
@@ -143,6 +145,7 @@ public final class PredictionService implements AutoCloseable {
         }
         savedTrainings = p.trainings();
         predictor = p;
+        changes++;
         onTrees = p.tasksOnTrees();
         note = describe(p);
     }
@@ -160,6 +163,7 @@ public final class PredictionService implements AutoCloseable {
             return;
         }
         p.observe(e);
+        changes++;
         observed.forEach(Runnable::run);
         if (p.trainings() != savedTrainings) {
             savedTrainings = p.trainings();
@@ -192,11 +196,34 @@ public final class PredictionService implements AutoCloseable {
         }
     }
 
-    /** Forecasts on the predictor's thread. */
+    /**
+     * The forecast for the next {@code horizonSeconds}, computed on the predictor's thread, or the last one while it
+     * still holds: no event since, no context boundary passed ({@link LearnedPredictor#nextChange}), and no older than
+     * {@code predictionCacheTtlSeconds} (0: always computed afresh). A reused forecast answers at once, even while
+     * the predictor's thread is busy training.
+     */
     public List<TaskForecast> forecast(int horizonSeconds) {
-        return call(() -> predictor == null ? List.<TaskForecast>of()
-                : predictor.forecast(clock.millis(), horizonSeconds));
+        Cached c = cached;
+        long now = clock.millis();
+        long ttl = config.current().predictionCacheTtlSeconds() * 1000L;
+        if (c != null && c.horizonSeconds() == horizonSeconds && c.changes() == changes && now >= c.at()
+                && now < c.until() && now - c.at() < ttl) {
+            return c.forecast();
+        }
+        return call(() -> {
+            LearnedPredictor p = predictor;
+            if (p == null) {
+                return List.<TaskForecast>of();
+            }
+            long t = clock.millis();
+            List<TaskForecast> f = List.copyOf(p.forecast(t, horizonSeconds));
+            cached = new Cached(horizonSeconds, changes, t, p.nextChange(t), f);
+            return f;
+        });
     }
+
+    /** A forecast made at {@code at}, true until {@code until} (a context boundary) unless {@link #changes} moves on. */
+    private record Cached(int horizonSeconds, long changes, long at, long until, List<TaskForecast> forecast) {}
 
     /** Forecasts as they will stand {@code leadMillis} from now if nothing happens meanwhile (for a load). */
     public List<TaskForecast> forecastAhead(long leadMillis, int horizonSeconds) {

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.warmup.protocol.ActivityParams;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.WarmupPrediction;
@@ -21,6 +24,7 @@ import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,6 +142,36 @@ class PredictionEngineTest {
             service.settled().get(60, TimeUnit.SECONDS);
             assertEquals(0.3, service.learningRate(), "rebuilt with the new rate");
             assertEquals(before, completion(service), 1e-9, "the rebuilt predictor saw the use since the start");
+        }
+    }
+
+    @Test
+    void aForecastIsReusedUntilAnEventAContextBoundaryOrItsTtl() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            h.injector.getInstance(UsageStore.class).append(history(h.clock.millis() - 20L * 86_400_000L));
+            h.initialize(MODELS);
+            h.startPrediction();
+            PredictionService service = h.injector.getInstance(PredictionService.class);
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
+            h.flush();
+            service.settled().get(30, TimeUnit.SECONDS);
+            List<TaskForecast> first = service.forecast(300);
+            h.clock.advance(Duration.ofSeconds(5));
+            assertSame(first, service.forecast(300), "nothing happened, no context boundary: reused");
+            h.clock.advance(Duration.ofSeconds(6)); // 10 s without an event: a context boundary
+            List<TaskForecast> second = service.forecast(300);
+            assertNotSame(first, second);
+            assertSame(second, service.forecast(300));
+            h.server.getWarmupService().activity(new ActivityParams("chatPanelOpened"));
+            h.flush();
+            service.settled().get(30, TimeUnit.SECONDS);
+            List<TaskForecast> third = service.forecast(300);
+            assertNotSame(second, third, "an event");
+            h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
+                    JsonParser.parseString("{\"warmup\": " + MODELS.replace("{\"models\"",
+                            "{\"predictionCacheTtlSeconds\": 0, \"models\"") + "}")));
+            h.flush();
+            assertNotSame(third, service.forecast(300), "a TTL of 0: computed afresh every time");
         }
     }
 

@@ -29,7 +29,7 @@ public final class WarmupSettingsModel {
             SettingSpec.decimal("performanceImpactThreshold", 0.1, 0.0, 1.0, "Share of the machine loads may use."),
             SettingSpec.decimal("learningRate", 0.1, 0.001, 1.0, "Learning rate of the predictor."),
             SettingSpec.flag("backgroundWarmupEnabled", true, "Warm on predictions (off: explicit requests only)."),
-            SettingSpec.integer("predictionCacheTtlSeconds", 300, 0, 86_400, "How long a prediction may be reused."),
+            SettingSpec.integer("predictionCacheTtlSeconds", 300, 0, 86_400, "How long a forecast may be reused at most (0: always fresh)."),
             SettingSpec.integer("historyDays", 30, 1, 3650, "Days of raw usage events kept."),
             SettingSpec.integer("maxConcurrentLoads", 1, 1, 16, "Loads at the same time at most."));
 
