@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.ZoneId;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,10 +54,8 @@ public final class PredictionService implements AutoCloseable {
     private volatile LearnedPredictor predictor;
     private volatile String note = "starting";
     private int onTrees;
-    /** Events since the start, or since {@link #storedBefore} once trimmed; on the predictor's thread only. */
-    private final ArrayDeque<UsageEvent> journal = new ArrayDeque<>();
     static final int JOURNAL_LIMIT = 100_000;
-    private volatile long storedBefore = Long.MAX_VALUE; // a rebuild reads the events before this from the store
+    private volatile EventJournal journal; // set by start(); used on the predictor's thread
     private volatile long changes; // events shown and rebuilds, counted on the predictor's thread
     private volatile Cached cached;
     private Build built;
@@ -87,7 +84,7 @@ public final class PredictionService implements AutoCloseable {
 
     /** Rebuilds from the history and starts following new events; returns when the rebuild is done. */
     public CompletableFuture<Void> start() {
-        storedBefore = clock.millis();
+        journal = new EventJournal(clock.millis(), JOURNAL_LIMIT);
         analyzer.observe(e -> worker.execute(() -> observe(e)));
         config.addListener(s -> worker.execute(() -> {
             if (built != null && !built.equals(Build.of(s))) {
@@ -133,15 +130,12 @@ public final class PredictionService implements AutoCloseable {
         } catch (WarmupException e) {
             warnings.accept(e.getMessage() + "; it will be retrained from the history");
         }
-        List<UsageEvent> history = new ArrayList<>();
         try {
-            store.events(Long.MIN_VALUE, storedBefore, history::add);
+            for (UsageEvent e : journal.history(store)) {
+                p.observe(e);
+            }
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "reading the history for the predictor", e);
-        }
-        history.addAll(journal);
-        for (UsageEvent e : history) {
-            p.observe(e);
         }
         savedTrainings = p.trainings();
         predictor = p;
@@ -151,12 +145,8 @@ public final class PredictionService implements AutoCloseable {
     }
 
     private void observe(UsageEvent e) {
-        if (e.at() < storedBefore) { // reported for a time the stored history already covers
+        if (!journal.add(e)) { // a late report: the next rebuild reads it from the store
             return;
-        }
-        journal.add(e);
-        if (journal.size() > JOURNAL_LIMIT) {
-            trimJournal();
         }
         LearnedPredictor p = predictor;
         if (p == null) { // the first build has yet to run; it replays the journal
@@ -247,20 +237,6 @@ public final class PredictionService implements AutoCloseable {
             }
             return out;
         });
-    }
-
-    /**
-     * Halves the journal: the oldest events (whole milliseconds at a time) are left to the store, where the pipeline
-     * wrote them long ago, and {@link #storedBefore} moves up to the first event kept.
-     */
-    private void trimJournal() {
-        while (journal.size() > JOURNAL_LIMIT / 2) {
-            long at = journal.peekFirst().at();
-            while (!journal.isEmpty() && journal.peekFirst().at() == at) {
-                journal.pollFirst();
-            }
-        }
-        storedBefore = journal.isEmpty() ? clock.millis() : journal.peekFirst().at();
     }
 
     /** {@code heuristic} or {@code xgboost}, and a note for {@code warmup/status}. */

@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 /**
  * Carries out the {@link WarmupScheduler}'s decisions on the model servers: a load is abandoned past
  * {@code warmupTimeoutSeconds} (WMP-3001) and backed off after a failure (30 s, then 60 s; after three attempts
- * WMP-3002 and no retry until the catalogue changes); an unload holds the model's memory until its server confirms, so
+ * WMP-3002 and no retry until the settings change); an unload holds the model's memory until its server confirms, so
  * that no load starts into memory not yet given back; and {@link #reconcile} makes our view match what each model
  * server really has loaded. Used on the scheduler's thread only; completions come back on it through
  * {@code executor}, then {@code afterChange} runs (the scheduler starts the next queued load).
