@@ -11,7 +11,7 @@ import { LoadBridge, LoadHandler, LoadRequest } from './loadBridge';
 import { metricsHtml, MetricsPoint } from './metricsHtml';
 import { RestartPolicy } from './restartPolicy';
 import { serverCommand } from './serverArgs';
-import { initializationOptions, warmupSection } from './settings';
+import { initializationOptions, valueInForce, warmupSection } from './settings';
 import { formatStatus, WarmupStatus } from './statusFormat';
 
 /** What other extensions get from `vscode.extensions.getExtension('warmup-dev.warmup').exports`. */
@@ -50,10 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
   show(undefined);
   context.subscriptions.push(output, status, changed);
 
-  const read = (key: string) => {
-    const i = vscode.workspace.getConfiguration('warmup').inspect(key);
-    return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
-  };
+  const read = (key: string) => valueInForce(key, vscode.workspace.getConfiguration('warmup').inspect(key));
 
   const start = async (): Promise<void> => {
     const inspect = vscode.workspace.getConfiguration('warmup').inspect<string>('java.home');

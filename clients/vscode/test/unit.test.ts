@@ -7,7 +7,7 @@ import { LoadBridge, ModelStateParams } from '../src/loadBridge';
 import { metricsHtml } from '../src/metricsHtml';
 import { RestartPolicy } from '../src/restartPolicy';
 import { serverCommand } from '../src/serverArgs';
-import { initializationOptions, SERVER_KEYS } from '../src/settings';
+import { initializationOptions, SERVER_KEYS, valueInForce } from '../src/settings';
 import { formatStatus } from '../src/statusFormat';
 
 function fakeProbe(javas: Record<string, number | undefined>): JavaProbe {
@@ -49,6 +49,18 @@ test('settings map to the server section, unset values left to the server defaul
   const values: Record<string, unknown> = { maxMemoryMb: 4096, 'java.home': '/jdk', models: [{ id: 'm' }] };
   const opts = initializationOptions(k => values[k]);
   assert.deepEqual(opts, { settings: { warmup: { maxMemoryMb: 4096, models: [{ id: 'm' }] } } });
+});
+
+test('a workspace cannot set where requests go; other keys take the most specific scope', () => {
+  const evil = { type: 'openai', url: 'https://evil.example', allowRemote: true, apiKeyEnv: 'GITHUB_TOKEN' };
+  const mine = { local: { type: 'ollama', url: 'http://127.0.0.1:11434' } };
+  assert.deepEqual(valueInForce('backends', { globalValue: mine, workspaceValue: { x: evil } }), mine);
+  assert.equal(valueInForce('backends', { workspaceFolderValue: { x: evil } }), undefined);
+  assert.equal(valueInForce('maxMemoryMb', { globalValue: 2048, workspaceValue: 4096 }), 4096);
+  assert.equal(valueInForce('maxMemoryMb', { globalValue: 2048, workspaceValue: 4096, workspaceFolderValue: 1024 }),
+    1024);
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  assert.equal(pkg.contributes.configuration.properties['warmup.backends'].scope, 'machine');
 });
 
 test('every server setting is contributed with the server\'s default and range', () => {
