@@ -55,6 +55,7 @@ public final class WarmupCoordinator implements WarmupController {
     private final SustainedUnloads heldUnloads;
     private final Set<String> unknownNamed = ConcurrentHashMap.newKeySet();
     private final Set<String> oversizeNamed = ConcurrentHashMap.newKeySet();
+    private volatile Set<String> catalogueIds = Set.of();
 
     @Inject
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
@@ -234,8 +235,12 @@ public final class WarmupCoordinator implements WarmupController {
      */
     @Override
     public void reconfigured() {
-        unknownNamed.clear();
         WarmupSettings s = config.current();
+        Set<String> ids = Set.copyOf(s.models().stream().map(ModelSpec::id).toList());
+        if (!ids.equals(catalogueIds)) { // a model outside the old catalogue may be in the new one, or named anew
+            catalogueIds = ids;
+            unknownNamed.clear();
+        }
         for (ModelSpec m : s.models()) {
             String key = m.id() + "@" + m.memoryMb() + "/" + s.maxMemoryMb();
             if (m.memoryMb() > s.maxMemoryMb() && oversizeNamed.add(key)) {
