@@ -75,7 +75,7 @@ public class LspHotPathBenchmark {
         for (dev.warmup.server.usage.EventKind k : dev.warmup.server.usage.EventKind.values()) {
             recorded += m.eventsRecorded(k);
         }
-        System.err.printf("events recorded %d, dropped (queue full) %d%n", recorded, m.eventsDropped());
+        System.err.printf("events accepted %d, dropped (queue full) %d%n", recorded, m.eventsDropped());
         injector.getInstance(EventPipeline.class).close();
         injector.getInstance(UsageStore.class).close();
     }

@@ -50,10 +50,11 @@ public final class UsagePatternAnalyzer {
         }
     }
 
-    /** Records one event; cheap and non-blocking (safe on a request thread). */
+    /** Records one event; cheap and non-blocking (safe on a request thread). A full queue drops it. */
     public void recordUsage(UsageEvent event) {
-        metrics.eventRecorded(event.kind());
-        pipeline.offer(event);
+        if (pipeline.offer(event)) { // a dropped event is counted as dropped only (WMP-1002)
+            metrics.eventRecorded(event.kind());
+        }
     }
 
     /** Registers an observer of every recorded event, called in order on the pipeline's thread. */
