@@ -1,12 +1,32 @@
 package dev.warmup.server;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 
-/** The tool subcommands beside the server run (e.g. {@code replay}). */
+/**
+ * The tool subcommands beside the server run (e.g. {@code replay}). A command that fails on its input (a file it
+ * cannot read or parse, a value it refuses) says so in one line and exits with 1; anything else is a bug and keeps
+ * its stack trace.
+ */
 final class Subcommands {
     private Subcommands() {}
 
     static void register(CommandLine cli) {
         cli.addSubcommand(new dev.warmup.server.replay.ReplayCommand());
+        cli.setExecutionExceptionHandler((e, line, parsed) -> { // picocli asks the top command's handler
+            if (!(e instanceof IOException || e instanceof UncheckedIOException
+                    || e instanceof IllegalArgumentException)) {
+                throw e;
+            }
+            StringBuilder message = new StringBuilder(line.getCommandName()).append(": ").append(e.getMessage());
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                if (c.getMessage() != null && !message.toString().contains(c.getMessage())) {
+                    message.append(": ").append(c.getMessage());
+                }
+            }
+            line.getErr().println(message);
+            return 1;
+        });
     }
 }

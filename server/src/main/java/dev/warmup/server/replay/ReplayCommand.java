@@ -4,18 +4,24 @@ import dev.warmup.server.replay.report.HtmlReporter;
 import dev.warmup.server.replay.report.JsonReporter;
 import dev.warmup.server.replay.report.ModelTableReporter;
 import dev.warmup.server.replay.report.TableReporter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code warmup-server replay}: scores warm-up policies on a trace by the rules of EVALUATION.md. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Replays a trace under warm-up policies and reports cold starts, waits and warm memory.")
 public final class ReplayCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Option(names = "--trace", required = true, paramLabel = "PATH", description = "The trace file.")
     Path trace;
 
@@ -62,12 +68,23 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long started = System.nanoTime();
         PolicyRegistry registry = PolicyRegistry.standard();
-        List<String> names = registry.expand(policy);
+        List<String> names;
+        try {
+            names = registry.expand(policy);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--policy: " + e.getMessage());
+        }
         TraceSource source = switch (format) {
             case "blaze" -> new BlazeTraceSource();
             case "jsonl" -> new JsonlTraceSource();
-            default -> throw new IllegalArgumentException("--format must be blaze or jsonl: " + format);
+            default -> throw new ParameterException(spec.commandLine(), "--format must be blaze or jsonl: " + format);
         };
+        if (!List.of("all", "even", "odd").contains(userSplit)) {
+            throw new ParameterException(spec.commandLine(), "--user-split must be all, even or odd: " + userSplit);
+        }
+        if (!Files.isReadable(trace)) {
+            throw new ParameterException(spec.commandLine(), "--trace: no readable file at " + trace);
+        }
         Catalog models = catalog == null ? Catalog.evaluationDefault() : Catalog.read(catalog);
         System.err.printf("replay: reading %s%n", trace);
         Trace t = source.read(trace).firstUsers(users).split(userSplit);
