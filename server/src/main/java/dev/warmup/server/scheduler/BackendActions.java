@@ -25,8 +25,10 @@ import java.util.logging.Logger;
  * Carries out the {@link WarmupScheduler}'s decisions on the model servers: a load is abandoned past
  * {@code warmupTimeoutSeconds} (WMP-3001) and backed off after a failure (30 s, then 60 s; after three attempts
  * WMP-3002 and no retry until the settings change); an unload holds the model's memory until its server confirms, so
- * that no load starts into memory not yet given back; and {@link #reconcile} makes our view match what each model
- * server really has loaded. Used on the scheduler's thread only; completions come back on it through
+ * that no load starts into memory not yet given back; {@link #reconcile} makes our view match what each model
+ * server really has loaded; and {@link #keepLoaded} renews a model server's own keep-alive (Ollama's: every request,
+ * the editor's too, sets it, 5 minutes by default) for a model the plan keeps, so that the server's timer does not
+ * drop what the prediction holds. Used on the scheduler's thread only; completions come back on it through
  * {@code executor}, then {@code afterChange} runs (the scheduler starts the next queued load).
  */
 final class BackendActions {
@@ -45,6 +47,8 @@ final class BackendActions {
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, Long> retryAt = new HashMap<>();
     private final Set<String> unloading = new HashSet<>();
+    private final Map<String, Long> expiresAt = new HashMap<>(); // as the model servers last said
+    private final Set<String> renewing = new HashSet<>();
     private int inFlight;
 
     BackendActions(ConfigurationManager config, BackendRegistry backends, ModelStates states,
@@ -164,6 +168,34 @@ final class BackendActions {
         publish.run();
     }
 
+    /**
+     * For a warm model the plan keeps: if its model server said it would drop it within {@code marginMillis} of
+     * {@code now}, asks again for the load, which on an already loaded model only renews the server's keep-alive.
+     */
+    void keepLoaded(ModelSpec m, long now, long marginMillis, WarmupSettings s) {
+        Long expiry = expiresAt.get(m.id());
+        if (expiry == null || expiry - now > marginMillis || renewing.contains(m.id()) || unloading.contains(m.id())
+                || states.get(m.id()).state() != ModelStates.State.warm) {
+            return;
+        }
+        var backend = backends.find(m.backend());
+        if (backend.isEmpty()) {
+            return;
+        }
+        renewing.add(m.id());
+        Duration timeout = Duration.ofSeconds(s.warmupTimeoutSeconds());
+        backend.get().load(m, timeout).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((r, e) -> {
+                    renewing.remove(m.id());
+                    if (e != null) { // the next reconciliation tells whether it is still there
+                        LOG.warning("renewing " + m.id() + " on its model server: " + e.getMessage());
+                        return;
+                    }
+                    expiresAt.remove(m.id()); // renewed; the next reconciliation says until when
+                    metrics.increment("keepAliveRenewals");
+                }, executor);
+    }
+
     /** The model server's view wins: what it has loaded is warm, what it dropped is unloaded. */
     void reconcile() {
         WarmupSettings s = config.current();
@@ -180,6 +212,11 @@ final class BackendActions {
                     continue;
                 }
                 var real = loaded.stream().filter(l -> l.modelId().equals(m.id())).findFirst();
+                if (real.isPresent() && real.get().expiresAtMillis() > 0) {
+                    expiresAt.put(m.id(), real.get().expiresAtMillis());
+                } else {
+                    expiresAt.remove(m.id());
+                }
                 ModelStates.State ours = states.get(m.id()).state();
                 if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading) {
                     states.warm(m.id(), real.get().memoryMb() > 0 ? (int) real.get().memoryMb() : m.memoryMb());

@@ -40,6 +40,8 @@ import java.util.logging.Logger;
 public final class WarmupScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WarmupScheduler.class.getName());
     static final long IN_USE_MILLIS = 30_000;
+    /** A kept model is renewed on its model server when it would expire within this: three periodic ticks. */
+    static final long RENEW_MARGIN_MILLIS = 90_000;
     static final long NUDGE_MILLIS = 500;
     static final double HORIZON_SECONDS = WarmSetPlanner.HORIZON_SECONDS;
 
@@ -154,6 +156,11 @@ public final class WarmupScheduler implements AutoCloseable {
                 resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
         for (String id : plan.unloads()) {
             actions.unload(spec(id));
+        }
+        for (ModelSpec m : s.models()) { // what the plan keeps must not expire on its model server meanwhile
+            if (!plan.unloads().contains(m.id())) {
+                actions.keepLoaded(m, now, RENEW_MARGIN_MILLIS, s);
+            }
         }
         scheduleDueTick(now);
         List<WarmSetPlanner.PlannedLoad> loads = affordable(plan.loads(), s);

@@ -119,6 +119,21 @@ class WarmingEndToEndTest {
     }
 
     @Test
+    void aKeptModelIsRenewedBeforeItsModelServersKeepAliveRunsOut() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = start(h, ollama);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            // the editor's own request set Ollama's keep-alive to its default: a minute is left of it
+            ollama.expires("coder", h.clock.instant().plusSeconds(60).toString());
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(2, ollama.loads("coder", 2).get(30, TimeUnit.SECONDS), "the load asked again");
+            assertTrue(ollama.isLoaded("coder"));
+            assertEquals(1, warmups(h, "started"), "a renewal is not a warm-up");
+        }
+    }
+
+    @Test
     void whenSystemMemoryRunsOutWarmModelsAreUnloadedAndTheClientIsTold() throws Exception {
         java.util.concurrent.atomic.AtomicLong available = new java.util.concurrent.atomic.AtomicLong(8_000);
         com.google.inject.Module probe = new com.google.inject.AbstractModule() {

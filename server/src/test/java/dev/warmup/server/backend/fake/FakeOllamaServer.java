@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +33,9 @@ public final class FakeOllamaServer implements AutoCloseable {
     private final Map<String, CompletableFuture<Void>> unloads = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
     private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, String> expiries = new ConcurrentHashMap<>();
+    private final List<LoadWaiter> loadWaiters = new ArrayList<>(); // guarded by this
+    private final Map<String, Integer> loadCounts = new HashMap<>(); // guarded by this
     private long peakBytes;
     private int peakModels;
     private volatile int failStatus = 500;
@@ -64,6 +69,30 @@ public final class FakeOllamaServer implements AutoCloseable {
     public void failNext(int n, int status) {
         failStatus = status;
         failures.set(n);
+    }
+
+    /** Makes /api/ps report that {@code model} expires at {@code instant} (ISO-8601), as Ollama's keep-alive does. */
+    public void expires(String model, String instant) {
+        expiries.put(model, instant);
+    }
+
+    /** Completes when {@code n} load requests (not unloads) for {@code model} have been answered. */
+    public synchronized CompletableFuture<Integer> loads(String model, int n) {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        int have = loadCounts.getOrDefault(model, 0);
+        if (have >= n) {
+            f.complete(have);
+        } else {
+            loadWaiters.add(new LoadWaiter(model, n, f));
+        }
+        return f;
+    }
+
+    private record LoadWaiter(String model, int n, CompletableFuture<Integer> done) {}
+
+    private synchronized void loadAnswered(String model) {
+        int n = loadCounts.merge(model, 1, Integer::sum);
+        loadWaiters.removeIf(w -> w.model().equals(model) && n >= w.n() && w.done().complete(n));
     }
 
     /** Loads a model as another tool would (it shows in /api/ps). */
@@ -129,8 +158,12 @@ public final class FakeOllamaServer implements AutoCloseable {
             account();
             r.addProperty("done_reason", "load");
             r.addProperty("load_duration", 1_234_000_000L);
+            expiries.remove(model); // the request's keep_alive starts afresh
         }
         send(x, 200, r.toString());
+        if (!unload) {
+            loadAnswered(model);
+        }
     }
 
     private void ps(HttpExchange x) throws IOException {
@@ -142,7 +175,7 @@ public final class FakeOllamaServer implements AutoCloseable {
             m.addProperty("model", name);
             m.addProperty("size", size);
             m.addProperty("size_vram", size);
-            m.addProperty("expires_at", "2030-01-01T00:00:00Z");
+            m.addProperty("expires_at", expiries.getOrDefault(name, "2030-01-01T00:00:00Z"));
             models.add(m);
         });
         JsonObject r = new JsonObject();
