@@ -15,6 +15,7 @@ import dev.warmup.protocol.WarmupPrediction;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.Version;
 import dev.warmup.server.backend.BackendRegistry;
+import dev.warmup.server.backend.ModelBackend;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
@@ -129,7 +130,8 @@ public final class WarmupCoordinator implements WarmupController {
             double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
                     prediction.followers(m.tasks(), loadSeconds));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m), loadSeconds, planP,
-                    best.secondsUntilNeeded(), r, false, -1, perMiss));
+                    best.secondsUntilNeeded(), r, r != WarmSetPlanner.Residency.UNLOADED && !canUnload(m), -1,
+                    perMiss));
         }
         ranked.sort(Comparator.comparingDouble(ModelPrediction::usageProbability).reversed());
         if (params.limit() != null && ranked.size() > params.limit()) {
@@ -213,6 +215,11 @@ public final class WarmupCoordinator implements WarmupController {
     @Override
     public JsonObject evaluate() {
         return prediction.evaluate();
+    }
+
+    /** Whether the model's server can unload it; one that cannot holds what it serves, whatever the plan. */
+    private boolean canUnload(ModelSpec m) {
+        return backends.find(m.backend()).map(ModelBackend::canUnload).orElse(true);
     }
 
     /**

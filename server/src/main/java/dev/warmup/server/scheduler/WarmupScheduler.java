@@ -146,7 +146,8 @@ public final class WarmupScheduler implements AutoCloseable {
                     until = Math.min(until, f.secondsUntilNeeded());
                 }
             }
-            boolean inUse = e.lastUsedMillis() != Long.MIN_VALUE && now - e.lastUsedMillis() < IN_USE_MILLIS;
+            boolean inUse = e.lastUsedMillis() != Long.MIN_VALUE && now - e.lastUsedMillis() < IN_USE_MILLIS
+                    || r != WarmSetPlanner.Residency.UNLOADED && !actions.canUnload(m); // held whatever we plan
             double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
                     prediction.followers(m.tasks(), loadSeconds));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m),

@@ -15,6 +15,7 @@ import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.ScheduledWarmup;
 import dev.warmup.protocol.WarmupPrediction;
 import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.backend.fake.FakeLlamaServer;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.UsageStore;
@@ -130,6 +131,36 @@ class WarmingEndToEndTest {
             assertEquals(2, ollama.loads("coder", 2).get(30, TimeUnit.SECONDS), "the load asked again");
             assertTrue(ollama.isLoaded("coder"));
             assertEquals(1, warmups(h, "started"), "a renewal is not a warm-up");
+        }
+    }
+
+    @Test
+    void aModelItsServerCannotUnloadStaysWarmInsteadOfFlippingEveryTick() throws Exception {
+        try (FakeLlamaServer openai = new FakeLlamaServer("coder"); ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize("{\"backends\": {\"vllm\": {\"type\": \"openai\", \"url\": \"" + openai.url() + "\"}}, "
+                    + "\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
+                    + "\"loadSeconds\": 3, \"backend\": \"vllm\"}]}");
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            h.clock.advance(Duration.ofHours(2)); // the developer left: the plan no longer wants coder
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.flush();
+            List<WarmupStatus> seen = List.copyOf(h.client.statuses);
+            int firstWarm = 0;
+            while (!warm(List.of(seen.get(firstWarm)), "coder")) {
+                firstWarm++;
+            }
+            assertTrue(seen.subList(firstWarm, seen.size()).stream().allMatch(st -> warm(List.of(st), "coder")),
+                    "once warm, never shown otherwise");
+            assertEquals(0, warmups(h, "wasted"));
+            assertTrue(h.server.getWarmupService().predict(new PredictParams(300, null)).get(10, TimeUnit.SECONDS)
+                    .schedule().tasks().stream().noneMatch(t -> t.action().equals("unload")), "nor planned away");
         }
     }
 
