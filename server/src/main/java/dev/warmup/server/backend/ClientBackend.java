@@ -34,6 +34,11 @@ public final class ClientBackend implements ModelBackend {
 
     @Override
     public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout) {
+        return load(model, timeout, new Intent("requested", null, null));
+    }
+
+    @Override
+    public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout, Intent intent) {
         CompletableFuture<LoadResult> f = new CompletableFuture<>();
         CompletableFuture<LoadResult> previous = pending.put(model.id(), f);
         if (previous != null) {
@@ -45,7 +50,7 @@ public final class ClientBackend implements ModelBackend {
                 }
             });
         }
-        if (!client.load(new LoadParams(model.id(), "predicted", null, null))) {
+        if (!client.load(new LoadParams(model.id(), intent.reason(), intent.probability(), intent.neededInSeconds()))) {
             pending.remove(model.id(), f);
             f.completeExceptionally(new WarmupException(ErrorCode.WMP_8004, "no client connected to load "
                     + model.id()));

@@ -20,6 +20,14 @@ public interface ModelBackend extends AutoCloseable {
     /** Loads (warms) a model; completes when it is ready to answer. */
     CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout);
 
+    /**
+     * Loads a model for a reason; a backend that can pass the reason on (the editor's, in {@code warmup/load}) does,
+     * the others load as {@link #load(ModelSpec, Duration)}.
+     */
+    default CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout, Intent intent) {
+        return load(model, timeout);
+    }
+
     /** Unloads a model; backends that cannot unload complete at once ({@link #canUnload()} is false). */
     CompletableFuture<Void> unload(ModelSpec model);
 
@@ -45,4 +53,13 @@ public interface ModelBackend extends AutoCloseable {
      * @param expiresAtMillis when the model server will unload it by itself (-1 when unknown or never)
      */
     record LoadedModel(String modelId, long memoryMb, long expiresAtMillis) {}
+
+    /**
+     * Why a model is loaded.
+     *
+     * @param reason          the prediction's reasoning, in words
+     * @param probability     chance that it is needed within the planning horizon; null if not predicted
+     * @param neededInSeconds estimated time until it is needed; null if unknown
+     */
+    record Intent(String reason, Double probability, Double neededInSeconds) {}
 }

@@ -86,7 +86,7 @@ final class BackendActions {
         retryAt.clear();
     }
 
-    void load(ModelSpec m, WarmupSettings s) {
+    void load(ModelSpec m, WarmupSettings s, ModelBackend.Intent intent) {
         ModelBackend backend;
         try {
             backend = backends.lookup(m.backend());
@@ -99,7 +99,7 @@ final class BackendActions {
         metrics.warmup(ModelWarmupMetrics.Warmup.started);
         publish.run();
         Duration timeout = Duration.ofSeconds(s.warmupTimeoutSeconds());
-        backend.load(m, timeout).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        backend.load(m, timeout, intent).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((r, e) -> {
                     inFlight--;
                     if (e == null) {

@@ -2,6 +2,7 @@ package dev.warmup.server.scheduler;
 
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.backend.BackendRegistry;
+import dev.warmup.server.backend.ModelBackend;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
@@ -18,6 +19,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +62,7 @@ public final class WarmupScheduler implements AutoCloseable {
         return t;
     });
     private final BackendActions actions;
+    private final Map<String, WarmSetPlanner.Candidate> planned = new HashMap<>(); // the last plan's, by model
     private final AtomicBoolean nudged = new AtomicBoolean();
     private ScheduledFuture<?> dueTick;
     private volatile long dueTickAt = Long.MAX_VALUE; // read by tests from another thread
@@ -128,6 +131,7 @@ public final class WarmupScheduler implements AutoCloseable {
             return;
         }
         Map<String, TaskForecast> now0 = TaskForecast.byTask(prediction.forecast((int) HORIZON_SECONDS));
+        planned.clear();
         long now = clock.millis();
         List<WarmSetPlanner.Candidate> candidates = new ArrayList<>();
         for (ModelSpec m : s.models()) {
@@ -152,6 +156,7 @@ public final class WarmupScheduler implements AutoCloseable {
                     prediction.followers(m.tasks(), loadSeconds));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m),
                     loadSeconds, 1 - miss, until, r, inUse, -1, perMiss));
+            planned.put(m.id(), candidates.get(candidates.size() - 1));
         }
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates,
                 resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
@@ -249,7 +254,9 @@ public final class WarmupScheduler implements AutoCloseable {
             if (states.heldMb() + m.memoryMb() > resources.memoryBudgetMb(s, states.heldMb()) || states.residentCount() + 1 > s.maxWarmModels()) {
                 continue; // the plan made room; what is still held is on its way out
             }
-            actions.load(m, s);
+            WarmSetPlanner.Candidate c = planned.get(m.id());
+            actions.load(m, s, new ModelBackend.Intent(next.get().reason(), c == null ? null : c.probability(),
+                    c == null || !(c.secondsUntilNeeded() < Double.MAX_VALUE) ? null : c.secondsUntilNeeded()));
         }
     }
 

@@ -275,6 +275,9 @@ class WarmingEndToEndTest {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             LoadParams load = h.client.await(h.client.loads, l -> !l.isEmpty(), Duration.ofSeconds(30)).get(0);
             assertEquals("coder", load.model());
+            assertTrue(load.reason().startsWith("p=") && load.reason().contains("cold starts saved"), load.reason());
+            assertTrue(load.confidence() > 0 && load.confidence() <= 1, "the plan's probability: " + load);
+            assertTrue(load.neededInSeconds() != null && load.neededInSeconds() >= 0, load.toString());
             h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 2500L, null, null));
             h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
             scheduler.tick().get(30, TimeUnit.SECONDS); // the load's completion has run on the scheduler's thread
