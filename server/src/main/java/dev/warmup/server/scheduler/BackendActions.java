@@ -95,7 +95,7 @@ final class BackendActions {
             return;
         }
         inFlight++;
-        states.loading(m.id(), m.memoryMb(), clock.millis());
+        states.loading(m.id(), (int) performance.memoryMb(m), clock.millis());
         metrics.warmup(ModelWarmupMetrics.Warmup.started);
         publish.run();
         Duration timeout = Duration.ofSeconds(s.warmupTimeoutSeconds());
@@ -105,7 +105,7 @@ final class BackendActions {
                     if (e == null) {
                         failures.remove(m.id());
                         performance.observe(m.id(), r.loadMs(), r.memoryMb());
-                        states.warm(m.id(), r.memoryMb() > 0 ? (int) r.memoryMb() : m.memoryMb());
+                        states.warm(m.id(), (int) performance.memoryMb(m)); // just observed, if reported
                         metrics.warmup(ModelWarmupMetrics.Warmup.succeeded);
                         metrics.warmMemoryMb(states.heldMb());
                     } else {
@@ -221,14 +221,17 @@ final class BackendActions {
                     continue;
                 }
                 var real = loaded.stream().filter(l -> l.modelId().equals(m.id())).findFirst();
+                real.ifPresent(l -> performance.observe(m.id(), -1, l.memoryMb())); // its size, whoever loaded it
                 if (real.isPresent() && real.get().expiresAtMillis() > 0) {
                     expiresAt.put(m.id(), real.get().expiresAtMillis());
                 } else {
                     expiresAt.remove(m.id());
                 }
                 ModelStates.State ours = states.get(m.id()).state();
-                if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading) {
-                    states.warm(m.id(), real.get().memoryMb() > 0 ? (int) real.get().memoryMb() : m.memoryMb());
+                if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading
+                        || ours == ModelStates.State.warm && real.isPresent()
+                        && states.get(m.id()).memoryMb() != performance.memoryMb(m)) { // dropped, or its size known
+                    states.warm(m.id(), (int) performance.memoryMb(m));
                     changed = true;
                 } else if (real.isEmpty() && ours == ModelStates.State.warm) {
                     states.unloaded(m.id());

@@ -251,7 +251,9 @@ public final class WarmupScheduler implements AutoCloseable {
                     && states.get(m.id()).state() != ModelStates.State.failed) {
                 continue;
             }
-            if (states.heldMb() + m.memoryMb() > resources.memoryBudgetMb(s, states.heldMb()) || states.residentCount() + 1 > s.maxWarmModels()) {
+            long memoryMb = performance.memoryMb(m); // as the plan packed it: measured once loaded, else the catalogue's
+            if (states.heldMb() + memoryMb > resources.memoryBudgetMb(s, states.heldMb())
+                    || states.residentCount() + 1 > s.maxWarmModels()) {
                 continue; // the plan made room; what is still held is on its way out
             }
             WarmSetPlanner.Candidate c = planned.get(m.id());

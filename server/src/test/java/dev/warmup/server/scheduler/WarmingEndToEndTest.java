@@ -7,6 +7,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.warmup.protocol.LoadParams;
+import dev.warmup.protocol.ModelSpec;
 import dev.warmup.protocol.ModelState;
 import dev.warmup.protocol.ModelStateParams;
 import dev.warmup.protocol.ModelStatus;
@@ -17,7 +18,9 @@ import dev.warmup.protocol.WarmupPrediction;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeLlamaServer;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.performance.PerformancePredictor;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
@@ -116,6 +119,21 @@ class WarmingEndToEndTest {
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
             assertTrue(!ollama.isLoaded("coder"));
             assertEquals(Long.MAX_VALUE, scheduler.dueTickAt(), "nothing is held any more");
+        }
+    }
+
+    @Test
+    void theSizeTheModelServerReportsReplacesTheCataloguesInTheAccounting() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            ollama.size("coder", 1200L * 1024 * 1024); // the catalogue says 1500 MB
+            WarmupScheduler scheduler = start(h, ollama);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            scheduler.tick().get(30, TimeUnit.SECONDS); // reconciliation reads /api/ps
+            assertEquals(1200, h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).memoryUsedMb());
+            ModelSpec coder = h.injector.getInstance(ConfigurationManager.class).current().models().get(0);
+            assertEquals(1200, h.injector.getInstance(PerformancePredictor.class).memoryMb(coder),
+                    "and the plan packs that size");
         }
     }
 
