@@ -1,0 +1,82 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.failedLoads;
+import static dev.warmup.server.scheduler.WarmingFixture.loadsPlanned;
+import static dev.warmup.server.scheduler.WarmingFixture.logged;
+import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
+import static dev.warmup.server.scheduler.WarmingFixture.settings;
+import static dev.warmup.server.scheduler.WarmingFixture.start;
+import static dev.warmup.server.scheduler.WarmingFixture.warmups;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.UsageStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loads that fail: back-off, giving up (WMP-3002) until the settings change, and the timeout (WMP-3001). */
+class LoadFailuresTest {
+    @TempDir Path dir;
+
+    @Test
+    void aFailingLoadIsRetriedAfterBackOffThenGivenUpUntilTheSettingsChange() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            ollama.failNext(1000, 400);
+            Logger logger = Logger.getLogger(BackendActions.class.getName());
+            CompletableFuture<String> gaveUp = logged(logger, "WMP-3002");
+            WarmupScheduler scheduler = start(h, ollama);
+            for (int attempt = 1; attempt <= BackendActions.MAX_ATTEMPTS; attempt++) {
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                assertEquals(attempt, warmups(h, "started"), "attempt " + attempt);
+                int failures = attempt;
+                h.client.await(h.client.statuses, l -> failedLoads(l, "coder") >= failures, Duration.ofSeconds(30));
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                assertEquals(attempt, warmups(h, "started"), "backing off after failure " + attempt);
+                h.clock.advance(Duration.ofSeconds(30L << (attempt - 1))); // 30 s, then 60 s
+            }
+            assertTrue(gaveUp.get(30, TimeUnit.SECONDS).contains("coder"));
+            h.clock.advance(Duration.ofMinutes(2));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertTrue(loadsPlanned(h).contains("coder"), "still wanted");
+            assertEquals(BackendActions.MAX_ATTEMPTS, warmups(h, "started"), "given up");
+            JsonObject changed = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
+            changed.addProperty("maxQueueSize", 50);
+            JsonObject section = new JsonObject();
+            section.add("warmup", changed);
+            h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(section));
+            h.flush();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(BackendActions.MAX_ATTEMPTS + 1, warmups(h, "started"), "tried again after the change");
+            assertEquals("running", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
+        }
+    }
+
+    @Test
+    void aLoadPastTheTimeoutIsAbandonedWithWmp3001() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            CompletableFuture<Void> gate = ollama.gate("coder");
+            Logger logger = Logger.getLogger(BackendActions.class.getName());
+            CompletableFuture<String> abandoned = logged(logger, "WMP-3001");
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
+            s.addProperty("warmupTimeoutSeconds", 1);
+            h.initialize(s.toString());
+            h.startPrediction();
+            h.injector.getInstance(WarmupScheduler.class).tick().get(30, TimeUnit.SECONDS);
+            assertTrue(abandoned.get(30, TimeUnit.SECONDS).contains("coder did not load within 1 s"));
+            h.client.await(h.client.statuses, l -> failedLoads(l, "coder") == 1, Duration.ofSeconds(30));
+            assertEquals(1, warmups(h, "timedOut"));
+            gate.complete(null);
+        }
+    }
+}

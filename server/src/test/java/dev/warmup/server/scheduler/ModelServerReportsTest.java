@@ -1,0 +1,143 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
+import static dev.warmup.server.scheduler.WarmingFixture.start;
+import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
+import static dev.warmup.server.scheduler.WarmingFixture.warm;
+import static dev.warmup.server.scheduler.WarmingFixture.warmups;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warmup.protocol.LoadParams;
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.protocol.ModelState;
+import dev.warmup.protocol.ModelStateParams;
+import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.protocol.PredictParams;
+import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.backend.fake.FakeLlamaServer;
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.performance.PerformancePredictor;
+import dev.warmup.server.store.UsageStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.MessageParams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What model servers and editors report shapes the accounting: sizes from {@code /api/ps}, Ollama's keep-alive
+ * (renewed for kept models), servers that cannot unload, models outside the catalogue, and the editor's own loads.
+ */
+class ModelServerReportsTest {
+    @TempDir Path dir;
+
+    @Test
+    void theSizeTheModelServerReportsReplacesTheCataloguesInTheAccounting() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            ollama.size("coder", 1200L * 1024 * 1024); // the catalogue says 1500 MB
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
+            scheduler.tick().get(30, TimeUnit.SECONDS); // reconciliation reads /api/ps
+            assertEquals(1200, h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).memoryUsedMb());
+            ModelSpec coder = h.injector.getInstance(ConfigurationManager.class).current().models().get(0);
+            assertEquals(1200, h.injector.getInstance(PerformancePredictor.class).memoryMb(coder),
+                    "and the plan packs that size");
+        }
+    }
+
+    @Test
+    void aKeptModelIsRenewedBeforeItsModelServersKeepAliveRunsOut() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
+            // the editor's own request set Ollama's keep-alive to its default: a minute is left of it
+            ollama.expires("coder", h.clock.instant().plusSeconds(60).toString());
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(2, ollama.loads("coder", 2).get(30, TimeUnit.SECONDS), "the load asked again");
+            assertTrue(ollama.isLoaded("coder"));
+            assertEquals(1, warmups(h, "started"), "a renewal is not a warm-up");
+        }
+    }
+
+    @Test
+    void aModelItsServerCannotUnloadStaysWarmInsteadOfFlippingEveryTick() throws Exception {
+        try (FakeLlamaServer openai = new FakeLlamaServer("coder"); ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize("{\"backends\": {\"vllm\": {\"type\": \"openai\", \"url\": \"" + openai.url() + "\"}}, "
+                    + "\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
+                    + "\"loadSeconds\": 3, \"backend\": \"vllm\"}]}");
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            h.clock.advance(Duration.ofHours(2)); // the developer left: the plan no longer wants coder
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.flush();
+            List<WarmupStatus> seen = List.copyOf(h.client.statuses);
+            int firstWarm = 0;
+            while (!warm(List.of(seen.get(firstWarm)), "coder")) {
+                firstWarm++;
+            }
+            assertTrue(seen.subList(firstWarm, seen.size()).stream().allMatch(st -> warm(List.of(st), "coder")),
+                    "once warm, never shown otherwise");
+            assertEquals(0, warmups(h, "wasted"));
+            assertTrue(h.server.getWarmupService().predict(new PredictParams(300, null)).get(10, TimeUnit.SECONDS)
+                    .schedule().tasks().stream().noneMatch(t -> t.action().equals("unload")), "nor planned away");
+        }
+    }
+
+    @Test
+    void modelsOutsideTheCatalogueTakeNoWarmSlotAndAreNamedOnceWithWmp3003() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = start(h, ollama);
+            for (int i = 0; i < 6; i++) { // an AI extension also uses remote models we know nothing of
+                h.server.getWarmupService().modelUsed(new ModelUsedParams("remote-" + i % 3, "chat", null, 40L,
+                        false));
+            }
+            h.server.getWarmupService().modelState(new ModelStateParams("remote-0", ModelState.ready, null, 4000, null));
+            h.flush();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            assertEquals(1500, status.memoryUsedMb(), "only coder holds memory");
+            List<String> named = h.client.logged.stream().map(MessageParams::getMessage)
+                    .filter(m -> m.startsWith("WMP-3003")).toList();
+            assertEquals(3, named.size(), "once per model: " + named);
+            assertTrue(named.get(0).contains("remote-0"), named.get(0));
+            long chatUses = h.injector.getInstance(UsageStore.class).allEvents().stream()
+                    .filter(e -> "chat".equals(e.task())).count();
+            assertEquals(6, chatUses, "their uses still count for their task");
+        }
+    }
+
+    @Test
+    void theEditorLoadsOnWarmupLoadAndStateReportsWithoutMemoryCountTheCataloguesSize() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
+                    + "\"loadSeconds\": 3}, {\"id\": \"chat\", \"tasks\": [\"chat\"], \"memoryMb\": 400}]}");
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            LoadParams load = h.client.await(h.client.loads, l -> !l.isEmpty(), Duration.ofSeconds(30)).get(0);
+            assertEquals("coder", load.model());
+            assertTrue(load.reason().startsWith("p=") && load.reason().contains("cold starts saved"), load.reason());
+            assertTrue(load.confidence() > 0 && load.confidence() <= 1, "the plan's probability: " + load);
+            assertTrue(load.neededInSeconds() != null && load.neededInSeconds() >= 0, load.toString());
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 2500L, null, null));
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            scheduler.tick().get(30, TimeUnit.SECONDS); // the load's completion has run on the scheduler's thread
+            assertEquals(1500, h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).memoryUsedMb());
+            // an orchestrator loaded chat by itself and says so, without its size
+            h.server.getWarmupService().modelState(new ModelStateParams("chat", ModelState.ready, null, null, null));
+            h.client.await(h.client.statuses, l -> warm(l, "chat"), Duration.ofSeconds(30));
+            assertEquals(1900, h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).memoryUsedMb());
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.warmup.server.scheduler;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelStatus;
+import dev.warmup.protocol.PredictParams;
+import dev.warmup.protocol.ScheduledWarmup;
+import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** What the end-to-end scheduler tests share: the settings, an hour of use, the start, and readings. */
+final class WarmingFixture {
+    private WarmingFixture() {}
+
+    static String settings(String url) {
+        return "{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\": \"" + url + "\"}}, \"models\": ["
+                + "{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, \"loadSeconds\": 3, "
+                + "\"backend\": \"local\"}, {\"id\": \"big\", \"tasks\": [\"refactoring\"], \"memoryMb\": 1900, "
+                + "\"loadSeconds\": 20, \"backend\": \"local\"}]}";
+    }
+
+    /** A developer using completion every half minute for the last hour. */
+    static List<UsageEvent> recentCompletionUse(long now) {
+        List<UsageEvent> events = new ArrayList<>();
+        for (long t = now - 3_600_000; t < now; t += 30_000) {
+            events.add(UsageEvent.simple(t, EventKind.CHANGE, null, null));
+            events.add(new UsageEvent(t + 1000, EventKind.MODEL_USED, null, "completion", "coder", null, null, 0, 0,
+                    -1, -1, 50, false));
+        }
+        return events;
+    }
+
+    /** A server with an hour of completion use behind it, warming on {@code ollama}; its scheduler, not yet ticked. */
+    static WarmupScheduler start(ServerHarness h, FakeOllamaServer ollama) throws Exception {
+        h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+        h.initialize(settings(ollama.url()));
+        h.startPrediction();
+        return h.injector.getInstance(WarmupScheduler.class);
+    }
+
+    /** {@link #start}, then a tick, and waits until the client hears that coder is warm. */
+    static WarmupScheduler startWithCoderWarm(ServerHarness h, FakeOllamaServer ollama) throws Exception {
+        WarmupScheduler scheduler = start(h, ollama);
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+        return scheduler;
+    }
+
+    static boolean warm(List<WarmupStatus> statuses, String model) {
+        return statuses.stream().anyMatch(s -> s.models().stream()
+                .anyMatch(m -> m.id().equals(model) && m.state().equals("warm")));
+    }
+
+    /** Completes with the first message {@code logger} logs that starts with {@code code}. */
+    static CompletableFuture<String> logged(Logger logger, String code) {
+        CompletableFuture<String> message = new CompletableFuture<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getMessage() != null && r.getMessage().startsWith(code)) {
+                    message.complete(r.getMessage());
+                }
+            }
+
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        logger.addHandler(handler);
+        message.whenComplete((m, e) -> logger.removeHandler(handler));
+        return message;
+    }
+
+    /** Loads of {@code model} that ended in failure: statuses where it turned from loading to failed. */
+    static int failedLoads(List<WarmupStatus> statuses, String model) {
+        int n = 0;
+        String before = null;
+        for (WarmupStatus s : statuses) {
+            String now = s.models().stream().filter(m -> m.id().equals(model)).map(ModelStatus::state).findFirst()
+                    .orElse(null);
+            n += "loading".equals(before) && "failed".equals(now) ? 1 : 0;
+            before = now;
+        }
+        return n;
+    }
+
+    static long warmups(ServerHarness h, String outcome) throws Exception {
+        JsonObject metrics = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
+        return metrics.getAsJsonObject("warmups").get(outcome).getAsLong();
+    }
+
+    /** The models {@code warmup/predict} would load now. */
+    static List<String> loadsPlanned(ServerHarness h) throws Exception {
+        return h.server.getWarmupService().predict(new PredictParams(300, null)).get(10, TimeUnit.SECONDS)
+                .schedule().tasks().stream().filter(t -> t.action().equals("load")).map(ScheduledWarmup::model)
+                .toList();
+    }
+}
