@@ -62,7 +62,10 @@ public final class ModelWarmupMetrics {
     public void miss() { misses.increment(); }
     public void warmMemoryMb(long totalMb) { warmMemory.set(totalMb, clock.millis()); }
 
-    /** A named counter reported under {@code counters} (e.g. queue sheds, circuit-breaker openings). */
+    /**
+     * A named counter reported under {@code counters} once it has counted: {@code queue.shed} (WMP-5001),
+     * {@code emergencyUnloads} (WMP-4001), {@code keepAliveRenewals}.
+     */
     public void increment(String counter) {
         counters.computeIfAbsent(counter, c -> new LongAdder()).increment();
     }

@@ -181,7 +181,9 @@ public final class WarmupScheduler implements AutoCloseable {
                 continue;
             }
             Priority p = load.value() >= 2 ? Priority.HIGH : Priority.MEDIUM;
-            queue.offer(load.modelId(), p, load.reason()).warning().ifPresent(w -> LOG.warning(w.getMessage()));
+            WarmupQueue.Offer offer = queue.offer(load.modelId(), p, load.reason());
+            offer.shed().ifPresent(x -> metrics.increment("queue.shed"));
+            offer.warning().ifPresent(w -> LOG.warning(w.getMessage()));
         }
     }
 

@@ -1,13 +1,17 @@
 package dev.warmup.server.scheduler;
 
+import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
+import static dev.warmup.server.scheduler.WarmingFixture.settings;
 import static dev.warmup.server.scheduler.WarmingFixture.start;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
+import static dev.warmup.server.scheduler.WarmingFixture.warmups;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
@@ -16,6 +20,7 @@ import dev.warmup.protocol.WarmupPrediction;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +74,23 @@ class WarmingEndToEndTest {
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
             assertTrue(!ollama.isLoaded("coder"));
             assertEquals(Long.MAX_VALUE, scheduler.dueTickAt(), "nothing is held any more");
+        }
+    }
+
+    @Test
+    void aFullQueueShedsTheLesserWarmUpAndCountsIt() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
+            s.addProperty("maxQueueSize", 1);
+            s.addProperty("maxMemoryMb", 4096);
+            s.getAsJsonArray("models").get(1).getAsJsonObject().add("tasks", JsonParser.parseString("[\"completion\"]"));
+            h.initialize(s.toString());
+            h.startPrediction();
+            h.injector.getInstance(WarmupScheduler.class).tick().get(30, TimeUnit.SECONDS); // both wanted, room for one
+            JsonObject metrics = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
+            assertEquals(1, metrics.getAsJsonObject("counters").get("queue.shed").getAsLong(), metrics.toString());
+            assertEquals(1, warmups(h, "started"));
         }
     }
 
