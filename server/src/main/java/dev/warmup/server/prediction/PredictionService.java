@@ -39,6 +39,8 @@ import java.util.logging.Logger;
 public final class PredictionService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PredictionService.class.getName());
     static final String FILE = "predictor.json";
+    /** Events since the start kept for rebuilds; past it, the oldest half is read back from the store instead. */
+    static final int JOURNAL_LIMIT = 100_000;
 
     private final ConfigurationManager config;
     private final UsagePatternAnalyzer analyzer;
@@ -54,7 +56,6 @@ public final class PredictionService implements AutoCloseable {
     private volatile LearnedPredictor predictor;
     private volatile String note = "starting";
     private int onTrees;
-    static final int JOURNAL_LIMIT = 100_000;
     private volatile EventJournal journal; // set by start(); used on the predictor's thread
     private volatile long changes; // events shown and rebuilds, counted on the predictor's thread
     private volatile Cached cached;
