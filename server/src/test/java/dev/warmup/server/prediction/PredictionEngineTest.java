@@ -133,15 +133,14 @@ class PredictionEngineTest {
             h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
             h.flush();
             service.settled().get(30, TimeUnit.SECONDS);
-            double before = completion(service);
-            assertTrue(before > 0, "just used");
+            assertTrue(completion(service) > 0, "just used");
             h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
                     JsonParser.parseString("{\"warmup\": " + MODELS.replace("{\"models\"",
                             "{\"learningRate\": 0.3, \"models\"") + "}")));
             h.flush();
             service.settled().get(60, TimeUnit.SECONDS);
             assertEquals(0.3, service.learningRate(), "rebuilt with the new rate");
-            assertEquals(before, completion(service), 1e-9, "the rebuilt predictor saw the use since the start");
+            assertTrue(completion(service) > 0, "the rebuilt predictor saw the use since the start (without it: 0)");
         }
     }
 
