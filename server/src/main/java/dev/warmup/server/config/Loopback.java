@@ -14,7 +14,8 @@ public final class Loopback {
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        if (h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
+        // not "*.localhost": the system resolver may ask the network's DNS for such a name, which may answer anything
+        if (h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
             return true;
         }
         String[] parts = h.split("\\.");

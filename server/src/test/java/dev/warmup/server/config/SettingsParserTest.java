@@ -90,6 +90,7 @@ class SettingsParserTest {
         assertFalse(Loopback.isLoopbackHost("127.0.0.1.evil.com"));
         assertFalse(Loopback.isLoopbackHost("192.168.1.2"));
         assertFalse(Loopback.isLoopbackHost("localhost.evil.com"));
+        assertFalse(Loopback.isLoopbackHost("ollama.localhost"), "resolved by whatever DNS the network offers");
     }
 
     @Test
