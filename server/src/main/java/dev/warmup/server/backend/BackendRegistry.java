@@ -85,6 +85,14 @@ public final class BackendRegistry {
         return backends;
     }
 
+    /**
+     * Whether the backend named {@code name} can unload what it loaded (an OpenAI-compatible server or a single-model
+     * llama-server cannot: what it serves stays loaded); true for a name that resolves to nothing.
+     */
+    public boolean canUnload(String name) {
+        return find(name).map(ModelBackend::canUnload).orElse(true);
+    }
+
     public Optional<ModelBackend> find(String name) {
         try {
             return Optional.of(lookup(name));

@@ -3,6 +3,7 @@ package dev.warmup.server.config;
 import dev.warmup.protocol.ModelSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The validated, effective configuration (settings section {@code warmup}). Immutable. */
 public record WarmupSettings(int maxWarmModels, int maxMemoryMb, double maxCpuPercent, double predictionThreshold,
@@ -13,6 +14,11 @@ public record WarmupSettings(int maxWarmModels, int maxMemoryMb, double maxCpuPe
 
     public static WarmupSettings defaults() {
         return new WarmupSettings(5, 2048, 30.0, 0.7, 3600, 100, 30, 0.1, 0.1, true, 300, 30, 1, List.of(), Map.of());
+    }
+
+    /** The catalogue's entry for {@code id}. */
+    public Optional<ModelSpec> model(String id) {
+        return models.stream().filter(m -> m.id().equals(id)).findFirst();
     }
 
     public WarmupSettings withModels(List<ModelSpec> newModels) {

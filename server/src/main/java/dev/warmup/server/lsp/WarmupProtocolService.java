@@ -154,8 +154,7 @@ public final class WarmupProtocolService implements WarmupServerApi {
     }
 
     private String taskOf(String model) {
-        return config.current().models().stream().filter(m -> m.id().equals(model)).findFirst()
-                .map(m -> m.tasks().get(0)).orElse(null);
+        return config.current().model(model).map(m -> m.tasks().get(0)).orElse(null);
     }
 
     private static long parseInstant(String at) {

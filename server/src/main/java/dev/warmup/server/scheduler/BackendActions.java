@@ -134,18 +134,10 @@ final class BackendActions {
                 .getMessage() : e.getMessage());
     }
 
-    /**
-     * Whether {@code m}'s model server can unload it (an OpenAI-compatible server or a single-model llama-server
-     * cannot: what it serves stays loaded, and the plan must count it as held).
-     */
-    boolean canUnload(ModelSpec m) {
-        return backends.find(m.backend()).map(ModelBackend::canUnload).orElse(true);
-    }
-
     /** Asks the model server to unload a warm model (nothing happens while an unload of it is on its way). */
     void unload(ModelSpec m) {
         if (m == null || unloading.contains(m.id()) || states.get(m.id()).state() != ModelStates.State.warm
-                || !canUnload(m)) {
+                || !backends.canUnload(m.backend())) {
             return;
         }
         var backend = backends.find(m.backend());

@@ -15,7 +15,6 @@ import dev.warmup.protocol.WarmupPrediction;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.Version;
 import dev.warmup.server.backend.BackendRegistry;
-import dev.warmup.server.backend.ModelBackend;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
@@ -130,7 +129,7 @@ public final class WarmupCoordinator implements WarmupController {
             double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
                     prediction.followers(m.tasks(), loadSeconds));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m), loadSeconds, planP,
-                    best.secondsUntilNeeded(), r, r != WarmSetPlanner.Residency.UNLOADED && !canUnload(m), -1,
+                    best.secondsUntilNeeded(), r, r != WarmSetPlanner.Residency.UNLOADED && !backends.canUnload(m.backend()), -1,
                     perMiss));
         }
         ranked.sort(Comparator.comparingDouble(ModelPrediction::usageProbability).reversed());
@@ -143,7 +142,7 @@ public final class WarmupCoordinator implements WarmupController {
         int peak = states.heldMb();
         double total = 0;
         for (WarmSetPlanner.PlannedLoad load : plan.loads()) {
-            ModelSpec m = s.models().stream().filter(x -> x.id().equals(load.modelId())).findFirst().orElseThrow();
+            ModelSpec m = s.model(load.modelId()).orElseThrow();
             int memoryMb = (int) performance.memoryMb(m);
             double loadSeconds = performance.expectedLoadSeconds(m);
             steps.add(new ScheduledWarmup(m.id(), "load", load.startInSeconds(), loadSeconds, memoryMb,
@@ -156,9 +155,8 @@ public final class WarmupCoordinator implements WarmupController {
                     "low"));
         }
         double confidence = ranked.stream().mapToDouble(ModelPrediction::confidence).max().orElse(0);
-        PerformanceImpact impact = performance.assessImpact(plan.loads().stream().map(l -> s.models().stream()
-                .filter(x -> x.id().equals(l.modelId())).findFirst().orElseThrow()).toList(), horizon,
-                s.performanceImpactThreshold());
+        PerformanceImpact impact = performance.assessImpact(plan.loads().stream()
+                .map(l -> s.model(l.modelId()).orElseThrow()).toList(), horizon, s.performanceImpactThreshold());
         return new WarmupPrediction(ranked, new WarmupSchedule(steps, total, peak, steps.isEmpty() ? "low" : "medium"),
                 impact, confidence, prediction.name(), Instant.ofEpochMilli(clock.millis()).toString());
     }
@@ -217,18 +215,13 @@ public final class WarmupCoordinator implements WarmupController {
         return prediction.evaluate();
     }
 
-    /** Whether the model's server can unload it; one that cannot holds what it serves, whatever the plan. */
-    private boolean canUnload(ModelSpec m) {
-        return backends.find(m.backend()).map(ModelBackend::canUnload).orElse(true);
-    }
-
     /**
      * The catalogue's entry for a model a client reported, or null for a model outside it (a remote model, say),
      * which must take no memory and no warm slot in our accounting. The first report of each such model (since the
      * catalogue last changed) throws WMP-3003, for the protocol layer to tell the user; later ones are ignored quietly.
      */
     private ModelSpec known(String id, String consequence) {
-        ModelSpec spec = config.current().models().stream().filter(m -> m.id().equals(id)).findFirst().orElse(null);
+        ModelSpec spec = config.current().model(id).orElse(null);
         if (spec == null && unknownNamed.add(id)) {
             throw new WarmupException(ErrorCode.WMP_3003, "'" + id + "' is not in the catalogue (warmup.models or"
                     + " warmup/registerModels): " + consequence + " (said once per model)");

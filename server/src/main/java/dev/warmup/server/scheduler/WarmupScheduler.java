@@ -61,6 +61,7 @@ public final class WarmupScheduler implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final BackendRegistry backends;
     private final BackendActions actions;
     private final Map<String, WarmSetPlanner.Candidate> planned = new HashMap<>(); // the last plan's, by model
     private final AtomicBoolean nudged = new AtomicBoolean();
@@ -80,6 +81,7 @@ public final class WarmupScheduler implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
+        this.backends = backends;
         this.actions = new BackendActions(config, backends, states, metrics, performance, clock, executor,
                 coordinator::publishStatus, this::drain);
         config.addListener(s -> executor.execute(() -> {
@@ -151,7 +153,7 @@ public final class WarmupScheduler implements AutoCloseable {
                 }
             }
             boolean inUse = e.lastUsedMillis() != Long.MIN_VALUE && now - e.lastUsedMillis() < IN_USE_MILLIS
-                    || r != WarmSetPlanner.Residency.UNLOADED && !actions.canUnload(m); // held whatever we plan
+                    || r != WarmSetPlanner.Residency.UNLOADED && !backends.canUnload(m.backend()); // held whatever we plan
             double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
                     prediction.followers(m.tasks(), loadSeconds));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m),
@@ -265,7 +267,7 @@ public final class WarmupScheduler implements AutoCloseable {
     }
 
     private ModelSpec spec(String id) {
-        return config.current().models().stream().filter(m -> m.id().equals(id)).findFirst().orElse(null);
+        return config.current().model(id).orElse(null);
     }
 
     @Override
