@@ -50,7 +50,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--user-split", defaultValue = "all", paramLabel = "all|even|odd",
             description = "Users at even or odd positions in the file (applied after --users), to tune on one half "
                     + "and check on the other (default: ${DEFAULT-VALUE}).")
-    String userSplit;
+    UserSplit userSplit;
 
     @Option(names = "--by-model", description = "Also print, per policy and model, where the cold starts and the "
             + "memory went (misses, requests during a load, late pre-warms, wasted GB·h).")
@@ -79,9 +79,6 @@ public final class ReplayCommand implements Callable<Integer> {
             case "jsonl" -> new JsonlTraceSource();
             default -> throw new ParameterException(spec.commandLine(), "--format must be blaze or jsonl: " + format);
         };
-        if (!List.of("all", "even", "odd").contains(userSplit)) {
-            throw new ParameterException(spec.commandLine(), "--user-split must be all, even or odd: " + userSplit);
-        }
         if (!Files.isReadable(trace)) {
             throw new ParameterException(spec.commandLine(), "--trace: no readable file at " + trace);
         }

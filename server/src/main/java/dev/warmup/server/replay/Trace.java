@@ -11,16 +11,12 @@ public record Trace(List<UserTrace> users, String[] details, List<String> tasks)
         return n <= 0 || n >= users.size() ? this : new Trace(users.subList(0, n), details, tasks);
     }
 
-    /** The users whose position in the file is even (split "even") or odd ("odd"); "all" keeps everyone. */
-    public Trace split(String which) {
-        if (which == null || which.equals("all")) {
+    /** The users whose position in the file is even or odd; {@code all} keeps everyone. */
+    public Trace split(UserSplit which) {
+        if (which == UserSplit.all) {
             return this;
         }
-        int parity = switch (which) {
-            case "even" -> 0;
-            case "odd" -> 1;
-            default -> throw new IllegalArgumentException("user split must be all, even or odd: " + which);
-        };
+        int parity = which == UserSplit.even ? 0 : 1;
         List<UserTrace> kept = new java.util.ArrayList<>();
         for (int i = 0; i < users.size(); i++) {
             if (i % 2 == parity) {
