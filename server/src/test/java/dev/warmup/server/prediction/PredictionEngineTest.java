@@ -72,10 +72,7 @@ class PredictionEngineTest {
     void learnsFromHistoryPredictsAndPersists() throws Exception {
         Path data = dir.resolve("data");
         try (ServerHarness h = new ServerHarness(data)) {
-            long start = h.clock.millis() - 20L * 86_400_000L;
-            h.injector.getInstance(UsageStore.class).append(history(start));
-            h.initialize(MODELS);
-            h.startPrediction();
+            startAfterOldHistory(h);
             WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
             assertTrue(status.predictorNote().startsWith("learned from") || status.predictorNote().startsWith("trees "
                     + "trained"), "trained from the history: " + status.predictorNote());
@@ -124,20 +121,12 @@ class PredictionEngineTest {
     @Test
     void aNewLearningRateRebuildsThePredictorWithEveryEventIncludingThoseSinceTheStart() throws Exception {
         try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
-            h.injector.getInstance(UsageStore.class).append(history(h.clock.millis() - 20L * 86_400_000L));
-            h.initialize(MODELS);
-            h.startPrediction();
-            PredictionService service = h.injector.getInstance(PredictionService.class);
+            PredictionService service = startAfterOldHistory(h);
             assertEquals(0.1, service.learningRate());
             assertEquals(0, completion(service), "days since the last event: nothing is forecast");
-            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
-            h.flush();
-            service.settled().get(30, TimeUnit.SECONDS);
+            useCompletion(h, service);
             assertTrue(completion(service) > 0, "just used");
-            h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
-                    JsonParser.parseString("{\"warmup\": " + MODELS.replace("{\"models\"",
-                            "{\"learningRate\": 0.3, \"models\"") + "}")));
-            h.flush();
+            changeSetting(h, "\"learningRate\": 0.3");
             service.settled().get(60, TimeUnit.SECONDS);
             assertEquals(0.3, service.learningRate(), "rebuilt with the new rate");
             assertTrue(completion(service) > 0, "the rebuilt predictor saw the use since the start (without it: 0)");
@@ -147,13 +136,8 @@ class PredictionEngineTest {
     @Test
     void aForecastIsReusedUntilAnEventAContextBoundaryOrItsTtl() throws Exception {
         try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
-            h.injector.getInstance(UsageStore.class).append(history(h.clock.millis() - 20L * 86_400_000L));
-            h.initialize(MODELS);
-            h.startPrediction();
-            PredictionService service = h.injector.getInstance(PredictionService.class);
-            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
-            h.flush();
-            service.settled().get(30, TimeUnit.SECONDS);
+            PredictionService service = startAfterOldHistory(h);
+            useCompletion(h, service);
             List<TaskForecast> first = service.forecast(300);
             h.clock.advance(Duration.ofSeconds(5));
             assertSame(first, service.forecast(300), "nothing happened, no context boundary: reused");
@@ -166,12 +150,31 @@ class PredictionEngineTest {
             service.settled().get(30, TimeUnit.SECONDS);
             List<TaskForecast> third = service.forecast(300);
             assertNotSame(second, third, "an event");
-            h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
-                    JsonParser.parseString("{\"warmup\": " + MODELS.replace("{\"models\"",
-                            "{\"predictionCacheTtlSeconds\": 0, \"models\"") + "}")));
-            h.flush();
+            changeSetting(h, "\"predictionCacheTtlSeconds\": 0");
             assertNotSame(third, service.forecast(300), "a TTL of 0: computed afresh every time");
         }
+    }
+
+    /** A server whose stored history (two weeks) ended days ago, its predictor rebuilt from it. */
+    private static PredictionService startAfterOldHistory(ServerHarness h) throws Exception {
+        h.injector.getInstance(UsageStore.class).append(history(h.clock.millis() - 20L * 86_400_000L));
+        h.initialize(MODELS);
+        h.startPrediction();
+        return h.injector.getInstance(PredictionService.class);
+    }
+
+    /** The editor reports a completion use now; returns once the predictor has been shown it. */
+    private static void useCompletion(ServerHarness h, PredictionService service) throws Exception {
+        h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
+        h.flush();
+        service.settled().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The catalogue with one more setting ({@code "key": value}), as a settings change from the editor. */
+    private static void changeSetting(ServerHarness h, String keyValue) throws Exception {
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(JsonParser.parseString(
+                "{\"warmup\": " + MODELS.replace("{\"models\"", "{" + keyValue + ", \"models\"") + "}")));
+        h.flush();
     }
 
     private static double completion(PredictionService service) {
