@@ -26,12 +26,13 @@ public final class ModelTableReporter implements Reporter {
     @Override
     public void report(TraceTotals totals, Map<String, Outcome> outcomes) {
         double h = totals.activeUserHours();
-        out.printf(Locale.ROOT, "%n%-22s %-14s %10s %14s %13s %10s %12s%n", "policy", "model", "misses/h",
+        String name = "%-" + TableReporter.nameWidth(outcomes) + "s";
+        out.printf(Locale.ROOT, "%n" + name + " %-14s %10s %14s %13s %10s %12s%n", "policy", "model", "misses/h",
                 "whileLoading/h", "latePrewarm/h", "gb_h/h", "wasted_gb_h/h");
         for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
             for (int m = 0; m < e.getValue().byModel().size(); m++) {
                 ModelTally t = e.getValue().byModel().get(m);
-                out.printf(Locale.ROOT, "%-22s %-14s %10.3f %14.3f %13.3f %10.3f %12.3f%n", e.getKey(),
+                out.printf(Locale.ROOT, name + " %-14s %10.3f %14.3f %13.3f %10.3f %12.3f%n", e.getKey(),
                         catalog.model(m), t.misses() / h, t.whileLoading() / h, t.latePrewarms() / h,
                         t.mbMillis() / 3.6e9 / h, t.wastedMbMillis() / 3.6e9 / h);
             }

@@ -17,15 +17,25 @@ public final class TableReporter implements Reporter {
     @Override
     public void report(TraceTotals totals, Map<String, Outcome> outcomes) {
         double h = totals.activeUserHours();
+        String name = "%-" + nameWidth(outcomes) + "s";
         out.printf(Locale.ROOT, "%d users, %,d events, %,d sessions, %,.1f active user-hours, %,d requests %s%n",
                 totals.users(), totals.events(), totals.sessions(), h, totals.totalRequests(), totals.requests());
-        out.printf(Locale.ROOT, "%-22s %12s %10s %14s %10s %12s %10s %8s %7s%n", "policy", "cold_starts", "cold/h",
+        out.printf(Locale.ROOT, name + " %12s %10s %14s %10s %12s %10s %8s %7s%n", "policy", "cold_starts", "cold/h",
                 "wait_s", "wait_s/h", "warm_gb_h", "gb_h/h", "wasted", "budget!");
         for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
             Outcome o = e.getValue();
-            out.printf(Locale.ROOT, "%-22s %12d %10.3f %14.1f %10.2f %12.1f %10.3f %8d %7d%n", e.getKey(),
+            out.printf(Locale.ROOT, name + " %12d %10.3f %14.1f %10.2f %12.1f %10.3f %8d %7d%n", e.getKey(),
                     o.coldStarts(), o.coldStarts() / h, o.waitSeconds(), o.waitSeconds() / h, o.warmGbHours(),
                     o.warmGbHours() / h, o.wastedLoads(), o.budgetViolations());
         }
+    }
+
+    /** Wide enough for the longest policy name, and at least 22 characters. */
+    static int nameWidth(Map<String, Outcome> outcomes) {
+        int w = 22;
+        for (String name : outcomes.keySet()) {
+            w = Math.max(w, name.length());
+        }
+        return w;
     }
 }
