@@ -13,6 +13,7 @@ import java.util.Arrays;
  * Each level is shrunk towards the coarser one by {@code shrinkHours} of pseudo-observation, and the coarsest towards
  * what a 10-minute keep-alive assumes, so that a new install behaves like today's default and moves away from it as
  * it learns. Only the past counts: the time spent in a context is booked when the next event closes the interval.
+ * The one exception is {@link #frozenCopy()}, for a bound in replay reports only: rates fitted on a whole trace.
  */
 final class ContextRates {
     static final long[] SINCE_TASK = {0, 30_000, 60_000, 120_000, 180_000, 300_000, 420_000, 600_000, 900_000,
@@ -33,22 +34,51 @@ final class ContextRates {
     private final double[][] e2;
     private double[][] n3 = new double[64][];
     private double[][] e3 = new double[64][];
+    private final boolean frozen;
     private long lastEvent = Long.MIN_VALUE;
     private int lastType = -1;
 
     ContextRates(int tasks, double shrinkHours) {
+        this(tasks, shrinkHours, new double[tasks][SINCE_TASK.length], new double[tasks][SINCE_TASK.length],
+                new double[tasks][SINCE_TASK.length * SINCE_ANY.length],
+                new double[tasks][SINCE_TASK.length * SINCE_ANY.length], false);
+    }
+
+    private ContextRates(int tasks, double shrinkHours, double[][] n1, double[][] e1, double[][] n2, double[][] e2,
+                         boolean frozen) {
         this.tasks = tasks;
         this.shrinkHours = shrinkHours;
         lastRequest = new long[tasks];
         Arrays.fill(lastRequest, Long.MIN_VALUE);
-        n1 = new double[tasks][SINCE_TASK.length];
-        e1 = new double[tasks][SINCE_TASK.length];
-        n2 = new double[tasks][SINCE_TASK.length * SINCE_ANY.length];
-        e2 = new double[tasks][SINCE_TASK.length * SINCE_ANY.length];
+        this.n1 = n1;
+        this.e1 = e1;
+        this.n2 = n2;
+        this.e2 = e2;
+        this.frozen = frozen;
+    }
+
+    /**
+     * Rates that keep everything counted so far and count nothing more, on a fresh timeline (no event seen yet):
+     * observed once over a user's whole trace and then replayed from its start, they forecast with the statistics
+     * of the whole trace, the best these contexts can do. For the replay's hindsight bound only; never live.
+     */
+    ContextRates frozenCopy() {
+        ContextRates copy = new ContextRates(tasks, shrinkHours, n1, e1, n2, e2, true);
+        copy.n3 = n3;
+        copy.e3 = e3;
+        return copy;
     }
 
     /** An event of type {@code type} (index, or -1) at {@code t}, requesting task {@code task} (or -1). */
     void observe(long t, int type, int task) {
+        if (frozen) {
+            if (task >= 0) {
+                lastRequest[task] = t;
+            }
+            lastEvent = t;
+            lastType = type >= 0 && type < n3.length && n3[type] != null ? type : -1; // a type the fit never saw: none
+            return;
+        }
         if (lastEvent != Long.MIN_VALUE && t > lastEvent) {
             for (int k = 0; k < tasks; k++) {
                 expose(k, lastEvent, t);

@@ -37,7 +37,7 @@ final class FeatureState {
     // target encodings learnt from matured samples
     private double[][] typePos = new double[64][];
     private double[] typeN = new double[64];
-    private final ContextRates rates;
+    private ContextRates rates;
     private final long horizonMillis;
 
     private long lastEvent = Long.MIN_VALUE;
@@ -79,17 +79,7 @@ final class FeatureState {
         }
         lastEvent = t;
         events.add(t);
-        String type = typeOf(e);
-        Integer idx = typeIndex.get(type);
-        if (idx == null) {
-            idx = typeIndex.size();
-            typeIndex.put(type, idx);
-            if (idx >= typeN.length) {
-                typeN = Arrays.copyOf(typeN, idx * 2);
-                typePos = Arrays.copyOf(typePos, idx * 2);
-            }
-            typePos[idx] = new double[tasks];
-        }
+        int idx = typeIndex(typeOf(e));
         rates.observe(t, idx, task);
         lastType = idx;
         lastRequestTask = task;
@@ -100,6 +90,32 @@ final class FeatureState {
             hourCount[task][hour(t)]++;
             total[task]++;
         }
+    }
+
+    /**
+     * Replaces the context rates with rates fitted on {@code events} (all of them, future included), frozen: the
+     * hindsight bound of the replay ({@link ContextRates#frozenCopy()}). Call before the first {@link #observe}.
+     */
+    void fitRatesInHindsight(List<UsageEvent> events, int[] taskOfEvent) {
+        ContextRates fit = new ContextRates(tasks, SHRINK_HOURS);
+        for (int i = 0; i < events.size(); i++) {
+            fit.observe(events.get(i).at(), typeIndex(typeOf(events.get(i))), taskOfEvent[i]);
+        }
+        rates = fit.frozenCopy();
+    }
+
+    private int typeIndex(String type) {
+        Integer idx = typeIndex.get(type);
+        if (idx == null) {
+            idx = typeIndex.size();
+            typeIndex.put(type, idx);
+            if (idx >= typeN.length) {
+                typeN = Arrays.copyOf(typeN, idx * 2);
+                typePos = Arrays.copyOf(typePos, idx * 2);
+            }
+            typePos[idx] = new double[tasks];
+        }
+        return idx;
     }
 
     long lastEventTime() {

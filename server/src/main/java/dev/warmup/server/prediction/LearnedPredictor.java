@@ -91,6 +91,19 @@ public final class LearnedPredictor implements Predictor {
         return models.clone();
     }
 
+    /**
+     * Not for live use: fits the context rates on {@code whole}, the user's entire trace, future included, and
+     * freezes them, so that a replay from the start forecasts with the whole trace's statistics (the hindsight bound
+     * of what these contexts can tell). Call before the first {@link #observe}.
+     */
+    public void fitContextRatesInHindsight(List<UsageEvent> whole) {
+        int[] taskOf = new int[whole.size()];
+        for (int i = 0; i < taskOf.length; i++) {
+            taskOf[i] = whole.get(i).task() == null ? -1 : tasks.indexOf(whole.get(i).task());
+        }
+        state.fitRatesInHindsight(whole, taskOf);
+    }
+
     @Override
     public void observe(UsageEvent e) {
         long t = e.at();

@@ -2,7 +2,7 @@ package dev.warmup.server.replay;
 
 /**
  * A policy that knows the future: the engine shows it the user's whole trace before the timeline starts. Only the
- * oracle, the upper bound beside real policies, implements this.
+ * bounds beside the real policies implement this: the oracles and our policy with rates fitted in hindsight.
  */
 public interface Clairvoyant extends Policy {
     /** Called once per user before {@link #start}. */

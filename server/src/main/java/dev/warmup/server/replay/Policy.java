@@ -7,7 +7,7 @@ import dev.warmup.server.usage.UsageEvent;
  * simulates each user from nothing. The engine serves every request itself (hit, wait or load, EVALUATION.md §3);
  * the policy then hears of it and of every event, and acts through the {@link Sim}: pre-warm loads, unloads and
  * timed actions. A policy sees only the past: the engine hands it events after they happened and offers no way to
- * read ahead ({@link Clairvoyant} is the one exception, for the oracle).
+ * read ahead ({@link Clairvoyant} is the one exception, for the bounds: the oracles and the hindsight predictor).
  */
 public interface Policy {
     /** The user's timeline starts (before the first event). */

@@ -6,6 +6,7 @@ import dev.warmup.server.replay.policies.KeepAlivePolicy;
 import dev.warmup.server.replay.policies.LruBudgetPolicy;
 import dev.warmup.server.replay.policies.OraclePolicy;
 import dev.warmup.server.replay.policies.PricedOraclePolicy;
+import dev.warmup.server.replay.predictive.HindsightPredictivePolicy;
 import dev.warmup.server.replay.predictive.PredictivePolicy;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,7 +53,8 @@ public final class PolicyRegistry {
      * The baselines, two more clairvoyant bounds ({@code keep-oracle@W}: the best keep-or-unload rule;
      * {@code event-oracle@W}: the best policy that pre-warms only at events; W in GB·minutes per cold start; by
      * name only, {@code keep-oracle-1m@W} and {@code keep-oracle-5m@W}: the keep-oracle unloading 1 or 5 minutes
-     * late) and our own policy, {@code predictive@THRESHOLD}.
+     * late) and our own policy, {@code predictive@THRESHOLD}; by name only, {@code predictive-hindsight@THRESHOLD}, our
+     * policy with its context rates fitted on the user's whole trace (what learning from nothing costs).
      */
     public static PolicyRegistry standard() {
         PolicyRegistry r = baselines();
@@ -66,6 +68,8 @@ public final class PolicyRegistry {
                 PricedOraclePolicy::atEvents), null);
         r.register(new Family("predictive", PredictivePolicy.DEFAULT_THRESHOLD,
                 List.of(0.5, 0.7, 0.9, 0.95, 0.99, 0.995, 0.999), k -> new PredictivePolicy(k, 0.1)), null);
+        r.register(new Family("predictive-hindsight", PredictivePolicy.DEFAULT_THRESHOLD,
+                List.of(0.9, 0.99, 0.995, 0.999), k -> new HindsightPredictivePolicy(k, 0.1)), List.of());
         return r;
     }
 

@@ -72,6 +72,11 @@ public final class PredictivePolicy implements Policy {
         }
     }
 
+    /** The predictor, once {@link #start} has made it. */
+    LearnedPredictor predictor() {
+        return predictor;
+    }
+
     @Override
     public void onEvent(Sim sim, UsageEvent event) {
         predictor.observe(event);
