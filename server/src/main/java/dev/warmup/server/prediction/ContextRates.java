@@ -7,7 +7,10 @@ import java.util.Arrays;
  * a context divided by the time spent in it. Contexts go from coarse to fine:
  * <ol>
  *   <li>how long since the task was last requested ({@link #SINCE_TASK} bins; never counts as the last bin);</li>
- *   <li>and how long since any event at all ({@link #SINCE_ANY} bins: is the developer at the keyboard?);</li>
+ *   <li>and how long since any event at all ({@link #SINCE_ANY} bins: is the developer at the keyboard?), shrunk not
+ *   towards the first level's rate itself but towards it times how much the requests of all tasks in this context
+ *   have differed from their own first level's rates ({@link #POOLED_REQUESTS}): a developer who walks away from
+ *   the keyboard does so for every task, so what one task teaches about it serves the others;</li>
  *   <li>and which event happened last (its type), with both idle times in coarse bins.</li>
  * </ol>
  * Each level is shrunk towards the coarser one by {@code shrinkHours} of pseudo-observation, and the coarsest towards
@@ -24,6 +27,8 @@ final class ContextRates {
     static final double PRIOR_LATER = 0.5;
     private static final int RECENT_BINS = Arrays.binarySearch(SINCE_TASK, 600_000); // the bins before ten minutes
     private static final int COARSE = 12;
+    /** Pseudo-requests by which the second level's shared factor starts at 1 (no difference from the first). */
+    static final double POOLED_REQUESTS = 1;
 
     private final int tasks;
     private final double shrinkHours;
@@ -105,15 +110,26 @@ final class ContextRates {
     double rate(int k, long now) {
         int b1 = taskBin(k, now);
         int b2 = anyBin(now);
-        double prior = b1 < RECENT_BINS ? PRIOR_RECENT : PRIOR_LATER;
-        double r1 = (n1[k][b1] + shrinkHours * prior) / (e1[k][b1] + shrinkHours);
+        double r1 = firstLevel(k, b1);
         int c2 = b1 * SINCE_ANY.length + b2;
-        double r2 = (n2[k][c2] + shrinkHours * r1) / (e2[k][c2] + shrinkHours);
+        double seen = 0;
+        double expected = 0;
+        for (int j = 0; j < tasks; j++) { // all tasks in this context, against their own first level
+            seen += n2[j][c2];
+            expected += e2[j][c2] * (j == k ? r1 : firstLevel(j, b1));
+        }
+        double shared = (seen + POOLED_REQUESTS) / (expected + POOLED_REQUESTS);
+        double r2 = (n2[k][c2] + shrinkHours * r1 * shared) / (e2[k][c2] + shrinkHours);
         if (lastType < 0) {
             return r2;
         }
         int c3 = k * COARSE + coarse(b1, b2);
         return (n3[lastType][c3] + shrinkHours * r2) / (e3[lastType][c3] + shrinkHours);
+    }
+
+    private double firstLevel(int k, int b1) {
+        double prior = b1 < RECENT_BINS ? PRIOR_RECENT : PRIOR_LATER;
+        return (n1[k][b1] + shrinkHours * prior) / (e1[k][b1] + shrinkHours);
     }
 
     /** The next instant after {@code now} when some task's context changes (Long.MAX_VALUE: none will). */

@@ -39,6 +39,30 @@ class ContextRatesTest {
         assertTrue(rates.rate(1, t + 30_000) < 1, "task 1 was never requested: " + rates.rate(1, t + 30_000));
     }
 
+    /**
+     * Task 0 is requested every 2.5 minutes while the developer works, for half an hour, then the developer is away
+     * for 90 minutes; 50 times. Task 1 has hardly been seen. When task 1 is requested and the developer then goes
+     * quiet, its rate falls as task 0's did: going away is learnt once, for every task.
+     */
+    @Test
+    void whatOneTaskTeachesAboutTheDeveloperBeingAwayServesTheOthers() {
+        ContextRates rates = new ContextRates(2, 0.5);
+        long t = 0;
+        rates.observe(t, 1, 1);
+        for (int cycle = 0; cycle < 50; cycle++) {
+            long start = t;
+            for (long s = 0; s <= 30 * MIN; s += 10_000) {
+                boolean request = s % 150_000 == 0;
+                rates.observe(start + s, request ? 1 : 0, request ? 0 : -1);
+            }
+            t = start + 120 * MIN;
+        }
+        rates.observe(t, 1, 1);
+        double away = rates.rate(1, t + 150_000);
+        assertTrue(away < 1, "two and a half minutes of quiet after task 1: " + away + " (task 1's own past alone"
+                + " says about the prior's " + ContextRates.PRIOR_RECENT + ")");
+    }
+
     @Test
     void theNextChangeIsTheNextBinEdgeAfterNow() {
         ContextRates rates = new ContextRates(1, 0.5);
