@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warmup.server.replay.PolicyRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -24,6 +25,17 @@ class ReplayCommandLineTest {
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
         return new Run(cli.execute(args), err.toString());
+    }
+
+    @Test
+    void theHelpNamesEveryPolicyFamily() {
+        CommandLine cli = new CommandLine(new Main());
+        Subcommands.register(cli);
+        String help = cli.getSubcommands().get("replay").getUsageMessage().replaceAll("\\s+", " ");
+        for (String family : PolicyRegistry.standard().familyNames()) {
+            assertTrue(help.contains(" " + family + ",") || help.contains(" " + family + " ")
+                    || help.contains(" " + family + ";"), family + " missing from: " + help);
+        }
     }
 
     @Test

@@ -80,6 +80,11 @@ public final class PolicyRegistry {
         return this;
     }
 
+    /** Every registered family's name, in registration order. */
+    public List<String> familyNames() {
+        return List.copyOf(families.keySet());
+    }
+
     public List<String> allNames() {
         return List.copyOf(all);
     }

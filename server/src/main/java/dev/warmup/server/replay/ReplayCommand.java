@@ -31,7 +31,10 @@ public final class ReplayCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--policy", defaultValue = "all", paramLabel = "all|NAME[,NAME...]",
-            description = "Policies to run; NAME@X sets a knob (default: ${DEFAULT-VALUE}).")
+            description = "Policies to run (default: ${DEFAULT-VALUE}: the baselines, keep-oracle, event-oracle and "
+                    + "predictive). Families: keepalive (keepalive-K), lru-budget, greedy-dual, hybrid-histogram, "
+                    + "oracle, keep-oracle, keep-oracle-1m, keep-oracle-5m, event-oracle, predictive, "
+                    + "predictive-hindsight; NAME@X sets a knob, e.g. keepalive@15, predictive@0.99.")
     String policy;
 
     @Option(names = "--catalog", paramLabel = "FILE", description = "JSON array of models like warmup.models "
