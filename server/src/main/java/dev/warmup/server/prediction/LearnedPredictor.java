@@ -99,9 +99,14 @@ public final class LearnedPredictor implements Predictor {
     public void fitContextRatesInHindsight(List<UsageEvent> whole) {
         int[] taskOf = new int[whole.size()];
         for (int i = 0; i < taskOf.length; i++) {
-            taskOf[i] = whole.get(i).task() == null ? -1 : tasks.indexOf(whole.get(i).task());
+            taskOf[i] = taskOf(whole.get(i));
         }
         state.fitRatesInHindsight(whole, taskOf);
+    }
+
+    /** The index of the task {@code e} requests, or -1 (a context event, or a task outside the catalogue). */
+    private int taskOf(UsageEvent e) {
+        return e.task() == null ? -1 : tasks.indexOf(e.task());
     }
 
     @Override
@@ -109,7 +114,7 @@ public final class LearnedPredictor implements Predictor {
         long t = e.at();
         takeIdleProbes(t - 1); // the quiet time since the last event: what idling looks like
         seq++;
-        int task = e.task() == null ? -1 : tasks.indexOf(e.task());
+        int task = taskOf(e);
         if (task >= 0) {
             samples.request(task, t, seq);
         }

@@ -129,8 +129,7 @@ public final class WarmupCoordinator implements WarmupController {
             double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
                     prediction.followers(m.tasks(), loadSeconds));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m), loadSeconds, planP,
-                    best.secondsUntilNeeded(), r, r != WarmSetPlanner.Residency.UNLOADED && !backends.canUnload(m.backend()), -1,
-                    perMiss));
+                    best.secondsUntilNeeded(), r, WarmupScheduler.heldWhateverPlanned(backends, m, r), -1, perMiss));
         }
         ranked.sort(Comparator.comparingDouble(ModelPrediction::usageProbability).reversed());
         if (params.limit() != null && ranked.size() > params.limit()) {

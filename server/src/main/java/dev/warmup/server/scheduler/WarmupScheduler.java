@@ -153,7 +153,7 @@ public final class WarmupScheduler implements AutoCloseable {
                 }
             }
             boolean inUse = e.lastUsedMillis() != Long.MIN_VALUE && now - e.lastUsedMillis() < IN_USE_MILLIS
-                    || r != WarmSetPlanner.Residency.UNLOADED && !backends.canUnload(m.backend()); // held whatever we plan
+                    || heldWhateverPlanned(backends, m, r);
             double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
                     prediction.followers(m.tasks(), loadSeconds));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m),
@@ -187,6 +187,14 @@ public final class WarmupScheduler implements AutoCloseable {
             offer.shed().ifPresent(x -> metrics.increment("queue.shed"));
             offer.warning().ifPresent(w -> LOG.warning(w.getMessage()));
         }
+    }
+
+    /**
+     * Whether {@code m} stays resident whatever the plan says: its model server cannot unload it (an
+     * OpenAI-compatible server, a single-model llama-server), so the plan must pack the others around it.
+     */
+    static boolean heldWhateverPlanned(BackendRegistry backends, ModelSpec m, WarmSetPlanner.Residency r) {
+        return r != WarmSetPlanner.Residency.UNLOADED && !backends.canUnload(m.backend());
     }
 
     /** A tick when the first unload held by the grace falls due, rather than at the next periodic tick. */
