@@ -53,6 +53,7 @@ public final class WarmupCoordinator implements WarmupController {
     private final ResourceManager resources;
     private final WarmSetPlanner planner = new ExpectedValuePlanner();
     private final SustainedUnloads heldUnloads;
+    private final PlanCandidates candidateBuilder;
     private final Set<String> unknownNamed = ConcurrentHashMap.newKeySet();
     private final Set<String> oversizeNamed = ConcurrentHashMap.newKeySet();
     private volatile Set<String> catalogueIds = Set.of();
@@ -61,8 +62,9 @@ public final class WarmupCoordinator implements WarmupController {
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
                              ClientNotifier client, Clock clock, PredictionService prediction,
                              BackendRegistry backends, PerformancePredictor performance, ResourceManager resources,
-                             SustainedUnloads heldUnloads) {
+                             SustainedUnloads heldUnloads, PlanCandidates candidateBuilder) {
         this.heldUnloads = heldUnloads;
+        this.candidateBuilder = candidateBuilder;
         this.performance = performance;
         this.resources = resources;
         this.prediction = prediction;
@@ -96,7 +98,6 @@ public final class WarmupCoordinator implements WarmupController {
         int horizon = params.horizonSeconds() == null ? 300 : params.horizonSeconds();
         Map<String, TaskForecast> byTask = TaskForecast.byTask(prediction.forecast(horizon));
         List<ModelPrediction> ranked = new ArrayList<>();
-        List<WarmSetPlanner.Candidate> candidates = new ArrayList<>();
         for (ModelSpec m : s.models()) {
             double miss = 1;
             TaskForecast best = null;
@@ -118,24 +119,14 @@ public final class WarmupCoordinator implements WarmupController {
             }
             ranked.add(new ModelPrediction(m.id(), best.task(), best.confidence(), p, best.secondsUntilNeeded(),
                     String.join("; ", reasons)));
-            WarmSetPlanner.Residency r = states.get(m.id()).residency();
-            // as the scheduler plans: with the measured load times and memory, and a load judged once it is done
-            double loadSeconds = performance.expectedLoadSeconds(m);
-            double planP = 1 - Math.pow(miss, (double) WarmSetPlanner.HORIZON_SECONDS / Math.max(1, horizon));
-            if (r == WarmSetPlanner.Residency.UNLOADED) {
-                planP = TaskForecast.probabilityOfAny(TaskForecast.byTask(prediction.forecastAhead(
-                        Math.round(loadSeconds * 1000), WarmSetPlanner.HORIZON_SECONDS)), m.tasks());
-            }
-            double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
-                    prediction.followers(m.tasks(), loadSeconds));
-            candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m), loadSeconds, planP,
-                    best.secondsUntilNeeded(), r, WarmupScheduler.heldWhateverPlanned(backends, m, r), -1, perMiss));
         }
         ranked.sort(Comparator.comparingDouble(ModelPrediction::usageProbability).reversed());
         if (params.limit() != null && ranked.size() > params.limit()) {
             ranked = ranked.subList(0, params.limit());
         }
-        WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(clock.millis(), candidates,
+        // the plan is the scheduler's own, whatever horizon the ranking above was asked for
+        WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(clock.millis(),
+                candidateBuilder.build(s.models(), clock.millis()),
                 resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
         List<ScheduledWarmup> steps = new ArrayList<>();
         int peak = states.heldMb();

@@ -10,7 +10,6 @@ import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.performance.PerformancePredictor;
 import dev.warmup.server.prediction.PredictionService;
-import dev.warmup.server.prediction.TaskForecast;
 import dev.warmup.server.queue.Priority;
 import dev.warmup.server.queue.WarmupQueue;
 import dev.warmup.server.resources.ResourceManager;
@@ -41,7 +40,7 @@ import java.util.logging.Logger;
 @Singleton
 public final class WarmupScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WarmupScheduler.class.getName());
-    static final long IN_USE_MILLIS = 30_000;
+    static final long IN_USE_MILLIS = PlanCandidates.IN_USE_MILLIS;
     /** A kept model is renewed on its model server when it would expire within this: three periodic ticks. */
     static final long RENEW_MARGIN_MILLIS = 90_000;
     static final long NUDGE_MILLIS = 500;
@@ -55,13 +54,13 @@ public final class WarmupScheduler implements AutoCloseable {
     private final PerformancePredictor performance;
     private final ResourceManager resources;
     private final SustainedUnloads planner;
+    private final PlanCandidates candidateBuilder;
     private final WarmupQueue queue;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "warmup-scheduler");
         t.setDaemon(true);
         return t;
     });
-    private final BackendRegistry backends;
     private final BackendActions actions;
     private final Map<String, WarmSetPlanner.Candidate> planned = new HashMap<>(); // the last plan's, by model
     private final AtomicBoolean nudged = new AtomicBoolean();
@@ -71,8 +70,10 @@ public final class WarmupScheduler implements AutoCloseable {
     @Inject
     public WarmupScheduler(ConfigurationManager config, PredictionService prediction, BackendRegistry backends,
                            ModelStates states, ModelWarmupMetrics metrics, Clock clock, WarmupCoordinator coordinator,
-                           PerformancePredictor performance, ResourceManager resources, SustainedUnloads planner) {
+                           PerformancePredictor performance, ResourceManager resources, SustainedUnloads planner,
+                           PlanCandidates candidateBuilder) {
         this.planner = planner;
+        this.candidateBuilder = candidateBuilder;
         this.performance = performance;
         this.resources = resources;
         this.config = config;
@@ -81,7 +82,6 @@ public final class WarmupScheduler implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
-        this.backends = backends;
         this.actions = new BackendActions(config, backends, states, metrics, performance, clock, executor,
                 coordinator::publishStatus, this::drain);
         config.addListener(s -> executor.execute(() -> {
@@ -132,34 +132,10 @@ public final class WarmupScheduler implements AutoCloseable {
         if (config.paused() || !s.backgroundWarmupEnabled()) {
             return;
         }
-        Map<String, TaskForecast> now0 = TaskForecast.byTask(prediction.forecast((int) HORIZON_SECONDS));
         planned.clear();
         long now = clock.millis();
-        List<WarmSetPlanner.Candidate> candidates = new ArrayList<>();
-        for (ModelSpec m : s.models()) {
-            ModelStates.Entry e = states.get(m.id());
-            WarmSetPlanner.Residency r = e.residency();
-            double loadSeconds = performance.expectedLoadSeconds(m);
-            // a load pays only for the requests after it has finished: judge it by the forecast at that time
-            Map<String, TaskForecast> byTask = r == WarmSetPlanner.Residency.UNLOADED ? TaskForecast.byTask(
-                    prediction.forecastAhead(Math.round(loadSeconds * 1000), (int) HORIZON_SECONDS)) : now0;
-            double miss = 1;
-            double until = Double.MAX_VALUE;
-            for (String task : m.tasks()) {
-                TaskForecast f = byTask.get(task);
-                if (f != null) {
-                    miss *= 1 - f.probability();
-                    until = Math.min(until, f.secondsUntilNeeded());
-                }
-            }
-            boolean inUse = e.lastUsedMillis() != Long.MIN_VALUE && now - e.lastUsedMillis() < IN_USE_MILLIS
-                    || heldWhateverPlanned(backends, m, r);
-            double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
-                    prediction.followers(m.tasks(), loadSeconds));
-            candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m),
-                    loadSeconds, 1 - miss, until, r, inUse, -1, perMiss));
-            planned.put(m.id(), candidates.get(candidates.size() - 1));
-        }
+        List<WarmSetPlanner.Candidate> candidates = candidateBuilder.build(s.models(), now);
+        candidates.forEach(c -> planned.put(c.modelId(), c));
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates,
                 resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
         for (String id : plan.unloads()) {
@@ -187,14 +163,6 @@ public final class WarmupScheduler implements AutoCloseable {
             offer.shed().ifPresent(x -> metrics.increment("queue.shed"));
             offer.warning().ifPresent(w -> LOG.warning(w.getMessage()));
         }
-    }
-
-    /**
-     * Whether {@code m} stays resident whatever the plan says: its model server cannot unload it (an
-     * OpenAI-compatible server, a single-model llama-server), so the plan must pack the others around it.
-     */
-    static boolean heldWhateverPlanned(BackendRegistry backends, ModelSpec m, WarmSetPlanner.Residency r) {
-        return r != WarmSetPlanner.Residency.UNLOADED && !backends.canUnload(m.backend());
     }
 
     /** A tick when the first unload held by the grace falls due, rather than at the next periodic tick. */

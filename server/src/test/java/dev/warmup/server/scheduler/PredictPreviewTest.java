@@ -13,6 +13,7 @@ import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,5 +51,27 @@ class PredictPreviewTest {
             assertEquals(1_800, load.memoryMb());
             assertEquals(1_800, p.schedule().peakMemoryMb());
         }
+    }
+
+    @Test
+    void aModelUsedInTheLastHalfMinuteIsNotShownUnloadedAsTheSchedulerWouldNotUnloadIt() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            h.initialize("{\"predictionThreshold\": 0.99, \"models\": [{\"id\": \"chatty\", \"tasks\": [\"chat\"], \"memoryMb\": 1000, "
+                    + "\"loadSeconds\": 5}]}");
+            h.startPrediction();
+            // warm and just used, but with no history its forecast (about 4 % within 5 min) is below the keep level
+            h.injector.getInstance(ModelStates.class).used("chatty", h.clock.millis() - 10_000, 1000);
+
+            assertEquals(List.of(), unloads(h), "used 10 s ago: in use, as the scheduler counts it");
+            h.clock.advance(Duration.ofSeconds(25));
+            assertEquals(List.of("chatty"), unloads(h), "35 s since its use: the plan lets it go");
+        }
+    }
+
+    private static List<String> unloads(ServerHarness h) throws Exception {
+        WarmupPrediction p = h.server.getWarmupService().predict(new PredictParams(300, null))
+                .get(10, TimeUnit.SECONDS);
+        return p.schedule().tasks().stream().filter(s -> s.action().equals("unload")).map(ScheduledWarmup::model)
+                .toList();
     }
 }

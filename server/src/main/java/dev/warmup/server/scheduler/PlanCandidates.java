@@ -1,0 +1,74 @@
+package dev.warmup.server.scheduler;
+
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.backend.BackendRegistry;
+import dev.warmup.server.performance.PerformancePredictor;
+import dev.warmup.server.prediction.PredictionService;
+import dev.warmup.server.prediction.TaskForecast;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the planner sees each model of the catalogue now: its forecast over the planner's horizon (for a model not
+ * loaded, the forecast as of when its load would finish, since a load pays only for the requests after it), its
+ * measured load time and memory, where it is, and whether it must stay (used in the last {@value #IN_USE_MILLIS} ms,
+ * or resident on a model server that cannot unload it). The scheduler plans with these and the {@code warmup/predict}
+ * preview shows the same plan, so the preview never announces a load or unload the scheduler would not make.
+ */
+@Singleton
+public final class PlanCandidates {
+    static final long IN_USE_MILLIS = 30_000;
+
+    private final PredictionService prediction;
+    private final ModelStates states;
+    private final PerformancePredictor performance;
+    private final BackendRegistry backends;
+
+    @Inject
+    public PlanCandidates(PredictionService prediction, ModelStates states, PerformancePredictor performance,
+                          BackendRegistry backends) {
+        this.prediction = prediction;
+        this.states = states;
+        this.performance = performance;
+        this.backends = backends;
+    }
+
+    /** One candidate per model of {@code catalogue}, in its order, as of {@code nowMillis}. */
+    public List<WarmSetPlanner.Candidate> build(List<ModelSpec> catalogue, long nowMillis) {
+        int horizon = WarmSetPlanner.HORIZON_SECONDS;
+        Map<String, TaskForecast> now = TaskForecast.byTask(prediction.forecast(horizon));
+        List<WarmSetPlanner.Candidate> candidates = new ArrayList<>(catalogue.size());
+        for (ModelSpec m : catalogue) {
+            ModelStates.Entry e = states.get(m.id());
+            WarmSetPlanner.Residency r = e.residency();
+            double loadSeconds = performance.expectedLoadSeconds(m);
+            Map<String, TaskForecast> byTask = r == WarmSetPlanner.Residency.UNLOADED
+                    ? TaskForecast.byTask(prediction.forecastAhead(Math.round(loadSeconds * 1000), horizon)) : now;
+            double until = Double.MAX_VALUE;
+            for (String task : m.tasks()) {
+                TaskForecast f = byTask.get(task);
+                if (f != null) {
+                    until = Math.min(until, f.secondsUntilNeeded());
+                }
+            }
+            boolean inUse = e.lastUsedMillis() != Long.MIN_VALUE && nowMillis - e.lastUsedMillis() < IN_USE_MILLIS
+                    || heldWhateverPlanned(m, r);
+            double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
+                    prediction.followers(m.tasks(), loadSeconds));
+            candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m), loadSeconds,
+                    TaskForecast.probabilityOfAny(byTask, m.tasks()), until, r, inUse, -1, perMiss));
+        }
+        return candidates;
+    }
+
+    /**
+     * Whether {@code m} stays resident whatever the plan says: its model server cannot unload it (an
+     * OpenAI-compatible server, a single-model llama-server), so the plan must pack the others around it.
+     */
+    private boolean heldWhateverPlanned(ModelSpec m, WarmSetPlanner.Residency r) {
+        return r != WarmSetPlanner.Residency.UNLOADED && !backends.canUnload(m.backend());
+    }
+}
