@@ -69,8 +69,8 @@ public final class UsagePatternAnalyzer {
     public UsageStats usageStats(String model, String task) {
         long now = clock.millis();
         int window = config.current().usageWindowSeconds();
-        List<String> ranking = model == null && task == null
-                ? analyzePatterns(now, window).stream().map(TaskPattern::task).toList() : null;
+        // for all uses, the tasks ranked as analyzePatterns ranks them, from the same pass over the store
+        PatternQuery.Ranking ranking = model == null && task == null ? patterns.ranking(now, window * 1000L) : null;
         try {
             return statsQuery.stats(model, task, now, window, ranking);
         } catch (SQLException e) {

@@ -27,9 +27,10 @@ public final class UsageStatsQuery {
 
     /**
      * Stats of uses of {@code model} (when not null) or else of {@code task} (null: every task), with the uses in the
-     * {@code windowSeconds} before {@code now}; {@code ranking} is passed through.
+     * {@code windowSeconds} before {@code now}; {@code ranking}, when not null, is shown the same events in the same
+     * pass over the store, and the tasks it ranks are part of the answer.
      */
-    public UsageStats stats(String model, String task, long now, int windowSeconds, List<String> ranking)
+    public UsageStats stats(String model, String task, long now, int windowSeconds, PatternQuery.Ranking ranking)
             throws SQLException {
         String key = model != null ? model : task != null ? task : "*";
         long[] hours = new long[24];
@@ -42,6 +43,9 @@ public final class UsageStatsQuery {
         long windowStart = now - windowSeconds * 1000L;
         List<long[]> sessions = new ArrayList<>(); // {start, end, uses}
         store.events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
+            if (ranking != null) {
+                ranking.accept(e);
+            }
             long[] current = sessions.isEmpty() ? null : sessions.get(sessions.size() - 1);
             if (current == null || e.at() - current[1] >= SESSION_GAP_MILLIS) {
                 current = new long[] {e.at(), e.at(), 0};
@@ -69,7 +73,8 @@ public final class UsageStatsQuery {
                 .mapToDouble(s -> (s[1] - s[0]) / 60_000.0).average().orElse(0.0);
         return new UsageStats(key, count[0], count[0] == 0 ? null : Instant.ofEpochMilli(last[0]).toString(), hours,
                 days, Math.round(sessionMinutes * 100) / 100.0, reported[0] == 0 ? null : (double) warm[0] / reported[0],
-                recent[0], windowSeconds, ranking);
+                recent[0], windowSeconds,
+                ranking == null ? null : ranking.result().stream().map(TaskPattern::task).toList());
     }
 
     private static boolean matches(UsageEvent e, String model, String task) {
