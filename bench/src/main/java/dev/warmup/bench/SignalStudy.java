@@ -17,6 +17,9 @@ import java.util.stream.LongStream;
  *       request (editing), and for the most telling event types;</li>
  *   <li>session starts: what pre-warming a task at each session's first event, held until its first request or a
  *       cap, would save and cost;</li>
+ *   <li>session firsts: each session's first request of a task, by how far into the session it comes, with the
+ *       cold starts it costs when its model is not warm: what no policy saves unless it holds the model from the
+ *       session before or pre-warms it;</li>
  *   <li>fixed keep-alive per task, each model alone (no budget): the reference a per-model timer reaches.</li>
  * </ol>
  * Figures are per active user-hour. Usage: {@code java -cp bench/target/benchmarks.jar dev.warmup.bench.SignalStudy
@@ -65,6 +68,25 @@ public final class SignalStudy {
                         c.coldStarts() / c.gbh());
             }
         }
+        double[] all = new double[3];
+        for (int k = 0; k < tasks.size(); k++) {
+            TraceSignals.SessionFirsts f = signals.sessionFirsts(k);
+            StringBuilder line = new StringBuilder(String.format("session-first %-11s %.3f requests/h, %.3f cold/h"
+                    + " with their bursts; by lead:", tasks.get(k), LongStream.of(f.requests()).sum() / hours,
+                    LongStream.of(f.coldStarts()).sum() / hours));
+            for (int b = 0; b < TraceSignals.LEAD_BANDS.length; b++) {
+                line.append(String.format(" %s %.3f (%.3f);", TraceSignals.LEAD_BANDS[b], f.requests()[b] / hours,
+                        f.coldStarts()[b] / hours));
+            }
+            line.append(String.format(" of the cold, %.3f/h within an hour of the task's previous request",
+                    f.coldStartsWithinHour() / hours));
+            System.out.println(line);
+            all[0] += LongStream.of(f.requests()).sum() / hours;
+            all[1] += LongStream.of(f.coldStarts()).sum() / hours;
+            all[2] += f.coldStartsWithinHour() / hours;
+        }
+        System.out.printf("session-first all tasks %.3f requests/h, %.3f cold/h with their bursts, %.3f/h within an"
+                + " hour of the task's previous request%n", all[0], all[1], all[2]);
         for (int k = 0; k < tasks.size(); k++) {
             StringBuilder line = new StringBuilder("keep-alive " + tasks.get(k) + " alone:");
             for (long m : new long[] {1, 3, 5, 10, 15, 30, 60}) {

@@ -29,6 +29,16 @@ final class TraceSignals {
     /** Qualifying events and those followed in time by a request, by editing band and by event type. */
     record SignalCount(long[] bandEvents, long[] bandHits, long[] typeEvents, long[] typeHits) { }
 
+    /**
+     * Each session's first request of a task, by how long after the session's first event it came
+     * ({@link #LEAD_BANDS}), and the cold starts it costs when the model is not warm (itself and its burst's
+     * requests within the load time); and those cold starts for the requests whose task was last requested less than
+     * an hour before (in the session before: a 60-minute keep-alive still has the model).
+     */
+    record SessionFirsts(long[] requests, long[] coldStarts, long coldStartsWithinHour) { }
+
+    static final String[] LEAD_BANDS = {"within the load time", "load time to 1 min", "1 to 5 min", "5 min or more"};
+
     /** Cold starts (or cold starts saved) and the GB·h held for them. */
     record Cost(long coldStarts, double gbh) { }
 
@@ -158,6 +168,38 @@ final class TraceSignals {
             }
         }
         return new Cost(saved, heldMillis / 3_600_000.0 * gb(k));
+    }
+
+    /** The session's first request of task k in every session: see {@link SessionFirsts}. */
+    SessionFirsts sessionFirsts(int k) {
+        long[] requests = new long[LEAD_BANDS.length];
+        long[] coldStarts = new long[LEAD_BANDS.length];
+        long withinHour = 0;
+        for (UserTrace u : trace.users()) {
+            int start = 0;
+            boolean found = false;
+            long previous = Long.MIN_VALUE;
+            for (int i = 0; i < u.size(); i++) {
+                if (i > 0 && u.times()[i] - u.times()[i - 1] >= SESSION_GAP) {
+                    start = i;
+                    found = false;
+                }
+                if (!found && u.tasks()[i] == k) {
+                    found = true;
+                    long lead = u.times()[i] - u.times()[start];
+                    int band = lead < load(k) ? 0 : lead < MIN ? 1 : lead < 5 * MIN ? 2 : 3;
+                    requests[band]++;
+                    coldStarts[band] += 1 + followers(u, i, k);
+                    if (previous != Long.MIN_VALUE && u.times()[i] - previous < 60 * MIN) {
+                        withinHour += 1 + followers(u, i, k);
+                    }
+                }
+                if (u.tasks()[i] == k) {
+                    previous = u.times()[i];
+                }
+            }
+        }
+        return new SessionFirsts(requests, coldStarts, withinHour);
     }
 
     /**

@@ -72,6 +72,18 @@ class TraceSignalsTest {
     }
 
     @Test
+    void sessionFirstsAreCountedByHowLongIntoTheSessionTheyCome() {
+        // u1: the burst at 100, 100 s into the first session (3 cold starts with the two inside its load); the build
+        // at 2020, 20 s into the second (the gap 108 -> 2000 is over 30 minutes). u2 never builds.
+        TraceSignals.SessionFirsts f = signals.sessionFirsts(ANALYSIS);
+        assertArrayEquals(new long[] {0, 1, 1, 0}, f.requests());
+        assertArrayEquals(new long[] {0, 1, 3, 0}, f.coldStarts());
+        assertEquals(1, f.coldStartsWithinHour(), "2020 comes 32 minutes after the build at 108");
+        // completion: the edit at 2000 opens the second session (lead 0: within the load time)
+        assertArrayEquals(new long[] {1, 0, 0, 0}, signals.sessionFirsts(COMPLETION).requests());
+    }
+
+    @Test
     void keepAliveAloneLoadsOnMissesAndUnloadsAtTheEndOfTheTrace() {
         // 100 misses, 103 and 107 wait on its load, 108 hits; unloaded at 708; 2020 misses at the trace's end.
         TraceSignals.Cost c = signals.keepAlive(ANALYSIS, 10);
