@@ -1,6 +1,8 @@
 package dev.warmup.server.replay;
 
+import dev.warmup.server.usage.UsageStatsQuery;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,7 @@ public final class Simulation implements Sim {
     private final long[] misses;
     private final long[] whileLoading;
     private final long[] latePrewarms;
+    private final long[] sessionFirst;
     private final double[] mbMillis;
     private final double[] wastedMbMillis;
 
@@ -68,6 +71,7 @@ public final class Simulation implements Sim {
         misses = new long[n];
         whileLoading = new long[n];
         latePrewarms = new long[n];
+        sessionFirst = new long[n];
         mbMillis = new double[n];
         wastedMbMillis = new double[n];
     }
@@ -87,14 +91,21 @@ public final class Simulation implements Sim {
         }
         policy.start(this);
         started = true;
+        long[] sessionFirstAt = new long[modelOfTask.length]; // each task's first request this session
         for (int i = 0; i < user.size(); i++) {
             long t = user.times()[i];
             runTimersUntil(t);
             now = t;
+            if (i == 0 || t - user.times()[i - 1] >= UsageStatsQuery.SESSION_GAP_MILLIS) {
+                Arrays.fill(sessionFirstAt, Long.MIN_VALUE);
+            }
             int task = user.tasks()[i];
             int model = task < 0 ? -1 : modelOfTask[task];
             if (model >= 0) {
-                serve(model);
+                if (sessionFirstAt[task] == Long.MIN_VALUE) {
+                    sessionFirstAt[task] = t;
+                }
+                serve(model, t - sessionFirstAt[task] < catalog.loadMillis(model));
             }
             policy.onEvent(this, user.event(i, trace));
         }
@@ -105,16 +116,19 @@ public final class Simulation implements Sim {
         }
         List<ModelTally> byModel = new ArrayList<>(n);
         for (int m = 0; m < n; m++) {
-            byModel.add(new ModelTally(misses[m], whileLoading[m], latePrewarms[m], mbMillis[m], wastedMbMillis[m]));
+            byModel.add(new ModelTally(misses[m], whileLoading[m], latePrewarms[m], mbMillis[m], wastedMbMillis[m],
+                    sessionFirst[m]));
         }
         return new Outcome(coldStarts, waitMillis, audit.mbMillis(), loads, wasted,
                 audit.violations(budgetMb, maxWarm), byModel);
     }
 
-    private void serve(int m) {
+    /** A request to model m; {@code ofSessionFirst}: the session's first of its task, or within its burst. */
+    private void serve(int m, boolean ofSessionFirst) {
         boolean hit = resident[m] && loadEnd[m] <= now;
         if (!hit) {
             coldStarts++;
+            sessionFirst[m] += ofSessionFirst ? 1 : 0;
             if (resident[m]) {
                 whileLoading[m]++;
                 latePrewarms[m] += prewarm[m] && !reached[m] ? 1 : 0;

@@ -222,4 +222,18 @@ class ReplayRulesTest {
         assertEquals(4, twice.byModel().get(2).whileLoading());
         assertEquals(o.byModel(), Outcome.ZERO.plus(o).byModel());
     }
+
+    @Test
+    void theModelTallyCountsTheColdStartsOfASessionsFirstRequestAndItsBurst() {
+        // keepalive-5, analysis (8 s): 0 misses (the session's first) and 5 waits on that load (its burst); 600 misses
+        // 10 minutes into the session (not a first); 700 is a context event; 3000 opens a new session (38 minutes
+        // after 700) and misses; a context event at 3010 and a request at 3020 do not start another session.
+        Trace t = new MicroTrace().req(0, "analysis").req(5, "analysis").req(600, "analysis").ctx(700)
+                .req(3000, "analysis").ctx(3010).req(3020, "analysis").trace();
+        ModelTally analysis = MicroTrace.run(t, new KeepAlivePolicy(5)).byModel().get(1);
+        assertEquals(3, analysis.misses());
+        assertEquals(1, analysis.whileLoading());
+        assertEquals(3, analysis.sessionFirst(), "0, 5 and 3000; not 600, which came after a 10-minute gap");
+        assertEquals(6, analysis.plus(analysis).sessionFirst());
+    }
 }
