@@ -56,7 +56,7 @@ public final class ReplayCommand implements Callable<Integer> {
     UserSplit userSplit;
 
     @Option(names = "--by-model", description = "Also print, per policy and model, where the cold starts and the "
-            + "memory went (misses, requests during a load, late pre-warms, wasted GB·h).")
+            + "memory went (misses, requests during a load, late pre-warms, sessions' first requests, wasted GB·h).")
     boolean byModel;
 
     @Option(names = "--json", paramLabel = "OUT", description = "Also write the results as JSON (with --report, "
