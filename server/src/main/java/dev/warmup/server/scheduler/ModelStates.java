@@ -11,6 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 public final class ModelStates {
+    /** A model used this recently is in use: the scheduler never unloads it. */
+    static final long IN_USE_MILLIS = 30_000;
+
     /** States as reported in {@code warmup/status}. */
     public enum State { unloaded, loading, warm, failed }
 
@@ -19,6 +22,11 @@ public final class ModelStates {
                         String error) {
         static Entry initial() {
             return new Entry(State.unloaded, 0, Long.MIN_VALUE, Long.MIN_VALUE, false, null);
+        }
+
+        /** Whether it served a request in the {@value ModelStates#IN_USE_MILLIS} ms before {@code now}. */
+        boolean inUse(long now) {
+            return lastUsedMillis != Long.MIN_VALUE && now - lastUsedMillis < IN_USE_MILLIS;
         }
 
         /** Where the model is, as the planner sees it (a failed load holds nothing: unloaded). */

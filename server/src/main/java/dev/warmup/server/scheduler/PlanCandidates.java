@@ -14,14 +14,12 @@ import java.util.Map;
 /**
  * How the planner sees each model of the catalogue now: its forecast over the planner's horizon (for a model not
  * loaded, the forecast as of when its load would finish, since a load pays only for the requests after it), its
- * measured load time and memory, where it is, and whether it must stay (used in the last {@value #IN_USE_MILLIS} ms,
+ * measured load time and memory, where it is, and whether it must stay (used in the last {@value ModelStates#IN_USE_MILLIS} ms,
  * or resident on a model server that cannot unload it). The scheduler plans with these and the {@code warmup/predict}
  * preview shows the same plan, so the preview never announces a load or unload the scheduler would not make.
  */
 @Singleton
 public final class PlanCandidates {
-    static final long IN_USE_MILLIS = 30_000;
-
     private final PredictionService prediction;
     private final ModelStates states;
     private final PerformancePredictor performance;
@@ -54,8 +52,7 @@ public final class PlanCandidates {
                     until = Math.min(until, f.secondsUntilNeeded());
                 }
             }
-            boolean inUse = e.lastUsedMillis() != Long.MIN_VALUE && nowMillis - e.lastUsedMillis() < IN_USE_MILLIS
-                    || heldWhateverPlanned(m, r);
+            boolean inUse = e.inUse(nowMillis) || heldWhateverPlanned(m, r);
             double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
                     prediction.followers(m.tasks(), loadSeconds));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m), loadSeconds,

@@ -125,8 +125,9 @@ public final class WarmupCoordinator implements WarmupController {
             ranked = ranked.subList(0, params.limit());
         }
         // the plan is the scheduler's own, whatever horizon the ranking above was asked for
-        WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(clock.millis(),
-                candidateBuilder.build(s.models(), clock.millis()),
+        long now = clock.millis();
+        WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now,
+                candidateBuilder.build(s.models(), now),
                 resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
         List<ScheduledWarmup> steps = new ArrayList<>();
         int peak = states.heldMb();
@@ -141,14 +142,14 @@ public final class WarmupCoordinator implements WarmupController {
             total += loadSeconds;
         }
         for (String id : plan.unloads()) { // the scheduler waits until the model has stayed unwanted for its grace
-            steps.add(new ScheduledWarmup(id, "unload", heldUnloads.delayMillis(id, clock.millis()) / 1000.0, 0, 0,
+            steps.add(new ScheduledWarmup(id, "unload", heldUnloads.delayMillis(id, now) / 1000.0, 0, 0,
                     "low"));
         }
         double confidence = ranked.stream().mapToDouble(ModelPrediction::confidence).max().orElse(0);
         PerformanceImpact impact = performance.assessImpact(plan.loads().stream()
                 .map(l -> s.model(l.modelId()).orElseThrow()).toList(), horizon, s.performanceImpactThreshold());
         return new WarmupPrediction(ranked, new WarmupSchedule(steps, total, peak, steps.isEmpty() ? "low" : "medium"),
-                impact, confidence, prediction.name(), Instant.ofEpochMilli(clock.millis()).toString());
+                impact, confidence, prediction.name(), Instant.ofEpochMilli(now).toString());
     }
 
     @Override

@@ -40,7 +40,6 @@ import java.util.logging.Logger;
 @Singleton
 public final class WarmupScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WarmupScheduler.class.getName());
-    static final long IN_USE_MILLIS = PlanCandidates.IN_USE_MILLIS;
     /** A kept model is renewed on its model server when it would expire within this: three periodic ticks. */
     static final long RENEW_MARGIN_MILLIS = 90_000;
     static final long NUDGE_MILLIS = 500;
@@ -195,8 +194,7 @@ public final class WarmupScheduler implements AutoCloseable {
         queue.snapshot().forEach(e -> queue.cancel(e.model()));
         List<ModelSpec> warm = new ArrayList<>(config.current().models().stream()
                 .filter(m -> states.get(m.id()).state() == ModelStates.State.warm)
-                .filter(m -> states.get(m.id()).lastUsedMillis() == Long.MIN_VALUE
-                        || clock.millis() - states.get(m.id()).lastUsedMillis() >= IN_USE_MILLIS).toList());
+                .filter(m -> !states.get(m.id()).inUse(clock.millis())).toList());
         warm.sort(Comparator.comparingLong(m -> states.get(m.id()).lastUsedMillis()));
         if (actions.unloadPending() || warm.isEmpty()) {
             return; // an unload is on its way: wait for its memory before judging again
