@@ -15,14 +15,13 @@ import java.util.List;
  * how often each task is requested in each context over all the user's weeks (not when). It answers whether our
  * contexts carry enough information for the bar if learning them were free: what the policy loses by learning from
  * nothing is the gap between it and {@code predictive}; what the contexts cannot tell, the gap between it and the
- * oracles.
+ * oracles. Every other decision is inherited, so the two cannot drift apart.
  */
-public final class HindsightPredictivePolicy implements Clairvoyant {
-    private final PredictivePolicy policy;
+public final class HindsightPredictivePolicy extends PredictivePolicy implements Clairvoyant {
     private List<UsageEvent> whole;
 
     public HindsightPredictivePolicy(double threshold, double learningRate) {
-        policy = new PredictivePolicy(threshold, learningRate);
+        super(threshold, learningRate);
     }
 
     @Override
@@ -35,33 +34,8 @@ public final class HindsightPredictivePolicy implements Clairvoyant {
 
     @Override
     public void start(Sim sim) {
-        policy.start(sim);
-        policy.predictor().fitContextRatesInHindsight(whole);
+        super.start(sim);
+        predictor().fitContextRatesInHindsight(whole);
         whole = null;
-    }
-
-    @Override
-    public void onRequest(Sim sim, int model, boolean hit) {
-        policy.onRequest(sim, model, hit);
-    }
-
-    @Override
-    public void onEvent(Sim sim, UsageEvent event) {
-        policy.onEvent(sim, event);
-    }
-
-    @Override
-    public void onWake(Sim sim, int model, long tag) {
-        policy.onWake(sim, model, tag);
-    }
-
-    @Override
-    public double evictionRank(Sim sim, int model) {
-        return policy.evictionRank(sim, model);
-    }
-
-    @Override
-    public void onEvicted(Sim sim, int model) {
-        policy.onEvicted(sim, model);
     }
 }

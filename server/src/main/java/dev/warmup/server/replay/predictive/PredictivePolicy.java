@@ -20,9 +20,10 @@ import java.util.List;
  * {@link ExpectedValuePlanner} decides at every event, and again whenever the forecast changes with the passing of
  * time (at most a minute apart while something is warm) or an unload held by {@link SustainedUnloads} falls due, what
  * to load and unload. The knob is the planner's threshold
- * ({@code predictionThreshold}).
+ * ({@code predictionThreshold}). Not final only for {@link HindsightPredictivePolicy}, which is this policy with its
+ * context rates fitted in hindsight.
  */
-public final class PredictivePolicy implements Policy {
+public class PredictivePolicy implements Policy {
     static final long WAKE_MILLIS = 60_000;
     /** The default {@code predictionThreshold}. */
     public static final double DEFAULT_THRESHOLD = 0.7;
