@@ -70,18 +70,18 @@ public final class FakeLlamaServer implements AutoCloseable {
                 });
                 JsonObject r = new JsonObject();
                 r.add("data", data);
-                send(x, 200, r.toString());
+                JsonReply.send(x, 200, r.toString());
             }
             case "/models/load", "/models/unload" -> {
                 String id = JsonParser.parseString(body).getAsJsonObject().get("model").getAsString();
                 if (!state.containsKey(id)) {
-                    send(x, 404, "{\"error\": \"model not found\"}");
+                    JsonReply.send(x, 404, "{\"error\": \"model not found\"}");
                     return;
                 }
                 boolean load = path.endsWith("load") && !path.endsWith("unload");
                 state.put(id, load ? "loading" : "unloaded");
                 pollsLeft.put(id, loadingPolls);
-                send(x, 200, "{\"success\": true}");
+                JsonReply.send(x, 200, "{\"success\": true}");
             }
             case "/v1/models" -> {
                 JsonArray data = new JsonArray();
@@ -92,23 +92,15 @@ public final class FakeLlamaServer implements AutoCloseable {
                 });
                 JsonObject r = new JsonObject();
                 r.add("data", data);
-                send(x, 200, r.toString());
+                JsonReply.send(x, 200, r.toString());
             }
             case "/v1/chat/completions" -> {
                 String id = JsonParser.parseString(body).getAsJsonObject().get("model").getAsString();
                 state.put(id, "loaded");
-                send(x, 200, "{\"choices\": [{\"message\": {\"role\": \"assistant\", \"content\": \"o\"}}]}");
+                JsonReply.send(x, 200, "{\"choices\": [{\"message\": {\"role\": \"assistant\", \"content\": \"o\"}}]}");
             }
-            default -> send(x, 404, "{}");
+            default -> JsonReply.send(x, 404, "{}");
         }
-    }
-
-    private static void send(HttpExchange x, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().add("Content-Type", "application/json");
-        x.sendResponseHeaders(status, b.length);
-        x.getResponseBody().write(b);
-        x.close();
     }
 
     @Override

@@ -130,7 +130,7 @@ public final class FakeOllamaServer implements AutoCloseable {
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.add(x.getRequestMethod() + " /api/generate " + body);
         if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            send(x, failStatus, "{\"error\": \"injected failure\"}");
+            JsonReply.send(x, failStatus, "{\"error\": \"injected failure\"}");
             return;
         }
         JsonObject req = JsonParser.parseString(body).getAsJsonObject();
@@ -160,7 +160,7 @@ public final class FakeOllamaServer implements AutoCloseable {
             r.addProperty("load_duration", 1_234_000_000L);
             expiries.remove(model); // the request's keep_alive starts afresh
         }
-        send(x, 200, r.toString());
+        JsonReply.send(x, 200, r.toString());
         if (!unload) {
             loadAnswered(model);
         }
@@ -180,15 +180,7 @@ public final class FakeOllamaServer implements AutoCloseable {
         });
         JsonObject r = new JsonObject();
         r.add("models", models);
-        send(x, 200, r.toString());
-    }
-
-    private static void send(HttpExchange x, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().add("Content-Type", "application/json");
-        x.sendResponseHeaders(status, b.length);
-        x.getResponseBody().write(b);
-        x.close();
+        JsonReply.send(x, 200, r.toString());
     }
 
     @Override
