@@ -63,7 +63,7 @@ public class DecisionBenchmark {
         List<WarmSetPlanner.Candidate> cs = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             cs.add(new WarmSetPlanner.Candidate("m" + i, 500 + r.nextInt(8000), 1 + r.nextInt(30), r.nextDouble(),
-                    r.nextDouble() * 600, WarmSetPlanner.Residency.values()[r.nextInt(3)], r.nextInt(10) == 0, -1,
+                    r.nextDouble() * 600, WarmSetPlanner.Residency.values()[r.nextInt(3)], r.nextInt(10) == 0,
                     1 + r.nextDouble() * 2));
         }
         request = new WarmSetPlanner.PlanRequest(now, cs, 12_000, 5, 0.7);

@@ -56,7 +56,7 @@ public final class PlanCandidates {
             double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
                     prediction.followers(m.tasks(), loadSeconds));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m), loadSeconds,
-                    TaskForecast.probabilityOfAny(byTask, m.tasks()), until, r, inUse, -1, perMiss));
+                    TaskForecast.probabilityOfAny(byTask, m.tasks()), until, r, inUse, perMiss));
         }
         return candidates;
     }

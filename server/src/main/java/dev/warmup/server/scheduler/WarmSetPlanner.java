@@ -26,12 +26,11 @@ public interface WarmSetPlanner {
      * @param secondsUntilNeeded estimated seconds until it is requested
      * @param residency          where it is now
      * @param inUse              serving a request now: never unloaded
-     * @param idleSeconds        seconds since its last request (or load start if it has served none); -1 if unloaded
      * @param coldStartsPerMiss  cold starts a request that finds it unloaded costs: that request and the ones of its
      *                           burst that arrive before the load finishes (at least 1)
      */
     record Candidate(String modelId, long memoryMb, double loadSeconds, double probability, double secondsUntilNeeded,
-                     Residency residency, boolean inUse, double idleSeconds, double coldStartsPerMiss) {
+                     Residency residency, boolean inUse, double coldStartsPerMiss) {
         /**
          * The cold starts a miss costs for a model serving several tasks: 1 plus each task's {@code followers}
          * (requests of its burst within the load time), weighted by the task's {@code probability}.

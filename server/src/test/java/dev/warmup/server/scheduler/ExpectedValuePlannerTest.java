@@ -21,8 +21,8 @@ class ExpectedValuePlannerTest {
     @Test
     void aLikelyCheapModelIsLoadedAnUnlikelyOneUnloaded() {
         WarmPlan plan = planner.plan(new PlanRequest(0, List.of(
-                new Candidate("coder", 1500, 3, 0.9, 10, Residency.UNLOADED, false, -1, 1),
-                new Candidate("chat", 5500, 10, 0.01, 3000, Residency.WARM, false, 600, 1)), 12_000, 5, 0.7));
+                new Candidate("coder", 1500, 3, 0.9, 10, Residency.UNLOADED, false, 1),
+                new Candidate("chat", 5500, 10, 0.01, 3000, Residency.WARM, false, 1)), 12_000, 5, 0.7));
         assertEquals(List.of("coder"), plan.loads().stream().map(WarmSetPlanner.PlannedLoad::modelId).toList());
         assertEquals(List.of("chat"), plan.unloads());
     }
@@ -48,7 +48,7 @@ class ExpectedValuePlannerTest {
                     inUseCount++;
                 }
                 cs.add(new Candidate("m" + i, mem, r.nextDouble() * 30, r.nextDouble(), r.nextDouble() * 600, res,
-                        inUse, -1, 1 + r.nextDouble() * 3));
+                        inUse, 1 + r.nextDouble() * 3));
             }
             double threshold = 0.05 + r.nextDouble() * 3;
             WarmPlan plan = planner.plan(new PlanRequest(0, cs, budget, maxWarm, threshold));

@@ -13,11 +13,11 @@ class SustainedUnloadsTest {
     private final SustainedUnloads planner = new SustainedUnloads(new ExpectedValuePlanner());
 
     private static Candidate chat(double p, Residency r) {
-        return new Candidate("chat", 5500, 10, p, 60, r, false, 60, 1);
+        return new Candidate("chat", 5500, 10, p, 60, r, false, 1);
     }
 
     private static Candidate coder(double p, Residency r) {
-        return new Candidate("coder", 1500, 3, p, 10, r, false, -1, 1);
+        return new Candidate("coder", 1500, 3, p, 10, r, false, 1);
     }
 
     private List<String> unloads(long now, long budgetMb, Candidate... cs) {
