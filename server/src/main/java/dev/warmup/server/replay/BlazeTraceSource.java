@@ -1,21 +1,18 @@
 package dev.warmup.server.replay;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import org.tukaani.xz.XZInputStream;
+import java.time.format.DateTimeParseException;
 
 /**
  * The ABB Blaze trace: {@code timestamp,developer_id,message} rows ({@code YYYY-MM-DD HH:MM:SS}, UTC), plain or
- * xz-compressed, with {@code MessageList.csv} beside it for the proxy mapping of {@link BlazeProxyMapping}.
+ * compressed ({@link TraceFiles}), with {@code MessageList.csv} beside it for the proxy mapping of {@link BlazeProxyMapping}.
  */
 public final class BlazeTraceSource implements TraceSource {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -28,9 +25,7 @@ public final class BlazeTraceSource implements TraceSource {
         }
         BlazeProxyMapping proxy = BlazeProxyMapping.read(messageList);
         TraceBuilder builder = new TraceBuilder(BlazeProxyMapping.TASKS);
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
-             InputStream in = path.toString().endsWith(".xz") ? new XZInputStream(raw) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+        try (BufferedReader r = TraceFiles.open(path)) {
             String header = r.readLine();
             if (header == null || !header.startsWith("timestamp,developer_id,message")) {
                 throw new IOException(path + ": expected the header timestamp,developer_id,message");
@@ -47,12 +42,19 @@ public final class BlazeTraceSource implements TraceSource {
                 }
                 String stamp = line.substring(0, a);
                 if (!stamp.equals(lastStamp)) {
-                    lastMillis = LocalDateTime.parse(stamp, TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+                    try {
+                        lastMillis = LocalDateTime.parse(stamp, TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+                    } catch (DateTimeParseException e) {
+                        throw new IOException(path + ": row " + row + ": timestamp '" + stamp
+                                + "' is not YYYY-MM-DD HH:MM:SS");
+                    }
                     lastStamp = stamp;
                 }
                 String message = line.substring(b + 1);
                 builder.add(line.substring(a + 1, b), lastMillis, message, proxy.taskOf(message));
             }
+        } catch (CharacterCodingException e) {
+            throw TraceFiles.notText(path, e);
         }
         return builder.build();
     }

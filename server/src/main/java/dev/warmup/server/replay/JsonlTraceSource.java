@@ -4,7 +4,7 @@ import dev.warmup.server.trace.JsonlTraceReader;
 import dev.warmup.server.usage.EventKind;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A JSONL trace ({@link JsonlTraceReader} documents the format): requests are the events with a {@code task}. Each
+ * A JSONL trace ({@link JsonlTraceReader} documents the format; plain, .xz or .gz: {@link TraceFiles}): requests are the events with a {@code task}. Each
  * event's name for the predictor is its detail for {@code trace} events, else its kind (with the detail after a colon).
  */
 public final class JsonlTraceSource implements TraceSource {
@@ -21,13 +21,15 @@ public final class JsonlTraceSource implements TraceSource {
     public Trace read(Path path) throws IOException {
         List<JsonlTraceReader.Row> rows = new ArrayList<>();
         Set<String> tasks = new LinkedHashSet<>();
-        try (BufferedReader r = Files.newBufferedReader(path)) {
+        try (BufferedReader r = TraceFiles.open(path)) {
             JsonlTraceReader.read(r, path.toString(), row -> {
                 rows.add(row);
                 if (row.task() != null) {
                     tasks.add(row.task());
                 }
             });
+        } catch (CharacterCodingException e) {
+            throw TraceFiles.notText(path, e);
         }
         TraceBuilder builder = new TraceBuilder(new ArrayList<>(tasks));
         for (JsonlTraceReader.Row row : rows) {

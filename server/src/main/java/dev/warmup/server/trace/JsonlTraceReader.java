@@ -8,6 +8,8 @@ import dev.warmup.server.usage.EventKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the JSONL trace format: one JSON object per line, blank lines ignored.
@@ -38,6 +40,8 @@ public final class JsonlTraceReader {
         void accept(Row row) throws IOException;
     }
 
+    private static final Pattern COLUMN = Pattern.compile("column (\\d+)");
+
     private JsonlTraceReader() {}
 
     public static void read(BufferedReader in, String source, RowSink sink) throws IOException {
@@ -67,11 +71,17 @@ public final class JsonlTraceReader {
                 sink.accept(new Row(user == null ? "user" : user, at.getAsLong(), k, string(o, "detail"),
                         string(o, "task"), string(o, "model"), string(o, "language")));
             } catch (JsonSyntaxException | IllegalStateException | UnsupportedOperationException e) {
-                throw new IOException(source + ":" + lineNo + ": not a JSON object: " + e.getMessage(), e);
+                throw new IOException(source + ":" + lineNo + ": not a JSON object" + where(e)); // the parser's own words say no more
             } catch (IOException e) {
                 throw new IOException(source + ":" + lineNo + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Where the parser gave up, from its message ("... at line 1 column 6 ..."), without its advice to developers. */
+    private static String where(RuntimeException e) {
+        Matcher m = COLUMN.matcher(String.valueOf(e.getMessage()));
+        return m.find() ? " (malformed at column " + m.group(1) + ")" : "";
     }
 
     private static String string(JsonObject o, String key) {

@@ -1,0 +1,54 @@
+package dev.warmup.server.replay;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Opens a trace file as UTF-8 text, whatever its format: {@code .xz} and {@code .gz} files are decompressed on the
+ * fly (an exported week is smaller compressed), anything else is read as it is. Bytes that are not UTF-8 are an
+ * error, not replaced, so that a compressed file under another name is named as such instead of read as rubbish.
+ */
+public final class TraceFiles {
+    private static final int BUFFER = 1 << 16;
+
+    private TraceFiles() {}
+
+    public static BufferedReader open(Path path) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(path), BUFFER);
+        try {
+            String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+            InputStream in = name.endsWith(".xz") ? new XZInputStream(raw)
+                    : name.endsWith(".gz") ? new GZIPInputStream(raw, BUFFER) : raw;
+            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER);
+        } catch (IOException e) {
+            raw.close();
+            String why = e.getMessage() != null ? e.getMessage()
+                    : e instanceof EOFException ? "it ends too soon" : e.getClass().getSimpleName();
+            throw new IOException(path + ": not a readable " + compression(path) + " file: " + why, e);
+        }
+    }
+
+    /** The error for a decoding error met while reading {@code path} (its own message, "Input length = 1", says no more). */
+    public static IOException notText(Path path, CharacterCodingException e) {
+        return new IOException(path + ": not UTF-8 text (a compressed trace must be named *.xz or *.gz)");
+    }
+
+    private static String compression(Path path) {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".xz") ? "xz" : name.endsWith(".gz") ? "gzip" : "text";
+    }
+}
