@@ -6,7 +6,10 @@ import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.UsageStore;
 import jakarta.inject.Inject;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +19,12 @@ import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code warmup.exportTrace}: writes the recorded history as a JSONL trace ({@link JsonlTraceReader} has the format)
- * that {@code replay --format jsonl} reads, so a user can replay their own weeks. The file is readable by the user
- * only and never overwrites an existing file.
+ * that {@code replay --format jsonl} reads, so a user can replay their own weeks; gzip-compressed when the path ends
+ * in {@code .gz}. The file is readable by the user only and never overwrites an existing file.
  */
 public final class TraceExporter {
     private final UsageStore store;
@@ -48,8 +52,10 @@ public final class TraceExporter {
         }
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+            try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 Writer w = new BufferedWriter(new OutputStreamWriter(
+                    file.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(raw) : raw,
+                    StandardCharsets.UTF_8))) {
                 DataDirectory.restrict(file, false);
                 TraceWriter out = new TraceWriter(w, "me");
                 store.events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {

@@ -48,6 +48,16 @@ class ExportTraceTest {
             ExecutionException relative = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> h.command("warmup.exportTrace", "rel.jsonl"));
             assertTrue(relative.getCause().getMessage().contains("WMP-8003"));
+            // a path ending in .gz gets the trace compressed (the same lines first: the commands since may have been
+            // recorded after them), which the replay reads as it is
+            Path gz = dir.resolve("mine.jsonl.gz");
+            h.command("warmup.exportTrace", gz.toString());
+            try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+                String unzipped = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(unzipped.startsWith(text), unzipped);
+            }
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(gz)));
+            assertEquals(t.users().get(0).size(), new JsonlTraceSource().read(gz).users().get(0).size());
         }
     }
 }
