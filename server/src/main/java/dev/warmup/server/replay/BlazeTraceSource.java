@@ -12,7 +12,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * The ABB Blaze trace: {@code timestamp,developer_id,message} rows ({@code YYYY-MM-DD HH:MM:SS}, UTC), plain or
- * compressed ({@link TraceFiles}), with {@code MessageList.csv} beside it for the proxy mapping of {@link BlazeProxyMapping}.
+ * compressed ({@link TraceFiles}), with {@code MessageList.csv} beside it for the proxy mapping of
+ * {@link BlazeProxyMapping}.
  */
 public final class BlazeTraceSource implements TraceSource {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");

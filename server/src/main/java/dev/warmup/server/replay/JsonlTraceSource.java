@@ -13,8 +13,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A JSONL trace ({@link JsonlTraceReader} documents the format; plain, .xz or .gz: {@link TraceFiles}): requests are the events with a {@code task}. Each
- * event's name for the predictor is its detail for {@code trace} events, else its kind (with the detail after a colon).
+ * A JSONL trace ({@link JsonlTraceReader} documents the format; plain, .xz or .gz: {@link TraceFiles}): requests are
+ * the events with a {@code task}. Each event's name for the predictor is its detail for {@code trace} events, else its
+ * kind (with the detail after a colon).
  */
 public final class JsonlTraceSource implements TraceSource {
     @Override

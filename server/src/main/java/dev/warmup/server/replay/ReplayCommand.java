@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 public final class ReplayCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--trace", required = true, paramLabel = "PATH", description = "The trace file (*.xz and *.gz are read compressed).")
+    @Option(names = "--trace", required = true, paramLabel = "PATH",
+            description = "The trace file (*.xz and *.gz are read compressed).")
     Path trace;
 
     @Option(names = "--format", defaultValue = "jsonl", paramLabel = "blaze|jsonl",

@@ -42,7 +42,7 @@ public final class TraceFiles {
         }
     }
 
-    /** The error for a decoding error met while reading {@code path} (its own message, "Input length = 1", says no more). */
+    /** The error for bytes in {@code path} that are not UTF-8 (the decoder's "Input length = 1" is left out). */
     public static IOException notText(Path path, CharacterCodingException e) {
         return new IOException(path + ": not UTF-8 text (a compressed trace must be named *.xz or *.gz)");
     }

@@ -71,7 +71,8 @@ public final class JsonlTraceReader {
                 sink.accept(new Row(user == null ? "user" : user, at.getAsLong(), k, string(o, "detail"),
                         string(o, "task"), string(o, "model"), string(o, "language")));
             } catch (JsonSyntaxException | IllegalStateException | UnsupportedOperationException e) {
-                throw new IOException(source + ":" + lineNo + ": not a JSON object" + where(e)); // the parser's own words say no more
+                // the parser's own words, and its advice to developers, say no more than where() does
+                throw new IOException(source + ":" + lineNo + ": not a JSON object" + where(e));
             } catch (IOException e) {
                 throw new IOException(source + ":" + lineNo + ": " + e.getMessage(), e);
             }

@@ -52,7 +52,8 @@ public final class TraceExporter {
         }
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
                  Writer w = new BufferedWriter(new OutputStreamWriter(
                     file.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(raw) : raw,
                     StandardCharsets.UTF_8))) {
