@@ -3,6 +3,7 @@ package dev.warmup.server.replay;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -29,22 +30,59 @@ public final class TraceFiles {
         InputStream raw = new BufferedInputStream(Files.newInputStream(path), BUFFER);
         try {
             String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-            InputStream in = name.endsWith(".xz") ? new XZInputStream(raw)
-                    : name.endsWith(".gz") ? new GZIPInputStream(raw, BUFFER) : raw;
+            InputStream in = name.endsWith(".xz") ? new Damage(path, "xz", new XZInputStream(raw))
+                    : name.endsWith(".gz") ? new Damage(path, "gzip", new GZIPInputStream(raw, BUFFER)) : raw;
             return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER);
         } catch (IOException e) {
             raw.close();
-            String why = e.getMessage() != null ? e.getMessage()
-                    : e instanceof EOFException ? "it ends too soon" : e.getClass().getSimpleName();
-            throw new IOException(path + ": not a readable " + compression(path) + " file: " + why, e);
+            throw new IOException(path + ": not a readable " + compression(path) + " file: " + why(e), e);
         }
     }
 
     /** The error for bytes in {@code path} that are not UTF-8 (the decoder's "Input length = 1" is left out). */
     public static IOException notText(Path path, CharacterCodingException e) {
         return new IOException(path + ": not UTF-8 text (a compressed trace must be named *.xz or *.gz)");
+    }
+
+    /** Names the file in an error met while decompressing it (the decompressor's own message names only the fault). */
+    private static final class Damage extends FilterInputStream {
+        private final Path path;
+        private final String format;
+
+        Damage(Path path, String format, InputStream in) {
+            super(in);
+            this.path = path;
+            this.format = format;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        private IOException named(IOException e) {
+            return new IOException(path + ": damaged " + format + " data: " + why(e), e);
+        }
+    }
+
+    private static String why(IOException e) {
+        return e.getMessage() != null ? e.getMessage()
+                : e instanceof EOFException ? "it ends too soon" : e.getClass().getSimpleName();
     }
 
     private static String compression(Path path) {

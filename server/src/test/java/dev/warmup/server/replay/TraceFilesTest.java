@@ -62,6 +62,26 @@ class TraceFilesTest {
     }
 
     @Test
+    void damagedCompressedDataIsNamedWithTheFile() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            lines.append("{\"user\": \"a\", \"at\": ").append(i).append(", \"kind\": \"open\"}\n");
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] z = bytes.toByteArray();
+        for (int i = 200; i < 260; i++) {
+            z[i] ^= 0x55;
+        }
+        Path damaged = dir.resolve("d.jsonl.gz");
+        Files.write(damaged, z);
+        IOException e = assertThrows(IOException.class, () -> new JsonlTraceSource().read(damaged));
+        assertTrue(e.getMessage().startsWith(damaged + ": damaged gzip data: "), e.getMessage());
+    }
+
+    @Test
     void aMalformedLineIsNamedWithItsColumnAndNoParserAdvice() throws Exception {
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"at\": 1, \"kind\": \"open\"}\nnot json\n");
