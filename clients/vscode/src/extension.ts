@@ -131,10 +131,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
       void vscode.window.showInformationMessage(`Warmup retrained: ${JSON.stringify(r)}`);
     }),
     vscode.commands.registerCommand('warmup.exportUsageTrace', async () => {
-      const uri = await vscode.window.showSaveDialog({ filters: { 'JSON lines': ['jsonl'] } });
+      const uri = await vscode.window.showSaveDialog({
+        filters: { 'JSON lines': ['jsonl'], 'JSON lines, gzip-compressed': ['gz'] },
+      });
       if (uri) {
-        const r = await command('warmup.exportTrace', [uri.fsPath]);
-        void vscode.window.showInformationMessage(`Warmup exported ${JSON.stringify(r)}`);
+        const r = await command('warmup.exportTrace', [uri.fsPath]) as { path?: string; events?: number } | undefined;
+        void vscode.window.showInformationMessage(`Warmup exported ${r?.events ?? 0} events to ${r?.path ?? uri.fsPath}`);
       }
     }),
     vscode.commands.registerCommand('warmup.openLogs', () => output.show()),
