@@ -2,7 +2,6 @@ package dev.warmup.server.replay;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -54,8 +53,6 @@ public final class BlazeTraceSource implements TraceSource {
                 String message = line.substring(b + 1);
                 builder.add(line.substring(a + 1, b), lastMillis, message, proxy.taskOf(message));
             }
-        } catch (CharacterCodingException e) {
-            throw TraceFiles.notText(path, e);
         }
         return builder.build();
     }

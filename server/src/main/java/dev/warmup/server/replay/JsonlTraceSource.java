@@ -4,7 +4,6 @@ import dev.warmup.server.trace.JsonlTraceReader;
 import dev.warmup.server.usage.EventKind;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -29,8 +28,6 @@ public final class JsonlTraceSource implements TraceSource {
                     tasks.add(row.task());
                 }
             });
-        } catch (CharacterCodingException e) {
-            throw TraceFiles.notText(path, e);
         }
         TraceBuilder builder = new TraceBuilder(new ArrayList<>(tasks));
         for (JsonlTraceReader.Row row : rows) {

@@ -3,10 +3,11 @@ package dev.warmup.server.replay;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.EOFException;
-import java.io.FilterInputStream;
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import org.tukaani.xz.XZInputStream;
  * Opens a trace file as UTF-8 text, whatever its format: {@code .xz} and {@code .gz} files are decompressed on the
  * fly (an exported week is smaller compressed), anything else is read as it is. Bytes that are not UTF-8 are an
  * error, not replaced, so that a compressed file under another name is named as such instead of read as rubbish.
+ * Every error met while reading names the file: the decoder's and decompressors' own messages name only the fault.
  */
 public final class TraceFiles {
     private static final int BUFFER = 1 << 16;
@@ -27,31 +29,31 @@ public final class TraceFiles {
     private TraceFiles() {}
 
     public static BufferedReader open(Path path) throws IOException {
+        String format = format(path);
         InputStream raw = new BufferedInputStream(Files.newInputStream(path), BUFFER);
+        InputStream in;
         try {
-            String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-            InputStream in = name.endsWith(".xz") ? new Damage(path, "xz", new XZInputStream(raw))
-                    : name.endsWith(".gz") ? new Damage(path, "gzip", new GZIPInputStream(raw, BUFFER)) : raw;
-            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER);
+            in = switch (format) {
+                case "xz" -> new XZInputStream(raw);
+                case "gzip" -> new GZIPInputStream(raw, BUFFER);
+                default -> raw;
+            };
         } catch (IOException e) {
             raw.close();
-            throw new IOException(path + ": not a readable " + compression(path) + " file: " + why(e), e);
+            throw new IOException(path + ": not a readable " + format + " file: " + why(e), e);
         }
+        Reader text = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT));
+        return new BufferedReader(new Named(text, path, format), BUFFER);
     }
 
-    /** The error for bytes in {@code path} that are not UTF-8 (the decoder's "Input length = 1" is left out). */
-    public static IOException notText(Path path, CharacterCodingException e) {
-        return new IOException(path + ": not UTF-8 text (a compressed trace must be named *.xz or *.gz)");
-    }
-
-    /** Names the file in an error met while decompressing it (the decompressor's own message names only the fault). */
-    private static final class Damage extends FilterInputStream {
+    /** Puts the file's name on the errors met while reading it. */
+    private static final class Named extends FilterReader {
         private final Path path;
         private final String format;
 
-        Damage(Path path, String format, InputStream in) {
+        Named(Reader in, Path path, String format) {
             super(in);
             this.path = path;
             this.format = format;
@@ -67,16 +69,19 @@ public final class TraceFiles {
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
+        public int read(char[] buffer, int off, int len) throws IOException {
             try {
-                return super.read(b, off, len);
+                return super.read(buffer, off, len);
             } catch (IOException e) {
                 throw named(e);
             }
         }
 
         private IOException named(IOException e) {
-            return new IOException(path + ": damaged " + format + " data: " + why(e), e);
+            if (e instanceof CharacterCodingException) { // its own message is "Input length = 1"
+                return new IOException(path + ": not UTF-8 text (a compressed trace must be named *.xz or *.gz)");
+            }
+            return format.equals("text") ? e : new IOException(path + ": damaged " + format + " data: " + why(e), e);
         }
     }
 
@@ -85,7 +90,7 @@ public final class TraceFiles {
                 : e instanceof EOFException ? "it ends too soon" : e.getClass().getSimpleName();
     }
 
-    private static String compression(Path path) {
+    private static String format(Path path) {
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".xz") ? "xz" : name.endsWith(".gz") ? "gzip" : "text";
     }
