@@ -99,19 +99,17 @@ public final class WarmupCoordinator implements WarmupController {
         Map<String, TaskForecast> byTask = TaskForecast.byTask(prediction.forecast(horizon));
         List<ModelPrediction> ranked = new ArrayList<>();
         for (ModelSpec m : s.models()) {
-            double miss = 1;
             TaskForecast best = null;
             for (String task : m.tasks()) {
                 TaskForecast f = byTask.get(task);
                 if (f != null) {
-                    miss *= 1 - f.probability();
                     best = best == null || f.probability() > best.probability() ? f : best;
                 }
             }
             if (best == null) {
                 continue;
             }
-            double p = 1 - miss;
+            double p = TaskForecast.probabilityOfAny(byTask, m.tasks());
             List<String> reasons = new ArrayList<>(best.reasons());
             if (performance.noHistory(m.id())) {
                 reasons.add(new WarmupException(ErrorCode.WMP_6002, "load time and memory are the catalogue's until "
