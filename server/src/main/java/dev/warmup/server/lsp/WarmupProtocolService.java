@@ -41,6 +41,8 @@ import org.eclipse.lsp4j.MessageType;
 public final class WarmupProtocolService implements WarmupServerApi {
     private static final Logger LOG = Logger.getLogger(WarmupProtocolService.class.getName());
     private static final Gson GSON = new Gson();
+    /** How far ahead of our clock a reported use may be dated (another machine's clock), as given. */
+    static final long MAX_AHEAD_MILLIS = 300_000;
 
     private final WarmupController controller;
     private final UsagePatternAnalyzer analyzer;
@@ -49,6 +51,7 @@ public final class WarmupProtocolService implements WarmupServerApi {
     private final ClientNotifier client;
     private final Clock clock;
     private final ExecutorService workers;
+    private volatile boolean aheadNamed;
 
     @Inject
     public WarmupProtocolService(WarmupController controller, UsagePatternAnalyzer analyzer, ModelWarmupMetrics metrics,
@@ -121,7 +124,7 @@ public final class WarmupProtocolService implements WarmupServerApi {
             if (params.task() != null && !Tasks.isValid(params.task())) {
                 throw new WarmupException(ErrorCode.WMP_1001, "unknown task '" + params.task() + "'");
             }
-            long at = params.at() == null ? clock.millis() : parseInstant(params.at());
+            long at = at(params.at());
             String task = params.task() != null ? params.task() : taskOf(params.model());
             analyzer.recordUsage(new UsageEvent(at, EventKind.MODEL_USED, null, task, params.model(), null, null, 0, 0,
                     -1, -1, params.latencyMs() == null ? -1 : params.latencyMs(), params.coldStart()));
@@ -155,6 +158,30 @@ public final class WarmupProtocolService implements WarmupServerApi {
 
     private String taskOf(String model) {
         return config.current().model(model).map(m -> m.tasks().get(0)).orElse(null);
+    }
+
+    /**
+     * When a reported use happened: now when not given; as given, unless it is more than {@value #MAX_AHEAD_MILLIS}
+     * ms ahead of our clock. A use cannot come after its report, and one dated a day ahead by a client whose clock is
+     * wrong would make its task look just used, to the predictor, for that day; so it is recorded as of now, and the
+     * first such report is named (WMP-1001) so the clock can be put right.
+     */
+    private long at(String reported) {
+        long now = clock.millis();
+        if (reported == null) {
+            return now;
+        }
+        long at = parseInstant(reported);
+        if (at - now <= MAX_AHEAD_MILLIS) {
+            return at;
+        }
+        if (!aheadNamed) {
+            aheadNamed = true;
+            report(new WarmupException(ErrorCode.WMP_1001, "warmup/modelUsed at = '" + reported + "' is "
+                    + (at - now) / 1000 + " s ahead of this machine's clock (" + Instant.ofEpochMilli(now) + "): such"
+                    + " uses are recorded as of their arrival (said once)"));
+        }
+        return now;
     }
 
     private static long parseInstant(String at) {

@@ -211,6 +211,26 @@ class LspProtocolTest {
     }
 
     @Test
+    void aUseDatedFarAheadOfOurClockIsRecordedAsOfItsArrivalAndNamedOnce() throws Exception {
+        h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500}]}");
+        var warmup = h.server.getWarmupService();
+        warmup.modelUsed(new ModelUsedParams("coder", "completion", "2026-03-03T09:00:00Z", null, null)); // a day on
+        warmup.modelUsed(new ModelUsedParams("coder", "completion", "2026-03-03T09:00:05Z", null, null));
+        warmup.modelUsed(new ModelUsedParams("coder", "completion", "2026-03-02T09:04:00Z", null, null)); // 4 min on
+        warmup.modelUsed(new ModelUsedParams("coder", "completion", "yesterday", null, null)); // the last report
+        var logged = h.client.await(h.client.logged, l -> l.stream().anyMatch(m -> m.getMessage().contains("yesterday")),
+                Duration.ofSeconds(10));
+        List<String> ahead = logged.stream().map(m -> m.getMessage()).filter(m -> m.contains("ahead")).toList();
+        assertEquals(1, ahead.size(), ahead.toString());
+        assertTrue(ahead.get(0).startsWith("WMP-1001") && ahead.get(0).contains("2026-03-03T09:00:00Z")
+                && ahead.get(0).contains("86400 s ahead"), ahead.get(0));
+        h.flush();
+        UsageStats stats = warmup.usageStats(new UsageStatsParams("coder", null)).get(10, TimeUnit.SECONDS);
+        assertEquals(3, stats.count());
+        assertEquals("2026-03-02T09:04:00Z", stats.lastUsed(), "the day-ahead uses are recorded at 09:00, this as given");
+    }
+
+    @Test
     void invalidNotificationsAreReportedWithTheirCodeAndTheServerKeepsAnswering() throws Exception {
         h.initialize(null);
         h.server.getWarmupService().modelUsed(new ModelUsedParams("", null, null, null, null));
