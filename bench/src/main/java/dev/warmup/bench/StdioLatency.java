@@ -2,7 +2,6 @@ package dev.warmup.bench;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.HdrHistogram.Histogram;
@@ -52,38 +51,18 @@ public final class StdioLatency {
     }
 
     private static void send(OutputStream in, String body) throws Exception {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        in.write(("Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        in.write(b);
-        in.flush();
+        LspFrames.write(in, body);
     }
 
-    /** Reads frames until the response with {@code id} (notifications in between are skipped). */
+    /** Reads messages until the response with {@code id} (notifications in between are skipped). */
     private static void readResponse(InputStream out, int id) throws Exception {
         String marker = "\"id\":" + id + ",";
         String markerEnd = "\"id\":" + id + "}";
         while (true) {
-            int length = -1;
-            StringBuilder line = new StringBuilder();
-            while (true) {
-                int c = out.read();
-                if (c < 0) {
-                    throw new IllegalStateException("server closed its output");
-                }
-                if (c == '\n') {
-                    String l = line.toString().trim();
-                    line.setLength(0);
-                    if (l.isEmpty()) {
-                        break;
-                    }
-                    if (l.regionMatches(true, 0, "content-length:", 0, 15)) {
-                        length = Integer.parseInt(l.substring(15).trim());
-                    }
-                } else {
-                    line.append((char) c);
-                }
+            String body = LspFrames.read(out);
+            if (body == null) {
+                throw new IllegalStateException("server closed its output");
             }
-            String body = new String(out.readNBytes(length), StandardCharsets.UTF_8);
             if (body.contains(marker) || body.contains(markerEnd)) {
                 return;
             }

@@ -1,6 +1,7 @@
 package dev.warmup.server.lsp;
 
 import dev.warmup.protocol.LoadParams;
+import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.UnloadParams;
 import dev.warmup.protocol.WarmupStatus;
 import jakarta.inject.Singleton;
@@ -19,6 +20,7 @@ public final class ClientNotifier {
     private volatile WarmupLanguageClient client;
     /** warmup/* notifications wait until the client has answered initialize with {@code initialized}. */
     private volatile boolean initialized;
+    private WarmupStatus lastSent;
 
     public void connect(WarmupLanguageClient client) {
         this.client = client;
@@ -44,10 +46,26 @@ public final class ClientNotifier {
         send(c -> c.logMessage(new MessageParams(type, message)));
     }
 
-    public void statusChanged(WarmupStatus status) {
-        if (initialized) {
-            send(c -> c.statusChanged(status));
+    /**
+     * Sends warmup/statusChanged when the status differs from the last one sent in more than its models' {@code
+     * lastUsed}: every reported use moves that, and an orchestrator reporting hundreds of uses a second of a warm
+     * model would otherwise get as many notifications, none of them news.
+     */
+    public synchronized void statusChanged(WarmupStatus status) {
+        if (!initialized) {
+            return;
         }
+        WarmupStatus shown = withoutLastUsed(status);
+        if (!shown.equals(lastSent) && send(c -> c.statusChanged(status))) {
+            lastSent = shown;
+        }
+    }
+
+    private static WarmupStatus withoutLastUsed(WarmupStatus s) {
+        return new WarmupStatus(s.version(), s.state(), s.predictor(), s.predictorNote(), s.models().stream()
+                .map(m -> new ModelStatus(m.id(), m.state(), m.memoryMb(), m.probability(), null, m.backend()))
+                .toList(), s.memoryUsedMb(), s.memoryBudgetMb(), s.warmModels(), s.maxWarmModels(),
+                s.backgroundWarmupEnabled());
     }
 
     /** Sends warmup/load; returns false when no initialized client can take it. */

@@ -165,7 +165,9 @@ public final class WarmupCoordinator implements WarmupController {
             metrics.miss();
         }
         metrics.warmMemoryMb(states.heldMb());
-        client.statusChanged(status());
+        if (!hit) { // a warm model used again moves only its lastUsed, which is not announced: no status to build
+            client.statusChanged(status());
+        }
     }
 
     /** Tells the client what is warm, loading and predicted. */

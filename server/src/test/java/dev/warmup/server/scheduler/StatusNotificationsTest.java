@@ -1,0 +1,47 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.warm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.warmup.protocol.ModelStatus;
+import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.lsp.ServerHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code warmup/statusChanged} says what changed, not that a warm model was used again: an orchestrator reporting
+ * every request of a busy service must not get a notification per request.
+ */
+class StatusNotificationsTest {
+    @TempDir Path dir;
+
+    @Test
+    void usesOfAWarmModelAreNotAnnouncedButTheNextChangeCarriesTheirLastUse() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500},"
+                    + " {\"id\": \"chat\", \"tasks\": [\"chat\"], \"memoryMb\": 4000}]}");
+            var api = h.server.getWarmupService();
+            api.modelUsed(new ModelUsedParams("coder", "completion", null, 40L, true)); // was unloaded: news
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            int before = h.client.statuses.size();
+            for (int i = 0; i < 50; i++) {
+                h.clock.advance(Duration.ofSeconds(1));
+                api.modelUsed(new ModelUsedParams("coder", "completion", null, 40L, false));
+            }
+            api.modelUsed(new ModelUsedParams("chat", "chat", null, 900L, true)); // was unloaded: news
+            List<WarmupStatus> all = h.client.await(h.client.statuses, l -> warm(l, "chat"), Duration.ofSeconds(30));
+            h.flush();
+
+            assertEquals(before + 1, h.client.statuses.size(), "one notification: chat turned warm");
+            ModelStatus coder = all.get(all.size() - 1).models().stream().filter(m -> m.id().equals("coder"))
+                    .findFirst().orElseThrow();
+            assertEquals("2026-03-02T09:00:50Z", coder.lastUsed(), "the coder's uses are in the next status");
+            assertEquals("warm", coder.state());
+        }
+    }
+}
