@@ -61,6 +61,7 @@ public final class WarmupScheduler implements AutoCloseable {
         return t;
     });
     private final BackendActions actions;
+    private final Runnable publishStatus;
     private final Map<String, WarmSetPlanner.Candidate> planned = new HashMap<>(); // the last plan's, by model
     private final AtomicBoolean nudged = new AtomicBoolean();
     private ScheduledFuture<?> dueTick;
@@ -81,8 +82,9 @@ public final class WarmupScheduler implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
+        this.publishStatus = coordinator::publishStatus;
         this.actions = new BackendActions(config, backends, states, metrics, performance, clock, executor,
-                coordinator::publishStatus, this::drain);
+                publishStatus, this::drain);
         config.addListener(s -> executor.execute(() -> {
             queue.resize(s.maxQueueSize());
             actions.forgetFailures();
@@ -121,6 +123,7 @@ public final class WarmupScheduler implements AutoCloseable {
             if (!resources.cpuBusy(config.current())) {
                 drain();
             }
+            publishStatus.run(); // the predictor may have trained since: the client hears of it if its status shows
         } catch (RuntimeException e) {
             LOG.warning("scheduling tick failed: " + e);
         }

@@ -69,6 +69,28 @@ class PredictionEngineTest {
     }
 
     @Test
+    void theClientHearsOnTheNextTickThatThePredictorHasLearnt() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            h.injector.getInstance(UsageStore.class).append(history(h.clock.millis() - 20L * 86_400_000L));
+            // no background warming: no load or unload may announce the new status instead of the tick
+            h.initialize(MODELS.replace("{\"models\"", "{\"backgroundWarmupEnabled\": false, \"models\""));
+            List<WarmupStatus> before = h.client.await(h.client.statuses, l -> !l.isEmpty(), Duration.ofSeconds(10));
+            String starting = before.get(before.size() - 1).predictorNote();
+            h.startPrediction();
+            h.injector.getInstance(dev.warmup.server.scheduler.WarmupScheduler.class).tick().get(30, TimeUnit.SECONDS);
+            List<WarmupStatus> after = h.client.await(h.client.statuses, l -> learnt(l.get(l.size() - 1)),
+                    Duration.ofSeconds(30));
+            assertFalse(learnt(before.get(before.size() - 1)), "at initialize the predictor was starting: " + starting);
+            assertEquals(before.size() + 1, after.size(), "one status: the predictor's new note");
+        }
+    }
+
+    private static boolean learnt(WarmupStatus s) {
+        return s.predictorNote() != null
+                && (s.predictorNote().startsWith("learned from") || s.predictorNote().startsWith("trees trained"));
+    }
+
+    @Test
     void learnsFromHistoryPredictsAndPersists() throws Exception {
         Path data = dir.resolve("data");
         try (ServerHarness h = new ServerHarness(data)) {
