@@ -138,9 +138,10 @@ public final class AzureLoad {
                             + " ms%n", status.getTotalCount(), status.getValueAtPercentile(50) / 1e6,
                     status.getValueAtPercentile(99) / 1e6, status.getMaxValue() / 1e6);
         }
-        System.out.printf("recorded %s, dropped %s, stored %s; the server sent %s%n",
-                metrics.getAsJsonObject("eventsRecorded").get("total"), metrics.get("eventsDropped"),
-                metrics.get("eventsStored"), new java.util.TreeMap<>(load.notifications));
+        System.out.printf("recorded %s, dropped %s, stored %s (data directory after exit %.1f MB); the server"
+                        + " sent %s%n", metrics.getAsJsonObject("eventsRecorded").get("total"),
+                metrics.get("eventsDropped"), metrics.get("eventsStored"), sizeAndDelete(data) / 1e6,
+                new java.util.TreeMap<>(load.notifications));
     }
 
     private static void read(Path csv, String model, String task, List<Arrival> into) throws IOException {
@@ -169,6 +170,20 @@ public final class AzureLoad {
     private static Duration cpu(Process p) {
         return p.toHandle().info().totalCpuDuration().orElseThrow(
                 () -> new IllegalStateException("this system does not report a process's CPU time"));
+    }
+
+    /** The bytes under {@code dir}, which is then deleted. */
+    private static long sizeAndDelete(Path dir) throws IOException {
+        List<Path> paths;
+        try (var walk = Files.walk(dir)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList(); // children before their directory
+        }
+        long bytes = 0;
+        for (Path f : paths) {
+            bytes += Files.isRegularFile(f) ? Files.size(f) : 0;
+            Files.delete(f);
+        }
+        return bytes;
     }
 
     /** VmHWM from /proc (Linux): the process's peak resident set so far, in KiB. */
