@@ -140,7 +140,7 @@ public final class AzureLoad {
         }
         System.out.printf("recorded %s, dropped %s, stored %s (data directory after exit %.1f MB); the server"
                         + " sent %s%n", metrics.getAsJsonObject("eventsRecorded").get("total"),
-                metrics.get("eventsDropped"), metrics.get("eventsStored"), sizeAndDelete(data) / 1e6,
+                metrics.get("eventsDropped"), metrics.get("eventsStored"), DataDirs.sizeAndDelete(data) / 1e6,
                 new java.util.TreeMap<>(load.notifications));
     }
 
@@ -170,20 +170,6 @@ public final class AzureLoad {
     private static Duration cpu(Process p) {
         return p.toHandle().info().totalCpuDuration().orElseThrow(
                 () -> new IllegalStateException("this system does not report a process's CPU time"));
-    }
-
-    /** The bytes under {@code dir}, which is then deleted. */
-    private static long sizeAndDelete(Path dir) throws IOException {
-        List<Path> paths;
-        try (var walk = Files.walk(dir)) {
-            paths = walk.sorted(Comparator.reverseOrder()).toList(); // children before their directory
-        }
-        long bytes = 0;
-        for (Path f : paths) {
-            bytes += Files.isRegularFile(f) ? Files.size(f) : 0;
-            Files.delete(f);
-        }
-        return bytes;
     }
 
     /** VmHWM from /proc (Linux): the process's peak resident set so far, in KiB. */

@@ -44,6 +44,7 @@ public final class StdioLatency {
         readResponse(out, -1);
         send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"exit\"}");
         p.waitFor();
+        DataDirs.sizeAndDelete(data);
         System.out.printf("empty completion over stdio, %d requests after %d warm-up: p50 %.1f us, p90 %.1f us,"
                         + " p99 %.1f us, p99.9 %.1f us, max %.1f us%n", n, warmup,
                 h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
