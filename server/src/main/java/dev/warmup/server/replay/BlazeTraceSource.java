@@ -1,5 +1,6 @@
 package dev.warmup.server.replay;
 
+import dev.warmup.server.trace.TraceFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package dev.warmup.server.replay;
 
 import dev.warmup.server.trace.JsonlTraceReader;
+import dev.warmup.server.trace.TraceFiles;
 import dev.warmup.server.usage.EventKind;
 import java.io.BufferedReader;
 import java.io.IOException;

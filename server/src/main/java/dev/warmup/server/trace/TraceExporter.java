@@ -19,12 +19,12 @@ import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code warmup.exportTrace}: writes the recorded history as a JSONL trace ({@link JsonlTraceReader} has the format)
- * that {@code replay --format jsonl} reads, so a user can replay their own weeks; gzip-compressed when the path ends
- * in {@code .gz}. The file is readable by the user only and never overwrites an existing file.
+ * that {@code replay --format jsonl} reads, so a user can replay their own weeks; compressed when the path ends in
+ * {@code .gz} or {@code .xz} ({@link TraceFiles}). The file is readable by the user only and never overwrites an
+ * existing file.
  */
 public final class TraceExporter {
     private final UsageStore store;
@@ -54,9 +54,8 @@ public final class TraceExporter {
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
-                 Writer w = new BufferedWriter(new OutputStreamWriter(
-                    file.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(raw) : raw,
-                    StandardCharsets.UTF_8))) {
+                 Writer w = new BufferedWriter(new OutputStreamWriter(TraceFiles.compressing(file, raw),
+                         StandardCharsets.UTF_8))) {
                 DataDirectory.restrict(file, false);
                 TraceWriter out = new TraceWriter(w, "me");
                 store.events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {

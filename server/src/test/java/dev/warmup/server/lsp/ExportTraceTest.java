@@ -58,6 +58,14 @@ class ExportTraceTest {
             }
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(gz)));
             assertEquals(t.users().get(0).size(), new JsonlTraceSource().read(gz).users().get(0).size());
+            // and .xz, as the replay reads .xz (before, it was written plain under that name and the replay refused it)
+            Path xz = dir.resolve("mine.jsonl.xz");
+            h.command("warmup.exportTrace", xz.toString());
+            try (var in = new org.tukaani.xz.XZInputStream(Files.newInputStream(xz))) {
+                String unpacked = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(unpacked.startsWith(text), unpacked);
+            }
+            assertEquals(t.users().get(0).size(), new JsonlTraceSource().read(xz).users().get(0).size());
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.warmup.server.replay;
+package dev.warmup.server.trace;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -7,6 +7,7 @@ import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -15,11 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.XZOutputStream;
 
 /**
- * Opens a trace file as UTF-8 text, whatever its format: {@code .xz} and {@code .gz} files are decompressed on the
- * fly (an exported week is smaller compressed), anything else is read as it is. Bytes that are not UTF-8 are an
+ * Trace files by their names: {@code .xz} and {@code .gz} files are compressed so (an exported week is smaller
+ * compressed), anything else is plain; {@link #open} reads one as UTF-8 text, decompressing on the fly, and
+ * {@link #compressing} writes one, so that what the export writes under a name is what the replay reads under it. Bytes that are not UTF-8 are an
  * error, not replaced, so that a compressed file under another name is named as such instead of read as rubbish.
  * Every error met while reading names the file: the decoder's and decompressors' own messages name only the fault.
  */
@@ -46,6 +51,15 @@ public final class TraceFiles {
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT));
         return new BufferedReader(new Named(text, path, format), BUFFER);
+    }
+
+    /** {@code raw}, the bytes of the file {@code path}, compressed as its name says. */
+    public static OutputStream compressing(Path path, OutputStream raw) throws IOException {
+        return switch (format(path)) {
+            case "xz" -> new XZOutputStream(raw, new LZMA2Options());
+            case "gzip" -> new GZIPOutputStream(raw);
+            default -> raw;
+        };
     }
 
     /** Puts the file's name on the errors met while reading it. */
