@@ -3,18 +3,17 @@ package dev.warmup.server.prediction;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.UsageEvent;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole history as a rebuilt predictor must see it, each event once and in order: what the store held when the
- * live feed began, then the events of the feed, kept here. Past {@code limit} events the oldest half is left to the
- * store (the pipeline wrote them long before), whole milliseconds at a time, and the store's share moves up to the
- * first event kept. Not thread-safe: the predictor's thread owns it.
+ * The whole history as a rebuilt predictor must see it, each event once and in time order: what the store held
+ * when the live feed began, then the events of the feed, kept here. Past {@code limit} events the oldest half is left
+ * to the store (the pipeline wrote them long before), whole milliseconds at a time, and the store's share moves up to
+ * the first event kept. Not thread-safe: the predictor's thread owns it.
  */
 final class EventJournal {
-    private final ArrayDeque<UsageEvent> events = new ArrayDeque<>();
+    private final List<UsageEvent> events = new ArrayList<>();
     private final int limit;
     private long storedBefore;
 
@@ -25,22 +24,26 @@ final class EventJournal {
     }
 
     /**
-     * Keeps an event of the live feed; false for one reported for a time the stored share already covers (a client's
-     * late report), which only the next read of the store sees.
+     * Keeps an event of the live feed in its place in time (a use reported late goes before the events that came
+     * in between); false for one reported for a time the stored share already covers (a client's late report), which
+     * only the next read of the store sees.
      */
     boolean add(UsageEvent e) {
         if (e.at() < storedBefore) {
             return false;
         }
-        events.add(e);
+        int i = events.size();
+        while (i > 0 && events.get(i - 1).at() > e.at()) {
+            i--;
+        }
+        events.add(i, e);
         if (events.size() > limit) {
-            while (events.size() > limit / 2) {
-                long at = events.peekFirst().at();
-                while (!events.isEmpty() && events.peekFirst().at() == at) {
-                    events.pollFirst();
-                }
+            int cut = events.size() - limit / 2;
+            while (cut < events.size() && events.get(cut).at() == events.get(cut - 1).at()) {
+                cut++; // whole milliseconds: the store's share is every event before storedBefore
             }
-            storedBefore = events.peekFirst().at();
+            storedBefore = cut < events.size() ? events.get(cut).at() : events.get(cut - 1).at() + 1;
+            events.subList(0, cut).clear();
         }
         return true;
     }

@@ -57,6 +57,7 @@ public final class PredictionService implements AutoCloseable {
     private volatile String note = "starting";
     private int onTrees;
     private volatile EventJournal journal; // set by start(); used on the predictor's thread
+    private LiveTimeline timeline; // the live predictor's, set with it; used on the predictor's thread
     private volatile long changes; // events shown and rebuilds, counted on the predictor's thread
     private volatile Cached cached;
     private Build built;
@@ -131,15 +132,21 @@ public final class PredictionService implements AutoCloseable {
         } catch (WarmupException e) {
             warnings.accept(e.getMessage() + "; it will be retrained from the history");
         }
+        LiveTimeline replayed = new LiveTimeline(); // the history is in time order: this only holds back the future
         try {
+            long now = clock.millis();
             for (UsageEvent e : journal.history(store)) {
-                p.observe(e);
+                UsageEvent placed = replayed.place(e, now);
+                if (placed != null) {
+                    p.observe(placed);
+                }
             }
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "reading the history for the predictor", e);
         }
         savedTrainings = p.trainings();
         predictor = p;
+        timeline = replayed;
         changes++;
         onTrees = p.tasksOnTrees();
         note = describe(p);
@@ -153,7 +160,11 @@ public final class PredictionService implements AutoCloseable {
         if (p == null) { // the first build has yet to run; it replays the journal
             return;
         }
-        p.observe(e);
+        UsageEvent placed = timeline.place(e, clock.millis());
+        if (placed == null) { // long late: the next rebuild learns it in its place
+            return;
+        }
+        p.observe(placed);
         changes++;
         observed.forEach(Runnable::run);
         if (p.trainings() != savedTrainings) {

@@ -28,6 +28,12 @@ public record UsageEvent(long at, EventKind kind, String detail, String task, St
         return new UsageEvent(at, kind, detail, task, null, null, null, 0, 0, -1, -1, -1, null);
     }
 
+    /** The same event dated {@code t}. */
+    public UsageEvent withAt(long t) {
+        return new UsageEvent(t, kind, detail, task, model, languageId, uriHash, inserted, deleted, line, docLines,
+                latencyMs, coldStart);
+    }
+
     /** True when this event is a request for a model task. */
     public boolean isRequest() {
         return task != null;

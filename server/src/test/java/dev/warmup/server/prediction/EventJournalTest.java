@@ -38,4 +38,16 @@ class EventJournalTest {
                     "a fresh journal: only what was stored before its start");
         }
     }
+
+    @Test
+    void aUseReportedLateTakesItsPlaceInTime() throws Exception {
+        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+            EventJournal journal = new EventJournal(10, 100);
+            for (long t : new long[] {10, 20, 30, 15, 30, 25}) {
+                assertTrue(journal.add(at(t)));
+            }
+            assertEquals(List.of(10L, 15L, 20L, 25L, 30L, 30L),
+                    journal.history(store).stream().map(UsageEvent::at).toList());
+        }
+    }
 }
