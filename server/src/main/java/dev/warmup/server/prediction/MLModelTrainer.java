@@ -26,9 +26,10 @@ public final class MLModelTrainer {
     }
 
     /**
-     * Trains on the history and scores the last {@code holdout} fraction of it (by time) prequentially with
-     * {@link MLModelEvaluator}: before the split the predictor only learns; after it, every forecast is compared
-     * with what happened next, and only then learnt from.
+     * Trains on the history and scores the last {@code holdout} fraction of its events prequentially with
+     * {@link MLModelEvaluator}: before the split (the time of the first held-out event) the predictor only learns;
+     * after it, every forecast is compared with what happened next, and only then learnt from. The split counts
+     * events, not time, so that a break (a holiday, then a few commands today) does not leave the holdout empty.
      */
     public static JsonObject evaluate(List<UsageEvent> history, List<String> tasks, ZoneId zone, double learningRate,
                                       double threshold, double holdout) {
@@ -38,9 +39,8 @@ public final class MLModelTrainer {
             out.addProperty("note", "no history yet (WMP-1003)");
             return out;
         }
-        long first = history.get(0).at();
-        long last = history.get(history.size() - 1).at();
-        long split = last - Math.round((last - first) * holdout);
+        int held = (int) Math.min(history.size() - 1, Math.floor(history.size() * (1 - holdout)));
+        long split = history.get(held).at();
         LearnedPredictor p = new LearnedPredictor(tasks, zone, LearnedPredictor.Config.defaults(learningRate));
         JsonObject scores = MLModelEvaluator.evaluate(p, history, split, p.horizonMillis(), threshold);
         out.addProperty("splitAt", java.time.Instant.ofEpochMilli(split).toString());

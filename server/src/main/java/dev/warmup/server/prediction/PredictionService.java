@@ -293,6 +293,7 @@ public final class PredictionService implements AutoCloseable {
 
     /** {@code warmup.evaluate}: AUC, Brier, precision and recall on the last fifth of the history. */
     public JsonObject evaluate() {
+        analyzer.awaitStored(); // the last second's events too
         return call(() -> {
             List<UsageEvent> history = new ArrayList<>();
             try {

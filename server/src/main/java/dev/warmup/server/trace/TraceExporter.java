@@ -5,6 +5,7 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.UsagePatternAnalyzer;
 import jakarta.inject.Inject;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -28,12 +29,14 @@ import java.time.Instant;
  */
 public final class TraceExporter {
     private final UsageStore store;
+    private final UsagePatternAnalyzer analyzer;
     private final DataDirectory dataDirectory;
     private final Clock clock;
 
     @Inject
-    public TraceExporter(UsageStore store, DataDirectory dataDirectory, Clock clock) {
+    public TraceExporter(UsageStore store, UsagePatternAnalyzer analyzer, DataDirectory dataDirectory, Clock clock) {
         this.store = store;
+        this.analyzer = analyzer;
         this.dataDirectory = dataDirectory;
         this.clock = clock;
     }
@@ -50,6 +53,7 @@ public final class TraceExporter {
                 throw new WarmupException(ErrorCode.WMP_8003, "exportTrace needs an absolute file path; got " + target);
             }
         }
+        analyzer.awaitStored(); // everything recorded so far, the last second's events too
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,

@@ -10,6 +10,9 @@ import jakarta.inject.Singleton;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +22,7 @@ import java.util.function.Consumer;
  */
 @Singleton
 public final class UsagePatternAnalyzer {
+    static final long STORE_WAIT_SECONDS = 5;
     private final EventPipeline pipeline;
     private final ModelWarmupMetrics metrics;
     private final UsageStatsQuery statsQuery;
@@ -57,6 +61,23 @@ public final class UsagePatternAnalyzer {
         }
     }
 
+    /**
+     * Waits until every event recorded before this call is in the store (the pipeline writes in batches, up to a
+     * second apart), so that a read of the store next sees them all; at most {@link #STORE_WAIT_SECONDS}, after which
+     * (the store failing) the read goes on with what it holds. Returns whether they all were written.
+     */
+    public boolean awaitStored() {
+        try {
+            pipeline.flush().get(STORE_WAIT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Registers an observer of every recorded event, called in order on the pipeline's thread. */
     public void observe(Consumer<UsageEvent> observer) {
         pipeline.addObserver(observer);
@@ -67,6 +88,7 @@ public final class UsagePatternAnalyzer {
      * {@link #analyzePatterns}), with the recent uses counted over {@code usageWindowSeconds}.
      */
     public UsageStats usageStats(String model, String task) {
+        awaitStored();
         long now = clock.millis();
         int window = config.current().usageWindowSeconds();
         // for all uses, the tasks ranked as analyzePatterns ranks them, from the same pass over the store
