@@ -1,5 +1,7 @@
 package dev.warmup.server.lsp;
 
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UriHasher;
@@ -50,15 +52,17 @@ public final class DocumentEvents implements TextDocumentService {
     public void didOpen(DidOpenTextDocumentParams params) {
         long t0 = System.nanoTime();
         var doc = params.getTextDocument();
-        var d = documents.open(doc.getUri(), doc.getLanguageId(), doc.getText());
-        record(EventKind.OPEN, null, doc.getUri(), d.languageId(), 0, 0, -1, d.lines());
+        String uri = required("textDocument/didOpen", doc == null ? null : doc.getUri());
+        var d = documents.open(uri, doc.getLanguageId(), doc.getText());
+        record(EventKind.OPEN, null, uri, d.languageId(), 0, 0, -1, d.lines());
         metrics.request(System.nanoTime() - t0);
     }
 
     @Override
     public void didChange(DidChangeTextDocumentParams params) {
         long t0 = System.nanoTime();
-        String uri = params.getTextDocument().getUri();
+        String uri = required("textDocument/didChange",
+                params.getTextDocument() == null ? null : params.getTextDocument().getUri());
         var change = documents.change(uri, params.getContentChanges() == null ? List.of() : params.getContentChanges());
         var d = documents.get(uri);
         record(EventKind.CHANGE, null, uri, d == null ? null : d.languageId(), change.inserted(), change.deleted(),
@@ -68,14 +72,16 @@ public final class DocumentEvents implements TextDocumentService {
 
     @Override
     public void didSave(DidSaveTextDocumentParams params) {
-        String uri = params.getTextDocument().getUri();
+        String uri = required("textDocument/didSave",
+                params.getTextDocument() == null ? null : params.getTextDocument().getUri());
         var d = documents.get(uri);
         record(EventKind.SAVE, null, uri, d == null ? null : d.languageId(), 0, 0, -1, d == null ? -1 : d.lines());
     }
 
     @Override
     public void didClose(DidCloseTextDocumentParams params) {
-        String uri = params.getTextDocument().getUri();
+        String uri = required("textDocument/didClose",
+                params.getTextDocument() == null ? null : params.getTextDocument().getUri());
         var d = documents.get(uri);
         documents.close(uri);
         record(EventKind.CLOSE, null, uri, d == null ? null : d.languageId(), 0, 0, -1, d == null ? -1 : d.lines());
@@ -104,11 +110,20 @@ public final class DocumentEvents implements TextDocumentService {
         String kinds = only == null || only.isEmpty() ? "any"
                 : only.stream().sorted().collect(Collectors.joining(","));
         var d = uri == null ? null : documents.get(uri);
-        int line = params.getRange() == null ? -1 : params.getRange().getStart().getLine();
+        int line = params.getRange() == null || params.getRange().getStart() == null ? -1
+                : params.getRange().getStart().getLine();
         record(EventKind.CODE_ACTION, kinds, uri, d == null ? null : d.languageId(), 0, 0, line,
                 d == null ? -1 : d.lines());
         metrics.request(System.nanoTime() - t0);
         return CompletableFuture.completedFuture(List.of());
+    }
+
+    /** The document's URI, which the protocol requires: WMP-8003 naming the method when it is missing. */
+    private static String required(String method, String uri) {
+        if (uri == null || uri.isEmpty()) {
+            throw new WarmupException(ErrorCode.WMP_8003, method + " needs textDocument.uri");
+        }
+        return uri;
     }
 
     private void record(EventKind kind, String detail, String uri, String languageId, int inserted, int deleted,

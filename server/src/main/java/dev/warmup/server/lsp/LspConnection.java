@@ -5,6 +5,11 @@ import java.io.OutputStream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
+import org.eclipse.lsp4j.jsonrpc.RemoteEndpoint;
+import org.eclipse.lsp4j.jsonrpc.json.MessageJsonHandler;
+import org.eclipse.lsp4j.jsonrpc.json.StreamMessageConsumer;
+import org.eclipse.lsp4j.jsonrpc.services.ServiceEndpoints;
 import org.eclipse.lsp4j.launch.LSPLauncher;
 
 /** Connects a server to a client over a pair of streams (stdio in production, pipes in tests). */
@@ -14,7 +19,7 @@ public final class LspConnection {
     /** Starts listening; the returned future completes when the input ends. */
     public static Future<Void> start(WarmupLanguageServer server, InputStream in, OutputStream out,
                                      ExecutorService executor) {
-        Launcher<WarmupLanguageClient> launcher = new LSPLauncher.Builder<WarmupLanguageClient>()
+        Launcher<WarmupLanguageClient> launcher = new GuardedBuilder()
                 .setLocalService(server)
                 .setRemoteInterface(WarmupLanguageClient.class)
                 .setInput(in)
@@ -23,5 +28,17 @@ public final class LspConnection {
                 .create();
         server.connect(launcher.getRemoteProxy());
         return launcher.startListening();
+    }
+
+    /** LSP4J's launcher, with its endpoint wrapped in a {@link ProtocolGuard} (otherwise built as LSP4J builds it). */
+    private static final class GuardedBuilder extends LSPLauncher.Builder<WarmupLanguageClient> {
+        @Override
+        protected RemoteEndpoint createRemoteEndpoint(MessageJsonHandler jsonHandler) {
+            MessageConsumer out = wrapMessageConsumer(new StreamMessageConsumer(output, jsonHandler));
+            RemoteEndpoint endpoint = new ProtocolGuard(out, ServiceEndpoints.toEndpoint(localServices));
+            jsonHandler.setMethodProvider(endpoint);
+            endpoint.setJsonHandler(jsonHandler);
+            return endpoint;
+        }
     }
 }

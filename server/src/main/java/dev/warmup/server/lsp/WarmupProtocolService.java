@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Logger;
-import org.eclipse.lsp4j.MessageType;
 
 /**
  * The {@code warmup/*} methods. Requests run on the worker executor and fail with WMP-coded JSON-RPC errors;
@@ -43,25 +42,25 @@ public final class WarmupProtocolService implements WarmupServerApi {
     private static final Gson GSON = new Gson();
     /** How far ahead of our clock a reported use may be dated (another machine's clock), as given. */
     static final long MAX_AHEAD_MILLIS = 300_000;
+    /** The longest model name or activity kind taken: names, not payloads, are stored with every use. */
+    static final int MAX_NAME = 200;
 
     private final WarmupController controller;
     private final UsagePatternAnalyzer analyzer;
     private final ModelWarmupMetrics metrics;
     private final ConfigurationManager config;
-    private final ClientNotifier client;
     private final Clock clock;
     private final ExecutorService workers;
     private volatile boolean aheadNamed;
 
     @Inject
     public WarmupProtocolService(WarmupController controller, UsagePatternAnalyzer analyzer, ModelWarmupMetrics metrics,
-                                 ConfigurationManager config, ClientNotifier client, Clock clock,
+                                 ConfigurationManager config, Clock clock,
                                  @Workers ExecutorService workers) {
         this.controller = controller;
         this.analyzer = analyzer;
         this.metrics = metrics;
         this.config = config;
-        this.client = client;
         this.clock = clock;
         this.workers = workers;
     }
@@ -121,8 +120,15 @@ public final class WarmupProtocolService implements WarmupServerApi {
             if (params == null || params.model() == null || params.model().isBlank()) {
                 throw new WarmupException(ErrorCode.WMP_1001, "warmup/modelUsed needs a model");
             }
+            if (params.model().length() > MAX_NAME) {
+                throw new WarmupException(ErrorCode.WMP_1001, "warmup/modelUsed model of " + params.model().length()
+                        + " characters; at most " + MAX_NAME);
+            }
             if (params.task() != null && !Tasks.isValid(params.task())) {
                 throw new WarmupException(ErrorCode.WMP_1001, "unknown task '" + params.task() + "'");
+            }
+            if (params.latencyMs() != null && params.latencyMs() < 0) {
+                throw new WarmupException(ErrorCode.WMP_1001, "latencyMs = " + params.latencyMs() + " is negative");
             }
             long at = at(params.at());
             String task = params.task() != null ? params.task() : taskOf(params.model());
@@ -136,8 +142,9 @@ public final class WarmupProtocolService implements WarmupServerApi {
 
     @Override
     public void activity(ActivityParams params) {
-        if (params == null || params.kind() == null || params.kind().isBlank() || params.kind().length() > 200) {
-            report(new WarmupException(ErrorCode.WMP_1001, "warmup/activity needs a kind of 1..200 characters"));
+        if (params == null || params.kind() == null || params.kind().isBlank() || params.kind().length() > MAX_NAME) {
+            report(new WarmupException(ErrorCode.WMP_1001, "warmup/activity needs a kind of 1.." + MAX_NAME
+                    + " characters"));
             return;
         }
         analyzer.recordUsage(UsageEvent.simple(clock.millis(), EventKind.ACTIVITY, params.kind(), null));
@@ -189,11 +196,13 @@ public final class WarmupProtocolService implements WarmupServerApi {
             return Instant.parse(at).toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new WarmupException(ErrorCode.WMP_1001, "at = '" + at + "' is not an ISO-8601 instant");
+        } catch (ArithmeticException e) {
+            throw new WarmupException(ErrorCode.WMP_1001, "at = '" + at + "' is out of range");
         }
     }
 
+    /** Logged, and so shown to the client: warnings reach it through the log (LogSetup), once. */
     private void report(WarmupException e) {
         LOG.warning(e.getMessage());
-        client.logMessage(MessageType.Warning, e.getMessage());
     }
 }

@@ -244,6 +244,41 @@ class LspProtocolTest {
     }
 
     @Test
+    void malformedMessagesGetTheirCodeOnceTheServerGoesOnAndNothingRecordedIsLost() throws Exception {
+        h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500}]}");
+        var warmup = h.server.getWarmupService();
+        warmup.modelUsed(new ModelUsedParams("coder", null, null, 80L, false));
+        h.raw.notify("warmup/modelUsed", JsonParser.parseString("{\"model\": \"coder\", \"latencyMs\": 180.5}"));
+        warmup.modelUsed(new ModelUsedParams("coder", null, "+999999999-12-31T23:59:59Z", null, null));
+        warmup.modelUsed(new ModelUsedParams("coder", null, null, -5L, null));
+        warmup.modelUsed(new ModelUsedParams("m".repeat(201), "chat", null, null, null)); // a name, not a payload
+        h.raw.notify("textDocument/didOpen", JsonParser.parseString("{\"textDocument\": {\"languageId\": \"java\"}}"));
+        warmup.modelUsed(new ModelUsedParams("coder", null, null, 90L, false));
+        ExecutionException request = assertThrows(ExecutionException.class, () -> h.raw.request("warmup/predict",
+                JsonParser.parseString("{\"horizonSeconds\": \"soon\"}")).get(10, TimeUnit.SECONDS));
+        var error = assertInstanceOf(ResponseErrorException.class, request.getCause()).getResponseError();
+        assertTrue(error.getMessage().startsWith("WMP-8003 Invalid parameters: warmup/predict: ")
+                && error.getMessage().contains("soon"), error.getMessage());
+        assertEquals("WMP-8003", ((JsonObject) error.getData()).get("code").getAsString());
+        var logged = h.client.await(h.client.logged, l -> l.stream().filter(m -> m.getMessage().startsWith("WMP-"))
+                .count() >= 5, Duration.ofSeconds(10));
+        List<String> codes = logged.stream().map(m -> m.getMessage()).filter(m -> m.startsWith("WMP-")).toList();
+        assertEquals(5, codes.size(), "each bad message named once: " + codes);
+        assertTrue(codes.get(0).startsWith("WMP-8003 Invalid parameters: warmup/modelUsed: ")
+                && codes.get(0).contains("180.5"), codes.get(0));
+        assertTrue(codes.get(1).startsWith("WMP-1001") && codes.get(1).contains("+999999999")
+                && codes.get(1).endsWith("out of range"), codes.get(1));
+        assertTrue(codes.get(2).startsWith("WMP-1001") && codes.get(2).contains("latencyMs = -5"), codes.get(2));
+        assertTrue(codes.get(3).startsWith("WMP-1001") && codes.get(3).contains("201 characters"), codes.get(3));
+        assertEquals("WMP-8003 Invalid parameters: textDocument/didOpen needs textDocument.uri", codes.get(4));
+        // the good reports around them are all recorded, and an export straight away has them (no flush here)
+        Path out = dir.resolve("export.jsonl");
+        h.command("warmup.exportTrace", out.toString());
+        assertEquals(2, java.nio.file.Files.readAllLines(out).stream().filter(l -> l.contains("model_used")).count());
+        assertEquals("warm", warmup.status().get(10, TimeUnit.SECONDS).models().get(0).state());
+    }
+
+    @Test
     void registerModelsValidatesAndReplaces() throws Exception {
         h.initialize(null);
         var warmup = h.server.getWarmupService();

@@ -39,9 +39,12 @@ public final class ServerHarness implements AutoCloseable {
     public final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     public final Injector injector;
     public final WarmupServerEndpoints server;
+    /** The same connection untyped, for messages the typed proxy cannot send (parameters of the wrong type). */
+    public final org.eclipse.lsp4j.jsonrpc.RemoteEndpoint raw;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final PipedOutputStream clientOut = new PipedOutputStream();
     private final PipedOutputStream serverOut = new PipedOutputStream();
+    private final ClientLogHandler clientLog;
 
     public ServerHarness(Path dataDir, Module... overrides) throws IOException {
         Module test = new AbstractModule() {
@@ -53,9 +56,11 @@ public final class ServerHarness implements AutoCloseable {
         };
         injector = Guice.createInjector(Modules.override(new ServerModule(new DataDirectory(dataDir)))
                 .with(Modules.combine(test, Modules.combine(overrides))));
+        clientLog = new ClientLogHandler(injector.getInstance(ClientNotifier.class));
         PipedInputStream serverIn = new PipedInputStream(clientOut, 1 << 20);
         PipedInputStream clientIn = new PipedInputStream(serverOut, 1 << 20);
         LspConnection.start(injector.getInstance(WarmupLanguageServer.class), serverIn, serverOut, executor);
+        java.util.logging.Logger.getLogger("").addHandler(clientLog); // as Main's LogSetup: warnings reach the client
         Launcher<WarmupServerEndpoints> launcher = new Launcher.Builder<WarmupServerEndpoints>()
                 .setLocalService(client)
                 .setRemoteInterface(WarmupServerEndpoints.class)
@@ -64,6 +69,7 @@ public final class ServerHarness implements AutoCloseable {
                 .setExecutorService(executor)
                 .create();
         server = launcher.getRemoteProxy();
+        raw = launcher.getRemoteEndpoint();
         launcher.startListening();
     }
 
@@ -106,6 +112,7 @@ public final class ServerHarness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        java.util.logging.Logger.getLogger("").removeHandler(clientLog);
         injector.getInstance(dev.warmup.server.scheduler.WarmupScheduler.class).close();
         injector.getInstance(dev.warmup.server.prediction.PredictionService.class).close();
         injector.getInstance(EventPipeline.class).close();

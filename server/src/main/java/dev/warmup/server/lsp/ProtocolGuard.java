@@ -1,0 +1,98 @@
+package dev.warmup.server.lsp;
+
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.lsp4j.jsonrpc.Endpoint;
+import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
+import org.eclipse.lsp4j.jsonrpc.RemoteEndpoint;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.Message;
+import org.eclipse.lsp4j.jsonrpc.messages.MessageIssue;
+import org.eclipse.lsp4j.jsonrpc.messages.NotificationMessage;
+import org.eclipse.lsp4j.jsonrpc.messages.RequestMessage;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
+
+/**
+ * LSP4J's endpoint, with a WMP code on what it would otherwise answer or log in its own words. A message whose
+ * parameters do not parse (a string where a number belongs, a fraction for an integer) gets, if it is a request, an
+ * error naming the method and where the parameters went wrong (WMP-8003), and if it is a notification, that same
+ * text logged and shown to the client; a notification whose handler fails unexpectedly is logged as WMP-8007 with
+ * its method, and a request's as WMP-8007 (a {@link WarmupException} keeps its own code). Either way the server goes
+ * on with the next message.
+ */
+final class ProtocolGuard extends RemoteEndpoint {
+    private static final Logger LOG = Logger.getLogger(ProtocolGuard.class.getName());
+    private final MessageConsumer out;
+
+    ProtocolGuard(MessageConsumer out, Endpoint local) {
+        super(out, guarded(local), ProtocolGuard::toError);
+        this.out = out;
+    }
+
+    /** A request handler's failure, as answered: its own WMP code, or WMP-8007 for anything unexpected. */
+    private static ResponseError toError(Throwable t) {
+        Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (e instanceof WarmupException w) {
+            return w.toResponseError().getResponseError();
+        }
+        if (e instanceof ResponseErrorException r) {
+            return r.getResponseError();
+        }
+        LOG.log(Level.WARNING, "request failed", e);
+        return new WarmupException(ErrorCode.WMP_8007, String.valueOf(e)).toResponseError().getResponseError();
+    }
+
+    @Override
+    protected void handleRequestIssues(RequestMessage request, List<MessageIssue> issues) {
+        WarmupException e = invalid(request.getMethod(), issues);
+        LOG.log(Level.FINE, e.getMessage());
+        out.consume(createErrorResponseMessage(request, e.toResponseError().getResponseError()));
+    }
+
+    @Override
+    protected void logIssues(Message message, List<MessageIssue> issues) {
+        String method = message instanceof NotificationMessage n ? n.getMethod() : "a message";
+        LOG.warning(invalid(method, issues).getMessage());
+    }
+
+    /** WMP-8003 naming the method and, for each issue, what went wrong (the parser's own words where it has them). */
+    private static WarmupException invalid(String method, List<MessageIssue> issues) {
+        StringBuilder detail = new StringBuilder(method == null ? "a message" : method);
+        for (MessageIssue issue : issues) {
+            Throwable cause = issue.getCause();
+            while (cause != null && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            detail.append(": ").append(cause != null && cause.getMessage() != null ? cause.getMessage()
+                    : issue.getText());
+        }
+        return new WarmupException(ErrorCode.WMP_8003, detail.toString());
+    }
+
+    /** The local endpoint, with every unexpected failure of a notification's handler logged with a WMP code. */
+    private static Endpoint guarded(Endpoint local) {
+        return new Endpoint() {
+            @Override
+            public CompletableFuture<?> request(String method, Object parameter) {
+                return local.request(method, parameter);
+            }
+
+            @Override
+            public void notify(String method, Object parameter) {
+                try {
+                    local.notify(method, parameter);
+                } catch (WarmupException e) {
+                    LOG.warning(e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_8007, method + " failed: " + e)
+                            .getMessage(), e);
+                }
+            }
+        };
+    }
+}
