@@ -5,14 +5,18 @@ import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.UnloadParams;
 import dev.warmup.protocol.WarmupStatus;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.MessageType;
 
 /**
- * Sends messages to the connected client, if any. Safe to call before the client connects (messages are dropped)
- * and from any thread; a failure to send is logged, never thrown at the caller.
+ * Sends messages to the connected client, if any. Safe to call from any thread, and before the client connects:
+ * log messages from before the client's {@code initialized} (a damaged store set aside at start-up) are held, up to
+ * {@value #HELD_LOGS}, and sent then; other messages are dropped. A failure to send is logged, never thrown at the
+ * caller.
  */
 @Singleton
 public final class ClientNotifier {
@@ -21,13 +25,21 @@ public final class ClientNotifier {
     /** warmup/* notifications wait until the client has answered initialize with {@code initialized}. */
     private volatile boolean initialized;
     private WarmupStatus lastSent;
+    static final int HELD_LOGS = 50;
+    private final List<MessageParams> held = new ArrayList<>(); // log messages before initialized; guarded by this
 
     public void connect(WarmupLanguageClient client) {
         this.client = client;
     }
 
     void initialized() {
-        this.initialized = true;
+        List<MessageParams> early;
+        synchronized (this) {
+            initialized = true;
+            early = List.copyOf(held);
+            held.clear();
+        }
+        early.forEach(m -> send(c -> c.logMessage(m)));
     }
 
     public boolean connected() {
@@ -43,7 +55,16 @@ public final class ClientNotifier {
     }
 
     public void logMessage(MessageType type, String message) {
-        send(c -> c.logMessage(new MessageParams(type, message)));
+        MessageParams m = new MessageParams(type, message);
+        synchronized (this) {
+            if (!initialized) {
+                if (held.size() < HELD_LOGS) {
+                    held.add(m);
+                }
+                return;
+            }
+        }
+        send(c -> c.logMessage(m));
     }
 
     /**

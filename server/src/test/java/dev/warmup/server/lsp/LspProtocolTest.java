@@ -279,6 +279,22 @@ class LspProtocolTest {
     }
 
     @Test
+    void aStoreFoundDamagedAtStartUpIsToldToTheEditorOnceItIsReady() throws Exception {
+        Path data = dir.resolve("damaged");
+        java.nio.file.Files.createDirectories(data);
+        java.nio.file.Files.writeString(data.resolve("usage.db"), "not a database, ".repeat(300));
+        try (ServerHarness damaged = new ServerHarness(data)) {
+            damaged.initialize(null);
+            var logged = damaged.client.await(damaged.client.logged, l -> l.stream()
+                    .anyMatch(m -> m.getMessage().startsWith("WMP-7001")), Duration.ofSeconds(10));
+            String told = logged.stream().map(m -> m.getMessage()).filter(m -> m.startsWith("WMP-7001")).findFirst()
+                    .orElseThrow();
+            assertTrue(told.contains("usage.db.corrupt-"), "where the damaged file went: " + told);
+            assertEquals("running", damaged.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
+        }
+    }
+
+    @Test
     void registerModelsValidatesAndReplaces() throws Exception {
         h.initialize(null);
         var warmup = h.server.getWarmupService();

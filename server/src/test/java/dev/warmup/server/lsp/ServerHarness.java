@@ -59,8 +59,8 @@ public final class ServerHarness implements AutoCloseable {
         clientLog = new ClientLogHandler(injector.getInstance(ClientNotifier.class));
         PipedInputStream serverIn = new PipedInputStream(clientOut, 1 << 20);
         PipedInputStream clientIn = new PipedInputStream(serverOut, 1 << 20);
-        LspConnection.start(injector.getInstance(WarmupLanguageServer.class), serverIn, serverOut, executor);
         java.util.logging.Logger.getLogger("").addHandler(clientLog); // as Main's LogSetup: warnings reach the client
+        LspConnection.start(injector.getInstance(WarmupLanguageServer.class), serverIn, serverOut, executor);
         Launcher<WarmupServerEndpoints> launcher = new Launcher.Builder<WarmupServerEndpoints>()
                 .setLocalService(client)
                 .setRemoteInterface(WarmupServerEndpoints.class)
