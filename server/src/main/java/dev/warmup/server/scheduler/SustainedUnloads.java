@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Unloads a model only once the plan has wanted it gone for {@value #GRACE_MILLIS} ms without a break. A forecast
  * swings with every event (the type of the last one is part of its context); a warm model whose forecast dips below
  * the keep level for a moment and recovers a few seconds later should not be unloaded and then missed or loaded
- * again. Loads are never delayed, and a held model is let go at once when the plan's loads need its room.
+ * again. Loads are never delayed, and a held model is let go at once when the plan's loads need its room, or when
+ * what is resident no longer fits the budget or the model limit (lowered by a setting or by the machine's free memory).
  *
  * <p>Stateful (it remembers since when each unload has been wanted), so each simulated user has its own, and the live
  * server one, shared by the scheduler that plans with it and the {@code warmup/predict} preview that reads when a held
@@ -78,11 +79,11 @@ public final class SustainedUnloads implements WarmSetPlanner {
         return Math.max(0, (since == null ? now : since) + GRACE_MILLIS - now);
     }
 
-    /** Whether the plan's loads fit beside every resident model but those in {@code unloads}. */
+    /**
+     * Whether the plan's loads, if any, fit beside every resident model but those in {@code unloads}; with none,
+     * whether the residents still fit a budget or model limit that may have been lowered since they were loaded.
+     */
     private static boolean fits(PlanRequest request, WarmPlan plan, List<String> unloads) {
-        if (plan.loads().isEmpty()) {
-            return true;
-        }
         Set<String> loading = new HashSet<>();
         plan.loads().forEach(l -> loading.add(l.modelId()));
         long memory = 0;

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * Turns forecasts into loads and unloads: on every tick (every 30 s, soon after new usage, and when an unload held by
- * {@link SustainedUnloads} falls due) it reconciles with what the model servers really have loaded, asks the
+ * Turns forecasts into loads and unloads: on every tick (every 30 s, soon after new usage, on a settings change, and
+ * when an unload held by {@link SustainedUnloads} falls due) it reconciles with what the model servers really have loaded, asks the
  * {@link ExpectedValuePlanner} what should be warm within the budget, unloads a model once the plan has stopped
  * wanting it for 20 s (never a model used in the last 30 s), queues the loads by value in the {@link WarmupQueue} and
  * starts at most {@code maxConcurrentLoads} at a time; {@link BackendActions} carries the loads and unloads out.
@@ -64,6 +64,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private final Runnable publishStatus;
     private final Map<String, WarmSetPlanner.Candidate> planned = new HashMap<>(); // the last plan's, by model
     private final AtomicBoolean nudged = new AtomicBoolean();
+    private volatile boolean started; // ticking on its own: settings changes tick too
     private ScheduledFuture<?> dueTick;
     private volatile long dueTickAt = Long.MAX_VALUE; // read by tests from another thread
 
@@ -88,6 +89,9 @@ public final class WarmupScheduler implements AutoCloseable {
         config.addListener(s -> executor.execute(() -> {
             queue.resize(s.maxQueueSize());
             actions.forgetFailures();
+            if (started) {
+                tickSafely(); // a lowered budget or model limit is met now, not at the next periodic tick
+            }
         }));
     }
 
@@ -96,6 +100,7 @@ public final class WarmupScheduler implements AutoCloseable {
      * that a forecast raised by what the developer just did is acted on while the load can still finish in time.
      */
     public void start(long periodSeconds) {
+        started = true;
         executor.scheduleWithFixedDelay(this::tickSafely, 0, periodSeconds, TimeUnit.SECONDS);
         prediction.onObserved(() -> {
             if (!nudged.getAndSet(true)) {
@@ -182,6 +187,16 @@ public final class WarmupScheduler implements AutoCloseable {
             dueTick = null;
             tickSafely();
         }, Math.max(0, due - now), TimeUnit.MILLISECONDS);
+    }
+
+    /** Completes once everything queued on the scheduler's thread so far has run; for tests. */
+    CompletableFuture<Void> settled() {
+        return CompletableFuture.runAsync(() -> {}, executor);
+    }
+
+    /** Whether an unload is under way on a model server (read on the scheduler's thread); for tests. */
+    CompletableFuture<Boolean> unloadPending() {
+        return CompletableFuture.supplyAsync(actions::unloadPending, executor);
     }
 
     /** When the next tick for a held unload is due (Long.MAX_VALUE: none is); for tests. */

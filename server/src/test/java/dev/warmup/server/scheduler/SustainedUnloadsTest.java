@@ -54,4 +54,16 @@ class SustainedUnloadsTest {
         assertEquals(List.of(), unloads(GRACE / 2, 12_000, chat(0.001, Residency.WARM),
                 coder(0.99, Residency.UNLOADED)));
     }
+
+    @Test
+    void aBudgetLoweredBelowWhatIsWarmIsMetAtOnceNotAfterTheGrace() {
+        // both warm and wanted in 12 GB; the budget set to 6 GB (a setting, or the machine's free memory): chat
+        // (the lesser by value per GB) no longer fits, and goes now, with no load waiting for its room
+        assertEquals(List.of(), unloads(0, 12_000, chat(0.9, Residency.WARM), coder(0.99, Residency.WARM)));
+        assertEquals(List.of("chat"), unloads(1, 6_000, chat(0.9, Residency.WARM), coder(0.99, Residency.WARM)));
+        assertEquals(Long.MAX_VALUE, planner.nextDue());
+        // and the model limit likewise
+        assertEquals(List.of("chat"), planner.plan(new PlanRequest(2, List.of(chat(0.9, Residency.WARM),
+                coder(0.99, Residency.WARM)), 12_000, 1, 0.7)).unloads());
+    }
 }

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +75,24 @@ class WarmingEndToEndTest {
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
             assertTrue(!ollama.isLoaded("coder"));
             assertEquals(Long.MAX_VALUE, scheduler.dueTickAt(), "nothing is held any more");
+        }
+    }
+
+    @Test
+    void aBudgetLoweredBelowAWarmModelIsMetAtOnceOnTheSettingsChange() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
+            scheduler.start(3600); // ticking on its own from now on (its next periodic tick an hour away)
+            scheduler.tick().get(30, TimeUnit.SECONDS); // and the start's first tick is done too (one thread, in order)
+            JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
+            s.addProperty("maxMemoryMb", 1000); // below coder's 1500 MB
+            h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
+                    JsonParser.parseString("{\"warmup\": " + s + "}")));
+            h.flush(); // the settings are applied, and what they queued on the scheduler's thread is queued
+            scheduler.settled().get(30, TimeUnit.SECONDS);
+            assertTrue(scheduler.unloadPending().get(30, TimeUnit.SECONDS) || !ollama.isLoaded("coder"),
+                    "the unload is under way at once: no tick awaited, no grace (the clock has not moved)");
+            ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
         }
     }
 
