@@ -279,7 +279,7 @@ class LspProtocolTest {
     }
 
     @Test
-    void aStoreFoundDamagedAtStartUpIsToldToTheEditorOnceItIsReady() throws Exception {
+    void aStoreFoundDamagedAtStartUpIsShownAndItsLogLineHeldUntilTheEditorIsReady() throws Exception {
         Path data = dir.resolve("damaged");
         java.nio.file.Files.createDirectories(data);
         java.nio.file.Files.writeString(data.resolve("usage.db"), "not a database, ".repeat(300));
@@ -290,6 +290,9 @@ class LspProtocolTest {
             String told = logged.stream().map(m -> m.getMessage()).filter(m -> m.startsWith("WMP-7001")).findFirst()
                     .orElseThrow();
             assertTrue(told.contains("usage.db.corrupt-"), "where the damaged file went: " + told);
+            // the popup at initialize (the store's recovery note) was there before; the log line, written before
+            // any client was connected, used to be dropped
+            assertTrue(damaged.client.shown.stream().anyMatch(m -> m.getMessage().startsWith("WMP-7001")));
             assertEquals("running", damaged.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
         }
     }
