@@ -8,7 +8,11 @@ public enum ErrorCategory {
     RESOURCE_ALLOCATION(-32002),
     TIMEOUT(-32003),
     RESOURCE_EXHAUSTED(-32004),
-    INTERNAL(-32603);
+    INTERNAL(-32603),
+    /** LSP's ServerNotInitialized: a request before {@code initialize}. */
+    NOT_INITIALIZED(-32002),
+    /** JSON-RPC's InvalidRequest, which LSP asks for after {@code shutdown}. */
+    INVALID_REQUEST(-32600);
 
     private final int jsonRpcCode;
 

@@ -61,7 +61,11 @@ public enum ErrorCode {
     WMP_8006("Integration", CONFIGURATION, error, "Remote model server refused",
             "Backends must be loopback; set allowRemote: true on the backend to allow another host."),
     WMP_8007("Integration", INTERNAL, error, "Internal error",
-            "Please report it with the log file.");
+            "Please report it with the log file."),
+    WMP_8008("Integration", NOT_INITIALIZED, error, "Server not initialized",
+            "Send initialize (and initialized) before any other request."),
+    WMP_8009("Integration", INVALID_REQUEST, error, "Server shut down: only exit is accepted",
+            "Start a new server; after shutdown the protocol allows only the exit notification.");
 
     private final String component;
     private final ErrorCategory category;

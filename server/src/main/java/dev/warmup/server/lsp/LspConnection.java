@@ -19,7 +19,7 @@ public final class LspConnection {
     /** Starts listening; the returned future completes when the input ends. */
     public static Future<Void> start(WarmupLanguageServer server, InputStream in, OutputStream out,
                                      ExecutorService executor) {
-        Launcher<WarmupLanguageClient> launcher = new GuardedBuilder()
+        Launcher<WarmupLanguageClient> launcher = new GuardedBuilder(server)
                 .setLocalService(server)
                 .setRemoteInterface(WarmupLanguageClient.class)
                 .setInput(in)
@@ -32,10 +32,17 @@ public final class LspConnection {
 
     /** LSP4J's launcher, with its endpoint wrapped in a {@link ProtocolGuard} (otherwise built as LSP4J builds it). */
     private static final class GuardedBuilder extends LSPLauncher.Builder<WarmupLanguageClient> {
+        private final WarmupLanguageServer server;
+
+        GuardedBuilder(WarmupLanguageServer server) {
+            this.server = server;
+        }
+
         @Override
         protected RemoteEndpoint createRemoteEndpoint(MessageJsonHandler jsonHandler) {
             MessageConsumer out = wrapMessageConsumer(new StreamMessageConsumer(output, jsonHandler));
-            RemoteEndpoint endpoint = new ProtocolGuard(out, ServiceEndpoints.toEndpoint(localServices));
+            RemoteEndpoint endpoint = new ProtocolGuard(out, ServiceEndpoints.toEndpoint(localServices),
+                    server::initializeReceived, server::shutdownRequested);
             jsonHandler.setMethodProvider(endpoint);
             endpoint.setJsonHandler(jsonHandler);
             return endpoint;

@@ -5,6 +5,7 @@ import dev.warmup.server.errors.WarmupException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.jsonrpc.Endpoint;
@@ -23,14 +24,15 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
  * error naming the method and where the parameters went wrong (WMP-8003), and if it is a notification, that same
  * text logged and shown to the client; a notification whose handler fails unexpectedly is logged as WMP-8007 with
  * its method, and a request's as WMP-8007 (a {@link WarmupException} keeps its own code). Either way the server goes
- * on with the next message.
+ * on with the next message. It also keeps LSP's lifecycle for requests: before {@code initialize} they get
+ * ServerNotInitialized (WMP-8008), after {@code shutdown} InvalidRequest (WMP-8009).
  */
 final class ProtocolGuard extends RemoteEndpoint {
     private static final Logger LOG = Logger.getLogger(ProtocolGuard.class.getName());
     private final MessageConsumer out;
 
-    ProtocolGuard(MessageConsumer out, Endpoint local) {
-        super(out, guarded(local), ProtocolGuard::toError);
+    ProtocolGuard(MessageConsumer out, Endpoint local, BooleanSupplier initialized, BooleanSupplier shutDown) {
+        super(out, guarded(local, initialized, shutDown), ProtocolGuard::toError);
         this.out = out;
     }
 
@@ -74,11 +76,23 @@ final class ProtocolGuard extends RemoteEndpoint {
         return new WarmupException(ErrorCode.WMP_8003, detail.toString());
     }
 
-    /** The local endpoint, with every unexpected failure of a notification's handler logged with a WMP code. */
-    private static Endpoint guarded(Endpoint local) {
+    /**
+     * The local endpoint, with LSP's lifecycle for requests (none but {@code initialize} before it, WMP-8008; none
+     * after {@code shutdown}, WMP-8009; notifications are taken either way, so no reported use is lost) and every
+     * unexpected failure of a notification's handler logged with a WMP code.
+     */
+    private static Endpoint guarded(Endpoint local, BooleanSupplier initialized, BooleanSupplier shutDown) {
         return new Endpoint() {
             @Override
             public CompletableFuture<?> request(String method, Object parameter) {
+                if (!initialized.getAsBoolean() && !"initialize".equals(method)) {
+                    return CompletableFuture.failedFuture(new WarmupException(ErrorCode.WMP_8008, method
+                            + " before initialize").toResponseError());
+                }
+                if (shutDown.getAsBoolean()) {
+                    return CompletableFuture.failedFuture(new WarmupException(ErrorCode.WMP_8009, method
+                            + " after shutdown").toResponseError());
+                }
                 return local.request(method, parameter);
             }
 

@@ -44,6 +44,7 @@ public final class WarmupLanguageServer implements WarmupServerEndpoints, Langua
     private final WarmupController controller;
     private final IntConsumer exit;
     private volatile boolean shutdownRequested;
+    private volatile boolean initializeReceived;
 
     @Inject
     public WarmupLanguageServer(DocumentEvents documents, WorkspaceEvents workspace, WarmupProtocolService warmup,
@@ -66,6 +67,7 @@ public final class WarmupLanguageServer implements WarmupServerEndpoints, Langua
 
     @Override
     public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
+        initializeReceived = true;
         var caps = params.getCapabilities();
         settings.clientSupportsPull(caps != null && caps.getWorkspace() != null
                 && Boolean.TRUE.equals(caps.getWorkspace().getConfiguration()));
@@ -102,6 +104,16 @@ public final class WarmupLanguageServer implements WarmupServerEndpoints, Langua
     public CompletableFuture<Object> shutdown() {
         shutdownRequested = true;
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Whether {@code initialize} has come: until then LSP allows no other request. */
+    boolean initializeReceived() {
+        return initializeReceived;
+    }
+
+    /** Whether {@code shutdown} has come: from then on LSP allows only {@code exit}. */
+    boolean shutdownRequested() {
+        return shutdownRequested;
     }
 
     @Override

@@ -314,9 +314,31 @@ class LspProtocolTest {
     }
 
     @Test
+    void requestsBeforeInitializeAreRefusedButReportedUsesAreKept() throws Exception {
+        h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, null, null));
+        ExecutionException before = assertThrows(ExecutionException.class,
+                () -> h.server.getWarmupService().status().get(10, TimeUnit.SECONDS));
+        var error = assertInstanceOf(ResponseErrorException.class, before.getCause()).getResponseError();
+        assertEquals(-32002, error.getCode(), "LSP: ServerNotInitialized");
+        assertTrue(error.getMessage().startsWith("WMP-8008") && error.getMessage().contains("warmup/status"),
+                error.getMessage());
+        h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500}]}");
+        h.flush();
+        UsageStats stats = h.server.getWarmupService().usageStats(new UsageStatsParams("coder", null))
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(1, stats.count(), "the use reported before initialize is recorded");
+    }
+
+    @Test
     void shutdownThenExitEndsCleanly() throws Exception {
         h.initialize(null);
         h.server.shutdown().get(10, TimeUnit.SECONDS);
+        ExecutionException after = assertThrows(ExecutionException.class,
+                () -> h.server.getWarmupService().status().get(10, TimeUnit.SECONDS));
+        var error = assertInstanceOf(ResponseErrorException.class, after.getCause()).getResponseError();
+        assertEquals(-32600, error.getCode(), "LSP: requests after shutdown are InvalidRequest");
+        assertTrue(error.getMessage().startsWith("WMP-8009") && error.getMessage().contains("warmup/status"),
+                error.getMessage());
         h.server.exit();
         assertEquals(0, h.exitCode.get(10, TimeUnit.SECONDS));
     }
