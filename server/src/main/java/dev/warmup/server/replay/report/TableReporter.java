@@ -20,6 +20,10 @@ public final class TableReporter implements Reporter {
         String name = "%-" + nameWidth(outcomes) + "s";
         out.printf(Locale.ROOT, "%d users, %,d events, %,d sessions, %,.1f active user-hours, %,d requests %s%n",
                 totals.users(), totals.events(), totals.sessions(), h, totals.totalRequests(), totals.requests());
+        if (h < 1) { // a history exported after a few minutes of use: rates per hour of it would mislead
+            out.printf(Locale.ROOT, "(%.0f minutes of activity in all: the per-hour columns say little yet; "
+                    + "compare the totals)%n", h * 60);
+        }
         out.printf(Locale.ROOT, name + " %12s %10s %14s %10s %12s %10s %8s %7s%n", "policy", "cold_starts", "cold/h",
                 "wait_s", "wait_s/h", "warm_gb_h", "gb_h/h", "wasted", "budget!");
         for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {

@@ -27,4 +27,15 @@ class TableReporterTest {
         assertEquals('2', lines.get(2).charAt(end - 1), lines.get(2));
         assertEquals('7', lines.get(3).charAt(end - 1), lines.get(3));
     }
+
+    @Test
+    void underAnHourOfActivitySaysThatThePerHourColumnsSayLittle() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new TableReporter(new PrintStream(bytes, true, StandardCharsets.UTF_8)).report(
+                new TraceTotals(1, 20, 1, 0.25, Map.of("completion", 8L)),
+                Map.of("keepalive-10", new Outcome(8, 24_000, 1.0e6, 0, 0, 0, List.of())));
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals("(15 minutes of activity in all: the per-hour columns say little yet; compare the totals)",
+                lines.get(1));
+    }
 }
