@@ -7,9 +7,10 @@ import dev.warmup.server.usage.UsageEvent;
  * reports a use once the generation is done, dated when it began, after editor events that came in between, and
  * another machine's clock may date it a little ahead. The predictor learns online and cannot go back, and booking
  * an event back in time counted the time since then twice, so each event is placed no earlier than the last one
- * placed and no later than its arrival: a use reported a few seconds late is learnt as of its arrival. One more than
- * {@link #MAX_LATE_MILLIS} late would be taken for a fresh use, so the live predictor does not see it; the store
- * keeps its true time, and the next rebuild, which replays the history in time order, learns it in its place.
+ * placed and no later than its arrival: a use reported a few seconds late is learnt as of its arrival. One dated
+ * before events already placed and more than {@link #MAX_LATE_MILLIS} before its arrival would be taken for a fresh
+ * use, so the live predictor does not see it; the store keeps its true time, and the next rebuild, which replays the
+ * history in time order, learns it in its place. (A late one that comes after everything placed is in order: kept.)
  * Not thread-safe: the predictor's thread owns it.
  */
 final class LiveTimeline {
