@@ -56,6 +56,13 @@ class LspProtocolTest {
         h.close();
     }
 
+    /** The JSON-RPC error {@code request} was answered with. */
+    private static org.eclipse.lsp4j.jsonrpc.messages.ResponseError errorOf(
+            java.util.concurrent.CompletableFuture<?> request) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> request.get(10, TimeUnit.SECONDS));
+        return assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
+    }
+
     private JsonObject json(Object o) {
         return new Gson().toJsonTree(o).getAsJsonObject();
     }
@@ -254,9 +261,7 @@ class LspProtocolTest {
         warmup.modelUsed(new ModelUsedParams("m".repeat(201), "chat", null, null, null)); // a name, not a payload
         h.raw.notify("textDocument/didOpen", JsonParser.parseString("{\"textDocument\": {\"languageId\": \"java\"}}"));
         warmup.modelUsed(new ModelUsedParams("coder", null, null, 90L, false));
-        ExecutionException request = assertThrows(ExecutionException.class, () -> h.raw.request("warmup/predict",
-                JsonParser.parseString("{\"horizonSeconds\": \"soon\"}")).get(10, TimeUnit.SECONDS));
-        var error = assertInstanceOf(ResponseErrorException.class, request.getCause()).getResponseError();
+        var error = errorOf(h.raw.request("warmup/predict", JsonParser.parseString("{\"horizonSeconds\": \"soon\"}")));
         assertTrue(error.getMessage().startsWith("WMP-8003 Invalid parameters: warmup/predict: ")
                 && error.getMessage().contains("soon"), error.getMessage());
         assertEquals("WMP-8003", ((JsonObject) error.getData()).get("code").getAsString());
@@ -316,9 +321,7 @@ class LspProtocolTest {
     @Test
     void requestsBeforeInitializeAreRefusedButReportedUsesAreKept() throws Exception {
         h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, null, null));
-        ExecutionException before = assertThrows(ExecutionException.class,
-                () -> h.server.getWarmupService().status().get(10, TimeUnit.SECONDS));
-        var error = assertInstanceOf(ResponseErrorException.class, before.getCause()).getResponseError();
+        var error = errorOf(h.server.getWarmupService().status());
         assertEquals(-32002, error.getCode(), "LSP: ServerNotInitialized");
         assertTrue(error.getMessage().startsWith("WMP-8008") && error.getMessage().contains("warmup/status"),
                 error.getMessage());
@@ -333,9 +336,7 @@ class LspProtocolTest {
     void shutdownThenExitEndsCleanly() throws Exception {
         h.initialize(null);
         h.server.shutdown().get(10, TimeUnit.SECONDS);
-        ExecutionException after = assertThrows(ExecutionException.class,
-                () -> h.server.getWarmupService().status().get(10, TimeUnit.SECONDS));
-        var error = assertInstanceOf(ResponseErrorException.class, after.getCause()).getResponseError();
+        var error = errorOf(h.server.getWarmupService().status());
         assertEquals(-32600, error.getCode(), "LSP: requests after shutdown are InvalidRequest");
         assertTrue(error.getMessage().startsWith("WMP-8009") && error.getMessage().contains("warmup/status"),
                 error.getMessage());
