@@ -2,7 +2,9 @@ package dev.warmup.server;
 
 import dev.warmup.server.lsp.ClientLogHandler;
 import dev.warmup.server.lsp.ClientNotifier;
+import dev.warmup.server.store.DataDirectory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.logging.ConsoleHandler;
@@ -15,6 +17,9 @@ import java.util.logging.SimpleFormatter;
 
 /** Logging: stderr (never stdout, which carries the protocol), an optional file, and the client at warning+. */
 final class LogSetup {
+    /** The log file starts afresh past this size. */
+    static final int LOG_FILE_LIMIT = 10_000_000;
+
     private LogSetup() {}
 
     static Level parseLevel(String name) {
@@ -41,7 +46,17 @@ final class LogSetup {
         stderr.setFormatter(new SimpleFormatter());
         root.addHandler(stderr);
         if (logFile != null) {
-            FileHandler file = new FileHandler(logFile.toString(), 10_000_000, 2, true);
+            // exactly the file named (with two generations FileHandler would write FILE.0), readable by the user only
+            // like the data files, started afresh once it passes the limit
+            Path parent = logFile.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            if (!Files.exists(logFile)) {
+                Files.createFile(logFile);
+            }
+            DataDirectory.restrict(logFile, false);
+            FileHandler file = new FileHandler(logFile.toString(), LOG_FILE_LIMIT, 1, true);
             file.setLevel(level);
             file.setFormatter(new SimpleFormatter());
             root.addHandler(file);

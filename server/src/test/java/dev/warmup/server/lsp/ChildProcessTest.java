@@ -8,7 +8,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.warmup.server.store.UsageStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +33,8 @@ class ChildProcessTest {
 
     @Test
     void badInputGetsClearErrorsAndTheServerKeepsAnswering() throws Exception {
-        try (RawLspProcess p = new RawLspProcess(dir)) {
+        Path log = dir.resolve("logs").resolve("warmup-server.log"); // as the clients pass it; the folder not made yet
+        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString())) {
             p.initialize();
             // malformed JSON: no answer is possible, the server must survive it
             p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ");
@@ -42,7 +45,8 @@ class ChildProcessTest {
             // wrong parameter types
             JsonObject wrong = p.request("warmup/predict",
                     JsonParser.parseString("{\"horizonSeconds\": \"soon\"}"));
-            assertTrue(wrong.has("error"), wrong.toString());
+            assertTrue(wrong.getAsJsonObject("error").get("message").getAsString().startsWith("WMP-8003"),
+                    wrong.toString());
             JsonObject outOfRange = p.request("warmup/predict",
                     JsonParser.parseString("{\"horizonSeconds\": -5}"));
             assertTrue(outOfRange.getAsJsonObject("error").get("message").getAsString().contains("WMP-2003"));
@@ -62,6 +66,9 @@ class ChildProcessTest {
             assertEquals(1, m.getAsJsonObject("eventsRecorded").get("change").getAsLong());
             assertTrue(p.request("shutdown", null).has("result"));
         }
+        // the log is the very file named, the user's only, and has the warnings
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
+        assertTrue(Files.readString(log).contains("WMP-8001"), Files.readString(log));
     }
 
     @Test

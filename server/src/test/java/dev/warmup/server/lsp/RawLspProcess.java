@@ -26,10 +26,12 @@ public final class RawLspProcess implements AutoCloseable {
     private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
     private int nextId = 1;
 
-    public RawLspProcess(Path dataDir) throws IOException {
+    public RawLspProcess(Path dataDir, String... moreArgs) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.warmup.server.Main", "--data-dir", dataDir.toString(), "--log-level", "warn");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "dev.warmup.server.Main", "--data-dir", dataDir.toString(), "--log-level", "warn"));
+        command.addAll(List.of(moreArgs));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         process = pb.start();
         in = process.getOutputStream();
