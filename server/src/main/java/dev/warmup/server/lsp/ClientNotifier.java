@@ -14,9 +14,9 @@ import org.eclipse.lsp4j.MessageType;
 
 /**
  * Sends messages to the connected client, if any. Safe to call from any thread, and before the client connects:
- * log messages from before the client's {@code initialized} (a damaged store set aside at start-up) are held, up to
- * {@value #HELD_LOGS}, and sent then; other messages are dropped. A failure to send is logged, never thrown at the
- * caller.
+ * log messages from before the client's {@code initialized} (a damaged predictor file discarded at start-up) are
+ * held, up to {@value #HELD_LOGS}, and sent then; other messages are dropped. A failure to send is logged, never
+ * thrown at the caller.
  */
 @Singleton
 public final class ClientNotifier {
