@@ -3,21 +3,28 @@ package dev.warmup.server.config;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import jakarta.inject.Singleton;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * Holds the effective configuration and tells listeners when it changes. {@link #apply} is the single path for
  * {@code initializationOptions}, {@code didChangeConfiguration} and {@code workspace/configuration}: a bad section
- * throws WMP-8001 and leaves the previous configuration in force.
+ * throws WMP-8001 and leaves the previous configuration in force; a key it does not know is named once (WMP-8010,
+ * with the key it likely misspells) and otherwise ignored.
  */
 @Singleton
 public final class ConfigurationManager {
+    private static final Logger LOG = Logger.getLogger(ConfigurationManager.class.getName());
     private final AtomicReference<WarmupSettings> current = new AtomicReference<>(WarmupSettings.defaults());
     /** The last settings section as the user wrote it, before run-time models and pausing are applied. */
     private WarmupSettings fromSettings = WarmupSettings.defaults();
@@ -25,6 +32,7 @@ public final class ConfigurationManager {
     /** Models registered at run time through warmup/registerModels; they survive settings changes. */
     private final Map<String, ModelSpec> registered = new LinkedHashMap<>();
     private volatile boolean paused;
+    private final Set<String> unknownNamed = new HashSet<>();
 
     public WarmupSettings current() {
         return current.get();
@@ -37,6 +45,12 @@ public final class ConfigurationManager {
     /** Validates and installs a settings section; returns the new effective settings. */
     public synchronized WarmupSettings apply(JsonElement section) {
         fromSettings = SettingsParser.parse(section);
+        JsonObject given = SettingsParser.locateSection(section);
+        for (String key : given == null ? List.<String>of() : UnknownKeys.in(given)) {
+            if (unknownNamed.add(key)) { // once per key: settings are sent again at every change
+                LOG.warning(new WarmupException(ErrorCode.WMP_8010, key).getMessage());
+            }
+        }
         return install();
     }
 

@@ -57,7 +57,8 @@ public final class SettingsParser {
                 models, backends);
     }
 
-    private static JsonObject locateSection(JsonElement element) {
+    /** The {@code warmup} section itself, wherever {@link #parse} would find it (null: none). */
+    static JsonObject locateSection(JsonElement element) {
         if (element == null || element.isJsonNull()) {
             return null;
         }

@@ -65,7 +65,9 @@ public enum ErrorCode {
     WMP_8008("Integration", NOT_INITIALIZED, error, "Server not initialized",
             "Send initialize (and initialized) before any other request."),
     WMP_8009("Integration", INVALID_REQUEST, error, "Server shut down: only exit is accepted",
-            "Start a new server; after shutdown the protocol allows only the exit notification.");
+            "Start a new server; after shutdown the protocol allows only the exit notification."),
+    WMP_8010("Configuration", CONFIGURATION, warning, "Unknown setting, ignored",
+            "Check the key's spelling against the Configuration section of README.md; its default stays in force.");
 
     private final String component;
     private final ErrorCategory category;

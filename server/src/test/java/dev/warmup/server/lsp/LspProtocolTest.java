@@ -303,6 +303,20 @@ class LspProtocolTest {
     }
 
     @Test
+    void aMisspelledSettingIsNamedOnceWithTheKeyItLikelyMeans() throws Exception {
+        String typo = "{\"maxWarmModel\": 2, \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"]}]}";
+        h.initialize(typo);
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
+                JsonParser.parseString("{\"warmup\": " + typo + "}")));
+        h.flush(); // the log messages were sent before the flush's answer
+        List<String> named = h.client.logged.stream().map(m -> m.getMessage()).filter(m -> m.startsWith("WMP-8010"))
+                .toList();
+        assertEquals(List.of("WMP-8010 Unknown setting, ignored: warmup.maxWarmModel (did you mean maxWarmModels?)"),
+                named, "named once, though the settings came twice");
+        assertEquals(5, json(h.command("warmup.config")).get("maxWarmModels").getAsInt(), "the default stays");
+    }
+
+    @Test
     void registerModelsValidatesAndReplaces() throws Exception {
         h.initialize(null);
         var warmup = h.server.getWarmupService();
