@@ -5,6 +5,7 @@ import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.performance.PerformancePredictor;
 import dev.warmup.server.prediction.PredictionService;
 import dev.warmup.server.prediction.TaskForecast;
+import dev.warmup.server.usage.ModelShares;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -24,10 +25,12 @@ public final class PlanCandidates {
     private final ModelStates states;
     private final PerformancePredictor performance;
     private final BackendRegistry backends;
+    private final ModelShares shares;
 
     @Inject
     public PlanCandidates(PredictionService prediction, ModelStates states, PerformancePredictor performance,
-                          BackendRegistry backends) {
+                          BackendRegistry backends, ModelShares shares) {
+        this.shares = shares;
         this.prediction = prediction;
         this.states = states;
         this.performance = performance;
@@ -48,17 +51,31 @@ public final class PlanCandidates {
             double until = Double.MAX_VALUE;
             for (String task : m.tasks()) {
                 TaskForecast f = byTask.get(task);
-                if (f != null) {
-                    until = Math.min(until, f.secondsUntilNeeded());
+                double share = shares.share(m.id(), task, catalogue);
+                if (f != null && share > 0) {
+                    until = Math.min(until, f.secondsUntilNeeded() / share);
                 }
             }
             boolean inUse = e.inUse(nowMillis) || heldWhateverPlanned(m, r);
-            double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(TaskForecast.probabilities(byTask, m.tasks()),
-                    prediction.followers(m.tasks(), loadSeconds));
+            double[] p = probabilities(m, byTask, catalogue);
+            double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(p, prediction.followers(m.tasks(),
+                    loadSeconds));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m), loadSeconds,
-                    TaskForecast.probabilityOfAny(byTask, m.tasks()), until, r, inUse, perMiss));
+                    ModelShares.any(p), until, r, inUse, perMiss));
         }
         return candidates;
+    }
+
+    /**
+     * The chance that {@code m} is requested within the forecasts' horizon: any of its tasks, each thinned to the share
+     * of that task's requests that go to {@code m} when other models of {@code catalogue} serve it too.
+     */
+    public double probability(ModelSpec m, Map<String, TaskForecast> byTask, List<ModelSpec> catalogue) {
+        return ModelShares.any(probabilities(m, byTask, catalogue));
+    }
+
+    private double[] probabilities(ModelSpec m, Map<String, TaskForecast> byTask, List<ModelSpec> catalogue) {
+        return shares.probabilities(m, TaskForecast.probabilities(byTask, m.tasks()), catalogue);
     }
 
     /**

@@ -109,7 +109,7 @@ public final class WarmupCoordinator implements WarmupController {
             if (best == null) {
                 continue;
             }
-            double p = TaskForecast.probabilityOfAny(byTask, m.tasks());
+            double p = candidateBuilder.probability(m, byTask, s.models()); // as the plan sees it
             List<String> reasons = new ArrayList<>(best.reasons());
             if (performance.noHistory(m.id())) {
                 reasons.add(new WarmupException(ErrorCode.WMP_6002, "load time and memory are the catalogue's until "

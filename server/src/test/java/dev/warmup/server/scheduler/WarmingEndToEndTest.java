@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.warmup.protocol.ModelPrediction;
 import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
@@ -21,8 +22,10 @@ import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.UsageEvent;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
@@ -97,9 +100,37 @@ class WarmingEndToEndTest {
     }
 
     @Test
+    void ofTwoModelsServingOneTaskTheOneTheDeveloperUsesIsWarmed() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis())); // all on coder
+            h.initialize(settings(ollama.url()).replace("[\"refactoring\"]", "[\"completion\"]")); // big too
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            WarmupPrediction preview = h.server.getWarmupService().predict(new PredictParams(300, null))
+                    .get(10, TimeUnit.SECONDS);
+            assertTrue(preview.schedule().tasks().stream().noneMatch(t -> t.model().equals("big")),
+                    "before, big (never used, but dearer to miss) was to replace coder: " + preview.schedule());
+            var p = preview.predictions().stream().collect(java.util.stream.Collectors.toMap(ModelPrediction::model,
+                    ModelPrediction::usageProbability));
+            assertTrue(p.get("big") < p.get("coder") / 20, p.toString());
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertTrue(ollama.isLoaded("coder") && !ollama.isLoaded("big"));
+        }
+    }
+
+    @Test
     void aFullQueueShedsTheLesserWarmUpAndCountsIt() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            List<UsageEvent> uses = new ArrayList<>(recentCompletionUse(h.clock.millis()));
+            for (UsageEvent e : recentCompletionUse(h.clock.millis())) { // completion goes to both models, in turn
+                if (e.model() != null && (e.at() / 30_000) % 2 == 0) {
+                    uses.add(new UsageEvent(e.at() + 2000, e.kind(), null, e.task(), "big", null, null, 0, 0, -1, -1,
+                            50, false));
+                }
+            }
+            h.injector.getInstance(UsageStore.class).append(uses);
             JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
             s.addProperty("maxQueueSize", 1);
             s.addProperty("maxMemoryMb", 4096);
