@@ -22,7 +22,8 @@ class ModelSharesTest {
 
     @Test
     void sharesFollowTheUsesFromTheHistoryAndTheFeedAndFadeWithAWeeksHalfLife() throws Exception {
-        List<ModelSpec> catalogue = List.of(new ModelSpec("small", List.of("completion", "chat"), 1500, 3.0, null, null),
+        List<ModelSpec> catalogue = List.of(
+                new ModelSpec("small", List.of("completion", "chat"), 1500, 3.0, null, null),
                 new ModelSpec("large", List.of("completion"), 5000, 10.0, null, null));
         try (ServerHarness h = new ServerHarness(dir)) {
             long now = h.clock.millis();
