@@ -48,6 +48,8 @@ public enum ErrorCode {
             "Check that the target path is writable and names no existing file."),
     WMP_7004("ModelWarmupMetrics", INTERNAL, error, "Usage store read failed",
             "Retry; if it persists, restart the server (a damaged store is moved aside, WMP-7001)."),
+    WMP_7005("ModelWarmupMetrics", INTERNAL, warning, "URI salt damaged: moved aside, a new one was made",
+            "Documents recorded before no longer match their new hashes; the damaged file is kept (*.corrupt-<time>)."),
     WMP_8001("Configuration", CONFIGURATION, error, "Invalid setting: the previous configuration stays in force",
             "Correct the named key in the warmup settings section."),
     WMP_8002("Integration", INVALID_INPUT, error, "Unknown command",

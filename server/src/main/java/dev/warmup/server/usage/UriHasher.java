@@ -1,44 +1,80 @@
 package dev.warmup.server.usage;
 
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.DataDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.logging.Logger;
 
 /**
  * Salted SHA-256 of document URIs: the store can tell two documents apart without ever holding their names. The
- * salt is random per installation, kept in the data directory (user-only).
+ * salt is random per installation, kept in the data directory (user-only from the moment it is created).
  */
 public final class UriHasher {
+    private static final Logger LOG = Logger.getLogger(UriHasher.class.getName());
+    static final int SALT_BYTES = 32;
     private final byte[] salt;
 
     public UriHasher(byte[] salt) {
         this.salt = salt.clone();
     }
 
-    /** Loads the installation's salt from {@code file}, creating it on first use. */
+    /**
+     * Loads the installation's salt from {@code file}, creating it on first use. A damaged one (too short: a write
+     * cut off) is moved aside and replaced, with WMP-7005: documents hashed before then no longer match, but the
+     * server starts (before, it could not).
+     */
     public static UriHasher fromFile(Path file) {
         try {
             if (!Files.exists(file)) {
-                byte[] fresh = new byte[32];
-                new SecureRandom().nextBytes(fresh);
-                Files.write(file, fresh);
-                DataDirectory.restrict(file, false);
+                create(file);
             }
             byte[] salt = Files.readAllBytes(file);
             if (salt.length < 16) {
-                throw new IOException("salt file " + file + " is too short");
+                Path aside = file.resolveSibling(file.getFileName() + ".corrupt-"
+                        + Instant.now().toString().replace(':', '-'));
+                Files.move(file, aside);
+                LOG.warning(new WarmupException(ErrorCode.WMP_7005, file + " held " + salt.length
+                        + " bytes; moved to " + aside + " and a new salt made").getMessage());
+                create(file);
+                salt = Files.readAllBytes(file);
             }
             return new UriHasher(salt);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A fresh random salt at {@code file}, readable by the user only from its creation (not after a write). */
+    private static void create(Path file) throws IOException {
+        byte[] fresh = new byte[SALT_BYTES];
+        new SecureRandom().nextBytes(fresh);
+        FileAttribute<?>[] userOnly = new FileAttribute<?>[0];
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            userOnly = new FileAttribute<?>[] {
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+        }
+        try (SeekableByteChannel out = Files.newByteChannel(file, EnumSet.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), userOnly)) {
+            out.write(ByteBuffer.wrap(fresh));
+        }
+        DataDirectory.restrict(file, false);
     }
 
     /** First 16 hex digits of SHA-256(salt || uri); null for a null URI. */

@@ -1,0 +1,44 @@
+package dev.warmup.server.usage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The installation's salt: made once, the user's only, stable across starts; a damaged one is replaced. */
+class UriHasherTest {
+    @TempDir Path dir;
+
+    @Test
+    void theSaltIsMadeOnceUserOnlyAndGivesTheSameHashesAtEveryStart() throws Exception {
+        Path salt = dir.resolve("uri-salt");
+        String first = UriHasher.fromFile(salt).hash("file:///a.java");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(salt)));
+        assertEquals(UriHasher.SALT_BYTES, Files.size(salt));
+        assertEquals(first, UriHasher.fromFile(salt).hash("file:///a.java"));
+        assertNotEquals(first, UriHasher.fromFile(salt).hash("file:///b.java"));
+    }
+
+    @Test
+    void aDamagedSaltIsMovedAsideAndReplacedSoTheServerStarts() throws Exception {
+        Path salt = dir.resolve("uri-salt");
+        Files.write(salt, new byte[3]); // a write cut off
+        UriHasher hasher = UriHasher.fromFile(salt); // threw before: the server could not start
+        assertEquals(UriHasher.SALT_BYTES, Files.size(salt));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(salt)));
+        assertEquals(hasher.hash("file:///a.java"), UriHasher.fromFile(salt).hash("file:///a.java"));
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> aside = files.filter(p -> p.getFileName().toString().startsWith("uri-salt.corrupt-")).toList();
+            assertEquals(1, aside.size());
+            assertEquals(3, Files.size(aside.get(0)), "kept as it was");
+        }
+        assertTrue(Files.exists(salt));
+    }
+}
