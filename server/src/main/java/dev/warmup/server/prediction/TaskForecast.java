@@ -1,6 +1,5 @@
 package dev.warmup.server.prediction;
 
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,18 +22,6 @@ public record TaskForecast(String task, double probability, double secondsUntilN
             byTask.put(f.task(), f);
         }
         return byTask;
-    }
-
-    /** The chance that at least one of {@code tasks} is requested (independently forecast; unknown tasks: 0). */
-    public static double probabilityOfAny(Map<String, TaskForecast> byTask, Collection<String> tasks) {
-        double miss = 1;
-        for (String task : tasks) {
-            TaskForecast f = byTask.get(task);
-            if (f != null) {
-                miss *= 1 - f.probability();
-            }
-        }
-        return 1 - miss;
     }
 
     /** Each of {@code tasks}' probability, in order (unknown tasks: 0). */
