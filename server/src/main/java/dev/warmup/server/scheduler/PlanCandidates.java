@@ -48,14 +48,7 @@ public final class PlanCandidates {
             double loadSeconds = performance.expectedLoadSeconds(m);
             Map<String, TaskForecast> byTask = r == WarmSetPlanner.Residency.UNLOADED
                     ? TaskForecast.byTask(prediction.forecastAhead(Math.round(loadSeconds * 1000), horizon)) : now;
-            double until = Double.MAX_VALUE;
-            for (String task : m.tasks()) {
-                TaskForecast f = byTask.get(task);
-                double share = shares.share(m.id(), task, catalogue);
-                if (f != null && share > 0) {
-                    until = Math.min(until, f.secondsUntilNeeded() / share);
-                }
-            }
+            double until = secondsUntilNeeded(m, byTask, catalogue);
             boolean inUse = e.inUse(nowMillis) || heldWhateverPlanned(m, r);
             double[] p = probabilities(m, byTask, catalogue);
             double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(p, prediction.followers(m.tasks(),
@@ -72,6 +65,19 @@ public final class PlanCandidates {
      */
     public double probability(ModelSpec m, Map<String, TaskForecast> byTask, List<ModelSpec> catalogue) {
         return ModelShares.any(probabilities(m, byTask, catalogue));
+    }
+
+    /** When {@code m} is expected to be needed: its soonest task's estimate, stretched by {@code m}'s share of it. */
+    public double secondsUntilNeeded(ModelSpec m, Map<String, TaskForecast> byTask, List<ModelSpec> catalogue) {
+        double until = Double.MAX_VALUE;
+        for (String task : m.tasks()) {
+            TaskForecast f = byTask.get(task);
+            double share = shares.share(m.id(), task, catalogue);
+            if (f != null && share > 0) {
+                until = Math.min(until, f.secondsUntilNeeded() / share);
+            }
+        }
+        return until;
     }
 
     private double[] probabilities(ModelSpec m, Map<String, TaskForecast> byTask, List<ModelSpec> catalogue) {

@@ -115,8 +115,8 @@ public final class WarmupCoordinator implements WarmupController {
                 reasons.add(new WarmupException(ErrorCode.WMP_6002, "load time and memory are the catalogue's until "
                         + m.id() + " has been loaded once").getMessage());
             }
-            ranked.add(new ModelPrediction(m.id(), best.task(), best.confidence(), p, best.secondsUntilNeeded(),
-                    String.join("; ", reasons)));
+            ranked.add(new ModelPrediction(m.id(), best.task(), best.confidence(), p,
+                    candidateBuilder.secondsUntilNeeded(m, byTask, s.models()), String.join("; ", reasons)));
         }
         ranked.sort(Comparator.comparingDouble(ModelPrediction::usageProbability).reversed());
         if (params.limit() != null && ranked.size() > params.limit()) {

@@ -115,6 +115,9 @@ class WarmingEndToEndTest {
             var p = preview.predictions().stream().collect(java.util.stream.Collectors.toMap(ModelPrediction::model,
                     ModelPrediction::usageProbability));
             assertTrue(p.get("big") < p.get("coder") / 20, p.toString());
+            var until = preview.predictions().stream().collect(java.util.stream.Collectors.toMap(
+                    ModelPrediction::model, ModelPrediction::timeUntilNeededSeconds));
+            assertTrue(until.get("big") > 20 * until.get("coder"), until.toString());
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertTrue(ollama.isLoaded("coder") && !ollama.isLoaded("big"));
         }
