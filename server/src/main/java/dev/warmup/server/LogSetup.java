@@ -52,10 +52,11 @@ final class LogSetup {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            if (!Files.exists(logFile)) {
-                Files.createFile(logFile);
+            if (Files.exists(logFile)) {
+                DataDirectory.restrict(logFile, false); // one made before, perhaps by another version
+            } else {
+                DataDirectory.createUserOnly(logFile);
             }
-            DataDirectory.restrict(logFile, false);
             FileHandler file = new FileHandler(logFile.toString(), LOG_FILE_LIMIT, 1, true);
             file.setLevel(level);
             file.setFormatter(new SimpleFormatter());

@@ -6,6 +6,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -49,7 +50,7 @@ public final class DataDirectory {
 
     /** Makes a file (rw-------) or directory (rwx------) accessible to its owner only, where POSIX allows. */
     public static void restrict(Path p, boolean directory) {
-        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix") || !Files.exists(p)) {
+        if (!posix() || !Files.exists(p)) {
             return;
         }
         try {
@@ -57,6 +58,28 @@ public final class DataDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restrict permissions of " + p, e);
         }
+    }
+
+    /**
+     * Creates {@code file}, which must not exist yet (else {@link java.nio.file.FileAlreadyExistsException}),
+     * accessible to its owner only from the start where POSIX allows: not made with the umask's permissions and
+     * restricted after, which leaves a moment when others may open it.
+     */
+    public static void createUserOnly(Path file) throws IOException {
+        if (posix()) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
+    }
+
+    /** Where a damaged data file is kept for inspection when it is replaced: beside it, {@code NAME.corrupt-TIME}. */
+    public static Path asideName(Path file) {
+        return file.resolveSibling(file.getFileName() + ".corrupt-" + Instant.now().toString().replace(':', '-'));
+    }
+
+    private static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }
 
     /** The per-OS default: $XDG_DATA_HOME/warmup, ~/Library/Application Support/warmup or %LOCALAPPDATA%\warmup. */

@@ -85,8 +85,7 @@ public final class UsageStore implements AutoCloseable {
     }
 
     private static Path moveAside(Path file) {
-        String stamp = Instant.now().toString().replace(':', '-');
-        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp);
+        Path aside = DataDirectory.asideName(file);
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             Path p = Path.of(file + suffix);
             try {

@@ -56,11 +56,10 @@ public final class TraceExporter {
         analyzer.awaitStored(); // everything recorded so far, the last second's events too
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            DataDirectory.createUserOnly(file); // never over an existing file
+            try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.WRITE);
                  Writer w = new BufferedWriter(new OutputStreamWriter(TraceFiles.compressing(file, raw),
                          StandardCharsets.UTF_8))) {
-                DataDirectory.restrict(file, false);
                 TraceWriter out = new TraceWriter(w, "me");
                 store.events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
                     try {

@@ -5,20 +5,12 @@ import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.DataDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Instant;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.logging.Logger;
 
@@ -47,8 +39,7 @@ public final class UriHasher {
             }
             byte[] salt = Files.readAllBytes(file);
             if (salt.length < 16) {
-                Path aside = file.resolveSibling(file.getFileName() + ".corrupt-"
-                        + Instant.now().toString().replace(':', '-'));
+                Path aside = DataDirectory.asideName(file);
                 Files.move(file, aside);
                 LOG.warning(new WarmupException(ErrorCode.WMP_7005, file + " held " + salt.length
                         + " bytes; moved to " + aside + " and a new salt made").getMessage());
@@ -65,16 +56,8 @@ public final class UriHasher {
     private static void create(Path file) throws IOException {
         byte[] fresh = new byte[SALT_BYTES];
         new SecureRandom().nextBytes(fresh);
-        FileAttribute<?>[] userOnly = new FileAttribute<?>[0];
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            userOnly = new FileAttribute<?>[] {
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
-        }
-        try (SeekableByteChannel out = Files.newByteChannel(file, EnumSet.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), userOnly)) {
-            out.write(ByteBuffer.wrap(fresh));
-        }
-        DataDirectory.restrict(file, false);
+        DataDirectory.createUserOnly(file);
+        Files.write(file, fresh);
     }
 
     /** First 16 hex digits of SHA-256(salt || uri); null for a null URI. */
