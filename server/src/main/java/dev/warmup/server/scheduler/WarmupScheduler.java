@@ -190,12 +190,10 @@ public final class WarmupScheduler implements AutoCloseable {
         }, Math.max(0, due - now), TimeUnit.MILLISECONDS);
     }
 
-    /** Completes once everything queued on the scheduler's thread so far has run; for tests. */
-    CompletableFuture<Void> settled() {
-        return CompletableFuture.runAsync(() -> {}, executor);
-    }
-
-    /** Whether an unload is under way on a model server (read on the scheduler's thread); for tests. */
+    /**
+     * Whether an unload is under way on a model server, read on the scheduler's thread once everything queued there
+     * before this call has run; for tests.
+     */
     CompletableFuture<Boolean> unloadPending() {
         return CompletableFuture.supplyAsync(actions::unloadPending, executor);
     }

@@ -91,8 +91,7 @@ class WarmingEndToEndTest {
             s.addProperty("maxMemoryMb", 1000); // below coder's 1500 MB
             h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
                     JsonParser.parseString("{\"warmup\": " + s + "}")));
-            h.flush(); // the settings are applied, and what they queued on the scheduler's thread is queued
-            scheduler.settled().get(30, TimeUnit.SECONDS);
+            h.flush(); // the settings are applied, and the tick they queued on the scheduler's thread is queued
             assertTrue(scheduler.unloadPending().get(30, TimeUnit.SECONDS) || !ollama.isLoaded("coder"),
                     "the unload is under way at once: no tick awaited, no grace (the clock has not moved)");
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
