@@ -48,40 +48,37 @@ public final class PlanCandidates {
             double loadSeconds = performance.expectedLoadSeconds(m);
             Map<String, TaskForecast> byTask = r == WarmSetPlanner.Residency.UNLOADED
                     ? TaskForecast.byTask(prediction.forecastAhead(Math.round(loadSeconds * 1000), horizon)) : now;
-            double until = secondsUntilNeeded(m, byTask, catalogue);
+            Outlook o = outlook(m, byTask, catalogue);
             boolean inUse = e.inUse(nowMillis) || heldWhateverPlanned(m, r);
-            double[] p = probabilities(m, byTask, catalogue);
-            double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(p, prediction.followers(m.tasks(),
-                    loadSeconds));
+            double perMiss = WarmSetPlanner.Candidate.coldStartsPerMiss(o.taskProbabilities(),
+                    prediction.followers(m.tasks(), loadSeconds));
             candidates.add(new WarmSetPlanner.Candidate(m.id(), performance.memoryMb(m), loadSeconds,
-                    ModelShares.any(p), until, r, inUse, perMiss));
+                    o.probability(), o.secondsUntilNeeded(), r, inUse, perMiss));
         }
         return candidates;
     }
 
     /**
-     * The chance that {@code m} is requested within the forecasts' horizon: any of its tasks, each thinned to the share
-     * of that task's requests that go to {@code m} when other models of {@code catalogue} serve it too.
+     * How a model looks in a forecast: each of its tasks' chance of a request within the horizon, thinned to the
+     * model's share of that task's requests when other models of the catalogue serve it too; the chance of any of
+     * them; and when the model is expected to be needed (its soonest task's estimate, stretched by its share).
      */
-    public double probability(ModelSpec m, Map<String, TaskForecast> byTask, List<ModelSpec> catalogue) {
-        return ModelShares.any(probabilities(m, byTask, catalogue));
-    }
+    public record Outlook(double[] taskProbabilities, double probability, double secondsUntilNeeded) {}
 
-    /** When {@code m} is expected to be needed: its soonest task's estimate, stretched by {@code m}'s share of it. */
-    public double secondsUntilNeeded(ModelSpec m, Map<String, TaskForecast> byTask, List<ModelSpec> catalogue) {
+    /** {@code m}'s {@link Outlook} in {@code byTask}, among the models of {@code catalogue}. */
+    public Outlook outlook(ModelSpec m, Map<String, TaskForecast> byTask, List<ModelSpec> catalogue) {
+        double[] p = TaskForecast.probabilities(byTask, m.tasks());
         double until = Double.MAX_VALUE;
-        for (String task : m.tasks()) {
-            TaskForecast f = byTask.get(task);
+        for (int i = 0; i < p.length; i++) {
+            String task = m.tasks().get(i);
             double share = shares.share(m.id(), task, catalogue);
+            p[i] = ModelShares.thin(p[i], share);
+            TaskForecast f = byTask.get(task);
             if (f != null && share > 0) {
                 until = Math.min(until, f.secondsUntilNeeded() / share);
             }
         }
-        return until;
-    }
-
-    private double[] probabilities(ModelSpec m, Map<String, TaskForecast> byTask, List<ModelSpec> catalogue) {
-        return shares.probabilities(m, TaskForecast.probabilities(byTask, m.tasks()), catalogue);
+        return new Outlook(p, ModelShares.any(p), until);
     }
 
     /**

@@ -109,14 +109,14 @@ public final class WarmupCoordinator implements WarmupController {
             if (best == null) {
                 continue;
             }
-            double p = candidateBuilder.probability(m, byTask, s.models()); // as the plan sees it
+            PlanCandidates.Outlook outlook = candidateBuilder.outlook(m, byTask, s.models()); // as the plan sees it
             List<String> reasons = new ArrayList<>(best.reasons());
             if (performance.noHistory(m.id())) {
                 reasons.add(new WarmupException(ErrorCode.WMP_6002, "load time and memory are the catalogue's until "
                         + m.id() + " has been loaded once").getMessage());
             }
-            ranked.add(new ModelPrediction(m.id(), best.task(), best.confidence(), p,
-                    candidateBuilder.secondsUntilNeeded(m, byTask, s.models()), String.join("; ", reasons)));
+            ranked.add(new ModelPrediction(m.id(), best.task(), best.confidence(), outlook.probability(),
+                    outlook.secondsUntilNeeded(), String.join("; ", reasons)));
         }
         ranked.sort(Comparator.comparingDouble(ModelPrediction::usageProbability).reversed());
         if (params.limit() != null && ranked.size() > params.limit()) {

@@ -60,16 +60,11 @@ public final class ModelShares {
     }
 
     /**
-     * Each of {@code m}'s tasks' probability of a request within the horizon, thinned to the requests that go to
-     * {@code m}: {@code 1 - (1 - p)^share}, a Poisson rate scaled by the share.
+     * A task's probability of a request within the horizon, thinned to the requests that go to a model with
+     * {@code share} of them: {@code 1 - (1 - p)^share}, a Poisson rate scaled by the share.
      */
-    public double[] probabilities(ModelSpec m, double[] taskProbabilities, List<ModelSpec> catalogue) {
-        double[] out = new double[taskProbabilities.length];
-        for (int i = 0; i < out.length; i++) {
-            double share = share(m.id(), m.tasks().get(i), catalogue);
-            out[i] = share >= 1 ? taskProbabilities[i] : 1 - Math.pow(1 - taskProbabilities[i], share);
-        }
-        return out;
+    public static double thin(double p, double share) {
+        return share >= 1 ? p : 1 - Math.pow(1 - p, share);
     }
 
     /** The chance that at least one of independent events of probabilities {@code p} happens. */
