@@ -22,6 +22,7 @@ import org.eclipse.lsp4j.DidChangeTextDocumentParams;
 import org.eclipse.lsp4j.DidCloseTextDocumentParams;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
 import org.eclipse.lsp4j.DidSaveTextDocumentParams;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.services.TextDocumentService;
 
@@ -61,8 +62,7 @@ public final class DocumentEvents implements TextDocumentService {
     @Override
     public void didChange(DidChangeTextDocumentParams params) {
         long t0 = System.nanoTime();
-        String uri = required("textDocument/didChange",
-                params.getTextDocument() == null ? null : params.getTextDocument().getUri());
+        String uri = required("textDocument/didChange", params.getTextDocument());
         var change = documents.change(uri, params.getContentChanges() == null ? List.of() : params.getContentChanges());
         var d = documents.get(uri);
         record(EventKind.CHANGE, null, uri, d == null ? null : d.languageId(), change.inserted(), change.deleted(),
@@ -72,16 +72,14 @@ public final class DocumentEvents implements TextDocumentService {
 
     @Override
     public void didSave(DidSaveTextDocumentParams params) {
-        String uri = required("textDocument/didSave",
-                params.getTextDocument() == null ? null : params.getTextDocument().getUri());
+        String uri = required("textDocument/didSave", params.getTextDocument());
         var d = documents.get(uri);
         record(EventKind.SAVE, null, uri, d == null ? null : d.languageId(), 0, 0, -1, d == null ? -1 : d.lines());
     }
 
     @Override
     public void didClose(DidCloseTextDocumentParams params) {
-        String uri = required("textDocument/didClose",
-                params.getTextDocument() == null ? null : params.getTextDocument().getUri());
+        String uri = required("textDocument/didClose", params.getTextDocument());
         var d = documents.get(uri);
         documents.close(uri);
         record(EventKind.CLOSE, null, uri, d == null ? null : d.languageId(), 0, 0, -1, d == null ? -1 : d.lines());
@@ -116,6 +114,11 @@ public final class DocumentEvents implements TextDocumentService {
                 d == null ? -1 : d.lines());
         metrics.request(System.nanoTime() - t0);
         return CompletableFuture.completedFuture(List.of());
+    }
+
+    /** {@link #required(String, String)} of a change, save or close's document. */
+    private static String required(String method, TextDocumentIdentifier doc) {
+        return required(method, doc == null ? null : doc.getUri());
     }
 
     /** The document's URI, which the protocol requires: WMP-8003 naming the method when it is missing. */
