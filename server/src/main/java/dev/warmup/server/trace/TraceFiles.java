@@ -24,8 +24,9 @@ import org.tukaani.xz.XZOutputStream;
 /**
  * Trace files by their names: {@code .xz} and {@code .gz} files are compressed so (an exported week is smaller
  * compressed), anything else is plain; {@link #open} reads one as UTF-8 text, decompressing on the fly, and
- * {@link #compressing} writes one, so that what the export writes under a name is what the replay reads under it. Bytes that are not UTF-8 are an
- * error, not replaced, so that a compressed file under another name is named as such instead of read as rubbish.
+ * {@link #compressing} writes one, so that what the export writes under a name is what the replay reads under it.
+ * Bytes that are not UTF-8 are an error, not replaced, so that a compressed file under another name is named as such
+ * instead of read as rubbish.
  * Every error met while reading names the file: the decoder's and decompressors' own messages name only the fault.
  */
 public final class TraceFiles {

@@ -225,7 +225,8 @@ class LspProtocolTest {
         warmup.modelUsed(new ModelUsedParams("coder", "completion", "2026-03-03T09:00:05Z", null, null));
         warmup.modelUsed(new ModelUsedParams("coder", "completion", "2026-03-02T09:04:00Z", null, null)); // 4 min on
         warmup.modelUsed(new ModelUsedParams("coder", "completion", "yesterday", null, null)); // the last report
-        var logged = h.client.await(h.client.logged, l -> l.stream().anyMatch(m -> m.getMessage().contains("yesterday")),
+        var logged = h.client.await(h.client.logged,
+                l -> l.stream().anyMatch(m -> m.getMessage().contains("yesterday")),
                 Duration.ofSeconds(10));
         List<String> ahead = logged.stream().map(m -> m.getMessage()).filter(m -> m.contains("ahead")).toList();
         assertEquals(1, ahead.size(), ahead.toString());
@@ -234,7 +235,8 @@ class LspProtocolTest {
         h.flush();
         UsageStats stats = warmup.usageStats(new UsageStatsParams("coder", null)).get(10, TimeUnit.SECONDS);
         assertEquals(3, stats.count());
-        assertEquals("2026-03-02T09:04:00Z", stats.lastUsed(), "the day-ahead uses are recorded at 09:00, this as given");
+        assertEquals("2026-03-02T09:04:00Z", stats.lastUsed(),
+                "the day-ahead uses are recorded at 09:00, this as given");
     }
 
     @Test

@@ -92,12 +92,14 @@ class TraceFilesTest {
 
     @Test
     void aBlazeRowWithABadTimestampIsNamed() throws Exception {
-        Files.writeString(dir.resolve("MessageList.csv"), "id,message,num_users,category\n0,Build.BuildSolution,1,Build\n");
+        Files.writeString(dir.resolve("MessageList.csv"),
+                "id,message,num_users,category\n0,Build.BuildSolution,1,Build\n");
         Path trace = dir.resolve("events.csv");
         Files.writeString(trace, "timestamp,developer_id,message\n2013-11-22 12:55:25,1,Build.BuildSolution\n"
                 + "22/11/2013 12:56,1,Build.BuildSolution\n");
         IOException e = assertThrows(IOException.class, () -> new BlazeTraceSource().read(trace));
-        assertTrue(e.getMessage().endsWith("events.csv: row 3: timestamp '22/11/2013 12:56' is not YYYY-MM-DD HH:MM:SS"),
+        assertTrue(e.getMessage().endsWith(
+                "events.csv: row 3: timestamp '22/11/2013 12:56' is not YYYY-MM-DD HH:MM:SS"),
                 e.getMessage());
     }
 }
