@@ -36,10 +36,14 @@ final class ProtocolGuard extends RemoteEndpoint {
         this.out = out;
     }
 
-    /** A request handler's failure, as answered: its own WMP code, or WMP-8007 for anything unexpected. */
+    /**
+     * A request handler's failure, as answered: its own WMP code, or WMP-8007 for anything unexpected. The one place
+     * failures become errors: handlers that run off the message thread just fail their future.
+     */
     private static ResponseError toError(Throwable t) {
         Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         if (e instanceof WarmupException w) {
+            LOG.log(Level.FINE, w.getMessage(), w);
             return w.toResponseError().getResponseError();
         }
         if (e instanceof ResponseErrorException r) {

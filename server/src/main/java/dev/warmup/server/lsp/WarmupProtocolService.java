@@ -34,7 +34,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.logging.Logger;
 
 /**
- * The {@code warmup/*} methods. Requests run on the worker executor and fail with WMP-coded JSON-RPC errors;
+ * The {@code warmup/*} methods. Requests run on the worker executor and fail with WMP-coded JSON-RPC errors (their
+ * futures fail with the {@link WarmupException}; {@link ProtocolGuard} answers it);
  * notifications cannot be answered, so invalid ones are reported to the client as a log message with their code.
  */
 public final class WarmupProtocolService implements WarmupServerApi {
@@ -67,12 +68,12 @@ public final class WarmupProtocolService implements WarmupServerApi {
 
     @Override
     public CompletableFuture<WarmupStatus> status() {
-        return Async.call(workers, controller::status);
+        return CompletableFuture.supplyAsync(controller::status, workers);
     }
 
     @Override
     public CompletableFuture<WarmupPrediction> predict(PredictParams params) {
-        return Async.call(workers, () -> {
+        return CompletableFuture.supplyAsync(() -> {
             PredictParams p = params == null ? new PredictParams(null, null) : params;
             if (p.horizonSeconds() != null && (p.horizonSeconds() < 1 || p.horizonSeconds() > 86_400)) {
                 throw new WarmupException(ErrorCode.WMP_2003, "horizonSeconds = " + p.horizonSeconds());
@@ -81,23 +82,23 @@ public final class WarmupProtocolService implements WarmupServerApi {
                 throw new WarmupException(ErrorCode.WMP_2003, "limit = " + p.limit());
             }
             return controller.predict(p);
-        });
+        }, workers);
     }
 
     @Override
     public CompletableFuture<JsonObject> metrics() {
-        return Async.call(workers, metrics::toJson);
+        return CompletableFuture.supplyAsync(metrics::toJson, workers);
     }
 
     @Override
     public CompletableFuture<UsageStats> usageStats(UsageStatsParams params) {
-        return Async.call(workers, () -> params == null ? analyzer.usageStats(null, null)
-                : analyzer.usageStats(params.model(), params.task()));
+        return CompletableFuture.supplyAsync(() -> params == null ? analyzer.usageStats(null, null)
+                : analyzer.usageStats(params.model(), params.task()), workers);
     }
 
     @Override
     public CompletableFuture<RegisterModelsResult> registerModels(RegisterModelsParams params) {
-        return Async.call(workers, () -> {
+        return CompletableFuture.supplyAsync(() -> {
             if (params == null || params.models() == null) {
                 throw new WarmupException(ErrorCode.WMP_8003, "warmup/registerModels needs {models: [...]}");
             }
@@ -111,7 +112,7 @@ public final class WarmupProtocolService implements WarmupServerApi {
             var settings = config.registerModels(models, Boolean.TRUE.equals(params.replace()));
             controller.reconfigured();
             return new RegisterModelsResult(settings.models().stream().map(ModelSpec::id).toList());
-        });
+        }, workers);
     }
 
     @Override

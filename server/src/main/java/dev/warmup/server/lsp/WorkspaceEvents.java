@@ -38,7 +38,7 @@ public final class WorkspaceEvents implements WorkspaceService {
     public CompletableFuture<Object> executeCommand(ExecuteCommandParams params) {
         String command = params.getCommand();
         analyzer.recordUsage(UsageEvent.simple(clock.millis(), EventKind.COMMAND, command, null));
-        return Async.call(workers, () -> commands.execute(command, params.getArguments()));
+        return CompletableFuture.supplyAsync(() -> commands.execute(command, params.getArguments()), workers);
     }
 
     @Override
