@@ -49,8 +49,9 @@ public final class ModelFile {
         o.add("models", models);
         o.addProperty("sha256", sha256(o.toString()));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        DataDirectory.createUserOnly(tmp);
         Files.writeString(tmp, o.toString(), StandardCharsets.UTF_8);
-        DataDirectory.restrict(tmp, false);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -24,6 +24,7 @@ import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -210,7 +211,12 @@ class PredictionEngineTest {
         LearnedPredictor p = MLModelTrainer.train(events, List.of("completion", "chat"), ZoneOffset.UTC, 0.1);
         assertTrue(p.learned());
         Path file = dir.resolve("predictor.json");
+        Path tmp = dir.resolve("predictor.json.tmp"); // left by a save that crashed, open to others
+        Files.writeString(tmp, "{");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
         ModelFile.save(file, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertFalse(Files.exists(tmp));
         ModelFile.Contents back = ModelFile.load(file).orElseThrow();
         float[] x = new float[Features.size(2)];
         java.util.Arrays.fill(x, 1f);
