@@ -12,7 +12,11 @@ public enum ErrorCategory {
     /** LSP's ServerNotInitialized: a request before {@code initialize}. */
     NOT_INITIALIZED(-32002),
     /** JSON-RPC's InvalidRequest, which LSP asks for after {@code shutdown}. */
-    INVALID_REQUEST(-32600);
+    INVALID_REQUEST(-32600),
+    /** JSON-RPC's ParseError: a frame that is not one JSON-RPC message. */
+    PARSE_ERROR(-32700),
+    /** JSON-RPC's MethodNotFound. */
+    METHOD_NOT_FOUND(-32601);
 
     private final int jsonRpcCode;
 

@@ -69,7 +69,11 @@ public enum ErrorCode {
     WMP_8009("Integration", INVALID_REQUEST, error, "Server shut down: only exit is accepted",
             "Start a new server; after shutdown the protocol allows only the exit notification."),
     WMP_8010("Configuration", CONFIGURATION, warning, "Unknown setting, ignored",
-            "Check the key's spelling against the Configuration section of README.md; its default stays in force.");
+            "Check the key's spelling against the Configuration section of README.md; its default stays in force."),
+    WMP_8011("Integration", PARSE_ERROR, error, "Malformed message: not one JSON-RPC object",
+            "Each frame's body must be one JSON object of exactly Content-Length bytes; see protocol/README.md."),
+    WMP_8012("Integration", METHOD_NOT_FOUND, error, "Unknown method",
+            "Check the method's name against protocol/README.md (warmup/*) and the LSP methods the server serves.");
 
     private final String component;
     private final ErrorCategory category;

@@ -30,12 +30,20 @@ public final class LspConnection {
         return launcher.startListening();
     }
 
-    /** LSP4J's launcher, with its endpoint wrapped in a {@link ProtocolGuard} (otherwise built as LSP4J builds it). */
+    /**
+     * LSP4J's launcher, with its endpoint wrapped in a {@link ProtocolGuard} and its parser a {@link FrameParser}
+     * (otherwise built as LSP4J builds it).
+     */
     private static final class GuardedBuilder extends LSPLauncher.Builder<WarmupLanguageClient> {
         private final WarmupLanguageServer server;
 
         GuardedBuilder(WarmupLanguageServer server) {
             this.server = server;
+        }
+
+        @Override
+        protected MessageJsonHandler createJsonHandler() {
+            return new FrameParser(getSupportedMethods(), configureGson);
         }
 
         @Override

@@ -11,19 +11,24 @@ import java.util.logging.Logger;
 import org.eclipse.lsp4j.jsonrpc.Endpoint;
 import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.RemoteEndpoint;
+import org.eclipse.lsp4j.jsonrpc.json.MessageConstants;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.eclipse.lsp4j.jsonrpc.messages.Message;
 import org.eclipse.lsp4j.jsonrpc.messages.MessageIssue;
 import org.eclipse.lsp4j.jsonrpc.messages.NotificationMessage;
 import org.eclipse.lsp4j.jsonrpc.messages.RequestMessage;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseMessage;
 
 /**
  * LSP4J's endpoint, with a WMP code on what it would otherwise answer or log in its own words. A message whose
  * parameters do not parse (a string where a number belongs, a fraction for an integer) gets, if it is a request, an
  * error naming the method and where the parameters went wrong (WMP-8003), and if it is a notification, that same
  * text logged and shown to the client; a notification whose handler fails unexpectedly is logged as WMP-8007 with
- * its method, and a request's as WMP-8007 (a {@link WarmupException} keeps its own code). Either way the server goes
+ * its method, and a request's as WMP-8007 (a {@link WarmupException} keeps its own code). Text that is not JSON gets
+ * JSON-RPC's parse error (WMP-8011), with the request's id or, for a frame {@link FrameParser} could not read as a
+ * message, id null; a request for a method nobody serves MethodNotFound (WMP-8012). Either way the server goes
  * on with the next message. It also keeps LSP's lifecycle for requests: before {@code initialize} they get
  * ServerNotInitialized (WMP-8008), after {@code shutdown} InvalidRequest (WMP-8009).
  */
@@ -47,7 +52,9 @@ final class ProtocolGuard extends RemoteEndpoint {
             return w.toResponseError().getResponseError();
         }
         if (e instanceof ResponseErrorException r) {
-            return r.getResponseError();
+            ResponseError error = r.getResponseError();
+            return error.getCode() != ResponseErrorCode.MethodNotFound.getValue() ? error
+                    : new WarmupException(ErrorCode.WMP_8012, error.getMessage()).toResponseError().getResponseError();
         }
         LOG.log(Level.WARNING, "request failed", e);
         return new WarmupException(ErrorCode.WMP_8007, String.valueOf(e)).toResponseError().getResponseError();
@@ -62,22 +69,31 @@ final class ProtocolGuard extends RemoteEndpoint {
 
     @Override
     protected void logIssues(Message message, List<MessageIssue> issues) {
+        if (message == null) { // a frame FrameParser could not read as a message: JSON-RPC answers it with id null
+            WarmupException e = new WarmupException(ErrorCode.WMP_8011, issues.get(0).getText());
+            LOG.warning(e.getMessage());
+            ResponseMessage response = new ResponseMessage();
+            response.setJsonrpc(MessageConstants.JSONRPC_VERSION);
+            response.setError(e.toResponseError().getResponseError());
+            out.consume(response);
+            return;
+        }
         String method = message instanceof NotificationMessage n ? n.getMethod() : "a message";
         LOG.warning(invalid(method, issues).getMessage());
     }
 
-    /** WMP-8003 naming the method and, for each issue, what went wrong (the parser's own words where it has them). */
+    /**
+     * WMP-8003 naming the method and, for each issue, what went wrong (the parser's own words where it has them);
+     * WMP-8011, JSON-RPC's parse error, when the text is not JSON at all (cut short, a stray character).
+     */
     private static WarmupException invalid(String method, List<MessageIssue> issues) {
         StringBuilder detail = new StringBuilder(method == null ? "a message" : method);
+        boolean notJson = false;
         for (MessageIssue issue : issues) {
-            Throwable cause = issue.getCause();
-            while (cause != null && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            detail.append(": ").append(cause != null && cause.getMessage() != null ? cause.getMessage()
-                    : issue.getText());
+            detail.append(": ").append(FrameParser.reason(issue.getCause(), issue.getText()));
+            notJson |= FrameParser.notJson(issue.getCause());
         }
-        return new WarmupException(ErrorCode.WMP_8003, detail.toString());
+        return new WarmupException(notJson ? ErrorCode.WMP_8011 : ErrorCode.WMP_8003, detail.toString());
     }
 
     /**

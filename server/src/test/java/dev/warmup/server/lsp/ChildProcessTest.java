@@ -36,12 +36,24 @@ class ChildProcessTest {
         Path log = dir.resolve("logs").resolve("warmup-server.log"); // as the clients pass it; the folder not made yet
         try (RawLspProcess p = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString())) {
             p.initialize();
-            // malformed JSON: no answer is possible, the server must survive it
-            p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ");
-            p.sendRaw("not json at all");
+            // text that is not JSON: JSON-RPC's parse error, with the request's id when it can be read, else null
+            p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": 98, \"method\": \"warmup/status\"");
+            JsonObject cut = p.await(m -> m.has("id") && !m.get("id").isJsonNull() && m.get("id").getAsInt() == 98);
+            assertEquals(-32700, cut.getAsJsonObject("error").get("code").getAsInt(), cut.toString());
+            assertTrue(cut.getAsJsonObject("error").get("message").getAsString().startsWith("WMP-8011"));
+            String cutBeforeItsMethod = "{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": "; // a request? no telling
+            for (String frame : new String[] {cutBeforeItsMethod, "not json at all", "[1, 2]", "null"}) {
+                p.sendRaw(frame);
+                JsonObject e = p.await(m -> m.has("id") && m.get("id").isJsonNull()).getAsJsonObject("error");
+                assertEquals(-32700, e.get("code").getAsInt(), frame);
+                String text = e.get("message").getAsString();
+                assertTrue(text.startsWith("WMP-8011") && !text.contains("\n"), text); // one line, not Gson's two
+            }
             // unknown method
-            JsonObject unknown = p.request("warmup/nonsense", new JsonObject());
-            assertEquals(-32601, unknown.getAsJsonObject("error").get("code").getAsInt());
+            JsonObject unknown = p.request("warmup/nonsense", new JsonObject()).getAsJsonObject("error");
+            assertEquals(-32601, unknown.get("code").getAsInt());
+            assertTrue(unknown.get("message").getAsString().startsWith("WMP-8012"), unknown.toString());
+            assertTrue(unknown.get("message").getAsString().contains("warmup/nonsense"), unknown.toString());
             // wrong parameter types
             JsonObject wrong = p.request("warmup/predict",
                     JsonParser.parseString("{\"horizonSeconds\": \"soon\"}"));
