@@ -49,8 +49,10 @@ public final class LspConnection {
         @Override
         protected RemoteEndpoint createRemoteEndpoint(MessageJsonHandler jsonHandler) {
             MessageConsumer out = wrapMessageConsumer(new StreamMessageConsumer(output, jsonHandler));
-            RemoteEndpoint endpoint = new ProtocolGuard(out, ServiceEndpoints.toEndpoint(localServices),
+            GuardedEndpoint local = new GuardedEndpoint(ServiceEndpoints.toEndpoint(localServices),
+                    method -> jsonHandler.getJsonRpcMethod(method) != null,
                     server::initializeReceived, server::shutdownRequested);
+            RemoteEndpoint endpoint = new ProtocolGuard(out, local);
             jsonHandler.setMethodProvider(endpoint);
             endpoint.setJsonHandler(jsonHandler);
             return endpoint;

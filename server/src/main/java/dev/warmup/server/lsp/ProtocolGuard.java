@@ -3,12 +3,9 @@ package dev.warmup.server.lsp;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.lsp4j.jsonrpc.Endpoint;
 import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.RemoteEndpoint;
 import org.eclipse.lsp4j.jsonrpc.json.MessageConstants;
@@ -18,26 +15,24 @@ import org.eclipse.lsp4j.jsonrpc.messages.MessageIssue;
 import org.eclipse.lsp4j.jsonrpc.messages.NotificationMessage;
 import org.eclipse.lsp4j.jsonrpc.messages.RequestMessage;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
-import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseMessage;
 
 /**
  * LSP4J's endpoint, with a WMP code on what it would otherwise answer or log in its own words. A message whose
  * parameters do not parse (a string where a number belongs, a fraction for an integer) gets, if it is a request, an
  * error naming the method and where the parameters went wrong (WMP-8003), and if it is a notification, that same
- * text logged and shown to the client; a notification whose handler fails unexpectedly is logged as WMP-8007 with
- * its method, and a request's as WMP-8007 (a {@link WarmupException} keeps its own code). Text that is not JSON gets
+ * text logged and shown to the client; a request whose handler fails unexpectedly gets WMP-8007 (a
+ * {@link WarmupException} keeps its own code). Text that is not JSON gets
  * JSON-RPC's parse error (WMP-8011), with the request's id or, for a frame {@link FrameParser} could not read as a
- * message, id null; a request for a method nobody serves MethodNotFound (WMP-8012). Either way the server goes
- * on with the next message. It also keeps LSP's lifecycle for requests: before {@code initialize} they get
- * ServerNotInitialized (WMP-8008), after {@code shutdown} InvalidRequest (WMP-8009).
+ * message, id null. Either way the server goes on with the next message. What reaches the server's handlers, and
+ * when, is {@link GuardedEndpoint}'s.
  */
 final class ProtocolGuard extends RemoteEndpoint {
     private static final Logger LOG = Logger.getLogger(ProtocolGuard.class.getName());
     private final MessageConsumer out;
 
-    ProtocolGuard(MessageConsumer out, Endpoint local, BooleanSupplier initialized, BooleanSupplier shutDown) {
-        super(out, guarded(local, initialized, shutDown), ProtocolGuard::toError);
+    ProtocolGuard(MessageConsumer out, GuardedEndpoint local) {
+        super(out, local, ProtocolGuard::toError);
         this.out = out;
     }
 
@@ -52,9 +47,7 @@ final class ProtocolGuard extends RemoteEndpoint {
             return w.toResponseError().getResponseError();
         }
         if (e instanceof ResponseErrorException r) {
-            ResponseError error = r.getResponseError();
-            return error.getCode() != ResponseErrorCode.MethodNotFound.getValue() ? error
-                    : new WarmupException(ErrorCode.WMP_8012, error.getMessage()).toResponseError().getResponseError();
+            return r.getResponseError();
         }
         LOG.log(Level.WARNING, "request failed", e);
         return new WarmupException(ErrorCode.WMP_8007, String.valueOf(e)).toResponseError().getResponseError();
@@ -94,39 +87,5 @@ final class ProtocolGuard extends RemoteEndpoint {
             notJson |= FrameParser.notJson(issue.getCause());
         }
         return new WarmupException(notJson ? ErrorCode.WMP_8011 : ErrorCode.WMP_8003, detail.toString());
-    }
-
-    /**
-     * The local endpoint, with LSP's lifecycle for requests (none but {@code initialize} before it, WMP-8008; none
-     * after {@code shutdown}, WMP-8009; notifications are taken either way, so no reported use is lost) and every
-     * unexpected failure of a notification's handler logged with a WMP code.
-     */
-    private static Endpoint guarded(Endpoint local, BooleanSupplier initialized, BooleanSupplier shutDown) {
-        return new Endpoint() {
-            @Override
-            public CompletableFuture<?> request(String method, Object parameter) {
-                if (!initialized.getAsBoolean() && !"initialize".equals(method)) {
-                    return CompletableFuture.failedFuture(new WarmupException(ErrorCode.WMP_8008, method
-                            + " before initialize").toResponseError());
-                }
-                if (shutDown.getAsBoolean()) {
-                    return CompletableFuture.failedFuture(new WarmupException(ErrorCode.WMP_8009, method
-                            + " after shutdown").toResponseError());
-                }
-                return local.request(method, parameter);
-            }
-
-            @Override
-            public void notify(String method, Object parameter) {
-                try {
-                    local.notify(method, parameter);
-                } catch (WarmupException e) {
-                    LOG.warning(e.getMessage());
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_8007, method + " failed: " + e)
-                            .getMessage(), e);
-                }
-            }
-        };
     }
 }

@@ -286,6 +286,35 @@ class LspProtocolTest {
     }
 
     @Test
+    void methodsTheServerDoesNotServeGetMethodNotFoundOrAreNamedOnceNeverAsInternalErrors() throws Exception {
+        h.initialize(null);
+        JsonObject position = JsonParser.parseString("{\"textDocument\": {\"uri\": \"file:///a.java\"},"
+                + " \"position\": {\"line\": 0, \"character\": 0}}").getAsJsonObject();
+        for (String method : List.of("textDocument/hover", "myext/query")) { // LSP4J's default throws; nobody's
+            var error = errorOf(h.raw.request(method, position));
+            assertEquals(-32601, error.getCode(), method);
+            assertEquals("WMP-8012 Unknown method: " + method + " is not served", error.getMessage());
+        }
+        var folders = JsonParser.parseString("{\"event\": {\"added\": [], \"removed\": []}}");
+        for (int i = 0; i < 2; i++) {
+            h.raw.notify("workspace/didChangeWorkspaceFolders", folders);
+            h.raw.notify("myext/ping", new JsonObject());
+            h.raw.notify("$/myext/progress", new JsonObject()); // $/ may be ignored without a word
+        }
+        assertNotNull(h.server.getWarmupService().status().get(10, TimeUnit.SECONDS));
+        var logged = h.client.await(h.client.logged, l -> l.stream().filter(m -> m.getMessage().startsWith("WMP-8012"))
+                .count() >= 2, Duration.ofSeconds(10));
+        h.command("warmup.status"); // one more round trip: a third line would be in by now
+        List<String> codes = h.client.logged.stream().map(m -> m.getMessage()).filter(m -> m.startsWith("WMP-"))
+                .toList();
+        assertEquals(List.of(
+                "WMP-8012 Unknown method: workspace/didChangeWorkspaceFolders is not served; the notification is"
+                        + " ignored (said once per method)",
+                "WMP-8012 Unknown method: myext/ping is not served; the notification is ignored (said once per method)"),
+                codes, "logged: " + logged);
+    }
+
+    @Test
     void aStoreFoundDamagedAtStartUpIsShownAndItsLogLineHeldUntilTheEditorIsReady() throws Exception {
         Path data = dir.resolve("damaged");
         java.nio.file.Files.createDirectories(data);
