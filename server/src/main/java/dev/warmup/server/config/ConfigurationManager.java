@@ -2,6 +2,7 @@ package dev.warmup.server.config;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
@@ -57,8 +58,12 @@ public final class ConfigurationManager {
     /** Adds or replaces models (validated like settings); {@code replace} drops all other run-time models. */
     public synchronized WarmupSettings registerModels(List<JsonObject> models, boolean replace) {
         Map<String, ModelSpec> next = new LinkedHashMap<>(replace ? Map.of() : registered);
+        Set<String> given = new HashSet<>();
         for (int i = 0; i < models.size(); i++) {
             ModelSpec m = SettingsParser.model(models.get(i), "models[" + i + "]", fromSettings.backends());
+            if (!given.add(m.id())) { // as in the settings: which of the two was meant cannot be told
+                throw SettingsParser.invalid("models[" + i + "].id", new JsonPrimitive(m.id()), "a unique model id");
+            }
             next.put(m.id(), m);
         }
         registered.clear();

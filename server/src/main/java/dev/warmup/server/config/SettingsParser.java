@@ -41,19 +41,19 @@ public final class SettingsParser {
         Map<String, BackendSpec> backends = backends(section.get("backends"));
         List<ModelSpec> models = models(section.get("models"), backends);
         return new WarmupSettings(
-                intKey(section, "maxWarmModels", d.maxWarmModels(), 1, 64),
-                intKey(section, "maxMemoryMb", d.maxMemoryMb(), 64, 4_194_304),
-                doubleKey(section, "maxCpuPercent", d.maxCpuPercent(), 1.0, 100.0),
-                doubleKey(section, "predictionThreshold", d.predictionThreshold(), 0.0, 1.0),
-                intKey(section, "usageWindowSeconds", d.usageWindowSeconds(), 60, 2_592_000),
-                intKey(section, "maxQueueSize", d.maxQueueSize(), 1, 10_000),
-                intKey(section, "warmupTimeoutSeconds", d.warmupTimeoutSeconds(), 1, 3600),
-                doubleKey(section, "performanceImpactThreshold", d.performanceImpactThreshold(), 0.0, 1.0),
-                doubleKey(section, "learningRate", d.learningRate(), 0.001, 1.0),
-                boolKey(section, "backgroundWarmupEnabled", d.backgroundWarmupEnabled()),
-                intKey(section, "predictionCacheTtlSeconds", d.predictionCacheTtlSeconds(), 0, 86_400),
-                intKey(section, "historyDays", d.historyDays(), 1, 3650),
-                intKey(section, "maxConcurrentLoads", d.maxConcurrentLoads(), 1, 16),
+                intKey(section, "maxWarmModels", "", d.maxWarmModels(), 1, 64),
+                intKey(section, "maxMemoryMb", "", d.maxMemoryMb(), 64, 4_194_304),
+                doubleKey(section, "maxCpuPercent", "", d.maxCpuPercent(), 1.0, 100.0),
+                doubleKey(section, "predictionThreshold", "", d.predictionThreshold(), 0.0, 1.0),
+                intKey(section, "usageWindowSeconds", "", d.usageWindowSeconds(), 60, 2_592_000),
+                intKey(section, "maxQueueSize", "", d.maxQueueSize(), 1, 10_000),
+                intKey(section, "warmupTimeoutSeconds", "", d.warmupTimeoutSeconds(), 1, 3600),
+                doubleKey(section, "performanceImpactThreshold", "", d.performanceImpactThreshold(), 0.0, 1.0),
+                doubleKey(section, "learningRate", "", d.learningRate(), 0.001, 1.0),
+                boolKey(section, "backgroundWarmupEnabled", "", d.backgroundWarmupEnabled()),
+                intKey(section, "predictionCacheTtlSeconds", "", d.predictionCacheTtlSeconds(), 0, 86_400),
+                intKey(section, "historyDays", "", d.historyDays(), 1, 3650),
+                intKey(section, "maxConcurrentLoads", "", d.maxConcurrentLoads(), 1, 16),
                 models, backends);
     }
 
@@ -87,45 +87,50 @@ public final class SettingsParser {
                 "warmup." + key + " = " + value + " is not allowed; expected " + allowed);
     }
 
-    private static int intKey(JsonObject o, String key, int def, int min, int max) {
+    /** The key's name as users see it after {@code warmup.}: {@code models[0].memoryMb}, or just the key at the top. */
+    private static String at(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private static int intKey(JsonObject o, String key, String path, int def, int min, int max) {
         JsonElement v = o.get(key);
         if (v == null || v.isJsonNull()) {
             return def;
         }
         String range = "an integer from " + min + " to " + max;
         if (!isNumber(v)) {
-            throw invalid(key, v, range);
+            throw invalid(at(path, key), v, range);
         }
         double d = v.getAsDouble();
         if (d != Math.rint(d) || d < min || d > max) {
-            throw invalid(key, v, range);
+            throw invalid(at(path, key), v, range);
         }
         return (int) d;
     }
 
-    private static double doubleKey(JsonObject o, String key, double def, double min, double max) {
+    private static double doubleKey(JsonObject o, String key, String path, double def, double min, double max) {
         JsonElement v = o.get(key);
         if (v == null || v.isJsonNull()) {
             return def;
         }
         String range = "a number from " + min + " to " + max;
         if (!isNumber(v)) {
-            throw invalid(key, v, range);
+            throw invalid(at(path, key), v, range);
         }
         double d = v.getAsDouble();
         if (Double.isNaN(d) || d < min || d > max) {
-            throw invalid(key, v, range);
+            throw invalid(at(path, key), v, range);
         }
         return d;
     }
 
-    private static boolean boolKey(JsonObject o, String key, boolean def) {
+    private static boolean boolKey(JsonObject o, String key, String path, boolean def) {
         JsonElement v = o.get(key);
         if (v == null || v.isJsonNull()) {
             return def;
         }
         if (!(v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean())) {
-            throw invalid(key, v, "true or false");
+            throw invalid(at(path, key), v, "true or false");
         }
         return v.getAsBoolean();
     }
@@ -138,12 +143,12 @@ public final class SettingsParser {
         JsonElement v = o.get(key);
         if (v == null || v.isJsonNull()) {
             if (required) {
-                throw invalid(path + "." + key, JsonNull.INSTANCE, "a non-empty string");
+                throw invalid(at(path, key), JsonNull.INSTANCE, "a non-empty string");
             }
             return null;
         }
         if (!(v.isJsonPrimitive() && v.getAsJsonPrimitive().isString()) || v.getAsString().isBlank()) {
-            throw invalid(path + "." + key, v, "a non-empty string");
+            throw invalid(at(path, key), v, "a non-empty string");
         }
         return v.getAsString();
     }
@@ -168,11 +173,11 @@ public final class SettingsParser {
                 throw invalid(path + ".type", b.get("type"), "one of client, ollama, llamacpp, openai");
             }
             String url = string(b, "url", path, !BackendSpec.CLIENT.equals(type));
-            boolean allowRemote = boolKey(b, "allowRemote", false);
+            boolean allowRemote = boolKey(b, "allowRemote", path, false);
             if (url != null) {
                 checkUrl(path + ".url", b.get("url"), url, allowRemote);
             }
-            int timeout = intKey(b, "timeoutSeconds", 30, 1, 3600);
+            int timeout = intKey(b, "timeoutSeconds", path, 30, 1, 3600);
             String keepAlive = string(b, "keepAlive", path, false);
             JsonElement opts = b.get("options");
             if (opts != null && !opts.isJsonNull() && !opts.isJsonObject()) {
@@ -242,8 +247,8 @@ public final class SettingsParser {
             }
             tasks.add(task);
         }
-        int memoryMb = intKey(m, "memoryMb", 4096, 1, 4_194_304);
-        double loadSeconds = doubleKey(m, "loadSeconds", 10.0, 0.0, 3600.0);
+        int memoryMb = intKey(m, "memoryMb", path, 4096, 1, 4_194_304);
+        double loadSeconds = doubleKey(m, "loadSeconds", path, 10.0, 0.0, 3600.0);
         String backend = string(m, "backend", path, false);
         if (backend != null && !backends.containsKey(backend) && !BackendSpec.CLIENT.equals(backend)) {
             throw invalid(path + ".backend", m.get("backend"), "the name of an entry of warmup.backends, or client");

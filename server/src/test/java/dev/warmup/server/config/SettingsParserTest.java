@@ -61,6 +61,10 @@ class SettingsParserTest {
             "{\"models\": [{\"id\": \"a\", \"tasks\": [\"chat\"]}, {\"id\": \"a\", \"tasks\": [\"chat\"]}]}|models[1].id",
             "{\"backends\": {\"x\": {\"type\": \"magic\", \"url\": \"http://127.0.0.1:1\"}}}|backends.x.type",
             "{\"backends\": {\"x\": {\"type\": \"ollama\"}}}|backends.x.url",
+            "{\"models\": [{\"id\": \"a\", \"tasks\": [\"chat\"], \"memoryMb\": -1}]}|models[0].memoryMb",
+            "{\"models\": [{\"id\": \"a\", \"tasks\": [\"chat\"], \"loadSeconds\": \"slow\"}]}|models[0].loadSeconds",
+            "{\"backends\": {\"x\": {\"type\": \"client\", \"timeoutSeconds\": 0}}}|backends.x.timeoutSeconds",
+            "{\"backends\": {\"x\": {\"type\": \"client\", \"allowRemote\": 1}}}|backends.x.allowRemote",
     })
     void aBadValueIsRejectedNamingTheKey(String json, String key) {
         WarmupException e = assertThrows(WarmupException.class, () -> parse(json));

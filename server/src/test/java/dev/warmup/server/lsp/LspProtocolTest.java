@@ -358,6 +358,14 @@ class LspProtocolTest {
                 new ModelSpec("bad", List.of("juggling"), 1, 1.0, null, null)), false)).get(10, TimeUnit.SECONDS));
         var err = assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
         assertTrue(err.getMessage().contains("WMP-8001") && err.getMessage().contains("models[0].tasks"));
+        e = assertThrows(ExecutionException.class, () -> warmup.registerModels(new RegisterModelsParams(List.of(
+                new ModelSpec("twin", List.of("chat"), 5500, 10.0, null, null),
+                new ModelSpec("twin", List.of("completion"), 1500, 3.0, null, null)), false)).get(10, TimeUnit.SECONDS));
+        err = assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
+        assertTrue(err.getMessage().startsWith("WMP-8001") && err.getMessage().contains("warmup.models[1].id = \"twin\""),
+                err.getMessage());
+        assertEquals(List.of("chatty"), json(h.command("warmup.config")).getAsJsonArray("models").asList().stream()
+                .map(m -> m.getAsJsonObject().get("id").getAsString()).toList(), "a refused registration changes nothing");
         var replaced = warmup.registerModels(new RegisterModelsParams(List.of(
                 new ModelSpec("coder", List.of("completion"), 1500, 3.0, null, null)), true)).get(10, TimeUnit.SECONDS);
         assertEquals(List.of("coder"), replaced.models());
