@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ActivityParams;
 import dev.warmup.protocol.ModelSpec;
+import dev.warmup.protocol.ModelState;
 import dev.warmup.protocol.ModelStateParams;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
@@ -28,9 +29,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
 import java.util.logging.Logger;
 
 /**
@@ -154,7 +157,9 @@ public final class WarmupProtocolService implements WarmupServerApi {
     @Override
     public void modelState(ModelStateParams params) {
         if (params == null || params.model() == null || params.state() == null) {
-            report(new WarmupException(ErrorCode.WMP_8003, "warmup/modelState needs model and state"));
+            report(new WarmupException(ErrorCode.WMP_8003, "warmup/modelState needs model and a state, one of "
+                    + Arrays.stream(ModelState.values()).map(Enum::name).collect(Collectors.joining("|"))
+                    + " (an unknown state reads as none)"));
             return;
         }
         try {

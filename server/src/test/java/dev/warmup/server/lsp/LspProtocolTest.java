@@ -249,6 +249,11 @@ class LspProtocolTest {
                 l -> l.stream().filter(m -> m.getMessage().contains("WMP-1001")).count() == 3, Duration.ofSeconds(10));
         assertTrue(logged.stream().anyMatch(m -> m.getMessage().contains("juggling")));
         assertTrue(logged.stream().anyMatch(m -> m.getMessage().contains("yesterday")));
+        h.raw.notify("warmup/modelState", JsonParser.parseString("{\"model\": \"m\", \"state\": \"exploded\"}"));
+        logged = h.client.await(h.client.logged, l -> l.stream().anyMatch(m -> m.getMessage().startsWith("WMP-8003")),
+                Duration.ofSeconds(10));
+        assertTrue(logged.stream().anyMatch(m -> m.getMessage().contains("a state, one of loading|ready|failed|unloaded")),
+                logged.toString());
         assertNotNull(h.server.getWarmupService().status().get(10, TimeUnit.SECONDS));
     }
 
