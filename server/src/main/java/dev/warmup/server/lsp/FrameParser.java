@@ -24,6 +24,7 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
  */
 final class FrameParser extends MessageJsonHandler {
     /** Gson's advice to Java developers that opens a syntax error's message ("Use JsonReader.setStrictness(..."). */
+    static final int MAX_REASON = 200;
     private static final Pattern LENIENT_ADVICE = Pattern.compile("^Use JsonReader\\.\\w+\\([^)]*\\) to accept ");
 
     FrameParser(Map<String, JsonRpcMethod> methods, Consumer<GsonBuilder> configureGson) {
@@ -56,7 +57,9 @@ final class FrameParser extends MessageJsonHandler {
 
     /**
      * Why a parse failed, in the parser's own words: the innermost cause's message, its first line only (Gson adds
-     * a line pointing Java developers to its troubleshooting page), or {@code otherwise} when it has none.
+     * a line pointing Java developers to its troubleshooting page), or {@code otherwise} when it has none. Cut at
+     * {@value #MAX_REASON} characters: a parser quotes the value it could not read ({@code For input string: "..."}),
+     * and what a client put in the wrong field may be anything, a document's text too, which is not for the log.
      */
     static String reason(Throwable failure, String otherwise) {
         Throwable t = failure;
@@ -67,7 +70,9 @@ final class FrameParser extends MessageJsonHandler {
         if (m == null || m.isBlank()) {
             return otherwise;
         }
-        return LENIENT_ADVICE.matcher(m.lines().findFirst().orElse(otherwise)).replaceFirst("");
+        String line = LENIENT_ADVICE.matcher(m.lines().findFirst().orElse(otherwise)).replaceFirst("");
+        return line.length() <= MAX_REASON ? line
+                : line.substring(0, MAX_REASON) + "… (" + line.length() + " characters in all)";
     }
 
     /** Whether a failure is the text not being JSON (cut short, a stray character), not JSON of the wrong shape. */

@@ -291,6 +291,25 @@ class LspProtocolTest {
     }
 
     @Test
+    void aValueThatDoesNotParseIsQuotedOnlyInPartNotIntoTheLog() throws Exception {
+        h.initialize(null);
+        String text = "x".repeat(100_000) + "END_OF_TEXT"; // a document's text in a field where it does not belong
+        JsonObject open = JsonParser.parseString("{\"textDocument\": {\"uri\": \"file:///a.py\", \"languageId\":"
+                + " \"python\", \"text\": \"\"}}").getAsJsonObject();
+        open.getAsJsonObject("textDocument").addProperty("version", text);
+        h.raw.notify("textDocument/didOpen", open);
+        JsonObject predict = new JsonObject();
+        predict.addProperty("horizonSeconds", text);
+        var error = errorOf(h.raw.request("warmup/predict", predict));
+        var logged = h.client.await(h.client.logged, l -> l.stream().anyMatch(m -> m.getMessage().startsWith("WMP-8003")),
+                Duration.ofSeconds(10));
+        for (String message : List.of(error.getMessage(), logged.get(logged.size() - 1).getMessage())) {
+            assertTrue(message.startsWith("WMP-8003") && message.contains("xxxx") && message.length() < 400
+                    && !message.contains("END_OF_TEXT"), message.substring(0, Math.min(500, message.length())));
+        }
+    }
+
+    @Test
     void methodsTheServerDoesNotServeGetMethodNotFoundOrAreNamedOnceNeverAsInternalErrors() throws Exception {
         h.initialize(null);
         JsonObject position = JsonParser.parseString("{\"textDocument\": {\"uri\": \"file:///a.java\"},"
