@@ -68,12 +68,13 @@ final class HttpJson {
                             : JsonParser.parseString(r.body()));
                 } catch (RuntimeException e) {
                     return CompletableFuture.<JsonElement>failedFuture(new WarmupException(ErrorCode.WMP_8004,
-                            method + " " + path + ": not JSON: " + e.getMessage()));
+                            method + " " + path + ": not JSON: " + WarmupException.quote(e.getMessage())));
                 }
             }
             breaker.failure();
             boolean transient_ = error != null || r.statusCode() >= 500;
-            String what = error != null ? describe(error) : "HTTP " + r.statusCode() + " " + abbreviate(r.body());
+            String what = error != null ? describe(error)
+                    : "HTTP " + r.statusCode() + " " + WarmupException.quote(r.body());
             if (transient_ && attempt < retries) {
                 Executor later = CompletableFuture.delayedExecutor(backoffMillis << attempt, TimeUnit.MILLISECONDS);
                 return CompletableFuture.supplyAsync(() -> null, later)
@@ -95,7 +96,4 @@ final class HttpJson {
         return c.toString();
     }
 
-    private static String abbreviate(String s) {
-        return s == null ? "" : s.length() > 200 ? s.substring(0, 200) + "…" : s;
-    }
 }

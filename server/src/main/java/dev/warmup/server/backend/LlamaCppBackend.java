@@ -81,7 +81,8 @@ public final class LlamaCppBackend implements ModelBackend {
     private CompletableFuture<List<String[]>> status() {
         return http.get("models", Duration.ofSeconds(spec.timeoutSeconds())).thenApply(r -> {
             if (r == null || !r.isJsonObject() || !r.getAsJsonObject().has("data")) {
-                throw new WarmupException(ErrorCode.WMP_8004, "GET /models: no data list in " + r);
+                throw new WarmupException(ErrorCode.WMP_8004, "GET /models: no data list in "
+                        + WarmupException.quote(r));
             }
             List<String[]> out = new ArrayList<>();
             for (JsonElement e : r.getAsJsonObject().getAsJsonArray("data")) {

@@ -66,7 +66,7 @@ public final class OllamaBackend implements ModelBackend {
 
     static List<LoadedModel> parsePs(JsonElement r) {
         if (r == null || !r.isJsonObject() || !r.getAsJsonObject().has("models")) {
-            throw new WarmupException(ErrorCode.WMP_8004, "GET /api/ps: no models list in " + r);
+            throw new WarmupException(ErrorCode.WMP_8004, "GET /api/ps: no models list in " + WarmupException.quote(r));
         }
         List<LoadedModel> out = new ArrayList<>();
         for (JsonElement e : r.getAsJsonObject().getAsJsonArray("models")) {

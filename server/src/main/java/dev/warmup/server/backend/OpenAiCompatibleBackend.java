@@ -68,7 +68,8 @@ public final class OpenAiCompatibleBackend implements ModelBackend {
 
     static List<LoadedModel> parseModels(JsonElement r) {
         if (r == null || !r.isJsonObject() || !r.getAsJsonObject().has("data")) {
-            throw new WarmupException(ErrorCode.WMP_8004, "GET /v1/models: no data list in " + r);
+            throw new WarmupException(ErrorCode.WMP_8004, "GET /v1/models: no data list in "
+                    + WarmupException.quote(r));
         }
         List<LoadedModel> out = new ArrayList<>();
         for (JsonElement e : r.getAsJsonObject().getAsJsonArray("data")) {

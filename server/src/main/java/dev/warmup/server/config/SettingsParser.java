@@ -84,7 +84,7 @@ public final class SettingsParser {
 
     static WarmupException invalid(String key, JsonElement value, String allowed) {
         return new WarmupException(ErrorCode.WMP_8001,
-                "warmup." + key + " = " + value + " is not allowed; expected " + allowed);
+                "warmup." + key + " = " + WarmupException.quote(value) + " is not allowed; expected " + allowed);
     }
 
     /** The key's name as users see it after {@code warmup.}: {@code models[0].memoryMb}, or just the key at the top. */
@@ -202,7 +202,7 @@ public final class SettingsParser {
             throw invalid(key, raw, "an http(s) URL");
         }
         if (!allowRemote && !Loopback.isLoopbackHost(uri.getHost())) {
-            throw new WarmupException(ErrorCode.WMP_8006, "warmup." + key + " = " + raw
+            throw new WarmupException(ErrorCode.WMP_8006, "warmup." + key + " = " + WarmupException.quote(raw)
                     + " is not a loopback address; set allowRemote: true on this backend to allow it");
         }
     }

@@ -7,6 +7,7 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
 /** A failure with its WMP code. Its message starts with the code, so logs and clients both show it. */
 public class WarmupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    public static final int MAX_QUOTED = 200;
     private final transient ErrorCode code;
 
     public WarmupException(ErrorCode code, String detail) {
@@ -16,6 +17,16 @@ public class WarmupException extends RuntimeException {
     public WarmupException(ErrorCode code, String detail, Throwable cause) {
         super(code.id() + " " + code.title() + (detail == null || detail.isEmpty() ? "" : ": " + detail), cause);
         this.code = code;
+    }
+
+    /**
+     * A value for a message, cut at {@value #MAX_QUOTED} characters: what a client or a model server sent may be
+     * anything (a document's text in a field where it does not belong, a whole error page), and messages go to the
+     * log file and the editor.
+     */
+    public static String quote(Object value) {
+        String s = String.valueOf(value);
+        return s.length() <= MAX_QUOTED ? s : s.substring(0, MAX_QUOTED) + "… (" + s.length() + " characters in all)";
     }
 
     public ErrorCode code() {

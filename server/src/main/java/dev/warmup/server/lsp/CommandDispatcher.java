@@ -79,7 +79,7 @@ public final class CommandDispatcher {
                 task = string(a.getAsJsonObject(), "task");
             } else if (!a.isJsonNull()) {
                 throw new WarmupException(ErrorCode.WMP_8003,
-                        Commands.USAGE_STATS + " takes a model id or {model, task}; got " + a);
+                        Commands.USAGE_STATS + " takes a model id or {model, task}; got " + WarmupException.quote(a));
             }
         }
         return GSON.toJsonTree(analyzer.usageStats(model, task));
@@ -91,7 +91,7 @@ public final class CommandDispatcher {
             return null;
         }
         if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-            throw new WarmupException(ErrorCode.WMP_8003, key + " must be a string; got " + v);
+            throw new WarmupException(ErrorCode.WMP_8003, key + " must be a string; got " + WarmupException.quote(v));
         }
         return v.getAsString();
     }

@@ -1,6 +1,7 @@
 package dev.warmup.server.lsp;
 
 import com.google.gson.GsonBuilder;
+import dev.warmup.server.errors.WarmupException;
 import com.google.gson.JsonParseException;
 import com.google.gson.stream.MalformedJsonException;
 import java.io.EOFException;
@@ -24,7 +25,6 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
  */
 final class FrameParser extends MessageJsonHandler {
     /** Gson's advice to Java developers that opens a syntax error's message ("Use JsonReader.setStrictness(..."). */
-    static final int MAX_REASON = 200;
     private static final Pattern LENIENT_ADVICE = Pattern.compile("^Use JsonReader\\.\\w+\\([^)]*\\) to accept ");
 
     FrameParser(Map<String, JsonRpcMethod> methods, Consumer<GsonBuilder> configureGson) {
@@ -57,9 +57,9 @@ final class FrameParser extends MessageJsonHandler {
 
     /**
      * Why a parse failed, in the parser's own words: the innermost cause's message, its first line only (Gson adds
-     * a line pointing Java developers to its troubleshooting page), or {@code otherwise} when it has none. Cut at
-     * {@value #MAX_REASON} characters: a parser quotes the value it could not read ({@code For input string: "..."}),
-     * and what a client put in the wrong field may be anything, a document's text too, which is not for the log.
+     * a line pointing Java developers to its troubleshooting page), or {@code otherwise} when it has none; cut as
+     * {@link WarmupException#quote} cuts, for a parser quotes the value it could not read ({@code For input
+     * string: "..."}), and what a client put in the wrong field may be anything, a document's text too.
      */
     static String reason(Throwable failure, String otherwise) {
         Throwable t = failure;
@@ -71,8 +71,7 @@ final class FrameParser extends MessageJsonHandler {
             return otherwise;
         }
         String line = LENIENT_ADVICE.matcher(m.lines().findFirst().orElse(otherwise)).replaceFirst("");
-        return line.length() <= MAX_REASON ? line
-                : line.substring(0, MAX_REASON) + "… (" + line.length() + " characters in all)";
+        return WarmupException.quote(line);
     }
 
     /** Whether a failure is the text not being JSON (cut short, a stray character), not JSON of the wrong shape. */

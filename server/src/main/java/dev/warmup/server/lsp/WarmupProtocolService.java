@@ -129,7 +129,8 @@ public final class WarmupProtocolService implements WarmupServerApi {
                         + " characters; at most " + MAX_NAME);
             }
             if (params.task() != null && !Tasks.isValid(params.task())) {
-                throw new WarmupException(ErrorCode.WMP_1001, "unknown task '" + params.task() + "'");
+                throw new WarmupException(ErrorCode.WMP_1001, "unknown task '"
+                        + WarmupException.quote(params.task()) + "'");
             }
             if (params.latencyMs() != null && params.latencyMs() < 0) {
                 throw new WarmupException(ErrorCode.WMP_1001, "latencyMs = " + params.latencyMs() + " is negative");
@@ -201,9 +202,10 @@ public final class WarmupProtocolService implements WarmupServerApi {
         try {
             return Instant.parse(at).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new WarmupException(ErrorCode.WMP_1001, "at = '" + at + "' is not an ISO-8601 instant");
+            throw new WarmupException(ErrorCode.WMP_1001, "at = '" + WarmupException.quote(at)
+                    + "' is not an ISO-8601 instant");
         } catch (ArithmeticException e) {
-            throw new WarmupException(ErrorCode.WMP_1001, "at = '" + at + "' is out of range");
+            throw new WarmupException(ErrorCode.WMP_1001, "at = '" + WarmupException.quote(at) + "' is out of range");
         }
     }
 

@@ -50,7 +50,8 @@ public final class TraceExporter {
         } else {
             file = Path.of(target);
             if (!file.isAbsolute()) {
-                throw new WarmupException(ErrorCode.WMP_8003, "exportTrace needs an absolute file path; got " + target);
+                throw new WarmupException(ErrorCode.WMP_8003, "exportTrace needs an absolute file path; got "
+                        + WarmupException.quote(target));
             }
         }
         analyzer.awaitStored(); // everything recorded so far, the last second's events too

@@ -19,6 +19,7 @@ import dev.warmup.protocol.UsageStatsParams;
 import dev.warmup.protocol.WarmupStatus;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -291,7 +292,7 @@ class LspProtocolTest {
     }
 
     @Test
-    void aValueThatDoesNotParseIsQuotedOnlyInPartNotIntoTheLog() throws Exception {
+    void aValueThatIsRefusedIsQuotedOnlyInPart() throws Exception {
         h.initialize(null);
         String text = "x".repeat(100_000) + "END_OF_TEXT"; // a document's text in a field where it does not belong
         JsonObject open = JsonParser.parseString("{\"textDocument\": {\"uri\": \"file:///a.py\", \"languageId\":"
@@ -301,11 +302,21 @@ class LspProtocolTest {
         JsonObject predict = new JsonObject();
         predict.addProperty("horizonSeconds", text);
         var error = errorOf(h.raw.request("warmup/predict", predict));
-        var logged = h.client.await(h.client.logged, l -> l.stream().anyMatch(m -> m.getMessage().startsWith("WMP-8003")),
-                Duration.ofSeconds(10));
-        for (String message : List.of(error.getMessage(), logged.get(logged.size() - 1).getMessage())) {
-            assertTrue(message.startsWith("WMP-8003") && message.contains("xxxx") && message.length() < 400
-                    && !message.contains("END_OF_TEXT"), message.substring(0, Math.min(500, message.length())));
+        h.server.getWarmupService().modelUsed(new ModelUsedParams("m", "chat", text, null, null));
+        JsonObject settings = new JsonObject();
+        settings.addProperty("maxMemoryMb", text);
+        JsonObject section = new JsonObject();
+        section.add("warmup", settings);
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(section));
+        var logged = h.client.await(h.client.logged, l -> l.stream().filter(m -> m.getMessage().startsWith("WMP-"))
+                .count() >= 3, Duration.ofSeconds(10));
+        List<String> messages = new ArrayList<>(List.of(error.getMessage()));
+        logged.forEach(m -> messages.add(m.getMessage()));
+        assertEquals(List.of("WMP-8003", "WMP-8003", "WMP-1001", "WMP-8001"),
+                messages.stream().map(m -> m.substring(0, 8)).toList());
+        for (String message : messages) {
+            assertTrue(message.contains("xxxx") && message.length() < 400 && !message.contains("END_OF_TEXT"),
+                    message.substring(0, Math.min(500, message.length())));
         }
     }
 
