@@ -72,7 +72,7 @@ test('every server setting is contributed with the server\'s default and range',
   const defaults = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'server', 'src', 'main', 'java',
     'dev', 'warmup', 'server', 'config', 'WarmupSettings.java'), 'utf8');
   let checked = 0;
-  for (const m of parser.matchAll(/(?:intKey|doubleKey)\(section, "(\w+)", d\.\w+\(\), ([\d_.]+), ([\d_.]+)\)/g)) {
+  for (const m of parser.matchAll(/(?:intKey|doubleKey)\(section, "(\w+)", "", d\.\w+\(\), ([\d_.]+), ([\d_.]+)\)/g)) {
     const p = props[`warmup.${m[1]}`];
     assert.ok(p, `warmup.${m[1]} is contributed`);
     assert.equal(p.minimum, Number(m[2].replace(/_/g, '')), `minimum of ${m[1]}`);

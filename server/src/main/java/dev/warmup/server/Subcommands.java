@@ -23,6 +23,8 @@ final class Subcommands {
             for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
                 if (c.getMessage() != null && !message.toString().contains(c.getMessage())) {
                     message.append(": ").append(c.getMessage());
+                } else if (c instanceof java.nio.file.FileSystemException) { // its message is just the path
+                    message.append(" (").append(c.getClass().getSimpleName()).append(')');
                 }
             }
             line.getErr().println(message);

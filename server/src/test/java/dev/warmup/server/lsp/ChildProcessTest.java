@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.warmup.server.store.UsageStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -81,6 +82,20 @@ class ChildProcessTest {
         // the log is the very file named, the user's only, and has the warnings
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
         assertTrue(Files.readString(log).contains("WMP-8001"), Files.readString(log));
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeMadeStopsTheServerWithOneLineSayingWhy() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.warmup.server.Main",
+                "--data-dir", file.toString()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        p.getOutputStream().close();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor());
+        assertEquals("warmup-server: cannot create data directory " + file + " (FileAlreadyExistsException)",
+                err.strip());
+        assertEquals(0, p.getInputStream().readAllBytes().length, "nothing on the protocol stream");
     }
 
     @Test
