@@ -14,4 +14,10 @@ import java.util.List;
  * @param options     backend options sent with every load (e.g. Ollama's {@code num_ctx}); may be null
  */
 public record ModelSpec(String id, List<String> tasks, Integer memoryMb, Double loadSeconds, String backend,
-                        JsonObject options) {}
+                        JsonObject options) {
+    /**
+     * The longest model id (and, in {@code warmup/modelUsed} and {@code warmup/activity}, model name or activity
+     * kind) the server takes: names, not payloads, are stored with every use.
+     */
+    public static final int MAX_NAME = 200;
+}

@@ -234,6 +234,9 @@ public final class SettingsParser {
     /** Validates one catalogue entry; also used by {@code warmup/registerModels}. */
     public static ModelSpec model(JsonObject m, String path, Map<String, BackendSpec> backends) {
         String id = string(m, "id", path, true);
+        if (id.length() > ModelSpec.MAX_NAME) {
+            throw invalid(path + ".id", m.get("id"), "a name of at most " + ModelSpec.MAX_NAME + " characters");
+        }
         JsonElement t = m.get("tasks");
         if (t == null || !t.isJsonArray() || t.getAsJsonArray().isEmpty()) {
             throw invalid(path + ".tasks", t == null ? JsonNull.INSTANCE : t,

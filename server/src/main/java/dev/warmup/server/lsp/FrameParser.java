@@ -1,9 +1,9 @@
 package dev.warmup.server.lsp;
 
 import com.google.gson.GsonBuilder;
-import dev.warmup.server.errors.WarmupException;
 import com.google.gson.JsonParseException;
 import com.google.gson.stream.MalformedJsonException;
+import dev.warmup.server.errors.WarmupException;
 import java.io.EOFException;
 import java.io.Reader;
 import java.util.Map;

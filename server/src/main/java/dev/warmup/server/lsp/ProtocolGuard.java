@@ -8,8 +8,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.RemoteEndpoint;
-import org.eclipse.lsp4j.jsonrpc.json.MessageConstants;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.json.MessageConstants;
 import org.eclipse.lsp4j.jsonrpc.messages.Message;
 import org.eclipse.lsp4j.jsonrpc.messages.MessageIssue;
 import org.eclipse.lsp4j.jsonrpc.messages.NotificationMessage;
@@ -22,10 +22,9 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseMessage;
  * parameters do not parse (a string where a number belongs, a fraction for an integer) gets, if it is a request, an
  * error naming the method and where the parameters went wrong (WMP-8003), and if it is a notification, that same
  * text logged and shown to the client; a request whose handler fails unexpectedly gets WMP-8007 (a
- * {@link WarmupException} keeps its own code). Text that is not JSON gets
- * JSON-RPC's parse error (WMP-8011), with the request's id or, for a frame {@link FrameParser} could not read as a
- * message, id null. Either way the server goes on with the next message. What reaches the server's handlers, and
- * when, is {@link GuardedEndpoint}'s.
+ * {@link WarmupException} keeps its own code). Text that is not JSON gets JSON-RPC's parse error (WMP-8011), with
+ * the request's id or, for a frame {@link FrameParser} could not read as a message, id null. Either way the server
+ * goes on with the next message. What reaches the server's handlers, and when, is {@link GuardedEndpoint}'s.
  */
 final class ProtocolGuard extends RemoteEndpoint {
     private static final Logger LOG = Logger.getLogger(ProtocolGuard.class.getName());

@@ -46,8 +46,7 @@ public final class WarmupProtocolService implements WarmupServerApi {
     private static final Gson GSON = new Gson();
     /** How far ahead of our clock a reported use may be dated (another machine's clock), as given. */
     static final long MAX_AHEAD_MILLIS = 300_000;
-    /** The longest model name or activity kind taken: names, not payloads, are stored with every use. */
-    static final int MAX_NAME = 200;
+    private static final int MAX_NAME = ModelSpec.MAX_NAME;
 
     private final WarmupController controller;
     private final UsagePatternAnalyzer analyzer;
