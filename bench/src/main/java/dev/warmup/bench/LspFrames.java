@@ -52,4 +52,19 @@ final class LspFrames {
         }
         return new String(body, StandardCharsets.UTF_8);
     }
+
+    /** Reads messages until the response with {@code id} and returns its body (notifications in between skipped). */
+    static String readResponse(InputStream in, int id) throws IOException {
+        String marker = "\"id\":" + id + ",";
+        String markerEnd = "\"id\":" + id + "}";
+        while (true) {
+            String body = read(in);
+            if (body == null) {
+                throw new IOException("server closed its output");
+            }
+            if (body.contains(marker) || body.contains(markerEnd)) {
+                return body;
+            }
+        }
+    }
 }

@@ -24,7 +24,7 @@ public final class StdioLatency {
         OutputStream in = p.getOutputStream();
         InputStream out = p.getInputStream();
         send(in, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"processId\":null,\"capabilities\":{}}}");
-        readResponse(out, 0);
+        LspFrames.readResponse(out, 0);
         send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
         send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":"
                 + "\"file:///b.java\",\"languageId\":\"java\",\"version\":1,\"text\":\"class B {}\\n\"}}}");
@@ -34,14 +34,14 @@ public final class StdioLatency {
                     + "{\"textDocument\":{\"uri\":\"file:///b.java\"},\"position\":{\"line\":0,\"character\":5}}}";
             long t0 = System.nanoTime();
             send(in, req);
-            readResponse(out, i);
+            LspFrames.readResponse(out, i);
             long dt = System.nanoTime() - t0;
             if (i > warmup) {
                 h.recordValue(dt);
             }
         }
         send(in, "{\"jsonrpc\":\"2.0\",\"id\":-1,\"method\":\"shutdown\"}");
-        readResponse(out, -1);
+        LspFrames.readResponse(out, -1);
         send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"exit\"}");
         p.waitFor();
         DataDirs.sizeAndDelete(data);
@@ -53,20 +53,5 @@ public final class StdioLatency {
 
     private static void send(OutputStream in, String body) throws Exception {
         LspFrames.write(in, body);
-    }
-
-    /** Reads messages until the response with {@code id} (notifications in between are skipped). */
-    private static void readResponse(InputStream out, int id) throws Exception {
-        String marker = "\"id\":" + id + ",";
-        String markerEnd = "\"id\":" + id + "}";
-        while (true) {
-            String body = LspFrames.read(out);
-            if (body == null) {
-                throw new IllegalStateException("server closed its output");
-            }
-            if (body.contains(marker) || body.contains(markerEnd)) {
-                return;
-            }
-        }
     }
 }
