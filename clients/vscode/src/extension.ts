@@ -76,7 +76,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     const jar = context.asAbsolutePath(path.join('server', 'warmup-server.jar'));
     const logFile = path.join(context.logUri.fsPath, 'warmup-server.log');
     fs.mkdirSync(context.logUri.fsPath, { recursive: true });
-    const cmd = serverCommand(java.java, jar, logFile);
+    fs.mkdirSync(context.globalStorageUri.fsPath, { recursive: true });
+    const cmd = serverCommand(java.java, jar, logFile,
+      { javaVersion: java.version, cacheDir: context.globalStorageUri.fsPath });
     const serverOptions: ServerOptions = { command: cmd.command, args: cmd.args, transport: TransportKind.stdio };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],

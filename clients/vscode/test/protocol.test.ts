@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { parseJavaVersion } from '../src/javaFinder';
 import { serverCommand } from '../src/serverArgs';
 import { initializationOptions } from '../src/settings';
 import { formatStatus, WarmupStatus } from '../src/statusFormat';
@@ -16,7 +17,9 @@ test('settings, status, metrics and model use against the real server', { timeou
   assert.ok(fs.existsSync(jar), `build the server first: ${jar}`);
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'warmup-vscode-'));
   // launched as the extension launches it; vscode-languageclient appends --stdio for its stdio transport
-  const cmd = serverCommand(process.env.JAVA ?? 'java', jar);
+  const java = process.env.JAVA ?? 'java';
+  const javaVersion = parseJavaVersion(cp.spawnSync(java, ['-version'], { encoding: 'utf8' }).stderr) ?? 17;
+  const cmd = serverCommand(java, jar, undefined, { javaVersion, cacheDir: data });
   const server = cp.spawn(cmd.command, [...cmd.args, '--data-dir', data, '--stdio'],
     { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
@@ -68,7 +71,12 @@ test('settings, status, metrics and model use against the real server', { timeou
     assert.equal((await conn.sendRequest('warmup/status') as WarmupStatus).memoryBudgetMb, 4096);
 
     await conn.sendRequest('shutdown');
+    const exited = new Promise<number | null>(resolve => server.on('exit', code => resolve(code)));
     await conn.sendNotification('exit');
+    assert.equal(await exited, 0);
+    // from Java 19 on the JVM writes the class-data archive as it exits, for the next start (run with JAVA= a
+    // newer JDK to see it; Java 17 has no such archive and gets no such flag)
+    assert.equal(fs.existsSync(path.join(data, 'warmup-server.jsa')), javaVersion >= 19);
   } finally {
     conn.dispose();
     server.kill();

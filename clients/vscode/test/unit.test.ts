@@ -117,6 +117,18 @@ test('the server runs with a small heap and exits on out-of-memory', () => {
   assert.equal(c.command, '/jdk/bin/java');
   assert.deepEqual(c.args.slice(0, 2), ['-Xmx256m', '-XX:+ExitOnOutOfMemoryError']);
   assert.deepEqual(c.args.slice(-4), ['-jar', '/ext/server/warmup-server.jar', '--log-file', '/logs/s.log']);
+  // the JVM's log lines never reach stdout, which carries the protocol
+  assert.deepEqual(c.args.filter(a => a.startsWith('-Xlog')), ['-Xlog:disable', '-Xlog:all=warning:stderr']);
+  assert.ok(!c.args.some(a => a.includes('SharedArchive')));
+  // a class-data archive from Java 19 on (AutoCreateSharedArchive is not in 17), before -jar
+  const old = serverCommand('/jdk/bin/java', '/ext/server/warmup-server.jar', undefined,
+    { javaVersion: 17, cacheDir: '/store' });
+  assert.ok(!old.args.some(a => a.includes('SharedArchive')));
+  const cds = serverCommand('/jdk/bin/java', '/ext/server/warmup-server.jar', undefined,
+    { javaVersion: 21, cacheDir: '/store' });
+  const at = cds.args.indexOf('-XX:+AutoCreateSharedArchive');
+  assert.ok(at > 0 && at < cds.args.indexOf('-jar'));
+  assert.equal(cds.args[at + 1], '-XX:SharedArchiveFile=' + path.join('/store', 'warmup-server.jsa'));
 });
 
 test('load handler bridge answers warmup/load with modelState', async () => {

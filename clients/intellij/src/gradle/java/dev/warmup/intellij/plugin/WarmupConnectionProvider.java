@@ -16,9 +16,10 @@ import java.util.Objects;
  */
 public final class WarmupConnectionProvider extends ProcessStreamConnectionProvider {
     public WarmupConnectionProvider() {
-        super(ServerCommandLine.build(Path.of(System.getProperty("java.home")),
+        super(ServerCommandLine.build(Path.of(System.getProperty("java.home")), Runtime.version().feature(),
                 Objects.requireNonNull(PluginManagerCore.getPlugin(PluginId.getId("dev.warmup.intellij")))
-                        .getPluginPath(), Path.of(PathManager.getLogPath()), SystemInfo.isWindows));
+                        .getPluginPath(), Path.of(PathManager.getLogPath()),
+                Path.of(PathManager.getSystemPath(), "warmup"), SystemInfo.isWindows));
     }
 
     @Override

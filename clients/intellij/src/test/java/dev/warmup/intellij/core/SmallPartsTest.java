@@ -14,12 +14,21 @@ import org.junit.jupiter.api.Test;
 class SmallPartsTest {
     @Test
     void serverCommandLineUsesTheIdesJavaAndTheShippedJar() {
-        List<String> cmd = ServerCommandLine.build(Path.of("/ide/jbr"), Path.of("/plugins/warmup"), Path.of("/logs"),
-                false);
+        List<String> cmd = ServerCommandLine.build(Path.of("/ide/jbr"), 17, Path.of("/plugins/warmup"),
+                Path.of("/logs"), Path.of("/system/warmup"), false);
         assertEquals("/ide/jbr/bin/java", cmd.get(0));
         assertTrue(cmd.contains("-XX:+ExitOnOutOfMemoryError"));
         assertEquals("/plugins/warmup/lib/server/warmup-server.jar", cmd.get(cmd.indexOf("-jar") + 1));
         assertEquals("/logs/warmup-server.log", cmd.get(cmd.size() - 1));
+        // the JVM's log lines never reach stdout, which carries the protocol
+        assertEquals(List.of("-Xlog:disable", "-Xlog:all=warning:stderr"),
+                cmd.stream().filter(a -> a.startsWith("-Xlog")).toList());
+        assertTrue(cmd.stream().noneMatch(a -> a.contains("SharedArchive")), "Java 17 has no AutoCreateSharedArchive");
+        List<String> cds = ServerCommandLine.build(Path.of("/ide/jbr"), 21, Path.of("/plugins/warmup"),
+                Path.of("/logs"), Path.of("/system/warmup"), false);
+        int at = cds.indexOf("-XX:+AutoCreateSharedArchive");
+        assertTrue(at > 0 && at < cds.indexOf("-jar"), cds.toString());
+        assertEquals("-XX:SharedArchiveFile=/system/warmup/warmup-server.jsa", cds.get(at + 1));
     }
 
     @Test

@@ -16,7 +16,10 @@ class TemplateTest {
     void templateStartsTheJarForEveryFileWithValidSettings() throws Exception {
         JsonObject t = JsonParser.parseString(Files.readString(Path.of("template/template.json"))).getAsJsonObject();
         assertEquals("warmup", t.get("id").getAsString());
-        assertTrue(t.getAsJsonObject("programArgs").get("default").getAsString().contains("-jar"));
+        for (String os : new String[] {"default", "windows"}) {
+            String command = t.getAsJsonObject("programArgs").get(os).getAsString();
+            assertTrue(command.contains("-Xlog:disable -Xlog:all=warning:stderr -jar "), command); // stdout: protocol
+        }
         assertEquals("*", t.getAsJsonArray("fileTypeMappings").get(0).getAsJsonObject().getAsJsonObject("fileType")
                 .getAsJsonArray("patterns").get(0).getAsString());
         JsonObject init = JsonParser.parseString(Files.readString(Path.of("template/initializationOptions.json")))
