@@ -83,3 +83,18 @@ test('settings, status, metrics and model use against the real server', { timeou
     fs.rmSync(data, { recursive: true, force: true });
   }
 });
+
+test('out of memory, the server exits and says why on stderr, with nothing on the protocol stream', async () => {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'warmup-vscode-oom-'));
+  const cmd = serverCommand(process.env.JAVA ?? 'java', jar);
+  const args = cmd.args.map(a => a === '-Xmx256m' ? '-Xmx6m' : a); // too small even to start
+  try {
+    const run = cp.spawnSync(cmd.command, [...args, '--data-dir', data], { input: '', encoding: 'utf8',
+      timeout: 60_000 });
+    assert.equal(run.status, 3, run.stderr);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /Terminating due to java\.lang\.OutOfMemoryError/);
+  } finally {
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+});

@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * How the plugin starts the server jar it ships in {@code lib/server/}: with the IDE's own Java, a small heap. The
- * JVM's own log lines go to stderr, never into the protocol on stdout (by default the JVM writes them to stdout,
- * where one would break the connection). From Java 19 on, a class-data archive kept in {@code cacheDir} (written by
- * the JVM when the server exits, rewritten when the jar or the JDK changes) makes start-up about a third faster.
+ * JVM's own output (its log lines, and the reason it gives when it exits on out-of-memory) goes to stderr, never
+ * into the protocol on stdout, where the JVM writes it by default. From Java 19 on, a class-data archive kept in
+ * {@code cacheDir} (written by the JVM when the server exits, rewritten when the jar or the JDK changes) makes
+ * start-up about a third faster.
  */
 public final class ServerCommandLine {
     /** The first Java with {@code -XX:+AutoCreateSharedArchive}. */
@@ -23,6 +24,7 @@ public final class ServerCommandLine {
         cmd.add("-Xmx256m");
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:+DisplayVMOutputToStderr");
         cmd.add("-Xlog:disable");
         cmd.add("-Xlog:all=warning:stderr");
         if (javaFeature >= AUTO_ARCHIVE_SINCE) {

@@ -17,7 +17,7 @@ class SmallPartsTest {
         List<String> cmd = ServerCommandLine.build(Path.of("/ide/jbr"), 17, Path.of("/plugins/warmup"),
                 Path.of("/logs"), Path.of("/system/warmup"), false);
         assertEquals("/ide/jbr/bin/java", cmd.get(0));
-        assertTrue(cmd.contains("-XX:+ExitOnOutOfMemoryError"));
+        assertTrue(cmd.contains("-XX:+ExitOnOutOfMemoryError") && cmd.contains("-XX:+DisplayVMOutputToStderr"));
         assertEquals("/plugins/warmup/lib/server/warmup-server.jar", cmd.get(cmd.indexOf("-jar") + 1));
         assertEquals("/logs/warmup-server.log", cmd.get(cmd.size() - 1));
         // the JVM's log lines never reach stdout, which carries the protocol
