@@ -76,9 +76,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     const jar = context.asAbsolutePath(path.join('server', 'warmup-server.jar'));
     const logFile = path.join(context.logUri.fsPath, 'warmup-server.log');
     fs.mkdirSync(context.logUri.fsPath, { recursive: true });
-    fs.mkdirSync(context.globalStorageUri.fsPath, { recursive: true });
+    const cacheDir = context.globalStorageUri.fsPath;
+    let cacheReady = true; // the JVM does not make the archive's folder, and exits with 1 when it cannot write
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true });
+    } catch {
+      cacheReady = false; // no archive: a slower start, nothing worse
+    }
     const cmd = serverCommand(java.java, jar, logFile,
-      { javaVersion: java.version, cacheDir: context.globalStorageUri.fsPath });
+      cacheReady ? { javaVersion: java.version, cacheDir } : undefined);
     const serverOptions: ServerOptions = { command: cmd.command, args: cmd.args, transport: TransportKind.stdio };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],

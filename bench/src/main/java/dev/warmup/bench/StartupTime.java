@@ -26,7 +26,7 @@ public final class StartupTime {
         boolean cds = args.length > 3 && args[3].equals("--cds");
         Path data = Files.createTempDirectory("warmup-startup-bench");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr"));
+                "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr"));
         if (cds) {
             command.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + data.resolve("a.jsa")));
         }

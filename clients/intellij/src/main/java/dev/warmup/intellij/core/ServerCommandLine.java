@@ -1,5 +1,7 @@
 package dev.warmup.intellij.core;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +11,8 @@ import java.util.List;
  * JVM's own output (its log lines, and the reason it gives when it exits on out-of-memory) goes to stderr, never
  * into the protocol on stdout, where the JVM writes it by default. From Java 19 on, a class-data archive kept in
  * {@code cacheDir} (written by the JVM when the server exits, rewritten when the jar or the JDK changes) makes
- * start-up about a third faster.
+ * start-up about a third faster; class-data logging is off, for writing the archive warns of each of some 200
+ * classes it leaves out.
  */
 public final class ServerCommandLine {
     /** The first Java with {@code -XX:+AutoCreateSharedArchive}. */
@@ -26,8 +29,8 @@ public final class ServerCommandLine {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:+DisplayVMOutputToStderr");
         cmd.add("-Xlog:disable");
-        cmd.add("-Xlog:all=warning:stderr");
-        if (javaFeature >= AUTO_ARCHIVE_SINCE) {
+        cmd.add("-Xlog:all=warning,cds*=off:stderr");
+        if (javaFeature >= AUTO_ARCHIVE_SINCE && folderReady(cacheDir)) {
             cmd.add("-XX:+AutoCreateSharedArchive");
             cmd.add("-XX:SharedArchiveFile=" + cacheDir.resolve("warmup-server.jsa"));
         }
@@ -36,5 +39,15 @@ public final class ServerCommandLine {
         cmd.add("--log-file");
         cmd.add(logDir.resolve("warmup-server.log").toString());
         return cmd;
+    }
+
+    /** The archive's folder, made if need be: the JVM does not make it, and exits with status 1 when it cannot write. */
+    private static boolean folderReady(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // no archive: a slower start, nothing worse
+        }
     }
 }

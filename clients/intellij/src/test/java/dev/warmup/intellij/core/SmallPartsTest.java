@@ -5,15 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SmallPartsTest {
     @Test
-    void serverCommandLineUsesTheIdesJavaAndTheShippedJar() {
+    void serverCommandLineUsesTheIdesJavaAndTheShippedJar(@TempDir Path tmp) throws Exception {
         List<String> cmd = ServerCommandLine.build(Path.of("/ide/jbr"), 17, Path.of("/plugins/warmup"),
                 Path.of("/logs"), Path.of("/system/warmup"), false);
         assertEquals("/ide/jbr/bin/java", cmd.get(0));
@@ -21,14 +23,19 @@ class SmallPartsTest {
         assertEquals("/plugins/warmup/lib/server/warmup-server.jar", cmd.get(cmd.indexOf("-jar") + 1));
         assertEquals("/logs/warmup-server.log", cmd.get(cmd.size() - 1));
         // the JVM's log lines never reach stdout, which carries the protocol
-        assertEquals(List.of("-Xlog:disable", "-Xlog:all=warning:stderr"),
+        assertEquals(List.of("-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr"),
                 cmd.stream().filter(a -> a.startsWith("-Xlog")).toList());
         assertTrue(cmd.stream().noneMatch(a -> a.contains("SharedArchive")), "Java 17 has no AutoCreateSharedArchive");
+        Path system = tmp.resolve("system").resolve("warmup"); // not there yet: the JVM would not make it
         List<String> cds = ServerCommandLine.build(Path.of("/ide/jbr"), 21, Path.of("/plugins/warmup"),
-                Path.of("/logs"), Path.of("/system/warmup"), false);
+                Path.of("/logs"), system, false);
         int at = cds.indexOf("-XX:+AutoCreateSharedArchive");
         assertTrue(at > 0 && at < cds.indexOf("-jar"), cds.toString());
-        assertEquals("-XX:SharedArchiveFile=/system/warmup/warmup-server.jsa", cds.get(at + 1));
+        assertEquals("-XX:SharedArchiveFile=" + system.resolve("warmup-server.jsa"), cds.get(at + 1));
+        assertTrue(Files.isDirectory(system));
+        Path blocked = Files.writeString(tmp.resolve("a-file"), "x").resolve("warmup"); // cannot be made
+        assertTrue(ServerCommandLine.build(Path.of("/ide/jbr"), 21, Path.of("/plugins/warmup"), Path.of("/logs"),
+                blocked, false).stream().noneMatch(a -> a.contains("SharedArchive")), "no archive, still a start");
     }
 
     @Test
