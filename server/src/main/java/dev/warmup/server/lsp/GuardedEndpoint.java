@@ -23,6 +23,7 @@ import org.eclipse.lsp4j.jsonrpc.Endpoint;
 final class GuardedEndpoint implements Endpoint {
     private static final Logger LOG = Logger.getLogger(GuardedEndpoint.class.getName());
     private static final String LSP4J_DEFAULTS = "org.eclipse.lsp4j.services.";
+    private static final int MAX_NAMED = 100;
     private final Endpoint local;
     private final Predicate<String> served;
     private final BooleanSupplier initialized;
@@ -38,14 +39,15 @@ final class GuardedEndpoint implements Endpoint {
 
     @Override
     public CompletableFuture<?> request(String method, Object parameter) {
+        String name = WarmupException.quote(method); // a client's string, for the log
         if (!initialized.getAsBoolean() && !"initialize".equals(method)) {
-            return failed(ErrorCode.WMP_8008, method + " before initialize");
+            return failed(ErrorCode.WMP_8008, name + " before initialize");
         }
         if (shutDown.getAsBoolean()) {
-            return failed(ErrorCode.WMP_8009, method + " after shutdown");
+            return failed(ErrorCode.WMP_8009, name + " after shutdown");
         }
         if (!served.test(method) && !optional(method)) {
-            return failed(ErrorCode.WMP_8012, method + " is not served");
+            return failed(ErrorCode.WMP_8012, name + " is not served");
         }
         try {
             return local.request(method, parameter);
@@ -53,7 +55,7 @@ final class GuardedEndpoint implements Endpoint {
             if (!lsp4jDefault(e)) {
                 throw e;
             }
-            return failed(ErrorCode.WMP_8012, method + " is not served");
+            return failed(ErrorCode.WMP_8012, name + " is not served");
         }
     }
 
@@ -91,9 +93,10 @@ final class GuardedEndpoint implements Endpoint {
         return at.length > 0 && at[0].getClassName().startsWith(LSP4J_DEFAULTS);
     }
 
+    /** Once per method, for the first {@value #MAX_NAMED} methods: a client that sends ever new names is not kept. */
     private void nameUnserved(String method) {
-        if (namedUnserved.add(String.valueOf(method))) {
-            LOG.warning(new WarmupException(ErrorCode.WMP_8012, method
+        if (namedUnserved.size() < MAX_NAMED && namedUnserved.add(String.valueOf(method))) {
+            LOG.warning(new WarmupException(ErrorCode.WMP_8012, WarmupException.quote(method)
                     + " is not served; the notification is ignored (said once per method)").getMessage());
         }
     }

@@ -79,7 +79,7 @@ final class ProtocolGuard extends RemoteEndpoint {
      * WMP-8011, JSON-RPC's parse error, when the text is not JSON at all (cut short, a stray character).
      */
     private static WarmupException invalid(String method, List<MessageIssue> issues) {
-        StringBuilder detail = new StringBuilder(method == null ? "a message" : method);
+        StringBuilder detail = new StringBuilder(method == null ? "a message" : WarmupException.quote(method));
         boolean notJson = false;
         for (MessageIssue issue : issues) {
             detail.append(": ").append(FrameParser.reason(issue.getCause(), issue.getText()));

@@ -347,6 +347,16 @@ class LspProtocolTest {
                         + " ignored (said once per method)",
                 "WMP-8012 Unknown method: myext/ping is not served; the notification is ignored (said once per method)"),
                 codes, "logged: " + logged);
+        // a client's method names are its own strings: cut in messages, and not kept without end
+        String longName = "x/" + "y".repeat(5_000);
+        var error = errorOf(h.raw.request(longName, new JsonObject()));
+        assertTrue(error.getMessage().startsWith("WMP-8012") && error.getMessage().length() < 400, error.getMessage());
+        for (int i = 0; i < 150; i++) {
+            h.raw.notify("myext/ping" + i, new JsonObject());
+        }
+        h.command("warmup.status");
+        assertEquals(100, h.client.logged.stream().filter(m -> m.getMessage().startsWith("WMP-8012")).count(),
+                "named once each, up to a hundred methods");
     }
 
     @Test
