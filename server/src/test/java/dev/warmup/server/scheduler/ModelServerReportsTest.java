@@ -113,6 +113,11 @@ class ModelServerReportsTest {
             long chatUses = h.injector.getInstance(UsageStore.class).allEvents().stream()
                     .filter(e -> "chat".equals(e.task())).count();
             assertEquals(6, chatUses, "their uses still count for their task");
+            for (int i = 0; i < 150; i++) { // one new name per request: named for the first hundred models only
+                h.server.getWarmupService().modelUsed(new ModelUsedParams("remote-x" + i, "chat", null, 40L, false));
+            }
+            h.flush();
+            assertEquals(100, h.client.logged.stream().filter(m -> m.getMessage().startsWith("WMP-3003")).count());
         }
     }
 
