@@ -24,6 +24,7 @@ import java.util.logging.Logger;
 public final class ModelShares {
     static final double HALF_LIFE_DAYS = 7;
     static final int SEED_DAYS = 30;
+    static final int MAX_KEYS = 1000;
     private static final double HALF_LIFE_MILLIS = HALF_LIFE_DAYS * 86_400_000;
     private static final Logger LOG = Logger.getLogger(ModelShares.class.getName());
 
@@ -97,13 +98,44 @@ public final class ModelShares {
     }
 
     private void add(String task, String model, long at) {
-        double[] c = counts.computeIfAbsent(task + " " + model, k -> new double[] {0, at});
+        String key = task + " " + model;
+        double[] c = counts.get(key);
+        if (c == null) {
+            if (counts.size() >= MAX_KEYS) {
+                evictWeakest(at);
+            }
+            c = new double[] {0, at};
+            counts.put(key, c);
+        }
         if (at >= c[1]) {
             c[0] = c[0] * decay(at - c[1]) + 1;
             c[1] = at;
         } else {
             c[0] += decay(c[1] - at); // reported late, or read from the history after live uses
         }
+    }
+
+    /**
+     * Makes room for a new pair by dropping the one with the fewest uses left after fading: uses are reported for
+     * any model, in the catalogue or not, and an orchestrator that names a new model per request would otherwise
+     * grow the counts without end. Models in use keep their counts; a name used once long ago goes first.
+     */
+    private void evictWeakest(long now) {
+        String weakest = null;
+        double least = Double.MAX_VALUE;
+        for (Map.Entry<String, double[]> e : counts.entrySet()) {
+            double c = e.getValue()[0] * decay(Math.max(0, now - e.getValue()[1]));
+            if (c < least) {
+                least = c;
+                weakest = e.getKey();
+            }
+        }
+        counts.remove(weakest);
+    }
+
+    /** How many (task, model) pairs are counted (at most {@value #MAX_KEYS}). */
+    synchronized int pairs() {
+        return counts.size();
     }
 
     private double count(String task, String model, long now) {

@@ -47,4 +47,30 @@ class ModelSharesTest {
             assertEquals(5.0 / 10, shares.share("large", "completion", catalogue), 1e-3);
         }
     }
+
+    /** An orchestrator naming a new model per request: the counts stay bounded and the models in use keep theirs. */
+    @Test
+    void aNewModelNamePerRequestNeitherGrowsTheCountsNorDrownsTheModelsInUse() throws Exception {
+        List<ModelSpec> catalogue = List.of(
+                new ModelSpec("small", List.of("completion"), 1500, 3.0, null, null),
+                new ModelSpec("large", List.of("completion"), 5000, 10.0, null, null));
+        try (ServerHarness h = new ServerHarness(dir)) {
+            h.initialize(null);
+            ModelShares shares = h.injector.getInstance(ModelShares.class);
+            var warmup = h.server.getWarmupService();
+            for (int i = 0; i < 3 * ModelShares.MAX_KEYS; i++) {
+                warmup.modelUsed(new dev.warmup.protocol.ModelUsedParams("one-off-" + i, "completion", null, null,
+                        null));
+                if (i % 100 == 0) {
+                    h.clock.advance(Duration.ofMinutes(1));
+                    warmup.modelUsed(new dev.warmup.protocol.ModelUsedParams(i % 200 == 0 ? "small" : "large",
+                            "completion", null, null, null));
+                }
+            }
+            h.flush();
+            assertEquals(ModelShares.MAX_KEYS, shares.pairs());
+            // 15 uses each of small and large, none lost to the one-offs: an even split
+            assertEquals(0.5, shares.share("small", "completion", catalogue), 1e-2);
+        }
+    }
 }
