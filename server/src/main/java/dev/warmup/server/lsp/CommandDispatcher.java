@@ -51,7 +51,7 @@ public final class CommandDispatcher {
             case Commands.PAUSE -> pause(true);
             case Commands.RESUME -> pause(false);
             default -> throw new WarmupException(ErrorCode.WMP_8002,
-                    "'" + command + "' is not a command of this server; known: " + Commands.ALL);
+                    "'" + WarmupException.quote(command) + "' is not a command of this server; known: " + Commands.ALL);
         };
     }
 

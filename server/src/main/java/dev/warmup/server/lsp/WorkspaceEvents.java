@@ -2,6 +2,7 @@ package dev.warmup.server.lsp;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
+import dev.warmup.protocol.Commands;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
 import dev.warmup.server.usage.UsagePatternAnalyzer;
@@ -37,7 +38,9 @@ public final class WorkspaceEvents implements WorkspaceService {
     @Override
     public CompletableFuture<Object> executeCommand(ExecuteCommandParams params) {
         String command = params.getCommand();
-        analyzer.recordUsage(UsageEvent.simple(clock.millis(), EventKind.COMMAND, command, null));
+        if (Commands.ALL.contains(command)) { // a name, not a payload: an unknown one is refused below (WMP-8002)
+            analyzer.recordUsage(UsageEvent.simple(clock.millis(), EventKind.COMMAND, command, null));
+        }
         return CompletableFuture.supplyAsync(() -> commands.execute(command, params.getArguments()), workers);
     }
 

@@ -25,6 +25,7 @@ final class FeatureState {
 
     private final int tasks;
     private final ZoneId zone;
+    static final int MAX_TYPES = 1000;
     private final Map<String, Integer> typeIndex = new HashMap<>();
     private final TimeWindow events = new TimeWindow(60_000, 600_000, 3_600_000);
     private final TimeWindow[] requests;
@@ -104,9 +105,18 @@ final class FeatureState {
         rates = fit.frozenCopy();
     }
 
+    /**
+     * The type's index, given on first sight; -1 (no type, as before any event) once {@value #MAX_TYPES} types have
+     * been seen: each type holds counts here and in the context rates, and the types are clients' strings (activity
+     * kinds), so a client inventing one per event would otherwise grow them without end. The 76 developers of the
+     * Blaze trace use at most 191 each.
+     */
     private int typeIndex(String type) {
         Integer idx = typeIndex.get(type);
         if (idx == null) {
+            if (typeIndex.size() >= MAX_TYPES) {
+                return -1;
+            }
             idx = typeIndex.size();
             typeIndex.put(type, idx);
             if (idx >= typeN.length) {
@@ -116,6 +126,11 @@ final class FeatureState {
             typePos[idx] = new double[tasks];
         }
         return idx;
+    }
+
+    /** How many event types have an index (at most {@value #MAX_TYPES}). */
+    int types() {
+        return typeIndex.size();
     }
 
     long lastEventTime() {

@@ -121,6 +121,13 @@ class LspProtocolTest {
         var err = assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
         assertTrue(err.getMessage().contains("WMP-8002") && err.getMessage().contains("warmup.nope"));
         assertEquals("WMP-8002", json(err.getData()).get("code").getAsString());
+        // a name, not a payload: an unknown command is neither recorded nor echoed whole
+        e = assertThrows(ExecutionException.class, () -> h.command("warmup." + "x".repeat(100_000)));
+        err = assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
+        String message = err.getMessage();
+        assertTrue(message.length() < 600, message.substring(0, Math.min(600, message.length())));
+        JsonObject recorded = json(h.command("warmup.metrics")).getAsJsonObject("eventsRecorded");
+        assertEquals(1, recorded.get("command").getAsLong(), "warmup.metrics only: " + recorded);
     }
 
     @Test

@@ -138,11 +138,11 @@ class ModelServerReportsTest {
             h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 2500L, null, null));
             h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
             scheduler.tick().get(30, TimeUnit.SECONDS); // the load's completion has run on the scheduler's thread
-            assertEquals(1500, h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).memoryUsedMb());
+            assertEquals(1500, h.server.getWarmupService().status().get(30, TimeUnit.SECONDS).memoryUsedMb());
             // an orchestrator loaded chat by itself and says so, without its size
             h.server.getWarmupService().modelState(new ModelStateParams("chat", ModelState.ready, null, null, null));
             h.client.await(h.client.statuses, l -> warm(l, "chat"), Duration.ofSeconds(30));
-            assertEquals(1900, h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).memoryUsedMb());
+            assertEquals(1900, h.server.getWarmupService().status().get(30, TimeUnit.SECONDS).memoryUsedMb());
         }
     }
 }
