@@ -26,7 +26,8 @@ public final class StartupTime {
         boolean cds = args.length > 3 && args[3].equals("--cds");
         Path data = Files.createTempDirectory("warmup-startup-bench");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr"));
+                "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable",
+                "-Xlog:all=warning,cds*=off:stderr"));
         if (cds) {
             command.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + data.resolve("a.jsa")));
         }
@@ -38,8 +39,8 @@ public final class StartupTime {
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             OutputStream in = p.getOutputStream();
             InputStream out = p.getInputStream();
-            LspFrames.write(in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"processId\":null,"
-                    + "\"capabilities\":{}}}");
+            LspFrames.write(in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                    + "\"params\":{\"processId\":null,\"capabilities\":{}}}");
             LspFrames.readResponse(out, 1);
             initialize[i] = System.nanoTime() - t0;
             LspFrames.write(in, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
@@ -55,8 +56,8 @@ public final class StartupTime {
         }
         boolean archived = Files.exists(data.resolve("a.jsa"));
         DataDirs.sizeAndDelete(data);
-        System.out.printf("%s%s%n", java, cds ? ", class-data archive " + (archived ? "written and used" : "NOT written")
-                : "");
+        String archive = archived ? "written and used" : "NOT written";
+        System.out.printf("%s%s%n", java, cds ? ", class-data archive " + archive : "");
         System.out.printf("launch to initialize answer: first start (empty data directory) %d ms; the %d starts after:"
                 + " %s%n", initialize[0] / 1_000_000, n - 1, summary(Arrays.copyOfRange(initialize, 1, n)));
         System.out.printf("launch to first warmup/status answer: first start %d ms; after: %s%n",

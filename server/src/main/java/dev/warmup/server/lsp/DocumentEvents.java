@@ -1,5 +1,6 @@
 package dev.warmup.server.lsp;
 
+import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
@@ -131,7 +132,15 @@ public final class DocumentEvents implements TextDocumentService {
 
     private void record(EventKind kind, String detail, String uri, String languageId, int inserted, int deleted,
                         int line, int docLines) {
-        analyzer.recordUsage(new UsageEvent(clock.millis(), kind, detail, null, null, languageId, hasher.hash(uri),
-                inserted, deleted, line, docLines, -1, null));
+        analyzer.recordUsage(new UsageEvent(clock.millis(), kind, name(detail), null, null, name(languageId),
+                hasher.hash(uri), inserted, deleted, line, docLines, -1, null));
+    }
+
+    /**
+     * A client's string as stored with every event (a language id, a trigger character, code action kinds): names,
+     * not payloads, so cut at {@link ModelSpec#MAX_NAME} characters whatever the client sent.
+     */
+    private static String name(String s) {
+        return s == null || s.length() <= ModelSpec.MAX_NAME ? s : s.substring(0, ModelSpec.MAX_NAME);
     }
 }

@@ -62,9 +62,10 @@ class SettingsParserTest {
             "{\"backends\": {\"x\": {\"type\": \"magic\", \"url\": \"http://127.0.0.1:1\"}}}|backends.x.type",
             "{\"backends\": {\"x\": {\"type\": \"ollama\"}}}|backends.x.url",
             "{\"models\": [{\"id\": \"a\", \"tasks\": [\"chat\"], \"memoryMb\": -1}]}|models[0].memoryMb",
-            "{\"models\": [{\"id\": \"a23456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789"
-                    + "a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789"
-                    + "a123456789a123456789a123456789a123456789x\", \"tasks\": [\"chat\"]}]}|models[0].id",
+            "{\"models\": [{\"id\": \"a23456789a123456789a123456789a123456789a123456789a123456789a123456789"
+                    + "a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789"
+                    + "a123456789a123456789a123456789a123456789a123456789a123456789x\", \"tasks\": [\"chat\"]}]}"
+                    + "|models[0].id",
             "{\"models\": [{\"id\": \"a\", \"tasks\": [\"chat\"], \"loadSeconds\": \"slow\"}]}|models[0].loadSeconds",
             "{\"backends\": {\"x\": {\"type\": \"client\", \"timeoutSeconds\": 0}}}|backends.x.timeoutSeconds",
             "{\"backends\": {\"x\": {\"type\": \"client\", \"allowRemote\": 1}}}|backends.x.allowRemote",

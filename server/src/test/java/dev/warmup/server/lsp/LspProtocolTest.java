@@ -112,6 +112,17 @@ class LspProtocolTest {
             assertFalse(String.valueOf(e).contains("Secret"), "no plain URI or text is stored: " + e);
             assertFalse(String.valueOf(e).contains("int x"), "no document text is stored: " + e);
         }
+        // a client's strings stored with each event are names, not payloads, whatever it sends
+        String huge = "z".repeat(50_000);
+        docs.didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(URI + "2", huge, 1, "")));
+        var odd = new CompletionParams(new TextDocumentIdentifier(URI), new Position(0, 0));
+        odd.setContext(new org.eclipse.lsp4j.CompletionContext(org.eclipse.lsp4j.CompletionTriggerKind.TriggerCharacter,
+                huge));
+        docs.completion(odd).get(10, TimeUnit.SECONDS);
+        h.flush();
+        var stored = h.injector.getInstance(dev.warmup.server.store.UsageStore.class).allEvents();
+        assertEquals(200, stored.get(stored.size() - 2).languageId().length());
+        assertTrue(stored.get(stored.size() - 1).detail().length() <= 200, stored.get(stored.size() - 1).detail());
     }
 
     @Test
@@ -260,8 +271,8 @@ class LspProtocolTest {
         h.raw.notify("warmup/modelState", JsonParser.parseString("{\"model\": \"m\", \"state\": \"exploded\"}"));
         logged = h.client.await(h.client.logged, l -> l.stream().anyMatch(m -> m.getMessage().startsWith("WMP-8003")),
                 Duration.ofSeconds(10));
-        assertTrue(logged.stream().anyMatch(m -> m.getMessage().contains("a state, one of loading|ready|failed|unloaded")),
-                logged.toString());
+        assertTrue(logged.stream().anyMatch(m -> m.getMessage()
+                .contains("a state, one of loading|ready|failed|unloaded")), logged.toString());
         assertNotNull(h.server.getWarmupService().status().get(10, TimeUnit.SECONDS));
     }
 
@@ -352,7 +363,8 @@ class LspProtocolTest {
         assertEquals(List.of(
                 "WMP-8012 Unknown method: workspace/didChangeWorkspaceFolders is not served; the notification is"
                         + " ignored (said once per method)",
-                "WMP-8012 Unknown method: myext/ping is not served; the notification is ignored (said once per method)"),
+                "WMP-8012 Unknown method: myext/ping is not served; the notification is ignored (said once per"
+                        + " method)"),
                 codes, "logged: " + logged);
         // a client's method names are its own strings: cut in messages, and not kept without end
         String longName = "x/" + "y".repeat(5_000);
@@ -412,12 +424,14 @@ class LspProtocolTest {
         assertTrue(err.getMessage().contains("WMP-8001") && err.getMessage().contains("models[0].tasks"));
         e = assertThrows(ExecutionException.class, () -> warmup.registerModels(new RegisterModelsParams(List.of(
                 new ModelSpec("twin", List.of("chat"), 5500, 10.0, null, null),
-                new ModelSpec("twin", List.of("completion"), 1500, 3.0, null, null)), false)).get(10, TimeUnit.SECONDS));
+                new ModelSpec("twin", List.of("completion"), 1500, 3.0, null, null)), false))
+                .get(10, TimeUnit.SECONDS));
         err = assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
-        assertTrue(err.getMessage().startsWith("WMP-8001") && err.getMessage().contains("warmup.models[1].id = \"twin\""),
-                err.getMessage());
+        assertTrue(err.getMessage().startsWith("WMP-8001")
+                && err.getMessage().contains("warmup.models[1].id = \"twin\""), err.getMessage());
         assertEquals(List.of("chatty"), json(h.command("warmup.config")).getAsJsonArray("models").asList().stream()
-                .map(m -> m.getAsJsonObject().get("id").getAsString()).toList(), "a refused registration changes nothing");
+                .map(m -> m.getAsJsonObject().get("id").getAsString()).toList(),
+                "a refused registration changes nothing");
         var replaced = warmup.registerModels(new RegisterModelsParams(List.of(
                 new ModelSpec("coder", List.of("completion"), 1500, 3.0, null, null)), true)).get(10, TimeUnit.SECONDS);
         assertEquals(List.of("coder"), replaced.models());

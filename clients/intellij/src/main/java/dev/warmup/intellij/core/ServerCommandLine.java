@@ -41,7 +41,7 @@ public final class ServerCommandLine {
         return cmd;
     }
 
-    /** The archive's folder, made if need be: the JVM does not make it, and exits with status 1 when it cannot write. */
+    /** The archive's folder, made if need be: the JVM does not make it, and exits with 1 when it cannot write. */
     private static boolean folderReady(Path dir) {
         try {
             Files.createDirectories(dir);

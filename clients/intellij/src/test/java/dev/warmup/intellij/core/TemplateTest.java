@@ -18,7 +18,8 @@ class TemplateTest {
         assertEquals("warmup", t.get("id").getAsString());
         for (String os : new String[] {"default", "windows"}) {
             String command = t.getAsJsonObject("programArgs").get(os).getAsString();
-            assertTrue(command.contains("-Xlog:disable -Xlog:all=warning,cds*=off:stderr -jar "), command); // stdout: protocol
+            // the JVM's own output kept off stdout, the protocol's
+            assertTrue(command.contains("-Xlog:disable -Xlog:all=warning,cds*=off:stderr -jar "), command);
         }
         assertEquals("*", t.getAsJsonArray("fileTypeMappings").get(0).getAsJsonObject().getAsJsonObject("fileType")
                 .getAsJsonArray("patterns").get(0).getAsString());
