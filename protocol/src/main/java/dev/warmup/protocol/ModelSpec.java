@@ -17,7 +17,8 @@ public record ModelSpec(String id, List<String> tasks, Integer memoryMb, Double 
                         JsonObject options) {
     /**
      * The longest model id (and, in {@code warmup/modelUsed} and {@code warmup/activity}, model name or activity
-     * kind) the server takes: names, not payloads, are stored with every use.
+     * kind) the server takes: names, not payloads, are stored with every use. A document event's language id,
+     * trigger character or code action kinds are stored cut to this length.
      */
     public static final int MAX_NAME = 200;
 }
