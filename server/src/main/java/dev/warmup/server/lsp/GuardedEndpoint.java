@@ -1,10 +1,9 @@
 package dev.warmup.server.lsp;
 
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.OncePerName;
 import dev.warmup.server.errors.WarmupException;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -23,12 +22,11 @@ import org.eclipse.lsp4j.jsonrpc.Endpoint;
 final class GuardedEndpoint implements Endpoint {
     private static final Logger LOG = Logger.getLogger(GuardedEndpoint.class.getName());
     private static final String LSP4J_DEFAULTS = "org.eclipse.lsp4j.services.";
-    private static final int MAX_NAMED = 100;
     private final Endpoint local;
     private final Predicate<String> served;
     private final BooleanSupplier initialized;
     private final BooleanSupplier shutDown;
-    private final Set<String> namedUnserved = ConcurrentHashMap.newKeySet();
+    private final OncePerName namedUnserved = new OncePerName();
 
     GuardedEndpoint(Endpoint local, Predicate<String> served, BooleanSupplier initialized, BooleanSupplier shutDown) {
         this.local = local;
@@ -93,9 +91,8 @@ final class GuardedEndpoint implements Endpoint {
         return at.length > 0 && at[0].getClassName().startsWith(LSP4J_DEFAULTS);
     }
 
-    /** Once per method, for the first {@value #MAX_NAMED} methods: a client that sends ever new names is not kept. */
     private void nameUnserved(String method) {
-        if (namedUnserved.size() < MAX_NAMED && namedUnserved.add(String.valueOf(method))) {
+        if (namedUnserved.first(method)) {
             LOG.warning(new WarmupException(ErrorCode.WMP_8012, WarmupException.quote(method)
                     + " is not served; the notification is ignored (said once per method)").getMessage());
         }

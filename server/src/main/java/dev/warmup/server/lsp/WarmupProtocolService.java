@@ -33,8 +33,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.stream.Collectors;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The {@code warmup/*} methods. Requests run on the worker executor and fail with WMP-coded JSON-RPC errors (their

@@ -22,10 +22,11 @@ final class FeatureState {
     static final long NEVER = 30L * 24 * 3600 * 1000;
     /** Pseudo-hours of observation a finer context of the {@link ContextRates} is shrunk by. */
     static final double SHRINK_HOURS = 0.5;
+    /** The most event types indexed (see {@link #typeIndex}). */
+    static final int MAX_TYPES = 1000;
 
     private final int tasks;
     private final ZoneId zone;
-    static final int MAX_TYPES = 1000;
     private final Map<String, Integer> typeIndex = new HashMap<>();
     private final TimeWindow events = new TimeWindow(60_000, 600_000, 3_600_000);
     private final TimeWindow[] requests;

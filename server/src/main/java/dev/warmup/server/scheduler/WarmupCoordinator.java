@@ -18,6 +18,7 @@ import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.OncePerName;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.lsp.ClientNotifier;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
@@ -54,8 +55,7 @@ public final class WarmupCoordinator implements WarmupController {
     private final WarmSetPlanner planner = new ExpectedValuePlanner();
     private final SustainedUnloads heldUnloads;
     private final PlanCandidates candidateBuilder;
-    private static final int MAX_NAMED = 100;
-    private final Set<String> unknownNamed = ConcurrentHashMap.newKeySet();
+    private final OncePerName unknownNamed = new OncePerName();
     private final Set<String> oversizeNamed = ConcurrentHashMap.newKeySet();
     private volatile Set<String> catalogueIds = Set.of();
 
@@ -211,12 +211,12 @@ public final class WarmupCoordinator implements WarmupController {
      * The catalogue's entry for a model a client reported, or null for a model outside it (a remote model, say),
      * which must take no memory and no warm slot in our accounting. The first report of each such model (since the
      * catalogue last changed) throws WMP-3003, for the protocol layer to tell the user; later ones are ignored quietly.
-     * Only the first {@value #MAX_NAMED} such models are named: an orchestrator that reports ever new names (one per
-     * request, say) neither floods the log nor grows the set without end.
+     * Only the first {@value OncePerName#MAX_NAMES} such models are named: an orchestrator that reports ever new
+     * names (one per request, say) neither floods the log nor grows the set without end.
      */
     private ModelSpec known(String id, String consequence) {
         ModelSpec spec = config.current().model(id).orElse(null);
-        if (spec == null && unknownNamed.size() < MAX_NAMED && unknownNamed.add(id)) {
+        if (spec == null && unknownNamed.first(id)) {
             throw new WarmupException(ErrorCode.WMP_3003, "'" + id + "' is not in the catalogue (warmup.models or"
                     + " warmup/registerModels): " + consequence + " (said once per model)");
         }
@@ -233,7 +233,7 @@ public final class WarmupCoordinator implements WarmupController {
         Set<String> ids = Set.copyOf(s.models().stream().map(ModelSpec::id).toList());
         if (!ids.equals(catalogueIds)) { // a model outside the old catalogue may be in the new one, or named anew
             catalogueIds = ids;
-            unknownNamed.clear();
+            unknownNamed.forget();
         }
         for (ModelSpec m : s.models()) {
             String key = m.id() + "@" + m.memoryMb() + "/" + s.maxMemoryMb();
