@@ -8,6 +8,7 @@ import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.scheduler.WarmupController;
 import dev.warmup.server.scheduler.WarmupCoordinator;
 import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.ProcessTable;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventPipeline;
 import dev.warmup.server.usage.UriHasher;
@@ -38,6 +39,7 @@ public class ServerModule extends AbstractModule {
         bind(WarmupController.class).to(WarmupCoordinator.class);
         bind(ExitHandler.class).toInstance(System::exit);
         bind(SystemProbe.class).to(OshiProbe.class);
+        bind(ProcessTable.class).toInstance(ProcessTable.os());
     }
 
     @Provides

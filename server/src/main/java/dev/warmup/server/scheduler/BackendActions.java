@@ -40,6 +40,7 @@ final class BackendActions {
     private final ModelStates states;
     private final ModelWarmupMetrics metrics;
     private final PerformancePredictor performance;
+    private final Ownership ownership;
     private final Clock clock;
     private final Executor executor;
     private final Runnable publish;
@@ -52,8 +53,9 @@ final class BackendActions {
     private int inFlight;
 
     BackendActions(ConfigurationManager config, BackendRegistry backends, ModelStates states,
-                   ModelWarmupMetrics metrics, PerformancePredictor performance, Clock clock, Executor executor,
-                   Runnable publish, Runnable afterChange) {
+                   ModelWarmupMetrics metrics, PerformancePredictor performance, Ownership ownership, Clock clock,
+                   Executor executor, Runnable publish, Runnable afterChange) {
+        this.ownership = ownership;
         this.config = config;
         this.backends = backends;
         this.states = states;
@@ -95,6 +97,7 @@ final class BackendActions {
             return;
         }
         inFlight++;
+        ownership.claim(m);
         states.loading(m.id(), (int) performance.memoryMb(m), clock.millis());
         metrics.warmup(ModelWarmupMetrics.Warmup.started);
         publish.run();
@@ -134,10 +137,13 @@ final class BackendActions {
                 .getMessage() : e.getMessage());
     }
 
-    /** Asks the model server to unload a warm model (nothing happens while an unload of it is on its way). */
+    /**
+     * Asks the model server to unload a warm model that is ours (nothing happens while an unload of it is on its
+     * way, nor for one another server or program holds: {@link Ownership}).
+     */
     void unload(ModelSpec m) {
         if (m == null || unloading.contains(m.id()) || states.get(m.id()).state() != ModelStates.State.warm
-                || !backends.canUnload(m.backend())) {
+                || !backends.canUnload(m.backend()) || !ownership.judge(m)) {
             return;
         }
         var backend = backends.find(m.backend());
@@ -158,6 +164,7 @@ final class BackendActions {
     }
 
     private void unloaded(ModelSpec m) {
+        ownership.released(m);
         if (states.get(m.id()).state() != ModelStates.State.warm) {
             return;
         }
@@ -176,7 +183,7 @@ final class BackendActions {
     void keepLoaded(ModelSpec m, long now, long marginMillis, WarmupSettings s) {
         Long expiry = expiresAt.get(m.id());
         if (expiry == null || expiry - now > marginMillis || renewing.contains(m.id()) || unloading.contains(m.id())
-                || states.get(m.id()).state() != ModelStates.State.warm) {
+                || states.get(m.id()).state() != ModelStates.State.warm || ownership.heldElsewhere(m.id())) {
             return;
         }
         var backend = backends.find(m.backend());
@@ -197,7 +204,10 @@ final class BackendActions {
                 }, executor);
     }
 
-    /** The model server's view wins: what it has loaded is warm, what it dropped is unloaded. */
+    /**
+     * The model server's view wins: what it has loaded is warm (ours, or held elsewhere: {@link Ownership}), what it
+     * dropped is unloaded.
+     */
     void reconcile() {
         WarmupSettings s = config.current();
         for (Map.Entry<String, ModelBackend> e : backends.servers().entrySet()) {
@@ -220,6 +230,11 @@ final class BackendActions {
                     expiresAt.remove(m.id());
                 }
                 ModelStates.State ours = states.get(m.id()).state();
+                if (real.isPresent()) {
+                    ownership.judge(m);
+                } else if (ours != ModelStates.State.loading) {
+                    ownership.released(m);
+                }
                 if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading
                         || ours == ModelStates.State.warm && real.isPresent()
                         && states.get(m.id()).memoryMb() != performance.memoryMb(m)) { // dropped, or its size known

@@ -55,6 +55,7 @@ public final class WarmupCoordinator implements WarmupController {
     private final WarmSetPlanner planner = new ExpectedValuePlanner();
     private final SustainedUnloads heldUnloads;
     private final PlanCandidates candidateBuilder;
+    private final Ownership ownership;
     private final OncePerName unknownNamed = new OncePerName();
     private final Set<String> oversizeNamed = ConcurrentHashMap.newKeySet();
     private volatile Set<String> catalogueIds = Set.of();
@@ -63,8 +64,9 @@ public final class WarmupCoordinator implements WarmupController {
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
                              ClientNotifier client, Clock clock, PredictionService prediction,
                              BackendRegistry backends, PerformancePredictor performance, ResourceManager resources,
-                             SustainedUnloads heldUnloads, PlanCandidates candidateBuilder) {
+                             SustainedUnloads heldUnloads, PlanCandidates candidateBuilder, Ownership ownership) {
         this.heldUnloads = heldUnloads;
+        this.ownership = ownership;
         this.candidateBuilder = candidateBuilder;
         this.performance = performance;
         this.resources = resources;
@@ -158,6 +160,7 @@ public final class WarmupCoordinator implements WarmupController {
         if (spec == null) {
             return;
         }
+        ownership.claim(spec); // used through this editor: ours to unload when it is no longer wanted
         boolean hit = states.used(params.model(), clock.millis(), spec.memoryMb());
         boolean reportedCold = Boolean.TRUE.equals(params.coldStart());
         if (hit && !reportedCold) {

@@ -52,6 +52,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private final ModelWarmupMetrics metrics;
     private final Clock clock;
     private final PerformancePredictor performance;
+    private final Ownership ownership;
     private final ResourceManager resources;
     private final SustainedUnloads planner;
     private final PlanCandidates candidateBuilder;
@@ -73,7 +74,8 @@ public final class WarmupScheduler implements AutoCloseable {
     public WarmupScheduler(ConfigurationManager config, PredictionService prediction, BackendRegistry backends,
                            ModelStates states, ModelWarmupMetrics metrics, Clock clock, WarmupCoordinator coordinator,
                            PerformancePredictor performance, ResourceManager resources, SustainedUnloads planner,
-                           PlanCandidates candidateBuilder) {
+                           PlanCandidates candidateBuilder, Ownership ownership) {
+        this.ownership = ownership;
         this.planner = planner;
         this.candidateBuilder = candidateBuilder;
         this.performance = performance;
@@ -85,7 +87,7 @@ public final class WarmupScheduler implements AutoCloseable {
         this.clock = clock;
         this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
         this.publishStatus = coordinator::publishStatus;
-        this.actions = new BackendActions(config, backends, states, metrics, performance, clock, executor,
+        this.actions = new BackendActions(config, backends, states, metrics, performance, ownership, clock, executor,
                 publishStatus, this::drain);
         config.addListener(s -> executor.execute(() -> {
             queue.resize(s.maxQueueSize());
@@ -204,14 +206,15 @@ public final class WarmupScheduler implements AutoCloseable {
     }
 
     /**
-     * System memory is nearly exhausted: unload our least recently used warm model not in use (WMP-4001). One per
+     * System memory is nearly exhausted: unload our least recently used warm model not in use (WMP-4001; not one held
+     * elsewhere: its holder sheds it). One per
      * tick: its memory comes back only once the model server has unloaded it, and the next tick looks again.
      */
     private void shedForEmergency() {
         queue.snapshot().forEach(e -> queue.cancel(e.model()));
         List<ModelSpec> warm = new ArrayList<>(config.current().models().stream()
                 .filter(m -> states.get(m.id()).state() == ModelStates.State.warm)
-                .filter(m -> !states.get(m.id()).inUse(clock.millis())).toList());
+                .filter(m -> !states.get(m.id()).inUse(clock.millis()) && !ownership.heldElsewhere(m.id())).toList());
         warm.sort(Comparator.comparingLong(m -> states.get(m.id()).lastUsedMillis()));
         if (actions.unloadPending() || warm.isEmpty()) {
             return; // an unload is on its way: wait for its memory before judging again

@@ -25,7 +25,11 @@ final class Schema {
                       day TEXT NOT NULL, kind TEXT NOT NULL, task TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',
                       count INTEGER NOT NULL, PRIMARY KEY(day, kind, task, model))""",
                     "CREATE TABLE metrics_snapshots(at INTEGER PRIMARY KEY, json TEXT NOT NULL)",
-                    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+                    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+            List.of("""
+                    CREATE TABLE model_owners(
+                      server TEXT NOT NULL, model TEXT NOT NULL, pid INTEGER NOT NULL, started INTEGER NOT NULL,
+                      at INTEGER NOT NULL, PRIMARY KEY(server, model))"""));
 
     static final int VERSION = MIGRATIONS.size();
 

@@ -24,9 +24,10 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * The embedded SQLite store (WAL) for usage events, daily aggregates, metrics snapshots and meta values. One
- * connection, used under this object's lock; writes come in batches from the event pipeline's thread. A damaged
- * file is moved aside (WMP-7001) and a fresh store started; {@link #recoveryNote()} says so.
+ * The embedded SQLite store (WAL) for usage events, daily aggregates, metrics snapshots, meta values and the
+ * {@link ModelOwners}. One connection, used under this object's lock; events are written in batches from the event
+ * pipeline's thread. Every server of the user opens the same file (one per editor window). A damaged file is moved
+ * aside (WMP-7001) and a fresh store started; {@link #recoveryNote()} says so.
  */
 public final class UsageStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UsageStore.class.getName());
@@ -251,6 +252,16 @@ public final class UsageStore implements AutoCloseable {
             try (ResultSet rs = q.executeQuery()) {
                 return reader.apply(rs);
             }
+        }
+    }
+
+    /** Runs one write statement under the store's lock; returns the rows it changed. */
+    public synchronized int update(String sql, List<Object> args) throws SQLException {
+        try (PreparedStatement u = connection.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                u.setObject(i + 1, args.get(i));
+            }
+            return u.executeUpdate();
         }
     }
 

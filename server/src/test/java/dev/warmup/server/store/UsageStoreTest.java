@@ -38,6 +38,26 @@ class UsageStoreTest {
     }
 
     @Test
+    void aFileOfTheFirstSchemaIsMigratedWithItsHistory() throws Exception {
+        Path file = dir.resolve("usage.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement st = c.createStatement()) { // as a server before the model owners wrote it
+            for (String sql : Schema.MIGRATIONS.get(0)) {
+                st.execute(sql);
+            }
+            st.execute("PRAGMA user_version = 1");
+            st.execute("INSERT INTO events(at, kind, task) VALUES (1000, 'MODEL_USED', 'chat')");
+        }
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().isEmpty(), "migrated, not set aside");
+            assertEquals("chat", s.allEvents().get(0).task());
+            assertEquals(Schema.VERSION, (int) s.query("PRAGMA user_version", List.of(), rs -> rs.getInt(1)));
+            assertEquals(1, s.update("INSERT INTO model_owners(server, model, pid, started, at) VALUES (?,?,?,?,?)",
+                    List.of("http://127.0.0.1:11434", "coder", 1, 1, 1)));
+        }
+    }
+
+    @Test
     void retentionDropsRawEventsButKeepsAggregatesAndTheTotal() throws Exception {
         try (UsageStore s = UsageStore.open(dir.resolve("usage.db"))) {
             s.append(List.of(event(1000, "chat"), event(90_000_000, "chat")));

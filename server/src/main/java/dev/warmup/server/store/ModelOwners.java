@@ -1,0 +1,79 @@
+package dev.warmup.server.store;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which running server loaded each model on each model server, kept in the store that every server of the user
+ * opens: an editor window each, often all warming the same Ollama. Each sees in the model server's list what the
+ * others loaded; this record tells a server whether a resident model is its own. A model server is named by its URL
+ * (lower case, no trailing slash), so that two servers whose settings give it different names still agree.
+ */
+@Singleton
+public final class ModelOwners {
+    /** Who holds a model on its model server, as this server sees it. */
+    public enum Holder {
+        /** This server claimed it. */
+        US,
+        /** A warm-up server that is still running claimed it. */
+        ANOTHER_SERVER,
+        /** It was claimed by a server that has exited (this one before a restart, say). */
+        EXITED_SERVER,
+        /** No server claimed it: a person or another program loaded it. */
+        NONE
+    }
+
+    private final UsageStore store;
+    private final ProcessTable processes;
+    private final Clock clock;
+
+    @Inject
+    public ModelOwners(UsageStore store, ProcessTable processes, Clock clock) {
+        this.store = store;
+        this.processes = processes;
+        this.clock = clock;
+    }
+
+    /** Records this server as the one that holds {@code model} on {@code server}. */
+    public void claim(String server, String model) throws SQLException {
+        ProcessIdentity self = processes.self();
+        store.update("INSERT INTO model_owners(server, model, pid, started, at) VALUES (?, ?, ?, ?, ?)"
+                        + " ON CONFLICT(server, model) DO UPDATE SET pid = excluded.pid, started = excluded.started,"
+                        + " at = excluded.at",
+                List.of(key(server), model, self.pid(), self.startedMillis(), clock.millis()));
+    }
+
+    /** Forgets this server's claim on {@code model} (another server's stays). */
+    public void release(String server, String model) throws SQLException {
+        ProcessIdentity self = processes.self();
+        store.update("DELETE FROM model_owners WHERE server = ? AND model = ? AND pid = ? AND started = ?",
+                List.of(key(server), model, self.pid(), self.startedMillis()));
+    }
+
+    /** Who holds {@code model} on {@code server}, and, for another server, which process it is. */
+    public Claim holder(String server, String model) throws SQLException {
+        Optional<ProcessIdentity> owner = store.query(
+                "SELECT pid, started FROM model_owners WHERE server = ? AND model = ?", List.of(key(server), model),
+                rs -> rs.next() ? Optional.of(new ProcessIdentity(rs.getLong(1), rs.getLong(2))) : Optional.empty());
+        if (owner.isEmpty()) {
+            return new Claim(Holder.NONE, null);
+        }
+        ProcessIdentity p = owner.get();
+        if (p.equals(processes.self())) {
+            return new Claim(Holder.US, p);
+        }
+        return new Claim(processes.alive(p) ? Holder.ANOTHER_SERVER : Holder.EXITED_SERVER, p);
+    }
+
+    /** A {@link Holder}, with the claiming process where there is one. */
+    public record Claim(Holder holder, ProcessIdentity process) {}
+
+    static String key(String url) {
+        String k = url.trim().toLowerCase(java.util.Locale.ROOT);
+        return k.endsWith("/") ? k.substring(0, k.length() - 1) : k;
+    }
+}

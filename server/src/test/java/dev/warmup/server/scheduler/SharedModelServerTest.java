@@ -1,0 +1,108 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.settings;
+import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
+import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
+import static dev.warmup.server.scheduler.WarmingFixture.warm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.FakeProcesses;
+import dev.warmup.server.store.ProcessIdentity;
+import dev.warmup.server.store.UsageStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Editor windows each run a server, over the same data directory and the same Ollama: a server unloads only what it
+ * loaded or served, or what a server that exited left; what a running server or a person loaded is held elsewhere.
+ */
+class SharedModelServerTest {
+    @TempDir Path dir;
+
+    private final ProcessIdentity inUse = new ProcessIdentity(1001, 7);
+    private final ProcessIdentity idle = new ProcessIdentity(1002, 7);
+    private final Set<ProcessIdentity> running = ConcurrentHashMap.newKeySet();
+
+    @Test
+    void anIdleWindowLeavesAloneWhatTheWindowInUseLoaded() throws Exception {
+        running.addAll(Set.of(inUse, idle));
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness a = new ServerHarness(dir, new FakeProcesses(inUse, running).module());
+             ServerHarness b = new ServerHarness(dir, new FakeProcesses(idle, running).module())) {
+            ollama.size("coder", 1500L << 20);
+            startWithCoderWarm(a, ollama);
+            WarmupScheduler scheduler = idleFor(b, ollama, Duration.ofHours(2));
+            assertFalse(scheduler.unloadPending().get(30, TimeUnit.SECONDS), "no unload asked");
+            assertTrue(ollama.isLoaded("coder"));
+            assertEquals(1500, b.server.getWarmupService().status().get(30, TimeUnit.SECONDS).memoryUsedMb(),
+                    "and it counts in the idle window's budget");
+        }
+    }
+
+    @Test
+    void whatAServerThatExitedLeftLoadedIsUnloadedWhenNotWanted() throws Exception {
+        running.addAll(Set.of(inUse, idle));
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness a = new ServerHarness(dir, new FakeProcesses(inUse, running).module());
+             ServerHarness b = new ServerHarness(dir, new FakeProcesses(idle, running).module())) {
+            startWithCoderWarm(a, ollama);
+            running.remove(inUse); // that window was closed, or this editor restarted
+            idleFor(b, ollama, Duration.ofHours(2));
+            ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aModelAPersonLoadedIsLeftAloneUntilThisEditorUsesIt() throws Exception {
+        running.add(inUse);
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness h = new ServerHarness(dir, new FakeProcesses(inUse, running).module())) {
+            ollama.loadedElsewhere("big", 1900L << 20); // `ollama run` in a terminal: the plan has no use for it
+            ollama.size("coder", 1500L << 20);
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize(settings(ollama.url()).replaceFirst("\\{", "{\"maxMemoryMb\": 4096, "));
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            passGrace(h, scheduler);
+            assertFalse(scheduler.unloadPending().get(30, TimeUnit.SECONDS));
+            assertTrue(ollama.isLoaded("big"));
+            assertEquals(3400, h.server.getWarmupService().status().get(30, TimeUnit.SECONDS).memoryUsedMb());
+
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("big", "refactoring", null, 40L, false));
+            h.flush();
+            h.clock.advance(Duration.ofHours(2)); // used through this editor, then not wanted: ours to unload
+            passGrace(h, scheduler);
+            ollama.unloaded("big").get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** {@code h} started on {@code ollama} with its developer away for {@code away}; its held unloads come due. */
+    private static WarmupScheduler idleFor(ServerHarness h, FakeOllamaServer ollama, Duration away) throws Exception {
+        h.clock.advance(away);
+        h.initialize(settings(ollama.url()));
+        h.startPrediction();
+        WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+        passGrace(h, scheduler);
+        return scheduler;
+    }
+
+    /** Ticks, lets {@link SustainedUnloads}' grace pass, and ticks twice more. */
+    private static void passGrace(ServerHarness h, WarmupScheduler scheduler) throws Exception {
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.warmup.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.warmup.server.store.ModelOwners.Holder;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two servers' claims in one real store file, as two editor windows share it. */
+class ModelOwnersTest {
+    @TempDir Path dir;
+
+    private final ProcessIdentity a = new ProcessIdentity(1001, 5);
+    private final ProcessIdentity b = new ProcessIdentity(1002, 5);
+    private final Set<ProcessIdentity> running = ConcurrentHashMap.newKeySet();
+
+    @Test
+    void eachServerTellsItsOwnClaimsFromAnotherServersAndFromNobodys() throws Exception {
+        running.addAll(Set.of(a, b));
+        try (UsageStore storeA = UsageStore.open(dir.resolve("usage.db"));
+             UsageStore storeB = UsageStore.open(dir.resolve("usage.db"))) {
+            ModelOwners ownersA = new ModelOwners(storeA, new FakeProcesses(a, running), Clock.systemUTC());
+            ModelOwners ownersB = new ModelOwners(storeB, new FakeProcesses(b, running), Clock.systemUTC());
+            assertEquals(Holder.NONE, ownersA.holder("http://127.0.0.1:11434", "coder").holder());
+
+            ownersA.claim("http://127.0.0.1:11434", "coder");
+            assertEquals(Holder.US, ownersA.holder("http://127.0.0.1:11434", "coder").holder());
+            ModelOwners.Claim seenByB = ownersB.holder("HTTP://127.0.0.1:11434/", "coder");
+            assertEquals(Holder.ANOTHER_SERVER, seenByB.holder(), "the same model server, however its URL is written");
+            assertEquals(a, seenByB.process());
+            assertEquals(Holder.NONE, ownersB.holder("http://127.0.0.1:8080", "coder").holder(), "another server");
+
+            ownersB.release("http://127.0.0.1:11434", "coder");
+            assertEquals(Holder.US, ownersA.holder("http://127.0.0.1:11434", "coder").holder(), "not B's to release");
+
+            running.remove(a);
+            assertEquals(Holder.EXITED_SERVER, ownersB.holder("http://127.0.0.1:11434", "coder").holder());
+            ownersB.claim("http://127.0.0.1:11434", "coder");
+            assertEquals(Holder.US, ownersB.holder("http://127.0.0.1:11434", "coder").holder(), "the last claim holds");
+
+            ownersB.release("http://127.0.0.1:11434", "coder");
+            assertEquals(Holder.NONE, ownersA.holder("http://127.0.0.1:11434", "coder").holder());
+        }
+    }
+
+    @Test
+    void theOperatingSystemsTableTellsARunningServerFromOneThatExited() throws Exception {
+        ProcessTable os = ProcessTable.os();
+        ProcessIdentity self = os.self();
+        assertEquals(true, os.alive(self));
+        assertEquals(false, os.alive(new ProcessIdentity(self.pid(), self.startedMillis() - 60_000)),
+                "same pid, started a minute earlier: another process");
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessIdentity other = ProcessIdentity.of(child.toHandle());
+        child.waitFor();
+        assertEquals(false, os.alive(other), "exited");
+    }
+}
