@@ -50,6 +50,9 @@ public enum ErrorCode {
             "Retry; if it persists, restart the server (a damaged store is moved aside, WMP-7001)."),
     WMP_7005("ModelWarmupMetrics", INTERNAL, warning, "URI salt damaged: moved aside, a new one was made",
             "Documents recorded before no longer match their new hashes; the damaged file is kept (*.corrupt-<time>)."),
+    WMP_7006("ModelWarmupMetrics", INTERNAL, warning, "Usage store unusable now: history kept in memory until restart",
+            "The message says why: a store written by a newer version of the server (update this editor's warm-up"
+                    + " extension), or one locked or unreadable; the file is left as it is."),
     WMP_8001("Configuration", CONFIGURATION, error, "Invalid setting: the previous configuration stays in force",
             "Correct the named key in the warmup settings section."),
     WMP_8002("Integration", INVALID_INPUT, error, "Unknown command",

@@ -48,11 +48,13 @@ public final class ModelFile {
         }
         o.add("models", models);
         o.addProperty("sha256", sha256(o.toString()));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        DataDirectory.createUserOnly(tmp);
-        Files.writeString(tmp, o.toString(), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Path tmp = DataDirectory.tempBeside(file); // unique: another server may be saving its model too
+        try {
+            Files.writeString(tmp, o.toString(), StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** The file's contents; empty when there is no file; WMP-2001 when it is damaged. */

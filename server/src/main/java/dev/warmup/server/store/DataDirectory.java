@@ -73,6 +73,19 @@ public final class DataDirectory {
         }
     }
 
+    /**
+     * A new empty file beside {@code file}, named after it and unique (several servers write into one data
+     * directory), user-only from its creation: write it, then move it into place.
+     */
+    public static Path tempBeside(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        String prefix = "." + file.getFileName() + "-";
+        return posix()
+                ? Files.createTempFile(dir, prefix, ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : Files.createTempFile(dir, prefix, ".tmp");
+    }
+
     /** Where a damaged data file is kept for inspection when it is replaced: beside it, {@code NAME.corrupt-TIME}. */
     public static Path asideName(Path file) {
         return file.resolveSibling(file.getFileName() + ".corrupt-" + Instant.now().toString().replace(':', '-'));

@@ -35,29 +35,40 @@ final class Schema {
 
     private Schema() {}
 
-    /** Brings the schema up to {@link #VERSION}; refuses a file from a newer server. */
+    /**
+     * Brings the schema up to {@link #VERSION}; refuses a file from a newer server. Several servers open the same file
+     * (an editor window each, often started together): the migration runs under SQLite's write lock, taken before the
+     * version is read, so a server that starts beside another waits for it (the busy timeout) and finds the work done.
+     */
     static void migrate(Connection c) throws SQLException {
-        int version;
-        try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
-            version = rs.getInt(1);
-        }
-        if (version > VERSION) {
-            throw new SQLException("store schema version " + version + " is newer than this server's " + VERSION);
-        }
-        for (int v = version; v < VERSION; v++) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                for (String sql : MIGRATIONS.get(v)) {
-                    s.execute(sql);
-                }
-                s.execute("PRAGMA user_version = " + (v + 1));
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            if (version(s) == VERSION) {
+                return;
             }
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                int version = version(s);
+                if (version > VERSION) {
+                    throw new SQLException("store schema version " + version + " is newer than this server's "
+                            + VERSION);
+                }
+                for (int v = version; v < VERSION; v++) {
+                    for (String sql : MIGRATIONS.get(v)) {
+                        s.execute(sql);
+                    }
+                }
+                s.execute("PRAGMA user_version = " + VERSION);
+                s.execute("COMMIT");
+            } catch (SQLException e) {
+                s.execute("ROLLBACK");
+                throw e;
+            }
+        }
+    }
+
+    private static int version(Statement s) throws SQLException {
+        try (var rs = s.executeQuery("PRAGMA user_version")) {
+            return rs.getInt(1);
         }
     }
 }

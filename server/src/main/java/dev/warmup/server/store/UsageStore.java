@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The embedded SQLite store (WAL) for usage events, daily aggregates, metrics snapshots, meta values and the
@@ -41,13 +43,30 @@ public final class UsageStore implements AutoCloseable {
         this.file = file;
     }
 
-    /** Opens (or creates) the store at {@code file}; a damaged file is set aside and replaced. */
+    /**
+     * Opens (or creates) the store at {@code file}; a damaged file is set aside and replaced (WMP-7001). One that is
+     * not damaged but cannot be used (written by a newer server, locked past the busy timeout, not writable) is left
+     * as it is, for the other servers that may be using it, and this server keeps its history in memory (WMP-7006).
+     */
     public static UsageStore open(Path file) {
         UsageStore store = new UsageStore(file);
         try {
             store.connect();
         } catch (SQLException e) {
             store.closeQuietly();
+            if (!damaged(e)) {
+                store.recoveryNote = new WarmupException(ErrorCode.WMP_7006, file + " cannot be used ("
+                        + e.getMessage() + "); this server keeps its history in memory until it restarts")
+                        .getMessage();
+                LOG.warning(store.recoveryNote);
+                try {
+                    store.connection = DriverManager.getConnection("jdbc:sqlite::memory:");
+                    Schema.migrate(store.connection);
+                } catch (SQLException again) {
+                    throw new WarmupException(ErrorCode.WMP_7002, "cannot start an in-memory store", again);
+                }
+                return store;
+            }
             Path aside = moveAside(file);
             store.recoveryNote = new WarmupException(ErrorCode.WMP_7001,
                     file + " could not be opened (" + e.getMessage() + "); moved to " + aside).getMessage();
@@ -66,15 +85,13 @@ public final class UsageStore implements AutoCloseable {
         connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA busy_timeout = 5000");
-            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
-                rs.next();
-            }
+            walMode(s);
             s.execute("PRAGMA synchronous = NORMAL");
             if (existed) {
                 try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
                     String result = rs.next() ? rs.getString(1) : "no answer";
                     if (!"ok".equalsIgnoreCase(result)) {
-                        throw new SQLException("integrity check failed: " + result);
+                        throw new Damaged("integrity check failed: " + result);
                     }
                 }
             }
@@ -83,6 +100,49 @@ public final class UsageStore implements AutoCloseable {
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             DataDirectory.restrict(Path.of(file + suffix), false);
         }
+    }
+
+    /**
+     * Puts the file in WAL mode (once per file; a no-op after). The switch needs the file to itself and SQLite answers
+     * SQLITE_BUSY at once, without its busy timeout, when another server is opening the same new file at that moment:
+     * tried again for up to about 5 s, as the busy timeout would.
+     */
+    private static void walMode(Statement s) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
+                rs.next();
+                return;
+            } catch (SQLiteException e) {
+                if ((e.getResultCode().code & 0xff) != SQLiteErrorCode.SQLITE_BUSY.code || attempt == 250) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while opening the store", e);
+            }
+        }
+    }
+
+    /** The file's integrity check failed. */
+    private static final class Damaged extends SQLException {
+        Damaged(String reason) {
+            super(reason);
+        }
+    }
+
+    /** Whether {@code e} says the file is damaged (not locked, unwritable or from a newer server). */
+    private static boolean damaged(SQLException e) {
+        if (e instanceof Damaged) {
+            return true;
+        }
+        if (e instanceof SQLiteException se) {
+            int primary = se.getResultCode().code & 0xff;
+            return primary == SQLiteErrorCode.SQLITE_CORRUPT.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code;
+        }
+        return false;
     }
 
     private static Path moveAside(Path file) {

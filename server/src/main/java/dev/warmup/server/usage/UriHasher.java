@@ -6,6 +6,7 @@ import dev.warmup.server.store.DataDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -52,12 +53,31 @@ public final class UriHasher {
         }
     }
 
-    /** A fresh random salt at {@code file}, readable by the user only from its creation (not after a write). */
+    /**
+     * A fresh random salt at {@code file}, readable by the user only from its creation (not after a write), unless
+     * another server made one first (an editor window each, started together): then theirs stands. Written whole
+     * beside it and linked into place, so that no server ever reads half a salt or replaces another's.
+     */
     private static void create(Path file) throws IOException {
         byte[] fresh = new byte[SALT_BYTES];
         new SecureRandom().nextBytes(fresh);
-        DataDirectory.createUserOnly(file);
-        Files.write(file, fresh);
+        Path tmp = DataDirectory.tempBeside(file);
+        try {
+            Files.write(tmp, fresh);
+            try {
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException theirs) {
+                // made by another server meanwhile
+            } catch (UnsupportedOperationException | IOException noLinks) { // a file system without hard links
+                try {
+                    Files.move(tmp, file);
+                } catch (FileAlreadyExistsException theirs) {
+                    // made by another server meanwhile
+                }
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** First 16 hex digits of SHA-256(salt || uri); null for a null URI. */

@@ -216,7 +216,11 @@ class PredictionEngineTest {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
         ModelFile.save(file, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        assertFalse(Files.exists(tmp));
+        assertEquals("{", Files.readString(tmp), "never written into: each save writes a new file of its own");
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp") && !f.equals(tmp)),
+                    "and leaves none behind");
+        }
         ModelFile.Contents back = ModelFile.load(file).orElseThrow();
         float[] x = new float[Features.size(2)];
         java.util.Arrays.fill(x, 1f);

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,5 +44,32 @@ class UriHasherTest {
             assertEquals(3, Files.size(aside.get(0)), "kept as it was");
         }
         assertTrue(Files.exists(salt));
+    }
+
+    @Test
+    void serversStartedTogetherAllUseTheOneSaltMadeFirst() throws Exception {
+        for (int round = 0; round < 50; round++) { // an editor window each, restored together on a fresh machine
+            Path salt = Files.createDirectories(dir.resolve("round-" + round)).resolve("uri-salt");
+            CyclicBarrier start = new CyclicBarrier(3);
+            List<CompletableFuture<String>> hashes = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                hashes.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return UriHasher.fromFile(salt).hash("file:///a.java");
+                }, r -> new Thread(r).start()));
+            }
+            String stored = UriHasher.fromFile(salt).hash("file:///a.java");
+            for (CompletableFuture<String> h : hashes) {
+                assertEquals(stored, h.get(30, TimeUnit.SECONDS), "round " + round);
+            }
+            try (Stream<Path> files = Files.list(salt.getParent())) {
+                assertEquals(List.of(salt), files.toList(), "no salt set aside, no temporary file left");
+            }
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(salt)));
+        }
     }
 }
