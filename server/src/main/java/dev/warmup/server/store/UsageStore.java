@@ -260,9 +260,15 @@ public final class UsageStore implements AutoCloseable {
         return out;
     }
 
-    /** Deletes raw events older than {@code cutoffMillis}; aggregates stay. Returns the number deleted. */
+    /**
+     * Deletes raw events and metrics snapshots older than {@code cutoffMillis}; aggregates stay. Returns the number of
+     * events deleted.
+     */
     public synchronized int prune(long cutoffMillis) throws SQLException {
-        try (PreparedStatement d = connection.prepareStatement("DELETE FROM events WHERE at < ?")) {
+        try (PreparedStatement d = connection.prepareStatement("DELETE FROM events WHERE at < ?");
+             PreparedStatement m = connection.prepareStatement("DELETE FROM metrics_snapshots WHERE at < ?")) {
+            m.setLong(1, cutoffMillis); // an hourly snapshot per running server: as old as the events kept, no older
+            m.executeUpdate();
             d.setLong(1, cutoffMillis);
             return d.executeUpdate();
         }

@@ -20,7 +20,7 @@ class StoreMaintenanceTest {
     @TempDir Path dir;
 
     @Test
-    void prunesBeyondHistoryDaysAndSnapshotsMetrics() throws Exception {
+    void prunesEventsAndSnapshotsBeyondHistoryDaysAndSnapshotsMetrics() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
         DataDirectory data = new DataDirectory(dir);
         try (UsageStore store = UsageStore.open(data.resolve("usage.db"))) {
@@ -30,8 +30,11 @@ class StoreMaintenanceTest {
             store.append(List.of(UsageEvent.simple(clock.millis(), EventKind.SAVE, null, null)));
             ConfigurationManager config = new ConfigurationManager();
             config.apply(JsonParser.parseString("{\"historyDays\": 7}"));
+            store.saveMetricsSnapshot(old, "{}");
             var maintenance = new StoreMaintenance(store, config, new ModelWarmupMetrics(clock, store, data), clock);
             assertEquals(1, maintenance.runOnce());
+            assertEquals(1L, (long) store.query("SELECT count(*) FROM metrics_snapshots", List.of(),
+                    rs -> rs.getLong(1)), "the snapshot older than historyDays went too");
             assertEquals(1, store.eventCount());
             assertEquals(2, store.eventsStoredTotal());
             assertTrue(store.latestMetricsSnapshot().orElseThrow().contains("\"eventsStored\":2"));
