@@ -34,6 +34,14 @@ public interface ModelBackend extends AutoCloseable {
     /** What the model server really has loaded (including models other tools loaded), for reconciliation. */
     CompletableFuture<List<LoadedModel>> loaded();
 
+    /**
+     * Whether a model the server lists ({@link #loaded()}) is the catalogue's {@code catalogueId}: the same string,
+     * unless the model server names models in more than one way (Ollama adds the tag {@code latest}).
+     */
+    default boolean sameModel(String catalogueId, String listed) {
+        return catalogueId.equals(listed);
+    }
+
     /** False for backends that have no way to unload (OpenAI-compatible servers). */
     boolean canUnload();
 

@@ -39,6 +39,11 @@ public final class OllamaBackend implements ModelBackend {
     @Override public boolean canUnload() { return true; }
 
     @Override
+    public boolean sameModel(String catalogueId, String listed) {
+        return OllamaNames.same(catalogueId, listed);
+    }
+
+    @Override
     public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout) {
         JsonObject body = request(model);
         body.addProperty("keep_alive", spec.keepAlive() == null ? "30m" : spec.keepAlive());

@@ -222,7 +222,8 @@ final class BackendActions {
                 if (!e.getKey().equals(m.backend())) {
                     continue;
                 }
-                var real = loaded.stream().filter(l -> l.modelId().equals(m.id())).findFirst();
+                ModelBackend server = e.getValue();
+                var real = loaded.stream().filter(l -> server.sameModel(m.id(), l.modelId())).findFirst();
                 real.ifPresent(l -> performance.observe(m.id(), -1, l.memoryMb())); // its size, whoever loaded it
                 if (real.isPresent() && real.get().expiresAtMillis() > 0) {
                     expiresAt.put(m.id(), real.get().expiresAtMillis());

@@ -52,8 +52,10 @@ class OllamaBackendTest {
             assertFalse(sent.has("prompt"));
             List<ModelBackend.LoadedModel> ps = b.loaded().get(10, TimeUnit.SECONDS);
             assertEquals(2, ps.size()); // including the model another tool loaded
-            assertEquals(1600, ps.stream().filter(m -> m.modelId().equals("qwen")).findFirst().orElseThrow()
-                    .memoryMb());
+            ModelBackend.LoadedModel qwen = ps.stream().filter(m -> b.sameModel("qwen", m.modelId())).findFirst()
+                    .orElseThrow();
+            assertEquals("qwen:latest", qwen.modelId(), "as Ollama lists a model loaded without a tag");
+            assertEquals(1600, qwen.memoryMb());
             b.unload(model("qwen")).get(10, TimeUnit.SECONDS);
             assertFalse(s.isLoaded("qwen"));
         }
@@ -88,7 +90,7 @@ class OllamaBackendTest {
             assertEquals(calls, s.requests.size()); // refused without calling
             s.failNext(0, 500);
             clock.advance(Duration.ofSeconds(31));
-            assertTrue(b.loaded().get(10, TimeUnit.SECONDS).stream().anyMatch(m -> m.modelId().equals("a")),
+            assertTrue(b.loaded().get(10, TimeUnit.SECONDS).stream().anyMatch(m -> b.sameModel("a", m.modelId())),
                     "the half-open trial call goes through");
             b.load(model("a"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
         }
@@ -113,5 +115,22 @@ class OllamaBackendTest {
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> b.loaded().get(30, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof WarmupException, String.valueOf(e.getCause()));
+    }
+
+    @Test
+    void aCatalogueIdAndTheListedNameAreTheSameModelInOllamasFullForm() {
+        OllamaBackend b = new OllamaBackend(new BackendSpec("local", "ollama", "http://127.0.0.1:11434", false, 2, null,
+                null, null), http, clock);
+        assertTrue(b.sameModel("qwen2.5-coder", "qwen2.5-coder:latest"));
+        assertTrue(b.sameModel("qwen2.5-coder:1.5b", "qwen2.5-coder:1.5b"));
+        assertTrue(b.sameModel("Llama3.2", "llama3.2:latest"), "without regard to case");
+        assertTrue(b.sameModel("library/mistral", "mistral:latest"));
+        assertTrue(b.sameModel("registry.ollama.ai/library/mistral:latest", "mistral:latest"));
+        assertTrue(b.sameModel("jmorgan/coder", "jmorgan/coder:latest"));
+        assertTrue(b.sameModel("hf.co/bartowski/Qwen2.5-Coder-GGUF:Q4_K_M", "hf.co/bartowski/qwen2.5-coder-gguf:Q4_K_M"));
+        assertTrue(b.sameModel("localhost:5000/team/coder", "localhost:5000/team/coder:latest"), "a port is no tag");
+        assertFalse(b.sameModel("qwen2.5-coder:1.5b", "qwen2.5-coder:latest"));
+        assertFalse(b.sameModel("jmorgan/coder", "coder:latest"));
+        assertFalse(b.sameModel("coder", "coder-x:latest"));
     }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP server on 127.0.0.1 speaking the part of Ollama's API the backend uses: {@code POST /api/generate}
  * without a prompt loads a model ({@code keep_alive: 0} unloads it), {@code GET /api/ps} lists what is loaded with
  * its size. Tests hold a load open with {@link #gate}, fail calls with {@link #failNext}, and read what was asked in
- * {@link #requests}. Sizes are in bytes as Ollama reports them.
+ * {@link #requests}. Sizes are in bytes as Ollama reports them. As Ollama, it lists a model loaded without a tag
+ * under the tag {@code latest} ({@code coder:latest}); the methods below take either form.
  */
 public final class FakeOllamaServer implements AutoCloseable {
     private final HttpServer server;
@@ -54,15 +55,20 @@ public final class FakeOllamaServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** How Ollama lists a model: with its tag, {@code latest} if it was named without one. */
+    static String listed(String model) {
+        return model.lastIndexOf(':') > model.lastIndexOf('/') ? model : model + ":latest";
+    }
+
     /** The size Ollama will report for a model once loaded. */
     public FakeOllamaServer size(String model, long bytes) {
-        sizes.put(model, bytes);
+        sizes.put(listed(model), bytes);
         return this;
     }
 
     /** Holds loads of {@code model} until the returned future is completed. */
     public CompletableFuture<Void> gate(String model) {
-        return gates.computeIfAbsent(model, m -> new CompletableFuture<>());
+        return gates.computeIfAbsent(listed(model), m -> new CompletableFuture<>());
     }
 
     /** The next {@code n} calls answer HTTP {@code status}. */
@@ -73,17 +79,17 @@ public final class FakeOllamaServer implements AutoCloseable {
 
     /** Makes /api/ps report that {@code model} expires at {@code instant} (ISO-8601), as Ollama's keep-alive does. */
     public void expires(String model, String instant) {
-        expiries.put(model, instant);
+        expiries.put(listed(model), instant);
     }
 
     /** Completes when {@code n} load requests (not unloads) for {@code model} have been answered. */
     public synchronized CompletableFuture<Integer> loads(String model, int n) {
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        int have = loadCounts.getOrDefault(model, 0);
+        int have = loadCounts.getOrDefault(listed(model), 0);
         if (have >= n) {
             f.complete(have);
         } else {
-            loadWaiters.add(new LoadWaiter(model, n, f));
+            loadWaiters.add(new LoadWaiter(listed(model), n, f));
         }
         return f;
     }
@@ -97,16 +103,16 @@ public final class FakeOllamaServer implements AutoCloseable {
 
     /** Loads a model as another tool would (it shows in /api/ps). */
     public void loadedElsewhere(String model, long bytes) {
-        loaded.put(model, bytes);
+        loaded.put(listed(model), bytes);
     }
 
     /** Completes when the server has unloaded {@code model} at a client's request. */
     public CompletableFuture<Void> unloaded(String model) {
-        return unloads.computeIfAbsent(model, m -> new CompletableFuture<>());
+        return unloads.computeIfAbsent(listed(model), m -> new CompletableFuture<>());
     }
 
     public boolean isLoaded(String model) {
-        return loaded.containsKey(model);
+        return loaded.containsKey(listed(model));
     }
 
     /** The most memory ever held at once by loaded models and loads in progress. */
@@ -134,11 +140,12 @@ public final class FakeOllamaServer implements AutoCloseable {
             return;
         }
         JsonObject req = JsonParser.parseString(body).getAsJsonObject();
-        String model = req.get("model").getAsString();
+        String asked = req.get("model").getAsString();
+        String model = listed(asked);
         boolean unload = req.has("keep_alive") && req.get("keep_alive").isJsonPrimitive()
                 && req.get("keep_alive").getAsJsonPrimitive().isNumber() && req.get("keep_alive").getAsInt() == 0;
         JsonObject r = new JsonObject();
-        r.addProperty("model", model);
+        r.addProperty("model", asked);
         r.addProperty("response", "");
         r.addProperty("done", true);
         if (unload) {
