@@ -1,5 +1,6 @@
 package dev.warmup.server.backend;
 
+import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.Loopback;
@@ -91,6 +92,15 @@ public final class BackendRegistry {
      */
     public boolean canUnload(String name) {
         return find(name).map(ModelBackend::canUnload).orElse(true);
+    }
+
+    /**
+     * The catalogue model a reported name denotes: the one of that id, else one its model server names the same way
+     * (Ollama's {@code coder:latest} for a catalogue's {@code coder}); empty for a model outside the catalogue.
+     */
+    public Optional<ModelSpec> catalogueModel(WarmupSettings s, String reported) {
+        return s.model(reported).or(() -> s.models().stream()
+                .filter(m -> find(m.backend()).map(b -> b.sameModel(m.id(), reported)).orElse(false)).findFirst());
     }
 
     public Optional<ModelBackend> find(String name) {

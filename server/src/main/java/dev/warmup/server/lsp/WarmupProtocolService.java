@@ -135,10 +135,12 @@ public final class WarmupProtocolService implements WarmupServerApi {
                 throw new WarmupException(ErrorCode.WMP_1001, "latencyMs = " + params.latencyMs() + " is negative");
             }
             long at = at(params.at());
-            String task = params.task() != null ? params.task() : taskOf(params.model());
-            analyzer.recordUsage(new UsageEvent(at, EventKind.MODEL_USED, null, task, params.model(), null, null, 0, 0,
+            String model = controller.catalogueId(params.model()); // coder:latest, from Ollama, is the catalogue's coder
+            String task = params.task() != null ? params.task() : taskOf(model);
+            analyzer.recordUsage(new UsageEvent(at, EventKind.MODEL_USED, null, task, model, null, null, 0, 0,
                     -1, -1, params.latencyMs() == null ? -1 : params.latencyMs(), params.coldStart()));
-            controller.modelUsed(params);
+            controller.modelUsed(new ModelUsedParams(model, params.task(), params.at(), params.latencyMs(),
+                    params.coldStart()));
         } catch (WarmupException e) {
             report(e);
         }

@@ -25,6 +25,12 @@ public interface WarmupController {
      */
     void modelState(ModelStateParams params);
 
+    /**
+     * The catalogue's id for a model name a client reported ({@code coder:latest} for a catalogue's {@code coder}
+     * served by Ollama); the name itself when no catalogue model has it.
+     */
+    String catalogueId(String reported);
+
     /** Retrain the predictor now; returns what was trained. */
     JsonObject retrain();
 

@@ -201,6 +201,11 @@ public final class WarmupCoordinator implements WarmupController {
     }
 
     @Override
+    public String catalogueId(String reported) {
+        return backends.catalogueModel(config.current(), reported).map(ModelSpec::id).orElse(reported);
+    }
+
+    @Override
     public JsonObject retrain() {
         return prediction.retrain();
     }

@@ -122,6 +122,24 @@ class ModelServerReportsTest {
     }
 
     @Test
+    void aUseReportedUnderOllamasNameForACatalogueModelCountsForIt() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            start(h, ollama); // the catalogue says coder; Ollama, and an extension that asks it, say coder:latest
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder:latest", null, null, 40L, false));
+            h.flush();
+            assertTrue(h.client.logged.stream().noneMatch(m -> m.getMessage().startsWith("WMP-3003")),
+                    "not taken for a model outside the catalogue: " + h.client.logged);
+            var last = h.injector.getInstance(UsageStore.class).allEvents().get(
+                    h.injector.getInstance(UsageStore.class).allEvents().size() - 1);
+            assertEquals("coder", last.model(), "stored as the catalogue names it");
+            assertEquals("completion", last.task(), "and its task found from the catalogue");
+            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            assertTrue(status.models().stream().anyMatch(m -> m.id().equals("coder") && m.lastUsed() != null),
+                    status.toString());
+        }
+    }
+
+    @Test
     void theEditorLoadsOnWarmupLoadAndStateReportsWithoutMemoryCountTheCataloguesSize() throws Exception {
         try (ServerHarness h = new ServerHarness(dir)) {
             h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
