@@ -35,11 +35,16 @@ public interface ModelBackend extends AutoCloseable {
     CompletableFuture<List<LoadedModel>> loaded();
 
     /**
-     * Whether a model the server lists ({@link #loaded()}) is the catalogue's {@code catalogueId}: the same string,
-     * unless the model server names models in more than one way (Ollama adds the tag {@code latest}).
+     * One name per model, for a model server that accepts several (Ollama: {@code coder}, {@code coder:latest},
+     * {@code library/coder}); the name itself for the others.
      */
+    default String canonicalName(String name) {
+        return name;
+    }
+
+    /** Whether a model the server lists ({@link #loaded()}) is the catalogue's {@code catalogueId}. */
     default boolean sameModel(String catalogueId, String listed) {
-        return catalogueId.equals(listed);
+        return canonicalName(catalogueId).equals(canonicalName(listed));
     }
 
     /** False for backends that have no way to unload (OpenAI-compatible servers). */

@@ -39,8 +39,8 @@ public final class OllamaBackend implements ModelBackend {
     @Override public boolean canUnload() { return true; }
 
     @Override
-    public boolean sameModel(String catalogueId, String listed) {
-        return OllamaNames.same(catalogueId, listed);
+    public String canonicalName(String name) {
+        return OllamaNames.full(name);
     }
 
     @Override

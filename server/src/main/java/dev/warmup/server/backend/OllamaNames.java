@@ -7,6 +7,7 @@ import java.util.Locale;
  * {@code library} and {@code latest}, compared without regard to case. {@code GET /api/ps} lists a model in its
  * shortest form, which always has the tag ({@code qwen2.5-coder:latest} for a model loaded as
  * {@code qwen2.5-coder}), so a catalogue's id and the list's name are matched in full form, not as strings.
+ * Used through {@link ModelBackend#canonicalName}.
  */
 final class OllamaNames {
     private static final String HOST = "registry.ollama.ai";
@@ -14,11 +15,6 @@ final class OllamaNames {
     private static final String TAG = "latest";
 
     private OllamaNames() {}
-
-    /** Whether two names denote the same model. */
-    static boolean same(String a, String b) {
-        return full(a).equals(full(b));
-    }
 
     /** {@code host/namespace/model:tag}, lower case, with the defaults filled in. */
     static String full(String name) {

@@ -1,6 +1,7 @@
 package dev.warmup.server.scheduler;
 
 import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.store.ModelOwners;
@@ -19,7 +20,8 @@ import java.util.logging.Logger;
  * left by a server that has exited (this one before a restart). A model a running server or another program (a
  * person's {@code ollama run}) loaded is held elsewhere: it counts against the budget and the model limit, the plan
  * packs the others around it, and it is neither unloaded nor renewed. Claims are kept in the store's
- * {@link ModelOwners}; the last server to claim a model holds it. The editor's own backend ({@code client}) has
+ * {@link ModelOwners}, by the model server's URL and the model's canonical name there; the last server to claim a
+ * model holds it. The editor's own backend ({@code client}) has
  * one server only: always ours.
  */
 @Singleton
@@ -28,11 +30,13 @@ public final class Ownership {
 
     private final ConfigurationManager config;
     private final ModelOwners owners;
+    private final BackendRegistry backends;
     private final Set<String> ours = ConcurrentHashMap.newKeySet(); // claimed, as of the last look at the record
     private final Set<String> elsewhere = ConcurrentHashMap.newKeySet();
 
     @Inject
-    public Ownership(ConfigurationManager config, ModelOwners owners) {
+    public Ownership(ConfigurationManager config, ModelOwners owners, BackendRegistry backends) {
+        this.backends = backends;
         this.config = config;
         this.owners = owners;
     }
@@ -46,7 +50,7 @@ public final class Ownership {
         elsewhere.remove(m.id());
         if (ours.add(m.id())) {
             try {
-                owners.claim(url, m.id());
+                owners.claim(url, name(m));
             } catch (SQLException e) {
                 LOG.warning("cannot record that this server holds " + m.id() + ": " + e.getMessage());
             }
@@ -59,7 +63,7 @@ public final class Ownership {
         String url = url(m);
         if (url != null && ours.remove(m.id())) {
             try {
-                owners.release(url, m.id());
+                owners.release(url, name(m));
             } catch (SQLException e) {
                 LOG.warning("cannot record that " + m.id() + " was unloaded: " + e.getMessage());
             }
@@ -82,7 +86,7 @@ public final class Ownership {
         }
         ModelOwners.Claim c;
         try {
-            c = owners.holder(url, m.id());
+            c = owners.holder(url, name(m));
         } catch (SQLException e) {
             LOG.warning("cannot read who holds " + m.id() + ": " + e.getMessage());
             return !elsewhere.contains(m.id()); // as last judged
@@ -108,6 +112,11 @@ public final class Ownership {
                 return false;
             }
         }
+    }
+
+    /** {@code m}'s name as its model server would have it ({@code coder:latest}, whichever way a catalogue says it). */
+    private String name(ModelSpec m) {
+        return backends.find(m.backend()).map(b -> b.canonicalName(m.id())).orElse(m.id());
     }
 
     /** The URL of {@code m}'s model server; null for the editor's own backend. */

@@ -41,7 +41,7 @@ class SharedModelServerTest {
              ServerHarness b = new ServerHarness(dir, new FakeProcesses(idle, running).module())) {
             ollama.size("coder", 1500L << 20);
             startWithCoderWarm(a, ollama);
-            WarmupScheduler scheduler = idleFor(b, ollama, Duration.ofHours(2));
+            WarmupScheduler scheduler = idleFor(b, Duration.ofHours(2), settings(ollama.url()));
             assertFalse(scheduler.unloadPending().get(30, TimeUnit.SECONDS), "no unload asked");
             assertTrue(ollama.isLoaded("coder"));
             assertEquals(1500, b.server.getWarmupService().status().get(30, TimeUnit.SECONDS).memoryUsedMb(),
@@ -57,8 +57,21 @@ class SharedModelServerTest {
              ServerHarness b = new ServerHarness(dir, new FakeProcesses(idle, running).module())) {
             startWithCoderWarm(a, ollama);
             running.remove(inUse); // that window was closed, or this editor restarted
-            idleFor(b, ollama, Duration.ofHours(2));
+            idleFor(b, Duration.ofHours(2), settings(ollama.url()));
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void serversThatNameAModelDifferentlyStillAgreeWhoHoldsIt() throws Exception {
+        running.addAll(Set.of(inUse, idle));
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness a = new ServerHarness(dir, new FakeProcesses(inUse, running).module());
+             ServerHarness b = new ServerHarness(dir, new FakeProcesses(idle, running).module())) {
+            startWithCoderWarm(a, ollama); // its catalogue says coder
+            running.remove(inUse);
+            idleFor(b, Duration.ofHours(2), settings(ollama.url()).replace("\"coder\"", "\"Coder:latest\""));
+            ollama.unloaded("coder").get(30, TimeUnit.SECONDS); // left by a server that exited: B's to unload
         }
     }
 
@@ -88,10 +101,10 @@ class SharedModelServerTest {
         }
     }
 
-    /** {@code h} started on {@code ollama} with its developer away for {@code away}; its held unloads come due. */
-    private static WarmupScheduler idleFor(ServerHarness h, FakeOllamaServer ollama, Duration away) throws Exception {
+    /** {@code h} started with {@code settings} and its developer away for {@code away}; its held unloads come due. */
+    private static WarmupScheduler idleFor(ServerHarness h, Duration away, String settings) throws Exception {
         h.clock.advance(away);
-        h.initialize(settings(ollama.url()));
+        h.initialize(settings);
         h.startPrediction();
         WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
         passGrace(h, scheduler);

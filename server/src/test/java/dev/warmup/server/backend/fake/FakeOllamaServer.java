@@ -55,9 +55,10 @@ public final class FakeOllamaServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** How Ollama lists a model: with its tag, {@code latest} if it was named without one. */
+    /** How Ollama lists a model: with its tag, {@code latest} if it was named without one (names ignore case). */
     static String listed(String model) {
-        return model.lastIndexOf(':') > model.lastIndexOf('/') ? model : model + ":latest";
+        String m = model.toLowerCase(java.util.Locale.ROOT);
+        return m.lastIndexOf(':') > m.lastIndexOf('/') ? m : m + ":latest";
     }
 
     /** The size Ollama will report for a model once loaded. */
