@@ -2,7 +2,6 @@ package dev.warmup.server;
 
 import dev.warmup.server.lsp.ClientLogHandler;
 import dev.warmup.server.lsp.ClientNotifier;
-import dev.warmup.server.store.DataDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,8 @@ import java.util.logging.SimpleFormatter;
 final class LogSetup {
     /** The log file starts afresh past this size. */
     static final int LOG_FILE_LIMIT = 10_000_000;
+
+    private static LogFileClaim claim; // held for the process's life
 
     private LogSetup() {}
 
@@ -46,18 +47,14 @@ final class LogSetup {
         stderr.setFormatter(new SimpleFormatter());
         root.addHandler(stderr);
         if (logFile != null) {
-            // exactly the file named (with two generations FileHandler would write FILE.0), readable by the user only
-            // like the data files, started afresh once it passes the limit
+            // exactly the file named (with two generations FileHandler would write FILE.0), or FILE.N while other
+            // servers write it, readable by the user only like the data files, started afresh past the limit
             Path parent = logFile.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            if (Files.exists(logFile)) {
-                DataDirectory.restrict(logFile, false); // one made before, perhaps by another version
-            } else {
-                DataDirectory.createUserOnly(logFile);
-            }
-            FileHandler file = new FileHandler(logFile.toString(), LOG_FILE_LIMIT, 1, true);
+            claim = LogFileClaim.claim(logFile);
+            FileHandler file = new FileHandler(claim.file().toString(), LOG_FILE_LIMIT, 1, true);
             file.setLevel(level);
             file.setFormatter(new SimpleFormatter());
             root.addHandler(file);

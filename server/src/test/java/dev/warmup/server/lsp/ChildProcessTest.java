@@ -85,6 +85,29 @@ class ChildProcessTest {
     }
 
     @Test
+    void serversGivenTheSameLogFileEachWriteOneOfTheirOwnReadableByTheUserOnly() throws Exception {
+        Path log = dir.resolve("logs").resolve("warmup-server.log"); // as an IDE passes it to a server per project
+        try (RawLspProcess a = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString());
+             RawLspProcess b = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString())) {
+            a.initialize();
+            b.initialize();
+            a.notify("warmup/fromA", new JsonObject()); // each names it in its log: WMP-8012, a warning
+            b.notify("warmup/fromB", new JsonObject());
+            a.request("warmup/status", new JsonObject()); // handled in order: the warnings are written
+            b.request("warmup/status", new JsonObject());
+            String both = "";
+            for (Path file : new Path[] {log, log.resolveSibling("warmup-server.log.1")}) {
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                        file.toString()); // FileHandler made the second with the umask's rw-r--r--
+                String text = Files.readString(file);
+                assertTrue(text.contains("fromA") != text.contains("fromB"), file + " is one server's: " + text);
+                both += text;
+            }
+            assertTrue(both.contains("fromA") && both.contains("fromB"), both);
+        }
+    }
+
+    @Test
     void aDataDirectoryThatCannotBeMadeStopsTheServerWithOneLineSayingWhy() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
