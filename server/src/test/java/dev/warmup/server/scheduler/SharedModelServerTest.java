@@ -29,16 +29,34 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedModelServerTest {
     @TempDir Path dir;
 
-    private final ProcessIdentity inUse = new ProcessIdentity(1001, 7);
-    private final ProcessIdentity idle = new ProcessIdentity(1002, 7);
+    private final ProcessIdentity inUseProcess = new ProcessIdentity(1001, 7);
+    private final ProcessIdentity idleProcess = new ProcessIdentity(1002, 7);
     private final Set<ProcessIdentity> running = ConcurrentHashMap.newKeySet();
+
+    /** Two editor windows' servers, both running, on one data directory and one Ollama. */
+    private final class TwoWindows implements AutoCloseable {
+        final FakeOllamaServer ollama = new FakeOllamaServer();
+        final ServerHarness inUse = new ServerHarness(dir, new FakeProcesses(inUseProcess, running).module());
+        final ServerHarness idle = new ServerHarness(dir, new FakeProcesses(idleProcess, running).module());
+
+        TwoWindows() throws java.io.IOException {
+            running.addAll(Set.of(inUseProcess, idleProcess));
+        }
+
+        @Override
+        public void close() throws Exception {
+            idle.close();
+            inUse.close();
+            ollama.close();
+        }
+    }
 
     @Test
     void anIdleWindowLeavesAloneWhatTheWindowInUseLoaded() throws Exception {
-        running.addAll(Set.of(inUse, idle));
-        try (FakeOllamaServer ollama = new FakeOllamaServer();
-             ServerHarness a = new ServerHarness(dir, new FakeProcesses(inUse, running).module());
-             ServerHarness b = new ServerHarness(dir, new FakeProcesses(idle, running).module())) {
+        try (TwoWindows w = new TwoWindows()) {
+            FakeOllamaServer ollama = w.ollama;
+            ServerHarness a = w.inUse;
+            ServerHarness b = w.idle;
             ollama.size("coder", 1500L << 20);
             startWithCoderWarm(a, ollama);
             WarmupScheduler scheduler = idleFor(b, Duration.ofHours(2), settings(ollama.url()));
@@ -51,12 +69,12 @@ class SharedModelServerTest {
 
     @Test
     void whatAServerThatExitedLeftLoadedIsUnloadedWhenNotWanted() throws Exception {
-        running.addAll(Set.of(inUse, idle));
-        try (FakeOllamaServer ollama = new FakeOllamaServer();
-             ServerHarness a = new ServerHarness(dir, new FakeProcesses(inUse, running).module());
-             ServerHarness b = new ServerHarness(dir, new FakeProcesses(idle, running).module())) {
+        try (TwoWindows w = new TwoWindows()) {
+            FakeOllamaServer ollama = w.ollama;
+            ServerHarness a = w.inUse;
+            ServerHarness b = w.idle;
             startWithCoderWarm(a, ollama);
-            running.remove(inUse); // that window was closed, or this editor restarted
+            running.remove(inUseProcess); // that window was closed, or this editor restarted
             idleFor(b, Duration.ofHours(2), settings(ollama.url()));
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
         }
@@ -64,12 +82,12 @@ class SharedModelServerTest {
 
     @Test
     void serversThatNameAModelDifferentlyStillAgreeWhoHoldsIt() throws Exception {
-        running.addAll(Set.of(inUse, idle));
-        try (FakeOllamaServer ollama = new FakeOllamaServer();
-             ServerHarness a = new ServerHarness(dir, new FakeProcesses(inUse, running).module());
-             ServerHarness b = new ServerHarness(dir, new FakeProcesses(idle, running).module())) {
+        try (TwoWindows w = new TwoWindows()) {
+            FakeOllamaServer ollama = w.ollama;
+            ServerHarness a = w.inUse;
+            ServerHarness b = w.idle;
             startWithCoderWarm(a, ollama); // its catalogue says coder
-            running.remove(inUse);
+            running.remove(inUseProcess);
             idleFor(b, Duration.ofHours(2), settings(ollama.url()).replace("\"coder\"", "\"Coder:latest\""));
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS); // left by a server that exited: B's to unload
         }
@@ -77,9 +95,9 @@ class SharedModelServerTest {
 
     @Test
     void aModelAPersonLoadedIsLeftAloneUntilThisEditorUsesIt() throws Exception {
-        running.add(inUse);
+        running.add(inUseProcess);
         try (FakeOllamaServer ollama = new FakeOllamaServer();
-             ServerHarness h = new ServerHarness(dir, new FakeProcesses(inUse, running).module())) {
+             ServerHarness h = new ServerHarness(dir, new FakeProcesses(inUseProcess, running).module())) {
             ollama.loadedElsewhere("big", 1900L << 20); // `ollama run` in a terminal: the plan has no use for it
             ollama.size("coder", 1500L << 20);
             h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
