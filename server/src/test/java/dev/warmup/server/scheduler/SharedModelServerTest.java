@@ -54,15 +54,12 @@ class SharedModelServerTest {
     @Test
     void anIdleWindowLeavesAloneWhatTheWindowInUseLoaded() throws Exception {
         try (TwoWindows w = new TwoWindows()) {
-            FakeOllamaServer ollama = w.ollama;
-            ServerHarness a = w.inUse;
-            ServerHarness b = w.idle;
-            ollama.size("coder", 1500L << 20);
-            startWithCoderWarm(a, ollama);
-            WarmupScheduler scheduler = idleFor(b, Duration.ofHours(2), settings(ollama.url()));
+            w.ollama.size("coder", 1500L << 20);
+            startWithCoderWarm(w.inUse, w.ollama);
+            WarmupScheduler scheduler = idleFor(w.idle, Duration.ofHours(2), settings(w.ollama.url()));
             assertFalse(scheduler.unloadPending().get(30, TimeUnit.SECONDS), "no unload asked");
-            assertTrue(ollama.isLoaded("coder"));
-            assertEquals(1500, b.server.getWarmupService().status().get(30, TimeUnit.SECONDS).memoryUsedMb(),
+            assertTrue(w.ollama.isLoaded("coder"));
+            assertEquals(1500, w.idle.server.getWarmupService().status().get(30, TimeUnit.SECONDS).memoryUsedMb(),
                     "and it counts in the idle window's budget");
         }
     }
@@ -70,26 +67,20 @@ class SharedModelServerTest {
     @Test
     void whatAServerThatExitedLeftLoadedIsUnloadedWhenNotWanted() throws Exception {
         try (TwoWindows w = new TwoWindows()) {
-            FakeOllamaServer ollama = w.ollama;
-            ServerHarness a = w.inUse;
-            ServerHarness b = w.idle;
-            startWithCoderWarm(a, ollama);
+            startWithCoderWarm(w.inUse, w.ollama);
             running.remove(inUseProcess); // that window was closed, or this editor restarted
-            idleFor(b, Duration.ofHours(2), settings(ollama.url()));
-            ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
+            idleFor(w.idle, Duration.ofHours(2), settings(w.ollama.url()));
+            w.ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void serversThatNameAModelDifferentlyStillAgreeWhoHoldsIt() throws Exception {
         try (TwoWindows w = new TwoWindows()) {
-            FakeOllamaServer ollama = w.ollama;
-            ServerHarness a = w.inUse;
-            ServerHarness b = w.idle;
-            startWithCoderWarm(a, ollama); // its catalogue says coder
+            startWithCoderWarm(w.inUse, w.ollama); // its catalogue says coder
             running.remove(inUseProcess);
-            idleFor(b, Duration.ofHours(2), settings(ollama.url()).replace("\"coder\"", "\"Coder:latest\""));
-            ollama.unloaded("coder").get(30, TimeUnit.SECONDS); // left by a server that exited: B's to unload
+            idleFor(w.idle, Duration.ofHours(2), settings(w.ollama.url()).replace("\"coder\"", "\"Coder:latest\""));
+            w.ollama.unloaded("coder").get(30, TimeUnit.SECONDS); // left by a server that exited: the idle one unloads it
         }
     }
 
