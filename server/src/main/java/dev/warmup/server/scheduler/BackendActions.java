@@ -183,7 +183,7 @@ final class BackendActions {
     void keepLoaded(ModelSpec m, long now, long marginMillis, WarmupSettings s) {
         Long expiry = expiresAt.get(m.id());
         if (expiry == null || expiry - now > marginMillis || renewing.contains(m.id()) || unloading.contains(m.id())
-                || states.get(m.id()).state() != ModelStates.State.warm || ownership.heldElsewhere(m.id())) {
+                || states.get(m.id()).state() != ModelStates.State.warm || ownership.heldByAnotherServer(m.id())) {
             return;
         }
         var backend = backends.find(m.backend());
@@ -200,6 +200,7 @@ final class BackendActions {
                         return;
                     }
                     expiresAt.remove(m.id()); // renewed; the next reconciliation says until when
+                    ownership.claim(m); // kept for this server's prediction: ours, if a person or program loaded it
                     metrics.increment("keepAliveRenewals");
                 }, executor);
     }

@@ -5,10 +5,11 @@ import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.store.ModelOwners;
+import dev.warmup.server.store.ModelOwners.Holder;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -17,12 +18,13 @@ import java.util.logging.Logger;
  * own, and they often warm the same Ollama: each sees in the model server's list what the others loaded, and a
  * window left idle would otherwise unload, tick after tick, what the window in use keeps loading. So a server
  * unloads only what it holds: a model it loaded, renewed or was told was used ({@code warmup/modelUsed}), or one
- * left by a server that has exited (this one before a restart). A model a running server or another program (a
- * person's {@code ollama run}) loaded is held elsewhere: it counts against the budget and the model limit, the plan
- * packs the others around it, and it is neither unloaded nor renewed. Claims are kept in the store's
- * {@link ModelOwners}, by the model server's URL and the model's canonical name there; the last server to claim a
- * model holds it. The editor's own backend ({@code client}) has
- * one server only: always ours.
+ * left by a server that has exited (this one before a restart). A model another running server holds counts against
+ * the budget and the model limit, the plan packs the others around it, and it is neither unloaded nor renewed. One
+ * a person or another program loaded (an AI extension that does not report to us, {@code ollama run}) counts too and
+ * is not unloaded, but the plan weighs it as any other, and if it keeps it past its model server's keep-alive the
+ * renewal makes it ours. Claims are kept in the store's {@link ModelOwners}, by the model server's URL and the
+ * model's canonical name there; the last server to claim a model holds it. The editor's own backend
+ * ({@code client}) has one server only: always ours.
  */
 @Singleton
 public final class Ownership {
@@ -31,8 +33,8 @@ public final class Ownership {
     private final ConfigurationManager config;
     private final ModelOwners owners;
     private final BackendRegistry backends;
-    private final Set<String> ours = ConcurrentHashMap.newKeySet(); // claimed, as of the last look at the record
-    private final Set<String> elsewhere = ConcurrentHashMap.newKeySet();
+    /** Who holds each resident model of a model server, as last judged; absent: not judged (ours). */
+    private final Map<String, Holder> holders = new ConcurrentHashMap<>();
 
     @Inject
     public Ownership(ConfigurationManager config, ModelOwners owners, BackendRegistry backends) {
@@ -47,8 +49,7 @@ public final class Ownership {
         if (url == null) {
             return;
         }
-        elsewhere.remove(m.id());
-        if (ours.add(m.id())) {
+        if (holders.put(m.id(), Holder.US) != Holder.US) {
             try {
                 owners.claim(url, name(m));
             } catch (SQLException e) {
@@ -59,9 +60,8 @@ public final class Ownership {
 
     /** {@code m} left its model server (our unload, or its own timer): our claim goes. */
     void released(ModelSpec m) {
-        elsewhere.remove(m.id());
         String url = url(m);
-        if (url != null && ours.remove(m.id())) {
+        if (holders.remove(m.id()) == Holder.US && url != null) {
             try {
                 owners.release(url, name(m));
             } catch (SQLException e) {
@@ -70,9 +70,15 @@ public final class Ownership {
         }
     }
 
-    /** Whether {@code m} is resident for another server or program: the plan must pack around it. */
-    public boolean heldElsewhere(String modelId) {
-        return elsewhere.contains(modelId);
+    /** Whether another running server holds {@code m}: the plan packs around it, and it is not renewed. */
+    public boolean heldByAnotherServer(String modelId) {
+        return holders.get(modelId) == Holder.ANOTHER_SERVER;
+    }
+
+    /** Whether {@code m} is this server's to unload, as last judged. */
+    boolean ours(String modelId) {
+        Holder h = holders.get(modelId);
+        return h == null || h == Holder.US;
     }
 
     /**
@@ -89,25 +95,24 @@ public final class Ownership {
             c = owners.holder(url, name(m));
         } catch (SQLException e) {
             LOG.warning("cannot read who holds " + m.id() + ": " + e.getMessage());
-            return !elsewhere.contains(m.id()); // as last judged
+            return ours(m.id()); // as last judged
         }
         switch (c.holder()) {
             case US -> {
-                ours.add(m.id());
-                elsewhere.remove(m.id());
+                holders.put(m.id(), Holder.US);
                 return true;
             }
             case EXITED_SERVER -> {
-                ours.remove(m.id());
+                holders.remove(m.id());
                 claim(m);
                 return true;
             }
             default -> {
-                ours.remove(m.id());
-                if (elsewhere.add(m.id())) {
-                    LOG.info(m.id() + " on " + url + " is held by " + (c.holder() == ModelOwners.Holder.NONE
-                            ? "a program other than a warm-up server" : "another warm-up server (" + c.process() + ")")
-                            + ": counted as held, left for it to unload");
+                if (holders.put(m.id(), c.holder()) != c.holder()) {
+                    LOG.info(m.id() + " on " + url + (c.holder() == Holder.NONE
+                            ? " was loaded by a program other than a warm-up server: counted as held and not unloaded;"
+                                    + " renewed only if the prediction keeps it, which makes it this server's"
+                            : " is held by another warm-up server (" + c.process() + "): counted as held, left to it"));
                 }
                 return false;
             }

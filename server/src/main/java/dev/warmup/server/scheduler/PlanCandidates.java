@@ -16,7 +16,7 @@ import java.util.Map;
  * How the planner sees each model of the catalogue now: its forecast over the planner's horizon (for a model not
  * loaded, the forecast as of when its load would finish, since a load pays only for the requests after it), its
  * measured load time and memory, where it is, and whether it must stay (used in the last {@value ModelStates#IN_USE_MILLIS} ms,
- * resident on a model server that cannot unload it, or held by another server or program). The scheduler plans with these and the {@code warmup/predict}
+ * resident on a model server that cannot unload it, or held by another running server). The scheduler plans with these and the {@code warmup/predict}
  * preview shows the same plan, so the preview never announces a load or unload the scheduler would not make.
  */
 @Singleton
@@ -85,11 +85,11 @@ public final class PlanCandidates {
 
     /**
      * Whether {@code m} stays resident whatever the plan says: its model server cannot unload it (an
-     * OpenAI-compatible server, a single-model llama-server), or another server or program holds it
+     * OpenAI-compatible server, a single-model llama-server), or another running server holds it
      * ({@link Ownership}), so the plan must pack the others around it.
      */
     private boolean heldWhateverPlanned(ModelSpec m, WarmSetPlanner.Residency r) {
         return r != WarmSetPlanner.Residency.UNLOADED
-                && (!backends.canUnload(m.backend()) || ownership.heldElsewhere(m.id()));
+                && (!backends.canUnload(m.backend()) || ownership.heldByAnotherServer(m.id()));
     }
 }

@@ -206,15 +206,15 @@ public final class WarmupScheduler implements AutoCloseable {
     }
 
     /**
-     * System memory is nearly exhausted: unload our least recently used warm model not in use (WMP-4001; not one held
-     * elsewhere: its holder sheds it). One per
+     * System memory is nearly exhausted: unload our least recently used warm model not in use (WMP-4001; only ours:
+     * another server sheds its own). One per
      * tick: its memory comes back only once the model server has unloaded it, and the next tick looks again.
      */
     private void shedForEmergency() {
         queue.snapshot().forEach(e -> queue.cancel(e.model()));
         List<ModelSpec> warm = new ArrayList<>(config.current().models().stream()
                 .filter(m -> states.get(m.id()).state() == ModelStates.State.warm)
-                .filter(m -> !states.get(m.id()).inUse(clock.millis()) && !ownership.heldElsewhere(m.id())).toList());
+                .filter(m -> !states.get(m.id()).inUse(clock.millis()) && ownership.ours(m.id())).toList());
         warm.sort(Comparator.comparingLong(m -> states.get(m.id()).lastUsedMillis()));
         if (actions.unloadPending() || warm.isEmpty()) {
             return; // an unload is on its way: wait for its memory before judging again

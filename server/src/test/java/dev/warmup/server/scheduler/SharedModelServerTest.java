@@ -1,6 +1,7 @@
 package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.settings;
+import static dev.warmup.server.scheduler.WarmingFixture.start;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
@@ -107,6 +108,23 @@ class SharedModelServerTest {
             h.clock.advance(Duration.ofHours(2)); // used through this editor, then not wanted: ours to unload
             passGrace(h, scheduler);
             ollama.unloaded("big").get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aModelAnotherProgramLoadedIsRenewedIfThePredictionKeepsItAndThenIsOurs() throws Exception {
+        running.add(inUseProcess);
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness h = new ServerHarness(dir, new FakeProcesses(inUseProcess, running).module())) {
+            // an AI extension that does not report to us asked Ollama for coder: its keep-alive ends in a minute
+            ollama.loadedElsewhere("coder", 1500L << 20);
+            ollama.expires("coder", h.clock.instant().plusSeconds(60).toString());
+            WarmupScheduler scheduler = start(h, ollama); // the developer has used completion all hour
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(1, ollama.loads("coder", 1).get(30, TimeUnit.SECONDS), "renewed, not left to expire");
+            h.clock.advance(Duration.ofHours(2)); // then the developer leaves: ours now, so unloaded
+            passGrace(h, scheduler);
+            ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
         }
     }
 
