@@ -191,6 +191,7 @@ final class BackendActions {
             return;
         }
         renewing.add(m.id());
+        ownership.claim(m); // kept for this server's prediction: ours, as a load is, if a person or program loaded it
         Duration timeout = Duration.ofSeconds(s.warmupTimeoutSeconds());
         backend.get().load(m, timeout).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((r, e) -> {
@@ -200,7 +201,6 @@ final class BackendActions {
                         return;
                     }
                     expiresAt.remove(m.id()); // renewed; the next reconciliation says until when
-                    ownership.claim(m); // kept for this server's prediction: ours, if a person or program loaded it
                     metrics.increment("keepAliveRenewals");
                 }, executor);
     }
