@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.config.BackendSpec;
+import dev.warmup.server.config.OllamaNames;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import java.net.URI;

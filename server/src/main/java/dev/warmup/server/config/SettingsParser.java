@@ -11,6 +11,7 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,19 +217,28 @@ public final class SettingsParser {
             throw invalid("models", v, "an array of models");
         }
         JsonArray arr = v.getAsJsonArray();
-        Set<String> seen = new HashSet<>();
+        Map<String, String> seen = new HashMap<>(); // the model as its server names it -> the id given first
         for (int i = 0; i < arr.size(); i++) {
             String path = "models[" + i + "]";
             if (!arr.get(i).isJsonObject()) {
                 throw invalid(path, arr.get(i), "an object with id and tasks");
             }
             ModelSpec m = model(arr.get(i).getAsJsonObject(), path, backends);
-            if (!seen.add(m.id())) {
-                throw invalid(path + ".id", new JsonPrimitive(m.id()), "a unique model id");
+            String first = seen.putIfAbsent(sameModelKey(m, backends), m.id());
+            if (first != null) {
+                throw invalid(path + ".id", new JsonPrimitive(m.id()), first.equals(m.id()) ? "a unique model id"
+                        : "another model than " + first + ", which Ollama names so too");
             }
             out.add(m);
         }
         return List.copyOf(out);
+    }
+
+    /** Ids that name one model: the same id, or for Ollama the same full name on the same backend. */
+    private static String sameModelKey(ModelSpec m, Map<String, BackendSpec> backends) {
+        BackendSpec b = m.backend() == null ? null : backends.get(m.backend());
+        return b != null && BackendSpec.OLLAMA.equals(b.type()) ? OllamaNames.full(m.id()) + " on " + m.backend()
+                : m.id();
     }
 
     /** Validates one catalogue entry; also used by {@code warmup/registerModels}. */

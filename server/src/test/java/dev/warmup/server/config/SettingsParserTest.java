@@ -102,6 +102,21 @@ class SettingsParserTest {
     }
 
     @Test
+    void oneModelNamedTwiceIsRefusedNamingTheEntry() {
+        String ollama = "{\"backends\": {\"o\": {\"type\": \"ollama\", \"url\": \"http://127.0.0.1:11434\"},"
+                + " \"v\": {\"type\": \"openai\", \"url\": \"http://127.0.0.1:8000\"}}, \"models\": [";
+        WarmupException e = assertThrows(WarmupException.class, () -> parse(ollama
+                + "{\"id\": \"coder\", \"tasks\": [\"completion\"], \"backend\": \"o\"},"
+                + " {\"id\": \"Coder:latest\", \"tasks\": [\"chat\"], \"backend\": \"o\"}]}"));
+        assertTrue(e.getMessage().startsWith("WMP-8001") && e.getMessage().contains("warmup.models[1].id")
+                && e.getMessage().contains("coder, which Ollama names so too"), e.getMessage());
+        // the same names on other model servers, or on one that tells them apart, are other models
+        assertEquals(3, parse(ollama + "{\"id\": \"coder\", \"tasks\": [\"completion\"], \"backend\": \"o\"},"
+                + " {\"id\": \"coder:latest\", \"tasks\": [\"chat\"], \"backend\": \"v\"},"
+                + " {\"id\": \"Coder\", \"tasks\": [\"chat\"], \"backend\": \"v\"}]}").models().size());
+    }
+
+    @Test
     void customTasksAreAllowed() {
         var s = parse("{\"models\": [{\"id\": \"t\", \"tasks\": [\"custom:docstrings\"], \"memoryMb\": 900}]}");
         assertEquals("custom:docstrings", s.models().get(0).tasks().get(0));

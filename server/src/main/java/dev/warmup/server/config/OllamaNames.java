@@ -1,4 +1,4 @@
-package dev.warmup.server.backend;
+package dev.warmup.server.config;
 
 import java.util.Locale;
 
@@ -7,9 +7,9 @@ import java.util.Locale;
  * {@code library} and {@code latest}, compared without regard to case. {@code GET /api/ps} lists a model in its
  * shortest form, which always has the tag ({@code qwen2.5-coder:latest} for a model loaded as
  * {@code qwen2.5-coder}), so a catalogue's id and the list's name are matched in full form, not as strings.
- * Used through {@link ModelBackend#canonicalName}.
+ * Used by the Ollama backend and to refuse a catalogue that names one model twice.
  */
-final class OllamaNames {
+public final class OllamaNames {
     private static final String HOST = "registry.ollama.ai";
     private static final String NAMESPACE = "library";
     private static final String TAG = "latest";
@@ -17,7 +17,7 @@ final class OllamaNames {
     private OllamaNames() {}
 
     /** {@code host/namespace/model:tag}, lower case, with the defaults filled in. */
-    static String full(String name) {
+    public static String full(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         int slash = n.lastIndexOf('/');
         int colon = n.lastIndexOf(':');
