@@ -117,6 +117,20 @@ class SettingsParserTest {
     }
 
     @Test
+    void ollamasKeepAliveIsADurationItCanRead() {
+        for (String ok : new String[] {"30m", "1h", "90s", "1h30m", "1.5h", "500ms", ".5h"}) {
+            assertTrue(SettingsParser.positiveDuration(ok), ok);
+        }
+        for (String bad : new String[] {"", "30", "0", "0s", "0m0s", "-5m", "30 minutes", "5x", "m", "1h 30m"}) {
+            assertFalse(SettingsParser.positiveDuration(bad), bad);
+        }
+        WarmupException e = assertThrows(WarmupException.class, () -> parse("{\"backends\": {\"o\": {\"type\":"
+                + " \"ollama\", \"url\": \"http://127.0.0.1:11434\", \"keepAlive\": \"30 minutes\"}}}"));
+        assertTrue(e.getMessage().startsWith("WMP-8001") && e.getMessage().contains("warmup.backends.o.keepAlive"),
+                e.getMessage());
+    }
+
+    @Test
     void customTasksAreAllowed() {
         var s = parse("{\"models\": [{\"id\": \"t\", \"tasks\": [\"custom:docstrings\"], \"memoryMb\": 900}]}");
         assertEquals("custom:docstrings", s.models().get(0).tasks().get(0));
