@@ -9,6 +9,7 @@ public class WarmupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     public static final int MAX_QUOTED = 200;
     private final transient ErrorCode code;
+    private final String detail;
 
     public WarmupException(ErrorCode code, String detail) {
         this(code, detail, null);
@@ -17,6 +18,12 @@ public class WarmupException extends RuntimeException {
     public WarmupException(ErrorCode code, String detail, Throwable cause) {
         super(code.id() + " " + code.title() + (detail == null || detail.isEmpty() ? "" : ": " + detail), cause);
         this.code = code;
+        this.detail = detail;
+    }
+
+    /** What the message says after the code and its title. */
+    public String detail() {
+        return detail;
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeLlamaServer;
+import dev.warmup.server.backend.fake.FakeLmStudioServer;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.lsp.ServerHarness;
@@ -89,6 +90,33 @@ class ModelServerReportsTest {
             assertEquals(0, warmups(h, "wasted"));
             assertTrue(h.server.getWarmupService().predict(new PredictParams(300, null)).get(10, TimeUnit.SECONDS)
                     .schedule().tasks().stream().noneMatch(t -> t.action().equals("unload")), "nor planned away");
+        }
+    }
+
+    @Test
+    void lmStudioWarmsThroughItsOwnApiWhereModelsOnDiskAreNotTakenForLoaded() throws Exception {
+        try (FakeLmStudioServer lms = new FakeLmStudioServer("coder", "chat-7b"); ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize("{\"backends\": {\"lms\": {\"type\": \"lmstudio\", \"url\": \"" + lms.url() + "\"}}, "
+                    + "\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
+                    + "\"loadSeconds\": 3, \"backend\": \"lms\"}, {\"id\": \"chat-7b\", \"tasks\": [\"chat\"], "
+                    + "\"memoryMb\": 400, \"backend\": \"lms\"}]}");
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            assertEquals(List.of("coder"), lms.instances("coder"));
+            scheduler.tick().get(30, TimeUnit.SECONDS); // reconciles with LM Studio's list
+            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            assertTrue(status.models().stream().noneMatch(m -> m.id().equals("chat-7b") && m.state().equals("warm")),
+                    "on disk is not loaded: " + status);
+            h.clock.advance(Duration.ofHours(2)); // the developer left
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> l.get(l.size() - 1).models().stream()
+                    .anyMatch(m -> m.id().equals("coder") && m.state().equals("unloaded")), Duration.ofSeconds(30));
+            assertEquals(List.of(), lms.instances("coder"));
         }
     }
 
