@@ -87,8 +87,15 @@ public final class LlamaCppBackend implements ModelBackend {
             List<String[]> out = new ArrayList<>();
             for (JsonElement e : r.getAsJsonObject().getAsJsonArray("data")) {
                 JsonObject m = e.getAsJsonObject();
-                String state = m.has("status") && m.get("status").isJsonObject()
-                        ? m.getAsJsonObject("status").get("value").getAsString() : "loaded";
+                String state = "loaded";
+                if (m.has("status") && m.get("status").isJsonObject()) {
+                    JsonObject st = m.getAsJsonObject("status");
+                    state = st.get("value").getAsString();
+                    if (st.has("failed") && st.get("failed").getAsBoolean()) { // its instance could not start
+                        state += ", having failed to start" + (st.has("exit_code")
+                                ? " (exit code " + st.get("exit_code").getAsString() + ")" : "");
+                    }
+                }
                 out.add(new String[] {m.get("id").getAsString(), state});
             }
             return out;

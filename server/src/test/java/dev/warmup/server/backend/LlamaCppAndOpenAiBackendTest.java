@@ -42,6 +42,11 @@ class LlamaCppAndOpenAiBackendTest {
             ExecutionException missing = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> b.load(model("nope"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
             assertTrue(missing.getCause().getMessage().contains("HTTP 404"), missing.getCause().getMessage());
+            s.failsToStart.put("gemma", 1);
+            ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> b.load(model("gemma"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS));
+            assertTrue(failed.getCause().getMessage().endsWith("gemma as unloaded, having failed to start (exit code 1)"),
+                    failed.getCause().getMessage());
         }
     }
 

@@ -25,6 +25,8 @@ public final class FakeLlamaServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Integer> pollsLeft = new ConcurrentHashMap<>();
     private final Map<String, String> state = new ConcurrentHashMap<>();
+    /** Models whose instance exits at start with this code, as a model too large for the machine's memory does. */
+    public final Map<String, Integer> failsToStart = new ConcurrentHashMap<>();
     /** Polls of /models during which a loading model still shows as loading. */
     public volatile int loadingPolls = 2;
     /** Every request as {@code METHOD PATH BODY}, and the Authorization header when there was one. */
@@ -57,14 +59,19 @@ public final class FakeLlamaServer implements AutoCloseable {
             case "/models" -> {
                 JsonArray data = new JsonArray();
                 state.forEach((id, s) -> {
+                    Integer exit = failsToStart.get(id);
                     if (s.equals("loading") && pollsLeft.merge(id, -1, Integer::sum) < 0) {
-                        state.put(id, "loaded");
-                        s = "loaded";
+                        s = exit == null ? "loaded" : "unloaded";
+                        state.put(id, s);
                     }
                     JsonObject m = new JsonObject();
                     m.addProperty("id", id);
                     JsonObject st = new JsonObject();
                     st.addProperty("value", s);
+                    if (exit != null && s.equals("unloaded")) {
+                        st.addProperty("failed", true);
+                        st.addProperty("exit_code", exit);
+                    }
                     m.add("status", st);
                     data.add(m);
                 });
