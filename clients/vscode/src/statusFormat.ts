@@ -6,7 +6,14 @@ export interface ModelStatus {
   probability?: number | null;
   lastUsed?: string | null;
   backend?: string;
+  /** For a warm model this server will not unload: who holds it. */
+  heldBy?: 'anotherServer' | 'otherProgram' | null;
 }
+
+const HELD_BY: Record<string, string> = {
+  anotherServer: ' (held by another editor\'s server)',
+  otherProgram: ' (loaded by another program)',
+};
 
 export interface WarmupStatus {
   state: string;
@@ -46,7 +53,7 @@ export function formatStatus(s: WarmupStatus | undefined, error?: string): Statu
   const lines = s.models.map(m => {
     const p = m.probability === undefined || m.probability === null ? '' : `, p=${m.probability.toFixed(2)}`;
     const mem = m.memoryMb ? `, ${m.memoryMb} MB` : '';
-    return `${m.id}: ${m.state}${p}${mem}`;
+    return `${m.id}: ${m.state}${p}${mem}${m.heldBy ? HELD_BY[m.heldBy] ?? '' : ''}`;
   });
   const memory = s.memoryBudgetMb ? `\nMemory: ${s.memoryUsedMb ?? 0} / ${s.memoryBudgetMb} MB` : '';
   const predictor = s.predictor ? `\nPredictor: ${s.predictor}${s.predictorNote ? ' (' + s.predictorNote + ')' : ''}`

@@ -97,6 +97,11 @@ test('status bar shows warm, loading and predicted models with a tooltip', () =>
   assert.equal(v.kind, 'busy');
   assert.match(v.tooltip, /coder: warm, p=0\.90, 1500 MB/);
   assert.match(v.tooltip, /Memory: 7000 \/ 12000 MB/);
+  const shared = formatStatus({ state: 'running', models: [
+    { id: 'coder', state: 'warm', memoryMb: 1500, heldBy: 'anotherServer' },
+    { id: 'big', state: 'warm', memoryMb: 9000, heldBy: 'otherProgram' }] });
+  assert.match(shared.tooltip, /coder: warm, 1500 MB \(held by another editor's server\)/);
+  assert.match(shared.tooltip, /big: warm, 9000 MB \(loaded by another program\)/);
   assert.equal(formatStatus(undefined, 'no Java').kind, 'error');
   assert.equal(formatStatus({ state: 'paused', models: [] }).kind, 'paused');
 });

@@ -6,6 +6,12 @@ package dev.warmup.protocol;
  * @param state       {@code unloaded}, {@code loading}, {@code warm} or {@code failed}
  * @param probability predicted probability of use within the horizon, null if not predicted
  * @param lastUsed    ISO-8601 instant of the last reported use, null if never
+ * @param heldBy      for a warm model this server did not load and will not unload: {@value #ANOTHER_SERVER} (the
+ *                    server of another editor window) or {@value #OTHER_PROGRAM} (a person or another program loaded
+ *                    it); null otherwise
  */
 public record ModelStatus(String id, String state, Integer memoryMb, Double probability, String lastUsed,
-                          String backend) {}
+                          String backend, String heldBy) {
+    public static final String ANOTHER_SERVER = "anotherServer";
+    public static final String OTHER_PROGRAM = "otherProgram";
+}

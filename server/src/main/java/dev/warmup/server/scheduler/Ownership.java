@@ -1,6 +1,7 @@
 package dev.warmup.server.scheduler;
 
 import dev.warmup.protocol.ModelSpec;
+import dev.warmup.protocol.ModelStatus;
 import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.config.ConfigurationManager;
@@ -73,6 +74,16 @@ public final class Ownership {
     /** Whether another running server holds {@code m}: the plan packs around it, and it is not renewed. */
     public boolean heldByAnotherServer(String modelId) {
         return holders.get(modelId) == Holder.ANOTHER_SERVER;
+    }
+
+    /**
+     * Who holds {@code m} if not this server, as {@code warmup/status} says it ({@link ModelStatus#ANOTHER_SERVER},
+     * {@link ModelStatus#OTHER_PROGRAM}); null when it is ours.
+     */
+    public String heldBy(String modelId) {
+        Holder h = holders.get(modelId);
+        return h == Holder.ANOTHER_SERVER ? ModelStatus.ANOTHER_SERVER
+                : h == Holder.NONE ? ModelStatus.OTHER_PROGRAM : null;
     }
 
     /** Whether {@code m} is this server's to unload, as last judged. */

@@ -87,7 +87,8 @@ public final class WarmupCoordinator implements WarmupController {
             ModelStates.Entry e = states.get(m.id());
             models.add(new ModelStatus(m.id(), e.state().name(), e.memoryMb() > 0 ? e.memoryMb() : m.memoryMb(), null,
                     e.lastUsedMillis() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(e.lastUsedMillis()).toString(),
-                    m.backend() == null ? "client" : m.backend()));
+                    m.backend() == null ? "client" : m.backend(),
+                    e.state() == ModelStates.State.warm ? ownership.heldBy(m.id()) : null));
         }
         return new WarmupStatus(Version.get(), config.paused() ? "paused" : "running", prediction.name(),
                 prediction.note(), models,

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.FakeProcesses;
@@ -60,8 +62,10 @@ class SharedModelServerTest {
             WarmupScheduler scheduler = idleFor(w.idle, Duration.ofHours(2), settings(w.ollama.url()));
             assertFalse(scheduler.unloadPending().get(30, TimeUnit.SECONDS), "no unload asked");
             assertTrue(w.ollama.isLoaded("coder"));
-            assertEquals(1500, w.idle.server.getWarmupService().status().get(30, TimeUnit.SECONDS).memoryUsedMb(),
-                    "and it counts in the idle window's budget");
+            WarmupStatus status = w.idle.server.getWarmupService().status().get(30, TimeUnit.SECONDS);
+            assertEquals(1500, status.memoryUsedMb(), "and it counts in the idle window's budget");
+            assertEquals(ModelStatus.ANOTHER_SERVER, heldBy(status, "coder"), "and the idle window's editor is told");
+            assertEquals(null, heldBy(w.inUse.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
         }
     }
 
@@ -101,7 +105,9 @@ class SharedModelServerTest {
             passGrace(h, scheduler);
             assertFalse(scheduler.unloadPending().get(30, TimeUnit.SECONDS));
             assertTrue(ollama.isLoaded("big"));
-            assertEquals(3400, h.server.getWarmupService().status().get(30, TimeUnit.SECONDS).memoryUsedMb());
+            WarmupStatus status = h.server.getWarmupService().status().get(30, TimeUnit.SECONDS);
+            assertEquals(3400, status.memoryUsedMb());
+            assertEquals(ModelStatus.OTHER_PROGRAM, heldBy(status, "big"));
 
             h.server.getWarmupService().modelUsed(new ModelUsedParams("big", "refactoring", null, 40L, false));
             h.flush();
@@ -126,6 +132,10 @@ class SharedModelServerTest {
             passGrace(h, scheduler);
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static String heldBy(WarmupStatus status, String model) {
+        return status.models().stream().filter(m -> m.id().equals(model)).findFirst().orElseThrow().heldBy();
     }
 
     /** {@code h} started with {@code settings} and its developer away for {@code away}; its held unloads come due. */

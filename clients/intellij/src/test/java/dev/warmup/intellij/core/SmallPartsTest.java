@@ -49,6 +49,14 @@ class SmallPartsTest {
         assertTrue(t.tooltip().startsWith("coder: warm, p=0.90, 1500 MB"), t.tooltip());
         assertTrue(t.tooltip().endsWith("Predictor: xgboost"));
         assertEquals("Warmup: starting", StatusText.of(null).text());
+        StatusText shared = StatusText.of(JsonParser.parseString("{\"models\": ["
+                + "{\"id\": \"coder\", \"state\": \"warm\", \"memoryMb\": 1500, \"heldBy\": \"anotherServer\"},"
+                + "{\"id\": \"big\", \"state\": \"warm\", \"memoryMb\": 9000, \"heldBy\": \"otherProgram\"},"
+                + "{\"id\": \"chat\", \"state\": \"warm\", \"memoryMb\": 900, \"heldBy\": null}]}").getAsJsonObject());
+        assertTrue(shared.tooltip().contains("coder: warm, 1500 MB (held by another editor's server)\n"),
+                shared.tooltip());
+        assertTrue(shared.tooltip().contains("big: warm, 9000 MB (loaded by another program)\n"), shared.tooltip());
+        assertTrue(shared.tooltip().endsWith("chat: warm, 900 MB"), shared.tooltip());
     }
 
     @Test
