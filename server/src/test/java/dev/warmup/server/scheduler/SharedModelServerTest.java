@@ -70,6 +70,22 @@ class SharedModelServerTest {
     }
 
     @Test
+    void theWindowThatUsedAModelLastHoldsIt() throws Exception {
+        try (TwoWindows w = new TwoWindows()) {
+            WarmupScheduler loader = startWithCoderWarm(w.inUse, w.ollama); // this window loaded coder
+            w.idle.initialize(settings(w.ollama.url()));
+            w.idle.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 40L, false));
+            w.idle.flush(); // the developer moved to the other window and uses coder there
+            w.inUse.clock.advance(Duration.ofHours(2)); // the first window has seen nothing since
+            passGrace(w.inUse, loader);
+            assertFalse(loader.unloadPending().get(30, TimeUnit.SECONDS), "not the first window's to unload now");
+            assertTrue(w.ollama.isLoaded("coder"));
+            assertEquals(ModelStatus.ANOTHER_SERVER,
+                    heldBy(w.inUse.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
+        }
+    }
+
+    @Test
     void whatAServerThatExitedLeftLoadedIsUnloadedWhenNotWanted() throws Exception {
         try (TwoWindows w = new TwoWindows()) {
             startWithCoderWarm(w.inUse, w.ollama);
