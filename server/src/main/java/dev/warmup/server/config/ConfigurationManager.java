@@ -7,6 +7,7 @@ import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import jakarta.inject.Singleton;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,10 @@ public final class ConfigurationManager {
     /** The last settings section as the user wrote it, before run-time models and pausing are applied. */
     private WarmupSettings fromSettings = WarmupSettings.defaults();
     private final List<Consumer<WarmupSettings>> listeners = new CopyOnWriteArrayList<>();
-    /** Models registered at run time through warmup/registerModels; they survive settings changes. */
+    /**
+     * Models registered at run time through warmup/registerModels, by {@link SettingsParser#sameModelKey} (one entry
+     * per model however it is named); they survive settings changes and replace a settings entry for the same model.
+     */
     private final Map<String, ModelSpec> registered = new LinkedHashMap<>();
     private volatile boolean paused;
     private final Set<String> unknownNamed = new HashSet<>();
@@ -57,14 +61,17 @@ public final class ConfigurationManager {
 
     /** Adds or replaces models (validated like settings); {@code replace} drops all other run-time models. */
     public synchronized WarmupSettings registerModels(List<JsonObject> models, boolean replace) {
-        Map<String, ModelSpec> next = new LinkedHashMap<>(replace ? Map.of() : registered);
-        Set<String> given = new HashSet<>();
+        Map<String, ModelSpec> next = new LinkedHashMap<>(replace ? Map.of() : registered); // by sameModelKey
+        Map<String, String> given = new HashMap<>(); // key -> the id given first in this call
         for (int i = 0; i < models.size(); i++) {
             ModelSpec m = SettingsParser.model(models.get(i), "models[" + i + "]", fromSettings.backends());
-            if (!given.add(m.id())) { // as in the settings: which of the two was meant cannot be told
-                throw SettingsParser.invalid("models[" + i + "].id", new JsonPrimitive(m.id()), "a unique model id");
+            String key = SettingsParser.sameModelKey(m, fromSettings.backends());
+            String first = given.putIfAbsent(key, m.id());
+            if (first != null) { // as in the settings: which of the two was meant cannot be told
+                throw SettingsParser.invalid("models[" + i + "].id", new JsonPrimitive(m.id()), first.equals(m.id())
+                        ? "a unique model id" : "another model than " + first + ", which Ollama names so too");
             }
-            next.put(m.id(), m);
+            next.put(key, m); // coder:latest registered replaces a coder of the same Ollama, as coder would
         }
         registered.clear();
         registered.putAll(next);
@@ -84,8 +91,9 @@ public final class ConfigurationManager {
     private WarmupSettings install() {
         Map<String, ModelSpec> models = new LinkedHashMap<>();
         for (ModelSpec m : fromSettings.models()) {
-            if (!registered.containsKey(m.id())) {
-                models.put(m.id(), m);
+            String key = SettingsParser.sameModelKey(m, fromSettings.backends());
+            if (!registered.containsKey(key)) {
+                models.put(key, m);
             }
         }
         models.putAll(registered);

@@ -255,7 +255,7 @@ public final class SettingsParser {
     }
 
     /** Ids that name one model: the same id, or for Ollama the same full name on the same backend. */
-    private static String sameModelKey(ModelSpec m, Map<String, BackendSpec> backends) {
+    static String sameModelKey(ModelSpec m, Map<String, BackendSpec> backends) {
         BackendSpec b = m.backend() == null ? null : backends.get(m.backend());
         return b != null && BackendSpec.OLLAMA.equals(b.type()) ? OllamaNames.full(m.id()) + " on " + m.backend()
                 : m.id();

@@ -438,6 +438,24 @@ class LspProtocolTest {
     }
 
     @Test
+    void aModelRegisteredUnderAnotherOfItsOllamaNamesReplacesTheSettingsEntry() throws Exception {
+        h.initialize("{\"backends\": {\"o\": {\"type\": \"ollama\", \"url\": \"http://127.0.0.1:11434\"}},"
+                + " \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"backend\": \"o\"}]}");
+        var warmup = h.server.getWarmupService();
+        var r = warmup.registerModels(new RegisterModelsParams(List.of(
+                new ModelSpec("coder:latest", List.of("completion", "chat"), 1600, 3.0, "o", null)), false))
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("coder:latest"), r.models(), "one entry for the one model Ollama has");
+        var e = assertThrows(ExecutionException.class, () -> warmup.registerModels(new RegisterModelsParams(List.of(
+                new ModelSpec("qwen", List.of("chat"), 5500, 10.0, "o", null),
+                new ModelSpec("library/qwen", List.of("chat"), 5500, 10.0, "o", null)), false))
+                .get(10, TimeUnit.SECONDS));
+        var err = assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
+        assertTrue(err.getMessage().contains("warmup.models[1].id") && err.getMessage().contains("qwen, which Ollama"),
+                err.getMessage());
+    }
+
+    @Test
     void requestsBeforeInitializeAreRefusedButReportedUsesAreKept() throws Exception {
         h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, null, null));
         var error = errorOf(h.server.getWarmupService().status());
