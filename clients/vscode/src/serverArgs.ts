@@ -10,7 +10,7 @@ import * as path from 'path';
  */
 export function serverCommand(java: string, jar: string, logFile?: string,
   cds?: { javaVersion: number; cacheDir: string }): { command: string; args: string[] } {
-  const args = ['-Xmx256m', '-XX:+ExitOnOutOfMemoryError', '-XX:+UseSerialGC', '-XX:+DisplayVMOutputToStderr',
+  const args = ['-Xmx256m', '-Xms32m', '-XX:+ExitOnOutOfMemoryError', '-XX:+UseSerialGC', '-XX:+DisplayVMOutputToStderr',
     '-Xlog:disable', '-Xlog:all=warning,cds*=off:stderr'];
   if (cds && cds.javaVersion >= 19) {
     args.push('-XX:+AutoCreateSharedArchive', '-XX:SharedArchiveFile=' + path.join(cds.cacheDir, 'warmup-server.jsa'));

@@ -87,7 +87,7 @@ test('settings, status, metrics and model use against the real server', { timeou
 test('out of memory, the server exits and says why on stderr, with nothing on the protocol stream', async () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'warmup-vscode-oom-'));
   const cmd = serverCommand(process.env.JAVA ?? 'java', jar);
-  const args = cmd.args.map(a => a === '-Xmx256m' ? '-Xmx6m' : a); // too small even to start
+  const args = cmd.args.map(a => a === '-Xmx256m' ? '-Xmx6m' : a === '-Xms32m' ? '-Xms6m' : a); // too small to start
   try {
     const run = cp.spawnSync(cmd.command, [...args, '--data-dir', data], { input: '', encoding: 'utf8',
       timeout: 60_000 });

@@ -120,7 +120,7 @@ test('restarts stop after too many crashes in the window', () => {
 test('the server runs with a small heap and exits on out-of-memory', () => {
   const c = serverCommand('/jdk/bin/java', '/ext/server/warmup-server.jar', '/logs/s.log');
   assert.equal(c.command, '/jdk/bin/java');
-  assert.deepEqual(c.args.slice(0, 2), ['-Xmx256m', '-XX:+ExitOnOutOfMemoryError']);
+  assert.deepEqual(c.args.slice(0, 3), ['-Xmx256m', '-Xms32m', '-XX:+ExitOnOutOfMemoryError']);
   assert.deepEqual(c.args.slice(-4), ['-jar', '/ext/server/warmup-server.jar', '--log-file', '/logs/s.log']);
   // the JVM's own output never reaches stdout, which carries the protocol (protocol.test.ts runs it out of memory)
   assert.deepEqual(c.args.filter(a => a.startsWith('-Xlog')), ['-Xlog:disable', '-Xlog:all=warning,cds*=off:stderr']);

@@ -13,10 +13,13 @@ import java.util.List;
  * {@code initialize} answer, and to the first {@code warmup/status} answer after {@code initialized}. The first start
  * is on an empty data directory; the others reuse it, as every later start of an editor does. With {@code --cds}
  * (Java 19 or later) the clients' class-data archive too: none at the first start, written as it exits, used after.
+ * The last start then stays idle for 30 s, and its resident memory is read (Linux's /proc).
  * Usage: {@code java -cp bench/target/benchmarks.jar dev.warmup.bench.StartupTime server/target/warmup-server.jar
  * [N [JAVA [--cds]]]}
  */
 public final class StartupTime {
+    private static final long IDLE_MILLIS = 30_000;
+
     private StartupTime() {}
 
     public static void main(String[] args) throws Exception {
@@ -25,7 +28,7 @@ public final class StartupTime {
         String java = args.length > 2 ? args[2] : "java";
         boolean cds = args.length > 3 && args[3].equals("--cds");
         Path data = Files.createTempDirectory("warmup-startup-bench");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Xms32m", "-XX:+ExitOnOutOfMemoryError",
                 "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable",
                 "-Xlog:all=warning,cds*=off:stderr"));
         if (cds) {
@@ -34,6 +37,7 @@ public final class StartupTime {
         command.addAll(List.of("-jar", jar.toString(), "--data-dir", data.toString(), "--log-level", "warn"));
         long[] initialize = new long[n];
         long[] status = new long[n];
+        long residentKb = -1;
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -47,6 +51,10 @@ public final class StartupTime {
             LspFrames.write(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"warmup/status\"}");
             LspFrames.readResponse(out, 2);
             status[i] = System.nanoTime() - t0;
+            if (i == n - 1) { // what an editor window's server holds while the developer works elsewhere
+                Thread.sleep(IDLE_MILLIS);
+                residentKb = residentKb(p.pid());
+            }
             LspFrames.write(in, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"shutdown\"}");
             LspFrames.readResponse(out, 3);
             LspFrames.write(in, "{\"jsonrpc\":\"2.0\",\"method\":\"exit\"}");
@@ -62,6 +70,22 @@ public final class StartupTime {
                 + " %s%n", initialize[0] / 1_000_000, n - 1, summary(Arrays.copyOfRange(initialize, 1, n)));
         System.out.printf("launch to first warmup/status answer: first start %d ms; after: %s%n",
                 status[0] / 1_000_000, summary(Arrays.copyOfRange(status, 1, n)));
+        System.out.println(residentKb < 0 ? "resident memory: not measured (no /proc)" : String.format(
+                "resident memory %d s after the last start, idle: %d MB", IDLE_MILLIS / 1000, residentKb / 1024));
+    }
+
+    /** The process's resident set (VmRSS) in kB, or -1 where /proc does not say. */
+    private static long residentKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static String summary(long[] nanos) {
