@@ -11,7 +11,8 @@ import java.util.Optional;
  * Which running server loaded each model on each model server, kept in the store that every server of the user
  * opens: an editor window each, often all warming the same Ollama. Each sees in the model server's list what the
  * others loaded; this record tells a server whether a resident model is its own. A model server is named by its URL
- * (lower case, no trailing slash), so that two servers whose settings give it different names still agree.
+ * (lower case, no trailing slash, {@code localhost}, {@code 127.0.0.1} and {@code ::1} as one host), so that two
+ * servers whose settings name it differently still agree.
  */
 @Singleton
 public final class ModelOwners {
@@ -72,8 +73,21 @@ public final class ModelOwners {
     /** A {@link Holder}, with the claiming process where there is one. */
     public record Claim(Holder holder, ProcessIdentity process) {}
 
+    private static final java.util.Set<String> LOCAL_NAMES = java.util.Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+
     static String key(String url) {
         String k = url.trim().toLowerCase(java.util.Locale.ROOT);
-        return k.endsWith("/") ? k.substring(0, k.length() - 1) : k;
+        k = k.endsWith("/") ? k.substring(0, k.length() - 1) : k;
+        try { // localhost, 127.0.0.1 and ::1 on one port: one model server, as a working setting reaches it
+            java.net.URI u = java.net.URI.create(k);
+            String host = u.getHost();
+            if (host != null && LOCAL_NAMES.contains(host)) {
+                return u.getScheme() + "://loopback:" + (u.getPort() < 0 ? "" : u.getPort())
+                        + (u.getRawPath() == null ? "" : u.getRawPath());
+            }
+        } catch (IllegalArgumentException notAUri) {
+            // the settings check URLs; compare such a one as written
+        }
+        return k;
     }
 }

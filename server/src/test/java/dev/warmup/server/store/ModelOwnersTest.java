@@ -33,6 +33,9 @@ class ModelOwnersTest {
             assertEquals(Holder.ANOTHER_SERVER, seenByB.holder(), "the same model server, however its URL is written");
             assertEquals(a, seenByB.process());
             assertEquals(Holder.NONE, ownersB.holder("http://127.0.0.1:8080", "coder").holder(), "another server");
+            assertEquals(Holder.ANOTHER_SERVER, ownersB.holder("http://localhost:11434", "coder").holder());
+            assertEquals(Holder.ANOTHER_SERVER, ownersB.holder("http://[::1]:11434/", "coder").holder());
+            assertEquals(Holder.NONE, ownersB.holder("http://127.0.0.2:11434", "coder").holder(), "may be another");
 
             ownersB.release("http://127.0.0.1:11434", "coder");
             assertEquals(Holder.US, ownersA.holder("http://127.0.0.1:11434", "coder").holder(), "not B's to release");
