@@ -49,6 +49,7 @@ final class BackendActions {
     private final Map<String, Long> retryAt = new HashMap<>();
     private final Set<String> unloading = new HashSet<>();
     private final Map<String, Long> expiresAt = new HashMap<>(); // as the model servers last said
+    private final Map<String, Long> expiryReadAt = new HashMap<>(); // when we read it
     private final Set<String> renewing = new HashSet<>();
     private int inFlight;
 
@@ -107,6 +108,7 @@ final class BackendActions {
                     inFlight--;
                     if (e == null) {
                         failures.remove(m.id());
+                        expiresAt.remove(m.id()); // our request set the keep-alive: the next reading starts afresh
                         performance.observe(m.id(), r.loadMs(), r.memoryMb());
                         states.warm(m.id(), (int) performance.memoryMb(m)); // just observed, if reported
                         metrics.warmup(ModelWarmupMetrics.Warmup.succeeded);
@@ -206,6 +208,17 @@ final class BackendActions {
     }
 
     /**
+     * Whether {@code m}'s keep-alive on its model server moved since we last read it, with no load or renewal of ours
+     * (each clears the reading) and no use reported to us in between: another program (an AI extension that does not
+     * report to us, a script) asked for the model meanwhile, as each request to Ollama sets the keep-alive anew.
+     */
+    private boolean keepAliveMovedByOthers(ModelSpec m, long expiry) {
+        Long before = expiresAt.get(m.id());
+        return before != null && Math.abs(expiry - before) > 2_000 && !renewing.contains(m.id())
+                && states.get(m.id()).lastUsedMillis() < expiryReadAt.getOrDefault(m.id(), Long.MIN_VALUE);
+    }
+
+    /**
      * The model server's view wins: what it has loaded is warm (ours, or held elsewhere: {@link Ownership}), what it
      * dropped is unloaded.
      */
@@ -226,16 +239,20 @@ final class BackendActions {
                 ModelBackend server = e.getValue();
                 var real = loaded.stream().filter(l -> server.sameModel(m.id(), l.modelId())).findFirst();
                 real.ifPresent(l -> performance.observe(m.id(), -1, l.memoryMb())); // its size, whoever loaded it
-                if (real.isPresent() && real.get().expiresAtMillis() > 0) {
-                    expiresAt.put(m.id(), real.get().expiresAtMillis());
-                } else {
-                    expiresAt.remove(m.id());
-                }
                 ModelStates.State ours = states.get(m.id()).state();
                 if (real.isPresent()) {
                     ownership.judge(m);
                 } else if (ours != ModelStates.State.loading) {
                     ownership.released(m);
+                }
+                if (real.isPresent() && real.get().expiresAtMillis() > 0) {
+                    if (keepAliveMovedByOthers(m, real.get().expiresAtMillis())) {
+                        ownership.usedElsewhere(m);
+                    }
+                    expiresAt.put(m.id(), real.get().expiresAtMillis());
+                    expiryReadAt.put(m.id(), clock.millis());
+                } else {
+                    expiresAt.remove(m.id());
                 }
                 if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading
                         || ours == ModelStates.State.warm && real.isPresent()

@@ -71,6 +71,26 @@ public final class Ownership {
         }
     }
 
+    /**
+     * Another program asked the model server for {@code m} while we held it (its keep-alive moved, see
+     * {@code BackendActions}): it is in use there, so it is left to it, as one it had loaded; a renewal for our
+     * prediction, or a use reported to us, makes it ours again.
+     */
+    void usedElsewhere(ModelSpec m) {
+        String url = url(m);
+        if (url == null || !ours(m.id())) {
+            return;
+        }
+        holders.put(m.id(), Holder.NONE);
+        try {
+            owners.release(url, name(m));
+        } catch (SQLException e) {
+            LOG.warning("cannot record that " + m.id() + " is left to another program: " + e.getMessage());
+        }
+        LOG.info(m.id() + " on " + url + " was asked for by another program meanwhile (its keep-alive moved): not"
+                + " unloaded while that program's keep-alive holds it");
+    }
+
     /** Whether another running server holds {@code m}: the plan packs around it, and it is not renewed. */
     public boolean heldByAnotherServer(String modelId) {
         return holders.get(modelId) == Holder.ANOTHER_SERVER;

@@ -61,6 +61,11 @@ public final class SustainedUnloads implements WarmSetPlanner {
         return new WarmPlan(plan.loads(), due);
     }
 
+    /** Whether the plan wants {@code modelId} gone and its unload is held, waiting out the grace. */
+    public boolean held(String modelId) {
+        return unwantedSince.containsKey(modelId);
+    }
+
     /** When a held unload falls due (Long.MAX_VALUE: none is held), so that a caller can decide again then. */
     public long nextDue() {
         long next = Long.MAX_VALUE;

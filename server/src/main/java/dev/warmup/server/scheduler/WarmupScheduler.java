@@ -152,7 +152,8 @@ public final class WarmupScheduler implements AutoCloseable {
             actions.unload(spec(id));
         }
         for (ModelSpec m : s.models()) { // what the plan keeps must not expire on its model server meanwhile
-            if (!plan.unloads().contains(m.id())) {
+            // a renewal makes another program's model ours: only one the plan wants, not one waiting out the grace
+            if (!plan.unloads().contains(m.id()) && (ownership.ours(m.id()) || !planner.held(m.id()))) {
                 actions.keepLoaded(m, now, RENEW_MARGIN_MILLIS, s);
             }
         }

@@ -1,7 +1,6 @@
 package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.settings;
-import static dev.warmup.server.scheduler.WarmingFixture.start;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
@@ -17,6 +16,9 @@ import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.FakeProcesses;
 import dev.warmup.server.store.ProcessIdentity;
 import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -134,6 +136,34 @@ class SharedModelServerTest {
     }
 
     @Test
+    void aModelAnotherProgramAsksForIsNotUnloadedFromUnderIt() throws Exception {
+        running.add(inUseProcess);
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness h = new ServerHarness(dir, new FakeProcesses(inUseProcess, running).module())) {
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama); // loaded by us
+            scheduler.tick().get(30, TimeUnit.SECONDS); // reads its keep-alive
+            h.clock.advance(Duration.ofSeconds(5));
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 40L, false));
+            h.flush(); // our editor's request moved the keep-alive: that is a use of ours
+            ollama.expires("coder", h.clock.instant().plusSeconds(1800).toString());
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(null, heldBy(h.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
+
+            // an extension that does not report to us asks Ollama for coder: its keep-alive moves again
+            ollama.expires("coder", h.clock.instant().plusSeconds(300).toString());
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(ModelStatus.OTHER_PROGRAM,
+                    heldBy(h.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
+            h.clock.advance(Duration.ofHours(2)); // our developer left; that program's keep-alive decides
+            passGrace(h, scheduler);
+            assertFalse(scheduler.unloadPending().get(30, TimeUnit.SECONDS));
+            assertTrue(ollama.isLoaded("coder"));
+        }
+    }
+
+    @Test
     void aModelAnotherProgramLoadedIsRenewedIfThePredictionKeepsItAndThenIsOurs() throws Exception {
         running.add(inUseProcess);
         try (FakeOllamaServer ollama = new FakeOllamaServer();
@@ -141,7 +171,12 @@ class SharedModelServerTest {
             // an AI extension that does not report to us asked Ollama for coder: its keep-alive ends in a minute
             ollama.loadedElsewhere("coder", 1500L << 20);
             ollama.expires("coder", h.clock.instant().plusSeconds(60).toString());
-            WarmupScheduler scheduler = start(h, ollama); // the developer has used completion all hour
+            UsageStore store = h.injector.getInstance(UsageStore.class);
+            store.append(recentCompletionUse(h.clock.millis())); // the developer has used completion all hour,
+            store.append(List.of(UsageEvent.simple(h.clock.millis() - 1000, EventKind.CHANGE, null, null)));
+            h.initialize(settings(ollama.url())); // and has just typed: a request is expected within seconds
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(1, ollama.loads("coder", 1).get(30, TimeUnit.SECONDS), "renewed, not left to expire");
             h.clock.advance(Duration.ofHours(2)); // then the developer leaves: ours now, so unloaded
