@@ -50,6 +50,9 @@ final class BackendActions {
     private final Set<String> unloading = new HashSet<>();
     private final Map<String, Long> expiresAt = new HashMap<>(); // as the model servers last said
     private final Map<String, Long> expiryReadAt = new HashMap<>(); // when we read it
+    private final Map<String, long[]> movedSince = new HashMap<>(); // keep-alives seen moved, not yet explained
+    /** How long after seeing a keep-alive move a use reported to us still explains it. */
+    static final long USE_REPORT_MILLIS = 60_000;
     private final Set<String> renewing = new HashSet<>();
     private int inFlight;
 
@@ -208,14 +211,27 @@ final class BackendActions {
     }
 
     /**
-     * Whether {@code m}'s keep-alive on its model server moved since we last read it, with no load or renewal of ours
-     * (each clears the reading) and no use reported to us in between: another program (an AI extension that does not
-     * report to us, a script) asked for the model meanwhile, as each request to Ollama sets the keep-alive anew.
+     * Whether another program is using {@code m}: each request to Ollama sets the model's keep-alive anew, so when it
+     * moves with no load or renewal of ours (each clears the reading) and no use is reported to us within
+     * {@value #USE_REPORT_MILLIS} ms of our seeing it (an editor reports a use once the answer is complete), another
+     * program (an AI extension that does not report to us, a script) asked for the model: it is left to it.
      */
-    private boolean keepAliveMovedByOthers(ModelSpec m, long expiry) {
+    private void judgeKeepAlive(ModelSpec m, long expiry, long now) {
         Long before = expiresAt.get(m.id());
-        return before != null && Math.abs(expiry - before) > 2_000 && !renewing.contains(m.id())
-                && states.get(m.id()).lastUsedMillis() < expiryReadAt.getOrDefault(m.id(), Long.MIN_VALUE);
+        Long readBefore = expiryReadAt.put(m.id(), now);
+        if (before != null && readBefore != null && Math.abs(expiry - before) > 2_000 && !renewing.contains(m.id())) {
+            movedSince.putIfAbsent(m.id(), new long[] {readBefore, now}); // moved after the one, seen at the other
+        }
+        long[] moved = movedSince.get(m.id());
+        if (moved == null) {
+            return;
+        }
+        if (states.get(m.id()).lastUsedMillis() >= moved[0]) {
+            movedSince.remove(m.id()); // a use reported since it moved: our editor's own request
+        } else if (now - moved[1] >= USE_REPORT_MILLIS) {
+            movedSince.remove(m.id());
+            ownership.usedElsewhere(m);
+        }
     }
 
     /**
@@ -246,13 +262,11 @@ final class BackendActions {
                     ownership.released(m);
                 }
                 if (real.isPresent() && real.get().expiresAtMillis() > 0) {
-                    if (keepAliveMovedByOthers(m, real.get().expiresAtMillis())) {
-                        ownership.usedElsewhere(m);
-                    }
+                    judgeKeepAlive(m, real.get().expiresAtMillis(), clock.millis());
                     expiresAt.put(m.id(), real.get().expiresAtMillis());
-                    expiryReadAt.put(m.id(), clock.millis());
                 } else {
                     expiresAt.remove(m.id());
+                    movedSince.remove(m.id());
                 }
                 if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading
                         || ours == ModelStates.State.warm && real.isPresent()

@@ -150,9 +150,14 @@ class SharedModelServerTest {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(null, heldBy(h.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
 
-            // an extension that does not report to us asks Ollama for coder: its keep-alive moves again
+            // an extension that does not report to us asks Ollama for coder: its keep-alive moves again, and no use is
+            // reported to us in the minute after we see it
             ollama.expires("coder", h.clock.instant().plusSeconds(300).toString());
             h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(null, heldBy(h.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"),
+                    "our editor's report may be on its way");
+            h.clock.advance(Duration.ofMillis(BackendActions.USE_REPORT_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(ModelStatus.OTHER_PROGRAM,
                     heldBy(h.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
