@@ -6,7 +6,6 @@ import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +35,7 @@ public final class LlamaCppBackend implements ModelBackend {
         this.clock = clock;
         this.single = spec.options() != null && spec.options().has("mode")
                 && "single".equals(spec.options().get("mode").getAsString());
-        this.http = new HttpJson(client, URI.create(spec.url().endsWith("/") ? spec.url() : spec.url() + "/"),
-                new CircuitBreaker(spec.url(), clock, 3, 30_000), 2, 250, Map.of());
+        this.http = HttpJson.forBackend(spec, client, clock, Map.of()); // no token
     }
 
     @Override public String name() { return spec.name(); }

@@ -7,7 +7,6 @@ import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.config.OllamaNames;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +30,7 @@ public final class OllamaBackend implements ModelBackend {
     public OllamaBackend(BackendSpec spec, HttpClient client, Clock clock) {
         this.spec = spec;
         this.clock = clock;
-        this.http = new HttpJson(client, URI.create(spec.url().endsWith("/") ? spec.url() : spec.url() + "/"),
-                new CircuitBreaker(spec.url(), clock, 3, 30_000), 2, 250, Map.of());
+        this.http = HttpJson.forBackend(spec, client, clock, Map.of()); // no token
     }
 
     @Override public String name() { return spec.name(); }

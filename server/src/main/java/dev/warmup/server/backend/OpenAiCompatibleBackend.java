@@ -7,7 +7,6 @@ import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,10 +28,7 @@ public final class OpenAiCompatibleBackend implements ModelBackend {
     public OpenAiCompatibleBackend(BackendSpec spec, HttpClient client, Clock clock, Map<String, String> env) {
         this.spec = spec;
         this.clock = clock;
-        String key = spec.apiKeyEnv() == null ? null : env.get(spec.apiKeyEnv());
-        this.http = new HttpJson(client, URI.create(spec.url().endsWith("/") ? spec.url() : spec.url() + "/"),
-                new CircuitBreaker(spec.url(), clock, 3, 30_000), 2, 250,
-                key == null ? Map.of() : Map.of("Authorization", "Bearer " + key));
+        this.http = HttpJson.forBackend(spec, client, clock, env);
     }
 
     @Override public String name() { return spec.name(); }
