@@ -5,14 +5,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.OncePerName;
 import dev.warmup.server.errors.WarmupException;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -37,7 +36,7 @@ public final class ConfigurationManager {
      */
     private final Map<String, ModelSpec> registered = new LinkedHashMap<>();
     private volatile boolean paused;
-    private final Set<String> unknownNamed = new HashSet<>();
+    private final OncePerName unknownNamed = new OncePerName(); // settings may come from a workspace: keys are strings
 
     public WarmupSettings current() {
         return current.get();
@@ -52,8 +51,8 @@ public final class ConfigurationManager {
         fromSettings = SettingsParser.parse(section);
         JsonObject given = SettingsParser.locateSection(section);
         for (String key : given == null ? List.<String>of() : UnknownKeys.in(given)) {
-            if (unknownNamed.add(key)) { // once per key: settings are sent again at every change
-                LOG.warning(new WarmupException(ErrorCode.WMP_8010, key).getMessage());
+            if (unknownNamed.first(key)) { // once per key (the first 100): settings are sent again at every change
+                LOG.warning(new WarmupException(ErrorCode.WMP_8010, WarmupException.quote(key)).getMessage());
             }
         }
         return install();

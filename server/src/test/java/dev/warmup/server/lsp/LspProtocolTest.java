@@ -412,6 +412,22 @@ class LspProtocolTest {
     }
 
     @Test
+    void unknownSettingsAreNamedForTheFirstHundredKeysEachCut() throws Exception {
+        StringBuilder many = new StringBuilder("{\"" + "k".repeat(5000) + "\": 1");
+        for (int i = 0; i < 150; i++) { // settings can come from a workspace: their keys are anyone's strings
+            many.append(", \"unknown").append(i).append("\": 1");
+        }
+        h.initialize(null);
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
+                JsonParser.parseString("{\"warmup\": " + many.append("}") + "}")));
+        h.flush();
+        List<String> named = h.client.logged.stream().map(m -> m.getMessage()).filter(m -> m.startsWith("WMP-8010"))
+                .toList();
+        assertEquals(100, named.size());
+        assertTrue(named.stream().allMatch(m -> m.length() < 400), named.get(0));
+    }
+
+    @Test
     void registerModelsValidatesAndReplaces() throws Exception {
         h.initialize(null);
         var warmup = h.server.getWarmupService();
