@@ -53,12 +53,7 @@ public final class LmStudioBackend implements ModelBackend {
             }
             JsonObject body = new JsonObject();
             body.addProperty("model", model.id());
-            JsonObject config = new JsonObject(); // the backend's options, then the model's
-            for (JsonObject o : new JsonObject[] {spec.options(), model.options()}) {
-                if (o != null) {
-                    o.entrySet().forEach(e -> config.add(e.getKey(), e.getValue()));
-                }
-            }
+            JsonObject config = spec.optionsFor(model);
             if (config.size() > 0) {
                 body.add("config", config);
             }

@@ -4,7 +4,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.config.BackendSpec;
-import dev.warmup.server.config.OllamaNames;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import java.net.http.HttpClient;
@@ -39,7 +38,7 @@ public final class OllamaBackend implements ModelBackend {
 
     @Override
     public String canonicalName(String name) {
-        return OllamaNames.full(name);
+        return spec.canonicalName(name);
     }
 
     @Override
@@ -94,13 +93,7 @@ public final class OllamaBackend implements ModelBackend {
         JsonObject body = new JsonObject();
         body.addProperty("model", model.id());
         body.addProperty("stream", false);
-        JsonObject options = new JsonObject();
-        if (spec.options() != null) {
-            spec.options().entrySet().forEach(e -> options.add(e.getKey(), e.getValue()));
-        }
-        if (model.options() != null) {
-            model.options().entrySet().forEach(e -> options.add(e.getKey(), e.getValue()));
-        }
+        JsonObject options = spec.optionsFor(model);
         if (options.size() > 0) {
             body.add("options", options);
         }

@@ -1,6 +1,7 @@
 package dev.warmup.server.config;
 
 import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelSpec;
 
 /**
  * A named model-server endpoint from {@code warmup.backends}.
@@ -20,4 +21,23 @@ public record BackendSpec(String name, String type, String url, boolean allowRem
     public static final String LLAMACPP = "llamacpp";
     public static final String OPENAI = "openai";
     public static final String LMSTUDIO = "lmstudio";
+
+    /**
+     * One name per model, as this model server reads names: Ollama's full form ({@link OllamaNames}), since it takes
+     * {@code coder}, {@code coder:latest} and {@code library/coder} for one model; the name itself for the others.
+     */
+    public String canonicalName(String name) {
+        return OLLAMA.equals(type) ? OllamaNames.full(name) : name;
+    }
+
+    /** What a load of {@code model} sends as options: this backend's, then the model's own over them. */
+    public JsonObject optionsFor(ModelSpec model) {
+        JsonObject merged = new JsonObject();
+        for (JsonObject o : new JsonObject[] {options, model.options()}) {
+            if (o != null) {
+                o.entrySet().forEach(e -> merged.add(e.getKey(), e.getValue()));
+            }
+        }
+        return merged;
+    }
 }

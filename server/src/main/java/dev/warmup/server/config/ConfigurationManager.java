@@ -2,13 +2,12 @@ package dev.warmup.server.config;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.OncePerName;
 import dev.warmup.server.errors.WarmupException;
 import jakarta.inject.Singleton;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +30,9 @@ public final class ConfigurationManager {
     private WarmupSettings fromSettings = WarmupSettings.defaults();
     private final List<Consumer<WarmupSettings>> listeners = new CopyOnWriteArrayList<>();
     /**
-     * Models registered at run time through warmup/registerModels, by {@link SettingsParser#sameModelKey} (one entry
-     * per model however it is named); they survive settings changes and replace a settings entry for the same model.
+     * Models registered at run time through warmup/registerModels, by id; they survive settings changes and replace
+     * the entry for the same model ({@link SettingsParser#sameModel}: the same id, or another name its Ollama reads
+     * alike).
      */
     private final Map<String, ModelSpec> registered = new LinkedHashMap<>();
     private volatile boolean paused;
@@ -60,17 +60,16 @@ public final class ConfigurationManager {
 
     /** Adds or replaces models (validated like settings); {@code replace} drops all other run-time models. */
     public synchronized WarmupSettings registerModels(List<JsonObject> models, boolean replace) {
-        Map<String, ModelSpec> next = new LinkedHashMap<>(replace ? Map.of() : registered); // by sameModelKey
-        Map<String, String> given = new HashMap<>(); // key -> the id given first in this call
+        Map<String, ModelSpec> next = new LinkedHashMap<>(replace ? Map.of() : registered);
+        List<ModelSpec> given = new ArrayList<>();
         for (int i = 0; i < models.size(); i++) {
             ModelSpec m = SettingsParser.model(models.get(i), "models[" + i + "]", fromSettings.backends());
-            String key = SettingsParser.sameModelKey(m, fromSettings.backends());
-            String first = given.putIfAbsent(key, m.id());
-            if (first != null) { // as in the settings: which of the two was meant cannot be told
-                throw SettingsParser.invalid("models[" + i + "].id", new JsonPrimitive(m.id()), first.equals(m.id())
-                        ? "a unique model id" : "another model than " + first + ", which Ollama names so too");
-            }
-            next.put(key, m); // coder:latest registered replaces a coder of the same Ollama, as coder would
+            SettingsParser.refuseTwin(given, m, "models[" + i + "]", fromSettings.backends()); // as in the settings
+            given.add(m);
+        }
+        for (ModelSpec m : given) { // coder:latest registered replaces a coder of the same Ollama, as coder would
+            next.values().removeIf(r -> SettingsParser.sameModel(r, m, fromSettings.backends()));
+            next.put(m.id(), m);
         }
         registered.clear();
         registered.putAll(next);
@@ -90,9 +89,8 @@ public final class ConfigurationManager {
     private WarmupSettings install() {
         Map<String, ModelSpec> models = new LinkedHashMap<>();
         for (ModelSpec m : fromSettings.models()) {
-            String key = SettingsParser.sameModelKey(m, fromSettings.backends());
-            if (!registered.containsKey(key)) {
-                models.put(key, m);
+            if (registered.values().stream().noneMatch(r -> SettingsParser.sameModel(r, m, fromSettings.backends()))) {
+                models.put(m.id(), m);
             }
         }
         models.putAll(registered);

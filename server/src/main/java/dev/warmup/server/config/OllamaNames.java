@@ -7,7 +7,7 @@ import java.util.Locale;
  * {@code library} and {@code latest}, compared without regard to case. {@code GET /api/ps} lists a model in its
  * shortest form, which always has the tag ({@code qwen2.5-coder:latest} for a model loaded as
  * {@code qwen2.5-coder}), so a catalogue's id and the list's name are matched in full form, not as strings.
- * Used by the Ollama backend and to refuse a catalogue that names one model twice.
+ * Used through {@link BackendSpec#canonicalName}.
  */
 public final class OllamaNames {
     private static final String HOST = "registry.ollama.ai";

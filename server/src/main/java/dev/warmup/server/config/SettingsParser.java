@@ -11,12 +11,9 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns the {@code warmup} settings section into {@link WarmupSettings}, validating every key. The one code path
@@ -237,28 +234,39 @@ public final class SettingsParser {
             throw invalid("models", v, "an array of models");
         }
         JsonArray arr = v.getAsJsonArray();
-        Map<String, String> seen = new HashMap<>(); // the model as its server names it -> the id given first
         for (int i = 0; i < arr.size(); i++) {
             String path = "models[" + i + "]";
             if (!arr.get(i).isJsonObject()) {
                 throw invalid(path, arr.get(i), "an object with id and tasks");
             }
             ModelSpec m = model(arr.get(i).getAsJsonObject(), path, backends);
-            String first = seen.putIfAbsent(sameModelKey(m, backends), m.id());
-            if (first != null) {
-                throw invalid(path + ".id", new JsonPrimitive(m.id()), first.equals(m.id()) ? "a unique model id"
-                        : "another model than " + first + ", which Ollama names so too");
-            }
+            refuseTwin(out, m, path, backends);
             out.add(m);
         }
         return List.copyOf(out);
     }
 
-    /** Ids that name one model: the same id, or for Ollama the same full name on the same backend. */
-    static String sameModelKey(ModelSpec m, Map<String, BackendSpec> backends) {
-        BackendSpec b = m.backend() == null ? null : backends.get(m.backend());
-        return b != null && BackendSpec.OLLAMA.equals(b.type()) ? OllamaNames.full(m.id()) + " on " + m.backend()
-                : m.id();
+    /**
+     * Whether two catalogue entries are one: the same id, or one model on one backend whose server reads both names
+     * alike ({@link BackendSpec#canonicalName}: Ollama's {@code coder} and {@code coder:latest}).
+     */
+    static boolean sameModel(ModelSpec a, ModelSpec b, Map<String, BackendSpec> backends) {
+        if (a.id().equals(b.id())) {
+            return true;
+        }
+        BackendSpec server = a.backend() == null ? null : backends.get(a.backend());
+        return server != null && a.backend().equals(b.backend())
+                && server.canonicalName(a.id()).equals(server.canonicalName(b.id()));
+    }
+
+    /** Refuses {@code m} (at {@code path}) if one of {@code earlier} is the same entry: which was meant is unclear. */
+    static void refuseTwin(List<ModelSpec> earlier, ModelSpec m, String path, Map<String, BackendSpec> backends) {
+        for (ModelSpec e : earlier) {
+            if (sameModel(e, m, backends)) {
+                throw invalid(path + ".id", new JsonPrimitive(m.id()), e.id().equals(m.id()) ? "a unique model id"
+                        : "another model than " + e.id() + ", which Ollama names so too");
+            }
+        }
     }
 
     /** Validates one catalogue entry; also used by {@code warmup/registerModels}. */

@@ -110,6 +110,13 @@ class SettingsParserTest {
                 + " {\"id\": \"Coder:latest\", \"tasks\": [\"chat\"], \"backend\": \"o\"}]}"));
         assertTrue(e.getMessage().startsWith("WMP-8001") && e.getMessage().contains("warmup.models[1].id")
                 && e.getMessage().contains("coder, which Ollama names so too"), e.getMessage());
+        String twoOllamas = "{\"backends\": {\"o\": {\"type\": \"ollama\", \"url\": \"http://127.0.0.1:11434\"},"
+                + " \"p\": {\"type\": \"ollama\", \"url\": \"http://127.0.0.1:11435\"}}, \"models\": [";
+        WarmupException sameId = assertThrows(WarmupException.class, () -> parse(twoOllamas
+                + "{\"id\": \"coder\", \"tasks\": [\"completion\"], \"backend\": \"o\"},"
+                + " {\"id\": \"coder\", \"tasks\": [\"chat\"], \"backend\": \"p\"}]}"));
+        assertTrue(sameId.getMessage().contains("warmup.models[1].id") && sameId.getMessage().contains("a unique model id"),
+                sameId.getMessage()); // ids name catalogue entries, whatever their model servers
         // the same names on other model servers, or on one that tells them apart, are other models
         assertEquals(3, parse(ollama + "{\"id\": \"coder\", \"tasks\": [\"completion\"], \"backend\": \"o\"},"
                 + " {\"id\": \"coder:latest\", \"tasks\": [\"chat\"], \"backend\": \"v\"},"

@@ -462,6 +462,10 @@ class LspProtocolTest {
                 new ModelSpec("coder:latest", List.of("completion", "chat"), 1600, 3.0, "o", null)), false))
                 .get(10, TimeUnit.SECONDS);
         assertEquals(List.of("coder:latest"), r.models(), "one entry for the one model Ollama has");
+        r = warmup.registerModels(new RegisterModelsParams(List.of(
+                new ModelSpec("coder", List.of("completion"), 1600, 3.0, null, null)), true))
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("coder"), r.models(), "an id names one entry, whatever its model server");
         var e = assertThrows(ExecutionException.class, () -> warmup.registerModels(new RegisterModelsParams(List.of(
                 new ModelSpec("qwen", List.of("chat"), 5500, 10.0, "o", null),
                 new ModelSpec("library/qwen", List.of("chat"), 5500, 10.0, "o", null)), false))
