@@ -48,9 +48,14 @@ final class BackendActions {
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, Long> retryAt = new HashMap<>();
     private final Set<String> unloading = new HashSet<>();
-    private final Map<String, Long> expiresAt = new HashMap<>(); // as the model servers last said
-    private final Map<String, Long> expiryReadAt = new HashMap<>(); // when we read it
-    private final Map<String, long[]> movedSince = new HashMap<>(); // keep-alives seen moved, not yet explained
+    /** A model server's keep-alive for a model: when it will drop it, as read at {@code readAt}. */
+    private record KeepAlive(long expiresAt, long readAt) {}
+
+    /** A keep-alive seen moved at {@code seenAt}, after the reading at {@code after}, not yet explained. */
+    private record Moved(long after, long seenAt) {}
+
+    private final Map<String, KeepAlive> keepAlives = new HashMap<>(); // as the model servers last said
+    private final Map<String, Moved> moved = new HashMap<>();
     /** How long after seeing a keep-alive move a use reported to us still explains it. */
     static final long USE_REPORT_MILLIS = 60_000;
     private final Set<String> renewing = new HashSet<>();
@@ -111,7 +116,7 @@ final class BackendActions {
                     inFlight--;
                     if (e == null) {
                         failures.remove(m.id());
-                        expiresAt.remove(m.id()); // our request set the keep-alive: the next reading starts afresh
+                        keepAlives.remove(m.id()); // our request set the keep-alive: the next reading starts afresh
                         performance.observe(m.id(), r.loadMs(), r.memoryMb());
                         states.warm(m.id(), (int) performance.memoryMb(m)); // just observed, if reported
                         metrics.warmup(ModelWarmupMetrics.Warmup.succeeded);
@@ -186,8 +191,8 @@ final class BackendActions {
      * {@code now}, asks again for the load, which on an already loaded model only renews the server's keep-alive.
      */
     void keepLoaded(ModelSpec m, long now, long marginMillis, WarmupSettings s) {
-        Long expiry = expiresAt.get(m.id());
-        if (expiry == null || expiry - now > marginMillis || renewing.contains(m.id()) || unloading.contains(m.id())
+        KeepAlive keepAlive = keepAlives.get(m.id());
+        if (keepAlive == null || keepAlive.expiresAt() - now > marginMillis || renewing.contains(m.id()) || unloading.contains(m.id())
                 || states.get(m.id()).state() != ModelStates.State.warm || ownership.heldByAnotherServer(m.id())) {
             return;
         }
@@ -205,31 +210,31 @@ final class BackendActions {
                         LOG.warning("renewing " + m.id() + " on its model server: " + e.getMessage());
                         return;
                     }
-                    expiresAt.remove(m.id()); // renewed; the next reconciliation says until when
+                    keepAlives.remove(m.id()); // renewed; the next reconciliation says until when
                     metrics.increment("keepAliveRenewals");
                 }, executor);
     }
 
     /**
-     * Whether another program is using {@code m}: each request to Ollama sets the model's keep-alive anew, so when it
-     * moves with no load or renewal of ours (each clears the reading) and no use is reported to us within
-     * {@value #USE_REPORT_MILLIS} ms of our seeing it (an editor reports a use once the answer is complete), another
-     * program (an AI extension that does not report to us, a script) asked for the model: it is left to it.
+     * Records {@code m}'s keep-alive, and finds whether another program is using it: each request to Ollama sets the
+     * model's keep-alive anew, so when it moves with no load or renewal of ours (each clears the reading) and no use
+     * is reported to us within {@value #USE_REPORT_MILLIS} ms of our seeing it (an editor reports a use once the
+     * answer is complete), another program (an AI extension that does not report to us, a script) asked for the
+     * model: it is left to it.
      */
-    private void judgeKeepAlive(ModelSpec m, long expiry, long now) {
-        Long before = expiresAt.get(m.id());
-        Long readBefore = expiryReadAt.put(m.id(), now);
-        if (before != null && readBefore != null && Math.abs(expiry - before) > 2_000 && !renewing.contains(m.id())) {
-            movedSince.putIfAbsent(m.id(), new long[] {readBefore, now}); // moved after the one, seen at the other
+    private void readKeepAlive(ModelSpec m, long expiry, long now) {
+        KeepAlive before = keepAlives.put(m.id(), new KeepAlive(expiry, now));
+        if (before != null && Math.abs(expiry - before.expiresAt()) > 2_000 && !renewing.contains(m.id())) {
+            moved.putIfAbsent(m.id(), new Moved(before.readAt(), now));
         }
-        long[] moved = movedSince.get(m.id());
-        if (moved == null) {
+        Moved seen = moved.get(m.id());
+        if (seen == null) {
             return;
         }
-        if (states.get(m.id()).lastUsedMillis() >= moved[0]) {
-            movedSince.remove(m.id()); // a use reported since it moved: our editor's own request
-        } else if (now - moved[1] >= USE_REPORT_MILLIS) {
-            movedSince.remove(m.id());
+        if (states.get(m.id()).lastUsedMillis() >= seen.after()) {
+            moved.remove(m.id()); // a use reported since it moved: our editor's own request
+        } else if (now - seen.seenAt() >= USE_REPORT_MILLIS) {
+            moved.remove(m.id());
             ownership.usedElsewhere(m);
         }
     }
@@ -262,11 +267,10 @@ final class BackendActions {
                     ownership.released(m);
                 }
                 if (real.isPresent() && real.get().expiresAtMillis() > 0) {
-                    judgeKeepAlive(m, real.get().expiresAtMillis(), clock.millis());
-                    expiresAt.put(m.id(), real.get().expiresAtMillis());
+                    readKeepAlive(m, real.get().expiresAtMillis(), clock.millis());
                 } else {
-                    expiresAt.remove(m.id());
-                    movedSince.remove(m.id());
+                    keepAlives.remove(m.id());
+                    moved.remove(m.id());
                 }
                 if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading
                         || ours == ModelStates.State.warm && real.isPresent()

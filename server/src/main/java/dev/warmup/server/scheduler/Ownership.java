@@ -51,11 +51,7 @@ public final class Ownership {
             return;
         }
         if (holders.put(m.id(), Holder.US) != Holder.US) {
-            try {
-                owners.claim(url, name(m));
-            } catch (SQLException e) {
-                LOG.warning("cannot record that this server holds " + m.id() + ": " + e.getMessage());
-            }
+            persist(() -> owners.claim(url, name(m)), "that this server holds " + m.id());
         }
     }
 
@@ -63,11 +59,7 @@ public final class Ownership {
     void released(ModelSpec m) {
         String url = url(m);
         if (holders.remove(m.id()) == Holder.US && url != null) {
-            try {
-                owners.release(url, name(m));
-            } catch (SQLException e) {
-                LOG.warning("cannot record that " + m.id() + " was unloaded: " + e.getMessage());
-            }
+            persist(() -> owners.release(url, name(m)), "that " + m.id() + " was unloaded");
         }
     }
 
@@ -82,11 +74,7 @@ public final class Ownership {
             return;
         }
         holders.put(m.id(), Holder.NONE);
-        try {
-            owners.release(url, name(m));
-        } catch (SQLException e) {
-            LOG.warning("cannot record that " + m.id() + " is left to another program: " + e.getMessage());
-        }
+        persist(() -> owners.release(url, name(m)), "that " + m.id() + " is left to another program");
         LOG.info(m.id() + " on " + url + " was asked for by another program meanwhile (its keep-alive moved): not"
                 + " unloaded while that program's keep-alive holds it");
     }
@@ -147,6 +135,23 @@ public final class Ownership {
                 }
                 return false;
             }
+        }
+    }
+
+    /** A write to the shared record. */
+    private interface Write {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Writes to the shared record; a failure is logged and our own view stands (the next look at the record, at
+     * reconciliation, corrects it).
+     */
+    private static void persist(Write write, String what) {
+        try {
+            write.run();
+        } catch (SQLException e) {
+            LOG.warning("cannot record " + what + ": " + e.getMessage());
         }
     }
 

@@ -2,10 +2,13 @@ package dev.warmup.server.store;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which running server loaded each model on each model server, kept in the store that every server of the user
@@ -73,13 +76,13 @@ public final class ModelOwners {
     /** A {@link Holder}, with the claiming process where there is one. */
     public record Claim(Holder holder, ProcessIdentity process) {}
 
-    private static final java.util.Set<String> LOCAL_NAMES = java.util.Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+    private static final Set<String> LOCAL_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     static String key(String url) {
-        String k = url.trim().toLowerCase(java.util.Locale.ROOT);
+        String k = url.trim().toLowerCase(Locale.ROOT);
         k = k.endsWith("/") ? k.substring(0, k.length() - 1) : k;
         try { // localhost, 127.0.0.1 and ::1 on one port: one model server, as a working setting reaches it
-            java.net.URI u = java.net.URI.create(k);
+            URI u = URI.create(k);
             String host = u.getHost();
             if (host != null && LOCAL_NAMES.contains(host)) {
                 return u.getScheme() + "://loopback:" + (u.getPort() < 0 ? "" : u.getPort())

@@ -113,7 +113,7 @@ public final class UsageStore implements AutoCloseable {
                 rs.next();
                 return;
             } catch (SQLiteException e) {
-                if ((e.getResultCode().code & 0xff) != SQLiteErrorCode.SQLITE_BUSY.code || attempt == 250) {
+                if (primary(e) != SQLiteErrorCode.SQLITE_BUSY.code || attempt == 250) {
                     throw e;
                 }
             }
@@ -138,11 +138,13 @@ public final class UsageStore implements AutoCloseable {
         if (e instanceof Damaged) {
             return true;
         }
-        if (e instanceof SQLiteException se) {
-            int primary = se.getResultCode().code & 0xff;
-            return primary == SQLiteErrorCode.SQLITE_CORRUPT.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code;
-        }
-        return false;
+        return e instanceof SQLiteException se && (primary(se) == SQLiteErrorCode.SQLITE_CORRUPT.code
+                || primary(se) == SQLiteErrorCode.SQLITE_NOTADB.code);
+    }
+
+    /** SQLite's primary result code (its extended codes add detail in the higher bits). */
+    private static int primary(SQLiteException e) {
+        return e.getResultCode().code & 0xff;
     }
 
     private static Path moveAside(Path file) {
@@ -311,10 +313,7 @@ public final class UsageStore implements AutoCloseable {
 
     /** Runs a read-only query under the store's lock (for statistics). */
     public synchronized <T> T query(String sql, List<Object> args, SqlFunction<ResultSet, T> reader) throws SQLException {
-        try (PreparedStatement q = connection.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                q.setObject(i + 1, args.get(i));
-            }
+        try (PreparedStatement q = prepare(sql, args)) {
             try (ResultSet rs = q.executeQuery()) {
                 return reader.apply(rs);
             }
@@ -323,12 +322,22 @@ public final class UsageStore implements AutoCloseable {
 
     /** Runs one write statement under the store's lock; returns the rows it changed. */
     public synchronized int update(String sql, List<Object> args) throws SQLException {
-        try (PreparedStatement u = connection.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                u.setObject(i + 1, args.get(i));
-            }
+        try (PreparedStatement u = prepare(sql, args)) {
             return u.executeUpdate();
         }
+    }
+
+    private PreparedStatement prepare(String sql, List<Object> args) throws SQLException {
+        PreparedStatement p = connection.prepareStatement(sql);
+        try {
+            for (int i = 0; i < args.size(); i++) {
+                p.setObject(i + 1, args.get(i));
+            }
+        } catch (SQLException e) {
+            p.close();
+            throw e;
+        }
+        return p;
     }
 
     /** A function that may throw SQLException. */
