@@ -149,11 +149,16 @@ final class BackendActions {
 
     /**
      * Asks the model server to unload a warm model that is ours (nothing happens while an unload of it is on its
-     * way, nor for one another server or program holds: {@link Ownership}).
+     * way, nor for one another server or program holds: {@link Ownership}). Unless {@code toFreeMemory}, one that
+     * another running server wants is handed to it instead.
      */
-    void unload(ModelSpec m) {
+    void unload(ModelSpec m, boolean toFreeMemory) {
         if (m == null || unloading.contains(m.id()) || states.get(m.id()).state() != ModelStates.State.warm
                 || !backends.canUnload(m.backend()) || !ownership.judge(m)) {
+            return;
+        }
+        if (!toFreeMemory && ownership.handedOver(m)) {
+            publish.run(); // the editor is told it is held elsewhere now
             return;
         }
         var backend = backends.find(m.backend());

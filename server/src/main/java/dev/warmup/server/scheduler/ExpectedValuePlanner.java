@@ -42,6 +42,12 @@ public final class ExpectedValuePlanner implements WarmSetPlanner {
     }
 
     @Override
+    public boolean wants(Candidate c, double threshold) {
+        return c.inUse() || score(c) >= (c.residency() == Residency.UNLOADED ? loadLevel(threshold)
+                : keepLevel(threshold));
+    }
+
+    @Override
     public WarmPlan plan(PlanRequest request) {
         List<Candidate> all = request.candidates();
         double load = loadLevel(request.threshold());

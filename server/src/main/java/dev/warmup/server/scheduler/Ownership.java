@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -20,7 +21,8 @@ import java.util.logging.Logger;
  * window left idle would otherwise unload, tick after tick, what the window in use keeps loading. So a server
  * unloads only what it holds: a model it loaded, renewed or was told was used ({@code warmup/modelUsed}), or one
  * left by a server that has exited (this one before a restart). A model another running server holds counts against
- * the budget and the model limit, the plan packs the others around it, and it is neither unloaded nor renewed. One
+ * the budget and the model limit, the plan packs the others around it, and it is neither unloaded nor renewed; if
+ * this server's plan would keep it, it says so, and the holder hands it over rather than unloading it. One
  * a person or another program loaded (an AI extension that does not report to us, {@code ollama run}) counts too and
  * is not unloaded, but the plan weighs it as any other, and if it keeps it past its model server's keep-alive the
  * renewal makes it ours. Claims are kept in the store's {@link ModelOwners}, by the model server's URL and the
@@ -36,6 +38,8 @@ public final class Ownership {
     private final BackendRegistry backends;
     /** Who holds each resident model of a model server, as last judged; absent: not judged (ours). */
     private final Map<String, Holder> holders = new ConcurrentHashMap<>();
+    /** The models another server holds that this server's plan would keep warm, as recorded in the store. */
+    private final Set<String> wanting = ConcurrentHashMap.newKeySet();
 
     @Inject
     public Ownership(ConfigurationManager config, ModelOwners owners, BackendRegistry backends) {
@@ -77,6 +81,44 @@ public final class Ownership {
         persist(() -> owners.release(url, name(m)), "that " + m.id() + " is left to another program");
         LOG.info(m.id() + " on " + url + " was asked for by another program meanwhile (its keep-alive moved): not"
                 + " unloaded while that program's keep-alive holds it");
+    }
+
+    /**
+     * Whether this server's plan would keep {@code m}, which another running server holds, warm: recorded when it
+     * changes, so that the holder, done with it, hands it over rather than unloading what this window will need (the
+     * developer moved to this window and has not used the model here yet).
+     */
+    void wants(ModelSpec m, boolean wanted) {
+        String url = url(m);
+        if (url == null || (wanted ? !wanting.add(m.id()) : !wanting.remove(m.id()))) {
+            return;
+        }
+        persist(wanted ? () -> owners.want(url, name(m)) : () -> owners.unwant(url, name(m)),
+                (wanted ? "that this server wants " : "that this server no longer wants ") + m.id());
+    }
+
+    /**
+     * Before this server unloads {@code m}, which it holds: if another running server wants it, passes it to that
+     * server instead (true), which keeps or unloads it by its own plan from then on.
+     */
+    boolean handedOver(ModelSpec m) {
+        String url = url(m);
+        if (url == null) {
+            return false;
+        }
+        try {
+            var to = owners.wanter(url, name(m));
+            if (to.isEmpty() || !owners.handOver(url, name(m), to.get())) {
+                return false;
+            }
+            holders.put(m.id(), Holder.ANOTHER_SERVER);
+            LOG.info(m.id() + " on " + url + " is no longer wanted here but another warm-up server wants it ("
+                    + to.get() + "): left loaded, to it");
+            return true;
+        } catch (SQLException e) {
+            LOG.warning("cannot read whether another server wants " + m.id() + ": " + e.getMessage());
+            return false;
+        }
     }
 
     /** Whether another running server holds {@code m}: the plan packs around it, and it is not renewed. */

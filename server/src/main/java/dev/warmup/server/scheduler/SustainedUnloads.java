@@ -61,6 +61,11 @@ public final class SustainedUnloads implements WarmSetPlanner {
         return new WarmPlan(plan.loads(), due);
     }
 
+    @Override
+    public boolean wants(Candidate c, double threshold) {
+        return inner.wants(c, threshold);
+    }
+
     /** Whether the plan wants {@code modelId} gone and its unload is held, waiting out the grace. */
     public boolean held(String modelId) {
         return unwantedSince.containsKey(modelId);

@@ -13,6 +13,12 @@ public interface WarmSetPlanner {
 
     WarmPlan plan(PlanRequest request);
 
+    /**
+     * Whether the plan would want {@code c} warm for its own sake, the budget aside: for a model another server holds,
+     * which the plan must otherwise take as pinned.
+     */
+    boolean wants(Candidate c, double threshold);
+
     /** Where a model is now. */
     enum Residency { UNLOADED, LOADING, WARM }
 
@@ -35,6 +41,12 @@ public interface WarmSetPlanner {
          * The cold starts a miss costs for a model serving several tasks: 1 plus each task's {@code followers}
          * (requests of its burst within the load time), weighted by the task's {@code probability}.
          */
+        /** This candidate, in use or not as {@code inUse} says (not pinned for another reason). */
+        public Candidate withInUse(boolean inUse) {
+            return new Candidate(modelId, memoryMb, loadSeconds, probability, secondsUntilNeeded, residency, inUse,
+                    coldStartsPerMiss);
+        }
+
         public static double coldStartsPerMiss(double[] probability, double[] followers) {
             double p = 0;
             double pf = 0;

@@ -140,16 +140,22 @@ public final class WarmupScheduler implements AutoCloseable {
     private void plan() {
         WarmupSettings s = config.current();
         if (config.paused() || !s.backgroundWarmupEnabled()) {
+            s.models().forEach(m -> ownership.wants(m, false));
             return;
         }
         planned.clear();
         long now = clock.millis();
         List<WarmSetPlanner.Candidate> candidates = candidateBuilder.build(s.models(), now);
         candidates.forEach(c -> planned.put(c.modelId(), c));
+        for (WarmSetPlanner.Candidate c : candidates) { // held by another server and our plan would keep it: ask for it
+            boolean held = ownership.heldByAnotherServer(c.modelId());
+            ownership.wants(spec(c.modelId()), held && planner.wants(
+                    c.withInUse(states.get(c.modelId()).inUse(now)), s.predictionThreshold()));
+        }
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates,
                 resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
         for (String id : plan.unloads()) {
-            actions.unload(spec(id));
+            actions.unload(spec(id), false);
         }
         for (ModelSpec m : s.models()) { // what the plan keeps must not expire on its model server meanwhile
             // a renewal makes another program's model ours: only one the plan wants, not one waiting out the grace
@@ -223,7 +229,7 @@ public final class WarmupScheduler implements AutoCloseable {
         ModelSpec m = warm.get(0);
         LOG.warning(new WarmupException(ErrorCode.WMP_4001, "unloading " + m.id()).getMessage());
         metrics.increment("emergencyUnloads");
-        actions.unload(m);
+        actions.unload(m, true);
     }
 
     /** The loads, most valuable first, cut where their performance impact would pass the threshold (WMP-6001). */

@@ -3,8 +3,10 @@ package dev.warmup.server.store;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -56,6 +58,78 @@ public final class ModelOwners {
         ProcessIdentity self = processes.self();
         store.update("DELETE FROM model_owners WHERE server = ? AND model = ? AND pid = ? AND started = ?",
                 List.of(key(server), model, self.pid(), self.startedMillis()));
+    }
+
+    /**
+     * Records that this server's plan wants {@code model} warm while another server holds it: that server, its own
+     * plan done with it, hands it over ({@link #handOver}) rather than unloading it.
+     */
+    public void want(String server, String model) throws SQLException {
+        ProcessIdentity self = processes.self();
+        store.update("INSERT OR REPLACE INTO model_wants(server, model, pid, started, at) VALUES (?, ?, ?, ?, ?)",
+                List.of(key(server), model, self.pid(), self.startedMillis(), clock.millis()));
+    }
+
+    /** Forgets that this server wants {@code model}. */
+    public void unwant(String server, String model) throws SQLException {
+        ProcessIdentity self = processes.self();
+        store.update("DELETE FROM model_wants WHERE server = ? AND model = ? AND pid = ? AND started = ?",
+                List.of(key(server), model, self.pid(), self.startedMillis()));
+    }
+
+    /**
+     * A running server other than this one that wants {@code model} on {@code server}, the latest to say so; what
+     * exited servers wanted is forgotten on the way.
+     */
+    public Optional<ProcessIdentity> wanter(String server, String model) throws SQLException {
+        ProcessIdentity self = processes.self();
+        List<ProcessIdentity> wanting = store.query(
+                "SELECT pid, started FROM model_wants WHERE server = ? AND model = ? ORDER BY at DESC",
+                List.of(key(server), model), ModelOwners::identities);
+        for (ProcessIdentity p : wanting) {
+            if (p.equals(self)) {
+                continue;
+            }
+            if (processes.alive(p)) {
+                return Optional.of(p);
+            }
+            store.update("DELETE FROM model_wants WHERE pid = ? AND started = ?", List.of(p.pid(), p.startedMillis()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Forgets what servers that have exited wanted (each run of a server is a process of its own, so their rows would
+     * pile up); returns how many rows went.
+     */
+    public int forgetExitedWants() throws SQLException {
+        List<ProcessIdentity> wanting = store.query("SELECT DISTINCT pid, started FROM model_wants", List.of(),
+                ModelOwners::identities);
+        int gone = 0;
+        for (ProcessIdentity p : wanting) {
+            if (!processes.alive(p)) {
+                gone += store.update("DELETE FROM model_wants WHERE pid = ? AND started = ?",
+                        List.of(p.pid(), p.startedMillis()));
+            }
+        }
+        return gone;
+    }
+
+    private static List<ProcessIdentity> identities(ResultSet rs) throws SQLException {
+        List<ProcessIdentity> l = new ArrayList<>();
+        while (rs.next()) {
+            l.add(new ProcessIdentity(rs.getLong(1), rs.getLong(2)));
+        }
+        return l;
+    }
+
+    /** Passes this server's claim on {@code model} to {@code to}; false when this server no longer held it. */
+    public boolean handOver(String server, String model, ProcessIdentity to) throws SQLException {
+        ProcessIdentity self = processes.self();
+        return store.update("UPDATE model_owners SET pid = ?, started = ?, at = ? WHERE server = ? AND model = ?"
+                        + " AND pid = ? AND started = ?",
+                List.of(to.pid(), to.startedMillis(), clock.millis(), key(server), model, self.pid(),
+                        self.startedMillis())) == 1;
     }
 
     /** Who holds {@code model} on {@code server}, and, for another server, which process it is. */

@@ -29,7 +29,11 @@ final class Schema {
             List.of("""
                     CREATE TABLE model_owners(
                       server TEXT NOT NULL, model TEXT NOT NULL, pid INTEGER NOT NULL, started INTEGER NOT NULL,
-                      at INTEGER NOT NULL, PRIMARY KEY(server, model))"""));
+                      at INTEGER NOT NULL, PRIMARY KEY(server, model))"""),
+            List.of("""
+                    CREATE TABLE model_wants(
+                      server TEXT NOT NULL, model TEXT NOT NULL, pid INTEGER NOT NULL, started INTEGER NOT NULL,
+                      at INTEGER NOT NULL, PRIMARY KEY(server, model, pid, started))"""));
 
     static final int VERSION = MIGRATIONS.size();
 

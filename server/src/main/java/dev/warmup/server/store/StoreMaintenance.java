@@ -14,7 +14,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
-/** Hourly upkeep of the store: drops raw events older than {@code historyDays} and snapshots the metrics. */
+/**
+ * Hourly upkeep of the store: drops raw events older than {@code historyDays}, forgets what exited servers wanted
+ * ({@link ModelOwners}) and snapshots the metrics.
+ */
 @Singleton
 public final class StoreMaintenance implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StoreMaintenance.class.getName());
@@ -23,10 +26,13 @@ public final class StoreMaintenance implements AutoCloseable {
     private final ConfigurationManager config;
     private final ModelWarmupMetrics metrics;
     private final Clock clock;
+    private final ModelOwners owners;
     private ScheduledExecutorService timer;
 
     @Inject
-    public StoreMaintenance(UsageStore store, ConfigurationManager config, ModelWarmupMetrics metrics, Clock clock) {
+    public StoreMaintenance(UsageStore store, ConfigurationManager config, ModelWarmupMetrics metrics, Clock clock,
+                            ModelOwners owners) {
+        this.owners = owners;
         this.store = store;
         this.config = config;
         this.metrics = metrics;
@@ -49,6 +55,7 @@ public final class StoreMaintenance implements AutoCloseable {
         long now = clock.millis();
         try {
             int pruned = store.prune(now - Duration.ofDays(config.current().historyDays()).toMillis());
+            owners.forgetExitedWants();
             store.saveMetricsSnapshot(now, metrics.toJson().toString());
             return pruned;
         } catch (SQLException e) {

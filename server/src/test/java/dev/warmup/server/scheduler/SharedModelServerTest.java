@@ -88,6 +88,36 @@ class SharedModelServerTest {
     }
 
     @Test
+    void aModelTheOtherWindowWillNeedIsHandedToItNotUnloaded() throws Exception {
+        try (TwoWindows w = new TwoWindows()) {
+            WarmupScheduler first = startWithCoderWarm(w.inUse, w.ollama); // the first window loaded coder
+            ServerHarness second = w.idle; // the developer moves to the second window and types there: a completion
+            second.injector.getInstance(UsageStore.class).append(List.of( // is expected soon, not yet asked for
+                    UsageEvent.simple(second.clock.millis() - 1000, EventKind.CHANGE, null, null)));
+            second.initialize(settings(w.ollama.url()));
+            second.startPrediction();
+            WarmupScheduler next = second.injector.getInstance(WarmupScheduler.class);
+            next.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(ModelStatus.ANOTHER_SERVER,
+                    heldBy(second.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
+
+            w.inUse.clock.advance(Duration.ofHours(2)); // the first window sees nothing more: its plan lets coder go
+            passGrace(w.inUse, first);
+            assertFalse(first.unloadPending().get(30, TimeUnit.SECONDS), "handed over, not unloaded");
+            assertTrue(w.ollama.isLoaded("coder"));
+            assertEquals(ModelStatus.ANOTHER_SERVER,
+                    heldBy(w.inUse.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
+            next.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(null, heldBy(second.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"),
+                    "the second window holds it now");
+
+            second.clock.advance(Duration.ofHours(2)); // and when that one has no use for it either, it unloads it
+            passGrace(second, next);
+            w.ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void whatAServerThatExitedLeftLoadedIsUnloadedWhenNotWanted() throws Exception {
         try (TwoWindows w = new TwoWindows()) {
             startWithCoderWarm(w.inUse, w.ollama);

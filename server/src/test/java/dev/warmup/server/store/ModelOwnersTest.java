@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.warmup.server.store.ModelOwners.Holder;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,41 @@ class ModelOwnersTest {
 
             ownersB.release("http://127.0.0.1:11434", "coder");
             assertEquals(Holder.NONE, ownersA.holder("http://127.0.0.1:11434", "coder").holder());
+        }
+    }
+
+    @Test
+    void aHolderHandsAModelToARunningServerThatWantsIt() throws Exception {
+        ProcessIdentity c = new ProcessIdentity(1003, 5);
+        running.addAll(Set.of(a, b, c));
+        String url = "http://127.0.0.1:11434";
+        try (UsageStore storeA = UsageStore.open(dir.resolve("usage.db"));
+             UsageStore storeB = UsageStore.open(dir.resolve("usage.db"));
+             UsageStore storeC = UsageStore.open(dir.resolve("usage.db"))) {
+            ModelOwners ownersA = new ModelOwners(storeA, new FakeProcesses(a, running), Clock.systemUTC());
+            ModelOwners ownersB = new ModelOwners(storeB, new FakeProcesses(b, running), Clock.systemUTC());
+            ModelOwners ownersC = new ModelOwners(storeC, new FakeProcesses(c, running), Clock.systemUTC());
+            ownersA.claim(url, "coder");
+            ownersA.want(url, "coder");
+            assertEquals(Optional.empty(), ownersA.wanter(url, "coder"), "its own want does not count");
+            ownersB.want("http://localhost:11434/", "coder");
+            ownersC.want(url, "big");
+            assertEquals(Optional.of(b), ownersA.wanter(url, "coder"));
+
+            running.remove(b); // that window closed: what it wanted goes with it
+            assertEquals(Optional.empty(), ownersA.wanter(url, "coder"));
+            running.add(b);
+            assertEquals(Optional.empty(), ownersA.wanter(url, "coder"), "forgotten, not revived by a reused pid");
+
+            ownersC.want(url, "coder");
+            assertEquals(false, ownersB.handOver(url, "coder", c), "only the holder hands a model over");
+            assertEquals(true, ownersA.handOver(url, "coder", c));
+            assertEquals(Holder.US, ownersC.holder(url, "coder").holder());
+            assertEquals(Holder.ANOTHER_SERVER, ownersA.holder(url, "coder").holder());
+            ownersC.unwant(url, "coder");
+            assertEquals(Optional.of(a), ownersC.wanter(url, "coder"), "A said it wanted coder and has not unsaid it");
+            ownersA.unwant(url, "coder");
+            assertEquals(Optional.empty(), ownersC.wanter(url, "coder"));
         }
     }
 

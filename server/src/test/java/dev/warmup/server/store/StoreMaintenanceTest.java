@@ -12,7 +12,10 @@ import dev.warmup.server.usage.UsageEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +23,7 @@ class StoreMaintenanceTest {
     @TempDir Path dir;
 
     @Test
-    void prunesEventsAndSnapshotsBeyondHistoryDaysAndSnapshotsMetrics() throws Exception {
+    void prunesEventsAndSnapshotsBeyondHistoryDaysForgetsExitedServersWantsAndSnapshotsMetrics() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
         DataDirectory data = new DataDirectory(dir);
         try (UsageStore store = UsageStore.open(data.resolve("usage.db"))) {
@@ -31,8 +34,23 @@ class StoreMaintenanceTest {
             ConfigurationManager config = new ConfigurationManager();
             config.apply(JsonParser.parseString("{\"historyDays\": 7}"));
             store.saveMetricsSnapshot(old, "{}");
-            var maintenance = new StoreMaintenance(store, config, new ModelWarmupMetrics(clock, store, data), clock);
+            ProcessIdentity self = new ProcessIdentity(1001, 5);
+            ProcessIdentity exited = new ProcessIdentity(1002, 5);
+            Set<ProcessIdentity> running = new HashSet<>(Set.of(self, exited));
+            new ModelOwners(store, new FakeProcesses(exited, running), clock).want("http://127.0.0.1:11434", "coder");
+            ModelOwners owners = new ModelOwners(store, new FakeProcesses(self, running), clock);
+            owners.want("http://127.0.0.1:11434", "big");
+            running.remove(exited);
+            var maintenance = new StoreMaintenance(store, config, new ModelWarmupMetrics(clock, store, data), clock,
+                    owners);
             assertEquals(1, maintenance.runOnce());
+            assertEquals(List.of("big"), store.query("SELECT model FROM model_wants", List.of(), rs -> {
+                List<String> models = new ArrayList<>();
+                while (rs.next()) {
+                    models.add(rs.getString(1));
+                }
+                return models;
+            }), "what the exited server wanted is forgotten, the running one's kept");
             assertEquals(1L, (long) store.query("SELECT count(*) FROM metrics_snapshots", List.of(),
                     rs -> rs.getLong(1)), "the snapshot older than historyDays went too");
             assertEquals(1, store.eventCount());
