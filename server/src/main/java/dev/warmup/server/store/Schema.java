@@ -37,36 +37,74 @@ final class Schema {
 
     static final int VERSION = MIGRATIONS.size();
 
+    /**
+     * The oldest schema version whose servers can use a file at {@link #VERSION}, recorded in the file's {@code meta}
+     * as {@value #OLDEST_READER_KEY}: each editor ships its own server, so an older one often opens a file a newer one
+     * migrated. A migration that only adds tables or indexes leaves it; one an older server could not live with (a
+     * column changed, a table written differently) raises it to the new version.
+     */
+    static final int OLDEST_READER = 1;
+
+    static final String OLDEST_READER_KEY = "schema_oldest_reader";
+
     private Schema() {}
 
     /**
-     * Brings the schema up to {@link #VERSION}; refuses a file from a newer server. Several servers open the same file
-     * (an editor window each, often started together): the migration runs under SQLite's write lock, taken before the
+     * Brings the schema up to {@link #VERSION}; a file from a newer server is used as it is when that server recorded
+     * that servers of this version can still use it, and refused otherwise. Several servers open the same file (an
+     * editor window each, often started together): the migration runs under SQLite's write lock, taken before the
      * version is read, so a server that starts beside another waits for it (the busy timeout) and finds the work done.
      */
     static void migrate(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            if (version(s) == VERSION) {
+            int found = version(s);
+            if (found == VERSION || found > VERSION && usableHere(s)) {
                 return;
             }
             s.execute("BEGIN IMMEDIATE");
             try {
                 int version = version(s);
                 if (version > VERSION) {
+                    if (usableHere(s)) {
+                        s.execute("COMMIT");
+                        return;
+                    }
                     throw new SQLException("store schema version " + version + " is newer than this server's "
-                            + VERSION);
+                            + VERSION + " and not usable by it");
                 }
                 for (int v = version; v < VERSION; v++) {
                     for (String sql : MIGRATIONS.get(v)) {
                         s.execute(sql);
                     }
                 }
+                s.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('" + OLDEST_READER_KEY + "', '"
+                        + OLDEST_READER + "')");
                 s.execute("PRAGMA user_version = " + VERSION);
                 s.execute("COMMIT");
             } catch (SQLException e) {
                 s.execute("ROLLBACK");
                 throw e;
             }
+        }
+    }
+
+    /** Whether a file newer than this server's schema says servers of this version can use it. */
+    private static boolean usableHere(Statement s) throws SQLException {
+        try (var rs = s.executeQuery("SELECT value FROM meta WHERE key = '" + OLDEST_READER_KEY + "'")) {
+            return rs.next() && parses(rs.getString(1)) <= VERSION;
+        } catch (SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("no such table")) {
+                return false; // no meta table: refused as newer
+            }
+            throw e;
+        }
+    }
+
+    private static int parses(String n) {
+        try {
+            return Integer.parseInt(n.trim());
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
         }
     }
 

@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,38 @@ class SharedStoreTest {
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().contains("corrupt")), "nothing set aside");
+        }
+    }
+
+    @Test
+    void aStoreANewerServerMarkedUsableByThisOneIsUsedAsItIs() throws Exception {
+        Path file = dir.resolve("usage.db");
+        UsageStore.open(file).close(); // this version's schema
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE from_the_future(x INTEGER)"); // what the newer server added, only adding
+            st.execute("INSERT INTO from_the_future VALUES (42)");
+            st.execute("UPDATE meta SET value = '" + Schema.VERSION + "' WHERE key = '" + Schema.OLDEST_READER_KEY
+                    + "'");
+            st.execute("PRAGMA user_version = " + (Schema.VERSION + 1));
+        }
+        try (UsageStore s = UsageStore.open(file)) {
+            assertEquals(Optional.empty(), s.recoveryNote());
+            s.append(List.of(UsageEvent.simple(5000, EventKind.MODEL_USED, null, "chat")));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT (SELECT count(*) FROM events), (SELECT x FROM from_the_future),"
+                     + " (SELECT user_version FROM pragma_user_version)")) {
+            assertEquals(1, rs.getInt(1), "this server's history went to the file");
+            assertEquals(42, rs.getInt(2), "and the newer server's table is as it was");
+            assertEquals(Schema.VERSION + 1, rs.getInt(3), "not migrated down");
+        }
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            st.execute("UPDATE meta SET value = '" + (Schema.VERSION + 1) + "' WHERE key = '"
+                    + Schema.OLDEST_READER_KEY + "'"); // a newer server that changed what this one relies on
+        }
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().orElseThrow().startsWith("WMP-7006"));
         }
     }
 
