@@ -19,14 +19,18 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * The trained classifiers on disk: {@code {"format": "warmup-predictor", "version": 1, "tasks": [...],
  * "trainedAt": ms, "models": {TASK: [tree dump, ...] | null}, "sha256": HEX}}, the checksum over the same object
- * without it. Written atomically, readable by the user only. A file that does not parse, fails its checksum or has
- * another version is discarded with WMP-2001 (the caller retrains).
+ * without it. Written atomically, readable by the user only. A file that does not parse or fails its checksum is
+ * discarded with WMP-2001 (the caller retrains). One of another version is no damage: each editor ships its own
+ * server, so servers of two versions share the data directory; it is left unread (logged, not warned) and this
+ * server trains its own.
  */
 public final class ModelFile {
+    private static final Logger LOG = Logger.getLogger(ModelFile.class.getName());
     static final String FORMAT = "warmup-predictor";
     static final int VERSION = 1;
 
@@ -68,8 +72,13 @@ public final class ModelFile {
             if (sum == null || !sum.getAsString().equals(sha256(o.toString()))) {
                 throw new IllegalStateException("checksum mismatch");
             }
-            if (!FORMAT.equals(o.get("format").getAsString()) || o.get("version").getAsInt() != VERSION) {
-                throw new IllegalStateException("format " + o.get("format") + " version " + o.get("version"));
+            if (!FORMAT.equals(o.get("format").getAsString())) {
+                throw new IllegalStateException("format " + o.get("format"));
+            }
+            if (o.get("version").getAsInt() != VERSION) {
+                LOG.info(file + " was written by a server of another version (predictor format "
+                        + o.get("version") + ", this one reads " + VERSION + "): not read; this server trains its own");
+                return Optional.empty();
             }
             List<String> tasks = new ArrayList<>();
             o.getAsJsonArray("tasks").forEach(t -> tasks.add(t.getAsString()));

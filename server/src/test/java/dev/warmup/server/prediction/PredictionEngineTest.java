@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -232,6 +233,16 @@ class PredictionEngineTest {
         Files.writeString(file, good.substring(0, good.length() / 2)); // truncated
         e = assertThrows(WarmupException.class, () -> ModelFile.load(file));
         assertTrue(e.getMessage().contains("WMP-2001"));
+        Path otherVersion = dir.resolve("other-version.json"); // a newer server's, sound: not read, and no damage
+        ModelFile.save(otherVersion, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(otherVersion))
+                .getAsJsonObject();
+        o.remove("sha256");
+        o.addProperty("version", ModelFile.VERSION + 1);
+        o.addProperty("sha256", java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        Files.writeString(otherVersion, o.toString());
+        assertEquals(Optional.empty(), ModelFile.load(otherVersion));
         // the server discards it, says so, and retrains from the history
         Path data = dir.resolve("data2");
         Files.createDirectories(data);
