@@ -10,8 +10,9 @@ import dev.warmup.server.store.ModelOwners.Holder;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -39,7 +40,7 @@ public final class Ownership {
     /** Who holds each resident model of a model server, as last judged; absent: not judged (ours). */
     private final Map<String, Holder> holders = new ConcurrentHashMap<>();
     /** The models another server holds that this server's plan would keep warm, as recorded in the store. */
-    private final Set<String> wanting = ConcurrentHashMap.newKeySet();
+    private final Map<String, Where> wanting = new ConcurrentHashMap<>();
 
     @Inject
     public Ownership(ConfigurationManager config, ModelOwners owners, BackendRegistry backends) {
@@ -84,18 +85,35 @@ public final class Ownership {
     }
 
     /**
-     * Whether this server's plan would keep {@code m}, which another running server holds, warm: recorded when it
-     * changes, so that the holder, done with it, hands it over rather than unloading what this window will need (the
-     * developer moved to this window and has not used the model here yet).
+     * The models another running server holds that this server's plan would keep warm: recorded in the store as they
+     * change, so that the holder, done with one, hands it over rather than unloading what this window will need (the
+     * developer moved to this window and has not used the model here yet). Any model not in {@code wanted} is no
+     * longer wanted, including one gone from the catalogue or whose model server moved.
      */
-    void wants(ModelSpec m, boolean wanted) {
-        String url = url(m);
-        if (url == null || (wanted ? !wanting.add(m.id()) : !wanting.remove(m.id()))) {
-            return;
+    void wantOnly(Collection<ModelSpec> wanted) {
+        Map<String, Where> now = new HashMap<>();
+        for (ModelSpec m : wanted) {
+            String url = url(m);
+            if (url != null) {
+                now.put(m.id(), new Where(url, name(m)));
+            }
         }
-        persist(wanted ? () -> owners.want(url, name(m)) : () -> owners.unwant(url, name(m)),
-                (wanted ? "that this server wants " : "that this server no longer wants ") + m.id());
+        for (var e : Map.copyOf(wanting).entrySet()) {
+            if (!e.getValue().equals(now.get(e.getKey()))) {
+                wanting.remove(e.getKey());
+                Where w = e.getValue();
+                persist(() -> owners.unwant(w.url(), w.name()), "that this server no longer wants " + e.getKey());
+            }
+        }
+        now.forEach((id, w) -> {
+            if (wanting.putIfAbsent(id, w) == null) {
+                persist(() -> owners.want(w.url(), w.name()), "that this server wants " + id);
+            }
+        });
     }
+
+    /** A model as the shared record names it: its model server's URL and its name there. */
+    private record Where(String url, String name) {}
 
     /**
      * Before this server unloads {@code m}, which it holds: if another running server wants it, passes it to that

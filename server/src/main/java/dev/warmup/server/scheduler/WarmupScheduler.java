@@ -140,18 +140,17 @@ public final class WarmupScheduler implements AutoCloseable {
     private void plan() {
         WarmupSettings s = config.current();
         if (config.paused() || !s.backgroundWarmupEnabled()) {
-            s.models().forEach(m -> ownership.wants(m, false));
+            ownership.wantOnly(List.of());
             return;
         }
         planned.clear();
         long now = clock.millis();
         List<WarmSetPlanner.Candidate> candidates = candidateBuilder.build(s.models(), now);
         candidates.forEach(c -> planned.put(c.modelId(), c));
-        for (WarmSetPlanner.Candidate c : candidates) { // held by another server and our plan would keep it: ask for it
-            boolean held = ownership.heldByAnotherServer(c.modelId());
-            ownership.wants(spec(c.modelId()), held && planner.wants(
-                    c.withInUse(states.get(c.modelId()).inUse(now)), s.predictionThreshold()));
-        }
+        ownership.wantOnly(candidates.stream() // held by another server, and our plan would keep them: ask for them
+                .filter(c -> ownership.heldByAnotherServer(c.modelId()) && planner.wants(
+                        c.withInUse(states.get(c.modelId()).inUse(now)), s.predictionThreshold()))
+                .map(c -> spec(c.modelId())).toList());
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates,
                 resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
         for (String id : plan.unloads()) {

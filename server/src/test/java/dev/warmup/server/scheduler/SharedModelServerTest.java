@@ -18,6 +18,8 @@ import dev.warmup.server.store.ProcessIdentity;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
+import com.google.gson.JsonParser;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,6 +117,39 @@ class SharedModelServerTest {
             passGrace(second, next);
             w.ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aWindowWithdrawsItsWishWhenPausedOrWhenTheModelLeavesItsCatalogue() throws Exception {
+        try (TwoWindows w = new TwoWindows()) {
+            startWithCoderWarm(w.inUse, w.ollama);
+            ServerHarness second = w.idle;
+            UsageStore store = second.injector.getInstance(UsageStore.class);
+            store.append(List.of(UsageEvent.simple(second.clock.millis() - 1000, EventKind.CHANGE, null, null)));
+            second.initialize(settings(w.ollama.url()));
+            second.startPrediction();
+            WarmupScheduler next = second.injector.getInstance(WarmupScheduler.class);
+            next.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(1, wishes(store), "it would keep coder");
+
+            second.command("warmup.pause");
+            next.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(0, wishes(store), "paused, it would keep nothing");
+            second.command("warmup.resume");
+            next.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(1, wishes(store));
+
+            second.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
+                    JsonParser.parseString("{\"warmup\": " + settings(w.ollama.url()).replace("\"coder\"",
+                            "\"other-coder\"") + "}")));
+            second.flush();
+            next.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(0, wishes(store), "coder left its catalogue");
+        }
+    }
+
+    private static long wishes(UsageStore store) throws Exception {
+        return store.query("SELECT count(*) FROM model_wants", List.of(), rs -> rs.getLong(1));
     }
 
     @Test
