@@ -1,5 +1,6 @@
-// Drives code-server in headless Chromium: waits for the workbench, opens and edits a file, waits for the Warmup
-// status bar item to show the running server, runs "Warmup: Show Status" and checks the status it opens.
+// Drives code-server in headless Chromium: waits for the workbench and for the Warmup status bar item to show the
+// running server, opens and edits a file, runs "Warmup: Show Status" and checks the status it opens, then edits a
+// cell of a notebook.
 import { chromium } from 'playwright-core';
 
 const [url, out] = process.argv.slice(2);
@@ -22,6 +23,9 @@ try {
   }
   await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
   step('workbench loaded');
+  const item = page.locator('.statusbar-item', { hasText: /\d+ warm/ }); // the server is running: edits reach it
+  await item.first().waitFor({ timeout: 60_000 });
+  step(`status bar: "${(await item.first().innerText()).trim()}"`);
   await page.locator('.explorer-folders-view').getByText('main.py').click({ timeout: 120_000 });
   const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.waitFor({ timeout: 60_000 });
@@ -29,10 +33,6 @@ try {
   await page.keyboard.press('Control+End');
   await page.keyboard.type('\nprint(greet("warmup"))\n');
   step('edited main.py');
-  await page.waitForTimeout(1).catch(() => {});
-  const item = page.locator('.statusbar-item', { hasText: /\d+ warm/ });
-  await item.first().waitFor({ timeout: 60_000 });
-  step(`status bar: "${(await item.first().innerText()).trim()}"`);
   await page.screenshot({ path: `${out}/status-bar.png` });
   await page.keyboard.press('F1');
   await page.keyboard.type('Warmup: Show Status');
@@ -42,7 +42,16 @@ try {
   await page.locator('.view-lines', { hasText: '"running"' }).first().waitFor({ timeout: 60_000 });
   step('Show Status opened the server status ("state": "running")');
   await page.screenshot({ path: `${out}/show-status.png` });
-  console.log('e2e: PASS');
+  // a notebook's cells are documents the server observes too (run.sh checks the store for the cell's edits)
+  await page.locator('.explorer-folders-view').getByText('analysis.ipynb').click({ timeout: 60_000 });
+  const cell = page.locator('.notebookOverlay .cell-editor-container .monaco-editor').first();
+  await cell.waitFor({ timeout: 60_000 });
+  await cell.locator('.view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\ntotal = sum(range(10))');
+  step('edited a cell of analysis.ipynb');
+  await page.screenshot({ path: `${out}/notebook.png` });
+  console.log('e2e: browser steps passed');
 } catch (e) {
   await page.screenshot({ path: `${out}/failure.png` }).catch(() => {});
   console.error('e2e: FAIL', e);

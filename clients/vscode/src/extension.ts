@@ -6,6 +6,7 @@ import {
   CloseAction, DidChangeConfigurationNotification, ErrorAction, LanguageClient, LanguageClientOptions, ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { documentSelector } from './documents';
 import { findJava, JavaProbe, parseJavaVersion } from './javaFinder';
 import { LoadBridge, LoadHandler, LoadRequest } from './loadBridge';
 import { metricsHtml, MetricsPoint } from './metricsHtml';
@@ -87,7 +88,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
       cacheReady ? { javaVersion: java.version, cacheDir } : undefined);
     const serverOptions: ServerOptions = { command: cmd.command, args: cmd.args, transport: TransportKind.stdio };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
+      documentSelector,
       initializationOptions: initializationOptions(read),
       outputChannel: output,
       errorHandler: {

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { documentSelector } from '../src/documents';
 import { parseJavaVersion } from '../src/javaFinder';
 import { serverCommand } from '../src/serverArgs';
 import { initializationOptions } from '../src/settings';
@@ -62,6 +63,22 @@ test('settings, status, metrics and model use against the real server', { timeou
       { command: 'warmup.metrics', arguments: [] })) as { misses: number; eventsRecorded: Record<string, number> };
     assert.equal(metrics.misses, 1);
     assert.equal(metrics.eventsRecorded.model_used, 1);
+
+    // every kind of document the extension syncs is observed, notebook cells included (metadata only)
+    const schemes = documentSelector.map(f => (f as { scheme: string }).scheme);
+    assert.ok(schemes.includes('vscode-notebook-cell'));
+    for (const scheme of schemes) {
+      const uri = scheme === 'file' ? 'file:///work/a.py' : scheme === 'untitled' ? 'untitled:Untitled-1'
+        : `${scheme}:/work/a.ipynb#W0sZmlsZQ%3D%3D`;
+      await conn.sendNotification('textDocument/didOpen',
+        { textDocument: { uri, languageId: 'python', version: 1, text: 'x = 1\n' } });
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 },
+        contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'y' }] });
+    }
+    const observed = (await conn.sendRequest('workspace/executeCommand',
+      { command: 'warmup.metrics', arguments: [] })) as { eventsRecorded: Record<string, number> };
+    assert.equal(observed.eventsRecorded.open, schemes.length);
+    assert.equal(observed.eventsRecorded.change, schemes.length);
 
     // a bad setting is refused with a message naming the key, and the server keeps answering
     const shown = new Promise<string>(resolve => conn.onNotification('window/showMessage',
