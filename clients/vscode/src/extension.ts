@@ -6,6 +6,7 @@ import {
   CloseAction, DidChangeConfigurationNotification, ErrorAction, LanguageClient, LanguageClientOptions, ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { ActivityReporter, taskStarted } from './activity';
 import { documentSelector } from './documents';
 import { findJava, JavaProbe, parseJavaVersion } from './javaFinder';
 import { LoadBridge, LoadHandler, LoadRequest } from './loadBridge';
@@ -40,6 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
   const changed = new vscode.EventEmitter<WarmupStatus>();
   const restarts = new RestartPolicy();
   const bridge = new LoadBridge(p => client?.sendNotification('warmup/modelState', p));
+  const activity = new ActivityReporter(kind => client?.sendNotification('warmup/activity', { kind }));
   let last: WarmupStatus | undefined;
   const show = (s: WarmupStatus | undefined, error?: string) => {
     const v = formatStatus(s, error);
@@ -107,6 +109,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     await client.start();
     last = await client.sendRequest<WarmupStatus>('warmup/status');
     show(last);
+    activity.focus(vscode.window.state.focused, true);
     await vscode.commands.executeCommand('setContext', 'warmup.ready', true);
   };
 
@@ -127,6 +130,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
           settings: { warmup: warmupSection(read) } });
       }
     }),
+    vscode.window.onDidChangeWindowState(w => activity.focus(w.focused)),
+    vscode.debug.onDidStartDebugSession(() => activity.report('debugStarted')),
+    vscode.debug.onDidTerminateDebugSession(() => activity.report('debugStopped')),
+    vscode.tasks.onDidStartTask(e => activity.report(taskStarted(e.execution.task.group?.id))),
     vscode.commands.registerCommand('warmup.showStatus', async () => {
       const s = await command('warmup.status');
       const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(s, null, 2) });

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { ACTIVITY_KINDS } from '../src/activity';
 import { documentSelector } from '../src/documents';
 import { parseJavaVersion } from '../src/javaFinder';
 import { serverCommand } from '../src/serverArgs';
@@ -79,6 +80,14 @@ test('settings, status, metrics and model use against the real server', { timeou
       { command: 'warmup.metrics', arguments: [] })) as { eventsRecorded: Record<string, number> };
     assert.equal(observed.eventsRecorded.open, schemes.length);
     assert.equal(observed.eventsRecorded.change, schemes.length);
+
+    // every activity kind the extension reports is accepted and recorded as activity
+    for (const kind of ACTIVITY_KINDS) {
+      await conn.sendNotification('warmup/activity', { kind });
+    }
+    const active = (await conn.sendRequest('workspace/executeCommand',
+      { command: 'warmup.metrics', arguments: [] })) as { eventsRecorded: Record<string, number> };
+    assert.equal(active.eventsRecorded.activity, ACTIVITY_KINDS.length);
 
     // a bad setting is refused with a message naming the key, and the server keeps answering
     const shown = new Promise<string>(resolve => conn.onNotification('window/showMessage',

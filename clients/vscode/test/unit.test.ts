@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { ActivityKind, ActivityReporter, taskStarted } from '../src/activity';
 import { findJava, JavaProbe, parseJavaVersion } from '../src/javaFinder';
 import { LoadBridge, ModelStateParams } from '../src/loadBridge';
 import { metricsHtml } from '../src/metricsHtml';
@@ -161,4 +162,22 @@ test('the metrics view draws its charts without scripts', () => {
   assert.doesNotMatch(html, /<script/);
   assert.match(html, /Prediction accuracy \(hits \/ uses\): 75%/);
   assert.equal((html.match(/<polyline/g) ?? []).length, 4);
+});
+
+test('activity: the window focus when it changes, tasks by their group, kinds only', () => {
+  const sent: ActivityKind[] = [];
+  const activity = new ActivityReporter(k => sent.push(k));
+  activity.focus(true, true); // the server has just started: said even though nothing changed yet
+  activity.focus(true); // VS Code fires for other window state too: not said again
+  activity.focus(false);
+  activity.focus(false);
+  activity.focus(true);
+  activity.focus(true, true); // a restarted server hears it again
+  activity.report('debugStarted');
+  assert.deepEqual(sent, ['windowFocused', 'windowBlurred', 'windowFocused', 'windowFocused', 'debugStarted']);
+  assert.equal(taskStarted('build'), 'buildStarted');
+  assert.equal(taskStarted('rebuild'), 'buildStarted');
+  assert.equal(taskStarted('test'), 'testStarted');
+  assert.equal(taskStarted('clean'), 'taskStarted');
+  assert.equal(taskStarted(undefined), 'taskStarted');
 });
