@@ -72,6 +72,7 @@ class NeovimIT {
         assertEquals(3, recorded.get("change").getAsLong(), r.toString());
         assertEquals(1, recorded.get("completion").getAsLong(), r.toString());
         assertEquals(1, recorded.get("command").getAsLong(), r.toString());
+        assertEquals(2, recorded.get("activity").getAsLong(), "the focus autocommand's reports: " + r);
         assertTrue(r.getAsJsonObject("completion").getAsJsonArray("items").isEmpty());
         JsonObject status = r.getAsJsonObject("statusRequest");
         assertNotNull(status);
