@@ -37,16 +37,16 @@ public interface WarmSetPlanner {
      */
     record Candidate(String modelId, long memoryMb, double loadSeconds, double probability, double secondsUntilNeeded,
                      Residency residency, boolean inUse, double coldStartsPerMiss) {
-        /**
-         * The cold starts a miss costs for a model serving several tasks: 1 plus each task's {@code followers}
-         * (requests of its burst within the load time), weighted by the task's {@code probability}.
-         */
         /** This candidate, in use or not as {@code inUse} says (not pinned for another reason). */
         public Candidate withInUse(boolean inUse) {
             return new Candidate(modelId, memoryMb, loadSeconds, probability, secondsUntilNeeded, residency, inUse,
                     coldStartsPerMiss);
         }
 
+        /**
+         * The cold starts a miss costs for a model serving several tasks: 1 plus each task's {@code followers}
+         * (requests of its burst within the load time), weighted by the task's {@code probability}.
+         */
         public static double coldStartsPerMiss(double[] probability, double[] followers) {
             double p = 0;
             double pf = 0;
