@@ -11,6 +11,24 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync'],
 });
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+
+/** Opens {@code file} from the explorer and types {@code text} at the end of the editor {@code selector} finds. */
+async function typeAtEnd(file, selector, text) {
+  await page.locator('.explorer-folders-view').getByText(file).click({ timeout: 120_000 });
+  const editor = page.locator(selector).first();
+  await editor.waitFor({ timeout: 60_000 });
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(text);
+}
+
+/** Runs a command from the command palette. */
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 60_000 });
+  await page.keyboard.press('Enter');
+}
 try {
   for (let i = 0; ; i++) { // code-server may need a moment before it listens
     try {
@@ -26,36 +44,19 @@ try {
   const item = page.locator('.statusbar-item', { hasText: /\d+ warm/ }); // the server is running: edits reach it
   await item.first().waitFor({ timeout: 60_000 });
   step(`status bar: "${(await item.first().innerText()).trim()}"`);
-  await page.locator('.explorer-folders-view').getByText('main.py').click({ timeout: 120_000 });
-  const editor = page.locator('.editor-instance .monaco-editor').first();
-  await editor.waitFor({ timeout: 60_000 });
-  await editor.locator('.view-lines').click();
-  await page.keyboard.press('Control+End');
-  await page.keyboard.type('\nprint(greet("warmup"))\n');
+  await typeAtEnd('main.py', '.editor-instance .monaco-editor', '\nprint(greet("warmup"))\n');
   step('edited main.py');
   await page.screenshot({ path: `${out}/status-bar.png` });
-  await page.keyboard.press('F1');
-  await page.keyboard.type('Warmup: Show Status');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Warmup: Show Status' }).first()
-    .waitFor({ timeout: 60_000 });
-  await page.keyboard.press('Enter');
+  await runCommand('Warmup: Show Status');
   await page.locator('.view-lines', { hasText: '"running"' }).first().waitFor({ timeout: 60_000 });
   step('Show Status opened the server status ("state": "running")');
   await page.screenshot({ path: `${out}/show-status.png` });
   // a notebook's cells are documents the server observes too (run.sh checks the store for the cell's edits)
-  await page.locator('.explorer-folders-view').getByText('analysis.ipynb').click({ timeout: 60_000 });
-  const cell = page.locator('.notebookOverlay .cell-editor-container .monaco-editor').first();
-  await cell.waitFor({ timeout: 60_000 });
-  await cell.locator('.view-lines').click();
-  await page.keyboard.press('Control+End');
-  await page.keyboard.type('\ntotal = sum(range(10))');
+  await typeAtEnd('analysis.ipynb', '.notebookOverlay .cell-editor-container .monaco-editor',
+    '\ntotal = sum(range(10))');
   step('edited a cell of analysis.ipynb');
   await page.screenshot({ path: `${out}/notebook.png` });
-  await page.keyboard.press('F1');
-  await page.keyboard.type('Tasks: Run Build Task');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Tasks: Run Build Task' }).first()
-    .waitFor({ timeout: 60_000 });
-  await page.keyboard.press('Enter');
+  await runCommand('Tasks: Run Build Task');
   await page.locator('.terminal-wrapper').first().waitFor({ timeout: 60_000 }); // the task's terminal: it started
   await page.screenshot({ path: `${out}/build-task.png` });
   step('ran the build task'); // run.sh looks for its start in the server's store
