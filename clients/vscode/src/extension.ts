@@ -134,6 +134,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     vscode.debug.onDidStartDebugSession(() => activity.report('debugStarted')),
     vscode.debug.onDidTerminateDebugSession(() => activity.report('debugStopped')),
     vscode.tasks.onDidStartTask(e => activity.report(taskStarted(e.execution.task.group?.id))),
+    vscode.window.onDidChangeActiveTextEditor(e => { if (e) { activity.report('editorChanged'); } }),
+    vscode.window.onDidChangeTextEditorSelection(() => activity.reading('caretMoved')),
+    vscode.window.onDidChangeTextEditorVisibleRanges(() => activity.reading('scrolled')),
     vscode.commands.registerCommand('warmup.showStatus', async () => {
       const s = await command('warmup.status');
       const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(s, null, 2) });

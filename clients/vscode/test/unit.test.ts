@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { ActivityKind, ActivityReporter, taskStarted } from '../src/activity';
+import { ActivityKind, ActivityReporter, READING_INTERVAL_MS, taskStarted } from '../src/activity';
 import { findJava, JavaProbe, parseJavaVersion } from '../src/javaFinder';
 import { LoadBridge, ModelStateParams } from '../src/loadBridge';
 import { metricsHtml } from '../src/metricsHtml';
@@ -180,4 +180,22 @@ test('activity: the window focus when it changes, tasks by their group, kinds on
   assert.equal(taskStarted('test'), 'testStarted');
   assert.equal(taskStarted('clean'), 'taskStarted');
   assert.equal(taskStarted(undefined), 'taskStarted');
+});
+
+test('activity: caret moves and scrolling at most once per interval each', () => {
+  const sent: ActivityKind[] = [];
+  let now = 1_000_000;
+  const activity = new ActivityReporter(k => sent.push(k), () => now);
+  activity.reading('caretMoved');
+  activity.reading('scrolled');
+  for (let i = 0; i < 50; i++) { // holding an arrow key: fifty moves in a second
+    now += 20;
+    activity.reading('caretMoved');
+  }
+  now = 1_000_000 + READING_INTERVAL_MS;
+  activity.reading('caretMoved');
+  activity.reading('scrolled');
+  activity.report('editorChanged'); // not throttled: one per switch
+  activity.report('editorChanged');
+  assert.deepEqual(sent, ['caretMoved', 'scrolled', 'caretMoved', 'scrolled', 'editorChanged', 'editorChanged']);
 });
