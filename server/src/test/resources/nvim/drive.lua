@@ -1,5 +1,5 @@
 -- Drives warmup-server through Neovim's built-in LSP client (headless), then writes what it saw as JSON.
--- Environment: WARMUP_JAR, WARMUP_DATA_DIR, WARMUP_OUT, WARMUP_FILE.
+-- Environment: WARMUP_JAR, WARMUP_DATA_DIR, WARMUP_OUT, WARMUP_FILE, WARMUP_ACTIVITY.
 local jar = os.getenv('WARMUP_JAR')
 local out = os.getenv('WARMUP_OUT')
 local result = { steps = {} }
@@ -40,19 +40,15 @@ local ok, err = pcall(function()
   vim.api.nvim_buf_set_text(buf, 1, 4, 1, 4, { 'x = 1; ' })
   table.insert(result.steps, 'typed')
 
-  -- the README's focus autocommand (terminals report focus to Neovim; here the events are fired by hand)
-  vim.api.nvim_create_autocmd({ 'FocusGained', 'FocusLost' }, {
-    callback = function(a)
-      for _, c in pairs(vim.lsp.get_active_clients()) do
-        if c.name == 'warmup' then
-          c.notify('warmup/activity', { kind = a.event == 'FocusGained' and 'windowFocused' or 'windowBlurred' })
-        end
-      end
-    end,
-  })
+  -- the activity module the README points Neovim users to (clients/neovim/warmup_activity.lua)
+  dofile(os.getenv('WARMUP_ACTIVITY')).setup()
   vim.cmd('doautocmd FocusLost')
   vim.cmd('doautocmd FocusGained')
-  table.insert(result.steps, 'focus')
+  vim.cmd('doautocmd BufEnter')
+  vim.cmd('doautocmd CursorMoved')
+  vim.cmd('doautocmd CursorMoved') -- within 5 s of the first: not reported
+  vim.cmd('doautocmd WinScrolled')
+  table.insert(result.steps, 'activity')
 
   local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = 1, character = 8 },
                    context = { triggerKind = 1 } }

@@ -56,6 +56,9 @@ class NeovimIT {
         pb.environment().put("WARMUP_DATA_DIR", dir.resolve("data").toString());
         pb.environment().put("WARMUP_OUT", out.toString());
         pb.environment().put("WARMUP_FILE", file.toString());
+        Path activity = Path.of("..", "clients", "neovim", "warmup_activity.lua").toAbsolutePath().normalize();
+        assertTrue(Files.exists(activity), "the Neovim activity module at " + activity);
+        pb.environment().put("WARMUP_ACTIVITY", activity.toString());
         pb.environment().put("XDG_STATE_HOME", dir.resolve("state").toString());
         pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
         pb.directory(dir.toFile());
@@ -72,7 +75,8 @@ class NeovimIT {
         assertEquals(3, recorded.get("change").getAsLong(), r.toString());
         assertEquals(1, recorded.get("completion").getAsLong(), r.toString());
         assertEquals(1, recorded.get("command").getAsLong(), r.toString());
-        assertEquals(2, recorded.get("activity").getAsLong(), "the focus autocommand's reports: " + r);
+        assertEquals(5, recorded.get("activity").getAsLong(), "the activity module's reports (focus lost and gained,"
+                + " buffer entered, cursor moved once in 5 s, scrolled): " + r);
         assertTrue(r.getAsJsonObject("completion").getAsJsonArray("items").isEmpty());
         JsonObject status = r.getAsJsonObject("statusRequest");
         assertNotNull(status);
