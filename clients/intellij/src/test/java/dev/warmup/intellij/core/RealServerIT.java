@@ -96,6 +96,13 @@ class RealServerIT {
             launcher.getRemoteEndpoint().notify("warmup/modelUsed", used);
             StatusText after = client.firstStatus.get(30, TimeUnit.SECONDS);
             assertTrue(after.tooltip().startsWith("coder: "), after.tooltip());
+            // every activity kind the plugin sends is accepted and recorded
+            ActivityReporter.KINDS.forEach(k -> launcher.getRemoteEndpoint().notify("warmup/activity",
+                    java.util.Map.of("kind", k)));
+            Object recorded = server.getWorkspaceService().executeCommand(new ExecuteCommandParams("warmup.metrics",
+                    List.of())).get(30, TimeUnit.SECONDS);
+            assertEquals(ActivityReporter.KINDS.size(), new Gson().toJsonTree(recorded).getAsJsonObject()
+                    .getAsJsonObject("eventsRecorded").get("activity").getAsInt());
             // the settings page's Apply: stored, then pushed as didChangeConfiguration
             assertEquals(List.of(), settings.applyAll(java.util.Map.of("maxWarmModels", "2",
                     "backgroundWarmupEnabled", "false")));

@@ -77,4 +77,24 @@ class SmallPartsTest {
         h.onUnload(load).join();
         assertEquals("unloaded", sent.get(3).get("state").getAsString());
     }
+
+    @Test
+    void activityIsSentAsKindsTheFocusOnChangeAndCaretMovesAtMostOncePerInterval() {
+        List<String> sent = new ArrayList<>();
+        long[] now = {1_000_000};
+        ActivityReporter activity = new ActivityReporter(sent::add, () -> now[0]);
+        activity.focus(true);
+        activity.focus(true); // the platform says it again: not sent
+        activity.focus(false);
+        activity.caretMoved();
+        for (int i = 0; i < 50; i++) { // holding an arrow key
+            now[0] += 20;
+            activity.caretMoved();
+        }
+        now[0] = 1_000_000 + ActivityReporter.READING_INTERVAL_MILLIS;
+        activity.caretMoved();
+        activity.editorChanged();
+        assertEquals(List.of("windowFocused", "windowBlurred", "caretMoved", "caretMoved", "editorChanged"), sent);
+        assertTrue(ActivityReporter.KINDS.containsAll(sent));
+    }
 }
