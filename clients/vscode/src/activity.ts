@@ -1,9 +1,9 @@
 /**
  * What the extension tells the server of the developer's activity beyond documents, as `warmup/activity`: whether
  * this window has the focus, debug sessions, build and test tasks, and reading (switching editors, moving the caret,
- * scrolling). Fixed kinds only, never a name, path or command
- * line. Each kind is a context the server's predictor learns like any other event: a developer back in this window
- * (another window's server sees them leave), a debug session or a build that analysis requests tend to follow.
+ * scrolling). Fixed kinds only, never a name, path or command line. Each kind is a context the server's predictor
+ * learns like any other event: a developer back in this window (another window's server sees them leave), a debug
+ * session or a build that analysis requests tend to follow.
  */
 export type ActivityKind = 'windowFocused' | 'windowBlurred' | 'debugStarted' | 'debugStopped' | 'buildStarted'
   | 'testStarted' | 'taskStarted' | 'editorChanged' | 'caretMoved' | 'scrolled';

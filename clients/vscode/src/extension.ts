@@ -41,7 +41,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
   const changed = new vscode.EventEmitter<WarmupStatus>();
   const restarts = new RestartPolicy();
   const bridge = new LoadBridge(p => client?.sendNotification('warmup/modelState', p));
-  const activity = new ActivityReporter(kind => client?.sendNotification('warmup/activity', { kind }));
+  const activity = new ActivityReporter(kind => { // while the server (re)starts, activity is simply not sent
+    client?.sendNotification('warmup/activity', { kind }).catch(() => undefined);
+  });
   let last: WarmupStatus | undefined;
   const show = (s: WarmupStatus | undefined, error?: string) => {
     const v = formatStatus(s, error);
