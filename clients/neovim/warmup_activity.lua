@@ -1,8 +1,7 @@
 -- Tells the Warmup server what a Neovim window does beyond editing, as `warmup/activity` (kinds only, never names):
 -- focus gained and lost (terminals report focus to Neovim; in tmux, `set -g focus-events on`), buffer switches,
 -- and reading (cursor moves and scrolling, at most one of each per 5 s). The VS Code extension sends the same kinds.
--- Use: require('warmup_activity').setup() with this folder on 'runtimepath', or dofile('/path/to/warmup_activity.lua').setup().
--- Works on Neovim 0.7 and later.
+-- Use: dofile('/path/to/warmup_activity.lua').setup() in init.lua. Works on Neovim 0.7 and later.
 local M = {}
 
 local READING_MS = 5000
@@ -21,7 +20,11 @@ local function report(kind, every_ms)
   last[kind] = now
   for _, c in pairs(clients()) do
     if c.name == 'warmup' then
-      c.notify('warmup/activity', { kind = kind })
+      if vim.fn.has('nvim-0.11') == 1 then
+        c:notify('warmup/activity', { kind = kind }) -- a method from 0.11 on (c.notify is deprecated there)
+      else
+        c.notify('warmup/activity', { kind = kind })
+      end
     end
   end
 end
