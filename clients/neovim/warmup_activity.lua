@@ -13,7 +13,7 @@ local function clients()
 end
 
 local function report(kind, every_ms)
-  local now = vim.loop.now()
+  local now = (vim.uv or vim.loop).now() -- vim.uv from 0.10 on
   if every_ms and last[kind] and now - last[kind] < every_ms then
     return
   end
