@@ -124,9 +124,10 @@ public final class Ownership {
         if (url == null) {
             return false;
         }
+        String name = name(m);
         try {
-            var to = owners.wanter(url, name(m));
-            if (to.isEmpty() || !owners.handOver(url, name(m), to.get())) {
+            var to = owners.wanter(url, name);
+            if (to.isEmpty() || !owners.handOver(url, name, to.get())) {
                 return false;
             }
             holders.put(m.id(), Holder.ANOTHER_SERVER);

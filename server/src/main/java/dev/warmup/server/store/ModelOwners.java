@@ -93,7 +93,7 @@ public final class ModelOwners {
             if (processes.alive(p)) {
                 return Optional.of(p);
             }
-            store.update("DELETE FROM model_wants WHERE pid = ? AND started = ?", List.of(p.pid(), p.startedMillis()));
+            forgetWantsOf(p);
         }
         return Optional.empty();
     }
@@ -108,13 +108,19 @@ public final class ModelOwners {
         int gone = 0;
         for (ProcessIdentity p : wanting) {
             if (!processes.alive(p)) {
-                gone += store.update("DELETE FROM model_wants WHERE pid = ? AND started = ?",
-                        List.of(p.pid(), p.startedMillis()));
+                gone += forgetWantsOf(p);
             }
         }
         return gone;
     }
 
+    /** Deletes what the exited server {@code p} wanted; returns how many rows went. */
+    private int forgetWantsOf(ProcessIdentity p) throws SQLException {
+        return store.update("DELETE FROM model_wants WHERE pid = ? AND started = ?",
+                List.of(p.pid(), p.startedMillis()));
+    }
+
+    /** The (pid, started) rows of a result, as process identities. */
     private static List<ProcessIdentity> identities(ResultSet rs) throws SQLException {
         List<ProcessIdentity> l = new ArrayList<>();
         while (rs.next()) {
@@ -134,9 +140,9 @@ public final class ModelOwners {
 
     /** Who holds {@code model} on {@code server}, and, for another server, which process it is. */
     public Claim holder(String server, String model) throws SQLException {
-        Optional<ProcessIdentity> owner = store.query(
+        Optional<ProcessIdentity> owner = store.query( // the key allows one row at most
                 "SELECT pid, started FROM model_owners WHERE server = ? AND model = ?", List.of(key(server), model),
-                rs -> rs.next() ? Optional.of(new ProcessIdentity(rs.getLong(1), rs.getLong(2))) : Optional.empty());
+                ModelOwners::identities).stream().findFirst();
         if (owner.isEmpty()) {
             return new Claim(Holder.NONE, null);
         }
