@@ -8,18 +8,25 @@ import java.util.function.LongSupplier;
 
 /**
  * What the plugin tells the server of the developer's activity beyond documents, as {@code warmup/activity}: the IDE
- * frame gaining or losing the focus, editor switches, and caret moves (reading code leaves no trace in the documents,
- * and the trace the server's policy was tuned on logs it; without it the policy has about 8 % more cold starts).
- * Kinds only, never a name or path; the same kinds as the VS Code extension's. The focus is sent only when it
- * changes, a caret move at most once per {@link #READING_INTERVAL_MILLIS}.
+ * frame gaining or losing the focus, debug sessions starting and stopping, builds and test runs starting, editor
+ * switches, and reading (caret moves, scrolling: reading code leaves no trace in the documents, and the trace the
+ * server's policy was tuned on logs it; without it the policy has about 8 % more cold starts). Kinds only, never a
+ * name or path; the same kinds as the VS Code extension's. The focus is sent only when it changes, each reading kind
+ * at most once per {@link #READING_INTERVAL_MILLIS}.
  */
 public final class ActivityReporter {
     public static final String WINDOW_FOCUSED = "windowFocused";
     public static final String WINDOW_BLURRED = "windowBlurred";
+    public static final String DEBUG_STARTED = "debugStarted";
+    public static final String DEBUG_STOPPED = "debugStopped";
+    public static final String BUILD_STARTED = "buildStarted";
+    public static final String TEST_STARTED = "testStarted";
     public static final String EDITOR_CHANGED = "editorChanged";
     public static final String CARET_MOVED = "caretMoved";
+    public static final String SCROLLED = "scrolled";
     /** Every kind this plugin sends. */
-    public static final List<String> KINDS = List.of(WINDOW_FOCUSED, WINDOW_BLURRED, EDITOR_CHANGED, CARET_MOVED);
+    public static final List<String> KINDS = List.of(WINDOW_FOCUSED, WINDOW_BLURRED, DEBUG_STARTED, DEBUG_STOPPED,
+            BUILD_STARTED, TEST_STARTED, EDITOR_CHANGED, CARET_MOVED, SCROLLED);
     /** A reading event of one kind is sent at most once in this many milliseconds. */
     public static final long READING_INTERVAL_MILLIS = 5_000;
 
@@ -42,19 +49,43 @@ public final class ActivityReporter {
         send.accept(now ? WINDOW_FOCUSED : WINDOW_BLURRED);
     }
 
+    /** A debug session started ({@code true}) or ended. */
+    public void debug(boolean started) {
+        send.accept(started ? DEBUG_STARTED : DEBUG_STOPPED);
+    }
+
+    /** A build (make, rebuild, compile before a run) started. */
+    public void buildStarted() {
+        send.accept(BUILD_STARTED);
+    }
+
+    /** A test run started. */
+    public void testStarted() {
+        send.accept(TEST_STARTED);
+    }
+
     /** Another editor became the selected one. */
     public void editorChanged() {
         send.accept(EDITOR_CHANGED);
     }
 
     /** The caret moved: sent unless a move went out in the last interval. */
-    public synchronized void caretMoved() {
+    public void caretMoved() {
+        reading(CARET_MOVED);
+    }
+
+    /** An editor scrolled: sent unless a scroll went out in the last interval. */
+    public void scrolled() {
+        reading(SCROLLED);
+    }
+
+    private synchronized void reading(String kind) {
         long t = clock.getAsLong();
-        Long last = lastSent.get(CARET_MOVED);
+        Long last = lastSent.get(kind);
         if (last != null && t - last < READING_INTERVAL_MILLIS) {
             return;
         }
-        lastSent.put(CARET_MOVED, t);
-        send.accept(CARET_MOVED);
+        lastSent.put(kind, t);
+        send.accept(kind);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +80,7 @@ class SmallPartsTest {
     }
 
     @Test
-    void activityIsSentAsKindsTheFocusOnChangeAndCaretMovesAtMostOncePerInterval() {
+    void activityIsSentAsKindsTheFocusOnChangeAndEachReadingKindAtMostOncePerInterval() {
         List<String> sent = new ArrayList<>();
         long[] now = {1_000_000};
         ActivityReporter activity = new ActivityReporter(sent::add, () -> now[0]);
@@ -87,14 +88,22 @@ class SmallPartsTest {
         activity.focus(true); // the platform says it again: not sent
         activity.focus(false);
         activity.caretMoved();
-        for (int i = 0; i < 50; i++) { // holding an arrow key
+        activity.scrolled(); // a kind of its own: its interval is not the caret's
+        for (int i = 0; i < 50; i++) { // holding an arrow key, the view following
             now[0] += 20;
             activity.caretMoved();
+            activity.scrolled();
         }
         now[0] = 1_000_000 + ActivityReporter.READING_INTERVAL_MILLIS;
         activity.caretMoved();
         activity.editorChanged();
-        assertEquals(List.of("windowFocused", "windowBlurred", "caretMoved", "caretMoved", "editorChanged"), sent);
-        assertTrue(ActivityReporter.KINDS.containsAll(sent));
+        activity.buildStarted();
+        activity.testStarted();
+        activity.debug(true);
+        activity.debug(false);
+        activity.scrolled();
+        assertEquals(List.of("windowFocused", "windowBlurred", "caretMoved", "scrolled", "caretMoved", "editorChanged",
+                "buildStarted", "testStarted", "debugStarted", "debugStopped", "scrolled"), sent);
+        assertEquals(Set.copyOf(ActivityReporter.KINDS), Set.copyOf(sent));
     }
 }
