@@ -15,8 +15,9 @@ fi
 
 ./mvnw -B -ntp verify
 # the JMH benchmarks are not run here (their figures are in the README), but they must keep compiling, and the
-# counting behind the README's signal figures has its own unit test (only it runs: -am just builds what bench needs)
-./mvnw -B -ntp -q -Pbench -pl bench -am test -Dtest=TraceSignalsTest -Dsurefire.failIfNoSpecifiedTests=false
+# counting behind the README's signal figures and the bootstrap behind its intervals have their own unit tests (only
+# they run: -am just builds what bench needs)
+./mvnw -B -ntp -q -Pbench -pl bench -am test -Dtest='TraceSignalsTest,BarBootstrapTest' -Dsurefire.failIfNoSpecifiedTests=false
 
 if [ -x clients/vscode/scripts/ci-test.sh ]; then
   clients/vscode/scripts/ci-test.sh

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.warmup.server.replay.PolicyRegistry;
+import dev.warmup.server.replay.report.PerUserReporter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -36,6 +40,38 @@ class ReplayCommandLineTest {
             assertTrue(help.contains(" " + family + ",") || help.contains(" " + family + " ")
                     || help.contains(" " + family + ";"), family + " missing from: " + help);
         }
+    }
+
+    @Test
+    void perUserRowsSumToTheTotals() throws Exception {
+        Path trace = dir.resolve("two.jsonl");
+        Files.writeString(trace, String.join("\n",
+                "{\"user\": \"a\", \"at\": 0, \"kind\": \"change\"}",
+                "{\"user\": \"a\", \"at\": 60000, \"kind\": \"model_used\", \"task\": \"chat\"}",
+                "{\"user\": \"a\", \"at\": 600000, \"kind\": \"model_used\", \"task\": \"chat\"}",
+                "{\"user\": \"b,c\", \"at\": 0, \"kind\": \"model_used\", \"task\": \"completion\"}",
+                "{\"user\": \"b,c\", \"at\": 120000, \"kind\": \"model_used\", \"task\": \"completion\"}",
+                "{\"user\": \"b,c\", \"at\": 7200000, \"kind\": \"model_used\", \"task\": \"completion\"}"));
+        Path csv = dir.resolve("users.csv");
+        Path json = dir.resolve("out.json");
+        Run r = run("replay", "--trace", trace.toString(), "--policy", "keepalive-1,keepalive-5",
+                "--per-user", csv.toString(), "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(PerUserReporter.HEADER, lines.get(0));
+        assertEquals(List.of(
+                // a: one session of 10 minutes, two cold chat requests (5.5 GB), the first's model held a minute
+                "a,keepalive-1,0.166667,1,2,2,20.000,0.091667,2,0,0",
+                // "b,c" (quoted): sessions of 2 minutes and of one event; completion (1.5 GB) held 1 + 1 minutes
+                "\"b,c\",keepalive-1,0.033333,2,3,3,9.000,0.050000,3,0,0",
+                "a,keepalive-5,0.166667,1,2,2,20.000,0.458333,2,0,0", // held 5 minutes, gone before the second
+                "\"b,c\",keepalive-5,0.033333,2,3,2,6.000,0.175000,2,0,0"), // the second request kept it warm
+                lines.subList(1, lines.size()));
+        JsonObject policies = JsonParser.parseString(Files.readString(json)).getAsJsonObject()
+                .getAsJsonObject("policies");
+        assertEquals(5, policies.getAsJsonObject("keepalive-1").get("cold_starts").getAsInt()); // the rows' sums
+        assertEquals(4, policies.getAsJsonObject("keepalive-5").get("cold_starts").getAsInt());
+        assertEquals(0.091667 + 0.05, policies.getAsJsonObject("keepalive-1").get("warm_gb_h").getAsDouble(), 1e-6);
     }
 
     @Test

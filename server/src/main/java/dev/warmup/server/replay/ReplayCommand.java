@@ -3,6 +3,7 @@ package dev.warmup.server.replay;
 import dev.warmup.server.replay.report.HtmlReporter;
 import dev.warmup.server.replay.report.JsonReporter;
 import dev.warmup.server.replay.report.ModelTableReporter;
+import dev.warmup.server.replay.report.PerUserReporter;
 import dev.warmup.server.replay.report.TableReporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,11 @@ public final class ReplayCommand implements Callable<Integer> {
             + "cold-starts-against-memory plot; each policy's knob is swept to draw its curve.")
     Path report;
 
+    @Option(names = "--per-user", paramLabel = "OUT.csv", description = "Also write one CSV row per user and policy "
+            + "(with --report, the swept points too), with the user's own active hours: to compare users, or to "
+            + "resample them.")
+    Path perUser;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -93,14 +99,20 @@ public final class ReplayCommand implements Callable<Integer> {
         System.err.printf("replay: %d users, %d events read in %.1f s%n", totals.users(), totals.events(),
                 (System.nanoTime() - started) / 1e9);
         Replayer replayer = new Replayer(models, Math.round(budgetGb * 1000), maxWarm, registry, System.err);
-        Map<String, Outcome> outcomes = replayer.run(t, names);
+        Map<String, List<Outcome>> byUser = new LinkedHashMap<>(replayer.runPerUser(t, names));
+        Map<String, Outcome> outcomes = Replayer.sums(byUser);
         new TableReporter(System.out).report(totals, outcomes);
         if (byModel) {
             new ModelTableReporter(System.out, models).report(totals, outcomes);
         }
         Map<String, Outcome> all = new LinkedHashMap<>(outcomes);
         if (report != null) { // the curves: each family's knob swept
-            all.putAll(replayer.run(t, registry.sweepBeyond(names)));
+            Map<String, List<Outcome>> swept = replayer.runPerUser(t, registry.sweepBeyond(names));
+            byUser.putAll(swept);
+            all.putAll(Replayer.sums(swept));
+        }
+        if (perUser != null) {
+            new PerUserReporter(perUser).report(t, byUser);
         }
         if (json != null) {
             new JsonReporter(json).report(totals, all);

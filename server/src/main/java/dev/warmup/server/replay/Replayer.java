@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
 
 /**
  * Runs policies over every user of a trace, each (user, policy) pair on its own fresh policy instance and
- * simulation, in parallel, and sums the outcomes per policy.
+ * simulation, in parallel; the outcomes per policy are summed, or kept user by user.
  */
 public final class Replayer {
     private final Catalog catalog;
@@ -29,6 +29,18 @@ public final class Replayer {
 
     /** Outcome per policy name, in the order given. */
     public Map<String, Outcome> run(Trace trace, List<String> policies) {
+        return sums(runPerUser(trace, policies));
+    }
+
+    /** Each policy's outcomes summed over its users. */
+    public static Map<String, Outcome> sums(Map<String, List<Outcome>> perUser) {
+        Map<String, Outcome> result = new LinkedHashMap<>();
+        perUser.forEach((policy, outcomes) -> result.put(policy, outcomes.stream().reduce(Outcome.ZERO, Outcome::plus)));
+        return result;
+    }
+
+    /** Outcomes per policy name, in the order given, each a list in the order of the trace's users. */
+    public Map<String, List<Outcome>> runPerUser(Trace trace, List<String> policies) {
         int users = trace.users().size();
         int jobs = users * policies.size();
         Outcome[] outcomes = new Outcome[jobs];
@@ -47,13 +59,9 @@ public final class Replayer {
                         (System.nanoTime() - started) / 1e9);
             }
         });
-        Map<String, Outcome> result = new LinkedHashMap<>();
+        Map<String, List<Outcome>> result = new LinkedHashMap<>();
         for (int p = 0; p < policies.size(); p++) {
-            Outcome sum = Outcome.ZERO;
-            for (int u = 0; u < users; u++) {
-                sum = sum.plus(outcomes[p * users + u]);
-            }
-            result.put(policies.get(p), sum);
+            result.put(policies.get(p), List.of(outcomes).subList(p * users, (p + 1) * users));
         }
         return result;
     }

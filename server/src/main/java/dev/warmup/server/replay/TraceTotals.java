@@ -17,21 +17,9 @@ public record TraceTotals(int users, long events, long sessions, double activeUs
         long activeMillis = 0;
         long[] perTask = new long[trace.tasks().size()];
         for (UserTrace u : trace.users()) {
-            long[] t = u.times();
-            events += t.length;
-            if (t.length == 0) {
-                continue;
-            }
-            long start = t[0];
-            sessions++;
-            for (int i = 1; i < t.length; i++) {
-                if (t[i] - t[i - 1] >= UsageStatsQuery.SESSION_GAP_MILLIS) {
-                    activeMillis += t[i - 1] - start;
-                    start = t[i];
-                    sessions++;
-                }
-            }
-            activeMillis += t[t.length - 1] - start;
+            events += u.size();
+            sessions += sessions(u);
+            activeMillis += activeMillis(u);
             for (byte task : u.tasks()) {
                 if (task >= 0) {
                     perTask[task]++;
@@ -43,6 +31,35 @@ public record TraceTotals(int users, long events, long sessions, double activeUs
             requests.put(trace.tasks().get(i), perTask[i]);
         }
         return new TraceTotals(trace.users().size(), events, sessions, activeMillis / 3_600_000.0, requests);
+    }
+
+    /** A user's sessions: runs of events without a gap of 30 minutes or more. */
+    public static long sessions(UserTrace u) {
+        long[] t = u.times();
+        long sessions = t.length == 0 ? 0 : 1;
+        for (int i = 1; i < t.length; i++) {
+            if (t[i] - t[i - 1] >= UsageStatsQuery.SESSION_GAP_MILLIS) {
+                sessions++;
+            }
+        }
+        return sessions;
+    }
+
+    /** A user's active time: the sum of their sessions' lengths, first to last event. */
+    public static long activeMillis(UserTrace u) {
+        long[] t = u.times();
+        if (t.length == 0) {
+            return 0;
+        }
+        long active = 0;
+        long start = t[0];
+        for (int i = 1; i < t.length; i++) {
+            if (t[i] - t[i - 1] >= UsageStatsQuery.SESSION_GAP_MILLIS) {
+                active += t[i - 1] - start;
+                start = t[i];
+            }
+        }
+        return active + t[t.length - 1] - start;
     }
 
     public long totalRequests() {
