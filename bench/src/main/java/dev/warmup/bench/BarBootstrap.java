@@ -110,7 +110,7 @@ public final class BarBootstrap {
     }
 
     private List<String> curve() {
-        return byPolicy.keySet().stream().filter(p -> p.equals(CURVE) || p.startsWith(CURVE + "@")).toList();
+        return byPolicy.keySet().stream().filter(p -> p.equals(CURVE) || p.startsWith(CURVE + "@")).sorted().toList();
     }
 
     /** The figures with each user counted {@code weight[u]} times (all ones: the trace itself). */
@@ -122,18 +122,44 @@ public final class BarBootstrap {
         for (String p : curve()) {
             points.add(perHour(p, weight));
         }
-        points.sort((a, b) -> Double.compare(a[1], b[1]));
-        double ours = Double.NaN;
-        for (int i = 1; i < points.size(); i++) {
-            double[] lo = points.get(i - 1);
-            double[] hi = points.get(i);
+        double ours = interpolate(points, memory);
+        return new Reading(memory, bar, reference, ours);
+    }
+
+    /** Cold starts at {@code memory} on a curve of (cold starts, GB·h) points, linearly; NaN outside it. */
+    static double interpolate(List<double[]> points, double memory) {
+        List<double[]> sorted = new ArrayList<>(points);
+        sorted.sort((a, b) -> Double.compare(a[1], b[1]));
+        for (int i = 1; i < sorted.size(); i++) {
+            double[] lo = sorted.get(i - 1);
+            double[] hi = sorted.get(i);
             if (lo[1] <= memory && memory <= hi[1]) {
-                ours = hi[1] == lo[1] ? Math.min(lo[0], hi[0])
+                return hi[1] == lo[1] ? Math.min(lo[0], hi[0])
                         : lo[0] + (hi[0] - lo[0]) * (memory - lo[1]) / (hi[1] - lo[1]);
-                break;
             }
         }
-        return new Reading(memory, bar, reference, ours);
+        return Double.NaN;
+    }
+
+    /**
+     * User by user, our curve at the user's own reference memory: how many users it gives fewer cold starts than the
+     * reference policy, how many not fewer, and how many lie outside the curve's measured range; with their hours.
+     */
+    double[] atEqualMemoryByUser() {
+        double[][] ref = byPolicy.get(MEMORY_OF);
+        double[] out = new double[6]; // fewer, not fewer, outside; then the hours of each
+        for (int u = 0; u < ref.length; u++) {
+            List<double[]> points = new ArrayList<>();
+            for (String p : curve()) {
+                double[] row = byPolicy.get(p)[u];
+                points.add(new double[] {row[1], row[2]});
+            }
+            double ours = interpolate(points, ref[u][2]);
+            int k = Double.isNaN(ours) ? 2 : ours < ref[u][1] ? 0 : 1;
+            out[k]++;
+            out[3 + k] += ref[u][0];
+        }
+        return out;
     }
 
     /** Cold starts and warm GB·h per active user-hour of a policy, users weighted. */
@@ -216,6 +242,10 @@ public final class BarBootstrap {
                 r -> 1 - r.ours() / r.reference());
         System.out.printf(Locale.ROOT, "bar met in %d of %d resamples%n",
                 inRange.stream().filter(Reading::met).count(), inRange.size());
+        double[] eq = b.atEqualMemoryByUser();
+        System.out.printf(Locale.ROOT, "user by user, %s at each user's own %s memory: fewer cold starts for %.0f users"
+                + " (%.0f h), not fewer for %.0f (%.0f h), outside the curve for %.0f (%.0f h)%n", CURVE, MEMORY_OF,
+                eq[0], eq[3], eq[1], eq[4], eq[2], eq[5]);
         System.out.printf("user by user against %s: fewer cold starts with no more memory / with more / not fewer%n",
                 MEMORY_OF);
         for (String point : b.curve()) {

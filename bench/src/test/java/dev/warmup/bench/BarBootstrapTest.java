@@ -49,6 +49,9 @@ class BarBootstrapTest {
         BarBootstrap b = new BarBootstrap(rows(4));
         assertArrayEquals(new int[] {0, 2, 0}, b.byUser("predictive@0.9")); // 2 < 4 and 6, at 4 GB·h against 3
         assertArrayEquals(new int[] {1, 0, 1}, b.byUser("predictive@0.99")); // 4: not fewer than u1's 4, fewer than 6
+        // at each user's own 3 GB·h the curve gives 3 cold starts: fewer than u2's 6 and than u1's 4
+        assertArrayEquals(new double[] {2, 0, 0, 2, 0, 0}, b.atEqualMemoryByUser());
+        assertArrayEquals(new double[] {0, 0, 2, 0, 0, 2}, new BarBootstrap(rows(2.5)).atEqualMemoryByUser());
     }
 
     @Test
