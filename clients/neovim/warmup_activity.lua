@@ -1,7 +1,8 @@
 -- Tells the Warmup server what a Neovim window does beyond editing, as `warmup/activity` (kinds only, never names):
 -- focus gained and lost (terminals report focus to Neovim; in tmux, `set -g focus-events on`), buffer switches,
--- and reading (cursor moves and scrolling, at most one of each per 5 s). The VS Code extension sends the same kinds.
--- Use: dofile('/path/to/warmup_activity.lua').setup() in init.lua. Works on Neovim 0.7 and later.
+-- reading (cursor moves and scrolling, at most one of each per 5 s), builds started with `:make` or `:lmake`, and
+-- debug sessions of nvim-dap when it is installed (load it before calling setup). The VS Code extension sends the
+-- same kinds. Use: dofile('/path/to/warmup_activity.lua').setup() in init.lua. Works on Neovim 0.7 and later.
 local M = {}
 
 local READING_MS = 5000
@@ -39,6 +40,24 @@ function M.setup()
   on('BufEnter', 'editorChanged')
   on('CursorMoved', 'caretMoved', READING_MS)
   on('WinScrolled', 'scrolled', READING_MS)
+  vim.api.nvim_create_autocmd('QuickFixCmdPre', { group = group, pattern = { 'make', 'lmake' },
+                                                  callback = function() report('buildStarted') end })
+  local has_dap, dap = pcall(require, 'dap')
+  if has_dap and type(dap) == 'table' and dap.listeners then
+    local debugging = false
+    dap.listeners.after.event_initialized['warmup'] = function()
+      debugging = true
+      report('debugStarted')
+    end
+    local stopped = function() -- adapters send terminated, exited or both: one report
+      if debugging then
+        debugging = false
+        report('debugStopped')
+      end
+    end
+    dap.listeners.before.event_terminated['warmup'] = stopped
+    dap.listeners.before.event_exited['warmup'] = stopped
+  end
 end
 
 return M

@@ -11,6 +11,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -75,8 +80,18 @@ class NeovimIT {
         assertEquals(3, recorded.get("change").getAsLong(), r.toString());
         assertEquals(1, recorded.get("completion").getAsLong(), r.toString());
         assertEquals(1, recorded.get("command").getAsLong(), r.toString());
-        assertEquals(5, recorded.get("activity").getAsLong(), "the activity module's reports (focus lost and gained,"
-                + " buffer entered, cursor moved once in 5 s, scrolled): " + r);
+        assertEquals(8, recorded.get("activity").getAsLong(), "the activity module's reports (focus lost and gained,"
+                + " buffer entered, cursor moved once in 5 s, scrolled, :make, a debug session's start and end): " + r);
+        List<String> kinds = new ArrayList<>();
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data").resolve("usage.db"));
+             ResultSet rows = db.createStatement().executeQuery(
+                     "SELECT detail FROM events WHERE kind = 'ACTIVITY' ORDER BY id")) {
+            while (rows.next()) {
+                kinds.add(rows.getString(1));
+            }
+        }
+        assertEquals(List.of("windowBlurred", "windowFocused", "editorChanged", "caretMoved", "scrolled",
+                "buildStarted", "debugStarted", "debugStopped"), kinds);
         assertTrue(r.getAsJsonObject("completion").getAsJsonArray("items").isEmpty());
         JsonObject status = r.getAsJsonObject("statusRequest");
         assertNotNull(status);
