@@ -160,6 +160,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
         void vscode.window.showInformationMessage(`Warmup exported ${r?.events ?? 0} events to ${r?.path ?? uri.fsPath}`);
       }
     }),
+    vscode.commands.registerCommand('warmup.compareWithKeepAlive', async () => {
+      try {
+        const r = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'Warmup: replaying your recorded history…' },
+          async () => command('warmup.compare')) as { summary?: string } | undefined;
+        const details = await vscode.window.showInformationMessage(r?.summary ?? 'Warmup: no comparison', 'Details');
+        if (details) {
+          const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(r, null, 2) });
+          await vscode.window.showTextDocument(doc, { preview: true });
+        }
+      } catch (e) { // no requests recorded yet (WMP-1003) is the usual case: the server's message says what to do
+        void vscode.window.showWarningMessage(`Warmup: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }),
     vscode.commands.registerCommand('warmup.openLogs', () => output.show()),
     vscode.commands.registerCommand('warmup.restart', async () => { await stop(); await start(); }),
     { dispose: () => { void stop(); } },

@@ -64,6 +64,11 @@ test('settings, status, metrics and model use against the real server', { timeou
       { command: 'warmup.metrics', arguments: [] })) as { misses: number; eventsRecorded: Record<string, number> };
     assert.equal(metrics.misses, 1);
     assert.equal(metrics.eventsRecorded.model_used, 1);
+    // what the extension's "Compare Prediction with Keep-Alive Timers" shows: the replay of this history
+    const compared = (await conn.sendRequest('workspace/executeCommand',
+      { command: 'warmup.compare', arguments: [] })) as { summary: string; policies: Record<string, unknown> };
+    assert.match(compared.summary, /^Over 0\.0 active hours and 1 model requests, prediction would have had 1 cold/);
+    assert.deepEqual(Object.keys(compared.policies), ['keepalive-5', 'keepalive-10', 'keepalive-30', 'predictive@0.7']);
 
     // every kind of document the extension syncs is observed, notebook cells included (metadata only)
     const schemes = documentSelector.map(f => (f as { scheme: string }).scheme);

@@ -9,13 +9,14 @@ public final class Commands {
     public static final String CONFIG = "warmup.config";
     public static final String USAGE_STATS = "warmup.usageStats";
     public static final String EXPORT_TRACE = "warmup.exportTrace";
+    public static final String COMPARE = "warmup.compare";
     public static final String RETRAIN = "warmup.retrain";
     public static final String EVALUATE = "warmup.evaluate";
     public static final String PAUSE = "warmup.pause";
     public static final String RESUME = "warmup.resume";
 
     public static final List<String> ALL =
-            List.of(STATUS, METRICS, CONFIG, USAGE_STATS, EXPORT_TRACE, RETRAIN, EVALUATE, PAUSE, RESUME);
+            List.of(STATUS, METRICS, CONFIG, USAGE_STATS, EXPORT_TRACE, COMPARE, RETRAIN, EVALUATE, PAUSE, RESUME);
 
     private Commands() {}
 }

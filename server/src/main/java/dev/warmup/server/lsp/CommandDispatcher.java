@@ -9,6 +9,7 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.scheduler.WarmupController;
+import dev.warmup.server.trace.HistoryComparison;
 import dev.warmup.server.trace.TraceExporter;
 import dev.warmup.server.usage.UsagePatternAnalyzer;
 import jakarta.inject.Inject;
@@ -23,10 +24,12 @@ public final class CommandDispatcher {
     private final UsagePatternAnalyzer analyzer;
     private final WarmupController controller;
     private final TraceExporter exporter;
+    private final HistoryComparison comparison;
 
     @Inject
     public CommandDispatcher(ConfigurationManager config, ModelWarmupMetrics metrics, UsagePatternAnalyzer analyzer,
-                             WarmupController controller, TraceExporter exporter) {
+                             WarmupController controller, TraceExporter exporter, HistoryComparison comparison) {
+        this.comparison = comparison;
         this.config = config;
         this.metrics = metrics;
         this.analyzer = analyzer;
@@ -46,6 +49,7 @@ public final class CommandDispatcher {
             case Commands.USAGE_STATS -> usageStats(args);
             case Commands.EXPORT_TRACE -> exporter.export(args.isEmpty() || args.get(0) == null ? null
                     : GSON.toJsonTree(args.get(0)).getAsString());
+            case Commands.COMPARE -> comparison.compare();
             case Commands.RETRAIN -> controller.retrain();
             case Commands.EVALUATE -> controller.evaluate();
             case Commands.PAUSE -> pause(true);

@@ -38,10 +38,15 @@ public final class JsonlTraceSource implements TraceSource {
     }
 
     static String name(JsonlTraceReader.Row row) {
-        if (row.kind() == EventKind.TRACE) {
-            return row.detail() == null ? "trace" : row.detail();
+        return eventName(row.kind(), row.detail());
+    }
+
+    /** An event's name for the predictor: the detail of a {@code trace} event, else the kind with the detail. */
+    public static String eventName(EventKind kind, String detail) {
+        if (kind == EventKind.TRACE) {
+            return detail == null ? "trace" : detail;
         }
-        String kind = row.kind().name().toLowerCase(Locale.ROOT);
-        return row.detail() == null ? kind : kind + ":" + row.detail();
+        String k = kind.name().toLowerCase(Locale.ROOT);
+        return detail == null ? k : k + ":" + detail;
     }
 }

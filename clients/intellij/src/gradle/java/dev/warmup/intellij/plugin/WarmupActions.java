@@ -2,21 +2,31 @@ package dev.warmup.intellij.plugin;
 
 import com.intellij.openapi.actionSystem.AnAction;
 import com.intellij.openapi.actionSystem.AnActionEvent;
+import com.intellij.openapi.application.ApplicationManager;
+import com.intellij.openapi.fileEditor.FileEditorManager;
 import com.intellij.openapi.project.Project;
+import com.intellij.testFramework.LightVirtualFile;
 import com.redhat.devtools.lsp4ij.LanguageServerManager;
+import dev.warmup.intellij.core.CommandResultText;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import org.eclipse.lsp4j.ExecuteCommandParams;
 import org.jetbrains.annotations.NotNull;
 
-/** The Tools → Warmup actions: each runs a warmup.* command on the server. Gradle build only. */
+/**
+ * The Tools → Warmup actions: each runs a warmup.* command on the server and, for those that answer something to read,
+ * opens the answer in a read-only editor tab ({@link CommandResultText}). Gradle build only.
+ */
 public final class WarmupActions {
     private WarmupActions() {}
 
     abstract static class Command extends AnAction {
         private final String command;
+        private final boolean show;
 
-        Command(String command) {
+        Command(String command, boolean show) {
             this.command = command;
+            this.show = show;
         }
 
         @Override
@@ -26,18 +36,38 @@ public final class WarmupActions {
                 return;
             }
             LanguageServerManager.getInstance(project).getLanguageServer("warmup").thenAccept(item -> {
-                if (item != null) {
-                    item.getServer().getWorkspaceService().executeCommand(new ExecuteCommandParams(command, List.of()));
+                if (item == null) {
+                    return;
+                }
+                item.getServer().getWorkspaceService().executeCommand(new ExecuteCommandParams(command, List.of()))
+                        .whenComplete((result, error) -> {
+                            if (show || error != null) { // a refusal is shown too: compare's WMP-1003 says what to do
+                                show(project, result, error);
+                            }
+                        });
+            });
+        }
+
+        private void show(Project project, Object result, Throwable error) {
+            Throwable why = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            CommandResultText shown = why != null
+                    ? new CommandResultText(command + ".txt", String.valueOf(why.getMessage()))
+                    : CommandResultText.of(command, result);
+            ApplicationManager.getApplication().invokeLater(() -> {
+                if (!project.isDisposed()) {
+                    FileEditorManager.getInstance(project).openFile(
+                            new LightVirtualFile(shown.fileName(), shown.text()), true);
                 }
             });
         }
     }
 
-    public static final class ShowStatus extends Command { public ShowStatus() { super("warmup.status"); } }
-    public static final class ShowMetrics extends Command { public ShowMetrics() { super("warmup.metrics"); } }
-    public static final class Pause extends Command { public Pause() { super("warmup.pause"); } }
-    public static final class Resume extends Command { public Resume() { super("warmup.resume"); } }
-    public static final class Retrain extends Command { public Retrain() { super("warmup.retrain"); } }
+    public static final class ShowStatus extends Command { public ShowStatus() { super("warmup.status", true); } }
+    public static final class ShowMetrics extends Command { public ShowMetrics() { super("warmup.metrics", true); } }
+    public static final class Compare extends Command { public Compare() { super("warmup.compare", true); } }
+    public static final class Pause extends Command { public Pause() { super("warmup.pause", false); } }
+    public static final class Resume extends Command { public Resume() { super("warmup.resume", false); } }
+    public static final class Retrain extends Command { public Retrain() { super("warmup.retrain", true); } }
 
     public static final class Restart extends AnAction {
         @Override

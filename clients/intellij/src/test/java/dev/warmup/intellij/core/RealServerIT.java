@@ -103,6 +103,12 @@ class RealServerIT {
                     List.of())).get(30, TimeUnit.SECONDS);
             assertEquals(ActivityReporter.KINDS.size(), new Gson().toJsonTree(recorded).getAsJsonObject()
                     .getAsJsonObject("eventsRecorded").get("activity").getAsInt());
+            // Tools → Warmup → Compare Prediction with Keep-Alive Timers: the replay of this history, summary first
+            CommandResultText compared = CommandResultText.of("warmup.compare", server.getWorkspaceService()
+                    .executeCommand(new ExecuteCommandParams("warmup.compare", List.of())).get(60, TimeUnit.SECONDS));
+            assertEquals("warmup.compare.txt", compared.fileName());
+            assertTrue(compared.text().startsWith("Over 0.0 active hours and 1 model requests, prediction would have"),
+                    compared.text());
             // the settings page's Apply: stored, then pushed as didChangeConfiguration
             assertEquals(List.of(), settings.applyAll(java.util.Map.of("maxWarmModels", "2",
                     "backgroundWarmupEnabled", "false")));

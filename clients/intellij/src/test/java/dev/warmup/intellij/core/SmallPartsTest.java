@@ -106,4 +106,16 @@ class SmallPartsTest {
                 "buildStarted", "testStarted", "debugStarted", "debugStopped", "scrolled"), sent);
         assertEquals(Set.copyOf(ActivityReporter.KINDS), Set.copyOf(sent));
     }
+
+    @Test
+    void aCommandsResultIsShownAsJsonAfterItsSummary() {
+        JsonObject compare = JsonParser.parseString("{\"summary\": \"Over 2.0 active hours <and> 9 requests\","
+                + " \"policies\": {}}").getAsJsonObject();
+        CommandResultText shown = CommandResultText.of("warmup.compare", compare);
+        assertEquals("warmup.compare.txt", shown.fileName());
+        assertEquals("Over 2.0 active hours <and> 9 requests\n\n{\n  \"summary\": \"Over 2.0 active hours <and> 9"
+                + " requests\",\n  \"policies\": {}\n}\n", shown.text());
+        CommandResultText status = CommandResultText.of("warmup.status", java.util.Map.of("paused", false));
+        assertEquals(new CommandResultText("warmup.status.json", "{\n  \"paused\": false\n}\n"), status);
+    }
 }

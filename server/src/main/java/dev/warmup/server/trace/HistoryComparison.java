@@ -1,0 +1,157 @@
+package dev.warmup.server.trace;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.config.WarmupSettings;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.performance.PerformancePredictor;
+import dev.warmup.server.replay.Catalog;
+import dev.warmup.server.replay.JsonlTraceSource;
+import dev.warmup.server.replay.Outcome;
+import dev.warmup.server.replay.PolicyRegistry;
+import dev.warmup.server.replay.Replayer;
+import dev.warmup.server.replay.Trace;
+import dev.warmup.server.replay.TraceBuilder;
+import dev.warmup.server.replay.TraceTotals;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.UsageEvent;
+import dev.warmup.server.usage.UsagePatternAnalyzer;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code warmup.compare}: what our predictor would have done with the developer's own recorded history, beside the
+ * keep-alive timers model servers use (5 minutes, Ollama's default; 30, Continue's for Ollama): the replay of
+ * {@code replay --format jsonl} on the store's events, in memory, with the catalogue of the settings (each task
+ * played by the first model that serves it, with the load time and memory measured on this machine) and the budget
+ * and model limit of the settings; our policy at the settings' {@code predictionThreshold}. Requests are the
+ * {@code warmup/modelUsed} reports; with none recorded, or none for a catalogue model, there is nothing to compare
+ * (WMP-1003).
+ */
+public final class HistoryComparison {
+    static final List<String> BASELINES = List.of("keepalive-5", "keepalive-10", "keepalive-30");
+
+    private final UsageStore store;
+    private final UsagePatternAnalyzer analyzer;
+    private final ConfigurationManager config;
+    private final PerformancePredictor performance;
+
+    @Inject
+    public HistoryComparison(UsageStore store, UsagePatternAnalyzer analyzer, ConfigurationManager config,
+                             PerformancePredictor performance) {
+        this.store = store;
+        this.analyzer = analyzer;
+        this.config = config;
+        this.performance = performance;
+    }
+
+    public JsonObject compare() {
+        WarmupSettings s = config.current();
+        analyzer.awaitStored(); // the last second's events too
+        List<UsageEvent> events = new ArrayList<>();
+        try {
+            store.events(Long.MIN_VALUE, Long.MAX_VALUE, events::add);
+        } catch (SQLException e) {
+            throw new WarmupException(ErrorCode.WMP_7003, "reading the history to compare: " + e.getMessage(), e);
+        }
+        Map<String, ModelSpec> modelOfTask = new LinkedHashMap<>(); // requested tasks a catalogue model serves
+        Set<String> leftOut = new LinkedHashSet<>();
+        for (UsageEvent e : events) {
+            if (e.task() != null && !modelOfTask.containsKey(e.task())) {
+                s.models().stream().filter(m -> m.tasks() != null && m.tasks().contains(e.task())).findFirst()
+                        .ifPresentOrElse(m -> modelOfTask.put(e.task(), m), () -> leftOut.add(e.task()));
+            }
+        }
+        if (modelOfTask.isEmpty()) {
+            throw new WarmupException(ErrorCode.WMP_1003, leftOut.isEmpty()
+                    ? "no model requests recorded yet to compare (clients report them with warmup/modelUsed)"
+                    : "no recorded request is for a task of a catalogue model; requested tasks: " + leftOut);
+        }
+        TraceBuilder builder = new TraceBuilder(new ArrayList<>(modelOfTask.keySet()));
+        for (UsageEvent e : events) {
+            boolean request = e.task() != null && modelOfTask.containsKey(e.task());
+            builder.add("me", e.at(), JsonlTraceSource.eventName(e.kind(), e.detail()), request ? e.task() : null);
+        }
+        Trace trace = builder.build();
+        TraceTotals totals = TraceTotals.of(trace);
+        String ours = "predictive@" + s.predictionThreshold();
+        List<String> policies = new ArrayList<>(BASELINES);
+        policies.add(ours);
+        Map<String, Outcome> outcomes = new Replayer(catalog(modelOfTask), s.maxMemoryMb(), s.maxWarmModels(),
+                PolicyRegistry.standard(), null).run(trace, policies);
+        return result(totals, modelOfTask, leftOut, outcomes, ours);
+    }
+
+    /** One model per requested task, as this machine loads it. */
+    private Catalog catalog(Map<String, ModelSpec> modelOfTask) {
+        Map<String, List<String>> tasksOf = new LinkedHashMap<>();
+        Map<String, ModelSpec> byId = new LinkedHashMap<>();
+        modelOfTask.forEach((task, m) -> {
+            tasksOf.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(task);
+            byId.put(m.id(), m);
+        });
+        List<ModelSpec> specs = new ArrayList<>();
+        tasksOf.forEach((id, tasks) -> {
+            ModelSpec m = byId.get(id);
+            specs.add(new ModelSpec(id, tasks, (int) performance.memoryMb(m), performance.expectedLoadSeconds(m),
+                    null, null));
+        });
+        return Catalog.of(specs);
+    }
+
+    private static JsonObject result(TraceTotals totals, Map<String, ModelSpec> modelOfTask, Set<String> leftOut,
+                                     Map<String, Outcome> outcomes, String ours) {
+        double hours = totals.activeUserHours();
+        JsonObject r = new JsonObject();
+        r.addProperty("events", totals.events());
+        r.addProperty("sessions", totals.sessions());
+        r.addProperty("activeHours", hours);
+        JsonObject requests = new JsonObject();
+        totals.requests().forEach(requests::addProperty);
+        r.add("requests", requests);
+        JsonObject models = new JsonObject();
+        modelOfTask.forEach((task, m) -> models.addProperty(task, m.id()));
+        r.add("models", models);
+        JsonArray left = new JsonArray();
+        leftOut.forEach(left::add);
+        r.add("tasksWithoutModel", left);
+        JsonObject policies = new JsonObject();
+        outcomes.forEach((name, o) -> {
+            JsonObject p = new JsonObject();
+            p.addProperty("coldStarts", o.coldStarts());
+            p.addProperty("waitSeconds", o.waitSeconds());
+            p.addProperty("warmGbHours", o.warmGbHours());
+            p.addProperty("loads", o.loads());
+            p.addProperty("wastedLoads", o.wastedLoads());
+            policies.add(name, p);
+        });
+        r.add("policies", policies);
+        r.addProperty("summary", summary(hours, totals.totalRequests(), outcomes, ours));
+        return r;
+    }
+
+    static String summary(double hours, long requests, Map<String, Outcome> outcomes, String ours) {
+        Outcome we = outcomes.get(ours);
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "Over %.1f active hours and %d model requests, prediction would have had %d cold starts (%.0f s of"
+                        + " waiting) holding %.1f GB·h", hours, requests, we.coldStarts(), we.waitSeconds(),
+                we.warmGbHours()));
+        for (String base : BASELINES) {
+            Outcome o = outcomes.get(base);
+            b.append(String.format(Locale.ROOT, "; a %s-minute keep-alive %d (%.0f s) holding %.1f GB·h",
+                    base.substring("keepalive-".length()), o.coldStarts(), o.waitSeconds(), o.warmGbHours()));
+        }
+        b.append(hours < 1 ? ". Under an hour of activity says little yet." : ".");
+        return b.toString();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.warmup.server.lsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelUsedParams;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** warmup.compare replays the developer's own history under keep-alive timers and our policy, in the server. */
+class CompareHistoryTest {
+    @TempDir Path dir;
+
+    @Test
+    void theRecordedRequestsAreReplayedWithTheSettingsCatalogue() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            h.initialize("{\"models\": [{\"id\": \"qwen\", \"tasks\": [\"completion\"], \"memoryMb\": 1500,"
+                    + " \"loadSeconds\": 3}]}");
+            // completion at 0, 1, 20 and 24 minutes; and a chat request for a model the catalogue does not have
+            long previous = 0;
+            for (long minute : new long[] {0, 1, 20, 24}) {
+                h.clock.advance(Duration.ofMinutes(minute - previous));
+                previous = minute;
+                h.server.getWarmupService().modelUsed(new ModelUsedParams("qwen", "completion",
+                        h.clock.instant().toString(), 90L, false)); // handled on a worker: dated here
+            }
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("llama", "chat", null, 900L, false));
+            h.flush();
+            JsonObject r = new Gson().toJsonTree(h.command("warmup.compare")).getAsJsonObject();
+            assertEquals("qwen", r.getAsJsonObject("models").get("completion").getAsString());
+            assertEquals("[\"chat\"]", r.get("tasksWithoutModel").toString());
+            assertEquals(4, r.getAsJsonObject("requests").get("completion").getAsInt());
+            assertEquals(24.0 / 60, r.get("activeHours").getAsDouble(), 1e-9); // one session, 0 to 24 minutes
+            JsonObject p = r.getAsJsonObject("policies");
+            // 5 and 10 minutes: cold at 0 and at 20 (unloaded at 6 and 11); 30 minutes: only at 0
+            assertEquals(2, p.getAsJsonObject("keepalive-5").get("coldStarts").getAsInt());
+            assertEquals(6.0, p.getAsJsonObject("keepalive-5").get("waitSeconds").getAsDouble(), 1e-9);
+            assertEquals(2, p.getAsJsonObject("keepalive-10").get("coldStarts").getAsInt());
+            assertEquals(1, p.getAsJsonObject("keepalive-30").get("coldStarts").getAsInt());
+            assertEquals(1.5 * 24 / 60, p.getAsJsonObject("keepalive-30").get("warmGbHours").getAsDouble(), 1e-9);
+            JsonObject ours = p.getAsJsonObject("predictive@0.7"); // the settings' predictionThreshold
+            assertTrue(ours.get("coldStarts").getAsInt() >= 1, ours.toString()); // the first request is cold for all
+            assertTrue(r.get("summary").getAsString().startsWith("Over 0.4 active hours and 4 model requests,"
+                    + " prediction would have had "), r.get("summary").getAsString());
+            assertTrue(r.get("summary").getAsString().endsWith("Under an hour of activity says little yet."));
+        }
+    }
+
+    @Test
+    void withoutRequestsThereIsNothingToCompare() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            h.initialize("{}");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> h.command("warmup.compare"));
+            assertTrue(e.getCause().getMessage().contains("WMP-1003")
+                    && e.getCause().getMessage().contains("warmup/modelUsed"), e.getCause().getMessage());
+            assertTrue(new Gson().toJsonTree(h.command("warmup.status")).isJsonObject(), "the server goes on");
+        }
+    }
+}
