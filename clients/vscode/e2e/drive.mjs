@@ -1,6 +1,6 @@
 // Drives code-server in headless Chromium: waits for the workbench and for the Warmup status bar item to show the
 // running server, opens and edits a file, runs "Warmup: Show Status" and checks the status it opens, then edits a
-// cell of a notebook and runs the build task.
+// cell of a notebook, runs the build task, and asks for the comparison with keep-alive timers.
 import { chromium } from 'playwright-core';
 
 const [url, out] = process.argv.slice(2);
@@ -60,6 +60,11 @@ try {
   await page.locator('.terminal-wrapper').first().waitFor({ timeout: 60_000 }); // the task's terminal: it started
   await page.screenshot({ path: `${out}/build-task.png` });
   step('ran the build task'); // run.sh looks for its start in the server's store
+  // no AI extension reports model requests here, so the comparison says there is nothing to compare yet (WMP-1004)
+  await runCommand('Warmup: Compare Prediction with Keep-Alive Timers');
+  await page.locator('.notifications-toasts', { hasText: 'WMP-1004' }).first().waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: `${out}/compare.png` });
+  step('Compare Prediction with Keep-Alive Timers answered (WMP-1004: no model requests recorded yet)');
   console.log('e2e: browser steps passed');
 } catch (e) {
   await page.screenshot({ path: `${out}/failure.png` }).catch(() => {});

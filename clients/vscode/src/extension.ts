@@ -170,7 +170,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
           const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(r, null, 2) });
           await vscode.window.showTextDocument(doc, { preview: true });
         }
-      } catch (e) { // no requests recorded yet (WMP-1003) is the usual case: the server's message says what to do
+      } catch (e) { // no requests recorded yet (WMP-1004) is the usual case: the server's message says what to do
         void vscode.window.showWarningMessage(`Warmup: ${e instanceof Error ? e.message : String(e)}`);
       }
     }),

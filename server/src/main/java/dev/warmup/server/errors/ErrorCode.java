@@ -16,6 +16,8 @@ public enum ErrorCode {
             "The store is not keeping up; see storeWriteLatency in warmup.metrics and the disk of the data directory."),
     WMP_1003("UsagePatternAnalyzer", PREDICTION, info, "Insufficient training data: the heuristic predictor serves",
             "Nothing to do: the learned predictor takes over once enough model requests are recorded."),
+    WMP_1004("UsagePatternAnalyzer", INVALID_INPUT, info, "Nothing to compare yet: no model requests recorded",
+            "The comparison replays the model requests your editor or orchestrator reports with warmup/modelUsed."),
     WMP_2001("PredictionEngine", PREDICTION, warning, "Prediction model could not be loaded; it was discarded",
             "Nothing to do: the model is retrained from the usage history."),
     WMP_2002("PredictionEngine", PREDICTION, error, "Training failed",

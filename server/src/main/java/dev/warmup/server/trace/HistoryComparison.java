@@ -36,7 +36,7 @@ import java.util.Set;
  * played by the first model that serves it, with the load time and memory measured on this machine) and the budget
  * and model limit of the settings; our policy at the settings' {@code predictionThreshold}. Requests are the
  * {@code warmup/modelUsed} reports; with none recorded, or none for a catalogue model, there is nothing to compare
- * (WMP-1003).
+ * (WMP-1004).
  */
 public final class HistoryComparison {
     static final List<String> BASELINES = List.of("keepalive-5", "keepalive-10", "keepalive-30");
@@ -73,9 +73,9 @@ public final class HistoryComparison {
             }
         }
         if (modelOfTask.isEmpty()) {
-            throw new WarmupException(ErrorCode.WMP_1003, leftOut.isEmpty()
-                    ? "no model requests recorded yet to compare (clients report them with warmup/modelUsed)"
-                    : "no recorded request is for a task of a catalogue model; requested tasks: " + leftOut);
+            throw new WarmupException(ErrorCode.WMP_1004, leftOut.isEmpty()
+                    ? "clients report them with warmup/modelUsed"
+                    : "for any catalogue model; the requests recorded are for " + leftOut);
         }
         TraceBuilder builder = new TraceBuilder(new ArrayList<>(modelOfTask.keySet()));
         for (UsageEvent e : events) {

@@ -57,7 +57,7 @@ class CompareHistoryTest {
         try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
             h.initialize("{}");
             ExecutionException e = assertThrows(ExecutionException.class, () -> h.command("warmup.compare"));
-            assertTrue(e.getCause().getMessage().contains("WMP-1003")
+            assertTrue(e.getCause().getMessage().contains("WMP-1004 Nothing to compare yet")
                     && e.getCause().getMessage().contains("warmup/modelUsed"), e.getCause().getMessage());
             assertTrue(new Gson().toJsonTree(h.command("warmup.status")).isJsonObject(), "the server goes on");
         }

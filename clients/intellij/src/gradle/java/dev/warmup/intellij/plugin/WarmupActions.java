@@ -41,7 +41,7 @@ public final class WarmupActions {
                 }
                 item.getServer().getWorkspaceService().executeCommand(new ExecuteCommandParams(command, List.of()))
                         .whenComplete((result, error) -> {
-                            if (show || error != null) { // a refusal is shown too: compare's WMP-1003 says what to do
+                            if (show || error != null) { // a refusal is shown too: compare's WMP-1004 says what to do
                                 show(project, result, error);
                             }
                         });
