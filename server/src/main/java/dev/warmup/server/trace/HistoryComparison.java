@@ -62,7 +62,7 @@ public final class HistoryComparison {
         try {
             store.events(Long.MIN_VALUE, Long.MAX_VALUE, events::add);
         } catch (SQLException e) {
-            throw new WarmupException(ErrorCode.WMP_7003, "reading the history to compare: " + e.getMessage(), e);
+            throw new WarmupException(ErrorCode.WMP_7004, "reading the history to compare: " + e.getMessage(), e);
         }
         Map<String, ModelSpec> modelOfTask = new LinkedHashMap<>(); // requested tasks a catalogue model serves
         Set<String> leftOut = new LinkedHashSet<>();
