@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * {@code warmup.compare}: what our predictor would have done with the developer's own recorded history, beside the
@@ -58,19 +59,19 @@ public final class HistoryComparison {
     public JsonObject compare() {
         WarmupSettings s = config.current();
         analyzer.awaitStored(); // the last second's events too
-        List<UsageEvent> events = new ArrayList<>();
-        try {
-            store.events(Long.MIN_VALUE, Long.MAX_VALUE, events::add);
-        } catch (SQLException e) {
-            throw new WarmupException(ErrorCode.WMP_7004, "reading the history to compare: " + e.getMessage(), e);
-        }
+        // two passes over the store, never the events themselves in memory (a month of typing is a million of them):
+        // the requested tasks first, then the trace in its compact arrays
+        Set<String> requested = new LinkedHashSet<>();
+        read(e -> {
+            if (e.task() != null) {
+                requested.add(e.task());
+            }
+        });
         Map<String, ModelSpec> modelOfTask = new LinkedHashMap<>(); // requested tasks a catalogue model serves
         Set<String> leftOut = new LinkedHashSet<>();
-        for (UsageEvent e : events) {
-            if (e.task() != null && !modelOfTask.containsKey(e.task())) {
-                s.models().stream().filter(m -> m.tasks() != null && m.tasks().contains(e.task())).findFirst()
-                        .ifPresentOrElse(m -> modelOfTask.put(e.task(), m), () -> leftOut.add(e.task()));
-            }
+        for (String task : requested) {
+            s.models().stream().filter(m -> m.tasks() != null && m.tasks().contains(task)).findFirst()
+                    .ifPresentOrElse(m -> modelOfTask.put(task, m), () -> leftOut.add(task));
         }
         if (modelOfTask.isEmpty()) {
             throw new WarmupException(ErrorCode.WMP_1004, leftOut.isEmpty()
@@ -78,10 +79,8 @@ public final class HistoryComparison {
                     : "for any catalogue model; the requests recorded are for " + leftOut);
         }
         TraceBuilder builder = new TraceBuilder(new ArrayList<>(modelOfTask.keySet()));
-        for (UsageEvent e : events) {
-            boolean request = e.task() != null && modelOfTask.containsKey(e.task());
-            builder.add("me", e.at(), JsonlTraceSource.eventName(e.kind(), e.detail()), request ? e.task() : null);
-        }
+        read(e -> builder.add("me", e.at(), JsonlTraceSource.eventName(e.kind(), e.detail()),
+                e.task() != null && modelOfTask.containsKey(e.task()) ? e.task() : null)); // others: context
         Trace trace = builder.build();
         TraceTotals totals = TraceTotals.of(trace);
         String ours = "predictive@" + s.predictionThreshold();
@@ -90,6 +89,14 @@ public final class HistoryComparison {
         Map<String, Outcome> outcomes = new Replayer(catalog(modelOfTask), s.maxMemoryMb(), s.maxWarmModels(),
                 PolicyRegistry.standard(), null).run(trace, policies);
         return result(totals, modelOfTask, leftOut, outcomes, ours);
+    }
+
+    private void read(Consumer<UsageEvent> sink) {
+        try {
+            store.events(Long.MIN_VALUE, Long.MAX_VALUE, sink);
+        } catch (SQLException e) {
+            throw new WarmupException(ErrorCode.WMP_7004, "reading the history to compare: " + e.getMessage(), e);
+        }
     }
 
     /** One model per requested task, as this machine loads it. */
