@@ -36,8 +36,9 @@ import java.util.function.Consumer;
  * {@code replay --format jsonl} on the store's events, in memory, with the catalogue of the settings (each task
  * played by the first model that serves it, with the load time and memory measured on this machine) and the budget
  * and model limit of the settings; our policy at the settings' {@code predictionThreshold}. Requests are the
- * {@code warmup/modelUsed} reports; with none recorded, or none for a catalogue model, there is nothing to compare
- * (WMP-1004).
+ * {@code warmup/modelUsed} reports; those of a task no catalogue model serves, or whose model needs more than
+ * {@code maxMemoryMb} (which the server never warms: WMP-4002), are left out and named; with none left to replay
+ * there is nothing to compare (WMP-1004).
  */
 public final class HistoryComparison {
     static final List<String> BASELINES = List.of("keepalive-5", "keepalive-10", "keepalive-30");
@@ -69,14 +70,22 @@ public final class HistoryComparison {
         });
         Map<String, ModelSpec> modelOfTask = new LinkedHashMap<>(); // requested tasks a catalogue model serves
         Set<String> leftOut = new LinkedHashSet<>();
+        Set<String> overBudget = new LinkedHashSet<>(); // the server never warms these either (WMP-4002)
         for (String task : requested) {
             s.models().stream().filter(m -> m.tasks() != null && m.tasks().contains(task)).findFirst()
-                    .ifPresentOrElse(m -> modelOfTask.put(task, m), () -> leftOut.add(task));
+                    .ifPresentOrElse(m -> {
+                        if (performance.memoryMb(m) > s.maxMemoryMb()) {
+                            overBudget.add(task);
+                        } else {
+                            modelOfTask.put(task, m);
+                        }
+                    }, () -> leftOut.add(task));
         }
         if (modelOfTask.isEmpty()) {
-            throw new WarmupException(ErrorCode.WMP_1004, leftOut.isEmpty()
+            throw new WarmupException(ErrorCode.WMP_1004, requested.isEmpty()
                     ? "clients report them with warmup/modelUsed"
-                    : "for any catalogue model; the requests recorded are for " + leftOut);
+                    : "for a catalogue model within maxMemoryMb (" + s.maxMemoryMb() + "); the requests recorded are"
+                    + " for " + requested + (overBudget.isEmpty() ? "" : ", whose models need more for " + overBudget));
         }
         TraceBuilder builder = new TraceBuilder(new ArrayList<>(modelOfTask.keySet()));
         read(e -> builder.add("me", e.at(), JsonlTraceSource.eventName(e.kind(), e.detail()),
@@ -88,7 +97,7 @@ public final class HistoryComparison {
         policies.add(ours);
         Map<String, Outcome> outcomes = new Replayer(catalog(modelOfTask), s.maxMemoryMb(), s.maxWarmModels(),
                 PolicyRegistry.standard(), null).run(trace, policies);
-        return result(totals, modelOfTask, leftOut, outcomes, ours);
+        return result(totals, modelOfTask, leftOut, overBudget, outcomes, ours);
     }
 
     private void read(Consumer<UsageEvent> sink) {
@@ -117,7 +126,7 @@ public final class HistoryComparison {
     }
 
     private static JsonObject result(TraceTotals totals, Map<String, ModelSpec> modelOfTask, Set<String> leftOut,
-                                     Map<String, Outcome> outcomes, String ours) {
+                                     Set<String> overBudget, Map<String, Outcome> outcomes, String ours) {
         double hours = totals.activeUserHours();
         JsonObject r = new JsonObject();
         r.addProperty("events", totals.events());
@@ -132,6 +141,9 @@ public final class HistoryComparison {
         JsonArray left = new JsonArray();
         leftOut.forEach(left::add);
         r.add("tasksWithoutModel", left);
+        JsonArray over = new JsonArray();
+        overBudget.forEach(over::add);
+        r.add("tasksOverBudget", over);
         JsonObject policies = new JsonObject();
         outcomes.forEach((name, o) -> {
             JsonObject p = new JsonObject();

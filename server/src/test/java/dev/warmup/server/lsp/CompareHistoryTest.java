@@ -21,7 +21,7 @@ class CompareHistoryTest {
     void theRecordedRequestsAreReplayedWithTheSettingsCatalogue() throws Exception {
         try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
             h.initialize("{\"models\": [{\"id\": \"qwen\", \"tasks\": [\"completion\"], \"memoryMb\": 1500,"
-                    + " \"loadSeconds\": 3}]}");
+                    + " \"loadSeconds\": 3}, {\"id\": \"big\", \"tasks\": [\"refactoring\"], \"memoryMb\": 9000}]}");
             // completion at 0, 1, 20 and 24 minutes; and a chat request for a model the catalogue does not have
             long previous = 0;
             for (long minute : new long[] {0, 1, 20, 24}) {
@@ -31,10 +31,13 @@ class CompareHistoryTest {
                         h.clock.instant().toString(), 90L, false)); // handled on a worker: dated here
             }
             h.server.getWarmupService().modelUsed(new ModelUsedParams("llama", "chat", null, 900L, false));
+            // and one for a model larger than maxMemoryMb (2048 by default), which the server never warms
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("big", "refactoring", null, 900L, false));
             h.flush();
             JsonObject r = new Gson().toJsonTree(h.command("warmup.compare")).getAsJsonObject();
             assertEquals("qwen", r.getAsJsonObject("models").get("completion").getAsString());
             assertEquals("[\"chat\"]", r.get("tasksWithoutModel").toString());
+            assertEquals("[\"refactoring\"]", r.get("tasksOverBudget").toString()); // before, the replay failed on it
             assertEquals(4, r.getAsJsonObject("requests").get("completion").getAsInt());
             assertEquals(24.0 / 60, r.get("activeHours").getAsDouble(), 1e-9); // one session, 0 to 24 minutes
             JsonObject p = r.getAsJsonObject("policies");
