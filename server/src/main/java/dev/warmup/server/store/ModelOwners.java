@@ -2,7 +2,9 @@ package dev.warmup.server.store;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -10,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Which running server loaded each model on each model server, kept in the store that every server of the user
@@ -156,21 +157,41 @@ public final class ModelOwners {
     /** A {@link Holder}, with the claiming process where there is one. */
     public record Claim(Holder holder, ProcessIdentity process) {}
 
-    private static final Set<String> LOCAL_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
-
+    /**
+     * The model server a URL names, as every server writes it: lower case, no trailing slash, the scheme's default
+     * port written out, the loopback names (localhost, 127.0.0.1, ::1 in any spelling) as one, and an IPv6 literal
+     * in one spelling. Host names other than the loopback ones are compared as written: they are not resolved.
+     */
     static String key(String url) {
         String k = url.trim().toLowerCase(Locale.ROOT);
         k = k.endsWith("/") ? k.substring(0, k.length() - 1) : k;
-        try { // localhost, 127.0.0.1 and ::1 on one port: one model server, as a working setting reaches it
+        try {
             URI u = URI.create(k);
             String host = u.getHost();
-            if (host != null && LOCAL_NAMES.contains(host)) {
-                return u.getScheme() + "://loopback:" + (u.getPort() < 0 ? "" : u.getPort())
-                        + (u.getRawPath() == null ? "" : u.getRawPath());
+            if (host == null || u.getScheme() == null) {
+                return k;
             }
+            int port = u.getPort() >= 0 ? u.getPort() : u.getScheme().equals("https") ? 443
+                    : u.getScheme().equals("http") ? 80 : -1;
+            return u.getScheme() + "://" + canonicalHost(host) + (port < 0 ? "" : ":" + port)
+                    + (u.getRawPath() == null ? "" : u.getRawPath());
         } catch (IllegalArgumentException notAUri) {
-            // the settings check URLs; compare such a one as written
+            return k; // the settings check URLs; compare such a one as written
         }
-        return k;
+    }
+
+    private static String canonicalHost(String host) {
+        if (host.equals("localhost") || host.equals("127.0.0.1")) {
+            return "loopback";
+        }
+        if (host.startsWith("[") && host.endsWith("]")) { // a literal: parsed without asking any resolver
+            try {
+                InetAddress a = InetAddress.getByName(host.substring(1, host.length() - 1));
+                return a.isLoopbackAddress() ? "loopback" : "[" + a.getHostAddress() + "]";
+            } catch (UnknownHostException e) {
+                return host;
+            }
+        }
+        return host;
     }
 }

@@ -1,6 +1,7 @@
 package dev.warmup.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.warmup.server.store.ModelOwners.Holder;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,20 @@ class ModelOwnersTest {
     private final ProcessIdentity a = new ProcessIdentity(1001, 5);
     private final ProcessIdentity b = new ProcessIdentity(1002, 5);
     private final Set<ProcessIdentity> running = ConcurrentHashMap.newKeySet();
+
+    @Test
+    void oneModelServerHasOneKeyHoweverItsUrlIsSpelt() {
+        String loopback = ModelOwners.key("http://127.0.0.1:11434");
+        for (String same : List.of("http://localhost:11434", "HTTP://LocalHost:11434/", "http://[::1]:11434",
+                "http://[0:0:0:0:0:0:0:1]:11434")) {
+            assertEquals(loopback, ModelOwners.key(same), same);
+        }
+        assertEquals(ModelOwners.key("http://localhost:80"), ModelOwners.key("http://localhost"));
+        assertEquals(ModelOwners.key("https://gpu.lan:443/v1"), ModelOwners.key("https://gpu.lan/v1/"));
+        assertEquals(ModelOwners.key("http://[fe80::1]:8080"), ModelOwners.key("http://[FE80:0:0:0:0:0:0:1]:8080"));
+        assertNotEquals(ModelOwners.key("http://gpu.lan:11434"), ModelOwners.key("http://gpu.lan:8080"));
+        assertNotEquals(loopback, ModelOwners.key("http://127.0.0.1:8080/v1"));
+    }
 
     @Test
     void eachServerTellsItsOwnClaimsFromAnotherServersAndFromNobodys() throws Exception {
