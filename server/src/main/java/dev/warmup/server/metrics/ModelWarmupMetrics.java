@@ -64,7 +64,7 @@ public final class ModelWarmupMetrics {
 
     /**
      * A named counter reported under {@code counters} once it has counted: {@code queue.shed} (WMP-5001),
-     * {@code emergencyUnloads} (WMP-4001), {@code keepAliveRenewals}.
+     * {@code emergencyUnloads} (WMP-4001), {@code keepAliveRenewals}, {@code inferredUses}.
      */
     public void increment(String counter) {
         counters.computeIfAbsent(counter, c -> new LongAdder()).increment();

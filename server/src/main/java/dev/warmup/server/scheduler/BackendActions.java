@@ -45,6 +45,7 @@ final class BackendActions {
     private final Executor executor;
     private final Runnable publish;
     private final Runnable afterChange;
+    private final InferredUses inferred;
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, Long> retryAt = new HashMap<>();
     private final Set<String> unloading = new HashSet<>();
@@ -56,6 +57,7 @@ final class BackendActions {
 
     private final Map<String, KeepAlive> keepAlives = new HashMap<>(); // as the model servers last said
     private final Map<String, Moved> moved = new HashMap<>();
+    private final Map<String, Long> absentAt = new HashMap<>(); // when a reconciliation last found it not loaded
     /** How long after seeing a keep-alive move a use reported to us still explains it. */
     static final long USE_REPORT_MILLIS = 60_000;
     private final Set<String> renewing = new HashSet<>();
@@ -63,7 +65,8 @@ final class BackendActions {
 
     BackendActions(ConfigurationManager config, BackendRegistry backends, ModelStates states,
                    ModelWarmupMetrics metrics, PerformancePredictor performance, Ownership ownership, Clock clock,
-                   Executor executor, Runnable publish, Runnable afterChange) {
+                   Executor executor, Runnable publish, Runnable afterChange, InferredUses inferred) {
+        this.inferred = inferred;
         this.ownership = ownership;
         this.config = config;
         this.backends = backends;
@@ -106,6 +109,7 @@ final class BackendActions {
             return;
         }
         inFlight++;
+        absentAt.remove(m.id()); // our load: its appearance is explained
         ownership.claim(m);
         states.loading(m.id(), (int) performance.memoryMb(m), clock.millis());
         metrics.warmup(ModelWarmupMetrics.Warmup.started);
@@ -221,17 +225,25 @@ final class BackendActions {
     }
 
     /**
-     * Records {@code m}'s keep-alive, and finds whether another program is using it: each request to Ollama sets the
-     * model's keep-alive anew, so when it moves with no load or renewal of ours (each clears the reading) and no use
-     * is reported to us within {@value #USE_REPORT_MILLIS} ms of our seeing it (an editor reports a use once the
-     * answer is complete), another program (an AI extension that does not report to us, a script) asked for the
-     * model: it is left to it.
+     * Records {@code m}'s keep-alive; a move is a request: each request to Ollama sets the model's keep-alive anew,
+     * so when it moves with no load or renewal of ours (each clears the reading), someone asked for the model.
      */
     private void readKeepAlive(ModelSpec m, long expiry, long now) {
         KeepAlive before = keepAlives.put(m.id(), new KeepAlive(expiry, now));
         if (before != null && Math.abs(expiry - before.expiresAt()) > 2_000 && !renewing.contains(m.id())) {
             moved.putIfAbsent(m.id(), new Moved(before.readAt(), now));
         }
+    }
+
+    /**
+     * Explains a request seen on the model server (a keep-alive moved, or the model loaded since we last saw it
+     * absent, by no load of ours): a use reported to us since explains it (our editor's own request); if none is
+     * reported within {@value #USE_REPORT_MILLIS} ms of our seeing it (an editor reports a use once the answer is
+     * complete), another program (an AI extension that does not report to us, a script) asked for the model: it is
+     * left to it, and the use is recorded for the predictor ({@link InferredUses}) unless another warm-up server
+     * holds the model (whose own renewals and pre-warms move and load it; that server records what it cannot explain).
+     */
+    private void explain(ModelSpec m, long now) {
         Moved seen = moved.get(m.id());
         if (seen == null) {
             return;
@@ -241,6 +253,9 @@ final class BackendActions {
         } else if (now - seen.seenAt() >= USE_REPORT_MILLIS) {
             moved.remove(m.id());
             ownership.usedElsewhere(m);
+            if (!ownership.heldByAnotherServer(m.id())) {
+                inferred.record(m, seen.after(), seen.seenAt());
+            }
         }
     }
 
@@ -266,15 +281,26 @@ final class BackendActions {
                 var real = loaded.stream().filter(l -> server.sameModel(m.id(), l.modelId())).findFirst();
                 real.ifPresent(l -> performance.observe(m.id(), -1, l.memoryMb())); // its size, whoever loaded it
                 ModelStates.State ours = states.get(m.id()).state();
+                long now = clock.millis();
                 if (real.isPresent()) {
                     ownership.judge(m);
+                    Long absent = absentAt.remove(m.id());
+                    if (absent != null && ours != ModelStates.State.loading
+                            && !ownership.heldByAnotherServer(m.id())) { // not another warm-up server's pre-warm
+                        moved.putIfAbsent(m.id(), new Moved(absent, now)); // someone's request loaded it
+                    }
                 } else if (ours != ModelStates.State.loading) {
                     ownership.released(m);
+                    absentAt.put(m.id(), now);
                 }
                 if (real.isPresent() && real.get().expiresAtMillis() > 0) {
-                    readKeepAlive(m, real.get().expiresAtMillis(), clock.millis());
+                    readKeepAlive(m, real.get().expiresAtMillis(), now);
                 } else {
                     keepAlives.remove(m.id());
+                }
+                if (real.isPresent()) {
+                    explain(m, now);
+                } else {
                     moved.remove(m.id());
                 }
                 if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading

@@ -74,7 +74,7 @@ public final class WarmupScheduler implements AutoCloseable {
     public WarmupScheduler(ConfigurationManager config, PredictionService prediction, BackendRegistry backends,
                            ModelStates states, ModelWarmupMetrics metrics, Clock clock, WarmupCoordinator coordinator,
                            PerformancePredictor performance, ResourceManager resources, SustainedUnloads planner,
-                           PlanCandidates candidateBuilder, Ownership ownership) {
+                           PlanCandidates candidateBuilder, Ownership ownership, InferredUses inferred) {
         this.ownership = ownership;
         this.planner = planner;
         this.candidateBuilder = candidateBuilder;
@@ -88,7 +88,7 @@ public final class WarmupScheduler implements AutoCloseable {
         this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
         this.publishStatus = coordinator::publishStatus;
         this.actions = new BackendActions(config, backends, states, metrics, performance, ownership, clock, executor,
-                publishStatus, this::drain);
+                publishStatus, this::drain, inferred);
         config.addListener(s -> executor.execute(() -> {
             queue.resize(s.maxQueueSize());
             actions.forgetFailures();

@@ -1,0 +1,54 @@
+package dev.warmup.server.scheduler;
+
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import dev.warmup.server.usage.UsagePatternAnalyzer;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.util.logging.Logger;
+
+/**
+ * Uses of a model that nobody reported, seen on its model server: another program (an AI extension that does not
+ * report to us, a script) asked for it, which moved its keep-alive or loaded it. They are recorded as
+ * {@code model_used} events with detail {@value #DETAIL}, for the model's first task, so that the predictor learns
+ * the developer's requests without any AI extension's help. A use some editor window's server has already recorded
+ * (reported, or inferred by that window) is not recorded again. Counted as {@code inferredUses} in
+ * {@code warmup.metrics}.
+ */
+@Singleton
+public final class InferredUses {
+    static final String DETAIL = "inferred";
+    private static final Logger LOG = Logger.getLogger(InferredUses.class.getName());
+
+    private final UsagePatternAnalyzer analyzer;
+    private final UsageStore store;
+    private final ModelWarmupMetrics metrics;
+
+    @Inject
+    public InferredUses(UsagePatternAnalyzer analyzer, UsageStore store, ModelWarmupMetrics metrics) {
+        this.analyzer = analyzer;
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    /** {@code m} was asked for after {@code after} and the change was seen at {@code seenAt}, unexplained since. */
+    void record(ModelSpec m, long after, long seenAt) {
+        if (m.tasks() == null || m.tasks().isEmpty()) {
+            return;
+        }
+        try {
+            if (store.modelUsedSince(m.id(), after)) {
+                return; // another window's server recorded it
+            }
+        } catch (SQLException e) {
+            LOG.fine("cannot read whether " + m.id() + " was recorded as used: " + e.getMessage());
+        }
+        analyzer.recordUsage(new UsageEvent(seenAt, EventKind.MODEL_USED, DETAIL, m.tasks().get(0), m.id(), null,
+                null, 0, 0, -1, -1, -1, null));
+        metrics.increment("inferredUses");
+    }
+}

@@ -1,0 +1,116 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.settings;
+import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.FakeProcesses;
+import dev.warmup.server.store.ProcessIdentity;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Requests no editor reported, seen on the model server (Ollama's keep-alive moved, or the model loaded by someone
+ * else), become uses the predictor learns from; reported ones, our own loads and renewals, and another warm-up
+ * server's do not; a use one window's server recorded is not recorded again by another.
+ */
+class InferredUsesTest {
+    @TempDir Path dir;
+
+    private final ProcessIdentity self = new ProcessIdentity(2001, 7);
+    private final ProcessIdentity other = new ProcessIdentity(2002, 7);
+    private final Set<ProcessIdentity> running = ConcurrentHashMap.newKeySet();
+
+    @Test
+    void aKeepAliveMoveNobodyReportsIsAUseOfTheModel() throws Exception {
+        running.add(self);
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness h = new ServerHarness(dir, new FakeProcesses(self, running).module())) {
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama); // loaded by us: no use of anyone's
+            scheduler.tick().get(30, TimeUnit.SECONDS); // reads its keep-alive
+            long before = inferred(h).size();
+            h.clock.advance(Duration.ofSeconds(5)); // our editor's request moves it: reported, so not inferred
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 40L, false));
+            h.flush();
+            ollama.expires("coder", h.clock.instant().plusSeconds(1800).toString());
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(BackendActions.USE_REPORT_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.flush();
+            assertEquals(before, inferred(h).size(), "a reported use is not inferred again");
+
+            ollama.expires("coder", h.clock.instant().plusSeconds(300).toString()); // an extension that does not report
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            long seenAt = h.clock.millis();
+            h.clock.advance(Duration.ofMillis(BackendActions.USE_REPORT_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.flush();
+            List<UsageEvent> uses = inferred(h);
+            assertEquals(before + 1, uses.size());
+            UsageEvent use = uses.get(uses.size() - 1);
+            assertEquals("completion", use.task()); // the model's task, dated when the move was seen
+            assertEquals(seenAt, use.at());
+            assertEquals(1, counter(h));
+        }
+    }
+
+    @Test
+    void aModelSomeoneElseLoadsIsAUseAndOneWindowRecordsIt() throws Exception {
+        running.addAll(Set.of(self, other));
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness h = new ServerHarness(dir, new FakeProcesses(self, running).module());
+             ServerHarness w = new ServerHarness(dir, new FakeProcesses(other, running).module())) {
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
+            w.initialize(settings(ollama.url()));
+            w.startPrediction();
+            WarmupScheduler second = w.injector.getInstance(WarmupScheduler.class);
+            second.tick().get(30, TimeUnit.SECONDS); // both windows have seen big absent
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            ollama.loadedElsewhere("big", 1900L << 20); // `ollama run big` in a terminal
+            h.clock.advance(Duration.ofSeconds(5));
+            w.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            second.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(BackendActions.USE_REPORT_MILLIS));
+            w.clock.advance(Duration.ofMillis(BackendActions.USE_REPORT_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.flush(); // recorded by the first window ...
+            second.tick().get(30, TimeUnit.SECONDS);
+            w.flush(); // ... so not by the second, which finds it in the shared store
+            List<UsageEvent> uses = inferred(h).stream().filter(e -> e.model().equals("big")).toList();
+            assertEquals(1, uses.size(), uses.toString());
+            assertEquals("refactoring", uses.get(0).task());
+            assertEquals(0, inferred(h).stream().filter(e -> e.model().equals("coder")).count(), "our own load");
+        }
+    }
+
+    private static List<UsageEvent> inferred(ServerHarness h) throws Exception {
+        List<UsageEvent> out = new ArrayList<>();
+        h.injector.getInstance(UsageStore.class).events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
+            if (e.kind() == EventKind.MODEL_USED && InferredUses.DETAIL.equals(e.detail())) {
+                out.add(e);
+            }
+        });
+        return out;
+    }
+
+    private static long counter(ServerHarness h) throws Exception {
+        return h.injector.getInstance(dev.warmup.server.metrics.ModelWarmupMetrics.class).toJson()
+                .getAsJsonObject("counters").get("inferredUses").getAsLong();
+    }
+}
