@@ -52,8 +52,11 @@ final class BackendActions {
     /** A model server's keep-alive for a model: when it will drop it, as read at {@code readAt}. */
     private record KeepAlive(long expiresAt, long readAt) {}
 
-    /** A keep-alive seen moved at {@code seenAt}, after the reading at {@code after}, not yet explained. */
-    private record Moved(long after, long seenAt) {}
+    /**
+     * A request seen at {@code seenAt}, made after the reading at {@code after}, not yet explained: a keep-alive that
+     * moved (the model was warm) or a model loaded by someone ({@code cold}).
+     */
+    private record Moved(long after, long seenAt, boolean cold) {}
 
     private final Map<String, KeepAlive> keepAlives = new HashMap<>(); // as the model servers last said
     private final Map<String, Moved> moved = new HashMap<>();
@@ -231,7 +234,7 @@ final class BackendActions {
     private void readKeepAlive(ModelSpec m, long expiry, long now) {
         KeepAlive before = keepAlives.put(m.id(), new KeepAlive(expiry, now));
         if (before != null && Math.abs(expiry - before.expiresAt()) > 2_000 && !renewing.contains(m.id())) {
-            moved.putIfAbsent(m.id(), new Moved(before.readAt(), now));
+            moved.putIfAbsent(m.id(), new Moved(before.readAt(), now, false));
         }
     }
 
@@ -254,7 +257,7 @@ final class BackendActions {
             moved.remove(m.id());
             ownership.usedElsewhere(m);
             if (!ownership.heldByAnotherServer(m.id())) {
-                inferred.record(m, seen.after(), seen.seenAt());
+                inferred.record(m, seen.after(), seen.seenAt(), !seen.cold());
             }
         }
     }
@@ -287,7 +290,7 @@ final class BackendActions {
                     Long absent = absentAt.remove(m.id());
                     if (absent != null && ours != ModelStates.State.loading
                             && !ownership.heldByAnotherServer(m.id())) { // not another warm-up server's pre-warm
-                        moved.putIfAbsent(m.id(), new Moved(absent, now)); // someone's request loaded it
+                        moved.putIfAbsent(m.id(), new Moved(absent, now, true)); // someone's request loaded it
                     }
                 } else if (ours != ModelStates.State.loading) {
                     ownership.released(m);

@@ -17,7 +17,8 @@ import java.util.logging.Logger;
  * {@code model_used} events with detail {@value #DETAIL}, for the model's first task, so that the predictor learns
  * the developer's requests without any AI extension's help. A use some editor window's server has already recorded
  * (reported, or inferred by that window) is not recorded again. Counted as {@code inferredUses} in
- * {@code warmup.metrics}.
+ * {@code warmup.metrics}, and as a hit (the model was warm) or a miss (someone's request loaded it), as a reported
+ * use is.
  */
 @Singleton
 public final class InferredUses {
@@ -35,8 +36,11 @@ public final class InferredUses {
         this.metrics = metrics;
     }
 
-    /** {@code m} was asked for after {@code after} and the change was seen at {@code seenAt}, unexplained since. */
-    void record(ModelSpec m, long after, long seenAt) {
+    /**
+     * {@code m} was asked for after {@code after} and the change was seen at {@code seenAt}, unexplained since; it was
+     * {@code warm} then, or loaded by that request.
+     */
+    void record(ModelSpec m, long after, long seenAt, boolean warm) {
         if (m.tasks() == null || m.tasks().isEmpty()) {
             return;
         }
@@ -50,5 +54,10 @@ public final class InferredUses {
         analyzer.recordUsage(new UsageEvent(seenAt, EventKind.MODEL_USED, DETAIL, m.tasks().get(0), m.id(), null,
                 null, 0, 0, -1, -1, -1, null));
         metrics.increment("inferredUses");
+        if (warm) {
+            metrics.hit();
+        } else {
+            metrics.miss();
+        }
     }
 }

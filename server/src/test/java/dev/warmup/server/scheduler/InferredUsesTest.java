@@ -53,6 +53,7 @@ class InferredUsesTest {
             h.flush();
             assertEquals(before, inferred(h).size(), "a reported use is not inferred again");
 
+            long hitsBefore = metrics(h).get("hits").getAsLong(); // the reported use's included
             ollama.expires("coder", h.clock.instant().plusSeconds(300).toString()); // an extension that does not report
             h.clock.advance(Duration.ofSeconds(5));
             scheduler.tick().get(30, TimeUnit.SECONDS);
@@ -66,6 +67,7 @@ class InferredUsesTest {
             assertEquals("completion", use.task()); // the model's task, dated when the move was seen
             assertEquals(seenAt, use.at());
             assertEquals(1, counter(h));
+            assertEquals(1, metrics(h).get("hits").getAsLong() - hitsBefore, "it found the model warm");
         }
     }
 
@@ -96,6 +98,8 @@ class InferredUsesTest {
             assertEquals(1, uses.size(), uses.toString());
             assertEquals("refactoring", uses.get(0).task());
             assertEquals(0, inferred(h).stream().filter(e -> e.model().equals("coder")).count(), "our own load");
+            assertEquals(1, metrics(h).get("misses").getAsLong(), "a cold load, in the window that recorded it");
+            assertEquals(0, metrics(w).get("misses").getAsLong());
         }
     }
 
@@ -110,7 +114,10 @@ class InferredUsesTest {
     }
 
     private static long counter(ServerHarness h) throws Exception {
-        return h.injector.getInstance(dev.warmup.server.metrics.ModelWarmupMetrics.class).toJson()
-                .getAsJsonObject("counters").get("inferredUses").getAsLong();
+        return metrics(h).getAsJsonObject("counters").get("inferredUses").getAsLong();
+    }
+
+    private static com.google.gson.JsonObject metrics(ServerHarness h) {
+        return h.injector.getInstance(dev.warmup.server.metrics.ModelWarmupMetrics.class).toJson();
     }
 }
