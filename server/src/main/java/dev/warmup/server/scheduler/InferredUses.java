@@ -13,7 +13,9 @@ import java.util.logging.Logger;
 
 /**
  * Uses of a model that nobody reported, seen on its model server: another program (an AI extension that does not
- * report to us, a script) asked for it, which moved its keep-alive or loaded it. They are recorded as
+ * report to us, a script) asked for it, which moved its keep-alive or loaded it. When no editor reports uses of the
+ * model ({@link #reported}), they are recorded as soon as they are seen: learnt a minute late, they were worth a third
+ * fewer saved cold starts (docs/prediction-experiments.md). They are recorded as
  * {@code model_used} events with detail {@value #DETAIL}, for the model's first task, so that the predictor learns
  * the developer's requests without any AI extension's help. A use some editor window's server has already recorded
  * (reported, or inferred by that window) is not recorded again. Counted as {@code inferredUses} in
@@ -23,6 +25,7 @@ import java.util.logging.Logger;
 @Singleton
 public final class InferredUses {
     static final String DETAIL = "inferred";
+    static final long REPORTED_WITHIN_MILLIS = 3_600_000;
     private static final Logger LOG = Logger.getLogger(InferredUses.class.getName());
 
     private final UsagePatternAnalyzer analyzer;
@@ -34,6 +37,20 @@ public final class InferredUses {
         this.analyzer = analyzer;
         this.store = store;
         this.metrics = metrics;
+    }
+
+    /**
+     * Whether uses of {@code m} are reported to the warm-up servers (some window's editor reported one in the last
+     * {@value #REPORTED_WITHIN_MILLIS} ms), so that a request seen on the model server may yet be explained by a
+     * report on its way.
+     */
+    boolean reported(ModelSpec m, long now) {
+        try {
+            return store.modelReportedSince(m.id(), now - REPORTED_WITHIN_MILLIS);
+        } catch (SQLException e) {
+            LOG.fine("cannot read whether uses of " + m.id() + " are reported: " + e.getMessage());
+            return true; // wait for a report, as before
+        }
     }
 
     /**

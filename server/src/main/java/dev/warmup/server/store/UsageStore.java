@@ -267,6 +267,19 @@ public final class UsageStore implements AutoCloseable {
         }
     }
 
+    /** Whether a use of {@code model} reported by an editor (not inferred) to any window's server is stored at
+     * {@code since} or later. */
+    public synchronized boolean modelReportedSince(String model, long since) throws SQLException {
+        try (PreparedStatement q = connection.prepareStatement("SELECT 1 FROM events WHERE at >= ?"
+                + " AND kind = 'MODEL_USED' AND model = ? AND detail IS NULL LIMIT 1")) {
+            q.setLong(1, since);
+            q.setString(2, model);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** All events, oldest first (for training and export). */
     public List<UsageEvent> allEvents() throws SQLException {
         List<UsageEvent> out = new ArrayList<>();
