@@ -240,11 +240,12 @@ final class BackendActions {
 
     /**
      * Explains a request seen on the model server (a keep-alive moved, or the model loaded since we last saw it
-     * absent, by no load of ours): a use reported to us since explains it (our editor's own request); if none is
+     * absent, by no load of ours): a use reported to us since explains it (our editor's own request). If none is
      * reported within {@value #USE_REPORT_MILLIS} ms of our seeing it (an editor reports a use once the answer is
-     * complete), or at once when no editor reports uses of the model ({@link InferredUses#reported}), another program (an AI extension that does not report to us, a script) asked for the model: it is
-     * left to it, and the use is recorded for the predictor ({@link InferredUses}) unless another warm-up server
-     * holds the model (whose own renewals and pre-warms move and load it; that server records what it cannot explain).
+     * complete), or at once when no editor reports uses of the model ({@link InferredUses#reported}), another program
+     * (an AI extension that does not report to us, a script) asked for the model: it is left to it, and the use is
+     * recorded for the predictor ({@link InferredUses}) unless another warm-up server holds the model (whose own
+     * renewals and pre-warms move and load it; that server records what it cannot explain).
      */
     private void explain(ModelSpec m, long now) {
         Moved seen = moved.get(m.id());
