@@ -1,5 +1,9 @@
 package dev.warmup.intellij.plugin;
 
+import com.intellij.execution.ExecutionListener;
+import com.intellij.execution.executors.DefaultRunExecutor;
+import com.intellij.execution.process.ProcessHandler;
+import com.intellij.execution.runners.ExecutionEnvironment;
 import com.intellij.execution.testframework.sm.runner.SMTRunnerEventsAdapter;
 import com.intellij.execution.testframework.sm.runner.SMTestProxy;
 import com.intellij.openapi.application.ApplicationActivationListener;
@@ -104,6 +108,26 @@ public final class WarmupActivityListeners {
         @Override
         public void onTestingStarted(@NotNull SMTestProxy.SMRootTestProxy testsRoot) {
             WarmupActivity.of(project).testStarted();
+        }
+    }
+
+    /**
+     * A run configuration of the project starts with the Run executor (a project listener; one started under the
+     * debugger is a debug session, reported by {@link Debugging}; a test run is also reported by {@link Tests}).
+     */
+    public static final class Runs implements ExecutionListener {
+        private final Project project;
+
+        public Runs(Project project) {
+            this.project = project;
+        }
+
+        @Override
+        public void processStarted(@NotNull String executorId, @NotNull ExecutionEnvironment env,
+                                   @NotNull ProcessHandler handler) {
+            if (DefaultRunExecutor.EXECUTOR_ID.equals(executorId)) {
+                WarmupActivity.of(project).taskStarted();
+            }
         }
     }
 

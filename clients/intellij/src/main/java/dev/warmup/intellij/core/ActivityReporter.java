@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * What the plugin tells the server of the developer's activity beyond documents, as {@code warmup/activity}: the IDE
- * frame gaining or losing the focus, debug sessions starting and stopping, builds and test runs starting, editor
+ * frame gaining or losing the focus, debug sessions starting and stopping, builds, test runs and other run
+ * configurations starting, editor
  * switches, and reading (caret moves, scrolling: reading code leaves no trace in the documents, and the trace the
  * server's policy was tuned on logs it; without it the policy has about 8 % more cold starts). Kinds only, never a
  * name or path; the same kinds as the VS Code extension's. The focus is sent only when it changes, each reading kind
@@ -21,12 +22,13 @@ public final class ActivityReporter {
     public static final String DEBUG_STOPPED = "debugStopped";
     public static final String BUILD_STARTED = "buildStarted";
     public static final String TEST_STARTED = "testStarted";
+    public static final String TASK_STARTED = "taskStarted";
     public static final String EDITOR_CHANGED = "editorChanged";
     public static final String CARET_MOVED = "caretMoved";
     public static final String SCROLLED = "scrolled";
     /** Every kind this plugin sends. */
     public static final List<String> KINDS = List.of(WINDOW_FOCUSED, WINDOW_BLURRED, DEBUG_STARTED, DEBUG_STOPPED,
-            BUILD_STARTED, TEST_STARTED, EDITOR_CHANGED, CARET_MOVED, SCROLLED);
+            BUILD_STARTED, TEST_STARTED, TASK_STARTED, EDITOR_CHANGED, CARET_MOVED, SCROLLED);
     /** A reading event of one kind is sent at most once in this many milliseconds. */
     public static final long READING_INTERVAL_MILLIS = 5_000;
 
@@ -62,6 +64,11 @@ public final class ActivityReporter {
     /** A test run started. */
     public void testStarted() {
         send.accept(TEST_STARTED);
+    }
+
+    /** A run configuration started (not under the debugger: that is a debug session). */
+    public void taskStarted() {
+        send.accept(TASK_STARTED);
     }
 
     /** Another editor became the selected one. */

@@ -99,11 +99,12 @@ class SmallPartsTest {
         activity.editorChanged();
         activity.buildStarted();
         activity.testStarted();
+        activity.taskStarted();
         activity.debug(true);
         activity.debug(false);
         activity.scrolled();
         assertEquals(List.of("windowFocused", "windowBlurred", "caretMoved", "scrolled", "caretMoved", "editorChanged",
-                "buildStarted", "testStarted", "debugStarted", "debugStopped", "scrolled"), sent);
+                "buildStarted", "testStarted", "taskStarted", "debugStarted", "debugStopped", "scrolled"), sent);
         assertEquals(Set.copyOf(ActivityReporter.KINDS), Set.copyOf(sent));
     }
 
