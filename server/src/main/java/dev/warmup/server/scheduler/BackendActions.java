@@ -254,7 +254,8 @@ final class BackendActions {
         }
         if (states.get(m.id()).lastUsedMillis() >= seen.after()) {
             moved.remove(m.id()); // a use reported since it moved: our editor's own request
-        } else if (now - seen.seenAt() >= USE_REPORT_MILLIS || !inferred.reported(m, now)) {
+        } else if ((now - seen.seenAt() >= USE_REPORT_MILLIS || !inferred.reported(m, now))
+                && inferred.mayRecord(seen.seenAt(), now)) {
             moved.remove(m.id());
             ownership.usedElsewhere(m);
             if (!ownership.heldByAnotherServer(m.id())) {

@@ -28,15 +28,35 @@ public final class InferredUses {
     static final long REPORTED_WITHIN_MILLIS = 3_600_000;
     private static final Logger LOG = Logger.getLogger(InferredUses.class.getName());
 
+    /** How long a window whose editor says it lost the focus leaves a request to the window in front. */
+    static final long BLURRED_DEFER_MILLIS = 5_000;
+
     private final UsagePatternAnalyzer analyzer;
     private final UsageStore store;
     private final ModelWarmupMetrics metrics;
+    private volatile boolean blurred; // the editor's last focus report was windowBlurred
 
     @Inject
     public InferredUses(UsagePatternAnalyzer analyzer, UsageStore store, ModelWarmupMetrics metrics) {
         this.analyzer = analyzer;
         this.store = store;
         this.metrics = metrics;
+        analyzer.observe(e -> {
+            if (e.kind() == EventKind.ACTIVITY && "windowBlurred".equals(e.detail())) {
+                blurred = true;
+            } else if (e.kind() == EventKind.ACTIVITY && "windowFocused".equals(e.detail())) {
+                blurred = false;
+            }
+        });
+    }
+
+    /**
+     * Whether this window may record a request seen at {@code seenAt} now: at once, unless its editor said it lost
+     * the focus, when the window in front (which sees the developer's requests first, its ticks following every
+     * edit) is given {@value #BLURRED_DEFER_MILLIS} ms to record it, so that two windows rarely record one request.
+     */
+    boolean mayRecord(long seenAt, long now) {
+        return !blurred || now - seenAt >= BLURRED_DEFER_MILLIS;
     }
 
     /**

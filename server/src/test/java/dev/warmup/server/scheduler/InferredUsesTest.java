@@ -4,6 +4,7 @@ import static dev.warmup.server.scheduler.WarmingFixture.settings;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.warmup.protocol.ActivityParams;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
@@ -100,6 +101,37 @@ class InferredUsesTest {
             assertEquals(0, inferred(h).stream().filter(e -> e.model().equals("coder")).count(), "our own load");
             assertEquals(1, metrics(h).get("misses").getAsLong(), "a cold load, in the window that recorded it");
             assertEquals(0, metrics(w).get("misses").getAsLong());
+        }
+    }
+
+    @Test
+    void aWindowWhoseEditorLostTheFocusLeavesTheRequestToTheOneInFront() throws Exception {
+        running.addAll(Set.of(self, other));
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness h = new ServerHarness(dir, new FakeProcesses(self, running).module());
+             ServerHarness w = new ServerHarness(dir, new FakeProcesses(other, running).module())) {
+            WarmupScheduler front = startWithCoderWarm(h, ollama);
+            w.initialize(settings(ollama.url()));
+            w.startPrediction();
+            WarmupScheduler behind = w.injector.getInstance(WarmupScheduler.class);
+            h.server.getWarmupService().activity(new ActivityParams("windowFocused"));
+            w.server.getWarmupService().activity(new ActivityParams("windowBlurred"));
+            h.flush();
+            w.flush();
+            behind.tick().get(30, TimeUnit.SECONDS);
+            front.tick().get(30, TimeUnit.SECONDS);
+            ollama.loadedElsewhere("big", 1900L << 20);
+            h.clock.advance(Duration.ofSeconds(1));
+            w.clock.advance(Duration.ofSeconds(1));
+            behind.tick().get(30, TimeUnit.SECONDS); // sees it first, but its editor is behind: leaves it a moment
+            front.tick().get(30, TimeUnit.SECONDS);
+            h.flush();
+            w.clock.advance(Duration.ofMillis(InferredUses.BLURRED_DEFER_MILLIS));
+            behind.tick().get(30, TimeUnit.SECONDS); // then finds it recorded
+            w.flush();
+            assertEquals(1, inferred(h).stream().filter(e -> e.model().equals("big")).count());
+            assertEquals(1, counter(h));
+            assertEquals(null, metrics(w).getAsJsonObject("counters").get("inferredUses"));
         }
     }
 
