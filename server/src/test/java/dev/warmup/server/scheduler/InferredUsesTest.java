@@ -82,9 +82,7 @@ class InferredUsesTest {
              ServerHarness h = new ServerHarness(dir, new FakeProcesses(self, running).module());
              ServerHarness w = new ServerHarness(dir, new FakeProcesses(other, running).module())) {
             WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
-            w.initialize(settings(ollama.url()));
-            w.startPrediction();
-            WarmupScheduler second = w.injector.getInstance(WarmupScheduler.class);
+            WarmupScheduler second = startSecond(w, ollama);
             second.tick().get(30, TimeUnit.SECONDS); // both windows have seen big absent
             scheduler.tick().get(30, TimeUnit.SECONDS);
             ollama.loadedElsewhere("big", 1900L << 20); // `ollama run big` in a terminal
@@ -111,9 +109,7 @@ class InferredUsesTest {
              ServerHarness h = new ServerHarness(dir, new FakeProcesses(self, running).module());
              ServerHarness w = new ServerHarness(dir, new FakeProcesses(other, running).module())) {
             WarmupScheduler front = startWithCoderWarm(h, ollama);
-            w.initialize(settings(ollama.url()));
-            w.startPrediction();
-            WarmupScheduler behind = w.injector.getInstance(WarmupScheduler.class);
+            WarmupScheduler behind = startSecond(w, ollama);
             h.server.getWarmupService().activity(new ActivityParams("windowFocused"));
             w.server.getWarmupService().activity(new ActivityParams("windowBlurred"));
             h.flush();
@@ -133,6 +129,13 @@ class InferredUsesTest {
             assertEquals(1, counter(h));
             assertEquals(null, metrics(w).getAsJsonObject("counters").get("inferredUses"));
         }
+    }
+
+    /** A second window's server on the same data directory and Ollama, started; its scheduler, not yet ticked. */
+    private static WarmupScheduler startSecond(ServerHarness w, FakeOllamaServer ollama) throws Exception {
+        w.initialize(settings(ollama.url()));
+        w.startPrediction();
+        return w.injector.getInstance(WarmupScheduler.class);
     }
 
     private static List<UsageEvent> inferred(ServerHarness h) throws Exception {
