@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 public final class InferredUses {
-    static final String DETAIL = "inferred";
+    public static final String DETAIL = "inferred";
     static final long REPORTED_WITHIN_MILLIS = 3_600_000;
     private static final Logger LOG = Logger.getLogger(InferredUses.class.getName());
 

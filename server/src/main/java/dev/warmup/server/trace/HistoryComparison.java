@@ -16,6 +16,7 @@ import dev.warmup.server.replay.Replayer;
 import dev.warmup.server.replay.Trace;
 import dev.warmup.server.replay.TraceBuilder;
 import dev.warmup.server.replay.TraceTotals;
+import dev.warmup.server.scheduler.InferredUses;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.UsageEvent;
 import dev.warmup.server.usage.UsagePatternAnalyzer;
@@ -88,8 +89,12 @@ public final class HistoryComparison {
                     + " for " + requested + (overBudget.isEmpty() ? "" : ", whose models need more for " + overBudget));
         }
         TraceBuilder builder = new TraceBuilder(new ArrayList<>(modelOfTask.keySet()));
-        read(e -> builder.add("me", e.at(), JsonlTraceSource.eventName(e.kind(), e.detail()),
-                e.task() != null && modelOfTask.containsKey(e.task()) ? e.task() : null)); // others: context
+        long[] inferred = {0};
+        read(e -> {
+            boolean request = e.task() != null && modelOfTask.containsKey(e.task()); // others: context
+            builder.add("me", e.at(), JsonlTraceSource.eventName(e.kind(), e.detail()), request ? e.task() : null);
+            inferred[0] += request && InferredUses.DETAIL.equals(e.detail()) ? 1 : 0;
+        });
         Trace trace = builder.build();
         TraceTotals totals = TraceTotals.of(trace);
         String ours = "predictive@" + s.predictionThreshold();
@@ -97,7 +102,7 @@ public final class HistoryComparison {
         policies.add(ours);
         Map<String, Outcome> outcomes = new Replayer(catalog(modelOfTask), s.maxMemoryMb(), s.maxWarmModels(),
                 PolicyRegistry.standard(), null).run(trace, policies);
-        return result(totals, modelOfTask, leftOut, overBudget, outcomes, ours);
+        return result(totals, inferred[0], modelOfTask, leftOut, overBudget, outcomes, ours);
     }
 
     private void read(Consumer<UsageEvent> sink) {
@@ -125,8 +130,9 @@ public final class HistoryComparison {
         return Catalog.of(specs);
     }
 
-    private static JsonObject result(TraceTotals totals, Map<String, ModelSpec> modelOfTask, Set<String> leftOut,
-                                     Set<String> overBudget, Map<String, Outcome> outcomes, String ours) {
+    private static JsonObject result(TraceTotals totals, long inferred, Map<String, ModelSpec> modelOfTask,
+                                     Set<String> leftOut, Set<String> overBudget, Map<String, Outcome> outcomes,
+                                     String ours) {
         double hours = totals.activeUserHours();
         JsonObject r = new JsonObject();
         r.addProperty("events", totals.events());
@@ -135,6 +141,7 @@ public final class HistoryComparison {
         JsonObject requests = new JsonObject();
         totals.requests().forEach(requests::addProperty);
         r.add("requests", requests);
+        r.addProperty("inferredRequests", inferred);
         JsonObject models = new JsonObject();
         modelOfTask.forEach((task, m) -> models.addProperty(task, m.id()));
         r.add("models", models);
@@ -155,16 +162,17 @@ public final class HistoryComparison {
             policies.add(name, p);
         });
         r.add("policies", policies);
-        r.addProperty("summary", summary(hours, totals.totalRequests(), outcomes, ours));
+        r.addProperty("summary", summary(hours, totals.totalRequests(), inferred, outcomes, ours));
         return r;
     }
 
-    static String summary(double hours, long requests, Map<String, Outcome> outcomes, String ours) {
+    static String summary(double hours, long requests, long inferred, Map<String, Outcome> outcomes, String ours) {
         Outcome we = outcomes.get(ours);
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "Over %.1f active hours and %d model requests, prediction would have had %d cold starts (%.0f s of"
-                        + " waiting) holding %.1f GB·h", hours, requests, we.coldStarts(), we.waitSeconds(),
-                we.warmGbHours()));
+                "Over %.1f active hours and %d model requests%s, prediction would have had %d cold starts (%.0f s of"
+                        + " waiting) holding %.1f GB·h", hours, requests,
+                inferred == 0 ? "" : " (" + inferred + " of them seen on the model server, not reported)",
+                we.coldStarts(), we.waitSeconds(), we.warmGbHours()));
         for (String base : BASELINES) {
             Outcome o = outcomes.get(base);
             b.append(String.format(Locale.ROOT, "; a %s-minute keep-alive %d (%.0f s) holding %.1f GB·h",

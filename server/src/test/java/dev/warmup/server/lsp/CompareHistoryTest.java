@@ -39,6 +39,7 @@ class CompareHistoryTest {
             assertEquals("[\"chat\"]", r.get("tasksWithoutModel").toString());
             assertEquals("[\"refactoring\"]", r.get("tasksOverBudget").toString()); // before, the replay failed on it
             assertEquals(4, r.getAsJsonObject("requests").get("completion").getAsInt());
+            assertEquals(0, r.get("inferredRequests").getAsInt());
             assertEquals(24.0 / 60, r.get("activeHours").getAsDouble(), 1e-9); // one session, 0 to 24 minutes
             JsonObject p = r.getAsJsonObject("policies");
             // 5 and 10 minutes: cold at 0 and at 20 (unloaded at 6 and 11); 30 minutes: only at 0

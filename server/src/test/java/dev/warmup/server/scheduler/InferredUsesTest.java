@@ -3,6 +3,7 @@ package dev.warmup.server.scheduler;
 import static dev.warmup.server.scheduler.WarmingFixture.settings;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.protocol.ActivityParams;
 import dev.warmup.protocol.ModelUsedParams;
@@ -99,6 +100,13 @@ class InferredUsesTest {
             assertEquals(0, inferred(h).stream().filter(e -> e.model().equals("coder")).count(), "our own load");
             assertEquals(1, metrics(h).get("misses").getAsLong(), "a cold load, in the window that recorded it");
             assertEquals(0, metrics(w).get("misses").getAsLong());
+            // and warmup.compare replays it with the reported ones, saying how many were inferred
+            com.google.gson.JsonObject compared = new com.google.gson.Gson().toJsonTree(h.command("warmup.compare"))
+                    .getAsJsonObject();
+            assertEquals(1, compared.get("inferredRequests").getAsInt());
+            assertEquals(1, compared.getAsJsonObject("requests").get("refactoring").getAsInt());
+            assertTrue(compared.get("summary").getAsString().contains("(1 of them seen on the model server, not"
+                    + " reported)"), compared.get("summary").getAsString());
         }
     }
 
