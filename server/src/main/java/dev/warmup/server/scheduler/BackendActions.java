@@ -204,8 +204,9 @@ final class BackendActions {
      */
     void keepLoaded(ModelSpec m, long now, long marginMillis, WarmupSettings s) {
         KeepAlive keepAlive = keepAlives.get(m.id());
-        if (keepAlive == null || keepAlive.expiresAt() - now > marginMillis || renewing.contains(m.id()) || unloading.contains(m.id())
-                || states.get(m.id()).state() != ModelStates.State.warm || ownership.heldByAnotherServer(m.id())) {
+        if (keepAlive == null || keepAlive.expiresAt() - now > marginMillis || renewing.contains(m.id())
+                || unloading.contains(m.id()) || states.get(m.id()).state() != ModelStates.State.warm
+                || ownership.heldByAnotherServer(m.id())) {
             return;
         }
         var backend = backends.find(m.backend());

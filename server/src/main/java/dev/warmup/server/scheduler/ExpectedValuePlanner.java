@@ -43,8 +43,12 @@ public final class ExpectedValuePlanner implements WarmSetPlanner {
 
     @Override
     public boolean wants(Candidate c, double threshold) {
-        return c.inUse() || score(c) >= (c.residency() == Residency.UNLOADED ? loadLevel(threshold)
-                : keepLevel(threshold));
+        return wanted(c, score(c), loadLevel(threshold), keepLevel(threshold));
+    }
+
+    /** In use, or scoring the level its residency asks: the load level to be loaded, the keep level to stay. */
+    private static boolean wanted(Candidate c, double score, double loadLevel, double keepLevel) {
+        return c.inUse() || score >= (c.residency() == Residency.UNLOADED ? loadLevel : keepLevel);
     }
 
     @Override
@@ -58,8 +62,7 @@ public final class ExpectedValuePlanner implements WarmSetPlanner {
         for (int i = 0; i < n; i++) {
             Candidate c = all.get(i);
             score[i] = score(c);
-            boolean resident = c.residency() != Residency.UNLOADED;
-            if (c.inUse() || score[i] >= load || resident && score[i] >= keepAt) {
+            if (wanted(c, score[i], load, keepAt)) {
                 wanted.add(i);
             }
         }

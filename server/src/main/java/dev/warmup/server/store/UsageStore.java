@@ -256,28 +256,18 @@ public final class UsageStore implements AutoCloseable {
     }
 
     /** Whether a use of {@code model} (reported or inferred, by any window's server) is stored at {@code since} or later. */
-    public synchronized boolean modelUsedSince(String model, long since) throws SQLException {
-        try (PreparedStatement q = connection.prepareStatement(
-                "SELECT 1 FROM events WHERE at >= ? AND kind = 'MODEL_USED' AND model = ? LIMIT 1")) {
-            q.setLong(1, since);
-            q.setString(2, model);
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next();
-            }
-        }
+    public boolean modelUsedSince(String model, long since) throws SQLException {
+        return query("SELECT 1 FROM events WHERE at >= ? AND kind = 'MODEL_USED' AND model = ? LIMIT 1",
+                List.of(since, model), ResultSet::next);
     }
 
-    /** Whether a use of {@code model} reported by an editor (not inferred) to any window's server is stored at
-     * {@code since} or later. */
-    public synchronized boolean modelReportedSince(String model, long since) throws SQLException {
-        try (PreparedStatement q = connection.prepareStatement("SELECT 1 FROM events WHERE at >= ?"
-                + " AND kind = 'MODEL_USED' AND model = ? AND detail IS NULL LIMIT 1")) {
-            q.setLong(1, since);
-            q.setString(2, model);
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next();
-            }
-        }
+    /**
+     * Whether a use of {@code model} reported by an editor (not inferred) to any window's server is stored at
+     * {@code since} or later.
+     */
+    public boolean modelReportedSince(String model, long since) throws SQLException {
+        return query("SELECT 1 FROM events WHERE at >= ? AND kind = 'MODEL_USED' AND model = ? AND detail IS NULL"
+                + " LIMIT 1", List.of(since, model), ResultSet::next);
     }
 
     /** All events, oldest first (for training and export). */
