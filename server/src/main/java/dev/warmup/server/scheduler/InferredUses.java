@@ -18,7 +18,8 @@ import java.util.logging.Logger;
  * fewer saved cold starts (docs/prediction-experiments.md). They are recorded as
  * {@code model_used} events with detail {@value #DETAIL}, for the model's first task, so that the predictor learns
  * the developer's requests without any AI extension's help. A use some editor window's server has already recorded
- * (reported, or inferred by that window) is not recorded again. Counted as {@code inferredUses} in
+ * (reported, or inferred by that window: {@link UsageStore#claimInferredUse}, which two windows seeing it at once
+ * cannot both win) is not recorded again. Counted as {@code inferredUses} in
  * {@code warmup.metrics}, and as a hit (the model was warm) or a miss (someone's request loaded it), as a reported
  * use is.
  */
@@ -82,8 +83,8 @@ public final class InferredUses {
             return;
         }
         try {
-            if (store.modelUsedSince(m.id(), after)) {
-                return; // another window's server recorded it
+            if (store.modelUsedSince(m.id(), after) || !store.claimInferredUse(m.id(), after, seenAt)) {
+                return; // reported, or another window's server recorded it
             }
         } catch (SQLException e) {
             LOG.fine("cannot read whether " + m.id() + " was recorded as used: " + e.getMessage());

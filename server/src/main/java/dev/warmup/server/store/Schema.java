@@ -33,7 +33,8 @@ final class Schema {
             List.of("""
                     CREATE TABLE model_wants(
                       server TEXT NOT NULL, model TEXT NOT NULL, pid INTEGER NOT NULL, started INTEGER NOT NULL,
-                      at INTEGER NOT NULL, PRIMARY KEY(server, model, pid, started))"""));
+                      at INTEGER NOT NULL, PRIMARY KEY(server, model, pid, started))"""),
+            List.of("CREATE TABLE inferred_claims(model TEXT PRIMARY KEY, seen_at INTEGER NOT NULL)"));
 
     static final int VERSION = MIGRATIONS.size();
 

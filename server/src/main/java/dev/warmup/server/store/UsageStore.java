@@ -270,6 +270,24 @@ public final class UsageStore implements AutoCloseable {
                 + " LIMIT 1", List.of(since, model), ResultSet::next);
     }
 
+    /**
+     * Claims for this server a use of {@code model} that happened after {@code after} and was seen at {@code seenAt}
+     * on the model server, unless some server (another editor window's, sharing this file) claimed one seen at or after
+     * {@code after}, which is the same request: false then. One statement, so atomic across the servers: the use
+     * itself reaches the events table later, with the event pipeline's next batch, too late for the other window's
+     * {@link #modelUsedSince} to see it.
+     */
+    public synchronized boolean claimInferredUse(String model, long after, long seenAt) throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement(
+                "INSERT INTO inferred_claims(model, seen_at) VALUES (?, ?) ON CONFLICT(model)"
+                        + " DO UPDATE SET seen_at = excluded.seen_at WHERE inferred_claims.seen_at < ?")) {
+            p.setString(1, model);
+            p.setLong(2, seenAt);
+            p.setLong(3, after);
+            return p.executeUpdate() > 0;
+        }
+    }
+
     /** All events, oldest first (for training and export). */
     public List<UsageEvent> allEvents() throws SQLException {
         List<UsageEvent> out = new ArrayList<>();

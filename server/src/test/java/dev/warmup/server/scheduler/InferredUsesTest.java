@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.protocol.ActivityParams;
+import dev.warmup.protocol.ModelSpec;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.FakeProcesses;
 import dev.warmup.server.store.ProcessIdentity;
@@ -136,6 +138,30 @@ class InferredUsesTest {
             assertEquals(1, inferred(h).stream().filter(e -> e.model().equals("big")).count());
             assertEquals(1, counter(h));
             assertEquals(null, metrics(w).getAsJsonObject("counters").get("inferredUses"));
+        }
+    }
+
+    @Test
+    void twoWindowsThatSeeOneRequestAtOnceRecordItOnce() throws Exception {
+        running.addAll(Set.of(self, other));
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness h = new ServerHarness(dir, new FakeProcesses(self, running).module());
+             ServerHarness w = new ServerHarness(dir, new FakeProcesses(other, running).module())) {
+            startWithCoderWarm(h, ollama);
+            startSecond(w, ollama);
+            ModelSpec big = h.injector.getInstance(ConfigurationManager.class).current().models().stream()
+                    .filter(m -> m.id().equals("big")).findFirst().orElseThrow();
+            long t = h.clock.millis();
+            // each saw the request between its last look and now; neither's event pipeline has written it yet
+            h.injector.getInstance(InferredUses.class).record(big, t - 5_000, t, false);
+            w.injector.getInstance(InferredUses.class).record(big, t - 4_000, t + 300, false);
+            h.flush();
+            w.flush();
+            assertEquals(1, inferred(h).stream().filter(e -> e.model().equals("big")).count());
+            // a request after both looks is a new use, whichever window sees it
+            w.injector.getInstance(InferredUses.class).record(big, t + 300, t + 9_000, true);
+            w.flush();
+            assertEquals(2, inferred(h).stream().filter(e -> e.model().equals("big")).count());
         }
     }
 
