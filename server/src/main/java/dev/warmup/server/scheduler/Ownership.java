@@ -140,6 +140,23 @@ public final class Ownership {
         }
     }
 
+    /**
+     * Whether another running server wants {@code m}, so that this server's unload of it would be a hand-over
+     * ({@link #handedOver}); read-only, for the {@code warmup/predict} preview.
+     */
+    boolean wantedElsewhere(ModelSpec m) {
+        String url = url(m);
+        if (url == null) {
+            return false;
+        }
+        try {
+            return owners.wanter(url, name(m)).isPresent();
+        } catch (SQLException e) {
+            LOG.fine("cannot read whether another server wants " + m.id() + ": " + e.getMessage());
+            return false;
+        }
+    }
+
     /** Whether another running server holds {@code m}: the plan packs around it, and it is not renewed. */
     public boolean heldByAnotherServer(String modelId) {
         return holders.get(modelId) == Holder.ANOTHER_SERVER;

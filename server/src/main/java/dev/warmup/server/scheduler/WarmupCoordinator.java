@@ -144,8 +144,8 @@ public final class WarmupCoordinator implements WarmupController {
             total += loadSeconds;
         }
         for (String id : plan.unloads()) { // the scheduler waits until the model has stayed unwanted for its grace
-            steps.add(new ScheduledWarmup(id, "unload", heldUnloads.delayMillis(id, now) / 1000.0, 0, 0,
-                    "low"));
+            String action = ownership.wantedElsewhere(s.model(id).orElseThrow()) ? "handOver" : "unload";
+            steps.add(new ScheduledWarmup(id, action, heldUnloads.delayMillis(id, now) / 1000.0, 0, 0, "low"));
         }
         double confidence = ranked.stream().mapToDouble(ModelPrediction::confidence).max().orElse(0);
         PerformanceImpact impact = performance.assessImpact(plan.loads().stream()

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
@@ -104,6 +105,10 @@ class SharedModelServerTest {
                     heldBy(second.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
 
             w.inUse.clock.advance(Duration.ofHours(2)); // the first window sees nothing more: its plan lets coder go
+            var steps = w.inUse.server.getWarmupService().predict(new PredictParams(300, null))
+                    .get(30, TimeUnit.SECONDS).schedule().tasks();
+            assertEquals(List.of("coder handOver"), steps.stream().map(x -> x.model() + " " + x.action()).toList(),
+                    "the preview says so");
             passGrace(w.inUse, first);
             assertFalse(first.unloadPending().get(30, TimeUnit.SECONDS), "handed over, not unloaded");
             assertTrue(w.ollama.isLoaded("coder"));
