@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The backends of {@code warmup.backends} ({@code ollama}, {@code llamacpp}, {@code openai}, {@code lmstudio}), built
- * anew when the settings change, plus the {@code client} backend (a model whose {@code backend} is unset or {@code client}).
+ * The backends of {@code warmup.backends} ({@code ollama}, {@code llamacpp}, {@code openai}, {@code lmstudio},
+ * {@code llamaswap}), built anew when the settings change, plus the {@code client} backend (a model whose
+ * {@code backend} is unset or {@code client}).
  * Endpoints must be loopback unless the backend sets {@code allowRemote}.
  */
 @Singleton
@@ -57,6 +58,8 @@ public final class BackendRegistry {
                 case BackendSpec.OPENAI -> fresh.put(e.getKey(),
                         new OpenAiCompatibleBackend(spec, http, clock, System.getenv()));
                 case BackendSpec.LMSTUDIO -> fresh.put(e.getKey(), new LmStudioBackend(spec, http, clock, System.getenv()));
+                case BackendSpec.LLAMASWAP -> fresh.put(e.getKey(),
+                        new LlamaSwapBackend(spec, http, clock, System.getenv()));
                 default -> throw new WarmupException(ErrorCode.WMP_8001, "backend " + e.getKey()
                         + ": unknown type " + spec.type());
             }

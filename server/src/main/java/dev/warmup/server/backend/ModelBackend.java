@@ -14,7 +14,7 @@ public interface ModelBackend extends AutoCloseable {
     /** The name of the entry in {@code warmup.backends} ({@code client} for the editor). */
     String name();
 
-    /** {@code ollama}, {@code llamacpp}, {@code openai} or {@code client}. */
+    /** {@code ollama}, {@code llamacpp}, {@code openai}, {@code lmstudio}, {@code llamaswap} or {@code client}. */
     String type();
 
     /** Loads (warms) a model; completes when it is ready to answer. */

@@ -6,13 +6,14 @@ import dev.warmup.protocol.ModelSpec;
 /**
  * A named model-server endpoint from {@code warmup.backends}.
  *
- * @param type           {@code client}, {@code ollama}, {@code llamacpp}, {@code openai} or {@code lmstudio}
+ * @param type           {@code client}, {@code ollama}, {@code llamacpp}, {@code openai}, {@code lmstudio} or
+ *                       {@code llamaswap}
  * @param url            base URL; must be loopback unless {@code allowRemote}
  * @param allowRemote    allow a non-loopback host
  * @param timeoutSeconds per-call timeout
  * @param keepAlive      for Ollama: how long a warmed model stays loaded (Ollama duration, e.g. "30m")
  * @param options        extra options sent with loads (e.g. Ollama's {@code num_ctx}); may be null
- * @param apiKeyEnv      for OpenAI-compatible servers and LM Studio: name of the environment variable holding the key
+ * @param apiKeyEnv      for OpenAI-compatible servers, LM Studio and llama-swap: name of the environment variable holding the key
  */
 public record BackendSpec(String name, String type, String url, boolean allowRemote, int timeoutSeconds,
                           String keepAlive, JsonObject options, String apiKeyEnv) {
@@ -21,6 +22,7 @@ public record BackendSpec(String name, String type, String url, boolean allowRem
     public static final String LLAMACPP = "llamacpp";
     public static final String OPENAI = "openai";
     public static final String LMSTUDIO = "lmstudio";
+    public static final String LLAMASWAP = "llamaswap";
 
     /**
      * One name per model, as this model server reads names: Ollama's full form ({@link OllamaNames}), since it takes

@@ -167,8 +167,9 @@ public final class SettingsParser {
             JsonObject b = e.getValue().getAsJsonObject();
             String type = string(b, "type", path, true);
             if (!List.of(BackendSpec.CLIENT, BackendSpec.OLLAMA, BackendSpec.LLAMACPP, BackendSpec.OPENAI,
-                    BackendSpec.LMSTUDIO).contains(type)) {
-                throw invalid(path + ".type", b.get("type"), "one of client, ollama, llamacpp, openai, lmstudio");
+                    BackendSpec.LMSTUDIO, BackendSpec.LLAMASWAP).contains(type)) {
+                throw invalid(path + ".type", b.get("type"),
+                        "one of client, ollama, llamacpp, openai, lmstudio, llamaswap");
             }
             String url = string(b, "url", path, !BackendSpec.CLIENT.equals(type));
             boolean allowRemote = boolKey(b, "allowRemote", path, false);

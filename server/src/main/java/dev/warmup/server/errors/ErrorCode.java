@@ -78,7 +78,10 @@ public enum ErrorCode {
     WMP_8011("Integration", PARSE_ERROR, error, "Malformed message: not one JSON-RPC object",
             "Each frame's body must be one JSON object of exactly Content-Length bytes; see protocol/README.md."),
     WMP_8012("Integration", METHOD_NOT_FOUND, error, "Unknown method",
-            "Check the method's name against protocol/README.md (warmup/*) and the LSP methods the server serves.");
+            "Check the method's name against protocol/README.md (warmup/*) and the LSP methods the server serves."),
+    WMP_8013("Integration", CONFIGURATION, warning, "Model server stopped a model to start another",
+            "llama-swap runs one model of a group with swap: true at a time: put the models warm-up manages in a"
+                    + " group with swap: false, so that the plan alone decides what stays loaded.");
 
     private final String component;
     private final ErrorCategory category;

@@ -16,6 +16,7 @@ import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeLlamaServer;
+import dev.warmup.server.backend.fake.FakeLlamaSwapServer;
 import dev.warmup.server.backend.fake.FakeLmStudioServer;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.config.ConfigurationManager;
@@ -117,6 +118,44 @@ class ModelServerReportsTest {
             h.client.await(h.client.statuses, l -> l.get(l.size() - 1).models().stream()
                     .anyMatch(m -> m.id().equals("coder") && m.state().equals("unloaded")), Duration.ofSeconds(30));
             assertEquals(List.of(), lms.instances("coder"));
+        }
+    }
+
+    @Test
+    void llamaSwapWarmsThroughTheUpstreamAndWhatAnotherProgramStartsIsAUse() throws Exception {
+        try (FakeLlamaSwapServer swap = new FakeLlamaSwapServer("coder", "chat-7b");
+             ServerHarness h = new ServerHarness(dir)) {
+            swap.ttl("coder", 60); // llama-swap stops it a minute after its last request
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize("{\"backends\": {\"swap\": {\"type\": \"llamaswap\", \"url\": \"" + swap.url() + "\"}}, "
+                    + "\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
+                    + "\"loadSeconds\": 3, \"backend\": \"swap\"}, {\"id\": \"chat-7b\", \"tasks\": [\"chat\"], "
+                    + "\"memoryMb\": 400, \"backend\": \"swap\"}]}");
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            assertTrue(swap.isRunning("coder"));
+            scheduler.tick().get(30, TimeUnit.SECONDS); // reconciles: chat-7b is not running, coder's ttl ends soon
+            assertEquals(2, swap.healthChecks("coder", 2).get(30, TimeUnit.SECONDS), "renewed within its ttl");
+            swap.startedElsewhere("chat-7b"); // an extension that does not report to us asked llama-swap for it
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.flush();
+            List<String> inferred = new java.util.ArrayList<>();
+            h.injector.getInstance(UsageStore.class).events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
+                if (InferredUses.DETAIL.equals(e.detail())) {
+                    inferred.add(e.model() + " " + e.task());
+                }
+            });
+            assertEquals(List.of("chat-7b chat"), inferred);
+            h.clock.advance(Duration.ofHours(2)); // the developer left: coder goes, chat-7b stays its starter's
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> l.get(l.size() - 1).models().stream()
+                    .anyMatch(m -> m.id().equals("coder") && m.state().equals("unloaded")), Duration.ofSeconds(30));
+            assertTrue(!swap.isRunning("coder") && swap.isRunning("chat-7b"));
         }
     }
 

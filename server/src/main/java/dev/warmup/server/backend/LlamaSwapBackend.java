@@ -1,0 +1,162 @@
+package dev.warmup.server.backend;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.config.BackendSpec;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * llama-swap, the proxy that starts one upstream server (llama-server, vLLM…) per model on demand. Read from its
+ * source ({@code proxy/proxymanager.go}, {@code proxymanager_api.go}): {@code GET /running} lists the models whose
+ * upstream is running, as {@code {"running": [{"model", "state", "ttl", …}]}}; any request through
+ * {@code /upstream/MODEL/…} starts that model's upstream, waits until its health check passes, and forwards the
+ * request, so a load is {@code GET /upstream/MODEL/health} (the upstream's own health endpoint: no tokens generated,
+ * and it renews llama-swap's {@code ttl}, which counts from the model's last request); an unload is
+ * {@code POST /api/models/unload/MODEL}. The API key, if llama-swap asks for one, comes from the environment variable
+ * the backend names ({@code apiKeyEnv}). Model ids are llama-swap's own (its configuration's keys, not aliases).
+ * A model with a {@code ttl} is reported to expire that long after this backend last started or renewed it (an
+ * estimate on the early side, since other programs' requests renew it too), so that the scheduler renews a model its
+ * plan keeps before llama-swap stops it, as it does Ollama's keep-alive.
+ *
+ * <p>In a group with {@code swap: true} (llama-swap's default: one model at a time) starting a model stops the
+ * others; the predictor would then reload them and llama-swap stop them again. A load that stops a model which was
+ * running says so once (WMP-8013), naming the fix: a group with {@code swap: false} for the models warm-up manages.
+ */
+public final class LlamaSwapBackend implements ModelBackend {
+    private static final Logger LOG = Logger.getLogger(LlamaSwapBackend.class.getName());
+
+    private final BackendSpec spec;
+    private final HttpJson http;
+    private final Clock clock;
+    private final Set<String> swapsSaid = new HashSet<>(); // guarded by itself
+    private final Map<String, Long> touched = new ConcurrentHashMap<>(); // model -> when our last request to it ended
+
+    public LlamaSwapBackend(BackendSpec spec, HttpClient client, Clock clock, Map<String, String> env) {
+        this.spec = spec;
+        this.clock = clock;
+        this.http = HttpJson.forBackend(spec, client, clock, env);
+    }
+
+    @Override public String name() { return spec.name(); }
+    @Override public String type() { return BackendSpec.LLAMASWAP; }
+    @Override public boolean canUnload() { return true; }
+
+    @Override
+    public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout) {
+        long started = clock.millis();
+        return running(timeout).thenCompose(before -> http.get("upstream/" + path(model.id()) + "/health", timeout)
+                .handle((r, e) -> e == null ? CompletableFuture.<Void>completedFuture(null) : upstreamAnswered(e))
+                .thenCompose(f -> f)
+                .thenCompose(x -> running(timeout))
+                .thenApply(after -> {
+                    if (!after.containsKey(model.id())) {
+                        throw new WarmupException(ErrorCode.WMP_8004, "llama-swap does not list " + model.id()
+                                + " as running after starting it (GET /running); is it a model id of its"
+                                + " configuration, not an alias?");
+                    }
+                    touched.put(model.id(), clock.millis());
+                    sayIfSwapped(model.id(), before, after);
+                    return new LoadResult(model.id(), clock.millis() - started, -1);
+                }));
+    }
+
+    /**
+     * The health request failed: when the upstream itself answered (it has no {@code /health}: HTTP 404 through the
+     * proxy), llama-swap started it all the same, which {@code /running} tells; anything else fails the load.
+     */
+    private static CompletableFuture<Void> upstreamAnswered(Throwable e) {
+        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (c instanceof WarmupException w && w.getMessage().contains("HTTP 404")) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.failedFuture(c);
+    }
+
+    private void sayIfSwapped(String loaded, Map<String, Integer> before, Map<String, Integer> after) {
+        List<String> stopped = before.keySet().stream().filter(m -> !after.containsKey(m)).sorted().toList();
+        if (stopped.isEmpty()) {
+            return;
+        }
+        synchronized (swapsSaid) {
+            if (!swapsSaid.add(loaded + " " + stopped)) {
+                return;
+            }
+        }
+        LOG.warning(new WarmupException(ErrorCode.WMP_8013, "llama-swap at " + spec.url() + " stopped "
+                + String.join(", ", stopped) + " to start " + loaded + " (their group swaps); put the models"
+                + " warm-up manages in a group with swap: false, so that it alone decides what stays loaded")
+                .getMessage());
+    }
+
+    @Override
+    public CompletableFuture<Void> unload(ModelSpec model) {
+        return http.post("api/models/unload/" + path(model.id()), new JsonObject(),
+                Duration.ofSeconds(spec.timeoutSeconds())).thenApply(r -> null);
+    }
+
+    @Override
+    public CompletableFuture<List<LoadedModel>> loaded() {
+        return running(Duration.ofSeconds(spec.timeoutSeconds())).thenApply(models -> {
+            touched.keySet().retainAll(models.keySet()); // stopped since: its next start is not ours
+            return models.entrySet().stream().map(e -> {
+                Long last = touched.get(e.getKey());
+                long expires = e.getValue() > 0 && last != null ? last + e.getValue() * 1000L : -1;
+                return new LoadedModel(e.getKey(), -1, expires);
+            }).toList();
+        });
+    }
+
+    /** The models whose upstream is running and ready, with their {@code ttl} in seconds (0: none). */
+    private CompletableFuture<Map<String, Integer>> running(Duration timeout) {
+        return http.get("running", timeout).thenApply(LlamaSwapBackend::parseRunning);
+    }
+
+    static Map<String, Integer> parseRunning(JsonElement r) {
+        if (r == null || !r.isJsonObject() || !r.getAsJsonObject().has("running")
+                || !r.getAsJsonObject().get("running").isJsonArray()) {
+            throw new WarmupException(ErrorCode.WMP_8004, "GET /running: no running list in "
+                    + WarmupException.quote(r) + " (is this llama-swap?)");
+        }
+        Map<String, Integer> out = new HashMap<>();
+        for (JsonElement e : r.getAsJsonObject().getAsJsonArray("running")) {
+            JsonObject m = e.getAsJsonObject();
+            String state = m.has("state") && m.get("state").isJsonPrimitive() ? m.get("state").getAsString() : "ready";
+            if (state.equals("ready")) { // not starting, stopping, or sleeping (memory released)
+                int ttl = m.has("ttl") && m.get("ttl").isJsonPrimitive() ? m.get("ttl").getAsInt() : 0;
+                out.put(m.get("model").getAsString(), ttl);
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    /** A model id as a path: each segment escaped, the slashes of ids such as {@code author/model} kept. */
+    static String path(String id) {
+        List<String> parts = new ArrayList<>();
+        for (String segment : id.split("/", -1)) {
+            parts.add(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return String.join("/", parts);
+    }
+
+    @Override
+    public void close() {
+        // the HttpClient is shared by the registry
+    }
+}

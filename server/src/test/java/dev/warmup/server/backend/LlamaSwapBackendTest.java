@@ -1,0 +1,131 @@
+package dev.warmup.server.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.MutableClock;
+import dev.warmup.server.backend.fake.FakeLlamaSwapServer;
+import dev.warmup.server.config.BackendSpec;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/** llama-swap, against a real HTTP server that answers as llama-swap's source does. */
+class LlamaSwapBackendTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private LlamaSwapBackend backend(String url) {
+        return new LlamaSwapBackend(new BackendSpec("swap", "llamaswap", url, false, 5, null, null, "SWAP_KEY"),
+                http, clock, Map.of("SWAP_KEY", "k-1"));
+    }
+
+    private static ModelSpec model(String id) {
+        return new ModelSpec(id, List.of("completion"), 1500, 3.0, "swap", null);
+    }
+
+    private static List<String> ids(List<ModelBackend.LoadedModel> loaded) {
+        return loaded.stream().map(ModelBackend.LoadedModel::modelId).sorted().toList();
+    }
+
+    @Test
+    void startsAModelThroughItsUpstreamListsWhatRunsAndStopsIt() throws Exception {
+        try (FakeLlamaSwapServer s = new FakeLlamaSwapServer("qwen-coder", "bartowski/Qwen2.5 7B:Q4")) {
+            LlamaSwapBackend b = backend(s.url());
+            assertEquals(List.of(), b.loaded().get(10, TimeUnit.SECONDS));
+            b.load(model("qwen-coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            assertTrue(s.requests.contains("GET /upstream/qwen-coder/health auth=Bearer k-1"), s.requests.toString());
+            assertEquals(List.of("qwen-coder"), ids(b.loaded().get(10, TimeUnit.SECONDS)));
+
+            b.load(model("bartowski/Qwen2.5 7B:Q4"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            assertTrue(s.isRunning("bartowski/Qwen2.5 7B:Q4"), "an id with a slash, a space and a colon");
+            assertEquals(List.of("bartowski/Qwen2.5 7B:Q4", "qwen-coder"), ids(b.loaded().get(10, TimeUnit.SECONDS)));
+
+            b.unload(model("qwen-coder")).get(10, TimeUnit.SECONDS); // answered with the text OK
+            assertFalse(s.isRunning("qwen-coder"));
+            assertTrue(s.requests.contains("POST /api/models/unload/qwen-coder auth=Bearer k-1"));
+            assertEquals(List.of("bartowski/Qwen2.5 7B:Q4"), ids(b.loaded().get(10, TimeUnit.SECONDS)));
+
+            s.startedElsewhere("qwen-coder"); // another program's request through llama-swap
+            assertEquals(List.of("bartowski/Qwen2.5 7B:Q4", "qwen-coder"), ids(b.loaded().get(10, TimeUnit.SECONDS)));
+        }
+    }
+
+    @Test
+    void aModelWithATtlExpiresThatLongAfterOurLastRequestToIt() throws Exception {
+        try (FakeLlamaSwapServer s = new FakeLlamaSwapServer("coder", "chat")) {
+            s.ttl("coder", 300);
+            s.ttl("chat", 300);
+            LlamaSwapBackend b = backend(s.url());
+            b.load(model("coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            s.startedElsewhere("chat");
+            long loadedAt = clock.millis();
+            clock.advance(Duration.ofSeconds(40));
+            Map<String, Long> expiries = new java.util.TreeMap<>();
+            b.loaded().get(10, TimeUnit.SECONDS).forEach(m -> expiries.put(m.modelId(), m.expiresAtMillis()));
+            assertEquals(Map.of("coder", loadedAt + 300_000, "chat", -1L), expiries,
+                    "ours from our request; another program's unknown");
+            b.load(model("coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS); // a renewal
+            assertEquals(loadedAt + 340_000, b.loaded().get(10, TimeUnit.SECONDS).stream()
+                    .filter(m -> m.modelId().equals("coder")).findFirst().orElseThrow().expiresAtMillis());
+        }
+    }
+
+    @Test
+    void anUpstreamWithoutAHealthEndpointStillLoadsAndAnUnknownModelFails() throws Exception {
+        try (FakeLlamaSwapServer s = new FakeLlamaSwapServer("vllm-coder")) {
+            s.withoutHealth("vllm-coder");
+            LlamaSwapBackend b = backend(s.url());
+            b.load(model("vllm-coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            assertTrue(s.isRunning("vllm-coder"));
+
+            ExecutionException unknown = assertThrows(ExecutionException.class,
+                    () -> b.load(model("an-alias"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+            String message = unknown.getCause().getMessage();
+            assertTrue(message.startsWith("WMP-8004") && message.contains("HTTP 400"), message);
+            ExecutionException unload = assertThrows(ExecutionException.class,
+                    () -> b.unload(model("an-alias")).get(10, TimeUnit.SECONDS));
+            assertTrue(unload.getCause().getMessage().contains("HTTP 404"), unload.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void aLoadThatStopsAnotherModelSaysHowToConfigureLlamaSwapOnce() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Logger logger = Logger.getLogger(LlamaSwapBackend.class.getName());
+        Handler handler = new Handler() {
+            @Override public void publish(LogRecord r) { warnings.add(r.getMessage()); }
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        logger.addHandler(handler);
+        try (FakeLlamaSwapServer s = new FakeLlamaSwapServer("coder", "chat")) {
+            s.swap(true); // llama-swap's default group: one model at a time
+            LlamaSwapBackend b = backend(s.url());
+            b.load(model("coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(), warnings, "nothing was running");
+            b.load(model("chat"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            assertEquals(List.of("chat"), ids(b.loaded().get(10, TimeUnit.SECONDS)));
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("WMP-8013") && warnings.get(0).contains("stopped coder to start chat")
+                    && warnings.get(0).contains("swap: false"), warnings.get(0));
+            b.load(model("coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            b.load(model("chat"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            assertEquals(2, warnings.size(), "each swap said once: " + warnings);
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+}
