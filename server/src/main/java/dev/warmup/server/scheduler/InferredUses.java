@@ -83,7 +83,7 @@ public final class InferredUses {
             return;
         }
         try {
-            if (store.modelUsedSince(m.id(), after) || !store.claimInferredUse(m.id(), after, seenAt)) {
+            if (store.modelUsedAfter(m.id(), after) || !store.claimInferredUse(m.id(), after, seenAt)) {
                 return; // reported, or another window's server recorded it
             }
         } catch (SQLException e) {

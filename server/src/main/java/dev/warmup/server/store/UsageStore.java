@@ -255,10 +255,13 @@ public final class UsageStore implements AutoCloseable {
         }
     }
 
-    /** Whether a use of {@code model} (reported or inferred, by any window's server) is stored at {@code since} or later. */
-    public boolean modelUsedSince(String model, long since) throws SQLException {
-        return query("SELECT 1 FROM events WHERE at >= ? AND kind = 'MODEL_USED' AND model = ? LIMIT 1",
-                List.of(since, model), ResultSet::next);
+    /**
+     * Whether a use of {@code model} (reported or inferred, by any window's server) is stored later than
+     * {@code after} (a use inferred at a reading is dated that reading: a request seen at the next one is another).
+     */
+    public boolean modelUsedAfter(String model, long after) throws SQLException {
+        return query("SELECT 1 FROM events WHERE at > ? AND kind = 'MODEL_USED' AND model = ? LIMIT 1",
+                List.of(after, model), ResultSet::next);
     }
 
     /**
@@ -272,15 +275,16 @@ public final class UsageStore implements AutoCloseable {
 
     /**
      * Claims for this server a use of {@code model} that happened after {@code after} and was seen at {@code seenAt}
-     * on the model server, unless some server (another editor window's, sharing this file) claimed one seen at or after
-     * {@code after}, which is the same request: false then. One statement, so atomic across the servers: the use
+     * on the model server, unless some server (another editor window's, sharing this file) claimed one seen later than
+     * {@code after}, which is the same request: false then (one seen at {@code after} itself was seen at that reading,
+     * before this request). One statement, so atomic across the servers: the use
      * itself reaches the events table later, with the event pipeline's next batch, too late for the other window's
-     * {@link #modelUsedSince} to see it.
+     * {@link #modelUsedAfter} to see it.
      */
     public synchronized boolean claimInferredUse(String model, long after, long seenAt) throws SQLException {
         try (PreparedStatement p = connection.prepareStatement(
                 "INSERT INTO inferred_claims(model, seen_at) VALUES (?, ?) ON CONFLICT(model)"
-                        + " DO UPDATE SET seen_at = excluded.seen_at WHERE inferred_claims.seen_at < ?")) {
+                        + " DO UPDATE SET seen_at = excluded.seen_at WHERE inferred_claims.seen_at <= ?")) {
             p.setString(1, model);
             p.setLong(2, seenAt);
             p.setLong(3, after);

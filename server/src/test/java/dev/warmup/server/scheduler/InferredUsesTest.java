@@ -162,6 +162,10 @@ class InferredUsesTest {
             w.injector.getInstance(InferredUses.class).record(big, t + 300, t + 9_000, true);
             w.flush();
             assertEquals(2, inferred(h).stream().filter(e -> e.model().equals("big")).count());
+            // and so is one seen at the next look, made after the look that saw the last (dated that look)
+            w.injector.getInstance(InferredUses.class).record(big, t + 9_000, t + 9_500, true);
+            w.flush();
+            assertEquals(3, inferred(h).stream().filter(e -> e.model().equals("big")).count());
         }
     }
 
