@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,7 +34,11 @@ import java.util.logging.Logger;
  * the backend names ({@code apiKeyEnv}). Model ids are llama-swap's own (its configuration's keys, not aliases).
  * A model with a {@code ttl} is reported to expire that long after this backend last started or renewed it (an
  * estimate on the early side, since other programs' requests renew it too), so that the scheduler renews a model its
- * plan keeps before llama-swap stops it, as it does Ollama's keep-alive.
+ * plan keeps before llama-swap stops it, as it does Ollama's keep-alive. Its activity log ({@code GET /api/metrics}:
+ * the latest requests it served, each with an {@code id} that grows and its {@code model}) tells each model's newest
+ * request, read at most every {@value #REQUESTS_EVERY_MILLIS} ms (the log holds up to a thousand entries), so that a
+ * request of a program that does not report to us is seen even when its model was already running; a llama-swap
+ * without the log (404) is not asked again.
  *
  * <p>In a group with {@code swap: true} (llama-swap's default: one model at a time) starting a model stops the
  * others; the predictor would then reload them and llama-swap stop them again. A load that stops a model which was
@@ -47,6 +52,12 @@ public final class LlamaSwapBackend implements ModelBackend {
     private final Clock clock;
     private final Set<String> swapsSaid = new HashSet<>(); // guarded by itself
     private final Map<String, Long> touched = new ConcurrentHashMap<>(); // model -> when our last request to it ended
+    static final long REQUESTS_EVERY_MILLIS = 5_000;
+    private volatile boolean noActivityLog;
+    private volatile boolean requestsRead;
+    private volatile long requestsReadAt;
+    private volatile CompletableFuture<Optional<Map<String, Long>>> newestRequests =
+            CompletableFuture.completedFuture(Optional.empty());
 
     public LlamaSwapBackend(BackendSpec spec, HttpClient client, Clock clock, Map<String, String> env) {
         this.spec = spec;
@@ -113,14 +124,59 @@ public final class LlamaSwapBackend implements ModelBackend {
 
     @Override
     public CompletableFuture<List<LoadedModel>> loaded() {
-        return running(Duration.ofSeconds(spec.timeoutSeconds())).thenApply(models -> {
+        Duration timeout = Duration.ofSeconds(spec.timeoutSeconds());
+        return running(timeout).thenCombine(newestRequests(timeout), (models, newest) -> {
             touched.keySet().retainAll(models.keySet()); // stopped since: its next start is not ours
             return models.entrySet().stream().map(e -> {
                 Long last = touched.get(e.getKey());
                 long expires = e.getValue() > 0 && last != null ? last + e.getValue() * 1000L : -1;
-                return new LoadedModel(e.getKey(), -1, expires);
+                long mark = newest.map(n -> n.getOrDefault(e.getKey(), -1L) + 1).orElse(-1L); // ids start at 0
+                return new LoadedModel(e.getKey(), -1, expires, mark);
             }).toList();
         });
+    }
+
+    /**
+     * Each model's newest request id in llama-swap's activity log, read afresh at most every few seconds; empty when
+     * the log could not be read.
+     */
+    private CompletableFuture<Optional<Map<String, Long>>> newestRequests(Duration timeout) {
+        long now = clock.millis();
+        if (noActivityLog || requestsRead && now - requestsReadAt < REQUESTS_EVERY_MILLIS) {
+            return newestRequests;
+        }
+        requestsRead = true;
+        requestsReadAt = now;
+        CompletableFuture<Optional<Map<String, Long>>> read = http.get("api/metrics", timeout).handle((r, e) -> {
+            if (e == null) {
+                return Optional.of(parseNewest(r));
+            }
+            Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (c.getMessage() != null && c.getMessage().contains("HTTP 404")) {
+                noActivityLog = true; // an older llama-swap
+                LOG.info("llama-swap at " + spec.url() + " has no activity log (GET /api/metrics: 404): requests"
+                        + " to models already running are not seen");
+            }
+            return Optional.<Map<String, Long>>empty();
+        });
+        newestRequests = read;
+        return read;
+    }
+
+    static Map<String, Long> parseNewest(JsonElement r) {
+        Map<String, Long> out = new HashMap<>();
+        if (r == null || !r.isJsonArray()) {
+            return out;
+        }
+        for (JsonElement e : r.getAsJsonArray()) {
+            try {
+                JsonObject m = e.getAsJsonObject();
+                out.merge(m.get("model").getAsString(), m.get("id").getAsLong(), Math::max);
+            } catch (RuntimeException notAnEntry) { // another shape of log entry: skipped, not the whole reading
+                LOG.fine("llama-swap activity log entry skipped: " + WarmupException.quote(e));
+            }
+        }
+        return out;
     }
 
     /** The models whose upstream is running and ready, with their {@code ttl} in seconds (0: none). */

@@ -64,8 +64,15 @@ public interface ModelBackend extends AutoCloseable {
      * @param modelId  the model
      * @param memoryMb memory it holds (-1 when unknown)
      * @param expiresAtMillis when the model server will unload it by itself (-1 when unknown or never)
+     * @param newestRequest   for a model server that records each request it serves (llama-swap's activity log), a
+     *                        number that grows with every request for this model, by whoever made it (0 while the
+     *                        record has none); -1 when the server keeps no such record
      */
-    record LoadedModel(String modelId, long memoryMb, long expiresAtMillis) {}
+    record LoadedModel(String modelId, long memoryMb, long expiresAtMillis, long newestRequest) {
+        public LoadedModel(String modelId, long memoryMb, long expiresAtMillis) {
+            this(modelId, memoryMb, expiresAtMillis, -1);
+        }
+    }
 
     /**
      * Why a model is loaded.

@@ -54,11 +54,15 @@ final class BackendActions {
 
     /**
      * A request seen at {@code seenAt}, made after the reading at {@code after}, not yet explained: a keep-alive that
-     * moved (the model was warm) or a model loaded by someone ({@code cold}).
+     * moved or a newer request in the model server's record (the model was warm), or a model loaded by someone
+     * ({@code cold}).
      */
     private record Moved(long after, long seenAt, boolean cold) {}
 
     private final Map<String, KeepAlive> keepAlives = new HashMap<>(); // as the model servers last said
+    /** The newest request a model server recorded for a model ({@link ModelBackend.LoadedModel#newestRequest}). */
+    private record NewestRequest(long id, long readAt) {}
+    private final Map<String, NewestRequest> newestRequests = new HashMap<>();
     private final Map<String, Moved> moved = new HashMap<>();
     private final Map<String, Long> absentAt = new HashMap<>(); // when a reconciliation last found it not loaded
     /** How long after seeing a keep-alive move a use reported to us still explains it. */
@@ -240,6 +244,18 @@ final class BackendActions {
     }
 
     /**
+     * Records the newest request the model server served {@code m}; a newer one than at the last reading is a request
+     * (our own loads and renewals are not requests it records). Ids that went down mean the server restarted or
+     * cleared its record: read afresh.
+     */
+    private void readNewestRequest(ModelSpec m, long id, long now) {
+        NewestRequest before = newestRequests.put(m.id(), new NewestRequest(id, now));
+        if (before != null && id > before.id()) {
+            moved.putIfAbsent(m.id(), new Moved(before.readAt(), now, false));
+        }
+    }
+
+    /**
      * Explains a request seen on the model server (a keep-alive moved, or the model loaded since we last saw it
      * absent, by no load of ours): a use reported to us since explains it (our editor's own request). If none is
      * reported within {@value #USE_REPORT_MILLIS} ms of our seeing it (an editor reports a use once the answer is
@@ -303,6 +319,11 @@ final class BackendActions {
                     readKeepAlive(m, real.get().expiresAtMillis(), now);
                 } else {
                     keepAlives.remove(m.id());
+                }
+                if (real.isPresent() && real.get().newestRequest() >= 0) {
+                    readNewestRequest(m, real.get().newestRequest(), now);
+                } else {
+                    newestRequests.remove(m.id());
                 }
                 if (real.isPresent()) {
                     explain(m, now);

@@ -84,6 +84,38 @@ class LlamaSwapBackendTest {
     }
 
     @Test
+    void eachModelsNewestRequestComesFromTheActivityLogReadAtMostEveryFewSeconds() throws Exception {
+        try (FakeLlamaSwapServer s = new FakeLlamaSwapServer("coder", "chat")) {
+            LlamaSwapBackend b = backend(s.url());
+            b.load(model("coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            assertEquals(Map.of("coder", 0L), newest(b), "a log without its requests yet");
+            s.requestedElsewhere("coder");
+            s.requestedElsewhere("chat");
+            s.requestedElsewhere("coder");
+            assertEquals(Map.of("coder", 0L, "chat", 0L), newest(b), "the log as read a moment ago");
+            clock.advance(Duration.ofMillis(LlamaSwapBackend.REQUESTS_EVERY_MILLIS));
+            assertEquals(Map.of("coder", 3L, "chat", 2L), newest(b));
+            assertEquals(2, s.requests.stream().filter(q -> q.startsWith("GET /api/metrics")).count());
+        }
+        try (FakeLlamaSwapServer older = new FakeLlamaSwapServer("coder")) {
+            older.withoutActivityLog();
+            LlamaSwapBackend b = backend(older.url());
+            b.load(model("coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            assertEquals(Map.of("coder", -1L), newest(b));
+            clock.advance(Duration.ofMinutes(1));
+            assertEquals(Map.of("coder", -1L), newest(b));
+            assertEquals(1, older.requests.stream().filter(q -> q.startsWith("GET /api/metrics")).count(),
+                    "a 404 once, then not asked again");
+        }
+    }
+
+    private static Map<String, Long> newest(LlamaSwapBackend b) throws Exception {
+        Map<String, Long> out = new java.util.HashMap<>();
+        b.loaded().get(10, TimeUnit.SECONDS).forEach(m -> out.put(m.modelId(), m.newestRequest()));
+        return out;
+    }
+
+    @Test
     void anUpstreamWithoutAHealthEndpointStillLoadsAndAnUnknownModelFails() throws Exception {
         try (FakeLlamaSwapServer s = new FakeLlamaSwapServer("vllm-coder")) {
             s.withoutHealth("vllm-coder");

@@ -6,6 +6,7 @@ import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
 import static dev.warmup.server.scheduler.WarmingFixture.warmups;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.protocol.LoadParams;
@@ -122,7 +123,7 @@ class ModelServerReportsTest {
     }
 
     @Test
-    void llamaSwapWarmsThroughTheUpstreamAndWhatAnotherProgramStartsIsAUse() throws Exception {
+    void llamaSwapWarmsThroughTheUpstreamAndRequestsOfOtherProgramsAreUses() throws Exception {
         try (FakeLlamaSwapServer swap = new FakeLlamaSwapServer("coder", "chat-7b");
              ServerHarness h = new ServerHarness(dir)) {
             swap.ttl("coder", 60); // llama-swap stops it a minute after its last request
@@ -136,9 +137,21 @@ class ModelServerReportsTest {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
             assertTrue(swap.isRunning("coder"));
-            scheduler.tick().get(30, TimeUnit.SECONDS); // reconciles: chat-7b is not running, coder's ttl ends soon
+            scheduler.tick().get(30, TimeUnit.SECONDS); // reconciles: coder's ttl ends soon, chat-7b is not running
             assertEquals(2, swap.healthChecks("coder", 2).get(30, TimeUnit.SECONDS), "renewed within its ttl");
+
+            h.clock.advance(Duration.ofHours(2)); // the developer left: coder goes
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> l.get(l.size() - 1).models().stream()
+                    .anyMatch(m -> m.id().equals("coder") && m.state().equals("unloaded")), Duration.ofSeconds(30));
+            assertFalse(swap.isRunning("coder"));
+
             swap.startedElsewhere("chat-7b"); // an extension that does not report to us asked llama-swap for it
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS); // started by someone's request: a use, a miss
+            swap.requestedElsewhere("chat-7b"); // asked again, running now: only llama-swap's activity log tells
             h.clock.advance(Duration.ofSeconds(5));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.flush();
@@ -148,14 +161,8 @@ class ModelServerReportsTest {
                     inferred.add(e.model() + " " + e.task());
                 }
             });
-            assertEquals(List.of("chat-7b chat"), inferred);
-            h.clock.advance(Duration.ofHours(2)); // the developer left: coder goes, chat-7b stays its starter's
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.client.await(h.client.statuses, l -> l.get(l.size() - 1).models().stream()
-                    .anyMatch(m -> m.id().equals("coder") && m.state().equals("unloaded")), Duration.ofSeconds(30));
-            assertTrue(!swap.isRunning("coder") && swap.isRunning("chat-7b"));
+            assertEquals(List.of("chat-7b chat", "chat-7b chat"), inferred);
+            assertTrue(swap.isRunning("chat-7b"), "left to the program that uses it");
         }
     }
 

@@ -22,7 +22,9 @@ import java.util.concurrent.Executors;
  * {@code swap: true} does) and forwards PATH to its upstream, whose {@code /health} answers
  * {@code {"status":"ok"}} unless the model is set to have none (404 from the upstream); an unknown model is
  * {@code 400 model id required in path}; {@code POST /api/models/unload/MODEL} stops one and answers {@code OK} as
- * text, {@code 404 Model not found} for an unknown one. Model ids may contain slashes. Every request is kept in
+ * text, {@code 404 Model not found} for an unknown one; {@code GET /api/metrics} is the activity log, an entry per
+ * inference request with its {@code id} and {@code model} ({@link #requestedElsewhere}). Model ids may contain
+ * slashes. Every request is kept in
  * {@link #requests} as {@code METHOD PATH auth=HEADER}.
  */
 public final class FakeLlamaSwapServer implements AutoCloseable {
@@ -33,6 +35,8 @@ public final class FakeLlamaSwapServer implements AutoCloseable {
     private final Map<String, Integer> healthCounts = new java.util.HashMap<>(); // guarded by this
     private final List<Waiter> healthWaiters = new java.util.ArrayList<>(); // guarded by this
     private volatile boolean swap;
+    private volatile boolean activityLog = true;
+    private final JsonArray activity = new JsonArray(); // guarded by this
     public final List<String> requests = new CopyOnWriteArrayList<>();
 
     /** A llama-swap configured with {@code models}, none running, in a group that does not swap. */
@@ -83,6 +87,31 @@ public final class FakeLlamaSwapServer implements AutoCloseable {
         return Boolean.TRUE.equals(running.get(model));
     }
 
+    /**
+     * A request of another program through llama-swap to {@code model}: starts it if need be and, as llama-swap's
+     * metrics monitor does for an inference request, adds an entry to the activity log.
+     */
+    public synchronized void requestedElsewhere(String model) {
+        start(model);
+        JsonObject m = new JsonObject();
+        m.addProperty("id", activity.size());
+        m.addProperty("timestamp", "2026-01-05T10:00:00Z");
+        m.addProperty("model", model);
+        m.addProperty("cache_tokens", 0);
+        m.addProperty("input_tokens", 120);
+        m.addProperty("output_tokens", 16);
+        m.addProperty("prompt_per_second", 900.0);
+        m.addProperty("tokens_per_second", 45.0);
+        m.addProperty("duration_ms", 420);
+        m.addProperty("has_capture", false);
+        activity.add(m);
+    }
+
+    /** An older llama-swap, without the activity log ({@code /api/metrics} answers 404). */
+    public void withoutActivityLog() {
+        activityLog = false;
+    }
+
     /** Starts {@code model} as another program's request through llama-swap would. */
     public synchronized void startedElsewhere(String model) {
         start(model);
@@ -103,6 +132,8 @@ public final class FakeLlamaSwapServer implements AutoCloseable {
         synchronized (this) {
             if (method.equals("GET") && path.equals("/running")) {
                 JsonReply.send(x, 200, runningList().toString());
+            } else if (method.equals("GET") && path.equals("/api/metrics") && activityLog) {
+                JsonReply.send(x, 200, activity.toString());
             } else if (path.startsWith("/upstream/")) {
                 String rest = path.substring("/upstream/".length());
                 String model = running.keySet().stream().filter(m -> rest.startsWith(m + "/")).findFirst()
