@@ -65,6 +65,12 @@ final class BackendActions {
     private final Map<String, NewestRequest> newestRequests = new HashMap<>();
     private final Map<String, Moved> moved = new HashMap<>();
     private final Map<String, Long> absentAt = new HashMap<>(); // when a reconciliation last found it not loaded
+    /**
+     * Loads of ours abandoned at the timeout, by when: the model server may still finish one (a large model from a
+     * slow disk), and the model then appearing is our load, not someone's request.
+     */
+    private final Map<String, Long> lateLoads = new HashMap<>();
+    static final long LATE_LOAD_MILLIS = 600_000;
     /** How long after seeing a keep-alive move a use reported to us still explains it. */
     static final long USE_REPORT_MILLIS = 60_000;
     private final Set<String> renewing = new HashSet<>();
@@ -117,6 +123,7 @@ final class BackendActions {
         }
         inFlight++;
         absentAt.remove(m.id()); // our load: its appearance is explained
+        lateLoads.remove(m.id());
         ownership.claim(m);
         states.loading(m.id(), (int) performance.memoryMb(m), clock.millis());
         metrics.warmup(ModelWarmupMetrics.Warmup.started);
@@ -136,6 +143,7 @@ final class BackendActions {
                         Throwable c = e.getCause() != null ? e.getCause() : e;
                         if (c instanceof TimeoutException) {
                             metrics.warmup(ModelWarmupMetrics.Warmup.timedOut);
+                            lateLoads.put(m.id(), clock.millis());
                             fail(m, new WarmupException(ErrorCode.WMP_3001, m.id() + " did not load within "
                                     + timeout.toSeconds() + " s"));
                         } else {
@@ -243,6 +251,16 @@ final class BackendActions {
         }
     }
 
+    /** Whether a load of ours abandoned at the timeout within {@value #LATE_LOAD_MILLIS} ms may still finish. */
+    private boolean lateLoad(String id, long now) {
+        Long at = lateLoads.get(id);
+        if (at != null && now - at > LATE_LOAD_MILLIS) {
+            lateLoads.remove(id);
+            return false;
+        }
+        return at != null;
+    }
+
     /**
      * Records the newest request the model server served {@code m}; a newer one than at the last reading is a request
      * (our own loads and renewals are not requests it records). Ids that went down mean the server restarted or
@@ -304,7 +322,13 @@ final class BackendActions {
                 real.ifPresent(l -> performance.observe(m.id(), -1, l.memoryMb())); // its size, whoever loaded it
                 ModelStates.State ours = states.get(m.id()).state();
                 long now = clock.millis();
+                boolean late = lateLoad(m.id(), now);
                 if (real.isPresent()) {
+                    if (late) { // our abandoned load finished after all: ours, not someone's request
+                        lateLoads.remove(m.id());
+                        absentAt.remove(m.id());
+                        ownership.claim(m);
+                    }
                     ownership.judge(m);
                     Long absent = absentAt.remove(m.id());
                     if (absent != null && ours != ModelStates.State.loading
@@ -313,7 +337,9 @@ final class BackendActions {
                     }
                 } else if (ours != ModelStates.State.loading) {
                     ownership.released(m);
-                    absentAt.put(m.id(), now);
+                    if (!late) {
+                        absentAt.put(m.id(), now);
+                    }
                 }
                 if (real.isPresent() && real.get().expiresAtMillis() > 0) {
                     readKeepAlive(m, real.get().expiresAtMillis(), now);

@@ -12,11 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.warmup.protocol.ModelStatus;
+import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.UsageEvent;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -76,7 +80,24 @@ class LoadFailuresTest {
             assertTrue(abandoned.get(30, TimeUnit.SECONDS).contains("coder did not load within 1 s"));
             h.client.await(h.client.statuses, l -> failedLoads(l, "coder") == 1, Duration.ofSeconds(30));
             assertEquals(1, warmups(h, "timedOut"));
-            gate.complete(null);
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS); // backing off; reconciles: coder not loaded yet
+            gate.complete(null); // Ollama finishes the load after all
+            ollama.loads("coder", 1).get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.flush();
+            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            ModelStatus coder = status.models().stream().filter(m -> m.id().equals("coder")).findFirst().orElseThrow();
+            assertEquals("warm", coder.state());
+            assertEquals(null, coder.heldBy(), "our load, finished late: ours, not another program's");
+            List<UsageEvent> inferred = new java.util.ArrayList<>();
+            h.injector.getInstance(UsageStore.class).events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
+                if (InferredUses.DETAIL.equals(e.detail())) {
+                    inferred.add(e);
+                }
+            });
+            assertEquals(List.of(), inferred, "not someone's request");
         }
     }
 }
