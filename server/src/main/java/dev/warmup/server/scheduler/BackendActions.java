@@ -233,6 +233,7 @@ final class BackendActions {
                     renewing.remove(m.id());
                     if (e != null) { // the next reconciliation tells whether it is still there
                         LOG.warning("renewing " + m.id() + " on its model server: " + e.getMessage());
+                        keepAlives.remove(m.id()); // it may land yet (a timeout): not someone's request then
                         return;
                     }
                     keepAlives.remove(m.id()); // renewed; the next reconciliation says until when

@@ -100,4 +100,40 @@ class LoadFailuresTest {
             assertEquals(List.of(), inferred, "not someone's request");
         }
     }
+    @Test
+    void aRenewalThatTimesOutAndLandsLaterIsNotSomeoneElsesRequest() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
+            s.addProperty("warmupTimeoutSeconds", 1);
+            h.initialize(s.toString());
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+            ollama.expires("coder", h.clock.instant().plusSeconds(60).toString()); // its keep-alive ends soon
+            CompletableFuture<Void> gate = ollama.gate("coder"); // and Ollama is slow to answer the renewal
+            CompletableFuture<String> abandoned = logged(Logger.getLogger(BackendActions.class.getName()),
+                    "renewing coder");
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            abandoned.get(30, TimeUnit.SECONDS);
+            gate.complete(null); // the renewal lands after all: the keep-alive moves
+            ollama.loads("coder", 2).get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(BackendActions.USE_REPORT_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.flush();
+            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            assertEquals(null, status.models().stream().filter(m -> m.id().equals("coder")).findFirst().orElseThrow()
+                    .heldBy(), "still ours");
+            List<UsageEvent> inferred = new java.util.ArrayList<>();
+            h.injector.getInstance(UsageStore.class).events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
+                if (InferredUses.DETAIL.equals(e.detail())) {
+                    inferred.add(e);
+                }
+            });
+            assertEquals(List.of(), inferred, "our own renewal, not a request");
+        }
+    }
 }
