@@ -1,5 +1,6 @@
 package dev.warmup.server.scheduler;
 
+import static dev.warmup.server.scheduler.WarmingFixture.inferred;
 import static dev.warmup.server.scheduler.WarmingFixture.settings;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -176,15 +177,6 @@ class InferredUsesTest {
         return w.injector.getInstance(WarmupScheduler.class);
     }
 
-    private static List<UsageEvent> inferred(ServerHarness h) throws Exception {
-        List<UsageEvent> out = new ArrayList<>();
-        h.injector.getInstance(UsageStore.class).events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
-            if (e.kind() == EventKind.MODEL_USED && InferredUses.DETAIL.equals(e.detail())) {
-                out.add(e);
-            }
-        });
-        return out;
-    }
 
     private static long counter(ServerHarness h) throws Exception {
         return metrics(h).getAsJsonObject("counters").get("inferredUses").getAsLong();

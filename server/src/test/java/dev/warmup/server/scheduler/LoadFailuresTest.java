@@ -1,6 +1,7 @@
 package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.failedLoads;
+import static dev.warmup.server.scheduler.WarmingFixture.inferred;
 import static dev.warmup.server.scheduler.WarmingFixture.loadsPlanned;
 import static dev.warmup.server.scheduler.WarmingFixture.logged;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
@@ -17,7 +18,6 @@ import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.UsageStore;
-import dev.warmup.server.usage.UsageEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -91,13 +91,7 @@ class LoadFailuresTest {
             ModelStatus coder = status.models().stream().filter(m -> m.id().equals("coder")).findFirst().orElseThrow();
             assertEquals("warm", coder.state());
             assertEquals(null, coder.heldBy(), "our load, finished late: ours, not another program's");
-            List<UsageEvent> inferred = new java.util.ArrayList<>();
-            h.injector.getInstance(UsageStore.class).events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
-                if (InferredUses.DETAIL.equals(e.detail())) {
-                    inferred.add(e);
-                }
-            });
-            assertEquals(List.of(), inferred, "not someone's request");
+            assertEquals(List.of(), inferred(h), "not someone's request");
         }
     }
     @Test
@@ -127,13 +121,7 @@ class LoadFailuresTest {
             WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
             assertEquals(null, status.models().stream().filter(m -> m.id().equals("coder")).findFirst().orElseThrow()
                     .heldBy(), "still ours");
-            List<UsageEvent> inferred = new java.util.ArrayList<>();
-            h.injector.getInstance(UsageStore.class).events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
-                if (InferredUses.DETAIL.equals(e.detail())) {
-                    inferred.add(e);
-                }
-            });
-            assertEquals(List.of(), inferred, "our own renewal, not a request");
+            assertEquals(List.of(), inferred(h), "our own renewal, not a request");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.warmup.server.scheduler;
 
+import static dev.warmup.server.scheduler.WarmingFixture.inferred;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static dev.warmup.server.scheduler.WarmingFixture.start;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
@@ -155,13 +156,8 @@ class ModelServerReportsTest {
             h.clock.advance(Duration.ofSeconds(5));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.flush();
-            List<String> inferred = new java.util.ArrayList<>();
-            h.injector.getInstance(UsageStore.class).events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
-                if (InferredUses.DETAIL.equals(e.detail())) {
-                    inferred.add(e.model() + " " + e.task());
-                }
-            });
-            assertEquals(List.of("chat-7b chat", "chat-7b chat"), inferred);
+            assertEquals(List.of("chat-7b chat", "chat-7b chat"),
+                    inferred(h).stream().map(e -> e.model() + " " + e.task()).toList());
             assertTrue(swap.isRunning("chat-7b"), "left to the program that uses it");
         }
     }

@@ -63,6 +63,17 @@ final class WarmingFixture {
                 .anyMatch(m -> m.id().equals(model) && m.state().equals("warm")));
     }
 
+    /** The uses {@code h}'s store holds as inferred (seen on a model server, reported by no editor), oldest first. */
+    static List<UsageEvent> inferred(ServerHarness h) throws Exception {
+        List<UsageEvent> out = new ArrayList<>();
+        h.injector.getInstance(UsageStore.class).events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
+            if (e.kind() == EventKind.MODEL_USED && InferredUses.DETAIL.equals(e.detail())) {
+                out.add(e);
+            }
+        });
+        return out;
+    }
+
     /** Completes with the first message {@code logger} logs that starts with {@code code}. */
     static CompletableFuture<String> logged(Logger logger, String code) {
         CompletableFuture<String> message = new CompletableFuture<>();

@@ -6,14 +6,11 @@ import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 /**
  * A real HTTP server on 127.0.0.1 speaking llama-server's router endpoints ({@code GET /models} with
@@ -36,10 +33,7 @@ public final class FakeLlamaServer implements AutoCloseable {
         for (String m : known) {
             state.put(m, "unloaded");
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/", this::handle);
-        server.start();
+        server = LoopbackHttp.start(Map.of("/", this::handle));
     }
 
     public String url() {

@@ -5,15 +5,12 @@ import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 /**
  * A real HTTP server on 127.0.0.1 answering as llama-swap's source does ({@code proxy/proxymanager.go},
@@ -44,10 +41,7 @@ public final class FakeLlamaSwapServer implements AutoCloseable {
         for (String m : models) {
             running.put(m, false);
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/", this::handle);
-        server.start();
+        server = LoopbackHttp.start(Map.of("/", this::handle));
     }
 
     public String url() {

@@ -6,15 +6,12 @@ import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 /**
  * A real HTTP server on 127.0.0.1 speaking the model-management part of LM Studio's v1 REST API as its
@@ -34,10 +31,7 @@ public final class FakeLmStudioServer implements AutoCloseable {
         for (String m : models) {
             instances.put(m, new ArrayList<>());
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/api/v1/models", this::handle);
-        server.start();
+        server = LoopbackHttp.start(Map.of("/api/v1/models", this::handle));
     }
 
     public String url() {

@@ -6,8 +6,6 @@ import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,11 +41,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     public final List<String> requests = new CopyOnWriteArrayList<>();
 
     public FakeOllamaServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/api/generate", this::generate);
-        server.createContext("/api/ps", this::ps);
-        server.start();
+        server = LoopbackHttp.start(Map.of("/api/generate", this::generate, "/api/ps", this::ps));
     }
 
     public String url() {
