@@ -54,7 +54,7 @@ class InferredUsesTest {
             ollama.expires("coder", h.clock.instant().plusSeconds(1800).toString());
             h.clock.advance(Duration.ofSeconds(5));
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.clock.advance(Duration.ofMillis(BackendActions.USE_REPORT_MILLIS));
+            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.flush();
             assertEquals(before, inferred(h).size(), "a reported use is not inferred again");
@@ -66,7 +66,7 @@ class InferredUsesTest {
             long seenAt = h.clock.millis();
             h.flush();
             assertEquals(before, inferred(h).size(), "coder's uses are reported here: a report may be on its way");
-            h.clock.advance(Duration.ofMillis(BackendActions.USE_REPORT_MILLIS));
+            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.flush();
             List<UsageEvent> uses = inferred(h);

@@ -115,7 +115,7 @@ class LoadFailuresTest {
             ollama.loads("coder", 2).get(30, TimeUnit.SECONDS);
             h.clock.advance(Duration.ofSeconds(5));
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.clock.advance(Duration.ofMillis(BackendActions.USE_REPORT_MILLIS));
+            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.flush();
             WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);

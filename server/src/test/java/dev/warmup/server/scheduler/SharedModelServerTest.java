@@ -227,7 +227,7 @@ class SharedModelServerTest {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(null, heldBy(h.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"),
                     "our editor's report may be on its way");
-            h.clock.advance(Duration.ofMillis(BackendActions.USE_REPORT_MILLIS));
+            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(ModelStatus.OTHER_PROGRAM,
                     heldBy(h.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));

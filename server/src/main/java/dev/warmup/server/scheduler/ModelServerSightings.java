@@ -1,0 +1,193 @@
+package dev.warmup.server.scheduler;
+
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.backend.ModelBackend;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the reconciliations see of each model on its model server, and the requests in it that no load, renewal or
+ * report of ours explains: a keep-alive that moved (each request to Ollama sets it anew), a newer request in the
+ * server's own record (llama-swap's activity log), or a model that was absent at one look and loaded by someone at
+ * the next. Such a request, unless a use reported to us explains it, is another program's: the model is left to it
+ * ({@link Ownership#usedElsewhere}) and the use is recorded for the predictor ({@link InferredUses}). Our own loads
+ * and renewals are told to it, so that they are not taken for requests, including one abandoned at the timeout that
+ * the server finishes later. Used on the scheduler's thread only, by {@link BackendActions}.
+ */
+final class ModelServerSightings {
+    /** How long after seeing a request a use reported to us still explains it (an editor reports once answered). */
+    static final long USE_REPORT_MILLIS = 60_000;
+    /** How long a load of ours abandoned at the timeout may still finish as ours. */
+    static final long LATE_LOAD_MILLIS = 600_000;
+
+    /** A model server's keep-alive for a model: when it will drop it, as read at {@code readAt}. */
+    private record KeepAlive(long expiresAt, long readAt) {}
+
+    /** The newest request a model server recorded for a model ({@link ModelBackend.LoadedModel#newestRequest}). */
+    private record NewestRequest(long id, long readAt) {}
+
+    /**
+     * A request seen at {@code seenAt}, made after the reading at {@code after}, not yet explained: a keep-alive that
+     * moved or a newer request in the model server's record (the model was warm), or a model loaded by someone
+     * ({@code cold}).
+     */
+    private record Moved(long after, long seenAt, boolean cold) {}
+
+    private final ModelStates states;
+    private final Ownership ownership;
+    private final InferredUses inferred;
+    private final Map<String, KeepAlive> keepAlives = new HashMap<>(); // as the model servers last said
+    private final Map<String, NewestRequest> newestRequests = new HashMap<>();
+    private final Map<String, Moved> moved = new HashMap<>();
+    private final Map<String, Long> absentAt = new HashMap<>(); // when a reconciliation last found it not loaded
+    private final Map<String, Long> lateLoads = new HashMap<>(); // our loads abandoned at the timeout, by when
+    private final Set<String> renewing = new HashSet<>();
+
+    ModelServerSightings(ModelStates states, Ownership ownership, InferredUses inferred) {
+        this.states = states;
+        this.ownership = ownership;
+        this.inferred = inferred;
+    }
+
+    /** We start loading {@code id}: its appearance is explained. */
+    void loadStarted(String id) {
+        absentAt.remove(id);
+        lateLoads.remove(id);
+    }
+
+    /** Our load of {@code id} is done: our request set the keep-alive, so the next reading starts afresh. */
+    void loadDone(String id) {
+        keepAlives.remove(id);
+    }
+
+    /** Our load of {@code id} was abandoned at the timeout: the model server may finish it yet, as ours. */
+    void loadAbandoned(String id, long now) {
+        lateLoads.put(id, now);
+    }
+
+    boolean renewing(String id) {
+        return renewing.contains(id);
+    }
+
+    void renewalStarted(String id) {
+        renewing.add(id);
+    }
+
+    /**
+     * Our renewal of {@code id} ended, done or not (one that failed at the timeout may land yet): the next reading
+     * of its keep-alive starts afresh.
+     */
+    void renewalEnded(String id) {
+        renewing.remove(id);
+        keepAlives.remove(id);
+    }
+
+    /** Whether {@code id}'s model server said it would drop it within {@code marginMillis} of {@code now}. */
+    boolean expiresWithin(String id, long now, long marginMillis) {
+        KeepAlive k = keepAlives.get(id);
+        return k != null && k.expiresAt() - now <= marginMillis;
+    }
+
+    /**
+     * One reconciliation's look at {@code m} on its model server: {@code real} is what the server lists for it
+     * (empty: not loaded), {@code ours} our state for it before the look.
+     */
+    void look(ModelSpec m, Optional<ModelBackend.LoadedModel> real, ModelStates.State ours, long now) {
+        boolean late = lateLoad(m.id(), now);
+        if (real.isPresent()) {
+            if (late) { // our abandoned load finished after all: ours, not someone's request
+                lateLoads.remove(m.id());
+                absentAt.remove(m.id());
+                ownership.claim(m);
+            }
+            ownership.judge(m);
+            Long absent = absentAt.remove(m.id());
+            if (absent != null && ours != ModelStates.State.loading
+                    && !ownership.heldByAnotherServer(m.id())) { // not another warm-up server's pre-warm
+                moved.putIfAbsent(m.id(), new Moved(absent, now, true)); // someone's request loaded it
+            }
+        } else if (ours != ModelStates.State.loading) {
+            ownership.released(m);
+            if (!late) {
+                absentAt.put(m.id(), now);
+            }
+        }
+        if (real.isPresent() && real.get().expiresAtMillis() > 0) {
+            readKeepAlive(m, real.get().expiresAtMillis(), now);
+        } else {
+            keepAlives.remove(m.id());
+        }
+        if (real.isPresent() && real.get().newestRequest() >= 0) {
+            readNewestRequest(m, real.get().newestRequest(), now);
+        } else {
+            newestRequests.remove(m.id());
+        }
+        if (real.isPresent()) {
+            explain(m, now);
+        } else {
+            moved.remove(m.id());
+        }
+    }
+
+    /** Whether a load of ours abandoned at the timeout within {@value #LATE_LOAD_MILLIS} ms may still finish. */
+    private boolean lateLoad(String id, long now) {
+        Long at = lateLoads.get(id);
+        if (at != null && now - at > LATE_LOAD_MILLIS) {
+            lateLoads.remove(id);
+            return false;
+        }
+        return at != null;
+    }
+
+    /**
+     * Records {@code m}'s keep-alive; a move is a request: each request to Ollama sets the model's keep-alive anew,
+     * so when it moves with no load or renewal of ours (each clears the reading), someone asked for the model.
+     */
+    private void readKeepAlive(ModelSpec m, long expiry, long now) {
+        KeepAlive before = keepAlives.put(m.id(), new KeepAlive(expiry, now));
+        if (before != null && Math.abs(expiry - before.expiresAt()) > 2_000 && !renewing.contains(m.id())) {
+            moved.putIfAbsent(m.id(), new Moved(before.readAt(), now, false));
+        }
+    }
+
+    /**
+     * Records the newest request the model server served {@code m}; a newer one than at the last reading is a request
+     * (our own loads and renewals are not requests it records). Ids that went down mean the server restarted or
+     * cleared its record: read afresh.
+     */
+    private void readNewestRequest(ModelSpec m, long id, long now) {
+        NewestRequest before = newestRequests.put(m.id(), new NewestRequest(id, now));
+        if (before != null && id > before.id()) {
+            moved.putIfAbsent(m.id(), new Moved(before.readAt(), now, false));
+        }
+    }
+
+    /**
+     * Explains a request seen on the model server (a keep-alive moved, or the model loaded since we last saw it
+     * absent, by no load of ours): a use reported to us since explains it (our editor's own request). If none is
+     * reported within {@value #USE_REPORT_MILLIS} ms of our seeing it (an editor reports a use once the answer is
+     * complete), or at once when no editor reports uses of the model ({@link InferredUses#reported}), another program
+     * (an AI extension that does not report to us, a script) asked for the model: it is left to it, and the use is
+     * recorded for the predictor ({@link InferredUses}) unless another warm-up server holds the model (whose own
+     * renewals and pre-warms move and load it; that server records what it cannot explain).
+     */
+    private void explain(ModelSpec m, long now) {
+        Moved seen = moved.get(m.id());
+        if (seen == null) {
+            return;
+        }
+        if (states.get(m.id()).lastUsedMillis() >= seen.after()) {
+            moved.remove(m.id()); // a use reported since it moved: our editor's own request
+        } else if ((now - seen.seenAt() >= USE_REPORT_MILLIS || !inferred.reported(m, now))
+                && inferred.mayRecord(seen.seenAt(), now)) {
+            moved.remove(m.id());
+            ownership.usedElsewhere(m);
+            if (!ownership.heldByAnotherServer(m.id())) {
+                inferred.record(m, seen.after(), seen.seenAt(), !seen.cold());
+            }
+        }
+    }
+}
