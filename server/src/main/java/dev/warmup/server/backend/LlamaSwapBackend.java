@@ -40,9 +40,10 @@ import java.util.logging.Logger;
  * request of a program that does not report to us is seen even when its model was already running; a llama-swap
  * without the log (404) is not asked again.
  *
- * <p>In a group with {@code swap: true} (llama-swap's default: one model at a time) starting a model stops the
- * others; the predictor would then reload them and llama-swap stop them again. A load that stops a model which was
- * running says so once (WMP-8013), naming the fix: a group with {@code swap: false} for the models warm-up manages.
+ * <p>llama-swap runs together only the models its configuration allows (by default one at a time; a {@code matrix}
+ * set, or a legacy group with {@code swap: false}, lets several run), and starting a model stops those it may not
+ * run beside; the predictor would then reload them and llama-swap stop them again. A load that stops a model which
+ * was running says so once per pair (WMP-8013), naming the fix.
  */
 public final class LlamaSwapBackend implements ModelBackend {
     private static final Logger LOG = Logger.getLogger(LlamaSwapBackend.class.getName());
@@ -111,8 +112,9 @@ public final class LlamaSwapBackend implements ModelBackend {
             }
         }
         LOG.warning(new WarmupException(ErrorCode.WMP_8013, "llama-swap at " + spec.url() + " stopped "
-                + String.join(", ", stopped) + " to start " + loaded + " (their group swaps); put the models"
-                + " warm-up manages in a group with swap: false, so that it alone decides what stays loaded")
+                + String.join(", ", stopped) + " to start " + loaded + " (its configuration does not let them run"
+                + " together); list the models warm-up manages in one matrix set, or a group with swap: false, so"
+                + " that warm-up alone decides what stays loaded")
                 .getMessage());
     }
 

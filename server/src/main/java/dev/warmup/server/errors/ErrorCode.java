@@ -80,8 +80,9 @@ public enum ErrorCode {
     WMP_8012("Integration", METHOD_NOT_FOUND, error, "Unknown method",
             "Check the method's name against protocol/README.md (warmup/*) and the LSP methods the server serves."),
     WMP_8013("Integration", CONFIGURATION, warning, "Model server stopped a model to start another",
-            "llama-swap runs one model of a group with swap: true at a time: put the models warm-up manages in a"
-                    + " group with swap: false, so that the plan alone decides what stays loaded.");
+            "llama-swap runs together only the models its configuration allows: list the models warm-up manages"
+                    + " in one matrix set (a & b & c), or in a group with swap: false in older configurations, so that"
+                    + " the plan alone decides what stays loaded.");
 
     private final String component;
     private final ErrorCategory category;

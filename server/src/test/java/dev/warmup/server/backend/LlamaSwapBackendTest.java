@@ -144,7 +144,7 @@ class LlamaSwapBackendTest {
         };
         logger.addHandler(handler);
         try (FakeLlamaSwapServer s = new FakeLlamaSwapServer("coder", "chat")) {
-            s.swap(true); // llama-swap's default group: one model at a time
+            s.swap(true); // llama-swap's default: one model at a time
             LlamaSwapBackend b = backend(s.url());
             b.load(model("coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
             assertEquals(List.of(), warnings, "nothing was running");
@@ -152,7 +152,7 @@ class LlamaSwapBackendTest {
             assertEquals(List.of("chat"), ids(b.loaded().get(10, TimeUnit.SECONDS)));
             assertEquals(1, warnings.size(), warnings.toString());
             assertTrue(warnings.get(0).startsWith("WMP-8013") && warnings.get(0).contains("stopped coder to start chat")
-                    && warnings.get(0).contains("swap: false"), warnings.get(0));
+                    && warnings.get(0).contains("matrix set"), warnings.get(0));
             b.load(model("coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
             b.load(model("chat"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
             assertEquals(2, warnings.size(), "each swap said once: " + warnings);

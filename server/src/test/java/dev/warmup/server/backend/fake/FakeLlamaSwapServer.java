@@ -15,13 +15,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A real HTTP server on 127.0.0.1 answering as llama-swap's source does ({@code proxy/proxymanager.go},
  * {@code proxymanager_api.go}): {@code GET /running} lists the models whose upstream is ready; a request to
- * {@code /upstream/MODEL/PATH} starts the model (stopping the others when {@code swap} is on, as a group with
- * {@code swap: true} does) and forwards PATH to its upstream, whose {@code /health} answers
- * {@code {"status":"ok"}} unless the model is set to have none (404 from the upstream); an unknown model is
- * {@code 400 model id required in path}; {@code POST /api/models/unload/MODEL} stops one and answers {@code OK} as
- * text, {@code 404 Model not found} for an unknown one; {@code GET /api/metrics} is the activity log, an entry per
- * inference request with its {@code id} and {@code model} ({@link #requestedElsewhere}). Model ids may contain
- * slashes. Every request is kept in
+ * {@code /upstream/MODEL/PATH} starts the model (stopping the others when {@code swap} is on, as llama-swap does by
+ * default) and forwards PATH to its upstream, whose {@code /health} answers {@code {"status":"ok"}} unless the
+ * model is set to have none (404 from the upstream); an unknown model is {@code 400 model id required in path};
+ * {@code POST /api/models/unload/MODEL} stops one and answers {@code OK} as text, {@code 404 Model not found} for
+ * an unknown one; {@code GET /api/metrics} is the activity log, an entry per inference request with its {@code id}
+ * and {@code model} ({@link #requestedElsewhere}). Model ids may contain slashes. Every request is kept in
  * {@link #requests} as {@code METHOD PATH auth=HEADER}.
  */
 public final class FakeLlamaSwapServer implements AutoCloseable {
@@ -48,7 +47,7 @@ public final class FakeLlamaSwapServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Starting a model stops the others, as in llama-swap's default group. */
+    /** Starting a model stops the others, as llama-swap does unless its configuration lets them run together. */
     public void swap(boolean on) {
         swap = on;
     }
