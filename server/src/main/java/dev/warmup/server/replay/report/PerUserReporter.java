@@ -34,25 +34,16 @@ public final class PerUserReporter {
             for (Map.Entry<String, List<Outcome>> e : perUser.entrySet()) {
                 for (int u = 0; u < trace.users().size(); u++) {
                     UserTrace user = trace.users().get(u);
+                    TraceTotals own = TraceTotals.of(trace, user);
                     Outcome o = e.getValue().get(u);
                     out.write(String.format(Locale.ROOT, "%s,%s,%.6f,%d,%d,%d,%.3f,%.6f,%d,%d,%d", csv(user.user()),
-                            csv(e.getKey()), TraceTotals.activeMillis(user) / 3_600_000.0, TraceTotals.sessions(user),
-                            requests(user), o.coldStarts(), o.waitSeconds(), o.warmGbHours(), o.loads(),
-                            o.wastedLoads(), o.budgetViolations()));
+                            csv(e.getKey()), own.activeUserHours(), own.sessions(), own.totalRequests(),
+                            o.coldStarts(), o.waitSeconds(), o.warmGbHours(), o.loads(), o.wastedLoads(),
+                            o.budgetViolations()));
                     out.newLine();
                 }
             }
         }
-    }
-
-    private static long requests(UserTrace user) {
-        long n = 0;
-        for (byte task : user.tasks()) {
-            if (task >= 0) {
-                n++;
-            }
-        }
-        return n;
     }
 
     /** A field as CSV: quoted when it holds a comma, quote or line break. */
