@@ -32,9 +32,11 @@ final class ModelServerSightings {
     /**
      * A request seen at {@code seenAt}, made after the reading at {@code after}, not yet explained: a keep-alive that
      * moved or a newer request in the model server's record (the model was warm), or a model loaded by someone
-     * ({@code cold}).
+     * ({@code cold}). {@code claimsModel}: the request says how long the model should stay (its keep-alive) or loaded
+     * it, so the model is left to its program; a request in the server's record says neither, and the model stays
+     * the plan's to unload as the model server's own timer would.
      */
-    private record Moved(long after, long seenAt, boolean cold) {}
+    private record Moved(long after, long seenAt, boolean cold, boolean claimsModel) {}
 
     private final ModelStates states;
     private final Ownership ownership;
@@ -107,7 +109,7 @@ final class ModelServerSightings {
             Long absent = absentAt.remove(m.id());
             if (absent != null && ours != ModelStates.State.loading
                     && !ownership.heldByAnotherServer(m.id())) { // not another warm-up server's pre-warm
-                moved.putIfAbsent(m.id(), new Moved(absent, now, true)); // someone's request loaded it
+                moved.putIfAbsent(m.id(), new Moved(absent, now, true, true)); // someone's request loaded it
             }
         } else if (ours != ModelStates.State.loading) {
             ownership.released(m);
@@ -149,7 +151,7 @@ final class ModelServerSightings {
     private void readKeepAlive(ModelSpec m, long expiry, long now) {
         KeepAlive before = keepAlives.put(m.id(), new KeepAlive(expiry, now));
         if (before != null && Math.abs(expiry - before.expiresAt()) > 2_000 && !renewing.contains(m.id())) {
-            moved.putIfAbsent(m.id(), new Moved(before.readAt(), now, false));
+            moved.putIfAbsent(m.id(), new Moved(before.readAt(), now, false, true));
         }
     }
 
@@ -161,18 +163,19 @@ final class ModelServerSightings {
     private void readNewestRequest(ModelSpec m, long id, long now) {
         NewestRequest before = newestRequests.put(m.id(), new NewestRequest(id, now));
         if (before != null && id > before.id()) {
-            moved.putIfAbsent(m.id(), new Moved(before.readAt(), now, false));
+            moved.putIfAbsent(m.id(), new Moved(before.readAt(), now, false, false));
         }
     }
 
     /**
-     * Explains a request seen on the model server (a keep-alive moved, or the model loaded since we last saw it
-     * absent, by no load of ours): a use reported to us since explains it (our editor's own request). If none is
-     * reported within {@value #USE_REPORT_MILLIS} ms of our seeing it (an editor reports a use once the answer is
-     * complete), or at once when no editor reports uses of the model ({@link InferredUses#reported}), another program
-     * (an AI extension that does not report to us, a script) asked for the model: it is left to it, and the use is
-     * recorded for the predictor ({@link InferredUses}) unless another warm-up server holds the model (whose own
-     * renewals and pre-warms move and load it; that server records what it cannot explain).
+     * Explains a request seen on the model server (a keep-alive moved, a newer request in its record, or the model
+     * loaded since we last saw it absent, by no load of ours): a use reported to us since explains it (our editor's
+     * own request). If none is reported within {@value #USE_REPORT_MILLIS} ms of our seeing it (an editor reports a
+     * use once the answer is complete), or at once when no editor reports uses of the model
+     * ({@link InferredUses#reported}), another program (an AI extension that does not report to us, a script) asked
+     * for the model: it is left to it when its request set a keep-alive or loaded it, and the use is recorded for the
+     * predictor ({@link InferredUses}) unless another warm-up server holds the model (whose own renewals and
+     * pre-warms move and load it; that server records what it cannot explain).
      */
     private void explain(ModelSpec m, long now) {
         Moved seen = moved.get(m.id());
@@ -184,7 +187,9 @@ final class ModelServerSightings {
         } else if ((now - seen.seenAt() >= USE_REPORT_MILLIS || !inferred.reported(m, now))
                 && inferred.mayRecord(seen.seenAt(), now)) {
             moved.remove(m.id());
-            ownership.usedElsewhere(m);
+            if (seen.claimsModel()) {
+                ownership.usedElsewhere(m);
+            }
             if (!ownership.heldByAnotherServer(m.id())) {
                 inferred.record(m, seen.after(), seen.seenAt(), !seen.cold());
             }

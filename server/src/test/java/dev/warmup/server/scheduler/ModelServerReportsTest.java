@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.warmup.protocol.LoadParams;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.protocol.ModelState;
+import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelStateParams;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
@@ -141,25 +142,40 @@ class ModelServerReportsTest {
             scheduler.tick().get(30, TimeUnit.SECONDS); // reconciles: coder's ttl ends soon, chat-7b is not running
             assertEquals(2, swap.healthChecks("coder", 2).get(30, TimeUnit.SECONDS), "renewed within its ttl");
 
-            h.clock.advance(Duration.ofHours(2)); // the developer left: coder goes
+            swap.ttl("coder", 0); // from now on llama-swap keeps it until told (no renewals, which would claim it)
+            // an extension that does not report to us asks llama-swap for coder, running: only its log tells
+            swap.requestedElsewhere("coder");
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS)); // coder's uses are reported
+            scheduler.tick().get(30, TimeUnit.SECONDS); // here, so a report was given its minute
+            h.flush();
+            assertEquals(List.of("coder completion"), inferred(h).stream().map(e -> e.model() + " " + e.task())
+                    .toList());
+            assertEquals(null, heldBy(h, "coder"), "no keep-alive of its own: still the plan's to unload");
+
+            swap.startedElsewhere("chat-7b"); // and starts chat-7b: a load of someone else's
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.flush();
+            assertEquals(List.of("coder completion", "chat-7b chat"), inferred(h).stream()
+                    .map(e -> e.model() + " " + e.task()).toList());
+            assertEquals(ModelStatus.OTHER_PROGRAM, heldBy(h, "chat-7b"));
+
+            h.clock.advance(Duration.ofHours(2)); // the developer left: coder goes, chat-7b stays its starter's
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> l.get(l.size() - 1).models().stream()
                     .anyMatch(m -> m.id().equals("coder") && m.state().equals("unloaded")), Duration.ofSeconds(30));
             assertFalse(swap.isRunning("coder"));
-
-            swap.startedElsewhere("chat-7b"); // an extension that does not report to us asked llama-swap for it
-            h.clock.advance(Duration.ofSeconds(5));
-            scheduler.tick().get(30, TimeUnit.SECONDS); // started by someone's request: a use, a miss
-            swap.requestedElsewhere("chat-7b"); // asked again, running now: only llama-swap's activity log tells
-            h.clock.advance(Duration.ofSeconds(5));
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.flush();
-            assertEquals(List.of("chat-7b chat", "chat-7b chat"),
-                    inferred(h).stream().map(e -> e.model() + " " + e.task()).toList());
-            assertTrue(swap.isRunning("chat-7b"), "left to the program that uses it");
+            assertTrue(swap.isRunning("chat-7b"));
         }
+    }
+
+    private static String heldBy(ServerHarness h, String model) throws Exception {
+        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().stream()
+                .filter(m -> m.id().equals(model)).findFirst().orElseThrow().heldBy();
     }
 
     @Test
