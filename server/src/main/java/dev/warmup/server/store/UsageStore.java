@@ -274,11 +274,11 @@ public final class UsageStore implements AutoCloseable {
     }
 
     /**
-     * Claims for this server a use of {@code model} that happened after {@code after} and was seen at {@code seenAt}
-     * on the model server, unless some server (another editor window's, sharing this file) claimed one seen later than
-     * {@code after}, which is the same request: false then (one seen at {@code after} itself was seen at that reading,
-     * before this request). One statement, so atomic across the servers: the use
-     * itself reaches the events table later, with the event pipeline's next batch, too late for the other window's
+     * Claims for this server a use of {@code model} that happened after {@code after} and was seen at
+     * {@code seenAt} on the model server, unless some server (another editor window's, sharing this file) claimed
+     * one seen later than {@code after}, which is the same request: false then (one seen at {@code after} itself
+     * was seen at that reading, before this request). One statement, so atomic across the servers: the use itself
+     * reaches the events table later, with the event pipeline's next batch, too late for the other window's
      * {@link #modelUsedAfter} to see it.
      */
     public synchronized boolean claimInferredUse(String model, long after, long seenAt) throws SQLException {
