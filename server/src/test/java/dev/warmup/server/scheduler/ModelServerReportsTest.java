@@ -100,26 +100,13 @@ class ModelServerReportsTest {
     @Test
     void lmStudioWarmsThroughItsOwnApiWhereModelsOnDiskAreNotTakenForLoaded() throws Exception {
         try (FakeLmStudioServer lms = new FakeLmStudioServer("coder", "chat-7b"); ServerHarness h = new ServerHarness(dir)) {
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            h.initialize("{\"backends\": {\"lms\": {\"type\": \"lmstudio\", \"url\": \"" + lms.url() + "\"}}, "
-                    + "\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
-                    + "\"loadSeconds\": 3, \"backend\": \"lms\"}, {\"id\": \"chat-7b\", \"tasks\": [\"chat\"], "
-                    + "\"memoryMb\": 400, \"backend\": \"lms\"}]}");
-            h.startPrediction();
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            WarmupScheduler scheduler = startCoderAndChatOn(h, "lmstudio", lms.url());
             assertEquals(List.of("coder"), lms.instances("coder"));
             scheduler.tick().get(30, TimeUnit.SECONDS); // reconciles with LM Studio's list
             WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
             assertTrue(status.models().stream().noneMatch(m -> m.id().equals("chat-7b") && m.state().equals("warm")),
                     "on disk is not loaded: " + status);
-            h.clock.advance(Duration.ofHours(2)); // the developer left
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.client.await(h.client.statuses, l -> l.get(l.size() - 1).models().stream()
-                    .anyMatch(m -> m.id().equals("coder") && m.state().equals("unloaded")), Duration.ofSeconds(30));
+            leaveUntilCoderIsUnloaded(h, scheduler); // the developer left
             assertEquals(List.of(), lms.instances("coder"));
         }
     }
@@ -129,15 +116,7 @@ class ModelServerReportsTest {
         try (FakeLlamaSwapServer swap = new FakeLlamaSwapServer("coder", "chat-7b");
              ServerHarness h = new ServerHarness(dir)) {
             swap.ttl("coder", 60); // llama-swap stops it a minute after its last request
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            h.initialize("{\"backends\": {\"swap\": {\"type\": \"llamaswap\", \"url\": \"" + swap.url() + "\"}}, "
-                    + "\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
-                    + "\"loadSeconds\": 3, \"backend\": \"swap\"}, {\"id\": \"chat-7b\", \"tasks\": [\"chat\"], "
-                    + "\"memoryMb\": 400, \"backend\": \"swap\"}]}");
-            h.startPrediction();
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            WarmupScheduler scheduler = startCoderAndChatOn(h, "llamaswap", swap.url());
             assertTrue(swap.isRunning("coder"));
             scheduler.tick().get(30, TimeUnit.SECONDS); // reconciles: coder's ttl ends soon, chat-7b is not running
             assertEquals(2, swap.healthChecks("coder", 2).get(30, TimeUnit.SECONDS), "renewed within its ttl");
@@ -162,15 +141,37 @@ class ModelServerReportsTest {
                     .map(e -> e.model() + " " + e.task()).toList());
             assertEquals(ModelStatus.OTHER_PROGRAM, heldBy(h, "chat-7b"));
 
-            h.clock.advance(Duration.ofHours(2)); // the developer left: coder goes, chat-7b stays its starter's
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.client.await(h.client.statuses, l -> l.get(l.size() - 1).models().stream()
-                    .anyMatch(m -> m.id().equals("coder") && m.state().equals("unloaded")), Duration.ofSeconds(30));
+            leaveUntilCoderIsUnloaded(h, scheduler); // the developer left: coder goes, chat-7b stays its starter's
             assertFalse(swap.isRunning("coder"));
             assertTrue(swap.isRunning("chat-7b"));
         }
+    }
+
+    /**
+     * A server with an hour of completion use behind it and two models, {@code coder} (completion) and
+     * {@code chat-7b} (chat), on one backend of {@code type} at {@code url}; ticked until coder is warm.
+     */
+    private static WarmupScheduler startCoderAndChatOn(ServerHarness h, String type, String url) throws Exception {
+        h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+        h.initialize("{\"backends\": {\"local\": {\"type\": \"" + type + "\", \"url\": \"" + url + "\"}}, "
+                + "\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
+                + "\"loadSeconds\": 3, \"backend\": \"local\"}, {\"id\": \"chat-7b\", \"tasks\": [\"chat\"], "
+                + "\"memoryMb\": 400, \"backend\": \"local\"}]}");
+        h.startPrediction();
+        WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+        return scheduler;
+    }
+
+    /** Two hours pass without use and the unload grace after them; waits until the editor is told coder unloaded. */
+    private static void leaveUntilCoderIsUnloaded(ServerHarness h, WarmupScheduler scheduler) throws Exception {
+        h.clock.advance(Duration.ofHours(2));
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        h.client.await(h.client.statuses, l -> l.get(l.size() - 1).models().stream()
+                .anyMatch(m -> m.id().equals("coder") && m.state().equals("unloaded")), Duration.ofSeconds(30));
     }
 
     private static String heldBy(ServerHarness h, String model) throws Exception {

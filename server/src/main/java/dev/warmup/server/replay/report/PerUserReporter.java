@@ -31,10 +31,11 @@ public final class PerUserReporter {
         try (BufferedWriter out = Files.newBufferedWriter(file)) {
             out.write(HEADER);
             out.newLine();
+            List<TraceTotals> users = trace.users().stream().map(u -> TraceTotals.of(trace, u)).toList();
             for (Map.Entry<String, List<Outcome>> e : perUser.entrySet()) {
-                for (int u = 0; u < trace.users().size(); u++) {
+                for (int u = 0; u < users.size(); u++) {
                     UserTrace user = trace.users().get(u);
-                    TraceTotals own = TraceTotals.of(trace, user);
+                    TraceTotals own = users.get(u);
                     Outcome o = e.getValue().get(u);
                     out.write(String.format(Locale.ROOT, "%s,%s,%.6f,%d,%d,%d,%.3f,%.6f,%d,%d,%d", csv(user.user()),
                             csv(e.getKey()), own.activeUserHours(), own.sessions(), own.totalRequests(),
