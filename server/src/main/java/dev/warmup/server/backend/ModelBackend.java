@@ -3,6 +3,7 @@ package dev.warmup.server.backend;
 import dev.warmup.protocol.ModelSpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -45,6 +46,15 @@ public interface ModelBackend extends AutoCloseable {
     /** Whether a model the server lists ({@link #loaded()}) is the catalogue's {@code catalogueId}. */
     default boolean sameModel(String catalogueId, String listed) {
         return canonicalName(catalogueId).equals(canonicalName(listed));
+    }
+
+    /**
+     * How long the model server keeps a model after our load of it ends, when our load says so (Ollama's
+     * {@code keep_alive}); empty when the server's own configuration decides. An expiry that fits it tells a load of
+     * ours the server finished after we gave up on it from another program's request.
+     */
+    default Optional<Duration> keepAliveAfterLoad() {
+        return Optional.empty();
     }
 
     /** False for backends that have no way to unload (OpenAI-compatible servers). */

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.config.BackendSpec;
+import dev.warmup.server.config.GoDuration;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -42,9 +44,18 @@ public final class OllamaBackend implements ModelBackend {
     }
 
     @Override
+    public Optional<Duration> keepAliveAfterLoad() {
+        return GoDuration.parse(keepAlive());
+    }
+
+    private String keepAlive() {
+        return spec.keepAlive() == null ? "30m" : spec.keepAlive();
+    }
+
+    @Override
     public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout) {
         JsonObject body = request(model);
-        body.addProperty("keep_alive", spec.keepAlive() == null ? "30m" : spec.keepAlive());
+        body.addProperty("keep_alive", keepAlive());
         long started = clock.millis();
         return http.post("api/generate", body, timeout).thenApply(r -> {
             long loadMs = clock.millis() - started;

@@ -178,7 +178,7 @@ public final class SettingsParser {
             }
             int timeout = intKey(b, "timeoutSeconds", path, 30, 1, 3600);
             String keepAlive = string(b, "keepAlive", path, false);
-            if (keepAlive != null && !positiveDuration(keepAlive)) { // Ollama would refuse every load (400), or
+            if (keepAlive != null && !GoDuration.positive(keepAlive)) { // Ollama would refuse every load (400), or
                 // with 0 unload each model as soon as it is loaded
                 throw invalid(path + ".keepAlive", b.get("keepAlive"),
                         "a positive duration as Ollama reads it, such as 30m, 1h or 90s");
@@ -193,21 +193,6 @@ public final class SettingsParser {
                     opts == null || opts.isJsonNull() ? null : opts.getAsJsonObject(), apiKeyEnv));
         }
         return out;
-    }
-
-    private static final java.util.regex.Pattern DURATION =
-            java.util.regex.Pattern.compile("(\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
-
-    /** Whether {@code s} is a Go duration ({@code time.ParseDuration}, which Ollama reads) greater than zero. */
-    static boolean positiveDuration(String s) {
-        var m = DURATION.matcher(s);
-        int at = 0;
-        boolean nonZero = false;
-        while (m.find() && m.start() == at) {
-            nonZero |= Double.parseDouble(m.group(1)) > 0;
-            at = m.end();
-        }
-        return at > 0 && at == s.length() && nonZero;
     }
 
     private static void checkUrl(String key, JsonElement raw, String url, boolean allowRemote) {

@@ -104,6 +104,7 @@ final class BackendActions {
         metrics.warmup(ModelWarmupMetrics.Warmup.started);
         publish.run();
         Duration timeout = Duration.ofSeconds(s.warmupTimeoutSeconds());
+        long startedAt = clock.millis();
         backend.load(m, timeout, intent).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((r, e) -> {
                     inFlight--;
@@ -118,7 +119,7 @@ final class BackendActions {
                         Throwable c = e.getCause() != null ? e.getCause() : e;
                         if (c instanceof TimeoutException) {
                             metrics.warmup(ModelWarmupMetrics.Warmup.timedOut);
-                            sightings.loadAbandoned(m.id(), clock.millis());
+                            sightings.loadAbandoned(m.id(), startedAt, clock.millis(), backend.keepAliveAfterLoad());
                             fail(m, new WarmupException(ErrorCode.WMP_3001, m.id() + " did not load within "
                                     + timeout.toSeconds() + " s"));
                         } else {

@@ -2,6 +2,7 @@ package dev.warmup.server.scheduler;
 
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.backend.ModelBackend;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -15,7 +16,8 @@ import java.util.Set;
  * the next. Such a request, unless a use reported to us explains it, is another program's: the model is left to it
  * ({@link Ownership#usedElsewhere}) and the use is recorded for the predictor ({@link InferredUses}). Our own loads
  * and renewals are told to it, so that they are not taken for requests, including one abandoned at the timeout that
- * the server finishes later. Used on the scheduler's thread only, by {@link BackendActions}.
+ * the server finishes later (told from another program's load by its keep-alive where our load set one). Used on
+ * the scheduler's thread only, by {@link BackendActions}.
  */
 final class ModelServerSightings {
     /** How long after seeing a request a use reported to us still explains it (an editor reports once answered). */
@@ -25,6 +27,24 @@ final class ModelServerSightings {
 
     /** A model server's keep-alive for a model: when it will drop it, as read at {@code readAt}. */
     private record KeepAlive(long expiresAt, long readAt) {}
+
+    /**
+     * A load of ours abandoned at the timeout at {@code abandonedAt}, started at {@code startedAt}, that asked the
+     * model server to keep the model {@code keepAliveMillis} after it (-1: the server decides).
+     */
+    private record LateLoad(long startedAt, long abandonedAt, long keepAliveMillis) {
+        /**
+         * Whether {@code real}, found loaded at {@code now}, is this load finished late: its expiry lies within our
+         * keep-alive after a finish between the load's start and now (2 s either side for the server's clock and
+         * rounding). Another program's request that loaded it meanwhile set its own keep-alive (Ollama's default is
+         * 5 minutes, ours 30). Without a keep-alive to check, or an expiry, the model is taken for ours.
+         */
+        boolean explains(ModelBackend.LoadedModel real, long now) {
+            long expiry = real.expiresAtMillis();
+            return keepAliveMillis < 0 || expiry <= 0
+                    || expiry >= startedAt + keepAliveMillis - 2_000 && expiry <= now + keepAliveMillis + 2_000;
+        }
+    }
 
     /** The newest request a model server recorded for a model ({@link ModelBackend.LoadedModel#newestRequest}). */
     private record NewestRequest(long id, long readAt) {}
@@ -45,7 +65,7 @@ final class ModelServerSightings {
     private final Map<String, NewestRequest> newestRequests = new HashMap<>();
     private final Map<String, Moved> moved = new HashMap<>();
     private final Map<String, Long> absentAt = new HashMap<>(); // when a reconciliation last found it not loaded
-    private final Map<String, Long> lateLoads = new HashMap<>(); // our loads abandoned at the timeout, by when
+    private final Map<String, LateLoad> lateLoads = new HashMap<>(); // our loads abandoned at the timeout
     private final Set<String> renewing = new HashSet<>();
 
     ModelServerSightings(ModelStates states, Ownership ownership, InferredUses inferred) {
@@ -65,9 +85,12 @@ final class ModelServerSightings {
         keepAlives.remove(id);
     }
 
-    /** Our load of {@code id} was abandoned at the timeout: the model server may finish it yet, as ours. */
-    void loadAbandoned(String id, long now) {
-        lateLoads.put(id, now);
+    /**
+     * Our load of {@code id}, started at {@code startedAt}, was abandoned at the timeout: the model server may finish
+     * it yet, as ours, keeping the model {@code keepAlive} after it (empty: as the server decides).
+     */
+    void loadAbandoned(String id, long startedAt, long now, Optional<Duration> keepAlive) {
+        lateLoads.put(id, new LateLoad(startedAt, now, keepAlive.map(Duration::toMillis).orElse(-1L)));
     }
 
     boolean renewing(String id) {
@@ -98,12 +121,16 @@ final class ModelServerSightings {
      * (empty: not loaded), {@code ours} our state for it before the look.
      */
     void look(ModelSpec m, Optional<ModelBackend.LoadedModel> real, ModelStates.State ours, long now) {
-        boolean late = lateLoad(m.id(), now);
+        LateLoad late = lateLoad(m.id(), now);
         if (real.isPresent()) {
-            if (late) { // our abandoned load finished after all: ours, not someone's request
+            if (late != null) {
                 lateLoads.remove(m.id());
                 absentAt.remove(m.id());
-                ownership.claim(m);
+                if (late.explains(real.get(), now)) { // our abandoned load finished after all, not someone's request
+                    ownership.claim(m);
+                } else if (!ownership.heldByAnotherServer(m.id())) { // someone's request loaded it meanwhile
+                    moved.putIfAbsent(m.id(), new Moved(late.startedAt(), now, true, true));
+                }
             }
             ownership.judge(m);
             Long absent = absentAt.remove(m.id());
@@ -113,7 +140,7 @@ final class ModelServerSightings {
             }
         } else if (ours != ModelStates.State.loading) {
             ownership.released(m);
-            if (!late) {
+            if (late == null) {
                 absentAt.put(m.id(), now);
             }
         }
@@ -134,14 +161,14 @@ final class ModelServerSightings {
         }
     }
 
-    /** Whether a load of ours abandoned at the timeout within {@value #LATE_LOAD_MILLIS} ms may still finish. */
-    private boolean lateLoad(String id, long now) {
-        Long at = lateLoads.get(id);
-        if (at != null && now - at > LATE_LOAD_MILLIS) {
+    /** A load of ours abandoned at the timeout within {@value #LATE_LOAD_MILLIS} ms, which may still finish. */
+    private LateLoad lateLoad(String id, long now) {
+        LateLoad late = lateLoads.get(id);
+        if (late != null && now - late.abandonedAt() > LATE_LOAD_MILLIS) {
             lateLoads.remove(id);
-            return false;
+            return null;
         }
-        return at != null;
+        return late;
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 import dev.warmup.server.errors.WarmupException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -126,11 +127,13 @@ class SettingsParserTest {
     @Test
     void ollamasKeepAliveIsADurationItCanRead() {
         for (String ok : new String[] {"30m", "1h", "90s", "1h30m", "1.5h", "500ms", ".5h"}) {
-            assertTrue(SettingsParser.positiveDuration(ok), ok);
+            assertTrue(GoDuration.positive(ok), ok);
         }
         for (String bad : new String[] {"", "30", "0", "0s", "0m0s", "-5m", "30 minutes", "5x", "m", "1h 30m"}) {
-            assertFalse(SettingsParser.positiveDuration(bad), bad);
+            assertFalse(GoDuration.positive(bad), bad);
         }
+        assertEquals(Duration.ofMinutes(90), GoDuration.parse("1h30m").orElseThrow());
+        assertEquals(Duration.ofMillis(2_500), GoDuration.parse("2.5s").orElseThrow());
         WarmupException e = assertThrows(WarmupException.class, () -> parse("{\"backends\": {\"o\": {\"type\":"
                 + " \"ollama\", \"url\": \"http://127.0.0.1:11434\", \"keepAlive\": \"30 minutes\"}}}"));
         assertTrue(e.getMessage().startsWith("WMP-8001") && e.getMessage().contains("warmup.backends.o.keepAlive"),

@@ -68,32 +68,68 @@ class LoadFailuresTest {
     @Test
     void aLoadPastTheTimeoutIsAbandonedWithWmp3001() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
-            CompletableFuture<Void> gate = ollama.gate("coder");
+            ollama.keepAliveOn(h.clock);
             Logger logger = Logger.getLogger(BackendActions.class.getName());
             CompletableFuture<String> abandoned = logged(logger, "WMP-3001");
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
-            s.addProperty("warmupTimeoutSeconds", 1);
-            h.initialize(s.toString());
-            h.startPrediction();
-            h.injector.getInstance(WarmupScheduler.class).tick().get(30, TimeUnit.SECONDS);
+            CompletableFuture<Void> gate = abandonLoadOfCoder(ollama, h);
             assertTrue(abandoned.get(30, TimeUnit.SECONDS).contains("coder did not load within 1 s"));
-            h.client.await(h.client.statuses, l -> failedLoads(l, "coder") == 1, Duration.ofSeconds(30));
             assertEquals(1, warmups(h, "timedOut"));
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
-            scheduler.tick().get(30, TimeUnit.SECONDS); // backing off; reconciles: coder not loaded yet
-            gate.complete(null); // Ollama finishes the load after all
+            gate.complete(null); // Ollama finishes the load after all: kept 30 minutes from now, as our load asked
             ollama.loads("coder", 1).get(30, TimeUnit.SECONDS);
             h.clock.advance(Duration.ofSeconds(5));
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.flush();
-            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
-            ModelStatus coder = status.models().stream().filter(m -> m.id().equals("coder")).findFirst().orElseThrow();
+            ModelStatus coder = coder(h);
             assertEquals("warm", coder.state());
             assertEquals(null, coder.heldBy(), "our load, finished late: ours, not another program's");
             assertEquals(List.of(), inferred(h), "not someone's request");
         }
     }
+
+    @Test
+    void aModelAnotherProgramLoadsAfterOurLoadWasAbandonedIsThatProgramsNotOurLateLoad() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            ollama.keepAliveOn(h.clock);
+            abandonLoadOfCoder(ollama, h); // and Ollama never finishes it
+            h.clock.advance(Duration.ofSeconds(5));
+            ollama.loadedElsewhere("coder", 1L << 30); // another program's request: Ollama's 5-minute keep-alive
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.flush();
+            assertEquals(ModelStatus.OTHER_PROGRAM, coder(h).heldBy(), "left to the program that loaded it");
+            assertEquals(1, inferred(h).size(), "its request learnt: " + inferred(h));
+        }
+    }
+
+    /**
+     * Starts the server with a 1 s load timeout and a recent use of coder, and lets its load of coder time out at a
+     * gate that the returned future opens; the scheduler has then looked once more, finding coder not loaded.
+     */
+    private static CompletableFuture<Void> abandonLoadOfCoder(FakeOllamaServer ollama, ServerHarness h)
+            throws Exception {
+        CompletableFuture<Void> gate = ollama.gate("coder");
+        h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+        JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
+        s.addProperty("warmupTimeoutSeconds", 1);
+        h.initialize(s.toString());
+        h.startPrediction();
+        WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        h.client.await(h.client.statuses, l -> failedLoads(l, "coder") == 1, Duration.ofSeconds(30));
+        scheduler.tick().get(30, TimeUnit.SECONDS); // backing off; reconciles: coder not loaded yet
+        return gate;
+    }
+
+    private static ModelStatus coder(ServerHarness h) throws Exception {
+        WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+        return status.models().stream().filter(m -> m.id().equals("coder")).findFirst().orElseThrow();
+    }
+
     @Test
     void aRenewalThatTimesOutAndLandsLaterIsNotSomeoneElsesRequest() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
@@ -118,9 +154,7 @@ class LoadFailuresTest {
             h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.flush();
-            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
-            assertEquals(null, status.models().stream().filter(m -> m.id().equals("coder")).findFirst().orElseThrow()
-                    .heldBy(), "still ours");
+            assertEquals(null, coder(h).heldBy(), "still ours");
             assertEquals(List.of(), inferred(h), "our own renewal, not a request");
         }
     }

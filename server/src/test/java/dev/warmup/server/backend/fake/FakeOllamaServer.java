@@ -1,12 +1,16 @@
 package dev.warmup.server.backend.fake;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.warmup.server.config.GoDuration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +41,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     private long peakBytes;
     private int peakModels;
     private volatile int failStatus = 500;
+    private volatile Clock keepAliveClock; // null: expiries only as set by expires()
     /** Every request as {@code METHOD PATH BODY}. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
 
@@ -76,6 +81,27 @@ public final class FakeOllamaServer implements AutoCloseable {
         expiries.put(listed(model), instant);
     }
 
+    /**
+     * From now on a load sets the model's expiry to {@code clock}'s now plus the request's {@code keep_alive} (a
+     * duration string, or seconds), Ollama's default of 5 minutes without one, as Ollama does; a model loaded
+     * elsewhere ({@link #loadedElsewhere}) gets the default.
+     */
+    public FakeOllamaServer keepAliveOn(Clock clock) {
+        keepAliveClock = clock;
+        return this;
+    }
+
+    private void keepAlive(String model, JsonElement asked) {
+        Clock clock = keepAliveClock;
+        if (clock == null) {
+            expiries.remove(model); // the request's keep_alive starts afresh
+            return;
+        }
+        Duration d = asked == null ? Duration.ofMinutes(5) : asked.getAsJsonPrimitive().isNumber()
+                ? Duration.ofSeconds(asked.getAsLong()) : GoDuration.parse(asked.getAsString()).orElseThrow();
+        expiries.put(model, clock.instant().plus(d).toString());
+    }
+
     /** Completes when {@code n} load requests (not unloads) for {@code model} have been answered. */
     public synchronized CompletableFuture<Integer> loads(String model, int n) {
         CompletableFuture<Integer> f = new CompletableFuture<>();
@@ -98,6 +124,9 @@ public final class FakeOllamaServer implements AutoCloseable {
     /** Loads a model as another tool would (it shows in /api/ps). */
     public void loadedElsewhere(String model, long bytes) {
         loaded.put(listed(model), bytes);
+        if (keepAliveClock != null) {
+            keepAlive(listed(model), null);
+        }
     }
 
     /** Completes when the server has unloaded {@code model} at a client's request. */
@@ -159,7 +188,7 @@ public final class FakeOllamaServer implements AutoCloseable {
             account();
             r.addProperty("done_reason", "load");
             r.addProperty("load_duration", 1_234_000_000L);
-            expiries.remove(model); // the request's keep_alive starts afresh
+            keepAlive(model, req.get("keep_alive"));
         }
         JsonReply.send(x, 200, r.toString());
         if (!unload) {
