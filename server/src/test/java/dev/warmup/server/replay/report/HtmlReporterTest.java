@@ -1,0 +1,76 @@
+package dev.warmup.server.replay.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warmup.server.replay.Outcome;
+import dev.warmup.server.replay.TraceTotals;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HtmlReporterTest {
+    @TempDir Path dir;
+
+    /** A policy with {@code cold} cold starts and {@code gbHours} GB·h over the 10 active hours of {@link #TOTALS}. */
+    private static Outcome outcome(long cold, double gbHours) {
+        return new Outcome(cold, 0, gbHours * 1000 * 3_600_000, cold, 0, 0, List.of());
+    }
+
+    private static final TraceTotals TOTALS = new TraceTotals(1, 1000, 4, 10.0, Map.of("chat", 100L));
+
+    private String page(Map<String, Outcome> outcomes) throws Exception {
+        Path html = dir.resolve("report.html");
+        new HtmlReporter(html, "t", name -> name.replaceAll("[-@].*", "")).report(TOTALS, outcomes);
+        return Files.readString(html);
+    }
+
+    private static List<String> plots(String page) {
+        return List.of(page.split("<svg", -1)).subList(1, page.split("<svg", -1).length).stream()
+                .map(s -> s.substring(0, s.indexOf("</svg>"))).toList();
+    }
+
+    @Test
+    void aSecondPlotZoomsOnKeepAlivesCurveAndOurs() throws Exception {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        outcomes.put("keepalive-5", outcome(70, 21)); // 7 cold starts at 2.1 GB·h per active hour
+        outcomes.put("keepalive-10", outcome(47, 29));
+        outcomes.put("keepalive-60", outcome(21, 72));
+        outcomes.put("lru-budget", outcome(3, 1808)); // 180 GB·h per hour: two decades to the right
+        outcomes.put("oracle", outcome(1, 2));
+        outcomes.put("hybrid-histogram", outcome(29, 77)); // in the zoom, without lru-budget before it
+        outcomes.put("predictive@0.7", outcome(15, 46));
+        outcomes.put("predictive@0.999", outcome(34, 27));
+        List<String> plots = plots(page(outcomes));
+        assertEquals(2, plots.size());
+        String all = plots.get(0);
+        String zoom = plots.get(1);
+        for (String legend : List.of(">keepalive<", ">lru<", ">oracle<", ">predictive<")) {
+            assertTrue(all.contains(legend), legend);
+        }
+        assertTrue(zoom.contains(">keepalive<") && zoom.contains(">predictive<"), zoom);
+        assertFalse(zoom.contains(">lru<") || zoom.contains(">oracle<"), "outside the zoom: left out of it");
+        assertTrue(zoom.contains("predictive@0.999: 3.400 cold/h at 2.700 GB·h/h"), "each point named");
+        assertTrue(zoom.contains(">2</text>") && zoom.contains(">5</text>"), "ticks at 1, 2 and 5: " + zoom);
+        assertFalse(all.contains(">2</text>"), "the whole plot's ticks are decades");
+        for (String plot : plots) { // a family has one colour on the page
+            assertTrue(plot.contains("fill='#000000'><title>predictive@0.7"), "ours black in both");
+            assertTrue(plot.contains("fill='#1f77b4'><title>keepalive-10"), plot);
+            assertTrue(plot.contains("fill='#d62728'><title>hybrid-histogram"), plot);
+        }
+    }
+
+    @Test
+    void withoutKeepAlivesCurveThereIsOnePlot() throws Exception {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        outcomes.put("keepalive-10", outcome(47, 29));
+        outcomes.put("predictive@0.7", outcome(15, 46));
+        outcomes.put("predictive@0.9", outcome(20, 38));
+        assertEquals(1, plots(page(outcomes)).size());
+    }
+}
