@@ -28,7 +28,12 @@ final class FrameParser extends MessageJsonHandler {
     private static final Pattern LENIENT_ADVICE = Pattern.compile("^Use JsonReader\\.\\w+\\([^)]*\\) to accept ");
 
     FrameParser(Map<String, JsonRpcMethod> methods, Consumer<GsonBuilder> configureGson) {
-        super(methods, configureGson == null ? gson -> { } : configureGson);
+        super(methods, gson -> {
+            if (configureGson != null) {
+                configureGson.accept(gson);
+            }
+            gson.registerTypeAdapterFactory(new ValueErrors());
+        });
     }
 
     @Override

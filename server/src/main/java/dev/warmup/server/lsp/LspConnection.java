@@ -46,6 +46,14 @@ public final class LspConnection {
             return new FrameParser(getSupportedMethods(), configureGson);
         }
 
+        /** The client's messages, on their way in, pass a {@link ContractCheck}; the server's own go out as built. */
+        @Override
+        protected MessageConsumer wrapMessageConsumer(MessageConsumer consumer) {
+            MessageConsumer wrapped = super.wrapMessageConsumer(consumer);
+            return consumer instanceof ProtocolGuard guard ? new ContractCheck(wrapped,
+                    m -> guard.getJsonHandler().getJsonRpcMethod(m)) : wrapped;
+        }
+
         @Override
         protected RemoteEndpoint createRemoteEndpoint(MessageJsonHandler jsonHandler) {
             MessageConsumer out = wrapMessageConsumer(new StreamMessageConsumer(output, jsonHandler));
