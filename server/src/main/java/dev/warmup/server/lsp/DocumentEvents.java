@@ -23,6 +23,7 @@ import org.eclipse.lsp4j.DidChangeTextDocumentParams;
 import org.eclipse.lsp4j.DidCloseTextDocumentParams;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
 import org.eclipse.lsp4j.DidSaveTextDocumentParams;
+import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import org.eclipse.lsp4j.TextDocumentIdentifier;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.services.TextDocumentService;
@@ -64,7 +65,7 @@ public final class DocumentEvents implements TextDocumentService {
     public void didChange(DidChangeTextDocumentParams params) {
         long t0 = System.nanoTime();
         String uri = required("textDocument/didChange", params.getTextDocument());
-        var change = documents.change(uri, params.getContentChanges() == null ? List.of() : params.getContentChanges());
+        var change = documents.change(uri, complete(params.getContentChanges()));
         var d = documents.get(uri);
         record(EventKind.CHANGE, null, uri, d == null ? null : d.languageId(), change.inserted(), change.deleted(),
                 change.line(), change.lines());
@@ -115,6 +116,25 @@ public final class DocumentEvents implements TextDocumentService {
                 d == null ? -1 : d.lines());
         metrics.request(System.nanoTime() - t0);
         return CompletableFuture.completedFuture(List.of());
+    }
+
+    /**
+     * A didChange's changes, each one whole: WMP-8003 naming the first that is null or has a range without both ends
+     * (a change without a range replaces the document, as LSP says). No changes at all is none.
+     */
+    private static List<TextDocumentContentChangeEvent> complete(List<TextDocumentContentChangeEvent> changes) {
+        if (changes == null) {
+            return List.of();
+        }
+        for (int i = 0; i < changes.size(); i++) {
+            var c = changes.get(i);
+            var r = c == null ? null : c.getRange();
+            if (c == null || r != null && (r.getStart() == null || r.getEnd() == null)) {
+                throw new WarmupException(ErrorCode.WMP_8003, "textDocument/didChange needs contentChanges[" + i + "]"
+                        + (c == null ? "" : ".range.start and .end"));
+            }
+        }
+        return changes;
     }
 
     /** {@link #required(String, String)} of a change, save or close's document. */

@@ -3,6 +3,8 @@ package dev.warmup.server.lsp;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import dev.warmup.protocol.Commands;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
 import dev.warmup.server.usage.UsagePatternAnalyzer;
@@ -38,6 +40,10 @@ public final class WorkspaceEvents implements WorkspaceService {
     @Override
     public CompletableFuture<Object> executeCommand(ExecuteCommandParams params) {
         String command = params.getCommand();
+        if (command == null) {
+            return CompletableFuture.failedFuture(new WarmupException(ErrorCode.WMP_8003,
+                    "workspace/executeCommand needs command"));
+        }
         if (Commands.ALL.contains(command)) { // a name, not a payload: an unknown one is refused below (WMP-8002)
             analyzer.recordUsage(UsageEvent.simple(clock.millis(), EventKind.COMMAND, command, null));
         }
