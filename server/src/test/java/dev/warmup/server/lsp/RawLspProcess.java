@@ -124,6 +124,13 @@ public final class RawLspProcess implements AutoCloseable {
         }
     }
 
+    /** The messages received and not yet awaited, taken out. */
+    public List<JsonObject> drain() {
+        List<JsonObject> out = new ArrayList<>();
+        received.drainTo(out);
+        return out;
+    }
+
     public JsonObject initialize() throws Exception {
         JsonObject p = JsonParser.parseString("{\"processId\": null, \"capabilities\": {}}").getAsJsonObject();
         JsonObject r = request("initialize", p);
