@@ -75,6 +75,39 @@ class ReplayCommandLineTest {
     }
 
     @Test
+    void aTraceWithoutEventsIsRefusedAndOneWithoutActiveTimeHasNoPerHourFigures() throws Exception {
+        Path empty = dir.resolve("empty.jsonl");
+        Files.writeString(empty, "");
+        Run none = run("replay", "--trace", empty.toString(), "--policy", "keepalive-5");
+        assertEquals(1, none.code());
+        assertEquals("replay: " + empty + " holds no events", none.err().strip());
+        Path moment = dir.resolve("moment.jsonl"); // one session of one second: no active time to divide by
+        Files.writeString(moment, "{\"user\": \"a\", \"at\": 1000, \"kind\": \"model_used\", \"task\": \"chat\"}\n"
+                + "{\"user\": \"a\", \"at\": 1000, \"kind\": \"model_used\", \"task\": \"juggling\"}\n");
+        Path json = dir.resolve("moment.json");
+        Path html = dir.resolve("moment.html");
+        java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        System.setErr(new java.io.PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8));
+        Run r;
+        try {
+            r = run("replay", "--trace", moment.toString(), "--policy", "keepalive-5", "--json", json.toString(),
+                    "--report", html.toString());
+        } finally {
+            System.setErr(stderr);
+        }
+        String said = progress.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, r.code(), r.err() + said);
+        assertTrue(said.contains("replay: 1 request of task juggling, which no model of the catalogue serves: not"
+                + " simulated"), said);
+        JsonObject k5 = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("policies")
+                .getAsJsonObject("keepalive-5");
+        assertEquals(1, k5.get("cold_starts").getAsInt(), "the chat request, the juggling one not simulated");
+        assertTrue(k5.get("cold_starts_per_active_user_hour").isJsonNull(), "null, not NaN (not JSON): " + k5);
+        assertTrue(Files.readString(html).contains("No active time"), "the report says why it has no plot");
+    }
+
+    @Test
     void badOptionsAndUnreadableTracesAreOneClearLine() throws Exception {
         Path good = dir.resolve("t.jsonl");
         Files.writeString(good, "{\"user\": \"a\", \"at\": 1000, \"kind\": \"change\"}\n");

@@ -96,8 +96,19 @@ public final class ReplayCommand implements Callable<Integer> {
         System.err.printf("replay: reading %s%n", trace);
         Trace t = source.read(trace).firstUsers(users).split(userSplit);
         TraceTotals totals = TraceTotals.of(t);
+        if (totals.events() == 0) {
+            throw new IllegalArgumentException(trace + " holds no events" + (users > 0 || userSplit != UserSplit.all
+                    ? " for the users chosen" : ""));
+        }
         System.err.printf("replay: %d users, %d events read in %.1f s%n", totals.users(), totals.events(),
                 (System.nanoTime() - started) / 1e9);
+        totals.requests().forEach((task, n) -> {
+            if (models.modelOf(task) < 0) {
+                System.err.printf("replay: %d %s of task %s, which no model of the catalogue serves: not"
+                        + " simulated (give a model that task in --catalog)%n", n, n == 1 ? "request" : "requests",
+                        task);
+            }
+        });
         Replayer replayer = new Replayer(models, Math.round(budgetGb * 1000), maxWarm, registry, System.err);
         Map<String, List<Outcome>> byUser = new LinkedHashMap<>(replayer.runPerUser(t, names));
         Map<String, Outcome> outcomes = Replayer.sums(byUser);

@@ -46,11 +46,15 @@ public final class HtmlReporter implements Reporter {
                     Math.max(e.getValue().coldStarts() / h, 1e-3)));
         }
         Map<String, String> colors = LogLogPlot.colors(series.keySet());
-        StringBuilder plots = new StringBuilder(plot(series.values().stream().flatMap(List::stream).toList(), false)
-                .svg(series, colors));
+        StringBuilder plots = new StringBuilder();
+        if (h <= 0) {
+            plots.append("<p>No active time (each session is a single moment): nothing to plot per hour.</p>");
+        } else {
+            plots.append(plot(series.values().stream().flatMap(List::stream).toList(), false).svg(series, colors));
+        }
         List<LogLogPlot.Point> zoomed = ZOOM_ON.stream().flatMap(f -> series.getOrDefault(f, List.of()).stream())
                 .toList();
-        if (series.getOrDefault(ZOOM_ON.get(0), List.of()).size() > 1) {
+        if (h > 0 && series.getOrDefault(ZOOM_ON.get(0), List.of()).size() > 1) {
             LogLogPlot zoom = plot(zoomed, true);
             Map<String, List<LogLogPlot.Point>> shown = new LinkedHashMap<>();
             series.forEach((f, pts) -> {
@@ -66,10 +70,11 @@ public final class HtmlReporter implements Reporter {
                 + "<th>budget violations</th></tr>");
         for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
             Outcome o = e.getValue();
-            table.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.3f</td><td>%.0f</td>"
-                    + "<td>%.2f</td><td>%.1f</td><td>%.3f</td><td>%d</td><td>%d</td></tr>", esc(e.getKey()),
-                    o.coldStarts(), o.coldStarts() / h, o.waitSeconds(), o.waitSeconds() / h, o.warmGbHours(),
-                    o.warmGbHours() / h, o.wastedLoads(), o.budgetViolations()));
+            table.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%s</td><td>%.0f</td>"
+                    + "<td>%s</td><td>%.1f</td><td>%s</td><td>%d</td><td>%d</td></tr>", esc(e.getKey()),
+                    o.coldStarts(), TableReporter.perHour(o.coldStarts(), h, "%.3f"), o.waitSeconds(),
+                    TableReporter.perHour(o.waitSeconds(), h, "%.2f"), o.warmGbHours(),
+                    TableReporter.perHour(o.warmGbHours(), h, "%.3f"), o.wastedLoads(), o.budgetViolations()));
         }
         table.append("</table>");
         String html = "<!doctype html><html><head><meta charset='utf-8'><title>" + esc(title) + "</title><style>"

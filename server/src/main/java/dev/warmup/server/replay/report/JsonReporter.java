@@ -1,7 +1,10 @@
 package dev.warmup.server.replay.report;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import dev.warmup.server.replay.Outcome;
 import dev.warmup.server.replay.TraceTotals;
 import java.io.IOException;
@@ -36,11 +39,11 @@ public final class JsonReporter implements Reporter {
         outcomes.forEach((name, o) -> {
             JsonObject p = new JsonObject();
             p.addProperty("cold_starts", o.coldStarts());
-            p.addProperty("cold_starts_per_active_user_hour", o.coldStarts() / h);
+            p.add("cold_starts_per_active_user_hour", perHour(o.coldStarts(), h));
             p.addProperty("wait_s", o.waitSeconds());
-            p.addProperty("wait_s_per_active_user_hour", o.waitSeconds() / h);
+            p.add("wait_s_per_active_user_hour", perHour(o.waitSeconds(), h));
             p.addProperty("warm_gb_h", o.warmGbHours());
-            p.addProperty("warm_gb_h_per_active_user_hour", o.warmGbHours() / h);
+            p.add("warm_gb_h_per_active_user_hour", perHour(o.warmGbHours(), h));
             p.addProperty("wasted_loads", o.wastedLoads());
             p.addProperty("budget_violations", o.budgetViolations());
             policies.add(name, p);
@@ -51,8 +54,14 @@ public final class JsonReporter implements Reporter {
         return root;
     }
 
+    /** {@code total} per active hour, or null without active time (JSON has no NaN). */
+    private static JsonElement perHour(double total, double hours) {
+        return hours > 0 ? new JsonPrimitive(total / hours) : JsonNull.INSTANCE;
+    }
+
     @Override
     public void report(TraceTotals totals, Map<String, Outcome> outcomes) throws IOException {
-        Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(toJson(totals, outcomes)));
+        Files.writeString(file, new GsonBuilder().setPrettyPrinting().serializeNulls().create()
+                .toJson(toJson(totals, outcomes)));
     }
 }
