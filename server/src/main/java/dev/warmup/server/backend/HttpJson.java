@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * JSON over HTTP to one model server, asynchronous, through its {@link CircuitBreaker}: a timeout per call, up to
@@ -62,6 +63,32 @@ final class HttpJson {
         return call("POST", path, body, timeout, 0);
     }
 
+    /**
+     * GET {@code path}, its answer read by {@code read}; an answer it cannot read (a field missing or of another type,
+     * a list where an object belongs) is WMP-8004 naming the request and quoting the answer, not the reader's own
+     * exception.
+     */
+    <T> CompletableFuture<T> get(String path, Duration timeout, Function<JsonElement, T> read) {
+        return get(path, timeout).thenApply(r -> read("GET", path, r, read));
+    }
+
+    /** POST {@code body} to {@code path}, its answer read as by {@link #get(String, Duration, Function)}. */
+    <T> CompletableFuture<T> post(String path, JsonElement body, Duration timeout, Function<JsonElement, T> read) {
+        return post(path, body, timeout).thenApply(r -> read("POST", path, r, read));
+    }
+
+    private <T> T read(String method, String path, JsonElement answer, Function<JsonElement, T> read) {
+        try {
+            return read.apply(answer);
+        } catch (WarmupException e) {
+            throw e;
+        } catch (RuntimeException e) { // the model server's answer, not our reading of a good one, is at fault
+            throw new WarmupException(ErrorCode.WMP_8004, method + " " + base.resolve(path) + ": unexpected answer "
+                    + WarmupException.quote(answer) + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
+    }
+
     private CompletableFuture<JsonElement> call(String method, String path, JsonElement body, Duration timeout,
                                                 int attempt) {
         try {
@@ -82,7 +109,8 @@ final class HttpJson {
                             : JsonParser.parseString(r.body()));
                 } catch (RuntimeException e) {
                     return CompletableFuture.<JsonElement>failedFuture(new WarmupException(ErrorCode.WMP_8004,
-                            method + " " + path + ": not JSON: " + WarmupException.quote(e.getMessage())));
+                            method + " " + base.resolve(path) + ": answered " + WarmupException.quote(r.body())
+                                    + ", not JSON"));
                 }
             }
             breaker.failure();

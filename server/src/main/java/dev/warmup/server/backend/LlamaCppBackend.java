@@ -77,7 +77,7 @@ public final class LlamaCppBackend implements ModelBackend {
 
     /** {id, status} of every model the router knows. */
     private CompletableFuture<List<String[]>> status() {
-        return http.get("models", Duration.ofSeconds(spec.timeoutSeconds())).thenApply(r -> {
+        return http.get("models", Duration.ofSeconds(spec.timeoutSeconds()), r -> {
             if (r == null || !r.isJsonObject() || !r.getAsJsonObject().has("data")) {
                 throw new WarmupException(ErrorCode.WMP_8004, "GET /models: no data list in "
                         + WarmupException.quote(r));
@@ -113,8 +113,8 @@ public final class LlamaCppBackend implements ModelBackend {
     @Override
     public CompletableFuture<List<LoadedModel>> loaded() {
         if (single) {
-            return http.get("v1/models", Duration.ofSeconds(spec.timeoutSeconds()))
-                    .thenApply(OpenAiCompatibleBackend::parseModels);
+            return http.get("v1/models", Duration.ofSeconds(spec.timeoutSeconds()),
+                    OpenAiCompatibleBackend::parseModels);
         }
         return status().thenApply(models -> models.stream().filter(m -> m[1].equals("loaded"))
                 .map(m -> new LoadedModel(m[0], -1, -1)).toList());

@@ -183,7 +183,7 @@ public final class LlamaSwapBackend implements ModelBackend {
 
     /** The models whose upstream is running and ready, with their {@code ttl} in seconds (0: none). */
     private CompletableFuture<Map<String, Integer>> running(Duration timeout) {
-        return http.get("running", timeout).thenApply(LlamaSwapBackend::parseRunning);
+        return http.get("running", timeout, LlamaSwapBackend::parseRunning);
     }
 
     static Map<String, Integer> parseRunning(JsonElement r) {

@@ -57,7 +57,7 @@ public final class LmStudioBackend implements ModelBackend {
             if (config.size() > 0) {
                 body.add("config", config);
             }
-            return http.post("api/v1/models/load", body, timeout).thenApply(r -> new LoadResult(model.id(),
+            return http.post("api/v1/models/load", body, timeout, r -> new LoadResult(model.id(),
                     loadMillis(r, clock.millis() - started), m == null ? -1 : m.sizeMb()));
         });
     }
@@ -92,9 +92,9 @@ public final class LmStudioBackend implements ModelBackend {
     }
 
     private CompletableFuture<List<Listed>> list(Duration timeout) {
-        return http.get("api/v1/models", timeout).handle((r, e) -> {
+        return http.get("api/v1/models", timeout, LmStudioBackend::parseModels).handle((models, e) -> {
             if (e == null) {
-                return parseModels(r);
+                return models;
             }
             Throwable c = e.getCause() != null ? e.getCause() : e;
             if (c instanceof WarmupException w && w.getMessage().contains("HTTP 404")) { // LM Studio before 0.4

@@ -57,7 +57,7 @@ public final class OllamaBackend implements ModelBackend {
         JsonObject body = request(model);
         body.addProperty("keep_alive", keepAlive());
         long started = clock.millis();
-        return http.post("api/generate", body, timeout).thenApply(r -> {
+        return http.post("api/generate", body, timeout, r -> {
             long loadMs = clock.millis() - started;
             if (r != null && r.isJsonObject() && r.getAsJsonObject().has("load_duration")) {
                 loadMs = r.getAsJsonObject().get("load_duration").getAsLong() / 1_000_000;
@@ -75,7 +75,7 @@ public final class OllamaBackend implements ModelBackend {
 
     @Override
     public CompletableFuture<List<LoadedModel>> loaded() {
-        return http.get("api/ps", Duration.ofSeconds(spec.timeoutSeconds())).thenApply(OllamaBackend::parsePs);
+        return http.get("api/ps", Duration.ofSeconds(spec.timeoutSeconds()), OllamaBackend::parsePs);
     }
 
     static List<LoadedModel> parsePs(JsonElement r) {

@@ -58,8 +58,7 @@ public final class OpenAiCompatibleBackend implements ModelBackend {
 
     @Override
     public CompletableFuture<List<LoadedModel>> loaded() {
-        return http.get("v1/models", Duration.ofSeconds(spec.timeoutSeconds()))
-                .thenApply(OpenAiCompatibleBackend::parseModels);
+        return http.get("v1/models", Duration.ofSeconds(spec.timeoutSeconds()), OpenAiCompatibleBackend::parseModels);
     }
 
     static List<LoadedModel> parseModels(JsonElement r) {

@@ -62,7 +62,8 @@ public enum ErrorCode {
     WMP_8003("Integration", INVALID_INPUT, error, "Invalid parameters",
             "Check the parameters against protocol/README.md."),
     WMP_8004("Integration", RESOURCE_ALLOCATION, warning, "Model server request failed",
-            "Check that the model server is running at the backend's url."),
+            "Check that the model server is running at the backend's url; an unexpected answer or one that is not"
+                    + " JSON says the url names another kind of server than the backend's type."),
     WMP_8005("Integration", RESOURCE_ALLOCATION, warning, "Model server circuit open: calls paused",
             "The endpoint failed repeatedly; calls resume after the breaker's cool-down."),
     WMP_8006("Integration", CONFIGURATION, error, "Remote model server refused",

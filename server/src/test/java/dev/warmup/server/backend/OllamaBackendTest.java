@@ -36,6 +36,28 @@ class OllamaBackendTest {
     }
 
     @Test
+    void anAnswerOfAnotherShapeIsWmp8004NamingTheRequestAndQuotingTheAnswer() throws Exception {
+        try (FakeOllamaServer s = new FakeOllamaServer()) {
+            OllamaBackend b = backend(s);
+            s.psAnswers("{\"models\": [{\"size\": 5}]}"); // no name
+            String noName = failure(b.loaded());
+            assertTrue(noName.startsWith("WMP-8004 Model server request failed: GET " + s.url() + "/api/ps: unexpected"
+                    + " answer {\"models\":[{\"size\":5}]} ("), noName);
+            s.psAnswers("{\"models\": [\"qwen\"]}"); // names where objects belong
+            assertTrue(failure(b.loaded()).contains("/api/ps: unexpected answer {\"models\":[\"qwen\"]} ("));
+            s.psAnswers("<html>proxy error</html>");
+            assertEquals("WMP-8004 Model server request failed: GET " + s.url() + "/api/ps: answered"
+                    + " <html>proxy error</html>, not JSON", failure(b.loaded()));
+        }
+    }
+
+    private static String failure(CompletableFuture<?> call) {
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> call.get(10, TimeUnit.SECONDS));
+        return org.junit.jupiter.api.Assertions.assertInstanceOf(WarmupException.class, e.getCause()).getMessage();
+    }
+
+    @Test
     void loadsWithTheModelsOptionsReconcilesAndUnloads() throws Exception {
         try (FakeOllamaServer s = new FakeOllamaServer()) {
             s.size("qwen", 1_600L * 1024 * 1024);

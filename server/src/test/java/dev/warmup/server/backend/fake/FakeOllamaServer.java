@@ -42,6 +42,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     private int peakModels;
     private volatile int failStatus = 500;
     private volatile Clock keepAliveClock; // null: expiries only as set by expires()
+    private volatile String psAnswer; // null: what is loaded
     /** Every request as {@code METHOD PATH BODY}. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
 
@@ -100,6 +101,11 @@ public final class FakeOllamaServer implements AutoCloseable {
         Duration d = asked == null ? Duration.ofMinutes(5) : asked.getAsJsonPrimitive().isNumber()
                 ? Duration.ofSeconds(asked.getAsLong()) : GoDuration.parse(asked.getAsString()).orElseThrow();
         expiries.put(model, clock.instant().plus(d).toString());
+    }
+
+    /** From now on /api/ps answers {@code body} as it is (null: what is loaded, as Ollama does). */
+    public void psAnswers(String body) {
+        psAnswer = body;
     }
 
     /** Completes when {@code n} load requests (not unloads) for {@code model} have been answered. */
@@ -198,6 +204,10 @@ public final class FakeOllamaServer implements AutoCloseable {
 
     private void ps(HttpExchange x) throws IOException {
         requests.add("GET /api/ps");
+        if (psAnswer != null) {
+            JsonReply.send(x, 200, psAnswer);
+            return;
+        }
         JsonArray models = new JsonArray();
         loaded.forEach((name, size) -> {
             JsonObject m = new JsonObject();
