@@ -107,22 +107,27 @@ class LoadFailuresTest {
     }
 
     /**
-     * Starts the server with a 1 s load timeout and a recent use of coder, and lets its load of coder time out at a
-     * gate that the returned future opens; the scheduler has then looked once more, finding coder not loaded.
+     * {@link #startWantingCoder}, then lets its load of coder time out at a gate that the returned future opens; the
+     * scheduler has then looked once more, finding coder not loaded.
      */
     private static CompletableFuture<Void> abandonLoadOfCoder(FakeOllamaServer ollama, ServerHarness h)
             throws Exception {
         CompletableFuture<Void> gate = ollama.gate("coder");
+        WarmupScheduler scheduler = startWantingCoder(ollama, h);
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        h.client.await(h.client.statuses, l -> failedLoads(l, "coder") == 1, Duration.ofSeconds(30));
+        scheduler.tick().get(30, TimeUnit.SECONDS); // backing off; reconciles: coder not loaded yet
+        return gate;
+    }
+
+    /** Starts the server with a 1 s load timeout and a recent use of coder, which it will want warm. */
+    private static WarmupScheduler startWantingCoder(FakeOllamaServer ollama, ServerHarness h) throws Exception {
         h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
         JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
         s.addProperty("warmupTimeoutSeconds", 1);
         h.initialize(s.toString());
         h.startPrediction();
-        WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
-        scheduler.tick().get(30, TimeUnit.SECONDS);
-        h.client.await(h.client.statuses, l -> failedLoads(l, "coder") == 1, Duration.ofSeconds(30));
-        scheduler.tick().get(30, TimeUnit.SECONDS); // backing off; reconciles: coder not loaded yet
-        return gate;
+        return h.injector.getInstance(WarmupScheduler.class);
     }
 
     private static ModelStatus coder(ServerHarness h) throws Exception {
@@ -133,12 +138,7 @@ class LoadFailuresTest {
     @Test
     void aRenewalThatTimesOutAndLandsLaterIsNotSomeoneElsesRequest() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
-            s.addProperty("warmupTimeoutSeconds", 1);
-            h.initialize(s.toString());
-            h.startPrediction();
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            WarmupScheduler scheduler = startWantingCoder(ollama, h);
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
             ollama.expires("coder", h.clock.instant().plusSeconds(60).toString()); // its keep-alive ends soon
