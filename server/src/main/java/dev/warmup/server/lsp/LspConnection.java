@@ -46,11 +46,11 @@ public final class LspConnection {
             return new FrameParser(getSupportedMethods(), configureGson);
         }
 
-        /** The client's messages, on their way in, pass {@link MissingParams}; the server's own go out as built. */
+        /** The client's messages, on their way in, pass {@link ParamsCheck}; the server's own go out as built. */
         @Override
         protected MessageConsumer wrapMessageConsumer(MessageConsumer consumer) {
             MessageConsumer wrapped = super.wrapMessageConsumer(consumer);
-            return consumer instanceof ProtocolGuard guard ? new MissingParams(wrapped,
+            return consumer instanceof ProtocolGuard guard ? new ParamsCheck(wrapped,
                     m -> guard.getJsonHandler().getJsonRpcMethod(m)) : wrapped;
         }
 

@@ -70,6 +70,20 @@ class ClientContractTest {
     }
 
     @Test
+    void paramsForAMethodThatTakesNoneAreIgnoredWithOneWarning() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            assertTrue(h.raw.request("warmup/status", JsonParser.parseString("{\"verbose\": true}"))
+                    .get(10, TimeUnit.SECONDS) != null, "answered");
+        }
+        assertTrue(h.raw.request("warmup/metrics", JsonParser.parseString("{}")).get(10, TimeUnit.SECONDS) != null);
+        h.raw.request("warmup/status", null).get(10, TimeUnit.SECONDS); // the log of all before it has come
+        assertEquals(List.of("WMP-8003 Invalid parameters: warmup/status takes no params; {\"verbose\":true} ignored"
+                + " (said once per method)"), codes(h.client.logged));
+        assertTrue(h.client.logged.stream().noneMatch(m -> m.getMessage().contains("Unexpected params")),
+                "not LSP4J's own warning, which names a Java signature");
+    }
+
+    @Test
     void anEnumNumberOutOfRangeIsAnsweredWmp8003NotLeftUnanswered() {
         ResponseError e = errorOf(h.raw.request("textDocument/completion", JsonParser.parseString("{\"textDocument\":"
                 + " {\"uri\": \"" + URI + "\"}, \"position\": {\"line\": 0, \"character\": 0},"
