@@ -28,6 +28,21 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseMessage;
  */
 final class ProtocolGuard extends RemoteEndpoint {
     private static final Logger LOG = Logger.getLogger(ProtocolGuard.class.getName());
+    private static final String UNMATCHED_CANCEL = "Unmatched cancel notification";
+
+    static {
+        // An editor cancels what it no longer needs, a completion as the developer types on, and the server has
+        // usually answered by then: the normal race, of which LSP4J warns every time, and the warning reached the
+        // editor's log. Kept at FINE here instead; LSP4J's other warnings pass as they are.
+        Logger.getLogger(RemoteEndpoint.class.getName()).setFilter(r -> {
+            if (r.getMessage() != null && r.getMessage().startsWith(UNMATCHED_CANCEL)) {
+                LOG.fine(r.getMessage());
+                return false;
+            }
+            return true;
+        });
+    }
+
     private final MessageConsumer out;
 
     ProtocolGuard(MessageConsumer out, GuardedEndpoint local) {

@@ -84,6 +84,17 @@ class ClientContractTest {
     }
 
     @Test
+    void aCancelThatArrivesAfterTheAnswerIsNoWarning() throws Exception {
+        h.raw.request("warmup/status", null).get(10, TimeUnit.SECONDS);
+        for (String id : List.of("1", "2", "999")) { // answered already, as a completion is before the editor cancels it
+            h.raw.notify("$/cancelRequest", JsonParser.parseString("{\"id\": \"" + id + "\"}"));
+        }
+        h.raw.request("warmup/status", null).get(10, TimeUnit.SECONDS); // the log of all before it has come
+        assertEquals(List.of(), h.client.logged.stream().map(MessageParams::getMessage).toList(),
+                "the normal race of a cancel with its answer, not a warning for the editor");
+    }
+
+    @Test
     void anEnumNumberOutOfRangeIsAnsweredWmp8003NotLeftUnanswered() {
         ResponseError e = errorOf(h.raw.request("textDocument/completion", JsonParser.parseString("{\"textDocument\":"
                 + " {\"uri\": \"" + URI + "\"}, \"position\": {\"line\": 0, \"character\": 0},"
