@@ -54,11 +54,20 @@ public final class LspConnection {
                     m -> guard.getJsonHandler().getJsonRpcMethod(m)) : wrapped;
         }
 
+        /**
+         * A method of LSP whose whole service the server leaves out: notebook documents (it does not offer their
+         * sync; editors send a notebook's cells as text documents). LSP4J would warn of each such notification in
+         * its own words; {@link GuardedEndpoint} names it once as not served.
+         */
+        private boolean unimplemented(String method) {
+            return method.startsWith("notebookDocument/") && server.getNotebookDocumentService() == null;
+        }
+
         @Override
         protected RemoteEndpoint createRemoteEndpoint(MessageJsonHandler jsonHandler) {
             MessageConsumer out = wrapMessageConsumer(new StreamMessageConsumer(output, jsonHandler));
             GuardedEndpoint local = new GuardedEndpoint(ServiceEndpoints.toEndpoint(localServices),
-                    method -> jsonHandler.getJsonRpcMethod(method) != null,
+                    method -> jsonHandler.getJsonRpcMethod(method) != null && !unimplemented(method),
                     server::initializeReceived, server::shutdownRequested);
             RemoteEndpoint endpoint = new ProtocolGuard(out, local);
             jsonHandler.setMethodProvider(endpoint);

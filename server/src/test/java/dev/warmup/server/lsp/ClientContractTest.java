@@ -95,6 +95,18 @@ class ClientContractTest {
     }
 
     @Test
+    void notebookNotificationsAreNamedOnceAsNotServed() throws Exception {
+        for (int version = 1; version <= 3; version++) { // the server offers no notebook sync; a client sends it anyway
+            h.raw.notify("notebookDocument/didOpen", JsonParser.parseString("{\"notebookDocument\": {\"uri\":"
+                    + " \"file:///w/n.ipynb\", \"notebookType\": \"jupyter\", \"version\": " + version + ", \"cells\":"
+                    + " []}, \"cellTextDocuments\": []}"));
+        }
+        h.raw.request("warmup/status", null).get(10, TimeUnit.SECONDS); // the log of all before it has come
+        assertEquals(List.of("WMP-8012 Unknown method: notebookDocument/didOpen is not served; the notification is"
+                + " ignored (said once per method)"), h.client.logged.stream().map(MessageParams::getMessage).toList());
+    }
+
+    @Test
     void anEnumNumberOutOfRangeIsAnsweredWmp8003NotLeftUnanswered() {
         ResponseError e = errorOf(h.raw.request("textDocument/completion", JsonParser.parseString("{\"textDocument\":"
                 + " {\"uri\": \"" + URI + "\"}, \"position\": {\"line\": 0, \"character\": 0},"
