@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The real server over stdio, sent well-formed messages of every method it serves with their params mutated at random
  * (a fixed seed, so every run sends the same): values replaced by ones of other types or out of range, fields left
  * out or added, params missing. Every request is answered, every error carries a WMP code other than WMP-8007 (an
- * internal error, "please report it"), nothing the server logs to the client is WMP-8007, and the server answers
- * {@code warmup/status} after all of it.
+ * internal error, "please report it"), everything the server logs to the client carries one too (none in LSP4J's own
+ * words), and the server answers {@code warmup/status} after all of it.
  */
 class ProtocolFuzzTest {
     private static final int MESSAGES = 1500;
@@ -99,11 +99,11 @@ class ProtocolFuzzTest {
             }
             assertTrue(p.request("warmup/status", null).has("result"), "the server goes on");
             assertTrue(p.request("warmup/status", null).has("result")); // the log of all before it has come
-            List<String> internal = p.drain().stream().filter(m -> m.has("method")
-                    && "window/logMessage".equals(m.get("method").getAsString())
-                    && m.getAsJsonObject("params").get("message").getAsString().contains("WMP-8007"))
-                    .map(JsonObject::toString).toList();
-            assertEquals(List.of(), internal, "no internal errors logged");
+            List<String> logged = p.drain().stream().filter(m -> m.has("method")
+                    && "window/logMessage".equals(m.get("method").getAsString()))
+                    .map(m -> m.getAsJsonObject("params").get("message").getAsString()).toList();
+            assertEquals(List.of(), logged.stream().filter(m -> !m.startsWith("WMP-") || m.startsWith("WMP-8007"))
+                    .toList(), "every message to the editor has its code, none is an internal error");
             assertTrue(sent.size() > MESSAGES / 3, "requests were among them: " + sent.size());
         }
     }
