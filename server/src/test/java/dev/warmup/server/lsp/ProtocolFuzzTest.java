@@ -3,18 +3,14 @@ package dev.warmup.server.lsp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
-import java.math.BigInteger;
+import dev.warmup.server.JsonMutator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,12 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProtocolFuzzTest {
     private static final int MESSAGES = 1500;
-    private static final JsonElement[] ODD = {JsonNull.INSTANCE, new JsonPrimitive(-1), new JsonPrimitive(0),
-        new JsonPrimitive(1e308), new JsonPrimitive(new BigInteger("9223372036854775808")), new JsonPrimitive(0.5),
-        new JsonPrimitive("x".repeat(300)), new JsonPrimitive(""), new JsonArray(), new JsonObject(),
-        JsonParser.parseString("[1, \"a\", null]"), JsonParser.parseString("{\"a\": {\"b\": []}}"),
-        new JsonPrimitive(true), new JsonPrimitive("2026-03-02T09:00:00Z"), new JsonPrimitive("completion"),
-        new JsonPrimitive("custom:"), new JsonPrimitive("file:///a.py"), new JsonPrimitive("\u0000")};
     private static final String DOC = "{\"uri\": \"file:///w/a.py\"}";
     private static final String POS = "{\"line\": 0, \"character\": 1}";
     private static final String RANGE = "{\"start\": " + POS + ", \"end\": " + POS + "}";
@@ -73,15 +63,15 @@ class ProtocolFuzzTest {
 
     @Test
     void mutatedMessagesGetAWmpCodeOrAnAnswerAndTheServerGoesOn() throws Exception {
-        Random random = new Random(20261130);
+        JsonMutator random = new JsonMutator(20261130);
         try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
             p.initialize();
             List<String> sent = new ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {
                 Map.Entry<String, String> e = VALID.get(random.nextInt(VALID.size()));
                 JsonElement valid = JsonParser.parseString(e.getValue());
-                JsonElement params = valid.isJsonNull() ? (random.nextInt(3) == 0 ? odd(random) : null)
-                        : random.nextInt(10) == 0 ? null : mutate(valid, random);
+                JsonElement params = valid.isJsonNull() ? (random.oneIn(3) ? random.odd() : null)
+                        : random.oneIn(10) ? null : random.mutate(valid);
                 String method = e.getKey().replace("?", "");
                 if (e.getKey().startsWith("?")) {
                     sent.add(method + " " + params);
@@ -106,38 +96,5 @@ class ProtocolFuzzTest {
                     .toList(), "every message to the editor has its code, none is an internal error");
             assertTrue(sent.size() > MESSAGES / 3, "requests were among them: " + sent.size());
         }
-    }
-
-    private static JsonElement odd(Random random) {
-        return ODD[random.nextInt(ODD.length)].deepCopy();
-    }
-
-    /** {@code v} with, at random, values replaced by odd ones, fields left out or added, lists lengthened. */
-    private static JsonElement mutate(JsonElement v, Random random) {
-        if (random.nextInt(4) == 0) {
-            return odd(random);
-        }
-        if (v.isJsonObject()) {
-            JsonObject out = new JsonObject();
-            for (Map.Entry<String, JsonElement> f : v.getAsJsonObject().entrySet()) {
-                if (random.nextInt(10) != 0) {
-                    out.add(f.getKey(), random.nextBoolean() ? mutate(f.getValue(), random) : f.getValue());
-                }
-            }
-            if (random.nextInt(5) == 0) {
-                out.add(List.of("extra", "model", "task", "at", "kind", "uri", "text").get(random.nextInt(7)),
-                        odd(random));
-            }
-            return out;
-        }
-        if (v.isJsonArray()) {
-            JsonArray out = new JsonArray();
-            v.getAsJsonArray().forEach(x -> out.add(mutate(x, random)));
-            if (random.nextInt(5) == 0) {
-                out.add(odd(random));
-            }
-            return out;
-        }
-        return v;
     }
 }

@@ -1,17 +1,12 @@
 package dev.warmup.server.backend.fake;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.warmup.server.JsonMutator;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A model server that answers every endpoint of the five backend types with what such a server answers, mutated at
@@ -39,17 +34,11 @@ public final class ChaosModelServer implements AutoCloseable {
             Map.entry("/api/v1/models/unload", "{\"instance_id\": \"coder\"}"),
             Map.entry("/running", "{\"running\": [{\"model\": \"coder\", \"state\": \"ready\", \"ttl\": 60}]}"),
             Map.entry("/api/metrics", "[{\"id\": 3, \"model\": \"coder\", \"timestamp\": \"2026-11-30T10:00:00Z\"}]"));
-    private static final JsonElement[] ODD = {JsonNull.INSTANCE, new JsonPrimitive(-1), new JsonPrimitive(0),
-        new JsonPrimitive(1e308), new JsonPrimitive(new BigInteger("9223372036854775808")),
-        new JsonPrimitive("x".repeat(300)), new JsonPrimitive(""), new JsonArray(), new JsonObject(),
-        JsonParser.parseString("[null]"), JsonParser.parseString("{\"a\": 1}"), new JsonPrimitive(true),
-        new JsonPrimitive("2030-13-45T99:00:00Z")};
-
     private final HttpServer server;
-    private final Random random;
+    private final JsonMutator random;
 
     public ChaosModelServer(long seed) throws IOException {
-        random = new Random(seed);
+        random = new JsonMutator(seed);
         server = LoopbackHttp.start(Map.of("/", this::answer));
     }
 
@@ -81,7 +70,7 @@ public final class ChaosModelServer implements AutoCloseable {
                 body = "";
             } else {
                 status = 200;
-                body = (r < 45 ? valid : mutate(valid)).toString();
+                body = (r < 45 ? valid : random.mutate(valid)).toString();
             }
         }
         if (body.isEmpty()) {
@@ -90,31 +79,6 @@ public final class ChaosModelServer implements AutoCloseable {
         } else {
             JsonReply.send(x, status, body);
         }
-    }
-
-    /** {@code v} with, at random, values replaced by odd ones, fields left out, lists lengthened. */
-    private JsonElement mutate(JsonElement v) {
-        if (random.nextInt(5) == 0) {
-            return ODD[random.nextInt(ODD.length)].deepCopy();
-        }
-        if (v.isJsonObject()) {
-            JsonObject out = new JsonObject();
-            v.getAsJsonObject().entrySet().forEach(f -> {
-                if (random.nextInt(10) != 0) {
-                    out.add(f.getKey(), random.nextInt(5) < 2 ? mutate(f.getValue()) : f.getValue());
-                }
-            });
-            return out;
-        }
-        if (v.isJsonArray()) {
-            JsonArray out = new JsonArray();
-            v.getAsJsonArray().forEach(e -> out.add(mutate(e)));
-            if (random.nextInt(5) == 0) {
-                out.add(ODD[random.nextInt(ODD.length)].deepCopy());
-            }
-            return out;
-        }
-        return v;
     }
 
     @Override
