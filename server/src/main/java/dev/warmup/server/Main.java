@@ -2,6 +2,8 @@ package dev.warmup.server;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.lsp.ClientNotifier;
 import dev.warmup.server.lsp.LspConnection;
 import dev.warmup.server.lsp.WarmupLanguageServer;
@@ -14,6 +16,7 @@ import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -56,15 +59,29 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputStream protocolOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
         System.setOut(System.err); // stray prints must never corrupt the protocol stream
-        DataDirectory dir = new DataDirectory(dataDir);
+        DataDirectory dir;
+        String unusable = null;
+        try {
+            dir = new DataDirectory(dataDir);
+        } catch (UncheckedIOException e) { // an editor would only see the server die, again at each restart
+            dir = DataDirectory.temporary();
+            unusable = new WarmupException(ErrorCode.WMP_7007, e.getMessage() + " (" + e.getCause().getClass()
+                    .getSimpleName() + "); this session records into " + dir.root() + ", removed at exit")
+                    .getMessage();
+        }
         if (System.getProperty("jna.tmpdir") == null) {
             System.setProperty("jna.tmpdir", dir.resolve("jna").toString());
         }
         Injector injector = Guice.createInjector(new ServerModule(dir));
         LogSetup.configure(LogSetup.parseLevel(logLevel), logFile, injector.getInstance(ClientNotifier.class));
+        if (unusable != null) {
+            LOG.warning(unusable); // reaches the editor once it has initialized
+        }
+        DataDirectory data = dir;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             injector.getInstance(EventPipeline.class).close();
             injector.getInstance(UsageStore.class).close();
+            data.removeIfTemporary();
         }, "warmup-shutdown"));
         injector.getInstance(StoreMaintenance.class).start();
         PredictionService prediction = injector.getInstance(PredictionService.class);

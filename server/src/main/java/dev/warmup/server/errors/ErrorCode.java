@@ -55,6 +55,9 @@ public enum ErrorCode {
     WMP_7006("ModelWarmupMetrics", INTERNAL, warning, "Usage store unusable now: history kept in memory until restart",
             "The message says why: a store written by a newer version of the server (update this editor's warm-up"
                     + " extension), or one locked or unreadable; the file is left as it is."),
+    WMP_7007("ModelWarmupMetrics", INTERNAL, warning, "Data directory unusable: a temporary one serves until exit",
+            "The message says why; give --data-dir (or leave the default) a directory you can write. Nothing this"
+                    + " session records is kept after it."),
     WMP_8001("Configuration", CONFIGURATION, error, "Invalid setting: the previous configuration stays in force",
             "Correct the named key in the warmup settings section."),
     WMP_8002("Integration", INVALID_INPUT, error, "Unknown command",

@@ -14,15 +14,47 @@ import java.util.stream.Stream;
 /** The server's data directory: created readable by the user only; files in it are made user-only too. */
 public final class DataDirectory {
     private final Path root;
+    private final boolean temporary;
 
     public DataDirectory(Path root) {
+        this(root, false);
+    }
+
+    private DataDirectory(Path root, boolean temporary) {
         this.root = root.toAbsolutePath();
+        this.temporary = temporary;
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + this.root, e);
         }
         restrict(this.root, true);
+    }
+
+    /**
+     * A fresh directory under the system's temporary one, user-only from the start, for a session whose own data
+     * directory cannot be used: {@link #removeIfTemporary} deletes it at exit.
+     */
+    public static DataDirectory temporary() {
+        try {
+            Path dir = posix() ? Files.createTempDirectory("warmup-", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------"))) : Files.createTempDirectory("warmup-");
+            return new DataDirectory(dir, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary data directory", e);
+        }
+    }
+
+    /** Deletes a {@link #temporary} directory with everything in it; leaves any other alone. */
+    public void removeIfTemporary() {
+        if (!temporary) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // what is left stays in the system's temporary directory, user-only
+        }
     }
 
     public Path root() {

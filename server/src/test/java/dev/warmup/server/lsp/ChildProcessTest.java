@@ -33,6 +33,38 @@ class ChildProcessTest {
     }
 
     @Test
+    void aDataDirectoryThatCannotBeMadeGivesWayToATemporaryOneRemovedAtExit() throws Exception {
+        Path notADirectory = dir.resolve("warmup");
+        Files.writeString(notADirectory, "a file where the data directory belongs");
+        try (RawLspProcess p = new RawLspProcess(notADirectory)) {
+            p.initialize();
+            String warning = p.await(m -> m.has("method") && "window/logMessage".equals(m.get("method").getAsString())
+                    && m.getAsJsonObject("params").get("message").getAsString().startsWith("WMP-"))
+                    .getAsJsonObject("params").get("message").getAsString();
+            assertTrue(warning.startsWith("WMP-7007 Data directory unusable: a temporary one serves until exit:"
+                    + " cannot create data directory " + notADirectory + " (FileAlreadyExistsException); this session"
+                    + " records into "), warning);
+            Path temporary = Path.of(warning.substring(warning.indexOf(" records into ") + 14,
+                    warning.indexOf(", removed at exit")));
+            assertTrue(Files.isDirectory(temporary), temporary.toString());
+            p.notify("warmup/modelUsed", JsonParser.parseString("{\"model\": \"coder\", \"task\": \"completion\"}"));
+            JsonObject coder = JsonParser.parseString("{\"model\": \"coder\"}").getAsJsonObject();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+            while (p.request("warmup/usageStats", coder).getAsJsonObject("result").get("count").getAsInt() < 1
+                    && System.nanoTime() < deadline) {
+                p.request("warmup/status", null); // the server's own report, asked again until the use is stored
+            }
+            assertEquals(1, p.request("warmup/usageStats", coder).getAsJsonObject("result").get("count").getAsInt(),
+                    "recorded there meanwhile");
+            p.request("shutdown", null);
+            p.notify("exit", null);
+            assertTrue(p.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(Files.notExists(temporary), "removed at exit: " + temporary);
+            assertEquals("a file where the data directory belongs", Files.readString(notADirectory));
+        }
+    }
+
+    @Test
     void badInputGetsClearErrorsAndTheServerKeepsAnswering() throws Exception {
         Path log = dir.resolve("logs").resolve("warmup-server.log"); // as the clients pass it; the folder not made yet
         try (RawLspProcess p = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString())) {
@@ -105,20 +137,6 @@ class ChildProcessTest {
             }
             assertTrue(both.contains("fromA") && both.contains("fromB"), both);
         }
-    }
-
-    @Test
-    void aDataDirectoryThatCannotBeMadeStopsTheServerWithOneLineSayingWhy() throws Exception {
-        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.warmup.server.Main",
-                "--data-dir", file.toString()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        p.getOutputStream().close();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(1, p.waitFor());
-        assertEquals("warmup-server: cannot create data directory " + file + " (FileAlreadyExistsException)",
-                err.strip());
-        assertEquals(0, p.getInputStream().readAllBytes().length, "nothing on the protocol stream");
     }
 
     @Test
