@@ -1,6 +1,7 @@
 package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.inferred;
+import static dev.warmup.server.scheduler.WarmingFixture.pastTheReportWindow;
 import static dev.warmup.server.scheduler.WarmingFixture.settings;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,9 +55,7 @@ class InferredUsesTest {
             ollama.expires("coder", h.clock.instant().plusSeconds(1800).toString());
             h.clock.advance(Duration.ofSeconds(5));
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.flush();
+            pastTheReportWindow(h, scheduler);
             assertEquals(before, inferred(h).size(), "a reported use is not inferred again");
 
             long hitsBefore = metrics(h).get("hits").getAsLong(); // the reported use's included
@@ -66,9 +65,7 @@ class InferredUsesTest {
             long seenAt = h.clock.millis();
             h.flush();
             assertEquals(before, inferred(h).size(), "coder's uses are reported here: a report may be on its way");
-            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.flush();
+            pastTheReportWindow(h, scheduler);
             List<UsageEvent> uses = inferred(h);
             assertEquals(before + 1, uses.size());
             UsageEvent use = uses.get(uses.size() - 1);

@@ -4,6 +4,7 @@ import static dev.warmup.server.scheduler.WarmingFixture.failedLoads;
 import static dev.warmup.server.scheduler.WarmingFixture.inferred;
 import static dev.warmup.server.scheduler.WarmingFixture.loadsPlanned;
 import static dev.warmup.server.scheduler.WarmingFixture.logged;
+import static dev.warmup.server.scheduler.WarmingFixture.pastTheReportWindow;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static dev.warmup.server.scheduler.WarmingFixture.settings;
 import static dev.warmup.server.scheduler.WarmingFixture.start;
@@ -79,9 +80,7 @@ class LoadFailuresTest {
             h.clock.advance(Duration.ofSeconds(5));
             WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.flush();
+            pastTheReportWindow(h, scheduler);
             ModelStatus coder = coder(h);
             assertEquals("warm", coder.state());
             assertEquals(null, coder.heldBy(), "our load, finished late: ours, not another program's");
@@ -98,9 +97,7 @@ class LoadFailuresTest {
             ollama.loadedElsewhere("coder", 1L << 30); // another program's request: Ollama's 5-minute keep-alive
             WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.flush();
+            pastTheReportWindow(h, scheduler);
             assertEquals(ModelStatus.OTHER_PROGRAM, coder(h).heldBy(), "left to the program that loaded it");
             assertEquals(1, inferred(h).size(), "its request learnt: " + inferred(h));
         }
@@ -151,9 +148,7 @@ class LoadFailuresTest {
             ollama.loads("coder", 2).get(30, TimeUnit.SECONDS);
             h.clock.advance(Duration.ofSeconds(5));
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.flush();
+            pastTheReportWindow(h, scheduler);
             assertEquals(null, coder(h).heldBy(), "still ours");
             assertEquals(List.of(), inferred(h), "our own renewal, not a request");
         }

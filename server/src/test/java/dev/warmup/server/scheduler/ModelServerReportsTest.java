@@ -1,6 +1,7 @@
 package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.inferred;
+import static dev.warmup.server.scheduler.WarmingFixture.pastTheReportWindow;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static dev.warmup.server.scheduler.WarmingFixture.start;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
@@ -126,9 +127,7 @@ class ModelServerReportsTest {
             swap.requestedElsewhere("coder");
             h.clock.advance(Duration.ofSeconds(5));
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS)); // coder's uses are reported
-            scheduler.tick().get(30, TimeUnit.SECONDS); // here, so a report was given its minute
-            h.flush();
+            pastTheReportWindow(h, scheduler); // coder's uses are reported here, so a report was given its minute
             assertEquals(List.of("coder completion"), inferred(h).stream().map(e -> e.model() + " " + e.task())
                     .toList());
             assertEquals(null, heldBy(h, "coder"), "no keep-alive of its own: still the plan's to unload");

@@ -1,7 +1,8 @@
 package dev.warmup.server.scheduler;
 
-import static dev.warmup.server.scheduler.WarmingFixture.settings;
+import static dev.warmup.server.scheduler.WarmingFixture.pastTheReportWindow;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
+import static dev.warmup.server.scheduler.WarmingFixture.settings;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -227,8 +228,7 @@ class SharedModelServerTest {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(null, heldBy(h.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"),
                     "our editor's report may be on its way");
-            h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
-            scheduler.tick().get(30, TimeUnit.SECONDS);
+            pastTheReportWindow(h, scheduler);
             assertEquals(ModelStatus.OTHER_PROGRAM,
                     heldBy(h.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
             h.clock.advance(Duration.ofHours(2)); // our developer left; that program's keep-alive decides

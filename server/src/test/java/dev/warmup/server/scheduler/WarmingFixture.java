@@ -58,6 +58,16 @@ final class WarmingFixture {
         return scheduler;
     }
 
+    /**
+     * Lets the minute pass in which a use reported to us may still explain what the scheduler saw on the model server,
+     * has it look again, and stores what it recorded.
+     */
+    static void pastTheReportWindow(ServerHarness h, WarmupScheduler scheduler) throws Exception {
+        h.clock.advance(Duration.ofMillis(ModelServerSightings.USE_REPORT_MILLIS));
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        h.flush();
+    }
+
     static boolean warm(List<WarmupStatus> statuses, String model) {
         return statuses.stream().anyMatch(s -> s.models().stream()
                 .anyMatch(m -> m.id().equals(model) && m.state().equals("warm")));
