@@ -45,26 +45,8 @@ public final class HtmlReporter implements Reporter {
                     e.getKey(), Math.max(e.getValue().warmGbHours() / h, 1e-3),
                     Math.max(e.getValue().coldStarts() / h, 1e-3)));
         }
-        Map<String, String> colors = LogLogPlot.colors(series.keySet());
-        StringBuilder plots = new StringBuilder();
-        if (h <= 0) {
-            plots.append("<p>No active time (each session is a single moment): nothing to plot per hour.</p>");
-        } else {
-            plots.append(plot(series.values().stream().flatMap(List::stream).toList(), false).svg(series, colors));
-        }
-        List<LogLogPlot.Point> zoomed = ZOOM_ON.stream().flatMap(f -> series.getOrDefault(f, List.of()).stream())
-                .toList();
-        if (h > 0 && series.getOrDefault(ZOOM_ON.get(0), List.of()).size() > 1) {
-            LogLogPlot zoom = plot(zoomed, true);
-            Map<String, List<LogLogPlot.Point>> shown = new LinkedHashMap<>();
-            series.forEach((f, pts) -> {
-                if (pts.stream().anyMatch(zoom::inside)) {
-                    shown.put(f, pts);
-                }
-            });
-            plots.append("<p>Zoomed on keep-alive's curve").append(series.containsKey("predictive") ? " and ours"
-                    : "").append(" (the other policies where they fall in this range):</p>").append(zoom.svg(shown, colors));
-        }
+        String plots = h <= 0 ? "<p>No active time (each session is a single moment): nothing to plot per hour.</p>"
+                : plots(series);
         StringBuilder table = new StringBuilder("<table><tr><th>policy</th><th>cold starts</th><th>per h</th>"
                 + "<th>wait s</th><th>per h</th><th>warm GB·h</th><th>per h</th><th>wasted loads</th>"
                 + "<th>budget violations</th></tr>");
@@ -84,6 +66,27 @@ public final class HtmlReporter implements Reporter {
                 totals.events(), totals.sessions(), h, totals.totalRequests()) + " Lower left is better; a family's "
                 + "points (knob sweep) are joined into its curve.</p>" + plots + table + "</body></html>";
         Files.writeString(file, html);
+    }
+
+    /** The plot of every family, then, when the run has keep-alive's curve, the plot zoomed on it and ours. */
+    private static String plots(Map<String, List<LogLogPlot.Point>> series) {
+        Map<String, String> colors = LogLogPlot.colors(series.keySet());
+        StringBuilder plots = new StringBuilder(plot(series.values().stream().flatMap(List::stream).toList(), false)
+                .svg(series, colors));
+        if (series.getOrDefault(ZOOM_ON.get(0), List.of()).size() > 1) {
+            LogLogPlot zoom = plot(ZOOM_ON.stream().flatMap(f -> series.getOrDefault(f, List.of()).stream()).toList(),
+                    true);
+            Map<String, List<LogLogPlot.Point>> shown = new LinkedHashMap<>();
+            series.forEach((f, pts) -> {
+                if (pts.stream().anyMatch(zoom::inside)) {
+                    shown.put(f, pts);
+                }
+            });
+            plots.append("<p>Zoomed on keep-alive's curve").append(series.containsKey("predictive") ? " and ours"
+                    : "").append(" (the other policies where they fall in this range):</p>")
+                    .append(zoom.svg(shown, colors));
+        }
+        return plots.toString();
     }
 
     /**
