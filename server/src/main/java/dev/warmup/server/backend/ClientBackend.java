@@ -31,6 +31,12 @@ public final class ClientBackend implements ModelBackend {
     @Override public String name() { return "client"; }
     @Override public String type() { return "client"; }
     @Override public boolean canUnload() { return true; }
+    @Override public boolean acceptsLoads() { return client.initializedClient(); }
+
+    /** Runs {@code r} once the editor has sent {@code initialized} and loads can reach it. */
+    public void onAcceptingLoads(Runnable r) {
+        client.onInitialized(r);
+    }
 
     @Override
     public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout) {

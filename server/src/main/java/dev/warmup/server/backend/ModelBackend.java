@@ -60,6 +60,14 @@ public interface ModelBackend extends AutoCloseable {
     /** False for backends that have no way to unload (OpenAI-compatible servers). */
     boolean canUnload();
 
+    /**
+     * Whether a load asked for now has somewhere to go: false for the client backend until the editor has sent
+     * {@code initialized} (a load then would be lost, not failed).
+     */
+    default boolean acceptsLoads() {
+        return true;
+    }
+
     @Override
     void close();
 

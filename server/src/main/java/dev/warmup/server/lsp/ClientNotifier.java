@@ -27,6 +27,7 @@ public final class ClientNotifier {
     private WarmupStatus lastSent;
     static final int HELD_LOGS = 50;
     private final List<MessageParams> held = new ArrayList<>(); // log messages before initialized; guarded by this
+    private final List<Runnable> onInitialized = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public void connect(WarmupLanguageClient client) {
         this.client = client;
@@ -40,6 +41,17 @@ public final class ClientNotifier {
             held.clear();
         }
         early.forEach(m -> send(c -> c.logMessage(m)));
+        onInitialized.forEach(Runnable::run);
+    }
+
+    /** Whether the client has sent {@code initialized}: until then no warmup/* notification reaches it. */
+    public boolean initializedClient() {
+        return initialized;
+    }
+
+    /** Runs {@code r} (on the LSP thread: it must not block) once the client has sent {@code initialized}. */
+    public void onInitialized(Runnable r) {
+        onInitialized.add(r);
     }
 
     public boolean connected() {

@@ -73,6 +73,14 @@ final class BackendActions {
         return inFlight;
     }
 
+    /**
+     * Whether a load of {@code m} could be sent now: not through the client backend before the editor's
+     * {@code initialized}. A backend that is not configured counts as ready: the load fails with its WMP code.
+     */
+    boolean canSend(ModelSpec m) {
+        return backends.find(m.backend()).map(ModelBackend::acceptsLoads).orElse(true);
+    }
+
     /** Whether a model that failed to load is still waiting out its back-off at {@code now}. */
     boolean backingOff(String modelId, long now) {
         return retryAt.getOrDefault(modelId, Long.MIN_VALUE) > now;

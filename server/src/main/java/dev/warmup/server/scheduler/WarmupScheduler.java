@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * Turns forecasts into loads and unloads: on every tick (every 30 s, soon after new usage, on a settings change, and
- * when an unload held by {@link SustainedUnloads} falls due) it reconciles with what the model servers really have
+ * Turns forecasts into loads and unloads: on every tick (every 30 s, soon after new usage, on a settings change, when
+ * the editor's {@code initialized} lets loads reach it, and when an unload held by {@link SustainedUnloads} falls due) it reconciles with what the model servers really have
  * loaded, asks the {@link ExpectedValuePlanner} what should be warm within the budget, unloads a model once the plan
  * has stopped wanting it for 20 s (at once when the residents no longer fit; never a model used in the last 30 s),
  * queues the loads by value in the {@link WarmupQueue} and starts at most {@code maxConcurrentLoads} at a time;
@@ -94,6 +94,11 @@ public final class WarmupScheduler implements AutoCloseable {
             actions.forgetFailures();
             if (started) {
                 tickSafely(); // a lowered budget or model limit is met now, not at the next periodic tick
+            }
+        }));
+        backends.client().onAcceptingLoads(() -> executor.execute(() -> {
+            if (started) {
+                tickSafely(); // loads for the editor held back until it could hear them go now
             }
         }));
     }
@@ -171,7 +176,7 @@ public final class WarmupScheduler implements AutoCloseable {
             }
         }
         for (WarmSetPlanner.PlannedLoad load : loads) {
-            if (actions.backingOff(load.modelId(), now)) {
+            if (actions.backingOff(load.modelId(), now) || !actions.canSend(spec(load.modelId()))) {
                 continue;
             }
             Priority p = load.value() >= 2 ? Priority.HIGH : Priority.MEDIUM;

@@ -79,8 +79,19 @@ public final class ServerHarness implements AutoCloseable {
                 .get(60, java.util.concurrent.TimeUnit.SECONDS);
     }
 
-    /** initialize (with {@code {settings: {warmup: settings}}} when given) and initialized. */
+    /**
+     * initialize (with {@code {settings: {warmup: settings}}} when given) and initialized, and returns once the server
+     * has handled initialized (a request round trip: it handles messages in order).
+     */
     public InitializeResult initialize(String warmupSettingsJson) throws Exception {
+        InitializeResult r = initializeOnly(warmupSettingsJson);
+        server.initialized(new InitializedParams());
+        server.getWarmupService().status().get(30, TimeUnit.SECONDS);
+        return r;
+    }
+
+    /** initialize alone: the editor has not yet sent initialized. */
+    public InitializeResult initializeOnly(String warmupSettingsJson) throws Exception {
         InitializeParams p = new InitializeParams();
         p.setCapabilities(new ClientCapabilities());
         if (warmupSettingsJson != null) {
@@ -90,9 +101,7 @@ public final class ServerHarness implements AutoCloseable {
             init.add("settings", settings);
             p.setInitializationOptions(init);
         }
-        InitializeResult r = server.initialize(p).get(30, TimeUnit.SECONDS);
-        server.initialized(new InitializedParams());
-        return r;
+        return server.initialize(p).get(30, TimeUnit.SECONDS);
     }
 
     /**
