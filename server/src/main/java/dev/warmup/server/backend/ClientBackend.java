@@ -31,7 +31,7 @@ public final class ClientBackend implements ModelBackend {
     @Override public String name() { return "client"; }
     @Override public String type() { return "client"; }
     @Override public boolean canUnload() { return true; }
-    @Override public boolean acceptsLoads() { return client.initializedClient(); }
+    @Override public boolean acceptsLoads() { return client.clientInitialized(); }
 
     /** Runs {@code r} once the editor has sent {@code initialized} and loads can reach it. */
     public void onAcceptingLoads(Runnable r) {

@@ -45,7 +45,7 @@ public final class ClientNotifier {
     }
 
     /** Whether the client has sent {@code initialized}: until then no warmup/* notification reaches it. */
-    public boolean initializedClient() {
+    public boolean clientInitialized() {
         return initialized;
     }
 
