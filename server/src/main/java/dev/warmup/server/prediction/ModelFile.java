@@ -23,9 +23,10 @@ import java.util.logging.Logger;
 
 /**
  * The trained classifiers on disk: {@code {"format": "warmup-predictor", "version": 1, "tasks": [...],
- * "trainedAt": ms, "models": {TASK: [tree dump, ...] | null}, "sha256": HEX}}, the checksum over the same object
- * without it. Written atomically, readable by the user only. A file that does not parse or fails its checksum is
- * discarded with WMP-2001 (the caller retrains). One of another version is no damage: each editor ships its own
+ * "features": [names], "trainedAt": ms, "models": {TASK: [tree dump, ...] | null}, "sha256": HEX}}, the checksum
+ * over the same object without it. Written atomically, readable by the user only. A file that does not parse, fails
+ * its checksum or holds trees no walk could use is discarded with WMP-2001 (the caller retrains). One of another
+ * version, or trained on other features than {@link Features} computes, is no damage: each editor ships its own
  * server, so servers of two versions share the data directory; it is left unread (logged, not warned) and this
  * server trains its own.
  */
@@ -44,6 +45,7 @@ public final class ModelFile {
         o.addProperty("format", FORMAT);
         o.addProperty("version", VERSION);
         o.add("tasks", new Gson().toJsonTree(contents.tasks()));
+        o.add("features", new Gson().toJsonTree(Features.names(contents.tasks())));
         o.addProperty("trainedAt", contents.trainedAt());
         JsonObject models = new JsonObject();
         for (int k = 0; k < contents.tasks().size(); k++) {
@@ -82,6 +84,12 @@ public final class ModelFile {
             }
             List<String> tasks = new ArrayList<>();
             o.getAsJsonArray("tasks").forEach(t -> tasks.add(t.getAsString()));
+            List<String> features = Features.names(tasks);
+            if (!new Gson().toJsonTree(features).equals(o.get("features"))) {
+                LOG.info(file + " was trained on other features than this server computes (or written before the"
+                        + " file named them): not read; this server trains its own");
+                return Optional.empty();
+            }
             TreeEnsemble[] models = new TreeEnsemble[tasks.size()];
             JsonObject m = o.getAsJsonObject("models");
             for (int k = 0; k < tasks.size(); k++) {
@@ -90,6 +98,10 @@ public final class ModelFile {
                     List<String> dump = new ArrayList<>();
                     ((JsonArray) trees).forEach(t -> dump.add(t.getAsString()));
                     models[k] = TreeEnsemble.fromJsonDump(dump);
+                    if (models[k].features() > features.size()) {
+                        throw new IllegalStateException(tasks.get(k) + "'s trees split on feature "
+                                + (models[k].features() - 1) + " of " + features.size());
+                    }
                 }
             }
             return Optional.of(new Contents(tasks, o.get("trainedAt").getAsLong(), models));

@@ -24,6 +24,7 @@ public final class TreeEnsemble {
     private final int[] missing;
     private final float[] value;    // leaf value
     private final float[] gain;
+    private final int features;     // one past the highest feature index split on
     private final List<String> dump;
 
     private TreeEnsemble(List<String> dump) {
@@ -44,26 +45,40 @@ public final class TreeEnsemble {
         gain = new float[n];
         // node ids are local to each tree; map them to global positions
         int t = 0;
+        int features = 0;
         for (int i = 0; i < n; i++) {
             while (t + 1 < roots.length && roots[t + 1] <= i) {
                 t++;
             }
+            int end = t + 1 < roots.length ? roots[t + 1] : n;
             JsonObject o = nodes.get(i);
             if (o.has("leaf")) {
                 feature[i] = -1;
                 value[i] = o.get("leaf").getAsFloat();
+                if (!Float.isFinite(value[i])) {
+                    throw new IllegalArgumentException("tree " + t + " has a leaf of " + value[i]);
+                }
             } else {
                 feature[i] = Integer.parseInt(o.get("split").getAsString().substring(1));
+                if (feature[i] < 0) {
+                    throw new IllegalArgumentException("tree " + t + " splits on feature " + feature[i]);
+                }
+                features = Math.max(features, feature[i] + 1);
                 threshold[i] = o.get("split_condition").getAsFloat();
-                yes[i] = find(nodes, roots[t], o.get("yes").getAsInt());
-                no[i] = find(nodes, roots[t], o.get("no").getAsInt());
-                missing[i] = find(nodes, roots[t], o.get("missing").getAsInt());
+                yes[i] = child(nodes, i, end, o.get("yes").getAsInt(), t);
+                no[i] = child(nodes, i, end, o.get("no").getAsInt(), t);
+                missing[i] = child(nodes, i, end, o.get("missing").getAsInt(), t);
                 gain[i] = o.has("gain") ? o.get("gain").getAsFloat() : 0;
             }
         }
+        this.features = features;
     }
 
-    /** Builds the ensemble from {@code Booster.getModelDump(null, true, "json")}. */
+    /**
+     * Builds the ensemble from {@code Booster.getModelDump(null, true, "json")}; IllegalArgumentException (or another
+     * runtime exception of the parse) for a dump no walk down could use: a node sent to one not below it, a negative
+     * feature, a leaf that is not a finite number.
+     */
     public static TreeEnsemble fromJsonDump(List<String> trees) {
         return new TreeEnsemble(trees);
     }
@@ -77,6 +92,11 @@ public final class TreeEnsemble {
         return roots.length;
     }
 
+    /** How long a feature vector its splits read: one past the highest feature index (0 for stumps). */
+    public int features() {
+        return features;
+    }
+
     private static void flatten(JsonObject node, List<JsonObject> out) {
         out.add(node);
         JsonElement children = node.get("children");
@@ -87,13 +107,18 @@ public final class TreeEnsemble {
         }
     }
 
-    private static int find(List<JsonObject> nodes, int root, int nodeId) {
-        for (int i = root; i < nodes.size(); i++) {
+    /**
+     * Where node {@code nodeId} of the tree ending before {@code end} is, which must be after its parent at
+     * {@code from}: a walk down a tree then always ends, whatever file the trees came from.
+     */
+    private static int child(List<JsonObject> nodes, int from, int end, int nodeId, int tree) {
+        for (int i = from + 1; i < end; i++) {
             if (nodes.get(i).get("nodeid").getAsInt() == nodeId) {
                 return i;
             }
         }
-        throw new IllegalArgumentException("tree dump refers to a missing node " + nodeId);
+        throw new IllegalArgumentException("tree " + tree + " sends node "
+                + nodes.get(from).get("nodeid") + " to node " + nodeId + ", which is not below it");
     }
 
     /** The summed leaf values (the margin) for {@code x}. */
