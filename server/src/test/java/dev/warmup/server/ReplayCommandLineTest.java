@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.warmup.server.replay.PolicyRegistry;
@@ -12,7 +13,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -128,5 +131,65 @@ class ReplayCommandLineTest {
         for (Run r : new Run[] {policy, format, missing, broken}) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
+    }
+
+    @Test
+    void aBadCatalogueIsNamedInOneLineWithItsEntry() throws Exception {
+        Path trace = dir.resolve("t.jsonl");
+        Files.writeString(trace, "{\"user\": \"a\", \"at\": 1000, \"kind\": \"change\"}\n"
+                + "{\"user\": \"a\", \"at\": 2000, \"kind\": \"model_used\", \"task\": \"completion\"}\n");
+        String coder = "{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, \"loadSeconds\": 3}";
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("[{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": \"x\"}]",
+                ": [0].memoryMb = \"x\" is not allowed; expected ");
+        refused.put(coder, ": expected a non-empty JSON array of models like warmup.models");
+        refused.put("[" + coder + ", 7]", ": [1] = 7 is not a model object");
+        refused.put("[" + coder + ",", ": not JSON (malformed at column ");
+        refused.put("[" + coder + ", " + coder + "]", ": [1].id: model coder comes twice");
+        refused.put("[" + coder + ", " + coder.replace("coder", "other") + "]",
+                ": task completion is served by two models");
+        for (Map.Entry<String, String> c : refused.entrySet()) {
+            Path file = dir.resolve("catalog.json");
+            Files.writeString(file, c.getKey());
+            Run r = run("replay", "--trace", trace.toString(), "--catalog", file.toString(), "--policy", "keepalive-5");
+            assertEquals(1, r.code(), c.getKey() + " -> " + r.err());
+            assertTrue(r.err().startsWith("replay: " + file + c.getValue()), c.getKey() + " -> " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        }
+        Path withBackend = dir.resolve("backend.json"); // as copied from the settings: the backend plays no part
+        Files.writeString(withBackend, "[" + coder.replace("}", ", \"backend\": \"local\"}") + "]");
+        assertEquals(0, run("replay", "--trace", trace.toString(), "--catalog", withBackend.toString(), "--policy",
+                "keepalive-5").code());
+    }
+
+    @Test
+    void mutatedCataloguesAreReplayedOrRefusedInOneLine() throws Exception {
+        Path trace = dir.resolve("t.jsonl");
+        StringBuilder events = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            events.append("{\"user\": \"u").append(i % 3).append("\", \"at\": ").append(1000 + i * 60_000L)
+                    .append(", \"kind\": \"model_used\", \"task\": \"").append(i % 2 == 0 ? "completion" : "chat")
+                    .append("\"}\n");
+        }
+        Files.writeString(trace, events);
+        JsonElement good = JsonParser.parseString("[{\"id\": \"coder\", \"tasks\": [\"completion\"], "
+                + "\"memoryMb\": 1500, \"loadSeconds\": 3}, {\"id\": \"chat\", \"tasks\": [\"chat\"], "
+                + "\"memoryMb\": 5500, \"loadSeconds\": 10}]");
+        JsonMutator mutator = new JsonMutator(20261130);
+        int replayed = 0;
+        for (int round = 0; round < 150; round++) {
+            Path file = dir.resolve("catalog-" + round + ".json");
+            Files.writeString(file, mutator.mutate(good).toString());
+            Run r = run("replay", "--trace", trace.toString(), "--catalog", file.toString(), "--policy",
+                    "keepalive-5,predictive");
+            if (r.code() == 0) {
+                replayed++;
+                continue;
+            }
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().startsWith("replay: " + file + ": "), r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        }
+        assertTrue(replayed >= 5 && replayed <= 145, "both ways met: " + replayed + " of 150 replayed");
     }
 }

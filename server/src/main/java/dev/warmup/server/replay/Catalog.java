@@ -1,18 +1,22 @@
 package dev.warmup.server.replay;
 
-import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.reflect.TypeToken;
+import com.google.gson.JsonParser;
 import dev.warmup.protocol.ModelSpec;
-import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.config.SettingsParser;
 import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.trace.JsonSyntax;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The models a replay simulates, one per task (EVALUATION.md §2). Memory is in MB with 1 GB = 1000 MB, so that the
@@ -34,7 +38,7 @@ public final class Catalog {
             ModelSpec m = specs.get(i);
             if (m.id() == null || m.tasks() == null || m.tasks().isEmpty() || m.memoryMb() == null
                     || m.memoryMb() <= 0 || m.loadSeconds() == null || m.loadSeconds() < 0) {
-                throw new WarmupException(ErrorCode.WMP_8001,
+                throw new IllegalArgumentException(
                         "catalogue entry " + i + " needs id, tasks, memoryMb > 0 and loadSeconds >= 0: " + m);
             }
             models.add(m.id());
@@ -42,7 +46,7 @@ public final class Catalog {
             loadMillis[i] = Math.round(m.loadSeconds() * 1000);
             for (String task : m.tasks()) {
                 if (modelOfTask.putIfAbsent(task, i) != null) {
-                    throw new WarmupException(ErrorCode.WMP_8001, "task " + task + " is served by two models");
+                    throw new IllegalArgumentException("task " + task + " is served by two models");
                 }
                 tasks.add(task);
             }
@@ -62,17 +66,45 @@ public final class Catalog {
         return new Catalog(specs);
     }
 
-    /** Reads a JSON array of models shaped like the {@code warmup.models} setting ({@code memoryMb}: 1 GB = 1000). */
+    /**
+     * Reads a JSON array of models shaped like the {@code warmup.models} setting ({@code memoryMb}: 1 GB = 1000),
+     * checked as that setting is (a {@code backend} is ignored: a replay loads nothing); IllegalArgumentException
+     * naming the file and the entry for one that is not.
+     */
     public static Catalog read(Path file) throws IOException {
+        JsonElement root;
         try {
-            List<ModelSpec> specs = new Gson().fromJson(Files.readString(file),
-                    new TypeToken<List<ModelSpec>>() { }.getType());
-            if (specs == null || specs.isEmpty()) {
-                throw new WarmupException(ErrorCode.WMP_8001, file + ": the catalogue is empty");
-            }
-            return of(specs);
+            root = JsonParser.parseString(Files.readString(file));
         } catch (JsonParseException e) {
-            throw new WarmupException(ErrorCode.WMP_8001, file + ": not a JSON array of models: " + e.getMessage());
+            throw new IllegalArgumentException(file + ": not JSON" + JsonSyntax.where(e));
+        }
+        if (!root.isJsonArray() || root.getAsJsonArray().isEmpty()) {
+            throw new IllegalArgumentException(file + ": expected a non-empty JSON array of models like warmup.models");
+        }
+        List<ModelSpec> specs = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (JsonElement e : root.getAsJsonArray()) {
+            String path = "[" + specs.size() + "]";
+            if (!e.isJsonObject()) {
+                throw new IllegalArgumentException(file + ": " + path + " = " + WarmupException.quote(e)
+                        + " is not a model object");
+            }
+            JsonObject entry = e.getAsJsonObject().deepCopy();
+            entry.remove("backend");
+            try {
+                specs.add(SettingsParser.model(entry, path, Map.of()));
+            } catch (WarmupException invalid) {
+                throw new IllegalArgumentException(file + ": " + invalid.detail().replaceFirst("^warmup\\.", ""));
+            }
+            if (!ids.add(specs.get(specs.size() - 1).id())) {
+                throw new IllegalArgumentException(file + ": " + path + ".id: model "
+                        + specs.get(specs.size() - 1).id() + " comes twice");
+            }
+        }
+        try {
+            return of(specs);
+        } catch (IllegalArgumentException twoForOneTask) {
+            throw new IllegalArgumentException(file + ": " + twoForOneTask.getMessage());
         }
     }
 

@@ -8,8 +8,6 @@ import dev.warmup.server.usage.EventKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the JSONL trace format: one JSON object per line, blank lines ignored.
@@ -39,8 +37,6 @@ public final class JsonlTraceReader {
     public interface RowSink {
         void accept(Row row) throws IOException;
     }
-
-    private static final Pattern COLUMN = Pattern.compile("column (\\d+)");
 
     private JsonlTraceReader() {}
 
@@ -72,17 +68,11 @@ public final class JsonlTraceReader {
                         string(o, "task"), string(o, "model"), string(o, "language")));
             } catch (JsonSyntaxException | IllegalStateException | UnsupportedOperationException e) {
                 // the parser's own words, and its advice to developers, say no more than where() does
-                throw new IOException(source + ":" + lineNo + ": not a JSON object" + where(e));
+                throw new IOException(source + ":" + lineNo + ": not a JSON object" + JsonSyntax.where(e));
             } catch (IOException e) {
                 throw new IOException(source + ":" + lineNo + ": " + e.getMessage(), e);
             }
         }
-    }
-
-    /** Where the parser gave up, from its message ("... at line 1 column 6 ..."), without its advice to developers. */
-    private static String where(RuntimeException e) {
-        Matcher m = COLUMN.matcher(String.valueOf(e.getMessage()));
-        return m.find() ? " (malformed at column " + m.group(1) + ")" : "";
     }
 
     private static String string(JsonObject o, String key) {
