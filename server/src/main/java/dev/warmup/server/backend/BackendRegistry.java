@@ -20,7 +20,7 @@ import java.util.Optional;
 
 /**
  * The backends of {@code warmup.backends} ({@code ollama}, {@code llamacpp}, {@code openai}, {@code lmstudio},
- * {@code llamaswap}), built anew when the settings change, plus the {@code client} backend (a model whose
+ * {@code llamaswap}), built anew for each entry a settings change adds or changes, plus the {@code client} backend (a model whose
  * {@code backend} is unset or {@code client}).
  * Endpoints must be loopback unless the backend sets {@code allowRemote}.
  */
@@ -31,6 +31,7 @@ public final class BackendRegistry {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
     private volatile Map<String, ModelBackend> backends = Map.of();
+    private Map<String, BackendSpec> specs = Map.of(); // the entries backends were built from; guarded by this
 
     @Inject
     public BackendRegistry(ConfigurationManager config, ClientNotifier notifier, Clock clock) {
@@ -40,11 +41,21 @@ public final class BackendRegistry {
         config.addListener(this::rebuild);
     }
 
-    private void rebuild(WarmupSettings s) {
+    /**
+     * The backends for new settings. One whose entry is unchanged is kept, with what it knows of its model server
+     * (when it last renewed each model, its circuit breaker, what it has said): a change to another key is no
+     * reason to forget that llama-swap's {@code ttl} of a kept model runs out soon.
+     */
+    private synchronized void rebuild(WarmupSettings s) {
         Map<String, ModelBackend> fresh = new HashMap<>();
+        Map<String, ModelBackend> old = backends;
         for (Map.Entry<String, BackendSpec> e : s.backends().entrySet()) {
             BackendSpec spec = e.getValue();
             if (BackendSpec.CLIENT.equals(spec.type())) {
+                continue;
+            }
+            if (spec.equals(specs.get(e.getKey())) && old.containsKey(e.getKey())) {
+                fresh.put(e.getKey(), old.get(e.getKey()));
                 continue;
             }
             String host = URI.create(spec.url()).getHost();
@@ -64,9 +75,13 @@ public final class BackendRegistry {
                         + ": unknown type " + spec.type());
             }
         }
-        Map<String, ModelBackend> old = backends;
         backends = Map.copyOf(fresh);
-        old.values().forEach(ModelBackend::close);
+        specs = Map.copyOf(s.backends());
+        old.forEach((name, b) -> {
+            if (fresh.get(name) != b) {
+                b.close();
+            }
+        });
     }
 
     /** The backend serving a model whose {@code backend} setting is {@code name} (null: the client). */
