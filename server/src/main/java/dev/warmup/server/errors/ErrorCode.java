@@ -27,7 +27,8 @@ public enum ErrorCode {
     WMP_3001("WarmupScheduler", TIMEOUT, warning, "Warm-up timed out and was abandoned",
             "The load took longer than warmupTimeoutSeconds; raise it or check the model server."),
     WMP_3002("WarmupScheduler", RESOURCE_ALLOCATION, warning, "Warm-up failed after retries",
-            "See the backend error in the log; the model is retried after a back-off."),
+            "See the backend error in the log; the model is tried again every 10 minutes, at once when its model"
+                    + " server answers again or the settings change."),
     WMP_3003("WarmupScheduler", INVALID_INPUT, warning, "Unknown model",
             "The model is not in the catalogue (warmup.models or warmup/registerModels)."),
     WMP_4001("ResourceManager", RESOURCE_EXHAUSTED, warning, "System memory nearly exhausted: models unloaded",

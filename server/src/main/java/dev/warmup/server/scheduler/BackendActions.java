@@ -35,6 +35,8 @@ import java.util.logging.Logger;
 final class BackendActions {
     private static final Logger LOG = Logger.getLogger(BackendActions.class.getName());
     static final int MAX_ATTEMPTS = 3;
+    /** After {@link #MAX_ATTEMPTS} failures in a row a model is tried this seldom (and its failures logged quietly). */
+    static final long GIVEN_UP_RETRY_MILLIS = 600_000;
 
     private final ConfigurationManager config;
     private final BackendRegistry backends;
@@ -49,6 +51,7 @@ final class BackendActions {
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, Long> retryAt = new HashMap<>();
     private final Set<String> unloading = new HashSet<>();
+    private final Set<String> unanswered = new HashSet<>(); // backends whose last look failed
     private final ModelServerSightings sightings;
     private int inFlight;
 
@@ -144,10 +147,31 @@ final class BackendActions {
     private void fail(ModelSpec m, WarmupException e) {
         int n = failures.merge(m.id(), 1, Integer::sum);
         states.failed(m.id(), e.getMessage());
-        long backoff = n >= MAX_ATTEMPTS ? Long.MAX_VALUE / 4 : 30_000L << (n - 1);
+        long backoff = n >= MAX_ATTEMPTS ? GIVEN_UP_RETRY_MILLIS : 30_000L << (n - 1);
         retryAt.put(m.id(), clock.millis() + backoff);
-        LOG.warning(n >= MAX_ATTEMPTS ? new WarmupException(ErrorCode.WMP_3002, m.id() + ": " + e.getMessage())
-                .getMessage() : e.getMessage());
+        if (n < MAX_ATTEMPTS) {
+            LOG.warning(e.getMessage());
+        } else if (n == MAX_ATTEMPTS) {
+            LOG.warning(new WarmupException(ErrorCode.WMP_3002, m.id() + ": " + e.getMessage() + "; tried again every "
+                    + GIVEN_UP_RETRY_MILLIS / 60_000 + " minutes, and at once when its model server answers after not"
+                    + " answering or the settings change").getMessage());
+        } else {
+            LOG.fine(e.getMessage());
+        }
+    }
+
+    /** A model server answers again after it did not: its models' failed loads may be tried again at once. */
+    private void answersAgain(String backend, WarmupSettings s) {
+        boolean forgot = false;
+        for (ModelSpec m : s.models()) {
+            if (backend.equals(m.backend())) {
+                forgot |= failures.remove(m.id()) != null;
+                retryAt.remove(m.id());
+            }
+        }
+        if (forgot) {
+            LOG.info("model server " + backend + " answers again: its models' failed loads are tried again");
+        }
     }
 
     /**
@@ -233,7 +257,11 @@ final class BackendActions {
             try {
                 loaded = e.getValue().loaded().get(s.warmupTimeoutSeconds(), TimeUnit.SECONDS);
             } catch (Exception ex) {
+                unanswered.add(e.getKey());
                 continue; // unreachable now: the circuit breaker counts it; keep our view
+            }
+            if (unanswered.remove(e.getKey())) {
+                answersAgain(e.getKey(), s);
             }
             boolean changed = false;
             for (ModelSpec m : s.models()) {

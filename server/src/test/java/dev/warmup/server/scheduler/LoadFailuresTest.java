@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.warmup.protocol.ModelStatus;
+import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
@@ -29,7 +30,10 @@ import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loads that fail: back-off, giving up (WMP-3002) until the settings change, and the timeout (WMP-3001). */
+/**
+ * Loads that fail: back-off, then after three tries every ten minutes (WMP-3002), at once when the model server
+ * answers again or the settings change; and the timeout (WMP-3001).
+ */
 class LoadFailuresTest {
     @TempDir Path dir;
 
@@ -40,15 +44,7 @@ class LoadFailuresTest {
             Logger logger = Logger.getLogger(BackendActions.class.getName());
             CompletableFuture<String> gaveUp = logged(logger, "WMP-3002");
             WarmupScheduler scheduler = start(h, ollama);
-            for (int attempt = 1; attempt <= BackendActions.MAX_ATTEMPTS; attempt++) {
-                scheduler.tick().get(30, TimeUnit.SECONDS);
-                assertEquals(attempt, warmups(h, "started"), "attempt " + attempt);
-                int failures = attempt;
-                h.client.await(h.client.statuses, l -> failedLoads(l, "coder") >= failures, Duration.ofSeconds(30));
-                scheduler.tick().get(30, TimeUnit.SECONDS);
-                assertEquals(attempt, warmups(h, "started"), "backing off after failure " + attempt);
-                h.clock.advance(Duration.ofSeconds(30L << (attempt - 1))); // 30 s, then 60 s
-            }
+            failUntilGivenUp(h, scheduler);
             assertTrue(gaveUp.get(30, TimeUnit.SECONDS).contains("coder"));
             h.clock.advance(Duration.ofMinutes(2));
             scheduler.tick().get(30, TimeUnit.SECONDS);
@@ -63,6 +59,69 @@ class LoadFailuresTest {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(BackendActions.MAX_ATTEMPTS + 1, warmups(h, "started"), "tried again after the change");
             assertEquals("running", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
+        }
+    }
+
+    @Test
+    void aModelGivenUpOnIsTriedAgainEveryTenMinutes() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            ollama.failNext(1000, 400);
+            WarmupScheduler scheduler = start(h, ollama);
+            failUntilGivenUp(h, scheduler); // the last back-off, 2 minutes, has passed
+            for (int minute = 3; minute < 10; minute++) { // the developer goes on using completion, served cold
+                h.clock.advance(Duration.ofMinutes(1));
+                h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 900L, true));
+            }
+            h.flush();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(BackendActions.MAX_ATTEMPTS, warmups(h, "started"), "not before ten minutes");
+            h.clock.advance(Duration.ofMinutes(1));
+            assertTrue(loadsPlanned(h).contains("coder"), "still wanted: " + loadsPlanned(h));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(BackendActions.MAX_ATTEMPTS + 1, warmups(h, "started"), "tried again");
+            h.client.await(h.client.statuses, l -> failedLoads(l, "coder") > BackendActions.MAX_ATTEMPTS,
+                    Duration.ofSeconds(30));
+            ollama.failNext(0, 400); // fixed: the next try, ten minutes on, warms it
+            for (int minute = 0; minute < 10; minute++) {
+                h.clock.advance(Duration.ofMinutes(1));
+                h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 900L, true));
+            }
+            h.flush();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            ollama.loads("coder", 1).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aModelServerStartedAfterTheEditorGetsItsModelsWarmedOnceItAnswers() throws Exception {
+        int port = FakeOllamaServer.freePort(); // Ollama not started yet
+        try (ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize(settings("http://127.0.0.1:" + port));
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            failUntilGivenUp(h, scheduler);
+            try (FakeOllamaServer ollama = new FakeOllamaServer(port)) { // started now
+                scheduler.tick().get(30, TimeUnit.SECONDS); // it answers the look, and the load follows
+                assertEquals(1, ollama.loads("coder", 1).get(30, TimeUnit.SECONDS));
+                h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /**
+     * Ticks through {@link BackendActions#MAX_ATTEMPTS} failed loads of coder, checking the back-off between them
+     * (30 s, then 60 s), and lets the last back-off pass.
+     */
+    private static void failUntilGivenUp(ServerHarness h, WarmupScheduler scheduler) throws Exception {
+        for (int attempt = 1; attempt <= BackendActions.MAX_ATTEMPTS; attempt++) {
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(attempt, warmups(h, "started"), "attempt " + attempt);
+            int failures = attempt;
+            h.client.await(h.client.statuses, l -> failedLoads(l, "coder") >= failures, Duration.ofSeconds(30));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(attempt, warmups(h, "started"), "backing off after failure " + attempt);
+            h.clock.advance(Duration.ofSeconds(30L << (attempt - 1)));
         }
     }
 

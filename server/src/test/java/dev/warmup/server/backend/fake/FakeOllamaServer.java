@@ -47,7 +47,19 @@ public final class FakeOllamaServer implements AutoCloseable {
     public final List<String> requests = new CopyOnWriteArrayList<>();
 
     public FakeOllamaServer() throws IOException {
-        server = LoopbackHttp.start(Map.of("/api/generate", this::generate, "/api/ps", this::ps));
+        this(0);
+    }
+
+    /** Ollama started on {@code port} (0: any free one), e.g. one a backend was told of before it ran. */
+    public FakeOllamaServer(int port) throws IOException {
+        server = LoopbackHttp.start(Map.of("/api/generate", this::generate, "/api/ps", this::ps), port);
+    }
+
+    /** A loopback port nothing listens on now: where a model server not yet started will be. */
+    public static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     public String url() {

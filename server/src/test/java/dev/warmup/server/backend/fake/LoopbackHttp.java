@@ -14,7 +14,12 @@ final class LoopbackHttp {
 
     /** Started, with a handler per context path. */
     static HttpServer start(Map<String, HttpHandler> contexts) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        return start(contexts, 0);
+    }
+
+    /** On {@code port} of the loopback address (0: any free one). */
+    static HttpServer start(Map<String, HttpHandler> contexts, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         contexts.forEach(server::createContext);
         server.start();
