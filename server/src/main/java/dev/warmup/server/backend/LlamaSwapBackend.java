@@ -38,7 +38,7 @@ import java.util.logging.Logger;
  * the latest requests it served, each with an {@code id} that grows and its {@code model}) tells each model's newest
  * request, read at most every {@value #REQUESTS_EVERY_MILLIS} ms (the log holds up to a thousand entries), so that a
  * request of a program that does not report to us is seen even when its model was already running; a llama-swap
- * without the log (404) is not asked again.
+ * without the log (404) is asked again only every {@value #NO_LOG_RECHECK_MILLIS} ms (it may have been upgraded).
  *
  * <p>llama-swap runs together only the models its configuration allows (by default one at a time; a {@code matrix}
  * set, or a legacy group with {@code swap: false}, lets several run), and starting a model stops those it may not
@@ -54,7 +54,10 @@ public final class LlamaSwapBackend implements ModelBackend {
     private final Set<String> swapsSaid = new HashSet<>(); // guarded by itself
     private final Map<String, Long> touched = new ConcurrentHashMap<>(); // model -> when our last request to it ended
     static final long REQUESTS_EVERY_MILLIS = 5_000;
-    private volatile boolean noActivityLog;
+    /** A llama-swap that answered 404 for its activity log is asked again only after this (it may be upgraded). */
+    static final long NO_LOG_RECHECK_MILLIS = 600_000;
+    private volatile long noActivityLogUntil = Long.MIN_VALUE;
+    private volatile boolean noActivityLogSaid;
     private volatile boolean requestsRead;
     private volatile long requestsReadAt;
     private volatile CompletableFuture<Optional<Map<String, Long>>> newestRequests =
@@ -144,7 +147,7 @@ public final class LlamaSwapBackend implements ModelBackend {
      */
     private CompletableFuture<Optional<Map<String, Long>>> newestRequests(Duration timeout) {
         long now = clock.millis();
-        if (noActivityLog || requestsRead && now - requestsReadAt < REQUESTS_EVERY_MILLIS) {
+        if (now < noActivityLogUntil || requestsRead && now - requestsReadAt < REQUESTS_EVERY_MILLIS) {
             return newestRequests;
         }
         requestsRead = true;
@@ -154,10 +157,13 @@ public final class LlamaSwapBackend implements ModelBackend {
                 return Optional.of(parseNewest(r));
             }
             Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (c.getMessage() != null && c.getMessage().contains("HTTP 404")) {
-                noActivityLog = true; // an older llama-swap
-                LOG.info("llama-swap at " + spec.url() + " has no activity log (GET /api/metrics: 404): requests"
-                        + " to models already running are not seen");
+            if (c.getMessage() != null && c.getMessage().contains("HTTP 404")) { // an older llama-swap
+                noActivityLogUntil = now + NO_LOG_RECHECK_MILLIS;
+                if (!noActivityLogSaid) {
+                    noActivityLogSaid = true;
+                    LOG.info("llama-swap at " + spec.url() + " has no activity log (GET /api/metrics: 404): requests"
+                            + " to models already running are not seen");
+                }
             }
             return Optional.<Map<String, Long>>empty();
         });

@@ -105,7 +105,11 @@ class LlamaSwapBackendTest {
             clock.advance(Duration.ofMinutes(1));
             assertEquals(Map.of("coder", -1L), newest(b));
             assertEquals(1, older.requests.stream().filter(q -> q.startsWith("GET /api/metrics")).count(),
-                    "a 404 once, then not asked again");
+                    "a 404 once, then not asked again for a while");
+            older.withActivityLog(); // upgraded while the editor runs
+            older.requestedElsewhere("coder");
+            clock.advance(Duration.ofMillis(LlamaSwapBackend.NO_LOG_RECHECK_MILLIS));
+            assertEquals(Map.of("coder", 1L), newest(b), "asked again, ten minutes on");
         }
     }
 

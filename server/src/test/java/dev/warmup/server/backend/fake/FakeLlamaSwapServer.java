@@ -105,6 +105,11 @@ public final class FakeLlamaSwapServer implements AutoCloseable {
         activityLog = false;
     }
 
+    /** Serves the activity log again, as llama-swap does once upgraded. */
+    public void withActivityLog() {
+        activityLog = true;
+    }
+
     /** Starts {@code model} as another program's request through llama-swap would. */
     public synchronized void startedElsewhere(String model) {
         start(model);
