@@ -20,8 +20,8 @@ import java.util.Optional;
 
 /**
  * The backends of {@code warmup.backends} ({@code ollama}, {@code llamacpp}, {@code openai}, {@code lmstudio},
- * {@code llamaswap}), built anew for each entry a settings change adds or changes, plus the {@code client} backend (a model whose
- * {@code backend} is unset or {@code client}).
+ * {@code llamaswap}), built anew for each entry a settings change adds or changes, plus the {@code client} backend
+ * (a model whose {@code backend} is unset or {@code client}).
  * Endpoints must be loopback unless the backend sets {@code allowRemote}.
  */
 @Singleton

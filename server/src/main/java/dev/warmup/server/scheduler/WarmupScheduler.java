@@ -31,11 +31,11 @@ import java.util.logging.Logger;
 
 /**
  * Turns forecasts into loads and unloads: on every tick (every 30 s, soon after new usage, on a settings change, when
- * the editor's {@code initialized} lets loads reach it, and when an unload held by {@link SustainedUnloads} falls due) it reconciles with what the model servers really have
- * loaded, asks the {@link ExpectedValuePlanner} what should be warm within the budget, unloads a model once the plan
- * has stopped wanting it for 20 s (at once when the residents no longer fit; never a model used in the last 30 s),
- * queues the loads by value in the {@link WarmupQueue} and starts at most {@code maxConcurrentLoads} at a time;
- * {@link BackendActions} carries the loads and unloads out.
+ * the editor's {@code initialized} lets loads reach it, and when an unload held by {@link SustainedUnloads} falls due)
+ * it reconciles with what the model servers really have loaded, asks the {@link ExpectedValuePlanner} what should be
+ * warm within the budget, unloads a model once the plan has stopped wanting it for 20 s (at once when the residents
+ * no longer fit; never a model used in the last 30 s), queues the loads by value in the {@link WarmupQueue} and
+ * starts at most {@code maxConcurrentLoads} at a time; {@link BackendActions} carries the loads and unloads out.
  * Under a system-memory emergency it sheds instead (WMP-4001). Nothing here runs on an LSP thread.
  */
 @Singleton
