@@ -13,9 +13,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +39,12 @@ final class BackendActions {
     static final int MAX_ATTEMPTS = 3;
     /** After {@link #MAX_ATTEMPTS} failures in a row a model is tried this seldom (and its failures logged quietly). */
     static final long GIVEN_UP_RETRY_MILLIS = 600_000;
+    /**
+     * How long a tick waits for the model servers' lists of what they have loaded, all asked at once: one that has
+     * not answered by then (hung, or its machine swapping) is left as last seen, and holds up neither the others
+     * nor the loads.
+     */
+    static final long LOOK_MILLIS = 10_000;
 
     private final ConfigurationManager config;
     private final BackendRegistry backends;
@@ -52,6 +60,7 @@ final class BackendActions {
     private final Map<String, Long> retryAt = new HashMap<>();
     private final Set<String> unloading = new HashSet<>();
     private final Set<String> unanswered = new HashSet<>(); // backends whose last look failed
+    private final Map<String, CompletableFuture<List<ModelBackend.LoadedModel>>> looking = new HashMap<>();
     private final ModelServerSightings sightings;
     private int inFlight;
 
@@ -252,13 +261,21 @@ final class BackendActions {
      */
     void reconcile() {
         WarmupSettings s = config.current();
+        Map<String, CompletableFuture<List<ModelBackend.LoadedModel>>> looks = new LinkedHashMap<>();
+        backends.servers().forEach((name, server) -> { // all at once; a look still unanswered is not asked again
+            var pending = looking.get(name);
+            looks.put(name, pending != null && !pending.isDone() ? pending : server.loaded());
+        });
+        looking.clear();
+        looking.putAll(looks);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOOK_MILLIS); // the network's time
         for (Map.Entry<String, ModelBackend> e : backends.servers().entrySet()) {
             List<ModelBackend.LoadedModel> loaded;
             try {
-                loaded = e.getValue().loaded().get(s.warmupTimeoutSeconds(), TimeUnit.SECONDS);
+                loaded = looks.get(e.getKey()).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (Exception ex) {
                 unanswered.add(e.getKey());
-                continue; // unreachable now: the circuit breaker counts it; keep our view
+                continue; // unreachable or hung now: the circuit breaker counts it; keep our view
             }
             if (unanswered.remove(e.getKey())) {
                 answersAgain(e.getKey(), s);

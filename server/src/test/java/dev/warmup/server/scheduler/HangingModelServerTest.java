@@ -1,0 +1,63 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.UsageStore;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A model server that takes connections and never answers (hung, or its machine swapping) must not hold up the
+ * others: the scheduler looks at all model servers at once and waits a few seconds for them in all, not each one's
+ * full timeout in turn.
+ */
+class HangingModelServerTest {
+    @TempDir Path dir;
+
+    @Test
+    void aHungModelServerDoesNotHoldUpTheLoadsOfAnother() throws Exception {
+        // bound and listening, never accepting: the connection is made, the request sent, no answer ever comes
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize("{\"warmupTimeoutSeconds\": 600, \"backends\": {"
+                    + "\"hung\": {\"type\": \"ollama\", \"url\": \"http://127.0.0.1:" + hung.getLocalPort() + "\", "
+                    + "\"timeoutSeconds\": 600}, "
+                    + "\"local\": {\"type\": \"ollama\", \"url\": \"" + ollama.url() + "\"}}, \"models\": ["
+                    + "{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, \"loadSeconds\": 3, "
+                    + "\"backend\": \"local\"}, {\"id\": \"big\", \"tasks\": [\"refactoring\"], \"memoryMb\": 1900, "
+                    + "\"loadSeconds\": 20, \"backend\": \"hung\"}]}");
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            // the tick used to wait for the hung server's answer up to warmupTimeoutSeconds, here ten minutes
+            scheduler.tick().get(120, TimeUnit.SECONDS);
+            assertEquals(1, ollama.loads("coder", 1).get(120, TimeUnit.SECONDS));
+            scheduler.tick().get(120, TimeUnit.SECONDS);
+            // the hung server is not asked again while the first look waits: its one connection, then the probe's
+            List<Socket> accepted = new ArrayList<>(); // kept open: a closed one would be retried
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), hung.getLocalPort())) {
+                hung.setSoTimeout(1_000);
+                while (true) {
+                    accepted.add(hung.accept());
+                }
+            } catch (SocketTimeoutException drained) {
+                assertEquals(2, accepted.size(), "connections made to the hung server");
+            } finally {
+                for (Socket c : accepted) {
+                    c.close();
+                }
+            }
+        }
+    }
+}
