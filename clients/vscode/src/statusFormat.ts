@@ -8,6 +8,10 @@ export interface ModelStatus {
   backend?: string;
   /** For a warm model this server will not unload: who holds it. */
   heldBy?: 'anotherServer' | 'otherProgram' | null;
+  /** For a failed model: the WMP message of its last failed load. */
+  error?: string | null;
+  /** For a failed model: when it is tried next (ISO-8601). */
+  retryAt?: string | null;
 }
 
 const HELD_BY: Record<string, string> = {
@@ -53,7 +57,7 @@ export function formatStatus(s: WarmupStatus | undefined, error?: string): Statu
   const lines = s.models.map(m => {
     const p = m.probability === undefined || m.probability === null ? '' : `, p=${m.probability.toFixed(2)}`;
     const mem = m.memoryMb ? `, ${m.memoryMb} MB` : '';
-    return `${m.id}: ${m.state}${p}${mem}${m.heldBy ? HELD_BY[m.heldBy] ?? '' : ''}`;
+    return `${m.id}: ${m.state}${p}${mem}${m.heldBy ? HELD_BY[m.heldBy] ?? '' : ''}${failure(m)}`;
   });
   const memory = s.memoryBudgetMb ? `\nMemory: ${s.memoryUsedMb ?? 0} / ${s.memoryBudgetMb} MB` : '';
   const predictor = s.predictor ? `\nPredictor: ${s.predictor}${s.predictorNote ? ' (' + s.predictorNote + ')' : ''}`
@@ -63,4 +67,15 @@ export function formatStatus(s: WarmupStatus | undefined, error?: string): Statu
     tooltip: (lines.length > 0 ? lines.join('\n') : 'No models configured (warmup.models)') + memory + predictor,
     kind: s.state === 'paused' ? 'paused' : loading.length > 0 ? 'busy' : 'ok',
   };
+}
+
+/** Why a failed model failed and when it is tried next, for its tooltip line; '' for any other. */
+function failure(m: ModelStatus): string {
+  if (m.state !== 'failed') {
+    return '';
+  }
+  const next = m.retryAt ? new Date(m.retryAt) : undefined;
+  const when = next && !isNaN(next.getTime())
+    ? ` (next try ${next.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })})` : '';
+  return `${m.error ? ' — ' + m.error : ''}${when}`;
 }

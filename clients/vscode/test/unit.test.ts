@@ -103,6 +103,10 @@ test('status bar shows warm, loading and predicted models with a tooltip', () =>
     { id: 'big', state: 'warm', memoryMb: 9000, heldBy: 'otherProgram' }] });
   assert.match(shared.tooltip, /coder: warm, 1500 MB \(held by another editor's server\)/);
   assert.match(shared.tooltip, /big: warm, 9000 MB \(loaded by another program\)/);
+  const failed = formatStatus({ state: 'running', models: [{ id: 'coder', state: 'failed', memoryMb: 1500,
+    error: 'WMP-8004 Model server request failed: connection refused', retryAt: '2026-03-02T09:10:00Z' }] });
+  assert.match(failed.tooltip, /coder: failed, 1500 MB — WMP-8004 Model server request failed: connection refused \(next try \d/);
+  assert.doesNotMatch(shared.tooltip, /next try/);
   assert.equal(formatStatus(undefined, 'no Java').kind, 'error');
   assert.equal(formatStatus({ state: 'paused', models: [] }).kind, 'paused');
 });

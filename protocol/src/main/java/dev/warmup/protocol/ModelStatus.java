@@ -9,9 +9,12 @@ package dev.warmup.protocol;
  * @param heldBy      for a warm model this server did not load and will not unload: {@value #ANOTHER_SERVER} (the
  *                    server of another editor window) or {@value #OTHER_PROGRAM} (a person or another program loaded
  *                    it); null otherwise
+ * @param error       for a failed model: why, the WMP message of its last failed load; null otherwise
+ * @param retryAt     for a failed model: ISO-8601 instant of its next try (sooner if its model server answers again
+ *                    after not answering, or the settings change); null when none is set
  */
 public record ModelStatus(String id, String state, Integer memoryMb, Double probability, String lastUsed,
-                          String backend, String heldBy) {
+                          String backend, String heldBy, String error, String retryAt) {
     public static final String ANOTHER_SERVER = "anotherServer";
     public static final String OTHER_PROGRAM = "otherProgram";
 }

@@ -106,6 +106,7 @@ final class BackendActions {
     /** The catalogue or the settings changed: failed models may be tried again at once. */
     void forgetFailures() {
         failures.clear();
+        retryAt.keySet().forEach(states::retryNow);
         retryAt.clear();
     }
 
@@ -155,9 +156,9 @@ final class BackendActions {
 
     private void fail(ModelSpec m, WarmupException e) {
         int n = failures.merge(m.id(), 1, Integer::sum);
-        states.failed(m.id(), e.getMessage());
         long backoff = n >= MAX_ATTEMPTS ? GIVEN_UP_RETRY_MILLIS : 30_000L << (n - 1);
         retryAt.put(m.id(), clock.millis() + backoff);
+        states.failed(m.id(), e.getMessage(), clock.millis() + backoff);
         if (n < MAX_ATTEMPTS) {
             LOG.warning(e.getMessage());
         } else if (n == MAX_ATTEMPTS) {
@@ -176,6 +177,7 @@ final class BackendActions {
             if (backend.equals(m.backend())) {
                 forgot |= failures.remove(m.id()) != null;
                 retryAt.remove(m.id());
+                states.retryNow(m.id());
             }
         }
         if (forgot) {

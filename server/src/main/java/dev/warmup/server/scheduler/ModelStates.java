@@ -17,11 +17,14 @@ public final class ModelStates {
     /** States as reported in {@code warmup/status}. */
     public enum State { unloaded, loading, warm, failed }
 
-    /** One model's entry. {@code servedSinceLoad} tells a wasted warm-up (unloaded before any use) from a useful one. */
+    /**
+     * One model's entry. {@code servedSinceLoad} tells a wasted warm-up (unloaded before any use) from a useful one;
+     * a failed one has its {@code error} and, when the scheduler set one, {@code retryAtMillis} (else Long.MIN_VALUE).
+     */
     public record Entry(State state, int memoryMb, long lastUsedMillis, long loadStartedMillis, boolean servedSinceLoad,
-                        String error) {
+                        String error, long retryAtMillis) {
         static Entry initial() {
-            return new Entry(State.unloaded, 0, Long.MIN_VALUE, Long.MIN_VALUE, false, null);
+            return new Entry(State.unloaded, 0, Long.MIN_VALUE, Long.MIN_VALUE, false, null, Long.MIN_VALUE);
         }
 
         /** Whether it served a request in the {@value ModelStates#IN_USE_MILLIS} ms before {@code now}. */
@@ -52,7 +55,7 @@ public final class ModelStates {
     public void loading(String model, int memoryMb, long at) {
         entries.compute(model, (k, e) -> {
             Entry c = e == null ? Entry.initial() : e;
-            return new Entry(State.loading, memoryMb, c.lastUsedMillis(), at, false, null);
+            return new Entry(State.loading, memoryMb, c.lastUsedMillis(), at, false, null, Long.MIN_VALUE);
         });
     }
 
@@ -60,14 +63,26 @@ public final class ModelStates {
         entries.compute(model, (k, e) -> {
             Entry c = e == null ? Entry.initial() : e;
             long started = c.state() == State.loading || c.state() == State.warm ? c.loadStartedMillis() : Long.MIN_VALUE;
-            return new Entry(State.warm, memoryMb, c.lastUsedMillis(), started, c.servedSinceLoad(), null);
+            return new Entry(State.warm, memoryMb, c.lastUsedMillis(), started, c.servedSinceLoad(), null,
+                    Long.MIN_VALUE);
         });
     }
 
     public void failed(String model, String error) {
+        failed(model, error, Long.MIN_VALUE);
+    }
+
+    /** A failed model's back-off is over: it is tried when the plan next wants it. */
+    public void retryNow(String model) {
+        entries.computeIfPresent(model, (k, e) -> e.state() != State.failed ? e : new Entry(State.failed, 0,
+                e.lastUsedMillis(), Long.MIN_VALUE, false, e.error(), Long.MIN_VALUE));
+    }
+
+    /** Failed, to be tried again at {@code retryAtMillis} (Long.MIN_VALUE: whenever the plan wants it). */
+    public void failed(String model, String error, long retryAtMillis) {
         entries.compute(model, (k, e) -> {
             Entry c = e == null ? Entry.initial() : e;
-            return new Entry(State.failed, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, error);
+            return new Entry(State.failed, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, error, retryAtMillis);
         });
     }
 
@@ -76,7 +91,7 @@ public final class ModelStates {
         Entry before = get(model);
         entries.compute(model, (k, e) -> {
             Entry c = e == null ? Entry.initial() : e;
-            return new Entry(State.unloaded, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, null);
+            return new Entry(State.unloaded, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, null, Long.MIN_VALUE);
         });
         return before;
     }
@@ -89,7 +104,8 @@ public final class ModelStates {
             hit[0] = c.state() == State.warm;
             int mem = c.memoryMb() > 0 ? c.memoryMb() : memoryMb;
             long started = c.state() == State.unloaded || c.state() == State.failed ? at : c.loadStartedMillis();
-            return new Entry(State.warm, mem, Math.max(at, c.lastUsedMillis()), started, true, null);
+            return new Entry(State.warm, mem, Math.max(at, c.lastUsedMillis()), started, true, null,
+                    Long.MIN_VALUE);
         });
         return hit[0];
     }

@@ -83,12 +83,16 @@ public final class WarmupCoordinator implements WarmupController {
     public WarmupStatus status() {
         WarmupSettings s = config.current();
         List<ModelStatus> models = new ArrayList<>();
+        long now = clock.millis();
         for (ModelSpec m : s.models()) {
             ModelStates.Entry e = states.get(m.id());
+            boolean failed = e.state() == ModelStates.State.failed;
             models.add(new ModelStatus(m.id(), e.state().name(), e.memoryMb() > 0 ? e.memoryMb() : m.memoryMb(), null,
                     e.lastUsedMillis() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(e.lastUsedMillis()).toString(),
                     m.backend() == null ? "client" : m.backend(),
-                    e.state() == ModelStates.State.warm ? ownership.heldBy(m.id()) : null));
+                    e.state() == ModelStates.State.warm ? ownership.heldBy(m.id()) : null,
+                    failed ? e.error() : null,
+                    failed && e.retryAtMillis() > now ? Instant.ofEpochMilli(e.retryAtMillis()).toString() : null));
         }
         return new WarmupStatus(Version.get(), config.paused() ? "paused" : "running", prediction.name(),
                 prediction.note(), models,

@@ -68,6 +68,11 @@ class LoadFailuresTest {
             ollama.failNext(1000, 400);
             WarmupScheduler scheduler = start(h, ollama);
             failUntilGivenUp(h, scheduler); // the last back-off, 2 minutes, has passed
+            ModelStatus failed = coder(h); // what the editor shows: why, and when it is tried next
+            assertEquals("failed", failed.state());
+            assertTrue(failed.error().startsWith("WMP-8004") && failed.error().contains("400"), failed.error());
+            assertEquals(h.clock.instant().plusMillis(BackendActions.GIVEN_UP_RETRY_MILLIS - 120_000).toString(),
+                    failed.retryAt());
             for (int minute = 3; minute < 10; minute++) { // the developer goes on using completion, served cold
                 h.clock.advance(Duration.ofMinutes(1));
                 h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 900L, true));
@@ -105,6 +110,8 @@ class LoadFailuresTest {
                 scheduler.tick().get(30, TimeUnit.SECONDS); // it answers the look, and the load follows
                 assertEquals(1, ollama.loads("coder", 1).get(30, TimeUnit.SECONDS));
                 h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+                assertEquals(null, coder(h).error(), "warm: no error shown any more");
+                assertEquals(null, coder(h).retryAt());
             }
         }
     }

@@ -38,6 +38,10 @@ public record StatusText(String text, String tooltip) {
                 case "otherProgram" -> " (loaded by another program)";
                 default -> "";
             });
+            if (state.equals("failed")) { // why, and when it is tried next
+                tip.append(text(m, "error").map(err -> " — " + err).orElse(""));
+                tip.append(text(m, "retryAt").map(StatusText::localTime).map(t -> " (next try " + t + ")").orElse(""));
+            }
             tip.append('\n');
         }
         String state = status.has("state") ? status.get("state").getAsString() : "running";
@@ -58,5 +62,20 @@ public record StatusText(String text, String tooltip) {
             tip.append("Predictor: ").append(status.get("predictor").getAsString());
         }
         return new StatusText(text.toString(), tip.toString().strip());
+    }
+
+    private static java.util.Optional<String> text(JsonObject m, String key) {
+        return m.has(key) && m.get(key).isJsonPrimitive() ? java.util.Optional.of(m.get(key).getAsString())
+                : java.util.Optional.empty();
+    }
+
+    /** An ISO-8601 instant as the hour and minute on this machine's clock; null (left out) if it is not one. */
+    static String localTime(String instant) {
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("HH:mm")
+                    .format(java.time.Instant.parse(instant).atZone(java.time.ZoneId.systemDefault()));
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
     }
 }

@@ -58,6 +58,11 @@ class SmallPartsTest {
                 shared.tooltip());
         assertTrue(shared.tooltip().contains("big: warm, 9000 MB (loaded by another program)\n"), shared.tooltip());
         assertTrue(shared.tooltip().endsWith("chat: warm, 900 MB"), shared.tooltip());
+        StatusText failed = StatusText.of(JsonParser.parseString("{\"models\": [{\"id\": \"coder\", \"state\": "
+                + "\"failed\", \"memoryMb\": 1500, \"error\": \"WMP-8004 connection refused\", "
+                + "\"retryAt\": \"2026-03-02T09:10:00Z\"}]}").getAsJsonObject());
+        assertEquals("coder: failed, 1500 MB — WMP-8004 connection refused (next try "
+                + StatusText.localTime("2026-03-02T09:10:00Z") + ")", failed.tooltip());
     }
 
     @Test
