@@ -45,6 +45,12 @@ final class BackendActions {
      * nor the loads.
      */
     static final long LOOK_MILLIS = 10_000;
+    /**
+     * A warm model its model server unloaded without our asking (Ollama making room for a model the developer
+     * asked for, a person's {@code ollama stop}) is not loaded again by us for this long: loading it straight back
+     * would evict the model in use, or undo what the person did.
+     */
+    static final long EVICTED_HOLD_OFF_MILLIS = 300_000;
 
     private final ConfigurationManager config;
     private final BackendRegistry backends;
@@ -58,6 +64,8 @@ final class BackendActions {
     private final Runnable afterChange;
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, Long> retryAt = new HashMap<>();
+    private final Map<String, Long> evictedUntil = new HashMap<>();
+    private final Set<String> seenLoaded = new HashSet<>(); // listed by the last look, or loaded by us since
     private final Set<String> unloading = new HashSet<>();
     private final Set<String> unanswered = new HashSet<>(); // backends whose last look failed
     private final Map<String, CompletableFuture<List<ModelBackend.LoadedModel>>> looking = new HashMap<>();
@@ -93,9 +101,13 @@ final class BackendActions {
         return backends.find(m.backend()).map(ModelBackend::acceptsLoads).orElse(true);
     }
 
-    /** Whether a model that failed to load is still waiting out its back-off at {@code now}. */
+    /**
+     * Whether a model that failed to load is still waiting out its back-off at {@code now}, or one its model server
+     * unloaded by itself its hold-off.
+     */
     boolean backingOff(String modelId, long now) {
-        return retryAt.getOrDefault(modelId, Long.MIN_VALUE) > now;
+        return retryAt.getOrDefault(modelId, Long.MIN_VALUE) > now
+                || evictedUntil.getOrDefault(modelId, Long.MIN_VALUE) > now;
     }
 
     /** Whether an unload has been asked for and not yet confirmed. */
@@ -131,6 +143,7 @@ final class BackendActions {
                     inFlight--;
                     if (e == null) {
                         failures.remove(m.id());
+                        seenLoaded.add(m.id()); // its model server says so
                         sightings.loadDone(m.id());
                         performance.observe(m.id(), r.loadMs(), r.memoryMb());
                         states.warm(m.id(), (int) performance.memoryMb(m)); // just observed, if reported
@@ -301,6 +314,14 @@ final class BackendActions {
                 } else if (real.isEmpty() && ours == ModelStates.State.warm) {
                     states.unloaded(m.id());
                     changed = true;
+                }
+                if (real.isPresent()) {
+                    seenLoaded.add(m.id());
+                    evictedUntil.remove(m.id());
+                } else if (seenLoaded.remove(m.id()) && ours == ModelStates.State.warm && !unloading.contains(m.id())) {
+                    evictedUntil.put(m.id(), now + EVICTED_HOLD_OFF_MILLIS);
+                    LOG.info(m.id() + " was unloaded by its model server (" + e.getKey() + ") without our asking: not"
+                            + " warmed again by us for " + EVICTED_HOLD_OFF_MILLIS / 60_000 + " minutes");
                 }
             }
             if (changed) {

@@ -147,6 +147,14 @@ public final class FakeOllamaServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Unloads a model without any client's request, as Ollama does to make room for another model (or as a person
+     * does with {@code ollama stop}).
+     */
+    public void evict(String model) {
+        loaded.remove(listed(model));
+    }
+
     /** Completes when the server has unloaded {@code model} at a client's request. */
     public CompletableFuture<Void> unloaded(String model) {
         return unloads.computeIfAbsent(listed(model), m -> new CompletableFuture<>());

@@ -1,0 +1,43 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.loadsPlanned;
+import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.lsp.ServerHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A model the model server unloads by itself (Ollama making room for a model the developer asked for, a person
+ * running {@code ollama stop}) is not warmed straight back: that would evict the model the developer is using, or
+ * undo what a person did. It is left alone for a while; the developer's own use of it ends that.
+ */
+class ModelServerEvictionTest {
+    @TempDir Path dir;
+
+    @Test
+    void aModelTheModelServerUnloadedByItselfIsNotWarmedStraightBack() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
+            assertEquals(1, ollama.loads("coder", 1).get(30, TimeUnit.SECONDS));
+            ollama.evict("coder");
+            scheduler.tick().get(30, TimeUnit.SECONDS); // sees it gone
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(1, WarmingFixture.warmups(h, "started"), "not loaded straight back");
+            assertFalse(ollama.isLoaded("coder"));
+            assertTrue(loadsPlanned(h).contains("coder"), "though the plan still wants it: " + loadsPlanned(h));
+
+            h.clock.advance(Duration.ofMillis(BackendActions.EVICTED_HOLD_OFF_MILLIS));
+            assertTrue(loadsPlanned(h).contains("coder"), "still wanted: " + loadsPlanned(h));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(2, ollama.loads("coder", 2).get(30, TimeUnit.SECONDS), "warmed again after it");
+        }
+    }
+}
