@@ -25,8 +25,8 @@ import java.util.logging.Logger;
 
 /**
  * Carries out the {@link WarmupScheduler}'s decisions on the model servers: a load is abandoned past
- * {@code warmupTimeoutSeconds} (WMP-3001) and backed off after a failure (30 s, then 60 s; after three attempts
- * WMP-3002 and no retry until the settings change); an unload holds the model's memory until its server confirms, so
+ * {@code warmupTimeoutSeconds} (WMP-3001), and after a failure, or an unload its model server did by itself, the
+ * model waits as {@link LoadBackoff} says; an unload holds the model's memory until its server confirms, so
  * that no load starts into memory not yet given back; {@link #reconcile} makes our view match what each model
  * server really has loaded; and {@link #keepLoaded} renews a model server's own keep-alive (Ollama's: every request,
  * the editor's too, sets it, 5 minutes by default) for a model the plan keeps, so that the server's timer does not
@@ -36,21 +36,12 @@ import java.util.logging.Logger;
  */
 final class BackendActions {
     private static final Logger LOG = Logger.getLogger(BackendActions.class.getName());
-    static final int MAX_ATTEMPTS = 3;
-    /** After {@link #MAX_ATTEMPTS} failures in a row a model is tried this seldom (and its failures logged quietly). */
-    static final long GIVEN_UP_RETRY_MILLIS = 600_000;
     /**
      * How long a tick waits for the model servers' lists of what they have loaded, all asked at once: one that has
      * not answered by then (hung, or its machine swapping) is left as last seen, and holds up neither the others
      * nor the loads.
      */
     static final long LOOK_MILLIS = 10_000;
-    /**
-     * A warm model its model server unloaded without our asking (Ollama making room for a model the developer
-     * asked for, a person's {@code ollama stop}) is not loaded again by us for this long: loading it straight back
-     * would evict the model in use, or undo what the person did.
-     */
-    static final long EVICTED_HOLD_OFF_MILLIS = 300_000;
 
     private final ConfigurationManager config;
     private final BackendRegistry backends;
@@ -62,9 +53,7 @@ final class BackendActions {
     private final Executor executor;
     private final Runnable publish;
     private final Runnable afterChange;
-    private final Map<String, Integer> failures = new HashMap<>();
-    private final Map<String, Long> retryAt = new HashMap<>();
-    private final Map<String, Long> evictedUntil = new HashMap<>();
+    private final LoadBackoff backoff;
     private final Set<String> seenLoaded = new HashSet<>(); // listed by the last look, or loaded by us since
     private final Set<String> unloading = new HashSet<>();
     private final Set<String> unanswered = new HashSet<>(); // backends whose last look failed
@@ -83,6 +72,7 @@ final class BackendActions {
         this.metrics = metrics;
         this.performance = performance;
         this.clock = clock;
+        this.backoff = new LoadBackoff(states, clock);
         this.executor = executor;
         this.publish = publish;
         this.afterChange = afterChange;
@@ -101,13 +91,9 @@ final class BackendActions {
         return backends.find(m.backend()).map(ModelBackend::acceptsLoads).orElse(true);
     }
 
-    /**
-     * Whether a model that failed to load is still waiting out its back-off at {@code now}, or one its model server
-     * unloaded by itself its hold-off.
-     */
+    /** Whether a model may not be loaded at {@code now}: {@link LoadBackoff}. */
     boolean backingOff(String modelId, long now) {
-        return retryAt.getOrDefault(modelId, Long.MIN_VALUE) > now
-                || evictedUntil.getOrDefault(modelId, Long.MIN_VALUE) > now;
+        return backoff.holdsOff(modelId, now);
     }
 
     /** Whether an unload has been asked for and not yet confirmed. */
@@ -117,9 +103,7 @@ final class BackendActions {
 
     /** The catalogue or the settings changed: failed models may be tried again at once. */
     void forgetFailures() {
-        failures.clear();
-        retryAt.keySet().forEach(states::retryNow);
-        retryAt.clear();
+        backoff.forgetAll();
     }
 
     void load(ModelSpec m, WarmupSettings s, ModelBackend.Intent intent) {
@@ -127,7 +111,7 @@ final class BackendActions {
         try {
             backend = backends.lookup(m.backend());
         } catch (WarmupException e) {
-            fail(m, e);
+            backoff.failed(m, e);
             return;
         }
         inFlight++;
@@ -142,7 +126,7 @@ final class BackendActions {
                 .whenCompleteAsync((r, e) -> {
                     inFlight--;
                     if (e == null) {
-                        failures.remove(m.id());
+                        backoff.loaded(m.id());
                         seenLoaded.add(m.id()); // its model server says so
                         sightings.loadDone(m.id());
                         performance.observe(m.id(), r.loadMs(), r.memoryMb());
@@ -154,48 +138,17 @@ final class BackendActions {
                         if (c instanceof TimeoutException) {
                             metrics.warmup(ModelWarmupMetrics.Warmup.timedOut);
                             sightings.loadAbandoned(m.id(), startedAt, clock.millis(), backend.keepAliveAfterLoad());
-                            fail(m, new WarmupException(ErrorCode.WMP_3001, m.id() + " did not load within "
+                            backoff.failed(m, new WarmupException(ErrorCode.WMP_3001, m.id() + " did not load within "
                                     + timeout.toSeconds() + " s"));
                         } else {
                             metrics.warmup(ModelWarmupMetrics.Warmup.failed);
-                            fail(m, c instanceof WarmupException w ? w
+                            backoff.failed(m, c instanceof WarmupException w ? w
                                     : new WarmupException(ErrorCode.WMP_8004, String.valueOf(c)));
                         }
                     }
                     publish.run();
                     afterChange.run();
                 }, executor);
-    }
-
-    private void fail(ModelSpec m, WarmupException e) {
-        int n = failures.merge(m.id(), 1, Integer::sum);
-        long backoff = n >= MAX_ATTEMPTS ? GIVEN_UP_RETRY_MILLIS : 30_000L << (n - 1);
-        retryAt.put(m.id(), clock.millis() + backoff);
-        states.failed(m.id(), e.getMessage(), clock.millis() + backoff);
-        if (n < MAX_ATTEMPTS) {
-            LOG.warning(e.getMessage());
-        } else if (n == MAX_ATTEMPTS) {
-            LOG.warning(new WarmupException(ErrorCode.WMP_3002, m.id() + ": " + e.getMessage() + "; tried again every "
-                    + GIVEN_UP_RETRY_MILLIS / 60_000 + " minutes, and at once when its model server answers after not"
-                    + " answering or the settings change").getMessage());
-        } else {
-            LOG.fine(e.getMessage());
-        }
-    }
-
-    /** A model server answers again after it did not: its models' failed loads may be tried again at once. */
-    private void answersAgain(String backend, WarmupSettings s) {
-        boolean forgot = false;
-        for (ModelSpec m : s.models()) {
-            if (backend.equals(m.backend())) {
-                forgot |= failures.remove(m.id()) != null;
-                retryAt.remove(m.id());
-                states.retryNow(m.id());
-            }
-        }
-        if (forgot) {
-            LOG.info("model server " + backend + " answers again: its models' failed loads are tried again");
-        }
     }
 
     /**
@@ -293,7 +246,7 @@ final class BackendActions {
                 continue; // unreachable or hung now: the circuit breaker counts it; keep our view
             }
             if (unanswered.remove(e.getKey())) {
-                answersAgain(e.getKey(), s);
+                backoff.answersAgain(e.getKey(), s);
             }
             boolean changed = false;
             for (ModelSpec m : s.models()) {
@@ -317,11 +270,9 @@ final class BackendActions {
                 }
                 if (real.isPresent()) {
                     seenLoaded.add(m.id());
-                    evictedUntil.remove(m.id());
+                    backoff.listed(m.id());
                 } else if (seenLoaded.remove(m.id()) && ours == ModelStates.State.warm && !unloading.contains(m.id())) {
-                    evictedUntil.put(m.id(), now + EVICTED_HOLD_OFF_MILLIS);
-                    LOG.info(m.id() + " was unloaded by its model server (" + e.getKey() + ") without our asking: not"
-                            + " warmed again by us for " + EVICTED_HOLD_OFF_MILLIS / 60_000 + " minutes");
+                    backoff.evicted(m.id(), e.getKey(), now);
                 }
             }
             if (changed) {

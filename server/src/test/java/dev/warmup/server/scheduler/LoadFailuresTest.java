@@ -38,10 +38,10 @@ class LoadFailuresTest {
     @TempDir Path dir;
 
     @Test
-    void aFailingLoadIsRetriedAfterBackOffThenGivenUpUntilTheSettingsChange() throws Exception {
+    void aFailingLoadIsRetriedAfterBackOffThenSeldomUntilTheSettingsChange() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
             ollama.failNext(1000, 400);
-            Logger logger = Logger.getLogger(BackendActions.class.getName());
+            Logger logger = Logger.getLogger(LoadBackoff.class.getName());
             CompletableFuture<String> gaveUp = logged(logger, "WMP-3002");
             WarmupScheduler scheduler = start(h, ollama);
             failUntilGivenUp(h, scheduler);
@@ -49,7 +49,7 @@ class LoadFailuresTest {
             h.clock.advance(Duration.ofMinutes(2));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertTrue(loadsPlanned(h).contains("coder"), "still wanted");
-            assertEquals(BackendActions.MAX_ATTEMPTS, warmups(h, "started"), "given up");
+            assertEquals(LoadBackoff.MAX_ATTEMPTS, warmups(h, "started"), "given up");
             JsonObject changed = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
             changed.addProperty("maxQueueSize", 50);
             JsonObject section = new JsonObject();
@@ -57,7 +57,7 @@ class LoadFailuresTest {
             h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(section));
             h.flush();
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            assertEquals(BackendActions.MAX_ATTEMPTS + 1, warmups(h, "started"), "tried again after the change");
+            assertEquals(LoadBackoff.MAX_ATTEMPTS + 1, warmups(h, "started"), "tried again after the change");
             assertEquals("running", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
         }
     }
@@ -71,7 +71,7 @@ class LoadFailuresTest {
             ModelStatus failed = coder(h); // what the editor shows: why, and when it is tried next
             assertEquals("failed", failed.state());
             assertTrue(failed.error().startsWith("WMP-8004") && failed.error().contains("400"), failed.error());
-            assertEquals(h.clock.instant().plusMillis(BackendActions.GIVEN_UP_RETRY_MILLIS - 120_000).toString(),
+            assertEquals(h.clock.instant().plusMillis(LoadBackoff.GIVEN_UP_RETRY_MILLIS - 120_000).toString(),
                     failed.retryAt());
             for (int minute = 3; minute < 10; minute++) { // the developer goes on using completion, served cold
                 h.clock.advance(Duration.ofMinutes(1));
@@ -79,12 +79,12 @@ class LoadFailuresTest {
             }
             h.flush();
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            assertEquals(BackendActions.MAX_ATTEMPTS, warmups(h, "started"), "not before ten minutes");
+            assertEquals(LoadBackoff.MAX_ATTEMPTS, warmups(h, "started"), "not before ten minutes");
             h.clock.advance(Duration.ofMinutes(1));
             assertTrue(loadsPlanned(h).contains("coder"), "still wanted: " + loadsPlanned(h));
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            assertEquals(BackendActions.MAX_ATTEMPTS + 1, warmups(h, "started"), "tried again");
-            h.client.await(h.client.statuses, l -> failedLoads(l, "coder") > BackendActions.MAX_ATTEMPTS,
+            assertEquals(LoadBackoff.MAX_ATTEMPTS + 1, warmups(h, "started"), "tried again");
+            h.client.await(h.client.statuses, l -> failedLoads(l, "coder") > LoadBackoff.MAX_ATTEMPTS,
                     Duration.ofSeconds(30));
             ollama.failNext(0, 400); // fixed: the next try, ten minutes on, warms it
             for (int minute = 0; minute < 10; minute++) {
@@ -121,7 +121,7 @@ class LoadFailuresTest {
      * (30 s, then 60 s), and lets the last back-off pass.
      */
     private static void failUntilGivenUp(ServerHarness h, WarmupScheduler scheduler) throws Exception {
-        for (int attempt = 1; attempt <= BackendActions.MAX_ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= LoadBackoff.MAX_ATTEMPTS; attempt++) {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(attempt, warmups(h, "started"), "attempt " + attempt);
             int failures = attempt;
@@ -136,7 +136,7 @@ class LoadFailuresTest {
     void aLoadPastTheTimeoutIsAbandonedWithWmp3001() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
             ollama.keepAliveOn(h.clock);
-            Logger logger = Logger.getLogger(BackendActions.class.getName());
+            Logger logger = Logger.getLogger(LoadBackoff.class.getName());
             CompletableFuture<String> abandoned = logged(logger, "WMP-3001");
             CompletableFuture<Void> gate = abandonLoadOfCoder(ollama, h);
             assertTrue(abandoned.get(30, TimeUnit.SECONDS).contains("coder did not load within 1 s"));

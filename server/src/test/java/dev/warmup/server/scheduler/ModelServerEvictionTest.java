@@ -34,7 +34,7 @@ class ModelServerEvictionTest {
             assertFalse(ollama.isLoaded("coder"));
             assertTrue(loadsPlanned(h).contains("coder"), "though the plan still wants it: " + loadsPlanned(h));
 
-            h.clock.advance(Duration.ofMillis(BackendActions.EVICTED_HOLD_OFF_MILLIS));
+            h.clock.advance(Duration.ofMillis(LoadBackoff.EVICTED_HOLD_OFF_MILLIS));
             assertTrue(loadsPlanned(h).contains("coder"), "still wanted: " + loadsPlanned(h));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(2, ollama.loads("coder", 2).get(30, TimeUnit.SECONDS), "warmed again after it");

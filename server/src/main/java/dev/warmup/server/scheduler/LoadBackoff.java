@@ -1,0 +1,103 @@
+package dev.warmup.server.scheduler;
+
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.config.WarmupSettings;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * When a model may not be loaded: after a failed load, 30 s, then 60 s, then after {@value #MAX_ATTEMPTS} failures
+ * in a row (WMP-3002) every {@value #GIVEN_UP_RETRY_MILLIS} ms, sooner when its model server answers again after not
+ * answering or the settings change; and for {@value #EVICTED_HOLD_OFF_MILLIS} ms after its model server unloaded it
+ * without our asking. Failed models show their error and next try in {@link ModelStates}. Used on the scheduler's
+ * thread only.
+ */
+final class LoadBackoff {
+    private static final Logger LOG = Logger.getLogger(LoadBackoff.class.getName());
+    static final int MAX_ATTEMPTS = 3;
+    /** After {@link #MAX_ATTEMPTS} failures in a row a model is tried this seldom (and its failures logged quietly). */
+    static final long GIVEN_UP_RETRY_MILLIS = 600_000;
+    /**
+     * A warm model its model server unloaded without our asking (Ollama making room for a model the developer
+     * asked for, a person's {@code ollama stop}) is not loaded again by us for this long: loading it straight back
+     * would evict the model in use, or undo what the person did.
+     */
+    static final long EVICTED_HOLD_OFF_MILLIS = 300_000;
+
+    private final ModelStates states;
+    private final Clock clock;
+    private final Map<String, Integer> failures = new HashMap<>();
+    private final Map<String, Long> retryAt = new HashMap<>();
+    private final Map<String, Long> evictedUntil = new HashMap<>();
+
+    LoadBackoff(ModelStates states, Clock clock) {
+        this.states = states;
+        this.clock = clock;
+    }
+
+    /** Whether a load of the model must wait at {@code now}. */
+    boolean holdsOff(String modelId, long now) {
+        return retryAt.getOrDefault(modelId, Long.MIN_VALUE) > now
+                || evictedUntil.getOrDefault(modelId, Long.MIN_VALUE) > now;
+    }
+
+    /** A load failed with {@code e}: the model is marked failed, with when it is tried next. */
+    void failed(ModelSpec m, WarmupException e) {
+        int n = failures.merge(m.id(), 1, Integer::sum);
+        long wait = n >= MAX_ATTEMPTS ? GIVEN_UP_RETRY_MILLIS : 30_000L << (n - 1);
+        retryAt.put(m.id(), clock.millis() + wait);
+        states.failed(m.id(), e.getMessage(), clock.millis() + wait);
+        if (n < MAX_ATTEMPTS) {
+            LOG.warning(e.getMessage());
+        } else if (n == MAX_ATTEMPTS) {
+            LOG.warning(new WarmupException(ErrorCode.WMP_3002, m.id() + ": " + e.getMessage() + "; tried again every "
+                    + GIVEN_UP_RETRY_MILLIS / 60_000 + " minutes, and at once when its model server answers after not"
+                    + " answering or the settings change").getMessage());
+        } else {
+            LOG.fine(e.getMessage());
+        }
+    }
+
+    /** A load succeeded: failures so far are forgotten. */
+    void loaded(String modelId) {
+        failures.remove(modelId);
+    }
+
+    /** Its model server lists the model: a hold-off for an unload of its own is over. */
+    void listed(String modelId) {
+        evictedUntil.remove(modelId);
+    }
+
+    /** Its model server {@code backend} unloaded the model without our asking. */
+    void evicted(String modelId, String backend, long now) {
+        evictedUntil.put(modelId, now + EVICTED_HOLD_OFF_MILLIS);
+        LOG.info(modelId + " was unloaded by its model server (" + backend + ") without our asking: not warmed again"
+                + " by us for " + EVICTED_HOLD_OFF_MILLIS / 60_000 + " minutes");
+    }
+
+    /** A model server answers again after it did not: its models' failed loads may be tried again at once. */
+    void answersAgain(String backend, WarmupSettings s) {
+        boolean forgot = false;
+        for (ModelSpec m : s.models()) {
+            if (backend.equals(m.backend())) {
+                forgot |= failures.remove(m.id()) != null;
+                retryAt.remove(m.id());
+                states.retryNow(m.id());
+            }
+        }
+        if (forgot) {
+            LOG.info("model server " + backend + " answers again: its models' failed loads are tried again");
+        }
+    }
+
+    /** The catalogue or the settings changed: failed models may be tried again at once. */
+    void forgetAll() {
+        failures.clear();
+        retryAt.keySet().forEach(states::retryNow);
+        retryAt.clear();
+    }
+}
