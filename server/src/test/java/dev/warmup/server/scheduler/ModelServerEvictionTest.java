@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A model the model server unloads by itself (Ollama making room for a model the developer asked for, a person
  * running {@code ollama stop}) is not warmed straight back: that would evict the model the developer is using, or
- * undo what a person did. It is left alone for a while; the developer's own use of it ends that.
+ * undo what a person did. It is left alone for a while.
  */
 class ModelServerEvictionTest {
     @TempDir Path dir;
