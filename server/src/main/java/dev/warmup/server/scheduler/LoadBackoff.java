@@ -13,7 +13,7 @@ import java.util.logging.Logger;
  * When a model may not be loaded: after a failed load, 30 s, then 60 s, then after {@value #MAX_ATTEMPTS} failures
  * in a row (WMP-3002) every {@value #GIVEN_UP_RETRY_MILLIS} ms, sooner when its model server answers again after not
  * answering or the settings change; and for {@value #EVICTED_HOLD_OFF_MILLIS} ms after its model server unloaded it
- * without our asking. Failed models show their error and next try in {@link ModelStates}. Used on the scheduler's
+ * without our asking (twice that after a second such unload within the hour, and so on, up to an hour). Failed models show their error and next try in {@link ModelStates}. Used on the scheduler's
  * thread only.
  */
 final class LoadBackoff {
@@ -27,12 +27,20 @@ final class LoadBackoff {
      * would evict the model in use, or undo what the person did.
      */
     static final long EVICTED_HOLD_OFF_MILLIS = 300_000;
+    /**
+     * Each further such unload within this long of the last doubles the hold-off (up to this long): a model server
+     * that keeps making room (Ollama with room for one model, the developer's model and ours taking turns) is
+     * fought less and less.
+     */
+    static final long EVICTED_MEMORY_MILLIS = 3_600_000;
 
     private final ModelStates states;
     private final Clock clock;
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, Long> retryAt = new HashMap<>();
     private final Map<String, Long> evictedUntil = new HashMap<>();
+    private final Map<String, Long> lastEvicted = new HashMap<>();
+    private final Map<String, Integer> evictions = new HashMap<>(); // in a row, each within the memory of the last
 
     LoadBackoff(ModelStates states, Clock clock) {
         this.states = states;
@@ -74,9 +82,14 @@ final class LoadBackoff {
 
     /** Its model server {@code backend} unloaded the model without our asking. */
     void evicted(String modelId, String backend, long now) {
-        evictedUntil.put(modelId, now + EVICTED_HOLD_OFF_MILLIS);
-        LOG.info(modelId + " was unloaded by its model server (" + backend + ") without our asking: not warmed again"
-                + " by us for " + EVICTED_HOLD_OFF_MILLIS / 60_000 + " minutes");
+        Long last = lastEvicted.put(modelId, now);
+        int n = last != null && now - last < EVICTED_MEMORY_MILLIS ? evictions.merge(modelId, 1, Integer::sum) : 1;
+        evictions.put(modelId, n);
+        long hold = Math.min(EVICTED_HOLD_OFF_MILLIS << Math.min(n - 1, 10), EVICTED_MEMORY_MILLIS);
+        evictedUntil.put(modelId, now + hold);
+        LOG.info(modelId + " was unloaded by its model server (" + backend + ") without our asking"
+                + (n > 1 ? ", " + n + " times in a row" : "") + ": not warmed again by us for " + hold / 60_000
+                + " minutes");
     }
 
     /** A model server answers again after it did not: its models' failed loads may be tried again at once. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import java.nio.file.Path;
@@ -38,6 +39,19 @@ class ModelServerEvictionTest {
             assertTrue(loadsPlanned(h).contains("coder"), "still wanted: " + loadsPlanned(h));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(2, ollama.loads("coder", 2).get(30, TimeUnit.SECONDS), "warmed again after it");
+
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l.subList(l.size() - 1, l.size()), "coder"),
+                    Duration.ofSeconds(30)); // the load has ended: warm again
+            ollama.evict("coder"); // and unloaded again: the model server keeps making room
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            for (int minute = 1; minute <= 10; minute++) { // the developer goes on using completion
+                h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 900L, true));
+                h.flush();
+                h.clock.advance(Duration.ofMinutes(1));
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                assertEquals(minute < 10 ? 2 : 3, WarmingFixture.warmups(h, "started"),
+                        "held off twice as long the second time; minute " + minute);
+            }
         }
     }
 }
