@@ -7,6 +7,7 @@ import dev.warmup.protocol.WarmupStatus;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.MessageParams;
@@ -27,7 +28,7 @@ public final class ClientNotifier {
     private WarmupStatus lastSent;
     static final int HELD_LOGS = 50;
     private final List<MessageParams> held = new ArrayList<>(); // log messages before initialized; guarded by this
-    private final List<Runnable> onInitialized = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> onInitialized = new CopyOnWriteArrayList<>();
 
     public void connect(WarmupLanguageClient client) {
         this.client = client;

@@ -91,15 +91,16 @@ public final class Catalog {
             }
             JsonObject entry = e.getAsJsonObject().deepCopy();
             entry.remove("backend");
+            ModelSpec spec;
             try {
-                specs.add(SettingsParser.model(entry, path, Map.of()));
+                spec = SettingsParser.model(entry, path, Map.of());
             } catch (WarmupException invalid) {
                 throw new IllegalArgumentException(file + ": " + invalid.detail().replaceFirst("^warmup\\.", ""));
             }
-            if (!ids.add(specs.get(specs.size() - 1).id())) {
-                throw new IllegalArgumentException(file + ": " + path + ".id: model "
-                        + specs.get(specs.size() - 1).id() + " comes twice");
+            if (!ids.add(spec.id())) {
+                throw new IllegalArgumentException(file + ": " + path + ".id: model " + spec.id() + " comes twice");
             }
+            specs.add(spec);
         }
         try {
             return of(specs);

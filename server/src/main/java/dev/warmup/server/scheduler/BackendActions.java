@@ -11,7 +11,6 @@ import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.performance.PerformancePredictor;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +56,7 @@ final class BackendActions {
     private final Set<String> seenLoaded = new HashSet<>(); // listed by the last look, or loaded by us since
     private final Set<String> unloading = new HashSet<>();
     private final Set<String> unanswered = new HashSet<>(); // backends whose last look failed
-    private final Map<String, CompletableFuture<List<ModelBackend.LoadedModel>>> looking = new HashMap<>();
+    private Map<String, CompletableFuture<List<ModelBackend.LoadedModel>>> looking = Map.of(); // the last looks
     private final ModelServerSightings sightings;
     private int inFlight;
 
@@ -229,15 +228,15 @@ final class BackendActions {
      */
     void reconcile() {
         WarmupSettings s = config.current();
+        Map<String, ModelBackend> servers = backends.servers(); // one set for the whole look, settings change or not
         Map<String, CompletableFuture<List<ModelBackend.LoadedModel>>> looks = new LinkedHashMap<>();
-        backends.servers().forEach((name, server) -> { // all at once; a look still unanswered is not asked again
+        servers.forEach((name, server) -> { // all at once; a look still unanswered is not asked again
             var pending = looking.get(name);
             looks.put(name, pending != null && !pending.isDone() ? pending : server.loaded());
         });
-        looking.clear();
-        looking.putAll(looks);
+        looking = looks;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOOK_MILLIS); // the network's time
-        for (Map.Entry<String, ModelBackend> e : backends.servers().entrySet()) {
+        for (Map.Entry<String, ModelBackend> e : servers.entrySet()) {
             List<ModelBackend.LoadedModel> loaded;
             try {
                 loaded = looks.get(e.getKey()).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -83,7 +83,7 @@ final class LoadBackoff {
     /** Its model server {@code backend} unloaded the model without our asking. */
     void evicted(String modelId, String backend, long now) {
         Long last = lastEvicted.put(modelId, now);
-        int n = last != null && now - last < EVICTED_MEMORY_MILLIS ? evictions.merge(modelId, 1, Integer::sum) : 1;
+        int n = last != null && now - last < EVICTED_MEMORY_MILLIS ? evictions.getOrDefault(modelId, 0) + 1 : 1;
         evictions.put(modelId, n);
         long hold = Math.min(EVICTED_HOLD_OFF_MILLIS << Math.min(n - 1, 10), EVICTED_MEMORY_MILLIS);
         evictedUntil.put(modelId, now + hold);

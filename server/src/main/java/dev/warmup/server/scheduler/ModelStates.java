@@ -72,18 +72,18 @@ public final class ModelStates {
         failed(model, error, Long.MIN_VALUE);
     }
 
-    /** A failed model's back-off is over: it is tried when the plan next wants it. */
-    public void retryNow(String model) {
-        entries.computeIfPresent(model, (k, e) -> e.state() != State.failed ? e : new Entry(State.failed, 0,
-                e.lastUsedMillis(), Long.MIN_VALUE, false, e.error(), Long.MIN_VALUE));
-    }
-
     /** Failed, to be tried again at {@code retryAtMillis} (Long.MIN_VALUE: whenever the plan wants it). */
     public void failed(String model, String error, long retryAtMillis) {
         entries.compute(model, (k, e) -> {
             Entry c = e == null ? Entry.initial() : e;
             return new Entry(State.failed, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, error, retryAtMillis);
         });
+    }
+
+    /** A failed model's back-off is over: it is tried when the plan next wants it. */
+    public void retryNow(String model) {
+        entries.computeIfPresent(model, (k, e) -> e.state() != State.failed ? e : new Entry(State.failed, 0,
+                e.lastUsedMillis(), Long.MIN_VALUE, false, e.error(), Long.MIN_VALUE));
     }
 
     /** Marks unloaded; returns the entry as it was before. */
