@@ -40,7 +40,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
   status.name = 'Warmup';
   const changed = new vscode.EventEmitter<WarmupStatus>();
   const restarts = new RestartPolicy();
-  const bridge = new LoadBridge(p => client?.sendNotification('warmup/modelState', p));
+  const bridge = new LoadBridge(p => client?.sendNotification('warmup/modelState', p),
+    () => client?.sendNotification('warmup/loaderReady').catch(() => undefined)); // a server (re)starting tries anyway
   const activity = new ActivityReporter(kind => { // while the server (re)starts, activity is simply not sent
     client?.sendNotification('warmup/activity', { kind }).catch(() => undefined);
   });

@@ -13,15 +13,19 @@ export interface ModelStateParams { model: string; state: 'loading' | 'ready' | 
 
 /**
  * Turns the server's `warmup/load` / `warmup/unload` into calls of the registered handler, answering each with
- * `warmup/modelState` (loading, then ready or failed; unloaded). Without a handler a load fails at once.
+ * `warmup/modelState` (loading, then ready or failed; unloaded). Without a handler a load fails at once; when one
+ * registers, `loaderReady` tells the server (`warmup/loaderReady`), which then tries what failed at once instead of
+ * at the end of its back-off (up to ten minutes).
  */
 export class LoadBridge {
   private handler: LoadHandler | undefined;
 
-  constructor(private readonly send: (p: ModelStateParams) => void, private readonly now: () => number = Date.now) {}
+  constructor(private readonly send: (p: ModelStateParams) => void, private readonly loaderReady: () => void,
+    private readonly now: () => number = Date.now) {}
 
   register(handler: LoadHandler): { dispose(): void } {
     this.handler = handler;
+    this.loaderReady();
     return { dispose: () => { if (this.handler === handler) { this.handler = undefined; } } };
   }
 

@@ -145,10 +145,13 @@ test('the server runs with a small heap and exits on out-of-memory', () => {
 test('load handler bridge answers warmup/load with modelState', async () => {
   const sent: ModelStateParams[] = [];
   let t = 0;
-  const bridge = new LoadBridge(p => sent.push(p), () => (t += 500));
+  let ready = 0;
+  const bridge = new LoadBridge(p => sent.push(p), () => ready++, () => (t += 500));
   await bridge.load({ model: 'm' });
   assert.deepEqual(sent.map(s => s.state), ['failed']);
+  assert.equal(ready, 0);
   bridge.register({ load: async () => ({ memoryMb: 900 }) });
+  assert.equal(ready, 1, 'the server hears that loads can go now');
   await bridge.load({ model: 'm' });
   assert.deepEqual(sent.slice(1), [{ model: 'm', state: 'loading' },
     { model: 'm', state: 'ready', loadMs: 500, memoryMb: 900 }]);

@@ -33,4 +33,11 @@ public interface WarmupServerApi {
 
     @JsonNotification
     void modelState(ModelStateParams params);
+
+    /**
+     * The client can carry out {@code warmup/load} now (an extension or plugin registered what loads its models):
+     * loads of its models that failed for want of a loader are tried again at once, not at their back-off's end.
+     */
+    @JsonNotification
+    void loaderReady();
 }

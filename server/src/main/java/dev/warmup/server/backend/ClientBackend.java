@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class ClientBackend implements ModelBackend {
     private final ClientNotifier client;
     private final Map<String, CompletableFuture<LoadResult>> pending = new ConcurrentHashMap<>();
+    private final List<Runnable> onLoaderReady = new CopyOnWriteArrayList<>();
 
     public ClientBackend(ClientNotifier client) {
         this.client = client;
@@ -36,6 +38,16 @@ public final class ClientBackend implements ModelBackend {
     /** Runs {@code r} once the editor has sent {@code initialized} and loads can reach it. */
     public void onAcceptingLoads(Runnable r) {
         client.onInitialized(r);
+    }
+
+    /** Runs {@code r} (on the LSP thread: it must not block) each time the client says it can load models now. */
+    public void onLoaderReady(Runnable r) {
+        onLoaderReady.add(r);
+    }
+
+    /** The client's {@code warmup/loaderReady}. */
+    public void loaderReady() {
+        onLoaderReady.forEach(Runnable::run);
     }
 
     @Override

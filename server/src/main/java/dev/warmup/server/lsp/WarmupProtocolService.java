@@ -171,6 +171,11 @@ public final class WarmupProtocolService implements WarmupServerApi {
         }
     }
 
+    @Override
+    public void loaderReady() {
+        controller.loaderReady();
+    }
+
     private String taskOf(String model) {
         return config.current().model(model).map(m -> m.tasks().get(0)).orElse(null);
     }

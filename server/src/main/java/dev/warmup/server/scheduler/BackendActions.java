@@ -3,6 +3,7 @@ package dev.warmup.server.scheduler;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.backend.ModelBackend;
+import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
@@ -103,6 +104,13 @@ final class BackendActions {
     /** The catalogue or the settings changed: failed models may be tried again at once. */
     void forgetFailures() {
         backoff.forgetAll();
+    }
+
+    /** The editor says it can load models now: the client backend's failed loads may be tried again at once. */
+    void loaderReady() {
+        backoff.answersAgain(config.current().models().stream()
+                .filter(m -> m.backend() == null || BackendSpec.CLIENT.equals(m.backend())).toList(),
+                "the editor's loader is ready");
     }
 
     void load(ModelSpec m, WarmupSettings s, ModelBackend.Intent intent) {
@@ -245,7 +253,8 @@ final class BackendActions {
                 continue; // unreachable or hung now: the circuit breaker counts it; keep our view
             }
             if (unanswered.remove(e.getKey())) {
-                backoff.answersAgain(e.getKey(), s);
+                backoff.answersAgain(s.models().stream().filter(m -> e.getKey().equals(m.backend())).toList(),
+                        "model server " + e.getKey() + " answers again");
             }
             boolean changed = false;
             for (ModelSpec m : s.models()) {

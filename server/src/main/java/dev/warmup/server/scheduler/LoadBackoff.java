@@ -1,18 +1,18 @@
 package dev.warmup.server.scheduler;
 
 import dev.warmup.protocol.ModelSpec;
-import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
 /**
  * When a model may not be loaded: after a failed load, 30 s, then 60 s, then after {@value #MAX_ATTEMPTS} failures
  * in a row (WMP-3002) every {@value #GIVEN_UP_RETRY_MILLIS} ms, sooner when its model server answers again after not
- * answering or the settings change; and for {@value #EVICTED_HOLD_OFF_MILLIS} ms after its model server unloaded it
+ * answering, the editor registers its loader ({@code warmup/loaderReady}) or the settings change; and for {@value #EVICTED_HOLD_OFF_MILLIS} ms after its model server unloaded it
  * without our asking (twice that after a second such unload within the hour, and so on, up to an hour). Failed models show their error and next try in {@link ModelStates}. Used on the scheduler's
  * thread only.
  */
@@ -64,7 +64,7 @@ final class LoadBackoff {
         } else if (n == MAX_ATTEMPTS) {
             LOG.warning(new WarmupException(ErrorCode.WMP_3002, m.id() + ": " + e.getMessage() + "; tried again every "
                     + GIVEN_UP_RETRY_MILLIS / 60_000 + " minutes, and at once when its model server answers after not"
-                    + " answering or the settings change").getMessage());
+                    + " answering, the editor registers its loader or the settings change").getMessage());
         } else {
             LOG.fine(e.getMessage());
         }
@@ -92,18 +92,19 @@ final class LoadBackoff {
                 + " minutes");
     }
 
-    /** A model server answers again after it did not: its models' failed loads may be tried again at once. */
-    void answersAgain(String backend, WarmupSettings s) {
+    /**
+     * The backend of {@code models} can load again (a model server answers after it did not; the editor registered
+     * its loader): their failed loads may be tried again at once. {@code news} says which, for the log.
+     */
+    void answersAgain(List<ModelSpec> models, String news) {
         boolean forgot = false;
-        for (ModelSpec m : s.models()) {
-            if (backend.equals(m.backend())) {
-                forgot |= failures.remove(m.id()) != null;
-                retryAt.remove(m.id());
-                states.retryNow(m.id());
-            }
+        for (ModelSpec m : models) {
+            forgot |= failures.remove(m.id()) != null;
+            retryAt.remove(m.id());
+            states.retryNow(m.id());
         }
         if (forgot) {
-            LOG.info("model server " + backend + " answers again: its models' failed loads are tried again");
+            LOG.info(news + ": its models' failed loads are tried again");
         }
     }
 

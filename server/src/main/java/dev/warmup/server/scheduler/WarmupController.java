@@ -25,6 +25,9 @@ public interface WarmupController {
      */
     void modelState(ModelStateParams params);
 
+    /** The client says it can carry out loads now ({@code warmup/loaderReady}). */
+    void loaderReady();
+
     /**
      * The catalogue's id for a model name a client reported ({@code coder:latest} for a catalogue's {@code coder}
      * served by Ollama); the name itself when no catalogue model has it.

@@ -185,6 +185,11 @@ public final class WarmupCoordinator implements WarmupController {
     }
 
     @Override
+    public void loaderReady() {
+        backends.client().loaderReady();
+    }
+
+    @Override
     public void modelState(ModelStateParams params) {
         ModelSpec spec = known(params.model(), "its state reports are ignored");
         if (spec == null) {

@@ -101,6 +101,12 @@ public final class WarmupScheduler implements AutoCloseable {
                 tickSafely(); // loads for the editor held back until it could hear them go now
             }
         }));
+        backends.client().onLoaderReady(() -> executor.execute(() -> {
+            actions.loaderReady();
+            if (started) {
+                tickSafely(); // what failed for want of a loader goes now, not at its back-off's end
+            }
+        }));
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * The {@code client} backend inside the IDE: turns the server's {@code warmup/load} and {@code warmup/unload} into
  * calls of whatever loads models in this IDE (a {@link Loader} another plugin registers), answering each with
- * {@code warmup/modelState}: loading, then ready or failed; unloaded. Without a loader a load fails at once.
+ * {@code warmup/modelState}: loading, then ready or failed; unloaded. Without a loader a load fails at once; when one
+ * registers, the server hears {@code warmup/loaderReady} and tries what failed at once, not at its back-off's end.
  */
 public final class ClientBackendHandler {
     /** Loads and unloads models for the IDE's AI features. */
@@ -20,16 +21,19 @@ public final class ClientBackendHandler {
     }
 
     private final Consumer<JsonObject> sendModelState;
+    private final Runnable sendLoaderReady;
     private final LongSupplier clock;
     private volatile Loader loader;
 
-    public ClientBackendHandler(Consumer<JsonObject> sendModelState, LongSupplier clock) {
+    public ClientBackendHandler(Consumer<JsonObject> sendModelState, Runnable sendLoaderReady, LongSupplier clock) {
         this.sendModelState = sendModelState;
+        this.sendLoaderReady = sendLoaderReady;
         this.clock = clock;
     }
 
     public void register(Loader l) {
         this.loader = l;
+        sendLoaderReady.run();
     }
 
     public CompletableFuture<Void> onLoad(JsonObject params) {

@@ -69,14 +69,17 @@ class SmallPartsTest {
     void clientBackendAnswersLoadsWithModelState() {
         List<JsonObject> sent = new ArrayList<>();
         long[] now = {1000};
-        ClientBackendHandler h = new ClientBackendHandler(sent::add, () -> now[0] += 250);
+        int[] ready = {0};
+        ClientBackendHandler h = new ClientBackendHandler(sent::add, () -> ready[0]++, () -> now[0] += 250);
         JsonObject load = JsonParser.parseString("{\"model\": \"m\"}").getAsJsonObject();
         h.onLoad(load).join();
         assertEquals("failed", sent.get(0).get("state").getAsString());
+        assertEquals(0, ready[0]);
         h.register(new ClientBackendHandler.Loader() {
             public CompletableFuture<Long> load(String model) { return CompletableFuture.completedFuture(900L); }
             public CompletableFuture<Void> unload(String model) { return CompletableFuture.completedFuture(null); }
         });
+        assertEquals(1, ready[0], "the server hears that loads can go now");
         h.onLoad(load).join();
         assertEquals("loading", sent.get(1).get("state").getAsString());
         assertEquals("{\"model\":\"m\",\"state\":\"ready\",\"loadMs\":250,\"memoryMb\":900}", sent.get(2).toString());

@@ -1,0 +1,65 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.failedLoads;
+import static dev.warmup.server.scheduler.WarmingFixture.loadsPlanned;
+import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
+import static dev.warmup.server.scheduler.WarmingFixture.warmups;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warmup.protocol.ModelState;
+import dev.warmup.protocol.ModelStateParams;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.UsageStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The editor loads the models, through whatever another extension registers; until one registers, each load fails
+ * ("no extension registered a load handler"), and after three the model is tried only every ten minutes. An
+ * extension registering a minute later must not wait out those ten minutes: {@code warmup/loaderReady} says the
+ * editor can load now.
+ */
+class LoaderReadyTest {
+    private static final String CODER = "{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], "
+            + "\"memoryMb\": 1500, \"loadSeconds\": 3}]}";
+
+    @TempDir Path dir;
+
+    @Test
+    void aLoadThatFailedForWantOfALoaderGoesAtOnceWhenOneIsRegistered() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize(CODER);
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            for (int attempt = 1; attempt <= LoadBackoff.MAX_ATTEMPTS; attempt++) {
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                int sent = attempt;
+                h.client.await(h.client.loads, l -> l.size() >= sent, Duration.ofSeconds(30));
+                h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.failed, null, null,
+                        "no extension registered a load handler"));
+                h.client.await(h.client.statuses, l -> failedLoads(l, "coder") >= sent, Duration.ofSeconds(30));
+                scheduler.tick().get(30, TimeUnit.SECONDS); // the failure is handled on the scheduler's thread first
+                assertEquals(attempt, h.client.loads.size(), "backing off after failure " + attempt);
+                if (attempt < LoadBackoff.MAX_ATTEMPTS) {
+                    h.clock.advance(Duration.ofSeconds(30L << (attempt - 1))); // the back-off after it
+                }
+            }
+            assertEquals(LoadBackoff.MAX_ATTEMPTS, h.client.loads.size(), "given up on for ten minutes");
+            assertTrue(loadsPlanned(h).contains("coder"), "still wanted: " + loadsPlanned(h));
+
+            h.server.getWarmupService().loaderReady(); // an extension registered its loader; the clock stands still
+            h.flush();
+            scheduler.tick().get(30, TimeUnit.SECONDS); // (Main's scheduler also ticks at once on it)
+            h.client.await(h.client.loads, l -> l.size() > LoadBackoff.MAX_ATTEMPTS, Duration.ofSeconds(30));
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 2_900L, 1500,
+                    null));
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+            assertEquals(1, warmups(h, "succeeded"));
+        }
+    }
+}
