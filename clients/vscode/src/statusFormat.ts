@@ -10,7 +10,10 @@ export interface ModelStatus {
   heldBy?: 'anotherServer' | 'otherProgram' | null;
   /** For a failed model: the WMP message of its last failed load. */
   error?: string | null;
-  /** For a failed model: when it is tried next (ISO-8601). */
+  /**
+   * For a failed model: when it is tried next (ISO-8601); for an unloaded one its model server unloaded by itself:
+   * until when the server leaves it alone.
+   */
   retryAt?: string | null;
 }
 
@@ -69,13 +72,19 @@ export function formatStatus(s: WarmupStatus | undefined, error?: string): Statu
   };
 }
 
-/** Why a failed model failed and when it is tried next, for its tooltip line; '' for any other. */
+/**
+ * Why a failed model failed and when it is tried next, or until when one its model server unloaded is left alone,
+ * for its tooltip line; '' for any other.
+ */
 function failure(m: ModelStatus): string {
+  const next = m.retryAt ? new Date(m.retryAt) : undefined;
+  const at = next && !isNaN(next.getTime()) ? next.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : undefined;
+  if (m.state === 'unloaded') {
+    return at ? ` (unloaded by its model server; not warmed before ${at})` : '';
+  }
   if (m.state !== 'failed') {
     return '';
   }
-  const next = m.retryAt ? new Date(m.retryAt) : undefined;
-  const when = next && !isNaN(next.getTime())
-    ? ` (next try ${next.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })})` : '';
-  return `${m.error ? ' — ' + m.error : ''}${when}`;
+  return `${m.error ? ' — ' + m.error : ''}${at ? ` (next try ${at})` : ''}`;
 }

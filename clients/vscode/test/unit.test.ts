@@ -107,6 +107,10 @@ test('status bar shows warm, loading and predicted models with a tooltip', () =>
     error: 'WMP-8004 Model server request failed: connection refused', retryAt: '2026-03-02T09:10:00Z' }] });
   assert.match(failed.tooltip, /coder: failed, 1500 MB — WMP-8004 Model server request failed: connection refused \(next try \d/);
   assert.doesNotMatch(shared.tooltip, /next try/);
+  const heldOff = formatStatus({ state: 'running', models: [{ id: 'coder', state: 'unloaded', memoryMb: 1500,
+    retryAt: '2026-03-02T09:10:00Z' }, { id: 'big', state: 'unloaded', memoryMb: 9000 }] });
+  assert.match(heldOff.tooltip, /coder: unloaded, 1500 MB \(unloaded by its model server; not warmed before \d/);
+  assert.match(heldOff.tooltip, /big: unloaded, 9000 MB$/);
   assert.equal(formatStatus(undefined, 'no Java').kind, 'error');
   assert.equal(formatStatus({ state: 'paused', models: [] }).kind, 'paused');
 });

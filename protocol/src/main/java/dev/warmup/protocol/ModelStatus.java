@@ -11,7 +11,9 @@ package dev.warmup.protocol;
  *                    it); null otherwise
  * @param error       for a failed model: why, the WMP message of its last failed load; null otherwise
  * @param retryAt     for a failed model: ISO-8601 instant of its next try (sooner if its model server answers again
- *                    after not answering, or the settings change); null when none is set
+ *                    after not answering, the editor's loader registers, or the settings change); for an unloaded
+ *                    one: its model server unloaded it without our asking, and this server leaves it alone until
+ *                    then; null otherwise
  */
 public record ModelStatus(String id, String state, Integer memoryMb, Double probability, String lastUsed,
                           String backend, String heldBy, String error, String retryAt) {

@@ -13,7 +13,7 @@ import java.util.logging.Logger;
  * When a model may not be loaded: after a failed load, 30 s, then 60 s, then after {@value #MAX_ATTEMPTS} failures
  * in a row (WMP-3002) every {@value #GIVEN_UP_RETRY_MILLIS} ms, sooner when its model server answers again after not
  * answering, the editor registers its loader ({@code warmup/loaderReady}) or the settings change; and for {@value #EVICTED_HOLD_OFF_MILLIS} ms after its model server unloaded it
- * without our asking (twice that after a second such unload within the hour, and so on, up to an hour). Failed models show their error and next try in {@link ModelStates}. Used on the scheduler's
+ * without our asking (twice that after a second such unload within the hour, and so on, up to an hour). Failed and held-off models show their next try in {@link ModelStates}. Used on the scheduler's
  * thread only.
  */
 final class LoadBackoff {
@@ -87,6 +87,7 @@ final class LoadBackoff {
         evictions.put(modelId, n);
         long hold = Math.min(EVICTED_HOLD_OFF_MILLIS << Math.min(n - 1, 10), EVICTED_MEMORY_MILLIS);
         evictedUntil.put(modelId, now + hold);
+        states.heldOff(modelId, now + hold);
         LOG.info(modelId + " was unloaded by its model server (" + backend + ") without our asking"
                 + (n > 1 ? ", " + n + " times in a row" : "") + ": not warmed again by us for " + hold / 60_000
                 + " minutes");

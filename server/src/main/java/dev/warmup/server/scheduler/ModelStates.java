@@ -19,7 +19,9 @@ public final class ModelStates {
 
     /**
      * One model's entry. {@code servedSinceLoad} tells a wasted warm-up (unloaded before any use) from a useful one;
-     * a failed one has its {@code error} and, when the scheduler set one, {@code retryAtMillis} (else Long.MIN_VALUE).
+     * a failed one has its {@code error} and, when the scheduler set one, {@code retryAtMillis} (else Long.MIN_VALUE);
+     * an unloaded one has a {@code retryAtMillis} while its model server's own unload holds it off. These are for the
+     * status; the scheduler's {@code LoadBackoff} decides.
      */
     public record Entry(State state, int memoryMb, long lastUsedMillis, long loadStartedMillis, boolean servedSinceLoad,
                         String error, long retryAtMillis) {
@@ -84,6 +86,12 @@ public final class ModelStates {
     public void retryNow(String model) {
         entries.computeIfPresent(model, (k, e) -> e.state() != State.failed ? e : new Entry(State.failed, 0,
                 e.lastUsedMillis(), Long.MIN_VALUE, false, e.error(), Long.MIN_VALUE));
+    }
+
+    /** An unloaded model is not loaded by us before {@code untilMillis}: its model server unloaded it by itself. */
+    public void heldOff(String model, long untilMillis) {
+        entries.computeIfPresent(model, (k, e) -> e.state() != State.unloaded ? e : new Entry(State.unloaded, 0,
+                e.lastUsedMillis(), Long.MIN_VALUE, false, null, untilMillis));
     }
 
     /** Marks unloaded; returns the entry as it was before. */

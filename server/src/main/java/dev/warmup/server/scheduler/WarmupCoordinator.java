@@ -92,7 +92,7 @@ public final class WarmupCoordinator implements WarmupController {
                     m.backend() == null ? "client" : m.backend(),
                     e.state() == ModelStates.State.warm ? ownership.heldBy(m.id()) : null,
                     failed ? e.error() : null,
-                    failed && e.retryAtMillis() > now ? Instant.ofEpochMilli(e.retryAtMillis()).toString() : null));
+                    e.retryAtMillis() > now ? Instant.ofEpochMilli(e.retryAtMillis()).toString() : null));
         }
         return new WarmupStatus(Version.get(), config.paused() ? "paused" : "running", prediction.name(),
                 prediction.note(), models,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
@@ -34,6 +35,11 @@ class ModelServerEvictionTest {
             assertEquals(1, WarmingFixture.warmups(h, "started"), "not loaded straight back");
             assertFalse(ollama.isLoaded("coder"));
             assertTrue(loadsPlanned(h).contains("coder"), "though the plan still wants it: " + loadsPlanned(h));
+            ModelStatus shown = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().get(0);
+            assertEquals("unloaded", shown.state());
+            assertEquals(h.clock.instant().plusMillis(LoadBackoff.EVICTED_HOLD_OFF_MILLIS).toString(), shown.retryAt(),
+                    "the editor shows until when it is left alone");
+            assertEquals(null, shown.error());
 
             h.clock.advance(Duration.ofMillis(LoadBackoff.EVICTED_HOLD_OFF_MILLIS));
             assertTrue(loadsPlanned(h).contains("coder"), "still wanted: " + loadsPlanned(h));

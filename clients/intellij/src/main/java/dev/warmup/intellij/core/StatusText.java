@@ -41,6 +41,9 @@ public record StatusText(String text, String tooltip) {
             if (state.equals("failed")) { // why, and when it is tried next
                 tip.append(text(m, "error").map(err -> " — " + err).orElse(""));
                 tip.append(text(m, "retryAt").map(StatusText::localTime).map(t -> " (next try " + t + ")").orElse(""));
+            } else if (state.equals("unloaded")) { // its model server unloaded it: left alone until then
+                tip.append(text(m, "retryAt").map(StatusText::localTime)
+                        .map(t -> " (unloaded by its model server; not warmed before " + t + ")").orElse(""));
             }
             tip.append('\n');
         }

@@ -63,6 +63,10 @@ class SmallPartsTest {
                 + "\"retryAt\": \"2026-03-02T09:10:00Z\"}]}").getAsJsonObject());
         assertEquals("coder: failed, 1500 MB — WMP-8004 connection refused (next try "
                 + StatusText.localTime("2026-03-02T09:10:00Z") + ")", failed.tooltip());
+        StatusText heldOff = StatusText.of(JsonParser.parseString("{\"models\": [{\"id\": \"coder\", \"state\": "
+                + "\"unloaded\", \"memoryMb\": 1500, \"retryAt\": \"2026-03-02T09:10:00Z\"}]}").getAsJsonObject());
+        assertEquals("coder: unloaded, 1500 MB (unloaded by its model server; not warmed before "
+                + StatusText.localTime("2026-03-02T09:10:00Z") + ")", heldOff.tooltip());
     }
 
     @Test
