@@ -42,6 +42,7 @@ final class BackendActions {
      * nor the loads.
      */
     static final long LOOK_MILLIS = 10_000;
+    private long lookMillis = LOOK_MILLIS;
 
     private final ConfigurationManager config;
     private final BackendRegistry backends;
@@ -76,6 +77,11 @@ final class BackendActions {
         this.executor = executor;
         this.publish = publish;
         this.afterChange = afterChange;
+    }
+
+    /** Tests with a model server that never answers wait this long for it instead of {@link #LOOK_MILLIS}. */
+    void lookMillis(long millis) {
+        lookMillis = millis;
     }
 
     /** Loads in flight. */
@@ -243,7 +249,7 @@ final class BackendActions {
             looks.put(name, pending != null && !pending.isDone() ? pending : server.loaded());
         });
         looking = looks;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOOK_MILLIS); // the network's time
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lookMillis); // the network's time
         for (Map.Entry<String, ModelBackend> e : servers.entrySet()) {
             List<ModelBackend.LoadedModel> loaded;
             try {

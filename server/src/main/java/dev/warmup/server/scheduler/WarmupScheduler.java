@@ -277,6 +277,11 @@ public final class WarmupScheduler implements AutoCloseable {
         }
     }
 
+    /** For tests: how long a tick waits for the model servers' lists ({@link BackendActions#LOOK_MILLIS}). */
+    void lookMillis(long millis) {
+        executor.execute(() -> actions.lookMillis(millis));
+    }
+
     private ModelSpec spec(String id) {
         return config.current().model(id).orElse(null);
     }

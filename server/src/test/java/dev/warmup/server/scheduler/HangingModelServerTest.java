@@ -40,6 +40,7 @@ class HangingModelServerTest {
                     + "\"loadSeconds\": 20, \"backend\": \"hung\"}]}");
             h.startPrediction();
             WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.lookMillis(1_000); // a second, not ten, for the hung server's answer: the test's own time
             // the tick used to wait for the hung server's answer up to warmupTimeoutSeconds, here ten minutes
             scheduler.tick().get(120, TimeUnit.SECONDS);
             assertEquals(1, ollama.loads("coder", 1).get(120, TimeUnit.SECONDS));
