@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.intellij.openapi.project.Project;
 import com.redhat.devtools.lsp4ij.ServerStatus;
 import com.redhat.devtools.lsp4ij.client.LanguageClientImpl;
+import dev.warmup.intellij.core.ClientBackendHandler;
 import dev.warmup.intellij.core.StatusText;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,13 +13,56 @@ import org.eclipse.lsp4j.jsonrpc.services.JsonNotification;
 
 /**
  * Receives warmup/* notifications and feeds the status bar widget; answers LSP4IJ's settings hook with the stored
- * warmup section, pushed when the server starts and whenever the settings page applies. Gradle build only.
+ * warmup section, pushed when the server starts and whenever the settings page applies; carries out the
+ * {@code client} backend's {@code warmup/load} and {@code warmup/unload} through the loader another plugin registers
+ * ({@link #registerLoader}). Gradle build only.
  */
 public final class WarmupLanguageClient extends LanguageClientImpl {
     private static final Set<WarmupLanguageClient> RUNNING = ConcurrentHashMap.newKeySet();
+    private static volatile ClientBackendHandler.Loader loader; // the IDE's, for every project's server
+
+    private final ClientBackendHandler backend = new ClientBackendHandler(this::sendModelState, this::sendLoaderReady,
+            System::currentTimeMillis);
 
     public WarmupLanguageClient(Project project) {
         super(project);
+    }
+
+    /**
+     * For a plugin that loads models for the IDE's AI features: the {@code client} backend's loads and unloads go to
+     * {@code l} in every project from now on. Returns what undoes the registration (when that plugin unloads).
+     */
+    public static Runnable registerLoader(ClientBackendHandler.Loader l) {
+        loader = l;
+        RUNNING.forEach(c -> c.backend.register(l));
+        return () -> {
+            if (loader == l) {
+                loader = null;
+                RUNNING.forEach(c -> c.backend.register(null));
+            }
+        };
+    }
+
+    @JsonNotification("warmup/load")
+    public void load(JsonObject params) {
+        backend.onLoad(params);
+    }
+
+    @JsonNotification("warmup/unload")
+    public void unload(JsonObject params) {
+        backend.onUnload(params);
+    }
+
+    private void sendModelState(JsonObject state) {
+        if (getLanguageServer() instanceof WarmupServerApi server) {
+            server.modelState(state);
+        }
+    }
+
+    private void sendLoaderReady() {
+        if (getLanguageServer() instanceof WarmupServerApi server) {
+            server.loaderReady();
+        }
     }
 
     /** Pushes the stored settings to every running Warmup server (after the settings page's Apply). */
@@ -41,6 +85,7 @@ public final class WarmupLanguageClient extends LanguageClientImpl {
         if (serverStatus == ServerStatus.started) {
             RUNNING.add(this);
             triggerChangeConfiguration();
+            backend.register(loader); // a loader registered before this server started
         } else if (serverStatus == ServerStatus.stopped) {
             RUNNING.remove(this);
         }

@@ -31,9 +31,12 @@ public final class ClientBackendHandler {
         this.clock = clock;
     }
 
+    /** {@code l} loads models from now on ({@code null}: none does); the server hears when one is there. */
     public void register(Loader l) {
         this.loader = l;
-        sendLoaderReady.run();
+        if (l != null) {
+            sendLoaderReady.run();
+        }
     }
 
     public CompletableFuture<Void> onLoad(JsonObject params) {

@@ -89,6 +89,10 @@ class SmallPartsTest {
         assertEquals("{\"model\":\"m\",\"state\":\"ready\",\"loadMs\":250,\"memoryMb\":900}", sent.get(2).toString());
         h.onUnload(load).join();
         assertEquals("unloaded", sent.get(3).get("state").getAsString());
+        h.register(null); // the loader's plugin unloaded: loads fail again, and nothing is announced
+        assertEquals(1, ready[0]);
+        h.onLoad(load).join();
+        assertEquals("failed", sent.get(4).get("state").getAsString());
     }
 
     @Test
