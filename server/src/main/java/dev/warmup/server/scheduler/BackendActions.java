@@ -13,11 +13,8 @@ import dev.warmup.server.performance.PerformancePredictor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,13 +33,6 @@ import java.util.logging.Logger;
  */
 final class BackendActions {
     private static final Logger LOG = Logger.getLogger(BackendActions.class.getName());
-    /**
-     * How long a tick waits for the model servers' lists of what they have loaded, all asked at once: one that has
-     * not answered by then (hung, or its machine swapping) is left as last seen, and holds up neither the others
-     * nor the loads.
-     */
-    static final long LOOK_MILLIS = 10_000;
-    private long lookMillis = LOOK_MILLIS;
 
     private final ConfigurationManager config;
     private final BackendRegistry backends;
@@ -57,8 +47,7 @@ final class BackendActions {
     private final LoadBackoff backoff;
     private final Set<String> seenLoaded = new HashSet<>(); // listed by the last look, or loaded by us since
     private final Set<String> unloading = new HashSet<>();
-    private final Set<String> unanswered = new HashSet<>(); // backends whose last look failed
-    private Map<String, CompletableFuture<List<ModelBackend.LoadedModel>>> looking = Map.of(); // the last looks
+    private final ModelServerLooks looks;
     private final ModelServerSightings sightings;
     private int inFlight;
 
@@ -77,11 +66,12 @@ final class BackendActions {
         this.executor = executor;
         this.publish = publish;
         this.afterChange = afterChange;
+        this.looks = new ModelServerLooks(executor, this::take);
     }
 
-    /** Tests with a model server that never answers wait this long for it instead of {@link #LOOK_MILLIS}. */
+    /** For tests: {@link ModelServerLooks#lookMillis}. */
     void lookMillis(long millis) {
-        lookMillis = millis;
+        looks.lookMillis(millis);
     }
 
     /** Loads in flight. */
@@ -128,6 +118,7 @@ final class BackendActions {
             return;
         }
         inFlight++;
+        looks.changed();
         sightings.loadStarted(m.id());
         ownership.claim(m);
         states.loading(m.id(), (int) performance.memoryMb(m), clock.millis());
@@ -138,6 +129,7 @@ final class BackendActions {
         backend.load(m, timeout, intent).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((r, e) -> {
                     inFlight--;
+                    looks.changed();
                     if (e == null) {
                         backoff.loaded(m.id());
                         seenLoaded.add(m.id()); // its model server says so
@@ -184,8 +176,10 @@ final class BackendActions {
             return;
         }
         unloading.add(m.id());
+        looks.changed();
         backend.get().unload(m).whenCompleteAsync((r, e) -> {
             unloading.remove(m.id());
+            looks.changed();
             if (e != null) { // still loaded as far as we know; the next reconciliation tells
                 LOG.warning("unloading " + m.id() + ": " + e.getMessage());
                 return;
@@ -241,58 +235,45 @@ final class BackendActions {
      * dropped is unloaded.
      */
     void reconcile() {
+        looks.look(backends.servers()); // one set for the whole look, settings change or not
+    }
+
+    /** A model server's list of what it has loaded, taken as {@link #reconcile} says. */
+    private void take(String backend, ModelBackend server, List<ModelBackend.LoadedModel> loaded, boolean again) {
         WarmupSettings s = config.current();
-        Map<String, ModelBackend> servers = backends.servers(); // one set for the whole look, settings change or not
-        Map<String, CompletableFuture<List<ModelBackend.LoadedModel>>> looks = new LinkedHashMap<>();
-        servers.forEach((name, server) -> { // all at once; a look still unanswered is not asked again
-            var pending = looking.get(name);
-            looks.put(name, pending != null && !pending.isDone() ? pending : server.loaded());
-        });
-        looking = looks;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lookMillis); // the network's time
-        for (Map.Entry<String, ModelBackend> e : servers.entrySet()) {
-            List<ModelBackend.LoadedModel> loaded;
-            try {
-                loaded = looks.get(e.getKey()).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (Exception ex) {
-                unanswered.add(e.getKey());
-                continue; // unreachable or hung now: the circuit breaker counts it; keep our view
+        if (again) {
+            backoff.answersAgain(s.models().stream().filter(m -> backend.equals(m.backend())).toList(),
+                    "model server " + backend + " answers again");
+        }
+        boolean changed = false;
+        for (ModelSpec m : s.models()) {
+            if (!backend.equals(m.backend())) {
+                continue;
             }
-            if (unanswered.remove(e.getKey())) {
-                backoff.answersAgain(s.models().stream().filter(m -> e.getKey().equals(m.backend())).toList(),
-                        "model server " + e.getKey() + " answers again");
+            var real = loaded.stream().filter(l -> server.sameModel(m.id(), l.modelId())).findFirst();
+            real.ifPresent(l -> performance.observe(m.id(), -1, l.memoryMb())); // its size, whoever loaded it
+            ModelStates.State ours = states.get(m.id()).state();
+            long now = clock.millis();
+            sightings.look(m, real, ours, now);
+            if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading
+                    || ours == ModelStates.State.warm && real.isPresent()
+                    && states.get(m.id()).memoryMb() != performance.memoryMb(m)) { // dropped, or its size known
+                states.warm(m.id(), (int) performance.memoryMb(m));
+                changed = true;
+            } else if (real.isEmpty() && ours == ModelStates.State.warm) {
+                states.unloaded(m.id());
+                changed = true;
             }
-            boolean changed = false;
-            for (ModelSpec m : s.models()) {
-                if (!e.getKey().equals(m.backend())) {
-                    continue;
-                }
-                ModelBackend server = e.getValue();
-                var real = loaded.stream().filter(l -> server.sameModel(m.id(), l.modelId())).findFirst();
-                real.ifPresent(l -> performance.observe(m.id(), -1, l.memoryMb())); // its size, whoever loaded it
-                ModelStates.State ours = states.get(m.id()).state();
-                long now = clock.millis();
-                sightings.look(m, real, ours, now);
-                if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading
-                        || ours == ModelStates.State.warm && real.isPresent()
-                        && states.get(m.id()).memoryMb() != performance.memoryMb(m)) { // dropped, or its size known
-                    states.warm(m.id(), (int) performance.memoryMb(m));
-                    changed = true;
-                } else if (real.isEmpty() && ours == ModelStates.State.warm) {
-                    states.unloaded(m.id());
-                    changed = true;
-                }
-                if (real.isPresent()) {
-                    seenLoaded.add(m.id());
-                    backoff.listed(m.id());
-                } else if (seenLoaded.remove(m.id()) && ours == ModelStates.State.warm && !unloading.contains(m.id())) {
-                    backoff.evicted(m.id(), e.getKey(), now);
-                }
+            if (real.isPresent()) {
+                seenLoaded.add(m.id());
+                backoff.listed(m.id());
+            } else if (seenLoaded.remove(m.id()) && ours == ModelStates.State.warm && !unloading.contains(m.id())) {
+                backoff.evicted(m.id(), backend, now);
             }
-            if (changed) {
-                metrics.warmMemoryMb(states.heldMb());
-                publish.run();
-            }
+        }
+        if (changed) {
+            metrics.warmMemoryMb(states.heldMb());
+            publish.run();
         }
     }
 }

@@ -277,7 +277,7 @@ public final class WarmupScheduler implements AutoCloseable {
         }
     }
 
-    /** For tests: how long a tick waits for the model servers' lists ({@link BackendActions#LOOK_MILLIS}). */
+    /** For tests: how long a tick waits for the model servers' lists ({@link ModelServerLooks#LOOK_MILLIS}). */
     void lookMillis(long millis) {
         executor.execute(() -> actions.lookMillis(millis));
     }

@@ -3,6 +3,7 @@ package dev.warmup.server.scheduler;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.warmup.protocol.ModelStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.UsageStore;
@@ -11,8 +12,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A model server that takes connections and never answers (hung, or its machine swapping) must not hold up the
  * others: the scheduler looks at all model servers at once and waits a few seconds for them in all, not each one's
- * full timeout in turn.
+ * full timeout in turn. And one that answers, but later than that wait, is still seen.
  */
 class HangingModelServerTest {
     @TempDir Path dir;
@@ -60,5 +63,27 @@ class HangingModelServerTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aModelServerSlowerThanTheWaitIsStillSeenWhenItAnswers() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            h.initialize(WarmingFixture.settings(ollama.url()));
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.lookMillis(1_000);
+            ollama.loadedElsewhere("coder", 1L << 30); // another program's model
+            CompletableFuture<Void> held = ollama.holdPs(); // and Ollama slower to list it than the tick waits
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals("unloaded", coder(h).state(), "not answered within the wait: our view stays");
+            held.complete(null); // the answer comes, after the tick gave up on it
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+            assertEquals(ModelStatus.OTHER_PROGRAM, coder(h).heldBy(), "seen, without waiting for another tick");
+        }
+    }
+
+    private static ModelStatus coder(ServerHarness h) throws Exception {
+        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().stream()
+                .filter(m -> m.id().equals("coder")).findFirst().orElseThrow();
     }
 }

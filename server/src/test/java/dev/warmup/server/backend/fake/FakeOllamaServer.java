@@ -43,6 +43,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     private volatile int failStatus = 500;
     private volatile Clock keepAliveClock; // null: expiries only as set by expires()
     private volatile String psAnswer; // null: what is loaded
+    private volatile CompletableFuture<Void> psHeld = CompletableFuture.completedFuture(null);
     /** Every request as {@code METHOD PATH BODY}. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
 
@@ -113,6 +114,15 @@ public final class FakeOllamaServer implements AutoCloseable {
         Duration d = asked == null ? Duration.ofMinutes(5) : asked.getAsJsonPrimitive().isNumber()
                 ? Duration.ofSeconds(asked.getAsLong()) : GoDuration.parse(asked.getAsString()).orElseThrow();
         expiries.put(model, clock.instant().plus(d).toString());
+    }
+
+    /**
+     * From now on /api/ps answers only once the returned future completes (what is loaded then): a model server
+     * slower to list its models than the scheduler waits.
+     */
+    public CompletableFuture<Void> holdPs() {
+        psHeld = new CompletableFuture<>();
+        return psHeld;
     }
 
     /** From now on /api/ps answers {@code body} as it is (null: what is loaded, as Ollama does). */
@@ -224,6 +234,7 @@ public final class FakeOllamaServer implements AutoCloseable {
 
     private void ps(HttpExchange x) throws IOException {
         requests.add("GET /api/ps");
+        psHeld.join();
         if (psAnswer != null) {
             JsonReply.send(x, 200, psAnswer);
             return;
@@ -246,6 +257,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     @Override
     public void close() {
         gates.values().forEach(g -> g.complete(null));
+        psHeld.complete(null);
         server.stop(0);
     }
 }

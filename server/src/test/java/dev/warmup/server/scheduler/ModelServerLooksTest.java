@@ -1,0 +1,95 @@
+package dev.warmup.server.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.backend.ModelBackend;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The looks at the model servers, with a wait of nothing: an answer not there when the tick looks is late. The
+ * scheduler's thread is a queue the test runs.
+ */
+class ModelServerLooksTest {
+    private final Queue<Runnable> schedulerThread = new ArrayDeque<>();
+    private final List<String> taken = new ArrayList<>();
+    private final SlowServer server = new SlowServer();
+    private final ModelServerLooks looks = new ModelServerLooks(schedulerThread::add,
+            (name, s, loaded, again) -> taken.add(name + " " + loaded.size() + (again ? " again" : "")));
+
+    {
+        looks.lookMillis(0);
+    }
+
+    @Test
+    void anAnswerLaterThanTheWaitIsTakenWhenItComes() {
+        looks.look(Map.of("local", server));
+        assertEquals(List.of(), taken, "not answered in time: our view stays");
+        server.answer(0, 1);
+        runSchedulerThread();
+        assertEquals(List.of("local 1 again"), taken, "taken when it came, as an answer after none");
+    }
+
+    @Test
+    void aLateAnswerAskedBeforeOneOfOurLoadsOrUnloadsIsDropped() {
+        looks.look(Map.of("local", server));
+        looks.changed(); // a load of ours started: the list may not have it
+        server.answer(0, 0);
+        runSchedulerThread();
+        assertEquals(List.of(), taken);
+        looks.look(Map.of("local", server));
+        assertEquals(2, server.asked.size(), "asked again, the old answer being done");
+    }
+
+    @Test
+    void aServerStillUnansweredIsNotAskedAgainAndItsAnswerIsTakenOnce() {
+        looks.look(Map.of("local", server));
+        looks.look(Map.of("local", server));
+        assertEquals(1, server.asked.size());
+        server.answer(0, 2);
+        looks.look(Map.of("local", server)); // the tick finds it answered: taken there
+        runSchedulerThread(); // and not again when the late-answer hook runs
+        assertEquals(List.of("local 2 again"), taken);
+    }
+
+    private void runSchedulerThread() {
+        for (Runnable r; (r = schedulerThread.poll()) != null; ) {
+            r.run();
+        }
+    }
+
+    /** A model server whose every list is answered when the test says. */
+    private static final class SlowServer implements ModelBackend {
+        final List<CompletableFuture<List<LoadedModel>>> asked = new ArrayList<>();
+
+        void answer(int look, int models) {
+            List<LoadedModel> loaded = new ArrayList<>();
+            for (int i = 0; i < models; i++) {
+                loaded.add(new LoadedModel("m" + i, 1000, -1));
+            }
+            asked.get(look).complete(loaded);
+        }
+
+        @Override public CompletableFuture<List<LoadedModel>> loaded() {
+            CompletableFuture<List<LoadedModel>> f = new CompletableFuture<>();
+            asked.add(f);
+            return f;
+        }
+
+        @Override public String name() { return "local"; }
+        @Override public String type() { return "ollama"; }
+        @Override public boolean canUnload() { return true; }
+        @Override public void close() {}
+        @Override public CompletableFuture<Void> unload(ModelSpec model) { throw new UnsupportedOperationException(); }
+        @Override public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
