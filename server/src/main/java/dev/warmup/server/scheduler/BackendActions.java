@@ -66,7 +66,7 @@ final class BackendActions {
         this.executor = executor;
         this.publish = publish;
         this.afterChange = afterChange;
-        this.looks = new ModelServerLooks(executor, this::take);
+        this.looks = new ModelServerLooks(backends::servers, executor, this::take);
     }
 
     /** For tests: {@link ModelServerLooks#lookMillis}. */
@@ -235,7 +235,7 @@ final class BackendActions {
      * dropped is unloaded.
      */
     void reconcile() {
-        looks.look(backends.servers()); // one set for the whole look, settings change or not
+        looks.look();
     }
 
     /** A model server's list of what it has loaded, taken as {@link #reconcile} says. */

@@ -9,14 +9,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Asks the model servers what they have loaded: all at once, waiting {@value #LOOK_MILLIS} ms for them in all, so
  * that one that is hung (or its machine swapping) holds up neither the others nor the loads; one whose last look is
  * still unanswered is not asked again. An answer that comes after the wait is still taken when it comes, unless
  * our loads or unloads changed something since it was asked (it could then miss a model we just loaded), at once
- * or by the next tick: a model server always slower than the wait is still seen. Used on the scheduler's thread only; late answers come back on
- * it through {@code executor}.
+ * or by the next tick: a model server always slower than the wait is still seen. A look that fails (refused, an
+ * error, the backend's own timeout) is told to the taker with the next answer: its model server answers again. Used
+ * on the scheduler's thread only; late answers come back on it through {@code executor}.
  */
 final class ModelServerLooks {
     /** How long a tick waits for the model servers' lists, all asked at once. */
@@ -24,30 +27,35 @@ final class ModelServerLooks {
 
     /** What is done with a model server's list. */
     interface Taker {
-        /** {@code server}, named {@code backend}, has {@code loaded}; {@code again}: its last look went unanswered. */
+        /** {@code server}, named {@code backend}, has {@code loaded}; {@code again}: its last look failed. */
         void take(String backend, ModelBackend server, List<ModelBackend.LoadedModel> loaded, boolean again);
     }
 
     /** One question to one model server, and whether its answer has been taken. */
     private static final class Look {
+        final ModelBackend server;
         final CompletableFuture<List<ModelBackend.LoadedModel>> answer;
         final long changesWhenAsked;
         boolean taken;
 
-        Look(CompletableFuture<List<ModelBackend.LoadedModel>> answer, long changesWhenAsked) {
-            this.answer = answer;
+        Look(ModelBackend server, long changesWhenAsked) {
+            this.server = server;
+            this.answer = server.loaded();
             this.changesWhenAsked = changesWhenAsked;
         }
     }
 
+    private final Supplier<Map<String, ModelBackend>> servers;
     private final Executor executor;
     private final Taker taker;
     private long lookMillis = LOOK_MILLIS;
     private long changes; // our loads' and unloads' starts and ends so far
     private Map<String, Look> looking = Map.of(); // the last look at each model server
-    private final Set<String> unanswered = new HashSet<>(); // backends whose last look failed or was late
+    private final Set<String> unanswered = new HashSet<>(); // backends whose last look failed (not: was late)
 
-    ModelServerLooks(Executor executor, Taker taker) {
+    /** {@code servers}: the model servers configured now, by name. */
+    ModelServerLooks(Supplier<Map<String, ModelBackend>> servers, Executor executor, Taker taker) {
+        this.servers = servers;
         this.executor = executor;
         this.taker = taker;
     }
@@ -62,34 +70,39 @@ final class ModelServerLooks {
         changes++;
     }
 
-    /** Looks at every one of {@code servers}, handing each answer that comes within the wait to the taker. */
-    void look(Map<String, ModelBackend> servers) {
+    /** Looks at every model server, handing each answer that comes within the wait to the taker. */
+    void look() {
+        Map<String, ModelBackend> now = servers.get(); // one set for the whole look, settings change or not
         Map<String, Look> looks = new LinkedHashMap<>();
-        servers.forEach((name, server) -> {
+        now.forEach((name, server) -> {
             Look pending = looking.get(name);
-            looks.put(name, pending != null && (!pending.answer.isDone() || usable(pending)) ? pending
-                    : ask(name, server));
+            looks.put(name, pending != null && pending.server == server
+                    && (!pending.answer.isDone() || usable(pending)) ? pending : ask(name, server));
         });
         looking = looks;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lookMillis); // the network's time
-        for (Map.Entry<String, ModelBackend> e : servers.entrySet()) {
-            Look look = looks.get(e.getKey());
+        for (Map.Entry<String, Look> e : looks.entrySet()) {
+            Look look = e.getValue();
             List<ModelBackend.LoadedModel> loaded;
             try {
                 loaded = look.answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (Exception ex) {
-                unanswered.add(e.getKey());
-                continue; // unreachable or hung now: the circuit breaker counts it; keep our view
+            } catch (TimeoutException late) {
+                continue; // hung, or slow: taken if it comes; keep our view meanwhile
+            } catch (Exception failed) {
+                unanswered.add(e.getKey()); // unreachable now: the circuit breaker counts it; keep our view
+                continue;
             }
-            take(e.getKey(), e.getValue(), look, loaded);
+            take(e.getKey(), look, loaded);
         }
     }
 
     private Look ask(String name, ModelBackend server) {
-        Look look = new Look(server.loaded(), changes);
+        Look look = new Look(server, changes);
         look.answer.whenCompleteAsync((loaded, error) -> { // a late answer, if no tick took it
-            if (looking.get(name) == look && usable(look)) {
-                take(name, server, look, loaded);
+            if (error != null) {
+                unanswered.add(name);
+            } else if (looking.get(name) == look && servers.get().get(name) == server && usable(look)) {
+                take(name, look, loaded);
             }
         }, executor);
         return look;
@@ -101,8 +114,8 @@ final class ModelServerLooks {
                 && look.changesWhenAsked == changes;
     }
 
-    private void take(String name, ModelBackend server, Look look, List<ModelBackend.LoadedModel> loaded) {
+    private void take(String name, Look look, List<ModelBackend.LoadedModel> loaded) {
         look.taken = true;
-        taker.take(name, server, loaded, unanswered.remove(name));
+        taker.take(name, look.server, loaded, unanswered.remove(name));
     }
 }

@@ -21,7 +21,8 @@ class ModelServerLooksTest {
     private final Queue<Runnable> schedulerThread = new ArrayDeque<>();
     private final List<String> taken = new ArrayList<>();
     private final SlowServer server = new SlowServer();
-    private final ModelServerLooks looks = new ModelServerLooks(schedulerThread::add,
+    private Map<String, ModelBackend> configured = Map.of("local", server);
+    private final ModelServerLooks looks = new ModelServerLooks(() -> configured, schedulerThread::add,
             (name, s, loaded, again) -> taken.add(name + " " + loaded.size() + (again ? " again" : "")));
 
     {
@@ -30,33 +31,60 @@ class ModelServerLooksTest {
 
     @Test
     void anAnswerLaterThanTheWaitIsTakenWhenItComes() {
-        looks.look(Map.of("local", server));
+        looks.look();
         assertEquals(List.of(), taken, "not answered in time: our view stays");
         server.answer(0, 1);
         runSchedulerThread();
-        assertEquals(List.of("local 1 again"), taken, "taken when it came, as an answer after none");
+        assertEquals(List.of("local 1"), taken, "taken when it came");
     }
 
     @Test
     void aLateAnswerAskedBeforeOneOfOurLoadsOrUnloadsIsDropped() {
-        looks.look(Map.of("local", server));
+        looks.look();
         looks.changed(); // a load of ours started: the list may not have it
         server.answer(0, 0);
         runSchedulerThread();
         assertEquals(List.of(), taken);
-        looks.look(Map.of("local", server));
+        looks.look();
         assertEquals(2, server.asked.size(), "asked again, the old answer being done");
     }
 
     @Test
     void aServerStillUnansweredIsNotAskedAgainAndItsAnswerIsTakenOnce() {
-        looks.look(Map.of("local", server));
-        looks.look(Map.of("local", server));
+        looks.look();
+        looks.look();
         assertEquals(1, server.asked.size());
         server.answer(0, 2);
-        looks.look(Map.of("local", server)); // the tick finds it answered: taken there
+        looks.look(); // the tick finds it answered: taken there
         runSchedulerThread(); // and not again when the late-answer hook runs
-        assertEquals(List.of("local 2 again"), taken);
+        assertEquals(List.of("local 2"), taken);
+    }
+
+    @Test
+    void anAnswerAfterAFailedLookSaysTheServerAnswersAgainAndALateOneDoesNot() {
+        looks.look();
+        server.asked.get(0).completeExceptionally(new java.io.IOException("connection refused"));
+        runSchedulerThread();
+        looks.look(); // asked anew
+        server.answer(1, 1);
+        runSchedulerThread();
+        assertEquals(List.of("local 1 again"), taken, "after a failure: its failed loads may be tried at once");
+        looks.look();
+        server.answer(2, 1); // late, but no failure
+        runSchedulerThread();
+        assertEquals(List.of("local 1 again", "local 1"), taken);
+    }
+
+    @Test
+    void aLateAnswerFromAServerTheSettingsReplacedIsDropped() {
+        looks.look();
+        SlowServer moved = new SlowServer(); // the same name, another URL
+        configured = Map.of("local", moved);
+        server.answer(0, 3);
+        runSchedulerThread();
+        assertEquals(List.of(), taken, "the old server's list says nothing of the new one");
+        looks.look();
+        assertEquals(1, moved.asked.size(), "the new one is asked, though the old one's look was still out");
     }
 
     private void runSchedulerThread() {
