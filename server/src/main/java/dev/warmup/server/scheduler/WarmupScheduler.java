@@ -65,6 +65,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private final BackendActions actions;
     private final Runnable publishStatus;
     private final Map<String, WarmSetPlanner.Candidate> planned = new HashMap<>(); // the last plan's, by model
+    private final AtomicBoolean loaderReadyPending = new AtomicBoolean();
     private final AtomicBoolean nudged = new AtomicBoolean();
     private volatile boolean started; // ticking on its own: settings changes tick too
     private ScheduledFuture<?> dueTick;
@@ -101,12 +102,17 @@ public final class WarmupScheduler implements AutoCloseable {
                 tickSafely(); // loads for the editor held back until it could hear them go now
             }
         }));
-        backends.client().onLoaderReady(() -> executor.execute(() -> {
-            actions.loaderReady();
-            if (started) {
-                tickSafely(); // what failed for want of a loader goes now, not at its back-off's end
+        backends.client().onLoaderReady(() -> {
+            if (!loaderReadyPending.getAndSet(true)) { // a client saying it a thousand times gets one tick
+                executor.execute(() -> {
+                    loaderReadyPending.set(false);
+                    actions.loaderReady();
+                    if (started) {
+                        tickSafely(); // what failed for want of a loader goes now, not at its back-off's end
+                    }
+                });
             }
-        }));
+        });
     }
 
     /**
