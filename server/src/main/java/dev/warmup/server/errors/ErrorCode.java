@@ -44,7 +44,8 @@ public enum ErrorCode {
     WMP_6002("PerformancePredictor", PREDICTION, info, "No load history: conservative defaults used",
             "Nothing to do: estimates improve after the first loads."),
     WMP_7001("ModelWarmupMetrics", INTERNAL, warning, "Usage store damaged: moved aside, a fresh store was started",
-            "The damaged file is kept beside the new one (*.corrupt-<time>) for inspection."),
+            "The events that could still be read are in the new store (the message says how many); the damaged"
+                    + " file is kept beside it (*.corrupt-<time>) for inspection."),
     WMP_7002("ModelWarmupMetrics", INTERNAL, error, "Usage store write failed",
             "Check free disk space and permissions of the data directory."),
     WMP_7003("ModelWarmupMetrics", INTERNAL, error, "Trace export failed",

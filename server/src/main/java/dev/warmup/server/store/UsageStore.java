@@ -68,16 +68,29 @@ public final class UsageStore implements AutoCloseable {
                 return store;
             }
             Path aside = moveAside(file);
-            store.recoveryNote = new WarmupException(ErrorCode.WMP_7001,
-                    file + " could not be opened (" + e.getMessage() + "); moved to " + aside).getMessage();
-            LOG.warning(store.recoveryNote);
             try {
                 store.connect();
             } catch (SQLException again) {
                 throw new WarmupException(ErrorCode.WMP_7002, "cannot create a fresh store at " + file, again);
             }
+            StoreSalvage.Result saved = StoreSalvage.salvage(aside, store::appendSalvaged);
+            store.recoveryNote = new WarmupException(ErrorCode.WMP_7001, file + " could not be opened ("
+                    + e.getMessage() + "); moved to " + aside + "; " + saved.events()
+                    + (saved.events() == 1 ? " event" : " events") + " read back from it"
+                    + (saved.skipped() > 0 ? ", " + saved.skipped() + " damaged stretches or rows skipped" : ""))
+                    .getMessage();
+            LOG.warning(store.recoveryNote);
         }
         return store;
+    }
+
+    /** Events read back from a damaged file; one batch that cannot be written is left out, not the rest. */
+    private void appendSalvaged(List<UsageEvent> batch) {
+        try {
+            append(batch);
+        } catch (SQLException e) {
+            LOG.warning("reading back a damaged store: " + batch.size() + " events not written: " + e.getMessage());
+        }
     }
 
     private void connect() throws SQLException {
@@ -126,8 +139,8 @@ public final class UsageStore implements AutoCloseable {
         }
     }
 
-    /** The file's integrity check failed. */
-    private static final class Damaged extends SQLException {
+    /** The file's integrity check failed, or its header says what no server writes. */
+    static final class Damaged extends SQLException {
         Damaged(String reason) {
             super(reason);
         }
@@ -239,20 +252,28 @@ public final class UsageStore implements AutoCloseable {
     /** Streams the events with {@code from <= at < to}, oldest first, to {@code sink}. */
     public synchronized void events(long from, long to, Consumer<UsageEvent> sink) throws SQLException {
         try (PreparedStatement q = connection.prepareStatement(
-                "SELECT at, kind, detail, task, model, language, uri_hash, inserted, deleted, line, doc_lines,"
-                        + " latency_ms, cold_start FROM events WHERE at >= ? AND at < ? ORDER BY at, id")) {
+                "SELECT " + EVENT_COLUMNS + " FROM events WHERE at >= ? AND at < ? ORDER BY at, id")) {
             q.setLong(1, from);
             q.setLong(2, to);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    int cold = rs.getInt(13);
-                    Boolean coldStart = rs.wasNull() ? null : cold != 0;
-                    sink.accept(new UsageEvent(rs.getLong(1), EventKind.valueOf(rs.getString(2)), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8),
-                            rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getLong(12), coldStart));
+                    sink.accept(event(rs));
                 }
             }
         }
+    }
+
+    /** The columns of an event, in the order {@link #event} reads them. */
+    static final String EVENT_COLUMNS = "at, kind, detail, task, model, language, uri_hash, inserted, deleted, line,"
+            + " doc_lines, latency_ms, cold_start";
+
+    /** The event in the current row of a query of {@link #EVENT_COLUMNS}. */
+    static UsageEvent event(ResultSet rs) throws SQLException {
+        int cold = rs.getInt(13);
+        Boolean coldStart = rs.wasNull() ? null : cold != 0;
+        return new UsageEvent(rs.getLong(1), EventKind.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
+                rs.getInt(11), rs.getLong(12), coldStart);
     }
 
     /**

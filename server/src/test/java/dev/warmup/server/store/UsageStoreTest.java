@@ -1,13 +1,16 @@
 package dev.warmup.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -82,6 +85,63 @@ class UsageStoreTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("usage.db.corrupt-")));
         }
+    }
+
+    @Test
+    void aDamagedStoreKeepsTheEventsThatCanStillBeRead() throws Exception {
+        Path file = dir.resolve("usage.db");
+        List<UsageEvent> written = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            written.add(UsageEvent.simple(1000L * i, EventKind.ACTIVITY, String.format("mark-%05d", i), null));
+        }
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(written);
+        }
+        byte[] bytes = Files.readAllBytes(file); // one page of the events table garbled: the one holding event 2500
+        int page = indexOf(bytes, "mark-02500".getBytes(StandardCharsets.US_ASCII)) / 4096 * 4096;
+        for (int k = page; k < page + 4096; k++) {
+            bytes[k] = (byte) (k * 31 + 7);
+        }
+        Files.write(file, bytes);
+        try (UsageStore s = UsageStore.open(file)) {
+            String note = s.recoveryNote().orElseThrow();
+            assertTrue(note.startsWith("WMP-7001"), note);
+            List<String> kept = s.allEvents().stream().map(UsageEvent::detail).toList();
+            assertTrue(kept.contains("mark-00000") && kept.contains("mark-04999"), "before and after the bad page");
+            assertFalse(kept.contains("mark-02500"), "on it");
+            assertTrue(kept.size() > 4500 && kept.size() < 5000, kept.size() + " events read back");
+            assertTrue(note.contains("; " + kept.size() + " events read back from it"), note);
+            assertEquals(kept.stream().sorted().toList(), kept, "in their order");
+        }
+    }
+
+    @Test
+    void aStoreWhoseHeaderGivesANegativeSchemaVersionIsDamagedNotAnError() throws Exception {
+        Path file = dir.resolve("usage.db");
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(List.of(event(1000, "chat")));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[60] = (byte) 0xf6; // the header's user_version, big-endian, now negative
+        Files.write(file, bytes);
+        try (UsageStore s = UsageStore.open(file)) { // threw ArrayIndexOutOfBoundsException: the server did not start
+            String note = s.recoveryNote().orElseThrow();
+            assertTrue(note.startsWith("WMP-7001") && note.contains("; 1 event read back from it"), note);
+            assertEquals("chat", s.allEvents().get(0).task());
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not in the file");
     }
 
     @Test
