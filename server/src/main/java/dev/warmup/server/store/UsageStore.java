@@ -110,8 +110,30 @@ public final class UsageStore implements AutoCloseable {
             }
         }
         Schema.migrate(connection);
+        writable();
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             DataDirectory.restrict(Path.of(file + suffix), false);
+        }
+    }
+
+    /**
+     * Checks that SQLite will write the file: one whose header asks for a newer file format than SQLite knows opens
+     * read-only, and every batch would then fail. Such a file, writable on disk, is damaged (no server writes that
+     * header); one the file system will not let us write is not.
+     */
+    private void writable() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                s.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('write_probe', '1')"); // SQLite refuses here
+            } finally {
+                s.execute("ROLLBACK");
+            }
+        } catch (SQLiteException e) {
+            if (primary(e) == SQLiteErrorCode.SQLITE_READONLY.code && Files.isWritable(file)) {
+                throw new Damaged("the file's header makes it read-only (" + e.getMessage() + ")");
+            }
+            throw e;
         }
     }
 

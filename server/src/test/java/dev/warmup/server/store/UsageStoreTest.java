@@ -131,6 +131,57 @@ class UsageStoreTest {
         }
     }
 
+    /**
+     * A store damaged anywhere (each of the 100 header bytes with its top bit flipped, then 60 seeded cases of bytes
+     * overwritten, a page overwritten, the file cut short) still opens into a store that records: the server must
+     * start whatever the file holds.
+     */
+    @Test
+    void aStoreDamagedAnywhereStillOpensAndRecords() throws Exception {
+        Path good = dir.resolve("good.db");
+        List<UsageEvent> written = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            written.add(UsageEvent.simple(1000L * i, EventKind.ACTIVITY, "caretMoved", i % 3 == 0 ? "chat" : null));
+        }
+        try (UsageStore s = UsageStore.open(good)) {
+            s.append(written);
+        }
+        byte[] original = Files.readAllBytes(good);
+        for (int seed = 0; seed < 160; seed++) {
+            java.util.Random r = new java.util.Random(seed);
+            byte[] b = original.clone();
+            if (seed < 100) {
+                b[seed] ^= (byte) 0x80;
+            } else if (seed % 3 == 0) {
+                int at = r.nextInt(b.length);
+                for (int k = at; k < Math.min(b.length, at + 64); k++) {
+                    b[k] = (byte) r.nextInt(256);
+                }
+            } else if (seed % 3 == 1) {
+                int page = 1 + r.nextInt(b.length / 4096 - 1);
+                for (int k = 0; k < 4096; k++) {
+                    b[page * 4096 + k] = (byte) r.nextInt(256);
+                }
+            } else {
+                b = java.util.Arrays.copyOf(b, r.nextInt(b.length));
+            }
+            Path file = dir.resolve("damaged-" + seed + ".db");
+            Files.write(file, b);
+            try (UsageStore s = UsageStore.open(file)) {
+                String note = s.recoveryNote().orElse("");
+                assertTrue(note.isEmpty() || note.startsWith("WMP-7001") || note.startsWith("WMP-7006"),
+                        "seed " + seed + ": " + note);
+                long before = s.eventCount();
+                try {
+                    s.append(List.of(event(9_000_000, "chat")));
+                } catch (java.sql.SQLException e) {
+                    throw new AssertionError("seed " + seed + " (" + note + "): " + e.getMessage(), e);
+                }
+                assertEquals(before + 1, s.eventCount(), "seed " + seed + " records");
+            }
+        }
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
