@@ -61,7 +61,7 @@ public final class SettingsParser {
             return null;
         }
         if (!element.isJsonObject()) {
-            throw invalid("warmup", element, "an object");
+            throw invalidSection(element);
         }
         JsonObject o = element.getAsJsonObject();
         if (o.has("settings") && o.get("settings").isJsonObject()) {
@@ -73,11 +73,17 @@ public final class SettingsParser {
                 return null;
             }
             if (!w.isJsonObject()) {
-                throw invalid("warmup", w, "an object");
+                throw invalidSection(w);
             }
             return w.getAsJsonObject();
         }
         return o;
+    }
+
+    /** The section itself is not an object: named {@code warmup}, not {@code warmup.warmup}. */
+    private static WarmupException invalidSection(JsonElement value) {
+        return new WarmupException(ErrorCode.WMP_8001,
+                "warmup = " + WarmupException.quote(value) + " is not allowed; expected an object of settings");
     }
 
     static WarmupException invalid(String key, JsonElement value, String allowed) {

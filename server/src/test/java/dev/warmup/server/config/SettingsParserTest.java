@@ -41,6 +41,15 @@ class SettingsParserTest {
         assertEquals(3, parse("{\"maxWarmModels\": 3}").maxWarmModels());
     }
 
+    @Test
+    void aSectionThatIsNotAnObjectIsNamedAsTheSection() {
+        for (String bad : new String[] {"{\"warmup\": \"fast\"}", "{\"settings\": {\"warmup\": 3}}", "[1]"}) {
+            WarmupException e = assertThrows(WarmupException.class, () -> parse(bad));
+            assertTrue(e.getMessage().startsWith("WMP-8001") && e.getMessage().contains(": warmup = ")
+                    && e.getMessage().endsWith("is not allowed; expected an object of settings"), e.getMessage());
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "{\"maxWarmModels\": 0}|maxWarmModels",
