@@ -41,13 +41,26 @@ class RealServerIT {
             JsonObject s = new Gson().toJsonTree(status).getAsJsonObject();
             statuses.add(s);
             firstStatus.complete(StatusText.of(s));
+            onStatus.forEach(Runnable::run);
         }
 
+        final List<Runnable> onStatus = new CopyOnWriteArrayList<>();
+
+        volatile ClientBackendHandler backend; // the plugin's client backend, when a test gives it one
+
         @JsonNotification("warmup/load")
-        public void load(Object params) { }
+        public void load(JsonObject params) {
+            if (backend != null) {
+                backend.onLoad(params);
+            }
+        }
 
         @JsonNotification("warmup/unload")
-        public void unload(Object params) { }
+        public void unload(JsonObject params) {
+            if (backend != null) {
+                backend.onUnload(params);
+            }
+        }
 
         @Override public void telemetryEvent(Object object) { }
         @Override public void publishDiagnostics(PublishDiagnosticsParams diagnostics) { }
@@ -58,8 +71,8 @@ class RealServerIT {
         @Override public void logMessage(MessageParams message) { }
     }
 
-    @Test
-    void initializeWithThePluginsSettingsAndFollowStatus() throws Exception {
+    /** Starts the server jar as the plugin does, with this JVM. */
+    private Process startServer() throws Exception {
         Path jar = Path.of(System.getProperty("warmup.jar", "../../server/target/warmup-server.jar"));
         assertTrue(Files.exists(jar), "build the server first: " + jar);
         List<String> cmd = ServerCommandLine.build(Path.of(System.getProperty("java.home")),
@@ -67,7 +80,19 @@ class RealServerIT {
         cmd.set(cmd.indexOf("-jar") + 1, jar.toString());
         cmd.add("--data-dir");
         cmd.add(dir.resolve("data").toString());
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void initializeWithThePluginsSettingsAndFollowStatus() throws Exception {
+        Process p = startServer();
         try {
             Client client = new Client();
             Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(client, p.getInputStream(),
@@ -122,11 +147,89 @@ class RealServerIT {
             server.shutdown().get(30, TimeUnit.SECONDS);
             server.exit();
         } finally {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            stop(p);
         }
+    }
+
+    /**
+     * The client backend as the plugin runs it ({@link ClientBackendHandler}), over the wire: after an hour of
+     * completion the IDE unloads the completion model, the server asks the IDE to load it again, no loader is
+     * registered and the load fails; a loader registers, the server hears {@code warmup/loaderReady}, asks again at
+     * once (without it, not within the minute this waits), and the model is warm.
+     */
+    @Test
+    void theClientBackendLoadsThroughALoaderRegisteredAfterAFailure() throws Exception {
+        Process p = startServer();
+        try {
+            Client client = new Client();
+            Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(client, p.getInputStream(),
+                    p.getOutputStream());
+            List<String> asked = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> failedOnce = new CompletableFuture<>();
+            client.backend = new ClientBackendHandler(state -> {
+                if ("failed".equals(state.get("state").getAsString())) {
+                    failedOnce.complete(null);
+                }
+                launcher.getRemoteEndpoint().notify("warmup/modelState", state);
+            }, () -> launcher.getRemoteEndpoint().notify("warmup/loaderReady", null), System::currentTimeMillis);
+            launcher.startListening();
+            LanguageServer server = launcher.getRemoteProxy();
+            WarmupSettingsModel settings = new WarmupSettingsModel();
+            settings.set("models", JsonParser.parseString("[{\"id\": \"coder\", \"tasks\": [\"completion\"], "
+                    + "\"memoryMb\": 1500, \"loadSeconds\": 3}]"));
+            InitializeParams init = new InitializeParams();
+            init.setProcessId((int) ProcessHandle.current().pid());
+            init.setInitializationOptions(settings.initializationOptions());
+            server.initialize(init).get(60, TimeUnit.SECONDS);
+            server.initialized(new InitializedParams());
+            // an hour of completion with coder, which the IDE has just unloaded: the server wants it warm again
+            java.time.Instant now = java.time.Instant.now();
+            for (int minute = 60; minute >= 1; minute--) {
+                JsonObject use = new JsonObject();
+                use.addProperty("model", "coder");
+                use.addProperty("task", "completion");
+                use.addProperty("at", now.minusSeconds(60L * minute).toString());
+                launcher.getRemoteEndpoint().notify("warmup/modelUsed", use);
+            }
+            JsonObject unloaded = new JsonObject();
+            unloaded.addProperty("model", "coder");
+            unloaded.addProperty("state", "unloaded");
+            launcher.getRemoteEndpoint().notify("warmup/modelState", unloaded);
+            launcher.getRemoteEndpoint().notify("warmup/activity", java.util.Map.of("kind", "editorChanged"));
+            failedOnce.get(60, TimeUnit.SECONDS); // asked to load coder, with no loader in the IDE yet
+
+            int before = client.statuses.size(); // coder was warm in earlier ones, while used
+            client.backend.register(new ClientBackendHandler.Loader() {
+                public CompletableFuture<Long> load(String model) {
+                    asked.add(model);
+                    return CompletableFuture.completedFuture(1500L);
+                }
+
+                public CompletableFuture<Void> unload(String model) {
+                    return CompletableFuture.completedFuture(null);
+                }
+            });
+            awaitStatus(client, before, s -> s.contains("coder: warm"));
+            assertEquals(List.of("coder"), asked);
+            server.shutdown().get(30, TimeUnit.SECONDS);
+            server.exit();
+        } finally {
+            stop(p);
+        }
+    }
+
+    /** Waits for a status, the {@code from}-th or later, whose tooltip {@code tooltip} accepts. */
+    private static void awaitStatus(Client client, int from, java.util.function.Predicate<String> tooltip)
+            throws Exception {
+        CompletableFuture<Void> seen = new CompletableFuture<>();
+        Runnable check = () -> {
+            if (client.statuses.stream().skip(from).map(s -> StatusText.of(s).tooltip()).anyMatch(tooltip)) {
+                seen.complete(null);
+            }
+        };
+        client.onStatus.add(check);
+        check.run();
+        seen.get(60, TimeUnit.SECONDS);
     }
 
 }
