@@ -83,6 +83,28 @@ class RealServerIT {
         return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
+    /** The settings page's model with one model, coder, for completion, loaded by the IDE. */
+    private static WarmupSettingsModel coderSettings() {
+        WarmupSettingsModel settings = new WarmupSettingsModel();
+        settings.set("models", JsonParser.parseString("[{\"id\": \"coder\", \"tasks\": [\"completion\"], "
+                + "\"memoryMb\": 1500, \"loadSeconds\": 3}]"));
+        return settings;
+    }
+
+    /** {@code initialize} with the settings as the plugin's start options, then {@code initialized}. */
+    private static void initialize(LanguageServer server, WarmupSettingsModel settings) throws Exception {
+        InitializeParams init = new InitializeParams();
+        init.setProcessId((int) ProcessHandle.current().pid());
+        init.setInitializationOptions(settings.initializationOptions());
+        server.initialize(init).get(60, TimeUnit.SECONDS);
+        server.initialized(new InitializedParams());
+    }
+
+    /** {@code client} on the server's stdio, as LSP4IJ connects its client (not listening yet). */
+    private static Launcher<LanguageServer> connect(Client client, Process p) {
+        return LSPLauncher.createClientLauncher(client, p.getInputStream(), p.getOutputStream());
+    }
+
     private static void stop(Process p) throws InterruptedException {
         p.destroy();
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
@@ -95,19 +117,12 @@ class RealServerIT {
         Process p = startServer();
         try {
             Client client = new Client();
-            Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(client, p.getInputStream(),
-                    p.getOutputStream());
+            Launcher<LanguageServer> launcher = connect(client, p);
             launcher.startListening();
             LanguageServer server = launcher.getRemoteProxy();
-            WarmupSettingsModel settings = new WarmupSettingsModel();
+            WarmupSettingsModel settings = coderSettings();
             settings.set("maxMemoryMb", new com.google.gson.JsonPrimitive(3000));
-            settings.set("models", JsonParser.parseString("[{\"id\": \"coder\", \"tasks\": [\"completion\"], "
-                    + "\"memoryMb\": 1500, \"loadSeconds\": 3}]"));
-            InitializeParams init = new InitializeParams();
-            init.setProcessId((int) ProcessHandle.current().pid());
-            init.setInitializationOptions(settings.initializationOptions());
-            server.initialize(init).get(60, TimeUnit.SECONDS);
-            server.initialized(new InitializedParams());
+            initialize(server, settings);
             Object status = server.getWorkspaceService().executeCommand(new ExecuteCommandParams("warmup.status",
                     List.of())).get(30, TimeUnit.SECONDS);
             JsonObject s = new Gson().toJsonTree(status).getAsJsonObject();
@@ -162,8 +177,7 @@ class RealServerIT {
         Process p = startServer();
         try {
             Client client = new Client();
-            Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(client, p.getInputStream(),
-                    p.getOutputStream());
+            Launcher<LanguageServer> launcher = connect(client, p);
             List<String> asked = new CopyOnWriteArrayList<>();
             CompletableFuture<Void> failedOnce = new CompletableFuture<>();
             client.backend = new ClientBackendHandler(state -> {
@@ -174,14 +188,7 @@ class RealServerIT {
             }, () -> launcher.getRemoteEndpoint().notify("warmup/loaderReady", null), System::currentTimeMillis);
             launcher.startListening();
             LanguageServer server = launcher.getRemoteProxy();
-            WarmupSettingsModel settings = new WarmupSettingsModel();
-            settings.set("models", JsonParser.parseString("[{\"id\": \"coder\", \"tasks\": [\"completion\"], "
-                    + "\"memoryMb\": 1500, \"loadSeconds\": 3}]"));
-            InitializeParams init = new InitializeParams();
-            init.setProcessId((int) ProcessHandle.current().pid());
-            init.setInitializationOptions(settings.initializationOptions());
-            server.initialize(init).get(60, TimeUnit.SECONDS);
-            server.initialized(new InitializedParams());
+            initialize(server, coderSettings());
             // an hour of completion with coder, which the IDE has just unloaded: the server wants it warm again
             java.time.Instant now = java.time.Instant.now();
             for (int minute = 60; minute >= 1; minute--) {
