@@ -9,6 +9,7 @@ import { ACTIVITY_KINDS } from '../src/activity';
 import { documentSelector } from '../src/documents';
 import { parseJavaVersion } from '../src/javaFinder';
 import { serverCommand } from '../src/serverArgs';
+import { LoadBridge } from '../src/loadBridge';
 import { initializationOptions } from '../src/settings';
 import { formatStatus, WarmupStatus } from '../src/statusFormat';
 
@@ -129,3 +130,60 @@ test('out of memory, the server exits and says why on stderr, with nothing on th
     fs.rmSync(data, { recursive: true, force: true });
   }
 });
+
+test('the client backend loads through a handler registered after a failed load, over the wire', { timeout: 120_000 },
+  async () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'warmup-vscode-load-'));
+    const cmd = serverCommand(process.env.JAVA ?? 'java', jar);
+    const server = cp.spawn(cmd.command, [...cmd.args, '--data-dir', data, '--stdio'],
+      { stdio: ['pipe', 'pipe', 'inherit'] });
+    const conn = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+    let failed!: () => void;
+    const failedOnce = new Promise<void>(resolve => { failed = resolve; });
+    // as the extension wires it: warmup/load and warmup/unload to the bridge, its answers back to the server
+    const bridge = new LoadBridge(p => {
+      if (p.state === 'failed') { failed(); }
+      void conn.sendNotification('warmup/modelState', p);
+    }, () => void conn.sendNotification('warmup/loaderReady'));
+    conn.onNotification('warmup/load', (req: { model: string }) => { void bridge.load(req); });
+    conn.onNotification('warmup/unload', (req: { model: string }) => { void bridge.unload(req.model); });
+    const statuses: WarmupStatus[] = [];
+    const waiters: (() => void)[] = [];
+    conn.onNotification('warmup/statusChanged', (s: WarmupStatus) => { statuses.push(s); waiters.forEach(w => w()); });
+    conn.onNotification('window/logMessage', () => undefined);
+    conn.onRequest('workspace/configuration', () => [null]);
+    conn.listen();
+    try {
+      const settings: Record<string, unknown> = {
+        models: [{ id: 'coder', tasks: ['completion'], memoryMb: 1500, loadSeconds: 3 }] };
+      await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {},
+        initializationOptions: initializationOptions(k => settings[k]) });
+      await conn.sendNotification('initialized', {});
+      // an hour of completion with coder, which the editor has just unloaded: the server wants it warm again
+      const now = Date.now();
+      for (let minute = 60; minute >= 1; minute--) {
+        await conn.sendNotification('warmup/modelUsed', { model: 'coder', task: 'completion',
+          at: new Date(now - minute * 60_000).toISOString() });
+      }
+      await conn.sendNotification('warmup/modelState', { model: 'coder', state: 'unloaded' });
+      await conn.sendNotification('warmup/activity', { kind: 'editorChanged' });
+      await failedOnce; // asked to load coder with no handler registered
+
+      const before = statuses.length; // coder was warm in earlier ones, while used
+      const asked: string[] = [];
+      const warm = new Promise<void>(resolve => waiters.push(() => {
+        if (statuses.slice(before).some(s => s.models.some(m => m.id === 'coder' && m.state === 'warm'))) {
+          resolve();
+        }
+      }));
+      bridge.register({ load: async ({ model }) => { asked.push(model); return { memoryMb: 1500 }; } });
+      await warm; // asked again at once: without warmup/loaderReady, not before the back-off's end
+      assert.deepEqual(asked, ['coder']);
+      await conn.sendRequest('shutdown');
+      await conn.sendNotification('exit');
+    } finally {
+      conn.dispose();
+      server.kill();
+      fs.rmSync(data, { recursive: true, force: true });
+    }
+  });
