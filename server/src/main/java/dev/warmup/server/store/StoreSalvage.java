@@ -1,6 +1,7 @@
 package dev.warmup.server.store;
 
 import dev.warmup.server.usage.UsageEvent;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,19 +48,23 @@ final class StoreSalvage {
                 : "jdbc:sqlite:" + damaged.toUri() + "?immutable=1";
         try (Connection db = DriverManager.getConnection(uri, config.toProperties())) {
             long[] ids = idRange(db);
+            // ids are dense from the oldest kept on, and no file holds more rows than it has 8-byte words: a range
+            // read from garbled pages (up to Long.MAX_VALUE) is cut to that, rather than walked for ever
+            long first = Math.max(1, ids[0]);
+            long last = Math.min(ids[1], first + Files.size(damaged) / 8);
             StoreSalvage s = new StoreSalvage(db, sink);
-            for (long from = ids[0]; from <= ids[1]; from += STRETCH) {
-                s.read(from, Math.min(from + STRETCH, ids[1] + 1));
+            for (long from = first; from <= last; from += STRETCH) {
+                s.read(from, Math.min(from + STRETCH, last + 1));
             }
             return new Result(s.events, s.skipped);
-        } catch (SQLException unreadable) { // not a database any more, or no events table left to read
+        } catch (SQLException | IOException unreadable) { // not a database any more, or no events table to read
             return new Result(0, 0);
         }
     }
 
     /**
      * The lowest and highest event ids: from the table, else (its end pages unreadable) from 1 to the count of
-     * events ever stored, which no id exceeds (ids are given in order and never reused).
+     * events ever stored, which no id exceeds (each new id is one past the highest).
      */
     private static long[] idRange(Connection db) throws SQLException {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT min(id), max(id) FROM events")) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class UsageStoreTest {
@@ -179,6 +180,32 @@ class UsageStoreTest {
                 }
                 assertEquals(before + 1, s.eventCount(), "seed " + seed + " records");
             }
+        }
+    }
+
+    /** Before, the read-back walked 2048 ids at a time up to Long.MAX_VALUE and round again, for ever, at start. */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aDamagedStoreWithAnIdNearTheTopOfTheRangeIsReadBackInTime() throws Exception {
+        Path file = dir.resolve("usage.db");
+        List<UsageEvent> written = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            written.add(UsageEvent.simple(1000L * i, EventKind.ACTIVITY, String.format("mark-%05d", i), null));
+        }
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(written);
+            s.update("INSERT INTO events(id, at, kind) VALUES (?, ?, 'ACTIVITY')", List.of(Long.MAX_VALUE - 5, 1L));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        int page = indexOf(bytes, "mark-01500".getBytes(StandardCharsets.US_ASCII)) / 4096 * 4096;
+        for (int k = page; k < page + 4096; k++) {
+            bytes[k] = (byte) (k * 31 + 7);
+        }
+        Files.write(file, bytes);
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().orElseThrow().startsWith("WMP-7001"));
+            long kept = s.eventCount();
+            assertTrue(kept > 2500 && kept < 3000, kept + " events read back");
         }
     }
 
