@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,19 +92,10 @@ class UsageStoreTest {
     @Test
     void aDamagedStoreKeepsTheEventsThatCanStillBeRead() throws Exception {
         Path file = dir.resolve("usage.db");
-        List<UsageEvent> written = new ArrayList<>();
-        for (int i = 0; i < 5000; i++) {
-            written.add(UsageEvent.simple(1000L * i, EventKind.ACTIVITY, String.format("mark-%05d", i), null));
-        }
         try (UsageStore s = UsageStore.open(file)) {
-            s.append(written);
+            s.append(marked(5000));
         }
-        byte[] bytes = Files.readAllBytes(file); // one page of the events table garbled: the one holding event 2500
-        int page = indexOf(bytes, "mark-02500".getBytes(StandardCharsets.US_ASCII)) / 4096 * 4096;
-        for (int k = page; k < page + 4096; k++) {
-            bytes[k] = (byte) (k * 31 + 7);
-        }
-        Files.write(file, bytes);
+        garblePageHolding(file, "mark-02500"); // one page of the events table
         try (UsageStore s = UsageStore.open(file)) {
             String note = s.recoveryNote().orElseThrow();
             assertTrue(note.startsWith("WMP-7001"), note);
@@ -188,25 +180,35 @@ class UsageStoreTest {
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aDamagedStoreWithAnIdNearTheTopOfTheRangeIsReadBackInTime() throws Exception {
         Path file = dir.resolve("usage.db");
-        List<UsageEvent> written = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) {
-            written.add(UsageEvent.simple(1000L * i, EventKind.ACTIVITY, String.format("mark-%05d", i), null));
-        }
         try (UsageStore s = UsageStore.open(file)) {
-            s.append(written);
+            s.append(marked(3000));
             s.update("INSERT INTO events(id, at, kind) VALUES (?, ?, 'ACTIVITY')", List.of(Long.MAX_VALUE - 5, 1L));
         }
-        byte[] bytes = Files.readAllBytes(file);
-        int page = indexOf(bytes, "mark-01500".getBytes(StandardCharsets.US_ASCII)) / 4096 * 4096;
-        for (int k = page; k < page + 4096; k++) {
-            bytes[k] = (byte) (k * 31 + 7);
-        }
-        Files.write(file, bytes);
+        garblePageHolding(file, "mark-01500");
         try (UsageStore s = UsageStore.open(file)) {
             assertTrue(s.recoveryNote().orElseThrow().startsWith("WMP-7001"));
             long kept = s.eventCount();
             assertTrue(kept > 2500 && kept < 3000, kept + " events read back");
         }
+    }
+
+    /** {@code n} events whose details, mark-00000 on, tell them apart and can be found in the file. */
+    private static List<UsageEvent> marked(int n) {
+        List<UsageEvent> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(UsageEvent.simple(1000L * i, EventKind.ACTIVITY, String.format("mark-%05d", i), null));
+        }
+        return events;
+    }
+
+    /** Overwrites the 4 KB page of {@code file} that holds {@code text} with garbage (no valid page type). */
+    private static void garblePageHolding(Path file, String text) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int page = indexOf(bytes, text.getBytes(StandardCharsets.US_ASCII)) / 4096 * 4096;
+        for (int k = page; k < page + 4096; k++) {
+            bytes[k] = (byte) (k * 31 + 7);
+        }
+        Files.write(file, bytes);
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
