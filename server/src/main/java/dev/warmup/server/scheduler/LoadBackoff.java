@@ -12,9 +12,10 @@ import java.util.logging.Logger;
 /**
  * When a model may not be loaded: after a failed load, 30 s, then 60 s, then after {@value #MAX_ATTEMPTS} failures
  * in a row (WMP-3002) every {@value #GIVEN_UP_RETRY_MILLIS} ms, sooner when its model server answers again after not
- * answering, the editor registers its loader ({@code warmup/loaderReady}) or the settings change; and for {@value #EVICTED_HOLD_OFF_MILLIS} ms after its model server unloaded it
- * without our asking (twice that after a second such unload within the hour, and so on, up to an hour). Failed and held-off models show their next try in {@link ModelStates}. Used on the scheduler's
- * thread only.
+ * answering, the editor registers its loader ({@code warmup/loaderReady}) or the settings change; and for
+ * {@value #EVICTED_HOLD_OFF_MILLIS} ms after its model server unloaded it without our asking (twice that after a
+ * second such unload within the hour, and so on, up to an hour). Failed and held-off models show their next try in
+ * {@link ModelStates}. Used on the scheduler's thread only.
  */
 final class LoadBackoff {
     private static final Logger LOG = Logger.getLogger(LoadBackoff.class.getName());

@@ -102,17 +102,12 @@ public final class WarmupScheduler implements AutoCloseable {
                 tickSafely(); // loads for the editor held back until it could hear them go now
             }
         }));
-        backends.client().onLoaderReady(() -> {
-            if (!loaderReadyPending.getAndSet(true)) { // a client saying it a thousand times gets one tick
-                executor.execute(() -> {
-                    loaderReadyPending.set(false);
-                    actions.loaderReady();
-                    if (started) {
-                        tickSafely(); // what failed for want of a loader goes now, not at its back-off's end
-                    }
-                });
+        backends.client().onLoaderReady(() -> coalesced(loaderReadyPending, 0, () -> { // once, said 1,000 times
+            actions.loaderReady();
+            if (started) {
+                tickSafely(); // what failed for want of a loader goes now, not at its back-off's end
             }
-        });
+        }));
     }
 
     /**
@@ -122,14 +117,20 @@ public final class WarmupScheduler implements AutoCloseable {
     public void start(long periodSeconds) {
         started = true;
         executor.scheduleWithFixedDelay(this::tickSafely, 0, periodSeconds, TimeUnit.SECONDS);
-        prediction.onObserved(() -> {
-            if (!nudged.getAndSet(true)) {
-                executor.schedule(() -> {
-                    nudged.set(false);
-                    tickSafely();
-                }, NUDGE_MILLIS, TimeUnit.MILLISECONDS);
-            }
-        });
+        prediction.onObserved(() -> coalesced(nudged, NUDGE_MILLIS, this::tickSafely));
+    }
+
+    /**
+     * Runs {@code work} on the scheduler's thread {@code delayMillis} from now, once for all the calls made before it
+     * starts ({@code pending} says whether one is on its way).
+     */
+    private void coalesced(AtomicBoolean pending, long delayMillis, Runnable work) {
+        if (!pending.getAndSet(true)) {
+            executor.schedule(() -> {
+                pending.set(false);
+                work.run();
+            }, delayMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Plans and acts now (on the scheduler's thread); the future completes when this tick's decisions are made. */

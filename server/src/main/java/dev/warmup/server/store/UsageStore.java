@@ -213,8 +213,7 @@ public final class UsageStore implements AutoCloseable {
         }
         connection.setAutoCommit(false);
         try (PreparedStatement ins = connection.prepareStatement(
-                "INSERT INTO events(at, kind, detail, task, model, language, uri_hash, inserted, deleted, line,"
-                        + " doc_lines, latency_ms, cold_start) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                "INSERT INTO events(" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
              PreparedStatement agg = connection.prepareStatement(
                 "INSERT INTO daily_aggregates(day, kind, task, model, count) VALUES (?,?,?,?,1)"
                         + " ON CONFLICT(day, kind, task, model) DO UPDATE SET count = count + 1");
@@ -285,7 +284,7 @@ public final class UsageStore implements AutoCloseable {
         }
     }
 
-    /** The columns of an event, in the order {@link #event} reads them. */
+    /** The columns of an event, in the order {@link #event} reads them and {@link #append} writes them. */
     static final String EVENT_COLUMNS = "at, kind, detail, task, model, language, uri_hash, inserted, deleted, line,"
             + " doc_lines, latency_ms, cold_start";
 

@@ -32,8 +32,7 @@ public record StatusText(String text, String tooltip) {
             if (m.has("memoryMb")) {
                 tip.append(", ").append(m.get("memoryMb").getAsInt()).append(" MB");
             }
-            String heldBy = m.has("heldBy") && !m.get("heldBy").isJsonNull() ? m.get("heldBy").getAsString() : "";
-            tip.append(switch (heldBy) { // a warm model this project's server will not unload
+            tip.append(switch (text(m, "heldBy").orElse("")) { // a warm model this project's server will not unload
                 case "anotherServer" -> " (held by another editor's server)";
                 case "otherProgram" -> " (loaded by another program)";
                 default -> "";
