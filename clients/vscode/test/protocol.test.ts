@@ -142,8 +142,8 @@ test('the client backend loads through a handler registered after a failed load,
     const failedOnce = new Promise<void>(resolve => { failed = resolve; });
     // as the extension wires it: warmup/load and warmup/unload to the bridge, its answers back to the server
     const bridge = new LoadBridge(p => {
+      void conn.sendNotification('warmup/modelState', p); // on its way before the test goes on
       if (p.state === 'failed') { failed(); }
-      void conn.sendNotification('warmup/modelState', p);
     }, () => void conn.sendNotification('warmup/loaderReady'));
     conn.onNotification('warmup/load', (req: { model: string }) => { void bridge.load(req); });
     conn.onNotification('warmup/unload', (req: { model: string }) => { void bridge.unload(req.model); });

@@ -181,10 +181,10 @@ class RealServerIT {
             List<String> asked = new CopyOnWriteArrayList<>();
             CompletableFuture<Void> failedOnce = new CompletableFuture<>();
             client.backend = new ClientBackendHandler(state -> {
+                launcher.getRemoteEndpoint().notify("warmup/modelState", state); // on its way before the test goes on
                 if ("failed".equals(state.get("state").getAsString())) {
                     failedOnce.complete(null);
                 }
-                launcher.getRemoteEndpoint().notify("warmup/modelState", state);
             }, () -> launcher.getRemoteEndpoint().notify("warmup/loaderReady", null), System::currentTimeMillis);
             launcher.startListening();
             LanguageServer server = launcher.getRemoteProxy();
