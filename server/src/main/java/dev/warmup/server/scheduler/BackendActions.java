@@ -44,6 +44,7 @@ final class BackendActions {
     private final Executor executor;
     private final Runnable publish;
     private final Runnable afterChange;
+    private final Runnable replan;
     private final LoadBackoff backoff;
     private final Set<String> seenLoaded = new HashSet<>(); // listed by the last look, or loaded by us since
     private final Set<String> unloading = new HashSet<>();
@@ -53,7 +54,7 @@ final class BackendActions {
 
     BackendActions(ConfigurationManager config, BackendRegistry backends, ModelStates states,
                    ModelWarmupMetrics metrics, PerformancePredictor performance, Ownership ownership, Clock clock,
-                   Executor executor, Runnable publish, Runnable afterChange, InferredUses inferred) {
+                   Executor executor, Runnable publish, Runnable afterChange, Runnable replan, InferredUses inferred) {
         this.sightings = new ModelServerSightings(states, ownership, inferred);
         this.ownership = ownership;
         this.config = config;
@@ -66,6 +67,7 @@ final class BackendActions {
         this.executor = executor;
         this.publish = publish;
         this.afterChange = afterChange;
+        this.replan = replan;
         this.looks = new ModelServerLooks(backends::servers, executor, this::take);
     }
 
@@ -126,6 +128,7 @@ final class BackendActions {
         publish.run();
         Duration timeout = Duration.ofSeconds(s.warmupTimeoutSeconds());
         long startedAt = clock.millis();
+        long readiness = backoff.readiness(m.id());
         backend.load(m, timeout, intent).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((r, e) -> {
                     inFlight--;
@@ -140,15 +143,19 @@ final class BackendActions {
                         metrics.warmMemoryMb(states.heldMb());
                     } else {
                         Throwable c = e.getCause() != null ? e.getCause() : e;
+                        WarmupException failure;
                         if (c instanceof TimeoutException) {
                             metrics.warmup(ModelWarmupMetrics.Warmup.timedOut);
                             sightings.loadAbandoned(m.id(), startedAt, clock.millis(), backend.keepAliveAfterLoad());
-                            backoff.failed(m, new WarmupException(ErrorCode.WMP_3001, m.id() + " did not load within "
-                                    + timeout.toSeconds() + " s"));
+                            failure = new WarmupException(ErrorCode.WMP_3001, m.id() + " did not load within "
+                                    + timeout.toSeconds() + " s");
                         } else {
                             metrics.warmup(ModelWarmupMetrics.Warmup.failed);
-                            backoff.failed(m, c instanceof WarmupException w ? w
-                                    : new WarmupException(ErrorCode.WMP_8004, String.valueOf(c)));
+                            failure = c instanceof WarmupException w ? w
+                                    : new WarmupException(ErrorCode.WMP_8004, String.valueOf(c));
+                        }
+                        if (!backoff.failed(m, failure, readiness)) {
+                            replan.run(); // sent before its backend could load: now it can
                         }
                     }
                     publish.run();

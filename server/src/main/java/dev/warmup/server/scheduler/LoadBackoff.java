@@ -14,8 +14,9 @@ import java.util.logging.Logger;
  * in a row (WMP-3002) every {@value #GIVEN_UP_RETRY_MILLIS} ms, sooner when its model server answers again after not
  * answering, the editor registers its loader ({@code warmup/loaderReady}) or the settings change; and for
  * {@value #EVICTED_HOLD_OFF_MILLIS} ms after its model server unloaded it without our asking (twice that after a
- * second such unload within the hour, and so on, up to an hour). Failed and held-off models show their next try in
- * {@link ModelStates}. Used on the scheduler's thread only.
+ * second such unload within the hour, and so on, up to an hour). A load that fails after its backend said it can load
+ * again, but was sent before that, does not count: it went where no loader was yet, and the model is tried again at
+ * once. Failed and held-off models show their next try in {@link ModelStates}. Used on the scheduler's thread only.
  */
 final class LoadBackoff {
     private static final Logger LOG = Logger.getLogger(LoadBackoff.class.getName());
@@ -42,6 +43,7 @@ final class LoadBackoff {
     private final Map<String, Long> evictedUntil = new HashMap<>();
     private final Map<String, Long> lastEvicted = new HashMap<>();
     private final Map<String, Integer> evictions = new HashMap<>(); // in a row, each within the memory of the last
+    private final Map<String, Long> readiness = new HashMap<>(); // the model's backend said it can load: how often
 
     LoadBackoff(ModelStates states, Clock clock) {
         this.states = states;
@@ -52,6 +54,26 @@ final class LoadBackoff {
     boolean holdsOff(String modelId, long now) {
         return retryAt.getOrDefault(modelId, Long.MIN_VALUE) > now
                 || evictedUntil.getOrDefault(modelId, Long.MIN_VALUE) > now;
+    }
+
+    /** How often the model's backend has said it can load again so far: taken when a load is sent. */
+    long readiness(String modelId) {
+        return readiness.getOrDefault(modelId, 0L);
+    }
+
+    /**
+     * A load sent when {@link #readiness} was {@code readinessWhenSent} failed with {@code e}. Returns whether the
+     * failure counts: if the backend has said since that it can load again, the model is marked failed but may be
+     * tried again at once, and the caller should plan again.
+     */
+    boolean failed(ModelSpec m, WarmupException e, long readinessWhenSent) {
+        if (readiness(m.id()) != readinessWhenSent) {
+            states.failed(m.id(), e.getMessage(), Long.MIN_VALUE);
+            LOG.info(e.getMessage() + "; the load was sent before its backend could load again: tried again at once");
+            return false;
+        }
+        failed(m, e);
+        return true;
     }
 
     /** A load failed with {@code e}: the model is marked failed, with when it is tried next. */
@@ -101,6 +123,7 @@ final class LoadBackoff {
     void answersAgain(List<ModelSpec> models, String news) {
         boolean forgot = false;
         for (ModelSpec m : models) {
+            readiness.merge(m.id(), 1L, Long::sum);
             forgot |= failures.remove(m.id()) != null;
             retryAt.remove(m.id());
             states.retryNow(m.id());

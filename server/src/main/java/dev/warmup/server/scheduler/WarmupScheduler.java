@@ -67,6 +67,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private final Map<String, WarmSetPlanner.Candidate> planned = new HashMap<>(); // the last plan's, by model
     private final AtomicBoolean loaderReadyPending = new AtomicBoolean();
     private final AtomicBoolean nudged = new AtomicBoolean();
+    private final AtomicBoolean replanPending = new AtomicBoolean();
     private volatile boolean started; // ticking on its own: settings changes tick too
     private ScheduledFuture<?> dueTick;
     private volatile long dueTickAt = Long.MAX_VALUE; // read by tests from another thread
@@ -89,7 +90,7 @@ public final class WarmupScheduler implements AutoCloseable {
         this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
         this.publishStatus = coordinator::publishStatus;
         this.actions = new BackendActions(config, backends, states, metrics, performance, ownership, clock, executor,
-                publishStatus, this::drain, inferred);
+                publishStatus, this::drain, this::replanSoon, inferred);
         config.addListener(s -> executor.execute(() -> {
             queue.resize(s.maxQueueSize());
             actions.forgetFailures();
@@ -130,6 +131,13 @@ public final class WarmupScheduler implements AutoCloseable {
                 pending.set(false);
                 work.run();
             }, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A load failed that may be tried again at once ({@link LoadBackoff}): plans again now, not at the next tick. */
+    private void replanSoon() {
+        if (started) {
+            coalesced(replanPending, 0, this::tickSafely);
         }
     }
 

@@ -62,4 +62,32 @@ class LoaderReadyTest {
             assertEquals(1, warmups(h, "succeeded"));
         }
     }
+
+    /**
+     * The loader registers while a load it should have carried out is on its way: {@code warmup/loaderReady} reaches
+     * the server before that load's failure. The failure is then old news and must not hold the model back 30 s.
+     */
+    @Test
+    void aLoadSentBeforeTheLoaderRegisteredAndFailingAfterIsTriedAgainAtOnce() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize(CODER);
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.loads, l -> l.size() == 1, Duration.ofSeconds(30));
+
+            h.server.getWarmupService().loaderReady(); // registered while the load was on its way
+            h.flush();
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.failed, null, null,
+                    "no extension registered a load handler"));
+            h.client.await(h.client.statuses, l -> failedLoads(l, "coder") >= 1, Duration.ofSeconds(30));
+            scheduler.tick().get(30, TimeUnit.SECONDS); // the clock stands still
+            h.client.await(h.client.loads, l -> l.size() == 2, Duration.ofSeconds(30));
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 2_900L, 1500,
+                    null));
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+            assertEquals(1, warmups(h, "succeeded"));
+        }
+    }
 }
