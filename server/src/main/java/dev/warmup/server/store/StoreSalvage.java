@@ -1,5 +1,6 @@
 package dev.warmup.server.store;
 
+import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,36 +11,52 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Reads what can still be read of the events of a damaged store, read-only, so that a bad page or a cut-off file
- * costs the history it held and not all of it. The events are read by id in stretches of {@value #STRETCH}; a
- * stretch SQLite cannot read is halved until the unreadable part is at most {@value #SMALLEST} ids, which are
- * skipped; a row whose values make no event (its page garbled) is skipped too.
+ * Reads what can still be read of a damaged store, read-only, so that a bad page or a cut-off file costs the history
+ * it held and not all of it: the events, then the daily counts (which outlive the events that retention prunes). Each
+ * table is read by id in stretches of {@value #STRETCH}; a stretch SQLite cannot read is halved until the unreadable
+ * part is at most {@value #SMALLEST} ids, which are skipped; a row whose values make no event or count (its page
+ * garbled) is skipped too.
  */
 final class StoreSalvage {
     static final int STRETCH = 2048;
     static final int SMALLEST = 16;
 
-    /** How much was read back: events, and the stretches of ids (or single rows) that could not be. */
-    record Result(long events, long skipped) {}
+    /** How much was read back: events, daily counts, and the stretches of ids (or single rows) that could not be. */
+    record Result(long events, long dailyCounts, long skipped) {}
 
-    private final Connection db;
-    private final Consumer<List<UsageEvent>> sink;
-    private long events;
-    private long skipped;
+    /** One row of the daily counts: {@code count} records of {@code kind} for {@code task} and {@code model} that day. */
+    record DailyCount(String day, String kind, String task, String model, long count) {}
 
-    private StoreSalvage(Connection db, Consumer<List<UsageEvent>> sink) {
-        this.db = db;
-        this.sink = sink;
+    /** What is read back goes here, a stretch at a time: the events first, oldest id first, then the daily counts. */
+    interface Sink {
+        void events(List<UsageEvent> batch);
+
+        void dailyCounts(List<DailyCount> batch);
     }
 
-    /** Hands the readable events of {@code damaged}, oldest id first, to {@code sink} a stretch at a time. */
-    static Result salvage(Path damaged, Consumer<List<UsageEvent>> sink) {
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private final Connection db;
+    private final long fileBytes;
+    private long skipped;
+
+    private StoreSalvage(Connection db, long fileBytes) {
+        this.db = db;
+        this.fileBytes = fileBytes;
+    }
+
+    /** Hands what can be read of {@code damaged} to {@code sink}. */
+    static Result salvage(Path damaged, Sink sink) {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         // with a WAL beside it (moved aside with it), read through it: it holds the latest events; without one,
@@ -47,29 +64,48 @@ final class StoreSalvage {
         String uri = Files.exists(Path.of(damaged + "-wal")) ? "jdbc:sqlite:" + damaged
                 : "jdbc:sqlite:" + damaged.toUri() + "?immutable=1";
         try (Connection db = DriverManager.getConnection(uri, config.toProperties())) {
-            long[] ids = idRange(db);
-            // ids are dense from the oldest kept on, and no file holds more rows than it has 8-byte words: a range
-            // read from garbled pages (up to Long.MAX_VALUE) is cut to that, rather than walked for ever
-            long first = Math.max(1, ids[0]);
-            long last = Math.min(ids[1], first + Files.size(damaged) / 8);
-            StoreSalvage s = new StoreSalvage(db, sink);
-            for (long from = first; from <= last; from += STRETCH) {
-                s.read(from, Math.min(from + STRETCH, last + 1));
-            }
-            return new Result(s.events, s.skipped);
-        } catch (SQLException | IOException unreadable) { // not a database any more, or no events table to read
-            return new Result(0, 0);
+            StoreSalvage s = new StoreSalvage(db, Files.size(damaged));
+            long events = s.table("events", "id", UsageStore.EVENT_COLUMNS, UsageStore::event, sink::events);
+            long daily = s.table("daily_aggregates", "rowid", "day, kind, task, model, count",
+                    StoreSalvage::dailyCount, sink::dailyCounts);
+            return new Result(events, daily, s.skipped);
+        } catch (SQLException | IOException unreadable) { // not a database any more
+            return new Result(0, 0, 0);
         }
     }
 
+    /** Reads one table by {@code id}; returns the rows handed on. A table whose ids cannot be found gives none. */
+    private <T> long table(String table, String id, String columns, RowReader<T> row, Consumer<List<T>> sink) {
+        long[] ids;
+        try {
+            ids = idRange(table, id);
+        } catch (SQLException noReadableRange) { // not a database any more, or no such table to read
+            return 0;
+        }
+        // ids are dense from the oldest kept on, and no file holds more rows than it has 8-byte words: a range
+        // read from garbled pages (up to Long.MAX_VALUE) is cut to that, rather than walked for ever
+        long first = Math.max(1, ids[0]);
+        long last = Math.min(ids[1], first + fileBytes / 8);
+        String sql = "SELECT " + columns + " FROM " + table + " WHERE " + id + " >= ? AND " + id + " < ? ORDER BY " + id;
+        long read = 0;
+        for (long from = first; from <= last; from += STRETCH) {
+            read += read(sql, row, from, Math.min(from + STRETCH, last + 1), sink);
+        }
+        return read;
+    }
+
     /**
-     * The lowest and highest event ids: from the table, else (its end pages unreadable) from 1 to the count of
-     * events ever stored, which no id exceeds (each new id is one past the highest).
+     * The lowest and highest ids of {@code table}: from the table, else (for the events, its end pages unreadable)
+     * from 1 to the count of events ever stored, which no id exceeds (each new id is one past the highest).
      */
-    private static long[] idRange(Connection db) throws SQLException {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT min(id), max(id) FROM events")) {
+    private long[] idRange(String table, String id) throws SQLException {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT min(" + id + "), max(" + id + ") FROM " + table)) {
             return new long[] {rs.getLong(1), rs.getLong(2)};
         } catch (SQLException endsUnreadable) {
+            if (!table.equals("events")) {
+                throw endsUnreadable;
+            }
             try (Statement s = db.createStatement();
                  ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'events_stored_total'")) {
                 return new long[] {1, rs.next() ? Long.parseLong(rs.getString(1)) : 0};
@@ -79,16 +115,15 @@ final class StoreSalvage {
         }
     }
 
-    private void read(long from, long to) {
-        List<UsageEvent> batch = new ArrayList<>();
-        try (PreparedStatement q = db.prepareStatement(
-                "SELECT " + UsageStore.EVENT_COLUMNS + " FROM events WHERE id >= ? AND id < ? ORDER BY id")) {
+    private <T> long read(String sql, RowReader<T> row, long from, long to, Consumer<List<T>> sink) {
+        List<T> batch = new ArrayList<>();
+        try (PreparedStatement q = db.prepareStatement(sql)) {
             q.setLong(1, from);
             q.setLong(2, to);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     try {
-                        batch.add(UsageStore.event(rs));
+                        batch.add(row.read(rs));
                     } catch (RuntimeException garbledRow) {
                         skipped++;
                     }
@@ -97,16 +132,27 @@ final class StoreSalvage {
         } catch (SQLException unreadable) {
             if (to - from <= SMALLEST) {
                 skipped++;
-                return;
+                return 0;
             }
             long middle = from + (to - from) / 2; // what was read of this stretch is read again in its halves
-            read(from, middle);
-            read(middle, to);
-            return;
+            return read(sql, row, from, middle, sink) + read(sql, row, middle, to, sink);
         }
         if (!batch.isEmpty()) {
-            events += batch.size();
             sink.accept(batch);
         }
+        return batch.size();
+    }
+
+    /** The daily count in the current row; a value no server writes (its page garbled) throws. */
+    private static DailyCount dailyCount(ResultSet rs) throws SQLException {
+        String day = LocalDate.parse(rs.getString(1)).toString();
+        String kind = EventKind.valueOf(rs.getString(2)).name();
+        String task = rs.getString(3);
+        String model = rs.getString(4);
+        long count = rs.getLong(5);
+        if (task == null || model == null || count <= 0) {
+            throw new IllegalArgumentException("not a daily count");
+        }
+        return new DailyCount(day, kind, task, model, count);
     }
 }

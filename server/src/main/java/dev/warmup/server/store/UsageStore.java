@@ -73,10 +73,13 @@ public final class UsageStore implements AutoCloseable {
             } catch (SQLException again) {
                 throw new WarmupException(ErrorCode.WMP_7002, "cannot create a fresh store at " + file, again);
             }
-            StoreSalvage.Result saved = StoreSalvage.salvage(aside, store::appendSalvaged);
+            StoreSalvage.Result saved = StoreSalvage.salvage(aside, store.salvageSink());
             store.recoveryNote = new WarmupException(ErrorCode.WMP_7001, file + " could not be opened ("
                     + e.getMessage() + "); moved to " + aside + "; " + saved.events()
-                    + (saved.events() == 1 ? " event" : " events") + " read back from it"
+                    + (saved.events() == 1 ? " event" : " events")
+                    + (saved.dailyCounts() > 0 ? " and " + saved.dailyCounts()
+                            + (saved.dailyCounts() == 1 ? " daily count" : " daily counts") : "") + " read back"
+                    + " from it"
                     + (saved.skipped() > 0 ? ", " + saved.skipped() + " damaged stretches or rows skipped" : ""))
                     .getMessage();
             LOG.warning(store.recoveryNote);
@@ -84,13 +87,59 @@ public final class UsageStore implements AutoCloseable {
         return store;
     }
 
-    /** Events read back from a damaged file; one batch that cannot be written is left out, not the rest. */
-    private void appendSalvaged(List<UsageEvent> batch) {
+    /**
+     * Where what is read back from a damaged file goes: its events are appended (counted by day as they go), then
+     * its daily counts replace those where they are higher (they counted events since pruned or lost). A batch that
+     * cannot be written is left out, not the rest.
+     */
+    private StoreSalvage.Sink salvageSink() {
+        return new StoreSalvage.Sink() {
+            @Override
+            public void events(List<UsageEvent> batch) {
+                written(batch.size() + " events", () -> append(batch));
+            }
+
+            @Override
+            public void dailyCounts(List<StoreSalvage.DailyCount> batch) {
+                written(batch.size() + " daily counts", () -> mergeDailyCounts(batch));
+            }
+        };
+    }
+
+    private static void written(String what, SqlAction write) {
         try {
-            append(batch);
+            write.run();
         } catch (SQLException e) {
-            LOG.warning("reading back a damaged store: " + batch.size() + " events not written: " + e.getMessage());
+            LOG.warning("reading back a damaged store: " + what + " not written: " + e.getMessage());
         }
+    }
+
+    private synchronized void mergeDailyCounts(List<StoreSalvage.DailyCount> batch) throws SQLException {
+        connection.setAutoCommit(false);
+        try (PreparedStatement p = connection.prepareStatement(
+                "INSERT INTO daily_aggregates(day, kind, task, model, count) VALUES (?,?,?,?,?)"
+                        + " ON CONFLICT(day, kind, task, model) DO UPDATE SET count = max(count, excluded.count)")) {
+            for (StoreSalvage.DailyCount d : batch) {
+                p.setString(1, d.day());
+                p.setString(2, d.kind());
+                p.setString(3, d.task());
+                p.setString(4, d.model());
+                p.setLong(5, d.count());
+                p.addBatch();
+            }
+            p.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlAction {
+        void run() throws SQLException;
     }
 
     private void connect() throws SQLException {

@@ -1,5 +1,6 @@
 package dev.warmup.server.usage;
 
+import dev.warmup.protocol.DailyUses;
 import dev.warmup.protocol.UsageStats;
 import dev.warmup.server.store.UsageStore;
 import java.sql.SQLException;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /**
  * Computes {@link UsageStats} for a model or a task from the stored events: uses are {@code MODEL_USED} events
- * (ground truth reported by clients); sessions are runs of any events split at 30-minute gaps.
+ * (ground truth reported by clients); sessions are runs of any events split at 30-minute gaps. The uses by day come
+ * from the store's daily counts, which retention does not prune.
  */
 public final class UsageStatsQuery {
     /** Sessions are split at quiet gaps of this long or more (EVALUATION.md §1 too). */
@@ -74,7 +76,23 @@ public final class UsageStatsQuery {
         return new UsageStats(key, count[0], count[0] == 0 ? null : Instant.ofEpochMilli(last[0]).toString(), hours,
                 days, Math.round(sessionMinutes * 100) / 100.0, reported[0] == 0 ? null : (double) warm[0] / reported[0],
                 recent[0], windowSeconds,
-                ranking == null ? null : ranking.result().stream().map(TaskPattern::task).toList());
+                ranking == null ? null : ranking.result().stream().map(TaskPattern::task).toList(),
+                daily(model, task));
+    }
+
+    private List<DailyUses> daily(String model, String task) throws SQLException {
+        String column = model != null ? "model" : "task";
+        String value = model != null ? model : task;
+        return store.query("SELECT day, sum(count) FROM daily_aggregates WHERE kind = ?"
+                        + (value == null ? "" : " AND " + column + " = ?") + " GROUP BY day ORDER BY day",
+                value == null ? List.of(EventKind.MODEL_USED.name()) : List.of(EventKind.MODEL_USED.name(), value),
+                rs -> {
+                    List<DailyUses> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(new DailyUses(rs.getString(1), rs.getLong(2)));
+                    }
+                    return out;
+                });
     }
 
     private static boolean matches(UsageEvent e, String model, String task) {

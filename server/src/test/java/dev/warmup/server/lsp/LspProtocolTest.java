@@ -14,6 +14,7 @@ import dev.warmup.protocol.ActivityParams;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.RegisterModelsParams;
+import dev.warmup.protocol.DailyUses;
 import dev.warmup.protocol.UsageStats;
 import dev.warmup.protocol.UsageStatsParams;
 import dev.warmup.protocol.WarmupStatus;
@@ -220,6 +221,7 @@ class LspProtocolTest {
         assertEquals(3600, stats.windowSeconds());
         assertEquals(2, stats.recentUses(), "both within the hour");
         assertEquals(null, stats.ranking(), "a ranking of tasks only for all uses");
+        assertEquals(List.of(new DailyUses("2026-03-02", 2)), stats.daily());
         h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(JsonParser.parseString(
                 "{\"warmup\": {\"usageWindowSeconds\": 60, \"models\": [{\"id\": \"coder\", \"tasks\": "
                 + "[\"completion\"], \"memoryMb\": 1500}]}}")));

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -103,9 +104,33 @@ class UsageStoreTest {
             assertTrue(kept.contains("mark-00000") && kept.contains("mark-04999"), "before and after the bad page");
             assertFalse(kept.contains("mark-02500"), "on it");
             assertTrue(kept.size() > 4500 && kept.size() < 5000, kept.size() + " events read back");
-            assertTrue(note.contains("; " + kept.size() + " events read back from it"), note);
+            assertTrue(note.contains("; " + kept.size() + " events and 1 daily count read back from it"), note);
             assertEquals(kept.stream().sorted().toList(), kept, "in their order");
         }
+    }
+
+    @Test
+    void aDamagedStoreKeepsItsDailyCountsOfEventsPrunedOrLost() throws Exception {
+        Path file = dir.resolve("usage.db");
+        long day = Instant.parse("2026-03-02T09:00:00Z").toEpochMilli();
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(List.of(event(day, "chat"), event(day + 60_000, "chat")));
+            assertEquals(2, s.prune(day + 86_400_000L), "retention took the events, not their count");
+            s.append(marked(5000)); // all on 1970-01-01
+        }
+        garblePageHolding(file, "mark-02500");
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().orElseThrow().contains(" and 2 daily counts read back"),
+                    s.recoveryNote().orElseThrow());
+            assertTrue(s.eventCount() < 5000, "a page of events lost");
+            assertEquals(2, dailyCount(s, "2026-03-02", "MODEL_USED"), "counted before the events were pruned");
+            assertEquals(5000, dailyCount(s, "1970-01-01", "ACTIVITY"), "counted before the page was lost");
+        }
+    }
+
+    private static long dailyCount(UsageStore s, String day, String kind) throws Exception {
+        return s.query("SELECT sum(count) FROM daily_aggregates WHERE day = ? AND kind = ?", List.of(day, kind),
+                rs -> rs.getLong(1));
     }
 
     @Test
@@ -119,7 +144,7 @@ class UsageStoreTest {
         Files.write(file, bytes);
         try (UsageStore s = UsageStore.open(file)) { // threw ArrayIndexOutOfBoundsException: the server did not start
             String note = s.recoveryNote().orElseThrow();
-            assertTrue(note.startsWith("WMP-7001") && note.contains("; 1 event read back from it"), note);
+            assertTrue(note.startsWith("WMP-7001") && note.contains("; 1 event and 1 daily count read back"), note);
             assertEquals("chat", s.allEvents().get(0).task());
         }
     }
