@@ -55,33 +55,36 @@ final class StoreSalvage {
         this.fileBytes = fileBytes;
     }
 
-    /** Hands what can be read of {@code damaged} to {@code sink}. */
+    /** Hands what can be read of {@code damaged} to {@code sink}; a file cut short is read through a {@link PaddedCopy}. */
     static Result salvage(Path damaged, Sink sink) {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
-        // with a WAL beside it (moved aside with it), read through it: it holds the latest events; without one,
-        // immutable: no locks taken and no -wal or -shm files left beside the damaged file
-        String uri = Files.exists(Path.of(damaged + "-wal")) ? "jdbc:sqlite:" + damaged
-                : "jdbc:sqlite:" + damaged.toUri() + "?immutable=1";
-        try (Connection db = DriverManager.getConnection(uri, config.toProperties())) {
-            StoreSalvage s = new StoreSalvage(db, Files.size(damaged));
-            long events = s.table("events", "id", UsageStore.EVENT_COLUMNS, UsageStore::event, sink::events);
-            long daily = s.table("daily_aggregates", "rowid", "day, kind, task, model, count",
-                    StoreSalvage::dailyCount, sink::dailyCounts);
-            return new Result(events, daily, s.skipped);
+        try (PaddedCopy readable = PaddedCopy.of(damaged)) {
+            Path file = readable.path();
+            // with a WAL beside it (moved aside with it), read through it: it holds the latest events; without one,
+            // immutable: no locks taken and no -wal or -shm files left beside the damaged file
+            String uri = Files.exists(Path.of(file + "-wal")) ? "jdbc:sqlite:" + file
+                    : "jdbc:sqlite:" + file.toUri() + "?immutable=1";
+            try (Connection db = DriverManager.getConnection(uri, config.toProperties())) {
+                StoreSalvage s = new StoreSalvage(db, Files.size(file));
+                long events = s.table("events", "id", UsageStore.EVENT_COLUMNS, UsageStore::event, sink::events);
+                long daily = s.table("daily_aggregates", "rowid", "day, kind, task, model, count",
+                        StoreSalvage::dailyCount, sink::dailyCounts);
+                return new Result(events, daily, s.skipped);
+            }
         } catch (SQLException | IOException unreadable) { // not a database any more
             return new Result(0, 0, 0);
         }
     }
 
-    /** Reads one table by {@code id}; returns the rows handed on. A table whose ids cannot be found gives none. */
+    /** Reads one table by {@code id}; returns the rows handed on. A table the schema does not give gives none. */
     private <T> long table(String table, String id, String columns, RowReader<T> row, Consumer<List<T>> sink) {
-        long[] ids;
-        try {
-            ids = idRange(table, id);
-        } catch (SQLException noReadableRange) { // not a database any more, or no such table to read
+        try (Statement s = db.createStatement()) {
+            s.executeQuery("SELECT " + columns + " FROM " + table + " WHERE 0").close();
+        } catch (SQLException noSuchTable) { // or no schema to read it from: not a database any more
             return 0;
         }
+        long[] ids = idRange(table, id);
         // ids are dense from the oldest kept on, and no file holds more rows than it has 8-byte words: a range
         // read from garbled pages (up to Long.MAX_VALUE) is cut to that, rather than walked for ever
         long first = Math.max(1, ids[0]);
@@ -95,23 +98,26 @@ final class StoreSalvage {
     }
 
     /**
-     * The lowest and highest ids of {@code table}: from the table, else (for the events, its end pages unreadable)
-     * from 1 to the count of events ever stored, which no id exceeds (each new id is one past the highest).
+     * The lowest and highest ids of {@code table}: from the table; else (its end pages unreadable) from 1 to, for the
+     * events, the count of events ever stored, which no id exceeds (each new id is one past the highest), or else to
+     * the top, which {@link #table} cuts to what the file could hold.
      */
-    private long[] idRange(String table, String id) throws SQLException {
+    private long[] idRange(String table, String id) {
         try (Statement s = db.createStatement();
              ResultSet rs = s.executeQuery("SELECT min(" + id + "), max(" + id + ") FROM " + table)) {
             return new long[] {rs.getLong(1), rs.getLong(2)};
         } catch (SQLException endsUnreadable) {
-            if (!table.equals("events")) {
-                throw endsUnreadable;
+            if (table.equals("events")) {
+                try (Statement s = db.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'events_stored_total'")) {
+                    if (rs.next()) {
+                        return new long[] {1, Long.parseLong(rs.getString(1).trim())};
+                    }
+                } catch (SQLException | RuntimeException metaUnreadable) {
+                    // walked from 1 to the top
+                }
             }
-            try (Statement s = db.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'events_stored_total'")) {
-                return new long[] {1, rs.next() ? Long.parseLong(rs.getString(1)) : 0};
-            } catch (NumberFormatException garbled) {
-                throw new SQLException("no readable range of event ids", garbled);
-            }
+            return new long[] {1, Long.MAX_VALUE};
         }
     }
 

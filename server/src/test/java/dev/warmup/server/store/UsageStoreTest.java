@@ -110,6 +110,28 @@ class UsageStoreTest {
     }
 
     @Test
+    void aStoreCutShortKeepsTheEventsBeforeTheCut() throws Exception {
+        Path file = dir.resolve("usage.db");
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(marked(5000));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length * 3 / 5 + 123)); // a copy broken off
+        try (UsageStore s = UsageStore.open(file)) { // SQLite refused the whole file: nothing came back
+            String note = s.recoveryNote().orElseThrow();
+            List<String> kept = s.allEvents().stream().map(UsageEvent::detail).toList();
+            assertTrue(kept.contains("mark-00000"), "the oldest, near the start of the file");
+            assertTrue(kept.size() > 1000 && kept.size() < 5000, kept.size() + " events read back");
+            assertTrue(note.contains("; " + kept.size() + " events"), note);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of("usage.db", "usage.db.corrupt-"), files.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.endsWith("-wal") && !n.endsWith("-shm"))
+                    .map(n -> n.replaceAll("corrupt-.*", "corrupt-")).sorted().toList(), "the padded copy is gone");
+        }
+    }
+
+    @Test
     void aDamagedStoreKeepsItsDailyCountsOfEventsPrunedOrLost() throws Exception {
         Path file = dir.resolve("usage.db");
         long day = Instant.parse("2026-03-02T09:00:00Z").toEpochMilli();
