@@ -131,6 +131,32 @@ class UsageStoreTest {
         }
     }
 
+    /**
+     * The lowest id of the events table garbled (its row now out of order): every event still comes back, the
+     * garbled row under its garbled id. (SQLite reads the range of ids through an index, whose ids are intact.)
+     */
+    @Test
+    void aGarbledLowestIdDoesNotHideTheEventsAfterIt() throws Exception {
+        Path file = dir.resolve("usage.db");
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(marked(5000));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        int page = indexOf(bytes, "mark-00000".getBytes(StandardCharsets.US_ASCII)) / 4096 * 4096;
+        assertEquals(13, bytes[page], "a table's leaf page");
+        int cell = page + ((bytes[page + 8] & 0xff) << 8 | bytes[page + 9] & 0xff); // its first, the lowest id
+        assertEquals(1, bytes[cell + 1], "id 1, after the one-byte payload size");
+        bytes[cell + 1] = 100; // now out of order: SQLite's lowest id reads 100
+        Files.write(file, bytes);
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().orElseThrow().startsWith("WMP-7001"));
+            List<String> kept = s.allEvents().stream().map(UsageEvent::detail).toList();
+            for (int i = 0; i < 5000; i++) {
+                assertTrue(kept.contains(String.format("mark-%05d", i)), i + " read back");
+            }
+        }
+    }
+
     @Test
     void aDamagedStoreKeepsItsDailyCountsOfEventsPrunedOrLost() throws Exception {
         Path file = dir.resolve("usage.db");
