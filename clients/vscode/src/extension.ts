@@ -10,7 +10,7 @@ import { ActivityReporter, taskStarted } from './activity';
 import { documentSelector } from './documents';
 import { findJava, JavaProbe, parseJavaVersion } from './javaFinder';
 import { LoadBridge, LoadHandler, LoadRequest } from './loadBridge';
-import { metricsHtml, MetricsPoint } from './metricsHtml';
+import { DailyUses, lastDays, metricsHtml, MetricsPoint } from './metricsHtml';
 import { RestartPolicy } from './restartPolicy';
 import { serverCommand } from './serverArgs';
 import { initializationOptions, valueInForce, warmupSection } from './settings';
@@ -192,13 +192,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
 function showMetrics(command: (name: string) => Thenable<unknown> | undefined): void {
   const panel = vscode.window.createWebviewPanel('warmup.metrics', 'Warmup Metrics', vscode.ViewColumn.Active, {});
   const points: MetricsPoint[] = [];
+  let days: DailyUses[] | undefined;
   const poll = async () => {
+    if (!days) { // once: the store's history does not change in ten seconds
+      const usage = (await Promise.resolve(command('warmup.usageStats')).catch(() => undefined)) as
+        { daily?: DailyUses[] } | undefined; // without it (a store unreadable now), the view shows the rest
+      days = usage?.daily ? lastDays(usage.daily, new Date().toISOString().slice(0, 10)) : undefined;
+    }
     const m = (await command('warmup.metrics')) as Record<string, number> | undefined;
     const s = (await command('warmup.status')) as WarmupStatus | undefined;
     if (m) {
       points.push({ t: Date.now(), hits: m.hits ?? 0, misses: m.misses ?? 0, warmGbHours: m.warmGbHours ?? 0,
         warmMb: s?.memoryUsedMb ?? 0 });
-      panel.webview.html = metricsHtml(points, panel.webview.cspSource);
+      panel.webview.html = metricsHtml(points, panel.webview.cspSource, days);
     }
   };
   void poll();

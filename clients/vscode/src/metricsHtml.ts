@@ -1,6 +1,38 @@
 /** One poll of `warmup.metrics` kept for the charts. */
 export interface MetricsPoint { t: number; hits: number; misses: number; warmGbHours: number; warmMb: number }
 
+/** Uses on one UTC day, as `warmup.usageStats` gives them in its `daily`. */
+export interface DailyUses { day: string; uses: number }
+
+/** Days shown in the chart of uses by day, ending today. */
+export const USAGE_DAYS = 30;
+
+/** The `USAGE_DAYS` UTC days up to `today` (YYYY-MM-DD), oldest first, with their uses (0 where none). */
+export function lastDays(daily: DailyUses[], today: string): DailyUses[] {
+  const byDay = new Map(daily.map(d => [d.day, d.uses]));
+  const end = Date.parse(`${today}T00:00:00Z`);
+  const days: DailyUses[] = [];
+  for (let i = USAGE_DAYS - 1; i >= 0; i--) {
+    const day = new Date(end - i * 86_400_000).toISOString().slice(0, 10);
+    days.push({ day, uses: byDay.get(day) ?? 0 });
+  }
+  return days;
+}
+
+function dailyChart(days: DailyUses[]): string {
+  const total = days.reduce((sum, d) => sum + d.uses, 0);
+  const max = Math.max(1, ...days.map(d => d.uses));
+  const w = 600 / days.length;
+  const bars = days.map((d, i) => {
+    const h = d.uses / max * 120;
+    return `<rect x="${(i * w + 1).toFixed(1)}" y="${(120 - h).toFixed(1)}" width="${(w - 2).toFixed(1)}" `
+      + `height="${h.toFixed(1)}" fill="currentColor"><title>${d.day}: ${d.uses}</title></rect>`;
+  }).join('');
+  return `<h2>Model uses by day, last ${days.length} days (UTC): ${total}</h2>`
+    + `<svg width="600" height="120" viewBox="0 0 600 120" role="img" aria-label="Model uses by day">`
+    + `<rect width="600" height="120" fill="none" stroke="currentColor" stroke-opacity="0.2"/>${bars}</svg>`;
+}
+
 function series(points: MetricsPoint[], value: (p: MetricsPoint) => number, w: number, h: number): string {
   if (points.length < 2) {
     return '';
@@ -21,12 +53,17 @@ function chart(title: string, points: MetricsPoint[], value: (p: MetricsPoint) =
     + `</svg>`;
 }
 
-/** The metrics view: charts of hits and cold starts, warm memory and accuracy over time; no scripts at all. */
-export function metricsHtml(points: MetricsPoint[], cspSource: string): string {
+/**
+ * The metrics view: the recorded uses by day (from the store, so the view has a history the moment it opens; left
+ * out when `days` is undefined), and charts of hits and cold starts, warm memory and accuracy since it opened; no
+ * scripts at all.
+ */
+export function metricsHtml(points: MetricsPoint[], cspSource: string, days?: DailyUses[]): string {
   const accuracy = (p: MetricsPoint) => (p.hits + p.misses === 0 ? 0 : 100 * p.hits / (p.hits + p.misses));
   return `<!DOCTYPE html><html><head><meta charset="utf-8">`
     + `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">`
     + `<title>Warmup metrics</title></head><body>`
+    + (days ? dailyChart(days) : '')
     + chart('Hits (model was warm)', points, p => p.hits, '')
     + chart('Cold starts', points, p => p.misses, '')
     + chart('Warm memory now', points, p => p.warmMb / 1024, ' GB')

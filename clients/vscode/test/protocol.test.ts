@@ -10,6 +10,7 @@ import { documentSelector } from '../src/documents';
 import { parseJavaVersion } from '../src/javaFinder';
 import { serverCommand } from '../src/serverArgs';
 import { LoadBridge } from '../src/loadBridge';
+import { DailyUses, lastDays } from '../src/metricsHtml';
 import { initializationOptions } from '../src/settings';
 import { formatStatus, WarmupStatus } from '../src/statusFormat';
 
@@ -65,6 +66,11 @@ test('settings, status, metrics and model use against the real server', { timeou
       { command: 'warmup.metrics', arguments: [] })) as { misses: number; eventsRecorded: Record<string, number> };
     assert.equal(metrics.misses, 1);
     assert.equal(metrics.eventsRecorded.model_used, 1);
+    // what the metrics view's chart of uses by day is drawn from
+    const usage = (await conn.sendRequest('workspace/executeCommand',
+      { command: 'warmup.usageStats', arguments: [] })) as { daily: DailyUses[] };
+    const today = new Date().toISOString().slice(0, 10);
+    assert.deepEqual(lastDays(usage.daily, today).filter(d => d.uses > 0), [{ day: today, uses: 1 }]);
     // what the extension's "Compare Prediction with Keep-Alive Timers" shows: the replay of this history
     const compared = (await conn.sendRequest('workspace/executeCommand',
       { command: 'warmup.compare', arguments: [] })) as { summary: string; policies: Record<string, unknown> };
