@@ -28,8 +28,19 @@ final class PaddedCopy implements AutoCloseable {
         this.copy = copy;
     }
 
-    /** The file to read {@code file} through: itself, or a padded copy. */
-    static PaddedCopy of(Path file) throws IOException {
+    /**
+     * The file to read {@code file} through: itself, or a padded copy; itself too when the copy cannot be made (a
+     * full disk often cuts a file short, and then has no room for the copy either).
+     */
+    static PaddedCopy of(Path file) {
+        try {
+            return copyIfShort(file);
+        } catch (IOException e) {
+            return new PaddedCopy(file, false);
+        }
+    }
+
+    private static PaddedCopy copyIfShort(Path file) throws IOException {
         long size = Files.size(file);
         ByteBuffer header = header(file);
         long length = header == null ? -1 : length(header);
@@ -58,11 +69,6 @@ final class PaddedCopy implements AutoCloseable {
 
     Path path() {
         return path;
-    }
-
-    /** Whether {@link #path} is a padded copy (with a WAL of its own if the file had one). */
-    boolean padded() {
-        return copy;
     }
 
     @Override
