@@ -115,21 +115,30 @@ public final class UsageStore implements AutoCloseable {
     }
 
     private synchronized void mergeDailyCounts(List<StoreSalvage.DailyCount> batch) throws SQLException {
-        connection.setAutoCommit(false);
-        try (PreparedStatement p = connection.prepareStatement(
-                "INSERT INTO daily_aggregates(day, kind, task, model, count) VALUES (?,?,?,?,?)"
-                        + " ON CONFLICT(day, kind, task, model) DO UPDATE SET count = max(count, excluded.count)")) {
-            for (StoreSalvage.DailyCount d : batch) {
-                p.setString(1, d.day());
-                p.setString(2, d.kind());
-                p.setString(3, d.task());
-                p.setString(4, d.model());
-                p.setLong(5, d.count());
-                p.addBatch();
+        inTransaction(() -> {
+            try (PreparedStatement p = connection.prepareStatement(
+                    "INSERT INTO daily_aggregates(day, kind, task, model, count) VALUES (?,?,?,?,?) ON CONFLICT(day,"
+                            + " kind, task, model) DO UPDATE SET count = max(count, excluded.count)")) {
+                for (StoreSalvage.DailyCount d : batch) {
+                    p.setString(1, d.day());
+                    p.setString(2, d.kind());
+                    p.setString(3, d.task());
+                    p.setString(4, d.model());
+                    p.setLong(5, d.count());
+                    p.addBatch();
+                }
+                p.executeBatch();
             }
-            p.executeBatch();
+        });
+    }
+
+    /** Runs {@code work} in one transaction, rolled back if it fails. */
+    private void inTransaction(SqlAction work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            work.run();
             connection.commit();
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
         } finally {
@@ -260,51 +269,46 @@ public final class UsageStore implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        connection.setAutoCommit(false);
-        try (PreparedStatement ins = connection.prepareStatement(
-                "INSERT INTO events(" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-             PreparedStatement agg = connection.prepareStatement(
-                "INSERT INTO daily_aggregates(day, kind, task, model, count) VALUES (?,?,?,?,1)"
-                        + " ON CONFLICT(day, kind, task, model) DO UPDATE SET count = count + 1");
-             PreparedStatement total = connection.prepareStatement(
-                "INSERT INTO meta(key, value) VALUES ('" + STORED_TOTAL + "', ?) ON CONFLICT(key)"
-                        + " DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)")) {
-            for (UsageEvent e : batch) {
-                ins.setLong(1, e.at());
-                ins.setString(2, e.kind().name());
-                ins.setString(3, e.detail());
-                ins.setString(4, e.task());
-                ins.setString(5, e.model());
-                ins.setString(6, e.languageId());
-                ins.setString(7, e.uriHash());
-                ins.setInt(8, e.inserted());
-                ins.setInt(9, e.deleted());
-                ins.setInt(10, e.line());
-                ins.setInt(11, e.docLines());
-                ins.setLong(12, e.latencyMs());
-                if (e.coldStart() == null) {
-                    ins.setNull(13, Types.INTEGER);
-                } else {
-                    ins.setInt(13, e.coldStart() ? 1 : 0);
+        inTransaction(() -> {
+            try (PreparedStatement ins = connection.prepareStatement(
+                    "INSERT INTO events(" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                 PreparedStatement agg = connection.prepareStatement(
+                    "INSERT INTO daily_aggregates(day, kind, task, model, count) VALUES (?,?,?,?,1)"
+                            + " ON CONFLICT(day, kind, task, model) DO UPDATE SET count = count + 1");
+                 PreparedStatement total = connection.prepareStatement(
+                    "INSERT INTO meta(key, value) VALUES ('" + STORED_TOTAL + "', ?) ON CONFLICT(key)"
+                            + " DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)")) {
+                for (UsageEvent e : batch) {
+                    ins.setLong(1, e.at());
+                    ins.setString(2, e.kind().name());
+                    ins.setString(3, e.detail());
+                    ins.setString(4, e.task());
+                    ins.setString(5, e.model());
+                    ins.setString(6, e.languageId());
+                    ins.setString(7, e.uriHash());
+                    ins.setInt(8, e.inserted());
+                    ins.setInt(9, e.deleted());
+                    ins.setInt(10, e.line());
+                    ins.setInt(11, e.docLines());
+                    ins.setLong(12, e.latencyMs());
+                    if (e.coldStart() == null) {
+                        ins.setNull(13, Types.INTEGER);
+                    } else {
+                        ins.setInt(13, e.coldStart() ? 1 : 0);
+                    }
+                    ins.addBatch();
+                    agg.setString(1, Instant.ofEpochMilli(e.at()).atOffset(ZoneOffset.UTC).toLocalDate().toString());
+                    agg.setString(2, e.kind().name());
+                    agg.setString(3, e.task() == null ? "" : e.task());
+                    agg.setString(4, e.model() == null ? "" : e.model());
+                    agg.addBatch();
                 }
-                ins.addBatch();
-                agg.setString(1, Instant.ofEpochMilli(e.at()).atOffset(ZoneOffset.UTC).toLocalDate().toString());
-                agg.setString(2, e.kind().name());
-                agg.setString(3, e.task() == null ? "" : e.task());
-                agg.setString(4, e.model() == null ? "" : e.model());
-                agg.addBatch();
+                ins.executeBatch();
+                agg.executeBatch();
+                total.setString(1, Long.toString(batch.size()));
+                total.executeUpdate();
             }
-            ins.executeBatch();
-            agg.executeBatch();
-            total.setString(1, Long.toString(batch.size()));
-            total.executeUpdate();
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
+        });
     }
 
     /** Events ever stored in this file, across restarts (not reduced by retention). */

@@ -32,10 +32,7 @@ class LoaderReadyTest {
     @Test
     void aLoadThatFailedForWantOfALoaderGoesAtOnceWhenOneIsRegistered() throws Exception {
         try (ServerHarness h = new ServerHarness(dir)) {
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            h.initialize(CODER);
-            h.startPrediction();
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            WarmupScheduler scheduler = coderWanted(h);
             for (int attempt = 1; attempt <= LoadBackoff.MAX_ATTEMPTS; attempt++) {
                 scheduler.tick().get(30, TimeUnit.SECONDS);
                 int sent = attempt;
@@ -70,10 +67,7 @@ class LoaderReadyTest {
     @Test
     void aLoadSentBeforeTheLoaderRegisteredAndFailingAfterIsTriedAgainAtOnce() throws Exception {
         try (ServerHarness h = new ServerHarness(dir)) {
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            h.initialize(CODER);
-            h.startPrediction();
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            WarmupScheduler scheduler = coderWanted(h);
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.loads, l -> l.size() == 1, Duration.ofSeconds(30));
 
@@ -89,5 +83,13 @@ class LoaderReadyTest {
             h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
             assertEquals(1, warmups(h, "succeeded"));
         }
+    }
+
+    /** The editor initialized with {@link #CODER} and a completion just used: the plan wants coder warm. */
+    private static WarmupScheduler coderWanted(ServerHarness h) throws Exception {
+        h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+        h.initialize(CODER);
+        h.startPrediction();
+        return h.injector.getInstance(WarmupScheduler.class);
     }
 }

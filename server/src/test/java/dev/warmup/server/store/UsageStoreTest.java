@@ -92,10 +92,7 @@ class UsageStoreTest {
 
     @Test
     void aDamagedStoreKeepsTheEventsThatCanStillBeRead() throws Exception {
-        Path file = dir.resolve("usage.db");
-        try (UsageStore s = UsageStore.open(file)) {
-            s.append(marked(5000));
-        }
+        Path file = storeOfMarked(5000);
         garblePageHolding(file, "mark-02500"); // one page of the events table
         try (UsageStore s = UsageStore.open(file)) {
             String note = s.recoveryNote().orElseThrow();
@@ -111,10 +108,7 @@ class UsageStoreTest {
 
     @Test
     void aStoreCutShortKeepsTheEventsBeforeTheCut() throws Exception {
-        Path file = dir.resolve("usage.db");
-        try (UsageStore s = UsageStore.open(file)) {
-            s.append(marked(5000));
-        }
+        Path file = storeOfMarked(5000);
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length * 3 / 5 + 123)); // a copy broken off
         try (UsageStore s = UsageStore.open(file)) { // SQLite refused the whole file: nothing came back
@@ -137,10 +131,7 @@ class UsageStoreTest {
      */
     @Test
     void aGarbledLowestIdDoesNotHideTheEventsAfterIt() throws Exception {
-        Path file = dir.resolve("usage.db");
-        try (UsageStore s = UsageStore.open(file)) {
-            s.append(marked(5000));
-        }
+        Path file = storeOfMarked(5000);
         byte[] bytes = Files.readAllBytes(file);
         int page = indexOf(bytes, "mark-00000".getBytes(StandardCharsets.US_ASCII)) / 4096 * 4096;
         assertEquals(13, bytes[page], "a table's leaf page");
@@ -263,6 +254,15 @@ class UsageStoreTest {
             long kept = s.eventCount();
             assertTrue(kept > 2500 && kept < 3000, kept + " events read back");
         }
+    }
+
+    /** A closed store, usage.db in the test's directory, holding {@link #marked} {@code n}. */
+    private Path storeOfMarked(int n) throws Exception {
+        Path file = dir.resolve("usage.db");
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(marked(n));
+        }
+        return file;
     }
 
     /** {@code n} events whose details, mark-00000 on, tell them apart and can be found in the file. */
