@@ -1,6 +1,6 @@
 // Drives code-server in headless Chromium: waits for the workbench and for the Warmup status bar item to show the
 // running server, opens and edits a file, runs "Warmup: Show Status" and checks the status it opens, then edits a
-// cell of a notebook, runs the build task, and asks for the comparison with keep-alive timers.
+// cell of a notebook, runs the build task, opens the metrics view, and asks for the comparison with keep-alive timers.
 import { chromium } from 'playwright-core';
 
 const [url, out] = process.argv.slice(2);
@@ -28,6 +28,20 @@ async function runCommand(title) {
   await page.keyboard.type(title);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 60_000 });
   await page.keyboard.press('Enter');
+}
+/** Waits until some frame of the page (a webview's is nested in two) shows {@code text}. */
+async function frameShowing(text, timeoutMs) {
+  for (const until = Date.now() + timeoutMs; ;) {
+    for (const frame of page.frames()) {
+      if (await frame.getByText(text).count().catch(() => 0) > 0) {
+        return frame;
+      }
+    }
+    if (Date.now() > until) {
+      throw new Error(`no frame shows "${text}" within ${timeoutMs} ms`);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
 }
 try {
   for (let i = 0; ; i++) { // code-server may need a moment before it listens
@@ -60,6 +74,11 @@ try {
   await page.locator('.terminal-wrapper').first().waitFor({ timeout: 60_000 }); // the task's terminal: it started
   await page.screenshot({ path: `${out}/build-task.png` });
   step('ran the build task'); // run.sh looks for its start in the server's store
+  // the metrics view, a webview (an iframe in an iframe), draws the uses by day from the server's store at once
+  await runCommand('Warmup: Show Metrics');
+  await frameShowing('Model uses by day, last 30 days (UTC): 0', 60_000);
+  await page.screenshot({ path: `${out}/metrics.png` });
+  step('Show Metrics drew the uses by day (none recorded here)');
   // no AI extension reports model requests here, so the comparison says there is nothing to compare yet (WMP-1004)
   await runCommand('Warmup: Compare Prediction with Keep-Alive Timers');
   await page.locator('.notifications-toasts', { hasText: 'WMP-1004' }).first().waitFor({ timeout: 60_000 });
