@@ -98,9 +98,10 @@ final class StoreSalvage {
     }
 
     /**
-     * The lowest and highest ids of {@code table}: from the table; else (its end pages unreadable) from 1 to, for the
-     * events, the count of events ever stored, which no id exceeds (each new id is one past the highest), or else to
-     * the top, which {@link #table} cuts to what the file could hold.
+     * The lowest and highest ids of {@code table}: from the table; else (the pages that say unreadable), for the
+     * events, up to the count of events ever stored, which no id exceeds (each new id is one past the highest), from
+     * as many below it as the file could hold rows (retention deleted the older ones); or else from 1 to the top,
+     * which {@link #table} cuts to what the file could hold.
      */
     private long[] idRange(String table, String id) {
         try (Statement s = db.createStatement();
@@ -111,7 +112,8 @@ final class StoreSalvage {
                 try (Statement s = db.createStatement();
                      ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'events_stored_total'")) {
                     if (rs.next()) {
-                        return new long[] {1, Long.parseLong(rs.getString(1).trim())};
+                        long total = Long.parseLong(rs.getString(1).trim());
+                        return new long[] {Math.max(1, total - fileBytes / 8), total};
                     }
                 } catch (SQLException | RuntimeException metaUnreadable) {
                     // walked from 1 to the top

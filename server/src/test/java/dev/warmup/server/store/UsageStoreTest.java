@@ -148,6 +148,35 @@ class UsageStoreTest {
         }
     }
 
+    /**
+     * After years of retention the ids left are far above the rows the file could hold. With the index that gives
+     * the range of ids garbled, the range comes from the count of events ever stored: the rows lie just below it.
+     */
+    @Test
+    void eventsWithIdsFarAboveWhatTheFileHoldsAreReadBackWhenTheirRangeIsUnreadable() throws Exception {
+        Path file = dir.resolve("usage.db");
+        long indexRoot;
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(List.of(event(1, "chat"))); // sets the count of events ever stored, then:
+            for (int i = 0; i < 1000; i++) { // what is left of 1,001,000 events, their ids as they came
+                s.update("INSERT INTO events(id, at, kind, detail) VALUES (?, ?, 'ACTIVITY', ?)",
+                        List.of(1_000_000L + i, 1000L * i, String.format("mark-%05d", i)));
+            }
+            s.update("DELETE FROM events WHERE id < 1000000", List.of());
+            s.update("UPDATE meta SET value = '1001000' WHERE key = 'events_stored_total'", List.of());
+            indexRoot = s.query("SELECT rootpage FROM sqlite_master WHERE name = 'events_at'", List.of(),
+                    rs -> rs.getLong(1));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        assertTrue(bytes.length / 8 < 1_000_000, "the file could not hold a million rows");
+        garble(bytes, (int) (indexRoot - 1) * 4096);
+        Files.write(file, bytes);
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().orElseThrow().startsWith("WMP-7001"));
+            assertEquals(1000, s.eventCount(), "all of them, from the top down");
+        }
+    }
+
     @Test
     void aDamagedStoreKeepsItsDailyCountsOfEventsPrunedOrLost() throws Exception {
         Path file = dir.resolve("usage.db");
@@ -277,11 +306,15 @@ class UsageStoreTest {
     /** Overwrites the 4 KB page of {@code file} that holds {@code text} with garbage (no valid page type). */
     private static void garblePageHolding(Path file, String text) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        int page = indexOf(bytes, text.getBytes(StandardCharsets.US_ASCII)) / 4096 * 4096;
+        garble(bytes, indexOf(bytes, text.getBytes(StandardCharsets.US_ASCII)) / 4096 * 4096);
+        Files.write(file, bytes);
+    }
+
+    /** Overwrites the 4 KB page at {@code page} with garbage (no valid page type). */
+    private static void garble(byte[] bytes, int page) {
         for (int k = page; k < page + 4096; k++) {
             bytes[k] = (byte) (k * 31 + 7);
         }
-        Files.write(file, bytes);
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
