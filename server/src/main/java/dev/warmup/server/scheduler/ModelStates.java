@@ -70,8 +70,16 @@ public final class ModelStates {
         });
     }
 
+    /**
+     * Failed, as a client reported it: a retry time the scheduler already set for this failure stays (the report
+     * also completes the scheduler's load, which may set it first, on its own thread).
+     */
     public void failed(String model, String error) {
-        failed(model, error, Long.MIN_VALUE);
+        entries.compute(model, (k, e) -> {
+            Entry c = e == null ? Entry.initial() : e;
+            long retryAt = c.state() == State.failed ? c.retryAtMillis() : Long.MIN_VALUE;
+            return new Entry(State.failed, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, error, retryAt);
+        });
     }
 
     /** Failed, to be tried again at {@code retryAtMillis} (Long.MIN_VALUE: whenever the plan wants it). */
