@@ -195,7 +195,6 @@ public final class WarmupCoordinator implements WarmupController {
         if (spec == null) {
             return;
         }
-        backends.client().modelState(params);
         // a report that does not say how much memory the model holds: the catalogue's size, not nothing
         int mem = params.memoryMb() == null || params.memoryMb() <= 0 ? spec.memoryMb() : params.memoryMb();
         switch (params.state()) {
@@ -204,6 +203,9 @@ public final class WarmupCoordinator implements WarmupController {
             case failed -> states.failed(params.model(), params.error());
             case unloaded -> states.unloaded(params.model());
         }
+        // then the backend hears it, which completes the scheduler's load or unload: what the scheduler makes of
+        // that, on its own thread (a retry time; a load sent again at once), comes after this report's update
+        backends.client().modelState(params);
         metrics.warmMemoryMb(states.heldMb());
         if (params.state() != ModelState.loading) {
             client.statusChanged(status());

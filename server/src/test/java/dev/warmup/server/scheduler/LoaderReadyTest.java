@@ -56,31 +56,39 @@ class LoaderReadyTest {
             h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 2_900L, 1500,
                     null));
             h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+            h.flush();
+            scheduler.unloadPending().get(30, TimeUnit.SECONDS); // the load's success counted on the scheduler's thread
             assertEquals(1, warmups(h, "succeeded"));
         }
     }
 
     /**
      * The loader registers while a load it should have carried out is on its way: {@code warmup/loaderReady} reaches
-     * the server before that load's failure. The failure is then old news and must not hold the model back 30 s.
+     * the server before that load's failure. The failure is then old news and must not hold the model back 30 s,
+     * nor wait for the next periodic tick: the scheduler plans again at once.
      */
     @Test
     void aLoadSentBeforeTheLoaderRegisteredAndFailingAfterIsTriedAgainAtOnce() throws Exception {
         try (ServerHarness h = new ServerHarness(dir)) {
             WarmupScheduler scheduler = coderWanted(h);
-            scheduler.tick().get(30, TimeUnit.SECONDS);
+            scheduler.start(3600); // as Main: a tick at once, the next periodic one an hour away
             h.client.await(h.client.loads, l -> l.size() == 1, Duration.ofSeconds(30));
 
             h.server.getWarmupService().loaderReady(); // registered while the load was on its way
             h.flush();
             h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.failed, null, null,
                     "no extension registered a load handler"));
-            h.client.await(h.client.statuses, l -> failedLoads(l, "coder") >= 1, Duration.ofSeconds(30));
-            scheduler.tick().get(30, TimeUnit.SECONDS); // the clock stands still
+            h.flush(); // the report has reached the server,
+            scheduler.unloadPending().get(30, TimeUnit.SECONDS); // its failure been handled on the scheduler's thread,
+            scheduler.unloadPending().get(30, TimeUnit.SECONDS); // and then what that queued there
+            assertEquals(ModelStates.State.loading, h.injector.getInstance(ModelStates.class).get("coder").state(),
+                    "loading again at once, not at a later tick"); // the clock stands still
             h.client.await(h.client.loads, l -> l.size() == 2, Duration.ofSeconds(30));
             h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 2_900L, 1500,
                     null));
             h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+            h.flush();
+            scheduler.unloadPending().get(30, TimeUnit.SECONDS); // the load's success counted on the scheduler's thread
             assertEquals(1, warmups(h, "succeeded"));
         }
     }
