@@ -71,8 +71,9 @@ public final class ModelStates {
     }
 
     /**
-     * Failed, as a client reported it: a retry time the scheduler already set for this failure stays (the report
-     * also completes the scheduler's load, which may set it first, on its own thread).
+     * Failed, as a client reported it: a retry time the scheduler already set for this failure stays (a client that
+     * says so twice; the coordinator updates the state before the report completes the scheduler's load, which
+     * then sets the retry time).
      */
     public void failed(String model, String error) {
         entries.compute(model, (k, e) -> {

@@ -6,15 +6,15 @@ import org.junit.jupiter.api.Test;
 
 class ModelStatesTest {
     /**
-     * A client's "failed" report completes the scheduler's load too, and the scheduler, on its own thread, may mark
-     * the failure with its retry time before the report's own update lands: that must not wipe the retry time.
+     * The scheduler marks a failure with its retry time after the client's "failed" report has updated the state; a
+     * further report of that failure must not wipe the retry time.
      */
     @Test
     void aClientsFailureReportKeepsTheRetryTimeTheSchedulerSet() {
         ModelStates states = new ModelStates();
         states.loading("coder", 1500, 0);
-        states.failed("coder", "no extension registered a load handler", 30_000); // the scheduler, first
-        states.failed("coder", "no extension registered a load handler"); // the report
+        states.failed("coder", "no extension registered a load handler", 30_000); // the scheduler's retry time
+        states.failed("coder", "no extension registered a load handler"); // the report, again
         assertEquals(ModelStates.State.failed, states.get("coder").state());
         assertEquals(30_000, states.get("coder").retryAtMillis());
 
