@@ -53,12 +53,7 @@ class LoaderReadyTest {
             h.flush();
             scheduler.tick().get(30, TimeUnit.SECONDS); // (Main's scheduler also ticks at once on it)
             h.client.await(h.client.loads, l -> l.size() > LoadBackoff.MAX_ATTEMPTS, Duration.ofSeconds(30));
-            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 2_900L, 1500,
-                    null));
-            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
-            h.flush();
-            scheduler.unloadPending().get(30, TimeUnit.SECONDS); // the load's success counted on the scheduler's thread
-            assertEquals(1, warmups(h, "succeeded"));
+            loadedOnce(h, scheduler);
         }
     }
 
@@ -84,13 +79,17 @@ class LoaderReadyTest {
             assertEquals(ModelStates.State.loading, h.injector.getInstance(ModelStates.class).get("coder").state(),
                     "loading again at once, not at a later tick"); // the clock stands still
             h.client.await(h.client.loads, l -> l.size() == 2, Duration.ofSeconds(30));
-            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 2_900L, 1500,
-                    null));
-            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
-            h.flush();
-            scheduler.unloadPending().get(30, TimeUnit.SECONDS); // the load's success counted on the scheduler's thread
-            assertEquals(1, warmups(h, "succeeded"));
+            loadedOnce(h, scheduler);
         }
+    }
+
+    /** The client reports coder loaded: it is warm, and one warm-up succeeded. */
+    private static void loadedOnce(ServerHarness h, WarmupScheduler scheduler) throws Exception {
+        h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 2_900L, 1500, null));
+        h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+        h.flush();
+        scheduler.unloadPending().get(30, TimeUnit.SECONDS); // the load's success counted on the scheduler's thread
+        assertEquals(1, warmups(h, "succeeded"));
     }
 
     /** The editor initialized with {@link #CODER} and a completion just used: the plan wants coder warm. */
