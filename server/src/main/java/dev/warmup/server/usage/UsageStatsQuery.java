@@ -83,6 +83,9 @@ public final class UsageStatsQuery {
     private List<DailyUses> daily(String model, String task) throws SQLException {
         String column = model != null ? "model" : "task";
         String value = model != null ? model : task;
+        if (value != null && value.isEmpty()) { // the counts write '' for a use without one: not a name to ask for
+            return List.of();
+        }
         return store.query("SELECT day, sum(count) FROM daily_aggregates WHERE kind = ?"
                         + (value == null ? "" : " AND " + column + " = ?") + " GROUP BY day ORDER BY day",
                 value == null ? List.of(EventKind.MODEL_USED.name()) : List.of(EventKind.MODEL_USED.name(), value),

@@ -40,6 +40,9 @@ class UsageStatsQueryTest {
             assertEquals(List.of(new DailyUses("2026-03-02", 3), new DailyUses("2026-03-05", 1)),
                     query.stats(null, null, MARCH_5, 3600, null).daily(), "every use, not the save");
             assertEquals(List.of(), query.stats("nobody", null, MARCH_5, 3600, null).daily());
+            store.append(List.of(use(MARCH_5, null, "coder"))); // a use without a task: counted under ''
+            assertEquals(List.of(), query.stats(null, "", MARCH_5, 3600, null).daily(), "'' names no task");
+            assertEquals(0, query.stats(null, "", MARCH_5, 3600, null).count(), "as the events say");
         }
     }
 }
