@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import picocli.CommandLine;
 
 /**
- * The tool subcommands beside the server run (e.g. {@code replay}). A command that fails on its input (a file it
+ * The tool subcommands beside the server run ({@code replay}, {@code export}). A command that fails on its input (a file it
  * cannot read or parse, a value it refuses) says so in one line and exits with 1; anything else is a bug and keeps
  * its stack trace.
  */
@@ -14,6 +14,7 @@ final class Subcommands {
 
     static void register(CommandLine cli) {
         cli.addSubcommand(new dev.warmup.server.replay.ReplayCommand());
+        cli.addSubcommand(new dev.warmup.server.trace.ExportCommand());
         cli.setExecutionExceptionHandler((e, line, parsed) -> { // picocli asks the top command's handler
             if (!(e instanceof IOException || e instanceof UncheckedIOException
                     || e instanceof IllegalArgumentException)) {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -325,7 +326,25 @@ public final class UsageStore implements AutoCloseable {
 
     /** Streams the events with {@code from <= at < to}, oldest first, to {@code sink}. */
     public synchronized void events(long from, long to, Consumer<UsageEvent> sink) throws SQLException {
-        try (PreparedStatement q = connection.prepareStatement(
+        events(connection, from, to, sink);
+    }
+
+    /**
+     * Every event of the store at {@code file}, oldest first, read without writing to it (no migration, no checks,
+     * no damaged file moved aside: the editors' servers may be using it); for tools such as the {@code export}
+     * command.
+     */
+    public static void readEvents(Path file, Consumer<UsageEvent> sink) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(5000);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties())) {
+            events(c, Long.MIN_VALUE, Long.MAX_VALUE, sink);
+        }
+    }
+
+    private static void events(Connection c, long from, long to, Consumer<UsageEvent> sink) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(
                 "SELECT " + EVENT_COLUMNS + " FROM events WHERE at >= ? AND at < ? ORDER BY at, id")) {
             q.setLong(1, from);
             q.setLong(2, to);

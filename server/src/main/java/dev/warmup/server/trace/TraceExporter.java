@@ -5,6 +5,7 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.UsageEvent;
 import dev.warmup.server.usage.UsagePatternAnalyzer;
 import jakarta.inject.Inject;
 import java.io.BufferedWriter;
@@ -20,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * {@code warmup.exportTrace}: writes the recorded history as a JSONL trace ({@link JsonlTraceReader} has the format)
@@ -56,27 +58,45 @@ public final class TraceExporter {
         }
         analyzer.awaitStored(); // everything recorded so far, the last second's events too
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            DataDirectory.createUserOnly(file); // never over an existing file
-            try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.WRITE);
-                 Writer w = new BufferedWriter(new OutputStreamWriter(TraceFiles.compressing(file, raw),
-                         StandardCharsets.UTF_8))) {
-                TraceWriter out = new TraceWriter(w, "me");
-                store.events(Long.MIN_VALUE, Long.MAX_VALUE, e -> {
-                    try {
-                        out.write(e);
-                    } catch (IOException ex) {
-                        throw new UncheckedIOException(ex);
-                    }
-                });
-                out.close();
-                JsonObject result = new JsonObject();
-                result.addProperty("path", file.toString());
-                result.addProperty("events", out.written());
-                return result;
-            }
-        } catch (IOException | UncheckedIOException | SQLException e) {
+            long events = write(file, sink -> store.events(Long.MIN_VALUE, Long.MAX_VALUE, sink));
+            JsonObject result = new JsonObject();
+            result.addProperty("path", file.toString());
+            result.addProperty("events", events);
+            return result;
+        } catch (IOException | SQLException e) {
             throw new WarmupException(ErrorCode.WMP_7003, "exporting the trace to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where {@link #write} takes the events from, oldest first. */
+    @FunctionalInterface
+    public interface Events {
+        void forEach(Consumer<UsageEvent> sink) throws SQLException;
+    }
+
+    /**
+     * Writes {@code events} as a JSONL trace into {@code file}, a new file (never over an existing one) readable by
+     * the user only, compressed as its name says; returns how many were written.
+     */
+    public static long write(Path file, Events events) throws IOException, SQLException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        DataDirectory.createUserOnly(file); // never over an existing file
+        try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.WRITE);
+             Writer w = new BufferedWriter(new OutputStreamWriter(TraceFiles.compressing(file, raw),
+                     StandardCharsets.UTF_8))) {
+            TraceWriter out = new TraceWriter(w, "me");
+            events.forEach(e -> {
+                try {
+                    out.write(e);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+            out.close();
+            return out.written();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 }
