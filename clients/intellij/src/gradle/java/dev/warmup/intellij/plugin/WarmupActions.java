@@ -64,6 +64,7 @@ public final class WarmupActions {
 
     public static final class ShowStatus extends Command { public ShowStatus() { super("warmup.status", true); } }
     public static final class ShowMetrics extends Command { public ShowMetrics() { super("warmup.metrics", true); } }
+    public static final class ShowUsage extends Command { public ShowUsage() { super("warmup.usageStats", true); } }
     public static final class Compare extends Command { public Compare() { super("warmup.compare", true); } }
     public static final class Pause extends Command { public Pause() { super("warmup.pause", false); } }
     public static final class Resume extends Command { public Resume() { super("warmup.resume", false); } }

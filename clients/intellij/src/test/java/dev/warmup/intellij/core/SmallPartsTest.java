@@ -135,4 +135,20 @@ class SmallPartsTest {
         CommandResultText status = CommandResultText.of("warmup.status", java.util.Map.of("paused", false));
         assertEquals(new CommandResultText("warmup.status.json", "{\n  \"paused\": false\n}\n"), status);
     }
+
+    @Test
+    void usageStatsAreShownAfterAChartOfTheLastThirtyDays() {
+        JsonObject usage = JsonParser.parseString("{\"key\": \"*\", \"count\": 9, \"daily\": ["
+                + "{\"day\": \"2026-01-30\", \"uses\": 7}, {\"day\": \"2026-02-28\", \"uses\": 2},"
+                + " {\"day\": \"2026-03-02\", \"uses\": 4}]}").getAsJsonObject();
+        CommandResultText shown = CommandResultText.of("warmup.usageStats", usage, java.time.LocalDate.of(2026, 3, 2));
+        assertEquals("warmup.usageStats.txt", shown.fileName());
+        List<String> lines = shown.text().lines().toList();
+        assertEquals("Model uses by day, last 30 days (UTC): 6", lines.get(0), "January's 7 left out");
+        assertEquals("2026-02-01  0", lines.get(1));
+        assertEquals("2026-02-28 " + "#".repeat(20) + " 2", lines.get(28));
+        assertEquals("2026-03-01  0", lines.get(29));
+        assertEquals("2026-03-02 " + "#".repeat(40) + " 4", lines.get(30), "the busiest day the longest bar");
+        assertEquals(List.of("", "{"), lines.subList(31, 33), "then the answer itself");
+    }
 }
