@@ -149,6 +149,10 @@ class RealServerIT {
             assertEquals("warmup.compare.txt", compared.fileName());
             assertTrue(compared.text().startsWith("Over 0.0 active hours and 1 model requests, prediction would have"),
                     compared.text());
+            // Tools → Warmup → Show Usage: today's use in the chart of the last 30 days, then the answer
+            CommandResultText usage = CommandResultText.of("warmup.usageStats", server.getWorkspaceService()
+                    .executeCommand(new ExecuteCommandParams("warmup.usageStats", List.of())).get(30, TimeUnit.SECONDS));
+            assertTrue(usage.text().startsWith("Model uses by day, last 30 days (UTC): 1\n"), usage.text());
             // the settings page's Apply: stored, then pushed as didChangeConfiguration
             assertEquals(List.of(), settings.applyAll(java.util.Map.of("maxWarmModels", "2",
                     "backgroundWarmupEnabled", "false")));
