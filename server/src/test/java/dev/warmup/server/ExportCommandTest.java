@@ -79,5 +79,15 @@ class ExportCommandTest {
         assertTrue(exists.err().strip().startsWith("export: " + taken), exists.err());
         assertEquals(1, exists.err().strip().lines().count(), "no stack trace: " + exists.err());
         assertEquals("mine\n", Files.readString(taken), "never written over");
+
+        Path damaged = Files.createDirectories(dir.resolve("damaged"));
+        Files.writeString(damaged.resolve("usage.db"), "not a database, just text that fills a page. ".repeat(100));
+        Path out = dir.resolve("half.jsonl");
+        Run unreadable = run("export", "--data-dir", damaged.toString(), out.toString());
+        assertEquals(1, unreadable.code());
+        assertTrue(unreadable.err().strip().startsWith("export: reading " + damaged.resolve("usage.db")),
+                unreadable.err());
+        assertEquals(1, unreadable.err().strip().lines().count(), "no stack trace: " + unreadable.err());
+        assertFalse(Files.exists(out), "no half-written trace left behind");
     }
 }

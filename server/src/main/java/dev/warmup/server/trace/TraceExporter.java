@@ -76,12 +76,20 @@ public final class TraceExporter {
 
     /**
      * Writes {@code events} as a JSONL trace into {@code file}, a new file (never over an existing one) readable by
-     * the user only, compressed as its name says; returns how many were written.
+     * the user only, compressed as its name says; returns how many were written. A write that fails leaves no file.
      */
     public static long write(Path file, Events events) throws IOException, SQLException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
+        Files.createDirectories(file.toAbsolutePath().getParent());
         DataDirectory.createUserOnly(file); // never over an existing file
+        try {
+            return writeInto(file, events);
+        } catch (IOException | SQLException | RuntimeException e) {
+            Files.deleteIfExists(file); // not half a trace
+            throw e;
+        }
+    }
+
+    private static long writeInto(Path file, Events events) throws IOException, SQLException {
         try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.WRITE);
              Writer w = new BufferedWriter(new OutputStreamWriter(TraceFiles.compressing(file, raw),
                      StandardCharsets.UTF_8))) {
