@@ -60,7 +60,7 @@ final class Schema {
         try (Statement s = c.createStatement()) {
             int found = version(s);
             if (found < 0) { // no server writes that: the header is garbled
-                throw new UsageStore.Damaged("schema version " + found + " in the file's header");
+                throw new StoreDamage.Damaged("schema version " + found + " in the file's header");
             }
             if (found == VERSION || found > VERSION && usableHere(s)) {
                 return;

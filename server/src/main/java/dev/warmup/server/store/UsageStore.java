@@ -4,10 +4,8 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -30,7 +28,8 @@ import org.sqlite.SQLiteException;
  * The embedded SQLite store (WAL) for usage events, daily aggregates, metrics snapshots, meta values and the
  * {@link ModelOwners}. One connection, used under this object's lock; events are written in batches from the event
  * pipeline's thread. Every server of the user opens the same file (one per editor window). A damaged file is moved
- * aside (WMP-7001) and a fresh store started; {@link #recoveryNote()} says so.
+ * aside (WMP-7001) and a fresh store started with what can be read of it ({@link StoreDamage});
+ * {@link #recoveryNote()} says so.
  */
 public final class UsageStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UsageStore.class.getName());
@@ -55,7 +54,7 @@ public final class UsageStore implements AutoCloseable {
             store.connect();
         } catch (SQLException e) {
             store.closeQuietly();
-            if (!damaged(e)) {
+            if (!StoreDamage.isDamage(e)) {
                 store.recoveryNote = new WarmupException(ErrorCode.WMP_7006, file + " cannot be used ("
                         + e.getMessage() + "); this server keeps its history in memory until it restarts")
                         .getMessage();
@@ -68,54 +67,20 @@ public final class UsageStore implements AutoCloseable {
                 }
                 return store;
             }
-            Path aside = moveAside(file);
+            Path aside = StoreDamage.moveAside(file);
             try {
                 store.connect();
             } catch (SQLException again) {
                 throw new WarmupException(ErrorCode.WMP_7002, "cannot create a fresh store at " + file, again);
             }
-            StoreSalvage.Result saved = StoreSalvage.salvage(aside, store.salvageSink());
-            store.recoveryNote = new WarmupException(ErrorCode.WMP_7001, file + " could not be opened ("
-                    + e.getMessage() + "); moved to " + aside + "; " + saved.events()
-                    + (saved.events() == 1 ? " event" : " events")
-                    + (saved.dailyCounts() > 0 ? " and " + saved.dailyCounts()
-                            + (saved.dailyCounts() == 1 ? " daily count" : " daily counts") : "") + " read back"
-                    + " from it"
-                    + (saved.skipped() > 0 ? ", " + saved.skipped() + " damaged stretches or rows skipped" : ""))
-                    .getMessage();
+            store.recoveryNote = StoreDamage.readBack(file, e, aside, store);
             LOG.warning(store.recoveryNote);
         }
         return store;
     }
 
-    /**
-     * Where what is read back from a damaged file goes: its events are appended (counted by day as they go), then
-     * its daily counts replace those where they are higher (they counted events since pruned or lost). A batch that
-     * cannot be written is left out, not the rest.
-     */
-    private StoreSalvage.Sink salvageSink() {
-        return new StoreSalvage.Sink() {
-            @Override
-            public void events(List<UsageEvent> batch) {
-                written(batch.size() + " events", () -> append(batch));
-            }
-
-            @Override
-            public void dailyCounts(List<StoreSalvage.DailyCount> batch) {
-                written(batch.size() + " daily counts", () -> mergeDailyCounts(batch));
-            }
-        };
-    }
-
-    private static void written(String what, SqlAction write) {
-        try {
-            write.run();
-        } catch (SQLException e) {
-            LOG.warning("reading back a damaged store: " + what + " not written: " + e.getMessage());
-        }
-    }
-
-    private synchronized void mergeDailyCounts(List<StoreSalvage.DailyCount> batch) throws SQLException {
+    /** Daily counts read back from a damaged file: each replaces this store's where it is higher. */
+    synchronized void mergeDailyCounts(List<StoreSalvage.DailyCount> batch) throws SQLException {
         inTransaction(() -> {
             try (PreparedStatement p = connection.prepareStatement(
                     "INSERT INTO daily_aggregates(day, kind, task, model, count) VALUES (?,?,?,?,?) ON CONFLICT(day,"
@@ -147,8 +112,9 @@ public final class UsageStore implements AutoCloseable {
         }
     }
 
+    /** A write that may throw SQLException. */
     @FunctionalInterface
-    private interface SqlAction {
+    interface SqlAction {
         void run() throws SQLException;
     }
 
@@ -163,7 +129,7 @@ public final class UsageStore implements AutoCloseable {
                 try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
                     String result = rs.next() ? rs.getString(1) : "no answer";
                     if (!"ok".equalsIgnoreCase(result)) {
-                        throw new Damaged("integrity check failed: " + result);
+                        throw new StoreDamage.Damaged("integrity check failed: " + result);
                     }
                 }
             }
@@ -189,8 +155,8 @@ public final class UsageStore implements AutoCloseable {
                 s.execute("ROLLBACK");
             }
         } catch (SQLiteException e) {
-            if (primary(e) == SQLiteErrorCode.SQLITE_READONLY.code && Files.isWritable(file)) {
-                throw new Damaged("the file's header makes it read-only (" + e.getMessage() + ")");
+            if (StoreDamage.primary(e) == SQLiteErrorCode.SQLITE_READONLY.code && Files.isWritable(file)) {
+                throw new StoreDamage.Damaged("the file's header makes it read-only (" + e.getMessage() + ")");
             }
             throw e;
         }
@@ -207,7 +173,7 @@ public final class UsageStore implements AutoCloseable {
                 rs.next();
                 return;
             } catch (SQLiteException e) {
-                if (primary(e) != SQLiteErrorCode.SQLITE_BUSY.code || attempt == 250) {
+                if (StoreDamage.primary(e) != SQLiteErrorCode.SQLITE_BUSY.code || attempt == 250) {
                     throw e;
                 }
             }
@@ -218,42 +184,6 @@ public final class UsageStore implements AutoCloseable {
                 throw new SQLException("interrupted while opening the store", e);
             }
         }
-    }
-
-    /** The file's integrity check failed, or its header says what no server writes. */
-    static final class Damaged extends SQLException {
-        Damaged(String reason) {
-            super(reason);
-        }
-    }
-
-    /** Whether {@code e} says the file is damaged (not locked, unwritable or from a newer server). */
-    private static boolean damaged(SQLException e) {
-        if (e instanceof Damaged) {
-            return true;
-        }
-        return e instanceof SQLiteException se && (primary(se) == SQLiteErrorCode.SQLITE_CORRUPT.code
-                || primary(se) == SQLiteErrorCode.SQLITE_NOTADB.code);
-    }
-
-    /** SQLite's primary result code (its extended codes add detail in the higher bits). */
-    private static int primary(SQLiteException e) {
-        return e.getResultCode().code & 0xff;
-    }
-
-    private static Path moveAside(Path file) {
-        Path aside = DataDirectory.asideName(file);
-        for (String suffix : new String[] {"", "-wal", "-shm"}) {
-            Path p = Path.of(file + suffix);
-            try {
-                if (Files.exists(p)) {
-                    Files.move(p, Path.of(aside + suffix), StandardCopyOption.REPLACE_EXISTING);
-                }
-            } catch (IOException e) {
-                LOG.warning("cannot move " + p + " aside: " + e.getMessage());
-            }
-        }
-        return aside;
     }
 
     /** The WMP-7001 message if this store replaced a damaged file, else empty. */
