@@ -78,19 +78,23 @@ public final class ClientBackend implements ModelBackend {
                 pending.remove(model.id(), f));
     }
 
-    /** The client's {@code warmup/modelState} answer. */
-    public void modelState(ModelStateParams params) {
+    /**
+     * The client's {@code warmup/modelState}: returns whether it answered a load waiting here ({@code ready} or
+     * {@code failed} for a model whose load was sent and has not ended), which then ends.
+     */
+    public boolean modelState(ModelStateParams params) {
         CompletableFuture<LoadResult> f = pending.get(params.model());
         if (f == null) {
-            return;
+            return false;
         }
         if (params.state() == ModelState.ready) {
-            f.complete(new LoadResult(params.model(), params.loadMs() == null ? -1 : params.loadMs(),
+            return f.complete(new LoadResult(params.model(), params.loadMs() == null ? -1 : params.loadMs(),
                     params.memoryMb() == null ? -1 : params.memoryMb()));
         } else if (params.state() == ModelState.failed) {
-            f.completeExceptionally(new WarmupException(ErrorCode.WMP_8004, "the client could not load "
+            return f.completeExceptionally(new WarmupException(ErrorCode.WMP_8004, "the client could not load "
                     + params.model() + ": " + params.error()));
         }
+        return false;
     }
 
     @Override

@@ -71,9 +71,8 @@ public final class ModelStates {
     }
 
     /**
-     * Failed, as a client reported it: a retry time the scheduler already set for this failure stays (a client that
-     * says so twice; the coordinator updates the state before the report completes the scheduler's load, which
-     * then sets the retry time).
+     * Failed, as a client reported it with no load of ours waiting (a report that answers one is the scheduler's):
+     * a retry time the scheduler already set stays, as when a client reports one failure twice.
      */
     public void failed(String model, String error) {
         entries.compute(model, (k, e) -> {

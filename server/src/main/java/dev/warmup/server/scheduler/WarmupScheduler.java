@@ -292,6 +292,11 @@ public final class WarmupScheduler implements AutoCloseable {
         }
     }
 
+    /** For tests: runs {@code r} on the scheduler's thread, so that a test can hold it and order what queues behind. */
+    CompletableFuture<Void> onSchedulerThread(Runnable r) {
+        return CompletableFuture.runAsync(r, executor);
+    }
+
     /** For tests: how long a tick waits for the model servers' lists ({@link ModelServerLooks#LOOK_MILLIS}). */
     void lookMillis(long millis) {
         executor.execute(() -> actions.lookMillis(millis));

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class ModelStatesTest {
     /**
-     * The scheduler marks a failure with its retry time after the client's "failed" report has updated the state; a
-     * further report of that failure must not wipe the retry time.
+     * The scheduler marks a failure with its retry time; a further "failed" report of the client, with no load
+     * waiting for it, must not wipe the retry time.
      */
     @Test
     void aClientsFailureReportKeepsTheRetryTimeTheSchedulerSet() {

@@ -1,0 +1,61 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
+import static dev.warmup.server.scheduler.WarmingFixture.warmups;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warmup.protocol.ModelState;
+import dev.warmup.protocol.ModelStateParams;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.UsageStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client's report that answers a load is the scheduler's to act on, on its own thread: a tick that runs between
+ * the report's arrival and the scheduler handling it must not see the failure without its back-off and load again.
+ */
+class ClientReportOrderTest {
+    @TempDir Path dir;
+
+    @Test
+    void aTickBetweenAFailureReportAndItsHandlingDoesNotLoadAgain() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+            h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
+                    + "\"loadSeconds\": 3}]}");
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.loads, l -> l.size() == 1, Duration.ofSeconds(30));
+
+            CountDownLatch gate = new CountDownLatch(1);
+            CompletableFuture<Void> held = scheduler.onSchedulerThread(() -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CompletableFuture<Void> tick = scheduler.tick(); // queued first, behind the held thread
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.failed, null, null,
+                    "out of memory"));
+            h.flush(); // the report has arrived; its handling is queued behind the tick
+            gate.countDown();
+            held.get(30, TimeUnit.SECONDS);
+            tick.get(30, TimeUnit.SECONDS);
+            scheduler.unloadPending().get(30, TimeUnit.SECONDS); // the report's handling has run too
+
+            assertEquals(1, warmups(h, "started"), "the tick between did not load coder again");
+            ModelStates.Entry coder = h.injector.getInstance(ModelStates.class).get("coder");
+            assertEquals(ModelStates.State.failed, coder.state());
+            assertTrue(coder.retryAtMillis() > h.clock.millis(), "backing off, and the status says until when");
+        }
+    }
+}
