@@ -22,10 +22,15 @@ async function typeAtEnd(file, selector, text) {
   await page.keyboard.type(text);
 }
 
-/** Runs a command from the command palette. */
+/**
+ * Runs a command from the command palette. The title goes straight into the palette's input, not typed at whatever
+ * has the focus: keys typed as the palette opens over a webview (the metrics view) can be lost to the webview.
+ */
 async function runCommand(title) {
   await page.keyboard.press('F1');
-  await page.keyboard.type(title);
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ timeout: 60_000 });
+  await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 60_000 });
   await page.keyboard.press('Enter');
 }
