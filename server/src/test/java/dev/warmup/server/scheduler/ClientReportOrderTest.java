@@ -1,6 +1,6 @@
 package dev.warmup.server.scheduler;
 
-import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
+import static dev.warmup.server.scheduler.WarmingFixture.startWithTheEditorLoading;
 import static dev.warmup.server.scheduler.WarmingFixture.warmups;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.warmup.protocol.ModelState;
 import dev.warmup.protocol.ModelStateParams;
 import dev.warmup.server.lsp.ServerHarness;
-import dev.warmup.server.store.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -27,11 +26,7 @@ class ClientReportOrderTest {
     @Test
     void aTickBetweenAFailureReportAndItsHandlingDoesNotLoadAgain() throws Exception {
         try (ServerHarness h = new ServerHarness(dir)) {
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
-                    + "\"loadSeconds\": 3}]}");
-            h.startPrediction();
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            WarmupScheduler scheduler = startWithTheEditorLoading(h);
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.loads, l -> l.size() == 1, Duration.ofSeconds(30));
 

@@ -2,7 +2,7 @@ package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.failedLoads;
 import static dev.warmup.server.scheduler.WarmingFixture.loadsPlanned;
-import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
+import static dev.warmup.server.scheduler.WarmingFixture.startWithTheEditorLoading;
 import static dev.warmup.server.scheduler.WarmingFixture.warmups;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.warmup.protocol.ModelState;
 import dev.warmup.protocol.ModelStateParams;
 import dev.warmup.server.lsp.ServerHarness;
-import dev.warmup.server.store.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -24,15 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * editor can load now.
  */
 class LoaderReadyTest {
-    private static final String CODER = "{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], "
-            + "\"memoryMb\": 1500, \"loadSeconds\": 3}]}";
-
     @TempDir Path dir;
 
     @Test
     void aLoadThatFailedForWantOfALoaderGoesAtOnceWhenOneIsRegistered() throws Exception {
         try (ServerHarness h = new ServerHarness(dir)) {
-            WarmupScheduler scheduler = coderWanted(h);
+            WarmupScheduler scheduler = startWithTheEditorLoading(h);
             for (int attempt = 1; attempt <= LoadBackoff.MAX_ATTEMPTS; attempt++) {
                 scheduler.tick().get(30, TimeUnit.SECONDS);
                 int sent = attempt;
@@ -65,7 +61,7 @@ class LoaderReadyTest {
     @Test
     void aLoadSentBeforeTheLoaderRegisteredAndFailingAfterIsTriedAgainAtOnce() throws Exception {
         try (ServerHarness h = new ServerHarness(dir)) {
-            WarmupScheduler scheduler = coderWanted(h);
+            WarmupScheduler scheduler = startWithTheEditorLoading(h);
             scheduler.start(3600); // as Main: a tick at once, the next periodic one an hour away
             h.client.await(h.client.loads, l -> l.size() == 1, Duration.ofSeconds(30));
 
@@ -92,11 +88,4 @@ class LoaderReadyTest {
         assertEquals(1, warmups(h, "succeeded"));
     }
 
-    /** The editor initialized with {@link #CODER} and a completion just used: the plan wants coder warm. */
-    private static WarmupScheduler coderWanted(ServerHarness h) throws Exception {
-        h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-        h.initialize(CODER);
-        h.startPrediction();
-        return h.injector.getInstance(WarmupScheduler.class);
-    }
 }

@@ -50,6 +50,18 @@ final class WarmingFixture {
         return h.injector.getInstance(WarmupScheduler.class);
     }
 
+    /**
+     * A server with an hour of completion use behind it whose editor loads coder itself (the client backend: loads
+     * go to the editor as {@code warmup/load}); its scheduler, not yet ticked.
+     */
+    static WarmupScheduler startWithTheEditorLoading(ServerHarness h) throws Exception {
+        h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+        h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
+                + "\"loadSeconds\": 3}]}");
+        h.startPrediction();
+        return h.injector.getInstance(WarmupScheduler.class);
+    }
+
     /** {@link #start}, then a tick, and waits until the client hears that coder is warm. */
     static WarmupScheduler startWithCoderWarm(ServerHarness h, FakeOllamaServer ollama) throws Exception {
         WarmupScheduler scheduler = start(h, ollama);
