@@ -140,7 +140,6 @@ final class BackendActions {
                         performance.observe(m.id(), r.loadMs(), r.memoryMb());
                         states.warm(m.id(), (int) performance.memoryMb(m)); // just observed, if reported
                         metrics.warmup(ModelWarmupMetrics.Warmup.succeeded);
-                        metrics.warmMemoryMb(states.heldMb());
                     } else {
                         Throwable c = e.getCause() != null ? e.getCause() : e;
                         WarmupException failure;
@@ -158,6 +157,7 @@ final class BackendActions {
                             replan.run(); // sent before its backend could load: now it can
                         }
                     }
+                    metrics.warmMemoryMb(states.heldMb()); // warm now, or the failed load's memory given back
                     publish.run();
                     afterChange.run();
                 }, executor);

@@ -195,18 +195,19 @@ public final class WarmupCoordinator implements WarmupController {
         if (spec == null) {
             return;
         }
-        // a report that answers a load the scheduler sent goes to the scheduler alone, which updates the state on its
-        // own thread (with a retry time, or a load sent again at once): written here too, it could land after that,
-        // or a tick between the two could see the failure without its back-off and load again
-        if (!backends.client().modelState(params)) {
-            // a report that does not say how much memory the model holds: the catalogue's size, not nothing
-            int mem = params.memoryMb() == null || params.memoryMb() <= 0 ? spec.memoryMb() : params.memoryMb();
-            switch (params.state()) {
-                case loading -> states.loading(params.model(), mem, clock.millis());
-                case ready -> states.warm(params.model(), mem);
-                case failed -> states.failed(params.model(), params.error());
-                case unloaded -> states.unloaded(params.model());
-            }
+        // a report that answers a load the scheduler sent goes to the scheduler alone, which updates the state, the
+        // memory and the status on its own thread (with a retry time, or a load sent again at once): written here too,
+        // it could land after that, or a tick between the two could see the failure without its back-off and load again
+        if (backends.client().modelState(params)) {
+            return;
+        }
+        // a report that does not say how much memory the model holds: the catalogue's size, not nothing
+        int mem = params.memoryMb() == null || params.memoryMb() <= 0 ? spec.memoryMb() : params.memoryMb();
+        switch (params.state()) {
+            case loading -> states.loading(params.model(), mem, clock.millis());
+            case ready -> states.warm(params.model(), mem);
+            case failed -> states.failed(params.model(), params.error());
+            case unloaded -> states.unloaded(params.model());
         }
         metrics.warmMemoryMb(states.heldMb());
         if (params.state() != ModelState.loading) {

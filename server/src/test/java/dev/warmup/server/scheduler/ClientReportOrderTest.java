@@ -5,6 +5,7 @@ import static dev.warmup.server.scheduler.WarmingFixture.warmups;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.Gson;
 import dev.warmup.protocol.ModelState;
 import dev.warmup.protocol.ModelStateParams;
 import dev.warmup.server.lsp.ServerHarness;
@@ -51,6 +52,24 @@ class ClientReportOrderTest {
             ModelStates.Entry coder = h.injector.getInstance(ModelStates.class).get("coder");
             assertEquals(ModelStates.State.failed, coder.state());
             assertTrue(coder.retryAtMillis() > h.clock.millis(), "backing off, and the status says until when");
+        }
+    }
+
+    /** A failed load gives its memory back in the metrics too: the warm GB·h stop growing with it. */
+    @Test
+    void aFailedLoadHoldsNoMemoryInTheMetrics() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = startWithTheEditorLoading(h);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.loads, l -> l.size() == 1, Duration.ofSeconds(30));
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.failed, null, null,
+                    "out of memory"));
+            h.flush();
+            scheduler.unloadPending().get(30, TimeUnit.SECONDS); // the failure handled on the scheduler's thread
+            h.clock.advance(Duration.ofHours(1));
+            double gbHours = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject()
+                    .get("warmGbHours").getAsDouble();
+            assertEquals(0.0, gbHours, 1e-6, "coder's 1.5 GB held for the hour after its load failed");
         }
     }
 }
