@@ -35,8 +35,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where usage history, metrics and models are kept (default: ${DEFAULT-VALUE}).")
-    Path dataDir = DataDirectory.defaultPath(System.getenv(), System.getProperty("os.name"),
-            System.getProperty("user.home"));
+    Path dataDir = DataDirectory.defaultPath();
 
     @Option(names = "--log-file", paramLabel = "FILE", description = "Also log to this file.")
     Path logFile;

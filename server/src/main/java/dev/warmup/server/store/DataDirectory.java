@@ -127,6 +127,11 @@ public final class DataDirectory {
         return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }
 
+    /** {@link #defaultPath(Map, String, String)} for this process's environment, OS and user. */
+    public static Path defaultPath() {
+        return defaultPath(System.getenv(), System.getProperty("os.name"), System.getProperty("user.home"));
+    }
+
     /** The per-OS default: $XDG_DATA_HOME/warmup, ~/Library/Application Support/warmup or %LOCALAPPDATA%\warmup. */
     public static Path defaultPath(Map<String, String> env, String osName, String userHome) {
         String os = osName.toLowerCase(Locale.ROOT);

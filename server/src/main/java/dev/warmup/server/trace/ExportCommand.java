@@ -30,8 +30,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "The servers' data directory, whose usage.db is read (default: ${DEFAULT-VALUE}).")
-    Path dataDir = DataDirectory.defaultPath(System.getenv(), System.getProperty("os.name"),
-            System.getProperty("user.home"));
+    Path dataDir = DataDirectory.defaultPath();
 
     @Parameters(paramLabel = "OUT", description = "The trace file to write; it must not exist yet.")
     Path out;
