@@ -1,6 +1,6 @@
 package dev.warmup.server.scheduler;
 
-import static dev.warmup.server.scheduler.WarmingFixture.startWithTheEditorLoading;
+import static dev.warmup.server.scheduler.WarmingFixture.withCoderLoadSentToTheEditor;
 import static dev.warmup.server.scheduler.WarmingFixture.warmups;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,9 +27,7 @@ class ClientReportOrderTest {
     @Test
     void aTickBetweenAFailureReportAndItsHandlingDoesNotLoadAgain() throws Exception {
         try (ServerHarness h = new ServerHarness(dir)) {
-            WarmupScheduler scheduler = startWithTheEditorLoading(h);
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.client.await(h.client.loads, l -> l.size() == 1, Duration.ofSeconds(30));
+            WarmupScheduler scheduler = withCoderLoadSentToTheEditor(h);
 
             CountDownLatch gate = new CountDownLatch(1);
             CompletableFuture<Void> held = scheduler.onSchedulerThread(() -> {
@@ -59,9 +57,7 @@ class ClientReportOrderTest {
     @Test
     void aFailedLoadHoldsNoMemoryInTheMetrics() throws Exception {
         try (ServerHarness h = new ServerHarness(dir)) {
-            WarmupScheduler scheduler = startWithTheEditorLoading(h);
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.client.await(h.client.loads, l -> l.size() == 1, Duration.ofSeconds(30));
+            WarmupScheduler scheduler = withCoderLoadSentToTheEditor(h);
             h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.failed, null, null,
                     "out of memory"));
             h.flush();

@@ -62,6 +62,14 @@ final class WarmingFixture {
         return h.injector.getInstance(WarmupScheduler.class);
     }
 
+    /** {@link #startWithTheEditorLoading}, then a tick, and waits until the editor has been asked to load coder. */
+    static WarmupScheduler withCoderLoadSentToTheEditor(ServerHarness h) throws Exception {
+        WarmupScheduler scheduler = startWithTheEditorLoading(h);
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        h.client.await(h.client.loads, l -> l.size() == 1, Duration.ofSeconds(30));
+        return scheduler;
+    }
+
     /** {@link #start}, then a tick, and waits until the client hears that coder is warm. */
     static WarmupScheduler startWithCoderWarm(ServerHarness h, FakeOllamaServer ollama) throws Exception {
         WarmupScheduler scheduler = start(h, ollama);
