@@ -110,7 +110,7 @@ final class StoreSalvage {
         } catch (SQLException endsUnreadable) {
             if (table.equals("events")) {
                 try (Statement s = db.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'events_stored_total'")) {
+                     ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = '" + UsageStore.STORED_TOTAL + "'")) {
                     if (rs.next()) {
                         long total = Long.parseLong(rs.getString(1).trim());
                         return new long[] {Math.max(1, total - fileBytes / 8), total};

@@ -33,7 +33,7 @@ import org.sqlite.SQLiteException;
  */
 public final class UsageStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UsageStore.class.getName());
-    private static final String STORED_TOTAL = "events_stored_total";
+    static final String STORED_TOTAL = "events_stored_total"; // meta key: events ever stored in this file
 
     private final Path file;
     private Connection connection;
