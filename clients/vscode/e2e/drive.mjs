@@ -81,7 +81,7 @@ try {
   step('ran the build task'); // run.sh looks for its start in the server's store
   // the metrics view, a webview (an iframe in an iframe), draws the uses by day from the server's store at once
   await runCommand('Warmup: Show Metrics');
-  await frameShowing('Model uses by day, last 30 days (UTC): 0', 60_000);
+  await frameShowing('Model uses by day, last 30 days: 0', 60_000);
   await page.screenshot({ path: `${out}/metrics.png` });
   step('Show Metrics drew the uses by day (none recorded here)');
   // no AI extension reports model requests here, so the comparison says there is nothing to compare yet (WMP-1004)

@@ -10,7 +10,7 @@ import { ActivityReporter, taskStarted } from './activity';
 import { documentSelector } from './documents';
 import { findJava, JavaProbe, parseJavaVersion } from './javaFinder';
 import { LoadBridge, LoadHandler, LoadRequest } from './loadBridge';
-import { DailyUses, lastDays, metricsHtml, MetricsPoint } from './metricsHtml';
+import { DailyUses, lastDays, localDay, metricsHtml, MetricsPoint } from './metricsHtml';
 import { RestartPolicy } from './restartPolicy';
 import { serverCommand } from './serverArgs';
 import { initializationOptions, valueInForce, warmupSection } from './settings';
@@ -197,7 +197,7 @@ function showMetrics(command: (name: string) => Thenable<unknown> | undefined): 
     if (!days) { // once: the store's history does not change in ten seconds
       const usage = (await Promise.resolve(command('warmup.usageStats')).catch(() => undefined)) as
         { daily?: DailyUses[] } | undefined; // without it (a store unreadable now), the view shows the rest
-      days = usage?.daily ? lastDays(usage.daily, new Date().toISOString().slice(0, 10)) : undefined;
+      days = usage?.daily ? lastDays(usage.daily, localDay(new Date())) : undefined;
     }
     const m = (await command('warmup.metrics')) as Record<string, number> | undefined;
     const s = (await command('warmup.status')) as WarmupStatus | undefined;

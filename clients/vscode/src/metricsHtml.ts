@@ -1,13 +1,19 @@
 /** One poll of `warmup.metrics` kept for the charts. */
 export interface MetricsPoint { t: number; hits: number; misses: number; warmGbHours: number; warmMb: number }
 
-/** Uses on one UTC day, as `warmup.usageStats` gives them in its `daily`. */
+/** Uses on one local day (the server's time zone), as `warmup.usageStats` gives them in its `daily`. */
 export interface DailyUses { day: string; uses: number }
 
 /** Days shown in the chart of uses by day, ending today. */
 export const USAGE_DAYS = 30;
 
-/** The `USAGE_DAYS` UTC days up to `today` (YYYY-MM-DD), oldest first, with their uses (0 where none). */
+/** `date`'s day (YYYY-MM-DD) in this machine's time zone, the zone the server counts uses by. */
+export function localDay(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** The `USAGE_DAYS` days up to `today` (YYYY-MM-DD), oldest first, with their uses (0 where none). */
 export function lastDays(daily: DailyUses[], today: string): DailyUses[] {
   const byDay = new Map(daily.map(d => [d.day, d.uses]));
   const end = Date.parse(`${today}T00:00:00Z`);
@@ -28,7 +34,7 @@ function dailyChart(days: DailyUses[]): string {
     return `<rect x="${(i * w + 1).toFixed(1)}" y="${(120 - h).toFixed(1)}" width="${(w - 2).toFixed(1)}" `
       + `height="${h.toFixed(1)}" fill="currentColor"><title>${d.day}: ${d.uses}</title></rect>`;
   }).join('');
-  return `<h2>Model uses by day, last ${days.length} days (UTC): ${total}</h2>`
+  return `<h2>Model uses by day, last ${days.length} days: ${total}</h2>`
     + `<svg width="600" height="120" viewBox="0 0 600 120" role="img" aria-label="Model uses by day">`
     + `<rect width="600" height="120" fill="none" stroke="currentColor" stroke-opacity="0.2"/>${bars}</svg>`;
 }

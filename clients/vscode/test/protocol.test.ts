@@ -10,7 +10,7 @@ import { documentSelector } from '../src/documents';
 import { parseJavaVersion } from '../src/javaFinder';
 import { serverCommand } from '../src/serverArgs';
 import { LoadBridge } from '../src/loadBridge';
-import { DailyUses, lastDays } from '../src/metricsHtml';
+import { DailyUses, lastDays, localDay } from '../src/metricsHtml';
 import { initializationOptions } from '../src/settings';
 import { formatStatus, WarmupStatus } from '../src/statusFormat';
 
@@ -24,8 +24,11 @@ test('settings, status, metrics and model use against the real server', { timeou
   const java = process.env.JAVA ?? 'java';
   const javaVersion = parseJavaVersion(cp.spawnSync(java, ['-version'], { encoding: 'utf8' }).stderr) ?? 17;
   const cmd = serverCommand(java, jar, undefined, { javaVersion, cacheDir: data });
+  // server and client on a time zone whose date is not UTC's now, to show they count uses by the same local day
+  process.env.TZ = new Date().getUTCHours() < 12 ? 'Etc/GMT+12' : 'Etc/GMT-14';
+  assert.notEqual(localDay(new Date()), new Date().toISOString().slice(0, 10));
   const server = cp.spawn(cmd.command, [...cmd.args, '--data-dir', data, '--stdio'],
-    { stdio: ['pipe', 'pipe', 'inherit'] });
+    { stdio: ['pipe', 'pipe', 'inherit'], env: process.env });
   const conn = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
   const statuses: WarmupStatus[] = [];
   let notify: (() => void) | undefined;
@@ -69,7 +72,7 @@ test('settings, status, metrics and model use against the real server', { timeou
     // what the metrics view's chart of uses by day is drawn from
     const usage = (await conn.sendRequest('workspace/executeCommand',
       { command: 'warmup.usageStats', arguments: [] })) as { daily: DailyUses[] };
-    const today = new Date().toISOString().slice(0, 10);
+    const today = localDay(new Date());
     assert.deepEqual(lastDays(usage.daily, today).filter(d => d.uses > 0), [{ day: today, uses: 1 }]);
     // what the extension's "Compare Prediction with Keep-Alive Timers" shows: the replay of this history
     const compared = (await conn.sendRequest('workspace/executeCommand',

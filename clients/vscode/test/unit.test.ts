@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { ActivityKind, ActivityReporter, READING_INTERVAL_MS, taskStarted } from '../src/activity';
 import { findJava, JavaProbe, parseJavaVersion } from '../src/javaFinder';
 import { LoadBridge, ModelStateParams } from '../src/loadBridge';
-import { lastDays, metricsHtml } from '../src/metricsHtml';
+import { lastDays, localDay, metricsHtml } from '../src/metricsHtml';
 import { RestartPolicy } from '../src/restartPolicy';
 import { serverCommand } from '../src/serverArgs';
 import { initializationOptions, SERVER_KEYS, valueInForce } from '../src/settings';
@@ -183,11 +183,12 @@ test('the metrics view shows the uses of the last 30 days, a bar a day, days wit
   assert.deepEqual(days.slice(26), [{ day: '2026-02-27', uses: 2 }, { day: '2026-02-28', uses: 0 },
     { day: '2026-03-01', uses: 4 }, { day: '2026-03-02', uses: 5 }]);
   const html = metricsHtml([], 'vscode-resource:', days);
-  assert.match(html, /Model uses by day, last 30 days \(UTC\): 11</);
+  assert.match(html, /Model uses by day, last 30 days: 11</);
   assert.equal((html.match(/<rect x=/g) ?? []).length, 30);
   assert.match(html, /<title>2026-03-02: 5<\/title>/);
   assert.match(html, /y="0.0" width="[0-9.]+" height="120.0"[^>]*><title>2026-03-02/, 'the busiest day fills the height');
   assert.doesNotMatch(metricsHtml([], 'vscode-resource:'), /uses by day/, 'left out when the server did not answer');
+  assert.equal(localDay(new Date(2026, 2, 2, 23, 59)), '2026-03-02', 'the day on this machine\'s calendar');
 });
 
 test('activity: the window focus when it changes, tasks by their group, kinds only', () => {

@@ -13,8 +13,10 @@ import java.util.List;
  * @param ranking       for all uses only (else null): the tasks, most likely needed now first, by their uses decayed
  *                      with a {@code windowSeconds} time constant and weighted by their share at this hour of the
  *                      day and this day of the week
- * @param daily         uses by UTC day, oldest first, every day with a use since the store began: these counts outlive
- *                      the raw events, which are kept {@code historyDays} (the other fields are computed from those)
+ * @param daily         uses by local day (the server's time zone when each use was recorded; servers before
+ *                      2026-12 counted UTC days), oldest first, every day with a use since the store began: these
+ *                      counts outlive the raw events, which are kept {@code historyDays} (the other fields are
+ *                      computed from those)
  */
 public record UsageStats(String key, long count, String lastUsed, long[] hourHistogram, long[] dayHistogram,
                          double meanSessionMinutes, Double successRate, long recentUses, int windowSeconds,

@@ -44,8 +44,8 @@ public class ServerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    UsageStore store(DataDirectory dir) {
-        return UsageStore.open(dir.resolve("usage.db"));
+    UsageStore store(DataDirectory dir, Clock clock) {
+        return UsageStore.open(dir.resolve("usage.db"), clock.getZone());
     }
 
     @Provides

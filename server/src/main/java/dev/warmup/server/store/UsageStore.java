@@ -14,7 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,20 +36,28 @@ public final class UsageStore implements AutoCloseable {
     static final String STORED_TOTAL = "events_stored_total"; // meta key: events ever stored in this file
 
     private final Path file;
+    private final ZoneId zone; // whose calendar the daily counts follow
     private Connection connection;
     private String recoveryNote;
 
-    private UsageStore(Path file) {
+    private UsageStore(Path file, ZoneId zone) {
         this.file = file;
+        this.zone = zone;
     }
 
     /**
      * Opens (or creates) the store at {@code file}; a damaged file is set aside and replaced (WMP-7001). One that is
      * not damaged but cannot be used (written by a newer server, locked past the busy timeout, not writable) is left
      * as it is, for the other servers that may be using it, and this server keeps its history in memory (WMP-7006).
+     * Uses are counted by the days of this machine's calendar (its default time zone).
      */
     public static UsageStore open(Path file) {
-        UsageStore store = new UsageStore(file);
+        return open(file, ZoneId.systemDefault());
+    }
+
+    /** As {@link #open(Path)}, counting uses by the days of {@code zone}'s calendar. */
+    public static UsageStore open(Path file, ZoneId zone) {
+        UsageStore store = new UsageStore(file, zone);
         try {
             store.connect();
         } catch (SQLException e) {
@@ -228,7 +236,7 @@ public final class UsageStore implements AutoCloseable {
                         ins.setInt(13, e.coldStart() ? 1 : 0);
                     }
                     ins.addBatch();
-                    agg.setString(1, Instant.ofEpochMilli(e.at()).atOffset(ZoneOffset.UTC).toLocalDate().toString());
+                    agg.setString(1, Instant.ofEpochMilli(e.at()).atZone(zone).toLocalDate().toString());
                     agg.setString(2, e.kind().name());
                     agg.setString(3, e.task() == null ? "" : e.task());
                     agg.setString(4, e.model() == null ? "" : e.model());

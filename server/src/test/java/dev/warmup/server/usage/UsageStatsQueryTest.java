@@ -7,6 +7,7 @@ import dev.warmup.protocol.UsageStats;
 import dev.warmup.server.store.UsageStore;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class UsageStatsQueryTest {
 
     @Test
     void usesByDayOutliveTheEventsRetentionPrunes() throws Exception {
-        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"), ZoneOffset.UTC)) {
             store.append(List.of(use(MARCH_2, "completion", "coder"), use(MARCH_2 + 60_000, "chat", "llama"),
                     use(MARCH_2 + 120_000, "completion", "coder"), use(MARCH_5, "completion", "coder"),
                     UsageEvent.simple(MARCH_5, EventKind.SAVE, null, null)));
@@ -43,6 +44,16 @@ class UsageStatsQueryTest {
             store.append(List.of(use(MARCH_5, null, "coder"))); // a use without a task: counted under ''
             assertEquals(List.of(), query.stats(null, "", MARCH_5, 3600, null).daily(), "'' names no task");
             assertEquals(0, query.stats(null, "", MARCH_5, 3600, null).count(), "as the events say");
+        }
+    }
+
+    @Test
+    void usesAreCountedByTheDaysOfTheStoresTimeZone() throws Exception {
+        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"), ZoneId.of("Etc/GMT-14"))) { // UTC+14
+            store.append(List.of(use(MARCH_2, "completion", "coder"), use(MARCH_5, "completion", "coder")));
+            assertEquals(List.of(new DailyUses("2026-03-02", 1), new DailyUses("2026-03-06", 1)),
+                    new UsageStatsQuery(store, ZoneId.of("Etc/GMT-14")).stats("coder", null, MARCH_5, 3600, null)
+                            .daily(), "23:30 UTC on March 5 is 13:30 on March 6 there");
         }
     }
 }

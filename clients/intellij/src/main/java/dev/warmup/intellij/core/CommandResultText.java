@@ -6,7 +6,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,12 +17,12 @@ import java.util.Map;
 public record CommandResultText(String fileName, String text) {
     private static final Gson GSON = new Gson();
     private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
-    /** Days in the chart of uses by day, ending today (UTC, as the server counts them). */
+    /** Days in the chart of uses by day, ending today (this machine's day, as the server counts them). */
     static final int DAYS = 30;
     private static final int BAR = 40;
 
     public static CommandResultText of(String command, Object result) {
-        return of(command, result, LocalDate.now(ZoneOffset.UTC));
+        return of(command, result, LocalDate.now());
     }
 
     static CommandResultText of(String command, Object result, LocalDate today) {
@@ -56,7 +55,7 @@ public record CommandResultText(String fileName, String text) {
             max = Math.max(max, n);
             total += n;
         }
-        StringBuilder text = new StringBuilder("Model uses by day, last " + DAYS + " days (UTC): " + total + "\n");
+        StringBuilder text = new StringBuilder("Model uses by day, last " + DAYS + " days: " + total + "\n");
         for (LocalDate day = first; !day.isAfter(today); day = day.plusDays(1)) {
             long n = uses.getOrDefault(day.toString(), 0L);
             text.append(day).append(' ').append("#".repeat((int) Math.round((double) n / max * BAR))).append(' ')

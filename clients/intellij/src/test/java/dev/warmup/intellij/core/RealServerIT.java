@@ -152,7 +152,7 @@ class RealServerIT {
             // Tools → Warmup → Show Usage: today's use in the chart of the last 30 days, then the answer
             CommandResultText usage = CommandResultText.of("warmup.usageStats", server.getWorkspaceService()
                     .executeCommand(new ExecuteCommandParams("warmup.usageStats", List.of())).get(30, TimeUnit.SECONDS));
-            assertTrue(usage.text().startsWith("Model uses by day, last 30 days (UTC): 1\n"), usage.text());
+            assertTrue(usage.text().startsWith("Model uses by day, last 30 days: 1\n"), usage.text());
             // the settings page's Apply: stored, then pushed as didChangeConfiguration
             assertEquals(List.of(), settings.applyAll(java.util.Map.of("maxWarmModels", "2",
                     "backgroundWarmupEnabled", "false")));

@@ -144,7 +144,7 @@ class SmallPartsTest {
         CommandResultText shown = CommandResultText.of("warmup.usageStats", usage, java.time.LocalDate.of(2026, 3, 2));
         assertEquals("warmup.usageStats.txt", shown.fileName());
         List<String> lines = shown.text().lines().toList();
-        assertEquals("Model uses by day, last 30 days (UTC): 6", lines.get(0), "January's 7 left out");
+        assertEquals("Model uses by day, last 30 days: 6", lines.get(0), "January's 7 left out");
         assertEquals("2026-02-01  0", lines.get(1));
         assertEquals("2026-02-28 " + "#".repeat(20) + " 2", lines.get(28));
         assertEquals("2026-03-01  0", lines.get(29));
