@@ -68,7 +68,7 @@ final class StoreSalvage {
             try (Connection db = DriverManager.getConnection(uri, config.toProperties())) {
                 StoreSalvage s = new StoreSalvage(db, Files.size(file));
                 long events = s.table("events", "id", UsageStore.EVENT_COLUMNS, UsageStore::event, sink::events);
-                long daily = s.table("daily_aggregates", "rowid", "day, kind, task, model, count",
+                long daily = s.table("daily_aggregates", "rowid", UsageStore.DAILY_COLUMNS,
                         StoreSalvage::dailyCount, sink::dailyCounts);
                 return new Result(events, daily, s.skipped);
             }

@@ -91,8 +91,8 @@ public final class UsageStore implements AutoCloseable {
     synchronized void mergeDailyCounts(List<StoreSalvage.DailyCount> batch) throws SQLException {
         inTransaction(() -> {
             try (PreparedStatement p = connection.prepareStatement(
-                    "INSERT INTO daily_aggregates(day, kind, task, model, count) VALUES (?,?,?,?,?) ON CONFLICT(day,"
-                            + " kind, task, model) DO UPDATE SET count = max(count, excluded.count)")) {
+                    "INSERT INTO daily_aggregates(" + DAILY_COLUMNS + ") VALUES (?,?,?,?,?) ON CONFLICT(" + DAILY_KEY
+                            + ") DO UPDATE SET count = max(count, excluded.count)")) {
                 for (StoreSalvage.DailyCount d : batch) {
                     p.setString(1, d.day());
                     p.setString(2, d.kind());
@@ -212,8 +212,8 @@ public final class UsageStore implements AutoCloseable {
             try (PreparedStatement ins = connection.prepareStatement(
                     "INSERT INTO events(" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
                  PreparedStatement agg = connection.prepareStatement(
-                    "INSERT INTO daily_aggregates(day, kind, task, model, count) VALUES (?,?,?,?,1)"
-                            + " ON CONFLICT(day, kind, task, model) DO UPDATE SET count = count + 1");
+                    "INSERT INTO daily_aggregates(" + DAILY_COLUMNS + ") VALUES (?,?,?,?,1) ON CONFLICT(" + DAILY_KEY
+                            + ") DO UPDATE SET count = count + 1");
                  PreparedStatement total = connection.prepareStatement(
                     "INSERT INTO meta(key, value) VALUES ('" + STORED_TOTAL + "', ?) ON CONFLICT(key)"
                             + " DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)")) {
@@ -293,6 +293,11 @@ public final class UsageStore implements AutoCloseable {
             }
         }
     }
+
+    /** The key of a daily count: its day, the kind of event, and its task and model ('' for none). */
+    private static final String DAILY_KEY = "day, kind, task, model";
+    /** The columns of a daily count, in the order {@link #mergeDailyCounts} writes them and salvage reads them. */
+    static final String DAILY_COLUMNS = DAILY_KEY + ", count";
 
     /** The columns of an event, in the order {@link #event} reads them and {@link #append} writes them. */
     static final String EVENT_COLUMNS = "at, kind, detail, task, model, language, uri_hash, inserted, deleted, line,"
