@@ -4,7 +4,6 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,8 +20,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * The embedded SQLite store (WAL) for usage events, daily aggregates, metrics snapshots, meta values and the
@@ -127,71 +124,7 @@ public final class UsageStore implements AutoCloseable {
     }
 
     private void connect() throws SQLException {
-        boolean existed = Files.exists(file);
-        connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-        try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA busy_timeout = 5000");
-            walMode(s);
-            s.execute("PRAGMA synchronous = NORMAL");
-            if (existed) {
-                try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
-                    String result = rs.next() ? rs.getString(1) : "no answer";
-                    if (!"ok".equalsIgnoreCase(result)) {
-                        throw new StoreDamage.Damaged("integrity check failed: " + result);
-                    }
-                }
-            }
-        }
-        Schema.migrate(connection);
-        writable();
-        for (String suffix : new String[] {"", "-wal", "-shm"}) {
-            DataDirectory.restrict(Path.of(file + suffix), false);
-        }
-    }
-
-    /**
-     * Checks that SQLite will write the file: one whose header asks for a newer file format than SQLite knows opens
-     * read-only, and every batch would then fail. Such a file, writable on disk, is damaged (no server writes that
-     * header); one the file system will not let us write is not.
-     */
-    private void writable() throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("BEGIN IMMEDIATE");
-            try {
-                s.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('write_probe', '1')"); // SQLite refuses here
-            } finally {
-                s.execute("ROLLBACK");
-            }
-        } catch (SQLiteException e) {
-            if (StoreDamage.primary(e) == SQLiteErrorCode.SQLITE_READONLY.code && Files.isWritable(file)) {
-                throw new StoreDamage.Damaged("the file's header makes it read-only (" + e.getMessage() + ")");
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Puts the file in WAL mode (once per file; a no-op after). The switch needs the file to itself and SQLite answers
-     * SQLITE_BUSY at once, without its busy timeout, when another server is opening the same new file at that moment:
-     * tried again for up to about 5 s, as the busy timeout would.
-     */
-    private static void walMode(Statement s) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
-                rs.next();
-                return;
-            } catch (SQLiteException e) {
-                if (StoreDamage.primary(e) != SQLiteErrorCode.SQLITE_BUSY.code || attempt == 250) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted while opening the store", e);
-            }
-        }
+        connection = StoreFile.open(file);
     }
 
     /** The WMP-7001 message if this store replaced a damaged file, else empty. */
