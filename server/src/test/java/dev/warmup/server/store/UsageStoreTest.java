@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -181,13 +182,13 @@ class UsageStoreTest {
     void aDamagedStoreKeepsItsDailyCountsOfEventsPrunedOrLost() throws Exception {
         Path file = dir.resolve("usage.db");
         long day = Instant.parse("2026-03-02T09:00:00Z").toEpochMilli();
-        try (UsageStore s = UsageStore.open(file)) {
+        try (UsageStore s = UsageStore.open(file, ZoneOffset.UTC)) {
             s.append(List.of(event(day, "chat"), event(day + 60_000, "chat")));
             assertEquals(2, s.prune(day + 86_400_000L), "retention took the events, not their count");
             s.append(marked(5000)); // all on 1970-01-01
         }
         garblePageHolding(file, "mark-02500");
-        try (UsageStore s = UsageStore.open(file)) {
+        try (UsageStore s = UsageStore.open(file, ZoneOffset.UTC)) {
             assertTrue(s.recoveryNote().orElseThrow().contains(" and 2 daily counts read back"),
                     s.recoveryNote().orElseThrow());
             assertTrue(s.eventCount() < 5000, "a page of events lost");
