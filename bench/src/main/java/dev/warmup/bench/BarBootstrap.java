@@ -1,5 +1,6 @@
 package dev.warmup.bench;
 
+import dev.warmup.server.replay.report.BarReading;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,19 +27,12 @@ import java.util.function.ToDoubleFunction;
  * (defaults 2000 and 1; the same seed gives the same figures).
  */
 public final class BarBootstrap {
-    static final String MEMORY_OF = "keepalive-10";
-    static final String COLD_STARTS_OF = "keepalive-60";
-    static final String CURVE = "predictive";
+    private static final String MEMORY_OF = BarReading.MEMORY_OF;
+    private static final String COLD_STARTS_OF = BarReading.COLD_STARTS_OF;
+    private static final String CURVE = BarReading.CURVE;
 
     /** One user's figures under one policy. */
     record Row(String user, String policy, double hours, double coldStarts, double gbH) {}
-
-    /** The figures a resample gives; {@code ours} is NaN when the reference memory is outside the curve. */
-    record Reading(double memory, double bar, double reference, double ours) {
-        boolean met() {
-            return ours <= bar;
-        }
-    }
 
     private final List<String> users;
     private final Map<String, double[][]> byPolicy; // policy -> [user][hours, cold starts, GB·h]
@@ -110,11 +104,11 @@ public final class BarBootstrap {
     }
 
     private List<String> curve() {
-        return byPolicy.keySet().stream().filter(p -> p.equals(CURVE) || p.startsWith(CURVE + "@")).sorted().toList();
+        return byPolicy.keySet().stream().filter(BarReading::onCurve).sorted().toList();
     }
 
     /** The figures with each user counted {@code weight[u]} times (all ones: the trace itself). */
-    Reading read(int[] weight) {
+    BarReading read(int[] weight) {
         double memory = perHour(MEMORY_OF, weight)[1];
         double bar = perHour(COLD_STARTS_OF, weight)[0];
         double reference = perHour(MEMORY_OF, weight)[0];
@@ -122,23 +116,8 @@ public final class BarBootstrap {
         for (String p : curve()) {
             points.add(perHour(p, weight));
         }
-        double ours = interpolate(points, memory);
-        return new Reading(memory, bar, reference, ours);
-    }
-
-    /** Cold starts at {@code memory} on a curve of (cold starts, GB·h) points, linearly; NaN outside it. */
-    static double interpolate(List<double[]> points, double memory) {
-        List<double[]> sorted = new ArrayList<>(points);
-        sorted.sort((a, b) -> Double.compare(a[1], b[1]));
-        for (int i = 1; i < sorted.size(); i++) {
-            double[] lo = sorted.get(i - 1);
-            double[] hi = sorted.get(i);
-            if (lo[1] <= memory && memory <= hi[1]) {
-                return hi[1] == lo[1] ? Math.min(lo[0], hi[0])
-                        : lo[0] + (hi[0] - lo[0]) * (memory - lo[1]) / (hi[1] - lo[1]);
-            }
-        }
-        return Double.NaN;
+        double ours = BarReading.interpolate(points, memory);
+        return new BarReading(memory, reference, bar, ours);
     }
 
     /**
@@ -154,7 +133,7 @@ public final class BarBootstrap {
                 double[] row = byPolicy.get(p)[u];
                 points.add(new double[] {row[1], row[2]});
             }
-            double ours = interpolate(points, ref[u][2]);
+            double ours = BarReading.interpolate(points, ref[u][2]);
             int k = Double.isNaN(ours) ? 2 : ours < ref[u][1] ? 0 : 1;
             out[k]++;
             out[3 + k] += ref[u][0];
@@ -177,9 +156,9 @@ public final class BarBootstrap {
     }
 
     /** {@code n} resamples of the users, with replacement, from a seeded generator. */
-    List<Reading> resample(int n, long seed) {
+    List<BarReading> resample(int n, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        List<Reading> out = new ArrayList<>(n);
+        List<BarReading> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int[] weight = new int[users.size()];
             for (int k = 0; k < users.size(); k++) {
@@ -226,22 +205,22 @@ public final class BarBootstrap {
         BarBootstrap b = new BarBootstrap(read(Path.of(args[0])));
         int[] all = new int[b.users()];
         Arrays.fill(all, 1);
-        Reading whole = b.read(all);
-        List<Reading> readings = b.resample(n, seed);
-        List<Reading> inRange = readings.stream().filter(r -> !Double.isNaN(r.ours())).toList();
+        BarReading whole = b.read(all);
+        List<BarReading> readings = b.resample(n, seed);
+        List<BarReading> inRange = readings.stream().filter(r -> !Double.isNaN(r.ours())).toList();
         System.out.printf(Locale.ROOT, "%d users; %d resamples (seed %d), %d with %s's memory inside the %s curve%n",
                 b.users(), n, seed, inRange.size(), MEMORY_OF, CURVE);
         System.out.printf(Locale.ROOT, "%-44s %10s %10s %10s %10s%n", "per active user-hour", "trace", "2.5 %",
                 "median", "97.5 %");
-        line("warm GB·h of " + MEMORY_OF, whole.memory(), readings, Reading::memory);
-        line("cold starts of " + MEMORY_OF, whole.reference(), readings, Reading::reference);
-        line("cold starts of " + COLD_STARTS_OF + " (the bar)", whole.bar(), readings, Reading::bar);
-        line("cold starts of " + CURVE + " at that memory", whole.ours(), inRange, Reading::ours);
+        line("warm GB·h of " + MEMORY_OF, whole.memory(), readings, BarReading::memory);
+        line("cold starts of " + MEMORY_OF, whole.reference(), readings, BarReading::reference);
+        line("cold starts of " + COLD_STARTS_OF + " (the bar)", whole.bar(), readings, BarReading::bar);
+        line("cold starts of " + CURVE + " at that memory", whole.ours(), inRange, BarReading::ours);
         line("  minus the bar", whole.ours() - whole.bar(), inRange, r -> r.ours() - r.bar());
         line("  fewer than " + MEMORY_OF + " (share)", 1 - whole.ours() / whole.reference(), inRange,
                 r -> 1 - r.ours() / r.reference());
         System.out.printf(Locale.ROOT, "bar met in %d of %d resamples%n",
-                inRange.stream().filter(Reading::met).count(), inRange.size());
+                inRange.stream().filter(BarReading::met).count(), inRange.size());
         double[] eq = b.atEqualMemoryByUser();
         System.out.printf(Locale.ROOT, "user by user, %s at each user's own %s memory: fewer cold starts for %.0f users"
                 + " (%.0f h), not fewer for %.0f (%.0f h), outside the curve for %.0f (%.0f h)%n", CURVE, MEMORY_OF,
@@ -254,8 +233,8 @@ public final class BarBootstrap {
         }
     }
 
-    private static void line(String what, double trace, List<Reading> readings,
-                             ToDoubleFunction<Reading> figure) {
+    private static void line(String what, double trace, List<BarReading> readings,
+                             ToDoubleFunction<BarReading> figure) {
         double[] v = readings.stream().mapToDouble(figure).sorted().toArray();
         if (v.length == 0) {
             System.out.printf(Locale.ROOT, "%-44s %10.3f %32s%n", what, trace, "(no resample in range)");

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.warmup.bench.BarBootstrap.Reading;
 import dev.warmup.bench.BarBootstrap.Row;
+import dev.warmup.server.replay.report.BarReading;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,16 +30,16 @@ class BarBootstrapTest {
     @Test
     void theCurveIsReadAtTheReferenceMemoryAndUsersAreWeighted() {
         BarBootstrap b = new BarBootstrap(rows(4));
-        Reading whole = b.read(new int[] {1, 1});
+        BarReading whole = b.read(new int[] {1, 1});
         assertEquals(3, whole.memory(), 1e-12);
         assertEquals(5, whole.reference(), 1e-12); // (4 + 6) / 2 hours
         assertEquals(2, whole.bar(), 1e-12);
         assertEquals(3, whole.ours(), 1e-12); // halfway between 4 cold starts at 2 GB·h and 2 at 4
         assertFalse(whole.met());
-        Reading onlyU1 = b.read(new int[] {2, 0});
+        BarReading onlyU1 = b.read(new int[] {2, 0});
         assertEquals(4, onlyU1.reference(), 1e-12);
         assertEquals(1, onlyU1.bar(), 1e-12);
-        Reading onlyU2 = b.read(new int[] {0, 2});
+        BarReading onlyU2 = b.read(new int[] {0, 2});
         assertEquals(3, onlyU2.bar(), 1e-12);
         assertTrue(onlyU2.met()); // 3 cold starts against keepalive-60's 3
     }
@@ -62,10 +62,10 @@ class BarBootstrapTest {
     @Test
     void resamplesAreSeededAndDrawUsersWithReplacement() {
         BarBootstrap b = new BarBootstrap(rows(4));
-        List<Reading> first = b.resample(200, 7);
+        List<BarReading> first = b.resample(200, 7);
         assertEquals(first, b.resample(200, 7));
         // the two users differ only in keepalive-10's and keepalive-60's cold starts: each resample is 0, 1 or 2 of u1
-        assertEquals(List.of(4.0, 5.0, 6.0), first.stream().map(Reading::reference).distinct().sorted().toList());
+        assertEquals(List.of(4.0, 5.0, 6.0), first.stream().map(BarReading::reference).distinct().sorted().toList());
         assertEquals(3, BarBootstrap.percentile(new double[] {1, 2, 3, 4, 5}, 0.5), 1e-12);
         assertEquals(1.1, BarBootstrap.percentile(new double[] {1, 2, 3, 4, 5}, 0.025), 1e-12);
     }

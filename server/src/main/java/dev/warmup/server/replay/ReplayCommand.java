@@ -1,5 +1,6 @@
 package dev.warmup.server.replay;
 
+import dev.warmup.server.replay.report.BarReading;
 import dev.warmup.server.replay.report.HtmlReporter;
 import dev.warmup.server.replay.report.JsonReporter;
 import dev.warmup.server.replay.report.ModelTableReporter;
@@ -122,6 +123,7 @@ public final class ReplayCommand implements Callable<Integer> {
             byUser.putAll(swept);
             all.putAll(Replayer.sums(swept));
         }
+        BarReading.of(all, totals.activeUserHours()).ifPresent(bar -> System.out.println(bar.sentence()));
         if (perUser != null) {
             new PerUserReporter(perUser).report(t, byUser);
         }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -17,7 +18,8 @@ import java.util.function.UnaryOperator;
  * memory, per active user-hour on log-log axes, for every policy; the points of one family (its knob sweep, e.g.
  * {@code keepalive@K} or {@code predictive@X}) are joined into a curve. When the run has keep-alive's curve, a
  * second plot zooms on it and on ours, where the two are compared (the first spans every policy, the never-unloading
- * ones two decades to the right). Below the plots, the table.
+ * ones two decades to the right). When the run has the bar's policies and our curve, both plots shade the bar and a
+ * paragraph reads our curve against it ({@link BarReading}). Below, the table.
  */
 public final class HtmlReporter implements Reporter {
     /** The families the zoomed plot is drawn around. */
@@ -45,8 +47,11 @@ public final class HtmlReporter implements Reporter {
                     e.getKey(), Math.max(e.getValue().warmGbHours() / h, 1e-3),
                     Math.max(e.getValue().coldStarts() / h, 1e-3)));
         }
+        Optional<BarReading> bar = BarReading.of(outcomes, h);
         String plots = h <= 0 ? "<p>No active time (each session is a single moment): nothing to plot per hour.</p>"
-                : plots(series);
+                : plots(series, bar.map(b -> new LogLogPlot.Point("the bar: no more cold starts than "
+                        + BarReading.COLD_STARTS_OF + ", no more memory than " + BarReading.MEMORY_OF, b.memory(),
+                        b.bar())).orElse(null)) + bar.map(b -> "<p>" + esc(b.sentence()) + "</p>").orElse("");
         StringBuilder table = new StringBuilder("<table><tr><th>policy</th><th>cold starts</th><th>per h</th>"
                 + "<th>wait s</th><th>per h</th><th>warm GB·h</th><th>per h</th><th>wasted loads</th>"
                 + "<th>budget violations</th></tr>");
@@ -68,11 +73,14 @@ public final class HtmlReporter implements Reporter {
         Files.writeString(file, html);
     }
 
-    /** The plot of every family, then, when the run has keep-alive's curve, the plot zoomed on it and ours. */
-    private static String plots(Map<String, List<LogLogPlot.Point>> series) {
+    /**
+     * The plot of every family, then, when the run has keep-alive's curve, the plot zoomed on it and ours; the bar
+     * ({@code bar}, null without one) shaded on both.
+     */
+    private static String plots(Map<String, List<LogLogPlot.Point>> series, LogLogPlot.Point bar) {
         Map<String, String> colors = LogLogPlot.colors(series.keySet());
         StringBuilder plots = new StringBuilder(plot(series.values().stream().flatMap(List::stream).toList(), false)
-                .svg(series, colors));
+                .svg(series, colors, bar));
         if (series.getOrDefault(ZOOM_ON.get(0), List.of()).size() > 1) {
             LogLogPlot zoom = plot(ZOOM_ON.stream().flatMap(f -> series.getOrDefault(f, List.of()).stream()).toList(),
                     true);
@@ -84,7 +92,7 @@ public final class HtmlReporter implements Reporter {
             });
             plots.append("<p>Zoomed on keep-alive's curve").append(series.containsKey("predictive") ? " and ours"
                     : "").append(" (the other policies where they fall in this range):</p>")
-                    .append(zoom.svg(shown, colors));
+                    .append(zoom.svg(shown, colors, bar));
         }
         return plots.toString();
     }

@@ -71,8 +71,12 @@ final class LogLogPlot {
         return colors;
     }
 
-    /** The plot of {@code series} (family name to its points, in the legend's order), each in its colour. */
-    String svg(Map<String, List<Point>> series, Map<String, String> colors) {
+    /**
+     * The plot of {@code series} (family name to its points, in the legend's order), each in its colour; with a
+     * {@code target} (else null), the region at or below its cold starts and at or left of its memory shaded, labelled
+     * with the target's name up to its first colon (the whole name in the region's tooltip).
+     */
+    String svg(Map<String, List<Point>> series, Map<String, String> colors, Point target) {
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
                 + "font-family='sans-serif' font-size='12'><defs><clipPath id='%s'><rect x='%d' y='%d' width='%d' "
@@ -92,6 +96,14 @@ final class LogLogPlot {
         svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' text-anchor='middle'>warm memory, GB·h per active "
                 + "user-hour (log)</text><text transform='translate(18 %d) rotate(-90)' text-anchor='middle'>cold "
                 + "starts per active user-hour (log)</text>", W / 2, H - 20, H / 2));
+        if (target != null && inside(target)) {
+            double tx = px(target.gbHours());
+            double ty = py(target.coldStarts());
+            svg.append(String.format(Locale.ROOT, "<rect x='%d' y='%.1f' width='%.1f' height='%.1f' fill='#2ca02c' "
+                    + "fill-opacity='0.08' stroke='#2ca02c' stroke-dasharray='6 4'><title>%s</title></rect><text "
+                    + "x='%d' y='%.1f' fill='#2ca02c'>%s</text>", PAD, ty, tx - PAD, H - PAD - ty,
+                    esc(target.name()), PAD + 6, ty + 16, esc(target.name().split(":")[0])));
+        }
         int legendY = PAD;
         for (Map.Entry<String, List<Point>> s : series.entrySet()) {
             boolean ours = s.getKey().equals("predictive"); // our policy stands out: black, a thicker line

@@ -46,8 +46,11 @@ class HtmlReporterTest {
         outcomes.put("hybrid-histogram", outcome(29, 77)); // in the zoom, without lru-budget before it
         outcomes.put("predictive@0.7", outcome(15, 46));
         outcomes.put("predictive@0.999", outcome(34, 27));
-        List<String> plots = plots(page(outcomes));
+        String page = page(outcomes);
+        List<String> plots = plots(page);
         assertEquals(2, plots.size());
+        assertTrue(page.contains("Our curve there (linear between its points either side): 3.200 cold starts, 31.9 %"
+                + " fewer than keepalive-10&#39;s 4.700, 1.100 above the bar: not met."), "read at 2.9 GB·h: " + page);
         String all = plots.get(0);
         String zoom = plots.get(1);
         for (String legend : List.of(">keepalive<", ">lru<", ">oracle<", ">predictive<")) {
@@ -62,6 +65,8 @@ class HtmlReporterTest {
             assertTrue(plot.contains("fill='#000000'><title>predictive@0.7"), "ours black in both");
             assertTrue(plot.contains("fill='#1f77b4'><title>keepalive-10"), plot);
             assertTrue(plot.contains("fill='#d62728'><title>hybrid-histogram"), plot);
+            assertTrue(plot.contains("stroke-dasharray='6 4'><title>the bar: no more cold starts than keepalive-60,"
+                    + " no more memory than keepalive-10</title>"), "the bar shaded in both: " + plot);
         }
     }
 
