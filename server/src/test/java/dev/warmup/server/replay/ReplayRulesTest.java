@@ -1,6 +1,7 @@
 package dev.warmup.server.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -143,6 +145,18 @@ class ReplayRulesTest {
         }
         assertEquals(1, p.get("cold_starts").getAsLong());
         assertEquals(1200 / 3600.0, tt.get("active_user_hours").getAsDouble(), 1e-12);
+        assertFalse(json.has("bar"), "no bar to read without keepalive-10, keepalive-60 and our curve");
+
+        Map<String, Outcome> bar = new LinkedHashMap<>();
+        bar.put("keepalive-10", MicroTrace.run(t, new KeepAlivePolicy(10)));
+        bar.put("keepalive-60", MicroTrace.run(t, new KeepAlivePolicy(60)));
+        bar.put("predictive", o);
+        JsonObject read = JsonReporter.toJson(totals, bar).getAsJsonObject("bar");
+        assertEquals("keepalive-10", read.get("memory_of").getAsString());
+        assertEquals("keepalive-60", read.get("cold_starts_of").getAsString());
+        assertEquals(3, read.get("bar_cold_starts_per_active_user_hour").getAsDouble(), 1e-12); // 1 in 20 minutes
+        assertTrue(read.get("predictive_cold_starts_per_active_user_hour").isJsonNull(), "one point: not read");
+        assertFalse(read.get("met").getAsBoolean());
     }
 
     @Test

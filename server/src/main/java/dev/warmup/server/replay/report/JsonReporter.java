@@ -16,7 +16,10 @@ import java.util.Map;
  * {@code --json OUT}: {@code {"totals": {users, events, sessions, active_user_hours, requests: {TASK: N}},
  * "policies": {NAME: {cold_starts, cold_starts_per_active_user_hour, wait_s, wait_s_per_active_user_hour, warm_gb_h,
  * warm_gb_h_per_active_user_hour, wasted_loads, budget_violations}}}}. With {@code --report} the policies also
- * include the points of each family's knob sweep, named {@code FAMILY@X} (e.g. {@code predictive@0.99}).
+ * include the points of each family's knob sweep, named {@code FAMILY@X} (e.g. {@code predictive@0.99}). When the
+ * bar can be read ({@link BarReading}), {@code "bar": {memory_of, warm_gb_h_per_active_user_hour,
+ * its_cold_starts_per_active_user_hour, cold_starts_of, bar_cold_starts_per_active_user_hour,
+ * predictive_cold_starts_per_active_user_hour (null where our curve does not reach that memory), met}}.
  */
 public final class JsonReporter implements Reporter {
     private final Path file;
@@ -51,6 +54,18 @@ public final class JsonReporter implements Reporter {
         JsonObject root = new JsonObject();
         root.add("totals", t);
         root.add("policies", policies);
+        BarReading.of(outcomes, h).ifPresent(b -> {
+            JsonObject bar = new JsonObject();
+            bar.addProperty("memory_of", BarReading.MEMORY_OF);
+            bar.addProperty("warm_gb_h_per_active_user_hour", b.memory());
+            bar.addProperty("its_cold_starts_per_active_user_hour", b.reference());
+            bar.addProperty("cold_starts_of", BarReading.COLD_STARTS_OF);
+            bar.addProperty("bar_cold_starts_per_active_user_hour", b.bar());
+            bar.add("predictive_cold_starts_per_active_user_hour",
+                    Double.isNaN(b.ours()) ? JsonNull.INSTANCE : new JsonPrimitive(b.ours()));
+            bar.addProperty("met", b.met());
+            root.add("bar", bar);
+        });
         return root;
     }
 
