@@ -38,6 +38,9 @@ final class StoreFile {
             }
             Schema.migrate(connection);
             writable(connection, file);
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                DataDirectory.restrict(Path.of(file + suffix), false);
+            }
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();
@@ -45,9 +48,6 @@ final class StoreFile {
                 e.addSuppressed(again);
             }
             throw e;
-        }
-        for (String suffix : new String[] {"", "-wal", "-shm"}) {
-            DataDirectory.restrict(Path.of(file + suffix), false);
         }
         return connection;
     }
