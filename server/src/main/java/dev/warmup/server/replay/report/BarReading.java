@@ -38,8 +38,8 @@ public record BarReading(double memory, double reference, double bar, double our
      * policies and at least one point of our curve.
      */
     public static Optional<BarReading> of(Map<String, Outcome> outcomes, double hours) {
-        Outcome memoryOf = outcomes.get(MEMORY_OF);
-        Outcome coldStartsOf = outcomes.get(COLD_STARTS_OF);
+        Outcome memoryOf = either(outcomes, MEMORY_OF);
+        Outcome coldStartsOf = either(outcomes, COLD_STARTS_OF);
         if (memoryOf == null || coldStartsOf == null || hours <= 0) {
             return Optional.empty();
         }
@@ -55,6 +55,12 @@ public record BarReading(double memory, double reference, double bar, double our
         double memory = memoryOf.warmGbHours() / hours;
         return Optional.of(new BarReading(memory, memoryOf.coldStarts() / hours, coldStartsOf.coldStarts() / hours,
                 interpolate(curve, memory)));
+    }
+
+    /** The outcome of {@code policy}, however the run spelt it: {@code keepalive-10} or {@code keepalive@10}. */
+    private static Outcome either(Map<String, Outcome> outcomes, String policy) {
+        Outcome o = outcomes.get(policy);
+        return o != null ? o : outcomes.get(policy.replace('-', '@'));
     }
 
     /** Cold starts at {@code memory} on a curve of (cold starts, GB·h) points, linearly; NaN outside it. */

@@ -43,6 +43,23 @@ class BarReadingTest {
     }
 
     @Test
+    void theReferencePoliciesMayBeSpeltWithTheirKnob() {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        outcomes.put("keepalive@10", outcome(40, 30));
+        outcomes.put("keepalive@60", outcome(20, 70));
+        outcomes.put("predictive", outcome(10, 50));
+        outcomes.put("predictive@0.99", outcome(30, 20));
+        assertEquals(baselinesRead(), BarReading.of(outcomes, 10).orElseThrow());
+    }
+
+    private static BarReading baselinesRead() {
+        Map<String, Outcome> outcomes = baselines();
+        outcomes.put("predictive", outcome(10, 50));
+        outcomes.put("predictive@0.99", outcome(30, 20));
+        return BarReading.of(outcomes, 10).orElseThrow();
+    }
+
+    @Test
     void aCurveAtOrBelowTheBarMeetsIt() {
         Map<String, Outcome> outcomes = baselines();
         outcomes.put("predictive@0.9", outcome(20, 40));
