@@ -16,7 +16,6 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,7 +124,7 @@ public final class PredictionService implements AutoCloseable {
     private void rebuild() {
         WarmupSettings s = config.current();
         built = Build.of(s);
-        LearnedPredictor p = new LearnedPredictor(built.tasks(), ZoneId.systemDefault(),
+        LearnedPredictor p = new LearnedPredictor(built.tasks(), clock.getZone(),
                 LearnedPredictor.Config.defaults(s.learningRate()));
         try {
             ModelFile.load(modelFile).filter(c -> c.tasks().equals(p.tasks())).ifPresent(c -> p.install(c.models()));
@@ -302,7 +301,7 @@ public final class PredictionService implements AutoCloseable {
                 throw new WarmupException(ErrorCode.WMP_7004, "reading the history: " + e.getMessage(), e);
             }
             WarmupSettings s = config.current();
-            return MLModelTrainer.evaluate(history, tasksOf(s), ZoneId.systemDefault(), s.learningRate(),
+            return MLModelTrainer.evaluate(history, tasksOf(s), clock.getZone(), s.learningRate(),
                     s.predictionThreshold(), 0.2);
         });
     }
