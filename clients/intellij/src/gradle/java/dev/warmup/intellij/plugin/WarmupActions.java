@@ -70,12 +70,20 @@ public final class WarmupActions {
     public static final class Resume extends Command { public Resume() { super("warmup.resume", false); } }
     public static final class Retrain extends Command { public Retrain() { super("warmup.retrain", true); } }
 
+    /**
+     * Stops the server and starts it again. LSP4IJ's one-argument {@code stop} also disables the server definition
+     * (its default {@code StopOptions} has {@code willDisable}), so the stop says it must not.
+     */
     public static final class Restart extends AnAction {
         @Override
         public void actionPerformed(@NotNull AnActionEvent e) {
             if (e.getProject() != null) {
-                LanguageServerManager.getInstance(e.getProject()).stop("warmup");
-                LanguageServerManager.getInstance(e.getProject()).start("warmup");
+                LanguageServerManager manager = LanguageServerManager.getInstance(e.getProject());
+                try {
+                    manager.stop("warmup", new LanguageServerManager.StopOptions().setWillDisable(false));
+                } finally {
+                    manager.start("warmup");
+                }
             }
         }
     }
