@@ -14,6 +14,8 @@ public final class WarmupStatusBarWidgetFactory implements StatusBarWidgetFactor
 
     @Override public @NotNull String getId() { return ID; }
     @Override public @NotNull String getDisplayName() { return "Warmup"; }
+    /** Abstract in the 2023 platform's factory (a default in later ones): every project has the widget. */
+    @Override public boolean isAvailable(@NotNull Project project) { return true; }
 
     @Override
     public @NotNull StatusBarWidget createWidget(@NotNull Project project) {
