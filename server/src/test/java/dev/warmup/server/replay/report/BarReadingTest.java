@@ -42,29 +42,24 @@ class BarReadingTest {
                 bar.sentence());
     }
 
-    @Test
-    void theReferencePoliciesMayBeSpeltWithTheirKnob() {
-        Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        outcomes.put("keepalive@10", outcome(40, 30));
-        outcomes.put("keepalive@60", outcome(20, 70));
-        outcomes.put("predictive", outcome(10, 50));
-        outcomes.put("predictive@0.99", outcome(30, 20));
-        assertEquals(baselinesRead(), BarReading.of(outcomes, 10).orElseThrow());
-    }
-
-    private static BarReading baselinesRead() {
-        Map<String, Outcome> outcomes = baselines();
-        outcomes.put("predictive", outcome(10, 50));
-        outcomes.put("predictive@0.99", outcome(30, 20));
+    /** The reading of {@code outcomes} with two points of our curve: cold starts and GB·h over the 10 hours. */
+    private static BarReading withCurve(Map<String, Outcome> outcomes, long cold1, double gb1, long cold2, double gb2) {
+        outcomes.put("predictive@0.9", outcome(cold1, gb1));
+        outcomes.put("predictive@0.99", outcome(cold2, gb2));
         return BarReading.of(outcomes, 10).orElseThrow();
     }
 
     @Test
+    void theReferencePoliciesMayBeSpeltWithTheirKnob() {
+        Map<String, Outcome> knobs = new LinkedHashMap<>();
+        knobs.put("keepalive@10", outcome(40, 30));
+        knobs.put("keepalive@60", outcome(20, 70));
+        assertEquals(withCurve(baselines(), 10, 50, 30, 20), withCurve(knobs, 10, 50, 30, 20));
+    }
+
+    @Test
     void aCurveAtOrBelowTheBarMeetsIt() {
-        Map<String, Outcome> outcomes = baselines();
-        outcomes.put("predictive@0.9", outcome(20, 40));
-        outcomes.put("predictive@0.99", outcome(20, 20));
-        BarReading bar = BarReading.of(outcomes, 10).orElseThrow();
+        BarReading bar = withCurve(baselines(), 20, 40, 20, 20);
         assertEquals(2, bar.ours(), 1e-12);
         assertTrue(bar.met());
         assertTrue(bar.sentence().endsWith("2.000 cold starts, 50.0 % fewer than keepalive-10's 4.000, 0.000 at or"
@@ -73,10 +68,7 @@ class BarReadingTest {
 
     @Test
     void aCurveWorseThanKeepalive10SaysMore() {
-        Map<String, Outcome> outcomes = baselines();
-        outcomes.put("predictive@0.9", outcome(50, 40));
-        outcomes.put("predictive@0.99", outcome(50, 20));
-        assertTrue(BarReading.of(outcomes, 10).orElseThrow().sentence().contains("5.000 cold starts, 25.0 % more than"
+        assertTrue(withCurve(baselines(), 50, 40, 50, 20).sentence().contains("5.000 cold starts, 25.0 % more than"
                 + " keepalive-10's 4.000, 3.000 above the bar: not met."));
     }
 
