@@ -55,10 +55,10 @@ final class PaddedCopy implements AutoCloseable {
             try (RandomAccessFile f = new RandomAccessFile(padded.toFile(), "rw")) {
                 f.setLength(length);
             }
-            Path wal = Path.of(file + "-wal");
+            Path wal = StoreFile.wal(file);
             if (Files.exists(wal)) {
-                DataDirectory.createUserOnly(Path.of(padded + "-wal"));
-                copyInto(wal, Path.of(padded + "-wal"), Files.size(wal));
+                DataDirectory.createUserOnly(StoreFile.wal(padded));
+                copyInto(wal, StoreFile.wal(padded), Files.size(wal));
             }
             return result;
         } catch (IOException e) {
@@ -76,7 +76,7 @@ final class PaddedCopy implements AutoCloseable {
         if (!copy) {
             return;
         }
-        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        for (String suffix : StoreFile.SUFFIXES) {
             try {
                 Files.deleteIfExists(Path.of(path + suffix));
             } catch (IOException e) {

@@ -46,7 +46,7 @@ final class StoreDamage {
     /** Moves the file and its -wal and -shm beside it, {@code NAME.corrupt-TIME}; returns where the file went. */
     static Path moveAside(Path file) {
         Path aside = DataDirectory.asideName(file);
-        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        for (String suffix : StoreFile.SUFFIXES) {
             Path p = Path.of(file + suffix);
             try {
                 if (Files.exists(p)) {

@@ -7,12 +7,21 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /** Opens the store's SQLite file the way every server shares it: WAL, a busy timeout, checked, user-only. */
 final class StoreFile {
+    /** The files SQLite keeps a database in, by their suffix to its name: itself, its WAL, its shared-memory index. */
+    static final List<String> SUFFIXES = List.of("", "-wal", "-shm");
+
     private StoreFile() {}
+
+    /** The write-ahead log beside the database {@code file}. */
+    static Path wal(Path file) {
+        return Path.of(file + "-wal");
+    }
 
     /**
      * Opens (or creates) {@code file} in WAL mode with a busy timeout, checks it (an existing file must pass SQLite's
@@ -38,7 +47,7 @@ final class StoreFile {
             }
             Schema.migrate(connection);
             writable(connection, file);
-            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            for (String suffix : SUFFIXES) {
                 DataDirectory.restrict(Path.of(file + suffix), false);
             }
         } catch (SQLException | RuntimeException e) {

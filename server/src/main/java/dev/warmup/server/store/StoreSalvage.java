@@ -63,7 +63,7 @@ final class StoreSalvage {
             Path file = readable.path();
             // with a WAL beside it (moved aside with it), read through it: it holds the latest events; without one,
             // immutable: no locks taken and no -wal or -shm files left beside the damaged file
-            String uri = Files.exists(Path.of(file + "-wal")) ? "jdbc:sqlite:" + file
+            String uri = Files.exists(StoreFile.wal(file)) ? "jdbc:sqlite:" + file
                     : "jdbc:sqlite:" + file.toUri() + "?immutable=1";
             try (Connection db = DriverManager.getConnection(uri, config.toProperties())) {
                 StoreSalvage s = new StoreSalvage(db, Files.size(file));
