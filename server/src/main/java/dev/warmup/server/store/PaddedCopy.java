@@ -47,7 +47,7 @@ final class PaddedCopy implements AutoCloseable {
         if (length <= size || length - size > MAX_PADDING_BYTES) {
             return new PaddedCopy(file, false);
         }
-        int pageSize = pageSize(header);
+        int pageSize = SqlitePages.pageSize(header);
         Path padded = DataDirectory.tempBeside(file);
         PaddedCopy result = new PaddedCopy(padded, true);
         try {
@@ -91,17 +91,10 @@ final class PaddedCopy implements AutoCloseable {
      * counter and the version it is valid for differ).
      */
     private static long length(ByteBuffer h) {
-        int pageSize = pageSize(h);
+        int pageSize = SqlitePages.pageSize(h);
         long pages = Integer.toUnsignedLong(h.getInt(28));
         boolean trusted = h.getInt(24) == h.getInt(92);
         return pageSize > 0 && trusted && pages > 0 ? pages * pageSize : -1;
-    }
-
-    /** The page size the header gives (1 stands for 65536), or -1 if it is not a power of two from 512 to 65536. */
-    private static int pageSize(ByteBuffer h) {
-        int n = Short.toUnsignedInt(h.getShort(16));
-        n = n == 1 ? 65_536 : n;
-        return n >= 512 && n <= 65_536 && Integer.bitCount(n) == 1 ? n : -1;
     }
 
     /** The file's first 100 bytes, SQLite's header, or null if it is shorter. */

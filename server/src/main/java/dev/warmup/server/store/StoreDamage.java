@@ -81,7 +81,9 @@ final class StoreDamage {
                 + (saved.dailyCounts() > 0 ? " and " + saved.dailyCounts()
                         + (saved.dailyCounts() == 1 ? " daily count" : " daily counts") : "")
                 + " read back from it"
-                + (saved.skipped() > 0 ? ", " + saved.skipped() + " damaged stretches or rows skipped" : ""))
+                + (saved.fromPages() > 0 ? ", " + saved.fromPages() + " of them read from its pages directly" : "")
+                + (saved.skipped() > 0 ? ", " + saved.skipped() + " damaged stretches or rows SQLite could not read"
+                        : ""))
                 .getMessage();
     }
 

@@ -13,26 +13,42 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Reads what can still be read of a damaged store, read-only, so that a bad page or a cut-off file costs the history
- * it held and not all of it: the events, then the daily counts (which outlive the events that retention prunes). Each
- * table is read by id in stretches of {@value #STRETCH}; a stretch SQLite cannot read is halved until the unreadable
- * part is at most {@value #SMALLEST} ids, which are skipped; a row whose values make no event or count (its page
- * garbled) is skipped too.
+ * Reads what can still be read of a damaged store, so that a bad page or a cut-off file costs the history it held and
+ * not all of it: the events, then the daily counts (which outlive the events that retention prunes). Each table is
+ * read through SQLite, read-only, by id in stretches of {@value #STRETCH}; a stretch SQLite cannot read is halved
+ * until the unreadable part is at most {@value #SMALLEST} ids, which are skipped; a row whose values make no event or
+ * count (its page garbled) is skipped too. The rows SQLite cannot reach (under a garbled interior page, or all of
+ * them when the schema page or the header is garbled) are then taken from the file's pages directly
+ * ({@link PageSalvage}), each stretch's in id order with SQLite's.
  */
 final class StoreSalvage {
     static final int STRETCH = 2048;
     static final int SMALLEST = 16;
 
-    /** How much was read back: events, daily counts, and the stretches of ids (or single rows) that could not be. */
-    record Result(long events, long dailyCounts, long skipped) {}
+    /**
+     * How much was read back: events and daily counts, how many of them only from the pages directly, and the
+     * stretches of ids (or single rows) SQLite could not read.
+     */
+    record Result(long events, long dailyCounts, long fromPages, long skipped) {}
 
     /** One row of the daily counts: {@code count} records of {@code kind} for {@code task} and {@code model} that day. */
-    record DailyCount(String day, String kind, String task, String model, long count) {}
+    record DailyCount(String day, String kind, String task, String model, long count) {
+        /** The count, checked: a value no server writes (its page garbled) throws. */
+        static DailyCount of(String day, String kind, String task, String model, long count) {
+            if (task == null || model == null || count <= 0) {
+                throw new IllegalArgumentException("not a daily count");
+            }
+            return new DailyCount(LocalDate.parse(day).toString(), EventKind.valueOf(kind).name(), task, model, count);
+        }
+    }
 
     /** What is read back goes here, a stretch at a time: the events first, oldest id first, then the daily counts. */
     interface Sink {
@@ -46,8 +62,9 @@ final class StoreSalvage {
         T read(ResultSet rs) throws SQLException;
     }
 
-    private final Connection db;
+    private final Connection db; // null: SQLite cannot open the file at all
     private final long fileBytes;
+    private long fromPages;
     private long skipped;
 
     private StoreSalvage(Connection db, long fileBytes) {
@@ -57,44 +74,110 @@ final class StoreSalvage {
 
     /** Hands what can be read of {@code damaged} to {@code sink}; a file cut short is read through a {@link PaddedCopy}. */
     static Result salvage(Path damaged, Sink sink) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        try (PaddedCopy readable = PaddedCopy.of(damaged)) {
-            Path file = readable.path();
-            // with a WAL beside it (moved aside with it), read through it: it holds the latest events; without one,
-            // immutable: no locks taken and no -wal or -shm files left beside the damaged file
-            String uri = Files.exists(StoreFile.wal(file)) ? "jdbc:sqlite:" + file
-                    : "jdbc:sqlite:" + file.toUri() + "?immutable=1";
-            try (Connection db = DriverManager.getConnection(uri, config.toProperties())) {
-                StoreSalvage s = new StoreSalvage(db, Files.size(file));
-                long events = s.table("events", "id", UsageStore.EVENT_COLUMNS, UsageStore::event, sink::events);
-                long daily = s.table("daily_aggregates", "rowid", UsageStore.DAILY_COLUMNS,
-                        StoreSalvage::dailyCount, sink::dailyCounts);
-                return new Result(events, daily, s.skipped);
+        PageSalvage pages = PageSalvage.scan(damaged);
+        if (pages == null) { // not even readable as bytes
+            return new Result(0, 0, 0, 0);
+        }
+        try {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setReadOnly(true);
+            try (PaddedCopy readable = PaddedCopy.of(damaged)) {
+                Path file = readable.path();
+                // with a WAL beside it (moved aside with it), read through it: it holds the latest events; without
+                // one, immutable: no locks taken and no -wal or -shm files left beside the damaged file
+                String uri = Files.exists(StoreFile.wal(file)) ? "jdbc:sqlite:" + file
+                        : "jdbc:sqlite:" + file.toUri() + "?immutable=1";
+                try (Connection db = DriverManager.getConnection(uri, config.toProperties())) {
+                    return new StoreSalvage(db, Files.size(file)).tables(pages, sink);
+                }
+            } catch (SQLException | IOException unreadable) { // not a database to SQLite any more: the pages alone
+                return new StoreSalvage(null, 0).tables(pages, sink);
             }
-        } catch (SQLException | IOException unreadable) { // not a database any more
-            return new Result(0, 0, 0);
+        } finally {
+            pages.close();
         }
     }
 
-    /** Reads one table by {@code id}; returns the rows handed on. A table the schema does not give gives none. */
-    private <T> long table(String table, String id, String columns, RowReader<T> row, Consumer<List<T>> sink) {
-        try (Statement s = db.createStatement()) {
-            s.executeQuery("SELECT " + columns + " FROM " + table + " WHERE 0").close();
-        } catch (SQLException noSuchTable) { // or no schema to read it from: not a database any more
-            return 0;
+    private Result tables(PageSalvage pages, Sink sink) {
+        long events = table("events", "id", UsageStore.EVENT_COLUMNS, UsageStore::event, pages.events(), sink::events);
+        long daily = table("daily_aggregates", "rowid", UsageStore.DAILY_COLUMNS, StoreSalvage::dailyCount,
+                pages.dailyCounts(), sink::dailyCounts);
+        return new Result(events, daily, fromPages, skipped);
+    }
+
+    /**
+     * Reads one table by {@code id}, through SQLite where it can and from {@code found} where it cannot; returns the
+     * rows handed on.
+     */
+    private <T> long table(String table, String id, String columns, RowReader<T> row, PageSalvage.Found<T> found,
+                           Consumer<List<T>> sink) {
+        if (!readable(table, columns)) {
+            return pagesOnly(Long.MIN_VALUE, Long.MAX_VALUE, found, sink);
         }
         long[] ids = idRange(table, id);
         // ids are dense from the oldest kept on, and no file holds more rows than it has 8-byte words: a range
         // read from garbled pages (up to Long.MAX_VALUE) is cut to that, rather than walked for ever
         long first = Math.max(1, ids[0]);
         long last = Math.min(ids[1], first + fileBytes / 8);
-        String sql = "SELECT " + columns + " FROM " + table + " WHERE " + id + " >= ? AND " + id + " < ? ORDER BY " + id;
-        long read = 0;
+        String sql = "SELECT " + columns + ", " + id + " FROM " + table + " WHERE " + id + " >= ? AND " + id
+                + " < ? ORDER BY " + id;
+        int idColumn = columns.split(",").length + 1;
+        long handed = pagesOnly(Long.MIN_VALUE, first - 1, found, sink);
         for (long from = first; from <= last; from += STRETCH) {
-            read += read(sql, row, from, Math.min(from + STRETCH, last + 1), sink);
+            long to = Math.min(from + STRETCH, last + 1);
+            List<PageSalvage.Row<T>> rows = new ArrayList<>();
+            read(sql, row, idColumn, from, to, rows);
+            Set<Long> read = new HashSet<>();
+            rows.forEach(r -> read.add(r.id()));
+            for (PageSalvage.Row<T> r : found.rows(from, to - 1, Integer.MAX_VALUE)) {
+                if (read.add(r.id())) { // on a page SQLite could not reach
+                    rows.add(r);
+                    fromPages++;
+                }
+            }
+            rows.sort(Comparator.comparingLong(PageSalvage.Row::id)); // stable: SQLite's first, as it read them
+            handed += hand(rows, sink);
         }
-        return read;
+        return last == Long.MAX_VALUE ? handed : handed + pagesOnly(last + 1, Long.MAX_VALUE, found, sink);
+    }
+
+    /** Whether SQLite can read {@code table}'s columns (it has the table, and a schema to find it in). */
+    private boolean readable(String table, String columns) {
+        if (db == null) {
+            return false;
+        }
+        try (Statement s = db.createStatement()) {
+            s.executeQuery("SELECT " + columns + " FROM " + table + " WHERE 0").close();
+            return true;
+        } catch (SQLException noSuchTable) {
+            return false;
+        }
+    }
+
+    /** Hands on the rows found on the pages with ids from {@code first} to {@code last}, {@value #STRETCH} at a time. */
+    private <T> long pagesOnly(long first, long last, PageSalvage.Found<T> found, Consumer<List<T>> sink) {
+        long handed = 0;
+        for (long from = first; from <= last; ) {
+            List<PageSalvage.Row<T>> rows = found.rows(from, last, STRETCH);
+            if (rows.isEmpty()) {
+                break;
+            }
+            fromPages += rows.size();
+            handed += hand(rows, sink);
+            long top = rows.get(rows.size() - 1).id();
+            if (top == Long.MAX_VALUE) {
+                break;
+            }
+            from = top + 1;
+        }
+        return handed;
+    }
+
+    private static <T> long hand(List<PageSalvage.Row<T>> rows, Consumer<List<T>> sink) {
+        if (!rows.isEmpty()) {
+            sink.accept(rows.stream().map(PageSalvage.Row::value).toList());
+        }
+        return rows.size();
     }
 
     /**
@@ -123,15 +206,17 @@ final class StoreSalvage {
         }
     }
 
-    private <T> long read(String sql, RowReader<T> row, long from, long to, Consumer<List<T>> sink) {
-        List<T> batch = new ArrayList<>();
+    /** Adds to {@code rows} what SQLite reads of ids {@code [from, to)}, halving a stretch it cannot read. */
+    private <T> void read(String sql, RowReader<T> row, int idColumn, long from, long to,
+                          List<PageSalvage.Row<T>> rows) {
+        List<PageSalvage.Row<T>> batch = new ArrayList<>();
         try (PreparedStatement q = db.prepareStatement(sql)) {
             q.setLong(1, from);
             q.setLong(2, to);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     try {
-                        batch.add(row.read(rs));
+                        batch.add(new PageSalvage.Row<>(rs.getLong(idColumn), row.read(rs)));
                     } catch (RuntimeException garbledRow) {
                         skipped++;
                     }
@@ -140,27 +225,18 @@ final class StoreSalvage {
         } catch (SQLException unreadable) {
             if (to - from <= SMALLEST) {
                 skipped++;
-                return 0;
+                return;
             }
             long middle = from + (to - from) / 2; // what was read of this stretch is read again in its halves
-            return read(sql, row, from, middle, sink) + read(sql, row, middle, to, sink);
+            read(sql, row, idColumn, from, middle, rows);
+            read(sql, row, idColumn, middle, to, rows);
+            return;
         }
-        if (!batch.isEmpty()) {
-            sink.accept(batch);
-        }
-        return batch.size();
+        rows.addAll(batch);
     }
 
     /** The daily count in the current row; a value no server writes (its page garbled) throws. */
     private static DailyCount dailyCount(ResultSet rs) throws SQLException {
-        String day = LocalDate.parse(rs.getString(1)).toString();
-        String kind = EventKind.valueOf(rs.getString(2)).name();
-        String task = rs.getString(3);
-        String model = rs.getString(4);
-        long count = rs.getLong(5);
-        if (task == null || model == null || count <= 0) {
-            throw new IllegalArgumentException("not a daily count");
-        }
-        return new DailyCount(day, kind, task, model, count);
+        return DailyCount.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5));
     }
 }

@@ -1,12 +1,15 @@
 package dev.warmup.server.store;
 
+import static dev.warmup.server.store.DamagedFiles.garble;
+import static dev.warmup.server.store.DamagedFiles.garblePageHolding;
+import static dev.warmup.server.store.DamagedFiles.indexOf;
+import static dev.warmup.server.store.DamagedFiles.marked;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -293,42 +296,6 @@ class UsageStoreTest {
             s.append(marked(n));
         }
         return file;
-    }
-
-    /** {@code n} events whose details, mark-00000 on, tell them apart and can be found in the file. */
-    private static List<UsageEvent> marked(int n) {
-        List<UsageEvent> events = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            events.add(UsageEvent.simple(1000L * i, EventKind.ACTIVITY, String.format("mark-%05d", i), null));
-        }
-        return events;
-    }
-
-    /** Overwrites the 4 KB page of {@code file} that holds {@code text} with garbage (no valid page type). */
-    private static void garblePageHolding(Path file, String text) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        garble(bytes, indexOf(bytes, text.getBytes(StandardCharsets.US_ASCII)) / 4096 * 4096);
-        Files.write(file, bytes);
-    }
-
-    /** Overwrites the 4 KB page at {@code page} with garbage (no valid page type). */
-    private static void garble(byte[] bytes, int page) {
-        for (int k = page; k < page + 4096; k++) {
-            bytes[k] = (byte) (k * 31 + 7);
-        }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not in the file");
     }
 
     @Test

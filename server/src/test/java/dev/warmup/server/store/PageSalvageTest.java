@@ -1,0 +1,139 @@
+package dev.warmup.server.store;
+
+import static dev.warmup.server.store.DamagedFiles.garblePage;
+import static dev.warmup.server.store.DamagedFiles.indexOf;
+import static dev.warmup.server.store.DamagedFiles.marked;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A damaged store whose rows SQLite can no longer reach (the events table's root page, the schema page or the header
+ * garbled) is read back from its pages directly. Each of these lost every event before.
+ */
+class PageSalvageTest {
+    @TempDir Path dir;
+
+    @Test
+    void everyFieldOfEveryEventComesBackWhenTheTablesRootPageIsGarbled() throws Exception {
+        List<UsageEvent> written = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) { // every column, with values of every size SQLite stores integers in
+            written.add(new UsageEvent(1_700_000_000_000L + 997L * i, EventKind.values()[i % EventKind.values().length],
+                    i % 5 == 0 ? null : "detail-" + i, i % 3 == 0 ? "chat" : null, i % 3 == 0 ? "coder:7b" : null,
+                    i % 2 == 0 ? "java" : null, i % 2 == 0 ? "h" + i : null, i * 37, i % 7, i - 1, i * 100_003,
+                    i % 4 == 0 ? -1 : i * 1_000_003L, i % 3 == 0 ? (Boolean) (i % 2 == 0) : null));
+        }
+        Path file = dir.resolve("usage.db");
+        long root;
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(written);
+            root = rootPage(s, "events");
+        }
+        garblePage(file, root);
+        try (UsageStore s = UsageStore.open(file)) {
+            String note = s.recoveryNote().orElseThrow();
+            assertTrue(note.contains("; 3000 events and ") && note.contains(" 3000 of them read from its pages"),
+                    note);
+            assertEquals(written, s.allEvents());
+        }
+    }
+
+    @Test
+    void aFileSQLiteNoLongerTakesForADatabaseKeepsItsEventsAndDailyCounts() throws Exception {
+        Path file = storeOf(marked(5000));
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[0] = 's'; // "SQLite format 3" no more: SQLite refuses the whole file
+        Files.write(file, bytes);
+        try (UsageStore s = UsageStore.open(file, ZoneOffset.UTC)) {
+            String note = s.recoveryNote().orElseThrow();
+            assertTrue(note.contains("; 5000 events and 1 daily count read back"), note);
+            assertEquals(marked(5000), s.allEvents());
+            assertEquals(5000L, (long) s.query("SELECT count FROM daily_aggregates", List.of(), rs -> rs.getLong(1)));
+        }
+    }
+
+    @Test
+    void aGarbledFirstPageHeaderAndSchemaKeepsTheEvents() throws Exception {
+        Path file = storeOf(marked(5000));
+        garblePage(file, 1);
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().orElseThrow().contains("; 5000 events"), s.recoveryNote().orElseThrow());
+            assertEquals(marked(5000), s.allEvents());
+        }
+    }
+
+    /**
+     * The file copied while its server ran (a backup, a sync), its header then garbled: the latest events are in the
+     * copied write-ahead log only, which SQLite does not read once it refuses the file.
+     */
+    @Test
+    void eventsStillInTheWriteAheadLogComeBack() throws Exception {
+        Path running = dir.resolve("running");
+        Path copy = dir.resolve("copy");
+        Files.createDirectories(running);
+        Files.createDirectories(copy);
+        try (UsageStore s = UsageStore.open(running.resolve("usage.db"))) {
+            s.append(marked(2000));
+        }
+        List<UsageEvent> late = List.of(UsageEvent.simple(2_000_000, EventKind.ACTIVITY, "late-1", null),
+                UsageEvent.simple(2_000_001, EventKind.ACTIVITY, "late-2", null));
+        try (UsageStore s = UsageStore.open(running.resolve("usage.db"))) {
+            s.append(late);
+            for (String suffix : List.of("", "-wal")) {
+                Files.copy(running.resolve("usage.db" + suffix), copy.resolve("usage.db" + suffix));
+            }
+        }
+        Path file = copy.resolve("usage.db");
+        byte[] bytes = Files.readAllBytes(file);
+        assertThrows(AssertionError.class, () -> indexOf(bytes, "late-1".getBytes(StandardCharsets.US_ASCII)),
+                "not in the database file itself");
+        bytes[0] = 's';
+        Files.write(file, bytes);
+        List<UsageEvent> all = new ArrayList<>(marked(2000));
+        all.addAll(late);
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().orElseThrow().contains("; 2002 events"), s.recoveryNote().orElseThrow());
+            assertEquals(all, s.allEvents());
+        }
+    }
+
+    /** Pages freed by retention still hold the rows it deleted: with the header readable, they are not read. */
+    @Test
+    void eventsDeletedByRetentionDoNotComeBack() throws Exception {
+        Path file = dir.resolve("usage.db");
+        long root;
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(marked(5000));
+            assertEquals(4000, s.prune(4000 * 1000L));
+            root = rootPage(s, "events");
+        }
+        garblePage(file, root);
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().orElseThrow().contains("; 1000 events"), s.recoveryNote().orElseThrow());
+            assertEquals(marked(5000).subList(4000, 5000), s.allEvents());
+        }
+    }
+
+    private Path storeOf(List<UsageEvent> events) throws Exception {
+        Path file = dir.resolve("usage.db");
+        try (UsageStore s = UsageStore.open(file, ZoneOffset.UTC)) {
+            s.append(events);
+        }
+        return file;
+    }
+
+    private static long rootPage(UsageStore s, String table) throws Exception {
+        return s.query("SELECT rootpage FROM sqlite_master WHERE name = ?", List.of(table), rs -> rs.getLong(1));
+    }
+}
