@@ -81,8 +81,8 @@ final class StoreDamage {
                 + (saved.dailyCounts() > 0 ? " and " + saved.dailyCounts()
                         + (saved.dailyCounts() == 1 ? " daily count" : " daily counts") : "")
                 + " read back from it"
-                + (saved.fromPages() > 0 ? ", " + saved.fromPages() + " of them read from its pages directly" : "")
-                + (saved.skipped() > 0 ? ", " + saved.skipped() + " damaged stretches or rows SQLite could not read"
+                + (saved.skipped() > 0 ? "; SQLite could not read " + saved.skipped() + " stretches of ids or rows" : "")
+                + (saved.fromPages() > 0 ? "; " + saved.fromPages() + " rows were read from the file's pages directly"
                         : ""))
                 .getMessage();
     }

@@ -43,8 +43,8 @@ class PageSalvageTest {
         garblePage(file, root);
         try (UsageStore s = UsageStore.open(file)) {
             String note = s.recoveryNote().orElseThrow();
-            assertTrue(note.contains("; 3000 events and ") && note.contains(" 3000 of them read from its pages"),
-                    note);
+            assertTrue(note.contains("; 3000 events and ")
+                    && note.contains("; 3000 rows were read from the file's pages directly"), note);
             assertEquals(written, s.allEvents());
         }
     }
