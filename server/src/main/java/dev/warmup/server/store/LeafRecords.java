@@ -44,7 +44,7 @@ final class LeafRecords {
         }
         long payload = v[0];
         pos = varint(p, pos, usable, v);
-        if (pos < 0 || payload > usable - 35 || pos + payload > usable) { // spills onto overflow pages, or garbled
+        if (pos < 0 || payload < 0 || payload > usable - 35 || pos + payload > usable) { // overflow pages, or garbled
             return null;
         }
         long rowid = v[0];
@@ -84,6 +84,9 @@ final class LeafRecords {
 
     /** Bytes a value of serial type {@code t} takes, or -1 for the types SQLite reserves. */
     private static int size(long t) {
+        if (t < 0) { // a garbled varint
+            return -1;
+        }
         if (t >= 12) {
             return t > Integer.MAX_VALUE ? -1 : (int) ((t - 12) / 2);
         }

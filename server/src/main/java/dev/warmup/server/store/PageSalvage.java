@@ -139,7 +139,7 @@ final class PageSalvage {
         try {
             var bytes = pages.page(page);
             return bytes == null ? List.of() : LeafRecords.read(bytes, page, pages.usableSize());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException unreadable) { // the salvage goes on without this page
             return List.of();
         }
     }
