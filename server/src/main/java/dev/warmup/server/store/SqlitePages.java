@@ -14,9 +14,10 @@ import java.util.Set;
 /**
  * A damaged SQLite file read as raw pages, as SQLite's file format documents them, without SQLite: what the file
  * holds, overlaid by the frames of the last committed transactions in its write-ahead log beside it (those whose
- * salts match the log's header; checksums are not checked). The page size and the freelist come from the file's
- * header when it is whole; a garbled header leaves the log's page size, or else 4096 (the size this project's stores
- * use), and no freelist, so that the pages of deleted rows are read too. Pages past the end of the file, or cut off by it, read as null.
+ * salts match the log's header; checksums are not checked). The page size comes from the file's header when it is
+ * whole, else from the log's, else it is 4096 (the size this project's stores use); the freelist from the newest
+ * whole copy of the header (the log's, if it holds one), else there is none and the pages of deleted rows are read
+ * too. Pages past the end of the file, or cut off by it, read as null.
  */
 final class SqlitePages implements AutoCloseable {
     static final int DEFAULT_PAGE_SIZE = 4096;
@@ -62,8 +63,11 @@ final class SqlitePages implements AutoCloseable {
                 whole = false;
             }
             SqlitePages pages = new SqlitePages(file, wal, size, reserved);
-            if (whole) {
-                pages.readFreelist(Integer.toUnsignedLong(h.getInt(32)), Integer.toUnsignedLong(h.getInt(36)));
+            ByteBuffer latest = pages.page(1); // the log's copy of the header, if a transaction since changed it
+            ByteBuffer header = latest != null && startsWithMagic(latest) && pageSize(latest) == size ? latest
+                    : whole ? h : null;
+            if (header != null) {
+                pages.readFreelist(Integer.toUnsignedLong(header.getInt(32)), Integer.toUnsignedLong(header.getInt(36)));
             }
             return pages;
         } catch (IOException | RuntimeException e) {

@@ -27,7 +27,7 @@ import org.sqlite.SQLiteConfig;
  * until the unreadable part is at most {@value #SMALLEST} ids, which are skipped; a row whose values make no event or
  * count (its page garbled) is skipped too. The rows SQLite cannot reach (under a garbled interior page, or all of
  * them when the schema page or the header is garbled) are then taken from the file's pages directly
- * ({@link PageSalvage}), each stretch's in id order with SQLite's.
+ * ({@link PageSalvage}), each stretch's in id order with SQLite's; where SQLite reads, its answer stands.
  */
 final class StoreSalvage {
     static final int STRETCH = 2048;
@@ -106,39 +106,45 @@ final class StoreSalvage {
     }
 
     /**
-     * Reads one table by {@code id}, through SQLite where it can and from {@code found} where it cannot; returns the
-     * rows handed on.
+     * Reads one table by {@code id}, through SQLite where it can; the rows found on the pages fill in only where it
+     * cannot: the ids of stretches or rows it failed to read, and, when it could not say its lowest and highest id,
+     * those below and above the range it read. Where SQLite reads, its answer stands, so that rows retention deleted
+     * (still on freed pages) do not come back. Returns the rows handed on.
      */
     private <T> long table(String table, String id, String columns, RowReader<T> row, PageSalvage.Found<T> found,
                            Consumer<List<T>> sink) {
         if (!readable(table, columns)) {
             return pagesOnly(Long.MIN_VALUE, Long.MAX_VALUE, found, sink);
         }
-        long[] ids = idRange(table, id);
+        IdRange ids = idRange(table, id);
         // ids are dense from the oldest kept on, and no file holds more rows than it has 8-byte words: a range
         // read from garbled pages (up to Long.MAX_VALUE) is cut to that, rather than walked for ever
-        long first = Math.max(1, ids[0]);
-        long last = Math.min(ids[1], first + fileBytes / 8);
+        long first = Math.max(1, ids.first());
+        long last = Math.min(ids.last(), first + fileBytes / 8);
         String sql = "SELECT " + columns + ", " + id + " FROM " + table + " WHERE " + id + " >= ? AND " + id
                 + " < ? ORDER BY " + id;
         int idColumn = columns.split(",").length + 1;
-        long handed = pagesOnly(Long.MIN_VALUE, first - 1, found, sink);
+        long handed = ids.exact() ? 0 : pagesOnly(Long.MIN_VALUE, first - 1, found, sink);
         for (long from = first; from <= last; from += STRETCH) {
             long to = Math.min(from + STRETCH, last + 1);
             List<PageSalvage.Row<T>> rows = new ArrayList<>();
-            read(sql, row, idColumn, from, to, rows);
+            List<long[]> unread = new ArrayList<>();
+            read(sql, row, idColumn, from, to, rows, unread);
             Set<Long> read = new HashSet<>();
             rows.forEach(r -> read.add(r.id()));
-            for (PageSalvage.Row<T> r : found.rows(from, to - 1, Integer.MAX_VALUE)) {
-                if (read.add(r.id())) { // on a page SQLite could not reach
-                    rows.add(r);
-                    fromPages++;
+            for (long[] gap : unread) {
+                for (PageSalvage.Row<T> r : found.rows(gap[0], gap[1] - 1, Integer.MAX_VALUE)) {
+                    if (read.add(r.id())) { // on a page SQLite could not reach
+                        rows.add(r);
+                        fromPages++;
+                    }
                 }
             }
             rows.sort(Comparator.comparingLong(PageSalvage.Row::id)); // stable: SQLite's first, as it read them
             handed += hand(rows, sink);
         }
-        return last == Long.MAX_VALUE ? handed : handed + pagesOnly(last + 1, Long.MAX_VALUE, found, sink);
+        return ids.exact() || last == Long.MAX_VALUE ? handed
+                : handed + pagesOnly(last + 1, Long.MAX_VALUE, found, sink);
     }
 
     /** Whether SQLite can read {@code table}'s columns (it has the table, and a schema to find it in). */
@@ -180,59 +186,70 @@ final class StoreSalvage {
         return rows.size();
     }
 
+    /** Ids from {@code first} to {@code last}; {@code exact} when SQLite gave both (else they are estimates). */
+    private record IdRange(long first, long last, boolean exact) {}
+
     /**
      * The lowest and highest ids of {@code table}: from the table; else (the pages that say unreadable), for the
      * events, up to the count of events ever stored, which no id exceeds (each new id is one past the highest), from
      * as many below it as the file could hold rows (retention deleted the older ones); or else from 1 to the top,
      * which {@link #table} cuts to what the file could hold.
      */
-    private long[] idRange(String table, String id) {
+    private IdRange idRange(String table, String id) {
         try (Statement s = db.createStatement();
              ResultSet rs = s.executeQuery("SELECT min(" + id + "), max(" + id + ") FROM " + table)) {
-            return new long[] {rs.getLong(1), rs.getLong(2)};
+            return new IdRange(rs.getLong(1), rs.getLong(2), true);
         } catch (SQLException endsUnreadable) {
             if (table.equals("events")) {
                 try (Statement s = db.createStatement();
                      ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = '" + UsageStore.STORED_TOTAL + "'")) {
                     if (rs.next()) {
                         long total = Long.parseLong(rs.getString(1).trim());
-                        return new long[] {Math.max(1, total - fileBytes / 8), total};
+                        return new IdRange(Math.max(1, total - fileBytes / 8), total, false);
                     }
                 } catch (SQLException | RuntimeException metaUnreadable) {
                     // walked from 1 to the top
                 }
             }
-            return new long[] {1, Long.MAX_VALUE};
+            return new IdRange(1, Long.MAX_VALUE, false);
         }
     }
 
-    /** Adds to {@code rows} what SQLite reads of ids {@code [from, to)}, halving a stretch it cannot read. */
+    /**
+     * Adds to {@code rows} what SQLite reads of ids {@code [from, to)}, halving a stretch it cannot read; what it
+     * cannot read in the end (a stretch of at most {@value #SMALLEST} ids, or one garbled row) goes to {@code unread}.
+     */
     private <T> void read(String sql, RowReader<T> row, int idColumn, long from, long to,
-                          List<PageSalvage.Row<T>> rows) {
+                          List<PageSalvage.Row<T>> rows, List<long[]> unread) {
         List<PageSalvage.Row<T>> batch = new ArrayList<>();
+        List<long[]> garbled = new ArrayList<>();
         try (PreparedStatement q = db.prepareStatement(sql)) {
             q.setLong(1, from);
             q.setLong(2, to);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
+                    long id = rs.getLong(idColumn);
                     try {
-                        batch.add(new PageSalvage.Row<>(rs.getLong(idColumn), row.read(rs)));
+                        batch.add(new PageSalvage.Row<>(id, row.read(rs)));
                     } catch (RuntimeException garbledRow) {
                         skipped++;
+                        garbled.add(new long[] {id, id + 1});
                     }
                 }
             }
         } catch (SQLException unreadable) {
             if (to - from <= SMALLEST) {
                 skipped++;
+                unread.add(new long[] {from, to});
                 return;
             }
             long middle = from + (to - from) / 2; // what was read of this stretch is read again in its halves
-            read(sql, row, idColumn, from, middle, rows);
-            read(sql, row, idColumn, middle, to, rows);
+            read(sql, row, idColumn, from, middle, rows, unread);
+            read(sql, row, idColumn, middle, to, rows, unread);
             return;
         }
         rows.addAll(batch);
+        unread.addAll(garbled);
     }
 
     /** The daily count in the current row; a value no server writes (its page garbled) throws. */

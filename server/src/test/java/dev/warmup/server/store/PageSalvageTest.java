@@ -125,6 +125,56 @@ class PageSalvageTest {
         }
     }
 
+    /**
+     * With the header's freelist garbled the freed pages cannot be told, but SQLite still reads the events table:
+     * where it reads, its answer stands, and the rows retention deleted (still on those pages) do not come back.
+     */
+    @Test
+    void eventsDeletedByRetentionDoNotComeBackWhenTheFreelistIsGarbled() throws Exception {
+        Path file = dir.resolve("usage.db");
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(marked(5000));
+            assertEquals(4000, s.prune(4000 * 1000L));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        assertTrue(bytes[35] != 0 || bytes[34] != 0, "a freelist, its first trunk page in bytes 32-35");
+        bytes[32] = bytes[33] = bytes[34] = bytes[35] = 0; // no trunk page: the freed pages look like any other
+        Files.write(file, bytes);
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().orElseThrow().contains("; 1000 events"), s.recoveryNote().orElseThrow());
+            assertEquals(marked(5000).subList(4000, 5000), s.allEvents());
+        }
+    }
+
+    /**
+     * A copy taken while the server ran, just after retention: the freed pages are listed only in the write-ahead
+     * log's copy of the header, which the pages are read with. (Opened as a store, SQLite would first fold the log
+     * into the file when it closed.)
+     */
+    @Test
+    void theFreelistIsTakenFromTheWriteAheadLogsNewerHeader() throws Exception {
+        Path running = dir.resolve("running");
+        Path copy = dir.resolve("copy");
+        Files.createDirectories(running);
+        Files.createDirectories(copy);
+        try (UsageStore s = UsageStore.open(running.resolve("usage.db"))) {
+            s.append(marked(5000));
+        }
+        try (UsageStore s = UsageStore.open(running.resolve("usage.db"))) {
+            assertEquals(4000, s.prune(4000 * 1000L));
+            for (String suffix : List.of("", "-wal")) {
+                Files.copy(running.resolve("usage.db" + suffix), copy.resolve("usage.db" + suffix));
+            }
+        }
+        PageSalvage found = PageSalvage.scan(copy.resolve("usage.db"));
+        try {
+            assertEquals(marked(5000).subList(4000, 5000), found.events().rows(Long.MIN_VALUE, Long.MAX_VALUE,
+                    Integer.MAX_VALUE).stream().map(PageSalvage.Row::value).toList());
+        } finally {
+            found.close();
+        }
+    }
+
     private Path storeOf(List<UsageEvent> events) throws Exception {
         Path file = dir.resolve("usage.db");
         try (UsageStore s = UsageStore.open(file, ZoneOffset.UTC)) {
