@@ -79,22 +79,9 @@ class PageSalvageTest {
      */
     @Test
     void eventsStillInTheWriteAheadLogComeBack() throws Exception {
-        Path running = dir.resolve("running");
-        Path copy = dir.resolve("copy");
-        Files.createDirectories(running);
-        Files.createDirectories(copy);
-        try (UsageStore s = UsageStore.open(running.resolve("usage.db"))) {
-            s.append(marked(2000));
-        }
         List<UsageEvent> late = List.of(UsageEvent.simple(2_000_000, EventKind.ACTIVITY, "late-1", null),
                 UsageEvent.simple(2_000_001, EventKind.ACTIVITY, "late-2", null));
-        try (UsageStore s = UsageStore.open(running.resolve("usage.db"))) {
-            s.append(late);
-            for (String suffix : List.of("", "-wal")) {
-                Files.copy(running.resolve("usage.db" + suffix), copy.resolve("usage.db" + suffix));
-            }
-        }
-        Path file = copy.resolve("usage.db");
+        Path file = copiedWhileRunning(marked(2000), s -> s.append(late));
         byte[] bytes = Files.readAllBytes(file);
         assertThrows(AssertionError.class, () -> indexOf(bytes, "late-1".getBytes(StandardCharsets.US_ASCII)),
                 "not in the database file itself");
@@ -153,26 +140,38 @@ class PageSalvageTest {
      */
     @Test
     void theFreelistIsTakenFromTheWriteAheadLogsNewerHeader() throws Exception {
-        Path running = dir.resolve("running");
-        Path copy = dir.resolve("copy");
-        Files.createDirectories(running);
-        Files.createDirectories(copy);
-        try (UsageStore s = UsageStore.open(running.resolve("usage.db"))) {
-            s.append(marked(5000));
-        }
-        try (UsageStore s = UsageStore.open(running.resolve("usage.db"))) {
-            assertEquals(4000, s.prune(4000 * 1000L));
-            for (String suffix : List.of("", "-wal")) {
-                Files.copy(running.resolve("usage.db" + suffix), copy.resolve("usage.db" + suffix));
-            }
-        }
-        PageSalvage found = PageSalvage.scan(copy.resolve("usage.db"));
+        Path file = copiedWhileRunning(marked(5000), s -> assertEquals(4000, s.prune(4000 * 1000L)));
+        PageSalvage found = PageSalvage.scan(file);
         try {
             assertEquals(marked(5000).subList(4000, 5000), found.events().rows(Long.MIN_VALUE, Long.MAX_VALUE,
                     Integer.MAX_VALUE).stream().map(PageSalvage.Row::value).toList());
         } finally {
             found.close();
         }
+    }
+
+    /** A change to an open store. */
+    private interface Change {
+        void apply(UsageStore s) throws Exception;
+    }
+
+    /**
+     * A store holding {@code first}, then changed by {@code change} in a second session and copied, file and
+     * write-ahead log, while that session runs (a backup, a sync): returns the copy's file.
+     */
+    private Path copiedWhileRunning(List<UsageEvent> first, Change change) throws Exception {
+        Path running = Files.createDirectories(dir.resolve("running"));
+        Path copy = Files.createDirectories(dir.resolve("copy"));
+        try (UsageStore s = UsageStore.open(running.resolve("usage.db"))) {
+            s.append(first);
+        }
+        try (UsageStore s = UsageStore.open(running.resolve("usage.db"))) {
+            change.apply(s);
+            for (String suffix : List.of("", "-wal")) {
+                Files.copy(running.resolve("usage.db" + suffix), copy.resolve("usage.db" + suffix));
+            }
+        }
+        return copy.resolve("usage.db");
     }
 
     private Path storeOf(List<UsageEvent> events) throws Exception {
