@@ -240,7 +240,12 @@ final class StoreSalvage {
         } catch (SQLException unreadable) {
             if (to - from <= SMALLEST) {
                 skipped++;
-                unread.add(new long[] {from, to});
+                long[] before = unread.isEmpty() ? null : unread.get(unread.size() - 1);
+                if (before != null && before[1] == from) { // read in order: one gap, not many
+                    before[1] = to;
+                } else {
+                    unread.add(new long[] {from, to});
+                }
                 return;
             }
             long middle = from + (to - from) / 2; // what was read of this stretch is read again in its halves
