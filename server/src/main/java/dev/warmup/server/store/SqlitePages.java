@@ -148,8 +148,8 @@ final class SqlitePages implements AutoCloseable {
     /** The page size the log's header gives, or {@link #DEFAULT_PAGE_SIZE} if it gives none SQLite uses. */
     private static int walPageSize(FileChannel wal) throws IOException {
         ByteBuffer h = read(wal, 0, WAL_HEADER);
-        int n = h == null || !isWal(h) ? -1 : h.getInt(8);
-        return n >= 512 && n <= 65_536 && Integer.bitCount(n) == 1 ? n : DEFAULT_PAGE_SIZE;
+        int n = h == null || !isWal(h) ? -1 : validPageSize(h.getInt(8));
+        return n > 0 ? n : DEFAULT_PAGE_SIZE;
     }
 
     private static boolean isWal(ByteBuffer h) {
@@ -168,7 +168,11 @@ final class SqlitePages implements AutoCloseable {
     /** The page size the header gives (1 stands for 65536), or -1 if it is not a power of two from 512 to 65536. */
     static int pageSize(ByteBuffer h) {
         int n = Short.toUnsignedInt(h.getShort(16));
-        n = n == 1 ? 65_536 : n;
+        return validPageSize(n == 1 ? 65_536 : n);
+    }
+
+    /** {@code n} if it is a page size SQLite uses (a power of two from 512 to 65536), else -1. */
+    private static int validPageSize(int n) {
         return n >= 512 && n <= 65_536 && Integer.bitCount(n) == 1 ? n : -1;
     }
 
