@@ -17,7 +17,7 @@ import java.util.function.Function;
  * rows of other tables, index pages and garbage are left out. Pages on the freelist are skipped when the header could
  * be read; otherwise events deleted by retention may come back, and the next retention round deletes them again.
  */
-final class PageSalvage {
+final class PageSalvage implements AutoCloseable {
     /** One row found: its id (rowid) and its value. */
     record Row<T>(long id, T value) {}
 
@@ -127,7 +127,8 @@ final class PageSalvage {
         return dailyCounts;
     }
 
-    void close() {
+    @Override
+    public void close() {
         try {
             pages.close();
         } catch (IOException e) {

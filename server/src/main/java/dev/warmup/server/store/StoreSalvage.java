@@ -74,27 +74,38 @@ final class StoreSalvage {
 
     /** Hands what can be read of {@code damaged} to {@code sink}; a file cut short is read through a {@link PaddedCopy}. */
     static Result salvage(Path damaged, Sink sink) {
-        PageSalvage pages = PageSalvage.scan(damaged);
-        if (pages == null) { // not even readable as bytes
-            return new Result(0, 0, 0, 0);
+        try (PageSalvage pages = PageSalvage.scan(damaged)) {
+            return pages == null ? new Result(0, 0, 0, 0) : throughSqlite(damaged, pages, sink); // null: no bytes
         }
-        try {
+    }
+
+    /** Reads {@code damaged} through SQLite where it opens, the rows of {@code pages} filling in. */
+    private static Result throughSqlite(Path damaged, PageSalvage pages, Sink sink) {
+        try (PaddedCopy readable = PaddedCopy.of(damaged)) {
+            Path file = readable.path();
             SQLiteConfig config = new SQLiteConfig();
             config.setReadOnly(true);
-            try (PaddedCopy readable = PaddedCopy.of(damaged)) {
-                Path file = readable.path();
-                // with a WAL beside it (moved aside with it), read through it: it holds the latest events; without
-                // one, immutable: no locks taken and no -wal or -shm files left beside the damaged file
-                String uri = Files.exists(StoreFile.wal(file)) ? "jdbc:sqlite:" + file
-                        : "jdbc:sqlite:" + file.toUri() + "?immutable=1";
-                try (Connection db = DriverManager.getConnection(uri, config.toProperties())) {
-                    return new StoreSalvage(db, Files.size(file)).tables(pages, sink);
-                }
-            } catch (SQLException | IOException unreadable) { // not a database to SQLite any more: the pages alone
+            // with a WAL beside it (moved aside with it), read through it: it holds the latest events; without one,
+            // immutable: no locks taken and no -wal or -shm files left beside the damaged file
+            String uri = Files.exists(StoreFile.wal(file)) ? "jdbc:sqlite:" + file
+                    : "jdbc:sqlite:" + file.toUri() + "?immutable=1";
+            long bytes;
+            Connection db;
+            try {
+                bytes = Files.size(file);
+                db = DriverManager.getConnection(uri, config.toProperties());
+            } catch (SQLException | IOException notADatabase) { // not a database to SQLite any more: the pages alone
                 return new StoreSalvage(null, 0).tables(pages, sink);
             }
-        } finally {
-            pages.close();
+            try { // a failure to close comes after the rows were handed on: they are not read again
+                return new StoreSalvage(db, bytes).tables(pages, sink);
+            } finally {
+                try {
+                    db.close();
+                } catch (SQLException closing) {
+                    // read-only: nothing lost
+                }
+            }
         }
     }
 

@@ -141,12 +141,9 @@ class PageSalvageTest {
     @Test
     void theFreelistIsTakenFromTheWriteAheadLogsNewerHeader() throws Exception {
         Path file = copiedWhileRunning(marked(5000), s -> assertEquals(4000, s.prune(4000 * 1000L)));
-        PageSalvage found = PageSalvage.scan(file);
-        try {
+        try (PageSalvage found = PageSalvage.scan(file)) {
             assertEquals(marked(5000).subList(4000, 5000), found.events().rows(Long.MIN_VALUE, Long.MAX_VALUE,
                     Integer.MAX_VALUE).stream().map(PageSalvage.Row::value).toList());
-        } finally {
-            found.close();
         }
     }
 
