@@ -21,6 +21,8 @@ import picocli.CommandLine;
 
 /** {@code export}: a data directory's history as a trace the replay reads, without an editor and beside one. */
 class ExportCommandTest {
+    private static final String REFUSED = "WMP-8014 Command-line input refused: ";
+
     @TempDir Path dir;
 
     private record Run(int code, String out, String err) {}
@@ -66,7 +68,7 @@ class ExportCommandTest {
         Path data = Files.createDirectories(dir.resolve("empty"));
         Run none = run("export", "--data-dir", data.toString(), dir.resolve("t.jsonl").toString());
         assertEquals(1, none.code());
-        assertEquals("export: " + data.resolve("usage.db") + ": no usage history recorded there (--data-dir)",
+        assertEquals(REFUSED + "export: " + data.resolve("usage.db") + ": no usage history recorded there (--data-dir)",
                 none.err().strip());
         assertFalse(Files.exists(dir.resolve("t.jsonl")));
 
@@ -76,7 +78,7 @@ class ExportCommandTest {
         Path taken = Files.writeString(dir.resolve("taken.jsonl"), "mine\n");
         Run exists = run("export", "--data-dir", data.toString(), taken.toString());
         assertEquals(1, exists.code());
-        assertTrue(exists.err().strip().startsWith("export: " + taken), exists.err());
+        assertTrue(exists.err().strip().startsWith(REFUSED + "export: " + taken), exists.err());
         assertEquals(1, exists.err().strip().lines().count(), "no stack trace: " + exists.err());
         assertEquals("mine\n", Files.readString(taken), "never written over");
 
@@ -85,7 +87,7 @@ class ExportCommandTest {
         Path out = dir.resolve("half.jsonl");
         Run unreadable = run("export", "--data-dir", damaged.toString(), out.toString());
         assertEquals(1, unreadable.code());
-        assertTrue(unreadable.err().strip().startsWith("export: reading " + damaged.resolve("usage.db")),
+        assertTrue(unreadable.err().strip().startsWith(REFUSED + "export: reading " + damaged.resolve("usage.db")),
                 unreadable.err());
         assertEquals(1, unreadable.err().strip().lines().count(), "no stack trace: " + unreadable.err());
         assertFalse(Files.exists(out), "no half-written trace left behind");

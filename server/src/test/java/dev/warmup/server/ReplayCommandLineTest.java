@@ -22,6 +22,8 @@ import picocli.CommandLine;
 
 /** The replay command's bad input: one clear line (and the usage for a bad option), never a stack trace. */
 class ReplayCommandLineTest {
+    private static final String REFUSED = "WMP-8014 Command-line input refused: ";
+
     @TempDir Path dir;
 
     private record Run(int code, String err) {}
@@ -83,7 +85,7 @@ class ReplayCommandLineTest {
         Files.writeString(empty, "");
         Run none = run("replay", "--trace", empty.toString(), "--policy", "keepalive-5");
         assertEquals(1, none.code());
-        assertEquals("replay: " + empty + " holds no events", none.err().strip());
+        assertEquals(REFUSED + "replay: " + empty + " holds no events", none.err().strip());
         Path moment = dir.resolve("moment.jsonl"); // one session of one second: no active time to divide by
         Files.writeString(moment, "{\"user\": \"a\", \"at\": 1000, \"kind\": \"model_used\", \"task\": \"chat\"}\n"
                 + "{\"user\": \"a\", \"at\": 1000, \"kind\": \"model_used\", \"task\": \"juggling\"}\n");
@@ -116,19 +118,27 @@ class ReplayCommandLineTest {
         Files.writeString(good, "{\"user\": \"a\", \"at\": 1000, \"kind\": \"change\"}\n");
         Run policy = run("replay", "--trace", good.toString(), "--policy", "nope");
         assertEquals(2, policy.code());
-        assertTrue(policy.err().startsWith("--policy: unknown policy 'nope'"), policy.err());
+        assertTrue(policy.err().startsWith(REFUSED + "replay: --policy: unknown policy 'nope'"), policy.err());
         Run format = run("replay", "--trace", good.toString(), "--format", "xml");
         assertEquals(2, format.code());
-        assertTrue(format.err().startsWith("--format must be blaze or jsonl: xml"), format.err());
+        assertTrue(format.err().startsWith(REFUSED + "replay: --format must be blaze or jsonl: xml"), format.err());
         Run missing = run("replay", "--trace", dir.resolve("none.jsonl").toString());
         assertEquals(2, missing.code());
-        assertTrue(missing.err().startsWith("--trace: no readable file at "), missing.err());
+        assertTrue(missing.err().startsWith(REFUSED + "replay: --trace: no readable file at "), missing.err());
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"user\": \"a\", \"at\": 1000, \"kind\": \"change\"}\n{\"user\": \"a\"}\n");
         Run broken = run("replay", "--trace", bad.toString(), "--policy", "keepalive-5");
         assertEquals(1, broken.code());
-        assertEquals("replay: " + bad + ":2: 'at' (epoch milliseconds) is required", broken.err().strip());
-        for (Run r : new Run[] {policy, format, missing, broken}) {
+        assertEquals(REFUSED + "replay: " + bad + ":2: 'at' (epoch milliseconds) is required", broken.err().strip());
+        Run number = run("replay", "--trace", good.toString(), "--budget-gb", "twelve"); // refused by picocli itself
+        assertEquals(2, number.code());
+        assertTrue(number.err().startsWith(REFUSED + "replay: Invalid value for option '--budget-gb': 'twelve'"),
+                number.err());
+        Run server = run("--data-dri", dir.toString()); // the server's own command line, as an editor passes it
+        assertEquals(2, server.code());
+        assertTrue(server.err().startsWith(REFUSED + "warmup-server: Unknown options: '--data-dri'"), server.err());
+        assertTrue(server.err().contains("--data-dir"), "the suggestion and the usage name the option meant");
+        for (Run r : new Run[] {policy, format, missing, broken, number, server}) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
     }
@@ -153,7 +163,7 @@ class ReplayCommandLineTest {
             Files.writeString(file, c.getKey());
             Run r = run("replay", "--trace", trace.toString(), "--catalog", file.toString(), "--policy", "keepalive-5");
             assertEquals(1, r.code(), c.getKey() + " -> " + r.err());
-            assertTrue(r.err().startsWith("replay: " + file + c.getValue()), c.getKey() + " -> " + r.err());
+            assertTrue(r.err().startsWith(REFUSED + "replay: " + file + c.getValue()), c.getKey() + " -> " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         }
         Path withBackend = dir.resolve("backend.json"); // as copied from the settings: the backend plays no part
@@ -187,7 +197,7 @@ class ReplayCommandLineTest {
                 continue;
             }
             assertEquals(1, r.code(), r.err());
-            assertTrue(r.err().startsWith("replay: " + file + ": "), r.err());
+            assertTrue(r.err().startsWith(REFUSED + "replay: " + file + ": "), r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         }
         assertTrue(replayed >= 5 && replayed <= 145, "both ways met: " + replayed + " of 150 replayed");

@@ -88,7 +88,10 @@ public enum ErrorCode {
     WMP_8013("Integration", CONFIGURATION, warning, "Model server stopped a model to start another",
             "llama-swap runs together only the models its configuration allows: list the models warm-up manages"
                     + " in one matrix set (a & b & c), or in a group with swap: false in older configurations, so that"
-                    + " the plan alone decides what stays loaded.");
+                    + " the plan alone decides what stays loaded."),
+    WMP_8014("Integration", INVALID_INPUT, error, "Command-line input refused",
+            "The message names the option, file or line at fault; java -jar warmup-server.jar help COMMAND lists"
+                    + " the options, README.md the trace and catalogue formats.");
 
     private final String component;
     private final ErrorCategory category;
