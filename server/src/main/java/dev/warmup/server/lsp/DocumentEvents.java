@@ -108,7 +108,7 @@ public final class DocumentEvents implements TextDocumentService {
         String uri = params.getTextDocument() == null ? null : params.getTextDocument().getUri();
         List<String> only = params.getContext() == null ? null : params.getContext().getOnly();
         String kinds = only == null || only.isEmpty() ? "any"
-                : only.stream().sorted().collect(Collectors.joining(","));
+                : kinds(only).stream().sorted().collect(Collectors.joining(","));
         var d = uri == null ? null : documents.get(uri);
         int line = params.getRange() == null || params.getRange().getStart() == null ? -1
                 : params.getRange().getStart().getLine();
@@ -116,6 +116,16 @@ public final class DocumentEvents implements TextDocumentService {
                 d == null ? -1 : d.lines());
         metrics.request(System.nanoTime() - t0);
         return CompletableFuture.completedFuture(List.of());
+    }
+
+    /** A code action request's {@code context.only}: WMP-8003 naming the first kind that is null. */
+    private static List<String> kinds(List<String> only) {
+        int missing = only.indexOf(null);
+        if (missing >= 0) {
+            throw new WarmupException(ErrorCode.WMP_8003, "textDocument/codeAction needs context.only[" + missing
+                    + "] to be a code action kind");
+        }
+        return only;
     }
 
     /**

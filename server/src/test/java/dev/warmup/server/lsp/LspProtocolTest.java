@@ -293,6 +293,12 @@ class LspProtocolTest {
         assertTrue(error.getMessage().startsWith("WMP-8003 Invalid parameters: warmup/predict: ")
                 && error.getMessage().contains("soon"), error.getMessage());
         assertEquals("WMP-8003", ((JsonObject) error.getData()).get("code").getAsString());
+        var kindless = errorOf(h.raw.request("textDocument/codeAction", JsonParser.parseString( // found by fuzzing
+                "{\"textDocument\": {\"uri\": \"file:///w/a.py\"}, \"range\": {\"start\": {\"line\": 0,"
+                        + " \"character\": 0}, \"end\": {\"line\": 0, \"character\": 0}}, \"context\":"
+                        + " {\"diagnostics\": [], \"only\": [\"quickfix\", null]}}")));
+        assertEquals("WMP-8003 Invalid parameters: textDocument/codeAction needs context.only[1] to be a code action"
+                + " kind", kindless.getMessage());
         var logged = h.client.await(h.client.logged, l -> l.stream().filter(m -> m.getMessage().startsWith("WMP-"))
                 .count() >= 5, Duration.ofSeconds(10));
         List<String> codes = logged.stream().map(m -> m.getMessage()).filter(m -> m.startsWith("WMP-")).toList();

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * (a fixed seed, so every run sends the same): values replaced by ones of other types or out of range, fields left
  * out or added, params missing. Every request is answered, every error carries a WMP code other than WMP-8007 (an
  * internal error, "please report it"), everything the server logs to the client carries one too (none in LSP4J's own
- * words), and the server answers {@code warmup/status} after all of it.
+ * words), and the server answers {@code warmup/status} after all of it. {@code -Dfuzz.seed=N -Dfuzz.n=M} sends
+ * another sequence, or a longer one, to look further (a code action's null kind was found so, at seed 1).
  */
 class ProtocolFuzzTest {
-    private static final int MESSAGES = 1500;
+    private static final int MESSAGES = Integer.getInteger("fuzz.n", 1500);
     private static final String DOC = "{\"uri\": \"file:///w/a.py\"}";
     private static final String POS = "{\"line\": 0, \"character\": 1}";
     private static final String RANGE = "{\"start\": " + POS + ", \"end\": " + POS + "}";
@@ -63,7 +64,7 @@ class ProtocolFuzzTest {
 
     @Test
     void mutatedMessagesGetAWmpCodeOrAnAnswerAndTheServerGoesOn() throws Exception {
-        JsonMutator random = new JsonMutator(20261130);
+        JsonMutator random = new JsonMutator(Long.getLong("fuzz.seed", 20261130));
         try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
             p.initialize();
             List<String> sent = new ArrayList<>();
