@@ -24,10 +24,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Every backend type against a model server answering its endpoints with mutated JSON, HTTP errors and bodies that are
  * not JSON (a fixed seed): every call ends, done or failed with WMP-8004 (or WMP-8005 while the circuit is open),
- * never with another exception, which the scheduler could only report in Java's words.
+ * never with another exception, which the scheduler could only report in Java's words. {@code -Dchaos.seed=N
+ * -Dchaos.calls=M} mutates otherwise, or longer.
  */
 class ChaosAnswersTest {
-    private static final int CALLS = 60;
+    private static final int CALLS = Integer.getInteger("chaos.calls", 60);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:00:00Z"));
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -49,7 +50,7 @@ class ChaosAnswersTest {
         BackendSpec.LLAMASWAP})
     void everyAnswerEndsInAResultOrAWmpCode(String type) throws Exception {
         ModelSpec coder = new ModelSpec("coder", List.of("completion"), 1000, 1.0, "chaos", null);
-        try (ChaosModelServer server = new ChaosModelServer(type.hashCode())) {
+        try (ChaosModelServer server = new ChaosModelServer(type.hashCode() + Long.getLong("chaos.seed", 0))) {
             ModelBackend b = backend(type).apply(server.url());
             for (int i = 0; i < CALLS; i++) {
                 CompletableFuture<?> call = switch (i % 3) {
