@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
+import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.usage.EventKind;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -49,10 +50,7 @@ public final class JsonlTraceReader {
             }
             try {
                 JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-                JsonElement at = o.get("at");
-                if (at == null || !at.isJsonPrimitive() || !at.getAsJsonPrimitive().isNumber()) {
-                    throw new IOException("'at' (epoch milliseconds) is required");
-                }
+                long at = at(o);
                 String kind = string(o, "kind");
                 if (kind == null) {
                     throw new IOException("'kind' is required");
@@ -64,9 +62,9 @@ public final class JsonlTraceReader {
                     throw new IOException("unknown kind '" + kind + "'");
                 }
                 String user = string(o, "user");
-                sink.accept(new Row(user == null ? "user" : user, at.getAsLong(), k, string(o, "detail"),
+                sink.accept(new Row(user == null ? "user" : user, at, k, string(o, "detail"),
                         string(o, "task"), string(o, "model"), string(o, "language")));
-            } catch (JsonSyntaxException | IllegalStateException | UnsupportedOperationException e) {
+            } catch (JsonSyntaxException | IllegalStateException e) { // not JSON, or not an object
                 // the parser's own words, and its advice to developers, say no more than where() does
                 throw new IOException(source + ":" + lineNo + ": not a JSON object" + JsonSyntax.where(e));
             } catch (IOException e) {
@@ -75,8 +73,29 @@ public final class JsonlTraceReader {
         }
     }
 
-    private static String string(JsonObject o, String key) {
+    /** {@code at}: a whole number of epoch milliseconds that fits a long ({@code 1.0} is whole; 1.5 and 1e300 not). */
+    private static long at(JsonObject o) throws IOException {
+        JsonElement at = o.get("at");
+        if (at == null || !at.isJsonPrimitive() || !at.getAsJsonPrimitive().isNumber()) {
+            throw new IOException("'at' (epoch milliseconds) is required");
+        }
+        try {
+            return at.getAsBigDecimal().longValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IOException("'at' = " + WarmupException.quote(at) + " is not a whole number of epoch"
+                    + " milliseconds");
+        }
+    }
+
+    /** A text field: a string, or a number or boolean taken as its text; an array or object is refused. */
+    private static String string(JsonObject o, String key) throws IOException {
         JsonElement v = o.get(key);
-        return v == null || v.isJsonNull() ? null : v.getAsString();
+        if (v == null || v.isJsonNull()) {
+            return null;
+        }
+        if (!v.isJsonPrimitive()) {
+            throw new IOException("'" + key + "' = " + WarmupException.quote(v) + " is not a string");
+        }
+        return v.getAsString();
     }
 }
