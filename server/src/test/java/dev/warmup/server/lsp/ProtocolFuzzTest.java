@@ -52,6 +52,12 @@ class ProtocolFuzzTest {
                     + ", \"context\": {\"diagnostics\": [], \"only\": [\"quickfix\"]}}"),
             Map.entry("workspace/didChangeConfiguration", "{\"settings\": {\"warmup\": {\"maxWarmModels\": 3,"
                     + " \"models\": [" + MODEL + "]}}}"),
+            Map.entry("workspace/didChangeConfiguration", "{\"settings\": {\"warmup\": {\"maxMemoryMb\": 8192,"
+                    + " \"predictionThreshold\": 0.8, \"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
+                    + " \"http://127.0.0.1:9\", \"keepAlive\": \"30m\", \"timeoutSeconds\": 1}, \"cpp\": {\"type\":"
+                    + " \"llamacpp\", \"url\": \"http://localhost:9\"}}, \"models\": [{\"id\": \"coder\","
+                    + " \"tasks\": [\"completion\"], \"memoryMb\": 1500, \"loadSeconds\": 3, \"backend\":"
+                    + " \"local\"}, {\"id\": \"chat\", \"tasks\": [\"chat\"], \"backend\": \"cpp\"}]}}}"),
             Map.entry("?workspace/executeCommand", "{\"command\": \"warmup.status\", \"arguments\": []}"),
             Map.entry("?workspace/executeCommand", "{\"command\": \"warmup.usageStats\", \"arguments\":"
                     + " [{\"model\": \"coder\"}]}"),
