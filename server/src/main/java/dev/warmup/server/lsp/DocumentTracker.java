@@ -31,6 +31,11 @@ final class DocumentTracker {
         docs.remove(uri);
     }
 
+    /** How many documents are kept: those opened and not closed. */
+    int size() {
+        return docs.size();
+    }
+
     Change change(String uri, List<TextDocumentContentChangeEvent> changes) {
         Doc d = docs.getOrDefault(uri, new Doc(null, -1));
         int inserted = 0;
@@ -55,7 +60,8 @@ final class DocumentTracker {
                 lines += breaks(text) - (r.getEnd().getLine() - r.getStart().getLine());
             }
         }
-        docs.put(uri, new Doc(d.languageId(), lines));
+        docs.replace(uri, new Doc(d.languageId(), lines)); // a document never opened is not kept: LSP opens first,
+        // and a client that changes a million unopened URIs must not grow the map by each
         return new Change(inserted, deleted, line, lines);
     }
 
