@@ -28,7 +28,7 @@ public enum ErrorCode {
             "The load took longer than warmupTimeoutSeconds; raise it or check the model server."),
     WMP_3002("WarmupScheduler", RESOURCE_ALLOCATION, warning, "Warm-up failed after retries",
             "See the backend error in the log; the model is tried again every 10 minutes, at once when its model"
-                    + " server answers again or the settings change."),
+                    + " server answers again, the editor's loader registers or the settings change."),
     WMP_3003("WarmupScheduler", INVALID_INPUT, warning, "Unknown model",
             "The model is not in the catalogue (warmup.models or warmup/registerModels)."),
     WMP_4001("ResourceManager", RESOURCE_EXHAUSTED, warning, "System memory nearly exhausted: models unloaded",
@@ -44,8 +44,8 @@ public enum ErrorCode {
     WMP_6002("PerformancePredictor", PREDICTION, info, "No load history: conservative defaults used",
             "Nothing to do: estimates improve after the first loads."),
     WMP_7001("ModelWarmupMetrics", INTERNAL, warning, "Usage store damaged: moved aside, a fresh store was started",
-            "The events that could still be read are in the new store (the message says how many); the damaged"
-                    + " file is kept beside it (*.corrupt-<time>) for inspection."),
+            "The events and daily counts that could still be read are in the new store (the message says how"
+                    + " many); the damaged file is kept beside it (*.corrupt-<time>) for inspection."),
     WMP_7002("ModelWarmupMetrics", INTERNAL, error, "Usage store write failed",
             "Check free disk space and permissions of the data directory."),
     WMP_7003("ModelWarmupMetrics", INTERNAL, error, "Trace export failed",
@@ -55,8 +55,9 @@ public enum ErrorCode {
     WMP_7005("ModelWarmupMetrics", INTERNAL, warning, "URI salt damaged: moved aside, a new one was made",
             "Documents recorded before no longer match their new hashes; the damaged file is kept (*.corrupt-<time>)."),
     WMP_7006("ModelWarmupMetrics", INTERNAL, warning, "Usage store unusable now: history kept in memory until restart",
-            "The message says why: a store written by a newer version of the server (update this editor's warm-up"
-                    + " extension), or one locked or unreadable; the file is left as it is."),
+            "The message says why: a store changed by a newer version of the server in a way this one"
+                    + " cannot use (update this editor's warm-up extension), or one locked or unreadable; the file is"
+                    + " left as it is."),
     WMP_7007("ModelWarmupMetrics", INTERNAL, warning, "Data directory unusable: a temporary one serves until exit",
             "The message says why; give --data-dir (or leave the default) a directory you can write. Nothing this"
                     + " session records is kept after it."),

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's troubleshooting table lists exactly the codes the server can emit, with the same meaning. */
+/**
+ * The README's troubleshooting table lists exactly the codes the server can emit, each with the component, severity,
+ * title and hint the server sends in its error data.
+ */
 class ErrorCodeDocumentationTest {
     @Test
     void readmeListsEveryCode() throws Exception {
@@ -16,7 +19,8 @@ class ErrorCodeDocumentationTest {
         String section = readme.substring(readme.indexOf("## Troubleshooting"));
         for (ErrorCode c : ErrorCode.values()) {
             var row = Pattern.compile("^\\| " + c.id() + " \\| " + Pattern.quote(c.component()) + " \\| "
-                    + c.severity() + " \\| " + Pattern.quote(c.title()) + " \\|", Pattern.MULTILINE);
+                    + c.severity() + " \\| " + Pattern.quote(c.title()) + " \\| " + Pattern.quote(c.hint()) + " \\|$",
+                    Pattern.MULTILINE);
             assertTrue(row.matcher(section).find(), "README troubleshooting row for " + c.id());
         }
         long documented = Pattern.compile("^\\| WMP-\\d{4} \\|", Pattern.MULTILINE).matcher(section).results().count();
