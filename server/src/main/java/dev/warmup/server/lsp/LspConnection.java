@@ -6,7 +6,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
+import org.eclipse.lsp4j.jsonrpc.MessageProducer;
 import org.eclipse.lsp4j.jsonrpc.RemoteEndpoint;
+import org.eclipse.lsp4j.jsonrpc.json.ConcurrentMessageProcessor;
 import org.eclipse.lsp4j.jsonrpc.json.MessageJsonHandler;
 import org.eclipse.lsp4j.jsonrpc.json.StreamMessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.services.ServiceEndpoints;
@@ -31,11 +33,13 @@ public final class LspConnection {
     }
 
     /**
-     * LSP4J's launcher, with its endpoint wrapped in a {@link ProtocolGuard} and its parser a {@link FrameParser}
-     * (otherwise built as LSP4J builds it).
+     * LSP4J's launcher, with its endpoint wrapped in a {@link ProtocolGuard}, its parser a {@link FrameParser} and
+     * its reader a {@link FrameReader} (otherwise built as LSP4J builds it).
      */
     private static final class GuardedBuilder extends LSPLauncher.Builder<WarmupLanguageClient> {
         private final WarmupLanguageServer server;
+        private MessageJsonHandler json; // as created for the endpoint, for the reader
+        private RemoteEndpoint endpoint;
 
         GuardedBuilder(WarmupLanguageServer server) {
             this.server = server;
@@ -69,10 +73,19 @@ public final class LspConnection {
             GuardedEndpoint local = new GuardedEndpoint(ServiceEndpoints.toEndpoint(localServices),
                     method -> jsonHandler.getJsonRpcMethod(method) != null && !unimplemented(method),
                     server::initializeReceived, server::shutdownRequested);
-            RemoteEndpoint endpoint = new ProtocolGuard(out, local);
+            endpoint = new ProtocolGuard(out, local);
+            json = jsonHandler;
             jsonHandler.setMethodProvider(endpoint);
             endpoint.setJsonHandler(jsonHandler);
             return endpoint;
+        }
+
+        /** Reads the frames with a {@link FrameReader} instead of the reader LSP4J made. */
+        @Override
+        protected ConcurrentMessageProcessor createMessageProcessor(MessageProducer lsp4jReader,
+                                                                    MessageConsumer consumer,
+                                                                    WarmupLanguageClient client) {
+            return super.createMessageProcessor(new FrameReader(input, json, endpoint), consumer, client);
         }
     }
 }

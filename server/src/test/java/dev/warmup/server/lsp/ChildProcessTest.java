@@ -1,6 +1,7 @@
 package dev.warmup.server.lsp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -12,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +117,41 @@ class ChildProcessTest {
         // the log is the very file named, the user's only, and has the warnings
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
         assertTrue(Files.readString(log).contains("WMP-8001"), Files.readString(log));
+    }
+
+    @Test
+    void aFrameWithABadHeaderIsAnsweredAsAParseErrorAndTheFramesAfterItAreRead() throws Exception {
+        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
+            p.initialize();
+            String didOpen = "{\"jsonrpc\": \"2.0\", \"method\": \"textDocument/didOpen\", \"params\":"
+                    + " {\"textDocument\": {\"uri\": \"file:///w/a.py\", \"languageId\": \"python\", \"version\": 1,"
+                    + " \"text\": \"secret = 1\"}}}";
+            Map<String, String> frames = new LinkedHashMap<>();
+            frames.put("Content-Length: abc\r\n\r\n" + didOpen,
+                    "a frame's Content-Length 'abc' is not a length in bytes");
+            frames.put("Content-Type: application/vscode-jsonrpc\r\n\r\n" + didOpen,
+                    "a frame's header has no Content-Length");
+            frames.put("Content-Length: -5\r\n\r\n", "a frame's Content-Length '-5' is not a length in bytes");
+            for (Map.Entry<String, String> f : frames.entrySet()) {
+                // the body of unknown length runs into the next frame's header: LSP4J lost every frame after it
+                p.sendBytes(f.getKey().getBytes(StandardCharsets.UTF_8));
+                JsonObject e = p.await(m -> m.has("id") && m.get("id").isJsonNull()).getAsJsonObject("error");
+                assertEquals(-32700, e.get("code").getAsInt(), f.getKey());
+                String text = e.get("message").getAsString();
+                assertTrue(text.startsWith("WMP-8011") && text.contains(f.getValue() + "; what followed it up to"
+                        + " the next Content-Length header was skipped"), text);
+                assertFalse(text.contains("secret"), "no document text in the answer or the log: " + text);
+                assertTrue(p.request("warmup/status", null).has("result"), "the next frame is read: " + f.getKey());
+            }
+            byte[] body = didOpen.getBytes(StandardCharsets.UTF_8); // a charset Java does not know: read as UTF-8
+            p.sendBytes(("Content-Length: " + body.length + "\r\nContent-Type: application/vscode-jsonrpc;"
+                    + " charset=klingon\r\n\r\n" + didOpen).getBytes(StandardCharsets.UTF_8));
+            String said = p.await(m -> m.has("id") && m.get("id").isJsonNull()).getAsJsonObject("error")
+                    .get("message").getAsString();
+            assertTrue(said.startsWith("WMP-8011") && said.contains("charset 'klingon' is not one Java knows"), said);
+            assertEquals(1, metrics(p).getAsJsonObject("eventsRecorded").get("open").getAsLong(),
+                    "that frame's didOpen was read; the ones with bad headers were not");
+        }
     }
 
     @Test

@@ -77,7 +77,12 @@ public final class RawLspProcess implements AutoCloseable {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(("Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         frame.write(b);
-        in.write(frame.toByteArray());
+        sendBytes(frame.toByteArray());
+    }
+
+    /** Sends bytes as they are, headers and all: a frame of one's own making, or none. */
+    public void sendBytes(byte[] bytes) throws IOException {
+        in.write(bytes);
         in.flush();
     }
 

@@ -1,0 +1,89 @@
+package dev.warmup.server.lsp;
+
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.lsp4j.jsonrpc.MessageIssueHandler;
+import org.eclipse.lsp4j.jsonrpc.json.MessageJsonHandler;
+import org.eclipse.lsp4j.jsonrpc.json.StreamMessageProducer;
+import org.eclipse.lsp4j.jsonrpc.messages.MessageIssue;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+
+/**
+ * LSP4J's reader of frames, except where a frame's header is bad. A header without a Content-Length that can be read
+ * leaves the length of its body unknown: LSP4J then read that body as the next frame's header, and the next, so
+ * that every frame after it was lost. Here the header of the next frame is found again where the body ran into it
+ * (a line that holds {@code Content-Length:} after other text), and the bad frame is answered as JSON-RPC's parse
+ * error with id null (WMP-8011, through {@link ProtocolGuard}), once, without the text it skipped, which may be a
+ * document's. A charset Java does not know is read as UTF-8, the only one LSP allows, instead of leaving the body
+ * unread. Other failures keep LSP4J's handling, logged with WMP-8007.
+ */
+final class FrameReader extends StreamMessageProducer {
+    private static final Logger LOG = Logger.getLogger(FrameReader.class.getName());
+    private static final String LENGTH = CONTENT_LENGTH_HEADER + ":";
+    private static final String MISSING = "Missing header " + CONTENT_LENGTH_HEADER; // LSP4J's words, in listen()
+
+    private final MessageIssueHandler issues;
+    private String badLength; // the current frame's Content-Length that could not be read, for its one report
+
+    FrameReader(InputStream input, MessageJsonHandler json, MessageIssueHandler issues) {
+        super(input, json, issues);
+        this.issues = issues;
+    }
+
+    @Override
+    protected void parseHeader(String line, Headers headers) {
+        int at = line.indexOf(LENGTH);
+        if (at > 0) { // a body of unknown length ran into the next frame's header, which starts here
+            line = line.substring(at);
+        }
+        if (line.startsWith(LENGTH)) {
+            String value = line.substring(LENGTH.length()).trim();
+            try {
+                headers.contentLength = Integer.parseInt(value);
+                badLength = headers.contentLength < 0 ? value : null;
+            } catch (NumberFormatException e) {
+                headers.contentLength = -1;
+                badLength = value;
+            }
+            return;
+        }
+        super.parseHeader(line, headers);
+        if (!supported(headers.charset)) {
+            report("charset '" + WarmupException.quote(headers.charset) + "' is not one Java knows; the body is read"
+                    + " as UTF-8, the only charset LSP allows");
+            headers.charset = StandardCharsets.UTF_8.name();
+        }
+    }
+
+    @Override
+    protected void fireError(Throwable error) {
+        if (error instanceof IllegalStateException && String.valueOf(error.getMessage()).startsWith(MISSING)) {
+            report((badLength == null ? "a frame's header has no Content-Length"
+                    : "a frame's Content-Length '" + WarmupException.quote(badLength) + "' is not a length in bytes")
+                    + "; what followed it up to the next Content-Length header was skipped");
+            badLength = null;
+            return;
+        }
+        LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_8007, "reading a message: " + error).getMessage(),
+                error);
+    }
+
+    private void report(String why) {
+        issues.handle(null, List.of(new MessageIssue(why, ResponseErrorCode.ParseError.getValue())));
+    }
+
+    private static boolean supported(String charset) {
+        try {
+            return Charset.isSupported(charset);
+        } catch (IllegalCharsetNameException e) {
+            return false;
+        }
+    }
+}
