@@ -121,7 +121,8 @@ class ChildProcessTest {
 
     @Test
     void aFrameWithABadHeaderIsAnsweredAsAParseErrorAndTheFramesAfterItAreRead() throws Exception {
-        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
+        Path log = dir.resolve("frames.log");
+        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString())) {
             p.initialize();
             String didOpen = "{\"jsonrpc\": \"2.0\", \"method\": \"textDocument/didOpen\", \"params\":"
                     + " {\"textDocument\": {\"uri\": \"file:///w/a.py\", \"languageId\": \"python\", \"version\": 1,"
@@ -152,6 +153,9 @@ class ChildProcessTest {
             assertEquals(1, metrics(p).getAsJsonObject("eventsRecorded").get("open").getAsLong(),
                     "that frame's didOpen was read; the ones with bad headers were not");
         }
+        String logged = Files.readString(log);
+        assertTrue(logged.contains("WMP-8011"), logged);
+        assertFalse(logged.contains("secret"), "LSP4J logged the skipped text, a document's here: " + logged);
     }
 
     @Test
