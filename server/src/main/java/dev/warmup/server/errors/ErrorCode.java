@@ -92,7 +92,9 @@ public enum ErrorCode {
                     + " the plan alone decides what stays loaded."),
     WMP_8014("Integration", INVALID_INPUT, error, "Command-line input refused",
             "The message names the option, file or line at fault; java -jar warmup-server.jar help COMMAND lists"
-                    + " the options, README.md the trace and catalogue formats.");
+                    + " the options, README.md the trace and catalogue formats."),
+    WMP_8015("Integration", INVALID_INPUT, info, "Answer to no request of the server's",
+            "The client answered a request the server did not send, or one already answered; the answer is ignored.");
 
     private final String component;
     private final ErrorCategory category;

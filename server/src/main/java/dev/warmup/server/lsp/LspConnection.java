@@ -2,6 +2,7 @@ package dev.warmup.server.lsp;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
@@ -9,6 +10,7 @@ import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.MessageProducer;
 import org.eclipse.lsp4j.jsonrpc.RemoteEndpoint;
 import org.eclipse.lsp4j.jsonrpc.json.ConcurrentMessageProcessor;
+import org.eclipse.lsp4j.jsonrpc.json.JsonRpcMethod;
 import org.eclipse.lsp4j.jsonrpc.json.MessageJsonHandler;
 import org.eclipse.lsp4j.jsonrpc.json.StreamMessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.services.ServiceEndpoints;
@@ -39,6 +41,9 @@ public final class LspConnection {
     private static final class GuardedBuilder extends LSPLauncher.Builder<WarmupLanguageClient> {
         private final WarmupLanguageServer server;
         private MessageJsonHandler json; // as created for the endpoint, for the reader
+        /** The methods the server's own services declare (the parser also knows the client's, to read answers). */
+        private final Map<String, JsonRpcMethod> serverMethods =
+                ServiceEndpoints.getSupportedMethods(WarmupLanguageServer.class);
         private RemoteEndpoint endpoint;
 
         GuardedBuilder(WarmupLanguageServer server) {
@@ -71,7 +76,7 @@ public final class LspConnection {
         protected RemoteEndpoint createRemoteEndpoint(MessageJsonHandler jsonHandler) {
             MessageConsumer out = wrapMessageConsumer(new StreamMessageConsumer(output, jsonHandler));
             GuardedEndpoint local = new GuardedEndpoint(ServiceEndpoints.toEndpoint(localServices),
-                    method -> jsonHandler.getJsonRpcMethod(method) != null && !unimplemented(method),
+                    method -> serverMethods.containsKey(method) && !unimplemented(method),
                     server::initializeReceived, server::shutdownRequested);
             endpoint = new ProtocolGuard(out, local);
             json = jsonHandler;

@@ -1,5 +1,7 @@
 package dev.warmup.server.lsp;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import java.util.List;
@@ -29,18 +31,37 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseMessage;
 final class ProtocolGuard extends RemoteEndpoint {
     private static final Logger LOG = Logger.getLogger(ProtocolGuard.class.getName());
     private static final String UNMATCHED_CANCEL = "Unmatched cancel notification";
+    private static final String UNMATCHED_RESPONSE = "Unmatched response message: "; // then the whole message
 
     static {
         // An editor cancels what it no longer needs, a completion as the developer types on, and the server has
         // usually answered by then: the normal race, of which LSP4J warns every time, and the warning reached the
-        // editor's log. Kept at FINE here instead; LSP4J's other warnings pass as they are.
+        // editor's log. Kept at FINE here instead. An answer to no request of the server's LSP4J logged whole, in
+        // its own words and over several lines, whatever it held: named by its id instead (WMP-8015, in the log
+        // only). LSP4J's other warnings pass as they are.
         Logger.getLogger(RemoteEndpoint.class.getName()).setFilter(r -> {
-            if (r.getMessage() != null && r.getMessage().startsWith(UNMATCHED_CANCEL)) {
-                LOG.fine(r.getMessage());
+            String m = r.getMessage();
+            if (m != null && m.startsWith(UNMATCHED_CANCEL)) {
+                LOG.fine(m);
+                return false;
+            }
+            if (m != null && m.startsWith(UNMATCHED_RESPONSE)) {
+                LOG.info(new WarmupException(ErrorCode.WMP_8015, "id " + idOf(m.substring(UNMATCHED_RESPONSE.length()))
+                        + "; ignored").getMessage());
                 return false;
             }
             return true;
         });
+    }
+
+    /** The id of a response as LSP4J printed it, for the log: cut short, or "unknown". */
+    private static String idOf(String response) {
+        try {
+            JsonElement id = JsonParser.parseString(response).getAsJsonObject().get("id");
+            return id == null || id.isJsonNull() ? "null" : WarmupException.quote(id.toString());
+        } catch (RuntimeException notAsExpected) {
+            return "unknown";
+        }
     }
 
     private final MessageConsumer out;

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,6 +157,36 @@ class ChildProcessTest {
         String logged = Files.readString(log);
         assertTrue(logged.contains("WMP-8011"), logged);
         assertFalse(logged.contains("secret"), "LSP4J logged the skipped text, a document's here: " + logged);
+    }
+
+    @Test
+    void answersToNoRequestAndTheClientsOwnMethodsAreNamedWithTheirCodeWithoutTheirContent() throws Exception {
+        Path log = dir.resolve("answers.log");
+        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString(), "--log-level",
+                "info")) {
+            p.initialize();
+            p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": 999, \"result\": {\"text\": \"secret-result\"}}");
+            p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": \"abc\", \"error\": {\"code\": 1, \"message\":"
+                    + " \"secret-error\"}}");
+            p.notify("$/progress", JsonParser.parseString("{\"token\": \"t\", \"value\": {\"kind\": \"end\"}}"));
+            p.notify("window/logMessage", JsonParser.parseString("{\"type\": 3, \"message\": \"secret-log\"}"));
+            JsonObject asked = p.request("window/showMessageRequest", JsonParser.parseString(
+                    "{\"type\": 3, \"message\": \"secret-question\"}")); // a method of the client's, not ours
+            assertTrue(asked.getAsJsonObject("error").get("message").getAsString()
+                    .startsWith("WMP-8012 Unknown method: window/showMessageRequest is not served"), asked.toString());
+            assertTrue(p.request("warmup/status", null).has("result"));
+            assertTrue(p.request("warmup/status", null).has("result")); // the log of all before it has come
+            List<String> toEditor = p.drain().stream().filter(m -> m.has("method")
+                    && "window/logMessage".equals(m.get("method").getAsString()))
+                    .map(m -> m.getAsJsonObject("params").get("message").getAsString()).toList();
+            assertEquals(List.of("WMP-8012 Unknown method: window/logMessage is not served; the notification is"
+                    + " ignored (said once per method)"), toEditor, "answers to nothing go to the log only");
+        }
+        String logged = Files.readString(log);
+        assertTrue(logged.contains("WMP-8015 Answer to no request of the server's: id 999; ignored"), logged);
+        assertTrue(logged.contains("WMP-8015 Answer to no request of the server's: id \"abc\"; ignored"), logged);
+        assertFalse(logged.contains("secret"), logged);
+        assertFalse(logged.contains("Unsupported notification method"), "LSP4J's words for $/progress: " + logged);
     }
 
     @Test

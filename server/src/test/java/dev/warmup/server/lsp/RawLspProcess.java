@@ -29,7 +29,10 @@ public final class RawLspProcess implements AutoCloseable {
     public RawLspProcess(Path dataDir, String... moreArgs) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.warmup.server.Main", "--data-dir", dataDir.toString(), "--log-level", "warn"));
+                "dev.warmup.server.Main", "--data-dir", dataDir.toString()));
+        if (!List.of(moreArgs).contains("--log-level")) {
+            command.addAll(List.of("--log-level", "warn"));
+        }
         command.addAll(List.of(moreArgs));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
