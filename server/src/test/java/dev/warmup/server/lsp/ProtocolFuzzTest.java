@@ -65,7 +65,10 @@ class ProtocolFuzzTest {
             Map.entry("?workspace/executeCommand", "{\"command\": \"warmup.resume\", \"arguments\": []}"),
             Map.entry("notebookDocument/didOpen", "{\"notebookDocument\": {\"uri\": \"file:///w/n.ipynb\","
                     + " \"notebookType\": \"jupyter\", \"version\": 1, \"cells\": []}, \"cellTextDocuments\": []}"),
-            Map.entry("$/cancelRequest", "{\"id\": 1}"));
+            Map.entry("$/cancelRequest", "{\"id\": 1}"),
+            Map.entry("$/progress", "{\"token\": \"t\", \"value\": {\"kind\": \"end\"}}"),
+            Map.entry("window/logMessage", "{\"type\": 3, \"message\": \"the client's method, not ours\"}"),
+            Map.entry("?window/showMessageRequest", "{\"type\": 3, \"message\": \"the client's method\"}"));
     @TempDir Path dir;
 
     @Test
