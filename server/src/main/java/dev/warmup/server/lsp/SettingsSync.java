@@ -3,15 +3,18 @@ package dev.warmup.server.lsp;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.scheduler.WarmupController;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.ConfigurationItem;
 import org.eclipse.lsp4j.ConfigurationParams;
 import org.eclipse.lsp4j.MessageType;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 
 /**
  * The one settings path: {@code initializationOptions.settings}, {@code didChangeConfiguration} and the
@@ -64,16 +67,19 @@ public final class SettingsSync {
         ConfigurationItem item = new ConfigurationItem();
         item.setSection("warmup");
         client.client().configuration(new ConfigurationParams(List.of(item))).thenAccept(values -> {
-            if (values != null && !values.isEmpty() && values.get(0) != null) {
-                JsonElement section = GSON.toJsonTree(values.get(0));
-                if (section.isJsonObject()) {
-                    var wrapped = new com.google.gson.JsonObject();
-                    wrapped.add("warmup", section);
-                    apply(wrapped);
-                }
+            if (values != null && !values.isEmpty() && values.get(0) != null) { // null: the editor has none
+                var wrapped = new com.google.gson.JsonObject();
+                wrapped.add("warmup", GSON.toJsonTree(values.get(0))); // not an object: refused, named warmup
+                apply(wrapped);
             }
         }).exceptionally(e -> {
-            LOG.fine("workspace/configuration failed: " + e);
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof ResponseErrorException) { // the editor may refuse: nothing is wrong here
+                LOG.fine("workspace/configuration refused: " + cause.getMessage());
+            } else { // an answer that is not a list of values
+                refuse(new WarmupException(ErrorCode.WMP_8001, "the editor's answer to workspace/configuration is"
+                        + " not a list of settings sections: " + FrameParser.reason(cause, String.valueOf(cause))));
+            }
             return null;
         });
     }
@@ -83,8 +89,12 @@ public final class SettingsSync {
             config.apply(settings);
             controller.reconfigured();
         } catch (WarmupException e) {
-            LOG.warning(e.getMessage());
-            client.showMessage(MessageType.Error, e.getMessage());
+            refuse(e);
         }
+    }
+
+    private void refuse(WarmupException e) {
+        LOG.warning(e.getMessage());
+        client.showMessage(MessageType.Error, e.getMessage());
     }
 }

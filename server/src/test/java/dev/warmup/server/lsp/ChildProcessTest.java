@@ -190,6 +190,32 @@ class ChildProcessTest {
     }
 
     @Test
+    void anAnswerToTheSettingsPullThatIsNoSettingsObjectIsRefusedNamingTheSection() throws Exception {
+        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
+            p.request("initialize", JsonParser.parseString("{\"processId\": null, \"capabilities\": {\"workspace\":"
+                    + " {\"configuration\": true}}, \"initializationOptions\": {\"settings\": {\"warmup\":"
+                    + " {\"maxWarmModels\": 3}}}}"));
+            p.notify("initialized", new JsonObject());
+            for (String answer : new String[] {"[[1, 2]]", "[\"warmup\"]"}) {
+                p.notify("workspace/didChangeConfiguration", JsonParser.parseString("{\"settings\": null}"));
+                JsonObject pull = p.await(m -> m.has("method")
+                        && "workspace/configuration".equals(m.get("method").getAsString()));
+                p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": " + pull.get("id") + ", \"result\": " + answer + "}");
+                String shown = p.await(m -> m.has("method")
+                        && "window/showMessage".equals(m.get("method").getAsString()))
+                        .getAsJsonObject("params").get("message").getAsString();
+                assertTrue(shown.startsWith("WMP-8001 Invalid setting: the previous configuration stays in force:"
+                        + " warmup = ") && shown.endsWith(" is not allowed; expected an object of settings"), shown);
+            }
+            JsonObject params = new JsonObject();
+            params.addProperty("command", "warmup.config");
+            params.add("arguments", new JsonArray());
+            JsonObject config = p.request("workspace/executeCommand", params).getAsJsonObject("result");
+            assertEquals(3, config.get("maxWarmModels").getAsInt(), "the previous settings stay: " + config);
+        }
+    }
+
+    @Test
     void serversGivenTheSameLogFileEachWriteOneOfTheirOwnReadableByTheUserOnly() throws Exception {
         Path log = dir.resolve("logs").resolve("warmup-server.log"); // as an IDE passes it to a server per project
         try (RawLspProcess a = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString());
