@@ -1,21 +1,16 @@
 package dev.warmup.server.lsp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.warmup.server.store.UsageStore;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,13 +22,6 @@ class ChildProcessTest {
         return JsonParser.parseString("{\"textDocument\": {\"uri\": \"file:///a.txt\", \"version\": " + version
                 + "}, \"contentChanges\": [{\"range\": {\"start\": {\"line\": 0, \"character\": 0}, \"end\": "
                 + "{\"line\": 0, \"character\": 0}}, \"text\": " + new JsonPrimitive(text) + "}]}").getAsJsonObject();
-    }
-
-    private static JsonObject metrics(RawLspProcess p) throws Exception {
-        JsonObject params = new JsonObject();
-        params.addProperty("command", "warmup.metrics");
-        params.add("arguments", new JsonArray());
-        return p.request("workspace/executeCommand", params).getAsJsonObject("result");
     }
 
     @Test
@@ -111,108 +99,13 @@ class ChildProcessTest {
             JsonObject shown = p.await(m -> "window/showMessage".equals(m.has("method") ? m.get("method").getAsString() : ""));
             assertTrue(shown.getAsJsonObject("params").get("message").getAsString().contains("warmup.maxMemoryMb"));
             // still answering, and the change was recorded
-            JsonObject m = metrics(p);
+            JsonObject m = p.command("warmup.metrics");
             assertEquals(1, m.getAsJsonObject("eventsRecorded").get("change").getAsLong());
             assertTrue(p.request("shutdown", null).has("result"));
         }
         // the log is the very file named, the user's only, and has the warnings
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
         assertTrue(Files.readString(log).contains("WMP-8001"), Files.readString(log));
-    }
-
-    @Test
-    void aFrameWithABadHeaderIsAnsweredAsAParseErrorAndTheFramesAfterItAreRead() throws Exception {
-        Path log = dir.resolve("frames.log");
-        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString())) {
-            p.initialize();
-            String didOpen = "{\"jsonrpc\": \"2.0\", \"method\": \"textDocument/didOpen\", \"params\":"
-                    + " {\"textDocument\": {\"uri\": \"file:///w/a.py\", \"languageId\": \"python\", \"version\": 1,"
-                    + " \"text\": \"secret = 1\"}}}";
-            Map<String, String> frames = new LinkedHashMap<>();
-            frames.put("Content-Length: abc\r\n\r\n" + didOpen,
-                    "a frame's Content-Length 'abc' is not a length in bytes");
-            frames.put("Content-Type: application/vscode-jsonrpc\r\n\r\n" + didOpen,
-                    "a frame's header has no Content-Length");
-            frames.put("Content-Length: -5\r\n\r\n", "a frame's Content-Length '-5' is not a length in bytes");
-            for (Map.Entry<String, String> f : frames.entrySet()) {
-                // the body of unknown length runs into the next frame's header: LSP4J lost every frame after it
-                p.sendBytes(f.getKey().getBytes(StandardCharsets.UTF_8));
-                JsonObject e = p.await(m -> m.has("id") && m.get("id").isJsonNull()).getAsJsonObject("error");
-                assertEquals(-32700, e.get("code").getAsInt(), f.getKey());
-                String text = e.get("message").getAsString();
-                assertTrue(text.startsWith("WMP-8011") && text.contains(f.getValue() + "; what followed it up to"
-                        + " the next Content-Length header was skipped"), text);
-                assertFalse(text.contains("secret"), "no document text in the answer or the log: " + text);
-                assertTrue(p.request("warmup/status", null).has("result"), "the next frame is read: " + f.getKey());
-            }
-            byte[] body = didOpen.getBytes(StandardCharsets.UTF_8); // a charset Java does not know: read as UTF-8
-            p.sendBytes(("Content-Length: " + body.length + "\r\nContent-Type: application/vscode-jsonrpc;"
-                    + " charset=klingon\r\n\r\n" + didOpen).getBytes(StandardCharsets.UTF_8));
-            String said = p.await(m -> m.has("id") && m.get("id").isJsonNull()).getAsJsonObject("error")
-                    .get("message").getAsString();
-            assertTrue(said.startsWith("WMP-8011") && said.contains("charset 'klingon' is not one Java knows"), said);
-            assertEquals(1, metrics(p).getAsJsonObject("eventsRecorded").get("open").getAsLong(),
-                    "that frame's didOpen was read; the ones with bad headers were not");
-        }
-        String logged = Files.readString(log);
-        assertTrue(logged.contains("WMP-8011"), logged);
-        assertFalse(logged.contains("secret"), "LSP4J logged the skipped text, a document's here: " + logged);
-    }
-
-    @Test
-    void answersToNoRequestAndTheClientsOwnMethodsAreNamedWithTheirCodeWithoutTheirContent() throws Exception {
-        Path log = dir.resolve("answers.log");
-        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString(), "--log-level",
-                "info")) {
-            p.initialize();
-            p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": 999, \"result\": {\"text\": \"secret-result\"}}");
-            p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": \"abc\", \"error\": {\"code\": 1, \"message\":"
-                    + " \"secret-error\"}}");
-            p.notify("$/progress", JsonParser.parseString("{\"token\": \"t\", \"value\": {\"kind\": \"end\"}}"));
-            p.notify("window/logMessage", JsonParser.parseString("{\"type\": 3, \"message\": \"secret-log\"}"));
-            JsonObject asked = p.request("window/showMessageRequest", JsonParser.parseString(
-                    "{\"type\": 3, \"message\": \"secret-question\"}")); // a method of the client's, not ours
-            assertTrue(asked.getAsJsonObject("error").get("message").getAsString()
-                    .startsWith("WMP-8012 Unknown method: window/showMessageRequest is not served"), asked.toString());
-            assertTrue(p.request("warmup/status", null).has("result"));
-            assertTrue(p.request("warmup/status", null).has("result")); // the log of all before it has come
-            List<String> toEditor = p.drain().stream().filter(m -> m.has("method")
-                    && "window/logMessage".equals(m.get("method").getAsString()))
-                    .map(m -> m.getAsJsonObject("params").get("message").getAsString()).toList();
-            assertEquals(List.of("WMP-8012 Unknown method: window/logMessage is not served; the notification is"
-                    + " ignored (said once per method)"), toEditor, "answers to nothing go to the log only");
-        }
-        String logged = Files.readString(log);
-        assertTrue(logged.contains("WMP-8015 Answer to no request of the server's: id 999; ignored"), logged);
-        assertTrue(logged.contains("WMP-8015 Answer to no request of the server's: id \"abc\"; ignored"), logged);
-        assertFalse(logged.contains("secret"), logged);
-        assertFalse(logged.contains("Unsupported notification method"), "LSP4J's words for $/progress: " + logged);
-    }
-
-    @Test
-    void anAnswerToTheSettingsPullThatIsNoSettingsObjectIsRefusedNamingTheSection() throws Exception {
-        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
-            p.request("initialize", JsonParser.parseString("{\"processId\": null, \"capabilities\": {\"workspace\":"
-                    + " {\"configuration\": true}}, \"initializationOptions\": {\"settings\": {\"warmup\":"
-                    + " {\"maxWarmModels\": 3}}}}"));
-            p.notify("initialized", new JsonObject());
-            for (String answer : new String[] {"[[1, 2]]", "[\"warmup\"]"}) {
-                p.notify("workspace/didChangeConfiguration", JsonParser.parseString("{\"settings\": null}"));
-                JsonObject pull = p.await(m -> m.has("method")
-                        && "workspace/configuration".equals(m.get("method").getAsString()));
-                p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": " + pull.get("id") + ", \"result\": " + answer + "}");
-                String shown = p.await(m -> m.has("method")
-                        && "window/showMessage".equals(m.get("method").getAsString()))
-                        .getAsJsonObject("params").get("message").getAsString();
-                assertTrue(shown.startsWith("WMP-8001 Invalid setting: the previous configuration stays in force:"
-                        + " warmup = ") && shown.endsWith(" is not allowed; expected an object of settings"), shown);
-            }
-            JsonObject params = new JsonObject();
-            params.addProperty("command", "warmup.config");
-            params.add("arguments", new JsonArray());
-            JsonObject config = p.request("workspace/executeCommand", params).getAsJsonObject("result");
-            assertEquals(3, config.get("maxWarmModels").getAsInt(), "the previous settings stay: " + config);
-        }
     }
 
     @Test
@@ -253,7 +146,7 @@ class ChildProcessTest {
             long stored = 0;
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
             while (stored < firstWave + 1 && System.nanoTime() < deadline) {
-                stored = metrics(p).get("eventsStored").getAsLong();
+                stored = p.command("warmup.metrics").get("eventsStored").getAsLong();
             }
             assertTrue(stored >= firstWave + 1, "first wave stored: " + stored);
             for (int i = 0; i < 200; i++) {
@@ -264,12 +157,12 @@ class ChildProcessTest {
         try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
             assertTrue(store.recoveryNote().isEmpty(), "the store is intact after SIGKILL");
             long kept = store.query("SELECT count(*) FROM events WHERE kind IN ('OPEN', 'CHANGE')",
-                    java.util.List.of(), rs -> rs.getLong(1));
+                    List.of(), rs -> rs.getLong(1));
             assertTrue(kept >= firstWave + 1 && kept <= firstWave + 1 + 200, "kept " + kept);
         }
         try (RawLspProcess p = new RawLspProcess(dir)) {
             p.initialize();
-            assertTrue(metrics(p).get("eventsStored").getAsLong() >= firstWave + 1, "history survives a restart");
+            assertTrue(p.command("warmup.metrics").get("eventsStored").getAsLong() >= firstWave + 1, "history survives a restart");
         }
     }
 }

@@ -139,6 +139,14 @@ public final class RawLspProcess implements AutoCloseable {
         return out;
     }
 
+    /** The result of {@code workspace/executeCommand} for {@code command} without arguments. */
+    public JsonObject command(String command) throws Exception {
+        JsonObject params = new JsonObject();
+        params.addProperty("command", command);
+        params.add("arguments", new com.google.gson.JsonArray());
+        return request("workspace/executeCommand", params).getAsJsonObject("result");
+    }
+
     public JsonObject initialize() throws Exception {
         JsonObject p = JsonParser.parseString("{\"processId\": null, \"capabilities\": {}}").getAsJsonObject();
         JsonObject r = request("initialize", p);
