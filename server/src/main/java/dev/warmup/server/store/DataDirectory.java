@@ -11,7 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** The server's data directory: created readable by the user only; files in it are made user-only too. */
+/**
+ * The server's data directory: created readable by the user only; files in it are made user-only too, and those
+ * found in it at start-up are made so.
+ */
 public final class DataDirectory {
     private final Path root;
     private final boolean temporary;
@@ -29,6 +32,27 @@ public final class DataDirectory {
             throw new UncheckedIOException("cannot create data directory " + this.root, e);
         }
         restrict(this.root, true);
+        restrictEntries();
+    }
+
+    /**
+     * Makes what an earlier version, or a copy made by hand, left in the directory user-only as well (the salt, the
+     * predictor, files set aside): the directory's own permissions already keep others out, this keeps them out of
+     * each file if it is copied elsewhere with its permissions. An entry that cannot be changed (another user's)
+     * is left as it is.
+     */
+    private void restrictEntries() {
+        try (Stream<Path> entries = Files.list(root)) {
+            entries.filter(p -> !Files.isSymbolicLink(p)).forEach(p -> {
+                try {
+                    restrict(p, Files.isDirectory(p));
+                } catch (UncheckedIOException notOurs) {
+                    // the directory's rwx------ still keeps others out
+                }
+            });
+        } catch (IOException e) {
+            // as above
+        }
     }
 
     /**
