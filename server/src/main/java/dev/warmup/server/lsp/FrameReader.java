@@ -7,6 +7,8 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.jsonrpc.MessageIssueHandler;
@@ -26,7 +28,8 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
  */
 final class FrameReader extends StreamMessageProducer {
     private static final Logger LOG = Logger.getLogger(FrameReader.class.getName());
-    private static final String LENGTH = CONTENT_LENGTH_HEADER + ":";
+    /** The Content-Length header's name and colon, as LSP4J reads it (spaces before the colon allowed). */
+    private static final Pattern LENGTH = Pattern.compile(CONTENT_LENGTH_HEADER + "\\s*:");
     private static final String MISSING = "Missing header " + CONTENT_LENGTH_HEADER; // LSP4J's words, in listen()
 
     private final MessageIssueHandler issues;
@@ -39,12 +42,9 @@ final class FrameReader extends StreamMessageProducer {
 
     @Override
     protected void parseHeader(String line, Headers headers) {
-        int at = line.indexOf(LENGTH);
-        if (at > 0) { // a body of unknown length ran into the next frame's header, which starts here
-            line = line.substring(at);
-        }
-        if (line.startsWith(LENGTH)) {
-            String value = line.substring(LENGTH.length()).trim();
+        Matcher length = LENGTH.matcher(line);
+        if (length.find()) { // at 0, or later where a body of unknown length ran into the next frame's header
+            String value = line.substring(length.end()).trim();
             try {
                 headers.contentLength = Integer.parseInt(value);
                 badLength = headers.contentLength < 0 ? value : null;

@@ -66,22 +66,26 @@ public final class SettingsSync {
         }
         ConfigurationItem item = new ConfigurationItem();
         item.setSection("warmup");
-        client.client().configuration(new ConfigurationParams(List.of(item))).thenAccept(values -> {
-            if (values != null && !values.isEmpty() && values.get(0) != null) { // null: the editor has none
+        client.client().configuration(new ConfigurationParams(List.of(item))).whenComplete((values, e) -> {
+            if (e != null) {
+                unanswered(e);
+            } else if (values != null && !values.isEmpty() && values.get(0) != null) { // null: the editor has none
                 var wrapped = new com.google.gson.JsonObject();
                 wrapped.add("warmup", GSON.toJsonTree(values.get(0))); // not an object: refused, named warmup
                 apply(wrapped);
             }
-        }).exceptionally(e -> {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof ResponseErrorException) { // the editor may refuse: nothing is wrong here
-                LOG.fine("workspace/configuration refused: " + cause.getMessage());
-            } else { // an answer that is not a list of values
-                refuse(new WarmupException(ErrorCode.WMP_8001, "the editor's answer to workspace/configuration is"
-                        + " not a list of settings sections: " + FrameParser.reason(cause, String.valueOf(cause))));
-            }
-            return null;
         });
+    }
+
+    /** The pull failed: the editor refused it (its right), or answered what is not a list of values. */
+    private void unanswered(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof ResponseErrorException) {
+            LOG.fine("workspace/configuration refused: " + cause.getMessage());
+        } else {
+            refuse(new WarmupException(ErrorCode.WMP_8001, "the editor's answer to workspace/configuration is not a"
+                    + " list of settings sections: " + FrameParser.reason(cause, String.valueOf(cause))));
+        }
     }
 
     private void apply(JsonElement settings) {

@@ -37,6 +37,8 @@ class MalformedTrafficTest {
             frames.put("Content-Type: application/vscode-jsonrpc\r\n\r\n" + didOpen,
                     "a frame's header has no Content-Length");
             frames.put("Content-Length: -5\r\n\r\n", "a frame's Content-Length '-5' is not a length in bytes");
+            frames.put("Content-Length : 1e3\r\n\r\n" + didOpen, // a space before the colon, as LSP4J allows
+                    "a frame's Content-Length '1e3' is not a length in bytes");
             for (Map.Entry<String, String> f : frames.entrySet()) {
                 // the body of unknown length runs into the next frame's header: LSP4J lost every frame after it
                 p.sendBytes(f.getKey().getBytes(StandardCharsets.UTF_8));
