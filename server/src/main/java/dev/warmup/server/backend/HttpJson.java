@@ -14,6 +14,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -21,11 +22,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * JSON over HTTP to one model server, asynchronous, through its {@link CircuitBreaker}: a timeout per call, up to
- * {@code retries} retries with doubling backoff for what may pass (connection refused, timeouts, HTTP 5xx; never
- * 4xx), and every failure as a WarmupException (WMP-8004; WMP-8005 while the circuit is open).
+ * JSON over HTTP to one model server, asynchronous, through its {@link CircuitBreaker}: a timeout per call, within
+ * which the whole answer must come (not only its headers), an answer read up to {@value #MAX_ANSWER} bytes
+ * ({@link CappedBody}), up to {@code retries} retries with doubling backoff for what may pass (connection refused,
+ * timeouts, HTTP 5xx; never 4xx or an answer too long), and every failure as a WarmupException (WMP-8004; WMP-8005
+ * while the circuit is open).
  */
 final class HttpJson {
+    /** The longest answer read: far above any model list or status these servers give. */
+    static final long MAX_ANSWER = 8L * 1024 * 1024;
     private final HttpClient client;
     private final URI base;
     private final CircuitBreaker breaker;
@@ -101,7 +106,10 @@ final class HttpJson {
         headers.forEach(b::header);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body.toString()));
-        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((r, error) -> {
+        CompletableFuture<HttpResponse<String>> sent = client.sendAsync(b.build(), CappedBody.handler(MAX_ANSWER));
+        // the request's timeout ends at the answer's headers; its body must come whole within the same time
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> sent.cancel(true));
+        return sent.handle((r, error) -> {
             if (error == null && r.statusCode() / 100 == 2) {
                 breaker.success();
                 try {
@@ -114,8 +122,9 @@ final class HttpJson {
                 }
             }
             breaker.failure();
-            boolean transient_ = error != null || r.statusCode() >= 500;
-            String what = error != null ? describe(error)
+            boolean transient_ = error != null && !(cause(error) instanceof CappedBody.TooLong)
+                    || error == null && r.statusCode() >= 500;
+            String what = error != null ? describe(error, timeout)
                     : "HTTP " + r.statusCode() + " " + WarmupException.quote(r.body());
             if (transient_ && attempt < retries) {
                 Executor later = CompletableFuture.delayedExecutor(backoffMillis << attempt, TimeUnit.MILLISECONDS);
@@ -127,13 +136,24 @@ final class HttpJson {
         }).thenCompose(f -> f);
     }
 
-    private static String describe(Throwable t) {
-        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    private static Throwable cause(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    private static String describe(Throwable t, Duration timeout) {
+        Throwable c = cause(t);
         if (c instanceof HttpTimeoutException) {
             return "timed out";
         }
+        if (c instanceof CancellationException) { // by the deadline above: headers came, the whole answer did not
+            return "no whole answer within " + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s"
+                    : timeout.toMillis() + " ms");
+        }
         if (c instanceof ConnectException) {
             return "connection refused";
+        }
+        if (c instanceof CappedBody.TooLong) {
+            return c.getMessage();
         }
         return c.toString();
     }

@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 
 /** Where the fake model servers listen: a real HTTP server on a free loopback port, one thread per request. */
-final class LoopbackHttp {
+public final class LoopbackHttp {
     private LoopbackHttp() {}
 
     /** Started, with a handler per context path. */
-    static HttpServer start(Map<String, HttpHandler> contexts) throws IOException {
+    public static HttpServer start(Map<String, HttpHandler> contexts) throws IOException {
         return start(contexts, 0);
     }
 
