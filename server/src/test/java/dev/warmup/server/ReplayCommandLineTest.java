@@ -134,6 +134,25 @@ class ReplayCommandLineTest {
         assertEquals(2, number.code());
         assertTrue(number.err().startsWith(REFUSED + "replay: Invalid value for option '--budget-gb': 'twelve'"),
                 number.err());
+        Map<String[], String> refusedValues = new LinkedHashMap<>();
+        String budget = "--budget-gb must be more than 0 and at most 1000000: ";
+        refusedValues.put(new String[] {"--budget-gb", "-5"}, budget + "-5.0");
+        refusedValues.put(new String[] {"--budget-gb", "NaN"}, budget + "NaN");
+        refusedValues.put(new String[] {"--max-warm", "0"}, "--max-warm must be 1 or more: 0"); // was a stack trace
+        refusedValues.put(new String[] {"--users", "-3"}, "--users must be 0 (all) or more: -3");
+        refusedValues.put(new String[] {"--policy", "predictive@2"},
+                "--policy: the knob of predictive is a decision threshold, from 0 to 1: predictive@2");
+        refusedValues.put(new String[] {"--policy", "predictive@NaN"},
+                "--policy: the knob of predictive is a decision threshold, from 0 to 1: predictive@NaN");
+        refusedValues.put(new String[] {"--policy", "keepalive-99999999999"},
+                "--policy: the knob of keepalive is minutes (up to a year), from 0 to 525600: keepalive-99999999999");
+        refusedValues.put(new String[] {"--policy", "keep-oracle@0"}, "--policy: the knob of keep-oracle is"
+                + " GB·minutes per cold start, from 0.001 to 1000000: keep-oracle@0");
+        for (Map.Entry<String[], String> v : refusedValues.entrySet()) {
+            Run r = run("replay", "--trace", good.toString(), v.getKey()[0], v.getKey()[1]);
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().startsWith(REFUSED + "replay: " + v.getValue() + "\n"), r.err());
+        }
         Run server = run("--data-dri", dir.toString()); // the server's own command line, as an editor passes it
         assertEquals(2, server.code());
         assertTrue(server.err().startsWith(REFUSED + "warmup-server: Unknown options: '--data-dri'"), server.err());

@@ -28,10 +28,23 @@ public final class PolicyRegistry {
      *
      * @param name        family name
      * @param defaultKnob knob used when the name has none (NaN: the family has no knob)
+     * @param knobs       the knob values a name may give, inclusive (null: the family has no knob)
      * @param sweep       knob values drawing the family's curve in the HTML report
      * @param create      a fresh policy for one user, for a knob value
      */
-    public record Family(String name, double defaultKnob, List<Double> sweep, DoubleFunction<Policy> create) {}
+    public record Family(String name, double defaultKnob, Range knobs, List<Double> sweep,
+                         DoubleFunction<Policy> create) {}
+
+    /** Knob values from {@code min} to {@code max}, both included, and what they mean, for the refusal. */
+    public record Range(double min, double max, String unit) {
+        boolean contains(double k) {
+            return k >= min && k <= max; // false for NaN
+        }
+    }
+
+    private static final Range MINUTES = new Range(0, 525_600, "minutes (up to a year)");
+    private static final Range PRICE = new Range(0.001, 1_000_000, "GB·minutes per cold start");
+    private static final Range THRESHOLD = new Range(0, 1, "a decision threshold");
 
     private final Map<String, Family> families = new LinkedHashMap<>();
     private final List<String> all = new ArrayList<>();
@@ -39,13 +52,13 @@ public final class PolicyRegistry {
     /** The baselines of EVALUATION.md §5. */
     public static PolicyRegistry baselines() {
         PolicyRegistry r = new PolicyRegistry();
-        r.register(new Family("keepalive", 5, List.of(1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 120.0, 240.0),
-                KeepAlivePolicy::new), List.of("keepalive-1", "keepalive-5", "keepalive-10", "keepalive-30",
-                "keepalive-60"));
-        r.register(new Family("lru-budget", Double.NaN, List.of(), k -> new LruBudgetPolicy()), null);
-        r.register(new Family("greedy-dual", Double.NaN, List.of(), k -> new GreedyDualPolicy()), null);
-        r.register(new Family("hybrid-histogram", Double.NaN, List.of(), k -> new HybridHistogramPolicy()), null);
-        r.register(new Family("oracle", Double.NaN, List.of(), k -> new OraclePolicy()), null);
+        r.register(new Family("keepalive", 5, MINUTES,
+                List.of(1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 120.0, 240.0), KeepAlivePolicy::new),
+                List.of("keepalive-1", "keepalive-5", "keepalive-10", "keepalive-30", "keepalive-60"));
+        r.register(new Family("lru-budget", Double.NaN, null, List.of(), k -> new LruBudgetPolicy()), null);
+        r.register(new Family("greedy-dual", Double.NaN, null, List.of(), k -> new GreedyDualPolicy()), null);
+        r.register(new Family("hybrid-histogram", Double.NaN, null, List.of(), k -> new HybridHistogramPolicy()), null);
+        r.register(new Family("oracle", Double.NaN, null, List.of(), k -> new OraclePolicy()), null);
         return r;
     }
 
@@ -58,17 +71,17 @@ public final class PolicyRegistry {
      */
     public static PolicyRegistry standard() {
         PolicyRegistry r = baselines();
-        r.register(new Family("keep-oracle", 10, List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0),
+        r.register(new Family("keep-oracle", 10, PRICE, List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0),
                 PricedOraclePolicy::keepOnly), null);
         for (int minutes : new int[] {1, 5}) { // not in all: asked for by name
-            r.register(new Family("keep-oracle-" + minutes + "m", 100, List.of(20.0, 50.0, 100.0, 200.0),
+            r.register(new Family("keep-oracle-" + minutes + "m", 100, PRICE, List.of(20.0, 50.0, 100.0, 200.0),
                     w -> PricedOraclePolicy.keepOnlyLate(w, minutes * 60_000L)), List.of());
         }
-        r.register(new Family("event-oracle", 10, List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0),
+        r.register(new Family("event-oracle", 10, PRICE, List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0),
                 PricedOraclePolicy::atEvents), null);
-        r.register(new Family("predictive", PredictivePolicy.DEFAULT_THRESHOLD,
+        r.register(new Family("predictive", PredictivePolicy.DEFAULT_THRESHOLD, THRESHOLD,
                 List.of(0.5, 0.7, 0.9, 0.95, 0.99, 0.995, 0.999), k -> new PredictivePolicy(k, 0.1)), null);
-        r.register(new Family("predictive-hindsight", PredictivePolicy.DEFAULT_THRESHOLD,
+        r.register(new Family("predictive-hindsight", PredictivePolicy.DEFAULT_THRESHOLD, THRESHOLD,
                 List.of(0.9, 0.99, 0.995, 0.999), k -> new HindsightPredictivePolicy(k, 0.1)), List.of());
         return r;
     }
@@ -132,7 +145,7 @@ public final class PolicyRegistry {
         for (String name : ran) {
             Family f = family(name);
             for (double k : f.sweep()) {
-                String point = f.name() + "@" + (k == Math.rint(k) ? String.valueOf((long) k) : String.valueOf(k));
+                String point = f.name() + "@" + number(k);
                 if (done.add(canonical(point))) {
                     out.add(point);
                 }
@@ -148,6 +161,10 @@ public final class PolicyRegistry {
     }
 
     private record Parsed(String family, double knob) {}
+
+    private static String number(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
 
     private Parsed parse(String name) {
         String familyName = name;
@@ -167,13 +184,20 @@ public final class PolicyRegistry {
         if (knob == null) {
             return new Parsed(familyName, f.defaultKnob());
         }
-        if (Double.isNaN(f.defaultKnob())) {
+        if (f.knobs() == null) {
             throw new IllegalArgumentException("policy " + familyName + " has no knob: " + name);
         }
+        double k;
         try {
-            return new Parsed(familyName, Double.parseDouble(knob));
+            k = Double.parseDouble(knob);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("policy knob must be a number: " + name);
         }
+        Range r = f.knobs();
+        if (!r.contains(k)) {
+            throw new IllegalArgumentException("the knob of " + familyName + " is " + r.unit() + ", from "
+                    + number(r.min()) + " to " + number(r.max()) + ": " + name);
+        }
+        return new Parsed(familyName, k);
     }
 }

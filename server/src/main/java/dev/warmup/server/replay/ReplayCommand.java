@@ -93,6 +93,16 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!Files.isReadable(trace)) {
             throw new ParameterException(spec.commandLine(), "--trace: no readable file at " + trace);
         }
+        if (!(budgetGb > 0 && budgetGb <= 1_000_000)) { // NaN too
+            throw new ParameterException(spec.commandLine(), "--budget-gb must be more than 0 and at most 1000000: "
+                    + budgetGb);
+        }
+        if (maxWarm < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-warm must be 1 or more: " + maxWarm);
+        }
+        if (users < 0) {
+            throw new ParameterException(spec.commandLine(), "--users must be 0 (all) or more: " + users);
+        }
         Catalog models = catalog == null ? Catalog.evaluationDefault() : Catalog.read(catalog);
         System.err.printf("replay: reading %s%n", trace);
         Trace t = source.read(trace).firstUsers(users).split(userSplit);
