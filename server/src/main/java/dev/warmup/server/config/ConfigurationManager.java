@@ -25,6 +25,8 @@ import java.util.logging.Logger;
 @Singleton
 public final class ConfigurationManager {
     private static final Logger LOG = Logger.getLogger(ConfigurationManager.class.getName());
+    /** The most models the catalogue holds, settings' and registered together: far more than any machine loads. */
+    public static final int MAX_MODELS = 1000;
     private final AtomicReference<WarmupSettings> current = new AtomicReference<>(WarmupSettings.defaults());
     /** The last settings section as the user wrote it, before run-time models and pausing are applied. */
     private WarmupSettings fromSettings = WarmupSettings.defaults();
@@ -48,7 +50,13 @@ public final class ConfigurationManager {
 
     /** Validates and installs a settings section; returns the new effective settings. */
     public synchronized WarmupSettings apply(JsonElement section) {
-        fromSettings = SettingsParser.parse(section);
+        WarmupSettings parsed = SettingsParser.parse(section);
+        if (catalogue(parsed, registered).size() > MAX_MODELS) {
+            throw new WarmupException(ErrorCode.WMP_8001, "warmup.models holds " + parsed.models().size()
+                    + " models, which with the " + registered.size() + " registered at run time make more than "
+                    + MAX_MODELS);
+        }
+        fromSettings = parsed;
         JsonObject given = SettingsParser.locateSection(section);
         for (String key : given == null ? List.<String>of() : UnknownKeys.in(given)) {
             if (unknownNamed.first(key)) { // once per key (the first 100): settings are sent again at every change
@@ -60,6 +68,9 @@ public final class ConfigurationManager {
 
     /** Adds or replaces models (validated like settings); {@code replace} drops all other run-time models. */
     public synchronized WarmupSettings registerModels(List<JsonObject> models, boolean replace) {
+        if (models.size() > MAX_MODELS) { // before the pairwise check of twins below
+            throw tooMany(models.size());
+        }
         Map<String, ModelSpec> next = new LinkedHashMap<>(replace ? Map.of() : registered);
         List<ModelSpec> given = new ArrayList<>();
         for (int i = 0; i < models.size(); i++) {
@@ -71,9 +82,30 @@ public final class ConfigurationManager {
             next.values().removeIf(r -> SettingsParser.sameModel(r, m, fromSettings.backends()));
             next.put(m.id(), m);
         }
+        int catalogue = catalogue(fromSettings, next).size();
+        if (catalogue > MAX_MODELS) {
+            throw tooMany(catalogue);
+        }
         registered.clear();
         registered.putAll(next);
         return install();
+    }
+
+    private static WarmupException tooMany(int models) {
+        return new WarmupException(ErrorCode.WMP_8003, "warmup/registerModels would make the catalogue " + models
+                + " models, settings' and registered together; at most " + MAX_MODELS);
+    }
+
+    /** The settings' models that no registered one replaces, then the registered ones. */
+    private static List<ModelSpec> catalogue(WarmupSettings settings, Map<String, ModelSpec> registered) {
+        Map<String, ModelSpec> models = new LinkedHashMap<>();
+        for (ModelSpec m : settings.models()) {
+            if (registered.values().stream().noneMatch(r -> SettingsParser.sameModel(r, m, settings.backends()))) {
+                models.put(m.id(), m);
+            }
+        }
+        models.putAll(registered);
+        return List.copyOf(models.values());
     }
 
     /** Pauses or resumes background warming without touching the user's settings. */
@@ -87,14 +119,7 @@ public final class ConfigurationManager {
     }
 
     private WarmupSettings install() {
-        Map<String, ModelSpec> models = new LinkedHashMap<>();
-        for (ModelSpec m : fromSettings.models()) {
-            if (registered.values().stream().noneMatch(r -> SettingsParser.sameModel(r, m, fromSettings.backends()))) {
-                models.put(m.id(), m);
-            }
-        }
-        models.putAll(registered);
-        WarmupSettings effective = fromSettings.withModels(List.copyOf(models.values()));
+        WarmupSettings effective = fromSettings.withModels(catalogue(fromSettings, registered));
         current.set(effective);
         listeners.forEach(l -> l.accept(effective));
         return effective;

@@ -226,6 +226,10 @@ public final class SettingsParser {
             throw invalid("models", v, "an array of models");
         }
         JsonArray arr = v.getAsJsonArray();
+        if (arr.size() > ConfigurationManager.MAX_MODELS) { // before the pairwise check of twins below
+            throw new WarmupException(ErrorCode.WMP_8001, "warmup.models holds " + arr.size() + " models; at most "
+                    + ConfigurationManager.MAX_MODELS);
+        }
         for (int i = 0; i < arr.size(); i++) {
             String path = "models[" + i + "]";
             if (!arr.get(i).isJsonObject()) {
