@@ -2,6 +2,7 @@ package dev.warmup.server.lsp;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.Commands;
 import dev.warmup.server.config.ConfigurationManager;
@@ -47,8 +48,7 @@ public final class CommandDispatcher {
             case Commands.METRICS -> metrics.toJson();
             case Commands.CONFIG -> configJson();
             case Commands.USAGE_STATS -> usageStats(args);
-            case Commands.EXPORT_TRACE -> exporter.export(args.isEmpty() || args.get(0) == null ? null
-                    : GSON.toJsonTree(args.get(0)).getAsString());
+            case Commands.EXPORT_TRACE -> exporter.export(exportPath(args));
             case Commands.COMPARE -> comparison.compare();
             case Commands.RETRAIN -> controller.retrain();
             case Commands.EVALUATE -> controller.evaluate();
@@ -57,6 +57,19 @@ public final class CommandDispatcher {
             default -> throw new WarmupException(ErrorCode.WMP_8002,
                     "'" + WarmupException.quote(command) + "' is not a command of this server; known: " + Commands.ALL);
         };
+    }
+
+    /** The file {@code warmup.exportTrace} is asked to write: its one argument, a string, or none (null). */
+    private static String exportPath(List<Object> args) {
+        JsonElement a = args.isEmpty() ? JsonNull.INSTANCE : GSON.toJsonTree(args.get(0));
+        if (a.isJsonNull()) {
+            return null;
+        }
+        if (!a.isJsonPrimitive() || !a.getAsJsonPrimitive().isString()) {
+            throw new WarmupException(ErrorCode.WMP_8003, Commands.EXPORT_TRACE + " takes an absolute file path or"
+                    + " nothing; got " + WarmupException.quote(a));
+        }
+        return a.getAsString();
     }
 
     private JsonElement configJson() {

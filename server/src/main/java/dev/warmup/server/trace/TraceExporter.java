@@ -50,7 +50,12 @@ public final class TraceExporter {
             String stamp = Instant.ofEpochMilli(clock.millis()).toString().replace(':', '-');
             file = dataDirectory.resolve("exports").resolve("trace-" + stamp + ".jsonl");
         } else {
-            file = Path.of(target);
+            try {
+                file = Path.of(target);
+            } catch (java.nio.file.InvalidPathException e) { // a NUL, say
+                throw new WarmupException(ErrorCode.WMP_8003, "exportTrace needs an absolute file path; "
+                        + WarmupException.quote(target) + " is no path here: " + e.getReason());
+            }
             if (!file.isAbsolute()) {
                 throw new WarmupException(ErrorCode.WMP_8003, "exportTrace needs an absolute file path; got "
                         + WarmupException.quote(target));
@@ -64,8 +69,23 @@ public final class TraceExporter {
             result.addProperty("events", events);
             return result;
         } catch (IOException | SQLException e) {
-            throw new WarmupException(ErrorCode.WMP_7003, "exporting the trace to " + file + ": " + e.getMessage(), e);
+            throw new WarmupException(ErrorCode.WMP_7003, "exporting the trace to " + file + ": " + why(e, file), e);
         }
+    }
+
+    /** What went wrong, in words: a file system's exception names only the path, which the message has already. */
+    private static String why(Exception e, Path file) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "something already exists there (a new file is never written over one)";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        String m = e.getMessage();
+        return m == null || m.equals(file.toString()) ? e.getClass().getSimpleName() : m;
     }
 
     /** Where {@link #write} takes the events from, oldest first. */

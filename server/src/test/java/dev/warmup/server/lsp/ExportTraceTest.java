@@ -44,10 +44,19 @@ class ExportTraceTest {
             // an existing file is never overwritten; a relative path is refused
             ExecutionException again = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> h.command("warmup.exportTrace", out.toString()));
-            assertTrue(again.getCause().getMessage().contains("WMP-7003"), again.getCause().getMessage());
+            assertEquals("WMP-7003 Trace export failed: exporting the trace to " + out + ": something already exists"
+                    + " there (a new file is never written over one)", again.getCause().getMessage());
             ExecutionException relative = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> h.command("warmup.exportTrace", "rel.jsonl"));
             assertTrue(relative.getCause().getMessage().contains("WMP-8003"));
+            ExecutionException notAPath = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> h.command("warmup.exportTrace", java.util.Map.of("path", out.toString())));
+            assertEquals("WMP-8003 Invalid parameters: warmup.exportTrace takes an absolute file path or nothing; got"
+                    + " {\"path\":\"" + out + "\"}", notAPath.getCause().getMessage()); // an internal error before
+            ExecutionException nul = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> h.command("warmup.exportTrace", "/tmp/a\u0000b")); // found by ProtocolFuzzTest's seed 1
+            assertTrue(nul.getCause().getMessage().startsWith("WMP-8003 Invalid parameters: exportTrace needs an"
+                    + " absolute file path; /tmp/a\u0000b is no path here: "), nul.getCause().getMessage());
             // a path ending in .gz gets the trace compressed (the same lines first: the commands since may have been
             // recorded after them), which the replay reads as it is
             Path gz = dir.resolve("mine.jsonl.gz");
@@ -57,8 +66,8 @@ class ExportTraceTest {
                 assertTrue(unzipped.startsWith(text), unzipped);
             }
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(gz)));
-            // every command since the first export is recorded before an export reads the store: three more
-            assertEquals(t.users().get(0).size() + 3, new JsonlTraceSource().read(gz).users().get(0).size());
+            // every command since the first export is recorded before an export reads the store: five more
+            assertEquals(t.users().get(0).size() + 5, new JsonlTraceSource().read(gz).users().get(0).size());
             // and .xz, as the replay reads .xz (before, it was written plain under that name and the replay refused it)
             Path xz = dir.resolve("mine.jsonl.xz");
             h.command("warmup.exportTrace", xz.toString());
@@ -66,7 +75,7 @@ class ExportTraceTest {
                 String unpacked = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 assertTrue(unpacked.startsWith(text), unpacked);
             }
-            assertEquals(t.users().get(0).size() + 4, new JsonlTraceSource().read(xz).users().get(0).size());
+            assertEquals(t.users().get(0).size() + 6, new JsonlTraceSource().read(xz).users().get(0).size());
         }
     }
 }

@@ -62,6 +62,7 @@ class ProtocolFuzzTest {
             Map.entry("?workspace/executeCommand", "{\"command\": \"warmup.usageStats\", \"arguments\":"
                     + " [{\"model\": \"coder\"}]}"),
             Map.entry("?workspace/executeCommand", "{\"command\": \"warmup.pause\", \"arguments\": []}"),
+            Map.entry("?workspace/executeCommand", "{\"command\": \"warmup.exportTrace\", \"arguments\": [null]}"),
             Map.entry("?workspace/executeCommand", "{\"command\": \"warmup.resume\", \"arguments\": []}"),
             Map.entry("notebookDocument/didOpen", "{\"notebookDocument\": {\"uri\": \"file:///w/n.ipynb\","
                     + " \"notebookType\": \"jupyter\", \"version\": 1, \"cells\": []}, \"cellTextDocuments\": []}"),
