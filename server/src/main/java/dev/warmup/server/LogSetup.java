@@ -1,8 +1,11 @@
 package dev.warmup.server;
 
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.lsp.ClientLogHandler;
 import dev.warmup.server.lsp.ClientNotifier;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -36,7 +39,12 @@ final class LogSetup {
         };
     }
 
-    static void configure(Level level, Path logFile, ClientNotifier client) throws IOException {
+    /**
+     * Logs to stderr, to {@code logFile} when given, and to the client. A log file that cannot be written (a folder,
+     * a place without permission, an empty path) does not stop the server: it logs without it, and says so once with
+     * WMP-8016, which reaches the editor too.
+     */
+    static void configure(Level level, Path logFile, ClientNotifier client) {
         System.setProperty("java.util.logging.SimpleFormatter.format",
                 "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         LogManager.getLogManager().reset();
@@ -46,19 +54,51 @@ final class LogSetup {
         stderr.setLevel(level);
         stderr.setFormatter(new SimpleFormatter());
         root.addHandler(stderr);
+        String unusable = null;
         if (logFile != null) {
-            // exactly the file named (with two generations FileHandler would write FILE.0), or FILE.N while other
-            // servers write it, readable by the user only like the data files, started afresh past the limit
-            Path parent = logFile.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            try {
+                root.addHandler(fileHandler(level, logFile));
+            } catch (IOException | RuntimeException e) {
+                unusable = new WarmupException(ErrorCode.WMP_8016, (logFile.toString().isBlank() ? "''"
+                        : WarmupException.quote(logFile)) + ": " + why(e, logFile)).getMessage();
             }
-            claim = LogFileClaim.claim(logFile);
-            FileHandler file = new FileHandler(claim.file().toString(), LOG_FILE_LIMIT, 1, true);
-            file.setLevel(level);
-            file.setFormatter(new SimpleFormatter());
-            root.addHandler(file);
         }
         root.addHandler(new ClientLogHandler(client));
+        if (unusable != null) {
+            Logger.getLogger(LogSetup.class.getName()).warning(unusable);
+        }
+    }
+
+    /**
+     * Exactly the file named (with two generations FileHandler would write FILE.0), or FILE.N while other servers
+     * write it, readable by the user only like the data files, started afresh past the limit; its folder made.
+     */
+    private static Handler fileHandler(Level level, Path logFile) throws IOException {
+        if (logFile.toString().isBlank()) {
+            throw new IOException("an empty path");
+        }
+        Path parent = logFile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        claim = LogFileClaim.claim(logFile);
+        FileHandler file = new FileHandler(claim.file().toString(), LOG_FILE_LIMIT, 1, true);
+        file.setLevel(level);
+        file.setFormatter(new SimpleFormatter());
+        return file;
+    }
+
+    /**
+     * Why the file could not be used, in words: a file system's exception names only the path ("NoSuchFileException
+     * (/proc/nope)" for a folder that cannot be made), and Java's file streams say "PATH (reason)".
+     */
+    private static String why(Exception e, Path logFile) {
+        if (e instanceof FileSystemException f) {
+            return (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName())
+                    + (f.getFile() == null || f.getFile().equals(logFile.toString()) ? "" : " (" + f.getFile() + ")");
+        }
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String said = logFile + " (";
+        return m.startsWith(said) && m.endsWith(")") ? m.substring(said.length(), m.length() - 1) : m;
     }
 }

@@ -94,7 +94,9 @@ public enum ErrorCode {
             "The message names the option, file or line at fault; java -jar warmup-server.jar help COMMAND lists"
                     + " the options, README.md the trace and catalogue formats."),
     WMP_8015("Integration", INVALID_INPUT, info, "Answer to no request of the server's",
-            "The client answered a request the server did not send, or one already answered; the answer is ignored.");
+            "The client answered a request the server did not send, or one already answered; the answer is ignored."),
+    WMP_8016("Integration", CONFIGURATION, warning, "Log file unusable: logging to stderr and the editor only",
+            "The message says why; give --log-file a file you can write (its folder is made if missing).");
 
     private final String component;
     private final ErrorCategory category;

@@ -109,6 +109,23 @@ class ChildProcessTest {
     }
 
     @Test
+    void aLogFileThatCannotBeWrittenIsNamedAndTheServerRunsWithoutIt() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("logs-folder"));
+        for (String logFile : new String[] {folder.toString(), ""}) { // each stopped the server; "" with an NPE
+            try (RawLspProcess p = new RawLspProcess(dir.resolve("data"), "--log-file", logFile)) {
+                p.initialize();
+                String warned = p.await(m -> m.has("method")
+                        && "window/logMessage".equals(m.get("method").getAsString())
+                        && m.getAsJsonObject("params").get("message").getAsString().startsWith("WMP-8016"))
+                        .getAsJsonObject("params").get("message").getAsString();
+                assertEquals("WMP-8016 Log file unusable: logging to stderr and the editor only: "
+                        + (logFile.isEmpty() ? "'': an empty path" : logFile + ": Is a directory"), warned);
+                assertTrue(p.request("warmup/status", null).has("result"));
+            }
+        }
+    }
+
+    @Test
     void serversGivenTheSameLogFileEachWriteOneOfTheirOwnReadableByTheUserOnly() throws Exception {
         Path log = dir.resolve("logs").resolve("warmup-server.log"); // as an IDE passes it to a server per project
         try (RawLspProcess a = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString());
