@@ -37,7 +37,7 @@ import java.util.logging.Logger;
 @Singleton
 public final class PredictionService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PredictionService.class.getName());
-    static final String FILE = "predictor.json";
+    static final String FILE = "predictor.json"; // DataDirectory.OWN_FILES names it too
     /** Events since the start kept for rebuilds; past it, the oldest half is read back from the store instead. */
     static final int JOURNAL_LIMIT = 100_000;
 

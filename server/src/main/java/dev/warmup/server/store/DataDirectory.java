@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -16,6 +17,8 @@ import java.util.stream.Stream;
  * found in it at start-up are made so.
  */
 public final class DataDirectory {
+    /** The files the server keeps here; what is set aside or written beside them starts with these names. */
+    private static final List<String> OWN_FILES = List.of("usage.db", "uri-salt", "predictor.json");
     private final Path root;
     private final boolean temporary;
 
@@ -26,24 +29,43 @@ public final class DataDirectory {
     private DataDirectory(Path root, boolean temporary) {
         this.root = root.toAbsolutePath();
         this.temporary = temporary;
+        boolean ours;
         try {
+            ours = !Files.isDirectory(this.root) || isOurs(this.root);
             Files.createDirectories(this.root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + this.root, e);
         }
-        restrict(this.root, true);
+        if (ours) { // a folder of the user's given by mistake (their home, say) keeps its permissions
+            restrict(this.root, true);
+        }
         restrictEntries();
     }
 
+    /** An existing folder is the server's when it is empty or holds its store or salt. */
+    private static boolean isOurs(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty() || Files.exists(dir.resolve("usage.db"))
+                    || Files.exists(dir.resolve("uri-salt"));
+        }
+    }
+
+    /** Whether a file or folder of the directory is one the server writes (or one of theirs set aside). */
+    private static boolean written(Path p) {
+        String name = p.getFileName().toString();
+        return name.equals("jna") || name.equals("exports") || OWN_FILES.stream().anyMatch(f -> name.startsWith(f)
+                || name.startsWith("." + f));
+    }
+
     /**
-     * Makes what an earlier version, or a copy made by hand, left in the directory user-only as well (the salt, the
-     * predictor, files set aside): the directory's own permissions already keep others out, this keeps them out of
-     * each file if it is copied elsewhere with its permissions. An entry that cannot be changed (another user's)
-     * is left as it is.
+     * Makes what an earlier version, or a copy made by hand, left of the server's own files in the directory
+     * user-only as well (the salt, the predictor, files set aside): the directory's own permissions already keep
+     * others out, this keeps them out of each file if it is copied elsewhere with its permissions. Nothing else in
+     * the directory is touched, and an entry that cannot be changed (another user's) is left as it is.
      */
     private void restrictEntries() {
         try (Stream<Path> entries = Files.list(root)) {
-            entries.filter(p -> !Files.isSymbolicLink(p)).forEach(p -> {
+            entries.filter(p -> !Files.isSymbolicLink(p) && written(p)).forEach(p -> {
                 try {
                     restrict(p, Files.isDirectory(p));
                 } catch (UncheckedIOException notOurs) {
