@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The server's data directory: created readable by the user only; files in it are made user-only too, and those
- * found in it at start-up are made so.
+ * The server's data directory: created readable by the user only; files in it are made user-only too, and the
+ * server's own found in it at start-up are made so. A folder of other things given as the data directory keeps its
+ * permissions.
  */
 public final class DataDirectory {
     /** The files the server keeps here; what is set aside or written beside them starts with these names. */
