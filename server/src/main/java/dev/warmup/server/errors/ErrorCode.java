@@ -96,7 +96,10 @@ public enum ErrorCode {
     WMP_8015("Integration", INVALID_INPUT, info, "Answer to no request of the server's",
             "The client answered a request the server did not send, or one already answered; the answer is ignored."),
     WMP_8016("Integration", CONFIGURATION, warning, "Log file unusable: logging to stderr and the editor only",
-            "The message says why; give --log-file a file you can write (its folder is made if missing).");
+            "The message says why; give --log-file a file you can write (its folder is made if missing)."),
+    WMP_8017("Integration", INVALID_REQUEST, error, "Server already initialized",
+            "Send initialize once; the first one's settings and capabilities stand (change settings with"
+                    + " workspace/didChangeConfiguration).");
 
     private final String component;
     private final ErrorCategory category;

@@ -495,6 +495,11 @@ class LspProtocolTest {
         UsageStats stats = h.server.getWarmupService().usageStats(new UsageStatsParams("coder", null))
                 .get(10, TimeUnit.SECONDS);
         assertEquals(1, stats.count(), "the use reported before initialize is recorded");
+        var again = errorOf(h.server.initialize(new org.eclipse.lsp4j.InitializeParams())); // answered as the first
+        assertEquals(-32600, again.getCode(), "JSON-RPC: InvalidRequest");
+        assertEquals("WMP-8017 Server already initialized: initialize again; LSP sends it once", again.getMessage());
+        assertEquals(List.of("coder"), h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models()
+                .stream().map(m -> m.id()).toList(), "the first initialize's settings stand");
     }
 
     @Test
