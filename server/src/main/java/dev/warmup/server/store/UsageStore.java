@@ -104,16 +104,34 @@ public final class UsageStore implements AutoCloseable {
     }
 
     /** Runs {@code work} in one transaction, rolled back if it fails. */
+    /**
+     * Runs {@code work} in one transaction. Its own failure is the one thrown: SQLite rolls a transaction back by
+     * itself on some errors (a full disk), and the rollback and the return to autocommit then fail too ("no
+     * transaction is active"), which before hid the cause; they are kept as suppressed.
+     */
     private void inTransaction(SqlAction work) throws SQLException {
         connection.setAutoCommit(false);
+        Exception failure = null;
         try {
             work.run();
             connection.commit();
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            failure = e;
+            try {
+                connection.rollback();
+            } catch (SQLException alreadyRolledBack) {
+                e.addSuppressed(alreadyRolledBack);
+            }
             throw e;
         } finally {
-            connection.setAutoCommit(true);
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
         }
     }
 

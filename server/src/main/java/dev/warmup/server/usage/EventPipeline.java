@@ -19,8 +19,11 @@ import java.util.logging.Logger;
 /**
  * Takes usage events off the request threads. {@link #offer} never blocks: when the bounded queue is full the event
  * is dropped and counted. One consumer thread hands each event to the observers (in order) and writes batches to
- * the store at least every {@link #FLUSH_MILLIS} ms, so a crash loses at most about that much. A failed write is
- * retried with the next batch; nothing is discarded while the store keeps failing, up to the queue's bound.
+ * the store at least every {@link #FLUSH_MILLIS} ms, so a crash loses at most about that much, in transactions of at
+ * most {@value #MAX_BATCH} events, so that a backlog goes in as far as there is room for it. A failed write is
+ * retried every {@link #FLUSH_MILLIS} ms; nothing is discarded while the store keeps failing (a full disk), up to the
+ * queue's bound: with that many events waiting for the store, the consumer stops taking more, the queue fills, and
+ * what does not fit is dropped and counted (WMP-1002).
  */
 public final class EventPipeline implements AutoCloseable {
     static final long FLUSH_MILLIS = 1000;
@@ -28,6 +31,7 @@ public final class EventPipeline implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventPipeline.class.getName());
 
     private final BlockingQueue<Object> queue;
+    private final int capacity;
     private final UsageStore store;
     private final ModelWarmupMetrics metrics;
     private final List<Consumer<UsageEvent>> observers = new CopyOnWriteArrayList<>();
@@ -37,6 +41,7 @@ public final class EventPipeline implements AutoCloseable {
 
     public EventPipeline(int capacity, UsageStore store, ModelWarmupMetrics metrics) {
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.store = store;
         this.metrics = metrics;
         this.consumer = new Thread(this::run, "warmup-event-pipeline");
@@ -81,10 +86,16 @@ public final class EventPipeline implements AutoCloseable {
         List<CompletableFuture<Void>> waiters = new ArrayList<>();
         long firstPending = -1;
         while (running || !queue.isEmpty()) {
-            Object item;
+            Object item = null;
             try {
                 long wait = firstPending < 0 ? 200 : Math.max(1, firstPending + FLUSH_MILLIS - System.currentTimeMillis());
-                item = queue.poll(wait, TimeUnit.MILLISECONDS);
+                if (batch.size() < capacity) {
+                    item = queue.poll(wait, TimeUnit.MILLISECONDS);
+                } else if (!running) {
+                    break; // closing with the store still failing: what waits is lost, as at a crash
+                } else {
+                    Thread.sleep(wait); // the store is failing and as much waits as the queue holds: take no more
+                }
             } catch (InterruptedException e) {
                 running = false;
                 continue;
@@ -126,17 +137,22 @@ public final class EventPipeline implements AutoCloseable {
         waiters.forEach(w -> w.complete(null));
     }
 
+    /** Writes {@code batch} a transaction of at most {@value #MAX_BATCH} at a time, removing what was written. */
     private boolean write(List<UsageEvent> batch) {
-        long t0 = System.nanoTime();
-        try {
-            store.append(batch);
-            metrics.storeWrite(System.nanoTime() - t0);
-            return true;
-        } catch (SQLException e) {
-            metrics.storeFailed();
-            LOG.warning(new WarmupException(ErrorCode.WMP_7002, e.getMessage()).getMessage());
-            return false;
+        while (!batch.isEmpty()) {
+            List<UsageEvent> chunk = batch.subList(0, Math.min(MAX_BATCH, batch.size()));
+            long t0 = System.nanoTime();
+            try {
+                store.append(chunk);
+                metrics.storeWrite(System.nanoTime() - t0);
+                chunk.clear();
+            } catch (SQLException e) {
+                metrics.storeFailed();
+                LOG.warning(new WarmupException(ErrorCode.WMP_7002, e.getMessage()).getMessage());
+                return false;
+            }
         }
+        return true;
     }
 
     /** Stops after writing what is queued. */

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -19,7 +20,10 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The event queue under overload: what does not fit is dropped and counted (WMP-1002); what was accepted is stored. */
+/**
+ * The event queue under overload, and with the disk full: what does not fit is dropped and counted (WMP-1002); what
+ * was accepted is stored, once the store has room.
+ */
 class EventPipelineTest {
     @TempDir Path dir;
 
@@ -36,6 +40,52 @@ class EventPipelineTest {
         try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
             ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
             overload(new EventPipeline(4, store, metrics), store, metrics, warnings);
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    @Test
+    void whileTheDiskIsFullEventsWaitUpToTheBoundAndAllGoInOnceThereIsRoom() throws Exception {
+        Logger logger = Logger.getLogger(EventPipeline.class.getName()); // held: the handler must stay attached
+        CountDownLatch failed = new CountDownLatch(1);
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override public void publish(LogRecord r) {
+                warnings.add(r.getMessage());
+                if (r.getMessage().startsWith("WMP-7002")) {
+                    failed.countDown();
+                }
+            }
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        logger.addHandler(handler);
+        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+            store.append(List.of(UsageEvent.simple(0, EventKind.CHANGE, null, null)));
+            long pages = store.query("PRAGMA page_count", List.of(), rs -> rs.getLong(1));
+            store.query("PRAGMA max_page_count = " + pages, List.of(), rs -> rs.getLong(1)); // as a full disk
+            ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
+            CountDownLatch taken = new CountDownLatch(100);
+            try (EventPipeline pipeline = new EventPipeline(100, store, metrics)) {
+                pipeline.addObserver(e -> taken.countDown());
+                for (int i = 1; i <= 100; i++) { // 19 KB: more than the file's pages have room for
+                    assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, "x".repeat(190), null)));
+                }
+                assertTrue(taken.await(30, TimeUnit.SECONDS), "the consumer holds the first 100, waiting for room");
+                assertTrue(failed.await(30, TimeUnit.SECONDS));
+                String said = warnings.stream().filter(w -> w.startsWith("WMP-7002")).findFirst().orElseThrow();
+                assertTrue(said.contains("database or disk is full"), "the cause, not a failed rollback: " + said);
+                for (int i = 101; i <= 200; i++) { // the consumer takes no more: the queue holds these
+                    assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "room for " + i);
+                }
+                assertFalse(pipeline.offer(UsageEvent.simple(201, EventKind.CHANGE, null, null)), "dropped, counted");
+                assertEquals(1, metrics.eventsDropped());
+                store.query("PRAGMA max_page_count = 1000000", List.of(), rs -> rs.getLong(1)); // room again
+                pipeline.flush().get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(java.util.stream.LongStream.rangeClosed(0, 200).boxed().toList(),
+                    store.allEvents().stream().map(UsageEvent::at).toList(), "every event accepted, once, in order");
         } finally {
             logger.removeHandler(handler);
         }
