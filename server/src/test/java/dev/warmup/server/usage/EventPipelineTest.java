@@ -27,41 +27,43 @@ import org.junit.jupiter.api.io.TempDir;
 class EventPipelineTest {
     @TempDir Path dir;
 
+    /** What the pipeline logs, from its own thread too, and a latch for its first WMP-7002. */
+    private static final class Logged extends Handler implements AutoCloseable {
+        private final Logger logger = Logger.getLogger(EventPipeline.class.getName()); // held: keeps the handler on
+        final List<String> warnings = new CopyOnWriteArrayList<>();
+        final CountDownLatch storeFailed = new CountDownLatch(1);
+
+        Logged() {
+            logger.addHandler(this);
+        }
+
+        @Override
+        public void publish(LogRecord r) {
+            warnings.add(r.getMessage());
+            if (r.getMessage().startsWith("WMP-7002")) {
+                storeFailed.countDown();
+            }
+        }
+
+        @Override public void flush() {}
+
+        @Override
+        public void close() {
+            logger.removeHandler(this);
+        }
+    }
+
     @Test
     void aFullQueueDropsAndCountsWithWmp1002AndLosesNothingItAccepted() throws Exception {
-        Logger logger = Logger.getLogger(EventPipeline.class.getName()); // held: the handler must stay attached
-        List<String> warnings = new CopyOnWriteArrayList<>(); // the pipeline thread may log too
-        Handler handler = new Handler() {
-            @Override public void publish(LogRecord r) { warnings.add(r.getMessage()); }
-            @Override public void flush() {}
-            @Override public void close() {}
-        };
-        logger.addHandler(handler);
-        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+        try (Logged logged = new Logged(); UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
             ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
-            overload(new EventPipeline(4, store, metrics), store, metrics, warnings);
-        } finally {
-            logger.removeHandler(handler);
+            overload(new EventPipeline(4, store, metrics), store, metrics, logged.warnings);
         }
     }
 
     @Test
     void whileTheDiskIsFullEventsWaitUpToTheBoundAndAllGoInOnceThereIsRoom() throws Exception {
-        Logger logger = Logger.getLogger(EventPipeline.class.getName()); // held: the handler must stay attached
-        CountDownLatch failed = new CountDownLatch(1);
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override public void publish(LogRecord r) {
-                warnings.add(r.getMessage());
-                if (r.getMessage().startsWith("WMP-7002")) {
-                    failed.countDown();
-                }
-            }
-            @Override public void flush() {}
-            @Override public void close() {}
-        };
-        logger.addHandler(handler);
-        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+        try (Logged logged = new Logged(); UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
             store.append(List.of(UsageEvent.simple(0, EventKind.CHANGE, null, null)));
             long pages = store.query("PRAGMA page_count", List.of(), rs -> rs.getLong(1));
             store.query("PRAGMA max_page_count = " + pages, List.of(), rs -> rs.getLong(1)); // as a full disk
@@ -73,8 +75,8 @@ class EventPipelineTest {
                     assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, "x".repeat(190), null)));
                 }
                 assertTrue(taken.await(30, TimeUnit.SECONDS), "the consumer holds the first 100, waiting for room");
-                assertTrue(failed.await(30, TimeUnit.SECONDS));
-                String said = warnings.stream().filter(w -> w.startsWith("WMP-7002")).findFirst().orElseThrow();
+                assertTrue(logged.storeFailed.await(30, TimeUnit.SECONDS));
+                String said = logged.warnings.stream().filter(w -> w.startsWith("WMP-7002")).findFirst().orElseThrow();
                 assertTrue(said.contains("database or disk is full"), "the cause, not a failed rollback: " + said);
                 for (int i = 101; i <= 200; i++) { // the consumer takes no more: the queue holds these
                     assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "room for " + i);
@@ -86,8 +88,6 @@ class EventPipelineTest {
             }
             assertEquals(java.util.stream.LongStream.rangeClosed(0, 200).boxed().toList(),
                     store.allEvents().stream().map(UsageEvent::at).toList(), "every event accepted, once, in order");
-        } finally {
-            logger.removeHandler(handler);
         }
     }
 
