@@ -103,7 +103,6 @@ public final class UsageStore implements AutoCloseable {
         });
     }
 
-    /** Runs {@code work} in one transaction, rolled back if it fails. */
     /**
      * Runs {@code work} in one transaction. Its own failure is the one thrown: SQLite rolls a transaction back by
      * itself on some errors (a full disk), and the rollback and the return to autocommit then fail too ("no
