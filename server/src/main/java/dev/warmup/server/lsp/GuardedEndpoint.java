@@ -14,11 +14,10 @@ import org.eclipse.lsp4j.jsonrpc.Endpoint;
  * The server's handlers as {@link ProtocolGuard} calls them, with LSP's lifecycle for requests (none but
  * {@code initialize} before it, WMP-8008; {@code initialize} once, WMP-8017; none after {@code shutdown}, WMP-8009;
  * notifications are taken either way, so no reported use is lost) and a WMP code for methods the server does not
- * serve (WMP-8012): a request for one is
- * answered MethodNotFound; a notification for one is ignored, as JSON-RPC says, and named once in the log. Methods
- * of LSP the server leaves to LSP4J's defaults (which throw, as {@code workspace/didChangeWorkspaceFolders} does)
- * count as not served, not as internal errors. Any other unexpected failure of a notification's handler is logged
- * as WMP-8007 with its method.
+ * serve (WMP-8012): a request for one is answered MethodNotFound; a notification for one is ignored, as JSON-RPC
+ * says, and named once in the log. Methods of LSP the server leaves to LSP4J's defaults (which throw, as
+ * {@code workspace/didChangeWorkspaceFolders} does) count as not served, not as internal errors. Any other unexpected
+ * failure of a notification's handler is logged as WMP-8007 with its method.
  */
 final class GuardedEndpoint implements Endpoint {
     private static final Logger LOG = Logger.getLogger(GuardedEndpoint.class.getName());

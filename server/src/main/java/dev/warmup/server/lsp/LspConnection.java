@@ -40,11 +40,10 @@ public final class LspConnection {
      */
     private static final class GuardedBuilder extends LSPLauncher.Builder<WarmupLanguageClient> {
         private final WarmupLanguageServer server;
-        private MessageJsonHandler json; // as created for the endpoint, for the reader
         /** The methods the server's own services declare (the parser also knows the client's, to read answers). */
         private final Map<String, JsonRpcMethod> serverMethods =
                 ServiceEndpoints.getSupportedMethods(WarmupLanguageServer.class);
-        private RemoteEndpoint endpoint;
+        private RemoteEndpoint endpoint; // as created, for the reader
 
         GuardedBuilder(WarmupLanguageServer server) {
             this.server = server;
@@ -79,7 +78,6 @@ public final class LspConnection {
                     method -> serverMethods.containsKey(method) && !unimplemented(method),
                     server::initializeReceived, server::shutdownRequested);
             endpoint = new ProtocolGuard(out, local);
-            json = jsonHandler;
             jsonHandler.setMethodProvider(endpoint);
             endpoint.setJsonHandler(jsonHandler);
             return endpoint;
@@ -90,7 +88,7 @@ public final class LspConnection {
         protected ConcurrentMessageProcessor createMessageProcessor(MessageProducer lsp4jReader,
                                                                     MessageConsumer consumer,
                                                                     WarmupLanguageClient client) {
-            return super.createMessageProcessor(new FrameReader(input, json, endpoint), consumer, client);
+            return super.createMessageProcessor(new FrameReader(input, endpoint.getJsonHandler(), endpoint), consumer, client);
         }
     }
 }
