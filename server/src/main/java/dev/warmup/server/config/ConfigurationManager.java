@@ -51,7 +51,8 @@ public final class ConfigurationManager {
     /** Validates and installs a settings section; returns the new effective settings. */
     public synchronized WarmupSettings apply(JsonElement section) {
         WarmupSettings parsed = SettingsParser.parse(section);
-        if (catalogue(parsed, registered).size() > MAX_MODELS) {
+        List<ModelSpec> models = catalogue(parsed, registered);
+        if (models.size() > MAX_MODELS) {
             throw new WarmupException(ErrorCode.WMP_8001, "warmup.models holds " + parsed.models().size()
                     + " models, which with the " + registered.size() + " registered at run time make more than "
                     + MAX_MODELS);
@@ -63,7 +64,7 @@ public final class ConfigurationManager {
                 LOG.warning(new WarmupException(ErrorCode.WMP_8010, WarmupException.quote(key)).getMessage());
             }
         }
-        return install();
+        return install(models);
     }
 
     /** Adds or replaces models (validated like settings); {@code replace} drops all other run-time models. */
@@ -82,13 +83,13 @@ public final class ConfigurationManager {
             next.values().removeIf(r -> SettingsParser.sameModel(r, m, fromSettings.backends()));
             next.put(m.id(), m);
         }
-        int catalogue = catalogue(fromSettings, next).size();
-        if (catalogue > MAX_MODELS) {
-            throw tooMany(catalogue);
+        List<ModelSpec> catalogue = catalogue(fromSettings, next);
+        if (catalogue.size() > MAX_MODELS) {
+            throw tooMany(catalogue.size());
         }
         registered.clear();
         registered.putAll(next);
-        return install();
+        return install(catalogue);
     }
 
     private static WarmupException tooMany(int models) {
@@ -111,15 +112,16 @@ public final class ConfigurationManager {
     /** Pauses or resumes background warming without touching the user's settings. */
     public synchronized WarmupSettings setPaused(boolean paused) {
         this.paused = paused;
-        return install();
+        return install(current.get().models()); // the catalogue as it stands
     }
 
     public boolean paused() {
         return paused;
     }
 
-    private WarmupSettings install() {
-        WarmupSettings effective = fromSettings.withModels(catalogue(fromSettings, registered));
+    /** Makes {@code catalogue} (as {@link #catalogue} made it of the settings and registered models) effective. */
+    private WarmupSettings install(List<ModelSpec> catalogue) {
+        WarmupSettings effective = fromSettings.withModels(catalogue);
         current.set(effective);
         listeners.forEach(l -> l.accept(effective));
         return effective;
