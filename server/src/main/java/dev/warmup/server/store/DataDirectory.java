@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 public final class DataDirectory {
     /** The files the server keeps here; what is set aside or written beside them starts with these names. */
     private static final List<String> OWN_FILES = List.of("usage.db", "uri-salt", "predictor.json");
+    /** Those of {@link #OWN_FILES} whose presence makes an existing folder the server's: its store and salt. */
+    private static final List<String> MARKING = OWN_FILES.subList(0, 2);
     private final Path root;
     private final boolean temporary;
 
@@ -46,8 +48,7 @@ public final class DataDirectory {
     /** An existing folder is the server's when it is empty or holds its store or salt. */
     private static boolean isOurs(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty() || Files.exists(dir.resolve("usage.db"))
-                    || Files.exists(dir.resolve("uri-salt"));
+            return entries.findAny().isEmpty() || MARKING.stream().anyMatch(f -> Files.exists(dir.resolve(f)));
         }
     }
 
