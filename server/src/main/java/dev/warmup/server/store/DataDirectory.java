@@ -18,10 +18,10 @@ import java.util.stream.Stream;
  * permissions.
  */
 public final class DataDirectory {
+    /** The files whose presence makes an existing folder the server's: its store and salt. */
+    private static final List<String> MARKING = List.of("usage.db", "uri-salt");
     /** The files the server keeps here; what is set aside or written beside them starts with these names. */
-    private static final List<String> OWN_FILES = List.of("usage.db", "uri-salt", "predictor.json");
-    /** Those of {@link #OWN_FILES} whose presence makes an existing folder the server's: its store and salt. */
-    private static final List<String> MARKING = OWN_FILES.subList(0, 2);
+    private static final List<String> OWN_FILES = Stream.concat(MARKING.stream(), Stream.of("predictor.json")).toList();
     private final Path root;
     private final boolean temporary;
 
