@@ -1,11 +1,11 @@
 package dev.warmup.server;
 
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.FileTrouble;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.lsp.ClientLogHandler;
 import dev.warmup.server.lsp.ClientNotifier;
 import java.io.IOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -60,7 +60,7 @@ final class LogSetup {
                 root.addHandler(fileHandler(level, logFile));
             } catch (IOException | RuntimeException e) {
                 unusable = new WarmupException(ErrorCode.WMP_8016, (logFile.toString().isBlank() ? "''"
-                        : WarmupException.quote(logFile)) + ": " + why(e, logFile)).getMessage();
+                        : WarmupException.quote(logFile)) + ": " + FileTrouble.why(e, logFile)).getMessage();
             }
         }
         root.addHandler(new ClientLogHandler(client));
@@ -86,19 +86,5 @@ final class LogSetup {
         file.setLevel(level);
         file.setFormatter(new SimpleFormatter());
         return file;
-    }
-
-    /**
-     * Why the file could not be used, in words: a file system's exception names only the path ("NoSuchFileException
-     * (/proc/nope)" for a folder that cannot be made), and Java's file streams say "PATH (reason)".
-     */
-    private static String why(Exception e, Path logFile) {
-        if (e instanceof FileSystemException f) {
-            return (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName())
-                    + (f.getFile() == null || f.getFile().equals(logFile.toString()) ? "" : " (" + f.getFile() + ")");
-        }
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        String said = logFile + " (";
-        return m.startsWith(said) && m.endsWith(")") ? m.substring(said.length(), m.length() - 1) : m;
     }
 }

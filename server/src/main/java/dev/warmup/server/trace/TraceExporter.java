@@ -2,6 +2,7 @@ package dev.warmup.server.trace;
 
 import com.google.gson.JsonObject;
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.FileTrouble;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.UsageStore;
@@ -73,19 +74,10 @@ public final class TraceExporter {
         }
     }
 
-    /** What went wrong, in words: a file system's exception names only the path, which the message has already. */
+    /** What went wrong, in words ({@link FileTrouble}), an existing target said as the export's own rule. */
     private static String why(Exception e, Path file) {
-        if (e instanceof java.nio.file.FileAlreadyExistsException) {
-            return "something already exists there (a new file is never written over one)";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        String m = e.getMessage();
-        return m == null || m.equals(file.toString()) ? e.getClass().getSimpleName() : m;
+        return e instanceof java.nio.file.FileAlreadyExistsException
+                ? "something already exists there (a new file is never written over one)" : FileTrouble.why(e, file);
     }
 
     /** Where {@link #write} takes the events from, oldest first. */
