@@ -16,6 +16,7 @@ import org.eclipse.lsp4j.jsonrpc.json.MessageJsonHandler;
 import org.eclipse.lsp4j.jsonrpc.json.StreamMessageProducer;
 import org.eclipse.lsp4j.jsonrpc.messages.MessageIssue;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+import org.eclipse.lsp4j.jsonrpc.util.LimitedInputStream;
 
 /**
  * LSP4J's reader of frames, except where a frame's header is bad. A header without a Content-Length that can be read
@@ -24,7 +25,9 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
  * (a line that holds {@code Content-Length:} after other text), and the bad frame is answered as JSON-RPC's parse
  * error with id null (WMP-8011, through {@link ProtocolGuard}), once, without the text it skipped, which may be a
  * document's. A charset Java does not know is read as UTF-8, the only one LSP allows, instead of leaving the body
- * unread. Other failures keep LSP4J's handling, logged with WMP-8007.
+ * unread. A frame larger than {@link CappedStrings#LIMIT} has its strings cut there ({@link CappedStrings}), so that a
+ * huge document's text cannot run the server out of memory. Other failures keep LSP4J's handling, logged with
+ * WMP-8007.
  */
 final class FrameReader extends StreamMessageProducer {
     private static final Logger LOG = Logger.getLogger(FrameReader.class.getName());
@@ -34,6 +37,7 @@ final class FrameReader extends StreamMessageProducer {
 
     private final MessageIssueHandler issues;
     private String badLength; // the current frame's Content-Length that could not be read, for its one report
+    private boolean toldOfCut; // whether the log said once that strings were cut
 
     FrameReader(InputStream input, MessageJsonHandler json, MessageIssueHandler issues) {
         super(input, json, issues);
@@ -63,6 +67,22 @@ final class FrameReader extends StreamMessageProducer {
     }
 
     @Override
+    protected boolean handleMessage(InputStream input, Headers headers) {
+        if (headers.contentLength <= CappedStrings.LIMIT || !isUtf8(headers.charset)) {
+            return super.handleMessage(input, headers);
+        }
+        CappedStrings body = new CappedStrings(new LimitedInputStream(input, headers.contentLength, false),
+                CappedStrings.LIMIT);
+        boolean more = super.handleMessage(body, headers);
+        if (body.cut() > 0 && !toldOfCut) {
+            toldOfCut = true;
+            LOG.info("a message held a string longer than " + (CappedStrings.LIMIT >> 20) + " MiB (a large document's"
+                    + " text): such strings are read only to there, so such a document's size is counted to there");
+        }
+        return more;
+    }
+
+    @Override
     protected void fireError(Throwable error) {
         if (error instanceof IllegalStateException && String.valueOf(error.getMessage()).startsWith(MISSING)) {
             report((badLength == null ? "a frame's header has no Content-Length"
@@ -77,6 +97,10 @@ final class FrameReader extends StreamMessageProducer {
 
     private void report(String why) {
         issues.handle(null, List.of(new MessageIssue(why, ResponseErrorCode.ParseError.getValue())));
+    }
+
+    private static boolean isUtf8(String charset) {
+        return supported(charset) && Charset.forName(charset).equals(StandardCharsets.UTF_8);
     }
 
     private static boolean supported(String charset) {
