@@ -8,6 +8,9 @@ import dev.warmup.server.lsp.ClientNotifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.FileHandler;
@@ -17,7 +20,10 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
-/** Logging: stderr (never stdout, which carries the protocol), an optional file, and the client at warning+. */
+/**
+ * Logging: stderr (never stdout, which carries the protocol), an optional file, and the client at warning+, each
+ * behind one {@link RepeatLimit}.
+ */
 final class LogSetup {
     /** The log file starts afresh past this size. */
     static final int LOG_FILE_LIMIT = 10_000_000;
@@ -40,9 +46,10 @@ final class LogSetup {
     }
 
     /**
-     * Logs to stderr, to {@code logFile} when given, and to the client. A log file that cannot be written (a folder,
-     * a place without permission, an empty path) does not stop the server: it logs without it, and says so once with
-     * WMP-8016, which reaches the editor too.
+     * Logs to stderr, to {@code logFile} when given, and to the client, a warning repeated fast at most
+     * {@link RepeatLimit#SHOWN} times a minute. A log file that cannot be written (a folder, a place without
+     * permission, an empty path) does not stop the server: it logs without it, and says so once with WMP-8016, which
+     * reaches the editor too.
      */
     static void configure(Level level, Path logFile, ClientNotifier client) {
         System.setProperty("java.util.logging.SimpleFormatter.format",
@@ -53,17 +60,18 @@ final class LogSetup {
         Handler stderr = new ConsoleHandler();
         stderr.setLevel(level);
         stderr.setFormatter(new SimpleFormatter());
-        root.addHandler(stderr);
+        List<Handler> handlers = new ArrayList<>(List.of(stderr));
         String unusable = null;
         if (logFile != null) {
             try {
-                root.addHandler(fileHandler(level, logFile));
+                handlers.add(fileHandler(level, logFile));
             } catch (IOException | RuntimeException e) {
                 unusable = new WarmupException(ErrorCode.WMP_8016, (logFile.toString().isBlank() ? "''"
                         : WarmupException.quote(logFile)) + ": " + FileTrouble.why(e, logFile)).getMessage();
             }
         }
-        root.addHandler(new ClientLogHandler(client));
+        handlers.add(new ClientLogHandler(client));
+        root.addHandler(new RepeatLimit(handlers, Clock.systemDefaultZone()));
         if (unusable != null) {
             Logger.getLogger(LogSetup.class.getName()).warning(unusable);
         }

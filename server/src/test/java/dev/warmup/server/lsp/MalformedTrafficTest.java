@@ -116,4 +116,24 @@ class MalformedTrafficTest {
             assertEquals(3, config.get("maxWarmModels").getAsInt(), "the previous settings stay: " + config);
         }
     }
+
+    @Test
+    void theSameBadNotificationAtEveryKeystrokeIsShownTenTimesNotOnceEach() throws Exception {
+        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
+            p.initialize();
+            for (int i = 0; i < 200; i++) { // a client's bug, at each keystroke
+                p.notify("textDocument/didChange", JsonParser.parseString("{\"textDocument\": {\"uri\":"
+                        + " \"file:///w/a.py\"}, \"contentChanges\": [null]}"));
+            }
+            assertTrue(p.request("warmup/status", null).has("result"));
+            List<String> toEditor = p.drain().stream().filter(m -> m.has("method")
+                    && "window/logMessage".equals(m.get("method").getAsString()))
+                    .map(m -> m.getAsJsonObject("params").get("message").getAsString()).toList();
+            assertTrue(toEditor.size() < 200, toEditor.size() + " lines"); // the minute counts from the first
+            assertEquals(10, toEditor.stream().filter(m -> m.equals("WMP-8003 Invalid parameters:"
+                    + " textDocument/didChange needs contentChanges[0]")).count(), toEditor.toString());
+            assertTrue(toEditor.stream().anyMatch(m -> m.startsWith("WMP-8003 came 10 times since ")
+                    && m.contains(": more like it are counted, not shown, until ")), toEditor.toString());
+        }
+    }
 }

@@ -1,0 +1,85 @@
+package dev.warmup.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.Test;
+
+class RepeatLimitTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
+    private final List<LogRecord> shown = new ArrayList<>();
+    private final RepeatLimit limit = new RepeatLimit(List.of(new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            shown.add(record);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    }), clock);
+
+    private void log(Level level, String message) {
+        LogRecord r = new LogRecord(level, message);
+        r.setLoggerName("dev.warmup.test");
+        limit.publish(r);
+    }
+
+    private List<String> messages() {
+        return shown.stream().map(LogRecord::getMessage).toList();
+    }
+
+    @Test
+    void aWarningRepeatedFastIsShownTenTimesAMinuteAndTheRestAreCounted() {
+        for (int i = 0; i < 25; i++) {
+            log(Level.WARNING, "WMP-8003 Invalid parameters: textDocument/didChange needs contentChanges[" + i + "]");
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertEquals(11, shown.size(), messages().toString());
+        assertEquals("WMP-8003 Invalid parameters: textDocument/didChange needs contentChanges[9]", messages().get(9));
+        assertEquals("WMP-8003 came 10 times since 09:00:00: more like it are counted, not shown, until 09:01:00",
+                messages().get(10));
+        assertEquals(Level.WARNING, shown.get(10).getLevel());
+
+        clock.set(Instant.parse("2026-12-01T09:01:00Z"));
+        log(Level.WARNING, "WMP-8003 Invalid parameters: once more");
+        assertEquals(List.of("WMP-8003 came 15 more times from 09:00:00 to 09:01:00, not shown",
+                "WMP-8003 Invalid parameters: once more"), messages().subList(11, 13));
+    }
+
+    @Test
+    void codesCountApartAndUncodedTextsByThemselves() {
+        for (int i = 0; i < 12; i++) {
+            log(Level.WARNING, "WMP-8003 Invalid parameters: " + i);
+            log(Level.SEVERE, "WMP-8007 Internal error: " + i);
+            log(Level.INFO, "no code, the same text");
+            log(Level.INFO, "no code, text " + i); // twelve kinds, each once
+            log(Level.FINE, "debug asked for"); // below info: always shown
+        }
+        assertEquals(11, messages().stream().filter(m -> m.startsWith("WMP-8003")).count());
+        assertEquals(11, messages().stream().filter(m -> m.startsWith("WMP-8007")).count());
+        assertEquals(10, messages().stream().filter(m -> m.equals("no code, the same text")).count());
+        assertEquals(1, messages().stream().filter(m -> m.startsWith("'no code, the same text' came 10 times")).count());
+        assertEquals(12, messages().stream().filter(m -> m.startsWith("no code, text")).count());
+        assertEquals(12, messages().stream().filter(m -> m.equals("debug asked for")).count());
+    }
+
+    @Test
+    void whatIsStillHeldBackIsSaidWhenTheLogsClose() {
+        for (int i = 0; i < 13; i++) {
+            log(Level.WARNING, "WMP-1001 Invalid usage report: " + i);
+        }
+        log(Level.WARNING, "WMP-1002 Usage events dropped");
+        limit.close();
+        assertEquals("WMP-1001 came 3 more times from 09:00:00 to 09:01:00, not shown", messages().get(12));
+        assertEquals(13, shown.size(), "ten shown, the note, WMP-1002 (nothing held back), the count: " + messages());
+    }
+}
