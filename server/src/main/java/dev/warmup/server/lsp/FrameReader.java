@@ -26,8 +26,8 @@ import org.eclipse.lsp4j.jsonrpc.util.LimitedInputStream;
  * error with id null (WMP-8011, through {@link ProtocolGuard}), once, without the text it skipped, which may be a
  * document's. A charset Java does not know is read as UTF-8, the only one LSP allows, instead of leaving the body
  * unread. A frame larger than {@link CappedStrings#LIMIT} has its strings cut there ({@link CappedStrings}), so that a
- * huge document's text cannot run the server out of memory. Other failures keep LSP4J's handling, logged with
- * WMP-8007.
+ * huge document's text cannot run the server out of memory, nor can a header that never ends ({@link HeaderLimit}:
+ * a run of them is answered once). Other failures keep LSP4J's handling, logged with WMP-8007.
  */
 final class FrameReader extends StreamMessageProducer {
     private static final Logger LOG = Logger.getLogger(FrameReader.class.getName());
@@ -35,12 +35,19 @@ final class FrameReader extends StreamMessageProducer {
     private static final Pattern LENGTH = Pattern.compile(CONTENT_LENGTH_HEADER + "\\s*:");
     private static final String MISSING = "Missing header " + CONTENT_LENGTH_HEADER; // LSP4J's words, in listen()
 
+    private final HeaderLimit header;
     private final MessageIssueHandler issues;
+    private boolean skippingLong; // a header ran past HeaderLimit.MAX and was reported: until the next frame is read
     private String badLength; // the current frame's Content-Length that could not be read, for its one report
     private boolean toldOfCut; // whether the log said once that strings were cut
 
     FrameReader(InputStream input, MessageJsonHandler json, MessageIssueHandler issues) {
-        super(input, json, issues);
+        this(new HeaderLimit(input), json, issues);
+    }
+
+    private FrameReader(HeaderLimit header, MessageJsonHandler json, MessageIssueHandler issues) {
+        super(header, json, issues);
+        this.header = header;
         this.issues = issues;
     }
 
@@ -67,7 +74,10 @@ final class FrameReader extends StreamMessageProducer {
     }
 
     @Override
-    protected boolean handleMessage(InputStream input, Headers headers) {
+    protected boolean handleMessage(InputStream ignored, Headers headers) {
+        header.bodyFollows();
+        skippingLong = false;
+        InputStream input = header.raw();
         if (headers.contentLength <= CappedStrings.LIMIT || !isUtf8(headers.charset)) {
             return super.handleMessage(input, headers);
         }
@@ -85,9 +95,14 @@ final class FrameReader extends StreamMessageProducer {
     @Override
     protected void fireError(Throwable error) {
         if (error instanceof IllegalStateException && String.valueOf(error.getMessage()).startsWith(MISSING)) {
-            report((badLength == null ? "a frame's header has no Content-Length"
-                    : "a frame's Content-Length '" + WarmupException.quote(badLength) + "' is not a length in bytes")
-                    + "; what followed it up to the next Content-Length header was skipped");
+            boolean tooLong = header.refused();
+            if (!skippingLong) { // a run of headers cut for length, and what ends it, is one report: 300 MB, not 4,800
+                skippingLong = tooLong;
+                report((tooLong ? "a frame's header ran past " + (HeaderLimit.MAX >> 10) + " KiB without ending"
+                        : badLength == null ? "a frame's header has no Content-Length"
+                        : "a frame's Content-Length '" + WarmupException.quote(badLength) + "' is not a length in bytes")
+                        + "; what followed it up to the next Content-Length header was skipped");
+            }
             badLength = null;
             return;
         }

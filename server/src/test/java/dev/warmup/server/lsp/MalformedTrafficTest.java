@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real server as a child process, sent traffic that is wrong at the level of JSON-RPC itself: frames whose
- * header cannot be read, answers to requests it never sent, the client's own methods, an answer to its settings pull
- * that holds no settings. Each is named with its WMP code, never with the text it carried, and what follows is read.
+ * header cannot be read or never ends, answers to requests it never sent, the client's own methods, an answer to its
+ * settings pull that holds no settings, one bad notification at every keystroke. Each is named with its WMP code,
+ * never with the text it carried, and what follows is read.
  */
 class MalformedTrafficTest {
     @TempDir Path dir;
@@ -134,6 +136,25 @@ class MalformedTrafficTest {
                     + " textDocument/didChange needs contentChanges[0]")).count(), toEditor.toString());
             assertTrue(toEditor.stream().anyMatch(m -> m.startsWith("WMP-8003 came 10 times since ")
                     && m.contains(": more like it are counted, not shown, until ")), toEditor.toString());
+        }
+    }
+
+    @Test
+    void bytesThatNeverEndAHeaderAreSkippedWithOneAnswerAndTheFramesAfterThemRead() throws Exception {
+        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
+            p.initialize();
+            byte[] chunk = new byte[1 << 20];
+            Arrays.fill(chunk, (byte) 'a');
+            for (int i = 0; i < 200; i++) { // 200 MB without a line end: LSP4J held them all, and ran out of memory
+                p.sendBytes(chunk);
+            }
+            p.sendBytes("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(p.request("warmup/status", null).has("result"), "the frame after them is read");
+            List<String> errors = p.drain().stream().filter(m -> m.has("error"))
+                    .map(m -> m.getAsJsonObject("error").get("message").getAsString()).toList();
+            assertEquals(List.of("WMP-8011 Malformed message: not one JSON-RPC object: a frame's header ran past"
+                    + " 64 KiB without ending; what followed it up to the next Content-Length header was skipped"),
+                    errors, "one answer for the run, not one for each 64 KiB");
         }
     }
 }
