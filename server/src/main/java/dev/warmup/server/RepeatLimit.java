@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Passes log records on to the server's handlers (stderr, the file, the editor), except that one warning repeated
+ * Passes log records on to the server's handlers (stderr, the file, the editor), except that one message repeated
  * fast is shown at most {@link #SHOWN} times a minute: a client that sends the same bad notification at every
  * keystroke filled the editor's log with a line each. Records at info and above with the same WMP code (or, without
  * one, the same logger and text) count as the same. The first one held back is followed by a line saying so, and
@@ -40,7 +40,7 @@ final class RepeatLimit extends Handler {
     private final SimpleFormatter text = new SimpleFormatter();
     private final Map<String, Window> windows = new HashMap<>();
 
-    /** A minute of one kind of record: when it began, how many came, the record that names them. */
+    /** A minute of one kind of record: when it began, how many came, what names them and at what level. */
     private static final class Window {
         final long start;
         final String label;

@@ -5,7 +5,7 @@ import java.io.InputStream;
 
 /**
  * A frame's body, JSON in UTF-8, with every string cut to its first {@code limit} bytes, so that a message holding a
- * huge document's text is read in bounded memory: Gson builds each string whole, and a 80 MB didOpen ran a 256 MB
+ * huge document's text is read in bounded memory: Gson builds each string whole, and an 80 MB didOpen ran a 256 MB
  * server out of memory. The cut falls between whole characters and never inside an escape; the closing quote is
  * kept, so the JSON stays valid. Works on bytes: in UTF-8 the bytes of the quote and the backslash occur only as
  * themselves, never inside another character.

@@ -74,7 +74,7 @@ final class FrameReader extends StreamMessageProducer {
     }
 
     @Override
-    protected boolean handleMessage(InputStream ignored, Headers headers) {
+    protected boolean handleMessage(InputStream ignored, Headers headers) { // ignored: the HeaderLimit, not for bodies
         header.bodyFollows();
         skippingLong = false;
         InputStream input = header.raw();
@@ -98,10 +98,10 @@ final class FrameReader extends StreamMessageProducer {
             boolean tooLong = header.refused();
             if (!skippingLong) { // a run of headers cut for length, and what ends it, is one report: 300 MB, not 4,800
                 skippingLong = tooLong;
-                report((tooLong ? "a frame's header ran past " + (HeaderLimit.MAX >> 10) + " KiB without ending"
+                String why = tooLong ? "a frame's header ran past " + (HeaderLimit.MAX >> 10) + " KiB without ending"
                         : badLength == null ? "a frame's header has no Content-Length"
-                        : "a frame's Content-Length '" + WarmupException.quote(badLength) + "' is not a length in bytes")
-                        + "; what followed it up to the next Content-Length header was skipped");
+                        : "a frame's Content-Length '" + WarmupException.quote(badLength) + "' is not a length in bytes";
+                report(why + "; what followed it up to the next Content-Length header was skipped");
             }
             badLength = null;
             return;
