@@ -100,7 +100,8 @@ final class FrameReader extends StreamMessageProducer {
                 skippingLong = tooLong;
                 String why = tooLong ? "a frame's header ran past " + (HeaderLimit.MAX >> 10) + " KiB without ending"
                         : badLength == null ? "a frame's header has no Content-Length"
-                        : "a frame's Content-Length '" + WarmupException.quote(badLength) + "' is not a length in bytes";
+                        : "a frame's Content-Length '" + WarmupException.quote(badLength) + "' is not a length in"
+                        + " bytes";
                 report(why + "; what followed it up to the next Content-Length header was skipped");
             }
             badLength = null;
