@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.warmup.server.replay.PolicyRegistry;
 import dev.warmup.server.replay.report.PerUserReporter;
+import dev.warmup.server.trace.TraceFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -130,6 +131,13 @@ class ReplayCommandLineTest {
         Run broken = run("replay", "--trace", bad.toString(), "--policy", "keepalive-5");
         assertEquals(1, broken.code());
         assertEquals(REFUSED + "replay: " + bad + ":2: 'at' (epoch milliseconds) is required", broken.err().strip());
+        Path endless = dir.resolve("endless.jsonl"); // no trace: a line longer than any event, read to the cap only
+        Files.writeString(endless, "{\"user\": \"a\", \"at\": 1000, \"kind\": \"change\"}\n"
+                + "a".repeat(TraceFiles.MAX_LINE + 1));
+        Run tooLong = run("replay", "--trace", endless.toString(), "--policy", "keepalive-5");
+        assertEquals(1, tooLong.code());
+        assertEquals(REFUSED + "replay: " + endless + ": line 2 is longer than 1048576 characters: not a trace",
+                tooLong.err().strip());
         Run number = run("replay", "--trace", good.toString(), "--budget-gb", "twelve"); // refused by picocli itself
         assertEquals(2, number.code());
         assertTrue(number.err().startsWith(REFUSED + "replay: Invalid value for option '--budget-gb': 'twelve'"),
@@ -157,7 +165,7 @@ class ReplayCommandLineTest {
         assertEquals(2, server.code());
         assertTrue(server.err().startsWith(REFUSED + "warmup-server: Unknown options: '--data-dri'"), server.err());
         assertTrue(server.err().contains("--data-dir"), "the suggestion and the usage name the option meant");
-        for (Run r : new Run[] {policy, format, missing, broken, number, server}) {
+        for (Run r : new Run[] {policy, format, missing, broken, tooLong, number, server}) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
     }
@@ -185,6 +193,12 @@ class ReplayCommandLineTest {
             assertTrue(r.err().startsWith(REFUSED + "replay: " + file + c.getValue()), c.getKey() + " -> " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         }
+        Path huge = dir.resolve("huge.json"); // read whole, so its size is checked first
+        Files.writeString(huge, " ".repeat(1 << 20) + "[" + coder + "]");
+        Run r = run("replay", "--trace", trace.toString(), "--catalog", huge.toString(), "--policy", "keepalive-5");
+        assertEquals(1, r.code());
+        assertEquals(REFUSED + "replay: " + huge + ": " + Files.size(huge) + " bytes; a catalogue is a JSON array of"
+                + " models, not over 1048576 bytes", r.err().strip());
         Path withBackend = dir.resolve("backend.json"); // as copied from the settings: the backend plays no part
         Files.writeString(withBackend, "[" + coder.replace("}", ", \"backend\": \"local\"}") + "]");
         assertEquals(0, run("replay", "--trace", trace.toString(), "--catalog", withBackend.toString(), "--policy",

@@ -66,12 +66,19 @@ public final class Catalog {
         return new Catalog(specs);
     }
 
+    /** The largest catalogue file read: a thousand models, as many as the server takes, fit in a tenth of it. */
+    static final long MAX_FILE_BYTES = 1 << 20;
+
     /**
      * Reads a JSON array of models shaped like the {@code warmup.models} setting ({@code memoryMb}: 1 GB = 1000),
      * checked as that setting is (a {@code backend} is ignored: a replay loads nothing); IllegalArgumentException
      * naming the file and the entry for one that is not.
      */
     public static Catalog read(Path file) throws IOException {
+        if (Files.size(file) > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException(file + ": " + Files.size(file) + " bytes; a catalogue is a JSON array of"
+                    + " models, not over " + MAX_FILE_BYTES + " bytes");
+        }
         JsonElement root;
         try {
             root = JsonParser.parseString(Files.readString(file));

@@ -28,9 +28,13 @@ import org.tukaani.xz.XZOutputStream;
  * Bytes that are not UTF-8 are an error, not replaced, so that a compressed file under another name is named as such
  * instead of read as rubbish.
  * Every error met while reading names the file: the decoder's and decompressors' own messages name only the fault.
+ * A line longer than {@link #MAX_LINE} characters is an error too, named with its number, so that a file that is
+ * no trace (300 MB without a line end) is refused instead of running the replay out of memory.
  */
 public final class TraceFiles {
     private static final int BUFFER = 1 << 16;
+    /** The longest line a trace may have: an exported event is under a kilobyte, a Blaze row under a hundred bytes. */
+    public static final int MAX_LINE = 1 << 20;
 
     private TraceFiles() {}
 
@@ -63,10 +67,12 @@ public final class TraceFiles {
         };
     }
 
-    /** Puts the file's name on the errors met while reading it. */
+    /** Puts the file's name on the errors met while reading it, and refuses a line longer than {@link #MAX_LINE}. */
     private static final class Named extends FilterReader {
         private final Path path;
         private final String format;
+        private long lines; // line ends read so far
+        private int lineLength; // characters read since the last line end
 
         Named(Reader in, Path path, String format) {
             super(in);
@@ -76,19 +82,39 @@ public final class TraceFiles {
 
         @Override
         public int read() throws IOException {
+            int c;
             try {
-                return super.read();
+                c = super.read();
             } catch (IOException e) {
                 throw named(e);
             }
+            if (c >= 0) {
+                count((char) c);
+            }
+            return c;
         }
 
         @Override
         public int read(char[] buffer, int off, int len) throws IOException {
+            int n;
             try {
-                return super.read(buffer, off, len);
+                n = super.read(buffer, off, len);
             } catch (IOException e) {
                 throw named(e);
+            }
+            for (int i = off; i < off + n; i++) {
+                count(buffer[i]);
+            }
+            return n;
+        }
+
+        private void count(char c) throws IOException {
+            if (c == '\n') {
+                lines++;
+                lineLength = 0;
+            } else if (++lineLength > MAX_LINE) {
+                throw new IOException(path + ": line " + (lines + 1) + " is longer than " + MAX_LINE
+                        + " characters: not a trace");
             }
         }
 
