@@ -25,8 +25,7 @@ class HugeDocumentTest {
     @Test
     void aDocumentLargerThanTheHeapIsReadAndTheServerGoesOn() throws Exception {
         Path log = dir.resolve("huge.log");
-        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString(), "--log-level",
-                "info")) {
+        try (RawLspProcess p = RawLspProcess.loggingTo(dir.resolve("data"), log)) {
             p.initialize();
             sendHuge(p, "{\"jsonrpc\": \"2.0\", \"method\": \"textDocument/didOpen\", \"params\": {\"textDocument\":"
                     + " {\"uri\": \"file:///w/huge.log\", \"languageId\": \"log\", \"version\": 1, \"text\": \"", "\"}}}");

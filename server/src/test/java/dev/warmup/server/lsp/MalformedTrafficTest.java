@@ -69,8 +69,7 @@ class MalformedTrafficTest {
     @Test
     void answersToNoRequestAndTheClientsOwnMethodsAreNamedWithTheirCodeWithoutTheirContent() throws Exception {
         Path log = dir.resolve("answers.log");
-        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString(), "--log-level",
-                "info")) {
+        try (RawLspProcess p = RawLspProcess.loggingTo(dir.resolve("data"), log)) {
             p.initialize();
             p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": 999, \"result\": {\"text\": \"secret-result\"}}");
             p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": \"abc\", \"error\": {\"code\": 1, \"message\":"

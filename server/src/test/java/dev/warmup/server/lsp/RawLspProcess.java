@@ -43,6 +43,11 @@ public final class RawLspProcess implements AutoCloseable {
         reader.start();
     }
 
+    /** The server logging at info and above to {@code log}, besides stderr. */
+    public static RawLspProcess loggingTo(Path dataDir, Path log) throws IOException {
+        return new RawLspProcess(dataDir, "--log-file", log.toString(), "--log-level", "info");
+    }
+
     private void read(InputStream out) {
         try {
             while (true) {
