@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -64,28 +65,41 @@ final class RepeatLimit extends Handler {
         this.clock = clock;
     }
 
+    /**
+     * Decides under the lock, forwards outside it: a handler may block (the editor not reading its messages), and
+     * must not hold up the threads that only log to the file.
+     */
     @Override
-    public synchronized void publish(LogRecord record) {
+    public void publish(LogRecord record) {
         if (record == null) {
             return;
         }
+        List<LogRecord> out = new ArrayList<>(2);
         if (record.getLevel().intValue() < Level.INFO.intValue()) {
-            forward(record);
-            return;
+            out.add(record);
+        } else {
+            synchronized (this) {
+                decide(record, out);
+            }
         }
+        out.forEach(this::forward);
+    }
+
+    /** Adds to {@code out} what is to be shown of {@code record}: itself, a line about its kind, or nothing. */
+    private void decide(LogRecord record, List<LogRecord> out) {
         String message = record.getMessage() == null ? "" : text.formatMessage(record);
         Matcher code = CODE.matcher(message);
         String key = code.find() ? code.group() : record.getLoggerName() + "\n" + message;
         long now = clock.millis();
         Window w = windows.get(key);
         if (w != null && now - w.start >= WINDOW_MILLIS) {
-            sayHeldBack(w);
+            heldBack(w, out);
             w = null;
         }
         if (w == null) {
-            forgetEnded(now);
+            forgetEnded(now, out);
             if (windows.size() >= MAX_WINDOWS) { // as many kinds within a minute: shown, not counted
-                forward(record);
+                out.add(record);
                 return;
             }
             w = new Window(now, key.startsWith("WMP-") ? key : "'" + WarmupException.quote(message) + "'",
@@ -97,28 +111,28 @@ final class RepeatLimit extends Handler {
             w.level = record.getLevel();
         }
         if (w.seen <= SHOWN) {
-            forward(record);
+            out.add(record);
         } else if (w.seen == SHOWN + 1) {
-            forward(line(w, w.label + " came " + SHOWN + " times since " + time(w.start) + ": more like it are counted,"
-                    + " not shown, until " + time(w.start + WINDOW_MILLIS)));
+            out.add(line(w, w.label + " came " + SHOWN + " times since " + time(w.start) + ": more like it are"
+                    + " counted, not shown, until " + time(w.start + WINDOW_MILLIS)));
         }
     }
 
-    private void sayHeldBack(Window w) {
+    private void heldBack(Window w, List<LogRecord> out) {
         if (w.heldBack() > 0) {
-            forward(line(w, w.label + " came " + w.heldBack() + " more times from " + time(w.start) + " to "
+            out.add(line(w, w.label + " came " + w.heldBack() + " more times from " + time(w.start) + " to "
                     + time(w.start + WINDOW_MILLIS) + ", not shown"));
         }
     }
 
-    private void forgetEnded(long now) {
+    private void forgetEnded(long now, List<LogRecord> out) {
         if (windows.size() < MAX_WINDOWS) {
             return;
         }
         for (Iterator<Window> it = windows.values().iterator(); it.hasNext(); ) {
             Window w = it.next();
             if (now - w.start >= WINDOW_MILLIS) {
-                sayHeldBack(w);
+                heldBack(w, out);
                 it.remove();
             }
         }
@@ -142,14 +156,18 @@ final class RepeatLimit extends Handler {
     }
 
     @Override
-    public synchronized void flush() {
+    public void flush() {
         targets.forEach(Handler::flush);
     }
 
     @Override
-    public synchronized void close() {
-        windows.values().forEach(this::sayHeldBack);
-        windows.clear();
+    public void close() {
+        List<LogRecord> out = new ArrayList<>();
+        synchronized (this) {
+            windows.values().forEach(w -> heldBack(w, out));
+            windows.clear();
+        }
+        out.forEach(this::forward);
         targets.forEach(Handler::close);
     }
 }

@@ -1,11 +1,14 @@
 package dev.warmup.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -81,5 +84,40 @@ class RepeatLimitTest {
         limit.close();
         assertEquals("WMP-1001 came 3 more times from 09:00:00 to 09:01:00, not shown", messages().get(12));
         assertEquals(13, shown.size(), "ten shown, the note, WMP-1002 (nothing held back), the count: " + messages());
+    }
+
+    @Test
+    void aHandlerThatBlocksHoldsUpOnlyTheThreadItBlocks() throws Exception {
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> reached = new CopyOnWriteArrayList<>();
+        RepeatLimit limited = new RepeatLimit(List.of(new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                reached.add(record.getMessage());
+                if (record.getMessage().startsWith("WMP-8004")) { // the editor not reading its messages
+                    blocked.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        }), clock);
+        Thread stuck = new Thread(() -> limited.publish(new LogRecord(Level.WARNING, "WMP-8004 Backend unreachable")));
+        stuck.start();
+        blocked.await();
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> limited.publish(new LogRecord(Level.INFO,
+                "the store wrote 2,048 events")), "another thread's record is not held up by the blocked one");
+        assertEquals(List.of("WMP-8004 Backend unreachable", "the store wrote 2,048 events"), reached);
+        release.countDown();
+        stuck.join();
     }
 }
