@@ -3,6 +3,7 @@ package dev.warmup.server.lsp;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import org.eclipse.lsp4j.jsonrpc.json.MessageJsonHandler;
 import org.eclipse.lsp4j.jsonrpc.json.StreamMessageProducer;
 import org.eclipse.lsp4j.jsonrpc.messages.MessageIssue;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
-import org.eclipse.lsp4j.jsonrpc.util.LimitedInputStream;
 
 /**
  * LSP4J's reader of frames, except where a frame's header is bad. A header without a Content-Length that can be read
@@ -25,8 +25,9 @@ import org.eclipse.lsp4j.jsonrpc.util.LimitedInputStream;
  * (a line that holds {@code Content-Length:} after other text), and the bad frame is answered as JSON-RPC's parse
  * error with id null (WMP-8011, through {@link ProtocolGuard}), once, without the text it skipped, which may be a
  * document's. A charset Java does not know is read as UTF-8, the only one LSP allows, instead of leaving the body
- * unread. A frame larger than {@link CappedStrings#LIMIT} has its strings cut there ({@link CappedStrings}), so that a
- * huge document's text cannot run the server out of memory, nor can a header that never ends ({@link HeaderLimit}:
+ * unread. A body is read as far as its JSON object goes ({@link FrameBody}: a Content-Length too long no longer eats
+ * into the next frame), and in a frame larger than {@link FrameBody#STRING_LIMIT} its strings are cut there, so that
+ * a huge document's text cannot run the server out of memory, nor can a header that never ends ({@link HeaderLimit}:
  * a run of them is answered once). Other failures keep LSP4J's handling, logged with WMP-8007.
  */
 final class FrameReader extends StreamMessageProducer {
@@ -42,7 +43,7 @@ final class FrameReader extends StreamMessageProducer {
     private boolean toldOfCut; // whether the log said once that strings were cut
 
     FrameReader(InputStream input, MessageJsonHandler json, MessageIssueHandler issues) {
-        this(new HeaderLimit(input), json, issues);
+        this(new HeaderLimit(new PushbackInputStream(input, FrameBody.PUSHBACK)), json, issues);
     }
 
     private FrameReader(HeaderLimit header, MessageJsonHandler json, MessageIssueHandler issues) {
@@ -77,17 +78,18 @@ final class FrameReader extends StreamMessageProducer {
     protected boolean handleMessage(InputStream ignored, Headers headers) { // ignored: the HeaderLimit, not for bodies
         header.bodyFollows();
         skippingLong = false;
-        InputStream input = header.raw();
-        if (headers.contentLength <= CappedStrings.LIMIT || !isUtf8(headers.charset)) {
+        PushbackInputStream input = header.raw();
+        if (!isUtf8(headers.charset)) {
             return super.handleMessage(input, headers);
         }
-        CappedStrings body = new CappedStrings(new LimitedInputStream(input, headers.contentLength, false),
-                CappedStrings.LIMIT);
+        FrameBody body = new FrameBody(input, headers.contentLength,
+                headers.contentLength > FrameBody.STRING_LIMIT ? FrameBody.STRING_LIMIT : Integer.MAX_VALUE);
         boolean more = super.handleMessage(body, headers);
         if (body.cut() > 0 && !toldOfCut) {
             toldOfCut = true;
-            LOG.info("a message held a string longer than " + (CappedStrings.LIMIT >> 20) + " MiB (a large document's"
-                    + " text): such strings are read only to there, so such a document's size is counted to there");
+            LOG.info("a message held a string longer than " + (FrameBody.STRING_LIMIT >> 20) + " MiB (a large"
+                    + " document's text): such strings are read only to there, so such a document's size is counted"
+                    + " to there");
         }
         return more;
     }

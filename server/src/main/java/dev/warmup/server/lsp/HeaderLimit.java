@@ -2,6 +2,7 @@ package dev.warmup.server.lsp;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 
 /**
  * The stream LSP4J reads frames' headers from, one byte at a time, bounded: a header running past {@link #MAX}
@@ -13,18 +14,18 @@ final class HeaderLimit extends InputStream {
     /** A header this long is no LSP header (a real one is under 100 bytes). */
     static final int MAX = 64 << 10;
 
-    private final InputStream in;
+    private final PushbackInputStream in;
     private int length; // bytes of the current header so far
     private int owed; // line ends still to give of the blank line put in
     private boolean ended; // whether the last header was ended here, not by its sender
     private boolean atLineStart; // whether the last byte given, carriage returns aside, ended a line
 
-    HeaderLimit(InputStream in) {
+    HeaderLimit(PushbackInputStream in) {
         this.in = in;
     }
 
-    /** The stream itself, for a body. */
-    InputStream raw() {
+    /** The stream itself, for a body (which may give back what it read past its end). */
+    PushbackInputStream raw() {
         return in;
     }
 

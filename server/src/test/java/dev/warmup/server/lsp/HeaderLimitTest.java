@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class HeaderLimitTest {
     private static HeaderLimit over(String bytes) {
-        return new HeaderLimit(new ByteArrayInputStream(bytes.getBytes(StandardCharsets.ISO_8859_1)));
+        return new HeaderLimit(new PushbackInputStream(new ByteArrayInputStream(bytes.getBytes(
+                StandardCharsets.ISO_8859_1))));
     }
 
     private static String read(HeaderLimit in, int n) throws IOException {

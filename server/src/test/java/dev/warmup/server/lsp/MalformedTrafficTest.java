@@ -156,4 +156,23 @@ class MalformedTrafficTest {
                     errors, "one answer for the run, not one for each 64 KiB");
         }
     }
+
+    @Test
+    void aContentLengthTooLongNoLongerEatsIntoTheNextFrame() throws Exception {
+        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
+            p.initialize();
+            String didOpen = "{\"jsonrpc\": \"2.0\", \"method\": \"textDocument/didOpen\", \"params\":"
+                    + " {\"textDocument\": {\"uri\": \"file:///w/a.py\", \"languageId\": \"python\", \"version\": 1,"
+                    + " \"text\": \"h\u00e9llo \u20ac\"}}}";
+            int length = didOpen.getBytes(StandardCharsets.UTF_8).length;
+            for (int tooMany : new int[] {2, didOpen.length()}) { // a line end counted and not sent; UTF-16 bytes
+                p.sendBytes(("Content-Length: " + (length + tooMany) + "\r\n\r\n" + didOpen)
+                        .getBytes(StandardCharsets.UTF_8));
+                assertTrue(p.request("warmup/status", null).has("result"), "the frame after it is read");
+            }
+            assertEquals(2, p.command("warmup.metrics").getAsJsonObject("eventsRecorded").get("open").getAsLong(),
+                    "each frame counted too long was read itself: its object ends before its length");
+            assertEquals(List.of(), p.drain().stream().filter(m -> m.has("error")).toList(), "and nothing refused");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.warmup.server.lsp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,14 +12,16 @@ import com.google.gson.JsonPrimitive;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class CappedStringsTest {
+class FrameBodyTest {
     /** The body read through a cap of {@code limit} bytes, one byte at a time from below when {@code trickle}. */
     private static String capped(String json, int limit, boolean trickle) throws IOException {
-        InputStream source = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        InputStream source = new ByteArrayInputStream(bytes);
         InputStream below = trickle ? new InputStream() {
             @Override
             public int read() throws IOException {
@@ -30,9 +33,39 @@ class CappedStringsTest {
                 return len == 0 ? 0 : source.read(b, off, 1);
             }
         } : source;
-        try (CappedStrings in = new CappedStrings(below, limit)) {
+        try (FrameBody in = new FrameBody(new PushbackInputStream(below, FrameBody.PUSHBACK), bytes.length, limit)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** Reads a body of {@code length} bytes from {@code stream}; what the stream holds after it. */
+    private static String[] bodyAndRest(String stream, int length) throws IOException {
+        PushbackInputStream in = new PushbackInputStream(new ByteArrayInputStream(stream.getBytes(
+                StandardCharsets.UTF_8)), FrameBody.PUSHBACK);
+        String body = new String(new FrameBody(in, length, Integer.MAX_VALUE).readAllBytes(), StandardCharsets.UTF_8);
+        return new String[] {body, new String(in.readAllBytes(), StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void aBodyEndsWhereItsObjectEndsAndWhatFollowsWithinTheLengthGoesBack() throws IOException {
+        String next = "Content-Length: 2\r\n\r\n{}";
+        String body = "{\"a\": [1, {\"b\": \"}]{[\\\"\"}], \"c\": null}";
+        assertArrayEquals(new String[] {body, next}, bodyAndRest(body + next, body.length()), "the length right");
+        assertArrayEquals(new String[] {body, next}, bodyAndRest(body + next, body.length() + 2),
+                "two too many (a line end not sent): the next frame's header is given back");
+        assertArrayEquals(new String[] {body, next}, bodyAndRest(body + next, body.length() + 200),
+                "past the next frame's end: all of it is given back");
+        assertArrayEquals(new String[] {body, "Co"}, bodyAndRest(body + "Co", body.length() + 2),
+                "as much of the next header as the length holds");
+        assertArrayEquals(new String[] {body, "content-type: x"}, bodyAndRest(body + " \r\n content-type: x",
+                body.length() + 12), "after white space, in any case");
+        assertArrayEquals(new String[] {body, ""}, bodyAndRest(body + " \r\n\t", body.length() + 4),
+                "white space after the object is the body's");
+        assertArrayEquals(new String[] {body + "x", "y"}, bodyAndRest(body + " \r\n\t" + "xy", body.length() + 5),
+                "anything else is the body's too, for the parser to refuse");
+        assertArrayEquals(new String[] {"[1, [2]][3]", ""}, bodyAndRest("[1, [2]][3]", 11), "an array as well");
+        assertArrayEquals(new String[] {"{\"a\": 1", ""}, bodyAndRest("{\"a\": 1", 20), "cut short: as it is");
+        assertArrayEquals(new String[] {"\"}\" 7", ""}, bodyAndRest("\"}\" 7", 5), "no object: read to the length");
     }
 
     @Test
@@ -62,9 +95,7 @@ class CappedStringsTest {
             JsonElement original = randomValue(random, 3);
             String json = original.toString();
             int limit = 1 + random.nextInt(12);
-            CappedStrings counting = new CappedStrings(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-                    limit);
-            JsonElement read = JsonParser.parseString(new String(counting.readAllBytes(), StandardCharsets.UTF_8));
+            JsonElement read = JsonParser.parseString(capped(json, limit, false));
             assertPrefix(original, read, limit, json);
         }
     }
