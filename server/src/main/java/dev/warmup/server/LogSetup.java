@@ -72,9 +72,19 @@ final class LogSetup {
         }
         handlers.add(new ClientLogHandler(client));
         root.addHandler(new RepeatLimit(handlers, Clock.systemDefaultZone()));
+        Thread.setDefaultUncaughtExceptionHandler(uncaught());
         if (unusable != null) {
             Logger.getLogger(LogSetup.class.getName()).warning(unusable);
         }
+    }
+
+    /**
+     * What a thread that dies of an exception leaves: WMP-8007 in the log and the editor, naming the thread, where
+     * the JVM would only have printed it to stderr (a pool replaces such a thread, so the server goes on).
+     */
+    static Thread.UncaughtExceptionHandler uncaught() {
+        return (thread, e) -> Logger.getLogger(LogSetup.class.getName()).log(Level.SEVERE, new WarmupException(
+                ErrorCode.WMP_8007, "thread " + thread.getName() + " stopped: " + e).getMessage(), e);
     }
 
     /**

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -122,7 +121,7 @@ final class HttpJson {
                 }
             }
             breaker.failure();
-            boolean transient_ = error != null && !(cause(error) instanceof CappedBody.TooLong)
+            boolean transient_ = error != null && !(WarmupException.unwrap(error) instanceof CappedBody.TooLong)
                     || error == null && r.statusCode() >= 500;
             String what = error != null ? describe(error, timeout)
                     : "HTTP " + r.statusCode() + " " + WarmupException.quote(r.body());
@@ -136,12 +135,8 @@ final class HttpJson {
         }).thenCompose(f -> f);
     }
 
-    private static Throwable cause(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    }
-
     private static String describe(Throwable t, Duration timeout) {
-        Throwable c = cause(t);
+        Throwable c = WarmupException.unwrap(t);
         if (c instanceof HttpTimeoutException) {
             return "timed out";
         }

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -97,7 +96,7 @@ public final class LlamaSwapBackend implements ModelBackend {
      * proxy), llama-swap started it all the same, which {@code /running} tells; anything else fails the load.
      */
     private static CompletableFuture<Void> upstreamAnswered(Throwable e) {
-        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable c = WarmupException.unwrap(e);
         if (c instanceof WarmupException w && w.getMessage().contains("HTTP 404")) {
             return CompletableFuture.completedFuture(null);
         }
@@ -156,7 +155,7 @@ public final class LlamaSwapBackend implements ModelBackend {
             if (e == null) {
                 return Optional.of(parseNewest(r));
             }
-            Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable c = WarmupException.unwrap(e);
             if (c.getMessage() != null && c.getMessage().contains("HTTP 404")) { // an older llama-swap
                 noActivityLogUntil = now + NO_LOG_RECHECK_MILLIS;
                 if (!noActivityLogSaid) {

@@ -24,6 +24,9 @@ public enum ErrorCode {
             "See the log file; the previous model (or the heuristic) keeps serving."),
     WMP_2003("PredictionEngine", INVALID_INPUT, warning, "Invalid prediction request",
             "horizonSeconds must be 1..86400 and limit 1..1000."),
+    WMP_2004("PredictionEngine", INTERNAL, warning, "Prediction model could not be saved",
+            "Check free disk space and permissions of the data directory; the model keeps serving, and the next"
+                    + " start retrains it from the history."),
     WMP_3001("WarmupScheduler", TIMEOUT, warning, "Warm-up timed out and was abandoned",
             "The load took longer than warmupTimeoutSeconds; raise it or check the model server."),
     WMP_3002("WarmupScheduler", RESOURCE_ALLOCATION, warning, "Warm-up failed after retries",
@@ -35,6 +38,9 @@ public enum ErrorCode {
             "Close other programs or lower maxMemoryMb / maxWarmModels."),
     WMP_4002("ResourceManager", RESOURCE_ALLOCATION, warning, "Model does not fit in the memory budget",
             "Raise maxMemoryMb or register a smaller model."),
+    WMP_4003("ResourceManager", INTERNAL, warning, "System memory and CPU could not be read: the last reading stands",
+            "See the log file; until a reading succeeds, the last one stands (before any, maxMemoryMb and"
+                    + " maxCpuPercent alone)."),
     WMP_5001("WarmupQueue", RESOURCE_EXHAUSTED, warning, "Warm-up queue overflow: lowest-priority entry shed",
             "Raise maxQueueSize, or fewer models are predicted at once than are queued."),
     WMP_5002("WarmupQueue", INVALID_INPUT, info, "Warm-up cancelled: the prediction was withdrawn",

@@ -1,6 +1,7 @@
 package dev.warmup.server.errors;
 
 import dev.warmup.protocol.WarmupErrorData;
+import java.util.concurrent.CompletionException;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
 
@@ -34,6 +35,17 @@ public class WarmupException extends RuntimeException {
     public static String quote(Object value) {
         String s = String.valueOf(value);
         return s.length() <= MAX_QUOTED ? s : s.substring(0, MAX_QUOTED) + "… (" + s.length() + " characters in all)";
+    }
+
+    /** {@code t} itself, or what it wraps when it is a future's failure ({@link CompletionException}). */
+    public static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /** A failure with its code: {@code t} (unwrapped) when it has one, else {@code t} under {@code otherwise}. */
+    public static WarmupException coded(Throwable t, ErrorCode otherwise) {
+        Throwable c = unwrap(t);
+        return c instanceof WarmupException w ? w : new WarmupException(otherwise, String.valueOf(c), c);
     }
 
     public ErrorCode code() {

@@ -5,7 +5,6 @@ import com.google.gson.JsonParser;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
@@ -76,7 +75,7 @@ final class ProtocolGuard extends RemoteEndpoint {
      * failures become errors: handlers that run off the message thread just fail their future.
      */
     private static ResponseError toError(Throwable t) {
-        Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        Throwable e = WarmupException.unwrap(t);
         if (e instanceof WarmupException w) {
             LOG.log(Level.FINE, w.getMessage(), w);
             return w.toResponseError().getResponseError();
@@ -84,8 +83,9 @@ final class ProtocolGuard extends RemoteEndpoint {
         if (e instanceof ResponseErrorException r) {
             return r.getResponseError();
         }
-        LOG.log(Level.WARNING, "request failed", e);
-        return new WarmupException(ErrorCode.WMP_8007, String.valueOf(e)).toResponseError().getResponseError();
+        WarmupException internal = new WarmupException(ErrorCode.WMP_8007, String.valueOf(e));
+        LOG.log(Level.WARNING, internal.getMessage(), e);
+        return internal.toResponseError().getResponseError();
     }
 
     @Override

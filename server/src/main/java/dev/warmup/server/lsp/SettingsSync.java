@@ -9,7 +9,6 @@ import dev.warmup.server.scheduler.WarmupController;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.ConfigurationItem;
 import org.eclipse.lsp4j.ConfigurationParams;
@@ -79,7 +78,7 @@ public final class SettingsSync {
 
     /** The pull failed: the editor refused it (its right), or answered what is not a list of values. */
     private void unanswered(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = WarmupException.unwrap(e);
         if (cause instanceof ResponseErrorException) {
             LOG.fine("workspace/configuration refused: " + cause.getMessage());
         } else {

@@ -141,7 +141,8 @@ public final class PredictionService implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            LOG.log(Level.WARNING, "reading the history for the predictor", e);
+            LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_7004, "reading the history for the predictor: "
+                    + e.getMessage()).getMessage(), e);
         }
         savedTrainings = p.trainings();
         predictor = p;
@@ -193,7 +194,7 @@ public final class PredictionService implements AutoCloseable {
         try {
             ModelFile.save(modelFile, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
         } catch (java.io.IOException e) {
-            LOG.log(Level.WARNING, "saving the predictor to " + modelFile, e);
+            LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_2004, modelFile + ": " + e).getMessage(), e);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.warmup.server.resources;
 
 import dev.warmup.server.config.WarmupSettings;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.concurrent.Executors;
@@ -46,7 +48,7 @@ public final class ResourceManager implements AutoCloseable {
         try {
             snapshot = probe.sample();
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(Level.WARNING, "reading system resources", e);
+            LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_4003, String.valueOf(e)).getMessage(), e);
         }
     }
 

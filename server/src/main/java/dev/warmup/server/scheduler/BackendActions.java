@@ -188,7 +188,8 @@ final class BackendActions {
             unloading.remove(m.id());
             looks.changed();
             if (e != null) { // still loaded as far as we know; the next reconciliation tells
-                LOG.warning("unloading " + m.id() + ": " + e.getMessage());
+                LOG.warning(WarmupException.coded(e, ErrorCode.WMP_8004).getMessage() + " (unloading " + m.id()
+                        + ")");
                 return;
             }
             unloaded(m);
@@ -230,7 +231,11 @@ final class BackendActions {
                 .whenCompleteAsync((r, e) -> {
                     sightings.renewalEnded(m.id());
                     if (e != null) { // the next reconciliation tells whether it is still there
-                        LOG.warning("renewing " + m.id() + " on its model server: " + e.getMessage());
+                        String renewing = "renewing " + m.id() + " on its model server";
+                        LOG.warning(WarmupException.unwrap(e) instanceof TimeoutException
+                                ? new WarmupException(ErrorCode.WMP_3001, renewing + ": no answer within "
+                                        + timeout.toSeconds() + " s").getMessage()
+                                : WarmupException.coded(e, ErrorCode.WMP_8004).getMessage() + " (" + renewing + ")");
                         return;
                     }
                     metrics.increment("keepAliveRenewals");

@@ -5,6 +5,8 @@ import dev.warmup.protocol.ModelStatus;
 import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.ModelOwners;
 import dev.warmup.server.store.ModelOwners.Holder;
 import jakarta.inject.Inject;
@@ -135,7 +137,8 @@ public final class Ownership {
                     + to.get() + "): left loaded, to it");
             return true;
         } catch (SQLException e) {
-            LOG.warning("cannot read whether another server wants " + m.id() + ": " + e.getMessage());
+            LOG.warning(new WarmupException(ErrorCode.WMP_7004, "whether another server wants " + m.id() + ": "
+                    + e.getMessage()).getMessage());
             return false;
         }
     }
@@ -191,7 +194,8 @@ public final class Ownership {
         try {
             c = owners.holder(url, name(m));
         } catch (SQLException e) {
-            LOG.warning("cannot read who holds " + m.id() + ": " + e.getMessage());
+            LOG.warning(new WarmupException(ErrorCode.WMP_7004, "who holds " + m.id() + ": " + e.getMessage())
+                    .getMessage());
             return ours(m.id()); // as last judged
         }
         switch (c.holder()) {
@@ -229,7 +233,7 @@ public final class Ownership {
         try {
             write.run();
         } catch (SQLException e) {
-            LOG.warning("cannot record " + what + ": " + e.getMessage());
+            LOG.warning(new WarmupException(ErrorCode.WMP_7002, what + ": " + e.getMessage()).getMessage());
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -159,7 +160,7 @@ public final class WarmupScheduler implements AutoCloseable {
             }
             publishStatus.run(); // the predictor may have trained since: the client hears of it if its status shows
         } catch (RuntimeException e) {
-            LOG.warning("scheduling tick failed: " + e);
+            LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_8007, "scheduling tick: " + e).getMessage(), e);
         }
     }
 

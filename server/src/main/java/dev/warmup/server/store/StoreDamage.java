@@ -53,7 +53,8 @@ final class StoreDamage {
                     Files.move(p, Path.of(aside + suffix), StandardCopyOption.REPLACE_EXISTING);
                 }
             } catch (IOException e) {
-                LOG.warning("cannot move " + p + " aside: " + e.getMessage());
+                LOG.warning(new WarmupException(ErrorCode.WMP_7002, "moving " + p + " aside: " + e.getMessage())
+                        .getMessage());
             }
         }
         return aside;
@@ -91,7 +92,8 @@ final class StoreDamage {
         try {
             write.run();
         } catch (SQLException e) {
-            LOG.warning("reading back a damaged store: " + what + " not written: " + e.getMessage());
+            LOG.warning(new WarmupException(ErrorCode.WMP_7002, "reading back a damaged store: " + what
+                    + " not written: " + e.getMessage()).getMessage());
         }
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -60,6 +61,9 @@ public final class StoreMaintenance implements AutoCloseable {
             return pruned;
         } catch (SQLException e) {
             LOG.warning(new WarmupException(ErrorCode.WMP_7002, "maintenance: " + e.getMessage()).getMessage());
+            return 0;
+        } catch (RuntimeException e) { // thrown out of a scheduled run, it would have ended every later one
+            LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_8007, "store maintenance: " + e).getMessage(), e);
             return 0;
         }
     }

@@ -105,7 +105,8 @@ public final class EventPipeline implements AutoCloseable {
                     try {
                         o.accept(event);
                     } catch (RuntimeException ex) {
-                        LOG.log(Level.WARNING, "usage observer failed", ex);
+                        LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_8007, "learning from a usage event: "
+                                + ex).getMessage(), ex);
                     }
                 }
                 batch.add(event);

@@ -1,6 +1,8 @@
 package dev.warmup.server.usage;
 
 import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.UsageStore;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -93,7 +95,8 @@ public final class ModelShares {
         try {
             store.events(liveFrom - SEED_DAYS * 86_400_000L, liveFrom, this::observe);
         } catch (SQLException e) {
-            LOG.warning("reading the history for model shares: " + e.getMessage());
+            LOG.warning(new WarmupException(ErrorCode.WMP_7004, "reading the history for model shares: "
+                    + e.getMessage()).getMessage());
         }
     }
 

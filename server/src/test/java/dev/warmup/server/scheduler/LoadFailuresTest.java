@@ -207,7 +207,8 @@ class LoadFailuresTest {
             ollama.expires("coder", h.clock.instant().plusSeconds(60).toString()); // its keep-alive ends soon
             CompletableFuture<Void> gate = ollama.gate("coder"); // and Ollama is slow to answer the renewal
             CompletableFuture<String> abandoned = logged(Logger.getLogger(BackendActions.class.getName()),
-                    "renewing coder");
+                    "WMP-3001 Warm-up timed out and was abandoned: renewing coder on its model server: no answer"
+                            + " within 1 s");
             scheduler.tick().get(30, TimeUnit.SECONDS);
             abandoned.get(30, TimeUnit.SECONDS);
             gate.complete(null); // the renewal lands after all: the keep-alive moves

@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +59,49 @@ class StoreMaintenanceTest {
             assertEquals(1, store.eventCount());
             assertEquals(2, store.eventsStoredTotal());
             assertTrue(store.latestMetricsSnapshot().orElseThrow().contains("\"eventsStored\":2"));
+        }
+    }
+
+    @Test
+    void aRoundThatFailsUnexpectedlyIsLoggedWithItsCodeInsteadOfEndingEveryLaterRound() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+        DataDirectory data = new DataDirectory(dir);
+        List<String> logged = new ArrayList<>();
+        Handler recorder = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger log = Logger.getLogger(StoreMaintenance.class.getName());
+        log.addHandler(recorder);
+        try (UsageStore store = UsageStore.open(data.resolve("usage.db"))) {
+            ProcessIdentity self = new ProcessIdentity(1001, 5);
+            ProcessTable failing = new ProcessTable() {
+                @Override
+                public ProcessIdentity self() {
+                    return self;
+                }
+
+                @Override
+                public boolean alive(ProcessIdentity p) {
+                    throw new UnsupportedOperationException("no process table here");
+                }
+            };
+            new ModelOwners(store, failing, clock).want("http://127.0.0.1:11434", "coder");
+            var maintenance = new StoreMaintenance(store, new ConfigurationManager(), new ModelWarmupMetrics(clock,
+                    store, data), clock, new ModelOwners(store, failing, clock));
+            assertEquals(0, maintenance.runOnce(), "a scheduled run that throws ends every later one");
+            assertEquals(List.of("WMP-8007 Internal error: store maintenance: java.lang.UnsupportedOperationException:"
+                    + " no process table here"), logged);
+        } finally {
+            log.removeHandler(recorder);
         }
     }
 }
