@@ -1,5 +1,5 @@
 -- Drives warmup-server through Neovim's built-in LSP client (headless), then writes what it saw as JSON.
--- Environment: WARMUP_JAR, WARMUP_DATA_DIR, WARMUP_OUT, WARMUP_FILE, WARMUP_ACTIVITY.
+-- Environment: WARMUP_JAR, WARMUP_DATA_DIR, WARMUP_OUT, WARMUP_FILE, WARMUP_ACTIVITY, WARMUP_BIG_FILE.
 local jar = os.getenv('WARMUP_JAR')
 local out = os.getenv('WARMUP_OUT')
 local result = { steps = {} }
@@ -39,6 +39,15 @@ local ok, err = pcall(function()
   vim.api.nvim_buf_set_lines(buf, 1, 1, false, { '    return "hi " + name' })
   vim.api.nvim_buf_set_text(buf, 1, 4, 1, 4, { 'x = 1; ' })
   table.insert(result.steps, 'typed')
+
+  -- a file larger than the server's heap, its didOpen carrying the whole text, as Neovim sends any file it opens;
+  -- loaded without being shown, before the activity module is set up (loading it enters it)
+  local bigbuf = vim.fn.bufadd(os.getenv('WARMUP_BIG_FILE'))
+  vim.fn.bufload(bigbuf)
+  vim.lsp.buf_attach_client(bigbuf, client_id)
+  local after = client.request_sync('warmup/status', vim.NIL, 60000, bigbuf)
+  if not after or after.err then error('no status after the big file: ' .. vim.inspect(after and after.err)) end
+  table.insert(result.steps, 'big file')
 
   -- the activity module the README points Neovim users to (clients/neovim/warmup_activity.lua), with nvim-dap's
   -- listener tables as nvim-dap has them (nvim-dap itself is not installed here)

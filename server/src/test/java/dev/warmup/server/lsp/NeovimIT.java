@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real editor: Neovim's built-in LSP client, headless, starts the built jar, opens a file, types, asks for
- * completion and runs warmup.metrics. Runs after {@code package} (failsafe). Without nvim it is skipped locally and
+ * completion and runs warmup.metrics, then opens a file larger than the server's heap. Runs after {@code package} (failsafe). Without nvim it is skipped locally and
  * fails on CI (CI=true), where the project's test script installs it.
  */
 class NeovimIT {
@@ -61,6 +61,14 @@ class NeovimIT {
         pb.environment().put("WARMUP_DATA_DIR", dir.resolve("data").toString());
         pb.environment().put("WARMUP_OUT", out.toString());
         pb.environment().put("WARMUP_FILE", file.toString());
+        Path big = dir.resolve("big.log"); // 120 MB: an 80 MB didOpen ran the editors' 256 MB server out of memory
+        try (var w = Files.newBufferedWriter(big)) {
+            String line = "x".repeat(79) + "\n";
+            for (int i = 0; i < 120 * 1024 * 1024 / 80; i++) {
+                w.write(line);
+            }
+        }
+        pb.environment().put("WARMUP_BIG_FILE", big.toString());
         Path activity = Path.of("..", "clients", "neovim", "warmup_activity.lua").toAbsolutePath().normalize();
         assertTrue(Files.exists(activity), "the Neovim activity module at " + activity);
         pb.environment().put("WARMUP_ACTIVITY", activity.toString());
@@ -76,7 +84,7 @@ class NeovimIT {
         assertTrue(r.get("ok").getAsBoolean(), "nvim script: " + r);
 
         JsonObject recorded = r.getAsJsonObject("metrics").getAsJsonObject("eventsRecorded");
-        assertEquals(1, recorded.get("open").getAsLong(), r.toString());
+        assertEquals(2, recorded.get("open").getAsLong(), "greet.py and the big file: " + r);
         assertEquals(3, recorded.get("change").getAsLong(), r.toString());
         assertEquals(1, recorded.get("completion").getAsLong(), r.toString());
         assertEquals(1, recorded.get("command").getAsLong(), r.toString());
