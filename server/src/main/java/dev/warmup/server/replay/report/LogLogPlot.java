@@ -24,6 +24,8 @@ final class LogLogPlot {
     private static final int W = 900;
     private static final int H = 560;
     private static final int PAD = 70;
+    /** Points closer than this, in pixels, would hide each other. */
+    private static final double OVERLAP = 5;
 
     private final Axes axes;
     private final String id;
@@ -105,6 +107,7 @@ final class LogLogPlot {
                     esc(target.name()), PAD + 6, ty + 16, esc(target.name().split(":")[0])));
         }
         int legendY = PAD;
+        List<double[]> drawn = new ArrayList<>(); // the points of the families drawn before, in pixels
         for (Map.Entry<String, List<Point>> s : series.entrySet()) {
             boolean ours = s.getKey().equals("predictive"); // our policy stands out: black, a thicker line
             String color = colors.get(s.getKey());
@@ -118,13 +121,22 @@ final class LogLogPlot {
                 svg.append("<polyline fill='none' clip-path='url(#").append(id).append(")' stroke='").append(color)
                         .append(ours ? "' stroke-width='2.5" : "").append("' points='").append(poly).append("'/>");
             }
+            List<double[]> mine = new ArrayList<>();
             for (Point p : sorted) {
                 if (inside(p)) {
-                    svg.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='4' fill='%s'><title>%s: "
-                            + "%.3f cold/h at %.3f GB·h/h</title></circle>", px(p.gbHours()), py(p.coldStarts()),
-                            color, esc(p.name()), p.coldStarts(), p.gbHours()));
+                    double x = px(p.gbHours());
+                    double y = py(p.coldStarts());
+                    // a point on top of earlier ones (lru-budget and greedy-dual nearly coincide) is a ring round them
+                    long under = drawn.stream().filter(d -> Math.hypot(d[0] - x, d[1] - y) < OVERLAP).count();
+                    String look = under == 0 ? "r='4' fill='" + color + "'"
+                            : "r='" + (4 + 3 * under) + "' fill='none' stroke-width='2' stroke='" + color + "'";
+                    svg.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' %s><title>%s: %.3f cold/h at"
+                            + " %.3f GB·h/h</title></circle>", x, y, look, esc(p.name()), p.coldStarts(),
+                            p.gbHours()));
+                    mine.add(new double[] {x, y});
                 }
             }
+            drawn.addAll(mine);
             svg.append(String.format(Locale.ROOT, "<rect x='%d' y='%d' width='10' height='10' fill='%s'/><text x='%d' "
                     + "y='%d'>%s</text>", W - PAD - 150, legendY, color, W - PAD - 135, legendY + 10,
                     esc(s.getKey())));

@@ -78,4 +78,16 @@ class HtmlReporterTest {
         outcomes.put("predictive@0.9", outcome(20, 38));
         assertEquals(1, plots(page(outcomes)).size());
     }
+
+    @Test
+    void aPointOnTopOfAnEarlierOneIsARingRoundIt() throws Exception {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        outcomes.put("keepalive-10", outcome(40, 30));
+        outcomes.put("lru-budget", outcome(3, 1800));
+        outcomes.put("greedy-dual", outcome(3, 1800)); // as on the Blaze split: 0.300 and 0.288 at 180.8 GB·h
+        String plot = plots(page(outcomes)).get(0);
+        assertTrue(plot.contains("r='4' fill='#ff7f0e'><title>lru-budget"), plot);
+        assertTrue(plot.contains("r='7' fill='none' stroke-width='2' stroke='#2ca02c'><title>greedy-dual"), plot);
+        assertTrue(plot.contains("r='4' fill='#1f77b4'><title>keepalive-10"), "apart: a dot as ever");
+    }
 }
