@@ -34,6 +34,11 @@ public final class ModelFile {
     private static final Logger LOG = Logger.getLogger(ModelFile.class.getName());
     static final String FORMAT = "warmup-predictor";
     static final int VERSION = 1;
+    /**
+     * A file larger than this is no predictor of ours (one is a few megabytes: trees for each task) but damage, and
+     * is not read: read whole, a file of zeros as large as the heap ran the server out of memory at every start.
+     */
+    static final long MAX_BYTES = 32 << 20;
 
     private ModelFile() {}
 
@@ -69,6 +74,10 @@ public final class ModelFile {
             return Optional.empty();
         }
         try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new IllegalStateException(size + " bytes, more than a predictor's " + MAX_BYTES);
+            }
             JsonObject o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
             JsonElement sum = o.remove("sha256");
             if (sum == null || !sum.getAsString().equals(sha256(o.toString()))) {

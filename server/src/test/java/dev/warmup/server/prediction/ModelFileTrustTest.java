@@ -11,6 +11,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.warmup.server.JsonMutator;
 import dev.warmup.server.errors.WarmupException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,18 @@ class ModelFileTrustTest {
         Path file = tmp.resolve("predictor.json");
         ModelFile.save(file, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
         saved = Files.readString(file);
+    }
+
+    @Test
+    void aFileLargerThanAnyPredictorIsDamageAndNotRead() throws Exception {
+        Path file = dir.resolve("huge.json"); // zeros, sparse: read whole, one as large as the heap ran it out
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(ModelFile.MAX_BYTES + 1);
+        }
+        WarmupException e = assertThrows(WarmupException.class, () -> ModelFile.load(file));
+        assertEquals("WMP-2001 Prediction model could not be loaded; it was discarded: " + file + ": 33554433 bytes,"
+                + " more than a predictor's 33554432", e.getMessage());
+        assertTrue(saved.length() < ModelFile.MAX_BYTES / 100, "a predictor is far smaller: " + saved.length());
     }
 
     @Test
