@@ -22,6 +22,8 @@ import java.util.logging.Logger;
 public final class UriHasher {
     private static final Logger LOG = Logger.getLogger(UriHasher.class.getName());
     static final int SALT_BYTES = 32;
+    /** A salt file longer than this is damage: the server writes {@value #SALT_BYTES} bytes. */
+    static final int MAX_SALT_BYTES = 4096;
     private final byte[] salt;
 
     public UriHasher(byte[] salt) {
@@ -30,7 +32,7 @@ public final class UriHasher {
 
     /**
      * Loads the installation's salt from {@code file}, creating it on first use. A damaged one (too short: a write
-     * cut off) is moved aside and replaced, with WMP-7005: documents hashed before then no longer match, but the
+     * cut off; or far too long, which read whole could run the server out of memory) is moved aside and replaced, with WMP-7005: documents hashed before then no longer match, but the
      * server starts (before, it could not).
      */
     public static UriHasher fromFile(Path file) {
@@ -38,16 +40,15 @@ public final class UriHasher {
             if (!Files.exists(file)) {
                 create(file);
             }
-            byte[] salt = Files.readAllBytes(file);
-            if (salt.length < 16) {
+            long size = Files.size(file);
+            if (size < 16 || size > MAX_SALT_BYTES) {
                 Path aside = DataDirectory.asideName(file);
                 Files.move(file, aside);
-                LOG.warning(new WarmupException(ErrorCode.WMP_7005, file + " held " + salt.length
-                        + " bytes; moved to " + aside + " and a new salt made").getMessage());
+                LOG.warning(new WarmupException(ErrorCode.WMP_7005, file + " held " + size + " bytes; moved to "
+                        + aside + " and a new salt made").getMessage());
                 create(file);
-                salt = Files.readAllBytes(file);
             }
-            return new UriHasher(salt);
+            return new UriHasher(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

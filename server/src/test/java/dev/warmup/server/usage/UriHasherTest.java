@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,6 +45,21 @@ class UriHasherTest {
             assertEquals(3, Files.size(aside.get(0)), "kept as it was");
         }
         assertTrue(Files.exists(salt));
+    }
+
+    @Test
+    void aSaltFarTooLongIsDamageTooAndNotRead() throws Exception {
+        Path salt = dir.resolve("uri-salt");
+        try (RandomAccessFile f = new RandomAccessFile(salt.toFile(), "rw")) {
+            f.setLength(1L << 30); // zeros, sparse: read whole, it ran the server out of memory at every start
+        }
+        UriHasher hasher = UriHasher.fromFile(salt);
+        assertEquals(UriHasher.SALT_BYTES, Files.size(salt));
+        assertEquals(hasher.hash("file:///a.java"), UriHasher.fromFile(salt).hash("file:///a.java"));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(1L << 30), files.filter(p -> p.getFileName().toString().startsWith(
+                    "uri-salt.corrupt-")).map(p -> p.toFile().length()).toList(), "moved aside as it was");
+        }
     }
 
     @Test
