@@ -119,19 +119,22 @@ final class FrameBody extends InputStream {
 
     /**
      * Whether what follows the object within the Content-Length, white space aside, is the body's; when it is the
-     * start of the next frame's header, it is given back to the stream instead, and the body ends.
+     * start of the next frame's header, it is given back to the stream instead, and the body ends. Only what has
+     * come is looked at: a request counted too long and followed by nothing yet is answered now, instead of waiting
+     * for bytes that may never come (the rest of its length, if it comes, is read as the next header).
      */
     private boolean bodyGoesOn() throws IOException {
         while (true) { // past the white space
             while (tailStart < tailEnd && isSpace(tail[tailStart])) {
                 tailStart++;
             }
-            if (tailStart < tailEnd || !readMore(CHUNK)) {
+            if (tailStart < tailEnd || !hasCome() || !readMore(CHUNK)) {
                 break;
             }
         }
-        while (tailEnd - tailStart < HEADER.length && readMore(HEADER.length - (tailEnd - tailStart))) {
-            // as much of the header's first bytes as the length holds
+        while (tailStart < tailEnd && tailEnd - tailStart < HEADER.length && hasCome()
+                && readMore(HEADER.length - (tailEnd - tailStart))) {
+            // as much of the header's first bytes as has come within the length
         }
         if (tailStart == tailEnd) {
             return false; // white space only
@@ -145,6 +148,11 @@ final class FrameBody extends InputStream {
         tailStart = tailEnd;
         remaining = 0;
         return false;
+    }
+
+    /** Whether more of the length is there to read now (asked of the stream only past the object's end). */
+    private boolean hasCome() throws IOException {
+        return remaining > 0 && in.available() > 0;
     }
 
     /** Appends up to {@code most} more bytes of the length to the tail; false when there are none. */

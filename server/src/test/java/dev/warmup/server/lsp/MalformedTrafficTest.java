@@ -172,6 +172,12 @@ class MalformedTrafficTest {
             }
             assertEquals(2, p.command("warmup.metrics").getAsJsonObject("eventsRecorded").get("open").getAsLong(),
                     "each frame counted too long was read itself: its object ends before its length");
+            String status = "{\"jsonrpc\": \"2.0\", \"id\": \"long\", \"method\": \"warmup/status\"}";
+            p.sendBytes(("Content-Length: " + (status.length() + 10) + "\r\n\r\n" + status)
+                    .getBytes(StandardCharsets.UTF_8)); // and nothing after it: the client waits for the answer
+            assertTrue(p.await(m -> m.has("id") && "long".equals(m.get("id").getAsString())).has("result"),
+                    "a request counted too long is answered without waiting for bytes that will not come");
+            assertTrue(p.request("warmup/status", null).has("result"), "and the frames after it are read");
             assertEquals(List.of(), p.drain().stream().filter(m -> m.has("error")).toList(), "and nothing refused");
         }
     }
