@@ -150,8 +150,7 @@ final class BackendActions {
                                     + timeout.toSeconds() + " s");
                         } else {
                             metrics.warmup(ModelWarmupMetrics.Warmup.failed);
-                            failure = c instanceof WarmupException w ? w
-                                    : new WarmupException(ErrorCode.WMP_8004, String.valueOf(c));
+                            failure = WarmupException.coded(c, ErrorCode.WMP_8004);
                         }
                         if (!backoff.failed(m, failure, readiness)) {
                             replan.run(); // sent before its backend could load: now it can
