@@ -117,8 +117,12 @@ final class FrameReader extends StreamMessageProducer {
         issues.handle(null, List.of(new MessageIssue(why, ResponseErrorCode.ParseError.getValue())));
     }
 
-    private static boolean isUtf8(String charset) {
-        return supported(charset) && Charset.forName(charset).equals(StandardCharsets.UTF_8);
+    private static boolean isUtf8(String charset) { // on every frame: one lookup
+        try {
+            return Charset.forName(charset).equals(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException unknownOrIllegal) {
+            return false;
+        }
     }
 
     private static boolean supported(String charset) {
