@@ -75,9 +75,10 @@ public final class Catalog {
      * naming the file and the entry for one that is not.
      */
     public static Catalog read(Path file) throws IOException {
-        if (Files.size(file) > MAX_FILE_BYTES) {
-            throw new IllegalArgumentException(file + ": " + Files.size(file) + " bytes; a catalogue is a JSON array of"
-                    + " models, not over " + MAX_FILE_BYTES + " bytes");
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException(file + ": " + size + " bytes; a catalogue is a JSON array of models, not"
+                    + " over " + MAX_FILE_BYTES + " bytes");
         }
         JsonElement root;
         try {
