@@ -25,7 +25,7 @@ import java.util.function.Function;
  * which the whole answer must come (not only its headers), an answer read up to {@value #MAX_ANSWER} bytes
  * ({@link CappedBody}), up to {@code retries} retries with doubling backoff for what may pass (connection refused,
  * timeouts, HTTP 5xx; never 4xx or an answer too long), and every failure as a WarmupException (WMP-8004; WMP-8005
- * while the circuit is open).
+ * while the circuit is open). A 4xx answer fails its call but counts as an answer for the breaker: the server is up.
  */
 final class HttpJson {
     /** The longest answer read: far above any model list or status these servers give. */
@@ -120,7 +120,11 @@ final class HttpJson {
                                     + ", not JSON"));
                 }
             }
-            breaker.failure();
+            if (error == null && r.statusCode() < 500) {
+                breaker.success(); // it answered: the request was refused, the server is up (no reason to pause it)
+            } else {
+                breaker.failure();
+            }
             boolean transient_ = error != null && !(WarmupException.unwrap(error) instanceof CappedBody.TooLong)
                     || error == null && r.statusCode() >= 500;
             String what = error != null ? describe(error, timeout)

@@ -130,6 +130,21 @@ class OllamaBackendTest {
     }
 
     @Test
+    void clientErrorsLeaveTheCircuitClosed() throws Exception {
+        try (FakeOllamaServer s = new FakeOllamaServer()) {
+            OllamaBackend b = backend(s);
+            s.failNext(3, 404); // a model it does not have, asked for three times: the server answered each time
+            for (int i = 0; i < 3; i++) {
+                ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                        () -> b.load(model("missing"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+                assertTrue(e.getCause().getMessage().contains("HTTP 404"), e.getCause().getMessage());
+            }
+            assertTrue(b.loaded().get(10, TimeUnit.SECONDS).isEmpty(), "the next call is made, not refused");
+            assertEquals(4, s.requests.size());
+        }
+    }
+
+    @Test
     void aStoppedServerIsConnectionRefused() throws Exception {
         FakeOllamaServer s = new FakeOllamaServer();
         OllamaBackend b = backend(s);
