@@ -10,25 +10,37 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * llama.cpp's {@code llama-server}. In router mode (the default; started without a model): {@code POST /models/load}
- * and {@code POST /models/unload} with {@code {"model": ID}}, and {@code GET /models}, whose entries carry
- * {@code status.value} = {@code loaded}, {@code loading} or {@code unloaded}; a load is complete when the model shows
- * as loaded. A single-model server (backend option {@code "mode": "single"}) cannot load or unload: warming it means
- * {@code GET /health} and a zero-token completion to fill its cache. Verified against the llama.cpp model-management
- * announcement (Hugging Face blog, 2025-12-11) and router-mode clients' fixtures; not against a running llama-server.
+ * and {@code POST /models/unload} with {@code {"model": ID}}, and {@code GET /models}, whose entries carry the model's
+ * {@code id}, its {@code aliases} and {@code status.value}: {@code unloaded}, {@code loading}, {@code loaded} or
+ * {@code sleeping} (started with {@code --sleep-idle-seconds}: the weights freed, the process kept, woken by the next
+ * inference request). A load is complete when the model shows as loaded. The router refuses to load a model that is
+ * already loading, loaded or sleeping (HTTP 400), so a load first looks: it waits for one loading, wakes one sleeping
+ * with a completion request that generates nothing, and asks for a load only of one that is not running. An unload of a
+ * model that is no longer running has nothing left to do. A catalogue may name a model by an alias; the list names it
+ * by its id, which {@link #canonicalName} maps back. A single-model server (backend option {@code "mode": "single"})
+ * cannot load or unload: warming it means {@code GET /health} and the same completion request to fill its cache.
+ * Verified against llama-server's source ({@code tools/server/server-models.cpp} and {@code server-models.h}: the
+ * routes, their errors and the states); not against a running llama-server.
  */
 public final class LlamaCppBackend implements ModelBackend {
     static final long POLL_MILLIS = 250;
+    /** The states in which the router refuses a load: the model's instance is running. */
+    private static final Set<String> RUNNING = Set.of("loading", "loaded", "sleeping");
     private final BackendSpec spec;
     private final HttpJson http;
     private final Clock clock;
     private final boolean single;
+    /** Alias to model id, as the latest {@code GET /models} gave them. */
+    private volatile Map<String, String> aliases = Map.of();
 
     public LlamaCppBackend(BackendSpec spec, HttpClient client, Clock clock) {
         this.spec = spec;
@@ -43,25 +55,57 @@ public final class LlamaCppBackend implements ModelBackend {
     @Override public boolean canUnload() { return !single; }
 
     @Override
+    public String canonicalName(String name) {
+        return aliases.getOrDefault(name, name);
+    }
+
+    @Override
     public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout) {
         long started = clock.millis();
-        if (single) {
-            JsonObject warm = new JsonObject();
-            warm.addProperty("prompt", "");
-            warm.addProperty("n_predict", 0);
-            return http.get("health", timeout).thenCompose(h -> http.post("completion", warm, timeout))
-                    .thenApply(r -> new LoadResult(model.id(), clock.millis() - started, -1));
+        CompletableFuture<Void> ready = single
+                ? http.get("health", timeout).thenCompose(h -> http.post("completion", warming(null), timeout))
+                        .thenApply(r -> null)
+                : ready(model.id(), timeout, started + timeout.toMillis(), true);
+        return ready.thenApply(x -> new LoadResult(model.id(), clock.millis() - started, -1));
+    }
+
+    /** A completion request that evaluates a one-word prompt and generates nothing: it warms, or wakes, the model. */
+    private static JsonObject warming(String model) {
+        JsonObject warm = new JsonObject();
+        if (model != null) {
+            warm.addProperty("model", model);
         }
-        JsonObject body = new JsonObject();
-        body.addProperty("model", model.id());
-        return http.post("models/load", body, timeout)
-                .thenCompose(r -> awaitLoaded(model.id(), started + timeout.toMillis()))
-                .thenApply(x -> new LoadResult(model.id(), clock.millis() - started, -1));
+        warm.addProperty("prompt", "hi");
+        warm.addProperty("n_predict", 0);
+        return warm;
+    }
+
+    /**
+     * Makes {@code id} loaded by what the router says of it now; {@code mayLoad} false once a load request was refused
+     * (another client's load came between our look and our request), so that the refusal ends it then.
+     */
+    private CompletableFuture<Void> ready(String id, Duration timeout, long deadline, boolean mayLoad) {
+        return status().thenCompose(models -> switch (state(models, id)) {
+            case "loaded" -> CompletableFuture.completedFuture(null);
+            case "loading" -> awaitLoaded(id, deadline);
+            case "sleeping" -> http.post("completion", warming(id), timeout)
+                    .thenCompose(r -> awaitLoaded(id, deadline));
+            default -> {
+                JsonObject body = new JsonObject();
+                body.addProperty("model", id);
+                CompletableFuture<Void> load = http.post("models/load", body, timeout)
+                        .thenCompose(r -> awaitLoaded(id, deadline));
+                yield !mayLoad ? load : load.exceptionallyCompose(refused -> status().handle((now, e) ->
+                        now != null && RUNNING.contains(state(now, id)) ? ready(id, timeout, deadline, false)
+                                : CompletableFuture.<Void>failedFuture(WarmupException.unwrap(refused)))
+                        .thenCompose(f -> f));
+            }
+        });
     }
 
     private CompletableFuture<Void> awaitLoaded(String id, long deadline) {
         return status().thenCompose(models -> {
-            String state = models.stream().filter(m -> m[0].equals(id)).map(m -> m[1]).findFirst().orElse("absent");
+            String state = state(models, id);
             if (state.equals("loaded")) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -75,16 +119,27 @@ public final class LlamaCppBackend implements ModelBackend {
         });
     }
 
-    /** {id, status} of every model the router knows. */
-    private CompletableFuture<List<String[]>> status() {
+    /** A model as {@code GET /models} lists it; {@code state} says how an instance that could not start ended. */
+    private record Listed(String id, List<String> aliases, String state) {}
+
+    /** {@code name}'s state (by its id or an alias), {@code absent} when the router does not know it. */
+    private static String state(List<Listed> models, String name) {
+        return models.stream().filter(m -> m.id().equals(name) || m.aliases().contains(name)).map(Listed::state)
+                .findFirst().orElse("absent");
+    }
+
+    /** Every model the router knows; remembers their aliases. */
+    private CompletableFuture<List<Listed>> status() {
         return http.get("models", Duration.ofSeconds(spec.timeoutSeconds()), r -> {
             if (r == null || !r.isJsonObject() || !r.getAsJsonObject().has("data")) {
                 throw new WarmupException(ErrorCode.WMP_8004, "GET /models: no data list in "
                         + WarmupException.quote(r));
             }
-            List<String[]> out = new ArrayList<>();
+            List<Listed> out = new ArrayList<>();
+            Map<String, String> names = new HashMap<>();
             for (JsonElement e : r.getAsJsonObject().getAsJsonArray("data")) {
                 JsonObject m = e.getAsJsonObject();
+                String id = m.get("id").getAsString();
                 String state = "loaded";
                 if (m.has("status") && m.get("status").isJsonObject()) {
                     JsonObject st = m.getAsJsonObject("status");
@@ -94,8 +149,16 @@ public final class LlamaCppBackend implements ModelBackend {
                                 ? " (exit code " + st.get("exit_code").getAsString() + ")" : "");
                     }
                 }
-                out.add(new String[] {m.get("id").getAsString(), state});
+                List<String> aka = new ArrayList<>();
+                if (m.has("aliases") && m.get("aliases").isJsonArray()) {
+                    for (JsonElement a : m.getAsJsonArray("aliases")) {
+                        aka.add(a.getAsString());
+                        names.put(a.getAsString(), id);
+                    }
+                }
+                out.add(new Listed(id, aka, state));
             }
+            aliases = Map.copyOf(names);
             return out;
         });
     }
@@ -107,7 +170,12 @@ public final class LlamaCppBackend implements ModelBackend {
         }
         JsonObject body = new JsonObject();
         body.addProperty("model", model.id());
-        return http.post("models/unload", body, Duration.ofSeconds(spec.timeoutSeconds())).thenApply(r -> null);
+        return http.post("models/unload", body, Duration.ofSeconds(spec.timeoutSeconds())).thenApply(r -> (Void) null)
+                .exceptionallyCompose(refused -> status().handle((now, e) -> // "model is not running": done already
+                        now != null && state(now, model.id()).startsWith("unloaded")
+                                ? CompletableFuture.<Void>completedFuture(null)
+                                : CompletableFuture.<Void>failedFuture(WarmupException.unwrap(refused)))
+                        .thenCompose(f -> f));
     }
 
     @Override
@@ -116,8 +184,8 @@ public final class LlamaCppBackend implements ModelBackend {
             return http.get("v1/models", Duration.ofSeconds(spec.timeoutSeconds()),
                     OpenAiCompatibleBackend::parseModels);
         }
-        return status().thenApply(models -> models.stream().filter(m -> m[1].equals("loaded"))
-                .map(m -> new LoadedModel(m[0], -1, -1)).toList());
+        return status().thenApply(models -> models.stream().filter(m -> m.state().equals("loaded"))
+                .map(m -> new LoadedModel(m.id(), -1, -1)).toList());
     }
 
     @Override

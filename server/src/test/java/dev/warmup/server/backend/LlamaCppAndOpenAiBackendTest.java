@@ -50,6 +50,77 @@ class LlamaCppAndOpenAiBackendTest {
         }
     }
 
+    private LlamaCppBackend router(FakeLlamaServer s) {
+        return new LlamaCppBackend(new BackendSpec("llama", "llamacpp", s.url(), false, 5, null, null, null), http,
+                clock);
+    }
+
+    private static long loadRequests(FakeLlamaServer s) {
+        return s.requests.stream().filter(r -> r.startsWith("POST /models/load")).count();
+    }
+
+    @Test
+    void aModelAnotherClientLoadedOrIsLoadingIsWaitedForNotLoadedAgain() throws Exception {
+        try (FakeLlamaServer s = new FakeLlamaServer("qwen", "gemma")) {
+            LlamaCppBackend b = router(s);
+            s.put("qwen", "loaded"); // llama-server would answer a load of it 400 "model is already running"
+            b.load(model("qwen"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+            s.put("gemma", "loading");
+            b.load(model("gemma"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+            assertEquals("loaded", s.state("gemma"));
+            assertEquals(0, loadRequests(s), String.join("\n", s.requests));
+            s.put("phi", "unloaded");
+            s.beforeLoad = () -> s.put("phi", "loading"); // another client's load comes between our look and ours
+            b.load(model("phi"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS); // refused, 400: waited for
+            assertEquals("loaded", s.state("phi"));
+            assertEquals(1, loadRequests(s));
+        }
+    }
+
+    @Test
+    void aSleepingModelIsNotTakenForWarmAndIsWokenByAnInferenceRequest() throws Exception {
+        try (FakeLlamaServer s = new FakeLlamaServer("qwen")) {
+            LlamaCppBackend b = router(s);
+            s.put("qwen", "sleeping"); // --sleep-idle-seconds: its weights are freed, its process stays
+            assertTrue(b.loaded().get(10, TimeUnit.SECONDS).isEmpty());
+            b.load(model("qwen"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+            assertEquals("loaded", s.state("qwen"));
+            assertEquals(0, loadRequests(s), String.join("\n", s.requests));
+            String wake = s.requests.stream().filter(r -> r.startsWith("POST /completion ")).findFirst().orElseThrow();
+            var sent = JsonParser.parseString(wake.substring("POST /completion ".length())).getAsJsonObject();
+            assertEquals("qwen", sent.get("model").getAsString());
+            assertEquals(0, sent.get("n_predict").getAsInt()); // the prompt only: nothing generated
+        }
+    }
+
+    @Test
+    void aModelNamedByItsAliasIsLoadedAndRecognisedInTheList() throws Exception {
+        try (FakeLlamaServer s = new FakeLlamaServer("qwen2.5-coder-1.5b-instruct-q4_k_m")) {
+            s.aliases.put("qwen2.5-coder-1.5b-instruct-q4_k_m", List.of("coder"));
+            LlamaCppBackend b = router(s);
+            b.load(model("coder"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+            assertEquals("loaded", s.state("qwen2.5-coder-1.5b-instruct-q4_k_m"));
+            List<ModelBackend.LoadedModel> listed = b.loaded().get(10, TimeUnit.SECONDS);
+            assertEquals(1, listed.size());
+            assertTrue(b.sameModel("coder", listed.get(0).modelId()), listed.get(0).modelId());
+            assertFalse(b.sameModel("other", listed.get(0).modelId()));
+            b.unload(model("coder")).get(10, TimeUnit.SECONDS);
+            assertEquals("unloaded", s.state("qwen2.5-coder-1.5b-instruct-q4_k_m"));
+        }
+    }
+
+    @Test
+    void unloadingAModelThatIsNoLongerRunningSucceeds() throws Exception {
+        try (FakeLlamaServer s = new FakeLlamaServer("qwen")) {
+            LlamaCppBackend b = router(s); // stopped already (its process exited, or someone unloaded it)
+            b.unload(model("qwen")).get(10, TimeUnit.SECONDS);
+            ExecutionException unknown = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> b.unload(model("nope")).get(10, TimeUnit.SECONDS));
+            assertTrue(unknown.getCause().getMessage().contains("model is not found"),
+                    unknown.getCause().getMessage());
+        }
+    }
+
     @Test
     void openAiCompatibleWarmsWithOneTokenAndSendsTheKeyFromTheEnvironment() throws Exception {
         try (FakeLlamaServer s = new FakeLlamaServer("local-model")) {

@@ -13,19 +13,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A real HTTP server on 127.0.0.1 speaking llama-server's router endpoints ({@code GET /models} with
- * {@code status.value}, {@code POST /models/load}, {@code POST /models/unload}) and the OpenAI-compatible ones
- * ({@code GET /v1/models}, {@code POST /v1/chat/completions}). A load first shows the model as {@code loading}
- * for {@link #loadingPolls} polls of {@code /models}, then {@code loaded}.
+ * A real HTTP server on 127.0.0.1 speaking llama-server's router endpoints as its source
+ * ({@code tools/server/server-models.cpp}) answers them: {@code GET /models} with {@code id}, {@code aliases} and
+ * {@code status.value} ({@code unloaded}, {@code loading}, {@code loaded}, {@code sleeping}; {@code failed} and
+ * {@code exit_code} for an instance that could not start); {@code POST /models/load}, 404 for a name it does not know
+ * and 400 "model is already running" for one loading, loaded or sleeping; {@code POST /models/unload}, 400 "model is
+ * not running" for one that is not; both take an alias for its model. {@code POST /completion} with a {@code model}
+ * wakes a sleeping model (any inference request does). And the OpenAI-compatible endpoints ({@code GET /v1/models},
+ * {@code POST /v1/chat/completions}). A load first shows the model as {@code loading} for {@link #loadingPolls} polls
+ * of {@code /models}, then {@code loaded}.
  */
 public final class FakeLlamaServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Integer> pollsLeft = new ConcurrentHashMap<>();
     private final Map<String, String> state = new ConcurrentHashMap<>();
+    /** Further names of a model (llama-server's {@code --alias} in a preset), by the model's own name. */
+    public final Map<String, List<String>> aliases = new ConcurrentHashMap<>();
     /** Models whose instance exits at start with this code, as a model too large for the machine's memory does. */
     public final Map<String, Integer> failsToStart = new ConcurrentHashMap<>();
     /** Polls of /models during which a loading model still shows as loading. */
     public volatile int loadingPolls = 2;
+    /** Runs when a load request arrives, before it is answered: another client's load that got there first. */
+    public volatile Runnable beforeLoad = () -> { };
     /** Every request as {@code METHOD PATH BODY}, and the Authorization header when there was one. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
 
@@ -44,6 +53,33 @@ public final class FakeLlamaServer implements AutoCloseable {
         return state.getOrDefault(model, "absent");
     }
 
+    /** Sets a model's state as if llama-server had got there by itself (another client's load, an idle sleep). */
+    public void put(String model, String value) {
+        state.put(model, value);
+    }
+
+    private String resolve(String name) {
+        if (state.containsKey(name)) {
+            return name;
+        }
+        return aliases.entrySet().stream().filter(e -> e.getValue().contains(name)).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
+    }
+
+    private static boolean running(String s) {
+        return s.equals("loading") || s.equals("loaded") || s.equals("sleeping");
+    }
+
+    private static void error(HttpExchange x, int code, String message, String type) throws IOException {
+        JsonObject e = new JsonObject();
+        e.addProperty("code", code);
+        e.addProperty("message", message);
+        e.addProperty("type", type);
+        JsonObject r = new JsonObject();
+        r.add("error", e);
+        JsonReply.send(x, code, r.toString());
+    }
+
     private void handle(HttpExchange x) throws IOException {
         String path = x.getRequestURI().getPath();
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -60,6 +96,9 @@ public final class FakeLlamaServer implements AutoCloseable {
                     }
                     JsonObject m = new JsonObject();
                     m.addProperty("id", id);
+                    JsonArray names = new JsonArray();
+                    aliases.getOrDefault(id, List.of()).forEach(names::add);
+                    m.add("aliases", names);
                     JsonObject st = new JsonObject();
                     st.addProperty("value", s);
                     if (exit != null && s.equals("unloaded")) {
@@ -71,18 +110,41 @@ public final class FakeLlamaServer implements AutoCloseable {
                 });
                 JsonObject r = new JsonObject();
                 r.add("data", data);
+                r.addProperty("object", "list");
                 JsonReply.send(x, 200, r.toString());
             }
-            case "/models/load", "/models/unload" -> {
-                String id = JsonParser.parseString(body).getAsJsonObject().get("model").getAsString();
-                if (!state.containsKey(id)) {
-                    JsonReply.send(x, 404, "{\"error\": \"model not found\"}");
+            case "/models/load" -> {
+                beforeLoad.run();
+                String id = resolve(JsonParser.parseString(body).getAsJsonObject().get("model").getAsString());
+                if (id == null) {
+                    error(x, 404, "model is not found", "not_found_error");
+                } else if (running(state.get(id))) {
+                    error(x, 400, "model is already running", "invalid_request_error");
+                } else {
+                    state.put(id, "loading");
+                    pollsLeft.put(id, loadingPolls);
+                    JsonReply.send(x, 200, "{\"success\": true}");
+                }
+            }
+            case "/models/unload" -> {
+                String id = resolve(JsonParser.parseString(body).getAsJsonObject().get("model").getAsString());
+                if (id == null) {
+                    error(x, 400, "model is not found", "invalid_request_error");
+                } else if (!running(state.get(id))) {
+                    error(x, 400, "model is not running", "invalid_request_error");
+                } else {
+                    state.put(id, "unloaded");
+                    JsonReply.send(x, 200, "{\"success\": true}");
+                }
+            }
+            case "/completion" -> {
+                String id = resolve(JsonParser.parseString(body).getAsJsonObject().get("model").getAsString());
+                if (id == null) {
+                    error(x, 400, "model 'x' not found", "invalid_request_error");
                     return;
                 }
-                boolean load = path.endsWith("load") && !path.endsWith("unload");
-                state.put(id, load ? "loading" : "unloaded");
-                pollsLeft.put(id, loadingPolls);
-                JsonReply.send(x, 200, "{\"success\": true}");
+                state.put(id, "loaded"); // autoload, or a sleeping instance woken by the request
+                JsonReply.send(x, 200, "{\"content\": \"\", \"stop\": true}");
             }
             case "/v1/models" -> {
                 JsonArray data = new JsonArray();
