@@ -134,9 +134,31 @@ final class HttpJson {
                 return CompletableFuture.supplyAsync(() -> null, later)
                         .thenCompose(x -> call(method, path, body, timeout, attempt + 1));
             }
-            return CompletableFuture.<JsonElement>failedFuture(new WarmupException(ErrorCode.WMP_8004,
-                    method + " " + base.resolve(path) + ": " + what));
+            String said = method + " " + base.resolve(path) + ": " + what;
+            return CompletableFuture.<JsonElement>failedFuture(error == null ? new Answered(r.statusCode(), said)
+                    : new WarmupException(ErrorCode.WMP_8004, said));
         }).thenCompose(f -> f);
+    }
+
+    /** Whether {@code t} (a future's failure or not) is the model server's answer with HTTP {@code status}. */
+    static boolean answered(Throwable t, int status) {
+        return WarmupException.unwrap(t) instanceof Answered a && a.status == status;
+    }
+
+    /** The HTTP status of the model server's answer when {@code t} is one that was not a success, else 0. */
+    static int status(Throwable t) {
+        return WarmupException.unwrap(t) instanceof Answered a ? a.status : 0;
+    }
+
+    /** A call the model server answered with a status other than 2xx (WMP-8004, the status and the body in words). */
+    static final class Answered extends WarmupException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        Answered(int status, String detail) {
+            super(ErrorCode.WMP_8004, detail);
+            this.status = status;
+        }
     }
 
     private static String describe(Throwable t, Duration timeout) {

@@ -96,11 +96,10 @@ public final class LlamaSwapBackend implements ModelBackend {
      * proxy), llama-swap started it all the same, which {@code /running} tells; anything else fails the load.
      */
     private static CompletableFuture<Void> upstreamAnswered(Throwable e) {
-        Throwable c = WarmupException.unwrap(e);
-        if (c instanceof WarmupException w && w.getMessage().contains("HTTP 404")) {
+        if (HttpJson.answered(e, 404)) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.failedFuture(c);
+        return CompletableFuture.failedFuture(WarmupException.unwrap(e));
     }
 
     private void sayIfSwapped(String loaded, Map<String, Integer> before, Map<String, Integer> after) {
@@ -155,8 +154,7 @@ public final class LlamaSwapBackend implements ModelBackend {
             if (e == null) {
                 return Optional.of(parseNewest(r));
             }
-            Throwable c = WarmupException.unwrap(e);
-            if (c.getMessage() != null && c.getMessage().contains("HTTP 404")) { // an older llama-swap
+            if (HttpJson.answered(e, 404)) { // an older llama-swap
                 noActivityLogUntil = now + NO_LOG_RECHECK_MILLIS;
                 if (!noActivityLogSaid) {
                     noActivityLogSaid = true;

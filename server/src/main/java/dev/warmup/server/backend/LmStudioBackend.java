@@ -96,8 +96,8 @@ public final class LmStudioBackend implements ModelBackend {
             if (e == null) {
                 return models;
             }
-            Throwable c = e.getCause() != null ? e.getCause() : e;
-            if (c instanceof WarmupException w && w.getMessage().contains("HTTP 404")) { // LM Studio before 0.4
+            Throwable c = WarmupException.unwrap(e);
+            if (HttpJson.answered(c, 404) && c instanceof WarmupException w) { // LM Studio before 0.4
                 throw new WarmupException(ErrorCode.WMP_8004, w.detail() + " (" + NEEDS + ")");
             }
             throw c instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(c);

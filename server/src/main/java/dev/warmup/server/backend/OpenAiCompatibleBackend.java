@@ -17,8 +17,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Any OpenAI-compatible server (vLLM, LM Studio, ...): a one-token {@code POST /v1/chat/completions} warms a model
- * (servers that load on demand load it then); {@code GET /v1/models} lists what it serves; there is no unload. The
- * API key, if any, is read from the environment variable the backend names ({@code apiKeyEnv}), never from settings.
+ * (servers that load on demand load it then), or, when the server refuses a chat with it (vLLM answers 400 for a base
+ * model without a chat template, as code-completion models often are), a one-token {@code POST /v1/completions};
+ * {@code GET /v1/models} lists what it serves; there is no unload. The API key, if any, is read from the environment
+ * variable the backend names ({@code apiKeyEnv}), never from settings.
  */
 public final class OpenAiCompatibleBackend implements ModelBackend {
     private final BackendSpec spec;
@@ -48,7 +50,29 @@ public final class OpenAiCompatibleBackend implements ModelBackend {
         body.addProperty("max_tokens", 1);
         long started = clock.millis();
         return http.post("v1/chat/completions", body, timeout)
+                .exceptionallyCompose(chat -> chatRefused(chat) ? completion(model, timeout, chat)
+                        : CompletableFuture.failedFuture(WarmupException.unwrap(chat)))
                 .thenApply(r -> new LoadResult(model.id(), clock.millis() - started, -1));
+    }
+
+    /**
+     * Whether the server answered the chat with a refusal of the request itself (400, 404, 405, 422...), which a plain
+     * completion may not meet; not when it refused us (401, 403), asked us to slow down (429) or failed (5xx, none).
+     */
+    private static boolean chatRefused(Throwable chat) {
+        int status = HttpJson.status(chat);
+        return status / 100 == 4 && status != 401 && status != 403 && status != 429;
+    }
+
+    /** The one-token plain completion, tried after {@code chat} was refused; when it fails too, both say why. */
+    private CompletableFuture<JsonElement> completion(ModelSpec model, Duration timeout, Throwable chat) {
+        JsonObject body = new JsonObject();
+        body.addProperty("model", model.id());
+        body.addProperty("prompt", "ok");
+        body.addProperty("max_tokens", 1);
+        return http.post("v1/completions", body, timeout).exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                new WarmupException(ErrorCode.WMP_8004, ((WarmupException) WarmupException.unwrap(chat)).detail()
+                        + "; then " + WarmupException.coded(e, ErrorCode.WMP_8004).detail())));
     }
 
     @Override

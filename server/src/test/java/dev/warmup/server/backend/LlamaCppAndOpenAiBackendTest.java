@@ -122,6 +122,21 @@ class LlamaCppAndOpenAiBackendTest {
     }
 
     @Test
+    void aModelWithoutAChatTemplateIsWarmedWithAPlainCompletion() throws Exception {
+        try (FakeLlamaServer s = new FakeLlamaServer("qwen2.5-coder-base")) {
+            s.noChatTemplate.add("qwen2.5-coder-base");
+            OpenAiCompatibleBackend b = new OpenAiCompatibleBackend(new BackendSpec("vllm", "openai", s.url(), false,
+                    5, null, null, null), http, clock, Map.of());
+            b.load(model("qwen2.5-coder-base"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            String req = s.requests.stream().filter(r -> r.startsWith("POST /v1/completions ")).findFirst()
+                    .orElseThrow();
+            var sent = JsonParser.parseString(req.substring("POST /v1/completions ".length())).getAsJsonObject();
+            assertEquals(1, sent.get("max_tokens").getAsInt());
+            assertEquals("qwen2.5-coder-base", sent.get("model").getAsString());
+        }
+    }
+
+    @Test
     void openAiCompatibleWarmsWithOneTokenAndSendsTheKeyFromTheEnvironment() throws Exception {
         try (FakeLlamaServer s = new FakeLlamaServer("local-model")) {
             OpenAiCompatibleBackend b = new OpenAiCompatibleBackend(new BackendSpec("lm", "openai", s.url(), false, 5,

@@ -33,6 +33,8 @@ public final class FakeLlamaServer implements AutoCloseable {
     public final Map<String, Integer> failsToStart = new ConcurrentHashMap<>();
     /** Polls of /models during which a loading model still shows as loading. */
     public volatile int loadingPolls = 2;
+    /** Models without a chat template: a chat with one is refused as vLLM refuses it (400), a plain completion is not. */
+    public final java.util.Set<String> noChatTemplate = ConcurrentHashMap.newKeySet();
     /** Runs when a load request arrives, before it is answered: another client's load that got there first. */
     public volatile Runnable beforeLoad = () -> { };
     /** Every request as {@code METHOD PATH BODY}, and the Authorization header when there was one. */
@@ -157,8 +159,18 @@ public final class FakeLlamaServer implements AutoCloseable {
                 r.add("data", data);
                 JsonReply.send(x, 200, r.toString());
             }
+            case "/v1/completions" -> {
+                String id = JsonParser.parseString(body).getAsJsonObject().get("model").getAsString();
+                state.put(id, "loaded");
+                JsonReply.send(x, 200, "{\"choices\": [{\"text\": \"o\"}]}");
+            }
             case "/v1/chat/completions" -> {
                 String id = JsonParser.parseString(body).getAsJsonObject().get("model").getAsString();
+                if (noChatTemplate.contains(id)) {
+                    error(x, 400, "As of transformers v4.44, default chat template is no longer allowed, so you must"
+                            + " provide a chat template if the tokenizer does not define one.", "BadRequestError");
+                    return;
+                }
                 state.put(id, "loaded");
                 JsonReply.send(x, 200, "{\"choices\": [{\"message\": {\"role\": \"assistant\", \"content\": \"o\"}}]}");
             }
