@@ -17,8 +17,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * LM Studio 0.4 and later, through its own REST API (not its OpenAI-compatible one, whose model list names every
  * model on disk): {@code GET /api/v1/models} lists each model with its loaded instances and size;
- * {@code POST /api/v1/models/load} loads one (the backend's and the model's {@code options} go as its
- * {@code config}, such as {@code context_length}), only when it has no loaded instance, as LM Studio loads a second instance otherwise; and
+ * {@code POST /api/v1/models/load} loads one (the backend's and the model's {@code options} go as fields of the request
+ * beside {@code model}, such as {@code context_length} and {@code flash_attention}: LM Studio refuses any field its
+ * documentation does not give), only when it has no loaded instance, as LM Studio loads a second instance otherwise;
+ * and
  * {@code POST /api/v1/models/unload} unloads each of its instances. The API token, if LM Studio asks for one, is read
  * from the environment variable the backend names ({@code apiKeyEnv}), never from settings.
  */
@@ -51,12 +53,8 @@ public final class LmStudioBackend implements ModelBackend {
             if (m != null && !m.instances().isEmpty()) { // loaded already: asking again would load another instance
                 return CompletableFuture.completedFuture(new LoadResult(model.id(), 0, m.sizeMb()));
             }
-            JsonObject body = new JsonObject();
+            JsonObject body = spec.optionsFor(model); // a new object: the load settings are fields beside the model
             body.addProperty("model", model.id());
-            JsonObject config = spec.optionsFor(model);
-            if (config.size() > 0) {
-                body.add("config", config);
-            }
             return http.post("api/v1/models/load", body, timeout, r -> new LoadResult(model.id(),
                     loadMillis(r, clock.millis() - started), m == null ? -1 : m.sizeMb()));
         });

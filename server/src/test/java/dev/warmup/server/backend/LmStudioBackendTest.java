@@ -50,7 +50,7 @@ class LmStudioBackendTest {
             assertTrue(load.endsWith("auth=Bearer tok-1"), load);
             JsonObject sent = JsonParser.parseString(load.substring("POST /api/v1/models/load ".length(),
                     load.indexOf(" auth="))).getAsJsonObject();
-            assertEquals(8192, sent.getAsJsonObject("config").get("context_length").getAsInt());
+            assertEquals(8192, sent.get("context_length").getAsInt()); // beside the model, as LM Studio reads it
             List<ModelBackend.LoadedModel> loaded = b.loaded().get(10, TimeUnit.SECONDS);
             assertEquals(List.of("qwen2.5-coder-7b"), loaded.stream().map(ModelBackend.LoadedModel::modelId).toList());
             assertEquals(1500, loaded.get(0).memoryMb());

@@ -16,12 +16,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A real HTTP server on 127.0.0.1 speaking the model-management part of LM Studio's v1 REST API as its
  * documentation gives it: {@code GET /api/v1/models} lists every model on disk with {@code key},
- * {@code size_bytes} and {@code loaded_instances}; {@code POST /api/v1/models/load} loads an instance (a second one
- * if the model is loaded already, as LM Studio does) and answers {@code model_instance_id} and
- * {@code load_time_seconds}; {@code POST /api/v1/models/unload} takes an {@code instance_id}. Every request is kept
- * in {@link #requests} as {@code METHOD PATH BODY auth=HEADER}.
+ * {@code size_bytes} and {@code loaded_instances}; {@code POST /api/v1/models/load} takes the model and its load
+ * settings as fields beside it ({@code context_length}, {@code flash_attention}...; a body with any other key is
+ * refused, 400, as LM Studio's closed schema refuses one), loads an instance (a second one if the model is loaded
+ * already, as LM Studio does) and answers {@code instance_id}, {@code load_time_seconds} and {@code status};
+ * {@code POST /api/v1/models/unload} takes an {@code instance_id}. Every request is kept in {@link #requests} as
+ * {@code METHOD PATH BODY auth=HEADER}.
  */
 public final class FakeLmStudioServer implements AutoCloseable {
+    /** The fields LM Studio's documentation gives a load request; it refuses any other. */
+    private static final java.util.Set<String> LOAD_FIELDS = java.util.Set.of("model", "context_length",
+            "eval_batch_size", "flash_attention", "num_experts", "offload_kv_cache_to_gpu", "echo_load_config");
     private final HttpServer server;
     private final Map<String, List<String>> instances = new LinkedHashMap<>(); // guarded by this
     public final List<String> requests = new CopyOnWriteArrayList<>();
@@ -57,7 +62,14 @@ public final class FakeLmStudioServer implements AutoCloseable {
             switch (x.getRequestMethod() + " " + path) {
                 case "GET /api/v1/models" -> JsonReply.send(x, 200, list().toString());
                 case "POST /api/v1/models/load" -> {
-                    String model = JsonParser.parseString(body).getAsJsonObject().get("model").getAsString();
+                    JsonObject request = JsonParser.parseString(body).getAsJsonObject();
+                    List<String> unknown = request.keySet().stream().filter(k -> !LOAD_FIELDS.contains(k)).toList();
+                    if (!unknown.isEmpty()) {
+                        JsonReply.send(x, 400, "{\"error\": {\"message\": \"Unrecognized key(s) in object: '"
+                                + String.join("', '", unknown) + "'\"}}");
+                        return;
+                    }
+                    String model = request.get("model").getAsString();
                     List<String> loaded = instances.get(model);
                     if (loaded == null) {
                         JsonReply.send(x, 404, "{\"error\": \"model not found\"}");
@@ -65,7 +77,8 @@ public final class FakeLmStudioServer implements AutoCloseable {
                     }
                     String id = loaded.isEmpty() ? model : model + ":" + (loaded.size() + 1);
                     loaded.add(id);
-                    JsonReply.send(x, 200, "{\"model_instance_id\": \"" + id + "\", \"load_time_seconds\": 2.5}");
+                    JsonReply.send(x, 200, "{\"type\": \"llm\", \"instance_id\": \"" + id
+                            + "\", \"load_time_seconds\": 2.5, \"status\": \"loaded\"}");
                 }
                 case "POST /api/v1/models/unload" -> {
                     String id = JsonParser.parseString(body).getAsJsonObject().get("instance_id").getAsString();
