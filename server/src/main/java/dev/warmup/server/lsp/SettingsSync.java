@@ -16,7 +16,7 @@ import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 
 /**
- * The one settings path: {@code initializationOptions.settings}, {@code didChangeConfiguration} and the
+ * The one settings path: {@code initializationOptions}, {@code didChangeConfiguration} and the
  * {@code workspace/configuration} pull all end in {@link #apply}. A change notification without our section makes
  * the server pull it, where the client supports that; invalid settings are refused with a message naming the key.
  */
@@ -41,11 +41,20 @@ public final class SettingsSync {
         this.canPull = supported;
     }
 
-    /** Settings from {@code initializationOptions} ({@code {settings: {warmup: ...}}}); absent means defaults. */
+    /**
+     * Settings from {@code initializationOptions}: {@code {settings: {warmup: ...}}}, or the settings themselves,
+     * {@code {warmup: ...}} (what Helix sends of a server's {@code config}, and what one writes for editors that pass
+     * their initialization options through as given); absent means defaults.
+     */
     void initial(JsonElement initializationOptions) {
-        if (initializationOptions != null && initializationOptions.isJsonObject()
-                && initializationOptions.getAsJsonObject().has("settings")) {
-            apply(initializationOptions.getAsJsonObject().get("settings"));
+        if (initializationOptions == null || !initializationOptions.isJsonObject()) {
+            return;
+        }
+        var options = initializationOptions.getAsJsonObject();
+        if (options.has("settings")) {
+            apply(options.get("settings"));
+        } else if (options.has("warmup")) {
+            apply(options);
         }
     }
 

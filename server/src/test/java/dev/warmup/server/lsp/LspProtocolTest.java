@@ -165,6 +165,15 @@ class LspProtocolTest {
     }
 
     @Test
+    void initializationOptionsMayBeTheSettingsThemselves() throws Exception {
+        var p = new org.eclipse.lsp4j.InitializeParams(); // Helix sends its config so, Zed and others what one writes
+        p.setCapabilities(new org.eclipse.lsp4j.ClientCapabilities());
+        p.setInitializationOptions(JsonParser.parseString("{\"warmup\": {\"maxWarmModels\": 2}}"));
+        h.server.initialize(p).get(10, TimeUnit.SECONDS);
+        assertEquals(2, json(h.command("warmup.config")).get("maxWarmModels").getAsInt());
+    }
+
+    @Test
     void aModelLargerThanTheBudgetIsNamedOnceWithWmp4002() throws Exception {
         h.initialize("{\"maxMemoryMb\": 4096, \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], "
                 + "\"memoryMb\": 1500}, {\"id\": \"big\", \"tasks\": [\"refactoring\"], \"memoryMb\": 10000}]}");
