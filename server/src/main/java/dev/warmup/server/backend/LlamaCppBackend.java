@@ -62,11 +62,11 @@ public final class LlamaCppBackend implements ModelBackend {
     @Override
     public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout) {
         long started = clock.millis();
-        CompletableFuture<Void> ready = single
+        CompletableFuture<Boolean> ready = single
                 ? http.get("health", timeout).thenCompose(h -> http.post("completion", warming(null), timeout))
-                        .thenApply(r -> null)
+                        .thenApply(r -> false) // loaded all along: a warmed cache, no load to time
                 : ready(model.id(), timeout, started + timeout.toMillis(), true);
-        return ready.thenApply(x -> new LoadResult(model.id(), clock.millis() - started, -1));
+        return ready.thenApply(timed -> new LoadResult(model.id(), timed ? clock.millis() - started : -1, -1));
     }
 
     /** A completion request that evaluates a one-word prompt and generates nothing: it warms, or wakes, the model. */
@@ -82,22 +82,23 @@ public final class LlamaCppBackend implements ModelBackend {
 
     /**
      * Makes {@code id} loaded by what the router says of it now; {@code mayLoad} false once a load request was refused
-     * (another client's load came between our look and our request), so that the refusal ends it then.
+     * (another client's load came between our look and our request), so that the refusal ends it then. Completes
+     * with whether the time it took was a whole load of ours (a load or a wake), not a wait for another's or nothing.
      */
-    private CompletableFuture<Void> ready(String id, Duration timeout, long deadline, boolean mayLoad) {
+    private CompletableFuture<Boolean> ready(String id, Duration timeout, long deadline, boolean mayLoad) {
         return status().thenCompose(models -> switch (state(models, id)) {
-            case "loaded" -> CompletableFuture.completedFuture(null);
-            case "loading" -> awaitLoaded(id, deadline);
+            case "loaded" -> CompletableFuture.completedFuture(false);
+            case "loading" -> awaitLoaded(id, deadline).thenApply(x -> false);
             case "sleeping" -> http.post("completion", warming(id), timeout)
-                    .thenCompose(r -> awaitLoaded(id, deadline));
+                    .thenCompose(r -> awaitLoaded(id, deadline)).thenApply(x -> true);
             default -> {
                 JsonObject body = new JsonObject();
                 body.addProperty("model", id);
-                CompletableFuture<Void> load = http.post("models/load", body, timeout)
-                        .thenCompose(r -> awaitLoaded(id, deadline));
+                CompletableFuture<Boolean> load = http.post("models/load", body, timeout)
+                        .thenCompose(r -> awaitLoaded(id, deadline)).thenApply(x -> true);
                 yield !mayLoad ? load : load.exceptionallyCompose(refused -> status().handle((now, e) ->
                         now != null && RUNNING.contains(state(now, id)) ? ready(id, timeout, deadline, false)
-                                : CompletableFuture.<Void>failedFuture(WarmupException.unwrap(refused)))
+                                : CompletableFuture.<Boolean>failedFuture(WarmupException.unwrap(refused)))
                         .thenCompose(f -> f));
             }
         });

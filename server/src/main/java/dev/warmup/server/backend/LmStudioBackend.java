@@ -51,7 +51,7 @@ public final class LmStudioBackend implements ModelBackend {
         return list(timeout).thenCompose(models -> {
             Listed m = find(models, model.id());
             if (m != null && !m.instances().isEmpty()) { // loaded already: asking again would load another instance
-                return CompletableFuture.completedFuture(new LoadResult(model.id(), 0, m.sizeMb()));
+                return CompletableFuture.completedFuture(new LoadResult(model.id(), -1, m.sizeMb())); // none timed
             }
             JsonObject body = spec.optionsFor(model); // a new object: the load settings are fields beside the model
             body.addProperty("model", model.id());

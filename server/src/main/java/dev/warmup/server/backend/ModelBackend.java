@@ -73,7 +73,9 @@ public interface ModelBackend extends AutoCloseable {
 
     /**
      * @param modelId  the model
-     * @param loadMs   how long the load took, as the backend reports it or as measured
+     * @param loadMs   how long the load took, as the backend reports it or as measured; -1 when no load was timed
+     *                 (the model was loaded already, or another client's load was waited for), so that no load time
+     *                 is learnt from it
      * @param memoryMb memory the backend reports the model holds, or -1 when it does not say
      */
     record LoadResult(String modelId, long loadMs, long memoryMb) {}

@@ -64,9 +64,11 @@ class LlamaCppAndOpenAiBackendTest {
         try (FakeLlamaServer s = new FakeLlamaServer("qwen", "gemma")) {
             LlamaCppBackend b = router(s);
             s.put("qwen", "loaded"); // llama-server would answer a load of it 400 "model is already running"
-            b.load(model("qwen"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+            assertEquals(-1, b.load(model("qwen"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS).loadMs(),
+                    "no load timed: none is learnt from it");
             s.put("gemma", "loading");
-            b.load(model("gemma"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+            assertEquals(-1, b.load(model("gemma"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS).loadMs(),
+                    "part of another client's load: not a load time either");
             assertEquals("loaded", s.state("gemma"));
             assertEquals(0, loadRequests(s), String.join("\n", s.requests));
             s.put("phi", "unloaded");
@@ -83,7 +85,8 @@ class LlamaCppAndOpenAiBackendTest {
             LlamaCppBackend b = router(s);
             s.put("qwen", "sleeping"); // --sleep-idle-seconds: its weights are freed, its process stays
             assertTrue(b.loaded().get(10, TimeUnit.SECONDS).isEmpty());
-            b.load(model("qwen"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+            assertTrue(b.load(model("qwen"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS).loadMs() >= 0,
+                    "a wake reloads the weights: a load of ours, timed");
             assertEquals("loaded", s.state("qwen"));
             assertEquals(0, loadRequests(s), String.join("\n", s.requests));
             String wake = s.requests.stream().filter(r -> r.startsWith("POST /completion ")).findFirst().orElseThrow();

@@ -35,8 +35,13 @@ public final class FakeLlamaServer implements AutoCloseable {
     public volatile int loadingPolls = 2;
     /** Models without a chat template: a chat with one is refused as vLLM refuses it (400), a plain completion is not. */
     public final java.util.Set<String> noChatTemplate = ConcurrentHashMap.newKeySet();
-    /** Runs when a load request arrives, before it is answered: another client's load that got there first. */
+    /**
+     * Runs when a load request arrives, before it is answered: another client's load that got there first, or a clock
+     * moved on by the time a load takes.
+     */
     public volatile Runnable beforeLoad = () -> { };
+    /** Runs when a completion request arrives, before it is answered (the time a sleeping model takes to wake). */
+    public volatile Runnable beforeCompletion = () -> { };
     /** Every request as {@code METHOD PATH BODY}, and the Authorization header when there was one. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
 
@@ -140,6 +145,7 @@ public final class FakeLlamaServer implements AutoCloseable {
                 }
             }
             case "/completion" -> {
+                beforeCompletion.run();
                 String id = resolve(JsonParser.parseString(body).getAsJsonObject().get("model").getAsString());
                 if (id == null) {
                     error(x, 400, "model 'x' not found", "invalid_request_error");
