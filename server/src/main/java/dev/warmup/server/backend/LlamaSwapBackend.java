@@ -87,7 +87,8 @@ public final class LlamaSwapBackend implements ModelBackend {
                     }
                     touched.put(model.id(), clock.millis());
                     sayIfSwapped(model.id(), before, after);
-                    return new LoadResult(model.id(), clock.millis() - started, -1);
+                    return new LoadResult(model.id(), before.containsKey(model.id()) ? -1 // running: none timed
+                            : clock.millis() - started, -1);
                 }));
     }
 
