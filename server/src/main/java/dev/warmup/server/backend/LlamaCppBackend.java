@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * with a completion request that generates nothing, and asks for a load only of one that is not running. An unload of a
  * model that is no longer running has nothing left to do. A catalogue may name a model by an alias; the list names it
  * by its id, which {@link #canonicalName} maps back. A single-model server (backend option {@code "mode": "single"})
- * cannot load or unload: warming it means {@code GET /health} and the same completion request to fill its cache.
+ * cannot load or unload: warming it means {@code GET /health} and the same completion request to fill its cache. A
+ * server started with {@code --api-key} wants it on every request but {@code /health} and {@code /models}: it comes
+ * from the environment variable the backend names ({@code apiKeyEnv}), never from settings.
  * Verified against llama-server's source ({@code tools/server/server-models.cpp} and {@code server-models.h}: the
  * routes, their errors and the states); not against a running llama-server.
  */
@@ -42,12 +44,12 @@ public final class LlamaCppBackend implements ModelBackend {
     /** Alias to model id, as the latest {@code GET /models} gave them. */
     private volatile Map<String, String> aliases = Map.of();
 
-    public LlamaCppBackend(BackendSpec spec, HttpClient client, Clock clock) {
+    public LlamaCppBackend(BackendSpec spec, HttpClient client, Clock clock, Map<String, String> env) {
         this.spec = spec;
         this.clock = clock;
         this.single = spec.options() != null && spec.options().has("mode")
                 && "single".equals(spec.options().get("mode").getAsString());
-        this.http = HttpJson.forBackend(spec, client, clock, Map.of()); // no token
+        this.http = HttpJson.forBackend(spec, client, clock, env); // the --api-key, from the variable apiKeyEnv names
     }
 
     @Override public String name() { return spec.name(); }

@@ -37,7 +37,7 @@ class ChaosAnswersTest {
             BackendSpec spec = new BackendSpec("chaos", type, url, false, 1, null, null, null);
             return switch (type) {
                 case BackendSpec.OLLAMA -> new OllamaBackend(spec, http, clock);
-                case BackendSpec.LLAMACPP -> new LlamaCppBackend(spec, http, clock);
+                case BackendSpec.LLAMACPP -> new LlamaCppBackend(spec, http, clock, Map.of());
                 case BackendSpec.LMSTUDIO -> new LmStudioBackend(spec, http, clock, Map.of());
                 case BackendSpec.LLAMASWAP -> new LlamaSwapBackend(spec, http, clock, Map.of());
                 default -> new OpenAiCompatibleBackend(spec, http, clock, Map.of());

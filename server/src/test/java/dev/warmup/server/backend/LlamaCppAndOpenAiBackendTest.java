@@ -30,8 +30,7 @@ class LlamaCppAndOpenAiBackendTest {
     @Test
     void routerLoadWaitsUntilTheModelShowsLoadedAndUnloads() throws Exception {
         try (FakeLlamaServer s = new FakeLlamaServer("qwen", "gemma")) {
-            LlamaCppBackend b = new LlamaCppBackend(new BackendSpec("llama", "llamacpp", s.url(), false, 5, null,
-                    null, null), http, clock);
+            LlamaCppBackend b = router(s);
             b.load(model("qwen"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
             assertEquals("loaded", s.state("qwen"));
             assertTrue(s.requests.stream().filter(r -> r.startsWith("GET /models")).count() >= 3); // polled
@@ -52,7 +51,7 @@ class LlamaCppAndOpenAiBackendTest {
 
     private LlamaCppBackend router(FakeLlamaServer s) {
         return new LlamaCppBackend(new BackendSpec("llama", "llamacpp", s.url(), false, 5, null, null, null), http,
-                clock);
+                clock, Map.of());
     }
 
     private static long loadRequests(FakeLlamaServer s) {
@@ -109,6 +108,23 @@ class LlamaCppAndOpenAiBackendTest {
             assertFalse(b.sameModel("other", listed.get(0).modelId()));
             b.unload(model("coder")).get(10, TimeUnit.SECONDS);
             assertEquals("unloaded", s.state("qwen2.5-coder-1.5b-instruct-q4_k_m"));
+        }
+    }
+
+    @Test
+    void aRouterStartedWithAnApiKeyIsSentItFromTheEnvironment() throws Exception {
+        try (FakeLlamaServer s = new FakeLlamaServer("qwen")) {
+            s.apiKey = "secret-7";
+            BackendSpec spec = new BackendSpec("llama", "llamacpp", s.url(), false, 5, null, null, "LLAMA_KEY");
+            LlamaCppBackend b = new LlamaCppBackend(spec, http, clock, Map.of("LLAMA_KEY", "secret-7"));
+            b.load(model("qwen"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+            assertEquals("loaded", s.state("qwen"));
+            b.unload(model("qwen")).get(10, TimeUnit.SECONDS);
+            assertEquals("unloaded", s.state("qwen"));
+            LlamaCppBackend keyless = new LlamaCppBackend(spec, http, clock, Map.of()); // the variable not set
+            ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> keyless.load(model("qwen"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+            assertTrue(refused.getCause().getMessage().contains("HTTP 401"), refused.getCause().getMessage());
         }
     }
 

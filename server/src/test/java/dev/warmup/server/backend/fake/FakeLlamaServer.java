@@ -24,6 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * of {@code /models}, then {@code loaded}.
  */
 public final class FakeLlamaServer implements AutoCloseable {
+    private static final java.util.Set<String> PUBLIC = java.util.Set.of("/health", "/v1/health", "/models",
+            "/v1/models");
     private final HttpServer server;
     private final Map<String, Integer> pollsLeft = new ConcurrentHashMap<>();
     private final Map<String, String> state = new ConcurrentHashMap<>();
@@ -42,6 +44,11 @@ public final class FakeLlamaServer implements AutoCloseable {
     public volatile Runnable beforeLoad = () -> { };
     /** Runs when a completion request arrives, before it is answered (the time a sleeping model takes to wake). */
     public volatile Runnable beforeCompletion = () -> { };
+    /**
+     * The key of {@code --api-key}: when set, every request but to {@code /health}, {@code /v1/health},
+     * {@code /models} and {@code /v1/models} needs it as a bearer token, or is answered 401, as llama-server does.
+     */
+    public volatile String apiKey;
     /** Every request as {@code METHOD PATH BODY}, and the Authorization header when there was one. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
 
@@ -92,6 +99,10 @@ public final class FakeLlamaServer implements AutoCloseable {
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String auth = x.getRequestHeaders().getFirst("Authorization");
         requests.add(x.getRequestMethod() + " " + path + " " + body + (auth == null ? "" : " auth=" + auth));
+        if (apiKey != null && !PUBLIC.contains(path) && !("Bearer " + apiKey).equals(auth)) {
+            error(x, 401, "Invalid API Key", "authentication_error");
+            return;
+        }
         switch (path) {
             case "/models" -> {
                 JsonArray data = new JsonArray();
