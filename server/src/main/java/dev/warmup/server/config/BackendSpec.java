@@ -13,8 +13,8 @@ import dev.warmup.protocol.ModelSpec;
  * @param timeoutSeconds per-call timeout
  * @param keepAlive      for Ollama: how long a warmed model stays loaded (Ollama duration, e.g. "30m")
  * @param options        extra options sent with loads (e.g. Ollama's {@code num_ctx}); may be null
- * @param apiKeyEnv      for llama-server, OpenAI-compatible servers, LM Studio and llama-swap: name of the environment variable holding
- *                       the key
+ * @param apiKeyEnv      for llama-server, OpenAI-compatible servers, LM Studio and llama-swap: name of the
+ *                       environment variable holding the key
  */
 public record BackendSpec(String name, String type, String url, boolean allowRemote, int timeoutSeconds,
                           String keepAlive, JsonObject options, String apiKeyEnv) {
