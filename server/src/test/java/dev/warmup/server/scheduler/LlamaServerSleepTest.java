@@ -1,13 +1,11 @@
 package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.loadsPlanned;
-import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.server.backend.fake.FakeLlamaServer;
 import dev.warmup.server.lsp.ServerHarness;
-import dev.warmup.server.store.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,14 +27,9 @@ class LlamaServerSleepTest {
     @Test
     void aModelPutToSleepIsLeftAloneForAWhileThenWoken() throws Exception {
         try (FakeLlamaServer llama = new FakeLlamaServer("coder"); ServerHarness h = new ServerHarness(dir)) {
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            h.initialize("{\"backends\": {\"llama\": {\"type\": \"llamacpp\", \"url\": \"" + llama.url() + "\"}},"
-                    + " \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500,"
-                    + " \"loadSeconds\": 3, \"backend\": \"llama\"}]}");
-            h.startPrediction();
+            WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
             llama.beforeLoad = () -> h.clock.advance(Duration.ofSeconds(3)); // the time a load takes
             llama.beforeCompletion = llama.beforeLoad; // and a wake, which reads the weights again
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
             assertEquals(1, requests(llama, "POST /models/load"));

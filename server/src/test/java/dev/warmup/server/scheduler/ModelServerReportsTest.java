@@ -71,12 +71,7 @@ class ModelServerReportsTest {
     @Test
     void aModelItsServerCannotUnloadStaysWarmInsteadOfFlippingEveryTick() throws Exception {
         try (FakeLlamaServer openai = new FakeLlamaServer("coder"); ServerHarness h = new ServerHarness(dir)) {
-            h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-            h.initialize("{\"backends\": {\"vllm\": {\"type\": \"openai\", \"url\": \"" + openai.url() + "\"}}, "
-                    + "\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500, "
-                    + "\"loadSeconds\": 3, \"backend\": \"vllm\"}]}");
-            h.startPrediction();
-            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "openai", openai.url());
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
             h.clock.advance(Duration.ofHours(2)); // the developer left: the plan no longer wants coder

@@ -51,6 +51,19 @@ final class WarmingFixture {
     }
 
     /**
+     * A server with an hour of completion use behind it, warming coder (its only model) on a model server of
+     * {@code type} at {@code url}; its scheduler, not yet ticked.
+     */
+    static WarmupScheduler startWithCoderOn(ServerHarness h, String type, String url) throws Exception {
+        h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
+        h.initialize("{\"backends\": {\"server\": {\"type\": \"" + type + "\", \"url\": \"" + url + "\"}},"
+                + " \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500,"
+                + " \"loadSeconds\": 3, \"backend\": \"server\"}]}");
+        h.startPrediction();
+        return h.injector.getInstance(WarmupScheduler.class);
+    }
+
+    /**
      * A server with an hour of completion use behind it whose editor loads coder itself (the client backend: loads
      * go to the editor as {@code warmup/load}); its scheduler, not yet ticked.
      */
