@@ -65,7 +65,8 @@ public final class BackendRegistry {
             }
             switch (spec.type()) {
                 case BackendSpec.OLLAMA -> fresh.put(e.getKey(), new OllamaBackend(spec, http, clock));
-                case BackendSpec.LLAMACPP -> fresh.put(e.getKey(), new LlamaCppBackend(spec, http, clock, System.getenv()));
+                case BackendSpec.LLAMACPP ->
+                        fresh.put(e.getKey(), new LlamaCppBackend(spec, http, clock, System.getenv()));
                 case BackendSpec.OPENAI -> fresh.put(e.getKey(),
                         new OpenAiCompatibleBackend(spec, http, clock, System.getenv()));
                 case BackendSpec.LMSTUDIO -> fresh.put(e.getKey(), new LmStudioBackend(spec, http, clock, System.getenv()));

@@ -16,12 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Ollama (docs/api.md): a model is loaded by {@code POST /api/generate} with the model and no prompt, and unloaded
  * by the same with {@code keep_alive: 0}; {@code GET /api/ps} lists what is loaded, with {@code size},
  * {@code size_vram} and {@code expires_at}. Loads send the backend's and the model's {@code options} (e.g.
- * {@code num_ctx}): a request with other options would make Ollama load the model again.
+ * {@code num_ctx}): a request with other options would make Ollama load the model again. An embedding model, which
+ * {@code /api/generate} refuses (400, "does not support generate": Ollama checks the model's capabilities before it
+ * loads), is loaded by {@code POST /api/embed} with the model and no input, which loads any model and embeds nothing;
+ * the unload works for both, as Ollama expires the model before that check.
  */
 public final class OllamaBackend implements ModelBackend {
     private final BackendSpec spec;
@@ -57,13 +61,28 @@ public final class OllamaBackend implements ModelBackend {
         JsonObject body = request(model);
         body.addProperty("keep_alive", keepAlive());
         long started = clock.millis();
-        return http.post("api/generate", body, timeout, r -> {
+        Function<JsonElement, LoadResult> read = r -> {
             long loadMs = clock.millis() - started;
             if (r != null && r.isJsonObject() && r.getAsJsonObject().has("load_duration")) {
                 loadMs = r.getAsJsonObject().get("load_duration").getAsLong() / 1_000_000;
             }
             return new LoadResult(model.id(), loadMs, -1);
-        });
+        };
+        return http.post("api/generate", body, timeout, read)
+                .exceptionallyCompose(generate -> HttpJson.answered(generate, 400)
+                        ? embed(model, timeout, generate, read)
+                        : CompletableFuture.failedFuture(WarmupException.unwrap(generate)));
+    }
+
+    /** The load of a model {@code /api/generate} refused: by {@code /api/embed}; if that fails too, both say why. */
+    private CompletableFuture<LoadResult> embed(ModelSpec model, Duration timeout, Throwable generate,
+                                                Function<JsonElement, LoadResult> read) {
+        JsonObject body = request(model);
+        body.remove("stream");
+        body.addProperty("keep_alive", keepAlive());
+        return http.post("api/embed", body, timeout, read).exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                new WarmupException(ErrorCode.WMP_8004, ((WarmupException) WarmupException.unwrap(generate)).detail()
+                        + "; then " + WarmupException.coded(e, ErrorCode.WMP_8004).detail())));
     }
 
     @Override

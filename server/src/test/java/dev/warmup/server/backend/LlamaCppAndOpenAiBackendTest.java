@@ -44,8 +44,8 @@ class LlamaCppAndOpenAiBackendTest {
             s.failsToStart.put("gemma", 1);
             ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> b.load(model("gemma"), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS));
-            assertTrue(failed.getCause().getMessage().endsWith("gemma as unloaded, having failed to start (exit code 1)"),
-                    failed.getCause().getMessage());
+            String why = failed.getCause().getMessage();
+            assertTrue(why.endsWith("gemma as unloaded, having failed to start (exit code 1)"), why);
         }
     }
 

@@ -130,6 +130,22 @@ class OllamaBackendTest {
     }
 
     @Test
+    void anEmbeddingModelIsLoadedThroughTheEmbedEndpoint() throws Exception {
+        try (FakeOllamaServer s = new FakeOllamaServer()) {
+            s.embeddingOnly.add("nomic-embed-text:latest");
+            OllamaBackend b = backend(s);
+            b.load(model("nomic-embed-text"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+            assertTrue(s.isLoaded("nomic-embed-text"));
+            String embed = s.requests.stream().filter(r -> r.startsWith("POST /api/embed ")).findFirst().orElseThrow();
+            JsonObject sent = JsonParser.parseString(embed.substring("POST /api/embed ".length())).getAsJsonObject();
+            assertEquals("45m", sent.get("keep_alive").getAsString(), "the backend's keepAlive, as generate sends it");
+            assertFalse(sent.has("input"), "no input: a load, nothing embedded");
+            b.unload(model("nomic-embed-text")).get(10, TimeUnit.SECONDS); // generate with keep_alive 0 unloads any
+            assertFalse(s.isLoaded("nomic-embed-text"));
+        }
+    }
+
+    @Test
     void clientErrorsLeaveTheCircuitClosed() throws Exception {
         try (FakeOllamaServer s = new FakeOllamaServer()) {
             OllamaBackend b = backend(s);

@@ -35,7 +35,7 @@ public final class FakeLlamaServer implements AutoCloseable {
     public final Map<String, Integer> failsToStart = new ConcurrentHashMap<>();
     /** Polls of /models during which a loading model still shows as loading. */
     public volatile int loadingPolls = 2;
-    /** Models without a chat template: a chat with one is refused as vLLM refuses it (400), a plain completion is not. */
+    /** Models without a chat template: a chat with one is refused as vLLM does (400), a plain completion is not. */
     public final java.util.Set<String> noChatTemplate = ConcurrentHashMap.newKeySet();
     /**
      * Runs when a load request arrives, before it is answered: another client's load that got there first, or a clock

@@ -44,6 +44,11 @@ public final class FakeOllamaServer implements AutoCloseable {
     private volatile Clock keepAliveClock; // null: expiries only as set by expires()
     private volatile String psAnswer; // null: what is loaded
     private volatile CompletableFuture<Void> psHeld = CompletableFuture.completedFuture(null);
+    /**
+     * Embedding models: {@code /api/generate} refuses to load them, 400 "does not support generate", as Ollama does
+     * (its capability check comes before the load); {@code /api/embed} without input loads one.
+     */
+    public final java.util.Set<String> embeddingOnly = ConcurrentHashMap.newKeySet();
     /** Every request as {@code METHOD PATH BODY}. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
 
@@ -53,7 +58,8 @@ public final class FakeOllamaServer implements AutoCloseable {
 
     /** Ollama started on {@code port} (0: any free one), e.g. one a backend was told of before it ran. */
     public FakeOllamaServer(int port) throws IOException {
-        server = LoopbackHttp.start(Map.of("/api/generate", this::generate, "/api/ps", this::ps), port);
+        server = LoopbackHttp.start(Map.of("/api/generate", this::generate, "/api/ps", this::ps, "/api/embed",
+                this::embed), port);
     }
 
     /** A loopback port nothing listens on now: where a model server not yet started will be. */
@@ -203,6 +209,10 @@ public final class FakeOllamaServer implements AutoCloseable {
         String model = listed(asked);
         boolean unload = req.has("keep_alive") && req.get("keep_alive").isJsonPrimitive()
                 && req.get("keep_alive").getAsJsonPrimitive().isNumber() && req.get("keep_alive").getAsInt() == 0;
+        if (!unload && embeddingOnly.contains(model)) {
+            JsonReply.send(x, 400, "{\"error\": \"\\\"" + asked + "\\\" does not support generate\"}");
+            return;
+        }
         JsonObject r = new JsonObject();
         r.addProperty("model", asked);
         r.addProperty("response", "");
@@ -212,24 +222,40 @@ public final class FakeOllamaServer implements AutoCloseable {
             unloaded(model).complete(null);
             r.addProperty("done_reason", "unload");
         } else {
-            long size = sizes.getOrDefault(model, 1L << 30);
-            inFlight.put(model, size);
-            account();
-            CompletableFuture<Void> gate = gates.get(model);
-            if (gate != null) {
-                gate.join();
-            }
-            loaded.put(model, size);
-            inFlight.remove(model);
-            account();
+            load(model, req);
             r.addProperty("done_reason", "load");
             r.addProperty("load_duration", 1_234_000_000L);
-            keepAlive(model, req.get("keep_alive"));
         }
         JsonReply.send(x, 200, r.toString());
         if (!unload) {
             loadAnswered(model);
         }
+    }
+
+    private void load(String model, JsonObject req) {
+        long size = sizes.getOrDefault(model, 1L << 30);
+        inFlight.put(model, size);
+        account();
+        CompletableFuture<Void> gate = gates.get(model);
+        if (gate != null) {
+            gate.join();
+        }
+        loaded.put(model, size);
+        inFlight.remove(model);
+        account();
+        keepAlive(model, req.get("keep_alive"));
+    }
+
+    /** {@code POST /api/embed}: loads the model (any model), and without input answers no embeddings. */
+    private void embed(HttpExchange x) throws IOException {
+        String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        requests.add(x.getRequestMethod() + " /api/embed " + body);
+        JsonObject req = JsonParser.parseString(body).getAsJsonObject();
+        String asked = req.get("model").getAsString();
+        String model = listed(asked);
+        load(model, req);
+        JsonReply.send(x, 200, "{\"model\": \"" + asked + "\", \"embeddings\": []}");
+        loadAnswered(model);
     }
 
     private void ps(HttpExchange x) throws IOException {
