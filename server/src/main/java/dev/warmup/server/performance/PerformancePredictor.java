@@ -44,7 +44,10 @@ public final class PerformancePredictor {
         this.cores = Math.max(1, cores);
     }
 
-    /** A load completed: {@code loadMs} as the backend reported or as measured, {@code memoryMb} (-1 unknown). */
+    /**
+     * A load completed: {@code loadMs} as the backend reported or as measured (-1: none was timed, as for a model found
+     * loaded already), {@code memoryMb} (-1 unknown).
+     */
     public void observe(String model, long loadMs, long memoryMb) {
         if (loadMs >= 0) {
             double s = loadMs / 1000.0;
