@@ -145,6 +145,11 @@ final class HttpJson {
         return WarmupException.unwrap(t) instanceof Answered a && a.status == status;
     }
 
+    /** {@link #answered(Throwable, int)}, with an answer that says {@code saying}. */
+    static boolean answered(Throwable t, int status, String saying) {
+        return answered(t, status) && WarmupException.unwrap(t).getMessage().contains(saying);
+    }
+
     /** The HTTP status of the model server's answer when {@code t} is one that was not a success, else 0. */
     static int status(Throwable t) {
         return WarmupException.unwrap(t) instanceof Answered a ? a.status : 0;

@@ -69,7 +69,7 @@ public final class OllamaBackend implements ModelBackend {
             return new LoadResult(model.id(), loadMs, -1);
         };
         return http.post("api/generate", body, timeout, read)
-                .exceptionallyCompose(generate -> HttpJson.answered(generate, 400)
+                .exceptionallyCompose(generate -> HttpJson.answered(generate, 400, "does not support generate")
                         ? embed(model, timeout, generate, read)
                         : CompletableFuture.failedFuture(WarmupException.unwrap(generate)));
     }
