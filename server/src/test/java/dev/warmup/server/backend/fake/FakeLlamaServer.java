@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -19,12 +20,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code exit_code} for an instance that could not start); {@code POST /models/load}, 404 for a name it does not know
  * and 400 "model is already running" for one loading, loaded or sleeping; {@code POST /models/unload}, 400 "model is
  * not running" for one that is not; both take an alias for its model. {@code POST /completion} with a {@code model}
- * wakes a sleeping model (any inference request does). And the OpenAI-compatible endpoints ({@code GET /v1/models},
- * {@code POST /v1/chat/completions}). A load first shows the model as {@code loading} for {@link #loadingPolls} polls
- * of {@code /models}, then {@code loaded}.
+ * wakes a sleeping model (any inference request does); with {@link #apiKey} set, every other route wants the key
+ * ({@code server-http.cpp}). And the OpenAI-compatible endpoints ({@code GET /v1/models},
+ * {@code POST /v1/chat/completions}, {@code POST /v1/completions}). A load first shows the model as {@code loading}
+ * for {@link #loadingPolls} polls of {@code /models}, then {@code loaded}.
  */
 public final class FakeLlamaServer implements AutoCloseable {
-    private static final java.util.Set<String> PUBLIC = java.util.Set.of("/health", "/v1/health", "/models",
+    private static final Set<String> PUBLIC = Set.of("/health", "/v1/health", "/models",
             "/v1/models");
     private final HttpServer server;
     private final Map<String, Integer> pollsLeft = new ConcurrentHashMap<>();
@@ -36,7 +38,7 @@ public final class FakeLlamaServer implements AutoCloseable {
     /** Polls of /models during which a loading model still shows as loading. */
     public volatile int loadingPolls = 2;
     /** Models without a chat template: a chat with one is refused as vLLM does (400), a plain completion is not. */
-    public final java.util.Set<String> noChatTemplate = ConcurrentHashMap.newKeySet();
+    public final Set<String> noChatTemplate = ConcurrentHashMap.newKeySet();
     /**
      * Runs when a load request arrives, before it is answered: another client's load that got there first, or a clock
      * moved on by the time a load takes.

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -25,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FakeLmStudioServer implements AutoCloseable {
     /** The fields LM Studio's documentation gives a load request; it refuses any other. */
-    private static final java.util.Set<String> LOAD_FIELDS = java.util.Set.of("model", "context_length",
+    private static final Set<String> LOAD_FIELDS = Set.of("model", "context_length",
             "eval_batch_size", "flash_attention", "num_experts", "offload_kv_cache_to_gpu", "echo_load_config");
     private final HttpServer server;
     private final Map<String, List<String>> instances = new LinkedHashMap<>(); // guarded by this
