@@ -142,7 +142,7 @@ final class HttpJson {
 
     /** Whether {@code t} (a future's failure or not) is the model server's answer with HTTP {@code status}. */
     static boolean answered(Throwable t, int status) {
-        return WarmupException.unwrap(t) instanceof Answered a && a.status == status;
+        return status(t) == status;
     }
 
     /** {@link #answered(Throwable, int)}, with an answer that says {@code saying}. */
@@ -153,6 +153,16 @@ final class HttpJson {
     /** The HTTP status of the model server's answer when {@code t} is one that was not a success, else 0. */
     static int status(Throwable t) {
         return WarmupException.unwrap(t) instanceof Answered a ? a.status : 0;
+    }
+
+    /**
+     * {@code then}, a second way tried after {@code first} failed: its result, or when it fails too, one WMP-8004 that
+     * says why each did.
+     */
+    static <T> CompletableFuture<T> orElse(Throwable first, CompletableFuture<T> then) {
+        return then.exceptionallyCompose(e -> CompletableFuture.failedFuture(new WarmupException(ErrorCode.WMP_8004,
+                WarmupException.coded(first, ErrorCode.WMP_8004).detail() + "; then "
+                        + WarmupException.coded(e, ErrorCode.WMP_8004).detail())));
     }
 
     /** A call the model server answered with a status other than 2xx (WMP-8004, the status and the body in words). */

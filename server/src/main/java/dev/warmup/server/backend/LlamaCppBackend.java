@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * llama.cpp's {@code llama-server}. In router mode (the default; started without a model): {@code POST /models/load}
@@ -98,10 +100,8 @@ public final class LlamaCppBackend implements ModelBackend {
                 body.addProperty("model", id);
                 CompletableFuture<Boolean> load = http.post("models/load", body, timeout)
                         .thenCompose(r -> awaitLoaded(id, deadline)).thenApply(x -> true);
-                yield !mayLoad ? load : load.exceptionallyCompose(refused -> status().handle((now, e) ->
-                        now != null && RUNNING.contains(state(now, id)) ? ready(id, timeout, deadline, false)
-                                : CompletableFuture.<Boolean>failedFuture(WarmupException.unwrap(refused)))
-                        .thenCompose(f -> f));
+                yield !mayLoad ? load : load.exceptionallyCompose(refused -> lookAgain(id, refused,
+                        RUNNING::contains, () -> ready(id, timeout, deadline, false)));
             }
         });
     }
@@ -174,11 +174,18 @@ public final class LlamaCppBackend implements ModelBackend {
         JsonObject body = new JsonObject();
         body.addProperty("model", model.id());
         return http.post("models/unload", body, Duration.ofSeconds(spec.timeoutSeconds())).thenApply(r -> (Void) null)
-                .exceptionallyCompose(refused -> status().handle((now, e) -> // "model is not running": done already
-                        now != null && state(now, model.id()).startsWith("unloaded")
-                                ? CompletableFuture.<Void>completedFuture(null)
-                                : CompletableFuture.<Void>failedFuture(WarmupException.unwrap(refused)))
-                        .thenCompose(f -> f));
+                .exceptionallyCompose(refused -> lookAgain(model.id(), refused, // "model is not running": done already
+                        state -> state.startsWith("unloaded"), () -> CompletableFuture.completedFuture(null)));
+    }
+
+    /**
+     * After a request about {@code id} was {@code refused}: {@code then} when what the router says of the model now
+     * {@code explains} the refusal; otherwise the refusal stands.
+     */
+    private <T> CompletableFuture<T> lookAgain(String id, Throwable refused, Predicate<String> explains,
+                                               Supplier<CompletableFuture<T>> then) {
+        return status().handle((now, e) -> now != null && explains.test(state(now, id)) ? then.get()
+                : CompletableFuture.<T>failedFuture(WarmupException.unwrap(refused))).thenCompose(f -> f);
     }
 
     @Override

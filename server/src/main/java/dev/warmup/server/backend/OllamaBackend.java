@@ -80,9 +80,7 @@ public final class OllamaBackend implements ModelBackend {
         JsonObject body = request(model);
         body.remove("stream");
         body.addProperty("keep_alive", keepAlive());
-        return http.post("api/embed", body, timeout, read).exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                new WarmupException(ErrorCode.WMP_8004, ((WarmupException) WarmupException.unwrap(generate)).detail()
-                        + "; then " + WarmupException.coded(e, ErrorCode.WMP_8004).detail())));
+        return HttpJson.orElse(generate, http.post("api/embed", body, timeout, read));
     }
 
     @Override

@@ -70,9 +70,7 @@ public final class OpenAiCompatibleBackend implements ModelBackend {
         body.addProperty("model", model.id());
         body.addProperty("prompt", "ok");
         body.addProperty("max_tokens", 1);
-        return http.post("v1/completions", body, timeout).exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                new WarmupException(ErrorCode.WMP_8004, ((WarmupException) WarmupException.unwrap(chat)).detail()
-                        + "; then " + WarmupException.coded(e, ErrorCode.WMP_8004).detail())));
+        return HttpJson.orElse(chat, http.post("v1/completions", body, timeout));
     }
 
     @Override
