@@ -56,22 +56,31 @@ public final class OllamaBackend implements ModelBackend {
         return spec.keepAlive() == null ? "30m" : spec.keepAlive();
     }
 
+    /**
+     * Ollama's answer to a load is the same whether it loaded the model or found it loaded ({@code done_reason:
+     * "load"}, no durations), so a load first looks at {@code /api/ps}, which lists models loaded and loading: one
+     * listed there (another program asked for it since our last look) is not timed, as no load of ours happened or
+     * only the end of another's was waited for. One listed with other options is loaded again by our request, and that
+     * load goes untimed too. When the look fails the load is timed, as it was before there was a look.
+     */
     @Override
     public CompletableFuture<LoadResult> load(ModelSpec model, Duration timeout) {
         JsonObject body = request(model);
         body.addProperty("keep_alive", keepAlive());
-        long started = clock.millis();
-        Function<JsonElement, LoadResult> read = r -> {
-            long loadMs = clock.millis() - started;
-            if (r != null && r.isJsonObject() && r.getAsJsonObject().has("load_duration")) {
-                loadMs = r.getAsJsonObject().get("load_duration").getAsLong() / 1_000_000;
-            }
-            return new LoadResult(model.id(), loadMs, -1);
-        };
-        return http.post("api/generate", body, timeout, read)
-                .exceptionallyCompose(generate -> HttpJson.answered(generate, 400, "does not support generate")
-                        ? embed(model, timeout, generate, read)
-                        : CompletableFuture.failedFuture(WarmupException.unwrap(generate)));
+        return listed(model.id()).thenCompose(already -> {
+            long started = clock.millis();
+            Function<JsonElement, LoadResult> read =
+                    r -> new LoadResult(model.id(), already ? -1 : clock.millis() - started, -1);
+            return http.post("api/generate", body, timeout, read)
+                    .exceptionallyCompose(generate -> HttpJson.answered(generate, 400, "does not support generate")
+                            ? embed(model, timeout, generate, read)
+                            : CompletableFuture.failedFuture(WarmupException.unwrap(generate)));
+        });
+    }
+
+    /** Whether {@code /api/ps} lists {@code id} now; false when it cannot be asked. */
+    private CompletableFuture<Boolean> listed(String id) {
+        return loaded().handle((ps, e) -> ps != null && ps.stream().anyMatch(m -> sameModel(id, m.modelId())));
     }
 
     /** The load of a model {@code /api/generate} refused: by {@code /api/embed}; if that fails too, both say why. */

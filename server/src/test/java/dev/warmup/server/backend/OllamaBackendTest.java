@@ -63,10 +63,15 @@ class OllamaBackendTest {
             s.size("qwen", 1_600L * 1024 * 1024);
             s.loadedElsewhere("other", 2L << 30);
             OllamaBackend b = backend(s);
+            CompletableFuture<Void> gate = s.gate("qwen");
             CompletableFuture<ModelBackend.LoadResult> load = b.load(model("qwen"), Duration.ofSeconds(5));
+            s.loading("qwen").get(10, TimeUnit.SECONDS);
+            clock.advance(Duration.ofMillis(1234));
+            gate.complete(null);
             ModelBackend.LoadResult r = load.get(10, TimeUnit.SECONDS);
-            assertEquals(1234, r.loadMs()); // Ollama's load_duration, in ns
-            JsonObject sent = JsonParser.parseString(s.requests.get(0).substring("POST /api/generate ".length()))
+            assertEquals(1234, r.loadMs(), "timed: Ollama's answer to a load carries no duration");
+            assertEquals("GET /api/ps", s.requests.get(0), "looked first: qwen was not listed");
+            JsonObject sent = JsonParser.parseString(s.requests.get(1).substring("POST /api/generate ".length()))
                     .getAsJsonObject();
             assertEquals("qwen", sent.get("model").getAsString());
             assertEquals("45m", sent.get("keep_alive").getAsString());
@@ -80,6 +85,26 @@ class OllamaBackendTest {
             assertEquals(1600, qwen.memoryMb());
             b.unload(model("qwen")).get(10, TimeUnit.SECONDS);
             assertFalse(s.isLoaded("qwen"));
+        }
+    }
+
+    @Test
+    void aLoadOfAModelListedAsLoadedOrLoadingIsNotTimed() throws Exception {
+        try (FakeOllamaServer s = new FakeOllamaServer()) {
+            s.loadedElsewhere("qwen", 1L << 30); // another program asked for it since our last look
+            OllamaBackend b = backend(s);
+            assertEquals(-1, b.load(model("qwen"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).loadMs());
+            assertTrue(s.requests.get(1).startsWith("POST /api/generate "), "still asked: it renews the keep-alive");
+
+            CompletableFuture<Void> gate = s.gate("big");
+            CompletableFuture<ModelBackend.LoadResult> theirs = backend(s).load(model("big"), Duration.ofSeconds(30));
+            s.loading("big").get(10, TimeUnit.SECONDS);
+            CompletableFuture<ModelBackend.LoadResult> ours = b.load(model("big"), Duration.ofSeconds(30));
+            s.asked("POST /api/generate {\"model\":\"big\"", 2).get(10, TimeUnit.SECONDS); // ours looked, then asked
+            clock.advance(Duration.ofSeconds(20));
+            gate.complete(null);
+            assertEquals(20_000, theirs.get(10, TimeUnit.SECONDS).loadMs(), "the load that found it absent is timed");
+            assertEquals(-1, ours.get(10, TimeUnit.SECONDS).loadMs(), "listed as loading: only its end was waited for");
         }
     }
 
@@ -125,7 +150,8 @@ class OllamaBackendTest {
             ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> backend(s).load(model("missing"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
             assertTrue(e.getCause().getMessage().contains("HTTP 404"));
-            assertEquals(1, s.requests.size());
+            assertEquals(List.of("GET /api/ps"), s.requests.subList(0, 1), "the look, then one load request");
+            assertEquals(2, s.requests.size());
         }
     }
 
@@ -156,7 +182,7 @@ class OllamaBackendTest {
                 assertTrue(e.getCause().getMessage().contains("HTTP 404"), e.getCause().getMessage());
             }
             assertTrue(b.loaded().get(10, TimeUnit.SECONDS).isEmpty(), "the next call is made, not refused");
-            assertEquals(4, s.requests.size());
+            assertEquals(7, s.requests.size(), "three looks and three loads, then the list");
         }
     }
 

@@ -44,6 +44,7 @@ final class WarmingFixture {
 
     /** A server with an hour of completion use behind it, warming on {@code ollama}; its scheduler, not yet ticked. */
     static WarmupScheduler start(ServerHarness h, FakeOllamaServer ollama) throws Exception {
+        ollama.loadsTake(h.clock, Duration.ofSeconds(2));
         h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
         h.initialize(settings(ollama.url()));
         h.startPrediction();

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.warmup.server.MutableClock;
 import dev.warmup.server.config.GoDuration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP server on 127.0.0.1 speaking the part of Ollama's API the backend uses: {@code POST /api/generate}
- * without a prompt loads a model ({@code keep_alive: 0} unloads it), {@code GET /api/ps} lists what is loaded with
- * its size. Tests hold a load open with {@link #gate}, fail calls with {@link #failNext}, and read what was asked in
- * {@link #requests}. Sizes are in bytes as Ollama reports them. As Ollama, it lists a model loaded without a tag
+ * without a prompt loads a model ({@code keep_alive: 0} unloads it) and answers {@code done_reason: "load"} with no
+ * durations, {@code GET /api/ps} lists what is loaded or loading with its size. Tests hold a load open with
+ * {@link #gate}, fail calls with {@link #failNext}, and read what was asked in {@link #requests}. Sizes are in bytes as Ollama reports them. As Ollama, it lists a model loaded without a tag
  * under the tag {@code latest} ({@code coder:latest}); the methods below take either form.
  */
 public final class FakeOllamaServer implements AutoCloseable {
@@ -33,15 +34,19 @@ public final class FakeOllamaServer implements AutoCloseable {
     private final Map<String, Long> sizes = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> unloads = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> loadings = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
     private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
     private final Map<String, String> expiries = new ConcurrentHashMap<>();
     private final List<LoadWaiter> loadWaiters = new ArrayList<>(); // guarded by this
+    private final List<AskWaiter> askWaiters = new ArrayList<>(); // guarded by this
     private final Map<String, Integer> loadCounts = new HashMap<>(); // guarded by this
     private long peakBytes;
     private int peakModels;
     private volatile int failStatus = 500;
     private volatile Clock keepAliveClock; // null: expiries only as set by expires()
+    private volatile MutableClock loadClock; // null: loads take no time
+    private volatile Duration loadTime = Duration.ZERO;
     private volatile String psAnswer; // null: what is loaded
     private volatile CompletableFuture<Void> psHeld = CompletableFuture.completedFuture(null);
     /**
@@ -90,6 +95,11 @@ public final class FakeOllamaServer implements AutoCloseable {
         return gates.computeIfAbsent(listed(model), m -> new CompletableFuture<>());
     }
 
+    /** Completes when a load of {@code model} has begun (it is then listed, as loading, in /api/ps). */
+    public CompletableFuture<Void> loading(String model) {
+        return loadings.computeIfAbsent(listed(model), m -> new CompletableFuture<>());
+    }
+
     /** The next {@code n} calls answer HTTP {@code status}. */
     public void failNext(int n, int status) {
         failStatus = status;
@@ -108,6 +118,16 @@ public final class FakeOllamaServer implements AutoCloseable {
      */
     public FakeOllamaServer keepAliveOn(Clock clock) {
         keepAliveClock = clock;
+        return this;
+    }
+
+    /**
+     * From now on each load moves {@code clock} on by {@code time} before it completes: a load takes time, which
+     * the backend measures, as Ollama's answer to a load does not say how long it took.
+     */
+    public FakeOllamaServer loadsTake(MutableClock clock, Duration time) {
+        loadTime = time;
+        loadClock = clock;
         return this;
     }
 
@@ -149,6 +169,25 @@ public final class FakeOllamaServer implements AutoCloseable {
     }
 
     private record LoadWaiter(String model, int n, CompletableFuture<Integer> done) {}
+
+    /** Completes when {@code n} requests whose {@code METHOD PATH BODY} starts with {@code start} have arrived. */
+    public synchronized CompletableFuture<Void> asked(String start, int n) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (requests.stream().filter(r -> r.startsWith(start)).count() >= n) {
+            f.complete(null);
+        } else {
+            askWaiters.add(new AskWaiter(start, n, f));
+        }
+        return f;
+    }
+
+    private record AskWaiter(String start, int n, CompletableFuture<Void> done) {}
+
+    private synchronized void record(String request) {
+        requests.add(request);
+        askWaiters.removeIf(w -> requests.stream().filter(r -> r.startsWith(w.start())).count() >= w.n()
+                && w.done().complete(null));
+    }
 
     private synchronized void loadAnswered(String model) {
         int n = loadCounts.merge(model, 1, Integer::sum);
@@ -199,7 +238,7 @@ public final class FakeOllamaServer implements AutoCloseable {
 
     private void generate(HttpExchange x) throws IOException {
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        requests.add(x.getRequestMethod() + " /api/generate " + body);
+        record(x.getRequestMethod() + " /api/generate " + body);
         if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             JsonReply.send(x, failStatus, "{\"error\": \"injected failure\"}");
             return;
@@ -223,8 +262,7 @@ public final class FakeOllamaServer implements AutoCloseable {
             r.addProperty("done_reason", "unload");
         } else {
             load(model, req);
-            r.addProperty("done_reason", "load");
-            r.addProperty("load_duration", 1_234_000_000L);
+            r.addProperty("done_reason", "load"); // and no durations: Ollama's answer to a load says only this
         }
         JsonReply.send(x, 200, r.toString());
         if (!unload) {
@@ -236,9 +274,15 @@ public final class FakeOllamaServer implements AutoCloseable {
         long size = sizes.getOrDefault(model, 1L << 30);
         inFlight.put(model, size);
         account();
+        keepAlive(model, req.get("keep_alive")); // Ollama lists a loading model as expiring a keep-alive from now
+        loading(model).complete(null);
         CompletableFuture<Void> gate = gates.get(model);
         if (gate != null) {
             gate.join();
+        }
+        MutableClock clock = loadClock;
+        if (clock != null && !loaded.containsKey(model)) {
+            clock.advance(loadTime);
         }
         loaded.put(model, size);
         inFlight.remove(model);
@@ -249,7 +293,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     /** {@code POST /api/embed}: loads the model (any model), and without input answers no embeddings. */
     private void embed(HttpExchange x) throws IOException {
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        requests.add(x.getRequestMethod() + " /api/embed " + body);
+        record(x.getRequestMethod() + " /api/embed " + body);
         JsonObject req = JsonParser.parseString(body).getAsJsonObject();
         String asked = req.get("model").getAsString();
         String model = listed(asked);
@@ -259,14 +303,16 @@ public final class FakeOllamaServer implements AutoCloseable {
     }
 
     private void ps(HttpExchange x) throws IOException {
-        requests.add("GET /api/ps");
+        record("GET /api/ps");
         psHeld.join();
         if (psAnswer != null) {
             JsonReply.send(x, 200, psAnswer);
             return;
         }
         JsonArray models = new JsonArray();
-        loaded.forEach((name, size) -> {
+        Map<String, Long> listed = new java.util.TreeMap<>(inFlight); // as Ollama, models still loading too
+        listed.putAll(loaded);
+        listed.forEach((name, size) -> {
             JsonObject m = new JsonObject();
             m.addProperty("name", name);
             m.addProperty("model", name);
