@@ -265,7 +265,7 @@ final class BackendActions {
             real.ifPresent(l -> performance.observe(m.id(), -1, l.memoryMb())); // its size, whoever loaded it
             ModelStates.State ours = states.get(m.id()).state();
             long now = clock.millis();
-            sightings.look(m, real, ours, now);
+            sightings.look(m, real, ours, now, server.keepAliveAfterLoad());
             if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading
                     || ours == ModelStates.State.warm && real.isPresent()
                     && states.get(m.id()).memoryMb() != performance.memoryMb(m)) { // dropped, or its size known

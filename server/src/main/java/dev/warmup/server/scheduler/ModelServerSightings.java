@@ -118,9 +118,11 @@ final class ModelServerSightings {
 
     /**
      * One reconciliation's look at {@code m} on its model server: {@code real} is what the server lists for it
-     * (empty: not loaded), {@code ours} our state for it before the look.
+     * (empty: not loaded), {@code ours} our state for it before the look, {@code keepAlive} what our loads ask the
+     * server to keep it (empty: the server decides).
      */
-    void look(ModelSpec m, Optional<ModelBackend.LoadedModel> real, ModelStates.State ours, long now) {
+    void look(ModelSpec m, Optional<ModelBackend.LoadedModel> real, ModelStates.State ours, long now,
+              Optional<Duration> keepAlive) {
         LateLoad late = lateLoad(m.id(), now);
         if (real.isPresent()) {
             if (late != null) {
@@ -144,8 +146,10 @@ final class ModelServerSightings {
                 absentAt.put(m.id(), now);
             }
         }
-        if (real.isPresent() && real.get().expiresAtMillis() > 0) {
-            readKeepAlive(m, real.get().expiresAtMillis(), now);
+        if (real.isPresent() && real.get().expiresAtMillis() > 0 && ours != ModelStates.State.loading) {
+            // while our load runs its expiry tells nothing: Ollama lists a model it is still loading as expiring the
+            // keep-alive from the moment of each look, and our load's end sets it anew (loadDone)
+            readKeepAlive(m, real.get().expiresAtMillis(), now, keepAlive.map(Duration::toMillis).orElse(-1L));
         } else {
             keepAlives.remove(m.id());
         }
@@ -173,11 +177,18 @@ final class ModelServerSightings {
 
     /**
      * Records {@code m}'s keep-alive; a move is a request: each request to Ollama sets the model's keep-alive anew,
-     * so when it moves with no load or renewal of ours (each clears the reading), someone asked for the model.
+     * so when it moves with no load or renewal of ours (each clears the reading), someone asked for the model. Save
+     * one: Ollama lists a model it is still loading as expiring the loading request's keep-alive from the moment of
+     * the look, so a reading of our keep-alive ({@code ourKeepAliveMillis}, -1 unknown) from then is our load going
+     * on after we gave up on it, and the next reading within our keep-alive of a moment between is its end.
      */
-    private void readKeepAlive(ModelSpec m, long expiry, long now) {
+    private void readKeepAlive(ModelSpec m, long expiry, long now, long ourKeepAliveMillis) {
         KeepAlive before = keepAlives.put(m.id(), new KeepAlive(expiry, now));
-        if (before != null && Math.abs(expiry - before.expiresAt()) > 2_000 && !renewing.contains(m.id())) {
+        boolean oursLoading = before != null && ourKeepAliveMillis >= 0
+                && Math.abs(before.expiresAt() - (before.readAt() + ourKeepAliveMillis)) <= 2_000
+                && expiry >= before.readAt() + ourKeepAliveMillis - 2_000 && expiry <= now + ourKeepAliveMillis + 2_000;
+        if (before != null && Math.abs(expiry - before.expiresAt()) > 2_000 && !renewing.contains(m.id())
+                && !oursLoading) {
             moved.putIfAbsent(m.id(), new Moved(before.readAt(), now, false, true));
         }
     }

@@ -1,5 +1,6 @@
 package dev.warmup.server.scheduler;
 
+import static dev.warmup.server.scheduler.WarmingFixture.coder;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -82,8 +83,4 @@ class HangingModelServerTest {
         }
     }
 
-    private static ModelStatus coder(ServerHarness h) throws Exception {
-        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().stream()
-                .filter(m -> m.id().equals("coder")).findFirst().orElseThrow();
-    }
 }

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,30 @@ class InferredUsesTest {
             assertEquals(seenAt, use.at());
             assertEquals(1, counter(h));
             assertEquals(1, metrics(h).get("hits").getAsLong() - hitsBefore, "it found the model warm");
+        }
+    }
+
+    @Test
+    void ourLoadIsNoUseThoughOllamaListsTheLoadingModelAsExpiringAKeepAliveFromEachLook() throws Exception {
+        running.add(self);
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness h = new ServerHarness(dir, new FakeProcesses(self, running).module())) {
+            ollama.keepAliveOn(h.clock);
+            CompletableFuture<Void> gate = ollama.gate("coder");
+            WarmupScheduler scheduler = WarmingFixture.start(h, ollama);
+            scheduler.tick().get(30, TimeUnit.SECONDS); // starts our load of coder, which Ollama takes long over
+            ollama.loading("coder").get(30, TimeUnit.SECONDS);
+            for (int look = 0; look < 3; look++) { // each look: coder loading, expiring 30 minutes from now
+                h.clock.advance(Duration.ofSeconds(10));
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+            }
+            pastTheReportWindow(h, scheduler);
+            gate.complete(null);
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            pastTheReportWindow(h, scheduler);
+            assertEquals(List.of(), inferred(h), "our load is nobody's request");
+            assertEquals(null, WarmingFixture.coder(h).heldBy(), "ours");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.warmup.server.scheduler;
 
+import static dev.warmup.server.scheduler.WarmingFixture.coder;
 import static dev.warmup.server.scheduler.WarmingFixture.failedLoads;
 import static dev.warmup.server.scheduler.WarmingFixture.inferred;
 import static dev.warmup.server.scheduler.WarmingFixture.loadsPlanned;
@@ -155,6 +156,27 @@ class LoadFailuresTest {
     }
 
     @Test
+    void ourAbandonedLoadThatOllamaGoesOnLoadingIsNoUseThoughItsExpiryMovesAtEachLook() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            ollama.keepAliveOn(h.clock);
+            CompletableFuture<Void> gate = abandonLoadOfCoder(ollama, h);
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            for (int look = 0; look < 3; look++) { // each look: coder loading, expiring 30 minutes from now
+                h.clock.advance(Duration.ofSeconds(10));
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+            }
+            pastTheReportWindow(h, scheduler);
+            gate.complete(null);
+            ollama.loads("coder", 1).get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            pastTheReportWindow(h, scheduler);
+            assertEquals(List.of(), inferred(h), "our load, finished late, is nobody's request");
+            assertEquals(null, coder(h).heldBy(), "ours");
+        }
+    }
+
+    @Test
     void aModelAnotherProgramLoadsAfterOurLoadWasAbandonedIsThatProgramsNotOurLateLoad() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
             ollama.keepAliveOn(h.clock);
@@ -179,7 +201,7 @@ class LoadFailuresTest {
         WarmupScheduler scheduler = startWantingCoder(ollama, h);
         scheduler.tick().get(30, TimeUnit.SECONDS);
         h.client.await(h.client.statuses, l -> failedLoads(l, "coder") == 1, Duration.ofSeconds(30));
-        scheduler.tick().get(30, TimeUnit.SECONDS); // backing off; reconciles: coder not loaded yet
+        scheduler.tick().get(30, TimeUnit.SECONDS); // backing off; reconciles: coder listed, still loading
         return gate;
     }
 
@@ -191,11 +213,6 @@ class LoadFailuresTest {
         h.initialize(s.toString());
         h.startPrediction();
         return h.injector.getInstance(WarmupScheduler.class);
-    }
-
-    private static ModelStatus coder(ServerHarness h) throws Exception {
-        WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
-        return status.models().stream().filter(m -> m.id().equals("coder")).findFirst().orElseThrow();
     }
 
     @Test

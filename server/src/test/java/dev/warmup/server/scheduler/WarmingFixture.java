@@ -84,6 +84,12 @@ final class WarmingFixture {
         return scheduler;
     }
 
+    /** coder as {@code warmup/status} shows it now. */
+    static ModelStatus coder(ServerHarness h) throws Exception {
+        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().stream()
+                .filter(m -> m.id().equals("coder")).findFirst().orElseThrow();
+    }
+
     /** {@link #start}, then a tick, and waits until the client hears that coder is warm. */
     static WarmupScheduler startWithCoderWarm(ServerHarness h, FakeOllamaServer ollama) throws Exception {
         WarmupScheduler scheduler = start(h, ollama);

@@ -2,6 +2,7 @@ package dev.warmup.server.backend.fake;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
@@ -37,6 +38,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     private final Map<String, CompletableFuture<Void>> loadings = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
     private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, JsonElement> loadingKeepAlive = new ConcurrentHashMap<>(); // JsonNull: none asked
     private final Map<String, String> expiries = new ConcurrentHashMap<>();
     private final List<LoadWaiter> loadWaiters = new ArrayList<>(); // guarded by this
     private final List<AskWaiter> askWaiters = new ArrayList<>(); // guarded by this
@@ -137,9 +139,13 @@ public final class FakeOllamaServer implements AutoCloseable {
             expiries.remove(model); // the request's keep_alive starts afresh
             return;
         }
-        Duration d = asked == null ? Duration.ofMinutes(5) : asked.getAsJsonPrimitive().isNumber()
+        expiries.put(model, clock.instant().plus(duration(asked)).toString());
+    }
+
+    /** A request's {@code keep_alive} (a duration string, or seconds); Ollama's default of 5 minutes without one. */
+    private static Duration duration(JsonElement asked) {
+        return asked == null || asked.isJsonNull() ? Duration.ofMinutes(5) : asked.getAsJsonPrimitive().isNumber()
                 ? Duration.ofSeconds(asked.getAsLong()) : GoDuration.parse(asked.getAsString()).orElseThrow();
-        expiries.put(model, clock.instant().plus(d).toString());
     }
 
     /**
@@ -273,8 +279,8 @@ public final class FakeOllamaServer implements AutoCloseable {
     private void load(String model, JsonObject req) {
         long size = sizes.getOrDefault(model, 1L << 30);
         inFlight.put(model, size);
+        loadingKeepAlive.put(model, req.has("keep_alive") ? req.get("keep_alive") : JsonNull.INSTANCE);
         account();
-        keepAlive(model, req.get("keep_alive")); // Ollama lists a loading model as expiring a keep-alive from now
         loading(model).complete(null);
         CompletableFuture<Void> gate = gates.get(model);
         if (gate != null) {
@@ -286,6 +292,7 @@ public final class FakeOllamaServer implements AutoCloseable {
         }
         loaded.put(model, size);
         inFlight.remove(model);
+        loadingKeepAlive.remove(model);
         account();
         keepAlive(model, req.get("keep_alive"));
     }
@@ -318,12 +325,25 @@ public final class FakeOllamaServer implements AutoCloseable {
             m.addProperty("model", name);
             m.addProperty("size", size);
             m.addProperty("size_vram", size);
-            m.addProperty("expires_at", expiries.getOrDefault(name, "2030-01-01T00:00:00Z"));
+            m.addProperty("expires_at", expiry(name));
             models.add(m);
         });
         JsonObject r = new JsonObject();
         r.add("models", models);
         JsonReply.send(x, 200, r.toString());
+    }
+
+    /**
+     * When /api/ps says {@code model} expires: Ollama sets a model's expiry when a request for it ends, so while it
+     * is first loading it lists it as expiring the loading request's keep-alive from now, a time that moves on.
+     */
+    private String expiry(String model) {
+        Clock clock = keepAliveClock;
+        JsonElement asked = loadingKeepAlive.get(model);
+        if (asked != null && clock != null && !loaded.containsKey(model)) {
+            return clock.instant().plus(duration(asked)).toString();
+        }
+        return expiries.getOrDefault(model, "2030-01-01T00:00:00Z");
     }
 
     @Override
