@@ -1,5 +1,6 @@
 package dev.warmup.server.scheduler;
 
+import static dev.warmup.server.scheduler.WarmingFixture.coder;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static dev.warmup.server.scheduler.WarmingFixture.settings;
 import static dev.warmup.server.scheduler.WarmingFixture.start;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,35 @@ class WarmingEndToEndTest {
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
             assertTrue(!ollama.isLoaded("coder"));
             assertEquals(Long.MAX_VALUE, scheduler.dueTickAt(), "nothing is held any more");
+        }
+    }
+
+    @Test
+    void aModelOllamaIsStillUnloadingIsNeitherWarmNorAnyonesRequest() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            ollama.keepAliveOn(h.clock);
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
+            scheduler.start(3600); // ticking on its own from now on (its next periodic tick an hour away)
+            scheduler.tick().get(30, TimeUnit.SECONDS); // reads its keep-alive: 30 minutes
+            CompletableFuture<Void> requestInFlight = ollama.holdUnloads();
+            JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
+            s.addProperty("maxMemoryMb", 1000); // below coder's 1500 MB: unloaded at once
+            h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
+                    JsonParser.parseString("{\"warmup\": " + s + "}")));
+            h.flush(); // Ollama answers the unload, and lists coder expiring now until a request in flight ends
+            ollama.asked("POST /api/generate {\"model\":\"coder\",\"stream\":false,\"keep_alive\":0", 1)
+                    .get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals("unloaded", coder(h).state(), "on its way out");
+            WarmingFixture.pastTheReportWindow(h, scheduler);
+            assertEquals(List.of(), WarmingFixture.inferred(h), "its expiry moved to the unload: no one's request");
+            assertEquals(null, coder(h).heldBy());
+            requestInFlight.complete(null);
+            ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals("unloaded", coder(h).state());
+            assertEquals(List.of(), WarmingFixture.inferred(h));
         }
     }
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     private final AtomicInteger failures = new AtomicInteger();
     private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
     private final Map<String, JsonElement> loadingKeepAlive = new ConcurrentHashMap<>(); // JsonNull: none asked
+    private final java.util.Set<String> leaving = ConcurrentHashMap.newKeySet(); // asked to unload, not yet unloaded
     private final Map<String, String> expiries = new ConcurrentHashMap<>();
     private final List<LoadWaiter> loadWaiters = new ArrayList<>(); // guarded by this
     private final List<AskWaiter> askWaiters = new ArrayList<>(); // guarded by this
@@ -51,6 +53,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     private volatile Duration loadTime = Duration.ZERO;
     private volatile String psAnswer; // null: what is loaded
     private volatile CompletableFuture<Void> psHeld = CompletableFuture.completedFuture(null);
+    private volatile CompletableFuture<Void> unloadsHeld = CompletableFuture.completedFuture(null);
     /**
      * Embedding models: {@code /api/generate} refuses to load them, 400 "does not support generate", as Ollama does
      * (its capability check comes before the load); {@code /api/embed} without input loads one.
@@ -216,6 +219,16 @@ public final class FakeOllamaServer implements AutoCloseable {
         loaded.remove(listed(model));
     }
 
+    /**
+     * From now on an unload is answered at once but done only when the returned future completes: until then the
+     * model stays listed, expiring at the moment it was asked to unload, as Ollama lists a model it was asked to
+     * unload while a request is still being answered with it.
+     */
+    public CompletableFuture<Void> holdUnloads() {
+        unloadsHeld = new CompletableFuture<>();
+        return unloadsHeld;
+    }
+
     /** Completes when the server has unloaded {@code model} at a client's request. */
     public CompletableFuture<Void> unloaded(String model) {
         return unloads.computeIfAbsent(listed(model), m -> new CompletableFuture<>());
@@ -263,8 +276,14 @@ public final class FakeOllamaServer implements AutoCloseable {
         r.addProperty("response", "");
         r.addProperty("done", true);
         if (unload) {
-            loaded.remove(model);
-            unloaded(model).complete(null);
+            Clock clock = keepAliveClock;
+            expiries.put(model, (clock == null ? Instant.now() : clock.instant()).toString()); // expiring now
+            leaving.add(model);
+            unloadsHeld.thenRun(() -> {
+                loaded.remove(model);
+                leaving.remove(model);
+                unloaded(model).complete(null);
+            });
             r.addProperty("done_reason", "unload");
         } else {
             load(model, req);
@@ -316,6 +335,7 @@ public final class FakeOllamaServer implements AutoCloseable {
             JsonReply.send(x, 200, psAnswer);
             return;
         }
+        expire();
         JsonArray models = new JsonArray();
         Map<String, Long> listed = new java.util.TreeMap<>(inFlight); // as Ollama, models still loading too
         listed.putAll(loaded);
@@ -331,6 +351,19 @@ public final class FakeOllamaServer implements AutoCloseable {
         JsonObject r = new JsonObject();
         r.add("models", models);
         JsonReply.send(x, 200, r.toString());
+    }
+
+    /**
+     * With {@link #keepAliveOn}, Ollama's timers: a loaded model whose keep-alive has run out is unloaded, unless
+     * an unload of it waits on a request in flight ({@link #holdUnloads}).
+     */
+    private void expire() {
+        Clock clock = keepAliveClock;
+        if (clock == null) {
+            return;
+        }
+        loaded.keySet().removeIf(m -> !leaving.contains(m) && expiries.containsKey(m)
+                && Instant.parse(expiries.get(m)).isBefore(clock.instant()));
     }
 
     /**
@@ -350,6 +383,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     public void close() {
         gates.values().forEach(g -> g.complete(null));
         psHeld.complete(null);
+        unloadsHeld.complete(null);
         server.stop(0);
     }
 }
