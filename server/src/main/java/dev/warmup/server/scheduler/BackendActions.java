@@ -265,9 +265,7 @@ final class BackendActions {
             listed.ifPresent(l -> performance.observe(m.id(), -1, l.memoryMb())); // its size, whoever loaded it
             ModelStates.State ours = states.get(m.id()).state();
             long now = clock.millis();
-            // one whose expiry has come is on its way out, not loaded: Ollama lists a model it was asked to unload,
-            // its expiry set to that moment, until the requests in flight on it end
-            var real = listed.filter(l -> l.expiresAtMillis() <= 0 || l.expiresAtMillis() > now);
+            var real = listed.filter(l -> !sightings.leaving(m.id(), l, now));
             sightings.look(m, real, ours, now, server.keepAliveAfterLoad());
             if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading
                     || ours == ModelStates.State.warm && real.isPresent()

@@ -165,6 +165,22 @@ final class ModelServerSightings {
         }
     }
 
+    /**
+     * Whether {@code real}, as its model server lists it at {@code now}, is on its way out rather than loaded: its
+     * expiry has come, set to that since our last reading (none: taken so). Ollama lists a model it was asked to
+     * unload (by us, {@code ollama stop}), its expiry set to that moment, until the requests in flight on it end;
+     * while a request is answered its keep-alive timer stops, so one serving a request past the expiry it listed
+     * before is still loaded, its expiry unchanged.
+     */
+    boolean leaving(String id, ModelBackend.LoadedModel real, long now) {
+        long expiry = real.expiresAtMillis();
+        if (expiry <= 0 || expiry > now) {
+            return false;
+        }
+        KeepAlive before = keepAlives.get(id);
+        return before == null || Math.abs(before.expiresAt() - expiry) > 2_000;
+    }
+
     /** A load of ours abandoned at the timeout within {@value #LATE_LOAD_MILLIS} ms, which may still finish. */
     private LateLoad lateLoad(String id, long now) {
         LateLoad late = lateLoads.get(id);

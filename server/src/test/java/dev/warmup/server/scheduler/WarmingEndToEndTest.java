@@ -113,6 +113,21 @@ class WarmingEndToEndTest {
     }
 
     @Test
+    void aModelServingARequestPastItsListedExpiryIsStillWarm() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            ollama.keepAliveOn(h.clock);
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
+            scheduler.tick().get(30, TimeUnit.SECONDS); // reads its keep-alive: 30 minutes
+            CompletableFuture<Void> longRequest = ollama.answering("coder"); // Ollama's timer stops meanwhile
+            h.clock.advance(Duration.ofMinutes(31)); // the expiry it lists has passed, unchanged
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertTrue(ollama.isLoaded("coder"));
+            assertEquals("warm", coder(h).state(), "in use, not on its way out");
+            longRequest.complete(null);
+        }
+    }
+
+    @Test
     void aBudgetLoweredBelowAWarmModelIsMetAtOnceOnTheSettingsChange() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
             WarmupScheduler scheduler = startWithCoderWarm(h, ollama);

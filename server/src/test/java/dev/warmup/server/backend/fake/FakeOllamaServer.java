@@ -41,6 +41,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
     private final Map<String, JsonElement> loadingKeepAlive = new ConcurrentHashMap<>(); // JsonNull: none asked
     private final java.util.Set<String> leaving = ConcurrentHashMap.newKeySet(); // asked to unload, not yet unloaded
+    private final java.util.Set<String> answering = ConcurrentHashMap.newKeySet(); // others' requests in flight
     private final Map<String, String> expiries = new ConcurrentHashMap<>();
     private final List<LoadWaiter> loadWaiters = new ArrayList<>(); // guarded by this
     private final List<AskWaiter> askWaiters = new ArrayList<>(); // guarded by this
@@ -354,16 +355,32 @@ public final class FakeOllamaServer implements AutoCloseable {
     }
 
     /**
-     * With {@link #keepAliveOn}, Ollama's timers: a loaded model whose keep-alive has run out is unloaded, unless
-     * an unload of it waits on a request in flight ({@link #holdUnloads}).
+     * With {@link #keepAliveOn}, Ollama's timers: a loaded model whose keep-alive has run out is unloaded, unless a
+     * request is being answered with it ({@link #answering}; an unload waits for it too: {@link #holdUnloads}).
      */
     private void expire() {
         Clock clock = keepAliveClock;
         if (clock == null) {
             return;
         }
-        loaded.keySet().removeIf(m -> !leaving.contains(m) && expiries.containsKey(m)
+        loaded.keySet().removeIf(m -> !leaving.contains(m) && !answering.contains(m) && expiries.containsKey(m)
                 && Instant.parse(expiries.get(m)).isBefore(clock.instant()));
+    }
+
+    /**
+     * Another program's request is being answered with the loaded {@code model} until the returned future completes:
+     * as in Ollama, its keep-alive timer stops meanwhile (the expiry it lists stays as it was, even once passed),
+     * and at the end the expiry is set to Ollama's default 5 minutes from then ({@link #keepAliveOn}'s clock).
+     */
+    public CompletableFuture<Void> answering(String model) {
+        String m = listed(model);
+        answering.add(m);
+        CompletableFuture<Void> end = new CompletableFuture<>();
+        end.thenRun(() -> {
+            keepAlive(m, null);
+            answering.remove(m);
+        });
+        return end;
     }
 
     /**
