@@ -197,6 +197,7 @@ final class BackendActions {
     }
 
     private void unloaded(ModelSpec m) {
+        sightings.unloaded(m.id());
         ownership.released(m);
         if (states.get(m.id()).state() != ModelStates.State.warm) {
             return;
@@ -238,6 +239,7 @@ final class BackendActions {
                         return;
                     }
                     metrics.increment("keepAliveRenewals");
+                    LOG.fine(() -> "renewed " + m.id() + " on its model server");
                 }, executor);
     }
 

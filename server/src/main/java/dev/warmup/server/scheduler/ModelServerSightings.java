@@ -67,6 +67,7 @@ final class ModelServerSightings {
     private final Map<String, Long> absentAt = new HashMap<>(); // when a reconciliation last found it not loaded
     private final Map<String, LateLoad> lateLoads = new HashMap<>(); // our loads abandoned at the timeout
     private final Set<String> renewing = new HashSet<>();
+    private final Set<String> unloadedByUs = new HashSet<>(); // until seen gone or loaded again
 
     ModelServerSightings(ModelStates states, Ownership ownership, InferredUses inferred) {
         this.states = states;
@@ -76,6 +77,7 @@ final class ModelServerSightings {
 
     /** We start loading {@code id}: its appearance is explained. */
     void loadStarted(String id) {
+        unloadedByUs.remove(id);
         absentAt.remove(id);
         lateLoads.remove(id);
     }
@@ -141,6 +143,7 @@ final class ModelServerSightings {
                 moved.putIfAbsent(m.id(), new Moved(absent, now, true, true)); // someone's request loaded it
             }
         } else if (ours != ModelStates.State.loading) {
+            unloadedByUs.remove(m.id()); // gone
             ownership.released(m);
             if (late == null) {
                 absentAt.put(m.id(), now);
@@ -165,12 +168,17 @@ final class ModelServerSightings {
         }
     }
 
+    /** We unloaded {@code id}: until it is seen gone or loaded again, an expiry that has come is that unload's. */
+    void unloaded(String id) {
+        unloadedByUs.add(id);
+    }
+
     /**
      * Whether {@code real}, as its model server lists it at {@code now}, is on its way out rather than loaded: its
-     * expiry has come, set to that since our last reading (none: taken so). Ollama lists a model it was asked to
-     * unload (by us, {@code ollama stop}), its expiry set to that moment, until the requests in flight on it end;
-     * while a request is answered its keep-alive timer stops, so one serving a request past the expiry it listed
-     * before is still loaded, its expiry unchanged.
+     * expiry has come, and either we unloaded it or it was set so since our last reading. Ollama lists a model it was
+     * asked to unload (by us, {@code ollama stop}), its expiry set to that moment, until the requests in flight on it
+     * end; while a request is answered its keep-alive timer stops, so one serving a request past the expiry it listed
+     * before is still loaded, its expiry unchanged (and unmoved by our renewals, which clear our reading).
      */
     boolean leaving(String id, ModelBackend.LoadedModel real, long now) {
         long expiry = real.expiresAtMillis();
@@ -178,7 +186,7 @@ final class ModelServerSightings {
             return false;
         }
         KeepAlive before = keepAlives.get(id);
-        return before == null || Math.abs(before.expiresAt() - expiry) > 2_000;
+        return unloadedByUs.contains(id) || before != null && Math.abs(before.expiresAt() - expiry) > 2_000;
     }
 
     /** A load of ours abandoned at the timeout within {@value #LATE_LOAD_MILLIS} ms, which may still finish. */

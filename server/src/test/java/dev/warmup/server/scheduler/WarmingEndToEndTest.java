@@ -30,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,16 +116,28 @@ class WarmingEndToEndTest {
 
     @Test
     void aModelServingARequestPastItsListedExpiryIsStillWarm() throws Exception {
+        Logger actions = Logger.getLogger(BackendActions.class.getName());
+        Level level = actions.getLevel();
+        actions.setLevel(Level.FINE);
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
             ollama.keepAliveOn(h.clock);
             WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
             scheduler.tick().get(30, TimeUnit.SECONDS); // reads its keep-alive: 30 minutes
             CompletableFuture<Void> longRequest = ollama.answering("coder"); // Ollama's timer stops meanwhile
+            CompletableFuture<String> renewed = WarmingFixture.logged(actions, "renewed coder");
             h.clock.advance(Duration.ofMinutes(31)); // the expiry it lists has passed, unchanged
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            assertTrue(ollama.isLoaded("coder"));
             assertEquals("warm", coder(h).state(), "in use, not on its way out");
+            renewed.get(30, TimeUnit.SECONDS); // our renewal, which does not move it either: a request is in flight
+            for (int look = 0; look < 2; look++) {
+                h.clock.advance(Duration.ofSeconds(30));
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                assertEquals("warm", coder(h).state(), "still in use (look " + look + " after the renewal)");
+            }
+            assertTrue(ollama.isLoaded("coder"));
             longRequest.complete(null);
+        } finally {
+            actions.setLevel(level);
         }
     }
 

@@ -314,7 +314,9 @@ public final class FakeOllamaServer implements AutoCloseable {
         inFlight.remove(model);
         loadingKeepAlive.remove(model);
         account();
-        keepAlive(model, req.get("keep_alive"));
+        if (!answering.contains(model)) { // else the expiry is set when the last request in flight ends
+            keepAlive(model, req.get("keep_alive"));
+        }
     }
 
     /** {@code POST /api/embed}: loads the model (any model), and without input answers no embeddings. */
