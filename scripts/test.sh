@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README "Run the tests"; .ci/run calls it). Installs what the tests need on a fresh
-# machine (Debian's neovim for the real-editor test; the VS Code client's npm packages; Chromium and code-server for
-# the extension's end-to-end test), then runs every test: Maven unit and integration tests (build included), the VS
+# machine (Debian's neovim for the real-editor test; a llama-server for the real-model-server tests; the VS Code
+# client's npm packages; Chromium and code-server for the extension's end-to-end test), then runs every test: Maven unit and integration tests (build included), the VS
 # Code client's unit and protocol tests, and the extension in a real VS Code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,12 @@ if ! command -v nvim >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq neovim >/dev/null
 fi
+
+# a real llama.cpp llama-server for LlamaServerIT and LlamaServerWarmingIT: Debian unstable's build, unpacked beside
+# its own C library (scripts/llama-server.sh; about 12 MB, a few seconds, kept in ~/.cache once made)
+llama_paths=$(scripts/llama-server.sh)
+mapfile -t llama <<< "$llama_paths"
+export WARMUP_LLAMA_SERVER="${llama[0]}" WARMUP_GGML_BACKEND="${llama[1]}"
 
 # in a time zone west of UTC, so that a test that holds only where the local day is UTC's fails here too (CI
 # machines run on UTC; developers mostly do not)

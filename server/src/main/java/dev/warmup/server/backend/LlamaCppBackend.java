@@ -30,10 +30,10 @@ import java.util.function.Supplier;
  * model that is no longer running has nothing left to do. A catalogue may name a model by an alias; the list names it
  * by its id, which {@link #canonicalName} maps back. A single-model server (backend option {@code "mode": "single"})
  * cannot load or unload: warming it means {@code GET /health} and the same completion request to fill its cache. A
- * server started with {@code --api-key} wants it on every request but {@code /health} and {@code /models}: it comes
+ * server started with {@code --api-key} wants it on every request but {@code /health} ({@code /models} too): it comes
  * from the environment variable the backend names ({@code apiKeyEnv}), never from settings.
  * Verified against llama-server's source ({@code tools/server/server-models.cpp} and {@code server-models.h}: the
- * routes, their errors and the states); not against a running llama-server.
+ * routes, their errors and the states) and against a running one, Debian's build 11669 ({@code LlamaServerIT}).
  */
 public final class LlamaCppBackend implements ModelBackend {
     static final long POLL_MILLIS = 250;

@@ -1,0 +1,169 @@
+package dev.warmup.server.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.backend.real.RealLlamaServer;
+import dev.warmup.server.config.BackendSpec;
+import dev.warmup.server.errors.WarmupException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The llamacpp backend against a real llama-server (Debian's build of llama.cpp, prepared by
+ * {@code scripts/llama-server.sh}), not against the fake written from its source: the router's load, list, unload,
+ * aliases, sleep and API key, and a single-model server.
+ */
+class LlamaServerIT {
+    @TempDir Path dir;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private static ModelSpec model(String id) {
+        return new ModelSpec(id, List.of("completion"), 1, 1.0, "llama", null);
+    }
+
+    private LlamaCppBackend backend(RealLlamaServer s, String apiKeyEnv, Map<String, String> env, String mode) {
+        JsonObject options = null;
+        if (mode != null) {
+            options = new JsonObject();
+            options.addProperty("mode", mode);
+        }
+        return new LlamaCppBackend(new BackendSpec("llama", "llamacpp", s.url(), false, 10, null, options, apiKeyEnv),
+                http, Clock.systemUTC(), env);
+    }
+
+    @Test
+    void aRouterLoadsListsAndUnloadsAModelAndAnUnloadOfAStoppedOneSucceeds() throws Exception {
+        try (RealLlamaServer s = RealLlamaServer.router(dir, List.of("coder", "chat"))) {
+            LlamaCppBackend b = backend(s, null, Map.of(), null);
+            ModelBackend.LoadResult first = b.load(model("coder"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+            assertTrue(first.loadMs() >= 0, "a load of ours, timed: " + first);
+            assertEquals("loaded", state(s, "coder"), s.log());
+            assertEquals(List.of("coder"), ids(b.loaded().get(30, TimeUnit.SECONDS)), "only what is loaded");
+            assertEquals(-1, b.load(model("coder"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS).loadMs(),
+                    "loaded already: the router would refuse a load; none timed");
+            b.unload(model("coder")).get(30, TimeUnit.SECONDS);
+            awaitState(s, "coder", "unloaded");
+            assertEquals(List.of(), ids(b.loaded().get(30, TimeUnit.SECONDS)));
+            b.unload(model("coder")).get(30, TimeUnit.SECONDS); // "model is not running": done already
+            ExecutionException unknown = assertThrows(ExecutionException.class,
+                    () -> b.load(model("nope"), Duration.ofSeconds(30)).get(60, TimeUnit.SECONDS));
+            assertTrue(assertInstanceOf(WarmupException.class, unknown.getCause()).getMessage().contains("WMP-8004"),
+                    unknown.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void aModelNamedByItsPresetAliasIsLoadedAndListedUnderItsId() throws Exception {
+        Path presets = Files.writeString(dir.resolve("presets.ini"), "[coder]\nalias = completion-model\n");
+        try (RealLlamaServer s = RealLlamaServer.router(dir, List.of("coder"), "--models-preset",
+                presets.toString())) {
+            LlamaCppBackend b = backend(s, null, Map.of(), null);
+            b.load(model("completion-model"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+            assertEquals("loaded", state(s, "coder"), s.log());
+            List<ModelBackend.LoadedModel> loaded = b.loaded().get(30, TimeUnit.SECONDS);
+            assertEquals(List.of("coder"), ids(loaded));
+            assertTrue(b.sameModel("completion-model", loaded.get(0).modelId()), "the alias is the listed model");
+            b.unload(model("completion-model")).get(30, TimeUnit.SECONDS);
+            awaitState(s, "coder", "unloaded");
+        }
+    }
+
+    @Test
+    void aSleepingModelIsNotListedAsLoadedAndALoadWakesIt() throws Exception {
+        try (RealLlamaServer s = RealLlamaServer.router(dir, List.of("coder"), "--sleep-idle-seconds", "1")) {
+            LlamaCppBackend b = backend(s, null, Map.of(), null);
+            b.load(model("coder"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+            awaitState(s, "coder", "sleeping"); // idle for a second: its weights freed, its process kept
+            assertEquals(List.of(), ids(b.loaded().get(30, TimeUnit.SECONDS)), "asleep is not warm");
+            ModelBackend.LoadResult woken = b.load(model("coder"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+            assertTrue(woken.loadMs() >= 0, "a wake reloads the weights: timed, " + woken);
+            assertTrue(List.of("loaded", "sleeping").contains(state(s, "coder")), "woken (and maybe asleep again)");
+        }
+    }
+
+    @Test
+    void aRouterStartedWithAnApiKeyIsSentItFromTheEnvironment() throws Exception {
+        try (RealLlamaServer s = RealLlamaServer.router(dir, List.of("coder"), "--api-key", "secret-7")) {
+            LlamaCppBackend b = backend(s, "LLAMA_KEY", Map.of("LLAMA_KEY", "secret-7"), null);
+            b.load(model("coder"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+            assertEquals("loaded", state(s, "coder", "secret-7"), s.log());
+            assertEquals(List.of("coder"), ids(b.loaded().get(30, TimeUnit.SECONDS)), "its list wants the key too");
+            b.unload(model("coder")).get(30, TimeUnit.SECONDS);
+            awaitState(s, "coder", "unloaded", "secret-7");
+            LlamaCppBackend keyless = backend(s, "LLAMA_KEY", Map.of(), null); // the variable not set
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> keyless.load(model("coder"), Duration.ofSeconds(30)).get(60, TimeUnit.SECONDS));
+            assertTrue(refused.getCause().getMessage().contains("HTTP 401"), refused.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void aSingleModelServerIsWarmedByACompletionAndListsItsModel() throws Exception {
+        try (RealLlamaServer s = RealLlamaServer.single(dir, "coder")) {
+            LlamaCppBackend b = backend(s, null, Map.of(), "single");
+            assertEquals(-1, b.load(model("coder"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS).loadMs(),
+                    "loaded at its start: a warmed cache, no load");
+            assertTrue(b.loaded().get(30, TimeUnit.SECONDS).stream().anyMatch(m -> b.sameModel("coder", m.modelId())),
+                    "GET /v1/models names it by its alias");
+        }
+    }
+
+    private static List<String> ids(List<ModelBackend.LoadedModel> models) {
+        return models.stream().map(ModelBackend.LoadedModel::modelId).sorted().toList();
+    }
+
+    /** {@code id}'s {@code status.value} in the router's {@code GET /models}. */
+    private String state(RealLlamaServer s, String id) throws Exception {
+        return state(s, id, null);
+    }
+
+    /** The same of a router started with {@code --api-key key}, which wants it for its list too. */
+    private String state(RealLlamaServer s, String id, String key) throws Exception {
+        HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(s.url() + "/models"));
+        if (key != null) {
+            get.header("Authorization", "Bearer " + key);
+        }
+        HttpResponse<String> r = http.send(get.build(), HttpResponse.BodyHandlers.ofString());
+        for (JsonElement m : JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("data")) {
+            if (m.getAsJsonObject().get("id").getAsString().equals(id)) {
+                return m.getAsJsonObject().getAsJsonObject("status").get("value").getAsString();
+            }
+        }
+        return "absent";
+    }
+
+    /** Waits (60 s at most) until the router says {@code id} is {@code state}: its own threads change states. */
+    private void awaitState(RealLlamaServer s, String id, String state) throws Exception {
+        awaitState(s, id, state, null);
+    }
+
+    private void awaitState(RealLlamaServer s, String id, String state, String key) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String now;
+        while (!(now = state(s, id, key)).equals(state)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(id + " is " + now + ", not " + state + ", after 60 s: " + s.log());
+            }
+            Thread.sleep(100); // the router changes a state when its model's process has started, slept or exited
+        }
+    }
+}
