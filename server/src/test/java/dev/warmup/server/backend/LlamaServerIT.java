@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The llamacpp backend against a real llama-server (Debian's build of llama.cpp, prepared by
  * {@code scripts/llama-server.sh}), not against the fake written from its source: the router's load, list, unload,
- * aliases, sleep and API key, and a single-model server.
+ * aliases, sleep and API key, and a single-model server; and the openai backend against its OpenAI-compatible
+ * endpoints.
  */
 class LlamaServerIT {
     @TempDir Path dir;
@@ -124,6 +125,17 @@ class LlamaServerIT {
                     "loaded at its start: a warmed cache, no load");
             assertTrue(b.loaded().get(30, TimeUnit.SECONDS).stream().anyMatch(m -> b.sameModel("coder", m.modelId())),
                     "GET /v1/models names it by its alias");
+        }
+    }
+
+    @Test
+    void anOpenAiCompatibleBackendWarmsTheModelOfAServersChatEndpoint() throws Exception {
+        try (RealLlamaServer s = RealLlamaServer.single(dir, "coder")) {
+            OpenAiCompatibleBackend b = new OpenAiCompatibleBackend(new BackendSpec("llama", "openai", s.url(), false,
+                    10, null, null, null), http, Clock.systemUTC(), Map.of());
+            assertTrue(b.load(model("coder"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS).loadMs() >= 0,
+                    "a one-token chat completion: " + s.log());
+            assertTrue(b.loaded().get(30, TimeUnit.SECONDS).stream().anyMatch(m -> m.modelId().equals("coder")));
         }
     }
 
