@@ -100,7 +100,7 @@ class OllamaBackendTest {
             CompletableFuture<ModelBackend.LoadResult> theirs = backend(s).load(model("big"), Duration.ofSeconds(30));
             s.loading("big").get(10, TimeUnit.SECONDS);
             CompletableFuture<ModelBackend.LoadResult> ours = b.load(model("big"), Duration.ofSeconds(30));
-            s.asked("POST /api/generate {\"model\":\"big\"", 2).get(10, TimeUnit.SECONDS); // ours looked, then asked
+            s.asked("load", "big", 2).get(10, TimeUnit.SECONDS); // ours looked, then asked
             clock.advance(Duration.ofSeconds(20));
             gate.complete(null);
             assertEquals(20_000, theirs.get(10, TimeUnit.SECONDS).loadMs(), "the load that found it absent is timed");

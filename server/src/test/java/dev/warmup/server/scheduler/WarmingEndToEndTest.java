@@ -98,8 +98,7 @@ class WarmingEndToEndTest {
             h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
                     JsonParser.parseString("{\"warmup\": " + s + "}")));
             h.flush(); // Ollama answers the unload, and lists coder expiring now until a request in flight ends
-            ollama.asked("POST /api/generate {\"model\":\"coder\",\"stream\":false,\"keep_alive\":0", 1)
-                    .get(30, TimeUnit.SECONDS);
+            ollama.asked("unload", "coder", 1).get(30, TimeUnit.SECONDS);
             h.clock.advance(Duration.ofSeconds(5));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals("unloaded", coder(h).state(), "on its way out");

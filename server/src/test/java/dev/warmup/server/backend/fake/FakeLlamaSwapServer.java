@@ -28,8 +28,7 @@ public final class FakeLlamaSwapServer implements AutoCloseable {
     private final Map<String, Boolean> running = new LinkedHashMap<>(); // model -> upstream running; guarded by this
     private final List<String> withoutHealth = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> ttls = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, Integer> healthCounts = new java.util.HashMap<>(); // guarded by this
-    private final List<Waiter> healthWaiters = new java.util.ArrayList<>(); // guarded by this
+    private final Tally healthChecks = new Tally(); // by model
     private volatile boolean swap;
     private volatile boolean activityLog = true;
     private final JsonArray activity = new JsonArray(); // guarded by this
@@ -63,18 +62,9 @@ public final class FakeLlamaSwapServer implements AutoCloseable {
     }
 
     /** Completes once {@code model}'s upstream has been asked for its health {@code n} times (starts and renewals). */
-    public synchronized CompletableFuture<Integer> healthChecks(String model, int n) {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        int have = healthCounts.getOrDefault(model, 0);
-        if (have >= n) {
-            f.complete(have);
-        } else {
-            healthWaiters.add(new Waiter(model, n, f));
-        }
-        return f;
+    public CompletableFuture<Integer> healthChecks(String model, int n) {
+        return healthChecks.atLeast(model, n);
     }
-
-    private record Waiter(String model, int n, CompletableFuture<Integer> done) {}
 
     public synchronized boolean isRunning(String model) {
         return Boolean.TRUE.equals(running.get(model));
@@ -143,8 +133,7 @@ public final class FakeLlamaSwapServer implements AutoCloseable {
                 start(model);
                 String upstreamPath = rest.substring(model.length());
                 if (upstreamPath.equals("/health")) {
-                    int n = healthCounts.merge(model, 1, Integer::sum);
-                    healthWaiters.removeIf(w -> w.model().equals(model) && n >= w.n() && w.done().complete(n));
+                    healthChecks.add(model);
                 }
                 if (upstreamPath.equals("/health") && !withoutHealth.contains(model)) {
                     JsonReply.send(x, 200, "{\"status\":\"ok\"}");

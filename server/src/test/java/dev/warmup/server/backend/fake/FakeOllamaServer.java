@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +42,8 @@ public final class FakeOllamaServer implements AutoCloseable {
     private final java.util.Set<String> leaving = ConcurrentHashMap.newKeySet(); // asked to unload, not yet unloaded
     private final java.util.Set<String> answering = ConcurrentHashMap.newKeySet(); // others' requests in flight
     private final Map<String, String> expiries = new ConcurrentHashMap<>();
-    private final List<LoadWaiter> loadWaiters = new ArrayList<>(); // guarded by this
-    private final List<AskWaiter> askWaiters = new ArrayList<>(); // guarded by this
-    private final Map<String, Integer> loadCounts = new HashMap<>(); // guarded by this
+    private final Tally answeredLoads = new Tally(); // by model
+    private final Tally arrived = new Tally(); // by kind and model
     private long peakBytes;
     private int peakModels;
     private volatile int failStatus = 500;
@@ -167,41 +165,20 @@ public final class FakeOllamaServer implements AutoCloseable {
     }
 
     /** Completes when {@code n} load requests (not unloads) for {@code model} have been answered. */
-    public synchronized CompletableFuture<Integer> loads(String model, int n) {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        int have = loadCounts.getOrDefault(listed(model), 0);
-        if (have >= n) {
-            f.complete(have);
-        } else {
-            loadWaiters.add(new LoadWaiter(listed(model), n, f));
-        }
-        return f;
+    public CompletableFuture<Integer> loads(String model, int n) {
+        return answeredLoads.atLeast(listed(model), n);
     }
 
-    private record LoadWaiter(String model, int n, CompletableFuture<Integer> done) {}
-
-    /** Completes when {@code n} requests whose {@code METHOD PATH BODY} starts with {@code start} have arrived. */
-    public synchronized CompletableFuture<Void> asked(String start, int n) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        if (requests.stream().filter(r -> r.startsWith(start)).count() >= n) {
-            f.complete(null);
-        } else {
-            askWaiters.add(new AskWaiter(start, n, f));
-        }
-        return f;
+    /**
+     * Completes when {@code n} requests of a {@code kind} ({@code load}, {@code unload}: {@code /api/generate} without
+     * or with {@code keep_alive: 0}; {@code embed}) for {@code model} have arrived, answered or not.
+     */
+    public CompletableFuture<Integer> asked(String kind, String model, int n) {
+        return arrived.atLeast(kind + " " + listed(model), n);
     }
 
-    private record AskWaiter(String start, int n, CompletableFuture<Void> done) {}
-
-    private synchronized void record(String request) {
-        requests.add(request);
-        askWaiters.removeIf(w -> requests.stream().filter(r -> r.startsWith(w.start())).count() >= w.n()
-                && w.done().complete(null));
-    }
-
-    private synchronized void loadAnswered(String model) {
-        int n = loadCounts.merge(model, 1, Integer::sum);
-        loadWaiters.removeIf(w -> w.model().equals(model) && n >= w.n() && w.done().complete(n));
+    private void loadAnswered(String model) {
+        answeredLoads.add(model);
     }
 
     /** Loads a model as another tool would (it shows in /api/ps). */
@@ -250,7 +227,7 @@ public final class FakeOllamaServer implements AutoCloseable {
     }
 
     private synchronized void account() {
-        Map<String, Long> held = new java.util.HashMap<>(loaded);
+        Map<String, Long> held = new HashMap<>(loaded);
         held.putAll(inFlight);
         peakBytes = Math.max(peakBytes, held.values().stream().mapToLong(Long::longValue).sum());
         peakModels = Math.max(peakModels, held.size());
@@ -258,16 +235,17 @@ public final class FakeOllamaServer implements AutoCloseable {
 
     private void generate(HttpExchange x) throws IOException {
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        record(x.getRequestMethod() + " /api/generate " + body);
-        if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            JsonReply.send(x, failStatus, "{\"error\": \"injected failure\"}");
-            return;
-        }
+        requests.add(x.getRequestMethod() + " /api/generate " + body);
         JsonObject req = JsonParser.parseString(body).getAsJsonObject();
         String asked = req.get("model").getAsString();
         String model = listed(asked);
         boolean unload = req.has("keep_alive") && req.get("keep_alive").isJsonPrimitive()
                 && req.get("keep_alive").getAsJsonPrimitive().isNumber() && req.get("keep_alive").getAsInt() == 0;
+        arrived.add((unload ? "unload " : "load ") + model);
+        if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            JsonReply.send(x, failStatus, "{\"error\": \"injected failure\"}");
+            return;
+        }
         if (!unload && embeddingOnly.contains(model)) {
             JsonReply.send(x, 400, "{\"error\": \"\\\"" + asked + "\\\" does not support generate\"}");
             return;
@@ -322,17 +300,18 @@ public final class FakeOllamaServer implements AutoCloseable {
     /** {@code POST /api/embed}: loads the model (any model), and without input answers no embeddings. */
     private void embed(HttpExchange x) throws IOException {
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        record(x.getRequestMethod() + " /api/embed " + body);
+        requests.add(x.getRequestMethod() + " /api/embed " + body);
         JsonObject req = JsonParser.parseString(body).getAsJsonObject();
         String asked = req.get("model").getAsString();
         String model = listed(asked);
+        arrived.add("embed " + model);
         load(model, req);
         JsonReply.send(x, 200, "{\"model\": \"" + asked + "\", \"embeddings\": []}");
         loadAnswered(model);
     }
 
     private void ps(HttpExchange x) throws IOException {
-        record("GET /api/ps");
+        requests.add("GET /api/ps");
         psHeld.join();
         if (psAnswer != null) {
             JsonReply.send(x, 200, psAnswer);
