@@ -139,6 +139,20 @@ class LlamaServerIT {
         }
     }
 
+    @Test
+    void aChatTheServerRefusesIsFollowedByAPlainCompletion() throws Exception {
+        // a chat template that fails on the warm-up's message, as a base model without one fails on vLLM: the
+        // server refuses the chat (HTTP 400) but serves plain completions
+        String failing = "{% for m in messages %}{% if m['content'] == 'ok' %}{{ raise_exception('no chat template')"
+                + " }}{% endif %}{{ m['content'] }}{% endfor %}";
+        try (RealLlamaServer s = RealLlamaServer.single(dir, "coder", "--chat-template", failing)) {
+            OpenAiCompatibleBackend b = new OpenAiCompatibleBackend(new BackendSpec("llama", "openai", s.url(), false,
+                    10, null, null, null), http, Clock.systemUTC(), Map.of());
+            b.load(model("coder"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+            assertTrue(s.log().contains("no chat template"), "the chat was refused first: " + s.log());
+        }
+    }
+
     private static List<String> ids(List<ModelBackend.LoadedModel> models) {
         return models.stream().map(ModelBackend.LoadedModel::modelId).sorted().toList();
     }

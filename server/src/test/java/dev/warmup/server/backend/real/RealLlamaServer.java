@@ -59,11 +59,16 @@ public final class RealLlamaServer implements AutoCloseable {
         return start(dir, "health", command);
     }
 
-    /** A server of one model ({@code -m}) named {@code alias}, in {@code dir}; started, and answering its health. */
-    public static RealLlamaServer single(Path dir, String alias) throws Exception {
+    /**
+     * A server of one model ({@code -m}) named {@code alias}, in {@code dir}, with {@code args} added; started, and
+     * answering its health.
+     */
+    public static RealLlamaServer single(Path dir, String alias, String... args) throws Exception {
         Path model = dir.resolve(alias + ".gguf");
         TinyLlamaModel.write(model);
-        return start(dir, "health", List.of("-m", model.toString(), "--alias", alias));
+        List<String> command = new ArrayList<>(List.of("-m", model.toString(), "--alias", alias));
+        command.addAll(List.of(args));
+        return start(dir, "health", command);
     }
 
     private static RealLlamaServer start(Path dir, String readyPath, List<String> args) throws Exception {
