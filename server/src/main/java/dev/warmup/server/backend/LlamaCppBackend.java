@@ -45,6 +45,7 @@ public final class LlamaCppBackend implements ModelBackend {
     private final boolean single;
     /** Alias to model id, as the latest {@code GET /models} gave them. */
     private volatile Map<String, String> aliases = Map.of();
+    private final StoppedToStart stoppedToStart;
 
     public LlamaCppBackend(BackendSpec spec, HttpClient client, Clock clock, Map<String, String> env) {
         this.spec = spec;
@@ -52,6 +53,7 @@ public final class LlamaCppBackend implements ModelBackend {
         this.single = spec.options() != null && spec.options().has("mode")
                 && "single".equals(spec.options().get("mode").getAsString());
         this.http = HttpJson.forBackend(spec, client, clock, env); // the --api-key, from the variable apiKeyEnv names
+        this.stoppedToStart = new StoppedToStart("llama-server at " + spec.url());
     }
 
     @Override public String name() { return spec.name(); }
@@ -92,25 +94,42 @@ public final class LlamaCppBackend implements ModelBackend {
     private CompletableFuture<Boolean> ready(String id, Duration timeout, long deadline, boolean mayLoad) {
         return status().thenCompose(models -> switch (state(models, id)) {
             case "loaded" -> CompletableFuture.completedFuture(false);
-            case "loading" -> awaitLoaded(id, deadline).thenApply(x -> false);
+            case "loading" -> awaitLoaded(id, deadline).thenApply(after -> false);
             case "sleeping" -> http.post("completion", warming(id), timeout)
-                    .thenCompose(r -> awaitLoaded(id, deadline)).thenApply(x -> true);
+                    .thenCompose(r -> awaitLoaded(id, deadline)).thenApply(after -> started(id, models, after));
             default -> {
                 JsonObject body = new JsonObject();
                 body.addProperty("model", id);
                 CompletableFuture<Boolean> load = http.post("models/load", body, timeout)
-                        .thenCompose(r -> awaitLoaded(id, deadline)).thenApply(x -> true);
+                        .thenCompose(r -> awaitLoaded(id, deadline)).thenApply(after -> started(id, models, after));
                 yield !mayLoad ? load : load.exceptionallyCompose(refused -> lookAgain(id, refused,
                         RUNNING::contains, () -> ready(id, timeout, deadline, false)));
             }
         });
     }
 
-    private CompletableFuture<Void> awaitLoaded(String id, long deadline) {
+    /**
+     * Our load or wake of {@code id} is done: the models running {@code before} it that are not running {@code after}
+     * were stopped to make room ({@code --models-max}), which is said (WMP-8013). True: a whole load of ours, timed.
+     */
+    private boolean started(String id, List<Listed> before, List<Listed> after) {
+        stoppedToStart.check(canonicalName(id), running(before), running(after),
+                "at most --models-max models run at once, 4 unless the router is started with another number",
+                "start the router with --models-max at least warm-up's maxWarmModels (0: no limit), so that"
+                        + " warm-up alone decides what stays loaded");
+        return true;
+    }
+
+    private static List<String> running(List<Listed> models) {
+        return models.stream().filter(m -> RUNNING.contains(m.state())).map(Listed::id).toList();
+    }
+
+    /** Completes with the router's list once it shows {@code id} loaded. */
+    private CompletableFuture<List<Listed>> awaitLoaded(String id, long deadline) {
         return status().thenCompose(models -> {
             String state = state(models, id);
             if (state.equals("loaded")) {
-                return CompletableFuture.completedFuture(null);
+                return CompletableFuture.completedFuture(models);
             }
             if (!state.equals("loading") || clock.millis() >= deadline) {
                 return CompletableFuture.failedFuture(new WarmupException(ErrorCode.WMP_8004,

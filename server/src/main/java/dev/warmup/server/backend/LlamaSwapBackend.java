@@ -13,11 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -50,7 +48,7 @@ public final class LlamaSwapBackend implements ModelBackend {
     private final BackendSpec spec;
     private final HttpJson http;
     private final Clock clock;
-    private final Set<String> swapsSaid = new HashSet<>(); // guarded by itself
+    private final StoppedToStart stoppedToStart;
     private final Map<String, Long> touched = new ConcurrentHashMap<>(); // model -> when our last request to it ended
     static final long REQUESTS_EVERY_MILLIS = 5_000;
     /** A llama-swap that answered 404 for its activity log is asked again only after this (it may be upgraded). */
@@ -66,6 +64,7 @@ public final class LlamaSwapBackend implements ModelBackend {
         this.spec = spec;
         this.clock = clock;
         this.http = HttpJson.forBackend(spec, client, clock, env);
+        this.stoppedToStart = new StoppedToStart("llama-swap at " + spec.url());
     }
 
     @Override public String name() { return spec.name(); }
@@ -86,7 +85,10 @@ public final class LlamaSwapBackend implements ModelBackend {
                                 + " configuration, not an alias?");
                     }
                     touched.put(model.id(), clock.millis());
-                    sayIfSwapped(model.id(), before, after);
+                    stoppedToStart.check(model.id(), before.keySet(), after.keySet(),
+                            "its configuration does not let them run together", "list the models warm-up manages in"
+                                    + " one matrix set, or a group with swap: false, so that warm-up alone decides"
+                                    + " what stays loaded");
                     return new LoadResult(model.id(), before.containsKey(model.id()) ? -1 // running: none timed
                             : clock.millis() - started, -1);
                 }));
@@ -101,23 +103,6 @@ public final class LlamaSwapBackend implements ModelBackend {
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.failedFuture(WarmupException.unwrap(e));
-    }
-
-    private void sayIfSwapped(String loaded, Map<String, Integer> before, Map<String, Integer> after) {
-        List<String> stopped = before.keySet().stream().filter(m -> !after.containsKey(m)).sorted().toList();
-        if (stopped.isEmpty()) {
-            return;
-        }
-        synchronized (swapsSaid) {
-            if (!swapsSaid.add(loaded + " " + stopped)) {
-                return;
-            }
-        }
-        LOG.warning(new WarmupException(ErrorCode.WMP_8013, "llama-swap at " + spec.url() + " stopped "
-                + String.join(", ", stopped) + " to start " + loaded + " (its configuration does not let them run"
-                + " together); list the models warm-up manages in one matrix set, or a group with swap: false, so"
-                + " that warm-up alone decides what stays loaded")
-                .getMessage());
     }
 
     @Override

@@ -94,8 +94,9 @@ public enum ErrorCode {
             "Check the method's name against protocol/README.md (warmup/*) and the LSP methods the server serves."),
     WMP_8013("Integration", CONFIGURATION, warning, "Model server stopped a model to start another",
             "llama-swap runs together only the models its configuration allows: list the models warm-up manages"
-                    + " in one matrix set (a & b & c), or in a group with swap: false in older configurations, so that"
-                    + " the plan alone decides what stays loaded."),
+                    + " in one matrix set (a & b & c), or in a group with swap: false in older configurations; a"
+                    + " llama.cpp router runs at most --models-max models (4 by default): start it with at least"
+                    + " maxWarmModels (0: no limit). Then the plan alone decides what stays loaded."),
     WMP_8014("Integration", INVALID_INPUT, error, "Command-line input refused",
             "The message names the option, file or line at fault; java -jar warmup-server.jar help COMMAND lists"
                     + " the options, README.md the trace and catalogue formats."),

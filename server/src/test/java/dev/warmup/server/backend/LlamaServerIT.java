@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +70,38 @@ class LlamaServerIT {
                     () -> b.load(model("nope"), Duration.ofSeconds(30)).get(60, TimeUnit.SECONDS));
             assertTrue(assertInstanceOf(WarmupException.class, unknown.getCause()).getMessage().contains("WMP-8004"),
                     unknown.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void aModelThatCannotStartFailsItsLoadWithTheExitCode() throws Exception {
+        Files.write(Files.createDirectories(dir.resolve("models")).resolve("broken.gguf"), new byte[4096]); // no GGUF
+        try (RealLlamaServer s = RealLlamaServer.router(dir, List.of("coder"))) {
+            LlamaCppBackend b = backend(s, null, Map.of(), null);
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> b.load(model("broken"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS));
+            String message = assertInstanceOf(WarmupException.class, failed.getCause()).getMessage();
+            assertTrue(message.startsWith("WMP-8004") && message.contains("having failed to start (exit code"),
+                    message);
+        }
+    }
+
+    @Test
+    void aLoadThatMakesTheRouterStopAnotherModelSaysHowToConfigureItOnce() throws Exception {
+        try (LoggedMessages log = new LoggedMessages(StoppedToStart.class);
+             RealLlamaServer s = RealLlamaServer.router(dir, List.of("coder", "chat"), "--models-max", "1")) {
+            List<String> warnings = log.messages();
+            LlamaCppBackend b = backend(s, null, Map.of(), null);
+            b.load(model("coder"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+            assertEquals(List.of(), warnings, "nothing else was running");
+            b.load(model("chat"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+            assertEquals(List.of("chat"), ids(b.loaded().get(30, TimeUnit.SECONDS)), "the router stopped coder");
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("WMP-8013") && warnings.get(0).contains("stopped coder to start chat")
+                    && warnings.get(0).contains("--models-max"), warnings.get(0));
+            b.load(model("coder"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+            b.load(model("chat"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+            assertEquals(2, warnings.size(), "each pair said once: " + warnings);
         }
     }
 

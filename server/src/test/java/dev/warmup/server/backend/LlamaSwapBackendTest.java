@@ -14,12 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** llama-swap, against a real HTTP server that answers as llama-swap's source does. */
@@ -140,15 +136,9 @@ class LlamaSwapBackendTest {
 
     @Test
     void aLoadThatStopsAnotherModelSaysHowToConfigureLlamaSwapOnce() throws Exception {
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger(LlamaSwapBackend.class.getName());
-        Handler handler = new Handler() {
-            @Override public void publish(LogRecord r) { warnings.add(r.getMessage()); }
-            @Override public void flush() {}
-            @Override public void close() {}
-        };
-        logger.addHandler(handler);
-        try (FakeLlamaSwapServer s = new FakeLlamaSwapServer("coder", "chat")) {
+        try (LoggedMessages log = new LoggedMessages(StoppedToStart.class);
+             FakeLlamaSwapServer s = new FakeLlamaSwapServer("coder", "chat")) {
+            List<String> warnings = log.messages();
             s.swap(true); // llama-swap's default: one model at a time
             LlamaSwapBackend b = backend(s.url());
             b.load(model("coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
@@ -161,8 +151,6 @@ class LlamaSwapBackendTest {
             b.load(model("coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
             b.load(model("chat"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
             assertEquals(2, warnings.size(), "each swap said once: " + warnings);
-        } finally {
-            logger.removeHandler(handler);
         }
     }
 }
