@@ -36,7 +36,8 @@ LIBS="$DEST/root/usr/lib/x86_64-linux-gnu"
 cp "$DEST/root/usr/bin/llama-server" "$BIN"
 patchelf --set-interpreter "$DEST/root/usr/lib64/ld-linux-x86-64.so.2" --force-rpath \
   --set-rpath "$LIBS:$LIBS/llama" "$BIN"
-for f in $(find "$LIBS" -name '*.so*' -type f); do
+# the libraries that look for theirs in /usr/lib/x86_64-linux-gnu/llama look beside them instead
+find "$LIBS" -name '*.so*' -type f -print0 | while IFS= read -r -d '' f; do
   if readelf -d "$f" 2>/dev/null | grep -q RUNPATH; then
     patchelf --set-rpath "$LIBS:$LIBS/llama" "$f"
   fi

@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  * inference request). A load is complete when the model shows as loaded. The router refuses to load a model that is
  * already loading, loaded or sleeping (HTTP 400), so a load first looks: it waits for one loading, wakes one sleeping
  * with a completion request that generates nothing, and asks for a load only of one that is not running. An unload of a
- * model that is no longer running has nothing left to do. A catalogue may name a model by an alias; the list names it
+ * model that is no longer running has nothing left to do. A router runs at most {@code --models-max} models and
+ * stops the least recently used to start another; a load or wake of ours that did so is said once per pair
+ * (WMP-8013). A catalogue may name a model by an alias; the list names it
  * by its id, which {@link #canonicalName} maps back. A single-model server (backend option {@code "mode": "single"})
  * cannot load or unload: warming it means {@code GET /health} and the same completion request to fill its cache. A
  * server started with {@code --api-key} wants it on every request but {@code /health} ({@code /models} too): it comes
