@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole server against a real llama-server router ({@code scripts/llama-server.sh}): a developer's recent use of
- * completion has coder warmed there, and a person unloading it by hand is seen and respected.
+ * completion has coder warmed there, a person unloading it by hand is seen and respected, and so is the router putting
+ * it to sleep, until the hold-off ends and a completion request wakes it.
  */
 class LlamaServerWarmingIT {
     @TempDir Path data;
@@ -36,18 +37,42 @@ class LlamaServerWarmingIT {
                     URI.create(llama.url() + "/models/unload")).POST(HttpRequest.BodyPublishers.ofString(
                     "{\"model\": \"coder\"}")).build(), HttpResponse.BodyHandlers.ofString()); // as a person would
             assertEquals(200, unload.statusCode(), unload.body());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!coder(h).state().equals("unloaded")) { // the router's thread marks it once its process exits
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("coder still " + coder(h).state() + ": " + llama.log());
-                }
-                scheduler.tick().get(30, TimeUnit.SECONDS);
-                Thread.sleep(100);
-            }
+            untilCoderIs(h, scheduler, llama, "unloaded"); // the router's thread marks it once its process exits
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals("unloaded", coder(h).state(), "not loaded straight back: " + llama.log());
             assertEquals(h.clock.instant().plusMillis(LoadBackoff.EVICTED_HOLD_OFF_MILLIS).toString(),
                     coder(h).retryAt(), "left alone for a while");
+        }
+    }
+
+    @Test
+    void aModelTheRouterPutsToSleepIsNotWarmAndIsWokenWhenTheHoldOffEnds() throws Exception {
+        try (RealLlamaServer llama = RealLlamaServer.router(llamaDir, List.of("coder"), "--sleep-idle-seconds", "1");
+             ServerHarness h = new ServerHarness(data)) {
+            WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(60));
+            untilCoderIs(h, scheduler, llama, "unloaded"); // asleep after a second idle: not warm
+            assertEquals(h.clock.instant().plusMillis(LoadBackoff.EVICTED_HOLD_OFF_MILLIS).toString(),
+                    coder(h).retryAt(), "left alone for a while, as any model its server dropped");
+            int warmBefore = h.client.statuses.size();
+            h.clock.advance(Duration.ofMillis(LoadBackoff.EVICTED_HOLD_OFF_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS); // woken by a completion request: the router refuses a load
+            h.client.await(h.client.statuses, l -> l.size() > warmBefore
+                    && WarmingFixture.warm(l.subList(warmBefore, l.size()), "coder"), Duration.ofSeconds(60));
+        }
+    }
+
+    /** Ticks until the server shows coder in {@code state} (60 s at most): the router changes states on its own. */
+    private static void untilCoderIs(ServerHarness h, WarmupScheduler scheduler, RealLlamaServer llama, String state)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!coder(h).state().equals(state)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("coder still " + coder(h).state() + ", not " + state + ": " + llama.log());
+            }
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            Thread.sleep(100); // nothing to wait on but the router's next state
         }
     }
 }
