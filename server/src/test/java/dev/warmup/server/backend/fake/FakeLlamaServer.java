@@ -21,9 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and 400 "model is already running" for one loading, loaded or sleeping; {@code POST /models/unload}, 400 "model is
  * not running" for one that is not; both take an alias for its model. {@code POST /completion} with a {@code model}
  * wakes a sleeping model (any inference request does); with {@link #apiKey} set, every route but the health check
- * wants the key, {@code /models} too (as Debian's llama-server 0.7.0, build 11669, does: {@code LlamaServerIT}). And the OpenAI-compatible endpoints ({@code GET /v1/models},
- * {@code POST /v1/chat/completions}, {@code POST /v1/completions}). A load first shows the model as {@code loading}
- * for {@link #loadingPolls} polls of {@code /models}, then {@code loaded}.
+ * wants the key, {@code /models} too (as Debian's llama-server 0.7.0, build 11669, does: {@code LlamaServerIT}).
+ * And the OpenAI-compatible endpoints ({@code GET /v1/models}, {@code POST /v1/chat/completions},
+ * {@code POST /v1/completions}). A load first shows the model as {@code loading} for {@link #loadingPolls} polls of
+ * {@code /models}, then {@code loaded}.
  */
 public final class FakeLlamaServer implements AutoCloseable {
     private static final Set<String> PUBLIC = Set.of("/health", "/v1/health"); // as a real one (LlamaServerIT)

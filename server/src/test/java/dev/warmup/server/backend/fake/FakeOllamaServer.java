@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP server on 127.0.0.1 speaking the part of Ollama's API the backend uses: {@code POST /api/generate}
  * without a prompt loads a model ({@code keep_alive: 0} unloads it) and answers {@code done_reason: "load"} with no
  * durations, {@code GET /api/ps} lists what is loaded or loading with its size. Tests hold a load open with
- * {@link #gate}, fail calls with {@link #failNext}, and read what was asked in {@link #requests}. Sizes are in bytes as Ollama reports them. As Ollama, it lists a model loaded without a tag
- * under the tag {@code latest} ({@code coder:latest}); the methods below take either form.
+ * {@link #gate}, fail calls with {@link #failNext}, and read what was asked in {@link #requests}. Sizes are in bytes
+ * as Ollama reports them. As Ollama, it lists a model loaded without a tag under the tag {@code latest}
+ * ({@code coder:latest}); the methods below take either form.
  */
 public final class FakeOllamaServer implements AutoCloseable {
     private final HttpServer server;
