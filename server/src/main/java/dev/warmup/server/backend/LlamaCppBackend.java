@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * {@code sleeping} (started with {@code --sleep-idle-seconds}: the weights freed, the process kept, woken by the next
  * inference request). A load is complete when the model shows as loaded. The router refuses to load a model that is
  * already loading, loaded or sleeping (HTTP 400), so a load first looks: it waits for one loading, wakes one sleeping
- * with a completion request that generates nothing, and asks for a load only of one that is not running. An unload of a
+ * with a completion request for no tokens, and asks for a load only of one that is not running. An unload of a
  * model that is no longer running has nothing left to do. A router runs at most {@code --models-max} models and
  * stops the least recently used to start another; a load or wake of ours that did so is said once per pair
  * (WMP-8013). A catalogue may name a model by an alias; the list names it
@@ -77,7 +77,10 @@ public final class LlamaCppBackend implements ModelBackend {
         return ready.thenApply(timed -> new LoadResult(model.id(), timed ? clock.millis() - started : -1, -1));
     }
 
-    /** A completion request that evaluates a one-word prompt and generates nothing: it warms, or wakes, the model. */
+    /**
+     * A completion request that evaluates a one-word prompt and asks for no tokens ({@code n_predict: 0}; llama-server
+     * still samples one, as {@code LlamaServerIT}'s server showed): it warms, or wakes, the model.
+     */
     private static JsonObject warming(String model) {
         JsonObject warm = new JsonObject();
         if (model != null) {
