@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * JSON over HTTP to one model server, asynchronous, through its {@link CircuitBreaker}: a timeout per call, within
@@ -156,13 +158,16 @@ final class HttpJson {
     }
 
     /**
-     * {@code then}, a second way tried after {@code first} failed: its result, or when it fails too, one WMP-8004 that
-     * says why each did.
+     * {@code first}'s result; when it fails in a way {@code when} accepts, {@code second}'s, a second way tried then,
+     * and when that fails too, one WMP-8004 that says why each did. Any other failure of {@code first} stands.
      */
-    static <T> CompletableFuture<T> orElse(Throwable first, CompletableFuture<T> then) {
-        return then.exceptionallyCompose(e -> CompletableFuture.failedFuture(new WarmupException(ErrorCode.WMP_8004,
-                WarmupException.coded(first, ErrorCode.WMP_8004).detail() + "; then "
-                        + WarmupException.coded(e, ErrorCode.WMP_8004).detail())));
+    static <T> CompletableFuture<T> orElse(CompletableFuture<T> first, Predicate<Throwable> when,
+                                           Supplier<CompletableFuture<T>> second) {
+        return first.exceptionallyCompose(failed -> !when.test(failed)
+                ? CompletableFuture.failedFuture(WarmupException.unwrap(failed))
+                : second.get().exceptionallyCompose(e -> CompletableFuture.failedFuture(new WarmupException(
+                        ErrorCode.WMP_8004, WarmupException.coded(failed, ErrorCode.WMP_8004).detail() + "; then "
+                                + WarmupException.coded(e, ErrorCode.WMP_8004).detail()))));
     }
 
     /** A call the model server answered with a status other than 2xx (WMP-8004, the status and the body in words). */

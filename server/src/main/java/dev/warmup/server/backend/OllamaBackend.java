@@ -71,10 +71,9 @@ public final class OllamaBackend implements ModelBackend {
             long started = clock.millis();
             Function<JsonElement, LoadResult> read =
                     r -> new LoadResult(model.id(), already ? -1 : clock.millis() - started, -1);
-            return http.post("api/generate", body, timeout, read)
-                    .exceptionallyCompose(generate -> HttpJson.answered(generate, 400, "does not support generate")
-                            ? embed(model, timeout, generate, read)
-                            : CompletableFuture.failedFuture(WarmupException.unwrap(generate)));
+            return HttpJson.orElse(http.post("api/generate", body, timeout, read),
+                    generate -> HttpJson.answered(generate, 400, "does not support generate"),
+                    () -> embed(model, timeout, read));
         });
     }
 
@@ -83,13 +82,13 @@ public final class OllamaBackend implements ModelBackend {
         return loaded().handle((ps, e) -> ps != null && ps.stream().anyMatch(m -> sameModel(id, m.modelId())));
     }
 
-    /** The load of a model {@code /api/generate} refused: by {@code /api/embed}; if that fails too, both say why. */
-    private CompletableFuture<LoadResult> embed(ModelSpec model, Duration timeout, Throwable generate,
+    /** The load of a model {@code /api/generate} refused: by {@code /api/embed}. */
+    private CompletableFuture<LoadResult> embed(ModelSpec model, Duration timeout,
                                                 Function<JsonElement, LoadResult> read) {
         JsonObject body = request(model);
         body.remove("stream");
         body.addProperty("keep_alive", keepAlive());
-        return HttpJson.orElse(generate, http.post("api/embed", body, timeout, read));
+        return http.post("api/embed", body, timeout, read);
     }
 
     @Override

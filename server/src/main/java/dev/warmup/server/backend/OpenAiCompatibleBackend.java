@@ -49,9 +49,8 @@ public final class OpenAiCompatibleBackend implements ModelBackend {
         body.add("messages", messages);
         body.addProperty("max_tokens", 1);
         long started = clock.millis();
-        return http.post("v1/chat/completions", body, timeout)
-                .exceptionallyCompose(chat -> chatRefused(chat) ? completion(model, timeout, chat)
-                        : CompletableFuture.failedFuture(WarmupException.unwrap(chat)))
+        return HttpJson.orElse(http.post("v1/chat/completions", body, timeout),
+                        OpenAiCompatibleBackend::chatRefused, () -> completion(model, timeout))
                 .thenApply(r -> new LoadResult(model.id(), clock.millis() - started, -1));
     }
 
@@ -64,13 +63,13 @@ public final class OpenAiCompatibleBackend implements ModelBackend {
         return status / 100 == 4 && status != 401 && status != 403 && status != 429;
     }
 
-    /** The one-token plain completion, tried after {@code chat} was refused; when it fails too, both say why. */
-    private CompletableFuture<JsonElement> completion(ModelSpec model, Duration timeout, Throwable chat) {
+    /** The one-token plain completion, tried when the chat was refused. */
+    private CompletableFuture<JsonElement> completion(ModelSpec model, Duration timeout) {
         JsonObject body = new JsonObject();
         body.addProperty("model", model.id());
         body.addProperty("prompt", "ok");
         body.addProperty("max_tokens", 1);
-        return HttpJson.orElse(chat, http.post("v1/completions", body, timeout));
+        return http.post("v1/completions", body, timeout);
     }
 
     @Override
