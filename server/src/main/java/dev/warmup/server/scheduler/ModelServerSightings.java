@@ -25,6 +25,22 @@ final class ModelServerSightings {
     /** How long a load of ours abandoned at the timeout may still finish as ours. */
     static final long LATE_LOAD_MILLIS = 600_000;
 
+    /** How far two expiries may differ and be one (the model server's clock, and its rounding). */
+    private static final long SLACK_MILLIS = 2_000;
+
+    /**
+     * Whether {@code expiry} is what a request that ended between {@code from} and {@code to}, asking for
+     * {@code keepAliveMillis}, would have set.
+     */
+    private static boolean setBetween(long expiry, long from, long to, long keepAliveMillis) {
+        return expiry >= from + keepAliveMillis - SLACK_MILLIS && expiry <= to + keepAliveMillis + SLACK_MILLIS;
+    }
+
+    /** Whether two expiries read of one model differ: it was asked for, or dropped, in between. */
+    private static boolean moved(long expiry, long before) {
+        return Math.abs(expiry - before) > SLACK_MILLIS;
+    }
+
     /** A model server's keep-alive for a model: when it will drop it, as read at {@code readAt}. */
     private record KeepAlive(long expiresAt, long readAt) {}
 
@@ -35,14 +51,12 @@ final class ModelServerSightings {
     private record LateLoad(long startedAt, long abandonedAt, long keepAliveMillis) {
         /**
          * Whether {@code real}, found loaded at {@code now}, is this load finished late: its expiry lies within our
-         * keep-alive after a finish between the load's start and now (2 s either side for the server's clock and
-         * rounding). Another program's request that loaded it meanwhile set its own keep-alive (Ollama's default is
+         * keep-alive after a finish between the load's start and now. Another program's request that loaded it meanwhile set its own keep-alive (Ollama's default is
          * 5 minutes, ours 30). Without a keep-alive to check, or an expiry, the model is taken for ours.
          */
         boolean explains(ModelBackend.LoadedModel real, long now) {
             long expiry = real.expiresAtMillis();
-            return keepAliveMillis < 0 || expiry <= 0
-                    || expiry >= startedAt + keepAliveMillis - 2_000 && expiry <= now + keepAliveMillis + 2_000;
+            return keepAliveMillis < 0 || expiry <= 0 || setBetween(expiry, startedAt, now, keepAliveMillis);
         }
     }
 
@@ -186,7 +200,7 @@ final class ModelServerSightings {
             return false;
         }
         KeepAlive before = keepAlives.get(id);
-        return unloadedByUs.contains(id) || before != null && Math.abs(before.expiresAt() - expiry) > 2_000;
+        return unloadedByUs.contains(id) || before != null && moved(expiry, before.expiresAt());
     }
 
     /** A load of ours abandoned at the timeout within {@value #LATE_LOAD_MILLIS} ms, which may still finish. */
@@ -209,10 +223,9 @@ final class ModelServerSightings {
     private void readKeepAlive(ModelSpec m, long expiry, long now, long ourKeepAliveMillis) {
         KeepAlive before = keepAlives.put(m.id(), new KeepAlive(expiry, now));
         boolean oursLoading = before != null && ourKeepAliveMillis >= 0
-                && Math.abs(before.expiresAt() - (before.readAt() + ourKeepAliveMillis)) <= 2_000
-                && expiry >= before.readAt() + ourKeepAliveMillis - 2_000 && expiry <= now + ourKeepAliveMillis + 2_000;
-        if (before != null && Math.abs(expiry - before.expiresAt()) > 2_000 && !renewing.contains(m.id())
-                && !oursLoading) {
+                && setBetween(before.expiresAt(), before.readAt(), before.readAt(), ourKeepAliveMillis)
+                && setBetween(expiry, before.readAt(), now, ourKeepAliveMillis);
+        if (before != null && moved(expiry, before.expiresAt()) && !renewing.contains(m.id()) && !oursLoading) {
             moved.putIfAbsent(m.id(), new Moved(before.readAt(), now, false, true));
         }
     }
