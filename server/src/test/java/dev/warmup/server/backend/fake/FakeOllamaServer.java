@@ -234,12 +234,23 @@ public final class FakeOllamaServer implements AutoCloseable {
         peakModels = Math.max(peakModels, held.size());
     }
 
-    private void generate(HttpExchange x) throws IOException {
+    /** A request to a model's endpoint: its body, the model as asked for and as listed. */
+    private record Asked(JsonObject req, String asked, String model) {}
+
+    /** Reads the request to {@code path}, and records it in {@link #requests}. */
+    private Asked read(HttpExchange x, String path) throws IOException {
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        requests.add(x.getRequestMethod() + " /api/generate " + body);
+        requests.add(x.getRequestMethod() + " " + path + " " + body);
         JsonObject req = JsonParser.parseString(body).getAsJsonObject();
         String asked = req.get("model").getAsString();
-        String model = listed(asked);
+        return new Asked(req, asked, listed(asked));
+    }
+
+    private void generate(HttpExchange x) throws IOException {
+        Asked a = read(x, "/api/generate");
+        JsonObject req = a.req();
+        String asked = a.asked();
+        String model = a.model();
         boolean unload = req.has("keep_alive") && req.get("keep_alive").isJsonPrimitive()
                 && req.get("keep_alive").getAsJsonPrimitive().isNumber() && req.get("keep_alive").getAsInt() == 0;
         arrived.add((unload ? "unload " : "load ") + model);
@@ -300,15 +311,11 @@ public final class FakeOllamaServer implements AutoCloseable {
 
     /** {@code POST /api/embed}: loads the model (any model), and without input answers no embeddings. */
     private void embed(HttpExchange x) throws IOException {
-        String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        requests.add(x.getRequestMethod() + " /api/embed " + body);
-        JsonObject req = JsonParser.parseString(body).getAsJsonObject();
-        String asked = req.get("model").getAsString();
-        String model = listed(asked);
-        arrived.add("embed " + model);
-        load(model, req);
-        JsonReply.send(x, 200, "{\"model\": \"" + asked + "\", \"embeddings\": []}");
-        loadAnswered(model);
+        Asked a = read(x, "/api/embed");
+        arrived.add("embed " + a.model());
+        load(a.model(), a.req());
+        JsonReply.send(x, 200, "{\"model\": \"" + a.asked() + "\", \"embeddings\": []}");
+        loadAnswered(a.model());
     }
 
     private void ps(HttpExchange x) throws IOException {
