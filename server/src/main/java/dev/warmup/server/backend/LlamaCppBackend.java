@@ -29,11 +29,11 @@ import java.util.function.Supplier;
  * with a completion request for no tokens, and asks for a load only of one that is not running. An unload of a
  * model that is no longer running has nothing left to do. A router runs at most {@code --models-max} models and
  * stops the least recently used to start another; a load or wake of ours that did so is said once per pair
- * (WMP-8013). A catalogue may name a model by an alias; the list names it
- * by its id, which {@link #canonicalName} maps back. A single-model server (backend option {@code "mode": "single"})
- * cannot load or unload: warming it means {@code GET /health} and the same completion request to fill its cache. A
- * server started with {@code --api-key} wants it on every request but {@code /health} ({@code /models} too): it comes
- * from the environment variable the backend names ({@code apiKeyEnv}), never from settings.
+ * (WMP-8013). A catalogue may name a model by an alias; the list names it by its id, which {@link #canonicalName} maps
+ * back. A single-model server (backend option {@code "mode": "single"}) cannot load or unload: warming it means
+ * {@code GET /health} and the same completion request to fill its cache. A server started with {@code --api-key}
+ * wants it on every request but {@code /health} ({@code /models} too): it comes from the environment variable the
+ * backend names ({@code apiKeyEnv}), never from settings.
  * Verified against llama-server's source ({@code tools/server/server-models.cpp} and {@code server-models.h}: the
  * routes, their errors and the states) and against a running one, Debian's build 11669 ({@code LlamaServerIT}).
  */

@@ -20,9 +20,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code POST /api/v1/models/load} loads one (the backend's and the model's {@code options} go as fields of the request
  * beside {@code model}, such as {@code context_length} and {@code flash_attention}: LM Studio refuses any field its
  * documentation does not give), only when it has no loaded instance, as LM Studio loads a second instance otherwise;
- * and
- * {@code POST /api/v1/models/unload} unloads each of its instances. The API token, if LM Studio asks for one, is read
- * from the environment variable the backend names ({@code apiKeyEnv}), never from settings.
+ * and {@code POST /api/v1/models/unload} unloads each of its instances. The API token, if LM Studio asks for one, is
+ * read from the environment variable the backend names ({@code apiKeyEnv}), never from settings.
  */
 public final class LmStudioBackend implements ModelBackend {
     private static final String NEEDS = "LM Studio 0.4 or later serves /api/v1/models; for an older one use the"

@@ -32,8 +32,8 @@ public final class UriHasher {
 
     /**
      * Loads the installation's salt from {@code file}, creating it on first use. A damaged one (too short: a write
-     * cut off; or far too long, which read whole could run the server out of memory) is moved aside and replaced, with WMP-7005: documents hashed before then no longer match, but the
-     * server starts (before, it could not).
+     * cut off; or far too long, which read whole could run the server out of memory) is moved aside and replaced,
+     * with WMP-7005: documents hashed before then no longer match, but the server starts (before, it could not).
      */
     public static UriHasher fromFile(Path file) {
         try {
