@@ -51,8 +51,9 @@ final class ModelServerSightings {
     private record LateLoad(long startedAt, long abandonedAt, long keepAliveMillis) {
         /**
          * Whether {@code real}, found loaded at {@code now}, is this load finished late: its expiry lies within our
-         * keep-alive after a finish between the load's start and now. Another program's request that loaded it meanwhile set its own keep-alive (Ollama's default is
-         * 5 minutes, ours 30). Without a keep-alive to check, or an expiry, the model is taken for ours.
+         * keep-alive after a finish between the load's start and now. Another program's request that loaded it
+         * meanwhile set its own keep-alive (Ollama's default is 5 minutes, ours 30). Without a keep-alive to check, or
+         * an expiry, the model is taken for ours.
          */
         boolean explains(ModelBackend.LoadedModel real, long now) {
             long expiry = real.expiresAtMillis();
