@@ -197,7 +197,7 @@ final class BackendActions {
     }
 
     private void unloaded(ModelSpec m) {
-        sightings.unloaded(m.id());
+        sightings.unloaded(m.id(), clock.millis());
         ownership.released(m);
         if (states.get(m.id()).state() != ModelStates.State.warm) {
             return;
@@ -260,15 +260,14 @@ final class BackendActions {
         }
         boolean changed = false;
         for (ModelSpec m : s.models()) {
-            if (!backend.equals(m.backend())) {
-                continue;
+            if (!backend.equals(m.backend()) || unloading.contains(m.id())) {
+                continue; // a look while our unload is under way says nothing of the model: its end will
             }
             var listed = loaded.stream().filter(l -> server.sameModel(m.id(), l.modelId())).findFirst();
             listed.ifPresent(l -> performance.observe(m.id(), -1, l.memoryMb())); // its size, whoever loaded it
             ModelStates.State ours = states.get(m.id()).state();
             long now = clock.millis();
-            var real = listed.filter(l -> !sightings.leaving(m.id(), l, now));
-            sightings.look(m, real, ours, now, server.keepAliveAfterLoad());
+            var real = sightings.look(m, listed, ours, now, server.keepAliveAfterLoad());
             if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading
                     || ours == ModelStates.State.warm && real.isPresent()
                     && states.get(m.id()).memoryMb() != performance.memoryMb(m)) { // dropped, or its size known
@@ -281,7 +280,7 @@ final class BackendActions {
             if (real.isPresent()) {
                 seenLoaded.add(m.id());
                 backoff.listed(m.id());
-            } else if (seenLoaded.remove(m.id()) && ours == ModelStates.State.warm && !unloading.contains(m.id())) {
+            } else if (seenLoaded.remove(m.id()) && ours == ModelStates.State.warm) {
                 backoff.evicted(m.id(), backend, now);
             }
         }

@@ -24,6 +24,11 @@ final class ModelServerSightings {
     static final long USE_REPORT_MILLIS = 60_000;
     /** How long a load of ours abandoned at the timeout may still finish as ours. */
     static final long LATE_LOAD_MILLIS = 600_000;
+    /**
+     * How long after our unload a model server that says nothing of when it drops a model may still list it while its
+     * process exits (llama.cpp's router lists it {@code loaded} until then).
+     */
+    static final long EXIT_MILLIS = 30_000;
 
     /** How far two expiries may differ and be one (the model server's clock, and its rounding). */
     private static final long SLACK_MILLIS = 2_000;
@@ -82,7 +87,7 @@ final class ModelServerSightings {
     private final Map<String, Long> absentAt = new HashMap<>(); // when a reconciliation last found it not loaded
     private final Map<String, LateLoad> lateLoads = new HashMap<>(); // our loads abandoned at the timeout
     private final Set<String> renewing = new HashSet<>();
-    private final Set<String> unloadedByUs = new HashSet<>(); // until seen gone or loaded again
+    private final Map<String, Long> unloadedAt = new HashMap<>(); // our unloads, until seen gone or loaded again
 
     ModelServerSightings(ModelStates states, Ownership ownership, InferredUses inferred) {
         this.states = states;
@@ -92,7 +97,7 @@ final class ModelServerSightings {
 
     /** We start loading {@code id}: its appearance is explained. */
     void loadStarted(String id) {
-        unloadedByUs.remove(id);
+        unloadedAt.remove(id);
         absentAt.remove(id);
         lateLoads.remove(id);
     }
@@ -134,12 +139,20 @@ final class ModelServerSightings {
     }
 
     /**
-     * One reconciliation's look at {@code m} on its model server: {@code real} is what the server lists for it
-     * (empty: not loaded), {@code ours} our state for it before the look, {@code keepAlive} what our loads ask the
-     * server to keep it (empty: the server decides).
+     * One reconciliation's look at {@code m} on its model server: {@code listed} is what the server lists for it
+     * (empty: not listed), {@code ours} our state for it before the look, {@code keepAlive} what our loads ask the
+     * server to keep it (empty: the server decides). Returns what is loaded of it: what is listed, unless it is on its
+     * way out ({@link #leaving}).
      */
-    void look(ModelSpec m, Optional<ModelBackend.LoadedModel> real, ModelStates.State ours, long now,
-              Optional<Duration> keepAlive) {
+    Optional<ModelBackend.LoadedModel> look(ModelSpec m, Optional<ModelBackend.LoadedModel> listed,
+                                            ModelStates.State ours, long now, Optional<Duration> keepAlive) {
+        if (listed.isEmpty()) {
+            unloadedAt.remove(m.id()); // gone
+        }
+        Optional<ModelBackend.LoadedModel> real = listed.filter(l -> !leaving(m.id(), l, now));
+        if (real.isPresent()) {
+            unloadedAt.remove(m.id()); // loaded again
+        }
         LateLoad late = lateLoad(m.id(), now);
         if (real.isPresent()) {
             if (late != null) {
@@ -158,7 +171,6 @@ final class ModelServerSightings {
                 moved.putIfAbsent(m.id(), new Moved(absent, now, true, true)); // someone's request loaded it
             }
         } else if (ours != ModelStates.State.loading) {
-            unloadedByUs.remove(m.id()); // gone
             ownership.released(m);
             if (late == null) {
                 absentAt.put(m.id(), now);
@@ -181,27 +193,34 @@ final class ModelServerSightings {
         } else {
             moved.remove(m.id());
         }
+        return real;
     }
 
-    /** We unloaded {@code id}: until it is seen gone or loaded again, an expiry that has come is that unload's. */
-    void unloaded(String id) {
-        unloadedByUs.add(id);
+    /** Our unload of {@code id} was answered at {@code now}: until it is seen gone or loaded again, see {@link #leaving}. */
+    void unloaded(String id, long now) {
+        unloadedAt.put(id, now);
     }
 
     /**
-     * Whether {@code real}, as its model server lists it at {@code now}, is on its way out rather than loaded: its
-     * expiry has come, and either we unloaded it or it was set so since our last reading. Ollama lists a model it was
-     * asked to unload (by us, {@code ollama stop}), its expiry set to that moment, until the requests in flight on it
-     * end; while a request is answered its keep-alive timer stops, so one serving a request past the expiry it listed
-     * before is still loaded, its expiry unchanged (and unmoved by our renewals, which clear our reading).
+     * Whether {@code real}, as its model server lists it at {@code now}, is on its way out rather than loaded. With an
+     * expiry: it has come, and either we unloaded it or it was set so since our last reading. Ollama lists a model it
+     * was asked to unload (by us, {@code ollama stop}), its expiry set to that moment, until the requests in flight on
+     * it end, however long they take; while a request is answered its keep-alive timer stops, so one serving a request
+     * past the expiry it listed before is still loaded, its expiry unchanged (and unmoved by our renewals, which clear
+     * our reading). Without one: we unloaded it within {@value #EXIT_MILLIS} ms; llama.cpp's router answers an unload
+     * at once and lists the model {@code loaded} until its process has exited (up to 53 ms for the tests' tiny model).
      */
-    boolean leaving(String id, ModelBackend.LoadedModel real, long now) {
+    private boolean leaving(String id, ModelBackend.LoadedModel real, long now) {
         long expiry = real.expiresAtMillis();
-        if (expiry <= 0 || expiry > now) {
+        Long unloaded = unloadedAt.get(id);
+        if (expiry <= 0) {
+            return unloaded != null && now - unloaded <= EXIT_MILLIS;
+        }
+        if (expiry > now) {
             return false;
         }
         KeepAlive before = keepAlives.get(id);
-        return unloadedByUs.contains(id) || before != null && moved(expiry, before.expiresAt());
+        return unloaded != null || before != null && moved(expiry, before.expiresAt());
     }
 
     /** A load of ours abandoned at the timeout within {@value #LATE_LOAD_MILLIS} ms, which may still finish. */

@@ -99,9 +99,13 @@ class WarmingEndToEndTest {
                     JsonParser.parseString("{\"warmup\": " + s + "}")));
             h.flush(); // Ollama answers the unload, and lists coder expiring now until a request in flight ends
             ollama.asked("unload", "coder", 1).get(30, TimeUnit.SECONDS);
-            h.clock.advance(Duration.ofSeconds(5));
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            assertEquals("unloaded", coder(h).state(), "on its way out");
+            h.client.await(h.client.statuses, l -> !warm(l.subList(l.size() - 1, l.size()), "coder"),
+                    Duration.ofSeconds(30)); // our unload answered
+            for (int look = 0; look < 3; look++) { // a long request: Ollama lists coder at every look meanwhile
+                h.clock.advance(Duration.ofSeconds(5));
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                assertEquals("unloaded", coder(h).state(), "on its way out (look " + look + ")");
+            }
             WarmingFixture.pastTheReportWindow(h, scheduler);
             assertEquals(List.of(), WarmingFixture.inferred(h), "its expiry moved to the unload: no one's request");
             assertEquals(null, coder(h).heldBy());

@@ -51,15 +51,20 @@ final class WarmingFixture {
         return h.injector.getInstance(WarmupScheduler.class);
     }
 
+    /** Settings with coder (1500 MB) the only model, on a model server of {@code type} at {@code url}. */
+    static String coderOn(String type, String url) {
+        return "{\"backends\": {\"server\": {\"type\": \"" + type + "\", \"url\": \"" + url + "\"}},"
+                + " \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500,"
+                + " \"loadSeconds\": 3, \"backend\": \"server\"}]}";
+    }
+
     /**
      * A server with an hour of completion use behind it, warming coder (its only model) on a model server of
      * {@code type} at {@code url}; its scheduler, not yet ticked.
      */
     static WarmupScheduler startWithCoderOn(ServerHarness h, String type, String url) throws Exception {
         h.injector.getInstance(UsageStore.class).append(recentCompletionUse(h.clock.millis()));
-        h.initialize("{\"backends\": {\"server\": {\"type\": \"" + type + "\", \"url\": \"" + url + "\"}},"
-                + " \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500,"
-                + " \"loadSeconds\": 3, \"backend\": \"server\"}]}");
+        h.initialize(coderOn(type, url));
         h.startPrediction();
         return h.injector.getInstance(WarmupScheduler.class);
     }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -24,7 +25,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * wants the key, {@code /models} too (as Debian's llama-server 0.7.0, build 11669, does: {@code LlamaServerIT}).
  * And the OpenAI-compatible endpoints ({@code GET /v1/models}, {@code POST /v1/chat/completions},
  * {@code POST /v1/completions}). A load first shows the model as {@code loading} for {@link #loadingPolls} polls of
- * {@code /models}, then {@code loaded}.
+ * {@code /models}, then {@code loaded}. With {@link #exitsSlowly}, an unloaded model stays listed {@code loaded} until
+ * {@link #exited}, as the real router lists it until the model's process has exited (for up to 53 ms after answering
+ * the unload, with {@code LlamaServerIT}'s tiny model).
  */
 public final class FakeLlamaServer implements AutoCloseable {
     private static final Set<String> PUBLIC = Set.of("/health", "/v1/health"); // as a real one (LlamaServerIT)
@@ -53,6 +56,10 @@ public final class FakeLlamaServer implements AutoCloseable {
     public volatile String apiKey;
     /** Every request as {@code METHOD PATH BODY}, and the Authorization header when there was one. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Whether an unloaded model stays listed as {@code loaded} until {@link #exited}. */
+    public volatile boolean exitsSlowly;
+    private final Set<String> exiting = ConcurrentHashMap.newKeySet();
+    private final Tally arrived = new Tally(); // by METHOD PATH
 
     public FakeLlamaServer(String... known) throws IOException {
         for (String m : known) {
@@ -72,6 +79,18 @@ public final class FakeLlamaServer implements AutoCloseable {
     /** Sets a model's state as if llama-server had got there by itself (another client's load, an idle sleep). */
     public void put(String model, String value) {
         state.put(model, value);
+    }
+
+    /** Completes once {@code n} requests {@code METHOD PATH} (as {@code "POST /models/unload"}) have arrived. */
+    public CompletableFuture<Integer> asked(String route, int n) {
+        return arrived.atLeast(route, n);
+    }
+
+    /** The process of {@code model}, unloaded while {@link #exitsSlowly}, has exited: it is listed unloaded. */
+    public void exited(String model) {
+        if (exiting.remove(model)) {
+            state.put(model, "unloaded");
+        }
     }
 
     private String resolve(String name) {
@@ -101,6 +120,7 @@ public final class FakeLlamaServer implements AutoCloseable {
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String auth = x.getRequestHeaders().getFirst("Authorization");
         requests.add(x.getRequestMethod() + " " + path + " " + body + (auth == null ? "" : " auth=" + auth));
+        arrived.add(x.getRequestMethod() + " " + path);
         if (apiKey != null && !PUBLIC.contains(path) && !("Bearer " + apiKey).equals(auth)) {
             error(x, 401, "Invalid API Key", "authentication_error");
             return;
@@ -150,10 +170,14 @@ public final class FakeLlamaServer implements AutoCloseable {
                 String id = resolve(JsonParser.parseString(body).getAsJsonObject().get("model").getAsString());
                 if (id == null) {
                     error(x, 400, "model is not found", "invalid_request_error");
-                } else if (!running(state.get(id))) {
+                } else if (!running(state.get(id)) || exiting.contains(id)) {
                     error(x, 400, "model is not running", "invalid_request_error");
                 } else {
-                    state.put(id, "unloaded");
+                    if (exitsSlowly) {
+                        exiting.add(id);
+                    } else {
+                        state.put(id, "unloaded");
+                    }
                     JsonReply.send(x, 200, "{\"success\": true}");
                 }
             }

@@ -1,0 +1,101 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.loadsPlanned;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.warmup.server.backend.fake.FakeLlamaServer;
+import dev.warmup.server.lsp.ServerHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What llama-server's router does by itself, as the scheduler sees it. It puts an idle model to sleep
+ * ({@code --sleep-idle-seconds}: its weights freed, its process kept): the scheduler takes that for an unload the
+ * model server did by itself: not warm, left alone for a while, then woken with a completion request, since the router
+ * refuses to load a model whose instance still runs. And it answers our unload at once but lists the model loaded
+ * until its process has exited: the scheduler takes that for the unload under way.
+ */
+class LlamaServerRouterTest {
+    @TempDir Path dir;
+
+    private static long requests(FakeLlamaServer s, String start) {
+        return s.requests.stream().filter(r -> r.startsWith(start)).count();
+    }
+
+    @Test
+    void aModelWeUnloadedIsNotWarmWhileItsProcessExitsNorTakenBackAsEvicted() throws Exception {
+        try (FakeLlamaServer llama = new FakeLlamaServer("coder"); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+            scheduler.start(3600); // ticking on its own from now on (its next periodic tick an hour away)
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            llama.exitsSlowly = true;
+            budget(h, llama, 1000); // below coder's 1500 MB: unloaded at once
+            llama.asked("POST /models/unload", 1).get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> !WarmingFixture.warm(l.subList(l.size() - 1, l.size()), "coder"),
+                    Duration.ofSeconds(30));
+            assertEquals("loaded", llama.state("coder"), "its process still exiting");
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals("unloaded", WarmingFixture.coder(h).state(), "on its way out, not warm again");
+
+            llama.exited("coder");
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            budget(h, llama, 2048); // room again: coder is wanted back at once, not held off as the router's eviction
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l.subList(l.size() - 1, l.size()), "coder"),
+                    Duration.ofSeconds(30));
+            assertEquals(2, requests(llama, "POST /models/load"));
+            WarmingFixture.pastTheReportWindow(h, scheduler);
+            assertEquals(List.of(), WarmingFixture.inferred(h), "no one else's load");
+            assertEquals(null, WarmingFixture.coder(h).heldBy());
+        }
+    }
+
+    /** Sets {@code maxMemoryMb} (the settings of {@link WarmingFixture#startWithCoderOn} otherwise). */
+    private static void budget(ServerHarness h, FakeLlamaServer llama, int mb) throws Exception {
+        JsonObject s = JsonParser.parseString(WarmingFixture.coderOn("llamacpp", llama.url())).getAsJsonObject();
+        s.addProperty("maxMemoryMb", mb);
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
+                JsonParser.parseString("{\"warmup\": " + s + "}")));
+        h.flush();
+    }
+
+    @Test
+    void aModelPutToSleepIsLeftAloneForAWhileThenWoken() throws Exception {
+        try (FakeLlamaServer llama = new FakeLlamaServer("coder"); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
+            llama.beforeLoad = () -> h.clock.advance(Duration.ofSeconds(3)); // the time a load takes
+            llama.beforeCompletion = llama.beforeLoad; // and a wake, which reads the weights again
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+            assertEquals(1, requests(llama, "POST /models/load"));
+
+            llama.put("coder", "sleeping");
+            scheduler.tick().get(30, TimeUnit.SECONDS); // sees it gone
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals("sleeping", llama.state("coder"), "not woken straight back");
+            assertEquals("unloaded", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().get(0)
+                    .state());
+            assertTrue(loadsPlanned(h).contains("coder"), "though the plan still wants it: " + loadsPlanned(h));
+
+            h.clock.advance(Duration.ofMillis(LoadBackoff.EVICTED_HOLD_OFF_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l.subList(l.size() - 1, l.size()), "coder"),
+                    Duration.ofSeconds(30));
+            assertEquals("loaded", llama.state("coder"));
+            assertEquals(1, requests(llama, "POST /completion "), "woken by a completion request");
+            assertEquals(1, requests(llama, "POST /models/load"), "not asked to load: the router would refuse");
+            assertEquals(0, WarmingFixture.warmups(h, "failed"));
+        }
+    }
+}
