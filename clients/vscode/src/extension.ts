@@ -14,7 +14,7 @@ import { DailyUses, lastDays, localDay, metricsHtml, MetricsPoint } from './metr
 import { RestartPolicy } from './restartPolicy';
 import { serverCommand } from './serverArgs';
 import { initializationOptions, valueInForce, warmupSection } from './settings';
-import { formatStatus, WarmupStatus } from './statusFormat';
+import { ForgetResult, forgetSummary, formatStatus, WarmupStatus } from './statusFormat';
 
 /** What other extensions get from `vscode.extensions.getExtension('warmup-dev.warmup').exports`. */
 export interface WarmupApi {
@@ -151,6 +151,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     vscode.commands.registerCommand('warmup.retrainNow', async () => {
       const r = await command('warmup.retrain');
       void vscode.window.showInformationMessage(`Warmup retrained: ${JSON.stringify(r)}`);
+    }),
+    vscode.commands.registerCommand('warmup.forgetUsageHistory', async () => {
+      const forget = 'Forget';
+      const answer = await vscode.window.showWarningMessage('Forget everything Warmup recorded about how you use the '
+        + 'editor (in every window), and the model it learnt from it? Recording goes on, and prediction starts again '
+        + 'from nothing. This cannot be undone.', { modal: true }, forget);
+      if (answer !== forget) {
+        return;
+      }
+      try {
+        const r = await command('warmup.forgetHistory') as ForgetResult | undefined;
+        void vscode.window.showInformationMessage(forgetSummary(r));
+      } catch (e) { // WMP-2005: the model file could not be deleted; the message names it
+        void vscode.window.showErrorMessage(`Warmup: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }),
     vscode.commands.registerCommand('warmup.exportUsageTrace', async () => {
       const uri = await vscode.window.showSaveDialog({

@@ -88,3 +88,24 @@ function failure(m: ModelStatus): string {
   }
   return `${m.error ? ' — ' + m.error : ''}${at ? ` (next try ${at})` : ''}`;
 }
+
+/** What `warmup.forgetHistory` answers. */
+export interface ForgetResult {
+  events?: number;
+  dailyCounts?: number;
+  metricsSnapshots?: number;
+  compacted?: boolean;
+  /** Copies of the history in the data directory deleted too (set aside when damaged, exported there). */
+  copiesDeleted?: number;
+  /** Why the store file could not be compacted (another window's server held it); the rows are overwritten anyway. */
+  notCompacted?: string;
+}
+
+/** The message after the history was forgotten. */
+export function forgetSummary(r: ForgetResult | undefined): string {
+  const events = r?.events ?? 0;
+  const days = r?.dailyCounts ?? 0;
+  const base = `Warmup forgot ${events} recorded event${events === 1 ? '' : 's'} and ${days} daily count`
+    + `${days === 1 ? '' : 's'}, and what it learnt from them; it learns again from now on.`;
+  return r?.notCompacted ? `${base} (The file could not be compacted now: ${r.notCompacted}.)` : base;
+}

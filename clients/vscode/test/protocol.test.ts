@@ -12,7 +12,7 @@ import { serverCommand } from '../src/serverArgs';
 import { LoadBridge } from '../src/loadBridge';
 import { DailyUses, lastDays, localDay } from '../src/metricsHtml';
 import { initializationOptions } from '../src/settings';
-import { formatStatus, WarmupStatus } from '../src/statusFormat';
+import { ForgetResult, forgetSummary, formatStatus, WarmupStatus } from '../src/statusFormat';
 
 const jar = path.join(__dirname, '..', '..', '..', '..', 'server', 'target', 'warmup-server.jar');
 
@@ -103,6 +103,22 @@ test('settings, status, metrics and model use against the real server', { timeou
     const active = (await conn.sendRequest('workspace/executeCommand',
       { command: 'warmup.metrics', arguments: [] })) as { eventsRecorded: Record<string, number> };
     assert.equal(active.eventsRecorded.activity, ACTIVITY_KINDS.length);
+
+    // what "Forget My Usage History" runs: every event recorded so far goes, the chart's counts by day too, and the
+    // store file no longer holds the documents' language id (a data directory with nothing else that says "python")
+    const forgotten = (await conn.sendRequest('workspace/executeCommand',
+      { command: 'warmup.forgetHistory', arguments: [] })) as ForgetResult;
+    assert.ok((forgotten.events ?? 0) > schemes.length * 2, JSON.stringify(forgotten));
+    assert.equal(forgotten.compacted, true);
+    assert.match(forgetSummary(forgotten), /^Warmup forgot \d+ recorded events and \d+ daily counts, /);
+    const after = (await conn.sendRequest('workspace/executeCommand',
+      { command: 'warmup.usageStats', arguments: [] })) as { daily: DailyUses[] };
+    assert.deepEqual(lastDays(after.daily, today).filter(d => d.uses > 0), []);
+    const store = fs.readdirSync(data).filter(f => f.startsWith('usage.db'));
+    assert.ok(store.length > 0, fs.readdirSync(data).join(', '));
+    for (const f of store) {
+      assert.equal(fs.readFileSync(path.join(data, f)).includes('python'), false, f);
+    }
 
     // a bad setting is refused with a message naming the key, and the server keeps answering
     const shown = new Promise<string>(resolve => conn.onNotification('window/showMessage',

@@ -9,7 +9,7 @@ import { lastDays, localDay, metricsHtml } from '../src/metricsHtml';
 import { RestartPolicy } from '../src/restartPolicy';
 import { serverCommand } from '../src/serverArgs';
 import { initializationOptions, SERVER_KEYS, valueInForce } from '../src/settings';
-import { formatStatus } from '../src/statusFormat';
+import { forgetSummary, formatStatus } from '../src/statusFormat';
 
 function fakeProbe(javas: Record<string, number | undefined>): JavaProbe {
   return { isFile: p => p in javas, majorVersion: async p => javas[p] };
@@ -225,4 +225,11 @@ test('activity: caret moves and scrolling at most once per interval each', () =>
   activity.report('editorChanged'); // not throttled: one per switch
   activity.report('editorChanged');
   assert.deepEqual(sent, ['caretMoved', 'scrolled', 'caretMoved', 'scrolled', 'editorChanged', 'editorChanged']);
+});
+
+test('after forgetting, the message says how much went, and why the file was not compacted if it was not', () => {
+  assert.equal(forgetSummary({ events: 1200, dailyCounts: 1, compacted: true }),
+    'Warmup forgot 1200 recorded events and 1 daily count, and what it learnt from them; it learns again from now on.');
+  assert.match(forgetSummary({ events: 1, dailyCounts: 0, compacted: false, notCompacted: 'database is locked' }),
+    /^Warmup forgot 1 recorded event and 0 daily counts, .*\(The file could not be compacted now: database is locked\.\)$/);
 });

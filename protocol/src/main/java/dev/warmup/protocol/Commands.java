@@ -14,9 +14,12 @@ public final class Commands {
     public static final String EVALUATE = "warmup.evaluate";
     public static final String PAUSE = "warmup.pause";
     public static final String RESUME = "warmup.resume";
+    /** Deletes the recorded history and what was learnt from it; see the README's "Privacy and safety". */
+    public static final String FORGET_HISTORY = "warmup.forgetHistory";
 
     public static final List<String> ALL =
-            List.of(STATUS, METRICS, CONFIG, USAGE_STATS, EXPORT_TRACE, COMPARE, RETRAIN, EVALUATE, PAUSE, RESUME);
+            List.of(STATUS, METRICS, CONFIG, USAGE_STATS, EXPORT_TRACE, COMPARE, RETRAIN, EVALUATE, PAUSE, RESUME,
+                    FORGET_HISTORY);
 
     private Commands() {}
 }

@@ -27,6 +27,10 @@ public enum ErrorCode {
     WMP_2004("PredictionEngine", INTERNAL, warning, "Prediction model could not be saved",
             "Check free disk space and permissions of the data directory; the model keeps serving, and the next"
                     + " start retrains it from the history."),
+    WMP_2005("PredictionEngine", INTERNAL, error, "A file holding the forgotten history could not be deleted",
+            "The history is forgotten from the store, but the trained model or a copy set aside or exported into the"
+                    + " data directory is still there: delete what the message names, or run warmup.forgetHistory"
+                    + " again."),
     WMP_3001("WarmupScheduler", TIMEOUT, warning, "Warm-up timed out and was abandoned",
             "The load took longer than warmupTimeoutSeconds; raise it or check the model server."),
     WMP_3002("WarmupScheduler", RESOURCE_ALLOCATION, warning, "Warm-up failed after retries",

@@ -54,6 +54,7 @@ public final class CommandDispatcher {
             case Commands.EVALUATE -> controller.evaluate();
             case Commands.PAUSE -> pause(true);
             case Commands.RESUME -> pause(false);
+            case Commands.FORGET_HISTORY -> controller.forgetHistory();
             default -> throw new WarmupException(ErrorCode.WMP_8002,
                     "'" + WarmupException.quote(command) + "' is not a command of this server; known: " + Commands.ALL);
         };

@@ -48,6 +48,15 @@ final class EventJournal {
         return true;
     }
 
+    /**
+     * The history was forgotten at {@code at}: from then on the store's share is only what was recorded since, and
+     * the journal keeps its events from {@code at} on (or from where its share already ended, if later).
+     */
+    void forgottenAt(long at) {
+        storedBefore = Math.max(storedBefore, at);
+        events.removeIf(e -> e.at() < at);
+    }
+
     /** Everything so far: the stored share read from {@code store}, then the journal. */
     List<UsageEvent> history(UsageStore store) throws SQLException {
         List<UsageEvent> all = new ArrayList<>();

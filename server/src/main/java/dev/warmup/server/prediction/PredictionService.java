@@ -8,6 +8,7 @@ import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.HistoryEraser;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.UsageEvent;
 import dev.warmup.server.usage.UsagePatternAnalyzer;
@@ -32,7 +33,9 @@ import java.util.logging.Logger;
  * own thread (training runs there too, never on an LSP thread), rebuilt from the stored history at start and when
  * the catalogue's tasks or {@code learningRate} change, and persisted to {@code predictor.json} after each training.
  * A rebuild reads the events recorded before the service started from the store and replays those since from a
- * journal kept on the predictor's thread, so each event reaches the new predictor exactly once, in order.
+ * journal kept on the predictor's thread, so each event reaches the new predictor exactly once, in order. When the
+ * history is forgotten ({@code warmup.forgetHistory}, here or by another server using the same store: checked before
+ * each save and at an event at most once a minute), what was learnt from it goes too.
  */
 @Singleton
 public final class PredictionService implements AutoCloseable {
@@ -45,6 +48,7 @@ public final class PredictionService implements AutoCloseable {
     private final UsagePatternAnalyzer analyzer;
     private final UsageStore store;
     private final Path modelFile;
+    private final DataDirectory dataDirectory;
     private final Clock clock;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "warmup-predictor");
@@ -61,6 +65,8 @@ public final class PredictionService implements AutoCloseable {
     private volatile Cached cached;
     private Build built;
     private long savedTrainings;
+    private final ForgottenHistory forgotten;
+    private boolean staleModelFile; // trained on a forgotten history, and could not be deleted: not to be loaded
     private Consumer<String> warnings = m -> LOG.warning(m);
 
     @Inject
@@ -70,7 +76,9 @@ public final class PredictionService implements AutoCloseable {
         this.analyzer = analyzer;
         this.store = store;
         this.modelFile = dataDirectory.resolve(FILE);
+        this.dataDirectory = dataDirectory;
         this.clock = clock;
+        this.forgotten = new ForgottenHistory(store);
     }
 
     /** Called on the predictor's thread after each new event has been shown to the predictor. */
@@ -122,12 +130,16 @@ public final class PredictionService implements AutoCloseable {
     }
 
     private void rebuild() {
+        forgotten.built();
         WarmupSettings s = config.current();
         built = Build.of(s);
         LearnedPredictor p = new LearnedPredictor(built.tasks(), clock.getZone(),
                 LearnedPredictor.Config.defaults(s.learningRate()));
         try {
-            ModelFile.load(modelFile).filter(c -> c.tasks().equals(p.tasks())).ifPresent(c -> p.install(c.models()));
+            if (!staleModelFile) {
+                ModelFile.load(modelFile).filter(c -> c.tasks().equals(p.tasks()))
+                        .ifPresent(c -> p.install(c.models()));
+            }
         } catch (WarmupException e) {
             warnings.accept(e.getMessage() + "; it will be retrained from the history");
         }
@@ -154,6 +166,9 @@ public final class PredictionService implements AutoCloseable {
 
     private void observe(UsageEvent e) {
         if (!journal.add(e)) { // a late report: the next rebuild reads it from the store
+            return;
+        }
+        if (forgottenElsewhere(true)) { // rebuilt from what was recorded since, this event included
             return;
         }
         LearnedPredictor p = predictor;
@@ -191,8 +206,12 @@ public final class PredictionService implements AutoCloseable {
     }
 
     private void save(LearnedPredictor p) {
+        if (forgottenElsewhere(false)) { // not what was learnt from a history forgotten meanwhile
+            return;
+        }
         try {
             ModelFile.save(modelFile, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
+            staleModelFile = false;
         } catch (java.io.IOException e) {
             LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_2004, modelFile + ": " + e).getMessage(), e);
         }
@@ -264,6 +283,7 @@ public final class PredictionService implements AutoCloseable {
     /** {@code warmup.retrain}: trains on everything matured now and saves the model. */
     public JsonObject retrain() {
         return call(() -> {
+            forgottenElsewhere(false); // not trained on a history another server forgot
             LearnedPredictor p = predictor;
             JsonObject o = new JsonObject();
             if (p == null) {
@@ -289,6 +309,75 @@ public final class PredictionService implements AutoCloseable {
             note = describe(p);
             return o;
         });
+    }
+
+    /**
+     * {@code warmup.forgetHistory}: erases the recorded history from the store ({@link HistoryEraser}), the trained
+     * model file and the copies left in the data directory ({@link DataDirectory#historyCopies}), and starts this
+     * predictor afresh; the other servers using the store follow ({@link ForgottenHistory}).
+     */
+    public JsonObject forgetHistory() {
+        analyzer.awaitStored(); // the events still on their way to the store go too
+        return call(() -> {
+            long now = clock.millis();
+            HistoryEraser.Erased gone;
+            try {
+                gone = HistoryEraser.erase(store, now);
+            } catch (SQLException e) {
+                throw new WarmupException(ErrorCode.WMP_7002, "forgetting the history: " + e.getMessage(), e);
+            }
+            List<String> notDeleted = new ArrayList<>();
+            String model = forgetHere(now);
+            if (model != null) {
+                notDeleted.add(model);
+            }
+            int copies = 0;
+            try {
+                for (Path copy : dataDirectory.historyCopies()) {
+                    java.nio.file.Files.deleteIfExists(copy);
+                    copies++;
+                }
+            } catch (java.io.IOException e) {
+                notDeleted.add("a copy in " + dataDirectory.root() + " could not be deleted: " + e);
+            }
+            if (!notDeleted.isEmpty()) {
+                throw new WarmupException(ErrorCode.WMP_2005, "the history is forgotten (" + gone.events()
+                        + " events deleted) but " + String.join("; ", notDeleted));
+            }
+            JsonObject o = new com.google.gson.Gson().toJsonTree(gone).getAsJsonObject();
+            o.addProperty("compacted", gone.notCompacted() == null);
+            o.addProperty("copiesDeleted", copies);
+            return o;
+        });
+    }
+
+    /**
+     * The history was forgotten at {@code at}: drops the trained model file and what this predictor learnt, and
+     * rebuilds from what was recorded since. Returns null, or why the model file could not be deleted (logged).
+     */
+    private String forgetHere(long at) {
+        journal.forgottenAt(at);
+        String notDeleted = null;
+        try {
+            java.nio.file.Files.deleteIfExists(modelFile);
+        } catch (java.io.IOException e) {
+            staleModelFile = true;
+            notDeleted = modelFile + " could not be deleted: " + e;
+            LOG.warning(new WarmupException(ErrorCode.WMP_2005, notDeleted).getMessage());
+        }
+        rebuild();
+        return notDeleted;
+    }
+
+    /** Whether another server using the store forgot the history since this predictor was built; if so, forgets too. */
+    private boolean forgottenElsewhere(boolean atEvent) {
+        java.util.OptionalLong at = forgotten.since(clock.millis(), atEvent);
+        if (at.isEmpty()) {
+            return false;
+        }
+        LOG.info("the history was forgotten by another server using " + store.file() + ": forgotten here too");
+        forgetHere(at.getAsLong());
+        return true;
     }
 
     /** {@code warmup.evaluate}: AUC, Brier, precision and recall on the last fifth of the history. */

@@ -40,6 +40,9 @@ public interface WarmupController {
     /** Evaluate the predictor on the recorded history; returns AUC, Brier score, precision and recall. */
     JsonObject evaluate();
 
+    /** Forget the recorded history and what was learnt from it; returns what was deleted. */
+    JsonObject forgetHistory();
+
     /** The configuration or the pause state changed. */
     void reconfigured();
 }

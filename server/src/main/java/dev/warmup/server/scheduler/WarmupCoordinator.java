@@ -230,6 +230,11 @@ public final class WarmupCoordinator implements WarmupController {
         return prediction.evaluate();
     }
 
+    @Override
+    public JsonObject forgetHistory() {
+        return prediction.forgetHistory();
+    }
+
     /**
      * The catalogue's entry for a model a client reported, or null for a model outside it (a remote model, say),
      * which must take no memory and no warm slot in our accounting. The first report of each such model (since the

@@ -166,6 +166,25 @@ public final class DataDirectory {
                 : Files.createTempFile(dir, prefix, ".tmp");
     }
 
+    /**
+     * The copies of the history the server left here, which forgetting it deletes: damaged stores and model files set
+     * aside ({@link #asideName}) and traces exported here by default ({@code exports/}).
+     */
+    public List<Path> historyCopies() throws IOException {
+        List<Path> out = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.list(root)) {
+            files.filter(f -> f.getFileName().toString().matches("(usage\\.db|predictor\\.json).*\\.corrupt-.*"))
+                    .forEach(out::add);
+        }
+        Path exports = root.resolve("exports");
+        if (Files.isDirectory(exports)) {
+            try (Stream<Path> files = Files.list(exports)) {
+                files.filter(Files::isRegularFile).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
     /** Where a damaged data file is kept for inspection when it is replaced: beside it, {@code NAME.corrupt-TIME}. */
     public static Path asideName(Path file) {
         return file.resolveSibling(file.getFileName() + ".corrupt-" + Instant.now().toString().replace(':', '-'));

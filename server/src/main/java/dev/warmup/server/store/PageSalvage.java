@@ -15,7 +15,9 @@ import java.util.function.Function;
  * whose schema page or header is garbled. A row is taken for an event or a daily count when its record has exactly
  * that table's columns with values of their types (an event's kind one this server knows, a count's day a date), so
  * rows of other tables, index pages and garbage are left out. Pages on the freelist are skipped when the header could
- * be read; otherwise events deleted by retention may come back, and the next retention round deletes them again.
+ * be read. Otherwise they cannot be told, but the store deletes securely ({@code secure_delete}), so the rows
+ * retention deleted were overwritten; only a file written before this server deleted so may give some back, and the
+ * next retention round deletes them again.
  */
 final class PageSalvage implements AutoCloseable {
     /** One row found: its id (rowid) and its value. */

@@ -36,6 +36,7 @@ final class StoreFile {
                 s.execute("PRAGMA busy_timeout = 5000");
                 walMode(s);
                 s.execute("PRAGMA synchronous = NORMAL");
+                s.execute("PRAGMA secure_delete = ON"); // what retention or forgetting deletes is overwritten
                 if (existed) {
                     try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
                         String result = rs.next() ? rs.getString(1) : "no answer";

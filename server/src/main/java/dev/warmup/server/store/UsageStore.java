@@ -31,6 +31,8 @@ import org.sqlite.SQLiteConfig;
 public final class UsageStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UsageStore.class.getName());
     static final String STORED_TOTAL = "events_stored_total"; // meta key: events ever stored in this file
+    /** Meta key: when the history was last forgotten ({@link HistoryEraser}), epoch ms. */
+    static final String FORGOTTEN_AT = "history_forgotten_at";
 
     private final Path file;
     private final ZoneId zone; // whose calendar the daily counts follow
@@ -318,6 +320,16 @@ public final class UsageStore implements AutoCloseable {
             d.setLong(1, cutoffMillis);
             return d.executeUpdate();
         }
+    }
+
+    /** When the history was last forgotten, by any server using this file (epoch ms; 0: never): {@link HistoryEraser}. */
+    public synchronized long historyForgottenAt() throws SQLException {
+        return meta(FORGOTTEN_AT).map(Long::parseLong).orElse(0L);
+    }
+
+    /** Runs {@code work}, which may use this store's other methods, in one transaction under the store's lock. */
+    synchronized void transaction(SqlAction work) throws SQLException {
+        inTransaction(work);
     }
 
     public synchronized void saveMetricsSnapshot(long at, String json) throws SQLException {

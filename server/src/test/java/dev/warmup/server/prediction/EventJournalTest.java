@@ -50,4 +50,24 @@ class EventJournalTest {
                     journal.history(store).stream().map(UsageEvent::at).toList());
         }
     }
+
+    @Test
+    void afterTheHistoryWasForgottenOnlyWhatCameSinceIsRead() throws Exception {
+        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+            store.append(List.of(at(5)));                         // before the feed began
+            EventJournal journal = new EventJournal(10, 100);
+            for (long t : new long[] {10, 20}) {
+                store.append(List.of(at(t)));
+                assertTrue(journal.add(at(t)));
+            }
+            dev.warmup.server.store.HistoryEraser.erase(store, 25); // another server forgot it at 25
+            for (long t : new long[] {30, 40}) {
+                store.append(List.of(at(t)));
+                assertTrue(journal.add(at(t)));
+            }
+            journal.forgottenAt(25);
+            assertEquals(List.of(30L, 40L), journal.history(store).stream().map(UsageEvent::at).toList(),
+                    "what came since, each once");
+        }
+    }
 }

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The live engine: learns from history, answers warmup/predict, persists its model, survives a damaged file. */
 class PredictionEngineTest {
-    private static final String MODELS = "{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": "
+    static final String MODELS = "{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": "
             + "1500, \"loadSeconds\": 3}, {\"id\": \"chat\", \"tasks\": [\"chat\"], \"memoryMb\": 5500, "
             + "\"loadSeconds\": 10}]}";
 

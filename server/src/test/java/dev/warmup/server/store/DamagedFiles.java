@@ -45,7 +45,21 @@ final class DamagedFiles {
         }
     }
 
+    /** Where {@code needle} first is in {@code haystack}; fails the test when it is not there. */
     static int indexOf(byte[] haystack, byte[] needle) {
+        int at = find(haystack, needle);
+        if (at < 0) {
+            throw new AssertionError("not in the file");
+        }
+        return at;
+    }
+
+    /** Whether the file holds {@code text} (ASCII) anywhere, in a live row or a freed page. */
+    static boolean holds(Path file, String text) throws IOException {
+        return find(Files.readAllBytes(file), text.getBytes(StandardCharsets.US_ASCII)) >= 0;
+    }
+
+    private static int find(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
             for (int j = 0; j < needle.length; j++) {
@@ -55,6 +69,6 @@ final class DamagedFiles {
             }
             return i;
         }
-        throw new AssertionError("not in the file");
+        return -1;
     }
 }

@@ -134,6 +134,24 @@ class PageSalvageTest {
     }
 
     /**
+     * With the header garbled nothing tells the freed pages from the others, but the store deletes securely: the rows
+     * retention deleted were overwritten, so none comes back.
+     */
+    @Test
+    void eventsDeletedByRetentionDoNotComeBackWhenTheHeaderIsGarbled() throws Exception {
+        Path file = dir.resolve("usage.db");
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(marked(5000));
+            assertEquals(4000, s.prune(4000 * 1000L));
+        }
+        garblePage(file, 1);
+        try (UsageStore s = UsageStore.open(file)) {
+            assertTrue(s.recoveryNote().orElseThrow().contains("; 1000 events"), s.recoveryNote().orElseThrow());
+            assertEquals(marked(5000).subList(4000, 5000), s.allEvents());
+        }
+    }
+
+    /**
      * A copy taken while the server ran, just after retention: the freed pages are listed only in the write-ahead
      * log's copy of the header, which the pages are read with. (Opened as a store, SQLite would first fold the log
      * into the file when it closed.)

@@ -2,6 +2,7 @@ package dev.warmup.server.store;
 
 import static dev.warmup.server.store.DamagedFiles.garble;
 import static dev.warmup.server.store.DamagedFiles.garblePageHolding;
+import static dev.warmup.server.store.DamagedFiles.holds;
 import static dev.warmup.server.store.DamagedFiles.indexOf;
 import static dev.warmup.server.store.DamagedFiles.marked;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,6 +66,42 @@ class UsageStoreTest {
             assertEquals(1, s.update("INSERT INTO model_owners(server, model, pid, started, at) VALUES (?,?,?,?,?)",
                     List.of("http://127.0.0.1:11434", "coder", 1, 1, 1)));
         }
+    }
+
+    @Test
+    void forgottenHistoryIsGoneFromTheTablesAndFromTheFile() throws Exception {
+        Path file = dir.resolve("usage.db");
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(marked(3000));
+            s.append(List.of(event(3_000_000, "chat")));
+            s.saveMetricsSnapshot(3_000_000, "{\"events\": 3001}");
+            assertEquals(0, s.historyForgottenAt());
+            assertEquals(new HistoryEraser.Erased(3001, 2, 1, null), HistoryEraser.erase(s, 4_000_000));
+            assertEquals(0, s.eventCount());
+            assertEquals(0L, (long) s.query("SELECT count(*) FROM daily_aggregates", List.of(), rs -> rs.getLong(1)));
+            assertTrue(s.latestMetricsSnapshot().isEmpty());
+            assertEquals(4_000_000, s.historyForgottenAt());
+            s.append(List.of(event(5_000_000, "chat"))); // and it records on
+        }
+        for (String suffix : List.of("", "-wal")) {
+            Path f = Path.of(file + suffix);
+            assertFalse(Files.exists(f) && holds(f, "mark-"), f.toString());
+        }
+        try (UsageStore s = UsageStore.open(file)) {
+            assertEquals(List.of(event(5_000_000, "chat")), s.allEvents());
+            assertEquals(4_000_000, s.historyForgottenAt());
+        }
+    }
+
+    @Test
+    void whatRetentionDeletesIsOverwrittenInTheFile() throws Exception {
+        Path file = dir.resolve("usage.db");
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(marked(3000));
+            assertEquals(2000, s.prune(2000 * 1000L));
+        }
+        assertFalse(holds(file, "mark-01999"), "deleted, and overwritten");
+        assertTrue(holds(file, "mark-02000"), "kept");
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.intellij.openapi.actionSystem.AnActionEvent;
 import com.intellij.openapi.application.ApplicationManager;
 import com.intellij.openapi.fileEditor.FileEditorManager;
 import com.intellij.openapi.project.Project;
+import com.intellij.openapi.ui.Messages;
 import com.intellij.testFramework.LightVirtualFile;
 import com.redhat.devtools.lsp4ij.LanguageServerManager;
 import dev.warmup.intellij.core.CommandResultText;
@@ -69,6 +70,23 @@ public final class WarmupActions {
     public static final class Pause extends Command { public Pause() { super("warmup.pause", false); } }
     public static final class Resume extends Command { public Resume() { super("warmup.resume", false); } }
     public static final class Retrain extends Command { public Retrain() { super("warmup.retrain", true); } }
+
+    /** Asks first, then deletes the recorded history and what was learnt from it, and shows what went. */
+    public static final class ForgetHistory extends Command {
+        public ForgetHistory() {
+            super("warmup.forgetHistory", true);
+        }
+
+        @Override
+        public void actionPerformed(@NotNull AnActionEvent e) {
+            if (e.getProject() != null && Messages.showYesNoDialog(e.getProject(), "Forget everything Warmup recorded"
+                    + " about how you use the IDE (in every project), and the model it learnt from it? Recording goes"
+                    + " on, and prediction starts again from nothing. This cannot be undone.", "Warmup",
+                    Messages.getWarningIcon()) == Messages.YES) {
+                super.actionPerformed(e);
+            }
+        }
+    }
 
     /**
      * Stops the server and starts it again. LSP4IJ's one-argument {@code stop} also disables the server definition

@@ -1,0 +1,40 @@
+package dev.warmup.server.store;
+
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Forgets the recorded history ({@code warmup.forgetHistory}): every event, count by day, metrics snapshot and
+ * inferred-use claim, deleted in one transaction, with the moment recorded for the other servers using the file
+ * ({@link UsageStore#historyForgottenAt}). The store deletes securely ({@code secure_delete}: the pages freed are
+ * overwritten), so the rows are gone from the file, not only from its tables; the file is then compacted
+ * ({@code VACUUM}, which also rewrites pages freed before the store deleted so) and its write-ahead log emptied.
+ */
+public final class HistoryEraser {
+    private HistoryEraser() {}
+
+    /**
+     * What was deleted; {@code notCompacted}: why the file could not be compacted (another server's connection held it
+     * past the busy timeout: the deleted rows are overwritten all the same), or null.
+     */
+    public record Erased(int events, int dailyCounts, int metricsSnapshots, String notCompacted) {}
+
+    public static Erased erase(UsageStore store, long now) throws SQLException {
+        int[] n = new int[3];
+        store.transaction(() -> {
+            n[0] = store.update("DELETE FROM events", List.of());
+            n[1] = store.update("DELETE FROM daily_aggregates", List.of());
+            n[2] = store.update("DELETE FROM metrics_snapshots", List.of());
+            store.update("DELETE FROM inferred_claims", List.of());
+            store.putMeta(UsageStore.FORGOTTEN_AT, Long.toString(now));
+        });
+        String notCompacted = null;
+        try {
+            store.update("VACUUM", List.of());
+            store.query("PRAGMA wal_checkpoint(TRUNCATE)", List.of(), rs -> null);
+        } catch (SQLException e) {
+            notCompacted = e.getMessage();
+        }
+        return new Erased(n[0], n[1], n[2], notCompacted);
+    }
+}

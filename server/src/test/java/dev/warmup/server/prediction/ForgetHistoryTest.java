@@ -1,0 +1,107 @@
+package dev.warmup.server.prediction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.UsageEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code warmup.forgetHistory}: the recorded history, the model trained on it and what the predictors learnt from it
+ * go, in this server and in the others using the same data directory; what happens next is recorded as before.
+ */
+class ForgetHistoryTest {
+    @TempDir Path dir;
+
+    /** A server of {@code data} that has learnt from the two weeks of {@link PredictionEngineTest#history}. */
+    private static ServerHarness learnt(Path data, boolean withHistory) throws Exception {
+        ServerHarness h = new ServerHarness(data);
+        if (withHistory) {
+            h.injector.getInstance(UsageStore.class).append(PredictionEngineTest.history(
+                    h.clock.millis() - 20L * 86_400_000L));
+        }
+        h.initialize(PredictionEngineTest.MODELS);
+        h.startPrediction();
+        assertTrue(learnt(h), status(h).predictorNote());
+        return h;
+    }
+
+    private static WarmupStatus status(ServerHarness h) throws Exception {
+        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+    }
+
+    private static boolean learnt(ServerHarness h) throws Exception {
+        return !status(h).predictorNote().startsWith("WMP-1003");
+    }
+
+    @Test
+    void theHistoryTheModelFileAndWhatWasLearntGo() throws Exception {
+        Path data = dir.resolve("data");
+        try (ServerHarness h = learnt(data, true)) {
+            h.command("warmup.retrain");
+            assertTrue(Files.exists(data.resolve(PredictionService.FILE)));
+            h.command("warmup.exportTrace"); // into the data directory's exports/
+            Path aside = Files.writeString(data.resolve("usage.db.corrupt-2026-03-01T09-00-00Z"), "set aside");
+            Path mine = Files.writeString(dir.resolve("my-trace.jsonl"), "exported where I chose");
+            UsageStore store = h.injector.getInstance(UsageStore.class);
+            assertTrue(h.injector.getInstance(dev.warmup.server.usage.UsagePatternAnalyzer.class).awaitStored());
+            long events = store.eventCount();
+
+            JsonObject gone = new Gson().toJsonTree(h.command("warmup.forgetHistory")).getAsJsonObject();
+            assertEquals(events + 1, gone.get("events").getAsLong(), "the command's own event too");
+            assertTrue(gone.get("dailyCounts").getAsInt() > 0, gone.toString());
+            assertTrue(gone.get("compacted").getAsBoolean(), gone.toString());
+            assertFalse(gone.has("notCompacted"), gone.toString());
+            assertEquals(2, gone.get("copiesDeleted").getAsInt(), gone.toString());
+            assertFalse(Files.exists(aside));
+            try (var left = Files.list(data.resolve("exports"))) {
+                assertEquals(0, left.count());
+            }
+            assertTrue(Files.exists(mine), "not the server's to delete");
+            assertFalse(Files.exists(data.resolve(PredictionService.FILE)));
+            assertEquals(0, store.eventCount());
+            assertEquals("heuristic", status(h).predictor());
+            assertFalse(learnt(h), "learning from nothing again: " + status(h).predictorNote());
+
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
+            h.flush();
+            h.injector.getInstance(PredictionService.class).settled().get(30, TimeUnit.SECONDS);
+            assertTrue(h.injector.getInstance(dev.warmup.server.usage.UsagePatternAnalyzer.class).awaitStored());
+            List<UsageEvent> after = store.allEvents();
+            assertEquals(1, after.size(), "recorded as before: " + after);
+        }
+        try (ServerHarness again = new ServerHarness(data)) { // and a restart learns nothing back
+            again.initialize(PredictionEngineTest.MODELS);
+            again.startPrediction();
+            assertFalse(learnt(again), status(again).predictorNote());
+        }
+    }
+
+    @Test
+    void anotherServerUsingTheStoreForgetsWhatItLearntAtItsNextEventOrSave() throws Exception {
+        Path data = dir.resolve("data");
+        try (ServerHarness first = learnt(data, true); ServerHarness second = learnt(data, false)) {
+            first.command("warmup.forgetHistory");
+            assertTrue(learnt(second), "not yet told");
+            second.clock.advance(Duration.ofMillis(ForgottenHistory.CHECK_MILLIS));
+            second.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
+            second.flush();
+            second.injector.getInstance(PredictionService.class).settled().get(30, TimeUnit.SECONDS);
+            assertFalse(learnt(second), status(second).predictorNote());
+            assertFalse(Files.exists(data.resolve(PredictionService.FILE)), "nothing trained on it saved again");
+        }
+    }
+}
