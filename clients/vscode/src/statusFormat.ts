@@ -95,8 +95,8 @@ export interface ForgetResult {
   dailyCounts?: number;
   metricsSnapshots?: number;
   compacted?: boolean;
-  /** Copies of the history in the data directory deleted too (set aside when damaged, exported there). */
-  copiesDeleted?: number;
+  /** Files deleted too: the trained model, copies of the history set aside when damaged or exported there. */
+  filesDeleted?: number;
   /** Why the store file could not be compacted (another window's server held it); the rows are overwritten anyway. */
   notCompacted?: string;
 }

@@ -9,33 +9,18 @@ import com.google.gson.JsonParser;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code export}: a data directory's history as a trace the replay reads, without an editor and beside one. */
 class ExportCommandTest {
-    private static final String REFUSED = "WMP-8014 Command-line input refused: ";
+    private static final String REFUSED = CliRun.REFUSED;
 
     @TempDir Path dir;
-
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        Subcommands.register(cli);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
 
     private static UsageEvent chat(long at) {
         return new UsageEvent(at, EventKind.MODEL_USED, null, "chat", "llama", null, null, 0, 0, -1, -1, 900, true);
@@ -47,14 +32,14 @@ class ExportCommandTest {
         Path trace = dir.resolve("mine.jsonl.gz");
         try (UsageStore store = UsageStore.open(data.resolve("usage.db"))) { // an editor's server has it open
             store.append(List.of(UsageEvent.simple(0, EventKind.CHANGE, null, null), chat(60_000), chat(600_000)));
-            Run r = run("export", "--data-dir", data.toString(), trace.toString());
+            CliRun r = CliRun.of("export", "--data-dir", data.toString(), trace.toString());
             assertEquals(0, r.code(), r.err());
             assertEquals("exported 3 events from " + data.resolve("usage.db") + " to " + trace, r.out().strip());
             store.append(List.of(chat(700_000))); // and goes on recording
         }
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(trace)));
         Path json = dir.resolve("replay.json");
-        Run replay = run("replay", "--trace", trace.toString(), "--format", "jsonl", "--policy", "keepalive-5",
+        CliRun replay = CliRun.of("replay", "--trace", trace.toString(), "--format", "jsonl", "--policy", "keepalive-5",
                 "--json", json.toString());
         assertEquals(0, replay.code(), replay.err());
         JsonObject totals = JsonParser.parseString(Files.readString(json)).getAsJsonObject()
@@ -66,7 +51,7 @@ class ExportCommandTest {
     @Test
     void aMissingHistoryOrAnExistingFileIsOneLineAndExitOne() throws Exception {
         Path data = Files.createDirectories(dir.resolve("empty"));
-        Run none = run("export", "--data-dir", data.toString(), dir.resolve("t.jsonl").toString());
+        CliRun none = CliRun.of("export", "--data-dir", data.toString(), dir.resolve("t.jsonl").toString());
         assertEquals(1, none.code());
         assertEquals(REFUSED + "export: " + data.resolve("usage.db") + ": no usage history recorded there (--data-dir)",
                 none.err().strip());
@@ -76,7 +61,7 @@ class ExportCommandTest {
             store.append(List.of(chat(1000)));
         }
         Path taken = Files.writeString(dir.resolve("taken.jsonl"), "mine\n");
-        Run exists = run("export", "--data-dir", data.toString(), taken.toString());
+        CliRun exists = CliRun.of("export", "--data-dir", data.toString(), taken.toString());
         assertEquals(1, exists.code());
         assertTrue(exists.err().strip().startsWith(REFUSED + "export: " + taken), exists.err());
         assertEquals(1, exists.err().strip().lines().count(), "no stack trace: " + exists.err());
@@ -85,7 +70,7 @@ class ExportCommandTest {
         Path damaged = Files.createDirectories(dir.resolve("damaged"));
         Files.writeString(damaged.resolve("usage.db"), "not a database, just text that fills a page. ".repeat(100));
         Path out = dir.resolve("half.jsonl");
-        Run unreadable = run("export", "--data-dir", damaged.toString(), out.toString());
+        CliRun unreadable = CliRun.of("export", "--data-dir", damaged.toString(), out.toString());
         assertEquals(1, unreadable.code());
         assertTrue(unreadable.err().strip().startsWith(REFUSED + "export: reading " + damaged.resolve("usage.db")),
                 unreadable.err());

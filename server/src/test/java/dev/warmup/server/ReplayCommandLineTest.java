@@ -10,8 +10,6 @@ import com.google.gson.JsonParser;
 import dev.warmup.server.replay.PolicyRegistry;
 import dev.warmup.server.replay.report.PerUserReporter;
 import dev.warmup.server.trace.TraceFiles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,19 +21,9 @@ import picocli.CommandLine;
 
 /** The replay command's bad input: one clear line (and the usage for a bad option), never a stack trace. */
 class ReplayCommandLineTest {
-    private static final String REFUSED = "WMP-8014 Command-line input refused: ";
+    private static final String REFUSED = CliRun.REFUSED;
 
     @TempDir Path dir;
-
-    private record Run(int code, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        Subcommands.register(cli);
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), err.toString());
-    }
 
     @Test
     void theHelpNamesEveryPolicyFamily() {
@@ -60,7 +48,7 @@ class ReplayCommandLineTest {
                 "{\"user\": \"b,c\", \"at\": 7200000, \"kind\": \"model_used\", \"task\": \"completion\"}"));
         Path csv = dir.resolve("users.csv");
         Path json = dir.resolve("out.json");
-        Run r = run("replay", "--trace", trace.toString(), "--policy", "keepalive-1,keepalive-5",
+        CliRun r = CliRun.of("replay", "--trace", trace.toString(), "--policy", "keepalive-1,keepalive-5",
                 "--per-user", csv.toString(), "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(csv);
@@ -84,7 +72,7 @@ class ReplayCommandLineTest {
     void aTraceWithoutEventsIsRefusedAndOneWithoutActiveTimeHasNoPerHourFigures() throws Exception {
         Path empty = dir.resolve("empty.jsonl");
         Files.writeString(empty, "");
-        Run none = run("replay", "--trace", empty.toString(), "--policy", "keepalive-5");
+        CliRun none = CliRun.of("replay", "--trace", empty.toString(), "--policy", "keepalive-5");
         assertEquals(1, none.code());
         assertEquals(REFUSED + "replay: " + empty + " holds no events", none.err().strip());
         Path moment = dir.resolve("moment.jsonl"); // one session of one second: no active time to divide by
@@ -95,9 +83,9 @@ class ReplayCommandLineTest {
         java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
         java.io.PrintStream stderr = System.err;
         System.setErr(new java.io.PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8));
-        Run r;
+        CliRun r;
         try {
-            r = run("replay", "--trace", moment.toString(), "--policy", "keepalive-5", "--json", json.toString(),
+            r = CliRun.of("replay", "--trace", moment.toString(), "--policy", "keepalive-5", "--json", json.toString(),
                     "--report", html.toString());
         } finally {
             System.setErr(stderr);
@@ -117,28 +105,28 @@ class ReplayCommandLineTest {
     void badOptionsAndUnreadableTracesAreOneClearLine() throws Exception {
         Path good = dir.resolve("t.jsonl");
         Files.writeString(good, "{\"user\": \"a\", \"at\": 1000, \"kind\": \"change\"}\n");
-        Run policy = run("replay", "--trace", good.toString(), "--policy", "nope");
+        CliRun policy = CliRun.of("replay", "--trace", good.toString(), "--policy", "nope");
         assertEquals(2, policy.code());
         assertTrue(policy.err().startsWith(REFUSED + "replay: --policy: unknown policy 'nope'"), policy.err());
-        Run format = run("replay", "--trace", good.toString(), "--format", "xml");
+        CliRun format = CliRun.of("replay", "--trace", good.toString(), "--format", "xml");
         assertEquals(2, format.code());
         assertTrue(format.err().startsWith(REFUSED + "replay: --format must be blaze or jsonl: xml"), format.err());
-        Run missing = run("replay", "--trace", dir.resolve("none.jsonl").toString());
+        CliRun missing = CliRun.of("replay", "--trace", dir.resolve("none.jsonl").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().startsWith(REFUSED + "replay: --trace: no readable file at "), missing.err());
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"user\": \"a\", \"at\": 1000, \"kind\": \"change\"}\n{\"user\": \"a\"}\n");
-        Run broken = run("replay", "--trace", bad.toString(), "--policy", "keepalive-5");
+        CliRun broken = CliRun.of("replay", "--trace", bad.toString(), "--policy", "keepalive-5");
         assertEquals(1, broken.code());
         assertEquals(REFUSED + "replay: " + bad + ":2: 'at' (epoch milliseconds) is required", broken.err().strip());
         Path endless = dir.resolve("endless.jsonl"); // no trace: a line longer than any event, read to the cap only
         Files.writeString(endless, "{\"user\": \"a\", \"at\": 1000, \"kind\": \"change\"}\n"
                 + "a".repeat(TraceFiles.MAX_LINE + 1));
-        Run tooLong = run("replay", "--trace", endless.toString(), "--policy", "keepalive-5");
+        CliRun tooLong = CliRun.of("replay", "--trace", endless.toString(), "--policy", "keepalive-5");
         assertEquals(1, tooLong.code());
         assertEquals(REFUSED + "replay: " + endless + ": line 2 is longer than 1048576 characters: not a trace",
                 tooLong.err().strip());
-        Run number = run("replay", "--trace", good.toString(), "--budget-gb", "twelve"); // refused by picocli itself
+        CliRun number = CliRun.of("replay", "--trace", good.toString(), "--budget-gb", "twelve"); // refused by picocli itself
         assertEquals(2, number.code());
         assertTrue(number.err().startsWith(REFUSED + "replay: Invalid value for option '--budget-gb': 'twelve'"),
                 number.err());
@@ -157,15 +145,15 @@ class ReplayCommandLineTest {
         refusedValues.put(new String[] {"--policy", "keep-oracle@0"}, "--policy: the knob of keep-oracle is"
                 + " GB·minutes per cold start, from 0.001 to 1000000: keep-oracle@0");
         for (Map.Entry<String[], String> v : refusedValues.entrySet()) {
-            Run r = run("replay", "--trace", good.toString(), v.getKey()[0], v.getKey()[1]);
+            CliRun r = CliRun.of("replay", "--trace", good.toString(), v.getKey()[0], v.getKey()[1]);
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().startsWith(REFUSED + "replay: " + v.getValue() + "\n"), r.err());
         }
-        Run server = run("--data-dri", dir.toString()); // the server's own command line, as an editor passes it
+        CliRun server = CliRun.of("--data-dri", dir.toString()); // the server's own command line, as an editor passes it
         assertEquals(2, server.code());
         assertTrue(server.err().startsWith(REFUSED + "warmup-server: Unknown options: '--data-dri'"), server.err());
         assertTrue(server.err().contains("--data-dir"), "the suggestion and the usage name the option meant");
-        for (Run r : new Run[] {policy, format, missing, broken, tooLong, number, server}) {
+        for (CliRun r : new CliRun[] {policy, format, missing, broken, tooLong, number, server}) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
     }
@@ -188,20 +176,20 @@ class ReplayCommandLineTest {
         for (Map.Entry<String, String> c : refused.entrySet()) {
             Path file = dir.resolve("catalog.json");
             Files.writeString(file, c.getKey());
-            Run r = run("replay", "--trace", trace.toString(), "--catalog", file.toString(), "--policy", "keepalive-5");
+            CliRun r = CliRun.of("replay", "--trace", trace.toString(), "--catalog", file.toString(), "--policy", "keepalive-5");
             assertEquals(1, r.code(), c.getKey() + " -> " + r.err());
             assertTrue(r.err().startsWith(REFUSED + "replay: " + file + c.getValue()), c.getKey() + " -> " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         }
         Path huge = dir.resolve("huge.json"); // read whole, so its size is checked first
         Files.writeString(huge, " ".repeat(1 << 20) + "[" + coder + "]");
-        Run r = run("replay", "--trace", trace.toString(), "--catalog", huge.toString(), "--policy", "keepalive-5");
+        CliRun r = CliRun.of("replay", "--trace", trace.toString(), "--catalog", huge.toString(), "--policy", "keepalive-5");
         assertEquals(1, r.code());
         assertEquals(REFUSED + "replay: " + huge + ": " + Files.size(huge) + " bytes; a catalogue is a JSON array of"
                 + " models, not over 1048576 bytes", r.err().strip());
         Path withBackend = dir.resolve("backend.json"); // as copied from the settings: the backend plays no part
         Files.writeString(withBackend, "[" + coder.replace("}", ", \"backend\": \"local\"}") + "]");
-        assertEquals(0, run("replay", "--trace", trace.toString(), "--catalog", withBackend.toString(), "--policy",
+        assertEquals(0, CliRun.of("replay", "--trace", trace.toString(), "--catalog", withBackend.toString(), "--policy",
                 "keepalive-5").code());
     }
 
@@ -223,7 +211,7 @@ class ReplayCommandLineTest {
         for (int round = 0; round < 150; round++) {
             Path file = dir.resolve("catalog-" + round + ".json");
             Files.writeString(file, mutator.mutate(good).toString());
-            Run r = run("replay", "--trace", trace.toString(), "--catalog", file.toString(), "--policy",
+            CliRun r = CliRun.of("replay", "--trace", trace.toString(), "--catalog", file.toString(), "--policy",
                     "keepalive-5,predictive");
             if (r.code() == 0) {
                 replayed++;

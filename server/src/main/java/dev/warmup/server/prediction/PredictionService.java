@@ -312,9 +312,9 @@ public final class PredictionService implements AutoCloseable {
     }
 
     /**
-     * {@code warmup.forgetHistory}: erases the recorded history from the store ({@link HistoryEraser}), the trained
-     * model file and the copies left in the data directory ({@link DataDirectory#historyCopies}), and starts this
-     * predictor afresh; the other servers using the store follow ({@link ForgottenHistory}).
+     * {@code warmup.forgetHistory}: erases the recorded history from the store and the files that hold it or were
+     * learnt from it ({@link HistoryEraser}), and starts this predictor afresh; the other servers using the store
+     * follow ({@link ForgottenHistory}).
      */
     public JsonObject forgetHistory() {
         analyzer.awaitStored(); // the events still on their way to the store go too
@@ -326,57 +326,37 @@ public final class PredictionService implements AutoCloseable {
             } catch (SQLException e) {
                 throw new WarmupException(ErrorCode.WMP_7002, "forgetting the history: " + e.getMessage(), e);
             }
-            List<String> notDeleted = new ArrayList<>();
-            String model = forgetHere(now);
-            if (model != null) {
-                notDeleted.add(model);
-            }
-            int copies = 0;
-            try {
-                for (Path copy : dataDirectory.historyCopies()) {
-                    java.nio.file.Files.deleteIfExists(copy);
-                    copies++;
-                }
-            } catch (java.io.IOException e) {
-                notDeleted.add("a copy in " + dataDirectory.root() + " could not be deleted: " + e);
-            }
-            if (!notDeleted.isEmpty()) {
-                throw new WarmupException(ErrorCode.WMP_2005, "the history is forgotten (" + gone.events()
-                        + " events deleted) but " + String.join("; ", notDeleted));
+            HistoryEraser.Deleted files = HistoryEraser.deleteFiles(dataDirectory);
+            staleModelFile = java.nio.file.Files.exists(modelFile);
+            journal.forgottenAt(now);
+            rebuild();
+            if (!files.failures().isEmpty()) {
+                String why = "the history is forgotten (" + gone.events() + " events deleted) but "
+                        + String.join("; ", files.failures());
+                LOG.warning(new WarmupException(ErrorCode.WMP_2005, why).getMessage());
+                throw new WarmupException(ErrorCode.WMP_2005, why);
             }
             JsonObject o = new com.google.gson.Gson().toJsonTree(gone).getAsJsonObject();
             o.addProperty("compacted", gone.notCompacted() == null);
-            o.addProperty("copiesDeleted", copies);
+            o.addProperty("filesDeleted", files.files());
             return o;
         });
     }
 
     /**
-     * The history was forgotten at {@code at}: drops the trained model file and what this predictor learnt, and
-     * rebuilds from what was recorded since. Returns null, or why the model file could not be deleted (logged).
+     * Whether another server using the store (or the {@code forget} command) forgot the history since this predictor
+     * was built; if so, what it learnt goes too, and it is rebuilt from what was recorded since. The files were that
+     * server's to delete; one it could not is not loaded here.
      */
-    private String forgetHere(long at) {
-        journal.forgottenAt(at);
-        String notDeleted = null;
-        try {
-            java.nio.file.Files.deleteIfExists(modelFile);
-        } catch (java.io.IOException e) {
-            staleModelFile = true;
-            notDeleted = modelFile + " could not be deleted: " + e;
-            LOG.warning(new WarmupException(ErrorCode.WMP_2005, notDeleted).getMessage());
-        }
-        rebuild();
-        return notDeleted;
-    }
-
-    /** Whether another server using the store forgot the history since this predictor was built; if so, forgets too. */
     private boolean forgottenElsewhere(boolean atEvent) {
         java.util.OptionalLong at = forgotten.since(clock.millis(), atEvent);
         if (at.isEmpty()) {
             return false;
         }
         LOG.info("the history was forgotten by another server using " + store.file() + ": forgotten here too");
-        forgetHere(at.getAsLong());
+        staleModelFile = java.nio.file.Files.exists(modelFile);
+        journal.forgottenAt(at.getAsLong());
+        rebuild();
         return true;
     }
 

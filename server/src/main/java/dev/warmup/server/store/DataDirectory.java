@@ -167,14 +167,15 @@ public final class DataDirectory {
     }
 
     /**
-     * The copies of the history the server left here, which forgetting it deletes: damaged stores and model files set
-     * aside ({@link #asideName}) and traces exported here by default ({@code exports/}).
+     * The files here besides the store that hold the history or were learnt from it, which forgetting it deletes: the
+     * trained model ({@code predictor.json}), damaged stores and model files set aside ({@link #asideName}) and traces
+     * exported here by default ({@code exports/}).
      */
-    public List<Path> historyCopies() throws IOException {
+    public List<Path> historyFiles() throws IOException {
         List<Path> out = new java.util.ArrayList<>();
         try (Stream<Path> files = Files.list(root)) {
-            files.filter(f -> f.getFileName().toString().matches("(usage\\.db|predictor\\.json).*\\.corrupt-.*"))
-                    .forEach(out::add);
+            files.filter(f -> f.getFileName().toString().matches("predictor\\.json|(usage\\.db|predictor\\.json)"
+                    + ".*\\.corrupt-.*")).forEach(out::add);
         }
         Path exports = root.resolve("exports");
         if (Files.isDirectory(exports)) {

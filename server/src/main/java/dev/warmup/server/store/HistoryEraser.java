@@ -1,10 +1,14 @@
 package dev.warmup.server.store;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Forgets the recorded history ({@code warmup.forgetHistory}): every event, count by day, metrics snapshot and
+ * Forgets the recorded history ({@code warmup.forgetHistory}, {@code forget}): every event, count by day, metrics snapshot and
  * inferred-use claim, deleted in one transaction, with the moment recorded for the other servers using the file
  * ({@link UsageStore#historyForgottenAt}). The store deletes securely ({@code secure_delete}: the pages freed are
  * overwritten), so the rows are gone from the file, not only from its tables; the file is then compacted
@@ -18,6 +22,30 @@ public final class HistoryEraser {
      * past the busy timeout: the deleted rows are overwritten all the same), or null.
      */
     public record Erased(int events, int dailyCounts, int metricsSnapshots, String notCompacted) {}
+
+    /** What {@link #deleteFiles} did: the files deleted, and why each of the others could not be. */
+    public record Deleted(int files, List<String> failures) {}
+
+    /** Deletes the files of {@code dir} besides the store that hold the history ({@link DataDirectory#historyFiles}). */
+    public static Deleted deleteFiles(DataDirectory dir) {
+        List<Path> files;
+        try {
+            files = dir.historyFiles();
+        } catch (IOException e) {
+            return new Deleted(0, List.of("listing " + dir.root() + ": " + e));
+        }
+        int deleted = 0;
+        List<String> failures = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                Files.deleteIfExists(f);
+                deleted++;
+            } catch (IOException e) {
+                failures.add(f + " could not be deleted: " + e);
+            }
+        }
+        return new Deleted(deleted, failures);
+    }
 
     public static Erased erase(UsageStore store, long now) throws SQLException {
         int[] n = new int[3];
