@@ -230,6 +230,7 @@ test('activity: caret moves and scrolling at most once per interval each', () =>
 test('after forgetting, the message says how much went, and why the file was not compacted if it was not', () => {
   assert.equal(forgetSummary({ events: 1200, dailyCounts: 1, compacted: true }),
     'Warmup forgot 1200 recorded events and 1 daily count, and what it learnt from them; it learns again from now on.');
-  assert.match(forgetSummary({ events: 1, dailyCounts: 0, compacted: false, notCompacted: 'database is locked' }),
-    /^Warmup forgot 1 recorded event and 0 daily counts, .*\(The file could not be compacted now: database is locked\.\)$/);
+  const locked = forgetSummary({ events: 1, dailyCounts: 0, compacted: false, notCompacted: 'database is locked' });
+  assert.match(locked, /^Warmup forgot 1 recorded event and 0 daily counts, /);
+  assert.ok(locked.endsWith(' (The file could not be compacted now: database is locked.)'), locked);
 });

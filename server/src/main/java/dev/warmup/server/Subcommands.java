@@ -8,10 +8,10 @@ import java.io.UncheckedIOException;
 import picocli.CommandLine;
 
 /**
- * The tool subcommands beside the server run ({@code replay}, {@code export}, {@code forget}), and how every command line meets bad
- * input: in one line that starts with WMP-8014. A command that fails on its input (a file it cannot read or parse, a
- * value it refuses) exits with 1; an option picocli cannot parse, or one the command refuses before starting, exits
- * with 2 and is followed by the usage. Anything else is a bug and keeps its stack trace.
+ * The tool subcommands beside the server run ({@code replay}, {@code export}, {@code forget}), and how every
+ * command line meets bad input: in one line that starts with WMP-8014. A command that fails on its input (a file it
+ * cannot read or parse, a value it refuses) exits with 1; an option picocli cannot parse, or one the command refuses
+ * before starting, exits with 2 and is followed by the usage. Anything else is a bug and keeps its stack trace.
  */
 final class Subcommands {
     private Subcommands() {}

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Forgets the recorded history ({@code warmup.forgetHistory}, {@code forget}): every event, count by day, metrics snapshot and
- * inferred-use claim, deleted in one transaction, with the moment recorded for the other servers using the file
- * ({@link UsageStore#historyForgottenAt}). The store deletes securely ({@code secure_delete}: the pages freed are
- * overwritten), so the rows are gone from the file, not only from its tables; the file is then compacted
+ * Forgets the recorded history ({@code warmup.forgetHistory}, {@code forget}): every event, count by day, metrics
+ * snapshot and inferred-use claim, deleted in one transaction, with the moment recorded for the other servers using
+ * the file ({@link UsageStore#historyForgottenAt}). The store deletes securely ({@code secure_delete}: the pages
+ * freed are overwritten), so the rows are gone from the file, not only from its tables; the file is then compacted
  * ({@code VACUUM}, which also rewrites pages freed before the store deleted so) and its write-ahead log emptied.
  */
 public final class HistoryEraser {
@@ -26,7 +26,7 @@ public final class HistoryEraser {
     /** What {@link #deleteFiles} did: the files deleted, and why each of the others could not be. */
     public record Deleted(int files, List<String> failures) {}
 
-    /** Deletes the files of {@code dir} besides the store that hold the history ({@link DataDirectory#historyFiles}). */
+    /** Deletes the files of {@code dir} besides its store that hold the history: {@link DataDirectory#historyFiles}. */
     public static Deleted deleteFiles(DataDirectory dir) {
         List<Path> files;
         try {
