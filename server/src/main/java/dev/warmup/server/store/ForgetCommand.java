@@ -1,12 +1,11 @@
 package dev.warmup.server.store;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,9 +26,7 @@ import picocli.CommandLine.Spec;
 public final class ForgetCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "The servers' data directory (default: ${DEFAULT-VALUE}).")
-    Path dataDir = DataDirectory.defaultPath();
+    @Mixin RecordedHistory history;
 
     @Option(names = "--yes", description = "Yes, delete it.")
     boolean yes;
@@ -37,13 +34,10 @@ public final class ForgetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!yes) {
-            throw new ParameterException(spec.commandLine(), "this deletes the usage history in " + dataDir
-                    + " for good: add --yes");
+            throw new ParameterException(spec.commandLine(), "this deletes the usage history in "
+                    + history.dataDir() + " for good: add --yes");
         }
-        Path file = dataDir.resolve("usage.db");
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no usage history recorded there (--data-dir)");
-        }
+        Path file = history.store();
         HistoryEraser.Erased gone;
         try (UsageStore store = UsageStore.open(file)) {
             if (store.recoveryNote().filter(n -> n.startsWith("WMP-7006")).isPresent()) { // an in-memory stand-in
@@ -53,7 +47,7 @@ public final class ForgetCommand implements Callable<Integer> {
         } catch (SQLException e) {
             throw new IOException("forgetting the history in " + file + ": " + e.getMessage(), e);
         }
-        HistoryEraser.Deleted files = HistoryEraser.deleteFiles(new DataDirectory(dataDir));
+        HistoryEraser.Deleted files = HistoryEraser.deleteFiles(new DataDirectory(history.dataDir()));
         spec.commandLine().getOut().println("forgot " + gone.events() + " events, " + gone.dailyCounts()
                 + " daily counts and " + gone.metricsSnapshots() + " metrics snapshots in " + file + "; deleted "
                 + files.files() + " files learnt from them or holding copies"

@@ -1,16 +1,14 @@
 package dev.warmup.server.trace;
 
-import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.RecordedHistory;
 import dev.warmup.server.store.UsageStore;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -28,19 +26,14 @@ import picocli.CommandLine.Spec;
 public final class ExportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "The servers' data directory, whose usage.db is read (default: ${DEFAULT-VALUE}).")
-    Path dataDir = DataDirectory.defaultPath();
+    @Mixin RecordedHistory history;
 
     @Parameters(paramLabel = "OUT", description = "The trace file to write; it must not exist yet.")
     Path out;
 
     @Override
     public Integer call() throws IOException {
-        Path store = dataDir.resolve("usage.db");
-        if (!Files.isRegularFile(store)) {
-            throw new NoSuchFileException(store.toString(), null, "no usage history recorded there (--data-dir)");
-        }
+        Path store = history.store();
         long events;
         try {
             events = TraceExporter.write(out, sink -> UsageStore.readEvents(store, sink));

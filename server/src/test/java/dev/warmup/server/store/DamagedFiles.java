@@ -24,6 +24,17 @@ final class DamagedFiles {
         return events;
     }
 
+    /** A store at {@code file} of {@link #marked}{@code (n)}, the first {@code pruned} deleted by retention; closed. */
+    static Path prunedStore(Path file, int n, int pruned) throws java.sql.SQLException {
+        try (UsageStore s = UsageStore.open(file)) {
+            s.append(marked(n));
+            if (s.prune(pruned * 1000L) != pruned) {
+                throw new AssertionError("retention deleted other than the first " + pruned);
+            }
+        }
+        return file;
+    }
+
     /** Overwrites the 4 KB page of {@code file} that holds {@code text} with garbage (no valid page type). */
     static void garblePageHolding(Path file, String text) throws IOException {
         byte[] bytes = Files.readAllBytes(file);

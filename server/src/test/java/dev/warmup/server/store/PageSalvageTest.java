@@ -3,6 +3,7 @@ package dev.warmup.server.store;
 import static dev.warmup.server.store.DamagedFiles.garblePage;
 import static dev.warmup.server.store.DamagedFiles.indexOf;
 import static dev.warmup.server.store.DamagedFiles.marked;
+import static dev.warmup.server.store.DamagedFiles.prunedStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,18 +119,21 @@ class PageSalvageTest {
      */
     @Test
     void eventsDeletedByRetentionDoNotComeBackWhenTheFreelistIsGarbled() throws Exception {
-        Path file = dir.resolve("usage.db");
-        try (UsageStore s = UsageStore.open(file)) {
-            s.append(marked(5000));
-            assertEquals(4000, s.prune(4000 * 1000L));
-        }
+        Path file = prunedStore(dir.resolve("usage.db"), 5000, 4000);
         byte[] bytes = Files.readAllBytes(file);
         assertTrue(bytes[35] != 0 || bytes[34] != 0, "a freelist, its first trunk page in bytes 32-35");
         bytes[32] = bytes[33] = bytes[34] = bytes[35] = 0; // no trunk page: the freed pages look like any other
         Files.write(file, bytes);
+        onlyTheLast1000ComeBack(file);
+    }
+
+    /** Opens the damaged {@code file} of {@code prunedStore(file, 5000, 4000)}: only the 1,000 kept come back. */
+    private static void onlyTheLast1000ComeBack(Path file) {
         try (UsageStore s = UsageStore.open(file)) {
             assertTrue(s.recoveryNote().orElseThrow().contains("; 1000 events"), s.recoveryNote().orElseThrow());
             assertEquals(marked(5000).subList(4000, 5000), s.allEvents());
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -139,16 +143,9 @@ class PageSalvageTest {
      */
     @Test
     void eventsDeletedByRetentionDoNotComeBackWhenTheHeaderIsGarbled() throws Exception {
-        Path file = dir.resolve("usage.db");
-        try (UsageStore s = UsageStore.open(file)) {
-            s.append(marked(5000));
-            assertEquals(4000, s.prune(4000 * 1000L));
-        }
+        Path file = prunedStore(dir.resolve("usage.db"), 5000, 4000);
         garblePage(file, 1);
-        try (UsageStore s = UsageStore.open(file)) {
-            assertTrue(s.recoveryNote().orElseThrow().contains("; 1000 events"), s.recoveryNote().orElseThrow());
-            assertEquals(marked(5000).subList(4000, 5000), s.allEvents());
-        }
+        onlyTheLast1000ComeBack(file);
     }
 
     /**

@@ -95,11 +95,7 @@ class UsageStoreTest {
 
     @Test
     void whatRetentionDeletesIsOverwrittenInTheFile() throws Exception {
-        Path file = dir.resolve("usage.db");
-        try (UsageStore s = UsageStore.open(file)) {
-            s.append(marked(3000));
-            assertEquals(2000, s.prune(2000 * 1000L));
-        }
+        Path file = DamagedFiles.prunedStore(dir.resolve("usage.db"), 3000, 2000);
         assertFalse(holds(file, "mark-01999"), "deleted, and overwritten");
         assertTrue(holds(file, "mark-02000"), "kept");
     }
