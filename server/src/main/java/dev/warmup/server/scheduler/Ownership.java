@@ -41,6 +41,12 @@ public final class Ownership {
     private final BackendRegistry backends;
     /** Who holds each resident model of a model server, as last judged; absent: not judged (ours). */
     private final Map<String, Holder> holders = new ConcurrentHashMap<>();
+    /**
+     * Where each claim of ours was recorded: a llama.cpp router's aliases are learnt from its list, so a model the
+     * catalogue names by an alias is named otherwise once the router has answered, and the record is moved or released
+     * where it was made.
+     */
+    private final Map<String, Where> claimedAs = new ConcurrentHashMap<>();
     /** The models another server holds that this server's plan would keep warm, as recorded in the store. */
     private final Map<String, Where> wanting = new ConcurrentHashMap<>();
 
@@ -57,8 +63,13 @@ public final class Ownership {
         if (url == null) {
             return;
         }
-        if (holders.put(m.id(), Holder.US) != Holder.US) {
-            persist(() -> owners.claim(url, name(m)), "that this server holds " + m.id());
+        Where here = new Where(url, name(m));
+        if (holders.put(m.id(), Holder.US) != Holder.US || !here.equals(claimedAs.get(m.id()))) {
+            Where before = claimedAs.put(m.id(), here);
+            persist(() -> owners.claim(url, here.name()), "that this server holds " + m.id());
+            if (before != null && !before.equals(here)) {
+                persist(() -> owners.release(before.url(), before.name()), "that " + m.id() + " is named otherwise");
+            }
         }
     }
 
@@ -66,8 +77,15 @@ public final class Ownership {
     void released(ModelSpec m) {
         String url = url(m);
         if (holders.remove(m.id()) == Holder.US && url != null) {
-            persist(() -> owners.release(url, name(m)), "that " + m.id() + " was unloaded");
+            Where w = claimedWhere(m, url);
+            persist(() -> owners.release(w.url(), w.name()), "that " + m.id() + " was unloaded");
         }
+    }
+
+    /** Where our claim of {@code m} was recorded (forgetting it), or where it would be now. */
+    private Where claimedWhere(ModelSpec m, String url) {
+        Where w = claimedAs.remove(m.id());
+        return w != null ? w : new Where(url, name(m));
     }
 
     /**
@@ -81,7 +99,8 @@ public final class Ownership {
             return;
         }
         holders.put(m.id(), Holder.NONE);
-        persist(() -> owners.release(url, name(m)), "that " + m.id() + " is left to another program");
+        Where w = claimedWhere(m, url);
+        persist(() -> owners.release(w.url(), w.name()), "that " + m.id() + " is left to another program");
         LOG.info(m.id() + " on " + url + " was asked for by another program meanwhile (its keep-alive moved): not"
                 + " unloaded while that program's keep-alive holds it");
     }
@@ -201,6 +220,7 @@ public final class Ownership {
         switch (c.holder()) {
             case US -> {
                 holders.put(m.id(), Holder.US);
+                claimedAs.putIfAbsent(m.id(), new Where(url, name(m)));
                 return true;
             }
             case EXITED_SERVER -> {

@@ -61,6 +61,55 @@ class LlamaServerRouterTest {
         }
     }
 
+    @Test
+    void aModelNamedByAnAliasStaysOursWhenTheRouterWasNotUpAtTheFirstLook() throws Exception {
+        try (FakeLlamaServer llama = new FakeLlamaServer("coder-q4"); ServerHarness h = new ServerHarness(dir)) {
+            llama.aliases.put("coder-q4", List.of("coder")); // the catalogue names it by its preset's alias
+            llama.downFor.set(Integer.MAX_VALUE); // still starting when the editor's server does: aliases unknown yet
+            WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> WarmingFixture.failedLoads(l, "coder") == 1, Duration.ofSeconds(30));
+            llama.downFor.set(0);
+            h.clock.advance(Duration.ofSeconds(30)); // the calls the failures paused (WMP-8005) may go again
+            scheduler.tick().get(30, TimeUnit.SECONDS); // it answers again: the load is tried at once
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l.subList(l.size() - 1, l.size()), "coder"),
+                    Duration.ofSeconds(30));
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS); // a look at what the router now lists as coder-q4
+            assertEquals("warm", WarmingFixture.coder(h).state());
+            assertEquals(null, WarmingFixture.coder(h).heldBy(), "ours, not another program's");
+            assertEquals(List.of("coder-q4"), claims(h), "claimed under the name the router lists, not the alias");
+        }
+    }
+
+    @Test
+    void aModelNamedByAnAliasLoadedBeforeTheFirstLookAnsweredStaysOurs() throws Exception {
+        try (FakeLlamaServer llama = new FakeLlamaServer("coder-q4"); ServerHarness h = new ServerHarness(dir)) {
+            llama.aliases.put("coder-q4", List.of("coder"));
+            llama.downFor.set(1); // the first look fails; by the load, the router answers
+            WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS); // the router lists coder-q4: whose is it?
+            assertEquals("warm", WarmingFixture.coder(h).state());
+            assertEquals(null, WarmingFixture.coder(h).heldBy(), "ours, claimed as coder before the alias was known");
+            assertEquals(List.of("coder-q4"), claims(h));
+        }
+    }
+
+    /** The model names the store's record of held models has claims for. */
+    private static List<String> claims(ServerHarness h) throws Exception {
+        return h.injector.getInstance(dev.warmup.server.store.UsageStore.class).query(
+                "SELECT model FROM model_owners ORDER BY model", List.of(), rs -> {
+                    List<String> names = new java.util.ArrayList<>();
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                    return names;
+                });
+    }
+
     /** Sets {@code maxMemoryMb} (the settings of {@link WarmingFixture#startWithCoderOn} otherwise). */
     private static void budget(ServerHarness h, FakeLlamaServer llama, int mb) throws Exception {
         JsonObject s = JsonParser.parseString(WarmingFixture.coderOn("llamacpp", llama.url())).getAsJsonObject();

@@ -56,6 +56,8 @@ public final class FakeLlamaServer implements AutoCloseable {
     public volatile String apiKey;
     /** Every request as {@code METHOD PATH BODY}, and the Authorization header when there was one. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
+    /** How many of the next requests it answers 503, as a server still starting would. */
+    public final java.util.concurrent.atomic.AtomicInteger downFor = new java.util.concurrent.atomic.AtomicInteger();
     /** Whether an unloaded model stays listed as {@code loaded} until {@link #exited}. */
     public volatile boolean exitsSlowly;
     private final Set<String> exiting = ConcurrentHashMap.newKeySet();
@@ -121,6 +123,10 @@ public final class FakeLlamaServer implements AutoCloseable {
         String auth = x.getRequestHeaders().getFirst("Authorization");
         requests.add(x.getRequestMethod() + " " + path + " " + body + (auth == null ? "" : " auth=" + auth));
         arrived.add(x.getRequestMethod() + " " + path);
+        if (downFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            error(x, 503, "Loading model", "unavailable_error");
+            return;
+        }
         if (apiKey != null && !PUBLIC.contains(path) && !("Bearer " + apiKey).equals(auth)) {
             error(x, 401, "Invalid API Key", "authentication_error");
             return;
