@@ -232,7 +232,9 @@ public final class WarmupCoordinator implements WarmupController {
 
     @Override
     public JsonObject forgetHistory() {
-        return prediction.forgetHistory();
+        JsonObject gone = prediction.forgetHistory();
+        publishStatus(); // the client hears at once that the predictor starts afresh (WMP-1003), not at the next tick
+        return gone;
     }
 
     /**
