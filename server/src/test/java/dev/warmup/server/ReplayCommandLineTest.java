@@ -126,7 +126,8 @@ class ReplayCommandLineTest {
         assertEquals(1, tooLong.code());
         assertEquals(REFUSED + "replay: " + endless + ": line 2 is longer than 1048576 characters: not a trace",
                 tooLong.err().strip());
-        CliRun number = CliRun.of("replay", "--trace", good.toString(), "--budget-gb", "twelve"); // refused by picocli itself
+        // refused by picocli itself
+        CliRun number = CliRun.of("replay", "--trace", good.toString(), "--budget-gb", "twelve");
         assertEquals(2, number.code());
         assertTrue(number.err().startsWith(REFUSED + "replay: Invalid value for option '--budget-gb': 'twelve'"),
                 number.err());
@@ -149,7 +150,7 @@ class ReplayCommandLineTest {
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().startsWith(REFUSED + "replay: " + v.getValue() + "\n"), r.err());
         }
-        CliRun server = CliRun.of("--data-dri", dir.toString()); // the server's own command line, as an editor passes it
+        CliRun server = CliRun.of("--data-dri", dir.toString()); // the server's own command line, as editors pass it
         assertEquals(2, server.code());
         assertTrue(server.err().startsWith(REFUSED + "warmup-server: Unknown options: '--data-dri'"), server.err());
         assertTrue(server.err().contains("--data-dir"), "the suggestion and the usage name the option meant");
@@ -176,21 +177,23 @@ class ReplayCommandLineTest {
         for (Map.Entry<String, String> c : refused.entrySet()) {
             Path file = dir.resolve("catalog.json");
             Files.writeString(file, c.getKey());
-            CliRun r = CliRun.of("replay", "--trace", trace.toString(), "--catalog", file.toString(), "--policy", "keepalive-5");
+            CliRun r = CliRun.of("replay", "--trace", trace.toString(), "--catalog", file.toString(), "--policy",
+                    "keepalive-5");
             assertEquals(1, r.code(), c.getKey() + " -> " + r.err());
             assertTrue(r.err().startsWith(REFUSED + "replay: " + file + c.getValue()), c.getKey() + " -> " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         }
         Path huge = dir.resolve("huge.json"); // read whole, so its size is checked first
         Files.writeString(huge, " ".repeat(1 << 20) + "[" + coder + "]");
-        CliRun r = CliRun.of("replay", "--trace", trace.toString(), "--catalog", huge.toString(), "--policy", "keepalive-5");
+        CliRun r = CliRun.of("replay", "--trace", trace.toString(), "--catalog", huge.toString(), "--policy",
+                "keepalive-5");
         assertEquals(1, r.code());
         assertEquals(REFUSED + "replay: " + huge + ": " + Files.size(huge) + " bytes; a catalogue is a JSON array of"
                 + " models, not over 1048576 bytes", r.err().strip());
         Path withBackend = dir.resolve("backend.json"); // as copied from the settings: the backend plays no part
         Files.writeString(withBackend, "[" + coder.replace("}", ", \"backend\": \"local\"}") + "]");
-        assertEquals(0, CliRun.of("replay", "--trace", trace.toString(), "--catalog", withBackend.toString(), "--policy",
-                "keepalive-5").code());
+        assertEquals(0, CliRun.of("replay", "--trace", trace.toString(), "--catalog", withBackend.toString(),
+                "--policy", "keepalive-5").code());
     }
 
     @Test

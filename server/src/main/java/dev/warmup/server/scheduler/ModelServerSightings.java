@@ -196,7 +196,7 @@ final class ModelServerSightings {
         return real;
     }
 
-    /** Our unload of {@code id} was answered at {@code now}: until it is seen gone or loaded again, see {@link #leaving}. */
+    /** Our unload of {@code id} was answered at {@code now}: it is {@link #leaving} until seen gone or loaded again. */
     void unloaded(String id, long now) {
         unloadedAt.put(id, now);
     }

@@ -322,7 +322,7 @@ public final class UsageStore implements AutoCloseable {
         }
     }
 
-    /** When the history was last forgotten, by any server using this file (epoch ms; 0: never): {@link HistoryEraser}. */
+    /** When the history was last forgotten ({@link HistoryEraser}), by any server using this file; 0: never. */
     public synchronized long historyForgottenAt() throws SQLException {
         return meta(FORGOTTEN_AT).map(Long::parseLong).orElse(0L);
     }
