@@ -56,13 +56,20 @@ public final class HistoryEraser {
             store.update("DELETE FROM inferred_claims", List.of());
             store.putMeta(UsageStore.FORGOTTEN_AT, Long.toString(now));
         });
-        String notCompacted = null;
+        return new Erased(n[0], n[1], n[2], compact(store));
+    }
+
+    /**
+     * Rewrites the store's file without free pages ({@code VACUUM}) and empties its write-ahead log; returns null, or
+     * why it could not now (another server's connection held the file past the busy timeout).
+     */
+    static String compact(UsageStore store) {
         try {
             store.update("VACUUM", List.of());
             store.query("PRAGMA wal_checkpoint(TRUNCATE)", List.of(), rs -> null);
+            return null;
         } catch (SQLException e) {
-            notCompacted = e.getMessage();
+            return e.getMessage();
         }
-        return new Erased(n[0], n[1], n[2], notCompacted);
     }
 }

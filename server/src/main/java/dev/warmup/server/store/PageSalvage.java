@@ -16,8 +16,8 @@ import java.util.function.Function;
  * that table's columns with values of their types (an event's kind one this server knows, a count's day a date), so
  * rows of other tables, index pages and garbage are left out. Pages on the freelist are skipped when the header could
  * be read. Otherwise they cannot be told, but the store deletes securely ({@code secure_delete}), so the rows
- * retention deleted were overwritten; only a file written before this server deleted so may give some back, and the
- * next retention round deletes them again.
+ * retention deleted were overwritten; only a file written before this server deleted so, and not yet rewritten by
+ * {@link StoreMaintenance}, may give some back, which the next retention round deletes again.
  */
 final class PageSalvage implements AutoCloseable {
     /** One row found: its id (rowid) and its value. */

@@ -17,11 +17,14 @@ import java.util.logging.Logger;
 
 /**
  * Hourly upkeep of the store: drops raw events older than {@code historyDays}, forgets what exited servers wanted
- * ({@link ModelOwners}) and snapshots the metrics.
+ * ({@link ModelOwners}) and snapshots the metrics. Once per store, it also rewrites the free pages of a file written
+ * before the store deleted securely, which still hold the rows retention deleted then.
  */
 @Singleton
 public final class StoreMaintenance implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StoreMaintenance.class.getName());
+    /** Meta key: when the file's free pages were rewritten (see the class comment). */
+    static final String SCRUBBED = "free_pages_scrubbed_at";
 
     private final UsageStore store;
     private final ConfigurationManager config;
@@ -56,6 +59,7 @@ public final class StoreMaintenance implements AutoCloseable {
         long now = clock.millis();
         try {
             int pruned = store.prune(now - Duration.ofDays(config.current().historyDays()).toMillis());
+            scrubOnce(now);
             owners.forgetExitedWants();
             store.saveMetricsSnapshot(now, metrics.toJson().toString());
             return pruned;
@@ -65,6 +69,20 @@ public final class StoreMaintenance implements AutoCloseable {
         } catch (RuntimeException e) { // thrown out of a scheduled run, it would have ended every later one
             LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_8007, "store maintenance: " + e).getMessage(), e);
             return 0;
+        }
+    }
+
+    /** Rewrites the free pages once (see the class comment); if another server holds the file, at a later round. */
+    private void scrubOnce(long now) throws SQLException {
+        if (store.meta(SCRUBBED).isPresent()) {
+            return;
+        }
+        long free = store.query("PRAGMA freelist_count", java.util.List.of(), rs -> rs.getLong(1));
+        String failed = free == 0 ? null : HistoryEraser.compact(store);
+        if (failed == null) {
+            store.putMeta(SCRUBBED, Long.toString(now));
+        } else {
+            LOG.fine("free pages not rewritten yet: " + failed);
         }
     }
 

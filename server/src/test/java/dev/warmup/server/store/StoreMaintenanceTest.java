@@ -63,6 +63,34 @@ class StoreMaintenanceTest {
     }
 
     @Test
+    void theFreePagesOfAFileWrittenBeforeDeletesWereSecureAreRewrittenOnce() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+        DataDirectory data = new DataDirectory(dir);
+        Path file = data.resolve("usage.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement st = c.createStatement()) { // as a server before secure_delete wrote it
+            Schema.migrate(c);
+            for (int i = 0; i < 2000; i++) {
+                st.execute("INSERT INTO events(at, kind, detail) VALUES (" + i + ", 'ACTIVITY', 'mark-" + i + "')");
+            }
+            st.execute("DELETE FROM events"); // retention, then: the rows stay on the freed pages
+        }
+        assertTrue(DamagedFiles.holds(file, "mark-1999"));
+        try (UsageStore store = UsageStore.open(file)) {
+            var maintenance = new StoreMaintenance(store, new ConfigurationManager(), new ModelWarmupMetrics(clock,
+                    store, data), clock, new ModelOwners(store, new FakeProcesses(new ProcessIdentity(1, 1),
+                    new HashSet<>()), clock));
+            maintenance.runOnce();
+            assertEquals(String.valueOf(clock.millis()), store.meta(StoreMaintenance.SCRUBBED).orElseThrow());
+            clock.advance(Duration.ofHours(1));
+            maintenance.runOnce();
+            assertEquals(String.valueOf(clock.millis() - 3_600_000), store.meta(StoreMaintenance.SCRUBBED)
+                    .orElseThrow(), "once");
+        }
+        assertTrue(!DamagedFiles.holds(file, "mark-"), "rewritten without them");
+    }
+
+    @Test
     void aRoundThatFailsUnexpectedlyIsLoggedWithItsCodeInsteadOfEndingEveryLaterRound() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
         DataDirectory data = new DataDirectory(dir);
