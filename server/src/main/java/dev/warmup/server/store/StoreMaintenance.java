@@ -17,7 +17,7 @@ import java.util.logging.Logger;
 
 /**
  * Hourly upkeep of the store: drops raw events older than {@code historyDays}, forgets what exited servers wanted
- * ({@link ModelOwners}) and snapshots the metrics. Once per store, it also rewrites the free pages of a file written
+ * ({@link ModelOwners}) and snapshots the metrics; at once too when {@code historyDays} is lowered. Once per store, it also rewrites the free pages of a file written
  * before the store deleted securely, which still hold the rows retention deleted then.
  */
 @Singleton
@@ -51,7 +51,19 @@ public final class StoreMaintenance implements AutoCloseable {
                 return t;
             });
             timer.scheduleWithFixedDelay(this::runOnce, 1, 60, TimeUnit.MINUTES);
+            java.util.concurrent.atomic.AtomicInteger days = new java.util.concurrent.atomic.AtomicInteger(
+                    config.current().historyDays());
+            config.addListener(s -> {
+                if (s.historyDays() < days.getAndSet(s.historyDays())) { // fewer days kept: pruned now, not in the hour
+                    timer.execute(this::runOnce);
+                }
+            });
         }
+    }
+
+    /** Completes once the rounds asked for so far have run; for tests. */
+    synchronized java.util.concurrent.CompletableFuture<Void> settled() {
+        return java.util.concurrent.CompletableFuture.runAsync(() -> { }, timer);
     }
 
     /** One round: prune by retention, then snapshot the metrics. Returns the number of events pruned. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -59,6 +60,29 @@ class StoreMaintenanceTest {
             assertEquals(1, store.eventCount());
             assertEquals(2, store.eventsStoredTotal());
             assertTrue(store.latestMetricsSnapshot().orElseThrow().contains("\"eventsStored\":2"));
+        }
+    }
+
+    @Test
+    void fewerHistoryDaysArePrunedAtOnceNotWithinTheHour() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+        DataDirectory data = new DataDirectory(dir);
+        try (UsageStore store = UsageStore.open(data.resolve("usage.db"))) {
+            store.append(List.of(UsageEvent.simple(clock.millis(), EventKind.SAVE, null, null)));
+            clock.advance(Duration.ofDays(10));
+            store.append(List.of(UsageEvent.simple(clock.millis(), EventKind.SAVE, null, null)));
+            ConfigurationManager config = new ConfigurationManager(); // 30 days
+            try (var maintenance = new StoreMaintenance(store, config, new ModelWarmupMetrics(clock, store, data),
+                    clock, new ModelOwners(store, new FakeProcesses(new ProcessIdentity(1, 1), new HashSet<>()),
+                    clock))) {
+                maintenance.start(); // its first round a minute away
+                config.apply(JsonParser.parseString("{\"historyDays\": 60}"));
+                maintenance.settled().get(30, TimeUnit.SECONDS);
+                assertEquals(2, store.eventCount(), "more days kept: nothing to prune");
+                config.apply(JsonParser.parseString("{\"historyDays\": 7}"));
+                maintenance.settled().get(30, TimeUnit.SECONDS);
+                assertEquals(1, store.eventCount(), "the event 10 days old went at once");
+            }
         }
     }
 
