@@ -16,9 +16,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Hourly upkeep of the store: drops raw events older than {@code historyDays}, forgets what exited servers wanted
- * ({@link ModelOwners}) and snapshots the metrics; at once too when {@code historyDays} is lowered. Once per store, it also rewrites the free pages of a file written
- * before the store deleted securely, which still hold the rows retention deleted then.
+ * Hourly upkeep of the store (and at once when {@code historyDays} is lowered): drops raw events older than
+ * {@code historyDays}, forgets what exited servers wanted ({@link ModelOwners}) and snapshots the metrics. Once per
+ * store, it also rewrites the free pages of a file written before the store deleted securely, which still hold the
+ * rows retention deleted then.
  */
 @Singleton
 public final class StoreMaintenance implements AutoCloseable {
