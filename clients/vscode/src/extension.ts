@@ -162,6 +162,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
       }
       try {
         const r = await command('warmup.forgetHistory') as ForgetResult | undefined;
+        if (r === undefined) { // no server running (it stopped after the palette offered the command)
+          void vscode.window.showErrorMessage('Warmup: the server is not running; nothing was forgotten.');
+          return;
+        }
         void vscode.window.showInformationMessage(forgetSummary(r));
       } catch (e) { // WMP-2005: the model file could not be deleted; the message names it
         void vscode.window.showErrorMessage(`Warmup: ${e instanceof Error ? e.message : String(e)}`);

@@ -102,10 +102,10 @@ export interface ForgetResult {
 }
 
 /** The message after the history was forgotten. */
-export function forgetSummary(r: ForgetResult | undefined): string {
-  const events = r?.events ?? 0;
-  const days = r?.dailyCounts ?? 0;
+export function forgetSummary(r: ForgetResult): string {
+  const events = r.events ?? 0;
+  const days = r.dailyCounts ?? 0;
   const base = `Warmup forgot ${events} recorded event${events === 1 ? '' : 's'} and ${days} daily count`
     + `${days === 1 ? '' : 's'}, and what it learnt from them; it learns again from now on.`;
-  return r?.notCompacted ? `${base} (The file could not be compacted now: ${r.notCompacted}.)` : base;
+  return r.notCompacted ? `${base} (The file could not be compacted now: ${r.notCompacted}.)` : base;
 }
