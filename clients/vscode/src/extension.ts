@@ -212,11 +212,13 @@ function showMetrics(command: (name: string) => Thenable<unknown> | undefined): 
   const panel = vscode.window.createWebviewPanel('warmup.metrics', 'Warmup Metrics', vscode.ViewColumn.Active, {});
   const points: MetricsPoint[] = [];
   let days: DailyUses[] | undefined;
+  let daysAt = 0;
   const poll = async () => {
-    if (!days) { // once: the store's history does not change in ten seconds
+    if (!days || Date.now() - daysAt >= 60_000) { // a minute apart: the day's count, a new day, a forgotten history
       const usage = (await Promise.resolve(command('warmup.usageStats')).catch(() => undefined)) as
         { daily?: DailyUses[] } | undefined; // without it (a store unreadable now), the view shows the rest
       days = usage?.daily ? lastDays(usage.daily, localDay(new Date())) : undefined;
+      daysAt = Date.now();
     }
     const m = (await command('warmup.metrics')) as Record<string, number> | undefined;
     const s = (await command('warmup.status')) as WarmupStatus | undefined;
