@@ -8,7 +8,8 @@ import java.util.logging.Logger;
 /**
  * Whether the history this server's predictor learnt from was forgotten since, by a server using the same store
  * ({@code warmup.forgetHistory} in another editor window): the store records when. Asked before each save of the
- * trained model, and at events at most once every {@value #CHECK_MILLIS} ms. Used on the predictor's thread.
+ * trained model, and at events and scheduling ticks at most once every {@value #CHECK_MILLIS} ms. Used on the
+ * predictor's thread.
  */
 final class ForgottenHistory {
     private static final Logger LOG = Logger.getLogger(ForgottenHistory.class.getName());

@@ -35,7 +35,7 @@ import java.util.logging.Logger;
  * A rebuild reads the events recorded before the service started from the store and replays those since from a
  * journal kept on the predictor's thread, so each event reaches the new predictor exactly once, in order. When the
  * history is forgotten ({@code warmup.forgetHistory}, here or by another server using the same store: checked before
- * each save and at an event at most once a minute), what was learnt from it goes too.
+ * each save, and at an event or a scheduler's tick at most once a minute), what was learnt from it goes too.
  */
 @Singleton
 public final class PredictionService implements AutoCloseable {
@@ -340,6 +340,18 @@ public final class PredictionService implements AutoCloseable {
             o.addProperty("compacted", gone.notCompacted() == null);
             o.addProperty("filesDeleted", files.files());
             return o;
+        });
+    }
+
+    /**
+     * Asks, on the predictor's thread, whether another server forgot the history (at most once a minute, as at an
+     * event): the scheduler's ticks call it, so that a server whose editor sends nothing forgets too.
+     */
+    public void followForgetting() {
+        worker.execute(() -> {
+            if (predictor != null) { // built, so the journal is there too
+                forgottenElsewhere(true);
+            }
         });
     }
 

@@ -149,6 +149,7 @@ public final class WarmupScheduler implements AutoCloseable {
 
     private void tickSafely() {
         try {
+            prediction.followForgetting();
             actions.reconcile();
             if (resources.emergency()) {
                 shedForEmergency();

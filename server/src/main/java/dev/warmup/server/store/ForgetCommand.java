@@ -14,14 +14,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code forget}: what {@code warmup.forgetHistory} does from a running server, without an editor (for one whose
  * client has no command for it): the history recorded in a data directory and the files learnt from it, deleted
- * ({@link HistoryEraser}). Servers using the directory meanwhile forget what they learnt at their next event a minute
- * or more later.
+ * ({@link HistoryEraser}). Servers using the directory meanwhile forget what they learnt at their next event or
+ * scheduling tick a minute or more later.
  */
 @Command(name = "forget", mixinStandardHelpOptions = true,
         description = {"Deletes the usage history recorded in a data directory (every event, count by day and "
                 + "metrics snapshot), the model trained on it and the copies the servers left there (set aside as "
                 + "damaged, exported there). This cannot be undone, hence --yes. Servers running on the directory "
-                + "forget what they learnt too, at their next event a minute or more later.",
+                + "forget what they learnt too, within two minutes.",
                 "  java -jar warmup-server.jar forget --yes"})
 public final class ForgetCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

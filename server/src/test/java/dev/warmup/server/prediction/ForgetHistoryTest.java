@@ -106,4 +106,17 @@ class ForgetHistoryTest {
             assertFalse(Files.exists(data.resolve(PredictionService.FILE)), "nothing trained on it saved again");
         }
     }
+
+    @Test
+    void anotherServerWhoseEditorSendsNothingForgetsAtItsSchedulersTick() throws Exception {
+        Path data = dir.resolve("data");
+        try (ServerHarness first = learnt(data, true); ServerHarness idle = learnt(data, false)) {
+            first.command("warmup.forgetHistory");
+            idle.clock.advance(Duration.ofMillis(ForgottenHistory.CHECK_MILLIS));
+            idle.injector.getInstance(dev.warmup.server.scheduler.WarmupScheduler.class).tick()
+                    .get(30, TimeUnit.SECONDS);
+            idle.injector.getInstance(PredictionService.class).settled().get(30, TimeUnit.SECONDS);
+            assertFalse(learnt(idle), status(idle).predictorNote());
+        }
+    }
 }
