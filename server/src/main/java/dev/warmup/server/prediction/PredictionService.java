@@ -348,11 +348,15 @@ public final class PredictionService implements AutoCloseable {
      * event): the scheduler's ticks call it, so that a server whose editor sends nothing forgets too.
      */
     public void followForgetting() {
-        worker.execute(() -> {
-            if (predictor != null) { // built, so the journal is there too
-                forgottenElsewhere(true);
-            }
-        });
+        try {
+            worker.execute(() -> {
+                if (predictor != null) { // built, so the journal is there too
+                    forgottenElsewhere(true);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the server is stopping
+        }
     }
 
     /**

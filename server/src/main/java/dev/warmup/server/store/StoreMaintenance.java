@@ -56,7 +56,11 @@ public final class StoreMaintenance implements AutoCloseable {
                     config.current().historyDays());
             config.addListener(s -> {
                 if (s.historyDays() < days.getAndSet(s.historyDays())) { // fewer days kept: pruned now, not in the hour
-                    timer.execute(this::runOnce);
+                    try {
+                        timer.execute(this::runOnce);
+                    } catch (java.util.concurrent.RejectedExecutionException closed) {
+                        // the server is stopping: no more rounds
+                    }
                 }
             });
         }
