@@ -43,6 +43,32 @@ class PluginStructureTest {
         assertTrue(p.getDependencies().stream().anyMatch(d -> d.getId().equals("com.redhat.devtools.lsp4ij")));
     }
 
+    /**
+     * The Tools → Warmup actions are platform code this build does not compile (src/gradle): that each names a class
+     * the source has, and each runs a command the server has, is checked here from the two files' text.
+     */
+    @Test
+    void everyActionIsAClassOfWarmupActionsRunningACommandOfTheServer() throws Exception {
+        String xml = Files.readString(Path.of("src/main/resources/META-INF/plugin.xml"));
+        String source = Files.readString(Path.of("src/gradle/java/dev/warmup/intellij/plugin/WarmupActions.java"));
+        java.util.regex.Matcher action = java.util.regex.Pattern.compile("WarmupActions\\$(\\w+)").matcher(xml);
+        int actions = 0;
+        while (action.find()) {
+            actions++;
+            assertTrue(source.contains("public static final class " + action.group(1) + " extends"), action.group(1));
+        }
+        assertEquals(9, actions, "the actions of plugin.xml");
+        java.util.regex.Matcher command = java.util.regex.Pattern.compile("super\\(\"([^\"]+)\"").matcher(source);
+        java.util.List<String> commands = new java.util.ArrayList<>();
+        while (command.find()) {
+            commands.add(command.group(1));
+        }
+        assertTrue(commands.contains("warmup.forgetHistory"), commands.toString());
+        for (String c : commands) {
+            assertTrue(dev.warmup.protocol.Commands.ALL.contains(c), c + " is not a command of the server");
+        }
+    }
+
     @Test
     void aBrokenDescriptorIsRefused() throws Exception {
         String xml = "<idea-plugin><name>Warmup</name></idea-plugin>";
