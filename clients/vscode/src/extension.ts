@@ -161,7 +161,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
         return;
       }
       try {
-        const r = await command('warmup.forgetHistory') as ForgetResult | undefined;
+        const r = await command('warmup.forgetHistory', [{ confirm: true }]) as ForgetResult | undefined;
         if (r === undefined) { // no server running (it stopped after the palette offered the command)
           void vscode.window.showErrorMessage('Warmup: the server is not running; nothing was forgotten.');
           return;

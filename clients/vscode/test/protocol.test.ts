@@ -106,8 +106,10 @@ test('settings, status, metrics and model use against the real server', { timeou
 
     // what "Forget My Usage History" runs: every event recorded so far goes, the chart's counts by day too, and the
     // store file no longer holds the documents' language id (a data directory with nothing else that says "python")
+    await assert.rejects(conn.sendRequest('workspace/executeCommand', { command: 'warmup.forgetHistory',
+      arguments: [] }), /WMP-8003 .*\{"confirm": true\}/); // what a workspace's ${command:...} would send
     const forgotten = (await conn.sendRequest('workspace/executeCommand',
-      { command: 'warmup.forgetHistory', arguments: [] })) as ForgetResult;
+      { command: 'warmup.forgetHistory', arguments: [{ confirm: true }] })) as ForgetResult;
     assert.ok((forgotten.events ?? 0) > schemes.length * 2, JSON.stringify(forgotten));
     assert.equal(forgotten.compacted, true);
     assert.match(forgetSummary(forgotten), /^Warmup forgot \d+ recorded events and \d+ daily counts, /);

@@ -54,10 +54,27 @@ public final class CommandDispatcher {
             case Commands.EVALUATE -> controller.evaluate();
             case Commands.PAUSE -> pause(true);
             case Commands.RESUME -> pause(false);
-            case Commands.FORGET_HISTORY -> controller.forgetHistory();
+            case Commands.FORGET_HISTORY -> forgetHistory(args);
             default -> throw new WarmupException(ErrorCode.WMP_8002,
                     "'" + WarmupException.quote(command) + "' is not a command of this server; known: " + Commands.ALL);
         };
+    }
+
+    /**
+     * {@code warmup.forgetHistory}, only with its one argument {@code {"confirm": true}}: a command any extension, or
+     * a workspace's {@code ${command:...}} variable, can run without one, and deleting the history cannot be undone.
+     */
+    private Object forgetHistory(List<Object> args) {
+        JsonElement a = args.size() == 1 ? GSON.toJsonTree(args.get(0)) : JsonNull.INSTANCE;
+        if (!a.isJsonObject() || !a.getAsJsonObject().has("confirm")
+                || !a.getAsJsonObject().get("confirm").isJsonPrimitive()
+                || !a.getAsJsonObject().get("confirm").getAsJsonPrimitive().isBoolean()
+                || !a.getAsJsonObject().get("confirm").getAsBoolean()) {
+            throw new WarmupException(ErrorCode.WMP_8003, Commands.FORGET_HISTORY + " deletes the recorded history for"
+                    + " good, so it takes one argument, {\"confirm\": true}, which a client sends once the user has"
+                    + " confirmed; got " + (args.isEmpty() ? "none" : WarmupException.quote(GSON.toJsonTree(args))));
+        }
+        return controller.forgetHistory();
     }
 
     /** The file {@code warmup.exportTrace} is asked to write: its one argument, a string, or none (null). */

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * go, in this server and in the others using the same data directory; what happens next is recorded as before.
  */
 class ForgetHistoryTest {
+    private static final java.util.Map<String, Boolean> CONFIRM = java.util.Map.of("confirm", true);
+
     @TempDir Path dir;
 
     /** A server of {@code data} that has learnt from the two weeks of {@link PredictionEngineTest#history}. */
@@ -60,7 +62,7 @@ class ForgetHistoryTest {
             assertTrue(h.injector.getInstance(dev.warmup.server.usage.UsagePatternAnalyzer.class).awaitStored());
             long events = store.eventCount();
 
-            JsonObject gone = new Gson().toJsonTree(h.command("warmup.forgetHistory")).getAsJsonObject();
+            JsonObject gone = new Gson().toJsonTree(h.command("warmup.forgetHistory", CONFIRM)).getAsJsonObject();
             assertEquals(events + 1, gone.get("events").getAsLong(), "the command's own event too");
             assertTrue(gone.get("dailyCounts").getAsInt() > 0, gone.toString());
             assertTrue(gone.get("compacted").getAsBoolean(), gone.toString());
@@ -93,10 +95,25 @@ class ForgetHistoryTest {
     }
 
     @Test
+    void withoutItsConfirmationTheCommandIsRefusedAndNothingGoes() throws Exception {
+        try (ServerHarness h = learnt(dir.resolve("data"), true)) {
+            long events = h.injector.getInstance(UsageStore.class).eventCount();
+            for (Object[] args : new Object[][] {{}, {java.util.Map.of("confirm", false)}, {"yes"}, {CONFIRM, CONFIRM}}) {
+                var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> h.command("warmup.forgetHistory", args));
+                String message = e.getCause().getMessage();
+                assertTrue(message.startsWith("WMP-8003") && message.contains("{\"confirm\": true}"), message);
+            }
+            assertTrue(h.injector.getInstance(UsageStore.class).eventCount() >= events, "nothing deleted");
+            assertTrue(learnt(h), "nothing forgotten");
+        }
+    }
+
+    @Test
     void anotherServerUsingTheStoreForgetsWhatItLearntAtItsNextEventOrSave() throws Exception {
         Path data = dir.resolve("data");
         try (ServerHarness first = learnt(data, true); ServerHarness second = learnt(data, false)) {
-            first.command("warmup.forgetHistory");
+            first.command("warmup.forgetHistory", CONFIRM);
             assertTrue(learnt(second), "not yet told");
             second.clock.advance(Duration.ofMillis(ForgottenHistory.CHECK_MILLIS));
             second.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
@@ -111,7 +128,7 @@ class ForgetHistoryTest {
     void anotherServerWhoseEditorSendsNothingForgetsAtItsSchedulersTick() throws Exception {
         Path data = dir.resolve("data");
         try (ServerHarness first = learnt(data, true); ServerHarness idle = learnt(data, false)) {
-            first.command("warmup.forgetHistory");
+            first.command("warmup.forgetHistory", CONFIRM);
             idle.clock.advance(Duration.ofMillis(ForgottenHistory.CHECK_MILLIS));
             idle.injector.getInstance(dev.warmup.server.scheduler.WarmupScheduler.class).tick()
                     .get(30, TimeUnit.SECONDS);

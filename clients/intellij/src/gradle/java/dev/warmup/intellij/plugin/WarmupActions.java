@@ -40,13 +40,18 @@ public final class WarmupActions {
                 if (item == null) {
                     return;
                 }
-                item.getServer().getWorkspaceService().executeCommand(new ExecuteCommandParams(command, List.of()))
+                item.getServer().getWorkspaceService().executeCommand(new ExecuteCommandParams(command, arguments()))
                         .whenComplete((result, error) -> {
                             if (show || error != null) { // a refusal is shown too: compare's WMP-1004 says what to do
                                 show(project, result, error);
                             }
                         });
             });
+        }
+
+        /** The command's arguments: none, but for a command that wants its confirmation. */
+        List<Object> arguments() {
+            return List.of();
         }
 
         private void show(Project project, Object result, Throwable error) {
@@ -75,6 +80,11 @@ public final class WarmupActions {
     public static final class ForgetHistory extends Command {
         public ForgetHistory() {
             super("warmup.forgetHistory", true);
+        }
+
+        @Override
+        List<Object> arguments() {
+            return List.of(java.util.Map.of("confirm", true)); // asked in actionPerformed, before it runs
         }
 
         @Override
