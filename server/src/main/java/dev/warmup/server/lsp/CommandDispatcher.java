@@ -66,10 +66,7 @@ public final class CommandDispatcher {
      */
     private Object forgetHistory(List<Object> args) {
         JsonElement a = args.size() == 1 ? GSON.toJsonTree(args.get(0)) : JsonNull.INSTANCE;
-        if (!a.isJsonObject() || !a.getAsJsonObject().has("confirm")
-                || !a.getAsJsonObject().get("confirm").isJsonPrimitive()
-                || !a.getAsJsonObject().get("confirm").getAsJsonPrimitive().isBoolean()
-                || !a.getAsJsonObject().get("confirm").getAsBoolean()) {
+        if (!a.isJsonObject() || !new com.google.gson.JsonPrimitive(true).equals(a.getAsJsonObject().get("confirm"))) {
             throw new WarmupException(ErrorCode.WMP_8003, Commands.FORGET_HISTORY + " deletes the recorded history for"
                     + " good, so it takes one argument, {\"confirm\": true}, which a client sends once the user has"
                     + " confirmed; got " + (args.isEmpty() ? "none" : WarmupException.quote(GSON.toJsonTree(args))));
