@@ -327,9 +327,7 @@ public final class PredictionService implements AutoCloseable {
                 throw new WarmupException(ErrorCode.WMP_7002, "forgetting the history: " + e.getMessage(), e);
             }
             HistoryEraser.Deleted files = HistoryEraser.deleteFiles(dataDirectory);
-            staleModelFile = java.nio.file.Files.exists(modelFile);
-            journal.forgottenAt(now);
-            rebuild();
+            forgetLearnt(now);
             if (!files.failures().isEmpty()) {
                 String why = "the history is forgotten (" + gone.events() + " events deleted) but "
                         + String.join("; ", files.failures());
@@ -370,10 +368,18 @@ public final class PredictionService implements AutoCloseable {
             return false;
         }
         LOG.info("the history was forgotten by another server using " + store.file() + ": forgotten here too");
-        staleModelFile = java.nio.file.Files.exists(modelFile);
-        journal.forgottenAt(at.getAsLong());
-        rebuild();
+        forgetLearnt(at.getAsLong());
         return true;
+    }
+
+    /**
+     * The history was forgotten at {@code at}: this predictor is rebuilt from what was recorded since, without the
+     * model file if one is still there (trained on the forgotten history, it could not be deleted).
+     */
+    private void forgetLearnt(long at) {
+        staleModelFile = java.nio.file.Files.exists(modelFile);
+        journal.forgottenAt(at);
+        rebuild();
     }
 
     /** {@code warmup.evaluate}: AUC, Brier, precision and recall on the last fifth of the history. */

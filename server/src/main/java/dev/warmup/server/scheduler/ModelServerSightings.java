@@ -146,12 +146,9 @@ final class ModelServerSightings {
      */
     Optional<ModelBackend.LoadedModel> look(ModelSpec m, Optional<ModelBackend.LoadedModel> listed,
                                             ModelStates.State ours, long now, Optional<Duration> keepAlive) {
-        if (listed.isEmpty()) {
-            unloadedAt.remove(m.id()); // gone
-        }
         Optional<ModelBackend.LoadedModel> real = listed.filter(l -> !leaving(m.id(), l, now));
-        if (real.isPresent()) {
-            unloadedAt.remove(m.id()); // loaded again
+        if (real.isPresent() == listed.isPresent()) {
+            unloadedAt.remove(m.id()); // not on its way out: gone, or loaded again
         }
         LateLoad late = lateLoad(m.id(), now);
         if (real.isPresent()) {

@@ -26,6 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreMaintenanceTest {
     @TempDir Path dir;
 
+    /** The store's upkeep, for a server alone on it. */
+    private static StoreMaintenance maintenance(UsageStore store, ConfigurationManager config, MutableClock clock,
+                                                DataDirectory data) {
+        return new StoreMaintenance(store, config, new ModelWarmupMetrics(clock, store, data), clock,
+                new ModelOwners(store, new FakeProcesses(new ProcessIdentity(1, 1), new HashSet<>()), clock));
+    }
+
     @Test
     void prunesEventsAndSnapshotsBeyondHistoryDaysForgetsExitedServersWantsAndSnapshotsMetrics() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
@@ -72,9 +79,7 @@ class StoreMaintenanceTest {
             clock.advance(Duration.ofDays(10));
             store.append(List.of(UsageEvent.simple(clock.millis(), EventKind.SAVE, null, null)));
             ConfigurationManager config = new ConfigurationManager(); // 30 days
-            try (var maintenance = new StoreMaintenance(store, config, new ModelWarmupMetrics(clock, store, data),
-                    clock, new ModelOwners(store, new FakeProcesses(new ProcessIdentity(1, 1), new HashSet<>()),
-                    clock))) {
+            try (var maintenance = maintenance(store, config, clock, data)) {
                 maintenance.start(); // its first round a minute away
                 config.apply(JsonParser.parseString("{\"historyDays\": 60}"));
                 maintenance.settled().get(30, TimeUnit.SECONDS);
@@ -101,9 +106,7 @@ class StoreMaintenanceTest {
         }
         assertTrue(DamagedFiles.holds(file, "mark-1999"));
         try (UsageStore store = UsageStore.open(file)) {
-            var maintenance = new StoreMaintenance(store, new ConfigurationManager(), new ModelWarmupMetrics(clock,
-                    store, data), clock, new ModelOwners(store, new FakeProcesses(new ProcessIdentity(1, 1),
-                    new HashSet<>()), clock));
+            var maintenance = maintenance(store, new ConfigurationManager(), clock, data);
             maintenance.runOnce();
             assertEquals(String.valueOf(clock.millis()), store.meta(StoreMaintenance.SCRUBBED).orElseThrow());
             clock.advance(Duration.ofHours(1));
