@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Forgets the recorded history ({@code warmup.forgetHistory}, {@code forget}): every event, count by day, metrics
- * snapshot and inferred-use claim, deleted in one transaction, with the moment recorded for the other servers using
+ * snapshot and inferred-use claim, and the count of events ever stored, deleted in one transaction, with the moment recorded for the other servers using
  * the file ({@link UsageStore#historyForgottenAt}). The store deletes securely ({@code secure_delete}: the pages
  * freed are overwritten), so the rows are gone from the file, not only from its tables; the file is then compacted
  * ({@code VACUUM}, which also rewrites pages freed before the store deleted so) and its write-ahead log emptied.
@@ -54,6 +54,7 @@ public final class HistoryEraser {
             n[1] = store.update("DELETE FROM daily_aggregates", List.of());
             n[2] = store.update("DELETE FROM metrics_snapshots", List.of());
             store.update("DELETE FROM inferred_claims", List.of());
+            store.update("DELETE FROM meta WHERE key = ?", List.of(UsageStore.STORED_TOTAL)); // a count, but of them
             store.putMeta(UsageStore.FORGOTTEN_AT, Long.toString(now));
         });
         return new Erased(n[0], n[1], n[2], compact(store));

@@ -75,6 +75,7 @@ class ForgetHistoryTest {
             assertTrue(Files.exists(mine), "not the server's to delete");
             assertFalse(Files.exists(data.resolve(PredictionService.FILE)));
             assertEquals(0, store.eventCount());
+            assertEquals(0, store.eventsStoredTotal(), "not even how many there were");
             h.client.await(h.client.statuses, l -> l.get(l.size() - 1).predictorNote().startsWith("WMP-1003"),
                     Duration.ofSeconds(30)); // told at once, not at the next tick
             assertEquals("heuristic", status(h).predictor());
