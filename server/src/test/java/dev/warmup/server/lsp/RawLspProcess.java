@@ -27,13 +27,11 @@ public final class RawLspProcess implements AutoCloseable {
     private int nextId = 1;
 
     public RawLspProcess(Path dataDir, String... moreArgs) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.warmup.server.Main", "--data-dir", dataDir.toString()));
-        if (!List.of(moreArgs).contains("--log-level")) {
-            command.addAll(List.of("--log-level", "warn"));
-        }
-        command.addAll(List.of(moreArgs));
+        this(command(List.of("-cp", System.getProperty("java.class.path"), "dev.warmup.server.Main"), dataDir,
+                moreArgs));
+    }
+
+    private RawLspProcess(List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         process = pb.start();
@@ -41,6 +39,28 @@ public final class RawLspProcess implements AutoCloseable {
         Thread reader = new Thread(() -> read(process.getInputStream()), "raw-lsp-reader");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * The packaged server ({@code jar}, as editors start it) with the editors' heap, logging at info and above to
+     * {@code log}.
+     */
+    public static RawLspProcess packaged(Path jar, Path dataDir, Path log) throws IOException {
+        return new RawLspProcess(command(List.of("-Xms32m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-jar",
+                jar.toString()), dataDir,
+                "--log-file", log.toString(), "--log-level", "info"));
+    }
+
+    private static List<String> command(List<String> launch, Path dataDir, String... moreArgs) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(launch);
+        command.addAll(List.of("--data-dir", dataDir.toString()));
+        if (!List.of(moreArgs).contains("--log-level")) {
+            command.addAll(List.of("--log-level", "warn"));
+        }
+        command.addAll(List.of(moreArgs));
+        return command;
     }
 
     /** The server logging at info and above to {@code log}, besides stderr. */
@@ -89,7 +109,7 @@ public final class RawLspProcess implements AutoCloseable {
     }
 
     /** Sends bytes as they are, headers and all: a frame of one's own making, or none. */
-    public void sendBytes(byte[] bytes) throws IOException {
+    public synchronized void sendBytes(byte[] bytes) throws IOException {
         in.write(bytes);
         in.flush();
     }
