@@ -29,6 +29,11 @@ final class ModelServerSightings {
      * process exits (llama.cpp's router lists it {@code loaded} until then).
      */
     static final long EXIT_MILLIS = 30_000;
+    /**
+     * How long after our unload a use the editor reports may still be of a request answered before it (an editor
+     * reports a use once its answer is complete): one reported later was served by the model loaded again.
+     */
+    static final long REPORT_LAG_MILLIS = 2_000;
 
     /** How far two expiries may differ and be one (the model server's clock, and its rounding). */
     private static final long SLACK_MILLIS = 2_000;
@@ -204,14 +209,17 @@ final class ModelServerSightings {
      * was asked to unload (by us, {@code ollama stop}), its expiry set to that moment, until the requests in flight on
      * it end, however long they take; while a request is answered its keep-alive timer stops, so one serving a request
      * past the expiry it listed before is still loaded, its expiry unchanged (and unmoved by our renewals, which clear
-     * our reading). Without one: we unloaded it within {@value #EXIT_MILLIS} ms; llama.cpp's router answers an unload
-     * at once and lists the model {@code loaded} until its process has exited (up to 53 ms for the tests' tiny model).
+     * our reading). Without one: we unloaded it within {@value #EXIT_MILLIS} ms, and the editor has reported no use of
+     * it since (past {@value #REPORT_LAG_MILLIS} ms after: a request the router loaded it again for, which may well
+     * come before a look sees it gone); llama.cpp's router answers an unload at once and lists the model
+     * {@code loaded} until its process has exited (up to 53 ms for the tests' tiny model).
      */
     private boolean leaving(String id, ModelBackend.LoadedModel real, long now) {
         long expiry = real.expiresAtMillis();
         Long unloaded = unloadedAt.get(id);
         if (expiry <= 0) {
-            return unloaded != null && now - unloaded <= EXIT_MILLIS;
+            return unloaded != null && now - unloaded <= EXIT_MILLIS
+                    && states.get(id).lastUsedMillis() <= unloaded + REPORT_LAG_MILLIS;
         }
         if (expiry > now) {
             return false;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.server.backend.fake.FakeLlamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import java.nio.file.Path;
@@ -33,17 +34,7 @@ class LlamaServerRouterTest {
     @Test
     void aModelWeUnloadedIsNotWarmWhileItsProcessExitsNorTakenBackAsEvicted() throws Exception {
         try (FakeLlamaServer llama = new FakeLlamaServer("coder"); ServerHarness h = new ServerHarness(dir)) {
-            WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
-            scheduler.start(3600); // ticking on its own from now on (its next periodic tick an hour away)
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            llama.exitsSlowly = true;
-            budget(h, llama, 1000); // below coder's 1500 MB: unloaded at once
-            llama.asked("POST /models/unload", 1).get(30, TimeUnit.SECONDS);
-            h.client.await(h.client.statuses, l -> !WarmingFixture.warm(l.subList(l.size() - 1, l.size()), "coder"),
-                    Duration.ofSeconds(30));
-            assertEquals("loaded", llama.state("coder"), "its process still exiting");
+            WarmupScheduler scheduler = unloadedWhileItsProcessExits(h, llama);
             h.clock.advance(Duration.ofSeconds(5));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals("unloaded", WarmingFixture.coder(h).state(), "on its way out, not warm again");
@@ -59,6 +50,54 @@ class LlamaServerRouterTest {
             assertEquals(List.of(), WarmingFixture.inferred(h), "no one else's load");
             assertEquals(null, WarmingFixture.coder(h).heldBy());
         }
+    }
+
+    @Test
+    void aModelTheEditorUsesSoonAfterOurUnloadIsWarmAndOursAtTheNextLook() throws Exception {
+        try (FakeLlamaServer llama = new FakeLlamaServer("coder"); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = unloadedWhileItsProcessExits(h, llama);
+            // before a look sees it gone, the editor's request has the router load it again (the router still
+            // listing it, as the slow exit does, is what a look sees either way), and the editor reports the use
+            h.clock.advance(Duration.ofSeconds(5));
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 900L, true));
+            h.flush();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals("warm", WarmingFixture.coder(h).state(), "the router lists it and the editor just used it");
+            assertEquals(null, WarmingFixture.coder(h).heldBy(), "ours: used through this editor");
+        }
+    }
+
+    @Test
+    void aUseReportedAsOurUnloadIsAnsweredIsOfARequestBeforeIt() throws Exception {
+        try (FakeLlamaServer llama = new FakeLlamaServer("coder"); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = unloadedWhileItsProcessExits(h, llama);
+            h.clock.advance(Duration.ofMillis(ModelServerSightings.REPORT_LAG_MILLIS));
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 900L, false));
+            h.flush();
+            h.clock.advance(Duration.ofSeconds(3));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals("unloaded", WarmingFixture.coder(h).state(), "still on its way out");
+        }
+    }
+
+    /**
+     * Coder warmed on {@code llama}, then unloaded for a budget it no longer fits, its process exiting slowly: the
+     * router still lists it; the scheduler, ticking on its own (its next periodic tick an hour away).
+     */
+    private static WarmupScheduler unloadedWhileItsProcessExits(ServerHarness h, FakeLlamaServer llama)
+            throws Exception {
+        WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
+        scheduler.start(3600);
+        scheduler.tick().get(30, TimeUnit.SECONDS);
+        llama.exitsSlowly = true;
+        budget(h, llama, 1000); // below coder's 1500 MB: unloaded at once
+        llama.asked("POST /models/unload", 1).get(30, TimeUnit.SECONDS);
+        h.client.await(h.client.statuses, l -> !WarmingFixture.warm(l.subList(l.size() - 1, l.size()), "coder"),
+                Duration.ofSeconds(30));
+        assertEquals("loaded", llama.state("coder"), "its process still exiting");
+        return scheduler;
     }
 
     @Test
