@@ -266,6 +266,7 @@ final class BackendActions {
             var listed = loaded.stream().filter(l -> server.sameModel(m.id(), l.modelId())).findFirst();
             listed.ifPresent(l -> performance.observe(m.id(), -1, l.memoryMb())); // its size, whoever loaded it
             ModelStates.State ours = states.get(m.id()).state();
+            boolean held = ownership.ours(m.id()); // before the look, which forgets the claim of a model gone
             long now = clock.millis();
             var real = sightings.look(m, listed, ours, now, server.keepAliveAfterLoad());
             if (real.isPresent() && ours != ModelStates.State.warm && ours != ModelStates.State.loading
@@ -280,8 +281,8 @@ final class BackendActions {
             if (real.isPresent()) {
                 seenLoaded.add(m.id());
                 backoff.listed(m.id());
-            } else if (seenLoaded.remove(m.id()) && ours == ModelStates.State.warm) {
-                backoff.evicted(m.id(), backend, now);
+            } else if (seenLoaded.remove(m.id()) && ours == ModelStates.State.warm && held) {
+                backoff.evicted(m.id(), backend, now); // one another server or program held: its holder's doing
             }
         }
         if (changed) {

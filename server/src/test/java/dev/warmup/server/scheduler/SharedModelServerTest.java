@@ -76,6 +76,23 @@ class SharedModelServerTest {
     }
 
     @Test
+    void aModelHeldElsewhereThatGoesIsNotHeldOffHere() throws Exception {
+        try (TwoWindows w = new TwoWindows()) {
+            w.ollama.size("coder", 1500L << 20);
+            startWithCoderWarm(w.inUse, w.ollama);
+            WarmupScheduler scheduler = idleFor(w.idle, Duration.ofHours(2), settings(w.ollama.url()));
+            assertEquals(ModelStatus.ANOTHER_SERVER,
+                    heldBy(w.idle.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
+            w.ollama.evict("coder"); // its holder's doing, or Ollama's for it: not this window's to resist
+            w.idle.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            ModelStatus coder = w.idle.server.getWarmupService().status().get(30, TimeUnit.SECONDS).models().get(0);
+            assertEquals("unloaded", coder.state());
+            assertEquals(null, coder.retryAt(), "free to warm it when this window's developer needs it");
+        }
+    }
+
+    @Test
     void theWindowThatUsedAModelLastHoldsIt() throws Exception {
         try (TwoWindows w = new TwoWindows()) {
             WarmupScheduler loader = startWithCoderWarm(w.inUse, w.ollama); // this window loaded coder
