@@ -61,6 +61,11 @@ public final class SustainedUnloads implements WarmSetPlanner {
         return new WarmPlan(plan.loads(), due);
     }
 
+    /** What the plan of {@code request} would unload, the grace aside: a question, with nothing decided or held. */
+    public List<String> wouldUnload(PlanRequest request) {
+        return inner.plan(request).unloads();
+    }
+
     @Override
     public boolean wants(Candidate c, double threshold) {
         return inner.wants(c, threshold);

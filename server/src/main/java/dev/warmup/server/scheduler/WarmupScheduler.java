@@ -165,6 +165,25 @@ public final class WarmupScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * The models another server holds that our plan would keep if they were ours (pinned by nothing but their use
+     * here), within the budget and the model limit: asked for, so that their holder hands them over rather than
+     * unloading them. One the plan would want but not fit is not asked for: handed over, it would be unloaded at once.
+     */
+    private List<ModelSpec> wantedFromOthers(List<WarmSetPlanner.Candidate> candidates, long now, long budgetMb,
+                                             WarmupSettings s) {
+        if (candidates.stream().noneMatch(c -> ownership.heldByAnotherServer(c.modelId()))) {
+            return List.of();
+        }
+        List<WarmSetPlanner.Candidate> asOurs = candidates.stream().map(c -> ownership.heldByAnotherServer(
+                c.modelId()) ? c.withInUse(states.get(c.modelId()).inUse(now)) : c).toList();
+        List<String> unloaded = planner.wouldUnload(new WarmSetPlanner.PlanRequest(now, asOurs, budgetMb,
+                s.maxWarmModels(), s.predictionThreshold()));
+        return asOurs.stream().filter(c -> ownership.heldByAnotherServer(c.modelId())
+                        && planner.wants(c, s.predictionThreshold()) && !unloaded.contains(c.modelId()))
+                .map(c -> spec(c.modelId())).toList();
+    }
+
     private void plan() {
         WarmupSettings s = config.current();
         if (config.paused() || !s.backgroundWarmupEnabled()) {
@@ -175,12 +194,10 @@ public final class WarmupScheduler implements AutoCloseable {
         long now = clock.millis();
         List<WarmSetPlanner.Candidate> candidates = candidateBuilder.build(s.models(), now);
         candidates.forEach(c -> planned.put(c.modelId(), c));
-        ownership.wantOnly(candidates.stream() // held by another server, and our plan would keep them: ask for them
-                .filter(c -> ownership.heldByAnotherServer(c.modelId()) && planner.wants(
-                        c.withInUse(states.get(c.modelId()).inUse(now)), s.predictionThreshold()))
-                .map(c -> spec(c.modelId())).toList());
-        WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates,
-                resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
+        long budgetMb = resources.memoryBudgetMb(s, states.heldMb());
+        ownership.wantOnly(wantedFromOthers(candidates, now, budgetMb, s));
+        WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates, budgetMb,
+                s.maxWarmModels(), s.predictionThreshold()));
         for (String id : plan.unloads()) {
             actions.unload(spec(id), false);
         }

@@ -143,7 +143,7 @@ class SharedModelServerTest {
     }
 
     @Test
-    void aWindowWithdrawsItsWishWhenPausedOrWhenTheModelLeavesItsCatalogue() throws Exception {
+    void aWindowWithdrawsItsWishWhenPausedWhenTheModelWouldNotFitOrWhenItLeavesItsCatalogue() throws Exception {
         try (TwoWindows w = new TwoWindows()) {
             startWithCoderWarm(w.inUse, w.ollama);
             ServerHarness second = w.idle;
@@ -161,6 +161,13 @@ class SharedModelServerTest {
             second.command("warmup.resume");
             next.tick().get(30, TimeUnit.SECONDS);
             assertEquals(1, wishes(store));
+
+            second.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
+                    JsonParser.parseString("{\"warmup\": " + settings(w.ollama.url()).replace("{\"backends\"",
+                            "{\"maxMemoryMb\": 1000, \"backends\"") + "}")));
+            second.flush();
+            next.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(0, wishes(store), "coder does not fit its budget: handed over, it would be unloaded at once");
 
             second.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
                     JsonParser.parseString("{\"warmup\": " + settings(w.ollama.url()).replace("\"coder\"",
