@@ -121,6 +121,7 @@ final class BackendActions {
         }
         inFlight++;
         looks.changed();
+        LOG.fine(() -> "loading " + m.id() + " (" + intent.reason() + ")");
         sightings.loadStarted(m.id());
         ownership.claim(m);
         states.loading(m.id(), (int) performance.memoryMb(m), clock.millis());
@@ -183,6 +184,7 @@ final class BackendActions {
         }
         unloading.add(m.id());
         looks.changed();
+        LOG.fine(() -> "unloading " + m.id() + (toFreeMemory ? " to free memory" : ": the plan no longer wants it"));
         backend.get().unload(m).whenCompleteAsync((r, e) -> {
             unloading.remove(m.id());
             looks.changed();

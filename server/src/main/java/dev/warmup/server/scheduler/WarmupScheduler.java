@@ -166,22 +166,29 @@ public final class WarmupScheduler implements AutoCloseable {
     }
 
     /**
-     * The models another server holds that our plan would keep if they were ours (pinned by nothing but their use
-     * here), within the budget and the model limit: asked for, so that their holder hands them over rather than
-     * unloading them. One the plan would want but not fit is not asked for: handed over, it would be unloaded at once.
+     * The models another server holds that our plan would keep if each were ours (pinned by nothing but its use here,
+     * the others as they are), within the budget and the model limit: asked for, so that their holder hands them over
+     * rather than unloading them. One the plan would want but not fit is not asked for: handed over, it would be
+     * unloaded at once.
      */
     private List<ModelSpec> wantedFromOthers(List<WarmSetPlanner.Candidate> candidates, long now, long budgetMb,
                                              WarmupSettings s) {
-        if (candidates.stream().noneMatch(c -> ownership.heldByAnotherServer(c.modelId()))) {
-            return List.of();
+        List<ModelSpec> wanted = new ArrayList<>();
+        for (WarmSetPlanner.Candidate c : candidates) {
+            if (!ownership.heldByAnotherServer(c.modelId())) {
+                continue;
+            }
+            WarmSetPlanner.Candidate ours = c.withInUse(states.get(c.modelId()).inUse(now));
+            if (!planner.wants(ours, s.predictionThreshold())) {
+                continue;
+            }
+            List<WarmSetPlanner.Candidate> asOurs = candidates.stream().map(o -> o == c ? ours : o).toList();
+            if (!planner.wouldUnload(new WarmSetPlanner.PlanRequest(now, asOurs, budgetMb, s.maxWarmModels(),
+                    s.predictionThreshold())).contains(c.modelId())) {
+                wanted.add(spec(c.modelId()));
+            }
         }
-        List<WarmSetPlanner.Candidate> asOurs = candidates.stream().map(c -> ownership.heldByAnotherServer(
-                c.modelId()) ? c.withInUse(states.get(c.modelId()).inUse(now)) : c).toList();
-        List<String> unloaded = planner.wouldUnload(new WarmSetPlanner.PlanRequest(now, asOurs, budgetMb,
-                s.maxWarmModels(), s.predictionThreshold()));
-        return asOurs.stream().filter(c -> ownership.heldByAnotherServer(c.modelId())
-                        && planner.wants(c, s.predictionThreshold()) && !unloaded.contains(c.modelId()))
-                .map(c -> spec(c.modelId())).toList();
+        return wanted;
     }
 
     private void plan() {

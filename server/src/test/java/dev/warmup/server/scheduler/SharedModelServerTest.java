@@ -93,6 +93,29 @@ class SharedModelServerTest {
     }
 
     @Test
+    void aWindowDoesNotAskForAModelThatWouldNotFitBesideWhatOthersHold() throws Exception {
+        try (TwoWindows w = new TwoWindows()) {
+            w.ollama.size("coder", 1500L << 20);
+            startWithCoderWarm(w.inUse, w.ollama); // the first window holds coder
+            w.ollama.loadedElsewhere("big", 1900L << 20);
+            w.inUse.server.getWarmupService().modelUsed(new ModelUsedParams("big", "refactoring", null, 900L, false));
+            w.inUse.flush(); // and big, which its developer just used
+            ServerHarness second = w.idle; // where a completion is expected soon: coder is wanted here
+            UsageStore store = second.injector.getInstance(UsageStore.class);
+            store.append(List.of(UsageEvent.simple(second.clock.millis() - 1000, EventKind.CHANGE, null, null)));
+            second.initialize(settings(w.ollama.url()).replace("{\"backends\"",
+                    "{\"maxMemoryMb\": 3000, \"backends\""));
+            second.startPrediction();
+            WarmupScheduler next = second.injector.getInstance(WarmupScheduler.class);
+            next.tick().get(30, TimeUnit.SECONDS);
+            next.tick().get(30, TimeUnit.SECONDS);
+            WarmupStatus status = second.server.getWarmupService().status().get(30, TimeUnit.SECONDS);
+            assertEquals(ModelStatus.ANOTHER_SERVER, heldBy(status, "big"));
+            assertEquals(0, wishes(store), "beside big, held there, coder does not fit 3,000 MB here");
+        }
+    }
+
+    @Test
     void theWindowThatUsedAModelLastHoldsIt() throws Exception {
         try (TwoWindows w = new TwoWindows()) {
             WarmupScheduler loader = startWithCoderWarm(w.inUse, w.ollama); // this window loaded coder
