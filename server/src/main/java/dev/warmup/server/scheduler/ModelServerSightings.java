@@ -151,7 +151,7 @@ final class ModelServerSightings {
      */
     Optional<ModelBackend.LoadedModel> look(ModelSpec m, Optional<ModelBackend.LoadedModel> listed,
                                             ModelStates.State ours, long now, Optional<Duration> keepAlive) {
-        Optional<ModelBackend.LoadedModel> real = listed.filter(l -> !leaving(m.id(), l, now));
+        Optional<ModelBackend.LoadedModel> real = listed.filter(l -> !leaving(m, l, now));
         if (real.isPresent() == listed.isPresent()) {
             unloadedAt.remove(m.id()); // not on its way out: gone, or loaded again
         }
@@ -209,17 +209,20 @@ final class ModelServerSightings {
      * was asked to unload (by us, {@code ollama stop}), its expiry set to that moment, until the requests in flight on
      * it end, however long they take; while a request is answered its keep-alive timer stops, so one serving a request
      * past the expiry it listed before is still loaded, its expiry unchanged (and unmoved by our renewals, which clear
-     * our reading). Without one: we unloaded it within {@value #EXIT_MILLIS} ms, and the editor has reported no use of
+     * our reading). Without one: we unloaded it within {@value #EXIT_MILLIS} ms, the editor has reported no use of
      * it since (past {@value #REPORT_LAG_MILLIS} ms after: a request the router loaded it again for, which may well
-     * come before a look sees it gone); llama.cpp's router answers an unload at once and lists the model
-     * {@code loaded} until its process has exited (up to 53 ms for the tests' tiny model).
+     * come before a look sees it gone), and no other running server has claimed it since we gave up our claim (its
+     * editor's request did); llama.cpp's router answers an unload at once and lists the model {@code loaded} until its
+     * process has exited (up to 53 ms for the tests' tiny model).
      */
-    private boolean leaving(String id, ModelBackend.LoadedModel real, long now) {
+    private boolean leaving(ModelSpec m, ModelBackend.LoadedModel real, long now) {
+        String id = m.id();
         long expiry = real.expiresAtMillis();
         Long unloaded = unloadedAt.get(id);
         if (expiry <= 0) {
             return unloaded != null && now - unloaded <= EXIT_MILLIS
-                    && states.get(id).lastUsedMillis() <= unloaded + REPORT_LAG_MILLIS;
+                    && states.get(id).lastUsedMillis() <= unloaded + REPORT_LAG_MILLIS
+                    && !ownership.claimedByAnotherServer(m);
         }
         if (expiry > now) {
             return false;

@@ -240,6 +240,19 @@ public final class Ownership {
         }
     }
 
+    /**
+     * Whether another running server has claimed {@code m} in the shared record: asked, with nothing cached or logged
+     * (an unreadable record says no).
+     */
+    boolean claimedByAnotherServer(ModelSpec m) {
+        String url = url(m);
+        try {
+            return url != null && owners.holder(url, name(m)).holder() == Holder.ANOTHER_SERVER;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /** A write to the shared record. */
     private interface Write {
         void run() throws SQLException;

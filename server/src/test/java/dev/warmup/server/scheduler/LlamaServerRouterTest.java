@@ -68,6 +68,29 @@ class LlamaServerRouterTest {
     }
 
     @Test
+    void aModelAnotherWindowUsesSoonAfterOurUnloadIsSeenHeldThereAtTheNextLook() throws Exception {
+        var mine = new dev.warmup.server.store.ProcessIdentity(1001, 7);
+        var other = new dev.warmup.server.store.ProcessIdentity(1002, 7);
+        java.util.Set<dev.warmup.server.store.ProcessIdentity> running = java.util.concurrent.ConcurrentHashMap
+                .newKeySet();
+        running.addAll(java.util.Set.of(mine, other));
+        try (FakeLlamaServer llama = new FakeLlamaServer("coder");
+             ServerHarness h = new ServerHarness(dir, new dev.warmup.server.store.FakeProcesses(mine, running)
+                     .module());
+             ServerHarness second = new ServerHarness(dir, new dev.warmup.server.store.FakeProcesses(other, running)
+                     .module())) {
+            WarmupScheduler scheduler = unloadedWhileItsProcessExits(h, llama);
+            second.initialize(WarmingFixture.coderOn("llamacpp", llama.url())); // the other window's editor
+            second.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 900L, true));
+            second.flush(); // its request had the router load coder again
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals("warm", WarmingFixture.coder(h).state(), "loaded again, for the other window");
+            assertEquals(dev.warmup.protocol.ModelStatus.ANOTHER_SERVER, WarmingFixture.coder(h).heldBy());
+        }
+    }
+
+    @Test
     void aUseReportedAsOurUnloadIsAnsweredIsOfARequestBeforeIt() throws Exception {
         try (FakeLlamaServer llama = new FakeLlamaServer("coder"); ServerHarness h = new ServerHarness(dir)) {
             WarmupScheduler scheduler = unloadedWhileItsProcessExits(h, llama);
