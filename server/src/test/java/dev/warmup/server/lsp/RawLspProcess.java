@@ -42,13 +42,12 @@ public final class RawLspProcess implements AutoCloseable {
     }
 
     /**
-     * The packaged server ({@code jar}, as editors start it) with the editors' heap, logging at info and above to
-     * {@code log}.
+     * The packaged server ({@code jar}, as editors start it) with the editors' heap, logging at {@code level} and
+     * above to {@code log}.
      */
-    public static RawLspProcess packaged(Path jar, Path dataDir, Path log) throws IOException {
+    public static RawLspProcess packaged(Path jar, Path dataDir, Path log, String level) throws IOException {
         return new RawLspProcess(command(List.of("-Xms32m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-jar",
-                jar.toString()), dataDir,
-                "--log-file", log.toString(), "--log-level", "info"));
+                jar.toString()), dataDir, "--log-file", log.toString(), "--log-level", level));
     }
 
     private static List<String> command(List<String> launch, Path dataDir, String... moreArgs) {

@@ -29,6 +29,8 @@ final class SoakTally {
     private final Map<String, Integer> notifications = new TreeMap<>();
     private final Map<String, Integer> toldTheEditor = new TreeMap<>(); // warnings and errors, by WMP code
     private final List<String> lookFailures = new java.util.ArrayList<>();
+    private final List<String> moments = new java.util.ArrayList<>(); // disagreements and cold requests, timed
+    private final long startNanos = System.nanoTime();
     private int overBudgetLooks;
     private int overBudgetRun;
     private int longestOverBudget;
@@ -44,6 +46,9 @@ final class SoakTally {
                     return;
                 }
                 n[a.wasLoaded() ? 0 : 1]++;
+                if (!a.wasLoaded()) {
+                    moment(model + " requested, not loaded");
+                }
                 (a.wasLoaded() ? warmMs : coldMs).recordValue(a.latencyMs());
             }
             JsonObject used = new JsonObject();
@@ -57,6 +62,10 @@ final class SoakTally {
                 answers.computeIfAbsent(task, k -> new int[3])[2]++;
             }
         }
+    }
+
+    private void moment(String what) {
+        moments.add(String.format("%.1f s %s", (System.nanoTime() - startNanos) / 1e9, what));
     }
 
     synchronized int failedAnswers() {
@@ -77,6 +86,9 @@ final class SoakTally {
                     String theirs = router.getOrDefault(m.getKey(), "absent");
                     looks.merge(m.getKey() + ": " + m.getValue() + " / " + theirs, 1, Integer::sum);
                     int run = agree(m.getValue(), theirs) ? 0 : disagreeingRun.getOrDefault(m.getKey(), 0) + 1;
+                    if (run > 0) {
+                        moment(m.getKey() + ": " + m.getValue() + " / " + theirs);
+                    }
                     disagreeingRun.put(m.getKey(), run);
                     longestDisagreement.merge(m.getKey(), run, Math::max);
                 }
@@ -173,6 +185,7 @@ final class SoakTally {
         out.println("  sent by the server: " + notifications);
         out.println("  warnings and errors shown to the editor: " + toldTheEditor);
         out.println("  failed looks: " + lookFailures);
+        out.println("  disagreements and requests that found the model not loaded, in time: " + moments);
     }
 
     /** Log lines by level, and by WMP code where there is one. */
