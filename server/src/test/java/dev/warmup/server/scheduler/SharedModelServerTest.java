@@ -63,9 +63,7 @@ class SharedModelServerTest {
     @Test
     void anIdleWindowLeavesAloneWhatTheWindowInUseLoaded() throws Exception {
         try (TwoWindows w = new TwoWindows()) {
-            w.ollama.size("coder", 1500L << 20);
-            startWithCoderWarm(w.inUse, w.ollama);
-            WarmupScheduler scheduler = idleFor(w.idle, Duration.ofHours(2), settings(w.ollama.url()));
+            WarmupScheduler scheduler = idleBesideCoderHeldThere(w);
             assertFalse(scheduler.unloadPending().get(30, TimeUnit.SECONDS), "no unload asked");
             assertTrue(w.ollama.isLoaded("coder"));
             WarmupStatus status = w.idle.server.getWarmupService().status().get(30, TimeUnit.SECONDS);
@@ -78,9 +76,7 @@ class SharedModelServerTest {
     @Test
     void aModelHeldElsewhereThatGoesIsNotHeldOffHere() throws Exception {
         try (TwoWindows w = new TwoWindows()) {
-            w.ollama.size("coder", 1500L << 20);
-            startWithCoderWarm(w.inUse, w.ollama);
-            WarmupScheduler scheduler = idleFor(w.idle, Duration.ofHours(2), settings(w.ollama.url()));
+            WarmupScheduler scheduler = idleBesideCoderHeldThere(w);
             assertEquals(ModelStatus.ANOTHER_SERVER,
                     heldBy(w.idle.server.getWarmupService().status().get(30, TimeUnit.SECONDS), "coder"));
             w.ollama.evict("coder"); // its holder's doing, or Ollama's for it: not this window's to resist
@@ -305,6 +301,13 @@ class SharedModelServerTest {
             passGrace(h, scheduler);
             ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** The window in use holds coder (1,500 MB); the idle one, its developer away two hours, sees it; its scheduler. */
+    private static WarmupScheduler idleBesideCoderHeldThere(TwoWindows w) throws Exception {
+        w.ollama.size("coder", 1500L << 20);
+        startWithCoderWarm(w.inUse, w.ollama);
+        return idleFor(w.idle, Duration.ofHours(2), settings(w.ollama.url()));
     }
 
     private static String heldBy(WarmupStatus status, String model) {
