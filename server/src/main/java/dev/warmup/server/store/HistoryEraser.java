@@ -9,10 +9,11 @@ import java.util.List;
 
 /**
  * Forgets the recorded history ({@code warmup.forgetHistory}, {@code forget}): every event, count by day, metrics
- * snapshot and inferred-use claim, and the count of events ever stored, deleted in one transaction, with the moment recorded for the other servers using
- * the file ({@link UsageStore#historyForgottenAt}). The store deletes securely ({@code secure_delete}: the pages
- * freed are overwritten), so the rows are gone from the file, not only from its tables; the file is then compacted
- * ({@code VACUUM}, which also rewrites pages freed before the store deleted so) and its write-ahead log emptied.
+ * snapshot and inferred-use claim, and the count of events ever stored, deleted in one transaction, with the moment
+ * recorded for the other servers using the file ({@link UsageStore#historyForgottenAt}). The store deletes securely
+ * ({@code secure_delete}: the pages freed are overwritten), so the rows are gone from the file, not only from its
+ * tables; the file is then compacted ({@code VACUUM}, which also rewrites pages freed before the store deleted so)
+ * and its write-ahead log emptied.
  */
 public final class HistoryEraser {
     private HistoryEraser() {}
