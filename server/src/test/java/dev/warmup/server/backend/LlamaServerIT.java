@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.backend.real.RealLlamaServer;
 import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.errors.WarmupException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -197,17 +192,7 @@ class LlamaServerIT {
 
     /** The same of a router started with {@code --api-key key}, which wants it for its list too. */
     private String state(RealLlamaServer s, String id, String key) throws Exception {
-        HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(s.url() + "/models"));
-        if (key != null) {
-            get.header("Authorization", "Bearer " + key);
-        }
-        HttpResponse<String> r = http.send(get.build(), HttpResponse.BodyHandlers.ofString());
-        for (JsonElement m : JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("data")) {
-            if (m.getAsJsonObject().get("id").getAsString().equals(id)) {
-                return m.getAsJsonObject().getAsJsonObject("status").get("value").getAsString();
-            }
-        }
-        return "absent";
+        return s.states(key).getOrDefault(id, "absent");
     }
 
     /** Waits (60 s at most) until the router says {@code id} is {@code state}: its own threads change states. */

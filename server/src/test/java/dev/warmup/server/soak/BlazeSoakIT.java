@@ -61,7 +61,7 @@ class BlazeSoakIT {
         Path jar = Path.of(System.getProperty("warmup.jar", "target/warmup-server.jar")).toAbsolutePath();
 
         try (RealLlamaServer llama = RealLlamaServer.router(llamaDir, List.copyOf(MODEL_OF.values()))) {
-            RouterUser extension = new RouterUser(llama.url());
+            RouterUser extension = new RouterUser(llama);
             String settings = "{\"maxMemoryMb\": " + budgetMb + ", \"backends\": {\"llama\": {\"type\": \"llamacpp\","
                     + " \"url\": \"" + llama.url() + "\"}}, \"models\": " + CATALOGUE + "}";
             List<SoakWindow> opened = new ArrayList<>();

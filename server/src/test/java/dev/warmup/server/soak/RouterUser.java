@@ -1,15 +1,12 @@
 package dev.warmup.server.soak;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import dev.warmup.server.backend.real.RealLlamaServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -21,31 +18,24 @@ final class RouterUser {
     record Answer(int status, long latencyMs, boolean wasLoaded) {}
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String url;
+    private final RealLlamaServer router;
 
-    RouterUser(String url) {
-        this.url = url;
+    RouterUser(RealLlamaServer router) {
+        this.router = router;
     }
 
     Answer ask(String model) throws IOException, InterruptedException {
         boolean loaded = "loaded".equals(states().get(model));
         long t0 = System.nanoTime();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/completions"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(router.url() + "/v1/completions"))
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"" + model + "\", \"prompt\": \"x\","
                         + " \"max_tokens\": 1}")).build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), (System.nanoTime() - t0) / 1_000_000, loaded);
     }
 
-    /** Each model's {@code status.value} as the router lists it ({@code loaded}, {@code loading}, {@code unloaded}). */
+    /** Each model's {@code status.value} as the router lists it ({@link RealLlamaServer#states}). */
     Map<String, String> states() throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/models"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        Map<String, String> states = new HashMap<>();
-        for (JsonElement m : JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("data")) {
-            JsonObject o = m.getAsJsonObject();
-            states.put(o.get("id").getAsString(), o.getAsJsonObject("status").get("value").getAsString());
-        }
-        return states;
+        return router.states(null);
     }
 }

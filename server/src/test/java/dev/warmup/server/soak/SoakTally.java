@@ -82,15 +82,14 @@ final class SoakTally {
                 overBudgetRun = seen.withinBudget() ? 0 : overBudgetRun + 1;
                 overBudgetLooks += overBudgetRun > 0 ? 1 : 0;
                 longestOverBudget = Math.max(longestOverBudget, overBudgetRun);
-                for (Map.Entry<String, String> m : seen.states().entrySet()) {
-                    String theirs = router.getOrDefault(m.getKey(), "absent");
-                    looks.merge(m.getKey() + ": " + m.getValue() + " / " + theirs, 1, Integer::sum);
-                    int run = agree(m.getValue(), theirs) ? 0 : disagreeingRun.getOrDefault(m.getKey(), 0) + 1;
+                for (Sided m : sided(seen, router)) {
+                    looks.merge(m.model() + ": " + m.pair(), 1, Integer::sum);
+                    int run = m.agree() ? 0 : disagreeingRun.getOrDefault(m.model(), 0) + 1;
                     if (run > 0) {
-                        moment(m.getKey() + ": " + m.getValue() + " / " + theirs);
+                        moment(m.model() + ": " + m.pair());
                     }
-                    disagreeingRun.put(m.getKey(), run);
-                    longestDisagreement.merge(m.getKey(), run, Math::max);
+                    disagreeingRun.put(m.model(), run);
+                    longestDisagreement.merge(m.model(), run, Math::max);
                 }
             }
         } catch (Exception e) {
@@ -112,10 +111,9 @@ final class SoakTally {
             Map<String, String> router = extension.states();
             Map<String, String> pairs = new TreeMap<>();
             boolean all = seen.withinBudget();
-            for (Map.Entry<String, String> m : seen.states().entrySet()) {
-                String theirs = router.getOrDefault(m.getKey(), "absent");
-                pairs.put(m.getKey(), m.getValue() + " / " + theirs);
-                all &= agree(m.getValue(), theirs);
+            for (Sided m : sided(seen, router)) {
+                pairs.put(m.model(), m.pair());
+                all &= m.agree();
             }
             pairs.put("memory", seen.memoryUsedMb() + " of " + seen.memoryBudgetMb() + " MB");
             if (all) {
@@ -127,6 +125,22 @@ final class SoakTally {
             }
             Thread.sleep(500); // the server's next look at the router is on its own schedule
         }
+    }
+
+    /** A model as the server shows it ({@code ours}, with who holds it) and as the router lists it. */
+    private record Sided(String model, String ours, String theirs) {
+        String pair() {
+            return ours + " / " + theirs;
+        }
+
+        boolean agree() {
+            return SoakTally.agree(ours, theirs);
+        }
+    }
+
+    private static List<Sided> sided(Seen seen, Map<String, String> router) {
+        return seen.states().entrySet().stream().map(m -> new Sided(m.getKey(), m.getValue(),
+                router.getOrDefault(m.getKey(), "absent"))).toList();
     }
 
     private static boolean agree(String ours, String router) {

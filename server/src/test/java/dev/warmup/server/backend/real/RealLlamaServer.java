@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Assumptions;
  * {@code CI=true}, where the script must have run.
  */
 public final class RealLlamaServer implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final Process process;
     private final String url;
     private final Path log;
@@ -116,6 +117,26 @@ public final class RealLlamaServer implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    /**
+     * Each model's {@code status.value} in the router's {@code GET /models} ({@code loaded}, {@code loading},
+     * {@code unloaded}, {@code sleeping}); {@code apiKey}: the key of a router started with {@code --api-key}, which
+     * wants it for its list too, or null.
+     */
+    public java.util.Map<String, String> states(String apiKey) throws IOException, InterruptedException {
+        HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(url + "/models")).timeout(Duration.ofSeconds(10));
+        if (apiKey != null) {
+            get.header("Authorization", "Bearer " + apiKey);
+        }
+        HttpResponse<String> r = HTTP.send(get.build(), HttpResponse.BodyHandlers.ofString());
+        java.util.Map<String, String> states = new java.util.HashMap<>();
+        for (com.google.gson.JsonElement m : com.google.gson.JsonParser.parseString(r.body()).getAsJsonObject()
+                .getAsJsonArray("data")) {
+            com.google.gson.JsonObject o = m.getAsJsonObject();
+            states.put(o.get("id").getAsString(), o.getAsJsonObject("status").get("value").getAsString());
+        }
+        return states;
     }
 
     /** What it logged so far, for a failure's message. */
