@@ -29,6 +29,8 @@ final class LogSetup {
     static final int LOG_FILE_LIMIT = 10_000_000;
 
     private static LogFileClaim claim; // held for the process's life
+    /** Our code's loggers' parent, held: java.util.logging keeps loggers only weakly, and with them their level. */
+    private static final Logger OURS = Logger.getLogger("dev.warmup");
 
     private LogSetup() {}
 
@@ -56,7 +58,7 @@ final class LogSetup {
                 "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
-        root.setLevel(level);
+        applyLevel(level);
         Handler stderr = new ConsoleHandler();
         stderr.setLevel(level);
         stderr.setFormatter(new SimpleFormatter());
@@ -76,6 +78,16 @@ final class LogSetup {
         if (unusable != null) {
             Logger.getLogger(LogSetup.class.getName()).warning(unusable);
         }
+    }
+
+    /**
+     * Sets {@code level} on our code's loggers; libraries' (the JDK's HTTP client, JNA, OSHI) stay at info under
+     * {@code debug}, which would otherwise fill the log with their internals (some thousand lines a minute from the
+     * HTTP client alone while a model server is watched), and follow only {@code trace}.
+     */
+    static void applyLevel(Level level) {
+        OURS.setLevel(level);
+        Logger.getLogger("").setLevel(level.intValue() == Level.FINE.intValue() ? Level.INFO : level);
     }
 
     /**

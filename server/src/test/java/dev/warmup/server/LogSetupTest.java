@@ -1,6 +1,8 @@
 package dev.warmup.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,37 @@ class LogSetupTest {
             assertEquals(boom, logged.get(0).getThrown());
         } finally {
             log.removeHandler(recorder);
+        }
+    }
+
+    @Test
+    void debugIsOurCodesAndTraceEveryones() {
+        Logger root = Logger.getLogger("");
+        Level rootBefore = root.getLevel();
+        Logger ours = Logger.getLogger("dev.warmup");
+        Level oursBefore = ours.getLevel();
+        Logger scheduler = Logger.getLogger("dev.warmup.server.scheduler.BackendActions");
+        Logger httpClient = Logger.getLogger("jdk.internal.httpclient.debug");
+        Logger oshi = Logger.getLogger("oshi.util.FileUtil");
+        try {
+            LogSetup.applyLevel(LogSetup.parseLevel("debug"));
+            assertTrue(scheduler.isLoggable(Level.FINE));
+            assertFalse(scheduler.isLoggable(Level.FINER));
+            assertFalse(httpClient.isLoggable(Level.FINE));
+            assertFalse(oshi.isLoggable(Level.FINE));
+            assertTrue(httpClient.isLoggable(Level.INFO));
+
+            LogSetup.applyLevel(LogSetup.parseLevel("trace"));
+            assertTrue(scheduler.isLoggable(Level.FINEST));
+            assertTrue(httpClient.isLoggable(Level.FINE));
+
+            LogSetup.applyLevel(LogSetup.parseLevel("warn"));
+            assertFalse(scheduler.isLoggable(Level.INFO));
+            assertFalse(httpClient.isLoggable(Level.INFO));
+            assertTrue(scheduler.isLoggable(Level.WARNING));
+        } finally {
+            root.setLevel(rootBefore);
+            ours.setLevel(oursBefore);
         }
     }
 }
