@@ -90,7 +90,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
       cacheReady = false; // no archive: a slower start, nothing worse
     }
     const cmd = serverCommand(java.java, jar, logFile,
-      cacheReady ? { javaVersion: java.version, cacheDir } : undefined);
+      cacheReady ? { javaVersion: java.version, cacheDir } : undefined,
+      vscode.workspace.getConfiguration('warmup').get<string>('server.logLevel'));
     const serverOptions: ServerOptions = { command: cmd.command, args: cmd.args, transport: TransportKind.stdio };
     const clientOptions: LanguageClientOptions = {
       documentSelector,
@@ -128,7 +129,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('warmup') && client) {
+      if (e.affectsConfiguration('warmup.server.logLevel') && client) {
+        void stop().then(start); // read only at start: the server is started again with it
+      } else if (e.affectsConfiguration('warmup') && client) {
         void client.sendNotification(DidChangeConfigurationNotification.type, {
           settings: { warmup: warmupSection(read) } });
       }

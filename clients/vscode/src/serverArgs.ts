@@ -6,10 +6,11 @@ import * as path from 'path';
  * channel shows, never into the protocol on stdout, where the JVM writes it by default. From Java 19 on, a
  * class-data archive kept in `cacheDir` (written by the JVM when the server exits, rewritten when the jar or the JDK
  * changes) makes start-up about a third faster; `cacheDir` must exist. Class-data logging is off, for writing the
- * archive warns of each of some 200 classes it leaves out.
+ * archive warns of each of some 200 classes it leaves out. `logLevel` (the `warmup.server.logLevel` setting) is
+ * passed on unless it is the server's own default, `info`.
  */
 export function serverCommand(java: string, jar: string, logFile?: string,
-  cds?: { javaVersion: number; cacheDir: string }): { command: string; args: string[] } {
+  cds?: { javaVersion: number; cacheDir: string }, logLevel?: string): { command: string; args: string[] } {
   const args = ['-Xmx256m', '-Xms32m', '-XX:+ExitOnOutOfMemoryError', '-XX:+UseSerialGC', '-XX:+DisplayVMOutputToStderr',
     '-Xlog:disable', '-Xlog:all=warning,cds*=off:stderr'];
   if (cds && cds.javaVersion >= 19) {
@@ -18,6 +19,9 @@ export function serverCommand(java: string, jar: string, logFile?: string,
   args.push('-jar', jar);
   if (logFile) {
     args.push('--log-file', logFile);
+  }
+  if (logLevel && logLevel !== 'info') {
+    args.push('--log-level', logLevel);
   }
   return { command: java, args };
 }

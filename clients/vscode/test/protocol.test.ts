@@ -161,9 +161,11 @@ test('out of memory, the server exits and says why on stderr, with nothing on th
 test('the client backend loads through a handler registered after a failed load, over the wire', { timeout: 120_000 },
   async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'warmup-vscode-load-'));
-    const cmd = serverCommand(process.env.JAVA ?? 'java', jar);
+    const cmd = serverCommand(process.env.JAVA ?? 'java', jar, undefined, undefined, 'debug');
     const server = cp.spawn(cmd.command, [...cmd.args, '--data-dir', data, '--stdio'],
-      { stdio: ['pipe', 'pipe', 'inherit'] });
+      { stdio: ['pipe', 'pipe', 'pipe'] });
+    let log = '';
+    server.stderr!.on('data', (b: Buffer) => { log += b.toString(); process.stderr.write(b); });
     const conn = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
     let failed!: () => void;
     const failedOnce = new Promise<void>(resolve => { failed = resolve; });
@@ -206,8 +208,13 @@ test('the client backend loads through a handler registered after a failed load,
       bridge.register({ load: async ({ model }) => { asked.push(model); return { memoryMb: 1500 }; } });
       await warm; // asked again at once: without warmup/loaderReady, not before the back-off's end
       assert.deepEqual(asked, ['coder']);
+      const closed = new Promise<void>(resolve => server.on('close', () => resolve()));
       await conn.sendRequest('shutdown');
       await conn.sendNotification('exit');
+      await closed; // its stderr read to the end
+      // warmup.server.logLevel debug: our loads with their reason; no library's detail (JNA, OSHI, the HTTP client)
+      assert.match(log, / FINE dev\.warmup\.server\.scheduler\.BackendActions: loading coder \(/);
+      assert.deepEqual(log.split('\n').filter(l => / FINE /.test(l) && !/ FINE dev\.warmup\./.test(l)), []);
     } finally {
       conn.dispose();
       server.kill();

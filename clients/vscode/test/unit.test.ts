@@ -144,6 +144,11 @@ test('the server runs with a small heap and exits on out-of-memory', () => {
   const at = cds.args.indexOf('-XX:+AutoCreateSharedArchive');
   assert.ok(at > 0 && at < cds.args.indexOf('-jar'));
   assert.equal(cds.args[at + 1], '-XX:SharedArchiveFile=' + path.join('/store', 'warmup-server.jsa'));
+  // warmup.server.logLevel: passed on after the jar, unless it is the server's default
+  const debug = serverCommand('/jdk/bin/java', '/ext/server/warmup-server.jar', '/logs/s.log', undefined, 'debug');
+  assert.deepEqual(debug.args.slice(-6),
+    ['-jar', '/ext/server/warmup-server.jar', '--log-file', '/logs/s.log', '--log-level', 'debug']);
+  assert.ok(!serverCommand('/jdk/bin/java', '/j.jar', '/l', undefined, 'info').args.includes('--log-level'));
 });
 
 test('load handler bridge answers warmup/load with modelState', async () => {

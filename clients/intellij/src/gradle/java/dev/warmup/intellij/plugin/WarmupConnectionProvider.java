@@ -2,6 +2,7 @@ package dev.warmup.intellij.plugin;
 
 import com.intellij.ide.plugins.PluginManagerCore;
 import com.intellij.openapi.application.PathManager;
+import com.intellij.openapi.diagnostic.Logger;
 import com.intellij.openapi.extensions.PluginId;
 import com.intellij.openapi.util.SystemInfo;
 import com.intellij.openapi.vfs.VirtualFile;
@@ -19,7 +20,13 @@ public final class WarmupConnectionProvider extends ProcessStreamConnectionProvi
         super(ServerCommandLine.build(Path.of(System.getProperty("java.home")), Runtime.version().feature(),
                 Objects.requireNonNull(PluginManagerCore.getPlugin(PluginId.getId("dev.warmup.intellij")))
                         .getPluginPath(), Path.of(PathManager.getLogPath()),
-                Path.of(PathManager.getSystemPath(), "warmup"), SystemInfo.isWindows));
+                Path.of(PathManager.getSystemPath(), "warmup"), SystemInfo.isWindows, logLevel()));
+    }
+
+    /** As Help | Diagnostic Tools | Debug Log Settings asks for {@value ServerCommandLine#LOG_CATEGORY}. */
+    private static String logLevel() {
+        Logger log = Logger.getInstance(ServerCommandLine.LOG_CATEGORY);
+        return ServerCommandLine.logLevel(log.isDebugEnabled(), log.isTraceEnabled());
     }
 
     @Override

@@ -76,7 +76,7 @@ class RealServerIT {
         Path jar = Path.of(System.getProperty("warmup.jar", "../../server/target/warmup-server.jar"));
         assertTrue(Files.exists(jar), "build the server first: " + jar);
         List<String> cmd = ServerCommandLine.build(Path.of(System.getProperty("java.home")),
-                Runtime.version().feature(), dir, dir, dir, false); // this JVM's flags, the archive's too from 19 on
+                Runtime.version().feature(), dir, dir, dir, false, null); // this JVM's flags, the archive's too from 19 on
         cmd.set(cmd.indexOf("-jar") + 1, jar.toString());
         cmd.add("--data-dir");
         cmd.add(dir.resolve("data").toString());

@@ -18,7 +18,7 @@ class SmallPartsTest {
     @Test
     void serverCommandLineUsesTheIdesJavaAndTheShippedJar(@TempDir Path tmp) throws Exception {
         List<String> cmd = ServerCommandLine.build(Path.of("/ide/jbr"), 17, Path.of("/plugins/warmup"),
-                Path.of("/logs"), Path.of("/system/warmup"), false);
+                Path.of("/logs"), Path.of("/system/warmup"), false, null);
         assertEquals("/ide/jbr/bin/java", cmd.get(0));
         assertTrue(cmd.contains("-XX:+ExitOnOutOfMemoryError") && cmd.contains("-XX:+DisplayVMOutputToStderr"));
         assertEquals("/plugins/warmup/lib/server/warmup-server.jar", cmd.get(cmd.indexOf("-jar") + 1));
@@ -29,14 +29,21 @@ class SmallPartsTest {
         assertTrue(cmd.stream().noneMatch(a -> a.contains("SharedArchive")), "Java 17 has no AutoCreateSharedArchive");
         Path system = tmp.resolve("system").resolve("warmup"); // not there yet: the JVM would not make it
         List<String> cds = ServerCommandLine.build(Path.of("/ide/jbr"), 21, Path.of("/plugins/warmup"),
-                Path.of("/logs"), system, false);
+                Path.of("/logs"), system, false, null);
         int at = cds.indexOf("-XX:+AutoCreateSharedArchive");
         assertTrue(at > 0 && at < cds.indexOf("-jar"), cds.toString());
         assertEquals("-XX:SharedArchiveFile=" + system.resolve("warmup-server.jsa"), cds.get(at + 1));
         assertTrue(Files.isDirectory(system));
         Path blocked = Files.writeString(tmp.resolve("a-file"), "x").resolve("warmup"); // cannot be made
         assertTrue(ServerCommandLine.build(Path.of("/ide/jbr"), 21, Path.of("/plugins/warmup"), Path.of("/logs"),
-                blocked, false).stream().noneMatch(a -> a.contains("SharedArchive")), "no archive, still a start");
+                blocked, false, null).stream().noneMatch(a -> a.contains("SharedArchive")), "no archive, still a start");
+        // the IDE's Debug Log Settings for #dev.warmup.server: passed on after the log file; nothing by default
+        List<String> debug = ServerCommandLine.build(Path.of("/ide/jbr"), 17, Path.of("/plugins/warmup"),
+                Path.of("/logs"), system, false, ServerCommandLine.logLevel(true, false));
+        assertEquals(List.of("/logs/warmup-server.log", "--log-level", "debug"), debug.subList(debug.size() - 3,
+                debug.size()));
+        assertEquals("trace", ServerCommandLine.logLevel(true, true));
+        assertEquals(null, ServerCommandLine.logLevel(false, false));
     }
 
     @Test
