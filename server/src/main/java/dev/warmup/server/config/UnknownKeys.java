@@ -16,10 +16,10 @@ import java.util.stream.Collectors;
  * misspells: a typo ({@code maxWarmModel}, a model's {@code memoryMB}) would otherwise leave the default in force
  * without a word. The known keys are the components of {@link WarmupSettings}, {@link ModelSpec} and
  * {@link BackendSpec}, which {@link SettingsParser} fills key for key; the clients' own keys ({@code java},
- * {@code trace}) are not named.
+ * {@code trace}, {@code server}) are not named.
  */
 final class UnknownKeys {
-    private static final Set<String> CLIENTS = Set.of("java", "trace");
+    private static final Set<String> CLIENTS = Set.of("java", "trace", "server");
     private static final Set<String> TOP = components(WarmupSettings.class);
     private static final Set<String> MODEL = components(ModelSpec.class);
     private static final Set<String> BACKEND = components(BackendSpec.class);

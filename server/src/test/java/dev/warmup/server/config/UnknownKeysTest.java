@@ -15,7 +15,7 @@ class UnknownKeysTest {
     @Test
     void typosAreNamedWithTheirLikelyKeyAndTheClientsKeysAreNot() {
         JsonObject section = JsonParser.parseString("{\"maxWarmModel\": 3, \"java\": {\"home\": \"/opt/jdk\"}, "
-                + "\"trace\": {\"server\": \"off\"}, \"frobnicate\": 1, \"maxMemoryMb\": 4096, \"models\": [{\"id\": "
+                + "\"trace\": {\"server\": \"off\"}, \"server\": {\"logLevel\": \"debug\"}, \"frobnicate\": 1, \"maxMemoryMb\": 4096, \"models\": [{\"id\": "
                 + "\"a\", \"tasks\": [\"chat\"], \"memoryMB\": 1500}], \"backends\": {\"local\": {\"type\": "
                 + "\"ollama\", \"url\": \"http://127.0.0.1:11434\", \"timeout\": 5, \"keepalive\": \"5m\"}}}")
                 .getAsJsonObject();
