@@ -134,6 +134,7 @@ test('the server runs with a small heap and exits on out-of-memory', () => {
   // the JVM's own output never reaches stdout, which carries the protocol (protocol.test.ts runs it out of memory)
   assert.deepEqual(c.args.filter(a => a.startsWith('-Xlog')), ['-Xlog:disable', '-Xlog:all=warning,cds*=off:stderr']);
   assert.ok(c.args.includes('-XX:+DisplayVMOutputToStderr'));
+  assert.ok(c.args.includes('-XX:-UsePerfData')); // idle, the JVM's statistics sampling was half its CPU time
   assert.ok(!c.args.some(a => a.includes('SharedArchive')));
   // a class-data archive from Java 19 on (AutoCreateSharedArchive is not in 17), before -jar
   const old = serverCommand('/jdk/bin/java', '/ext/server/warmup-server.jar', undefined,

@@ -18,8 +18,8 @@ local ok, err = pcall(function()
   local buf = vim.api.nvim_get_current_buf()
   local client_id = vim.lsp.start_client({
     name = 'warmup',
-    cmd = { 'java', '-Xmx256m', '-Xms32m', '-XX:+DisplayVMOutputToStderr', '-Xlog:disable', '-Xlog:all=warning,cds*=off:stderr',
-            '-jar', jar, '--data-dir', os.getenv('WARMUP_DATA_DIR'), '--log-level', 'warn' },
+    cmd = { 'java', '-Xmx256m', '-Xms32m', '-XX:-UsePerfData', '-XX:+DisplayVMOutputToStderr', '-Xlog:disable',
+            '-Xlog:all=warning,cds*=off:stderr', '-jar', jar, '--data-dir', os.getenv('WARMUP_DATA_DIR'), '--log-level', 'warn' },
     root_dir = vim.fn.getcwd(),
     init_options = { settings = { warmup = { maxWarmModels = 4,
       models = { { id = 'coder', tasks = { 'completion' }, memoryMb = 1500, loadSeconds = 3 } } } } },

@@ -87,9 +87,9 @@ public final class AzureLoad {
                 + "{\"warmup\":{\"maxMemoryMb\":8192,\"models\":" + MODELS + "}}}}").get(60, TimeUnit.SECONDS);
         load.notify("initialized", "{}");
         load.request("warmup/status", "{}").get(60, TimeUnit.SECONDS);
-        Duration cpuIdle = cpu(p);
+        Duration cpuIdle = ProcessStats.cpu(p);
         Thread.sleep(IDLE_MILLIS); // what the server costs with nothing to do, for comparison
-        Duration cpuBefore = cpu(p);
+        Duration cpuBefore = ProcessStats.cpu(p);
         cpuIdle = cpuBefore.minus(cpuIdle);
 
         Histogram status = new Histogram(3);
@@ -119,8 +119,8 @@ public final class AzureLoad {
         sampler.awaitTermination(10, TimeUnit.SECONDS);
 
         JsonObject metrics = load.storedAll(arrivals.size());
-        Duration cpu = cpu(p).minus(cpuBefore);
-        long peakKb = peakResidentKb(p.pid());
+        Duration cpu = ProcessStats.cpu(p).minus(cpuBefore);
+        long peakKb = ProcessStats.peakResidentKb(p.pid());
         load.request("shutdown", "null").get(60, TimeUnit.SECONDS);
         load.notify("exit", "null");
         p.waitFor(60, TimeUnit.SECONDS);
@@ -165,21 +165,6 @@ public final class AzureLoad {
             }
             Thread.sleep(200);
         }
-    }
-
-    private static Duration cpu(Process p) {
-        return p.toHandle().info().totalCpuDuration().orElseThrow(
-                () -> new IllegalStateException("this system does not report a process's CPU time"));
-    }
-
-    /** VmHWM from /proc (Linux): the process's peak resident set so far, in KiB. */
-    private static long peakResidentKb(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IOException("no VmHWM in /proc/" + pid + "/status");
     }
 
     private CompletableFuture<JsonObject> request(String method, String params) {

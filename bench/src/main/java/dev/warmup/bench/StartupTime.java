@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,9 +14,11 @@ import java.util.List;
  * {@code initialize} answer, and to the first {@code warmup/status} answer after {@code initialized}. The first start
  * is on an empty data directory; the others reuse it, as every later start of an editor does. With {@code --cds}
  * (Java 19 or later) the clients' class-data archive too: none at the first start, written as it exits, used after.
- * The last start then stays idle for 30 s, and its resident memory is read (Linux's /proc).
- * Usage: {@code java -cp bench/target/benchmarks.jar dev.warmup.bench.StartupTime server/target/warmup-server.jar
- * [N [JAVA [--cds]]]}
+ * The last start then stays idle for 30 s, and its resident memory is read (Linux's /proc); then the CPU time it
+ * spends over {@code -Didle.cpuSeconds} more (120 unless told; 0 skips it), idle, with no model server to watch: what
+ * each editor window's server costs all day while its developer works elsewhere.
+ * Usage: {@code java [-Didle.cpuSeconds=S] -cp bench/target/benchmarks.jar dev.warmup.bench.StartupTime
+ * server/target/warmup-server.jar [N [JAVA [--cds]]]}
  */
 public final class StartupTime {
     private static final long IDLE_MILLIS = 30_000;
@@ -29,7 +32,7 @@ public final class StartupTime {
         boolean cds = args.length > 3 && args[3].equals("--cds");
         Path data = Files.createTempDirectory("warmup-startup-bench");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Xms32m", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable",
+                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable",
                 "-Xlog:all=warning,cds*=off:stderr"));
         if (cds) {
             command.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + data.resolve("a.jsa")));
@@ -38,6 +41,8 @@ public final class StartupTime {
         long[] initialize = new long[n];
         long[] status = new long[n];
         long residentKb = -1;
+        long idleCpuSeconds = Long.getLong("idle.cpuSeconds", 120);
+        Duration idleCpu = null;
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -53,7 +58,12 @@ public final class StartupTime {
             status[i] = System.nanoTime() - t0;
             if (i == n - 1) { // what an editor window's server holds while the developer works elsewhere
                 Thread.sleep(IDLE_MILLIS);
-                residentKb = residentKb(p.pid());
+                residentKb = ProcessStats.residentKb(p.pid());
+                if (idleCpuSeconds > 0) {
+                    Duration before = ProcessStats.cpu(p);
+                    Thread.sleep(idleCpuSeconds * 1000);
+                    idleCpu = ProcessStats.cpu(p).minus(before);
+                }
             }
             LspFrames.write(in, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"shutdown\"}");
             LspFrames.readResponse(out, 3);
@@ -72,20 +82,10 @@ public final class StartupTime {
                 status[0] / 1_000_000, summary(Arrays.copyOfRange(status, 1, n)));
         System.out.println(residentKb < 0 ? "resident memory: not measured (no /proc)" : String.format(
                 "resident memory %d s after the last start, idle: %d MB", IDLE_MILLIS / 1000, residentKb / 1024));
-    }
-
-    /** The process's resident set (VmRSS) in kB, or -1 where /proc does not say. */
-    private static long residentKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            return -1;
+        if (idleCpu != null) {
+            System.out.printf("CPU time over the %d s idle after that: %.2f s (%.2f %% of one core)%n", idleCpuSeconds,
+                    idleCpu.toMillis() / 1000.0, 100.0 * idleCpu.toMillis() / (idleCpuSeconds * 1000.0));
         }
-        return -1;
     }
 
     private static String summary(long[] nanos) {

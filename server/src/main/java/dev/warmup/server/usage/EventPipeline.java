@@ -28,6 +28,8 @@ import java.util.logging.Logger;
 public final class EventPipeline implements AutoCloseable {
     static final long FLUSH_MILLIS = 1000;
     private static final int MAX_BATCH = 2048;
+    /** What close puts in the queue to wake a consumer waiting for work. */
+    private static final Object WAKE = new Object();
     private static final Logger LOG = Logger.getLogger(EventPipeline.class.getName());
 
     private final BlockingQueue<Object> queue;
@@ -88,8 +90,10 @@ public final class EventPipeline implements AutoCloseable {
         while (running || !queue.isEmpty()) {
             Object item = null;
             try {
-                long wait = firstPending < 0 ? 200 : Math.max(1, firstPending + FLUSH_MILLIS - System.currentTimeMillis());
-                if (batch.size() < capacity) {
+                long wait = Math.max(1, firstPending + FLUSH_MILLIS - System.currentTimeMillis());
+                if (firstPending < 0) {
+                    item = queue.take(); // nothing to write: sleep until an event, a flush or close's wake-up
+                } else if (batch.size() < capacity) {
                     item = queue.poll(wait, TimeUnit.MILLISECONDS);
                 } else if (!running) {
                     break; // closing with the store still failing: what waits is lost, as at a crash
@@ -156,10 +160,16 @@ public final class EventPipeline implements AutoCloseable {
         return true;
     }
 
-    /** Stops after writing what is queued. */
+    /** Whether the consumer thread still runs (tests: it ends at close). */
+    boolean consumerRunning() {
+        return consumer.isAlive();
+    }
+
+        /** Stops after writing what is queued. */
     @Override
     public void close() {
         running = false;
+        queue.offer(WAKE); // a full queue needs none: the consumer is not waiting
         try {
             consumer.join(10_000);
         } catch (InterruptedException e) {

@@ -91,6 +91,25 @@ class EventPipelineTest {
         }
     }
 
+    @Test
+    void anIdlePipelineSleepsUntilWorkComesAndStopsWhenClosed() throws Exception {
+        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+            ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
+            EventPipeline pipeline = new EventPipeline(10, store, metrics);
+            assertTrue(pipeline.offer(UsageEvent.simple(1, EventKind.CHANGE, null, null)));
+            pipeline.flush().get(30, TimeUnit.SECONDS); // written: nothing pending, the consumer waits for work
+            assertTrue(pipeline.offer(UsageEvent.simple(2, EventKind.CHANGE, null, null)));
+            pipeline.close(); // what was offered before is written, and the consumer ends (waits 10 s at most)
+            assertFalse(pipeline.consumerRunning(), "close woke the waiting consumer");
+            assertEquals(List.of(1L, 2L), store.allEvents().stream().map(UsageEvent::at).toList());
+
+            EventPipeline idle = new EventPipeline(10, store, metrics);
+            idle.flush().get(30, TimeUnit.SECONDS);
+            idle.close();
+            assertFalse(idle.consumerRunning(), "close woke the consumer that never had work");
+        }
+    }
+
     private static void overload(EventPipeline pipeline, UsageStore store, ModelWarmupMetrics metrics,
                                  List<String> warnings) throws Exception {
         try (pipeline) {

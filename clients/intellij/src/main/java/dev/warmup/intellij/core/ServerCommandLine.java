@@ -31,6 +31,7 @@ public final class ServerCommandLine {
         cmd.add("-Xms32m"); // an idle server's young generation stays small: about 110 MB resident, not 155
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:-UsePerfData"); // the JVM's statistics sampling: half of an idle server's CPU time
         cmd.add("-XX:+DisplayVMOutputToStderr");
         cmd.add("-Xlog:disable");
         cmd.add("-Xlog:all=warning,cds*=off:stderr");

@@ -21,6 +21,7 @@ class SmallPartsTest {
                 Path.of("/logs"), Path.of("/system/warmup"), false, null);
         assertEquals("/ide/jbr/bin/java", cmd.get(0));
         assertTrue(cmd.contains("-XX:+ExitOnOutOfMemoryError") && cmd.contains("-XX:+DisplayVMOutputToStderr"));
+        assertTrue(cmd.contains("-XX:-UsePerfData"), "idle, the JVM's statistics sampling was half its CPU time");
         assertEquals("/plugins/warmup/lib/server/warmup-server.jar", cmd.get(cmd.indexOf("-jar") + 1));
         assertEquals("/logs/warmup-server.log", cmd.get(cmd.size() - 1));
         // the JVM's log lines never reach stdout, which carries the protocol
