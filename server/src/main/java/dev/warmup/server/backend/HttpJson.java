@@ -138,6 +138,7 @@ final class HttpJson {
             }
             String said = method + " " + base.resolve(path) + ": " + what;
             return CompletableFuture.<JsonElement>failedFuture(error == null ? new Answered(r.statusCode(), said)
+                    : WarmupException.unwrap(error) instanceof ConnectException ? new Refused(said)
                     : new WarmupException(ErrorCode.WMP_8004, said));
         }).thenCompose(f -> f);
     }
@@ -178,6 +179,15 @@ final class HttpJson {
         Answered(int status, String detail) {
             super(ErrorCode.WMP_8004, detail);
             this.status = status;
+        }
+    }
+
+    /** A call whose connection was refused (WMP-8004): nothing listens at the model server's address. */
+    static final class Refused extends WarmupException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String detail) {
+            super(ErrorCode.WMP_8004, detail);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.warmup.server.backend;
 
 import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +57,19 @@ public interface ModelBackend extends AutoCloseable {
      */
     default Optional<Duration> keepAliveAfterLoad() {
         return Optional.empty();
+    }
+
+    /**
+     * Whether a call failed because the model server is not running: its connection was refused, nothing listens at
+     * its address (a model server that is slow, hung or answering errors is running).
+     */
+    static boolean notRunning(Throwable failure) {
+        return WarmupException.unwrap(failure) instanceof HttpJson.Refused;
+    }
+
+    /** Whether a call failed without being sent: the model server's circuit breaker pauses calls (WMP-8005). */
+    static boolean paused(Throwable failure) {
+        return WarmupException.unwrap(failure) instanceof WarmupException w && w.code() == ErrorCode.WMP_8005;
     }
 
     /** False for backends that have no way to unload (OpenAI-compatible servers). */

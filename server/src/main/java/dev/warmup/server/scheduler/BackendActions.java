@@ -68,7 +68,18 @@ final class BackendActions {
         this.publish = publish;
         this.afterChange = afterChange;
         this.replan = replan;
-        this.looks = new ModelServerLooks(backends::servers, executor, this::take);
+        this.looks = new ModelServerLooks(backends::servers, executor, new ModelServerLooks.Taker() {
+            @Override
+            public void take(String backend, ModelBackend server, List<ModelBackend.LoadedModel> loaded,
+                             boolean again) {
+                BackendActions.this.take(backend, server, loaded, again, false);
+            }
+
+            @Override
+            public void notRunning(String backend, ModelBackend server) {
+                BackendActions.this.take(backend, server, List.of(), false, true);
+            }
+        });
     }
 
     /** For tests: {@link ModelServerLooks#lookMillis}. */
@@ -253,8 +264,12 @@ final class BackendActions {
         looks.look();
     }
 
-    /** A model server's list of what it has loaded, taken as {@link #reconcile} says. */
-    private void take(String backend, ModelBackend server, List<ModelBackend.LoadedModel> loaded, boolean again) {
+    /**
+     * A model server's list of what it has loaded, taken as {@link #reconcile} says; {@code down}: it is not running,
+     * so it lists nothing, and a model of ours it had is gone with it, not unloaded by it to make room (no hold-off).
+     */
+    private void take(String backend, ModelBackend server, List<ModelBackend.LoadedModel> loaded, boolean again,
+                      boolean down) {
         WarmupSettings s = config.current();
         if (again) {
             backoff.answersAgain(s.models().stream().filter(m -> backend.equals(m.backend())).toList(),
@@ -283,7 +298,7 @@ final class BackendActions {
             if (real.isPresent()) {
                 seenLoaded.add(m.id());
                 backoff.listed(m.id());
-            } else if (seenLoaded.remove(m.id()) && ours == ModelStates.State.warm && held) {
+            } else if (seenLoaded.remove(m.id()) && ours == ModelStates.State.warm && held && !down) {
                 backoff.evicted(m.id(), backend, now); // one another server or program held: its holder's doing
             }
         }

@@ -1,16 +1,20 @@
 package dev.warmup.server.scheduler;
 
 import dev.warmup.server.backend.ModelBackend;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.WarmupException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Asks the model servers what they have loaded: all at once, waiting {@value #LOOK_MILLIS} ms for them in all, so
@@ -18,17 +22,23 @@ import java.util.function.Supplier;
  * still unanswered is not asked again. An answer that comes after the wait is still taken when it comes, unless
  * our loads or unloads changed something since it was asked (it could then miss a model we just loaded), at once
  * or by the next tick: a model server always slower than the wait is still seen. A look that fails (refused, an
- * error, the backend's own timeout) is told to the taker with the next answer: its model server answers again. Used
- * on the scheduler's thread only; late answers come back on it through {@code executor}.
+ * error, the backend's own timeout) is told to the taker with the next answer: its model server answers again. A
+ * model server that refuses the connection is not running, and has nothing loaded: the taker is told at once, and
+ * at each look while its circuit breaker pauses the calls after that (logged once, until it answers). Used on the
+ * scheduler's thread only; late answers come back on it through {@code executor}.
  */
 final class ModelServerLooks {
     /** How long a tick waits for the model servers' lists, all asked at once. */
     static final long LOOK_MILLIS = 10_000;
+    private static final Logger LOG = Logger.getLogger(ModelServerLooks.class.getName());
 
     /** What is done with a model server's list. */
     interface Taker {
         /** {@code server}, named {@code backend}, has {@code loaded}; {@code again}: its last look failed. */
         void take(String backend, ModelBackend server, List<ModelBackend.LoadedModel> loaded, boolean again);
+
+        /** {@code server}, named {@code backend}, is not running: it has nothing loaded. */
+        default void notRunning(String backend, ModelBackend server) {}
     }
 
     /** One question to one model server, and whether its answer has been taken. */
@@ -52,6 +62,7 @@ final class ModelServerLooks {
     private long changes; // our loads' and unloads' starts and ends so far
     private Map<String, Look> looking = Map.of(); // the last look at each model server
     private final Set<String> unanswered = new HashSet<>(); // backends whose last look failed (not: was late)
+    private final Set<String> down = new HashSet<>(); // backends not running: refused at their last call sent
 
     /** {@code servers}: the model servers configured now, by name. */
     ModelServerLooks(Supplier<Map<String, ModelBackend>> servers, Executor executor, Taker taker) {
@@ -89,7 +100,8 @@ final class ModelServerLooks {
             } catch (TimeoutException late) {
                 continue; // hung, or slow: taken if it comes; keep our view meanwhile
             } catch (Exception failed) {
-                unanswered.add(e.getKey()); // unreachable now: the circuit breaker counts it; keep our view
+                unanswered.add(e.getKey()); // the circuit breaker counts it; our view stays, unless it is not running
+                failed(e.getKey(), look.server, failed instanceof ExecutionException x ? x.getCause() : failed);
                 continue;
             }
             take(e.getKey(), look, loaded);
@@ -101,6 +113,9 @@ final class ModelServerLooks {
         look.answer.whenCompleteAsync((loaded, error) -> { // a late answer, if no tick took it
             if (error != null) {
                 unanswered.add(name);
+                if (looking.get(name) == look && servers.get().get(name) == server) {
+                    failed(name, server, error);
+                }
             } else if (looking.get(name) == look && servers.get().get(name) == server && usable(look)) {
                 take(name, look, loaded);
             }
@@ -114,7 +129,21 @@ final class ModelServerLooks {
                 && look.changesWhenAsked == changes;
     }
 
+    /** A look at {@code server} failed with {@code failure}: if it is not running, the taker is told. */
+    private void failed(String name, ModelBackend server, Throwable failure) {
+        if (ModelBackend.notRunning(failure) || down.contains(name) && ModelBackend.paused(failure)) {
+            if (down.add(name)) {
+                LOG.info("model server " + name + " is not running (" + WarmupException.coded(failure,
+                        ErrorCode.WMP_8004).detail() + "): none of its models is taken for loaded until it answers");
+            }
+            taker.notRunning(name, server);
+        } else {
+            down.remove(name);
+        }
+    }
+
     private void take(String name, Look look, List<ModelBackend.LoadedModel> loaded) {
+        down.remove(name);
         look.taken = true;
         taker.take(name, look.server, loaded, unanswered.remove(name));
     }
