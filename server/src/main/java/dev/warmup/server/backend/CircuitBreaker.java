@@ -7,7 +7,7 @@ import java.time.Clock;
 /**
  * One per endpoint: closed while calls succeed; after {@code threshold} consecutive failures it opens and refuses
  * calls (WMP-8005) for {@code coolDownMillis}; then it lets one trial call through (half-open): success closes it,
- * failure opens it again. Time comes from the injected clock.
+ * failure opens it again. Its WMP-8005 says why the last call failed. Time comes from the injected clock.
  */
 public final class CircuitBreaker {
     /** The breaker's state. */
@@ -18,6 +18,7 @@ public final class CircuitBreaker {
     private final int threshold;
     private final long coolDownMillis;
     private int failures;
+    private String lastFailure = "";
     private long openedAt;
     private State state = State.CLOSED;
     private boolean trialInFlight;
@@ -37,7 +38,7 @@ public final class CircuitBreaker {
         }
         if (state == State.OPEN || state == State.HALF_OPEN && trialInFlight) {
             throw new WarmupException(ErrorCode.WMP_8005, endpoint + " failed " + failures
-                    + " times in a row; retrying after " + coolDownMillis / 1000 + " s");
+                    + " times in a row (the last: " + lastFailure + "); retrying after " + coolDownMillis / 1000 + " s");
         }
         if (state == State.HALF_OPEN) {
             trialInFlight = true;
@@ -50,7 +51,9 @@ public final class CircuitBreaker {
         trialInFlight = false;
     }
 
-    public synchronized void failure() {
+    /** A call failed, {@code why} in words ({@code connection refused}, {@code HTTP 503 ...}). */
+    public synchronized void failure(String why) {
+        lastFailure = why;
         failures++;
         if (state == State.HALF_OPEN || failures >= threshold) {
             state = State.OPEN;

@@ -122,15 +122,15 @@ final class HttpJson {
                                     + ", not JSON"));
                 }
             }
+            String what = error != null ? describe(error, timeout)
+                    : "HTTP " + r.statusCode() + " " + WarmupException.quote(r.body());
             if (error == null && r.statusCode() < 500) {
                 breaker.success(); // it answered: the request was refused, the server is up (no reason to pause it)
             } else {
-                breaker.failure();
+                breaker.failure(what);
             }
             boolean transient_ = error != null && !(WarmupException.unwrap(error) instanceof CappedBody.TooLong)
                     || error == null && r.statusCode() >= 500;
-            String what = error != null ? describe(error, timeout)
-                    : "HTTP " + r.statusCode() + " " + WarmupException.quote(r.body());
             if (transient_ && attempt < retries) {
                 Executor later = CompletableFuture.delayedExecutor(backoffMillis << attempt, TimeUnit.MILLISECONDS);
                 return CompletableFuture.supplyAsync(() -> null, later)
