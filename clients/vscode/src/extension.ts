@@ -130,7 +130,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('warmup.server.logLevel') && client) {
-        void stop().then(start); // read only at start: the server is started again with it
+        void stop().then(start).catch(e => show(undefined, String(e))); // read only at start: started again with it
       } else if (e.affectsConfiguration('warmup') && client) {
         void client.sendNotification(DidChangeConfigurationNotification.type, {
           settings: { warmup: warmupSection(read) } });
