@@ -2,6 +2,7 @@ package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.coder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.warmup.server.backend.real.RealLlamaServer;
 import dev.warmup.server.lsp.ServerHarness;
@@ -60,6 +61,31 @@ class LlamaServerWarmingIT {
             scheduler.tick().get(30, TimeUnit.SECONDS); // woken by a completion request: the router refuses a load
             h.client.await(h.client.statuses, l -> l.size() > warmBefore
                     && WarmingFixture.warm(l.subList(warmBefore, l.size()), "coder"), Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void coderGoneWithAStoppedRouterIsWarmedAgainAsSoonAsTheRouterRunsAgain(@TempDir Path again) throws Exception {
+        try (ServerHarness h = new ServerHarness(data)) {
+            WarmupScheduler scheduler;
+            int port;
+            try (RealLlamaServer llama = RealLlamaServer.router(llamaDir, List.of("coder"))) {
+                port = llama.port();
+                scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(60));
+            } // stopped, and its models' processes with it
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertNotEquals("warm", coder(h).state(), "gone with its router");
+            h.clock.advance(Duration.ofMinutes(1)); // past the load's back-off and the circuit breaker's pause
+            try (RealLlamaServer llama = RealLlamaServer.routerOn(port, again, List.of("coder"))) {
+                int before = h.client.statuses.size();
+                scheduler.tick().get(30, TimeUnit.SECONDS); // it answers the look: the load follows at once
+                h.client.await(h.client.statuses, l -> l.size() > before
+                        && WarmingFixture.warm(l.subList(before, l.size()), "coder"), Duration.ofSeconds(60));
+                assertEquals(null, coder(h).retryAt(), "not held off: " + llama.log());
+            }
         }
     }
 

@@ -51,13 +51,18 @@ public final class RealLlamaServer implements AutoCloseable {
      * {@code args} added; started, and answering {@code GET /health}.
      */
     public static RealLlamaServer router(Path dir, List<String> models, String... args) throws Exception {
+        return routerOn(0, dir, models, args);
+    }
+
+    /** {@link #router}, listening on {@code port} (0: a free one): one started again where a stopped one was. */
+    public static RealLlamaServer routerOn(int port, Path dir, List<String> models, String... args) throws Exception {
         Path modelsDir = Files.createDirectories(dir.resolve("models"));
         for (String m : models) {
             TinyLlamaModel.write(modelsDir.resolve(m + ".gguf"));
         }
         List<String> command = new ArrayList<>(List.of("--models-dir", modelsDir.toString()));
         command.addAll(List.of(args));
-        return start(dir, "health", command);
+        return start(port, dir, "health", command);
     }
 
     /**
@@ -69,13 +74,16 @@ public final class RealLlamaServer implements AutoCloseable {
         TinyLlamaModel.write(model);
         List<String> command = new ArrayList<>(List.of("-m", model.toString(), "--alias", alias));
         command.addAll(List.of(args));
-        return start(dir, "health", command);
+        return start(0, dir, "health", command);
     }
 
-    private static RealLlamaServer start(Path dir, String readyPath, List<String> args) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
+    private static RealLlamaServer start(int chosenPort, Path dir, String readyPath, List<String> args)
+            throws Exception {
+        int port = chosenPort;
+        if (port == 0) {
+            try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
         }
         List<String> command = new ArrayList<>(List.of(program().toString(), "--host", "127.0.0.1", "--port",
                 String.valueOf(port)));
@@ -117,6 +125,10 @@ public final class RealLlamaServer implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    public int port() {
+        return URI.create(url).getPort();
     }
 
     /**
