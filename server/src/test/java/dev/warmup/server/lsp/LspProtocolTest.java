@@ -231,10 +231,8 @@ class LspProtocolTest {
         assertEquals(2, stats.recentUses(), "both within the hour");
         assertEquals(null, stats.ranking(), "a ranking of tasks only for all uses");
         assertEquals(List.of(new DailyUses("2026-03-02", 2)), stats.daily());
-        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(JsonParser.parseString(
-                "{\"warmup\": {\"usageWindowSeconds\": 60, \"models\": [{\"id\": \"coder\", \"tasks\": "
-                + "[\"completion\"], \"memoryMb\": 1500}]}}")));
-        h.flush();
+        h.changeSettings("{\"usageWindowSeconds\": 60, \"models\": [{\"id\": \"coder\", \"tasks\": "
+                + "[\"completion\"], \"memoryMb\": 1500}]}");
         warmup.modelUsed(new ModelUsedParams("coder", "chat", "2026-03-02T09:02:00Z", 20L, false)); // now
         h.flush();
         UsageStats all = warmup.usageStats(new UsageStatsParams(null, null)).get(10, TimeUnit.SECONDS);
@@ -418,9 +416,7 @@ class LspProtocolTest {
     void aMisspelledSettingIsNamedOnceWithTheKeyItLikelyMeans() throws Exception {
         String typo = "{\"maxWarmModel\": 2, \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"]}]}";
         h.initialize(typo);
-        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
-                JsonParser.parseString("{\"warmup\": " + typo + "}")));
-        h.flush(); // the log messages were sent before the flush's answer
+        h.changeSettings(typo); // its log messages were sent before the flush's answer
         List<String> named = h.client.logged.stream().map(m -> m.getMessage()).filter(m -> m.startsWith("WMP-8010"))
                 .toList();
         assertEquals(List.of("WMP-8010 Unknown setting, ignored: warmup.maxWarmModel (did you mean maxWarmModels?)"),
@@ -435,9 +431,7 @@ class LspProtocolTest {
             many.append(", \"unknown").append(i).append("\": 1");
         }
         h.initialize(null);
-        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
-                JsonParser.parseString("{\"warmup\": " + many.append("}") + "}")));
-        h.flush();
+        h.changeSettings(many.append("}").toString());
         List<String> named = h.client.logged.stream().map(m -> m.getMessage()).filter(m -> m.startsWith("WMP-8010"))
                 .toList();
         assertEquals(100, named.size());

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializeResult;
 import org.eclipse.lsp4j.InitializedParams;
@@ -102,6 +103,14 @@ public final class ServerHarness implements AutoCloseable {
             p.setInitializationOptions(init);
         }
         return server.initialize(p).get(30, TimeUnit.SECONDS);
+    }
+
+    /** The editor's settings change to {@code warmupSettingsJson} (the {@code warmup} section); handled on return. */
+    public void changeSettings(String warmupSettingsJson) throws Exception {
+        JsonObject section = new JsonObject();
+        section.add("warmup", JsonParser.parseString(warmupSettingsJson));
+        server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(section));
+        flush();
     }
 
     /**

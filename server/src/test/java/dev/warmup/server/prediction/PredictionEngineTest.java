@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.warmup.protocol.ActivityParams;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
@@ -33,7 +32,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -196,9 +194,7 @@ class PredictionEngineTest {
 
     /** The catalogue with one more setting ({@code "key": value}), as a settings change from the editor. */
     private static void changeSetting(ServerHarness h, String keyValue) throws Exception {
-        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(JsonParser.parseString(
-                "{\"warmup\": " + MODELS.replace("{\"models\"", "{" + keyValue + ", \"models\"") + "}")));
-        h.flush();
+        h.changeSettings(MODELS.replace("{\"models\"", "{" + keyValue + ", \"models\""));
     }
 
     private static double completion(PredictionService service) {

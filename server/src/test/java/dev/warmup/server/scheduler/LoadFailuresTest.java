@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,10 +52,7 @@ class LoadFailuresTest {
             assertEquals(LoadBackoff.MAX_ATTEMPTS, warmups(h, "started"), "given up");
             JsonObject changed = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
             changed.addProperty("maxQueueSize", 50);
-            JsonObject section = new JsonObject();
-            section.add("warmup", changed);
-            h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(section));
-            h.flush();
+            h.changeSettings(changed.toString());
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(LoadBackoff.MAX_ATTEMPTS + 1, warmups(h, "started"), "tried again after the change");
             assertEquals("running", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());

@@ -20,8 +20,6 @@ import dev.warmup.server.store.ProcessIdentity;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
-import com.google.gson.JsonParser;
-import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,17 +179,12 @@ class SharedModelServerTest {
             next.tick().get(30, TimeUnit.SECONDS);
             assertEquals(1, wishes(store));
 
-            second.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
-                    JsonParser.parseString("{\"warmup\": " + settings(w.ollama.url()).replace("{\"backends\"",
-                            "{\"maxMemoryMb\": 1000, \"backends\"") + "}")));
-            second.flush();
+            second.changeSettings(settings(w.ollama.url()).replace("{\"backends\"",
+                    "{\"maxMemoryMb\": 1000, \"backends\""));
             next.tick().get(30, TimeUnit.SECONDS);
             assertEquals(0, wishes(store), "coder does not fit its budget: handed over, it would be unloaded at once");
 
-            second.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
-                    JsonParser.parseString("{\"warmup\": " + settings(w.ollama.url()).replace("\"coder\"",
-                            "\"other-coder\"") + "}")));
-            second.flush();
+            second.changeSettings(settings(w.ollama.url()).replace("\"coder\"", "\"other-coder\""));
             next.tick().get(30, TimeUnit.SECONDS);
             assertEquals(0, wishes(store), "coder left its catalogue");
         }
