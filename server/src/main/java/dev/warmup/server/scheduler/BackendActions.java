@@ -68,18 +68,7 @@ final class BackendActions {
         this.publish = publish;
         this.afterChange = afterChange;
         this.replan = replan;
-        this.looks = new ModelServerLooks(backends::servers, executor, new ModelServerLooks.Taker() {
-            @Override
-            public void take(String backend, ModelBackend server, List<ModelBackend.LoadedModel> loaded,
-                             boolean again) {
-                BackendActions.this.take(backend, server, loaded, again, false);
-            }
-
-            @Override
-            public void notRunning(String backend, ModelBackend server) {
-                BackendActions.this.take(backend, server, List.of(), false, true);
-            }
-        });
+        this.looks = new ModelServerLooks(backends::servers, executor, this::take);
     }
 
     /** For tests: {@link ModelServerLooks#lookMillis}. */
@@ -266,7 +255,7 @@ final class BackendActions {
 
     /**
      * A model server's list of what it has loaded, taken as {@link #reconcile} says; {@code down}: it is not running,
-     * so it lists nothing, and a model of ours it had is gone with it, not unloaded by it to make room (no hold-off).
+     * and a model of ours it had is gone with it, not unloaded by it to make room (no hold-off).
      */
     private void take(String backend, ModelBackend server, List<ModelBackend.LoadedModel> loaded, boolean again,
                       boolean down) {

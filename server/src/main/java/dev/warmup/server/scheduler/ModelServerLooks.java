@@ -34,11 +34,12 @@ final class ModelServerLooks {
 
     /** What is done with a model server's list. */
     interface Taker {
-        /** {@code server}, named {@code backend}, has {@code loaded}; {@code again}: its last look failed. */
-        void take(String backend, ModelBackend server, List<ModelBackend.LoadedModel> loaded, boolean again);
-
-        /** {@code server}, named {@code backend}, is not running: it has nothing loaded. */
-        default void notRunning(String backend, ModelBackend server) {}
+        /**
+         * {@code server}, named {@code backend}, has {@code loaded}; {@code again}: its last look failed;
+         * {@code down}: it is not running, and so has nothing loaded.
+         */
+        void take(String backend, ModelBackend server, List<ModelBackend.LoadedModel> loaded, boolean again,
+                  boolean down);
     }
 
     /** One question to one model server, and whether its answer has been taken. */
@@ -136,7 +137,7 @@ final class ModelServerLooks {
                 LOG.info("model server " + name + " is not running (" + WarmupException.coded(failure,
                         ErrorCode.WMP_8004).detail() + "): none of its models is taken for loaded until it answers");
             }
-            taker.notRunning(name, server);
+            taker.take(name, server, List.of(), false, true);
         } else {
             down.remove(name);
         }
@@ -145,6 +146,6 @@ final class ModelServerLooks {
     private void take(String name, Look look, List<ModelBackend.LoadedModel> loaded) {
         down.remove(name);
         look.taken = true;
-        taker.take(name, look.server, loaded, unanswered.remove(name));
+        taker.take(name, look.server, loaded, unanswered.remove(name), false);
     }
 }

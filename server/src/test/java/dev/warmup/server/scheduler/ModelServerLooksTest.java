@@ -23,7 +23,8 @@ class ModelServerLooksTest {
     private final SlowServer server = new SlowServer();
     private Map<String, ModelBackend> configured = Map.of("local", server);
     private final ModelServerLooks looks = new ModelServerLooks(() -> configured, schedulerThread::add,
-            (name, s, loaded, again) -> taken.add(name + " " + loaded.size() + (again ? " again" : "")));
+            (name, s, loaded, again, down) -> taken.add(name + " " + loaded.size() + (again ? " again" : "")
+                    + (down ? " down" : "")));
 
     {
         looks.lookMillis(0);
