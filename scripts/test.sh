@@ -31,7 +31,7 @@ if [ -x clients/vscode/scripts/ci-test.sh ]; then
   clients/vscode/scripts/ci-test.sh
 fi
 # the packaged extension in a real VS Code (code-server, headless Chromium): documents, notebook cells, focus and a
-# build task reach the server's store; the first run installs what it needs (about 4 minutes), later ones take 35 s
+# build task reach the server's store; the first run installs what it needs (about 4 minutes), later ones take about 30 s
 if [ -x clients/vscode/e2e/run.sh ]; then
   clients/vscode/e2e/run.sh
 fi

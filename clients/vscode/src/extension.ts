@@ -124,13 +124,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     await c?.stop();
   };
 
+  /** Stops the server and starts it again; meanwhile the status bar says it is starting, not what the old one had. */
+  const restart = async () => {
+    await stop();
+    show(undefined);
+    await start();
+  };
+
   const command = (name: string, args: unknown[] = []) =>
     client?.sendRequest('workspace/executeCommand', { command: name, arguments: args });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('warmup.server.logLevel') && client) {
-        void stop().then(start).catch(e => show(undefined, String(e))); // read only at start: started again with it
+        void restart().catch(e => show(undefined, String(e))); // read only at start: started again with it
       } else if (e.affectsConfiguration('warmup') && client) {
         void client.sendNotification(DidChangeConfigurationNotification.type, {
           settings: { warmup: warmupSection(read) } });
@@ -198,7 +205,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
       }
     }),
     vscode.commands.registerCommand('warmup.openLogs', () => output.show()),
-    vscode.commands.registerCommand('warmup.restart', async () => { await stop(); await start(); }),
+    vscode.commands.registerCommand('warmup.restart', restart),
     { dispose: () => { void stop(); } },
   );
 
