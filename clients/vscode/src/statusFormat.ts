@@ -15,6 +15,11 @@ export interface ModelStatus {
    * until when the server leaves it alone.
    */
   retryAt?: string | null;
+  /**
+   * Since when (ISO-8601) the model's server has not said what it has loaded (no answer, or errors), once that is
+   * half a minute or more: the state is as last seen.
+   */
+  unconfirmedSince?: string | null;
 }
 
 const HELD_BY: Record<string, string> = {
@@ -60,7 +65,7 @@ export function formatStatus(s: WarmupStatus | undefined, error?: string): Statu
   const lines = s.models.map(m => {
     const p = m.probability === undefined || m.probability === null ? '' : `, p=${m.probability.toFixed(2)}`;
     const mem = m.memoryMb ? `, ${m.memoryMb} MB` : '';
-    return `${m.id}: ${m.state}${p}${mem}${m.heldBy ? HELD_BY[m.heldBy] ?? '' : ''}${failure(m)}`;
+    return `${m.id}: ${m.state}${p}${mem}${m.heldBy ? HELD_BY[m.heldBy] ?? '' : ''}${failure(m)}${unconfirmed(m)}`;
   });
   const memory = s.memoryBudgetMb ? `\nMemory: ${s.memoryUsedMb ?? 0} / ${s.memoryBudgetMb} MB` : '';
   const predictor = s.predictor ? `\nPredictor: ${s.predictor}${s.predictorNote ? ' (' + s.predictorNote + ')' : ''}`
@@ -72,14 +77,24 @@ export function formatStatus(s: WarmupStatus | undefined, error?: string): Statu
   };
 }
 
+/** The hour and minute of an ISO-8601 instant on this machine's clock; undefined if it is not one. */
+function localTime(instant: string | null | undefined): string | undefined {
+  const t = instant ? new Date(instant) : undefined;
+  return t && !isNaN(t.getTime()) ? t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : undefined;
+}
+
+/** For a model whose server has not answered for a while: that its state is as last seen, and since when. */
+function unconfirmed(m: ModelStatus): string {
+  const since = localTime(m.unconfirmedSince);
+  return since ? ` (as last seen: its model server has not answered since ${since})` : '';
+}
+
 /**
  * Why a failed model failed and when it is tried next, or until when one its model server unloaded is left alone,
  * for its tooltip line; '' for any other.
  */
 function failure(m: ModelStatus): string {
-  const next = m.retryAt ? new Date(m.retryAt) : undefined;
-  const at = next && !isNaN(next.getTime()) ? next.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-    : undefined;
+  const at = localTime(m.retryAt);
   if (m.state === 'unloaded') {
     return at ? ` (unloaded by its model server; not warmed before ${at})` : '';
   }

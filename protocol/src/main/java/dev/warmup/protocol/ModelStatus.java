@@ -14,9 +14,12 @@ package dev.warmup.protocol;
  *                    after not answering, the editor's loader registers, or the settings change); for an unloaded
  *                    one: its model server unloaded it without our asking, and this server leaves it alone until
  *                    then; null otherwise
+ * @param unconfirmedSince ISO-8601 instant since which the model's server has not said what it has loaded (it does
+ *                    not answer, or answers with an error), when that is 30 s or more: the state is as last seen;
+ *                    null while it answers (and for a model the editor loads)
  */
 public record ModelStatus(String id, String state, Integer memoryMb, Double probability, String lastUsed,
-                          String backend, String heldBy, String error, String retryAt) {
+                          String backend, String heldBy, String error, String retryAt, String unconfirmedSince) {
     public static final String ANOTHER_SERVER = "anotherServer";
     public static final String OTHER_PROGRAM = "otherProgram";
 }

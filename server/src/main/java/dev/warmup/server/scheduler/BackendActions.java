@@ -54,7 +54,8 @@ final class BackendActions {
 
     BackendActions(ConfigurationManager config, BackendRegistry backends, ModelStates states,
                    ModelWarmupMetrics metrics, PerformancePredictor performance, Ownership ownership, Clock clock,
-                   Executor executor, Runnable publish, Runnable afterChange, Runnable replan, InferredUses inferred) {
+                   Executor executor, Runnable publish, Runnable afterChange, Runnable replan, InferredUses inferred,
+                   ModelServerSilence silence) {
         this.sightings = new ModelServerSightings(states, ownership, inferred);
         this.ownership = ownership;
         this.config = config;
@@ -68,7 +69,7 @@ final class BackendActions {
         this.publish = publish;
         this.afterChange = afterChange;
         this.replan = replan;
-        this.looks = new ModelServerLooks(backends::servers, executor, this::take);
+        this.looks = new ModelServerLooks(backends::servers, executor, this::take, silence, clock::millis);
     }
 
     /** For tests: {@link ModelServerLooks#lookMillis}. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -24,8 +25,9 @@ import java.util.logging.Logger;
  * or by the next tick: a model server always slower than the wait is still seen. A look that fails (refused, an
  * error, the backend's own timeout) is told to the taker with the next answer: its model server answers again. A
  * model server that refuses the connection is not running, and has nothing loaded: the taker is told at once, and
- * at each look while its circuit breaker pauses the calls after that (logged once, until it answers). Used on the
- * scheduler's thread only; late answers come back on it through {@code executor}.
+ * at each look while its circuit breaker pauses the calls after that (logged once, until it answers). Any other
+ * model server that leaves a look unanswered within the wait, or fails it, is told to {@link ModelServerSilence}
+ * until it answers. Used on the scheduler's thread only; late answers come back on it through {@code executor}.
  */
 final class ModelServerLooks {
     /** How long a tick waits for the model servers' lists, all asked at once. */
@@ -47,29 +49,36 @@ final class ModelServerLooks {
         final ModelBackend server;
         final CompletableFuture<List<ModelBackend.LoadedModel>> answer;
         final long changesWhenAsked;
+        final long askedAtMillis;
         boolean taken;
 
-        Look(ModelBackend server, long changesWhenAsked) {
+        Look(ModelBackend server, long changesWhenAsked, long askedAtMillis) {
             this.server = server;
             this.answer = server.loaded();
             this.changesWhenAsked = changesWhenAsked;
+            this.askedAtMillis = askedAtMillis;
         }
     }
 
     private final Supplier<Map<String, ModelBackend>> servers;
     private final Executor executor;
     private final Taker taker;
+    private final ModelServerSilence silence;
+    private final LongSupplier clock;
     private long lookMillis = LOOK_MILLIS;
     private long changes; // our loads' and unloads' starts and ends so far
     private Map<String, Look> looking = Map.of(); // the last look at each model server
     private final Set<String> unanswered = new HashSet<>(); // backends whose last look failed (not: was late)
     private final Set<String> down = new HashSet<>(); // backends not running: refused at their last call sent
 
-    /** {@code servers}: the model servers configured now, by name. */
-    ModelServerLooks(Supplier<Map<String, ModelBackend>> servers, Executor executor, Taker taker) {
+    /** {@code servers}: the model servers configured now, by name; {@code clock}: the time of day, in ms. */
+    ModelServerLooks(Supplier<Map<String, ModelBackend>> servers, Executor executor, Taker taker,
+                     ModelServerSilence silence, LongSupplier clock) {
         this.servers = servers;
         this.executor = executor;
         this.taker = taker;
+        this.silence = silence;
+        this.clock = clock;
     }
 
     /** Tests with a model server that never answers wait this long for it instead of {@link #LOOK_MILLIS}. */
@@ -92,6 +101,7 @@ final class ModelServerLooks {
                     && (!pending.answer.isDone() || usable(pending)) ? pending : ask(name, server));
         });
         looking = looks;
+        silence.retain(now.keySet());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lookMillis); // the network's time
         for (Map.Entry<String, Look> e : looks.entrySet()) {
             Look look = e.getValue();
@@ -99,10 +109,11 @@ final class ModelServerLooks {
             try {
                 loaded = look.answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException late) {
-                continue; // hung, or slow: taken if it comes; keep our view meanwhile
+                silence.unanswered(e.getKey(), look.askedAtMillis); // hung, or slow: taken if it comes
+                continue; // keep our view meanwhile
             } catch (Exception failed) {
                 unanswered.add(e.getKey()); // the circuit breaker counts it; our view stays, unless it is not running
-                failed(e.getKey(), look.server, failed instanceof ExecutionException x ? x.getCause() : failed);
+                failed(e.getKey(), look, failed instanceof ExecutionException x ? x.getCause() : failed);
                 continue;
             }
             take(e.getKey(), look, loaded);
@@ -110,15 +121,19 @@ final class ModelServerLooks {
     }
 
     private Look ask(String name, ModelBackend server) {
-        Look look = new Look(server, changes);
+        Look look = new Look(server, changes, clock.getAsLong());
         look.answer.whenCompleteAsync((loaded, error) -> { // a late answer, if no tick took it
+            boolean current = looking.get(name) == look && servers.get().get(name) == server;
             if (error != null) {
                 unanswered.add(name);
-                if (looking.get(name) == look && servers.get().get(name) == server) {
-                    failed(name, server, error);
+                if (current) {
+                    failed(name, look, error);
                 }
-            } else if (looking.get(name) == look && servers.get().get(name) == server && usable(look)) {
-                take(name, look, loaded);
+            } else if (current) {
+                silence.answered(name); // it answers, whether or not a change of ours since makes the list stale
+                if (usable(look)) {
+                    take(name, look, loaded);
+                }
             }
         }, executor);
         return look;
@@ -130,9 +145,14 @@ final class ModelServerLooks {
                 && look.changesWhenAsked == changes;
     }
 
-    /** A look at {@code server} failed with {@code failure}: if it is not running, the taker is told. */
-    private void failed(String name, ModelBackend server, Throwable failure) {
+    /**
+     * A look failed with {@code failure}: if its model server is not running, the taker is told; otherwise it is
+     * silent.
+     */
+    private void failed(String name, Look look, Throwable failure) {
+        ModelBackend server = look.server;
         if (ModelBackend.notRunning(failure) || down.contains(name) && ModelBackend.paused(failure)) {
+            silence.answered(name); // what it has loaded is known: nothing
             if (down.add(name)) {
                 LOG.info("model server " + name + " is not running (" + WarmupException.coded(failure,
                         ErrorCode.WMP_8004).detail() + "): none of its models is taken for loaded until it answers");
@@ -140,11 +160,13 @@ final class ModelServerLooks {
             taker.take(name, server, List.of(), false, true);
         } else {
             down.remove(name);
+            silence.unanswered(name, look.askedAtMillis);
         }
     }
 
     private void take(String name, Look look, List<ModelBackend.LoadedModel> loaded) {
         down.remove(name);
+        silence.answered(name);
         look.taken = true;
         taker.take(name, look.server, loaded, unanswered.remove(name), false);
     }

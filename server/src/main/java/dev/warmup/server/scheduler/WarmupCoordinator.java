@@ -56,6 +56,7 @@ public final class WarmupCoordinator implements WarmupController {
     private final SustainedUnloads heldUnloads;
     private final PlanCandidates candidateBuilder;
     private final Ownership ownership;
+    private final ModelServerSilence silence;
     private final OncePerName unknownNamed = new OncePerName();
     private final Set<String> oversizeNamed = ConcurrentHashMap.newKeySet();
     private volatile Set<String> catalogueIds = Set.of();
@@ -64,7 +65,9 @@ public final class WarmupCoordinator implements WarmupController {
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
                              ClientNotifier client, Clock clock, PredictionService prediction,
                              BackendRegistry backends, PerformancePredictor performance, ResourceManager resources,
-                             SustainedUnloads heldUnloads, PlanCandidates candidateBuilder, Ownership ownership) {
+                             SustainedUnloads heldUnloads, PlanCandidates candidateBuilder, Ownership ownership,
+                             ModelServerSilence silence) {
+        this.silence = silence;
         this.heldUnloads = heldUnloads;
         this.ownership = ownership;
         this.candidateBuilder = candidateBuilder;
@@ -92,7 +95,9 @@ public final class WarmupCoordinator implements WarmupController {
                     m.backend() == null ? "client" : m.backend(),
                     e.state() == ModelStates.State.warm ? ownership.heldBy(m.id()) : null,
                     failed ? e.error() : null,
-                    e.retryAtMillis() > now ? Instant.ofEpochMilli(e.retryAtMillis()).toString() : null));
+                    e.retryAtMillis() > now ? Instant.ofEpochMilli(e.retryAtMillis()).toString() : null,
+                    silence.silentSince(m.backend(), now).stream().mapToObj(t -> Instant.ofEpochMilli(t).toString())
+                            .findFirst().orElse(null)));
         }
         return new WarmupStatus(Version.get(), config.paused() ? "paused" : "running", prediction.name(),
                 prediction.note(), models,

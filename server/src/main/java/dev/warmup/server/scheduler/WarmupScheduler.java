@@ -77,7 +77,8 @@ public final class WarmupScheduler implements AutoCloseable {
     public WarmupScheduler(ConfigurationManager config, PredictionService prediction, BackendRegistry backends,
                            ModelStates states, ModelWarmupMetrics metrics, Clock clock, WarmupCoordinator coordinator,
                            PerformancePredictor performance, ResourceManager resources, SustainedUnloads planner,
-                           PlanCandidates candidateBuilder, Ownership ownership, InferredUses inferred) {
+                           PlanCandidates candidateBuilder, Ownership ownership, InferredUses inferred,
+                           ModelServerSilence silence) {
         this.ownership = ownership;
         this.planner = planner;
         this.candidateBuilder = candidateBuilder;
@@ -91,7 +92,7 @@ public final class WarmupScheduler implements AutoCloseable {
         this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
         this.publishStatus = coordinator::publishStatus;
         this.actions = new BackendActions(config, backends, states, metrics, performance, ownership, clock, executor,
-                publishStatus, this::drain, this::replanSoon, inferred);
+                publishStatus, this::drain, this::replanSoon, inferred, silence);
         config.addListener(s -> executor.execute(() -> {
             queue.resize(s.maxQueueSize());
             actions.forgetFailures();

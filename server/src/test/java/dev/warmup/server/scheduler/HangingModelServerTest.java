@@ -3,8 +3,10 @@ package dev.warmup.server.scheduler;
 import static dev.warmup.server.scheduler.WarmingFixture.coder;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.warmup.protocol.ModelStatus;
+import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.UsageStore;
@@ -83,4 +85,29 @@ class HangingModelServerTest {
         }
     }
 
+    @Test
+    void theModelsOfAModelServerSilentForHalfAMinuteAreShownAsLastSeenAndSince() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = WarmingFixture.startWithCoderWarm(h, ollama);
+            scheduler.lookMillis(1_000);
+            CompletableFuture<Void> held = ollama.holdPs(); // Ollama hangs: it lists its models no more
+            String asked = h.clock.instant().toString();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertNull(coder(h).unconfirmedSince(), "one look later than the wait is not silence");
+            h.clock.advance(Duration.ofMillis(ModelServerSilence.SHOWN_AFTER_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> asked.equals(lastCoder(l).unconfirmedSince()),
+                    Duration.ofSeconds(30)); // the editor hears it
+            assertEquals("warm", coder(h).state(), "as last seen");
+            held.complete(null); // it answers again
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> lastCoder(l).unconfirmedSince() == null, Duration.ofSeconds(30));
+            assertEquals("warm", coder(h).state());
+        }
+    }
+
+    private static ModelStatus lastCoder(List<WarmupStatus> statuses) {
+        return statuses.get(statuses.size() - 1).models().stream().filter(m -> m.id().equals("coder")).findFirst()
+                .orElseThrow();
+    }
 }

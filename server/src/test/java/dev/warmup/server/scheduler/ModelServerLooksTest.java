@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -22,9 +23,11 @@ class ModelServerLooksTest {
     private final List<String> taken = new ArrayList<>();
     private final SlowServer server = new SlowServer();
     private Map<String, ModelBackend> configured = Map.of("local", server);
+    private final ModelServerSilence silence = new ModelServerSilence();
+    private long now = 1_000_000; // the time of day, in ms
     private final ModelServerLooks looks = new ModelServerLooks(() -> configured, schedulerThread::add,
             (name, s, loaded, again, down) -> taken.add(name + " " + loaded.size() + (again ? " again" : "")
-                    + (down ? " down" : "")));
+                    + (down ? " down" : "")), silence, () -> now);
 
     {
         looks.lookMillis(0);
@@ -86,6 +89,51 @@ class ModelServerLooksTest {
         assertEquals(List.of(), taken, "the old server's list says nothing of the new one");
         looks.look();
         assertEquals(1, moved.asked.size(), "the new one is asked, though the old one's look was still out");
+    }
+
+    @Test
+    void aServerThatLeavesALookUnansweredIsSilentSinceItsAskUntilItAnswers() {
+        long asked = now;
+        looks.look(); // not answered within the wait
+        now += ModelServerSilence.SHOWN_AFTER_MILLIS - 1;
+        looks.look();
+        assertEquals(OptionalLong.empty(), silence.silentSince("local", now), "a little slow is not silent");
+        now += 1;
+        looks.look();
+        assertEquals(OptionalLong.of(asked), silence.silentSince("local", now), "silent since the first look's ask");
+        looks.changed(); // a load of ours since: the answer is dropped, but the server answered
+        server.answer(0, 1);
+        runSchedulerThread();
+        assertEquals(OptionalLong.empty(), silence.silentSince("local", now));
+        assertEquals(List.of(), taken);
+    }
+
+    @Test
+    void aServerThatFailsItsLooksIsSilentUntilItAnswers() {
+        long asked = now;
+        looks.look();
+        server.asked.get(0).completeExceptionally(new java.io.IOException("HTTP 500"));
+        runSchedulerThread();
+        now += 60_000;
+        looks.look();
+        server.asked.get(1).completeExceptionally(new java.io.IOException("HTTP 500"));
+        runSchedulerThread();
+        assertEquals(OptionalLong.of(asked), silence.silentSince("local", now), "failing since the first failure");
+        looks.look();
+        server.answer(2, 0);
+        runSchedulerThread();
+        assertEquals(OptionalLong.empty(), silence.silentSince("local", now), "answers again");
+    }
+
+    @Test
+    void aServerNoLongerConfiguredIsNotSilent() {
+        looks.look();
+        now += 60_000;
+        looks.look();
+        assertEquals(true, silence.silentSince("local", now).isPresent());
+        configured = Map.of();
+        looks.look();
+        assertEquals(OptionalLong.empty(), silence.silentSince("local", now));
     }
 
     private void runSchedulerThread() {

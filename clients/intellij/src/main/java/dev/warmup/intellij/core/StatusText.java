@@ -44,6 +44,8 @@ public record StatusText(String text, String tooltip) {
                 tip.append(text(m, "retryAt").map(StatusText::localTime)
                         .map(t -> " (unloaded by its model server; not warmed before " + t + ")").orElse(""));
             }
+            tip.append(text(m, "unconfirmedSince").map(StatusText::localTime) // its model server is silent
+                    .map(t -> " (as last seen: its model server has not answered since " + t + ")").orElse(""));
             tip.append('\n');
         }
         String state = status.has("state") ? status.get("state").getAsString() : "running";

@@ -75,6 +75,11 @@ class SmallPartsTest {
                 + "\"unloaded\", \"memoryMb\": 1500, \"retryAt\": \"2026-03-02T09:10:00Z\"}]}").getAsJsonObject());
         assertEquals("coder: unloaded, 1500 MB (unloaded by its model server; not warmed before "
                 + StatusText.localTime("2026-03-02T09:10:00Z") + ")", heldOff.tooltip());
+        StatusText silent = StatusText.of(JsonParser.parseString("{\"models\": [{\"id\": \"coder\", \"state\": "
+                + "\"warm\", \"memoryMb\": 1500, \"unconfirmedSince\": \"2026-03-02T09:10:00Z\"}, {\"id\": \"big\", "
+                + "\"state\": \"unloaded\", \"unconfirmedSince\": null}]}").getAsJsonObject());
+        assertEquals("coder: warm, 1500 MB (as last seen: its model server has not answered since "
+                + StatusText.localTime("2026-03-02T09:10:00Z") + ")\nbig: unloaded", silent.tooltip());
     }
 
     @Test
