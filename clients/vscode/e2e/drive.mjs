@@ -2,12 +2,13 @@
 // running server, opens and edits a file, runs "Warmup: Show Status" and checks the status it opens, then edits a
 // cell of a notebook, runs the build task, opens the metrics view, and asks for the comparison with keep-alive timers;
 // once run.sh has found those events in the server's store, runs "Warmup: Forget My Usage History" and confirms it;
-// sets the log level to debug in the user settings, and once run.sh has found the server started again with it,
+// sets the log level to debug and the Java home in the remote settings, and once run.sh has found the server started
+// again with them,
 // pauses warming through the new server and waits for the status bar to show it.
 import { existsSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
-const [url, out] = process.argv.slice(2);
+const [url, out, javaHome] = process.argv.slice(2);
 const step = (what) => console.log(`e2e: ${what}`);
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -119,28 +120,43 @@ try {
   await forgot.first().waitFor({ state: 'visible', timeout: 60_000 });
   await page.screenshot({ path: `${out}/forget.png` });
   step(`Forget My Usage History asked first, then said: "${(await forgot.first().innerText()).trim()}"`);
-  // a change of warmup.server.logLevel starts the server again with that level (it is read only at start): set here
-  // in the user settings' JSON, as a user edits it; run.sh finds the new server's command line; the new server must
-  // then answer a command and tell the status bar, which only a running client connected to it does
+  // a change of warmup.java.home, then of warmup.server.logLevel, each starts the server again with it (both are
+  // read only at start): set here in the settings' JSON, as a user edits it, each once run.sh has looked at the
+  // server before it (settings-N-go); run.sh finds each new server's command line; the last must then answer a
+  // command and tell the status bar, which only a running client connected to it does. The remote settings, not the
+  // user settings: code-server's window is a remote one, and in a remote window VS Code reads machine-scoped settings
+  // (warmup.java.home, warmup.backends) from the remote's settings only (set in the user settings, the Java home was
+  // ignored: the server restarted on /usr/bin/java)
   writeFileSync(`${out}/forgot`, '');
-  await fileAppears(`${out}/forgot-checked`, 180_000);
-  await runCommand('Preferences: Open User Settings (JSON)');
-  // (this VS Code opens it over the others, without a tab; its breadcrumbs name the file)
-  const crumbs = page.locator('.monaco-breadcrumbs', { hasText: 'settings.json' }).first();
-  await crumbs.waitFor({ timeout: 60_000 });
-  await page.locator('.monaco-modal-editor-block .view-lines').first().click({ position: { x: 5, y: 5 } });
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText('{"warmup.server.logLevel": "debug"}');
-  await page.keyboard.press('Control+S');
-  await page.screenshot({ path: `${out}/settings.png` });
-  await page.locator('.monaco-modal-editor-block .codicon-close').first().click(); // closed: the palette opens again
-  step('set warmup.server.logLevel to debug in the user settings');
+  const changes = [{ 'warmup.java.home': javaHome },
+    { 'warmup.java.home': javaHome, 'warmup.server.logLevel': 'debug' }];
+  for (const [i, settings] of changes.entries()) {
+    await fileAppears(`${out}/settings-${i}-go`, 180_000);
+    await runCommand('Preferences: Open Remote Settings (JSON)');
+    // (this VS Code opens it over the others, without a tab; its breadcrumbs name the file)
+    const crumbs = page.locator('.monaco-breadcrumbs', { hasText: 'settings.json' }).first();
+    await crumbs.waitFor({ timeout: 60_000 });
+    const lines = page.locator('.monaco-modal-editor-block .view-lines').first();
+    await lines.click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete'); // emptied first: text put over a selection may be wrapped in brackets
+    const text = JSON.stringify(settings);
+    await page.keyboard.insertText(text);
+    for (let tries = 0; (await lines.innerText()).trim() !== text; tries++) { // what is saved is what was meant
+      if (tries >= 20) throw new Error(`the settings editor holds ${await lines.innerText()}, not ${text}`);
+      await new Promise(r => setTimeout(r, 250));
+    }
+    await page.keyboard.press('Control+S');
+    await page.screenshot({ path: `${out}/settings-${i}.png` });
+    await page.locator('.monaco-modal-editor-block .codicon-close').first().click(); // the palette opens again
+    step(`set ${JSON.stringify(settings)} in the remote settings`);
+  }
   await fileAppears(`${out}/restart-checked`, 180_000);
   await item.first().waitFor({ timeout: 60_000 }); // "starting" while it restarts, then the new server's status
   await runCommand('Warmup: Pause Warming');
   await page.locator('.statusbar-item .codicon-debug-pause').first().waitFor({ timeout: 60_000 });
   await page.screenshot({ path: `${out}/restarted.png` });
-  step('after the log-level change, the restarted server paused warming and the status bar shows it');
+  step('after the settings changed, the restarted server paused warming and the status bar shows it');
 } catch (e) {
   await page.screenshot({ path: `${out}/failure.png` }).catch(() => {});
   console.error('e2e: FAIL', e);

