@@ -152,7 +152,10 @@ final class SoakTally {
         };
     }
 
-    /** The server's status: each model's state, with who holds it when not this server, and the memory it counts. */
+    /**
+     * The server's status: each model's state, with who holds it when not this server and whether it is as last seen,
+     * and the memory it counts.
+     */
     private record Seen(Map<String, String> states, int memoryUsedMb, int memoryBudgetMb) {
         boolean withinBudget() {
             return memoryUsedMb <= memoryBudgetMb;
@@ -166,7 +169,9 @@ final class SoakTally {
             JsonObject o = m.getAsJsonObject();
             String held = o.has("heldBy") && !o.get("heldBy").isJsonNull() ? " (" + o.get("heldBy").getAsString() + ")"
                     : "";
-            states.put(o.get("id").getAsString(), o.get("state").getAsString() + held);
+            String lastSeen = o.has("unconfirmedSince") && !o.get("unconfirmedSince").isJsonNull()
+                    ? " (as last seen)" : ""; // the router has not answered for half a minute: none expected
+            states.put(o.get("id").getAsString(), o.get("state").getAsString() + held + lastSeen);
         }
         return new Seen(states, status.get("memoryUsedMb").getAsInt(), status.get("memoryBudgetMb").getAsInt());
     }
