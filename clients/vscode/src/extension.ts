@@ -12,6 +12,7 @@ import { findJava, JavaProbe, parseJavaVersion } from './javaFinder';
 import { LoadBridge, LoadHandler, LoadRequest } from './loadBridge';
 import { DailyUses, lastDays, localDay, metricsHtml, MetricsPoint } from './metricsHtml';
 import { RestartPolicy } from './restartPolicy';
+import { serialRunner } from './serial';
 import { serverCommand } from './serverArgs';
 import { initializationOptions, valueInForce, warmupSection } from './settings';
 import { ForgetResult, forgetSummary, formatStatus, WarmupStatus } from './statusFormat';
@@ -125,16 +126,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     await c?.stop();
   };
 
-  /**
-   * Starts and restarts one after the other: a restart asked for while the server is still starting (settings
-   * changed twice in a row) waits for that start, for a client cannot be stopped while it starts.
-   */
-  let lifecycle: Promise<void> = Promise.resolve();
-  const serially = (work: () => Promise<void>): Promise<void> => {
-    const next = lifecycle.then(work, work);
-    lifecycle = next.catch(() => undefined);
-    return next;
-  };
+  // starts and restarts one after the other: a restart asked for while the server is still starting (settings changed
+  // twice in a row) waits for that start, for a client cannot be stopped while it starts; but not more than 30 s, so
+  // that a start that hangs does not take "Restart Server" away
+  const serially = serialRunner(30_000);
 
   /** Stops the server and starts it again; meanwhile the status bar says it is starting, not what the old one had. */
   const restart = () => serially(async () => {

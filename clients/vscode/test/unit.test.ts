@@ -10,6 +10,7 @@ import { RestartPolicy } from '../src/restartPolicy';
 import { serverCommand } from '../src/serverArgs';
 import { initializationOptions, SERVER_KEYS, valueInForce } from '../src/settings';
 import { forgetSummary, formatStatus } from '../src/statusFormat';
+import { serialRunner } from '../src/serial';
 
 function fakeProbe(javas: Record<string, number | undefined>): JavaProbe {
   return { isFile: p => p in javas, majorVersion: async p => javas[p] };
@@ -117,6 +118,28 @@ test('status bar shows warm, loading and predicted models with a tooltip', () =>
   assert.match(silent.tooltip, /big: unloaded$/m);
   assert.equal(formatStatus(undefined, 'no Java').kind, 'error');
   assert.equal(formatStatus({ state: 'paused', models: [] }).kind, 'paused');
+});
+
+test('starts and restarts run one after the other, unless the one before hangs', async () => {
+  const serially = serialRunner(60_000);
+  const done: string[] = [];
+  let endFirst: () => void = () => undefined;
+  const first = serially(() => new Promise<void>(resolve => { endFirst = () => { done.push('first'); resolve(); }; }));
+  const second = serially(async () => { done.push('second'); });
+  const failing = serially(async () => { throw new Error('no Java'); });
+  const fourth = serially(async () => { done.push('fourth'); });
+  await new Promise(r => setImmediate(r));
+  assert.deepEqual([...done], [], 'the second waits for the first');
+  endFirst();
+  await second;
+  await assert.rejects(failing, /no Java/);
+  await fourth;
+  assert.deepEqual([...done], ['first', 'second', 'fourth'], 'in order, past a failure');
+  await first;
+  const hung = serialRunner(10);
+  void hung(() => new Promise<void>(() => undefined)); // never ends
+  await hung(async () => { done.push('after the hung one'); }); // goes on once it has waited 10 ms
+  assert.equal(done[done.length - 1], 'after the hung one');
 });
 
 test('restarts stop after too many crashes in the window', () => {
