@@ -15,7 +15,8 @@ import java.util.Map;
  */
 final class RouterUser {
     /** One request's answer: how long it took, and whether the model was loaded when it was sent. */
-    record Answer(int status, long latencyMs, boolean wasLoaded) {}
+    /** {@code error}: for a status other than 200, the start of the router's answer; null otherwise. */
+    record Answer(int status, long latencyMs, boolean wasLoaded, String error) {}
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final RealLlamaServer router;
@@ -31,7 +32,8 @@ final class RouterUser {
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"" + model + "\", \"prompt\": \"x\","
                         + " \"max_tokens\": 1}")).build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), (System.nanoTime() - t0) / 1_000_000, loaded);
+        String error = r.statusCode() == 200 ? null : r.body().substring(0, Math.min(300, r.body().length()));
+        return new Answer(r.statusCode(), (System.nanoTime() - t0) / 1_000_000, loaded, error);
     }
 
     /** Each model's {@code status.value} as the router lists it ({@link RealLlamaServer#states}). */

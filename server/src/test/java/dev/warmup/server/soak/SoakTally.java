@@ -29,7 +29,7 @@ final class SoakTally {
     private final Map<String, Integer> notifications = new TreeMap<>();
     private final Map<String, Integer> toldTheEditor = new TreeMap<>(); // warnings and errors, by WMP code
     private final List<String> lookFailures = new java.util.ArrayList<>();
-    private final List<String> moments = new java.util.ArrayList<>(); // disagreements and cold requests, timed
+    private final List<String> moments = new java.util.ArrayList<>(); // disagreements, cold and failed requests
     private final long startNanos = System.nanoTime();
     private int overBudgetLooks;
     private int overBudgetRun;
@@ -43,6 +43,7 @@ final class SoakTally {
                 int[] n = answers.computeIfAbsent(task, k -> new int[3]);
                 if (a.status() != 200) {
                     n[2]++;
+                    moment(model + " requested: HTTP " + a.status() + " " + a.error()); // printed with the moments
                     return;
                 }
                 n[a.wasLoaded() ? 0 : 1]++;
@@ -60,6 +61,7 @@ final class SoakTally {
         } catch (IOException | InterruptedException e) {
             synchronized (this) {
                 answers.computeIfAbsent(task, k -> new int[3])[2]++;
+                moment(model + " requested: " + e);
             }
         }
     }
@@ -204,7 +206,7 @@ final class SoakTally {
         out.println("  sent by the server: " + notifications);
         out.println("  warnings and errors shown to the editor: " + toldTheEditor);
         out.println("  failed looks: " + lookFailures);
-        out.println("  disagreements and requests that found the model not loaded, in time: " + moments);
+        out.println("  disagreements, requests that found the model not loaded or failed, in time: " + moments);
     }
 
     /** Log lines by level, and by WMP code where there is one. */
