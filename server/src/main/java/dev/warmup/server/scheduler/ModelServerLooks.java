@@ -50,7 +50,7 @@ final class ModelServerLooks {
         final CompletableFuture<List<ModelBackend.LoadedModel>> answer;
         final long changesWhenAsked;
         final long askedAtMillis;
-        boolean taken;
+        boolean taken; // its answer, or its failure, has been told: by the tick or by the late-answer hook, not both
 
         Look(ModelBackend server, long changesWhenAsked, long askedAtMillis) {
             this.server = server;
@@ -112,7 +112,6 @@ final class ModelServerLooks {
                 silence.unanswered(e.getKey(), look.askedAtMillis); // hung, or slow: taken if it comes
                 continue; // keep our view meanwhile
             } catch (Exception failed) {
-                unanswered.add(e.getKey()); // the circuit breaker counts it; our view stays, unless it is not running
                 failed(e.getKey(), look, failed instanceof ExecutionException x ? x.getCause() : failed);
                 continue;
             }
@@ -125,12 +124,14 @@ final class ModelServerLooks {
         look.answer.whenCompleteAsync((loaded, error) -> { // a late answer, if no tick took it
             boolean current = looking.get(name) == look && servers.get().get(name) == server;
             if (error != null) {
-                unanswered.add(name);
                 if (current) {
                     failed(name, look, error);
+                } else {
+                    unanswered.add(name);
                 }
             } else if (current) {
-                silence.answered(name); // it answers, whether or not a change of ours since makes the list stale
+                // it answers, whether or not a change of ours since makes the list stale
+                silence.answered(name, clock.getAsLong());
                 if (usable(look)) {
                     take(name, look, loaded);
                 }
@@ -146,13 +147,19 @@ final class ModelServerLooks {
     }
 
     /**
-     * A look failed with {@code failure}: if its model server is not running, the taker is told; otherwise it is
-     * silent.
+     * A look failed with {@code failure} (told once, though both the tick and the late-answer hook see it): if its
+     * model server is not running, the taker is told; otherwise it is silent, and our view stays. The circuit breaker
+     * counts it.
      */
     private void failed(String name, Look look, Throwable failure) {
+        unanswered.add(name);
+        if (look.taken) {
+            return; // a use reported since the first telling must not be undone by a second
+        }
+        look.taken = true;
         ModelBackend server = look.server;
         if (ModelBackend.notRunning(failure) || down.contains(name) && ModelBackend.paused(failure)) {
-            silence.answered(name); // what it has loaded is known: nothing
+            silence.answered(name, clock.getAsLong()); // what it has loaded is known: nothing
             if (down.add(name)) {
                 LOG.info("model server " + name + " is not running (" + WarmupException.coded(failure,
                         ErrorCode.WMP_8004).detail() + "): none of its models is taken for loaded until it answers");
@@ -166,7 +173,7 @@ final class ModelServerLooks {
 
     private void take(String name, Look look, List<ModelBackend.LoadedModel> loaded) {
         down.remove(name);
-        silence.answered(name);
+        silence.answered(name, clock.getAsLong());
         look.taken = true;
         taker.take(name, look.server, loaded, unanswered.remove(name), false);
     }

@@ -19,15 +19,27 @@ public final class ModelServerSilence {
     /** How long a model server must have been silent for the status to say so. */
     public static final long SHOWN_AFTER_MILLIS = 30_000;
     private final Map<String, Long> since = new ConcurrentHashMap<>();
+    private volatile Runnable onUnmarked = () -> { };
+
+    /**
+     * {@code r} runs (on the thread that heard it) when a model server whose models the status marked as last seen
+     * answers, so that the editor hears at once that the mark is gone.
+     */
+    void onUnmarked(Runnable r) {
+        onUnmarked = r;
+    }
 
     /** A look at {@code backend} asked at {@code askedAtMillis} went unanswered, or failed. */
     void unanswered(String backend, long askedAtMillis) {
         since.merge(backend, askedAtMillis, Math::min);
     }
 
-    /** {@code backend} answered a look, or is known not to be running. */
-    void answered(String backend) {
-        since.remove(backend);
+    /** {@code backend} answered a look at {@code nowMillis}, or is known not to be running. */
+    void answered(String backend, long nowMillis) {
+        Long at = since.remove(backend);
+        if (at != null && nowMillis - at >= SHOWN_AFTER_MILLIS) {
+            onUnmarked.run();
+        }
     }
 
     /** Only the model servers configured now are followed. */

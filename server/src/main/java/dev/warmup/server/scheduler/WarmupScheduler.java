@@ -91,6 +91,7 @@ public final class WarmupScheduler implements AutoCloseable {
         this.clock = clock;
         this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
         this.publishStatus = coordinator::publishStatus;
+        silence.onUnmarked(publishStatus); // a model server answers again: its models' as-last-seen mark goes at once
         this.actions = new BackendActions(config, backends, states, metrics, performance, ownership, clock, executor,
                 publishStatus, this::drain, this::replanSoon, inferred, silence);
         config.addListener(s -> executor.execute(() -> {

@@ -93,6 +93,8 @@ class ModelServerLooksTest {
 
     @Test
     void aServerThatLeavesALookUnansweredIsSilentSinceItsAskUntilItAnswers() {
+        int[] unmarked = {0};
+        silence.onUnmarked(() -> unmarked[0]++);
         long asked = now;
         looks.look(); // not answered within the wait
         now += ModelServerSilence.SHOWN_AFTER_MILLIS - 1;
@@ -106,6 +108,11 @@ class ModelServerLooksTest {
         runSchedulerThread();
         assertEquals(OptionalLong.empty(), silence.silentSince("local", now));
         assertEquals(List.of(), taken);
+        assertEquals(1, unmarked[0], "the status is told at once that the mark is gone");
+        looks.look(); // late again, answered at once after: never marked, nothing to tell
+        server.answer(1, 1);
+        runSchedulerThread();
+        assertEquals(1, unmarked[0]);
     }
 
     @Test

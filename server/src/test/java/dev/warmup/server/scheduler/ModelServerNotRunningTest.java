@@ -41,6 +41,9 @@ class ModelServerNotRunningTest {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertNotEquals("warm", coder(h).state(), "its model server is not running");
             assertTrue(said.get(30, TimeUnit.SECONDS).contains("connection refused"), said.join());
+            // the plan's load of coder, sent to the closed port, fails: settled before the next report, which it
+            // would otherwise overwrite when it ends after it
+            h.client.await(h.client.statuses, l -> WarmingFixture.failedLoads(l, "coder") >= 1, Duration.ofSeconds(30));
 
             h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 900L, true));
             h.flush();
