@@ -143,6 +143,27 @@ class ModelServerLooksTest {
         assertEquals(OptionalLong.empty(), silence.silentSince("local", now));
     }
 
+    @Test
+    void aFailureInTimeForTheTickIsToldOnceNotAgainByTheLateAnswerHook() throws Exception {
+        server.failWith = refusal();
+        looks.look(); // refused at once: told by the tick; the hook, queued meanwhile, must not tell it again
+        runSchedulerThread();
+        assertEquals(List.of("local 0 down"), taken, "a use reported between two tellings would be undone");
+    }
+
+    /** A real refusal: Ollama's client asked on a port nothing listens on. */
+    private static Throwable refusal() throws Exception {
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            closed.close();
+            var backend = new dev.warmup.server.backend.OllamaBackend(new dev.warmup.server.config.BackendSpec("local",
+                    "ollama", "http://127.0.0.1:" + closed.getLocalPort(), false, 2, null, null, null),
+                    java.net.http.HttpClient.newHttpClient(), java.time.Clock.systemUTC());
+            Throwable t = backend.loaded().handle((ok, e) -> e).get();
+            assertEquals(true, ModelBackend.notRunning(t), String.valueOf(t));
+            return t;
+        }
+    }
+
     private void runSchedulerThread() {
         for (Runnable r; (r = schedulerThread.poll()) != null; ) {
             r.run();
@@ -152,6 +173,7 @@ class ModelServerLooksTest {
     /** A model server whose every list is answered when the test says. */
     private static final class SlowServer implements ModelBackend {
         final List<CompletableFuture<List<LoadedModel>>> asked = new ArrayList<>();
+        Throwable failWith; // set: every list fails at once with it
 
         void answer(int look, int models) {
             List<LoadedModel> loaded = new ArrayList<>();
@@ -163,6 +185,9 @@ class ModelServerLooksTest {
 
         @Override public CompletableFuture<List<LoadedModel>> loaded() {
             CompletableFuture<List<LoadedModel>> f = new CompletableFuture<>();
+            if (failWith != null) {
+                f.completeExceptionally(failWith);
+            }
             asked.add(f);
             return f;
         }
