@@ -2,9 +2,9 @@
 // running server, opens and edits a file, runs "Warmup: Show Status" and checks the status it opens, then edits a
 // cell of a notebook, runs the build task, opens the metrics view, and asks for the comparison with keep-alive timers;
 // once run.sh has found those events in the server's store, runs "Warmup: Forget My Usage History" and confirms it;
-// sets the log level to debug and the Java home in the remote settings, and once run.sh has found the server started
-// again with them,
-// pauses warming through the new server and waits for the status bar to show it.
+// sets the Java home, then the log level, in the remote settings, each once run.sh has seen the server before it, and
+// once run.sh has found the server started again with them, pauses warming through it and waits for the status bar
+// to show it.
 import { existsSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
