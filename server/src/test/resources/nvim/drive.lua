@@ -1,5 +1,5 @@
 -- Drives warmup-server through Neovim's built-in LSP client (headless), then writes what it saw as JSON.
--- Environment: WARMUP_JAR, WARMUP_DATA_DIR, WARMUP_OUT, WARMUP_FILE, WARMUP_ACTIVITY, WARMUP_BIG_FILE.
+-- Environment: WARMUP_JAR, WARMUP_DATA_DIR, WARMUP_OUT, WARMUP_FILE, WARMUP_ACTIVITY, WARMUP_STATUS, WARMUP_BIG_FILE.
 local jar = os.getenv('WARMUP_JAR')
 local out = os.getenv('WARMUP_OUT')
 local result = { steps = {} }
@@ -16,6 +16,9 @@ end
 local ok, err = pcall(function()
   vim.cmd('edit ' .. os.getenv('WARMUP_FILE'))
   local buf = vim.api.nvim_get_current_buf()
+  -- the status module the README points Neovim users to (clients/neovim/warmup_status.lua), set up before the server
+  local status = dofile(os.getenv('WARMUP_STATUS'))
+  status.setup()
   local client_id = vim.lsp.start_client({
     name = 'warmup',
     cmd = { 'java', '-Xmx256m', '-Xms32m', '-XX:-UsePerfData', '-XX:+DisplayVMOutputToStderr', '-Xlog:disable',
@@ -24,9 +27,6 @@ local ok, err = pcall(function()
     init_options = { settings = { warmup = { maxWarmModels = 4,
       models = { { id = 'coder', tasks = { 'completion' }, memoryMb = 1500, loadSeconds = 3 } } } } },
     flags = { debounce_text_changes = 0 },
-    handlers = {
-      ['warmup/statusChanged'] = function(_, params) result.status = params end,
-    },
   })
   if not client_id then error('start_client failed') end
   vim.lsp.buf_attach_client(buf, client_id)
@@ -80,8 +80,12 @@ local ok, err = pcall(function()
   result.metrics = metrics.result
   table.insert(result.steps, 'metrics')
 
-  local status = client.request_sync('warmup/status', vim.NIL, 10000, buf)
-  result.statusRequest = status and status.result
+  result.statusOutput = vim.api.nvim_exec('WarmupStatus', true) -- asks the server, as a user's :WarmupStatus does
+  result.statusLine = status.line()
+  table.insert(result.steps, 'status')
+
+  local answer = client.request_sync('warmup/status', vim.NIL, 10000, buf)
+  result.statusRequest = answer and answer.result
   client.stop()
   vim.wait(10000, function() return client.is_stopped() end, 50)
   table.insert(result.steps, 'stopped')

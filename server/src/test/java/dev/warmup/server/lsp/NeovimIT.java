@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real editor: Neovim's built-in LSP client, headless, starts the built jar, opens a file, types, asks for
- * completion and runs warmup.metrics, then opens a file larger than the server's heap. Runs after {@code package} (failsafe). Without nvim it is skipped locally and
+ * completion and runs warmup.metrics, then opens a file larger than the server's heap; the Neovim modules the README
+ * points to report activity and show the status (:WarmupStatus). Runs after {@code package} (failsafe). Without nvim it is skipped locally and
  * fails on CI (CI=true), where the project's test script installs it.
  */
 class NeovimIT {
@@ -72,6 +73,7 @@ class NeovimIT {
         Path activity = Path.of("..", "clients", "neovim", "warmup_activity.lua").toAbsolutePath().normalize();
         assertTrue(Files.exists(activity), "the Neovim activity module at " + activity);
         pb.environment().put("WARMUP_ACTIVITY", activity.toString());
+        pb.environment().put("WARMUP_STATUS", activity.resolveSibling("warmup_status.lua").toString());
         pb.environment().put("XDG_STATE_HOME", dir.resolve("state").toString());
         pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
         pb.directory(dir.toFile());
@@ -105,5 +107,10 @@ class NeovimIT {
         assertNotNull(status);
         assertEquals(4, status.get("maxWarmModels").getAsInt(), "init_options reached the server");
         assertEquals("coder", status.getAsJsonArray("models").get(0).getAsJsonObject().get("id").getAsString());
+        // the status module: :WarmupStatus's answer, and the statusline it keeps
+        assertTrue(r.get("statusLine").getAsString().matches("Warmup: \\d+ warm.*"), r.toString());
+        String shown = r.get("statusOutput").getAsString();
+        assertTrue(shown.startsWith(r.get("statusLine").getAsString() + "\n"), shown);
+        assertTrue(shown.matches("(?s).*\ncoder: [a-z]+(, p=[0-9.]+)?, 1500 MB.*"), shown);
     }
 }
