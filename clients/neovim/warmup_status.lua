@@ -68,7 +68,7 @@ function M.setup()
   vim.lsp.handlers['warmup/statusChanged'] = function(err, params, ctx, config)
     if not err and params then
       last = params
-      vim.cmd('redrawstatus')
+      vim.schedule(function() vim.cmd('redrawstatus') end) -- safe whatever the loop calls it from
     end
     if previous then return previous(err, params, ctx, config) end
   end

@@ -80,6 +80,8 @@ local ok, err = pcall(function()
   result.metrics = metrics.result
   table.insert(result.steps, 'metrics')
 
+  -- the statusline item follows warmup/statusChanged, which the server sends once it has planned
+  result.heardStatus = vim.wait(30000, function() return status.line() ~= 'Warmup: starting' end, 50)
   result.statusOutput = vim.api.nvim_exec('WarmupStatus', true) -- asks the server, as a user's :WarmupStatus does
   result.statusLine = status.line()
   table.insert(result.steps, 'status')

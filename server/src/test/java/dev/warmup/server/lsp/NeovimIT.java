@@ -107,7 +107,8 @@ class NeovimIT {
         assertNotNull(status);
         assertEquals(4, status.get("maxWarmModels").getAsInt(), "init_options reached the server");
         assertEquals("coder", status.getAsJsonArray("models").get(0).getAsJsonObject().get("id").getAsString());
-        // the status module: :WarmupStatus's answer, and the statusline it keeps
+        // the status module: the statusline it keeps from warmup/statusChanged, and :WarmupStatus's answer
+        assertTrue(r.get("heardStatus").getAsBoolean(), "the statusline heard warmup/statusChanged: " + r);
         assertTrue(r.get("statusLine").getAsString().matches("Warmup: \\d+ warm.*"), r.toString());
         String shown = r.get("statusOutput").getAsString();
         assertTrue(shown.startsWith(r.get("statusLine").getAsString() + "\n"), shown);
