@@ -90,15 +90,14 @@ public final class EventPipeline implements AutoCloseable {
         while (running || !queue.isEmpty()) {
             Object item = null;
             try {
-                long wait = Math.max(1, firstPending + FLUSH_MILLIS - System.currentTimeMillis());
                 if (firstPending < 0) {
                     item = queue.take(); // nothing to write: sleep until an event, a flush or close's wake-up
                 } else if (batch.size() < capacity) {
-                    item = queue.poll(wait, TimeUnit.MILLISECONDS);
+                    item = queue.poll(untilFlush(firstPending), TimeUnit.MILLISECONDS);
                 } else if (!running) {
                     break; // closing with the store still failing: what waits is lost, as at a crash
                 } else {
-                    Thread.sleep(wait); // the store is failing and as much waits as the queue holds: take no more
+                    Thread.sleep(untilFlush(firstPending)); // the store is failing and the queue is full: take no more
                 }
             } catch (InterruptedException e) {
                 running = false;
@@ -165,7 +164,12 @@ public final class EventPipeline implements AutoCloseable {
         return consumer.isAlive();
     }
 
-        /** Stops after writing what is queued. */
+    /** Milliseconds until the events pending since {@code firstPending} are due to be written (at least 1). */
+    private static long untilFlush(long firstPending) {
+        return Math.max(1, firstPending + FLUSH_MILLIS - System.currentTimeMillis());
+    }
+
+    /** Stops after writing what is queued. */
     @Override
     public void close() {
         running = false;
