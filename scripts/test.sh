@@ -27,6 +27,16 @@ TZ=America/Los_Angeles ./mvnw -B -ntp verify
 # they run: -am just builds what bench needs)
 ./mvnw -B -ntp -q -Pbench -pl bench -am test -Dtest='TraceSignalsTest,BarBootstrapTest' -Dsurefire.failIfNoSpecifiedTests=false
 
+# the soak of README "Warming for real" (BlazeSoakIT: a Blaze developer's days at 20 times their pace drive the
+# packaged server against the real llama-server above, 4 minutes plus up to 2 for the views to agree), the README's
+# command as it is; it reads the trace from ../shared/data, and says so and is left out where that is missing
+if [ -f ../shared/data/abb-blaze-ide-interactions/blaze_events.csv.xz ]; then
+  ./mvnw -q -pl server -am verify -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BlazeSoakIT -Dfailsafe.failIfNoSpecifiedTests=false -Dsoak.minutes=4 -Dsoak.speed=20 -Dsoak.maxGapSeconds=300 -Dsoak.budgetMb=8000
+  sed -n '1,12p' server/target/failsafe-reports/dev.warmup.server.soak.BlazeSoakIT-output.txt
+else
+  echo "[test] no Blaze trace at ../shared/data: the soak (BlazeSoakIT) is not run" >&2
+fi
+
 if [ -x clients/vscode/scripts/ci-test.sh ]; then
   clients/vscode/scripts/ci-test.sh
 fi
