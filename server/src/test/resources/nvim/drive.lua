@@ -49,6 +49,11 @@ local ok, err = pcall(function()
   if not after or after.err then error('no status after the big file: ' .. vim.inspect(after and after.err)) end
   table.insert(result.steps, 'big file')
 
+  -- saved (didSave: the server asks for saves, without their text) and the big file closed (didClose)
+  vim.cmd('silent write')
+  vim.cmd('bwipeout! ' .. bigbuf)
+  table.insert(result.steps, 'saved and closed')
+
   -- the activity module the README points Neovim users to (clients/neovim/warmup_activity.lua), with nvim-dap's
   -- listener tables as nvim-dap has them (nvim-dap itself is not installed here)
   local dap = { listeners = { after = { event_initialized = {} }, before = { event_terminated = {}, event_exited = {} } } }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real editor: Neovim's built-in LSP client, headless, starts the built jar, opens a file, types, asks for
- * completion and runs warmup.metrics, then opens a file larger than the server's heap; the Neovim modules the README
+ * completion and runs warmup.metrics, opens a file larger than the server's heap, saves the first and closes the big one; the Neovim modules the README
  * points to report activity and show the status (:WarmupStatus). Runs after {@code package} (failsafe). Without nvim it is skipped locally and
  * fails on CI (CI=true), where the project's test script installs it.
  */
@@ -88,6 +88,8 @@ class NeovimIT {
         JsonObject recorded = r.getAsJsonObject("metrics").getAsJsonObject("eventsRecorded");
         assertEquals(2, recorded.get("open").getAsLong(), "greet.py and the big file: " + r);
         assertEquals(3, recorded.get("change").getAsLong(), r.toString());
+        assertEquals(1, recorded.get("save").getAsLong(), ":write of greet.py: " + r);
+        assertEquals(1, recorded.get("close").getAsLong(), "the big file wiped out: " + r);
         assertEquals(1, recorded.get("completion").getAsLong(), r.toString());
         assertEquals(1, recorded.get("command").getAsLong(), r.toString());
         assertEquals(8, recorded.get("activity").getAsLong(), "the activity module's reports (focus lost and gained,"
