@@ -1,0 +1,52 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.coder;
+import static dev.warmup.server.scheduler.WarmingFixture.warm;
+import static dev.warmup.server.scheduler.WarmingFixture.withCoderLoadSentToTheEditor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.warmup.protocol.ModelState;
+import dev.warmup.protocol.ModelStateParams;
+import dev.warmup.protocol.UnloadParams;
+import dev.warmup.server.lsp.ServerHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A model the editor loads (the client backend) is also unloaded by it: once the plan has stopped wanting it for the
+ * grace, the editor is sent {@code warmup/unload}, once, and the status shows the model unloaded.
+ */
+class EditorUnloadTest {
+    @TempDir Path dir;
+
+    @Test
+    void aModelTheEditorLoadedIsUnloadedThroughItOnceUnwantedForTheGrace() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = withCoderLoadSentToTheEditor(h);
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 3000L, 1500,
+                    null));
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            assertEquals(List.of(), h.client.unloads);
+
+            h.clock.advance(Duration.ofHours(2)); // the developer left: nothing is forecast any more
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(), h.client.unloads, "held through the grace");
+            assertEquals("warm", coder(h).state());
+
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.unloads, l -> !l.isEmpty(), Duration.ofSeconds(30));
+            assertEquals(List.of(new UnloadParams("coder", "not needed")), h.client.unloads);
+            assertEquals("unloaded", coder(h).state());
+
+            h.clock.advance(Duration.ofMinutes(1));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(1, h.client.unloads.size(), "told once: " + h.client.unloads);
+            assertEquals(1, h.client.loads.size(), "and not loaded again: " + h.client.loads);
+        }
+    }
+}
