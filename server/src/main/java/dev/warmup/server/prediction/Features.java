@@ -51,22 +51,27 @@ public final class Features {
         return switch (base) {
             case "idle" -> "idle for " + duration(seconds);
             case "sessionAge" -> "session running for " + duration(seconds);
-            case "events1m", "events10m", "events60m" -> String.format("%.0f events in the last %s",
-                    Math.expm1(value), base.substring(6));
+            case "events1m", "events10m", "events60m" -> count(Math.expm1(value), "event") + " in the last "
+                    + base.substring(6, base.length() - 1) + " min";
             case "hourSin", "hourCos" -> "time of day";
             case "daySin", "dayCos" -> "day of week";
             case "lastWasRequest" -> "what the last event was";
             case "sinceLast" -> "last " + task + " request " + duration(seconds) + " ago";
-            case "count5m" -> String.format("%.0f %s requests in the last 5 min", value, task);
-            case "count60m" -> String.format("%.0f %s requests in the last hour", value, task);
-            case "count24h" -> String.format("%.0f %s requests in the last day", value, task);
-            case "session" -> String.format("%.0f %s requests this session", value, task);
+            case "count5m" -> count(value, task + " request") + " in the last 5 min";
+            case "count60m" -> count(value, task + " request") + " in the last hour";
+            case "count24h" -> count(value, task + " request") + " in the last day";
+            case "session" -> count(value, task + " request") + " this session";
             case "hourShare" -> String.format("%.0f%% of %s use falls in this hour of the day", 100 * value, task);
             case "afterEvent" -> String.format("the last event preceded %s %.0f%% of the time", task, 100 * value);
             case "context" -> String.format("in moments like this one, %s is requested within 5 min %.0f%% of the "
                     + "time", task, 100 * value);
             default -> name;
         };
+    }
+
+    private static String count(double n, String what) {
+        long whole = Math.round(n);
+        return whole + " " + what + (whole == 1 ? "" : "s");
     }
 
     private static String duration(double seconds) {
