@@ -1,0 +1,74 @@
+package dev.warmup.server.lsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.warmup.protocol.ModelUsedParams;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code warmup.usageStats} through {@code workspace/executeCommand}, as both editor plugins call it for their
+ * metrics view: no argument (every use), a model id, or {@code {model, task}}; anything else is WMP-8003 naming it.
+ */
+class UsageStatsCommandTest {
+    private static final Gson GSON = new Gson();
+    @TempDir Path dir;
+    private ServerHarness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new ServerHarness(dir);
+        h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500},"
+                + " {\"id\": \"chatter\", \"tasks\": [\"chat\"], \"memoryMb\": 5500}]}");
+        var warmup = h.server.getWarmupService();
+        warmup.modelUsed(new ModelUsedParams("coder", "completion", "2026-03-02T08:50:00Z", 40L, false));
+        warmup.modelUsed(new ModelUsedParams("coder", "completion", "2026-03-02T08:55:00Z", 40L, false));
+        warmup.modelUsed(new ModelUsedParams("chatter", "chat", "2026-03-02T08:58:00Z", 900L, true));
+        h.flush();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        h.close();
+    }
+
+    private JsonObject stats(Object... args) throws Exception {
+        return GSON.toJsonTree(h.command("warmup.usageStats", args)).getAsJsonObject();
+    }
+
+    @Test
+    void everyUseAModelsOrATasksAsTheArgumentSays() throws Exception {
+        JsonObject all = stats();
+        assertEquals(3, all.get("count").getAsInt(), all.toString());
+        assertEquals("2026-03-02T08:58:00Z", all.get("lastUsed").getAsString());
+        assertEquals(3, all.getAsJsonArray("daily").get(0).getAsJsonObject().get("uses").getAsInt(), all.toString());
+        assertEquals(2, stats("coder").get("count").getAsInt());
+        assertEquals(2, stats(Map.of("model", "coder", "task", "completion")).get("count").getAsInt());
+        assertEquals(1, stats(Map.of("task", "chat")).get("count").getAsInt());
+    }
+
+    @Test
+    void anArgumentOfAnotherShapeIsRefusedWithItsCode() throws Exception {
+        assertEquals("WMP-8003 Invalid parameters: warmup.usageStats takes a model id or {model, task}; got 42",
+                refusal(42).getMessage());
+        assertEquals("WMP-8003 Invalid parameters: model must be a string; got 7",
+                refusal(Map.of("model", 7)).getMessage());
+        assertEquals(3, stats().get("count").getAsInt(), "the server answers on, nothing lost");
+    }
+
+    private ResponseError refusal(Object arg) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> h.command("warmup.usageStats", arg));
+        return assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
+    }
+}
