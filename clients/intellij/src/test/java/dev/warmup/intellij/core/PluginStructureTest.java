@@ -40,7 +40,8 @@ class PluginStructureTest {
         assertTrue(r instanceof PluginCreationSuccess, () -> String.valueOf(r));
         IdePlugin p = ((PluginCreationSuccess<IdePlugin>) r).getPlugin();
         assertEquals("dev.warmup.intellij", p.getPluginId());
-        assertTrue(p.getDependencies().stream().anyMatch(d -> d.getId().equals("com.redhat.devtools.lsp4ij")));
+        assertTrue(p.getDependsList().stream().anyMatch(d -> d.getPluginId().equals("com.redhat.devtools.lsp4ij")
+                && !d.isOptional()), () -> String.valueOf(p.getDependsList()));
     }
 
     /**
