@@ -99,7 +99,12 @@ public final class ClientBackend implements ModelBackend {
 
     @Override
     public CompletableFuture<Void> unload(ModelSpec model) {
-        client.unload(new UnloadParams(model.id(), "not needed"));
+        return unload(model, "not needed");
+    }
+
+    @Override
+    public CompletableFuture<Void> unload(ModelSpec model, String reason) {
+        client.unload(new UnloadParams(model.id(), reason));
         return CompletableFuture.completedFuture(null);
     }
 

@@ -34,6 +34,14 @@ public interface ModelBackend extends AutoCloseable {
     /** Unloads a model; backends that cannot unload complete at once ({@link #canUnload()} is false). */
     CompletableFuture<Void> unload(ModelSpec model);
 
+    /**
+     * Unloads a model for a reason; a backend that can pass the reason on (the editor's, in {@code warmup/unload})
+     * does, the others unload as {@link #unload(ModelSpec)}.
+     */
+    default CompletableFuture<Void> unload(ModelSpec model, String reason) {
+        return unload(model);
+    }
+
     /** What the model server really has loaded (including models other tools loaded), for reconciliation. */
     CompletableFuture<List<LoadedModel>> loaded();
 

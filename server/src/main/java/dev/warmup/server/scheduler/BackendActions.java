@@ -167,9 +167,10 @@ final class BackendActions {
     /**
      * Asks the model server to unload a warm model that is ours (nothing happens while an unload of it is on its
      * way, nor for one another server or program holds: {@link Ownership}). Unless {@code toFreeMemory}, one that
-     * another running server wants is handed to it instead.
+     * another running server wants is handed to it instead. {@code reason} is logged, and passed on where the
+     * model server can hear it (the editor's {@code warmup/unload}).
      */
-    void unload(ModelSpec m, boolean toFreeMemory) {
+    void unload(ModelSpec m, boolean toFreeMemory, String reason) {
         if (m == null || unloading.contains(m.id()) || states.get(m.id()).state() != ModelStates.State.warm
                 || !backends.canUnload(m.backend()) || !ownership.judge(m)) {
             return;
@@ -185,8 +186,8 @@ final class BackendActions {
         }
         unloading.add(m.id());
         looks.changed();
-        LOG.fine(() -> "unloading " + m.id() + (toFreeMemory ? " to free memory" : ": the plan no longer wants it"));
-        backend.get().unload(m).whenCompleteAsync((r, e) -> {
+        LOG.fine(() -> "unloading " + m.id() + ": " + reason);
+        backend.get().unload(m, reason).whenCompleteAsync((r, e) -> {
             unloading.remove(m.id());
             looks.changed();
             if (e != null) { // still loaded as far as we know; the next reconciliation tells

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -208,7 +209,7 @@ public final class WarmupScheduler implements AutoCloseable {
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates, budgetMb,
                 s.maxWarmModels(), s.predictionThreshold()));
         for (String id : plan.unloads()) {
-            actions.unload(spec(id), false);
+            actions.unload(spec(id), false, unloadReason(planned.get(id), s.predictionThreshold()));
         }
         for (ModelSpec m : s.models()) { // what the plan keeps must not expire on its model server meanwhile
             // a renewal makes another program's model ours: only one the plan wants, not one waiting out the grace
@@ -233,6 +234,19 @@ public final class WarmupScheduler implements AutoCloseable {
             offer.shed().ifPresent(x -> metrics.increment("queue.shed"));
             offer.warning().ifPresent(w -> LOG.warning(w.getMessage()));
         }
+    }
+
+    /**
+     * Why the plan unloads a model, in words: not expected soon enough to be worth its memory, or (expected, but)
+     * no room for it within the budget and model limit beside what the plan keeps.
+     */
+    private String unloadReason(WarmSetPlanner.Candidate c, double threshold) {
+        if (c == null) {
+            return "no longer in the plan";
+        }
+        String p = String.format(Locale.ROOT, "p=%.2f within %d s", c.probability(), WarmSetPlanner.HORIZON_SECONDS);
+        return planner.wants(c, threshold) ? "no room within the memory budget and model limit (" + p + ")"
+                : "not expected soon enough to keep (" + p + ")";
     }
 
     /** A tick when the first unload held by the grace falls due, rather than at the next periodic tick. */
@@ -282,7 +296,7 @@ public final class WarmupScheduler implements AutoCloseable {
         ModelSpec m = warm.get(0);
         LOG.warning(new WarmupException(ErrorCode.WMP_4001, "unloading " + m.id()).getMessage());
         metrics.increment("emergencyUnloads");
-        actions.unload(m, true);
+        actions.unload(m, true, "the machine is nearly out of memory (WMP-4001)");
     }
 
     /** The loads, most valuable first, cut where their performance impact would pass the threshold (WMP-6001). */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A model the editor loads (the client backend) is also unloaded by it: once the plan has stopped wanting it for the
- * grace, the editor is sent {@code warmup/unload}, once, and the status shows the model unloaded.
+ * grace, the editor is sent {@code warmup/unload} with the reason, once, and the status shows the model unloaded.
  */
 class EditorUnloadTest {
     @TempDir Path dir;
@@ -40,7 +40,8 @@ class EditorUnloadTest {
             h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.unloads, l -> !l.isEmpty(), Duration.ofSeconds(30));
-            assertEquals(List.of(new UnloadParams("coder", "not needed")), h.client.unloads);
+            assertEquals(List.of(new UnloadParams("coder", "not expected soon enough to keep (p=0.00 within 300 s)")),
+                    h.client.unloads, "with its reason");
             assertEquals("unloaded", coder(h).state());
 
             h.clock.advance(Duration.ofMinutes(1));
