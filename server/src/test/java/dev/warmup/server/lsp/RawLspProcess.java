@@ -178,8 +178,20 @@ public final class RawLspProcess implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Ends the server as an editor does, with {@code exit} (so that it runs its shutdown, and a coverage agent writes
+     * what it recorded), killing it if it has not ended within 10 s.
+     */
     @Override
     public void close() {
+        try {
+            notify("exit", null);
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // its input is closed already: it is ending, or gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         process.destroyForcibly();
     }
 }
