@@ -2,6 +2,7 @@ package dev.warmup.server.prediction;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The feature vector the classifiers see, for {@code T} tasks. Global features first, then eight per task. Every
@@ -61,10 +62,12 @@ public final class Features {
             case "count60m" -> count(value, task + " request") + " in the last hour";
             case "count24h" -> count(value, task + " request") + " in the last day";
             case "session" -> count(value, task + " request") + " this session";
-            case "hourShare" -> String.format("%.0f%% of %s use falls in this hour of the day", 100 * value, task);
-            case "afterEvent" -> String.format("the last event preceded %s %.0f%% of the time", task, 100 * value);
-            case "context" -> String.format("in moments like this one, %s is requested within 5 min %.0f%% of the "
-                    + "time", task, 100 * value);
+            case "hourShare" -> String.format(Locale.ROOT, "%.0f%% of %s use falls in this hour of the day",
+                    100 * value, task);
+            case "afterEvent" -> String.format(Locale.ROOT, "the last event preceded %s %.0f%% of the time", task,
+                    100 * value);
+            case "context" -> String.format(Locale.ROOT, "in moments like this one, %s is requested within 5 min "
+                    + "%.0f%% of the time", task, 100 * value);
             default -> name;
         };
     }
@@ -76,14 +79,14 @@ public final class Features {
 
     private static String duration(double seconds) {
         if (seconds < 90) {
-            return String.format("%.0f s", seconds);
+            return String.format(Locale.ROOT, "%.0f s", seconds);
         }
         if (seconds < 5400) {
-            return String.format("%.0f min", seconds / 60);
+            return String.format(Locale.ROOT, "%.0f min", seconds / 60);
         }
         if (seconds < 172_800) {
-            return String.format("%.1f h", seconds / 3600);
+            return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
         }
-        return String.format("%.0f days", seconds / 86400);
+        return String.format(Locale.ROOT, "%.0f days", seconds / 86400);
     }
 }

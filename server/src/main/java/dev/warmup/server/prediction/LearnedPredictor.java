@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The PredictionEngine's predictor: per task, an XGBoost classifier of "requested within the horizon", trained
@@ -264,8 +265,8 @@ public final class LearnedPredictor implements Predictor {
                     confidence = Math.min(0.5, samples.size() / 2000.0);
                 } else {
                     double[] loss = referee.losses(k);
-                    reasons.add(String.format("heuristic: it forecasts better than the trained trees (log-loss %.3f"
-                            + " against %.3f on the latest outcomes)", loss[0], loss[1]));
+                    reasons.add(String.format(Locale.ROOT, "heuristic: it forecasts better than the trained trees"
+                            + " (log-loss %.3f against %.3f on the latest outcomes)", loss[0], loss[1]));
                     confidence = Math.min(1.0, samples.size() / 5000.0) * (0.5 + Math.abs(p[k] - 0.5));
                 }
             }

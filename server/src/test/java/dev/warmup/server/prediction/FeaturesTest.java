@@ -7,6 +7,7 @@ import dev.warmup.server.usage.UsageEvent;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +45,16 @@ class FeaturesTest {
         assertEquals("last completion request 30 days ago", said.get("sinceLast_completion"), "never: 30 days");
         assertEquals("75% of chat use falls in this hour of the day", said.get("hourShare_chat"),
                 "three of its four requests came at 20:2x, one at 18:30");
+    }
+
+    @Test
+    void reasonsAreEnglishWhateverTheServersLocale() {
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.GERMANY); // a decimal comma
+        try {
+            assertEquals("idle for 2.5 h", Features.describe("idle", (float) Math.log1p(9000)));
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 }
