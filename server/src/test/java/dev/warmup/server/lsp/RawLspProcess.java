@@ -180,15 +180,22 @@ public final class RawLspProcess implements AutoCloseable {
 
     /**
      * Ends the server as an editor does, with {@code exit} (so that it runs its shutdown, and a coverage agent writes
-     * what it recorded), killing it if it has not ended within 10 s.
+     * what it recorded), killing it if it has not ended within 10 s. The exit is written on a thread of its own: a
+     * server that stopped reading could block the write until the kill.
      */
     @Override
     public void close() {
+        Thread exit = new Thread(() -> {
+            try {
+                notify("exit", null);
+            } catch (IOException e) {
+                // its input is closed: it is ending, or gone
+            }
+        }, "raw-lsp-exit");
+        exit.setDaemon(true);
+        exit.start();
         try {
-            notify("exit", null);
             process.waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            // its input is closed already: it is ending, or gone
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
