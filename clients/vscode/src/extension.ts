@@ -111,7 +111,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     client = new LanguageClient('warmup', 'Warmup', serverOptions, clientOptions);
     client.onNotification('warmup/statusChanged', (s: WarmupStatus) => { last = s; show(s); changed.fire(s); });
     client.onNotification('warmup/load', (p: LoadRequest) => { void bridge.load(p); });
-    client.onNotification('warmup/unload', (p: { model: string }) => { void bridge.unload(p.model); });
+    client.onNotification('warmup/unload', (p: { model: string; reason?: string }) => {
+      void bridge.unload(p.model, p.reason);
+    });
     await client.start();
     last = await client.sendRequest<WarmupStatus>('warmup/status');
     show(last);

@@ -4,7 +4,8 @@ export interface LoadRequest { model: string; reason?: string; confidence?: numb
 /** What an AI extension registers to perform loads for the `client` backend. */
 export interface LoadHandler {
   load(request: LoadRequest): Promise<{ memoryMb?: number } | void>;
-  unload?(model: string): Promise<void>;
+  /** `reason`: why the server no longer keeps it (not expected soon enough, no room, the machine short of memory). */
+  unload?(model: string, reason?: string): Promise<void>;
 }
 
 /** The `warmup/modelState` answer. */
@@ -46,9 +47,9 @@ export class LoadBridge {
     }
   }
 
-  async unload(model: string): Promise<void> {
+  async unload(model: string, reason?: string): Promise<void> {
     if (this.handler?.unload) {
-      await this.handler.unload(model);
+      await this.handler.unload(model, reason);
     }
     this.send({ model, state: 'unloaded' });
   }

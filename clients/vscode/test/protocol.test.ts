@@ -175,7 +175,9 @@ test('the client backend loads through a handler registered after a failed load,
       if (p.state === 'failed') { failed(); }
     }, () => void conn.sendNotification('warmup/loaderReady'));
     conn.onNotification('warmup/load', (req: { model: string }) => { void bridge.load(req); });
-    conn.onNotification('warmup/unload', (req: { model: string }) => { void bridge.unload(req.model); });
+    conn.onNotification('warmup/unload', (req: { model: string; reason?: string }) => {
+      void bridge.unload(req.model, req.reason);
+    });
     const statuses: WarmupStatus[] = [];
     const waiters: (() => void)[] = [];
     conn.onNotification('warmup/statusChanged', (s: WarmupStatus) => { statuses.push(s); waiters.forEach(w => w()); });

@@ -197,6 +197,10 @@ test('load handler bridge answers warmup/load with modelState', async () => {
   assert.equal(sent[sent.length - 1].error, 'no GPU');
   await bridge.unload('m');
   assert.equal(sent[sent.length - 1].state, 'unloaded');
+  const unloads: [string, string | undefined][] = [];
+  bridge.register({ load: async () => undefined, unload: async (model, reason) => { unloads.push([model, reason]); } });
+  await bridge.unload('m', 'not expected soon enough to keep (p=0.01 within 300 s)');
+  assert.deepEqual(unloads, [['m', 'not expected soon enough to keep (p=0.01 within 300 s)']], 'the reason reaches it');
 });
 
 test('the metrics view draws its charts without scripts', () => {
