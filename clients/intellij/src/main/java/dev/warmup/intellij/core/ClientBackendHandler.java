@@ -18,6 +18,14 @@ public final class ClientBackendHandler {
         CompletableFuture<Long> load(String model);
 
         CompletableFuture<Void> unload(String model);
+
+        /**
+         * Unloads it, told why the server no longer keeps it (not expected soon enough, no room within the budget,
+         * the machine short of memory); a loader that does not care need not override this.
+         */
+        default CompletableFuture<Void> unload(String model, String reason) {
+            return unload(model);
+        }
     }
 
     private final Consumer<JsonObject> sendModelState;
@@ -61,8 +69,10 @@ public final class ClientBackendHandler {
 
     public CompletableFuture<Void> onUnload(JsonObject params) {
         String model = params.get("model").getAsString();
+        String reason = params.has("reason") && params.get("reason").isJsonPrimitive()
+                ? params.get("reason").getAsString() : null;
         Loader l = loader;
-        CompletableFuture<Void> done = l == null ? CompletableFuture.completedFuture(null) : l.unload(model);
+        CompletableFuture<Void> done = l == null ? CompletableFuture.completedFuture(null) : l.unload(model, reason);
         return done.whenComplete((x, e) -> send(model, "unloaded", null, null, null));
     }
 

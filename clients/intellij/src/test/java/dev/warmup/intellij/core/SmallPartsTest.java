@@ -92,16 +92,23 @@ class SmallPartsTest {
         h.onLoad(load).join();
         assertEquals("failed", sent.get(0).get("state").getAsString());
         assertEquals(0, ready[0]);
+        List<String> unloads = new ArrayList<>();
         h.register(new ClientBackendHandler.Loader() {
             public CompletableFuture<Long> load(String model) { return CompletableFuture.completedFuture(900L); }
-            public CompletableFuture<Void> unload(String model) { return CompletableFuture.completedFuture(null); }
+            public CompletableFuture<Void> unload(String model) { throw new AssertionError("told no reason"); }
+            public CompletableFuture<Void> unload(String model, String reason) {
+                unloads.add(model + ": " + reason);
+                return CompletableFuture.completedFuture(null);
+            }
         });
         assertEquals(1, ready[0], "the server hears that loads can go now");
         h.onLoad(load).join();
         assertEquals("loading", sent.get(1).get("state").getAsString());
         assertEquals("{\"model\":\"m\",\"state\":\"ready\",\"loadMs\":250,\"memoryMb\":900}", sent.get(2).toString());
-        h.onUnload(load).join();
+        h.onUnload(JsonParser.parseString("{\"model\": \"m\", \"reason\": \"not expected soon enough to keep"
+                + " (p=0.01 within 300 s)\"}").getAsJsonObject()).join();
         assertEquals("unloaded", sent.get(3).get("state").getAsString());
+        assertEquals(List.of("m: not expected soon enough to keep (p=0.01 within 300 s)"), unloads, "told why");
         h.register(null); // the loader's plugin unloaded: loads fail again, and nothing is announced
         assertEquals(1, ready[0]);
         h.onLoad(load).join();
