@@ -1,7 +1,7 @@
 -- Shows what the Warmup server keeps warm, in Neovim: a short line for the statusline from the last
 -- `warmup/statusChanged` ("Warmup: 1 warm, 1 loading"), and `:WarmupStatus`, which asks the server and lists each
--- model with its state, probability and memory, and why when it is held elsewhere, failed, or only as last seen (its
--- model server not answering). The VS Code extension's status bar and tooltip say the same. Use, in init.lua:
+-- model with its state, probability and memory, and why when it is held elsewhere, failed, unloaded, or only as last
+-- seen (its model server not answering). The VS Code extension's status bar and tooltip say the same. Use, in init.lua:
 --   dofile('/path/to/warmup_status.lua').setup()
 --   vim.o.statusline = '%f %= %{v:lua.WarmupStatusline()}'
 -- Call setup() before the server starts. Works on Neovim 0.7 and later.
@@ -47,6 +47,9 @@ function M.lines()
     if m.state == 'failed' and text(m.error) then l = l .. ' — ' .. m.error end
     if text(m.retryAt) then
       l = l .. (m.state == 'failed' and ' (next try ' or ' (not warmed before ') .. m.retryAt .. ')'
+    end
+    if m.state == 'unloaded' and not text(m.retryAt) and text(m.unloadReason) then
+      l = l .. ' (unloaded: ' .. m.unloadReason .. ')'
     end
     if text(m.unconfirmedSince) then
       l = l .. ' (as last seen: its model server has not answered since ' .. m.unconfirmedSince .. ')'

@@ -20,6 +20,8 @@ export interface ModelStatus {
    * half a minute or more: the state is as last seen.
    */
   unconfirmedSince?: string | null;
+  /** For an unloaded model the server itself unloaded: why (until it is loaded again). */
+  unloadReason?: string | null;
 }
 
 const HELD_BY: Record<string, string> = {
@@ -90,13 +92,14 @@ function unconfirmed(m: ModelStatus): string {
 }
 
 /**
- * Why a failed model failed and when it is tried next, or until when one its model server unloaded is left alone,
- * for its tooltip line; '' for any other.
+ * Why a failed model failed and when it is tried next, until when one its model server unloaded is left alone, or
+ * why the server unloaded one, for its tooltip line; '' for any other.
  */
 function failure(m: ModelStatus): string {
   const at = localTime(m.retryAt);
   if (m.state === 'unloaded') {
-    return at ? ` (unloaded by its model server; not warmed before ${at})` : '';
+    return at ? ` (unloaded by its model server; not warmed before ${at})`
+      : m.unloadReason ? ` (unloaded: ${m.unloadReason})` : '';
   }
   if (m.state !== 'failed') {
     return '';

@@ -112,6 +112,9 @@ test('status bar shows warm, loading and predicted models with a tooltip', () =>
     retryAt: '2026-03-02T09:10:00Z' }, { id: 'big', state: 'unloaded', memoryMb: 9000 }] });
   assert.match(heldOff.tooltip, /coder: unloaded, 1500 MB \(unloaded by its model server; not warmed before \d/);
   assert.match(heldOff.tooltip, /big: unloaded, 9000 MB$/);
+  const ours = formatStatus({ state: 'running', models: [{ id: 'coder', state: 'unloaded', memoryMb: 1500,
+    unloadReason: 'not expected soon enough to keep (p=0.01 within 300 s)' }] });
+  assert.match(ours.tooltip, /^coder: unloaded, 1500 MB \(unloaded: not expected soon enough to keep \(p=0\.01 within 300 s\)\)$/m);
   const silent = formatStatus({ state: 'running', models: [{ id: 'coder', state: 'warm', memoryMb: 1500,
     unconfirmedSince: '2026-03-02T09:10:00Z' }, { id: 'big', state: 'unloaded', unconfirmedSince: null }] });
   assert.match(silent.tooltip, /coder: warm, 1500 MB \(as last seen: its model server has not answered since \d/);

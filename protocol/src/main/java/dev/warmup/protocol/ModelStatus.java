@@ -17,9 +17,13 @@ package dev.warmup.protocol;
  * @param unconfirmedSince ISO-8601 instant since which the model's server has not said what it has loaded (it does
  *                    not answer, or answers with an error), when that is 30 s or more: the state is as last seen;
  *                    null while it answers (and for a model the editor loads)
+ * @param unloadReason for an unloaded model this server unloaded: why, as its unload gave it (not expected soon
+ *                    enough to keep, no room within the budget, the machine short of memory), until it is loaded
+ *                    again; null otherwise (never loaded, or unloaded by its model server or another program)
  */
 public record ModelStatus(String id, String state, Integer memoryMb, Double probability, String lastUsed,
-                          String backend, String heldBy, String error, String retryAt, String unconfirmedSince) {
+                          String backend, String heldBy, String error, String retryAt, String unconfirmedSince,
+                          String unloadReason) {
     public static final String ANOTHER_SERVER = "anotherServer";
     public static final String OTHER_PROGRAM = "otherProgram";
 }

@@ -98,7 +98,7 @@ public final class ClientNotifier {
     private static WarmupStatus withoutLastUsed(WarmupStatus s) {
         return new WarmupStatus(s.version(), s.state(), s.predictor(), s.predictorNote(), s.models().stream()
                 .map(m -> new ModelStatus(m.id(), m.state(), m.memoryMb(), m.probability(), null, m.backend(),
-                        m.heldBy(), m.error(), m.retryAt(), m.unconfirmedSince()))
+                        m.heldBy(), m.error(), m.retryAt(), m.unconfirmedSince(), m.unloadReason()))
                 .toList(), s.memoryUsedMb(), s.memoryBudgetMb(), s.warmModels(), s.maxWarmModels(),
                 s.backgroundWarmupEnabled());
     }

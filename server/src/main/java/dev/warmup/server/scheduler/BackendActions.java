@@ -181,7 +181,7 @@ final class BackendActions {
         }
         var backend = backends.find(m.backend());
         if (backend.isEmpty()) {
-            unloaded(m);
+            unloaded(m, reason);
             return;
         }
         unloading.add(m.id());
@@ -195,12 +195,12 @@ final class BackendActions {
                         + ")");
                 return;
             }
-            unloaded(m);
+            unloaded(m, reason);
             afterChange.run();
         }, executor);
     }
 
-    private void unloaded(ModelSpec m) {
+    private void unloaded(ModelSpec m, String reason) {
         sightings.unloaded(m.id(), clock.millis());
         ownership.released(m);
         if (states.get(m.id()).state() != ModelStates.State.warm) {
@@ -209,7 +209,7 @@ final class BackendActions {
         if (!states.get(m.id()).servedSinceLoad()) { // loaded, then unloaded unused
             metrics.warmup(ModelWarmupMetrics.Warmup.wasted);
         }
-        states.unloaded(m.id());
+        states.unloaded(m.id(), reason);
         metrics.warmMemoryMb(states.heldMb());
         publish.run();
     }

@@ -20,6 +20,7 @@ public final class ModelStates {
     /**
      * One model's entry. {@code servedSinceLoad} tells a wasted warm-up (unloaded before any use) from a useful one;
      * a failed one has its {@code error} and, when the scheduler set one, {@code retryAtMillis} (else Long.MIN_VALUE);
+     * one this server unloaded has in {@code error} the reason it gave (null when something else unloaded it);
      * an unloaded one has a {@code retryAtMillis} while its model server's own unload holds it off. These are for the
      * status; the scheduler's {@code LoadBackoff} decides.
      */
@@ -104,10 +105,18 @@ public final class ModelStates {
 
     /** Marks unloaded; returns the entry as it was before. */
     public Entry unloaded(String model) {
+        return unloaded(model, null);
+    }
+
+    /**
+     * Marks unloaded by this server for {@code reason}, which the status shows until the model is loaded again;
+     * returns the entry as it was before.
+     */
+    public Entry unloaded(String model, String reason) {
         Entry before = get(model);
         entries.compute(model, (k, e) -> {
             Entry c = e == null ? Entry.initial() : e;
-            return new Entry(State.unloaded, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, null, Long.MIN_VALUE);
+            return new Entry(State.unloaded, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, reason, Long.MIN_VALUE);
         });
         return before;
     }

@@ -97,7 +97,8 @@ public final class WarmupCoordinator implements WarmupController {
                     failed ? e.error() : null,
                     e.retryAtMillis() > now ? Instant.ofEpochMilli(e.retryAtMillis()).toString() : null,
                     silence.silentSince(m.backend(), now).stream().mapToObj(t -> Instant.ofEpochMilli(t).toString())
-                            .findFirst().orElse(null)));
+                            .findFirst().orElse(null),
+                    e.state() == ModelStates.State.unloaded ? e.error() : null));
         }
         return new WarmupStatus(Version.get(), config.paused() ? "paused" : "running", prediction.name(),
                 prediction.note(), models,

@@ -43,6 +43,8 @@ class EditorUnloadTest {
             assertEquals(List.of(new UnloadParams("coder", "not expected soon enough to keep (p=0.00 within 300 s)")),
                     h.client.unloads, "with its reason");
             assertEquals("unloaded", coder(h).state());
+            assertEquals("not expected soon enough to keep (p=0.00 within 300 s)", coder(h).unloadReason(),
+                    "the status says why too");
 
             h.clock.advance(Duration.ofMinutes(1));
             scheduler.tick().get(30, TimeUnit.SECONDS);

@@ -40,6 +40,7 @@ class ModelServerEvictionTest {
             assertEquals(h.clock.instant().plusMillis(LoadBackoff.EVICTED_HOLD_OFF_MILLIS).toString(), shown.retryAt(),
                     "the editor shows until when it is left alone");
             assertEquals(null, shown.error());
+            assertEquals(null, shown.unloadReason(), "not ours: no reason of ours");
 
             h.clock.advance(Duration.ofMillis(LoadBackoff.EVICTED_HOLD_OFF_MILLIS));
             assertTrue(loadsPlanned(h).contains("coder"), "still wanted: " + loadsPlanned(h));

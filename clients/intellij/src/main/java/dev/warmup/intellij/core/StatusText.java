@@ -40,9 +40,10 @@ public record StatusText(String text, String tooltip) {
             if (state.equals("failed")) { // why, and when it is tried next
                 tip.append(text(m, "error").map(err -> " — " + err).orElse(""));
                 tip.append(text(m, "retryAt").map(StatusText::localTime).map(t -> " (next try " + t + ")").orElse(""));
-            } else if (state.equals("unloaded")) { // its model server unloaded it: left alone until then
+            } else if (state.equals("unloaded")) { // its model server unloaded it: left alone until then; or we did
                 tip.append(text(m, "retryAt").map(StatusText::localTime)
-                        .map(t -> " (unloaded by its model server; not warmed before " + t + ")").orElse(""));
+                        .map(t -> " (unloaded by its model server; not warmed before " + t + ")")
+                        .or(() -> text(m, "unloadReason").map(why -> " (unloaded: " + why + ")")).orElse(""));
             }
             tip.append(text(m, "unconfirmedSince").map(StatusText::localTime) // its model server is silent
                     .map(t -> " (as last seen: its model server has not answered since " + t + ")").orElse(""));

@@ -75,6 +75,11 @@ class SmallPartsTest {
                 + "\"unloaded\", \"memoryMb\": 1500, \"retryAt\": \"2026-03-02T09:10:00Z\"}]}").getAsJsonObject());
         assertEquals("coder: unloaded, 1500 MB (unloaded by its model server; not warmed before "
                 + StatusText.localTime("2026-03-02T09:10:00Z") + ")", heldOff.tooltip());
+        StatusText ours = StatusText.of(JsonParser.parseString("{\"models\": [{\"id\": \"coder\", \"state\": "
+                + "\"unloaded\", \"memoryMb\": 1500, \"unloadReason\": \"not expected soon enough to keep (p=0.01"
+                + " within 300 s)\"}]}").getAsJsonObject());
+        assertEquals("coder: unloaded, 1500 MB (unloaded: not expected soon enough to keep (p=0.01 within 300 s))",
+                ours.tooltip());
         StatusText silent = StatusText.of(JsonParser.parseString("{\"models\": [{\"id\": \"coder\", \"state\": "
                 + "\"warm\", \"memoryMb\": 1500, \"unconfirmedSince\": \"2026-03-02T09:10:00Z\"}, {\"id\": \"big\", "
                 + "\"state\": \"unloaded\", \"unconfirmedSince\": null}]}").getAsJsonObject());
