@@ -40,11 +40,18 @@ class EditorUnloadTest {
             h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.unloads, l -> !l.isEmpty(), Duration.ofSeconds(30));
+            h.client.await(h.client.statuses, l -> !warm(l.subList(l.size() - 1, l.size()), "coder"),
+                    Duration.ofSeconds(30)); // the unload taken on the scheduler's thread
             assertEquals(List.of(new UnloadParams("coder", "not expected soon enough to keep (p=0.00 within 300 s)")),
                     h.client.unloads, "with its reason");
             assertEquals("unloaded", coder(h).state());
             assertEquals("not expected soon enough to keep (p=0.00 within 300 s)", coder(h).unloadReason(),
                     "the status says why too");
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.unloaded, null, null,
+                    null)); // the editor's answer, as both plugins send it
+            h.flush();
+            assertEquals("not expected soon enough to keep (p=0.00 within 300 s)", coder(h).unloadReason(),
+                    "still why after the editor's answer");
 
             h.clock.advance(Duration.ofMinutes(1));
             scheduler.tick().get(30, TimeUnit.SECONDS);
