@@ -21,6 +21,7 @@ final class SoakTally {
     private static final Pattern LOG_LINE = Pattern.compile("^\\S+ (SEVERE|WARNING|INFO|FINE\\w*) \\S+: (WMP-\\d{4})?");
 
     private final Map<String, int[]> answers = new TreeMap<>(); // task -> {warm, cold, failed}
+    private int retried; // requests sent twice: the first met a kept-alive connection's idle close (RouterUser)
     private final Histogram warmMs = new Histogram(3);
     private final Histogram coldMs = new Histogram(3);
     private final Map<String, Integer> looks = new TreeMap<>(); // "model: server state / router state" -> looks
@@ -45,6 +46,10 @@ final class SoakTally {
                     n[2]++;
                     moment(model + " requested: HTTP " + a.status() + " " + a.error()); // printed with the moments
                     return;
+                }
+                if (a.retried()) {
+                    retried++;
+                    moment(model + " requested: sent again, its kept-alive connection closed unanswered");
                 }
                 n[a.wasLoaded() ? 0 : 1]++;
                 if (!a.wasLoaded()) {
@@ -196,6 +201,7 @@ final class SoakTally {
     synchronized void print(PrintStream out) {
         answers.forEach((task, n) -> out.printf("  %s: %d requests found the model loaded, %d did not, %d failed%n",
                 task, n[0], n[1], n[2]));
+        out.printf("  sent again after a kept-alive connection closed unanswered: %d%n", retried);
         out.printf("  latency, model loaded: p50 %d ms, p99 %d ms; not loaded: p50 %d ms, p99 %d ms%n",
                 warmMs.getValueAtPercentile(50), warmMs.getValueAtPercentile(99), coldMs.getValueAtPercentile(50),
                 coldMs.getValueAtPercentile(99));
