@@ -103,20 +103,25 @@ public final class ModelStates {
                 e.lastUsedMillis(), Long.MIN_VALUE, false, null, untilMillis));
     }
 
-    /** Marks unloaded; returns the entry as it was before. */
+    /**
+     * Marks unloaded; returns the entry as it was before. One already unloaded stays as it is (a report that it is
+     * unloaded, such as the editor's answer to our {@code warmup/unload}, changes nothing: not the reason we gave,
+     * nor a hold-off).
+     */
     public Entry unloaded(String model) {
         return unloaded(model, null);
     }
 
     /**
      * Marks unloaded by this server for {@code reason}, which the status shows until the model is loaded again;
-     * returns the entry as it was before.
+     * returns the entry as it was before. One already unloaded stays as it is.
      */
     public Entry unloaded(String model, String reason) {
         Entry before = get(model);
         entries.compute(model, (k, e) -> {
             Entry c = e == null ? Entry.initial() : e;
-            return new Entry(State.unloaded, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, reason, Long.MIN_VALUE);
+            return c.state() == State.unloaded ? c
+                    : new Entry(State.unloaded, 0, c.lastUsedMillis(), Long.MIN_VALUE, false, reason, Long.MIN_VALUE);
         });
         return before;
     }

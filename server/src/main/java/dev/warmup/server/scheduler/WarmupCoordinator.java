@@ -213,11 +213,7 @@ public final class WarmupCoordinator implements WarmupController {
             case loading -> states.loading(params.model(), mem, clock.millis());
             case ready -> states.warm(params.model(), mem);
             case failed -> states.failed(params.model(), params.error());
-            case unloaded -> { // the answer to our warmup/unload changes nothing: its reason stays shown
-                if (states.get(params.model()).state() != ModelStates.State.unloaded) {
-                    states.unloaded(params.model());
-                }
-            }
+            case unloaded -> states.unloaded(params.model());
         }
         metrics.warmMemoryMb(states.heldMb());
         if (params.state() != ModelState.loading) {
