@@ -32,7 +32,7 @@ TZ=America/Los_Angeles ./mvnw -B -ntp verify
 # command as it is; it reads the trace from ../shared/data, and says so and is left out where that is missing
 if [ -f ../shared/data/abb-blaze-ide-interactions/blaze_events.csv.xz ]; then
   ./mvnw -q -pl server -am verify -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BlazeSoakIT -Dfailsafe.failIfNoSpecifiedTests=false -Dsoak.minutes=4 -Dsoak.speed=20 -Dsoak.maxGapSeconds=300 -Dsoak.budgetMb=8000
-  sed -n '1,12p' server/target/failsafe-reports/dev.warmup.server.soak.BlazeSoakIT-output.txt
+  sed -n '1,/failed looks/p' server/target/failsafe-reports/dev.warmup.server.soak.BlazeSoakIT-output.txt
 else
   echo "[test] no Blaze trace at ../shared/data: the soak (BlazeSoakIT) is not run" >&2
 fi

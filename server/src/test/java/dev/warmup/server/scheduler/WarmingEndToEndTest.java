@@ -86,7 +86,6 @@ class WarmingEndToEndTest {
                     Duration.ofSeconds(30)); // the unload's answer taken
             assertEquals("unloaded", coder(h).state());
             assertEquals("not expected soon enough to keep (p=0.00 within 300 s)", coder(h).unloadReason());
-            ollama.loadsTake(h.clock, Duration.ofSeconds(2));
             h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 40L, true));
             h.flush(); // used again, so loaded again (by the developer's own request): the reason goes
             assertEquals(null, coder(h).unloadReason(), coder(h).toString());

@@ -17,8 +17,10 @@ import java.util.Map;
  * SDKs retry connection errors), and counted ({@code retried}).
  */
 final class RouterUser {
-    /** One request's answer: how long it took, and whether the model was loaded when it was sent. */
-    /** {@code error}: for a status other than 200, the start of the router's answer; null otherwise. */
+    /**
+     * One request's answer: how long it took, and whether the model was loaded when it was sent; {@code error}: for a
+     * status other than 200, the start of the router's answer (null otherwise); {@code retried}: sent a second time.
+     */
     record Answer(int status, long latencyMs, boolean wasLoaded, String error, boolean retried) {}
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
