@@ -23,13 +23,13 @@ export WARMUP_LLAMA_SERVER="${llama[0]}" WARMUP_GGML_BACKEND="${llama[1]}"
 # machines run on UTC; developers mostly do not)
 TZ=America/Los_Angeles ./mvnw -B -ntp verify
 # the JMH benchmarks are not run here (their figures are in the README), but they must keep compiling, and the
-# counting behind the README's signal figures and the bootstrap behind its intervals have their own unit tests (only
-# they run: -am just builds what bench needs)
+# counting behind the signal figures (docs/replay-analysis.md) and the bootstrap behind the README's intervals have
+# their own unit tests (only they run: -am just builds what bench needs)
 ./mvnw -B -ntp -q -Pbench -pl bench -am test -Dtest='TraceSignalsTest,BarBootstrapTest' -Dsurefire.failIfNoSpecifiedTests=false
 
-# the soak of README "Warming for real" (BlazeSoakIT: a Blaze developer's days at 20 times their pace drive the
-# packaged server against the real llama-server above, 4 minutes plus up to 2 for the views to agree), the README's
-# command as it is; it reads the trace from ../shared/data, and says so and is left out where that is missing
+# the soak of docs/warming.md (BlazeSoakIT: a Blaze developer's days at 20 times their pace drive the packaged
+# server against the real llama-server above, 4 minutes plus up to 2 for the views to agree), that page's command as
+# it is; it reads the trace from ../shared/data, and says so and is left out where that is missing
 if [ -f ../shared/data/abb-blaze-ide-interactions/blaze_events.csv.xz ]; then
   ./mvnw -q -pl server -am verify -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BlazeSoakIT -Dfailsafe.failIfNoSpecifiedTests=false -Dsoak.minutes=4 -Dsoak.speed=20 -Dsoak.maxGapSeconds=300 -Dsoak.budgetMb=8000
   sed -n '1,/failed looks/p' server/target/failsafe-reports/dev.warmup.server.soak.BlazeSoakIT-output.txt
