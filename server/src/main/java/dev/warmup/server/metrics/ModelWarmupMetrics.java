@@ -23,6 +23,25 @@ public final class ModelWarmupMetrics {
     /** Warm-up outcomes counted by the scheduler. */
     public enum Warmup { started, succeeded, failed, timedOut, cancelled, wasted }
 
+    /** The named counters, reported under {@code counters} by {@link #toJson()}, each once it has counted. */
+    public enum Counter {
+        /** A queued warm-up shed by a full queue (WMP-5001). */
+        QUEUE_SHED("queue.shed"),
+        /** A warm model unloaded because the machine ran short of memory (WMP-4001). */
+        EMERGENCY_UNLOADS("emergencyUnloads"),
+        /** A kept model asked for again so that its model server's keep-alive does not drop it. */
+        KEEP_ALIVE_RENEWALS("keepAliveRenewals"),
+        /** A request seen on a model server that no editor reported, recorded as a use. */
+        INFERRED_USES("inferredUses");
+
+        /** Its name in the report. */
+        public final String json;
+
+        Counter(String json) {
+            this.json = json;
+        }
+    }
+
     private final Clock clock;
     private final UsageStore store;
     private final DataDirectory dataDirectory;
@@ -31,7 +50,7 @@ public final class ModelWarmupMetrics {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder storeFailures = new LongAdder();
     private final Map<Warmup, LongAdder> warmups = new EnumMap<>(Warmup.class);
-    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final Map<Counter, LongAdder> counters = new ConcurrentHashMap<>();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LatencyHistogram storeWrite = new LatencyHistogram();
@@ -62,11 +81,8 @@ public final class ModelWarmupMetrics {
     public void miss() { misses.increment(); }
     public void warmMemoryMb(long totalMb) { warmMemory.set(totalMb, clock.millis()); }
 
-    /**
-     * A named counter reported under {@code counters} once it has counted: {@code queue.shed} (WMP-5001),
-     * {@code emergencyUnloads} (WMP-4001), {@code keepAliveRenewals}, {@code inferredUses}.
-     */
-    public void increment(String counter) {
+    /** Counts one under {@code counter}. */
+    public void increment(Counter counter) {
         counters.computeIfAbsent(counter, c -> new LongAdder()).increment();
     }
 
@@ -104,7 +120,7 @@ public final class ModelWarmupMetrics {
         o.addProperty("misses", misses.sum());
         o.addProperty("warmGbHours", Math.round(warmMemory.gbHours(now) * 1e6) / 1e6);
         JsonObject c = new JsonObject();
-        counters.forEach((k, v) -> c.addProperty(k, v.sum()));
+        counters.forEach((k, v) -> c.addProperty(k.json, v.sum()));
         o.add("counters", c);
         o.addProperty("uptimeSeconds", (now - startMillis) / 1000.0);
         o.addProperty("dataDirectory", dataDirectory.root().toString());

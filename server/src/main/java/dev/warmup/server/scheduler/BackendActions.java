@@ -242,7 +242,7 @@ final class BackendActions {
                                 : WarmupException.coded(e, ErrorCode.WMP_8004).getMessage() + " (" + renewing + ")");
                         return;
                     }
-                    metrics.increment("keepAliveRenewals");
+                    metrics.increment(ModelWarmupMetrics.Counter.KEEP_ALIVE_RENEWALS);
                     LOG.fine(() -> "renewed " + m.id() + " on its model server");
                 }, executor);
     }

@@ -91,7 +91,7 @@ public final class InferredUses {
         }
         analyzer.recordUsage(new UsageEvent(seenAt, EventKind.MODEL_USED, DETAIL, m.tasks().get(0), m.id(), null,
                 null, 0, 0, -1, -1, -1, null));
-        metrics.increment("inferredUses");
+        metrics.increment(ModelWarmupMetrics.Counter.INFERRED_USES);
         if (warm) {
             metrics.hit();
         } else {

@@ -231,7 +231,7 @@ public final class WarmupScheduler implements AutoCloseable {
             }
             Priority p = load.value() >= 2 ? Priority.HIGH : Priority.MEDIUM;
             WarmupQueue.Offer offer = queue.offer(load.modelId(), p, load.reason());
-            offer.shed().ifPresent(x -> metrics.increment("queue.shed"));
+            offer.shed().ifPresent(x -> metrics.increment(ModelWarmupMetrics.Counter.QUEUE_SHED));
             offer.warning().ifPresent(w -> LOG.warning(w.getMessage()));
         }
     }
@@ -295,7 +295,7 @@ public final class WarmupScheduler implements AutoCloseable {
         }
         ModelSpec m = warm.get(0);
         LOG.warning(new WarmupException(ErrorCode.WMP_4001, "unloading " + m.id()).getMessage());
-        metrics.increment("emergencyUnloads");
+        metrics.increment(ModelWarmupMetrics.Counter.EMERGENCY_UNLOADS);
         actions.unload(m, true, "the machine is nearly out of memory (WMP-4001)");
     }
 
