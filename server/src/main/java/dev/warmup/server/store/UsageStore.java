@@ -89,7 +89,7 @@ public final class UsageStore implements AutoCloseable {
     /** Daily counts read back from a damaged file: each replaces this store's where it is higher. */
     synchronized void mergeDailyCounts(List<StoreSalvage.DailyCount> batch) throws SQLException {
         inTransaction(() -> {
-            try (PreparedStatement p = connection.prepareStatement(
+            try (PreparedStatement p = open().prepareStatement(
                     "INSERT INTO daily_aggregates(" + DAILY_COLUMNS + ") VALUES (?,?,?,?,?) ON CONFLICT(" + DAILY_KEY
                             + ") DO UPDATE SET count = max(count, excluded.count)")) {
                 for (StoreSalvage.DailyCount d : batch) {
@@ -111,22 +111,22 @@ public final class UsageStore implements AutoCloseable {
      * transaction is active"), which before hid the cause; they are kept as suppressed.
      */
     private void inTransaction(SqlAction work) throws SQLException {
-        connection.setAutoCommit(false);
+        open().setAutoCommit(false);
         Exception failure = null;
         try {
             work.run();
-            connection.commit();
+            open().commit();
         } catch (SQLException | RuntimeException e) {
             failure = e;
             try {
-                connection.rollback();
+                open().rollback();
             } catch (SQLException alreadyRolledBack) {
                 e.addSuppressed(alreadyRolledBack);
             }
             throw e;
         } finally {
             try {
-                connection.setAutoCommit(true);
+                open().setAutoCommit(true);
             } catch (SQLException e) {
                 if (failure == null) {
                     throw e;
@@ -161,12 +161,12 @@ public final class UsageStore implements AutoCloseable {
             return;
         }
         inTransaction(() -> {
-            try (PreparedStatement ins = connection.prepareStatement(
+            try (PreparedStatement ins = open().prepareStatement(
                     "INSERT INTO events(" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-                 PreparedStatement agg = connection.prepareStatement(
+                 PreparedStatement agg = open().prepareStatement(
                     "INSERT INTO daily_aggregates(" + DAILY_COLUMNS + ") VALUES (?,?,?,?,1) ON CONFLICT(" + DAILY_KEY
                             + ") DO UPDATE SET count = count + 1");
-                 PreparedStatement total = connection.prepareStatement(
+                 PreparedStatement total = open().prepareStatement(
                     "INSERT INTO meta(key, value) VALUES ('" + STORED_TOTAL + "', ?) ON CONFLICT(key)"
                             + " DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)")) {
                 for (UsageEvent e : batch) {
@@ -209,14 +209,14 @@ public final class UsageStore implements AutoCloseable {
 
     /** Events currently held (after retention). */
     public synchronized long eventCount() throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+        try (Statement s = open().createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
             return rs.getLong(1);
         }
     }
 
     /** Streams the events with {@code from <= at < to}, oldest first, to {@code sink}. */
     public synchronized void events(long from, long to, Consumer<UsageEvent> sink) throws SQLException {
-        events(connection, from, to, sink);
+        events(open(), from, to, sink);
     }
 
     /**
@@ -291,7 +291,7 @@ public final class UsageStore implements AutoCloseable {
      * {@link #modelUsedAfter} to see it.
      */
     public synchronized boolean claimInferredUse(String model, long after, long seenAt) throws SQLException {
-        try (PreparedStatement p = connection.prepareStatement(
+        try (PreparedStatement p = open().prepareStatement(
                 "INSERT INTO inferred_claims(model, seen_at) VALUES (?, ?) ON CONFLICT(model)"
                         + " DO UPDATE SET seen_at = excluded.seen_at WHERE inferred_claims.seen_at <= ?")) {
             p.setString(1, model);
@@ -313,8 +313,8 @@ public final class UsageStore implements AutoCloseable {
      * events deleted.
      */
     public synchronized int prune(long cutoffMillis) throws SQLException {
-        try (PreparedStatement d = connection.prepareStatement("DELETE FROM events WHERE at < ?");
-             PreparedStatement m = connection.prepareStatement("DELETE FROM metrics_snapshots WHERE at < ?")) {
+        try (PreparedStatement d = open().prepareStatement("DELETE FROM events WHERE at < ?");
+             PreparedStatement m = open().prepareStatement("DELETE FROM metrics_snapshots WHERE at < ?")) {
             m.setLong(1, cutoffMillis); // an hourly snapshot per running server: as old as the events kept, no older
             m.executeUpdate();
             d.setLong(1, cutoffMillis);
@@ -333,7 +333,7 @@ public final class UsageStore implements AutoCloseable {
     }
 
     public synchronized void saveMetricsSnapshot(long at, String json) throws SQLException {
-        try (PreparedStatement p = connection.prepareStatement(
+        try (PreparedStatement p = open().prepareStatement(
                 "INSERT OR REPLACE INTO metrics_snapshots(at, json) VALUES (?, ?)")) {
             p.setLong(1, at);
             p.setString(2, json);
@@ -343,14 +343,14 @@ public final class UsageStore implements AutoCloseable {
 
     /** The latest metrics snapshot, if any. */
     public synchronized Optional<String> latestMetricsSnapshot() throws SQLException {
-        try (Statement s = connection.createStatement();
+        try (Statement s = open().createStatement();
              ResultSet rs = s.executeQuery("SELECT json FROM metrics_snapshots ORDER BY at DESC LIMIT 1")) {
             return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
         }
     }
 
     public synchronized Optional<String> meta(String key) throws SQLException {
-        try (PreparedStatement q = connection.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+        try (PreparedStatement q = open().prepareStatement("SELECT value FROM meta WHERE key = ?")) {
             q.setString(1, key);
             try (ResultSet rs = q.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -359,7 +359,7 @@ public final class UsageStore implements AutoCloseable {
     }
 
     public synchronized void putMeta(String key, String value) throws SQLException {
-        try (PreparedStatement p = connection.prepareStatement(
+        try (PreparedStatement p = open().prepareStatement(
                 "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
             p.setString(1, key);
             p.setString(2, value);
@@ -384,7 +384,7 @@ public final class UsageStore implements AutoCloseable {
     }
 
     private PreparedStatement prepare(String sql, List<Object> args) throws SQLException {
-        PreparedStatement p = connection.prepareStatement(sql);
+        PreparedStatement p = open().prepareStatement(sql);
         try {
             for (int i = 0; i < args.size(); i++) {
                 p.setObject(i + 1, args.get(i));
@@ -400,6 +400,15 @@ public final class UsageStore implements AutoCloseable {
     @FunctionalInterface
     public interface SqlFunction<A, B> {
         B apply(A a) throws SQLException;
+    }
+
+    /** The connection, or an SQLException once the store is closed (a late caller at exit gets an error it handles). */
+    private Connection open() throws SQLException {
+        Connection c = connection;
+        if (c == null) {
+            throw new SQLException("the usage store is closed");
+        }
+        return c;
     }
 
     private void closeQuietly() {

@@ -9,7 +9,6 @@ import dev.warmup.server.store.UsageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,9 +34,8 @@ class MetricsDocumentationTest {
             metrics.increment(c);
         }
         collect(metrics.toJson(), fields);
-        store.update("DROP TABLE meta", List.of()); // a store that cannot be read: the report says why
+        store.close(); // a store that cannot be read (here: closed, as at exit): the report says why
         collect(metrics.toJson(), fields);
-        store.close();
         for (String field : fields) {
             assertTrue(example.contains("\"" + field + "\":"), field + " in protocol/README.md's warmup/metrics example");
         }

@@ -32,6 +32,18 @@ class UsageStoreTest {
     }
 
     @Test
+    void aClosedStoreAnswersWithAnSqlException() throws Exception { // as a late caller at exit finds it
+        UsageStore s = UsageStore.open(dir.resolve("usage.db"));
+        s.append(List.of(event(1000, null)));
+        s.close();
+        for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                s::eventCount, s::eventsStoredTotal, s::allEvents, () -> s.append(List.of(event(2000, null))))) {
+            java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, call);
+            assertEquals("the usage store is closed", e.getMessage());
+        }
+    }
+
+    @Test
     void historySurvivesARestart() throws Exception {
         Path file = dir.resolve("usage.db");
         try (UsageStore s = UsageStore.open(file)) {
