@@ -78,6 +78,7 @@ public final class Main implements Callable<Integer> {
         }
         DataDirectory data = dir;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            injector.getInstance(PredictionService.class).close(); // its thread reads the store and writes a file
             injector.getInstance(EventPipeline.class).close();
             injector.getInstance(UsageStore.class).close();
             data.removeIfTemporary();

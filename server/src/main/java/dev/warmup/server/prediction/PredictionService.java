@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,6 +42,7 @@ import java.util.logging.Logger;
 public final class PredictionService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PredictionService.class.getName());
     static final String FILE = "predictor.json"; // DataDirectory.OWN_FILES names it too
+    private static final long CLOSE_WAIT_SECONDS = 5;
     /** Events since the start kept for rebuilds; past it, the oldest half is read back from the store instead. */
     static final int JOURNAL_LIMIT = 100_000;
 
@@ -412,8 +414,20 @@ public final class PredictionService implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the predictor's thread and waits up to {@value #CLOSE_WAIT_SECONDS} s for what it was doing (a training,
+     * a save of the model file) to end, so that nothing is written to the data directory, or read from the store,
+     * once this returns.
+     */
     @Override
     public void close() {
         worker.shutdownNow();
+        try {
+            if (!worker.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.fine("the predictor's thread was still busy after " + CLOSE_WAIT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
