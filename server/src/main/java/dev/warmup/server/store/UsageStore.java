@@ -89,7 +89,7 @@ public final class UsageStore implements AutoCloseable {
     /** Daily counts read back from a damaged file: each replaces this store's where it is higher. */
     synchronized void mergeDailyCounts(List<StoreSalvage.DailyCount> batch) throws SQLException {
         inTransaction(() -> {
-            try (PreparedStatement p = open().prepareStatement(
+            try (PreparedStatement p = connection().prepareStatement(
                     "INSERT INTO daily_aggregates(" + DAILY_COLUMNS + ") VALUES (?,?,?,?,?) ON CONFLICT(" + DAILY_KEY
                             + ") DO UPDATE SET count = max(count, excluded.count)")) {
                 for (StoreSalvage.DailyCount d : batch) {
@@ -111,22 +111,22 @@ public final class UsageStore implements AutoCloseable {
      * transaction is active"), which before hid the cause; they are kept as suppressed.
      */
     private void inTransaction(SqlAction work) throws SQLException {
-        open().setAutoCommit(false);
+        connection().setAutoCommit(false);
         Exception failure = null;
         try {
             work.run();
-            open().commit();
+            connection().commit();
         } catch (SQLException | RuntimeException e) {
             failure = e;
             try {
-                open().rollback();
+                connection().rollback();
             } catch (SQLException alreadyRolledBack) {
                 e.addSuppressed(alreadyRolledBack);
             }
             throw e;
         } finally {
             try {
-                open().setAutoCommit(true);
+                connection().setAutoCommit(true);
             } catch (SQLException e) {
                 if (failure == null) {
                     throw e;
@@ -161,12 +161,12 @@ public final class UsageStore implements AutoCloseable {
             return;
         }
         inTransaction(() -> {
-            try (PreparedStatement ins = open().prepareStatement(
+            try (PreparedStatement ins = connection().prepareStatement(
                     "INSERT INTO events(" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-                 PreparedStatement agg = open().prepareStatement(
+                 PreparedStatement agg = connection().prepareStatement(
                     "INSERT INTO daily_aggregates(" + DAILY_COLUMNS + ") VALUES (?,?,?,?,1) ON CONFLICT(" + DAILY_KEY
                             + ") DO UPDATE SET count = count + 1");
-                 PreparedStatement total = open().prepareStatement(
+                 PreparedStatement total = connection().prepareStatement(
                     "INSERT INTO meta(key, value) VALUES ('" + STORED_TOTAL + "', ?) ON CONFLICT(key)"
                             + " DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)")) {
                 for (UsageEvent e : batch) {
@@ -209,14 +209,15 @@ public final class UsageStore implements AutoCloseable {
 
     /** Events currently held (after retention). */
     public synchronized long eventCount() throws SQLException {
-        try (Statement s = open().createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+        try (Statement s = connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
             return rs.getLong(1);
         }
     }
 
     /** Streams the events with {@code from <= at < to}, oldest first, to {@code sink}. */
     public synchronized void events(long from, long to, Consumer<UsageEvent> sink) throws SQLException {
-        events(open(), from, to, sink);
+        events(connection(), from, to, sink);
     }
 
     /**
@@ -291,7 +292,7 @@ public final class UsageStore implements AutoCloseable {
      * {@link #modelUsedAfter} to see it.
      */
     public synchronized boolean claimInferredUse(String model, long after, long seenAt) throws SQLException {
-        try (PreparedStatement p = open().prepareStatement(
+        try (PreparedStatement p = connection().prepareStatement(
                 "INSERT INTO inferred_claims(model, seen_at) VALUES (?, ?) ON CONFLICT(model)"
                         + " DO UPDATE SET seen_at = excluded.seen_at WHERE inferred_claims.seen_at <= ?")) {
             p.setString(1, model);
@@ -313,8 +314,8 @@ public final class UsageStore implements AutoCloseable {
      * events deleted.
      */
     public synchronized int prune(long cutoffMillis) throws SQLException {
-        try (PreparedStatement d = open().prepareStatement("DELETE FROM events WHERE at < ?");
-             PreparedStatement m = open().prepareStatement("DELETE FROM metrics_snapshots WHERE at < ?")) {
+        try (PreparedStatement d = connection().prepareStatement("DELETE FROM events WHERE at < ?");
+             PreparedStatement m = connection().prepareStatement("DELETE FROM metrics_snapshots WHERE at < ?")) {
             m.setLong(1, cutoffMillis); // an hourly snapshot per running server: as old as the events kept, no older
             m.executeUpdate();
             d.setLong(1, cutoffMillis);
@@ -333,7 +334,7 @@ public final class UsageStore implements AutoCloseable {
     }
 
     public synchronized void saveMetricsSnapshot(long at, String json) throws SQLException {
-        try (PreparedStatement p = open().prepareStatement(
+        try (PreparedStatement p = connection().prepareStatement(
                 "INSERT OR REPLACE INTO metrics_snapshots(at, json) VALUES (?, ?)")) {
             p.setLong(1, at);
             p.setString(2, json);
@@ -343,14 +344,14 @@ public final class UsageStore implements AutoCloseable {
 
     /** The latest metrics snapshot, if any. */
     public synchronized Optional<String> latestMetricsSnapshot() throws SQLException {
-        try (Statement s = open().createStatement();
+        try (Statement s = connection().createStatement();
              ResultSet rs = s.executeQuery("SELECT json FROM metrics_snapshots ORDER BY at DESC LIMIT 1")) {
             return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
         }
     }
 
     public synchronized Optional<String> meta(String key) throws SQLException {
-        try (PreparedStatement q = open().prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+        try (PreparedStatement q = connection().prepareStatement("SELECT value FROM meta WHERE key = ?")) {
             q.setString(1, key);
             try (ResultSet rs = q.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -359,7 +360,7 @@ public final class UsageStore implements AutoCloseable {
     }
 
     public synchronized void putMeta(String key, String value) throws SQLException {
-        try (PreparedStatement p = open().prepareStatement(
+        try (PreparedStatement p = connection().prepareStatement(
                 "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
             p.setString(1, key);
             p.setString(2, value);
@@ -384,7 +385,7 @@ public final class UsageStore implements AutoCloseable {
     }
 
     private PreparedStatement prepare(String sql, List<Object> args) throws SQLException {
-        PreparedStatement p = open().prepareStatement(sql);
+        PreparedStatement p = connection().prepareStatement(sql);
         try {
             for (int i = 0; i < args.size(); i++) {
                 p.setObject(i + 1, args.get(i));
@@ -403,7 +404,7 @@ public final class UsageStore implements AutoCloseable {
     }
 
     /** The connection, or an SQLException once the store is closed (a late caller at exit gets an error it handles). */
-    private Connection open() throws SQLException {
+    private Connection connection() throws SQLException {
         Connection c = connection;
         if (c == null) {
             throw new SQLException("the usage store is closed");
