@@ -7,6 +7,7 @@ import static dev.warmup.server.store.DamagedFiles.indexOf;
 import static dev.warmup.server.store.DamagedFiles.marked;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.server.usage.EventKind;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 class UsageStoreTest {
@@ -36,9 +39,9 @@ class UsageStoreTest {
         UsageStore s = UsageStore.open(dir.resolve("usage.db"));
         s.append(List.of(event(1000, null)));
         s.close();
-        for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
-                s::eventCount, s::eventsStoredTotal, s::allEvents, () -> s.append(List.of(event(2000, null))))) {
-            java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, call);
+        for (Executable call : List.<Executable>of(s::eventCount, s::eventsStoredTotal, s::allEvents,
+                () -> s.append(List.of(event(2000, null))))) {
+            SQLException e = assertThrows(SQLException.class, call);
             assertEquals("the usage store is closed", e.getMessage());
         }
     }
