@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * answered. A model server that refuses the connection is not silent: it is not running, and has nothing loaded.
  * Written by {@link ModelServerLooks} on the scheduler's thread; read by the status, which shows the models of a
  * model server silent for {@value #SHOWN_AFTER_MILLIS} ms or more as last seen, and since when (one a little slower
- * than a tick waits, but answering, is never called silent).
+ * than a tick waits, but answering, is never called silent), and by the scheduler, which ticks when that is due.
  */
 @Singleton
 public final class ModelServerSilence {
@@ -45,6 +45,15 @@ public final class ModelServerSilence {
     /** Only the model servers configured now are followed. */
     void retain(Set<String> backends) {
         since.keySet().retainAll(backends);
+    }
+
+    /**
+     * When the next model server silent now becomes shown as silent, later than {@code nowMillis} (Long.MAX_VALUE:
+     * none will): the scheduler ticks then, so that the editor hears of it when it is due.
+     */
+    long nextShownAt(long nowMillis) {
+        return since.values().stream().mapToLong(at -> at + SHOWN_AFTER_MILLIS).filter(t -> t > nowMillis).min()
+                .orElse(Long.MAX_VALUE);
     }
 
     /**

@@ -33,7 +33,8 @@ import java.util.logging.Logger;
 
 /**
  * Turns forecasts into loads and unloads: on every tick (every 30 s, soon after new usage, on a settings change, when
- * the editor's {@code initialized} lets loads reach it, and when an unload held by {@link SustainedUnloads} falls due)
+ * the editor's {@code initialized} lets loads reach it, when an unload held by {@link SustainedUnloads} falls due,
+ * and when a silent model server's models are due to be shown as last seen)
  * it reconciles with what the model servers really have loaded, asks the {@link ExpectedValuePlanner} what should be
  * warm within the budget, unloads a model once the plan has stopped wanting it for 20 s (at once when the residents
  * no longer fit; never a model used in the last 30 s), queues the loads by value in the {@link WarmupQueue} and
@@ -65,6 +66,7 @@ public final class WarmupScheduler implements AutoCloseable {
         return t;
     });
     private final BackendActions actions;
+    private final ModelServerSilence silence;
     private final Runnable publishStatus;
     private final Map<String, WarmSetPlanner.Candidate> planned = new HashMap<>(); // the last plan's, by model
     private final AtomicBoolean loaderReadyPending = new AtomicBoolean();
@@ -92,6 +94,7 @@ public final class WarmupScheduler implements AutoCloseable {
         this.clock = clock;
         this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
         this.publishStatus = coordinator::publishStatus;
+        this.silence = silence;
         silence.onUnmarked(publishStatus); // a model server answers again: its models' as-last-seen mark goes at once
         this.actions = new BackendActions(config, backends, states, metrics, performance, ownership, clock, executor,
                 publishStatus, this::drain, this::replanSoon, inferred, silence);
@@ -249,9 +252,12 @@ public final class WarmupScheduler implements AutoCloseable {
                 : "not expected soon enough to keep (" + p + ")";
     }
 
-    /** A tick when the first unload held by the grace falls due, rather than at the next periodic tick. */
+    /**
+     * A tick when the first unload held by the grace falls due, or a silent model server's models are due to be
+     * shown as last seen, rather than at the next periodic tick.
+     */
     private void scheduleDueTick(long now) {
-        long due = planner.nextDue();
+        long due = Math.min(planner.nextDue(), silence.nextShownAt(now));
         if (due == dueTickAt) {
             return;
         }
@@ -274,7 +280,7 @@ public final class WarmupScheduler implements AutoCloseable {
         return CompletableFuture.supplyAsync(actions::unloadPending, executor);
     }
 
-    /** When the next tick for a held unload is due (Long.MAX_VALUE: none is); for tests. */
+    /** When the next tick for a held unload or an as-last-seen mark is due (Long.MAX_VALUE: none is); for tests. */
     long dueTickAt() {
         return dueTickAt;
     }

@@ -94,6 +94,8 @@ class HangingModelServerTest {
             String asked = h.clock.instant().toString();
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertNull(coder(h).unconfirmedSince(), "one look later than the wait is not silence");
+            assertEquals(h.clock.millis() + ModelServerSilence.SHOWN_AFTER_MILLIS, scheduler.dueTickAt(),
+                    "a tick when the mark is due, not at the next periodic one (up to 40 s later while idle)");
             h.clock.advance(Duration.ofMillis(ModelServerSilence.SHOWN_AFTER_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> asked.equals(lastCoder(l).unconfirmedSince()),
