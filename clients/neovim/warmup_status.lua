@@ -36,7 +36,7 @@ function M.line()
   return 'Warmup: ' .. table.concat(parts, ', ') .. (last.state == 'paused' and ' (paused)' or '')
 end
 
---- One line per catalogue model, as the VS Code tooltip has them.
+--- One line per catalogue model, as the VS Code tooltip has them, then what holds warming back, if anything.
 function M.lines()
   local out = {}
   for _, m in ipairs(last and last.models or {}) do
@@ -55,6 +55,9 @@ function M.lines()
       l = l .. ' (as last seen: its model server has not answered since ' .. m.unconfirmedSince .. ')'
     end
     table.insert(out, l)
+  end
+  for _, h in ipairs(last and type(last.heldBack) == 'table' and last.heldBack or {}) do
+    if text(h) then table.insert(out, 'Held back: ' .. h) end -- what the machine holds warming back with
   end
   return out
 end

@@ -36,6 +36,8 @@ export interface WarmupStatus {
   models: ModelStatus[];
   memoryUsedMb?: number;
   memoryBudgetMb?: number;
+  /** What the machine holds warming back with now, each a WMP message (a busy CPU, a lowered memory budget). */
+  heldBack?: string[] | null;
 }
 
 export interface StatusView {
@@ -70,11 +72,13 @@ export function formatStatus(s: WarmupStatus | undefined, error?: string): Statu
     return `${m.id}: ${m.state}${p}${mem}${m.heldBy ? HELD_BY[m.heldBy] ?? '' : ''}${failure(m)}${unconfirmed(m)}`;
   });
   const memory = s.memoryBudgetMb ? `\nMemory: ${s.memoryUsedMb ?? 0} / ${s.memoryBudgetMb} MB` : '';
+  const heldBack = (s.heldBack ?? []).map(h => `\nHeld back: ${h}`).join('');
   const predictor = s.predictor ? `\nPredictor: ${s.predictor}${s.predictorNote ? ' (' + s.predictorNote + ')' : ''}`
     : '';
   return {
     text: `${icon} ${parts.join(', ')}`,
-    tooltip: (lines.length > 0 ? lines.join('\n') : 'No models configured (warmup.models)') + memory + predictor,
+    tooltip: (lines.length > 0 ? lines.join('\n') : 'No models configured (warmup.models)') + memory + heldBack
+      + predictor,
     kind: s.state === 'paused' ? 'paused' : loading.length > 0 ? 'busy' : 'ok',
   };
 }

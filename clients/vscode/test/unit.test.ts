@@ -119,6 +119,10 @@ test('status bar shows warm, loading and predicted models with a tooltip', () =>
     unconfirmedSince: '2026-03-02T09:10:00Z' }, { id: 'big', state: 'unloaded', unconfirmedSince: null }] });
   assert.match(silent.tooltip, /coder: warm, 1500 MB \(as last seen: its model server has not answered since \d/);
   assert.match(silent.tooltip, /big: unloaded$/m);
+  const held = formatStatus({ state: 'running', models: [{ id: 'coder', state: 'unloaded', probability: 0.9 }],
+    memoryUsedMb: 0, memoryBudgetMb: 2048, heldBack: ['WMP-4004 Warm-ups wait: the CPU is busier than maxCpuPercent'] });
+  assert.match(held.tooltip, /Memory: 0 \/ 2048 MB\nHeld back: WMP-4004 Warm-ups wait: the CPU is busier than maxCpuPercent$/m);
+  assert.doesNotMatch(v.tooltip, /Held back/);
   assert.equal(formatStatus(undefined, 'no Java').kind, 'error');
   assert.equal(formatStatus({ state: 'paused', models: [] }).kind, 'paused');
 });

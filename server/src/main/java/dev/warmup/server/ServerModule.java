@@ -2,9 +2,11 @@ package dev.warmup.server;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.lsp.ExitHandler;
 import dev.warmup.server.lsp.Workers;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
+import dev.warmup.server.queue.WarmupQueue;
 import dev.warmup.server.scheduler.WarmupController;
 import dev.warmup.server.scheduler.WarmupCoordinator;
 import dev.warmup.server.store.DataDirectory;
@@ -25,6 +27,8 @@ import java.util.concurrent.Executors;
 public class ServerModule extends AbstractModule {
     /** Queue capacity of the event pipeline; beyond it events are dropped and counted. */
     static final int EVENT_QUEUE_CAPACITY = 50_000;
+    /** A queued warm-up gains a priority rank for each minute it waits. */
+    static final long WARMUP_AGING_MILLIS = 60_000;
 
     private final DataDirectory dataDirectory;
 
@@ -64,6 +68,13 @@ public class ServerModule extends AbstractModule {
     @Singleton
     UsageStatsQuery statsQuery(UsageStore store, Clock clock) {
         return new UsageStatsQuery(store, clock.getZone());
+    }
+
+    /** The scheduler's queue, shared with the status, which says when its warm-ups wait for the CPU. */
+    @Provides
+    @Singleton
+    WarmupQueue warmupQueue(Clock clock, ConfigurationManager config) {
+        return new WarmupQueue(clock, config.current().maxQueueSize(), WARMUP_AGING_MILLIS);
     }
 
     @Provides

@@ -45,9 +45,16 @@ public enum ErrorCode {
     WMP_4003("ResourceManager", INTERNAL, warning, "System memory and CPU could not be read: the last reading stands",
             "See the log file; until a reading succeeds, the last one stands (before any, maxMemoryMb and"
                     + " maxCpuPercent alone)."),
+    WMP_4004("ResourceManager", RESOURCE_ALLOCATION, info, "Warm-ups wait: the CPU is busier than maxCpuPercent",
+            "Nothing to do: the queued warm-ups start once the machine is less busy; raise maxCpuPercent to let them"
+                    + " start on a busier machine."),
+    WMP_4005("ResourceManager", RESOURCE_ALLOCATION, info,
+            "Memory budget lowered: the machine has less memory available than maxMemoryMb",
+            "Nothing to do: fewer models are kept warm until other programs free memory; the full budget comes back"
+                    + " with it."),
     WMP_5001("WarmupQueue", RESOURCE_EXHAUSTED, warning, "Warm-up queue overflow: lowest-priority entry shed",
             "Raise maxQueueSize, or fewer models are predicted at once than are queued."),
-    WMP_5002("WarmupQueue", INVALID_INPUT, info, "Warm-up cancelled: the prediction was withdrawn",
+    WMP_5002("WarmupQueue", INVALID_INPUT, info, "Warm-up cancelled: the prediction was withdrawn, or warming paused",
             "Nothing to do."),
     WMP_6001("PerformancePredictor", RESOURCE_ALLOCATION, info, "Schedule trimmed: its performance impact is above the threshold",
             "Raise performanceImpactThreshold to allow more background loading."),

@@ -100,7 +100,7 @@ public final class ClientNotifier {
                 .map(m -> new ModelStatus(m.id(), m.state(), m.memoryMb(), m.probability(), null, m.backend(),
                         m.heldBy(), m.error(), m.retryAt(), m.unconfirmedSince(), m.unloadReason()))
                 .toList(), s.memoryUsedMb(), s.memoryBudgetMb(), s.warmModels(), s.maxWarmModels(),
-                s.backgroundWarmupEnabled());
+                s.backgroundWarmupEnabled(), s.heldBack());
     }
 
     /** Sends warmup/load; returns false when no initialized client can take it. */

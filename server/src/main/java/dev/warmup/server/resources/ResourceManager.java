@@ -5,6 +5,9 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +63,7 @@ public final class ResourceManager implements AutoCloseable {
     /** System memory nearly exhausted. */
     public boolean emergency() {
         SystemProbe.Snapshot s = snapshot;
-        return s != null && s.availableMb() < Math.min(EMERGENCY_MAX_MB, Math.round(s.totalMb() * EMERGENCY_SHARE));
+        return s != null && s.availableMb() < reserveMb(s);
     }
 
     /**
@@ -69,17 +72,59 @@ public final class ResourceManager implements AutoCloseable {
      */
     public long memoryBudgetMb(WarmupSettings settings, long heldMb) {
         SystemProbe.Snapshot s = snapshot;
-        if (s == null) {
-            return settings.maxMemoryMb();
-        }
-        long reserve = Math.min(EMERGENCY_MAX_MB, Math.round(s.totalMb() * EMERGENCY_SHARE));
-        return Math.min(settings.maxMemoryMb(), heldMb + Math.max(0, s.availableMb() - reserve));
+        return s == null ? settings.maxMemoryMb() : budgetMb(s, settings, heldMb);
+    }
+
+    private static long budgetMb(SystemProbe.Snapshot s, WarmupSettings settings, long heldMb) {
+        return Math.min(settings.maxMemoryMb(), heldMb + Math.max(0, s.availableMb() - reserveMb(s)));
+    }
+
+    private static long reserveMb(SystemProbe.Snapshot s) {
+        return Math.min(EMERGENCY_MAX_MB, Math.round(s.totalMb() * EMERGENCY_SHARE));
     }
 
     /** The CPU is busier than {@code maxCpuPercent}: no new load starts now. */
     public boolean cpuBusy(WarmupSettings settings) {
         SystemProbe.Snapshot s = snapshot;
-        return s != null && s.cpuLoad() >= 0 && s.cpuLoad() * 100 > settings.maxCpuPercent();
+        return s != null && cpuBusy(s, settings);
+    }
+
+    private static boolean cpuBusy(SystemProbe.Snapshot s, WarmupSettings settings) {
+        return s.cpuLoad() >= 0 && s.cpuLoad() * 100 > settings.maxCpuPercent();
+    }
+
+    /**
+     * What holds warming back now, each a WMP message for {@code warmup/status}: system memory nearly exhausted
+     * (WMP-4001), warm-ups waiting for a busy CPU while {@code loadsWaiting} (WMP-4004), the memory budget lowered
+     * below {@code maxMemoryMb} (WMP-4005). Memory figures are rounded down to 100 MB, so that the status, which the
+     * editor hears of when it changes, does not change with every few megabytes the machine's other programs use.
+     */
+    public List<String> heldBack(WarmupSettings settings, long heldMb, boolean loadsWaiting) {
+        SystemProbe.Snapshot s = snapshot;
+        if (s == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        long reserve = reserveMb(s);
+        long budget = budgetMb(s, settings, heldMb);
+        if (s.availableMb() < reserve) {
+            out.add(new WarmupException(ErrorCode.WMP_4001, "about " + roundedMb(s.availableMb())
+                    + " MB available, below a reserve of " + reserve + " MB: no warm-up starts until more is free")
+                    .getMessage());
+        } else if (budget < settings.maxMemoryMb()) {
+            out.add(new WarmupException(ErrorCode.WMP_4005, "our models may hold about " + roundedMb(budget)
+                    + " MB now (what they hold, " + heldMb + " MB, and what is available above a reserve of "
+                    + reserve + " MB), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
+        }
+        if (loadsWaiting && cpuBusy(s, settings)) {
+            out.add(new WarmupException(ErrorCode.WMP_4004, String.format(Locale.ROOT,
+                    "queued warm-ups start once it is %.1f %% busy or less", settings.maxCpuPercent())).getMessage());
+        }
+        return out;
+    }
+
+    private static long roundedMb(long mb) {
+        return mb / 100 * 100;
     }
 
     @Override

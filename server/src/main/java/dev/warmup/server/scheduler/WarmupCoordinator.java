@@ -24,6 +24,7 @@ import dev.warmup.server.lsp.ClientNotifier;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.performance.PerformancePredictor;
 import dev.warmup.server.prediction.PredictionService;
+import dev.warmup.server.queue.WarmupQueue;
 import dev.warmup.server.prediction.TaskForecast;
 import dev.warmup.server.resources.ResourceManager;
 import jakarta.inject.Inject;
@@ -57,6 +58,7 @@ public final class WarmupCoordinator implements WarmupController {
     private final PlanCandidates candidateBuilder;
     private final Ownership ownership;
     private final ModelServerSilence silence;
+    private final WarmupQueue queue;
     private final OncePerName unknownNamed = new OncePerName();
     private final Set<String> oversizeNamed = ConcurrentHashMap.newKeySet();
     private volatile Set<String> catalogueIds = Set.of();
@@ -66,7 +68,8 @@ public final class WarmupCoordinator implements WarmupController {
                              ClientNotifier client, Clock clock, PredictionService prediction,
                              BackendRegistry backends, PerformancePredictor performance, ResourceManager resources,
                              SustainedUnloads heldUnloads, PlanCandidates candidateBuilder, Ownership ownership,
-                             ModelServerSilence silence) {
+                             ModelServerSilence silence, WarmupQueue queue) {
+        this.queue = queue;
         this.silence = silence;
         this.heldUnloads = heldUnloads;
         this.ownership = ownership;
@@ -103,7 +106,16 @@ public final class WarmupCoordinator implements WarmupController {
         return new WarmupStatus(Version.get(), config.paused() ? "paused" : "running", prediction.name(),
                 prediction.note(), models,
                 states.heldMb(), s.maxMemoryMb(), (int) states.warmCount(), s.maxWarmModels(),
-                config.backgroundWarmupActive());
+                config.backgroundWarmupActive(), heldBack(s));
+    }
+
+    /** What holds warming back now (the machine's memory and CPU); null when nothing does, or warming is paused. */
+    private List<String> heldBack(WarmupSettings s) {
+        if (!config.backgroundWarmupActive()) {
+            return null;
+        }
+        List<String> held = resources.heldBack(s, states.heldMb(), queue.size() > 0);
+        return held.isEmpty() ? null : held;
     }
 
     @Override

@@ -81,7 +81,7 @@ public final class WarmupScheduler implements AutoCloseable {
                            ModelStates states, ModelWarmupMetrics metrics, Clock clock, WarmupCoordinator coordinator,
                            PerformancePredictor performance, ResourceManager resources, SustainedUnloads planner,
                            PlanCandidates candidateBuilder, Ownership ownership, InferredUses inferred,
-                           ModelServerSilence silence) {
+                           ModelServerSilence silence, WarmupQueue queue) {
         this.ownership = ownership;
         this.planner = planner;
         this.candidateBuilder = candidateBuilder;
@@ -92,7 +92,8 @@ public final class WarmupScheduler implements AutoCloseable {
         this.states = states;
         this.metrics = metrics;
         this.clock = clock;
-        this.queue = new WarmupQueue(clock, config.current().maxQueueSize(), 60_000);
+        this.queue = queue;
+        queue.resize(config.current().maxQueueSize()); // made for the settings in force when first asked for
         this.publishStatus = coordinator::publishStatus;
         this.silence = silence;
         silence.onUnmarked(publishStatus); // a model server answers again: its models' as-last-seen mark goes at once
@@ -199,8 +200,9 @@ public final class WarmupScheduler implements AutoCloseable {
 
     private void plan() {
         WarmupSettings s = config.current();
-        if (config.paused() || !s.backgroundWarmupEnabled()) {
+        if (!config.backgroundWarmupActive()) {
             ownership.wantOnly(List.of());
+            cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model).toList(), " (warming is paused)");
             return;
         }
         planned.clear();
@@ -222,12 +224,8 @@ public final class WarmupScheduler implements AutoCloseable {
         }
         scheduleDueTick(now);
         List<WarmSetPlanner.PlannedLoad> loads = affordable(plan.loads(), s);
-        for (var queued : queue.snapshot()) { // a prediction withdrawn: its pending warm-up goes too
-            if (loads.stream().noneMatch(l -> l.modelId().equals(queued.model())) && queue.cancel(queued.model())) {
-                metrics.warmup(ModelWarmupMetrics.Warmup.cancelled);
-                LOG.info(new WarmupException(ErrorCode.WMP_5002, queued.model()).getMessage());
-            }
-        }
+        cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model) // a prediction withdrawn
+                .filter(queued -> loads.stream().noneMatch(l -> l.modelId().equals(queued))).toList(), "");
         for (WarmSetPlanner.PlannedLoad load : loads) {
             if (actions.backingOff(load.modelId(), now) || !actions.canSend(spec(load.modelId()))) {
                 continue;
@@ -236,6 +234,16 @@ public final class WarmupScheduler implements AutoCloseable {
             WarmupQueue.Offer offer = queue.offer(load.modelId(), p, load.reason());
             offer.shed().ifPresent(x -> metrics.increment(ModelWarmupMetrics.Counter.QUEUE_SHED));
             offer.warning().ifPresent(w -> LOG.warning(w.getMessage()));
+        }
+    }
+
+    /** Takes the pending warm-ups of {@code models} off the queue (WMP-5002, {@code why} after each name). */
+    private void cancelQueued(List<String> models, String why) {
+        for (String model : models) {
+            if (queue.cancel(model)) {
+                metrics.warmup(ModelWarmupMetrics.Warmup.cancelled);
+                LOG.info(new WarmupException(ErrorCode.WMP_5002, model + why).getMessage());
+            }
         }
     }
 
@@ -319,6 +327,9 @@ public final class WarmupScheduler implements AutoCloseable {
 
     private void drain() {
         WarmupSettings s = config.current();
+        if (!config.backgroundWarmupActive()) {
+            return; // paused since the queue was filled: the next tick empties it
+        }
         while (actions.inFlight() < s.maxConcurrentLoads()) {
             var next = queue.poll();
             if (next.isEmpty()) {

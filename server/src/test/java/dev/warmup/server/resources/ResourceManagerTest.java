@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.server.config.WarmupSettings;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,25 @@ class ResourceManagerTest {
         rm.refresh();
         assertFalse(rm.emergency());
         assertFalse(rm.cpuBusy(defaults));
+    }
+
+    @Test
+    void heldBackSaysWhatTheMachineHoldsBackInWords() {
+        assertEquals(List.of(), rm.heldBack(defaults, 0, true)); // before the first sample: nothing known
+        next.set(new SystemProbe.Snapshot(16_000, 9_000, 0.1, 0.5, 200));
+        rm.refresh();
+        assertEquals(List.of(), rm.heldBack(defaults, 0, true));
+        next.set(new SystemProbe.Snapshot(16_000, 2_050, 0.45, 0.5, 200)); // 1,250 MB above the 800 MB reserve
+        rm.refresh();
+        assertEquals(List.of("WMP-4005 Memory budget lowered: the machine has less memory available than maxMemoryMb:"
+                + " our models may hold about 1600 MB now (what they hold, 400 MB, and what is available above a"
+                + " reserve of 800 MB), not maxMemoryMb's 2048", "WMP-4004 Warm-ups wait: the CPU is busier than"
+                + " maxCpuPercent: queued warm-ups start once it is 30.0 % busy or less"), rm.heldBack(defaults, 400, true));
+        assertEquals(1, rm.heldBack(defaults, 400, false).size(), "a busy CPU holds back nothing when nothing waits");
+        next.set(new SystemProbe.Snapshot(16_000, 750, 0.1, 0.5, 200));
+        rm.refresh();
+        assertEquals(List.of("WMP-4001 System memory nearly exhausted: models unloaded: about 700 MB available, below"
+                + " a reserve of 800 MB: no warm-up starts until more is free"), rm.heldBack(defaults, 400, true));
     }
 
     @Test

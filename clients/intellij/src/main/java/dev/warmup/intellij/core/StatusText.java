@@ -63,6 +63,13 @@ public record StatusText(String text, String tooltip) {
         if (tip.length() == 0) {
             tip.append("No models configured (warmup.models)\n");
         }
+        if (status.has("heldBack") && status.get("heldBack").isJsonArray()) { // what the machine holds back with
+            for (JsonElement h : status.getAsJsonArray("heldBack")) {
+                if (h.isJsonPrimitive()) {
+                    tip.append("Held back: ").append(h.getAsString()).append('\n');
+                }
+            }
+        }
         if (status.has("predictor")) {
             tip.append("Predictor: ").append(status.get("predictor").getAsString());
         }

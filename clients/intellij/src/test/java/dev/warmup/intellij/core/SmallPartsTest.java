@@ -1,6 +1,7 @@
 package dev.warmup.intellij.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -85,6 +86,12 @@ class SmallPartsTest {
                 + "\"state\": \"unloaded\", \"unconfirmedSince\": null}]}").getAsJsonObject());
         assertEquals("coder: warm, 1500 MB (as last seen: its model server has not answered since "
                 + StatusText.localTime("2026-03-02T09:10:00Z") + ")\nbig: unloaded", silent.tooltip());
+        StatusText held = StatusText.of(JsonParser.parseString("{\"predictor\": \"heuristic\", \"models\": [{\"id\":"
+                + " \"coder\", \"state\": \"unloaded\"}], \"heldBack\": [\"WMP-4004 Warm-ups wait: the CPU is busier"
+                + " than maxCpuPercent\"]}").getAsJsonObject());
+        assertEquals("coder: unloaded\nHeld back: WMP-4004 Warm-ups wait: the CPU is busier than maxCpuPercent\n"
+                + "Predictor: heuristic", held.tooltip());
+        assertFalse(t.tooltip().contains("Held back"), t.tooltip());
     }
 
     @Test

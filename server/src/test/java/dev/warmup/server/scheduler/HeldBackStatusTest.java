@@ -1,0 +1,80 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.coder;
+import static dev.warmup.server.scheduler.WarmingFixture.start;
+import static dev.warmup.server.scheduler.WarmingFixture.warm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.AbstractModule;
+import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.resources.ResourceManager;
+import dev.warmup.server.resources.SystemProbe;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The status says what the machine holds warming back: a busy CPU, a lowered memory budget. */
+class HeldBackStatusTest {
+    @TempDir Path dir;
+    private final AtomicReference<SystemProbe.Snapshot> machine =
+            new AtomicReference<>(new SystemProbe.Snapshot(16_000, 9_000, 0.05, 0.1, 100));
+    private final AbstractModule probe = new AbstractModule() {
+        @Override
+        protected void configure() {
+            bind(SystemProbe.class).toInstance(machine::get);
+        }
+    };
+
+    @Test
+    void aWarmUpWaitingForABusyCpuIsShownUntilItStarts() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
+            WarmupScheduler scheduler = start(h, ollama);
+            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.9, 3.0, 100));
+            h.injector.getInstance(ResourceManager.class).refresh();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            List<WarmupStatus> sent = h.client.await(h.client.statuses, l -> !l.isEmpty()
+                    && l.get(l.size() - 1).heldBack() != null, Duration.ofSeconds(30));
+            WarmupStatus held = sent.get(sent.size() - 1);
+            assertEquals(1, held.heldBack().size(), held.toString());
+            assertTrue(held.heldBack().get(0).startsWith("WMP-4004 Warm-ups wait"), held.toString());
+            assertEquals("unloaded", coder(h).state());
+            assertEquals(held.heldBack(), status(h).heldBack());
+
+            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.05, 0.1, 100));
+            h.injector.getInstance(ResourceManager.class).refresh();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> warm(List.of(l.get(l.size() - 1)), "coder"), Duration.ofSeconds(30));
+            assertNull(status(h).heldBack());
+        }
+    }
+
+    @Test
+    void aMemoryBudgetTheMachineLowersIsShownWithWhatItAllows() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
+            WarmupScheduler scheduler = start(h, ollama);
+            machine.set(new SystemProbe.Snapshot(16_000, 2_000, 0.05, 0.1, 100)); // 1,200 MB above the reserve
+            h.injector.getInstance(ResourceManager.class).refresh();
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            List<String> held = status(h).heldBack();
+            assertEquals(1, held.size(), String.valueOf(held));
+            assertTrue(held.get(0).startsWith("WMP-4005 Memory budget lowered") && held.get(0).contains("about 1200 MB"),
+                    held.get(0));
+            assertEquals("unloaded", coder(h).state(), "coder's 1,500 MB do not fit in 1,200");
+
+            h.command("warmup.pause");
+            assertNull(status(h).heldBack(), "paused: the pause is what holds warming back");
+        }
+    }
+
+    private static WarmupStatus status(ServerHarness h) throws Exception {
+        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+    }
+}
