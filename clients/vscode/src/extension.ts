@@ -240,11 +240,12 @@ function showMetrics(command: (name: string) => Thenable<unknown> | undefined): 
       days = usage?.daily ? lastDays(usage.daily, localDay(new Date())) : undefined;
       daysAt = Date.now();
     }
-    const m = (await command('warmup.metrics')) as Record<string, number> | undefined;
+    const m = (await command('warmup.metrics')) as
+      { hits?: number; misses?: number; warmGbHours?: number; process?: { residentMb?: number } } | undefined;
     const s = (await command('warmup.status')) as WarmupStatus | undefined;
     if (m) {
       points.push({ t: Date.now(), hits: m.hits ?? 0, misses: m.misses ?? 0, warmGbHours: m.warmGbHours ?? 0,
-        warmMb: s?.memoryUsedMb ?? 0 });
+        warmMb: s?.memoryUsedMb ?? 0, serverMb: m.process?.residentMb });
       panel.webview.html = metricsHtml(points, panel.webview.cspSource, days);
     }
   };

@@ -1,5 +1,9 @@
 /** One poll of `warmup.metrics` kept for the charts. */
-export interface MetricsPoint { t: number; hits: number; misses: number; warmGbHours: number; warmMb: number }
+export interface MetricsPoint {
+  t: number; hits: number; misses: number; warmGbHours: number; warmMb: number;
+  /** The server's own resident memory (`process.residentMb` of `warmup.metrics`); undefined where it is not known. */
+  serverMb?: number;
+}
 
 /** Uses on one local day (the server's time zone), as `warmup.usageStats` gives them in its `daily`. */
 export interface DailyUses { day: string; uses: number }
@@ -52,7 +56,7 @@ function series(points: MetricsPoint[], value: (p: MetricsPoint) => number, w: n
 
 function chart(title: string, points: MetricsPoint[], value: (p: MetricsPoint) => number, unit: string): string {
   const last = points.length > 0 ? value(points[points.length - 1]) : 0;
-  return `<h2>${title}: ${last.toFixed(unit === '%' ? 0 : 2)}${unit}</h2>`
+  return `<h2>${title}: ${last.toFixed(unit === '%' || unit === ' MB' ? 0 : 2)}${unit}</h2>`
     + `<svg width="600" height="120" viewBox="0 0 600 120" role="img" aria-label="${title}">`
     + `<rect width="600" height="120" fill="none" stroke="currentColor" stroke-opacity="0.2"/>`
     + `<polyline fill="none" stroke="currentColor" stroke-width="2" points="${series(points, value, 600, 120)}"/>`
@@ -61,8 +65,8 @@ function chart(title: string, points: MetricsPoint[], value: (p: MetricsPoint) =
 
 /**
  * The metrics view: the recorded uses by day (from the store, so the view has a history the moment it opens; left
- * out when `days` is undefined), and charts of hits and cold starts, warm memory and accuracy since it opened; no
- * scripts at all.
+ * out when `days` is undefined), and charts of hits and cold starts, warm memory, accuracy and the server's own
+ * memory since it opened; no scripts at all.
  */
 export function metricsHtml(points: MetricsPoint[], cspSource: string, days?: DailyUses[]): string {
   const accuracy = (p: MetricsPoint) => (p.hits + p.misses === 0 ? 0 : 100 * p.hits / (p.hits + p.misses));
@@ -74,5 +78,7 @@ export function metricsHtml(points: MetricsPoint[], cspSource: string, days?: Da
     + chart('Cold starts', points, p => p.misses, '')
     + chart('Warm memory now', points, p => p.warmMb / 1024, ' GB')
     + chart('Prediction accuracy (hits / uses)', points, accuracy, '%')
+    + (points.some(p => p.serverMb !== undefined)
+      ? chart('This server\'s own memory (resident)', points, p => p.serverMb ?? 0, ' MB') : '')
     + `<p>${points.length} samples, one every 10 s while this view is open.</p></body></html>`;
 }

@@ -216,7 +216,11 @@ test('the metrics view draws its charts without scripts', () => {
   assert.match(html, /default-src 'none'/);
   assert.doesNotMatch(html, /<script/);
   assert.match(html, /Prediction accuracy \(hits \/ uses\): 75%/);
-  assert.equal((html.match(/<polyline/g) ?? []).length, 4);
+  assert.equal((html.match(/<polyline/g) ?? []).length, 4, 'no chart of the server\'s memory from a server without it');
+  const withServer = metricsHtml([{ t: 0, hits: 1, misses: 1, warmGbHours: 0, warmMb: 1024, serverMb: 110 },
+    { t: 10_000, hits: 3, misses: 1, warmGbHours: 0.01, warmMb: 2048, serverMb: 118 }], 'vscode-resource:');
+  assert.equal((withServer.match(/<polyline/g) ?? []).length, 5);
+  assert.match(withServer, /This server's own memory \(resident\): 118 MB/);
 });
 
 test('the metrics view shows the uses of the last 30 days, a bar a day, days without uses empty', () => {

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The server's metrics: what was recorded and dropped, store and request latency, warm-up outcomes, hits and
- * misses, warm memory over time. Counting is lock-free; {@link #toJson()} assembles the report that
+ * misses, warm memory over time, and what the server itself costs ({@link ServerFootprint}). Counting is lock-free; {@link #toJson()} assembles the report that
  * {@code warmup.metrics} and {@code warmup/metrics} return.
  */
 @Singleton
@@ -56,6 +56,7 @@ public final class ModelWarmupMetrics {
     private final LatencyHistogram storeWrite = new LatencyHistogram();
     private final LatencyHistogram request = new LatencyHistogram();
     private final WarmMemoryIntegral warmMemory = new WarmMemoryIntegral();
+    private final ServerFootprint footprint = new ServerFootprint();
 
     @Inject
     public ModelWarmupMetrics(Clock clock, UsageStore store, DataDirectory dataDirectory) {
@@ -123,6 +124,7 @@ public final class ModelWarmupMetrics {
         counters.forEach((k, v) -> c.addProperty(k.json, v.sum()));
         o.add("counters", c);
         o.addProperty("uptimeSeconds", (now - startMillis) / 1000.0);
+        o.add("process", footprint.toJson());
         o.addProperty("dataDirectory", dataDirectory.root().toString());
         o.addProperty("dataDirectoryBytes", dataDirectory.sizeBytes());
         return o;
