@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HeldBackStatusTest {
     @TempDir Path dir;
     private final AtomicReference<SystemProbe.Snapshot> machine =
-            new AtomicReference<>(new SystemProbe.Snapshot(16_000, 9_000, 0.05, 0.1, 100));
+            new AtomicReference<>(new SystemProbe.Snapshot(16_000, 9_000, 0.05));
     private final AbstractModule probe = new AbstractModule() {
         @Override
         protected void configure() {
@@ -37,7 +37,7 @@ class HeldBackStatusTest {
     void aWarmUpWaitingForABusyCpuIsShownUntilItStarts() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
             WarmupScheduler scheduler = start(h, ollama);
-            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.9, 3.0, 100));
+            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.9));
             h.injector.getInstance(ResourceManager.class).refresh();
             scheduler.tick().get(30, TimeUnit.SECONDS);
             List<WarmupStatus> sent = h.client.await(h.client.statuses, l -> !l.isEmpty()
@@ -48,7 +48,7 @@ class HeldBackStatusTest {
             assertEquals("unloaded", coder(h).state());
             assertEquals(held.heldBack(), status(h).heldBack());
 
-            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.05, 0.1, 100));
+            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.05));
             h.injector.getInstance(ResourceManager.class).refresh();
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> warm(List.of(l.get(l.size() - 1)), "coder"), Duration.ofSeconds(30));
@@ -60,7 +60,7 @@ class HeldBackStatusTest {
     void aMemoryBudgetTheMachineLowersIsShownWithWhatItAllows() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
             WarmupScheduler scheduler = start(h, ollama);
-            machine.set(new SystemProbe.Snapshot(16_000, 2_000, 0.05, 0.1, 100)); // 1,200 MB above the reserve
+            machine.set(new SystemProbe.Snapshot(16_000, 2_000, 0.05)); // 1,200 MB above the reserve
             h.injector.getInstance(ResourceManager.class).refresh();
             scheduler.tick().get(30, TimeUnit.SECONDS);
             List<String> held = status(h).heldBack();

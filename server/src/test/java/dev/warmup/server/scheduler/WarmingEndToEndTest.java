@@ -223,7 +223,7 @@ class WarmingEndToEndTest {
             @Override
             protected void configure() {
                 bind(dev.warmup.server.resources.SystemProbe.class).toInstance(() ->
-                        new dev.warmup.server.resources.SystemProbe.Snapshot(16_000, available.get(), 0.05, 0.1, 100));
+                        new dev.warmup.server.resources.SystemProbe.Snapshot(16_000, available.get(), 0.05));
             }
         };
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
