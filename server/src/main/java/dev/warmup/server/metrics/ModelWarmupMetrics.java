@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The server's metrics: what was recorded and dropped, store and request latency, warm-up outcomes, hits and
- * misses, warm memory over time, and what the server itself costs ({@link ServerFootprint}). Counting is lock-free; {@link #toJson()} assembles the report that
- * {@code warmup.metrics} and {@code warmup/metrics} return.
+ * misses, warm memory over time, and what the server itself costs ({@link ServerFootprint}). Counting is lock-free;
+ * {@link #toJson()} assembles the report that {@code warmup.metrics} and {@code warmup/metrics} return.
  */
 @Singleton
 public final class ModelWarmupMetrics {

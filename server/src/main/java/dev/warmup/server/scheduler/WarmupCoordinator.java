@@ -24,8 +24,8 @@ import dev.warmup.server.lsp.ClientNotifier;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.performance.PerformancePredictor;
 import dev.warmup.server.prediction.PredictionService;
-import dev.warmup.server.queue.WarmupQueue;
 import dev.warmup.server.prediction.TaskForecast;
+import dev.warmup.server.queue.WarmupQueue;
 import dev.warmup.server.resources.ResourceManager;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -109,7 +109,10 @@ public final class WarmupCoordinator implements WarmupController {
                 config.backgroundWarmupActive(), heldBack(s));
     }
 
-    /** What holds warming back now (the machine's memory and CPU); null when nothing does, or warming is paused. */
+    /**
+     * What holds warming back now (the machine's memory and CPU); null when nothing does, or when warming is paused
+     * or turned off (the status says so already).
+     */
     private List<String> heldBack(WarmupSettings s) {
         if (!config.backgroundWarmupActive()) {
             return null;

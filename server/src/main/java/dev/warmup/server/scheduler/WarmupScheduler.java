@@ -202,7 +202,8 @@ public final class WarmupScheduler implements AutoCloseable {
         WarmupSettings s = config.current();
         if (!config.backgroundWarmupActive()) {
             ownership.wantOnly(List.of());
-            cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model).toList(), " (warming is paused)");
+            cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model).toList(),
+                    " (warming is paused or turned off)");
             return;
         }
         planned.clear();
@@ -328,7 +329,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private void drain() {
         WarmupSettings s = config.current();
         if (!config.backgroundWarmupActive()) {
-            return; // paused since the queue was filled: the next tick empties it
+            return; // paused or turned off since the queue was filled: the next tick empties it
         }
         while (actions.inFlight() < s.maxConcurrentLoads()) {
             var next = queue.poll();
