@@ -83,21 +83,23 @@ public final class ClientNotifier {
     /**
      * Sends warmup/statusChanged when the status differs from the last one sent in more than its models' {@code
      * lastUsed}: every reported use moves that, and an orchestrator reporting hundreds of uses a second of a warm
-     * model would otherwise get as many notifications, none of them news.
+     * model would otherwise get as many notifications, none of them news. Likewise a model's probability counts only
+     * to its first decimal: the forecast moves a little with every event, and the next notification carries it.
      */
     public synchronized void statusChanged(WarmupStatus status) {
         if (!initialized) {
             return;
         }
-        WarmupStatus shown = withoutLastUsed(status);
+        WarmupStatus shown = asAnnounced(status);
         if (!shown.equals(lastSent) && send(c -> c.statusChanged(status))) {
             lastSent = shown;
         }
     }
 
-    private static WarmupStatus withoutLastUsed(WarmupStatus s) {
+    private static WarmupStatus asAnnounced(WarmupStatus s) {
         return new WarmupStatus(s.version(), s.state(), s.predictor(), s.predictorNote(), s.models().stream()
-                .map(m -> new ModelStatus(m.id(), m.state(), m.memoryMb(), m.probability(), null, m.backend(),
+                .map(m -> new ModelStatus(m.id(), m.state(), m.memoryMb(),
+                        m.probability() == null ? null : Math.round(m.probability() * 10) / 10.0, null, m.backend(),
                         m.heldBy(), m.error(), m.retryAt(), m.unconfirmedSince(), m.unloadReason()))
                 .toList(), s.memoryUsedMb(), s.memoryBudgetMb(), s.warmModels(), s.maxWarmModels(),
                 s.backgroundWarmupEnabled(), s.heldBack());

@@ -62,6 +62,7 @@ public final class WarmupCoordinator implements WarmupController {
     private final OncePerName unknownNamed = new OncePerName();
     private final Set<String> oversizeNamed = ConcurrentHashMap.newKeySet();
     private volatile Set<String> catalogueIds = Set.of();
+    private volatile Map<String, Double> planProbabilities = Map.of();
 
     @Inject
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
@@ -93,7 +94,8 @@ public final class WarmupCoordinator implements WarmupController {
         for (ModelSpec m : s.models()) {
             ModelStates.Entry e = states.get(m.id());
             boolean failed = e.state() == ModelStates.State.failed;
-            models.add(new ModelStatus(m.id(), e.state().name(), e.memoryMb() > 0 ? e.memoryMb() : m.memoryMb(), null,
+            models.add(new ModelStatus(m.id(), e.state().name(), e.memoryMb() > 0 ? e.memoryMb() : m.memoryMb(),
+                    rounded(planProbabilities.get(m.id())),
                     e.lastUsedMillis() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(e.lastUsedMillis()).toString(),
                     m.backend() == null ? "client" : m.backend(),
                     e.state() == ModelStates.State.warm ? ownership.heldBy(m.id()) : null,
@@ -198,6 +200,18 @@ public final class WarmupCoordinator implements WarmupController {
         if (!hit) { // a warm model used again moves only its lastUsed, which is not announced: no status to build
             client.statusChanged(status());
         }
+    }
+
+    /**
+     * Each catalogue model's chance of being needed within the plan's horizon, as the scheduler's last plan saw it:
+     * the status shows it (none while warming is paused or off, when nothing is planned).
+     */
+    void planProbabilities(Map<String, Double> byModel) {
+        planProbabilities = Map.copyOf(byModel);
+    }
+
+    private static Double rounded(Double p) {
+        return p == null || !Double.isFinite(p) ? null : Math.round(p * 100) / 100.0;
     }
 
     /** Tells the client what is warm, loading and predicted. */

@@ -28,8 +28,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Turns forecasts into loads and unloads: on every tick (every 30 s, soon after new usage, on a settings change, when
@@ -47,6 +49,8 @@ public final class WarmupScheduler implements AutoCloseable {
     /** A kept model is renewed on its model server when it would expire within this: three periodic ticks. */
     static final long RENEW_MARGIN_MILLIS = 90_000;
     static final long NUDGE_MILLIS = 500;
+    /** How soon warm-ups queued behind a busy CPU look at it again (the ResourceManager samples every 5 s). */
+    static final long CPU_RECHECK_MILLIS = 5_000;
     static final double HORIZON_SECONDS = WarmSetPlanner.HORIZON_SECONDS;
 
     private final ConfigurationManager config;
@@ -68,10 +72,13 @@ public final class WarmupScheduler implements AutoCloseable {
     private final BackendActions actions;
     private final ModelServerSilence silence;
     private final Runnable publishStatus;
+    private final Consumer<Map<String, Double>> showProbabilities;
     private final Map<String, WarmSetPlanner.Candidate> planned = new HashMap<>(); // the last plan's, by model
     private final AtomicBoolean loaderReadyPending = new AtomicBoolean();
     private final AtomicBoolean nudged = new AtomicBoolean();
     private final AtomicBoolean replanPending = new AtomicBoolean();
+    private final AtomicBoolean cpuRecheckPending = new AtomicBoolean();
+    private volatile long cpuRecheckMillis = CPU_RECHECK_MILLIS;
     private volatile boolean started; // ticking on its own: settings changes tick too
     private ScheduledFuture<?> dueTick;
     private volatile long dueTickAt = Long.MAX_VALUE; // read by tests from another thread
@@ -95,6 +102,7 @@ public final class WarmupScheduler implements AutoCloseable {
         this.queue = queue;
         queue.resize(config.current().maxQueueSize()); // made for the settings in force when first asked for
         this.publishStatus = coordinator::publishStatus;
+        this.showProbabilities = coordinator::planProbabilities;
         this.silence = silence;
         silence.onUnmarked(publishStatus); // a model server answers again: its models' as-last-seen mark goes at once
         this.actions = new BackendActions(config, backends, states, metrics, performance, ownership, clock, executor,
@@ -149,6 +157,26 @@ public final class WarmupScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Warm-ups wait in the queue while the CPU is busy: they start within seconds of its being free (a build ended),
+     * not at the next periodic tick, up to 30 s later. Only the queue is looked at again, not the plan.
+     */
+    private void recheckCpuSoon() {
+        if (started && queue.size() > 0) {
+            coalesced(cpuRecheckPending, cpuRecheckMillis, () -> {
+                if (resources.emergency() || !config.backgroundWarmupActive()) {
+                    return; // the next tick sheds, or empties the queue
+                }
+                if (resources.cpuBusy(config.current())) {
+                    recheckCpuSoon();
+                    return;
+                }
+                drain();
+                publishStatus.run();
+            });
+        }
+    }
+
     /** Plans and acts now (on the scheduler's thread); the future completes when this tick's decisions are made. */
     public CompletableFuture<Void> tick() {
         return CompletableFuture.runAsync(this::tickSafely, executor);
@@ -165,6 +193,8 @@ public final class WarmupScheduler implements AutoCloseable {
             plan();
             if (!resources.cpuBusy(config.current())) {
                 drain();
+            } else {
+                recheckCpuSoon();
             }
             publishStatus.run(); // the predictor may have trained since: the client hears of it if its status shows
         } catch (RuntimeException e) {
@@ -201,6 +231,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private void plan() {
         WarmupSettings s = config.current();
         if (!config.backgroundWarmupActive()) {
+            showProbabilities.accept(Map.of());
             ownership.wantOnly(List.of());
             cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model).toList(),
                     " (warming is paused or turned off)");
@@ -210,6 +241,8 @@ public final class WarmupScheduler implements AutoCloseable {
         long now = clock.millis();
         List<WarmSetPlanner.Candidate> candidates = candidateBuilder.build(s.models(), now);
         candidates.forEach(c -> planned.put(c.modelId(), c));
+        showProbabilities.accept(candidates.stream().collect(Collectors.toMap(WarmSetPlanner.Candidate::modelId,
+                WarmSetPlanner.Candidate::probability, (a, b) -> a)));
         long budgetMb = resources.memoryBudgetMb(s, states.heldMb());
         ownership.wantOnly(wantedFromOthers(candidates, now, budgetMb, s));
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates, budgetMb,
@@ -355,6 +388,11 @@ public final class WarmupScheduler implements AutoCloseable {
     /** For tests: runs {@code r} on the scheduler's thread, so that a test can hold it and order what queues behind. */
     CompletableFuture<Void> onSchedulerThread(Runnable r) {
         return CompletableFuture.runAsync(r, executor);
+    }
+
+    /** For tests: how soon queued warm-ups look at a busy CPU again ({@link #CPU_RECHECK_MILLIS}). */
+    void cpuRecheckMillis(long millis) {
+        cpuRecheckMillis = millis;
     }
 
     /** For tests: how long a tick waits for the model servers' lists ({@link ModelServerLooks#LOOK_MILLIS}). */

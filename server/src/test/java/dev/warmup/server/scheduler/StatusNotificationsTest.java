@@ -2,14 +2,19 @@ package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.lsp.ClientNotifier;
 import dev.warmup.server.lsp.ServerHarness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,5 +48,43 @@ class StatusNotificationsTest {
             assertEquals("2026-03-02T09:00:50Z", coder.lastUsed(), "the coder's uses are in the next status");
             assertEquals("warm", coder.state());
         }
+    }
+
+    @Test
+    void theStatusShowsEachModelsChanceOfBeingNeededAsTheLastPlanSawIt() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = WarmingFixture.start(h, ollama);
+            assertNull(WarmingFixture.coder(h).probability(), "nothing planned yet");
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            Double p = WarmingFixture.coder(h).probability();
+            assertTrue(p != null && p > 0.5 && p <= 1, "completion every half minute for an hour: " + p);
+            h.command("warmup.pause");
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertNull(WarmingFixture.coder(h).probability(), "paused: nothing is planned");
+        }
+    }
+
+    @Test
+    void aProbabilityThatMovesWithinItsFirstDecimalIsNotAnnounced() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            h.initialize("{\"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500}]}");
+            ClientNotifier notifier = h.injector.getInstance(ClientNotifier.class);
+            notifier.statusChanged(status(0.91));
+            h.client.await(h.client.statuses, l -> !l.isEmpty() && Double.valueOf(0.91).equals(
+                    l.get(l.size() - 1).models().get(0).probability()), Duration.ofSeconds(30));
+            h.flush();
+            int before = h.client.statuses.size();
+            notifier.statusChanged(status(0.93));
+            notifier.statusChanged(status(0.74)); // news
+            h.client.await(h.client.statuses, l -> l.size() > before, Duration.ofSeconds(30));
+            h.flush();
+            assertEquals(before + 1, h.client.statuses.size());
+            assertEquals(0.74, h.client.statuses.get(h.client.statuses.size() - 1).models().get(0).probability());
+        }
+    }
+
+    private static WarmupStatus status(double probability) {
+        return new WarmupStatus("0", "running", "heuristic", null, List.of(new ModelStatus("coder", "unloaded", 1500,
+                probability, null, "client", null, null, null, null, null)), 0, 2048, 0, 5, true, null);
     }
 }
