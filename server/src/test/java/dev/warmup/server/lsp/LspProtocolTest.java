@@ -229,6 +229,7 @@ class LspProtocolTest {
         assertEquals(0.5, stats.successRate());
         assertEquals(3600, stats.windowSeconds());
         assertEquals(2, stats.recentUses(), "both within the hour");
+        assertEquals(3.0, stats.meanSessionMinutes(), "one session, from the first use to the last event, 09:03");
         assertEquals(null, stats.ranking(), "a ranking of tasks only for all uses");
         assertEquals(List.of(new DailyUses("2026-03-02", 2)), stats.daily());
         h.changeSettings("{\"usageWindowSeconds\": 60, \"models\": [{\"id\": \"coder\", \"tasks\": "
