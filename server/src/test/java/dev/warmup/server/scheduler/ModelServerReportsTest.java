@@ -187,6 +187,7 @@ class ModelServerReportsTest {
             h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
             WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
             assertEquals(1500, status.memoryUsedMb(), "only coder holds memory");
+            assertEquals(1, status.warmModels(), "only coder counts toward maxWarmModels");
             List<String> named = h.client.logged.stream().map(MessageParams::getMessage)
                     .filter(m -> m.startsWith("WMP-3003")).toList();
             assertEquals(3, named.size(), "once per model: " + named);
