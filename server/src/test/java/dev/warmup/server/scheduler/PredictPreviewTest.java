@@ -50,6 +50,7 @@ class PredictPreviewTest {
             assertEquals(7.0, load.expectedLoadSeconds(), 1e-9);
             assertEquals(1_800, load.memoryMb());
             assertEquals(1_800, p.schedule().peakMemoryMb());
+            assertEquals(7.0, p.schedule().totalEstimatedSeconds(), 1e-9, "the one load's measured time");
         }
     }
 
