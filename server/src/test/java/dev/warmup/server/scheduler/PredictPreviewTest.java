@@ -51,6 +51,8 @@ class PredictPreviewTest {
             assertEquals(1_800, load.memoryMb());
             assertEquals(1_800, p.schedule().peakMemoryMb());
             assertEquals(7.0, p.schedule().totalEstimatedSeconds(), 1e-9, "the one load's measured time");
+            assertEquals(h.clock.instant().toString(), p.generatedAt());
+            assertEquals(p.predictions().get(0).confidence(), p.overallConfidence(), 1e-12, "its one model's");
         }
     }
 
