@@ -164,14 +164,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private void recheckCpuSoon() {
         if (started && queue.size() > 0) {
             coalesced(cpuRecheckPending, cpuRecheckMillis, () -> {
-                if (resources.emergency() || !config.backgroundWarmupActive()) {
-                    return; // the next tick sheds, or empties the queue
-                }
-                if (resources.cpuBusy(config.current())) {
-                    recheckCpuSoon();
-                    return;
-                }
-                drain();
+                drain(); // looks again later if the CPU is still busy
                 publishStatus.run();
             });
         }
@@ -191,11 +184,7 @@ public final class WarmupScheduler implements AutoCloseable {
                 return;
             }
             plan();
-            if (!resources.cpuBusy(config.current())) {
-                drain();
-            } else {
-                recheckCpuSoon();
-            }
+            drain();
             publishStatus.run(); // the predictor may have trained since: the client hears of it if its status shows
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_8007, "scheduling tick: " + e).getMessage(), e);
@@ -359,10 +348,20 @@ public final class WarmupScheduler implements AutoCloseable {
         return kept;
     }
 
+    /**
+     * Starts queued warm-ups while fewer than {@code maxConcurrentLoads} are in flight: after a tick's plan, and when
+     * a load or unload ends. None while warming is paused or off (the next tick empties the queue) or memory is
+     * nearly exhausted (the tick sheds); none while the CPU is busier than {@code maxCpuPercent}, which a load of
+     * ours may make it: the queue looks again soon.
+     */
     private void drain() {
         WarmupSettings s = config.current();
-        if (!config.backgroundWarmupActive()) {
-            return; // paused or turned off since the queue was filled: the next tick empties it
+        if (!config.backgroundWarmupActive() || resources.emergency()) {
+            return;
+        }
+        if (resources.cpuBusy(s)) {
+            recheckCpuSoon();
+            return;
         }
         while (actions.inFlight() < s.maxConcurrentLoads()) {
             var next = queue.poll();
