@@ -2,11 +2,14 @@ package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.coder;
 import static dev.warmup.server.scheduler.WarmingFixture.start;
+import static dev.warmup.server.scheduler.WarmingFixture.startWithBothWanted;
+import static dev.warmup.server.scheduler.WarmingFixture.state;
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
 import com.google.inject.AbstractModule;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
@@ -54,6 +57,36 @@ class HeldBackStatusTest {
             h.injector.getInstance(ResourceManager.class).refresh();
             h.client.await(h.client.statuses, l -> warm(List.of(l.get(l.size() - 1)), "coder"), Duration.ofSeconds(30));
             assertNull(status(h).heldBack());
+        }
+    }
+
+    @Test
+    void aLoadThatEndsStartsTheNextOnlyOnceTheCpuIsFree() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
+            var coderGate = ollama.gate("coder");
+            var bigGate = ollama.gate("big");
+            WarmupScheduler scheduler = startWithBothWanted(h, ollama, new JsonObject());
+            h.injector.getInstance(ResourceManager.class).refresh();
+            scheduler.cpuRecheckMillis(20);
+            scheduler.start(3600); // ticks now (one loads, the other waits in the queue), then only an hour later
+            h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
+                    .anyMatch(m -> m.state().equals("loading"))), Duration.ofSeconds(30));
+            String loading = state(h, "coder").equals("loading") ? "coder" : "big";
+            String waiting = loading.equals("coder") ? "big" : "coder";
+            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.9)); // the load keeps the CPU busy
+            h.injector.getInstance(ResourceManager.class).refresh();
+            (loading.equals("coder") ? coderGate : bigGate).complete(null);
+            h.client.await(h.client.statuses, l -> warm(List.of(l.get(l.size() - 1)), loading), Duration.ofSeconds(30));
+            scheduler.onSchedulerThread(() -> { }).get(30, TimeUnit.SECONDS); // the load's end handled
+            assertEquals("unloaded", state(h, waiting), "started, though the CPU is busier than maxCpuPercent");
+            assertTrue(status(h).heldBack().get(0).startsWith("WMP-4004"), status(h).toString());
+
+            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.05));
+            h.injector.getInstance(ResourceManager.class).refresh();
+            h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
+                    .anyMatch(m -> m.id().equals(waiting) && !m.state().equals("unloaded"))), Duration.ofSeconds(30));
+            coderGate.complete(null);
+            bigGate.complete(null);
         }
     }
 

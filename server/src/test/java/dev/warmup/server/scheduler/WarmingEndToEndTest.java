@@ -4,6 +4,7 @@ import static dev.warmup.server.scheduler.WarmingFixture.coder;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static dev.warmup.server.scheduler.WarmingFixture.settings;
 import static dev.warmup.server.scheduler.WarmingFixture.start;
+import static dev.warmup.server.scheduler.WarmingFixture.startWithBothWanted;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithCoderWarm;
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
 import static dev.warmup.server.scheduler.WarmingFixture.warmups;
@@ -23,10 +24,8 @@ import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.UsageStore;
-import dev.warmup.server.usage.UsageEvent;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -195,21 +194,9 @@ class WarmingEndToEndTest {
     @Test
     void aFullQueueShedsTheLesserWarmUpAndCountsIt() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
-            List<UsageEvent> uses = new ArrayList<>(recentCompletionUse(h.clock.millis()));
-            for (UsageEvent e : recentCompletionUse(h.clock.millis())) { // completion goes to both models, in turn
-                if (e.model() != null && (e.at() / 30_000) % 2 == 0) {
-                    uses.add(new UsageEvent(e.at() + 2000, e.kind(), null, e.task(), "big", null, null, 0, 0, -1, -1,
-                            50, false));
-                }
-            }
-            h.injector.getInstance(UsageStore.class).append(uses);
-            JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
-            s.addProperty("maxQueueSize", 1);
-            s.addProperty("maxMemoryMb", 4096);
-            s.getAsJsonArray("models").get(1).getAsJsonObject().add("tasks", JsonParser.parseString("[\"completion\"]"));
-            h.initialize(s.toString());
-            h.startPrediction();
-            h.injector.getInstance(WarmupScheduler.class).tick().get(30, TimeUnit.SECONDS); // both wanted, room for one
+            JsonObject queueOfOne = new JsonObject();
+            queueOfOne.addProperty("maxQueueSize", 1);
+            startWithBothWanted(h, ollama, queueOfOne).tick().get(30, TimeUnit.SECONDS); // both wanted, room for one
             JsonObject metrics = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
             assertEquals(1, metrics.getAsJsonObject("counters").get("queue.shed").getAsLong(), metrics.toString());
             assertEquals(1, warmups(h, "started"));

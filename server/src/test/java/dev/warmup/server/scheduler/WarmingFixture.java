@@ -2,6 +2,7 @@ package dev.warmup.server.scheduler;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.ScheduledWarmup;
@@ -49,6 +50,36 @@ final class WarmingFixture {
         h.initialize(settings(ollama.url()));
         h.startPrediction();
         return h.injector.getInstance(WarmupScheduler.class);
+    }
+
+    /**
+     * A server whose two models, coder and big, both serve completion (4,096 MB: room for both), with an hour of
+     * completion use behind it spread over both, warming on {@code ollama}; {@code more} is added to the settings
+     * ({@code maxConcurrentLoads} stays 1: the two load one after the other). Its scheduler, not yet ticked.
+     */
+    static WarmupScheduler startWithBothWanted(ServerHarness h, FakeOllamaServer ollama, JsonObject more)
+            throws Exception {
+        List<UsageEvent> uses = new ArrayList<>(recentCompletionUse(h.clock.millis()));
+        for (UsageEvent e : recentCompletionUse(h.clock.millis())) { // completion goes to both models, in turn
+            if (e.model() != null && (e.at() / 30_000) % 2 == 0) {
+                uses.add(new UsageEvent(e.at() + 2000, e.kind(), null, e.task(), "big", null, null, 0, 0, -1, -1,
+                        50, false));
+            }
+        }
+        h.injector.getInstance(UsageStore.class).append(uses);
+        JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
+        s.addProperty("maxMemoryMb", 4096);
+        s.getAsJsonArray("models").get(1).getAsJsonObject().add("tasks", JsonParser.parseString("[\"completion\"]"));
+        more.entrySet().forEach(e -> s.add(e.getKey(), e.getValue()));
+        h.initialize(s.toString());
+        h.startPrediction();
+        return h.injector.getInstance(WarmupScheduler.class);
+    }
+
+    /** The state {@code warmup/status} shows for {@code model} now. */
+    static String state(ServerHarness h, String model) throws Exception {
+        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().stream()
+                .filter(m -> m.id().equals(model)).map(ModelStatus::state).findFirst().orElseThrow();
     }
 
     /** Settings with coder (1500 MB) the only model, on a model server of {@code type} at {@code url}. */
