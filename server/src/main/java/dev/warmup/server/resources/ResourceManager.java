@@ -63,7 +63,11 @@ public final class ResourceManager implements AutoCloseable {
     /** System memory nearly exhausted. */
     public boolean emergency() {
         SystemProbe.Snapshot s = snapshot;
-        return s != null && s.availableMb() < reserveMb(s);
+        return s != null && emergency(s);
+    }
+
+    private static boolean emergency(SystemProbe.Snapshot s) {
+        return s.availableMb() < reserveMb(s);
     }
 
     /**
@@ -107,7 +111,7 @@ public final class ResourceManager implements AutoCloseable {
         List<String> out = new ArrayList<>();
         long reserve = reserveMb(s);
         long budget = budgetMb(s, settings, heldMb);
-        if (s.availableMb() < reserve) {
+        if (emergency(s)) {
             out.add(new WarmupException(ErrorCode.WMP_4001, "about " + roundedMb(s.availableMb())
                     + " MB available, below a reserve of " + reserve + " MB: no warm-up starts until more is free")
                     .getMessage());
