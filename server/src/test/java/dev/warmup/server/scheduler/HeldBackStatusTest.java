@@ -4,6 +4,8 @@ import static dev.warmup.server.scheduler.WarmingFixture.coder;
 import static dev.warmup.server.scheduler.WarmingFixture.start;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithBothWanted;
 import static dev.warmup.server.scheduler.WarmingFixture.state;
+import static dev.warmup.server.scheduler.WarmingFixture.theOneLoading;
+import static dev.warmup.server.scheduler.WarmingFixture.theOther;
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -40,8 +42,7 @@ class HeldBackStatusTest {
     void aWarmUpWaitingForABusyCpuIsShownUntilItStartsAsSoonAsTheCpuIsFree() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
             WarmupScheduler scheduler = start(h, ollama);
-            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.9));
-            h.injector.getInstance(ResourceManager.class).refresh();
+            reads(h, 9_000, 0.9);
             scheduler.cpuRecheckMillis(20);
             scheduler.start(3600); // ticks now, then only an hour later: what follows needs no tick
             scheduler.tick().get(30, TimeUnit.SECONDS);
@@ -53,8 +54,7 @@ class HeldBackStatusTest {
             assertEquals("unloaded", coder(h).state());
             assertEquals(held.heldBack(), status(h).heldBack());
 
-            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.05)); // the build ended: no tick is due for an hour
-            h.injector.getInstance(ResourceManager.class).refresh();
+            reads(h, 9_000, 0.05); // the build ended: no tick is due for an hour
             h.client.await(h.client.statuses, l -> warm(List.of(l.get(l.size() - 1)), "coder"), Duration.ofSeconds(30));
             assertNull(status(h).heldBack());
         }
@@ -71,18 +71,16 @@ class HeldBackStatusTest {
             scheduler.start(3600); // ticks now (one loads, the other waits in the queue), then only an hour later
             h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
                     .anyMatch(m -> m.state().equals("loading"))), Duration.ofSeconds(30));
-            String loading = state(h, "coder").equals("loading") ? "coder" : "big";
-            String waiting = loading.equals("coder") ? "big" : "coder";
-            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.9)); // the load keeps the CPU busy
-            h.injector.getInstance(ResourceManager.class).refresh();
+            String loading = theOneLoading(h);
+            String waiting = theOther(loading);
+            reads(h, 9_000, 0.9); // the load keeps the CPU busy
             (loading.equals("coder") ? coderGate : bigGate).complete(null);
             h.client.await(h.client.statuses, l -> warm(List.of(l.get(l.size() - 1)), loading), Duration.ofSeconds(30));
             scheduler.onSchedulerThread(() -> { }).get(30, TimeUnit.SECONDS); // the load's end handled
             assertEquals("unloaded", state(h, waiting), "started, though the CPU is busier than maxCpuPercent");
             assertTrue(status(h).heldBack().get(0).startsWith("WMP-4004"), status(h).toString());
 
-            machine.set(new SystemProbe.Snapshot(16_000, 9_000, 0.05));
-            h.injector.getInstance(ResourceManager.class).refresh();
+            reads(h, 9_000, 0.05);
             h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
                     .anyMatch(m -> m.id().equals(waiting) && !m.state().equals("unloaded"))), Duration.ofSeconds(30));
             coderGate.complete(null);
@@ -94,8 +92,7 @@ class HeldBackStatusTest {
     void aMemoryBudgetTheMachineLowersIsShownWithWhatItAllows() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
             WarmupScheduler scheduler = start(h, ollama);
-            machine.set(new SystemProbe.Snapshot(16_000, 2_000, 0.05)); // 1,200 MB above the reserve
-            h.injector.getInstance(ResourceManager.class).refresh();
+            reads(h, 2_000, 0.05); // 1,200 MB above the reserve
             scheduler.tick().get(30, TimeUnit.SECONDS);
             List<String> held = status(h).heldBack();
             assertEquals(1, held.size(), String.valueOf(held));
@@ -106,6 +103,12 @@ class HeldBackStatusTest {
             h.command("warmup.pause");
             assertNull(status(h).heldBack(), "paused: the pause is what holds warming back");
         }
+    }
+
+    /** The machine now has {@code availableMb} of its 16,000 MB available and is {@code cpuLoad} busy; read at once. */
+    private void reads(ServerHarness h, long availableMb, double cpuLoad) {
+        machine.set(new SystemProbe.Snapshot(16_000, availableMb, cpuLoad));
+        h.injector.getInstance(ResourceManager.class).refresh();
     }
 
     private static WarmupStatus status(ServerHarness h) throws Exception {

@@ -2,6 +2,8 @@ package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.startWithBothWanted;
 import static dev.warmup.server.scheduler.WarmingFixture.state;
+import static dev.warmup.server.scheduler.WarmingFixture.theOneLoading;
+import static dev.warmup.server.scheduler.WarmingFixture.theOther;
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
 import static dev.warmup.server.scheduler.WarmingFixture.warmups;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,12 +29,12 @@ class PausedWarmingTest {
             WarmupScheduler scheduler = startWithBothWanted(h, ollama, new JsonObject());
             scheduler.tick().get(30, TimeUnit.SECONDS); // one loads, the other waits in the queue
             assertEquals(1, warmups(h, "started"));
-            String loading = state(h, "coder").equals("loading") ? "coder" : "big";
+            String loading = theOneLoading(h);
             h.command("warmup.pause");
             (loading.equals("coder") ? coderGate : bigGate).complete(null);
             h.client.await(h.client.statuses, l -> warm(l, loading), Duration.ofSeconds(30));
             scheduler.tick().get(30, TimeUnit.SECONDS); // after the load's end has been handled, and a tick
-            String waiting = loading.equals("coder") ? "big" : "coder";
+            String waiting = theOther(loading);
             assertEquals("unloaded", state(h, waiting), "paused, yet the queued warm-up started");
             assertEquals(1, warmups(h, "started"));
             coderGate.complete(null);

@@ -76,6 +76,16 @@ final class WarmingFixture {
         return h.injector.getInstance(WarmupScheduler.class);
     }
 
+    /** Of coder and big, started by {@link #startWithBothWanted} and loaded one at a time: the one loading now. */
+    static String theOneLoading(ServerHarness h) throws Exception {
+        return state(h, "coder").equals("loading") ? "coder" : "big";
+    }
+
+    /** Of coder and big: the other one. */
+    static String theOther(String model) {
+        return model.equals("coder") ? "big" : "coder";
+    }
+
     /** The state {@code warmup/status} shows for {@code model} now. */
     static String state(ServerHarness h, String model) throws Exception {
         return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().stream()
