@@ -204,7 +204,7 @@ public final class WarmupCoordinator implements WarmupController {
 
     /**
      * Each catalogue model's chance of being needed within the plan's horizon, as the scheduler's last plan saw it:
-     * the status shows it (none while warming is paused or off, when nothing is planned).
+     * the status shows it (while warming is paused or off too: what warming would act on).
      */
     void planProbabilities(Map<String, Double> byModel) {
         planProbabilities = Map.copyOf(byModel);

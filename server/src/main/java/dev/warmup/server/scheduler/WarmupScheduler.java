@@ -219,19 +219,19 @@ public final class WarmupScheduler implements AutoCloseable {
 
     private void plan() {
         WarmupSettings s = config.current();
+        planned.clear();
+        long now = clock.millis();
+        List<WarmSetPlanner.Candidate> candidates = candidateBuilder.build(s.models(), now);
+        candidates.forEach(c -> planned.put(c.modelId(), c));
+        // shown while paused too: what warming would act on, were it running
+        showProbabilities.accept(candidates.stream().collect(Collectors.toMap(WarmSetPlanner.Candidate::modelId,
+                WarmSetPlanner.Candidate::probability, (a, b) -> a)));
         if (!config.backgroundWarmupActive()) {
-            showProbabilities.accept(Map.of());
             ownership.wantOnly(List.of());
             cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model).toList(),
                     " (warming is paused or turned off)");
             return;
         }
-        planned.clear();
-        long now = clock.millis();
-        List<WarmSetPlanner.Candidate> candidates = candidateBuilder.build(s.models(), now);
-        candidates.forEach(c -> planned.put(c.modelId(), c));
-        showProbabilities.accept(candidates.stream().collect(Collectors.toMap(WarmSetPlanner.Candidate::modelId,
-                WarmSetPlanner.Candidate::probability, (a, b) -> a)));
         long budgetMb = resources.memoryBudgetMb(s, states.heldMb());
         ownership.wantOnly(wantedFromOthers(candidates, now, budgetMb, s));
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates, budgetMb,
