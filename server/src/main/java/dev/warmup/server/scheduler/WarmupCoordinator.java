@@ -63,6 +63,7 @@ public final class WarmupCoordinator implements WarmupController {
     private final Set<String> oversizeNamed = ConcurrentHashMap.newKeySet();
     private volatile Set<String> catalogueIds = Set.of();
     private volatile Map<String, Double> planProbabilities = Map.of();
+    private volatile List<String> planTrimmed = List.of();
 
     @Inject
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
@@ -112,14 +113,15 @@ public final class WarmupCoordinator implements WarmupController {
     }
 
     /**
-     * What holds warming back now (the machine's memory and CPU); null when nothing does, or when warming is paused
-     * or turned off (the status says so already).
+     * What holds warming back now (the machine's memory and CPU, the performance impact threshold); null when nothing
+     * does, or when warming is paused or turned off (the status says so already).
      */
     private List<String> heldBack(WarmupSettings s) {
         if (!config.backgroundWarmupActive()) {
             return null;
         }
-        List<String> held = resources.heldBack(s, states.heldMb(), queue.size() > 0);
+        List<String> held = new ArrayList<>(resources.heldBack(s, states.heldMb(), queue.size() > 0));
+        held.addAll(planTrimmed);
         return held.isEmpty() ? null : held;
     }
 
@@ -208,6 +210,11 @@ public final class WarmupCoordinator implements WarmupController {
      */
     void planProbabilities(Map<String, Double> byModel) {
         planProbabilities = Map.copyOf(byModel);
+    }
+
+    /** Why the scheduler's last plan left loads out for their performance impact (WMP-6001); empty when it did not. */
+    void planTrimmed(List<String> why) {
+        planTrimmed = List.copyOf(why);
     }
 
     private static Double rounded(Double p) {

@@ -16,6 +16,8 @@ import com.google.inject.AbstractModule;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.performance.PerformancePredictor;
+import dev.warmup.server.queue.WarmupQueue;
 import dev.warmup.server.resources.ResourceManager;
 import dev.warmup.server.resources.SystemProbe;
 import java.nio.file.Path;
@@ -106,6 +108,43 @@ class HeldBackStatusTest {
     }
 
     /** The machine now has {@code availableMb} of its 16,000 MB available and is {@code cpuLoad} busy; read at once. */
+    @Test
+    void loadsPastThePerformanceImpactThresholdWaitTheirTurnAndTheStatusSaysWhy() throws Exception {
+        AbstractModule oneCore = new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(PerformancePredictor.class).toInstance(new PerformancePredictor(1));
+            }
+        };
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness h = new ServerHarness(dir, probe, oneCore)) {
+            var coderGate = ollama.gate("coder");
+            var bigGate = ollama.gate("big");
+            JsonObject more = new JsonObject(); // coder's 3 s and big's 20 s of loading: 7.7 % of a core's 5 minutes
+            more.addProperty("performanceImpactThreshold", 0.07);
+            WarmupScheduler scheduler = startWithBothWanted(h, ollama, more);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            String loading = theOneLoading(h);
+            String other = theOther(loading);
+            assertEquals("loading", state(h, loading));
+            assertEquals("unloaded", state(h, other));
+            assertEquals(0, h.injector.getInstance(WarmupQueue.class).size(), "left out, not queued behind it");
+            List<String> held = status(h).heldBack();
+            assertEquals(1, held.size(), String.valueOf(held));
+            assertTrue(held.get(0).startsWith("WMP-6001 Schedule trimmed") && held.get(0).contains("not loading "
+                    + other + " now") && held.get(0).contains("about 23 s of loading") && held.get(0).contains(
+                    "7.7 % of this machine's cores") && held.get(0).contains("performanceImpactThreshold's 7.0 %"),
+                    held.get(0));
+
+            coderGate.complete(null);
+            bigGate.complete(null);
+            h.client.await(h.client.statuses, l -> warm(l, loading), Duration.ofSeconds(30));
+            scheduler.tick().get(30, TimeUnit.SECONDS); // alone, its load is within the threshold
+            h.client.await(h.client.statuses, l -> warm(l, other), Duration.ofSeconds(30));
+            assertNull(status(h).heldBack());
+        }
+    }
+
     private void reads(ServerHarness h, long availableMb, double cpuLoad) {
         machine.set(new SystemProbe.Snapshot(16_000, availableMb, cpuLoad));
         h.injector.getInstance(ResourceManager.class).refresh();
