@@ -1,7 +1,9 @@
 package dev.warmup.server.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warmup.protocol.ModelPrediction;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.ScheduledWarmup;
@@ -68,6 +70,33 @@ class PredictPreviewTest {
             assertEquals(List.of(), unloads(h), "used 10 s ago: in use, as the scheduler counts it");
             h.clock.advance(Duration.ofSeconds(25));
             assertEquals(List.of("chatty"), unloads(h), "35 s since its use: the plan lets it go");
+        }
+    }
+
+    @Test
+    void predictionsComeMostLikelyFirstAndLimitKeepsTheFirst() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            long now = h.clock.millis();
+            List<UsageEvent> uses = new ArrayList<>(); // completion every 20 s for the last hour, chat once
+            for (long t = now - 3_600_000L; t < now; t += 20_000) {
+                uses.add(new UsageEvent(t, EventKind.MODEL_USED, null, "completion", "coder", null, null, 0, 0,
+                        -1, -1, 50, false));
+            }
+            uses.add(new UsageEvent(now - 1_800_000L, EventKind.MODEL_USED, null, "chat", "chatty", null, null, 0, 0,
+                    -1, -1, 50, false));
+            h.injector.getInstance(UsageStore.class).append(uses);
+            h.initialize("{\"models\": [{\"id\": \"chatty\", \"tasks\": [\"chat\"], \"memoryMb\": 1000}, "
+                    + "{\"id\": \"coder\", \"tasks\": [\"completion\"], \"memoryMb\": 1500}]}");
+            h.startPrediction();
+
+            List<ModelPrediction> all = h.server.getWarmupService().predict(new PredictParams(300, null))
+                    .get(10, TimeUnit.SECONDS).predictions();
+            assertEquals(List.of("coder", "chatty"), all.stream().map(ModelPrediction::model).toList(),
+                    "most likely first, not in the catalogue's order: " + all);
+            assertTrue(all.get(0).usageProbability() > all.get(1).usageProbability(), all.toString());
+            List<ModelPrediction> one = h.server.getWarmupService().predict(new PredictParams(300, 1))
+                    .get(10, TimeUnit.SECONDS).predictions();
+            assertEquals(List.of(all.get(0)), one);
         }
     }
 
