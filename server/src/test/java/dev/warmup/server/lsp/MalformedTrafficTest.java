@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +103,7 @@ class MalformedTrafficTest {
                     + " {\"configuration\": true}}, \"initializationOptions\": {\"settings\": {\"warmup\":"
                     + " {\"maxWarmModels\": 3}}}}"));
             p.notify("initialized", new JsonObject());
-            for (String answer : new String[] {"[[1, 2]]", "[\"warmup\"]"}) {
+            for (String answer : new String[] {"[[1, 2]]", "[\"warmup\"]", "42"}) { // 42: LSP4J reads it as [42]
                 p.notify("workspace/didChangeConfiguration", JsonParser.parseString("{\"settings\": null}"));
                 JsonObject pull = p.await(m -> m.has("method")
                         && "workspace/configuration".equals(m.get("method").getAsString()));
@@ -115,6 +116,29 @@ class MalformedTrafficTest {
             }
             JsonObject config = p.command("warmup.config");
             assertEquals(3, config.get("maxWarmModels").getAsInt(), "the previous settings stay: " + config);
+        }
+    }
+
+    @Test
+    void aSettingsPullTheEditorRefusesKeepsTheSettingsAndTheNextPullIsTaken() throws Exception {
+        try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
+            p.request("initialize", JsonParser.parseString("{\"processId\": null, \"capabilities\": {\"workspace\":"
+                    + " {\"configuration\": true}}, \"initializationOptions\": {\"settings\": {\"warmup\":"
+                    + " {\"maxWarmModels\": 3}}}}"));
+            p.notify("initialized", new JsonObject());
+            for (String answer : new String[] {"\"error\": {\"code\": -32601, \"message\": \"no such method\"}",
+                    "\"result\": [{\"maxWarmModels\": 4}]"}) {
+                p.notify("workspace/didChangeConfiguration", JsonParser.parseString("{\"settings\": null}"));
+                JsonObject pull = p.await(m -> m.has("method")
+                        && "workspace/configuration".equals(m.get("method").getAsString()));
+                p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": " + pull.get("id") + ", " + answer + "}");
+            }
+            List<Integer> shown = new ArrayList<>(); // maxWarmModels in each status, up to the one the answer set
+            p.await(m -> m.has("method") && "warmup/statusChanged".equals(m.get("method").getAsString())
+                    && shown.add(m.getAsJsonObject("params").get("maxWarmModels").getAsInt()) && shown.contains(4));
+            assertEquals(List.of(3), shown.subList(0, shown.size() - 1).stream().distinct().toList(),
+                    "the refusal kept the settings: " + shown);
+            assertEquals(4, p.command("warmup.config").get("maxWarmModels").getAsInt(), "the answer after it taken");
         }
     }
 
