@@ -40,10 +40,51 @@ class FrameBodyTest {
 
     /** Reads a body of {@code length} bytes from {@code stream}; what the stream holds after it. */
     private static String[] bodyAndRest(String stream, int length) throws IOException {
-        PushbackInputStream in = new PushbackInputStream(new ByteArrayInputStream(stream.getBytes(
-                StandardCharsets.UTF_8)), FrameBody.PUSHBACK);
+        return bodyAndRest(stream, length, Integer.MAX_VALUE);
+    }
+
+    /** {@link #bodyAndRest(String, int)} from a stream that gives at most {@code most} bytes a read, all come. */
+    private static String[] bodyAndRest(String stream, int length, int most) throws IOException {
+        ByteArrayInputStream source = new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8));
+        InputStream pieces = new InputStream() {
+            @Override
+            public int read() {
+                return source.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return source.read(b, off, Math.min(len, most));
+            }
+
+            @Override
+            public int available() {
+                return source.available();
+            }
+        };
+        PushbackInputStream in = new PushbackInputStream(pieces, FrameBody.PUSHBACK);
         String body = new String(new FrameBody(in, length, Integer.MAX_VALUE).readAllBytes(), StandardCharsets.UTF_8);
         return new String[] {body, new String(in.readAllBytes(), StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void whereverTheStreamsPiecesEndTheBodyAndWhatGoesBackAreTheSame() throws IOException {
+        String next = "Content-Length: 2\r\n\r\n{}";
+        String body = "{\"a\": [1, {\"b\": \"}]{[\\\"\"}], \"c\": null}";
+        String[][] cases = { // the stream, the Content-Length, the body, what is left
+            {body + next, String.valueOf(body.length() + 2), body, next},
+            {body + next, String.valueOf(body.length() + 200), body, next},
+            {body + "Co", String.valueOf(body.length() + 2), body, "Co"},
+            {body + " \r\n content-type: x", String.valueOf(body.length() + 12), body, "content-type: x"},
+            {body + " \r\n\t", String.valueOf(body.length() + 4), body, ""},
+            {body + " \r\n\txy", String.valueOf(body.length() + 5), body + "x", "y"},
+        };
+        for (int most = 1; most <= body.length() + 12; most++) { // the object's end at every place in a piece
+            for (String[] c : cases) {
+                assertArrayEquals(new String[] {c[2], c[3]}, bodyAndRest(c[0], Integer.parseInt(c[1]), most),
+                        "pieces of " + most + " bytes, length " + c[1] + ": " + c[0]);
+            }
+        }
     }
 
     @Test
