@@ -87,6 +87,29 @@ class RepeatLimitTest {
     }
 
     @Test
+    void pastAThousandKindsInAMinuteMoreAreShownUncountedUntilTheOldWindowsEnd() {
+        for (int i = 0; i < 13; i++) {
+            log(Level.WARNING, "the same text"); // 3 held back
+        }
+        for (int i = 1; i < 1_000; i++) {
+            log(Level.INFO, "text " + i); // each its own kind: a thousand kinds with the one above
+        }
+        for (int i = 0; i < 15; i++) {
+            log(Level.INFO, "one kind too many"); // nothing left to count it with: shown every time
+        }
+        assertEquals(11 + 999 + 15, shown.size());
+
+        clock.advance(Duration.ofMinutes(1));
+        log(Level.INFO, "a new kind");
+        assertEquals(List.of("'the same text' came 3 more times from 09:00:00 to 09:01:00, not shown", "a new kind"),
+                messages().subList(11 + 999 + 15, shown.size()), "the windows that ended are let go, and said");
+        for (int i = 0; i < 15; i++) {
+            log(Level.INFO, "one kind too many");
+        }
+        assertEquals(11, messages().stream().skip(11 + 999 + 15 + 2).count(), "counted again, ten and the note");
+    }
+
+    @Test
     void aHandlerThatBlocksHoldsUpOnlyTheThreadItBlocks() throws Exception {
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
