@@ -1,7 +1,6 @@
 package dev.warmup.server.scheduler;
 
 import dev.warmup.protocol.ModelSpec;
-import dev.warmup.protocol.PerformanceImpact;
 import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.backend.ModelBackend;
 import dev.warmup.server.config.ConfigurationManager;
@@ -23,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,8 +73,7 @@ public final class WarmupScheduler implements AutoCloseable {
     private final ModelServerSilence silence;
     private final Runnable publishStatus;
     private final Consumer<Map<String, Double>> showProbabilities;
-    private final Consumer<List<String>> showTrimmed;
-    private Set<String> trimmed = Set.of(); // the models the last plan's impact threshold held back (WMP-6001)
+    private final ImpactTrim impactTrim;
     private final Map<String, WarmSetPlanner.Candidate> planned = new HashMap<>(); // the last plan's, by model
     private final AtomicBoolean loaderReadyPending = new AtomicBoolean();
     private final AtomicBoolean nudged = new AtomicBoolean();
@@ -107,7 +104,7 @@ public final class WarmupScheduler implements AutoCloseable {
         queue.resize(config.current().maxQueueSize()); // made for the settings in force when first asked for
         this.publishStatus = coordinator::publishStatus;
         this.showProbabilities = coordinator::planProbabilities;
-        this.showTrimmed = coordinator::planTrimmed;
+        this.impactTrim = new ImpactTrim(performance, coordinator::planTrimmed);
         this.silence = silence;
         silence.onUnmarked(publishStatus); // a model server answers again: its models' as-last-seen mark goes at once
         this.actions = new BackendActions(config, backends, states, metrics, performance, ownership, clock, executor,
@@ -185,7 +182,7 @@ public final class WarmupScheduler implements AutoCloseable {
             prediction.followForgetting();
             actions.reconcile();
             if (resources.emergency()) {
-                trimmed(List.of(), null);
+                impactTrim.none();
                 shedForEmergency();
                 return;
             }
@@ -233,7 +230,7 @@ public final class WarmupScheduler implements AutoCloseable {
         showProbabilities.accept(candidates.stream().collect(Collectors.toMap(WarmSetPlanner.Candidate::modelId,
                 WarmSetPlanner.Candidate::probability, (a, b) -> a)));
         if (!config.backgroundWarmupActive()) {
-            trimmed(List.of(), null);
+            impactTrim.none();
             ownership.wantOnly(List.of());
             cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model).toList(),
                     " (warming is paused or turned off)");
@@ -253,7 +250,8 @@ public final class WarmupScheduler implements AutoCloseable {
             }
         }
         scheduleDueTick(now);
-        List<WarmSetPlanner.PlannedLoad> loads = affordable(plan.loads(), s);
+        List<WarmSetPlanner.PlannedLoad> loads = impactTrim.affordable(plan.loads(), this::spec,
+                s.performanceImpactThreshold());
         cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model) // a prediction withdrawn
                 .filter(queued -> loads.stream().noneMatch(l -> l.modelId().equals(queued))).toList(), "");
         for (WarmSetPlanner.PlannedLoad load : loads) {
@@ -341,43 +339,6 @@ public final class WarmupScheduler implements AutoCloseable {
         LOG.warning(new WarmupException(ErrorCode.WMP_4001, "unloading " + m.id()).getMessage());
         metrics.increment(ModelWarmupMetrics.Counter.EMERGENCY_UNLOADS);
         actions.unload(m, true, "the machine is nearly out of memory (WMP-4001)");
-    }
-
-    /**
-     * The loads, most valuable first, cut where their performance impact would pass the threshold (WMP-6001, in the
-     * status's {@code heldBack} while it holds, and logged when what it holds back changes).
-     */
-    private List<WarmSetPlanner.PlannedLoad> affordable(List<WarmSetPlanner.PlannedLoad> loads, WarmupSettings s) {
-        List<ModelSpec> all = loads.stream().map(l -> spec(l.modelId())).toList();
-        PerformanceImpact whole = performance.assessImpact(all, HORIZON_SECONDS, s.performanceImpactThreshold());
-        List<WarmSetPlanner.PlannedLoad> kept = new ArrayList<>(loads);
-        while (!kept.isEmpty() && !performance.assessImpact(kept.stream().map(l -> spec(l.modelId())).toList(),
-                HORIZON_SECONDS, s.performanceImpactThreshold()).isAcceptable()) {
-            kept.remove(kept.size() - 1);
-        }
-        List<String> dropped = loads.subList(kept.size(), loads.size()).stream()
-                .map(WarmSetPlanner.PlannedLoad::modelId).toList();
-        trimmed(dropped, dropped.isEmpty() ? null : trimmedWhy(dropped, all, whole, s));
-        return kept;
-    }
-
-    /** WMP-6001 for the {@code dropped} of {@code all} the loads planned, whose impact together is {@code whole}. */
-    private String trimmedWhy(List<String> dropped, List<ModelSpec> all, PerformanceImpact whole, WarmupSettings s) {
-        return new WarmupException(ErrorCode.WMP_6001, String.format(Locale.ROOT,
-                "not loading %s now: the loads planned, about %.0f s of loading, would keep %.1f %% of this"
-                        + " machine's cores busy over the next %d minutes, above performanceImpactThreshold's %.1f %%",
-                String.join(", ", dropped), all.stream().mapToDouble(performance::expectedLoadSeconds).sum(),
-                whole.cpuImpactPercent(), (int) HORIZON_SECONDS / 60, 100 * s.performanceImpactThreshold()))
-                .getMessage();
-    }
-
-    /** The models the impact threshold holds back now, and why ({@code why} null when none): shown, and logged. */
-    private void trimmed(List<String> models, String why) {
-        showTrimmed.accept(why == null ? List.of() : List.of(why));
-        if (!trimmed.equals(Set.copyOf(models)) && why != null) {
-            LOG.info(why);
-        }
-        trimmed = Set.copyOf(models);
     }
 
     /**
