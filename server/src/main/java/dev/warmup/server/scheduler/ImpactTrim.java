@@ -5,7 +5,6 @@ import dev.warmup.protocol.PerformanceImpact;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.performance.PerformancePredictor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -36,7 +35,8 @@ final class ImpactTrim {
                                                 Function<String, ModelSpec> spec, double threshold) {
         List<ModelSpec> all = loads.stream().map(l -> spec.apply(l.modelId())).toList();
         int kept = all.size();
-        while (kept > 0 && !performance.assessImpact(all.subList(0, kept), HORIZON_SECONDS, threshold).isAcceptable()) {
+        while (kept > 0
+                && !performance.assessImpact(all.subList(0, kept), HORIZON_SECONDS, threshold).isAcceptable()) {
             kept--;
         }
         List<String> dropped = all.subList(kept, all.size()).stream().map(ModelSpec::id).toList();

@@ -250,8 +250,8 @@ public final class WarmupScheduler implements AutoCloseable {
             }
         }
         scheduleDueTick(now);
-        List<WarmSetPlanner.PlannedLoad> loads = impactTrim.affordable(plan.loads(), this::spec,
-                s.performanceImpactThreshold());
+        List<WarmSetPlanner.PlannedLoad> loads = impactTrim.affordable(plan.loads(),
+                id -> s.model(id).orElseThrow(), s.performanceImpactThreshold()); // the models the plan was made of
         cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model) // a prediction withdrawn
                 .filter(queued -> loads.stream().noneMatch(l -> l.modelId().equals(queued))).toList(), "");
         for (WarmSetPlanner.PlannedLoad load : loads) {
