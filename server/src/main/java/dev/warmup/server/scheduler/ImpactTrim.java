@@ -5,6 +5,7 @@ import dev.warmup.protocol.PerformanceImpact;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.performance.PerformancePredictor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -13,9 +14,10 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * Cuts a plan's loads, most valuable first, where their performance impact over the plan's horizon would pass
- * {@code performanceImpactThreshold}, and says which it left out (WMP-6001): to the status while it holds, to the
- * log when what it leaves out changes (not at every tick). Used on the scheduler's thread only.
+ * Cuts a plan's loads, most valuable first, where their performance impact over the plan's horizon, with the loads
+ * under way, would pass {@code performanceImpactThreshold}, and says which it left out (WMP-6001): to the status
+ * while it holds, to the log when what it leaves out changes (not at every tick). A load under way counts whole
+ * until it ends (then the scheduler plans again). Used on the scheduler's thread only.
  */
 final class ImpactTrim {
     private static final Logger LOG = Logger.getLogger(ImpactTrim.class.getName());
@@ -30,43 +32,64 @@ final class ImpactTrim {
         this.show = show;
     }
 
-    /** The first of {@code loads} whose impact together is within {@code threshold}; {@code spec} names each model. */
-    List<WarmSetPlanner.PlannedLoad> affordable(List<WarmSetPlanner.PlannedLoad> loads,
+    /**
+     * The {@code loads} that may go now: those of models {@code underWay} (loading already), and the first of the
+     * others whose impact together with theirs is within {@code threshold}. {@code spec} names each model.
+     */
+    List<WarmSetPlanner.PlannedLoad> affordable(List<WarmSetPlanner.PlannedLoad> loads, List<ModelSpec> underWay,
                                                 Function<String, ModelSpec> spec, double threshold) {
-        List<ModelSpec> all = loads.stream().map(l -> spec.apply(l.modelId())).toList();
-        int kept = all.size();
-        while (kept > 0
-                && !performance.assessImpact(all.subList(0, kept), HORIZON_SECONDS, threshold).isAcceptable()) {
+        Set<String> busy = Set.copyOf(underWay.stream().map(ModelSpec::id).toList());
+        List<ModelSpec> waiting = loads.stream().map(WarmSetPlanner.PlannedLoad::modelId)
+                .filter(id -> !busy.contains(id)).map(spec).toList();
+        int kept = waiting.size();
+        while (kept > 0 && !impact(underWay, waiting.subList(0, kept), threshold).isAcceptable()) {
             kept--;
         }
-        List<String> dropped = all.subList(kept, all.size()).stream().map(ModelSpec::id).toList();
+        Set<String> dropped = Set.copyOf(waiting.subList(kept, waiting.size()).stream().map(ModelSpec::id).toList());
         if (dropped.isEmpty()) {
             none();
         } else {
-            say(dropped, why(dropped, all, performance.assessImpact(all, HORIZON_SECONDS, threshold), threshold));
+            say(dropped, why(waiting.subList(kept, waiting.size()), underWay, waiting, threshold));
         }
-        return loads.subList(0, kept);
+        return loads.stream().filter(l -> !dropped.contains(l.modelId())).toList();
+    }
+
+    /** Whether the last plan had loads left out. */
+    boolean leftOutAny() {
+        return !leftOut.isEmpty();
     }
 
     /** Nothing is left out: no plan was made (warming paused, or memory short). */
     void none() {
-        say(List.of(), null);
+        say(Set.of(), null);
     }
 
-    private void say(List<String> dropped, String why) {
+    private PerformanceImpact impact(List<ModelSpec> underWay, List<ModelSpec> planned, double threshold) {
+        List<ModelSpec> all = new ArrayList<>(underWay);
+        all.addAll(planned);
+        return performance.assessImpact(all, HORIZON_SECONDS, threshold);
+    }
+
+    private void say(Set<String> dropped, String why) {
         show.accept(why == null ? List.of() : List.of(why));
-        if (why != null && !leftOut.equals(Set.copyOf(dropped))) {
+        if (why != null && !leftOut.equals(dropped)) {
             LOG.info(why);
         }
-        leftOut = Set.copyOf(dropped);
+        leftOut = dropped;
     }
 
-    /** WMP-6001 for the {@code dropped} of {@code all} the loads planned, whose impact together is {@code whole}. */
-    private String why(List<String> dropped, List<ModelSpec> all, PerformanceImpact whole, double threshold) {
+    /** WMP-6001 for the {@code dropped}: what all the loads, under way and {@code planned}, would cost together. */
+    private String why(List<ModelSpec> dropped, List<ModelSpec> underWay, List<ModelSpec> planned, double threshold) {
+        double seconds = 0;
+        for (List<ModelSpec> models : List.of(underWay, planned)) {
+            seconds += models.stream().mapToDouble(performance::expectedLoadSeconds).sum();
+        }
         return new WarmupException(ErrorCode.WMP_6001, String.format(Locale.ROOT,
-                "not loading %s now: the loads planned, about %.0f s of loading, would keep %.1f %% of this"
-                        + " machine's cores busy over the next %d minutes, above performanceImpactThreshold's %.1f %%",
-                String.join(", ", dropped), all.stream().mapToDouble(performance::expectedLoadSeconds).sum(),
-                whole.cpuImpactPercent(), HORIZON_SECONDS / 60, 100 * threshold)).getMessage();
+                "not loading %s now: the loads %s, about %.0f s of loading, would keep %.1f %% of this machine's"
+                        + " cores busy over the next %d minutes, above performanceImpactThreshold's %.1f %%",
+                String.join(", ", dropped.stream().map(ModelSpec::id).toList()),
+                underWay.isEmpty() ? "planned" : "under way and planned", seconds,
+                impact(underWay, planned, threshold).cpuImpactPercent(), HORIZON_SECONDS / 60, 100 * threshold))
+                .getMessage();
     }
 }

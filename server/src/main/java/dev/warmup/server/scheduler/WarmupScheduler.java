@@ -108,7 +108,7 @@ public final class WarmupScheduler implements AutoCloseable {
         this.silence = silence;
         silence.onUnmarked(publishStatus); // a model server answers again: its models' as-last-seen mark goes at once
         this.actions = new BackendActions(config, backends, states, metrics, performance, ownership, clock, executor,
-                publishStatus, this::drain, this::replanSoon, inferred, silence);
+                publishStatus, this::afterLoadOrUnload, this::replanSoon, inferred, silence);
         config.addListener(s -> executor.execute(() -> {
             queue.resize(s.maxQueueSize());
             actions.forgetFailures();
@@ -149,6 +149,17 @@ public final class WarmupScheduler implements AutoCloseable {
                 pending.set(false);
                 work.run();
             }, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * A load or unload of ours ended: the next queued warm-up may start, and loads the impact threshold left out of
+     * the last plan may fit now (planned again at once, not at the next periodic tick).
+     */
+    private void afterLoadOrUnload() {
+        drain();
+        if (impactTrim.leftOutAny()) {
+            replanSoon();
         }
     }
 
@@ -250,7 +261,9 @@ public final class WarmupScheduler implements AutoCloseable {
             }
         }
         scheduleDueTick(now);
-        List<WarmSetPlanner.PlannedLoad> loads = impactTrim.affordable(plan.loads(),
+        List<ModelSpec> underWay = s.models().stream()
+                .filter(m -> states.get(m.id()).state() == ModelStates.State.loading).toList();
+        List<WarmSetPlanner.PlannedLoad> loads = impactTrim.affordable(plan.loads(), underWay,
                 id -> s.model(id).orElseThrow(), s.performanceImpactThreshold()); // the models the plan was made of
         cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model) // a prediction withdrawn
                 .filter(queued -> loads.stream().noneMatch(l -> l.modelId().equals(queued))).toList(), "");
