@@ -38,13 +38,8 @@ final class ImpactTrim {
      */
     List<WarmSetPlanner.PlannedLoad> affordable(List<WarmSetPlanner.PlannedLoad> loads, List<ModelSpec> underWay,
                                                 Function<String, ModelSpec> spec, double threshold) {
-        Set<String> busy = Set.copyOf(underWay.stream().map(ModelSpec::id).toList());
-        List<ModelSpec> waiting = loads.stream().map(WarmSetPlanner.PlannedLoad::modelId)
-                .filter(id -> !busy.contains(id)).map(spec).toList();
-        int kept = waiting.size();
-        while (kept > 0 && !impact(underWay, waiting.subList(0, kept), threshold).isAcceptable()) {
-            kept--;
-        }
+        List<ModelSpec> waiting = waiting(loads, underWay, spec);
+        int kept = fitting(performance, underWay, waiting, threshold);
         Set<String> dropped = Set.copyOf(waiting.subList(kept, waiting.size()).stream().map(ModelSpec::id).toList());
         if (dropped.isEmpty()) {
             none();
@@ -52,6 +47,29 @@ final class ImpactTrim {
             say(dropped, why(waiting.subList(kept, waiting.size()), underWay, waiting, threshold));
         }
         return loads.stream().filter(l -> !dropped.contains(l.modelId())).toList();
+    }
+
+    /** The models of {@code catalogue} loading now, whoever started them: each keeps a core busy. */
+    static List<ModelSpec> underWay(List<ModelSpec> catalogue, ModelStates states) {
+        return catalogue.stream().filter(m -> states.get(m.id()).state() == ModelStates.State.loading).toList();
+    }
+
+    /** The models of {@code loads} not {@code underWay}, in the plan's order. */
+    static List<ModelSpec> waiting(List<WarmSetPlanner.PlannedLoad> loads, List<ModelSpec> underWay,
+                                   Function<String, ModelSpec> spec) {
+        Set<String> busy = Set.copyOf(underWay.stream().map(ModelSpec::id).toList());
+        return loads.stream().map(WarmSetPlanner.PlannedLoad::modelId).filter(id -> !busy.contains(id)).map(spec)
+                .toList();
+    }
+
+    /** How many of {@code waiting}, from the first, may load beside those {@code underWay} within the threshold. */
+    static int fitting(PerformancePredictor performance, List<ModelSpec> underWay, List<ModelSpec> waiting,
+                       double threshold) {
+        int kept = waiting.size();
+        while (kept > 0 && !impact(performance, underWay, waiting.subList(0, kept), threshold).isAcceptable()) {
+            kept--;
+        }
+        return kept;
     }
 
     /** Whether the last plan had loads left out. */
@@ -64,7 +82,8 @@ final class ImpactTrim {
         say(Set.of(), null);
     }
 
-    private PerformanceImpact impact(List<ModelSpec> underWay, List<ModelSpec> planned, double threshold) {
+    private static PerformanceImpact impact(PerformancePredictor performance, List<ModelSpec> underWay,
+                                            List<ModelSpec> planned, double threshold) {
         List<ModelSpec> all = new ArrayList<>(underWay);
         all.addAll(planned);
         return performance.assessImpact(all, HORIZON_SECONDS, threshold);
@@ -89,7 +108,7 @@ final class ImpactTrim {
                         + " cores busy over the next %d minutes, above performanceImpactThreshold's %.1f %%",
                 String.join(", ", dropped.stream().map(ModelSpec::id).toList()),
                 underWay.isEmpty() ? "planned" : "under way and planned", seconds,
-                impact(underWay, planned, threshold).cpuImpactPercent(), HORIZON_SECONDS / 60, 100 * threshold))
+                impact(performance, underWay, planned, threshold).cpuImpactPercent(), HORIZON_SECONDS / 60, 100 * threshold))
                 .getMessage();
     }
 }

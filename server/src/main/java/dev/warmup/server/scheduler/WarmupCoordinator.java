@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -163,11 +164,13 @@ public final class WarmupCoordinator implements WarmupController {
         List<ScheduledWarmup> steps = new ArrayList<>();
         int peak = states.heldMb();
         double total = 0;
+        Map<String, Double> waitSeconds = impactWaits(plan.loads(), s);
         for (WarmSetPlanner.PlannedLoad load : plan.loads()) {
             ModelSpec m = s.model(load.modelId()).orElseThrow();
             int memoryMb = (int) performance.memoryMb(m);
             double loadSeconds = performance.expectedLoadSeconds(m);
-            steps.add(new ScheduledWarmup(m.id(), "load", load.startInSeconds(), loadSeconds, memoryMb,
+            steps.add(new ScheduledWarmup(m.id(), "load", Math.max(load.startInSeconds(),
+                    waitSeconds.getOrDefault(m.id(), 0.0)), loadSeconds, memoryMb,
                     load.value() >= 2 ? "high" : "medium"));
             peak += memoryMb;
             total += loadSeconds;
@@ -181,6 +184,28 @@ public final class WarmupCoordinator implements WarmupController {
                 .map(l -> s.model(l.modelId()).orElseThrow()).toList(), horizon, s.performanceImpactThreshold());
         return new WarmupPrediction(ranked, new WarmupSchedule(steps, total, peak, steps.isEmpty() ? "low" : "medium"),
                 impact, confidence, prediction.name(), Instant.ofEpochMilli(now).toString());
+    }
+
+    /**
+     * The loads the scheduler leaves out for their performance impact ({@link ImpactTrim}), each with the seconds
+     * until it may start: when the loads under way and those before it are expected to have ended.
+     */
+    private Map<String, Double> impactWaits(List<WarmSetPlanner.PlannedLoad> loads, WarmupSettings s) {
+        List<ModelSpec> underWay = ImpactTrim.underWay(s.models(), states);
+        List<ModelSpec> waiting = ImpactTrim.waiting(loads, underWay, id -> s.model(id).orElseThrow());
+        int kept = ImpactTrim.fitting(performance, underWay, waiting, s.performanceImpactThreshold());
+        double before = 0;
+        for (ModelSpec m : underWay) {
+            before += performance.expectedLoadSeconds(m);
+        }
+        for (ModelSpec m : waiting.subList(0, kept)) {
+            before += performance.expectedLoadSeconds(m);
+        }
+        Map<String, Double> waits = new HashMap<>();
+        for (ModelSpec m : waiting.subList(kept, waiting.size())) {
+            waits.put(m.id(), before);
+        }
+        return waits;
     }
 
     @Override

@@ -261,9 +261,8 @@ public final class WarmupScheduler implements AutoCloseable {
             }
         }
         scheduleDueTick(now);
-        List<ModelSpec> underWay = s.models().stream()
-                .filter(m -> states.get(m.id()).state() == ModelStates.State.loading).toList();
-        List<WarmSetPlanner.PlannedLoad> loads = impactTrim.affordable(plan.loads(), underWay,
+        List<WarmSetPlanner.PlannedLoad> loads = impactTrim.affordable(plan.loads(),
+                ImpactTrim.underWay(s.models(), states),
                 id -> s.model(id).orElseThrow(), s.performanceImpactThreshold()); // the models the plan was made of
         cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model) // a prediction withdrawn
                 .filter(queued -> loads.stream().noneMatch(l -> l.modelId().equals(queued))).toList(), "");

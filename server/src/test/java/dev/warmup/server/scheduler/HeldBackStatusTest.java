@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.inject.AbstractModule;
+import dev.warmup.protocol.PredictParams;
+import dev.warmup.protocol.ScheduledWarmup;
 import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
@@ -137,6 +139,11 @@ class HeldBackStatusTest {
                     + other + " now") && held.get(0).contains("about 23 s of loading") && held.get(0).contains(
                     "7.7 % of this machine's cores") && held.get(0).contains("performanceImpactThreshold's 7.0 %"),
                     held.get(0));
+            ScheduledWarmup previewed = h.server.getWarmupService().predict(new PredictParams(300, null))
+                    .get(10, TimeUnit.SECONDS).schedule().tasks().stream().filter(t -> t.model().equals(other))
+                    .findFirst().orElseThrow();
+            assertEquals(loading.equals("coder") ? 3.0 : 20.0, previewed.startInSeconds(), 1e-9,
+                    "the preview has it start once the load under way is expected to end: " + previewed);
 
             coderGate.complete(null);
             bigGate.complete(null);
