@@ -2,6 +2,7 @@ package dev.warmup.server.scheduler;
 
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.protocol.PerformanceImpact;
+import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.performance.PerformancePredictor;
@@ -49,9 +50,17 @@ final class ImpactTrim {
         return loads.stream().filter(l -> !dropped.contains(l.modelId())).toList();
     }
 
-    /** The models of {@code catalogue} loading now, whoever started them: each keeps a core busy. */
-    static List<ModelSpec> underWay(List<ModelSpec> catalogue, ModelStates states) {
-        return catalogue.stream().filter(m -> states.get(m.id()).state() == ModelStates.State.loading).toList();
+    /**
+     * The models of {@code s}'s catalogue loading now, whoever started them (each keeps a core busy), and for no
+     * longer than {@code warmupTimeoutSeconds}: ours have failed by then, and an editor's report of a load that never
+     * said how it ended holds nothing back after it.
+     */
+    static List<ModelSpec> underWay(WarmupSettings s, ModelStates states, long now) {
+        return s.models().stream().filter(m -> {
+            ModelStates.Entry e = states.get(m.id());
+            return e.state() == ModelStates.State.loading
+                    && now - e.loadStartedMillis() < s.warmupTimeoutSeconds() * 1000L;
+        }).toList();
     }
 
     /** The models of {@code loads} not {@code underWay}, in the plan's order. */

@@ -191,7 +191,7 @@ public final class WarmupCoordinator implements WarmupController {
      * until it may start: when the loads under way and those before it are expected to have ended.
      */
     private Map<String, Double> impactWaits(List<WarmSetPlanner.PlannedLoad> loads, WarmupSettings s) {
-        List<ModelSpec> underWay = ImpactTrim.underWay(s.models(), states);
+        List<ModelSpec> underWay = ImpactTrim.underWay(s, states, clock.millis());
         List<ModelSpec> waiting = ImpactTrim.waiting(loads, underWay, id -> s.model(id).orElseThrow());
         int kept = ImpactTrim.fitting(performance, underWay, waiting, s.performanceImpactThreshold());
         double before = 0;

@@ -262,7 +262,7 @@ public final class WarmupScheduler implements AutoCloseable {
         }
         scheduleDueTick(now);
         List<WarmSetPlanner.PlannedLoad> loads = impactTrim.affordable(plan.loads(),
-                ImpactTrim.underWay(s.models(), states),
+                ImpactTrim.underWay(s, states, now),
                 id -> s.model(id).orElseThrow(), s.performanceImpactThreshold()); // the models the plan was made of
         cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model) // a prediction withdrawn
                 .filter(queued -> loads.stream().noneMatch(l -> l.modelId().equals(queued))).toList(), "");
