@@ -117,7 +117,7 @@ final class ImpactTrim {
                         + " cores busy over the next %d minutes, above performanceImpactThreshold's %.1f %%",
                 String.join(", ", dropped.stream().map(ModelSpec::id).toList()),
                 underWay.isEmpty() ? "planned" : "under way and planned", seconds,
-                impact(performance, underWay, planned, threshold).cpuImpactPercent(), HORIZON_SECONDS / 60, 100 * threshold))
-                .getMessage();
+                impact(performance, underWay, planned, threshold).cpuImpactPercent(), HORIZON_SECONDS / 60,
+                100 * threshold)).getMessage();
     }
 }
