@@ -18,7 +18,8 @@ import java.util.logging.Logger;
  * Cuts a plan's loads, most valuable first, where their performance impact over the plan's horizon, with the loads
  * under way, would pass {@code performanceImpactThreshold}, and says which it left out (WMP-6001): to the status
  * while it holds, to the log when what it leaves out changes (not at every tick). A load under way counts whole
- * until it ends (then the scheduler plans again). Used on the scheduler's thread only.
+ * until it ends (then the scheduler plans again) or {@code warmupTimeoutSeconds} pass. An instance is the
+ * scheduler's, used on its thread; the static parts serve the {@code warmup/predict} preview too.
  */
 final class ImpactTrim {
     private static final Logger LOG = Logger.getLogger(ImpactTrim.class.getName());
