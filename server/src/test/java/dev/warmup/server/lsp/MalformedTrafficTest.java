@@ -99,15 +99,9 @@ class MalformedTrafficTest {
     @Test
     void anAnswerToTheSettingsPullThatIsNoSettingsObjectIsRefusedNamingTheSection() throws Exception {
         try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
-            p.request("initialize", JsonParser.parseString("{\"processId\": null, \"capabilities\": {\"workspace\":"
-                    + " {\"configuration\": true}}, \"initializationOptions\": {\"settings\": {\"warmup\":"
-                    + " {\"maxWarmModels\": 3}}}}"));
-            p.notify("initialized", new JsonObject());
+            initializeWithThreeWarmModelsAndPulls(p);
             for (String answer : new String[] {"[[1, 2]]", "[\"warmup\"]", "42"}) { // 42: LSP4J reads it as [42]
-                p.notify("workspace/didChangeConfiguration", JsonParser.parseString("{\"settings\": null}"));
-                JsonObject pull = p.await(m -> m.has("method")
-                        && "workspace/configuration".equals(m.get("method").getAsString()));
-                p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": " + pull.get("id") + ", \"result\": " + answer + "}");
+                answerTheNextPull(p, "\"result\": " + answer);
                 String shown = p.await(m -> m.has("method")
                         && "window/showMessage".equals(m.get("method").getAsString()))
                         .getAsJsonObject("params").get("message").getAsString();
@@ -122,16 +116,10 @@ class MalformedTrafficTest {
     @Test
     void aSettingsPullTheEditorRefusesKeepsTheSettingsAndTheNextPullIsTaken() throws Exception {
         try (RawLspProcess p = new RawLspProcess(dir.resolve("data"))) {
-            p.request("initialize", JsonParser.parseString("{\"processId\": null, \"capabilities\": {\"workspace\":"
-                    + " {\"configuration\": true}}, \"initializationOptions\": {\"settings\": {\"warmup\":"
-                    + " {\"maxWarmModels\": 3}}}}"));
-            p.notify("initialized", new JsonObject());
+            initializeWithThreeWarmModelsAndPulls(p);
             for (String answer : new String[] {"\"error\": {\"code\": -32601, \"message\": \"no such method\"}",
                     "\"result\": [{\"maxWarmModels\": 4}]"}) {
-                p.notify("workspace/didChangeConfiguration", JsonParser.parseString("{\"settings\": null}"));
-                JsonObject pull = p.await(m -> m.has("method")
-                        && "workspace/configuration".equals(m.get("method").getAsString()));
-                p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": " + pull.get("id") + ", " + answer + "}");
+                answerTheNextPull(p, answer);
             }
             List<Integer> shown = new ArrayList<>(); // maxWarmModels in each status, up to the one the answer set
             p.await(m -> m.has("method") && "warmup/statusChanged".equals(m.get("method").getAsString())
@@ -140,6 +128,22 @@ class MalformedTrafficTest {
                     "the refusal kept the settings: " + shown);
             assertEquals(4, p.command("warmup.config").get("maxWarmModels").getAsInt(), "the answer after it taken");
         }
+    }
+
+    /** Initializes {@code p} with maxWarmModels 3, as an editor that answers {@code workspace/configuration}. */
+    private static void initializeWithThreeWarmModelsAndPulls(RawLspProcess p) throws Exception {
+        p.request("initialize", JsonParser.parseString("{\"processId\": null, \"capabilities\": {\"workspace\":"
+                + " {\"configuration\": true}}, \"initializationOptions\": {\"settings\": {\"warmup\":"
+                + " {\"maxWarmModels\": 3}}}}"));
+        p.notify("initialized", new JsonObject());
+    }
+
+    /** Tells {@code p} the settings changed, and answers the pull that follows with {@code answer}'s members. */
+    private static void answerTheNextPull(RawLspProcess p, String answer) throws Exception {
+        p.notify("workspace/didChangeConfiguration", JsonParser.parseString("{\"settings\": null}"));
+        JsonObject pull = p.await(m -> m.has("method")
+                && "workspace/configuration".equals(m.get("method").getAsString()));
+        p.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": " + pull.get("id") + ", " + answer + "}");
     }
 
     @Test

@@ -134,7 +134,8 @@ public final class RawLspProcess implements AutoCloseable {
             o.add("params", params);
         }
         sendRaw(o.toString());
-        return await(m -> !m.has("method") && m.has("id") && m.get("id").isJsonPrimitive() && m.get("id").getAsInt() == id);
+        return await(m -> !m.has("method") && m.has("id") && m.get("id").isJsonPrimitive() // a response, not a request
+                && m.get("id").getAsInt() == id);
     }
 
     /** Waits for a message matching {@code p}; other messages are kept. */
