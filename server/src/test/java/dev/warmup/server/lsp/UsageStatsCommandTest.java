@@ -3,13 +3,16 @@ package dev.warmup.server.lsp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.server.store.UsageStore;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +68,19 @@ class UsageStatsCommandTest {
         assertEquals("WMP-8003 Invalid parameters: model must be a string; got 7",
                 refusal(Map.of("model", 7)).getMessage());
         assertEquals(3, stats().get("count").getAsInt(), "the server answers on, nothing lost");
+    }
+
+    @Test
+    void aStoreThatCannotBeReadIsSaidWithItsCodeAndTheServerGoesOn() throws Exception {
+        h.injector.getInstance(UsageStore.class).close(); // as a disk that fails under the server
+        ResponseError e = refusal("coder");
+        assertTrue(e.getMessage().startsWith("WMP-7004 Usage store read failed: reading usage statistics:"),
+                e.getMessage());
+        assertEquals("running", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
+        h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 40L, false));
+        // not flushed: the event waits in the pipeline, retried until the store takes it (none is dropped)
+        assertEquals(h.clock.instant().toString(), h.server.getWarmupService().status().get(10, TimeUnit.SECONDS)
+                .models().get(0).lastUsed(), "the use still shows");
     }
 
     private ResponseError refusal(Object arg) {
