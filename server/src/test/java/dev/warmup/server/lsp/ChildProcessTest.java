@@ -87,6 +87,11 @@ class ChildProcessTest {
             JsonObject outOfRange = p.request("warmup/predict",
                     JsonParser.parseString("{\"horizonSeconds\": -5}"));
             assertTrue(outOfRange.getAsJsonObject("error").get("message").getAsString().contains("WMP-2003"));
+            for (String limit : new String[] {"0", "1001"}) {
+                JsonObject badLimit = p.request("warmup/predict", JsonParser.parseString("{\"limit\": " + limit + "}"));
+                assertTrue(badLimit.getAsJsonObject("error").get("message").getAsString().contains(
+                        "WMP-2003 Invalid prediction request: limit = " + limit), badLimit.toString());
+            }
             // an unknown notification is ignored
             p.notify("warmup/whatever", new JsonObject());
             // a 10 MB change is measured, not stored
