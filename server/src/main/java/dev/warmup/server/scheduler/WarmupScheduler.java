@@ -163,7 +163,10 @@ public final class WarmupScheduler implements AutoCloseable {
         }
     }
 
-    /** A load failed that may be tried again at once ({@link LoadBackoff}): plans again now, not at the next tick. */
+    /**
+     * Plans again now (once for the calls before it runs), not at the next tick: a load failed that may be tried again
+     * at once ({@link LoadBackoff}), or one ended while the impact threshold left loads out.
+     */
     private void replanSoon() {
         if (started) {
             coalesced(replanPending, 0, this::tickSafely);
