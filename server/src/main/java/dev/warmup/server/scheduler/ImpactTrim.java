@@ -7,8 +7,10 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.performance.PerformancePredictor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -41,14 +43,31 @@ final class ImpactTrim {
     List<WarmSetPlanner.PlannedLoad> affordable(List<WarmSetPlanner.PlannedLoad> loads, List<ModelSpec> underWay,
                                                 Function<String, ModelSpec> spec, double threshold) {
         List<ModelSpec> waiting = waiting(loads, underWay, spec);
-        int kept = fitting(performance, underWay, waiting, threshold);
-        Set<String> dropped = Set.copyOf(waiting.subList(kept, waiting.size()).stream().map(ModelSpec::id).toList());
+        List<ModelSpec> left = waiting.subList(fitting(performance, underWay, waiting, threshold), waiting.size());
+        Set<String> dropped = Set.copyOf(left.stream().map(ModelSpec::id).toList());
         if (dropped.isEmpty()) {
             none();
         } else {
-            say(dropped, why(waiting.subList(kept, waiting.size()), underWay, waiting, threshold));
+            say(dropped, why(left, underWay, waiting, threshold));
         }
         return loads.stream().filter(l -> !dropped.contains(l.modelId())).toList();
+    }
+
+    /**
+     * For the {@code warmup/predict} preview: the {@code loads} the scheduler would leave out, each with the seconds
+     * until it may start, when the loads {@code underWay} and those before it are expected to have ended.
+     */
+    static Map<String, Double> waits(List<WarmSetPlanner.PlannedLoad> loads, List<ModelSpec> underWay,
+                                     Function<String, ModelSpec> spec, PerformancePredictor performance,
+                                     double threshold) {
+        List<ModelSpec> waiting = waiting(loads, underWay, spec);
+        int kept = fitting(performance, underWay, waiting, threshold);
+        double before = loadSeconds(performance, underWay) + loadSeconds(performance, waiting.subList(0, kept));
+        Map<String, Double> waits = new HashMap<>();
+        for (ModelSpec m : waiting.subList(kept, waiting.size())) {
+            waits.put(m.id(), before);
+        }
+        return waits;
     }
 
     /**
@@ -65,7 +84,7 @@ final class ImpactTrim {
     }
 
     /** The models of {@code loads} not {@code underWay}, in the plan's order. */
-    static List<ModelSpec> waiting(List<WarmSetPlanner.PlannedLoad> loads, List<ModelSpec> underWay,
+    private static List<ModelSpec> waiting(List<WarmSetPlanner.PlannedLoad> loads, List<ModelSpec> underWay,
                                    Function<String, ModelSpec> spec) {
         Set<String> busy = Set.copyOf(underWay.stream().map(ModelSpec::id).toList());
         return loads.stream().map(WarmSetPlanner.PlannedLoad::modelId).filter(id -> !busy.contains(id)).map(spec)
@@ -73,7 +92,7 @@ final class ImpactTrim {
     }
 
     /** How many of {@code waiting}, from the first, may load beside those {@code underWay} within the threshold. */
-    static int fitting(PerformancePredictor performance, List<ModelSpec> underWay, List<ModelSpec> waiting,
+    private static int fitting(PerformancePredictor performance, List<ModelSpec> underWay, List<ModelSpec> waiting,
                        double threshold) {
         int kept = waiting.size();
         while (kept > 0 && !impact(performance, underWay, waiting.subList(0, kept), threshold).isAcceptable()) {
@@ -99,6 +118,11 @@ final class ImpactTrim {
         return performance.assessImpact(all, HORIZON_SECONDS, threshold);
     }
 
+    /** The expected load seconds of {@code models} together. */
+    private static double loadSeconds(PerformancePredictor performance, List<ModelSpec> models) {
+        return models.stream().mapToDouble(performance::expectedLoadSeconds).sum();
+    }
+
     private void say(Set<String> dropped, String why) {
         show.accept(why == null ? List.of() : List.of(why));
         if (why != null && !leftOut.equals(dropped)) {
@@ -109,10 +133,7 @@ final class ImpactTrim {
 
     /** WMP-6001 for the {@code dropped}: what all the loads, under way and {@code planned}, would cost together. */
     private String why(List<ModelSpec> dropped, List<ModelSpec> underWay, List<ModelSpec> planned, double threshold) {
-        double seconds = 0;
-        for (List<ModelSpec> models : List.of(underWay, planned)) {
-            seconds += models.stream().mapToDouble(performance::expectedLoadSeconds).sum();
-        }
+        double seconds = loadSeconds(performance, underWay) + loadSeconds(performance, planned);
         return new WarmupException(ErrorCode.WMP_6001, String.format(Locale.ROOT,
                 "not loading %s now: the loads %s, about %.0f s of loading, would keep %.1f %% of this machine's"
                         + " cores busy over the next %d minutes, above performanceImpactThreshold's %.1f %%",

@@ -33,7 +33,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -164,7 +163,8 @@ public final class WarmupCoordinator implements WarmupController {
         List<ScheduledWarmup> steps = new ArrayList<>();
         int peak = states.heldMb();
         double total = 0;
-        Map<String, Double> waitSeconds = impactWaits(plan.loads(), s);
+        Map<String, Double> waitSeconds = ImpactTrim.waits(plan.loads(), ImpactTrim.underWay(s, states, now),
+                id -> s.model(id).orElseThrow(), performance, s.performanceImpactThreshold());
         for (WarmSetPlanner.PlannedLoad load : plan.loads()) {
             ModelSpec m = s.model(load.modelId()).orElseThrow();
             int memoryMb = (int) performance.memoryMb(m);
@@ -184,28 +184,6 @@ public final class WarmupCoordinator implements WarmupController {
                 .map(l -> s.model(l.modelId()).orElseThrow()).toList(), horizon, s.performanceImpactThreshold());
         return new WarmupPrediction(ranked, new WarmupSchedule(steps, total, peak, steps.isEmpty() ? "low" : "medium"),
                 impact, confidence, prediction.name(), Instant.ofEpochMilli(now).toString());
-    }
-
-    /**
-     * The loads the scheduler leaves out for their performance impact ({@link ImpactTrim}), each with the seconds
-     * until it may start: when the loads under way and those before it are expected to have ended.
-     */
-    private Map<String, Double> impactWaits(List<WarmSetPlanner.PlannedLoad> loads, WarmupSettings s) {
-        List<ModelSpec> underWay = ImpactTrim.underWay(s, states, clock.millis());
-        List<ModelSpec> waiting = ImpactTrim.waiting(loads, underWay, id -> s.model(id).orElseThrow());
-        int kept = ImpactTrim.fitting(performance, underWay, waiting, s.performanceImpactThreshold());
-        double before = 0;
-        for (ModelSpec m : underWay) {
-            before += performance.expectedLoadSeconds(m);
-        }
-        for (ModelSpec m : waiting.subList(0, kept)) {
-            before += performance.expectedLoadSeconds(m);
-        }
-        Map<String, Double> waits = new HashMap<>();
-        for (ModelSpec m : waiting.subList(kept, waiting.size())) {
-            waits.put(m.id(), before);
-        }
-        return waits;
     }
 
     @Override
