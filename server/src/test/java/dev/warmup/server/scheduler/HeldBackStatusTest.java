@@ -109,7 +109,6 @@ class HeldBackStatusTest {
         }
     }
 
-    /** The machine now has {@code availableMb} of its 16,000 MB available and is {@code cpuLoad} busy; read at once. */
     @Test
     void loadsPastThePerformanceImpactThresholdWaitTheirTurnAndTheStatusSaysWhy() throws Exception {
         AbstractModule oneCore = new AbstractModule() {
@@ -152,6 +151,7 @@ class HeldBackStatusTest {
         }
     }
 
+    /** The machine now has {@code availableMb} of its 16,000 MB available and is {@code cpuLoad} busy; read at once. */
     private void reads(ServerHarness h, long availableMb, double cpuLoad) {
         machine.set(new SystemProbe.Snapshot(16_000, availableMb, cpuLoad));
         h.injector.getInstance(ResourceManager.class).refresh();
