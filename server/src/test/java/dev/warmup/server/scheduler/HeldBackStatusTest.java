@@ -144,8 +144,14 @@ class HeldBackStatusTest {
             assertEquals(loading.equals("coder") ? 3.0 : 20.0, previewed.startInSeconds(), 1e-9,
                     "the preview has it start once the load under way is expected to end: " + previewed);
 
-            coderGate.complete(null);
-            bigGate.complete(null);
+            (loading.equals("coder") ? coderGate : bigGate).complete(null);
+            h.client.await(h.client.statuses, l -> warm(List.of(l.get(l.size() - 1)), loading),
+                    Duration.ofSeconds(30));
+            scheduler.onSchedulerThread(() -> { }).get(30, TimeUnit.SECONDS); // the load's end handled
+            scheduler.onSchedulerThread(() -> { }).get(30, TimeUnit.SECONDS); // and what it set going at once
+            assertTrue(List.of("loading", "warm").contains(state(h, other)), "planned again when the load ended, "
+                    + "not at a later tick: " + state(h, other));
+            (loading.equals("coder") ? bigGate : coderGate).complete(null);
             h.client.await(h.client.statuses, l -> warm(l, other), Duration.ofSeconds(30)); // alone, it fits
             assertNull(status(h).heldBack());
         }
