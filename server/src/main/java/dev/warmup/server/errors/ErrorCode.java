@@ -54,7 +54,7 @@ public enum ErrorCode {
                     + " with it."),
     WMP_5001("WarmupQueue", RESOURCE_EXHAUSTED, warning, "Warm-up queue overflow: lowest-priority entry shed",
             "Raise maxQueueSize, or fewer models are predicted at once than are queued."),
-    WMP_5002("WarmupQueue", INVALID_INPUT, info, "Warm-up cancelled: the prediction was withdrawn, or warming paused",
+    WMP_5002("WarmupQueue", INVALID_INPUT, info, "Warm-up cancelled: the prediction was withdrawn, the schedule trimmed, or warming paused",
             "Nothing to do."),
     WMP_6001("PerformancePredictor", RESOURCE_ALLOCATION, info, "Schedule trimmed: its performance impact is above the threshold",
             "Raise performanceImpactThreshold to allow more background loading."),

@@ -267,8 +267,13 @@ public final class WarmupScheduler implements AutoCloseable {
         List<WarmSetPlanner.PlannedLoad> loads = impactTrim.affordable(plan.loads(),
                 ImpactTrim.underWay(s, states, now),
                 id -> s.model(id).orElseThrow(), s.performanceImpactThreshold()); // the models the plan was made of
-        cancelQueued(queue.snapshot().stream().map(WarmupQueue.Entry::model) // a prediction withdrawn
-                .filter(queued -> loads.stream().noneMatch(l -> l.modelId().equals(queued))).toList(), "");
+        for (WarmupQueue.Entry queued : queue.snapshot()) { // its prediction withdrawn, or the impact cut it
+            if (loads.stream().noneMatch(l -> l.modelId().equals(queued.model()))) {
+                boolean cut = plan.loads().stream().anyMatch(l -> l.modelId().equals(queued.model()));
+                cancelQueued(List.of(queued.model()), cut ? " (left out for now: with the loads before it, its"
+                        + " loading would pass performanceImpactThreshold, WMP-6001)" : "");
+            }
+        }
         for (WarmSetPlanner.PlannedLoad load : loads) {
             if (actions.backingOff(load.modelId(), now) || !actions.canSend(spec(load.modelId()))) {
                 continue;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.LogCapture;
 import dev.warmup.server.backend.real.RealLlamaServer;
 import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.errors.WarmupException;
@@ -83,9 +84,9 @@ class LlamaServerIT {
 
     @Test
     void aLoadThatMakesTheRouterStopAnotherModelSaysHowToConfigureItOnce() throws Exception {
-        try (LoggedMessages log = new LoggedMessages(StoppedToStart.class);
+        try (LogCapture log = new LogCapture(StoppedToStart.class);
              RealLlamaServer s = RealLlamaServer.router(dir, List.of("coder", "chat"), "--models-max", "1")) {
-            List<String> warnings = log.messages();
+            List<String> warnings = log.messages;
             LlamaCppBackend b = backend(s, null, Map.of(), null);
             b.load(model("coder"), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
             assertEquals(List.of(), warnings, "nothing else was running");

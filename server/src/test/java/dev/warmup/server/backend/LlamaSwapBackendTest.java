@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.LogCapture;
 import dev.warmup.server.MutableClock;
 import dev.warmup.server.backend.fake.FakeLlamaSwapServer;
 import dev.warmup.server.config.BackendSpec;
@@ -136,9 +137,9 @@ class LlamaSwapBackendTest {
 
     @Test
     void aLoadThatStopsAnotherModelSaysHowToConfigureLlamaSwapOnce() throws Exception {
-        try (LoggedMessages log = new LoggedMessages(StoppedToStart.class);
+        try (LogCapture log = new LogCapture(StoppedToStart.class);
              FakeLlamaSwapServer s = new FakeLlamaSwapServer("coder", "chat")) {
-            List<String> warnings = log.messages();
+            List<String> warnings = log.messages;
             s.swap(true); // llama-swap's default: one model at a time
             LlamaSwapBackend b = backend(s.url());
             b.load(model("coder"), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.coder;
 import static dev.warmup.server.scheduler.WarmingFixture.start;
+import static dev.warmup.server.scheduler.WarmingFixture.bothWantedSettings;
 import static dev.warmup.server.scheduler.WarmingFixture.startWithBothWanted;
 import static dev.warmup.server.scheduler.WarmingFixture.state;
 import static dev.warmup.server.scheduler.WarmingFixture.theOneLoading;
@@ -16,6 +17,7 @@ import com.google.inject.AbstractModule;
 import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.ScheduledWarmup;
 import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.LogCapture;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.performance.PerformancePredictor;
@@ -111,14 +113,8 @@ class HeldBackStatusTest {
 
     @Test
     void loadsPastThePerformanceImpactThresholdWaitTheirTurnAndTheStatusSaysWhy() throws Exception {
-        AbstractModule oneCore = new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(PerformancePredictor.class).toInstance(new PerformancePredictor(1));
-            }
-        };
         try (FakeOllamaServer ollama = new FakeOllamaServer();
-             ServerHarness h = new ServerHarness(dir, probe, oneCore)) {
+             ServerHarness h = new ServerHarness(dir, probe, oneCore())) {
             var coderGate = ollama.gate("coder");
             var bigGate = ollama.gate("big");
             JsonObject more = new JsonObject(); // coder's 3 s and big's 20 s of loading: 7.7 % of a core's 5 minutes
@@ -157,10 +153,44 @@ class HeldBackStatusTest {
         }
     }
 
+    @Test
+    void aQueuedWarmUpTheImpactThresholdLaterLeavesOutIsTakenOffTheQueueSayingWhy() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness h = new ServerHarness(dir, probe, oneCore());
+             LogCapture logged = new LogCapture(WarmupScheduler.class)) {
+            WarmupScheduler scheduler = startWithBothWanted(h, ollama, new JsonObject());
+            reads(h, 9_000, 0.9); // both wait for the CPU; together 7.7 % of a core's 5 minutes, within 10 %
+            scheduler.start(3600);
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            WarmupQueue queue = h.injector.getInstance(WarmupQueue.class);
+            assertEquals(2, queue.size(), String.valueOf(queue.snapshot()));
+
+            JsonObject lower = new JsonObject();
+            lower.addProperty("performanceImpactThreshold", 0.07);
+            h.changeSettings(bothWantedSettings(ollama, lower)); // ticks
+            String cancelled = logged.awaitFirst("WMP-5002", Duration.ofSeconds(30));
+            assertEquals(1, queue.size(), String.valueOf(queue.snapshot()));
+            String left = theOther(queue.snapshot().get(0).model());
+            assertEquals("WMP-5002 Warm-up cancelled: the prediction was withdrawn, the schedule trimmed, or warming"
+                    + " paused: " + left + " (left out for now: with the loads before it, its loading would pass"
+                    + " performanceImpactThreshold, WMP-6001)", cancelled);
+        }
+    }
+
     /** The machine now has {@code availableMb} of its 16,000 MB available and is {@code cpuLoad} busy; read at once. */
     private void reads(ServerHarness h, long availableMb, double cpuLoad) {
         machine.set(new SystemProbe.Snapshot(16_000, availableMb, cpuLoad));
         h.injector.getInstance(ResourceManager.class).refresh();
+    }
+
+    /** A machine of one core: loading takes a whole core while it lasts. */
+    private static AbstractModule oneCore() {
+        return new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(PerformancePredictor.class).toInstance(new PerformancePredictor(1));
+            }
+        };
     }
 
     private static WarmupStatus status(ServerHarness h) throws Exception {

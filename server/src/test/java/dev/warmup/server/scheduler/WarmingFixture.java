@@ -67,13 +67,18 @@ final class WarmingFixture {
             }
         }
         h.injector.getInstance(UsageStore.class).append(uses);
+        h.initialize(bothWantedSettings(ollama, more));
+        h.startPrediction();
+        return h.injector.getInstance(WarmupScheduler.class);
+    }
+
+    /** {@link #startWithBothWanted}'s {@code warmup} settings: both models for completion, 4,096 MB, and {@code more}. */
+    static String bothWantedSettings(FakeOllamaServer ollama, JsonObject more) {
         JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
         s.addProperty("maxMemoryMb", 4096);
         s.getAsJsonArray("models").get(1).getAsJsonObject().add("tasks", JsonParser.parseString("[\"completion\"]"));
         more.entrySet().forEach(e -> s.add(e.getKey(), e.getValue()));
-        h.initialize(s.toString());
-        h.startPrediction();
-        return h.injector.getInstance(WarmupScheduler.class);
+        return s.toString();
     }
 
     /** Of coder and big, started by {@link #startWithBothWanted} and loaded one at a time: the one loading now. */

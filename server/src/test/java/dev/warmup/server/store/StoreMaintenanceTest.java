@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
+import dev.warmup.server.LogCapture;
 import dev.warmup.server.MutableClock;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
@@ -17,9 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,22 +119,8 @@ class StoreMaintenanceTest {
     void aRoundThatFailsUnexpectedlyIsLoggedWithItsCodeInsteadOfEndingEveryLaterRound() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
         DataDirectory data = new DataDirectory(dir);
-        List<String> logged = new ArrayList<>();
-        Handler recorder = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger log = Logger.getLogger(StoreMaintenance.class.getName());
-        log.addHandler(recorder);
-        try (UsageStore store = UsageStore.open(data.resolve("usage.db"))) {
+        try (LogCapture logged = new LogCapture(StoreMaintenance.class);
+             UsageStore store = UsageStore.open(data.resolve("usage.db"))) {
             ProcessIdentity self = new ProcessIdentity(1001, 5);
             ProcessTable failing = new ProcessTable() {
                 @Override
@@ -154,9 +138,7 @@ class StoreMaintenanceTest {
                     store, data), clock, new ModelOwners(store, failing, clock));
             assertEquals(0, maintenance.runOnce(), "a scheduled run that throws ends every later one");
             assertEquals(List.of("WMP-8007 Internal error: store maintenance: java.lang.UnsupportedOperationException:"
-                    + " no process table here"), logged);
-        } finally {
-            log.removeHandler(recorder);
+                    + " no process table here"), logged.messages);
         }
     }
 }

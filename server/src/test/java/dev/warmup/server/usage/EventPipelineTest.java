@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warmup.server.LogCapture;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.UsageStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,43 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
 class EventPipelineTest {
     @TempDir Path dir;
 
-    /** What the pipeline logs, from its own thread too, and a latch for its first WMP-7002. */
-    private static final class Logged extends Handler implements AutoCloseable {
-        private final Logger logger = Logger.getLogger(EventPipeline.class.getName()); // held: keeps the handler on
-        final List<String> warnings = new CopyOnWriteArrayList<>();
-        final CountDownLatch storeFailed = new CountDownLatch(1);
-
-        Logged() {
-            logger.addHandler(this);
-        }
-
-        @Override
-        public void publish(LogRecord r) {
-            warnings.add(r.getMessage());
-            if (r.getMessage().startsWith("WMP-7002")) {
-                storeFailed.countDown();
-            }
-        }
-
-        @Override public void flush() {}
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-        }
-    }
-
     @Test
     void aFullQueueDropsAndCountsWithWmp1002AndLosesNothingItAccepted() throws Exception {
-        try (Logged logged = new Logged(); UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+        try (LogCapture logged = new LogCapture(EventPipeline.class);
+             UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
             ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
-            overload(new EventPipeline(4, store, metrics), store, metrics, logged.warnings);
+            overload(new EventPipeline(4, store, metrics), store, metrics, logged.messages);
         }
     }
 
     @Test
     void whileTheDiskIsFullEventsWaitUpToTheBoundAndAllGoInOnceThereIsRoom() throws Exception {
-        try (Logged logged = new Logged(); UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+        try (LogCapture logged = new LogCapture(EventPipeline.class);
+             UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
             store.append(List.of(UsageEvent.simple(0, EventKind.CHANGE, null, null)));
             long pages = store.query("PRAGMA page_count", List.of(), rs -> rs.getLong(1));
             store.query("PRAGMA max_page_count = " + pages, List.of(), rs -> rs.getLong(1)); // as a full disk
@@ -75,8 +49,7 @@ class EventPipelineTest {
                     assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, "x".repeat(190), null)));
                 }
                 assertTrue(taken.await(30, TimeUnit.SECONDS), "the consumer holds the first 100, waiting for room");
-                assertTrue(logged.storeFailed.await(30, TimeUnit.SECONDS));
-                String said = logged.warnings.stream().filter(w -> w.startsWith("WMP-7002")).findFirst().orElseThrow();
+                String said = logged.awaitFirst("WMP-7002", Duration.ofSeconds(30));
                 assertTrue(said.contains("database or disk is full"), "the cause, not a failed rollback: " + said);
                 for (int i = 101; i <= 200; i++) { // the consumer takes no more: the queue holds these
                     assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "room for " + i);
