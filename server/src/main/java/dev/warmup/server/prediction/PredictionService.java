@@ -207,15 +207,22 @@ public final class PredictionService implements AutoCloseable {
                 : "trees trained on " + p.maturedSamples() + " samples; the context rates forecast better so far";
     }
 
-    private void save(LearnedPredictor p) {
+    /**
+     * Saves what {@code p} learnt to the model file; returns null, or why it could not (WMP-2004, logged too: the
+     * model keeps serving from memory). Nothing is saved, and null returned, once the history was forgotten meanwhile.
+     */
+    private String save(LearnedPredictor p) {
         if (forgottenElsewhere(false)) { // not what was learnt from a history forgotten meanwhile
-            return;
+            return null;
         }
         try {
             ModelFile.save(modelFile, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
             staleModelFile = false;
+            return null;
         } catch (java.io.IOException e) {
-            LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_2004, modelFile + ": " + e).getMessage(), e);
+            String why = new WarmupException(ErrorCode.WMP_2004, modelFile + ": " + e).getMessage();
+            LOG.log(Level.WARNING, why, e);
+            return why;
         }
     }
 
@@ -282,7 +289,10 @@ public final class PredictionService implements AutoCloseable {
         return note;
     }
 
-    /** {@code warmup.retrain}: trains on everything matured now and saves the model. */
+    /**
+     * {@code warmup.retrain}: trains on everything matured now and saves the model; {@code saved} says whether it
+     * could, {@code notSaved} why not (WMP-2004: the trained model serves all the same).
+     */
     public JsonObject retrain() {
         return call(() -> {
             forgottenElsewhere(false); // not trained on a history another server forgot
@@ -296,7 +306,7 @@ public final class PredictionService implements AutoCloseable {
             }
             p.train(clock.millis());
             savedTrainings = p.trainings();
-            save(p);
+            String notSaved = save(p);
             o.addProperty("predictor", p.name());
             o.addProperty("samples", p.maturedSamples());
             o.addProperty("trainings", p.trainings());
@@ -308,6 +318,10 @@ public final class PredictionService implements AutoCloseable {
             }
             o.add("learnedTasks", new com.google.gson.Gson().toJsonTree(learned));
             o.addProperty("file", modelFile.toString());
+            o.addProperty("saved", notSaved == null);
+            if (notSaved != null) {
+                o.addProperty("notSaved", notSaved);
+            }
             note = describe(p);
             return o;
         });

@@ -96,6 +96,26 @@ class ForgetHistoryTest {
     }
 
     @Test
+    void aFileThatCannotBeDeletedIsNamedWithWmp2005AndEverythingElseIsForgotten() throws Exception {
+        Path data = dir.resolve("data");
+        try (ServerHarness h = learnt(data, true)) {
+            h.command("warmup.retrain");
+            Path stuck = Files.createDirectories(data.resolve("predictor.json.corrupt-2026-03-01T09-00-00Z"));
+            Files.writeString(stuck.resolve("inside"), "a directory, not a file: not deleted as one");
+
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> h.command("warmup.forgetHistory", CONFIRM));
+            String message = e.getCause().getMessage();
+            assertTrue(message.startsWith("WMP-2005") && message.contains("the history is forgotten (")
+                    && message.contains(stuck + " could not be deleted"), message);
+            assertEquals(0, h.injector.getInstance(UsageStore.class).eventCount(), "the store is emptied all the same");
+            assertFalse(Files.exists(data.resolve(PredictionService.FILE)), "and the model file deleted");
+            assertFalse(learnt(h), "and what was learnt forgotten: " + status(h).predictorNote());
+            assertTrue(Files.exists(stuck), "named, for the user to delete");
+        }
+    }
+
+    @Test
     void withoutItsConfirmationTheCommandIsRefusedAndNothingGoes() throws Exception {
         try (ServerHarness h = learnt(dir.resolve("data"), true)) {
             long events = h.injector.getInstance(UsageStore.class).eventCount();

@@ -16,6 +16,7 @@ import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.WarmupPrediction;
 import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.LogCapture;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.UsageStore;
@@ -110,12 +111,34 @@ class PredictionEngineTest {
             assertTrue(p.performanceImpact().cpuImpactPercent() >= 0);
             JsonObject retrained = new Gson().toJsonTree(h.command("warmup.retrain")).getAsJsonObject();
             assertTrue(retrained.get("trainings").getAsLong() >= 1);
+            assertTrue(retrained.get("saved").getAsBoolean(), retrained.toString());
+            assertFalse(retrained.has("notSaved"), retrained.toString());
             assertTrue(Files.exists(data.resolve(PredictionService.FILE)));
             JsonObject eval = new Gson().toJsonTree(h.command("warmup.evaluate")).getAsJsonObject();
             JsonObject completion = eval.getAsJsonObject("holdout").getAsJsonObject("tasks")
                     .getAsJsonObject("completion");
             assertTrue(completion.get("auc").getAsDouble() > 0.6, completion.toString());
             assertTrue(completion.has("brier") && completion.has("precision") && completion.has("recall"));
+        }
+    }
+
+    @Test
+    void aModelFileThatCannotBeWrittenIsReportedWithWmp2004AndTheTrainedModelServesAllTheSame() throws Exception {
+        Path data = dir.resolve("data");
+        try (ServerHarness h = new ServerHarness(data); LogCapture logged = new LogCapture(PredictionService.class)) {
+            startAfterOldHistory(h);
+            Path file = data.resolve(PredictionService.FILE);
+            Files.deleteIfExists(file);
+            Files.createDirectories(file.resolve("in-the-way")); // a directory where the file goes: not replaced
+
+            JsonObject retrained = new Gson().toJsonTree(h.command("warmup.retrain")).getAsJsonObject();
+            assertFalse(retrained.get("saved").getAsBoolean(), retrained.toString());
+            String why = retrained.get("notSaved").getAsString();
+            assertTrue(why.startsWith("WMP-2004 Prediction model could not be saved: " + file), why);
+            assertEquals(why, logged.awaitFirst("WMP-2004", Duration.ofSeconds(30)), "logged too");
+            assertTrue(learnt(h.server.getWarmupService().status().get(10, TimeUnit.SECONDS)), "still serving");
+            assertEquals(2, h.server.getWarmupService().predict(new PredictParams(300, null)).get(10, TimeUnit.SECONDS)
+                    .predictions().size());
         }
     }
 
