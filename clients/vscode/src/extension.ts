@@ -15,7 +15,7 @@ import { RestartPolicy } from './restartPolicy';
 import { serialRunner } from './serial';
 import { serverCommand } from './serverArgs';
 import { initializationOptions, valueInForce, warmupSection } from './settings';
-import { ForgetResult, forgetSummary, formatStatus, WarmupStatus } from './statusFormat';
+import { ForgetResult, forgetSummary, formatStatus, RetrainResult, retrainSummary, WarmupStatus } from './statusFormat';
 
 /** What other extensions get from `vscode.extensions.getExtension('warmup-dev.warmup').exports`. */
 export interface WarmupApi {
@@ -169,8 +169,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     vscode.commands.registerCommand('warmup.pauseWarming', () => command('warmup.pause')),
     vscode.commands.registerCommand('warmup.resumeWarming', () => command('warmup.resume')),
     vscode.commands.registerCommand('warmup.retrainNow', async () => {
-      const r = await command('warmup.retrain');
-      void vscode.window.showInformationMessage(`Warmup retrained: ${JSON.stringify(r)}`);
+      try {
+        const r = await command('warmup.retrain') as RetrainResult | undefined;
+        if (r === undefined) {
+          void vscode.window.showErrorMessage('Warmup: the server is not running; nothing was trained.');
+          return;
+        }
+        const { text, warning } = retrainSummary(r);
+        void (warning ? vscode.window.showWarningMessage(text) : vscode.window.showInformationMessage(text));
+      } catch (e) { // WMP-1003: no samples yet
+        void vscode.window.showErrorMessage(`Warmup: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }),
     vscode.commands.registerCommand('warmup.forgetUsageHistory', async () => {
       const forget = 'Forget';

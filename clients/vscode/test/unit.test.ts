@@ -9,7 +9,7 @@ import { lastDays, localDay, metricsHtml } from '../src/metricsHtml';
 import { RestartPolicy } from '../src/restartPolicy';
 import { serverCommand } from '../src/serverArgs';
 import { initializationOptions, SERVER_KEYS, valueInForce } from '../src/settings';
-import { forgetSummary, formatStatus } from '../src/statusFormat';
+import { forgetSummary, formatStatus, retrainSummary } from '../src/statusFormat';
 import { serialRunner } from '../src/serial';
 
 function fakeProbe(javas: Record<string, number | undefined>): JavaProbe {
@@ -281,4 +281,17 @@ test('after forgetting, the message says how much went, and why the file was not
   const locked = forgetSummary({ events: 1, dailyCounts: 0, compacted: false, notCompacted: 'database is locked' });
   assert.match(locked, /^Warmup forgot 1 recorded event and 0 daily counts, /);
   assert.ok(locked.endsWith(' (The file could not be compacted now: database is locked.)'), locked);
+});
+
+test('after retraining, the message names the trees and the file, and warns when the file could not be saved', () => {
+  assert.deepEqual(retrainSummary({ samples: 420, learnedTasks: ['completion', 'chat'], file: '/d/predictor.json',
+    saved: true }), { text: 'Warmup retrained on 420 samples: trees for completion, chat. Saved to /d/predictor.json.',
+    warning: false });
+  assert.deepEqual(retrainSummary({ samples: 1, learnedTasks: [], saved: true }),
+    { text: 'Warmup retrained on 1 sample: no task has enough history for trees yet.', warning: false });
+  const failed = retrainSummary({ samples: 9, learnedTasks: ['chat'], file: '/d/predictor.json', saved: false,
+    notSaved: 'WMP-2004 Prediction model could not be saved: /d/predictor.json: No space left on device' });
+  assert.equal(failed.warning, true);
+  assert.ok(failed.text.startsWith('Warmup retrained on 9 samples: trees for chat. The model could not be saved, so '
+    + 'it is learnt again at the next start: WMP-2004 '), failed.text);
 });
