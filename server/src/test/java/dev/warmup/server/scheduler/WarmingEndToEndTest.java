@@ -21,6 +21,7 @@ import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.ScheduledWarmup;
 import dev.warmup.protocol.WarmupPrediction;
 import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.LogCapture;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.UsageStore;
@@ -88,6 +89,35 @@ class WarmingEndToEndTest {
             h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 40L, true));
             h.flush(); // used again, so loaded again (by the developer's own request): the reason goes
             assertEquals(null, coder(h).unloadReason(), coder(h).toString());
+        }
+    }
+
+    @Test
+    void anUnloadTheModelServerRefusesIsLoggedAndAskedForAgainAfterAnotherGrace() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir);
+             LogCapture logged = new LogCapture(BackendActions.class)) {
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
+            h.clock.advance(Duration.ofHours(2)); // nothing is forecast any more
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            ollama.failNext(3, 500); // the request and its two retries
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            String said = logged.awaitFirst("WMP-8004", Duration.ofSeconds(30));
+            assertTrue(said.contains("injected failure") && said.endsWith(" (unloading coder)"), said);
+            assertTrue(ollama.isLoaded("coder"));
+            assertEquals("warm", coder(h).state(), "loaded still, as far as the server knows");
+
+            h.clock.advance(Duration.ofSeconds(30)); // the circuit breaker the three failures opened lets calls by
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(h.clock.millis() + SustainedUnloads.GRACE_MILLIS, scheduler.dueTickAt(),
+                    "held again for a grace, as any unload the plan wants");
+            assertTrue(ollama.isLoaded("coder"));
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.statuses, l -> !warm(l.subList(l.size() - 1, l.size()), "coder"),
+                    Duration.ofSeconds(30));
+            assertEquals("unloaded", coder(h).state());
         }
     }
 
