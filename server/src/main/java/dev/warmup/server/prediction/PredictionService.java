@@ -6,6 +6,7 @@ import dev.warmup.protocol.Tasks;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.FileTrouble;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.HistoryEraser;
@@ -220,7 +221,8 @@ public final class PredictionService implements AutoCloseable {
             staleModelFile = false;
             return null;
         } catch (java.io.IOException e) {
-            String why = new WarmupException(ErrorCode.WMP_2004, modelFile + ": " + e).getMessage();
+            String why = new WarmupException(ErrorCode.WMP_2004, modelFile + ": " + FileTrouble.why(e, modelFile))
+                    .getMessage();
             LOG.log(Level.WARNING, why, e);
             return why;
         }

@@ -1,5 +1,6 @@
 package dev.warmup.server.store;
 
+import dev.warmup.server.errors.FileTrouble;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public final class HistoryEraser {
                 Files.deleteIfExists(f);
                 deleted++;
             } catch (IOException e) {
-                failures.add(f + " could not be deleted: " + e);
+                failures.add(f + " could not be deleted: " + FileTrouble.why(e, f));
             }
         }
         return new Deleted(deleted, failures);
