@@ -34,7 +34,7 @@ public final class HistoryEraser {
         try {
             files = dir.historyFiles();
         } catch (IOException e) {
-            return new Deleted(0, List.of("listing " + dir.root() + ": " + e));
+            return new Deleted(0, List.of("listing " + dir.root() + ": " + FileTrouble.why(e, dir.root())));
         }
         int deleted = 0;
         List<String> failures = new ArrayList<>();
