@@ -209,12 +209,12 @@ public final class PredictionService implements AutoCloseable {
     }
 
     /**
-     * Saves what {@code p} learnt to the model file; returns null, or why it could not (WMP-2004, logged too: the
-     * model keeps serving from memory). Nothing is saved, and null returned, once the history was forgotten meanwhile.
+     * Saves what {@code p} learnt to the model file; returns null, or why it did not: it could not (WMP-2004, logged
+     * too: the model keeps serving from memory), or the history it was learnt from was forgotten meanwhile.
      */
     private String save(LearnedPredictor p) {
         if (forgottenElsewhere(false)) { // not what was learnt from a history forgotten meanwhile
-            return null;
+            return "the history it was learnt from was forgotten meanwhile (warmup.forgetHistory in another window)";
         }
         try {
             ModelFile.save(modelFile, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
@@ -293,7 +293,7 @@ public final class PredictionService implements AutoCloseable {
 
     /**
      * {@code warmup.retrain}: trains on everything matured now and saves the model; {@code saved} says whether it
-     * could, {@code notSaved} why not (WMP-2004: the trained model serves all the same).
+     * did, {@code notSaved} why not (WMP-2004 when it could not: the trained model serves all the same).
      */
     public JsonObject retrain() {
         return call(() -> {
