@@ -139,20 +139,19 @@ export interface RetrainResult {
   learnedTasks?: string[];
   /** The model file. */
   file?: string;
-  /** Whether the model file was written; when not, `notSaved` says why (WMP-2004) and the model serves from memory. */
+  /** Whether the model file was written; when not, `notSaved` says why (WMP-2004: it could not). */
   saved?: boolean;
   notSaved?: string;
 }
 
-/** The message after retraining, and whether it is a warning (the model file could not be saved). */
+/** The message after retraining, and whether it is a warning (the model file was not saved). */
 export function retrainSummary(r: RetrainResult): { text: string; warning: boolean } {
   const samples = r.samples ?? 0;
   const tasks = r.learnedTasks ?? [];
   const base = `Warmup retrained on ${samples} sample${samples === 1 ? '' : 's'}: `
     + (tasks.length > 0 ? `trees for ${tasks.join(', ')}.` : 'no task has enough history for trees yet.');
   if (r.saved === false) {
-    return { text: `${base} The model could not be saved, so it is learnt again at the next start: ${r.notSaved}`,
-      warning: true };
+    return { text: `${base} The model was not saved: ${r.notSaved}`, warning: true };
   }
   return { text: r.file ? `${base} Saved to ${r.file}.` : base, warning: false };
 }
