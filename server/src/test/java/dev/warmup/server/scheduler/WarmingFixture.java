@@ -72,7 +72,7 @@ final class WarmingFixture {
         return h.injector.getInstance(WarmupScheduler.class);
     }
 
-    /** {@link #startWithBothWanted}'s {@code warmup} settings: both models for completion, 4,096 MB, and {@code more}. */
+    /** {@link #startWithBothWanted}'s {@code warmup} settings: both models for completion, 4,096 MB, {@code more}. */
     static String bothWantedSettings(FakeOllamaServer ollama, JsonObject more) {
         JsonObject s = JsonParser.parseString(settings(ollama.url())).getAsJsonObject();
         s.addProperty("maxMemoryMb", 4096);
