@@ -135,8 +135,7 @@ class PredictionEngineTest {
             assertFalse(retrained.get("saved").getAsBoolean(), retrained.toString());
             String why = retrained.get("notSaved").getAsString();
             assertEquals("WMP-2004 Prediction model could not be saved: " + file + ": Is a directory", why);
-            logged.awaitFirst("WMP-2004", Duration.ofSeconds(30)); // the save after the start's training failed too
-            assertTrue(logged.messages.contains(why), "logged too: " + logged.messages);
+            assertTrue(logged.messages.contains(why), "logged too, before the answer: " + logged.messages);
             assertTrue(learnt(h.server.getWarmupService().status().get(10, TimeUnit.SECONDS)), "still serving");
             assertEquals(2, h.server.getWarmupService().predict(new PredictParams(300, null)).get(10, TimeUnit.SECONDS)
                     .predictions().size());
