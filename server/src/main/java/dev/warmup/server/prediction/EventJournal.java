@@ -57,6 +57,11 @@ final class EventJournal {
         events.removeIf(e -> e.at() < at);
     }
 
+    /** The journal's share alone: the live feed's events it still keeps, for when the store cannot be read. */
+    List<UsageEvent> kept() {
+        return List.copyOf(events);
+    }
+
     /** Everything so far: the stored share read from {@code store}, then the journal. */
     List<UsageEvent> history(UsageStore store) throws SQLException {
         List<UsageEvent> all = new ArrayList<>();

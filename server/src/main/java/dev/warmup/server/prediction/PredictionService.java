@@ -62,6 +62,7 @@ public final class PredictionService implements AutoCloseable {
     private volatile LearnedPredictor predictor;
     private volatile String note = "starting";
     private int onTrees;
+    private String historyUnread; // why the last rebuild could not read the history (WMP-7004), or null
     private volatile EventJournal journal; // set by start(); used on the predictor's thread
     private LiveTimeline timeline; // the live predictor's, set with it; used on the predictor's thread
     private volatile long changes; // events shown and rebuilds, counted on the predictor's thread
@@ -147,17 +148,22 @@ public final class PredictionService implements AutoCloseable {
             warnings.accept(e.getMessage() + "; it will be retrained from the history");
         }
         LiveTimeline replayed = new LiveTimeline(); // the history is in time order: this only holds back the future
+        List<UsageEvent> history;
         try {
-            long now = clock.millis();
-            for (UsageEvent e : journal.history(store)) {
-                UsageEvent placed = replayed.place(e, now);
-                if (placed != null) {
-                    p.observe(placed);
-                }
-            }
+            history = journal.history(store);
+            historyUnread = null;
         } catch (SQLException e) {
-            LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_7004, "reading the history for the predictor: "
-                    + e.getMessage()).getMessage(), e);
+            historyUnread = new WarmupException(ErrorCode.WMP_7004, "reading the history for the predictor: "
+                    + e.getMessage()).getMessage();
+            LOG.log(Level.WARNING, historyUnread, e);
+            history = journal.kept(); // what came since the start at least
+        }
+        long now = clock.millis();
+        for (UsageEvent e : history) {
+            UsageEvent placed = replayed.place(e, now);
+            if (placed != null) {
+                p.observe(placed);
+            }
         }
         savedTrainings = p.trainings();
         predictor = p;
@@ -196,16 +202,23 @@ public final class PredictionService implements AutoCloseable {
         }
     }
 
-    /** The status note: what forecasts now, and from how much history. */
-    private static String describe(LearnedPredictor p) {
+    /**
+     * The status note: what forecasts now, and from how much history; and, when the history recorded before the last
+     * rebuild could not be read, that it learns without it (until the next rebuild: a restart or a settings change).
+     */
+    private String describe(LearnedPredictor p) {
+        String unread = historyUnread == null ? ""
+                : " (" + historyUnread + "; learning from this session's events only)";
         if (!p.learned()) {
             return new WarmupException(ErrorCode.WMP_1003, "not enough history to train yet (" + p.maturedSamples()
-                    + " samples); the context-rate heuristic answers").getMessage();
+                    + " samples); the context-rate heuristic answers").getMessage() + unread;
         }
         int on = p.tasksOnTrees();
-        return on > 0 ? "learned from " + p.maturedSamples() + " samples; the trees forecast " + on + " of "
-                + p.tasks().size() + " tasks, the context rates the rest"
-                : "trees trained on " + p.maturedSamples() + " samples; the context rates forecast better so far";
+        String from = p.maturedSamples() > 0 ? p.maturedSamples() + " samples"
+                : "the history behind the saved model file"; // its trees, with no history read since
+        return (on > 0 ? "learned from " + from + "; the trees forecast " + on + " of " + p.tasks().size()
+                + " tasks, the context rates the rest"
+                : "trees trained on " + from + "; the context rates forecast better so far") + unread;
     }
 
     /**

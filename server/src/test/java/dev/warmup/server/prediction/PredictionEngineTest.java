@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -209,6 +210,33 @@ class PredictionEngineTest {
     }
 
     /** The editor reports a completion use now; returns once the predictor has been shown it. */
+    @Test
+    void aHistoryThatCannotBeReadAtARebuildIsSaidInTheStatusAndTheEventsSinceTheStartStillCount() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            PredictionService service = startAfterOldHistory(h);
+            useCompletion(h, service);
+            h.injector.getInstance(UsageStore.class).close(); // as a disk that fails under the server
+            JsonObject section = new JsonObject(); // not h.changeSettings: its flush waits for the store
+            section.add("warmup", com.google.gson.JsonParser.parseString(
+                    MODELS.replace("{\"models\"", "{\"learningRate\": 0.3, \"models\"")));
+            h.server.getWorkspaceService().didChangeConfiguration(
+                    new org.eclipse.lsp4j.DidChangeConfigurationParams(section));
+            h.server.getWarmupService().status().get(10, TimeUnit.SECONDS); // handled
+            service.settled().get(60, TimeUnit.SECONDS);
+            assertEquals(0.3, service.learningRate(), "rebuilt");
+
+            String note = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).predictorNote();
+            assertTrue(learnt(h.server.getWarmupService().status().get(10, TimeUnit.SECONDS)), note);
+            assertTrue(note.contains(" on the history behind the saved model file; ") || note.contains(
+                    " from the history behind the saved model file; "), "its trees, no samples read: " + note);
+            assertTrue(note.endsWith(" (WMP-7004 Usage store read failed: reading the history for the predictor: the"
+                    + " usage store is closed; learning from this session's events only)"), note);
+            Map<String, TaskForecast> f = TaskForecast.byTask(service.forecast(300));
+            assertTrue(f.get("completion").probability() > 2 * f.get("chat").probability(), "the use since the start"
+                    + " still counts (without it both stand at the same prior): " + f);
+        }
+    }
+
     private static void useCompletion(ServerHarness h, PredictionService service) throws Exception {
         h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
         h.flush();
