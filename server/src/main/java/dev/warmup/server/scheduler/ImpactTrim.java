@@ -106,6 +106,11 @@ final class ImpactTrim {
         return !leftOut.isEmpty();
     }
 
+    /** Whether the last plan left {@code modelId}'s load out. */
+    boolean leftOut(String modelId) {
+        return leftOut.contains(modelId);
+    }
+
     /** Nothing is left out: no plan was made (warming paused, or memory short). */
     void none() {
         say(Set.of(), null);

@@ -269,9 +269,9 @@ public final class WarmupScheduler implements AutoCloseable {
                 id -> s.model(id).orElseThrow(), s.performanceImpactThreshold()); // the models the plan was made of
         for (WarmupQueue.Entry queued : queue.snapshot()) { // its prediction withdrawn, or the impact cut it
             if (loads.stream().noneMatch(l -> l.modelId().equals(queued.model()))) {
-                boolean cut = plan.loads().stream().anyMatch(l -> l.modelId().equals(queued.model()));
-                cancelQueued(List.of(queued.model()), cut ? " (left out for now: with the loads before it, its"
-                        + " loading would pass performanceImpactThreshold, WMP-6001)" : "");
+                cancelQueued(List.of(queued.model()), impactTrim.leftOut(queued.model()) ? " (left out for now:"
+                        + " with the loads before it, its loading would pass performanceImpactThreshold, WMP-6001)"
+                        : "");
             }
         }
         for (WarmSetPlanner.PlannedLoad load : loads) {
