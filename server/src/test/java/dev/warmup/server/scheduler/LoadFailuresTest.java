@@ -4,7 +4,6 @@ import static dev.warmup.server.scheduler.WarmingFixture.coder;
 import static dev.warmup.server.scheduler.WarmingFixture.failedLoads;
 import static dev.warmup.server.scheduler.WarmingFixture.inferred;
 import static dev.warmup.server.scheduler.WarmingFixture.loadsPlanned;
-import static dev.warmup.server.scheduler.WarmingFixture.logged;
 import static dev.warmup.server.scheduler.WarmingFixture.pastTheReportWindow;
 import static dev.warmup.server.scheduler.WarmingFixture.recentCompletionUse;
 import static dev.warmup.server.scheduler.WarmingFixture.settings;
@@ -18,6 +17,7 @@ import com.google.gson.JsonParser;
 import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.LogCapture;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.UsageStore;
@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,13 +38,12 @@ class LoadFailuresTest {
 
     @Test
     void aFailingLoadIsRetriedAfterBackOffThenSeldomUntilTheSettingsChange() throws Exception {
-        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir);
+             LogCapture logged = new LogCapture(LoadBackoff.class)) {
             ollama.failNext(1000, 400);
-            Logger logger = Logger.getLogger(LoadBackoff.class.getName());
-            CompletableFuture<String> gaveUp = logged(logger, "WMP-3002");
             WarmupScheduler scheduler = start(h, ollama);
             failUntilGivenUp(h, scheduler);
-            assertTrue(gaveUp.get(30, TimeUnit.SECONDS).contains("coder"));
+            assertTrue(logged.awaitFirst("WMP-3002", Duration.ofSeconds(30)).contains("coder"));
             h.clock.advance(Duration.ofMinutes(2));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertTrue(loadsPlanned(h).contains("coder"), "still wanted");
@@ -131,12 +129,11 @@ class LoadFailuresTest {
 
     @Test
     void aLoadPastTheTimeoutIsAbandonedWithWmp3001() throws Exception {
-        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir)) {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir);
+             LogCapture logged = new LogCapture(LoadBackoff.class)) {
             ollama.keepAliveOn(h.clock);
-            Logger logger = Logger.getLogger(LoadBackoff.class.getName());
-            CompletableFuture<String> abandoned = logged(logger, "WMP-3001");
             CompletableFuture<Void> gate = abandonLoadOfCoder(ollama, h);
-            assertTrue(abandoned.get(30, TimeUnit.SECONDS).contains("coder did not load within 1 s"));
+            assertTrue(logged.awaitFirst("WMP-3001", Duration.ofSeconds(30)).contains("coder did not load within 1 s"));
             assertEquals(1, warmups(h, "timedOut"));
             gate.complete(null); // Ollama finishes the load after all: kept 30 minutes from now, as our load asked
             ollama.loads("coder", 1).get(30, TimeUnit.SECONDS);
@@ -219,11 +216,11 @@ class LoadFailuresTest {
             h.client.await(h.client.statuses, l -> WarmingFixture.warm(l, "coder"), Duration.ofSeconds(30));
             ollama.expires("coder", h.clock.instant().plusSeconds(60).toString()); // its keep-alive ends soon
             CompletableFuture<Void> gate = ollama.gate("coder"); // and Ollama is slow to answer the renewal
-            CompletableFuture<String> abandoned = logged(Logger.getLogger(BackendActions.class.getName()),
-                    "WMP-3001 Warm-up timed out and was abandoned: renewing coder on its model server: no answer"
-                            + " within 1 s");
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            abandoned.get(30, TimeUnit.SECONDS);
+            try (LogCapture logged = new LogCapture(BackendActions.class)) {
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                logged.awaitFirst("WMP-3001 Warm-up timed out and was abandoned: renewing coder on its model server:"
+                        + " no answer within 1 s", Duration.ofSeconds(30));
+            }
             gate.complete(null); // the renewal lands after all: the keep-alive moves
             ollama.loads("coder", 2).get(30, TimeUnit.SECONDS);
             h.clock.advance(Duration.ofSeconds(5));

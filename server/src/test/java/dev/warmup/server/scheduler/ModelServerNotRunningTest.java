@@ -8,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.server.LogCapture;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +28,7 @@ class ModelServerNotRunningTest {
     @Test
     void aModelTheEditorReportsUsingIsNotTakenForWarmOnAModelServerThatIsNotRunning() throws Exception {
         int port = FakeOllamaServer.freePort(); // nothing listens there
-        try (ServerHarness h = new ServerHarness(dir)) {
-            CompletableFuture<String> said = WarmingFixture.logged(Logger.getLogger(ModelServerLooks.class.getName()),
-                    "model server local is not running");
+        try (ServerHarness h = new ServerHarness(dir); LogCapture logged = new LogCapture(ModelServerLooks.class)) {
             h.initialize(settings("http://127.0.0.1:" + port));
             h.startPrediction();
             WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
@@ -40,7 +37,8 @@ class ModelServerNotRunningTest {
             assertEquals("warm", coder(h).state(), "a use reported: loaded somewhere, for all we know yet");
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertNotEquals("warm", coder(h).state(), "its model server is not running");
-            assertTrue(said.get(30, TimeUnit.SECONDS).contains("connection refused"), said.join());
+            String said = logged.awaitFirst("model server local is not running", Duration.ofSeconds(30));
+            assertTrue(said.contains("connection refused"), said);
             // the plan's load of coder, sent to the closed port, fails: settled before the next report, which it
             // would otherwise overwrite when it ends after it
             h.client.await(h.client.statuses, l -> WarmingFixture.failedLoads(l, "coder") >= 1, Duration.ofSeconds(30));

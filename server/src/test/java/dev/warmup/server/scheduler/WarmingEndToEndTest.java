@@ -163,11 +163,13 @@ class WarmingEndToEndTest {
             WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
             scheduler.tick().get(30, TimeUnit.SECONDS); // reads its keep-alive: 30 minutes
             CompletableFuture<Void> longRequest = ollama.answering("coder"); // Ollama's timer stops meanwhile
-            CompletableFuture<String> renewed = WarmingFixture.logged(actions, "renewed coder");
-            h.clock.advance(Duration.ofMinutes(31)); // the expiry it lists has passed, unchanged
-            scheduler.tick().get(30, TimeUnit.SECONDS);
-            assertEquals("warm", coder(h).state(), "in use, not on its way out");
-            renewed.get(30, TimeUnit.SECONDS); // our renewal, which does not move it either: a request is in flight
+            try (LogCapture logged = new LogCapture(BackendActions.class)) {
+                h.clock.advance(Duration.ofMinutes(31)); // the expiry it lists has passed, unchanged
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                assertEquals("warm", coder(h).state(), "in use, not on its way out");
+                // our renewal, which does not move it either: a request is in flight
+                logged.awaitFirst("renewed coder", Duration.ofSeconds(30));
+            }
             for (int look = 0; look < 2; look++) {
                 h.clock.advance(Duration.ofSeconds(30));
                 scheduler.tick().get(30, TimeUnit.SECONDS);

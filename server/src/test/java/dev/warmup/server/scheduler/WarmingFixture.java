@@ -15,11 +15,7 @@ import dev.warmup.server.usage.UsageEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /** What the end-to-end scheduler tests share: the settings, an hour of use, the start, and readings. */
 final class WarmingFixture {
@@ -173,25 +169,6 @@ final class WarmingFixture {
             }
         });
         return out;
-    }
-
-    /** Completes with the first message {@code logger} logs that starts with {@code code}. */
-    static CompletableFuture<String> logged(Logger logger, String code) {
-        CompletableFuture<String> message = new CompletableFuture<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getMessage() != null && r.getMessage().startsWith(code)) {
-                    message.complete(r.getMessage());
-                }
-            }
-
-            @Override public void flush() {}
-            @Override public void close() {}
-        };
-        logger.addHandler(handler);
-        message.whenComplete((m, e) -> logger.removeHandler(handler));
-        return message;
     }
 
     /** Loads of {@code model} that ended in failure: statuses where it turned from loading to failed. */
