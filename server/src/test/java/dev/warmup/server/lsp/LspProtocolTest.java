@@ -283,7 +283,7 @@ class LspProtocolTest {
                 Duration.ofSeconds(10));
         assertTrue(logged.stream().anyMatch(m -> m.getMessage()
                 .contains("a state, one of loading|ready|failed|unloaded")), logged.toString());
-        assertNotNull(h.server.getWarmupService().status().get(10, TimeUnit.SECONDS));
+        assertNotNull(h.status());
     }
 
     @Test
@@ -370,7 +370,7 @@ class LspProtocolTest {
             h.raw.notify("myext/ping", new JsonObject());
             h.raw.notify("$/myext/progress", new JsonObject()); // $/ may be ignored without a word
         }
-        assertNotNull(h.server.getWarmupService().status().get(10, TimeUnit.SECONDS));
+        assertNotNull(h.status());
         var logged = h.client.await(h.client.logged, l -> l.stream().filter(m -> m.getMessage().startsWith("WMP-8012"))
                 .count() >= 2, Duration.ofSeconds(10));
         h.command("warmup.status"); // one more round trip: a third line would be in by now
@@ -409,7 +409,7 @@ class LspProtocolTest {
             // the popup at initialize (the store's recovery note) was there before; the log line, written before
             // any client was connected, used to be dropped
             assertTrue(damaged.client.shown.stream().anyMatch(m -> m.getMessage().startsWith("WMP-7001")));
-            assertEquals("running", damaged.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
+            assertEquals("running", damaged.status().state());
         }
     }
 
@@ -502,7 +502,7 @@ class LspProtocolTest {
         var again = errorOf(h.server.initialize(new org.eclipse.lsp4j.InitializeParams())); // answered as the first
         assertEquals(-32600, again.getCode(), "JSON-RPC: InvalidRequest");
         assertEquals("WMP-8017 Server already initialized: initialize again; LSP sends it once", again.getMessage());
-        assertEquals(List.of("coder"), h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models()
+        assertEquals(List.of("coder"), h.status().models()
                 .stream().map(m -> m.id()).toList(), "the first initialize's settings stand");
     }
 

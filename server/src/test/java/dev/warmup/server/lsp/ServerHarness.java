@@ -7,6 +7,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
+import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.MutableClock;
 import dev.warmup.server.ServerModule;
 import dev.warmup.server.store.DataDirectory;
@@ -120,6 +121,11 @@ public final class ServerHarness implements AutoCloseable {
     public void flush() throws Exception {
         server.getWarmupService().status().get(30, TimeUnit.SECONDS);
         injector.getInstance(EventPipeline.class).flush().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The server's answer to {@code warmup/status} now. */
+    public WarmupStatus status() throws Exception {
+        return server.getWarmupService().status().get(10, TimeUnit.SECONDS);
     }
 
     public Object command(String name, Object... args) throws Exception {

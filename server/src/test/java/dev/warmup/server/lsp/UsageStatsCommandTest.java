@@ -12,7 +12,6 @@ import dev.warmup.server.store.UsageStore;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
 import org.junit.jupiter.api.AfterEach;
@@ -76,10 +75,10 @@ class UsageStatsCommandTest {
         ResponseError e = refusal("coder");
         assertTrue(e.getMessage().startsWith("WMP-7004 Usage store read failed: reading usage statistics:"),
                 e.getMessage());
-        assertEquals("running", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
+        assertEquals("running", h.status().state());
         h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 40L, false));
         // not flushed: the event waits in the pipeline, retried until the store takes it (none is dropped)
-        assertEquals(h.clock.instant().toString(), h.server.getWarmupService().status().get(10, TimeUnit.SECONDS)
+        assertEquals(h.clock.instant().toString(), h.status()
                 .models().get(0).lastUsed(), "the use still shows");
     }
 

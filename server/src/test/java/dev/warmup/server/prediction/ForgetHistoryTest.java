@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelUsedParams;
-import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.UsageEvent;
@@ -37,16 +36,13 @@ class ForgetHistoryTest {
         }
         h.initialize(PredictionEngineTest.MODELS);
         h.startPrediction();
-        assertTrue(learnt(h), status(h).predictorNote());
+        assertTrue(learnt(h), h.status().predictorNote());
         return h;
     }
 
-    private static WarmupStatus status(ServerHarness h) throws Exception {
-        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
-    }
 
     private static boolean learnt(ServerHarness h) throws Exception {
-        return !status(h).predictorNote().startsWith("WMP-1003");
+        return !h.status().predictorNote().startsWith("WMP-1003");
     }
 
     @Test
@@ -78,8 +74,8 @@ class ForgetHistoryTest {
             assertEquals(0, store.eventsStoredTotal(), "not even how many there were");
             h.client.await(h.client.statuses, l -> l.get(l.size() - 1).predictorNote().startsWith("WMP-1003"),
                     Duration.ofSeconds(30)); // told at once, not at the next tick
-            assertEquals("heuristic", status(h).predictor());
-            assertFalse(learnt(h), "learning from nothing again: " + status(h).predictorNote());
+            assertEquals("heuristic", h.status().predictor());
+            assertFalse(learnt(h), "learning from nothing again: " + h.status().predictorNote());
 
             h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
             h.flush();
@@ -91,7 +87,7 @@ class ForgetHistoryTest {
         try (ServerHarness again = new ServerHarness(data)) { // and a restart learns nothing back
             again.initialize(PredictionEngineTest.MODELS);
             again.startPrediction();
-            assertFalse(learnt(again), status(again).predictorNote());
+            assertFalse(learnt(again), again.status().predictorNote());
         }
     }
 
@@ -110,7 +106,7 @@ class ForgetHistoryTest {
                     && message.endsWith(stuck + " could not be deleted: a directory, not empty"), message);
             assertEquals(0, h.injector.getInstance(UsageStore.class).eventCount(), "the store is emptied all the same");
             assertFalse(Files.exists(data.resolve(PredictionService.FILE)), "and the model file deleted");
-            assertFalse(learnt(h), "and what was learnt forgotten: " + status(h).predictorNote());
+            assertFalse(learnt(h), "and what was learnt forgotten: " + h.status().predictorNote());
             assertTrue(Files.exists(stuck), "named, for the user to delete");
         }
     }
@@ -140,7 +136,7 @@ class ForgetHistoryTest {
             second.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
             second.flush();
             second.injector.getInstance(PredictionService.class).settled().get(30, TimeUnit.SECONDS);
-            assertFalse(learnt(second), status(second).predictorNote());
+            assertFalse(learnt(second), second.status().predictorNote());
             assertFalse(Files.exists(data.resolve(PredictionService.FILE)), "nothing trained on it saved again");
         }
     }
@@ -154,7 +150,7 @@ class ForgetHistoryTest {
             idle.injector.getInstance(dev.warmup.server.scheduler.WarmupScheduler.class).tick()
                     .get(30, TimeUnit.SECONDS);
             idle.injector.getInstance(PredictionService.class).settled().get(30, TimeUnit.SECONDS);
-            assertFalse(learnt(idle), status(idle).predictorNote());
+            assertFalse(learnt(idle), idle.status().predictorNote());
         }
     }
 }

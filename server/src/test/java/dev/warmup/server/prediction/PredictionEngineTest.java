@@ -97,7 +97,7 @@ class PredictionEngineTest {
         Path data = dir.resolve("data");
         try (ServerHarness h = new ServerHarness(data)) {
             startAfterOldHistory(h);
-            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            WarmupStatus status = h.status();
             assertTrue(status.predictorNote().startsWith("learned from") || status.predictorNote().startsWith("trees "
                     + "trained"), "trained from the history: " + status.predictorNote());
             WarmupPrediction p = h.server.getWarmupService().predict(new PredictParams(300, null))
@@ -137,7 +137,7 @@ class PredictionEngineTest {
             String why = retrained.get("notSaved").getAsString();
             assertEquals("WMP-2004 Prediction model could not be saved: " + file + ": Is a directory", why);
             assertTrue(logged.messages.contains(why), "logged too, before the answer: " + logged.messages);
-            assertTrue(learnt(h.server.getWarmupService().status().get(10, TimeUnit.SECONDS)), "still serving");
+            assertTrue(learnt(h.status()), "still serving");
             assertEquals(2, h.server.getWarmupService().predict(new PredictParams(300, null)).get(10, TimeUnit.SECONDS)
                     .predictions().size());
         }
@@ -148,7 +148,7 @@ class PredictionEngineTest {
         try (ServerHarness h = new ServerHarness(dir.resolve("fresh"))) {
             h.initialize(MODELS);
             h.startPrediction();
-            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            WarmupStatus status = h.status();
             assertEquals("running", status.state());
             assertEquals("heuristic", status.predictor());
             assertTrue(status.predictorNote().startsWith("WMP-1003"), status.predictorNote());
@@ -221,12 +221,12 @@ class PredictionEngineTest {
                     MODELS.replace("{\"models\"", "{\"learningRate\": 0.3, \"models\"")));
             h.server.getWorkspaceService().didChangeConfiguration(
                     new org.eclipse.lsp4j.DidChangeConfigurationParams(section));
-            h.server.getWarmupService().status().get(10, TimeUnit.SECONDS); // handled
+            h.status(); // handled
             service.settled().get(60, TimeUnit.SECONDS);
             assertEquals(0.3, service.learningRate(), "rebuilt");
 
-            String note = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).predictorNote();
-            assertTrue(learnt(h.server.getWarmupService().status().get(10, TimeUnit.SECONDS)), note);
+            String note = h.status().predictorNote();
+            assertTrue(learnt(h.status()), note);
             assertTrue(note.contains(" on the history behind the saved model file; ") || note.contains(
                     " from the history behind the saved model file; "), "its trees, no samples read: " + note);
             assertTrue(note.endsWith(" (WMP-7004 Usage store read failed: reading the history for the predictor: the"
@@ -302,7 +302,7 @@ class PredictionEngineTest {
             h.startPrediction();
             assertEquals(1, warnings.size());
             assertTrue(warnings.get(0).contains("WMP-2001"), warnings.get(0));
-            String note = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).predictorNote();
+            String note = h.status().predictorNote();
             assertTrue(note.startsWith("learned from") || note.startsWith("trees trained"), "retrained: " + note);
         }
     }

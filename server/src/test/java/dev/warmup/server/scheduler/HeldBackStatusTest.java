@@ -58,11 +58,11 @@ class HeldBackStatusTest {
             assertEquals(1, held.heldBack().size(), held.toString());
             assertTrue(held.heldBack().get(0).startsWith("WMP-4004 Warm-ups wait"), held.toString());
             assertEquals("unloaded", coder(h).state());
-            assertEquals(held.heldBack(), status(h).heldBack());
+            assertEquals(held.heldBack(), h.status().heldBack());
 
             reads(h, 9_000, 0.05); // the build ended: no tick is due for an hour
             h.client.await(h.client.statuses, l -> warm(List.of(l.get(l.size() - 1)), "coder"), Duration.ofSeconds(30));
-            assertNull(status(h).heldBack());
+            assertNull(h.status().heldBack());
         }
     }
 
@@ -84,7 +84,7 @@ class HeldBackStatusTest {
             h.client.await(h.client.statuses, l -> warm(List.of(l.get(l.size() - 1)), loading), Duration.ofSeconds(30));
             scheduler.onSchedulerThread(() -> { }).get(30, TimeUnit.SECONDS); // the load's end handled
             assertEquals("unloaded", state(h, waiting), "started, though the CPU is busier than maxCpuPercent");
-            assertTrue(status(h).heldBack().get(0).startsWith("WMP-4004"), status(h).toString());
+            assertTrue(h.status().heldBack().get(0).startsWith("WMP-4004"), h.status().toString());
 
             reads(h, 9_000, 0.05);
             h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
@@ -100,14 +100,14 @@ class HeldBackStatusTest {
             WarmupScheduler scheduler = start(h, ollama);
             reads(h, 2_000, 0.05); // 1,200 MB above the reserve
             scheduler.tick().get(30, TimeUnit.SECONDS);
-            List<String> held = status(h).heldBack();
+            List<String> held = h.status().heldBack();
             assertEquals(1, held.size(), String.valueOf(held));
             assertTrue(held.get(0).startsWith("WMP-4005 Memory budget lowered") && held.get(0).contains("about 1200 MB"),
                     held.get(0));
             assertEquals("unloaded", coder(h).state(), "coder's 1,500 MB do not fit in 1,200");
 
             h.command("warmup.pause");
-            assertNull(status(h).heldBack(), "paused: the pause is what holds warming back");
+            assertNull(h.status().heldBack(), "paused: the pause is what holds warming back");
         }
     }
 
@@ -128,7 +128,7 @@ class HeldBackStatusTest {
             assertEquals("unloaded", state(h, other));
             assertTrue(h.injector.getInstance(WarmupQueue.class).snapshot().stream()
                     .noneMatch(e -> e.model().equals(other)), "left out, not queued behind it");
-            List<String> held = status(h).heldBack();
+            List<String> held = h.status().heldBack();
             assertEquals(1, held.size(), String.valueOf(held));
             assertTrue(held.get(0).startsWith("WMP-6001 Schedule trimmed") && held.get(0).contains("not loading "
                     + other + " now") && held.get(0).contains("about 23 s of loading") && held.get(0).contains(
@@ -149,7 +149,7 @@ class HeldBackStatusTest {
                     + "not at a later tick: " + state(h, other));
             (loading.equals("coder") ? bigGate : coderGate).complete(null);
             h.client.await(h.client.statuses, l -> warm(l, other), Duration.ofSeconds(30)); // alone, it fits
-            assertNull(status(h).heldBack());
+            assertNull(h.status().heldBack());
         }
     }
 
@@ -193,7 +193,4 @@ class HeldBackStatusTest {
         };
     }
 
-    private static WarmupStatus status(ServerHarness h) throws Exception {
-        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
-    }
 }

@@ -195,7 +195,7 @@ class LlamaServerRouterTest {
             scheduler.tick().get(30, TimeUnit.SECONDS); // sees it gone
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals("sleeping", llama.state("coder"), "not woken straight back");
-            assertEquals("unloaded", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().get(0)
+            assertEquals("unloaded", h.status().models().get(0)
                     .state());
             assertTrue(loadsPlanned(h).contains("coder"), "though the plan still wants it: " + loadsPlanned(h));
 

@@ -16,7 +16,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.warmup.protocol.ModelStatus;
 import dev.warmup.protocol.ModelUsedParams;
-import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.LogCapture;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.lsp.ServerHarness;
@@ -53,7 +52,7 @@ class LoadFailuresTest {
             h.changeSettings(changed.toString());
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(LoadBackoff.MAX_ATTEMPTS + 1, warmups(h, "started"), "tried again after the change");
-            assertEquals("running", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
+            assertEquals("running", h.status().state());
         }
     }
 

@@ -35,7 +35,7 @@ class ModelServerEvictionTest {
             assertEquals(1, WarmingFixture.warmups(h, "started"), "not loaded straight back");
             assertFalse(ollama.isLoaded("coder"));
             assertTrue(loadsPlanned(h).contains("coder"), "though the plan still wants it: " + loadsPlanned(h));
-            ModelStatus shown = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().get(0);
+            ModelStatus shown = h.status().models().get(0);
             assertEquals("unloaded", shown.state());
             assertEquals(h.clock.instant().plusMillis(LoadBackoff.EVICTED_HOLD_OFF_MILLIS).toString(), shown.retryAt(),
                     "the editor shows until when it is left alone");

@@ -48,7 +48,7 @@ class ModelServerReportsTest {
             ollama.size("coder", 1200L * 1024 * 1024); // the catalogue says 1500 MB
             WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
             scheduler.tick().get(30, TimeUnit.SECONDS); // reconciliation reads /api/ps
-            assertEquals(1200, h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).memoryUsedMb());
+            assertEquals(1200, h.status().memoryUsedMb());
             ModelSpec coder = h.injector.getInstance(ConfigurationManager.class).current().models().get(0);
             assertEquals(1200, h.injector.getInstance(PerformancePredictor.class).memoryMb(coder),
                     "and the plan packs that size");
@@ -99,7 +99,7 @@ class ModelServerReportsTest {
             WarmupScheduler scheduler = startCoderAndChatOn(h, "lmstudio", lms.url());
             assertEquals(List.of("coder"), lms.instances("coder"));
             scheduler.tick().get(30, TimeUnit.SECONDS); // reconciles with LM Studio's list
-            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            WarmupStatus status = h.status();
             assertTrue(status.models().stream().noneMatch(m -> m.id().equals("chat-7b") && m.state().equals("warm")),
                     "on disk is not loaded: " + status);
             leaveUntilCoderIsUnloaded(h, scheduler); // the developer left
@@ -169,7 +169,7 @@ class ModelServerReportsTest {
     }
 
     private static String heldBy(ServerHarness h, String model) throws Exception {
-        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().stream()
+        return h.status().models().stream()
                 .filter(m -> m.id().equals(model)).findFirst().orElseThrow().heldBy();
     }
 
@@ -185,7 +185,7 @@ class ModelServerReportsTest {
             h.flush();
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
-            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            WarmupStatus status = h.status();
             assertEquals(1500, status.memoryUsedMb(), "only coder holds memory");
             assertEquals(1, status.warmModels(), "only coder counts toward maxWarmModels");
             List<String> named = h.client.logged.stream().map(MessageParams::getMessage)
@@ -215,7 +215,7 @@ class ModelServerReportsTest {
                     h.injector.getInstance(UsageStore.class).allEvents().size() - 1);
             assertEquals("coder", last.model(), "stored as the catalogue names it");
             assertEquals("completion", last.task(), "and its task found from the catalogue");
-            WarmupStatus status = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            WarmupStatus status = h.status();
             assertTrue(status.models().stream().anyMatch(m -> m.id().equals("coder") && m.lastUsed() != null),
                     status.toString());
         }

@@ -12,7 +12,6 @@ import dev.warmup.server.lsp.ServerHarness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,21 +32,21 @@ class UnpromptedStateReportsTest {
             report(h, new ModelStateParams("coder", ModelState.loading, null, 1700, null));
             assertEquals("loading", coder(h).state());
             assertEquals(1700, coder(h).memoryMb());
-            assertEquals(1700, status(h).memoryUsedMb(), "a model loading holds its memory already");
+            assertEquals(1700, h.status().memoryUsedMb(), "a model loading holds its memory already");
             assertEquals(before, h.client.statuses.size(), "the reporter knows; a loading is not announced");
 
             report(h, new ModelStateParams("coder", ModelState.ready, 9400L, null, null));
             ModelStatus warm = last(h.client.await(h.client.statuses, l -> l.size() > before, Duration.ofSeconds(30)));
             assertEquals("warm", warm.state());
             assertEquals(1500, warm.memoryMb(), "no size reported: the catalogue's, not nothing");
-            assertEquals(1, status(h).warmModels());
+            assertEquals(1, h.status().warmModels());
 
             report(h, new ModelStateParams("coder", ModelState.failed, null, null, "CUDA out of memory"));
             ModelStatus failed = last(h.client.await(h.client.statuses, l -> l.size() > before + 1,
                     Duration.ofSeconds(30)));
             assertEquals("failed", failed.state());
             assertEquals("CUDA out of memory", failed.error());
-            assertEquals(0, status(h).memoryUsedMb(), "a failed model holds nothing");
+            assertEquals(0, h.status().memoryUsedMb(), "a failed model holds nothing");
 
             report(h, new ModelStateParams("coder", ModelState.unloaded, null, null, null));
             ModelStatus unloaded = last(h.client.await(h.client.statuses, l -> l.size() > before + 2,
@@ -62,9 +61,6 @@ class UnpromptedStateReportsTest {
         h.flush();
     }
 
-    private static WarmupStatus status(ServerHarness h) throws Exception {
-        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
-    }
 
     private static ModelStatus last(List<WarmupStatus> sent) {
         return sent.get(sent.size() - 1).models().get(0);

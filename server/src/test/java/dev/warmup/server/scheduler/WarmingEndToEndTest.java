@@ -50,7 +50,7 @@ class WarmingEndToEndTest {
             WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
             assertTrue(ollama.isLoaded("coder"));
             assertTrue(!ollama.isLoaded("big"), "a model nobody uses is not loaded");
-            WarmupStatus last = h.server.getWarmupService().status().get(10, TimeUnit.SECONDS);
+            WarmupStatus last = h.status();
             ModelStatus coder = last.models().stream().filter(m -> m.id().equals("coder")).findFirst().orElseThrow();
             assertEquals("warm", coder.state());
             h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 40L, false));
@@ -272,7 +272,7 @@ class WarmingEndToEndTest {
             h.client.await(h.client.statuses, l -> l.stream().anyMatch(s -> s.models().stream()
                     .anyMatch(m -> m.id().equals("coder") && m.state().equals("failed"))), Duration.ofSeconds(30));
             assertTrue(!ollama.isLoaded("coder"));
-            assertEquals("running", h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).state());
+            assertEquals("running", h.status().state());
             JsonObject metrics = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
             assertEquals(1, metrics.getAsJsonObject("warmups").get("failed").getAsLong(), metrics.toString());
         }

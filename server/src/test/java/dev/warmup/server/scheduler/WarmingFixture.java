@@ -89,7 +89,7 @@ final class WarmingFixture {
 
     /** The state {@code warmup/status} shows for {@code model} now. */
     static String state(ServerHarness h, String model) throws Exception {
-        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().stream()
+        return h.status().models().stream()
                 .filter(m -> m.id().equals(model)).map(ModelStatus::state).findFirst().orElseThrow();
     }
 
@@ -133,7 +133,7 @@ final class WarmingFixture {
 
     /** coder as {@code warmup/status} shows it now. */
     static ModelStatus coder(ServerHarness h) throws Exception {
-        return h.server.getWarmupService().status().get(10, TimeUnit.SECONDS).models().stream()
+        return h.status().models().stream()
                 .filter(m -> m.id().equals("coder")).findFirst().orElseThrow();
     }
 
