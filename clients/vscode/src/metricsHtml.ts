@@ -38,29 +38,53 @@ function dailyChart(days: DailyUses[]): string {
     return `<rect x="${(i * w + 1).toFixed(1)}" y="${(120 - h).toFixed(1)}" width="${(w - 2).toFixed(1)}" `
       + `height="${h.toFixed(1)}" fill="currentColor"><title>${d.day}: ${d.uses}</title></rect>`;
   }).join('');
+  const inside = total === 0 ? empty('no model use recorded in these days')
+    : `${bars}${scaleLabel(`${max} a day`)}`;
   return `<h2>Model uses by day, last ${days.length} days: ${total}</h2>`
     + `<svg width="600" height="120" viewBox="0 0 600 120" role="img" aria-label="Model uses by day">`
-    + `<rect width="600" height="120" fill="none" stroke="currentColor" stroke-opacity="0.2"/>${bars}</svg>`;
+    + `<rect width="600" height="120" fill="none" stroke="currentColor" stroke-opacity="0.2"/>${inside}</svg>`;
 }
 
-function series(points: MetricsPoint[], value: (p: MetricsPoint) => number, w: number, h: number): string {
-  if (points.length < 2) {
-    return '';
-  }
-  const t0 = points[0].t;
-  const t1 = points[points.length - 1].t;
-  const max = Math.max(1e-9, ...points.map(value));
-  return points.map(p => `${((p.t - t0) / Math.max(1, t1 - t0) * w).toFixed(1)},`
-    + `${(h - value(p) / max * h).toFixed(1)}`).join(' ');
+/** A chart's top value, in its top left corner. */
+function scaleLabel(text: string): string {
+  return `<text x="6" y="14" font-size="11" fill="currentColor" fill-opacity="0.7">${text}</text>`;
 }
 
-function chart(title: string, points: MetricsPoint[], value: (p: MetricsPoint) => number, unit: string): string {
-  const last = points.length > 0 ? value(points[points.length - 1]) : 0;
-  return `<h2>${title}: ${last.toFixed(unit === '%' || unit === ' MB' ? 0 : 2)}${unit}</h2>`
+/** What an empty chart says in its middle. */
+function empty(text: string): string {
+  return `<text x="300" y="64" font-size="12" text-anchor="middle" fill="currentColor" fill-opacity="0.7">`
+    + `${text}</text>`;
+}
+
+/** The polyline's points: time across the whole view's span [t0, t1], the value up from 0 to max. */
+function series(points: MetricsPoint[], value: (p: MetricsPoint) => number, max: number, t0: number,
+  t1: number): string {
+  return points.map(p => `${((p.t - t0) / Math.max(1, t1 - t0) * 600).toFixed(1)},`
+    + `${(120 - value(p) / max * 120).toFixed(1)}`).join(' ');
+}
+
+/** How a chart reads its samples: the value of each, its unit and digits, and what its title says without one. */
+interface Measure {
+  value: (p: MetricsPoint) => number | undefined;
+  unit: string;
+  digits: number;
+  /** The title's figure when the last sample has no value (accuracy before any use). */
+  none?: string;
+}
+
+function chart(title: string, points: MetricsPoint[], m: Measure): string {
+  const format = (v: number) => `${v.toFixed(m.digits)}${m.unit}`;
+  const last = points.length > 0 ? m.value(points[points.length - 1]) : undefined;
+  const heading = last !== undefined ? format(last) : (points.length > 0 ? m.none ?? 'not known' : 'not sampled yet');
+  const known = points.filter(p => m.value(p) !== undefined);
+  const max = Math.max(1e-9, ...known.map(p => m.value(p) as number));
+  const inside = known.length >= 2 ? `<polyline fill="none" stroke="currentColor" stroke-width="2" points="`
+      + `${series(known, p => m.value(p) as number, max, points[0].t, points[points.length - 1].t)}"/>`
+      + scaleLabel(format(max))
+    : empty(points.length >= 2 && m.none ? m.none : 'a line once there are two samples (one every 10 s)');
+  return `<h2>${title}: ${heading}</h2>`
     + `<svg width="600" height="120" viewBox="0 0 600 120" role="img" aria-label="${title}">`
-    + `<rect width="600" height="120" fill="none" stroke="currentColor" stroke-opacity="0.2"/>`
-    + `<polyline fill="none" stroke="currentColor" stroke-width="2" points="${series(points, value, 600, 120)}"/>`
-    + `</svg>`;
+    + `<rect width="600" height="120" fill="none" stroke="currentColor" stroke-opacity="0.2"/>${inside}</svg>`;
 }
 
 /**
@@ -69,16 +93,17 @@ function chart(title: string, points: MetricsPoint[], value: (p: MetricsPoint) =
  * memory since it opened; no scripts at all.
  */
 export function metricsHtml(points: MetricsPoint[], cspSource: string, days?: DailyUses[]): string {
-  const accuracy = (p: MetricsPoint) => (p.hits + p.misses === 0 ? 0 : 100 * p.hits / (p.hits + p.misses));
+  const accuracy = (p: MetricsPoint) => (p.hits + p.misses === 0 ? undefined : 100 * p.hits / (p.hits + p.misses));
   return `<!DOCTYPE html><html><head><meta charset="utf-8">`
     + `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">`
     + `<title>Warmup metrics</title></head><body>`
     + (days ? dailyChart(days) : '')
-    + chart('Hits (model was warm)', points, p => p.hits, '')
-    + chart('Cold starts', points, p => p.misses, '')
-    + chart('Warm memory now', points, p => p.warmMb / 1024, ' GB')
-    + chart('Prediction accuracy (hits / uses)', points, accuracy, '%')
+    + chart('Hits (model was warm)', points, { value: p => p.hits, unit: '', digits: 0 })
+    + chart('Cold starts', points, { value: p => p.misses, unit: '', digits: 0 })
+    + chart('Warm memory now', points, { value: p => p.warmMb / 1024, unit: ' GB', digits: 2 })
+    + chart('Prediction accuracy (hits / uses)', points, { value: accuracy, unit: '%', digits: 0, none: 'no uses yet' })
     + (points.some(p => p.serverMb !== undefined)
-      ? chart('This server\'s own memory (resident)', points, p => p.serverMb ?? 0, ' MB') : '')
-    + `<p>${points.length} samples, one every 10 s while this view is open.</p></body></html>`;
+      ? chart('This server\'s own memory (resident)', points, { value: p => p.serverMb, unit: ' MB', digits: 0 }) : '')
+    + `<p>${points.length} sample${points.length === 1 ? '' : 's'}, one every 10 s while this view is open.</p>`
+    + `</body></html>`;
 }

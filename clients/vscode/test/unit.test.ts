@@ -223,6 +223,36 @@ test('the metrics view draws its charts without scripts', () => {
   assert.match(withServer, /This server's own memory \(resident\): 118 MB/);
 });
 
+test('the metrics view: counts whole, a scale on each chart, and empty charts that say why', () => {
+  const two = metricsHtml([{ t: 0, hits: 1, misses: 2, warmGbHours: 0, warmMb: 1536 },
+    { t: 10_000, hits: 4, misses: 2, warmGbHours: 0.01, warmMb: 7168 }], 'vscode-resource:');
+  assert.match(two, /Hits \(model was warm\): 4</, 'a count, not 4.00');
+  assert.match(two, /Cold starts: 2</);
+  assert.match(two, /Warm memory now: 7.00 GB</);
+  assert.match(two, /<text[^>]*>7.00 GB<\/text>/, 'the chart\'s top value in its corner');
+  assert.doesNotMatch(two, /one every 10 s\)<\/text>/, 'no chart is empty');
+
+  const none = metricsHtml([{ t: 0, hits: 0, misses: 0, warmGbHours: 0, warmMb: 0 }], 'vscode-resource:');
+  assert.match(none, /Prediction accuracy \(hits \/ uses\): no uses yet</, 'not 0 % before any use');
+  assert.match(none, /Hits \(model was warm\): 0</);
+  assert.equal((none.match(/a line once there are two samples/g) ?? []).length, 4, 'every chart waits for a second');
+  assert.equal((none.match(/<polyline/g) ?? []).length, 0);
+  assert.match(metricsHtml([], 'vscode-resource:'), /Cold starts: not sampled yet</);
+  const idle = metricsHtml([{ t: 0, hits: 0, misses: 0, warmGbHours: 0, warmMb: 0 },
+    { t: 10_000, hits: 0, misses: 0, warmGbHours: 0, warmMb: 0 }], 'vscode-resource:');
+  assert.match(idle, /<text[^>]*>no uses yet<\/text>/, 'two samples, but no use to reckon accuracy from');
+  const late = metricsHtml([{ t: 0, hits: 0, misses: 0, warmGbHours: 0, warmMb: 0 },
+    { t: 10_000, hits: 1, misses: 0, warmGbHours: 0, warmMb: 0 },
+    { t: 20_000, hits: 1, misses: 1, warmGbHours: 0, warmMb: 0 }], 'vscode-resource:');
+  assert.match(late, /aria-label="Prediction accuracy \(hits \/ uses\)">.*?points="300.0,0.0 600.0,60.0"/,
+    'the accuracy line starts at the first use, on the same time axis as the other charts');
+
+  const quiet = metricsHtml([], 'vscode-resource:', lastDays([], '2026-03-02'));
+  assert.match(quiet, /last 30 days: 0</);
+  assert.match(quiet, /no model use recorded in these days/);
+  assert.equal((quiet.match(/<rect x=/g) ?? []).length, 0, 'no empty bars');
+});
+
 test('the metrics view shows the uses of the last 30 days, a bar a day, days without uses empty', () => {
   const days = lastDays([{ day: '2026-01-30', uses: 7 }, { day: '2026-02-27', uses: 2 }, { day: '2026-03-01', uses: 4 },
     { day: '2026-03-02', uses: 5 }], '2026-03-02');
