@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * What a Tools → Warmup action shows of its command's result: the result as indented JSON, after its one-line
- * {@code summary} when it has one ({@code warmup.compare}'s), or after a chart of the uses by day when it has
+ * {@code summary} when it has one ({@code warmup.compare}'s) or a summary made from it ({@link ResultSummary}:
+ * {@code warmup.retrain}'s and {@code warmup.forgetHistory}'s), or after a chart of the uses by day when it has
  * {@code daily} ({@code warmup.usageStats}'s); and the name of the read-only editor tab it opens in.
  */
 public record CommandResultText(String fileName, String text) {
@@ -31,6 +32,10 @@ public record CommandResultText(String fileName, String text) {
         JsonObject o = json.isJsonObject() ? json.getAsJsonObject() : new JsonObject();
         if (o.has("summary") && o.get("summary").isJsonPrimitive()) {
             return new CommandResultText(command + ".txt", o.get("summary").getAsString() + "\n\n" + pretty + "\n");
+        }
+        String summary = ResultSummary.of(command, o);
+        if (summary != null) {
+            return new CommandResultText(command + ".txt", summary + "\n\n" + pretty + "\n");
         }
         if (o.has("daily") && o.get("daily").isJsonArray()) {
             return new CommandResultText(command + ".txt", dailyChart(o.getAsJsonArray("daily"), today) + "\n"

@@ -169,6 +169,33 @@ class SmallPartsTest {
     }
 
     @Test
+    void retrainAndForgetAnswersAreReadInWordsBeforeTheirJson() {
+        JsonObject saved = JsonParser.parseString("{\"predictor\": \"xgboost\", \"samples\": 812, \"learnedTasks\":"
+                + " [\"completion\", \"chat\"], \"file\": \"/d/predictor.json\", \"saved\": true}").getAsJsonObject();
+        CommandResultText shown = CommandResultText.of("warmup.retrain", saved);
+        assertEquals("warmup.retrain.txt", shown.fileName());
+        assertEquals("Warmup retrained on 812 samples: trees for completion, chat. Saved to /d/predictor.json.",
+                shown.text().lines().findFirst().orElseThrow());
+        assertTrue(shown.text().contains("\n\n{\n  \"predictor\": \"xgboost\""), shown.text());
+
+        JsonObject notSaved = JsonParser.parseString("{\"samples\": 1, \"learnedTasks\": [], \"file\": \"/d/p\","
+                + " \"saved\": false, \"notSaved\": \"WMP-2004 Prediction model could not be saved: /d/p: a"
+                + " directory, not empty\"}").getAsJsonObject();
+        assertEquals("Warmup retrained on 1 sample: no task has enough history for trees yet. The model was not saved:"
+                + " WMP-2004 Prediction model could not be saved: /d/p: a directory, not empty",
+                CommandResultText.of("warmup.retrain", notSaved).text().lines().findFirst().orElseThrow());
+
+        JsonObject forgot = JsonParser.parseString("{\"events\": 1, \"dailyCounts\": 3, \"metricsSnapshots\": 0,"
+                + " \"compacted\": false, \"filesDeleted\": 1, \"notCompacted\": \"database is locked\"}")
+                .getAsJsonObject();
+        assertEquals("Warmup forgot 1 recorded event and 3 daily counts, and what it learnt from them; it learns again"
+                + " from now on. (The file could not be compacted now: database is locked.)",
+                CommandResultText.of("warmup.forgetHistory", forgot).text().lines().findFirst().orElseThrow());
+        assertEquals("warmup.evaluate.json", CommandResultText.of("warmup.evaluate", saved).fileName(),
+                "other commands: the JSON alone");
+    }
+
+    @Test
     void usageStatsAreShownAfterAChartOfTheLastThirtyDays() {
         JsonObject usage = JsonParser.parseString("{\"key\": \"*\", \"count\": 9, \"daily\": ["
                 + "{\"day\": \"2026-01-30\", \"uses\": 7}, {\"day\": \"2026-02-28\", \"uses\": 2},"
