@@ -24,4 +24,9 @@ public final class OshiProbe implements SystemProbe {
         ticks = cpu.getSystemCpuLoadTicks();
         return new Snapshot(memory.getTotal() / MB, memory.getAvailable() / MB, load);
     }
+
+    @Override
+    public void restartInterval() {
+        ticks = cpu.getSystemCpuLoadTicks();
+    }
 }

@@ -8,7 +8,9 @@ import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -53,6 +55,35 @@ public final class ResourceManager implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_4003, String.valueOf(e)).getMessage(), e);
         }
+    }
+
+    /**
+     * Samples again {@code millis} from now, over those milliseconds only (not since the last sample, which may hold
+     * the CPU of a load that has just ended); the future completes once that sample is the snapshot, or at once when
+     * the sampler has stopped (and never when it stops while waiting: nothing is left to act on it).
+     */
+    public CompletableFuture<Void> sampleAfresh(long millis) {
+        CompletableFuture<Void> sampled = new CompletableFuture<>();
+        try {
+            sampler.execute(() -> {
+                try {
+                    probe.restartInterval();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.log(Level.FINE, "restarting the CPU interval failed", e);
+                }
+                try {
+                    sampler.schedule(() -> {
+                        refresh();
+                        sampled.complete(null);
+                    }, millis, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    sampled.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
+            sampled.complete(null);
+        }
+        return sampled;
     }
 
     /** The latest snapshot, or null before the first sample. */

@@ -10,4 +10,11 @@ public interface SystemProbe {
     record Snapshot(long totalMb, long availableMb, double cpuLoad) {}
 
     Snapshot sample();
+
+    /**
+     * Starts a new measuring interval now: the next sample's CPU load covers only what follows (after a load of ours
+     * ended, so that its busy seconds do not hold back the next). Called on the thread that samples.
+     */
+    default void restartInterval() {
+    }
 }

@@ -51,6 +51,8 @@ public final class WarmupScheduler implements AutoCloseable {
     static final long NUDGE_MILLIS = 500;
     /** How soon warm-ups queued behind a busy CPU look at it again (the ResourceManager samples every 5 s). */
     static final long CPU_RECHECK_MILLIS = 5_000;
+    /** How long the CPU is read for after a load of ours ends, before the next queued warm-up is judged. */
+    static final long FRESH_CPU_MILLIS = 1_000;
     static final double HORIZON_SECONDS = WarmSetPlanner.HORIZON_SECONDS;
 
     private final ConfigurationManager config;
@@ -154,10 +156,25 @@ public final class WarmupScheduler implements AutoCloseable {
 
     /**
      * A load or unload of ours ended: the next queued warm-up may start, and loads the impact threshold left out of
-     * the last plan may fit now (planned again at once, not at the next periodic tick).
+     * the last plan may fit now (planned again at once, not at the next periodic tick). When the CPU reads busy, the
+     * reading may be the load's own, taken while it ran: it is read again over the next
+     * {@value #FRESH_CPU_MILLIS} ms, so that the next warm-up starts then if the CPU is free, not up to two sampling
+     * periods later.
      */
     private void afterLoadOrUnload() {
         drain();
+        if (started && queue.size() > 0 && resources.cpuBusy(config.current())) {
+            resources.sampleAfresh(FRESH_CPU_MILLIS).thenRun(() -> {
+                try {
+                    executor.execute(() -> {
+                        drain();
+                        publishStatus.run();
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    // the server is stopping
+                }
+            });
+        }
         if (impactTrim.leftOutAny()) {
             replanSoon();
         }

@@ -60,9 +60,39 @@ class ResourceManagerTest {
     }
 
     @Test
+    void aFreshSampleRestartsTheProbesIntervalAndIsTheSnapshotWhenItsFutureCompletes() throws Exception {
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ResourceManager fresh = new ResourceManager(new SystemProbe() {
+            @Override
+            public Snapshot sample() {
+                calls.add("sample");
+                return new Snapshot(16_000, 9_000, calls.contains("restart") ? 0.05 : 0.9);
+            }
+
+            @Override
+            public void restartInterval() {
+                calls.add("restart");
+            }
+        });
+        try (fresh) {
+            fresh.refresh();
+            assertTrue(fresh.cpuBusy(defaults), "the load's seconds in the last sample");
+            fresh.sampleAfresh(10).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(List.of("sample", "restart", "sample"), calls);
+            assertFalse(fresh.cpuBusy(defaults), "read over the interval after the restart only");
+        }
+        rm.close();
+        assertTrue(rm.sampleAfresh(10).isDone(), "a stopped sampler: done at once, nothing sampled");
+    }
+
+    @Test
     void oshiReadsThisMachine() {
-        SystemProbe.Snapshot s = new OshiProbe().sample();
+        OshiProbe probe = new OshiProbe();
+        SystemProbe.Snapshot s = probe.sample();
         assertNotNull(s);
+        probe.restartInterval();
+        double load = probe.sample().cpuLoad();
+        assertTrue(load >= 0 && load <= 1, "a load over the moment since the restart: " + load);
         assertTrue(s.totalMb() > 0 && s.availableMb() > 0 && s.availableMb() <= s.totalMb(), s.toString());
     }
 }

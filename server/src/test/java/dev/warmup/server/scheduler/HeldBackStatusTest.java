@@ -37,10 +37,25 @@ class HeldBackStatusTest {
     @TempDir Path dir;
     private final AtomicReference<SystemProbe.Snapshot> machine =
             new AtomicReference<>(new SystemProbe.Snapshot(16_000, 9_000, 0.05));
+    /** What the machine reads from the next restart of the probe's interval on (a load's busy seconds left behind). */
+    private final AtomicReference<SystemProbe.Snapshot> afterRestart = new AtomicReference<>();
     private final AbstractModule probe = new AbstractModule() {
         @Override
         protected void configure() {
-            bind(SystemProbe.class).toInstance(machine::get);
+            bind(SystemProbe.class).toInstance(new SystemProbe() {
+                @Override
+                public Snapshot sample() {
+                    return machine.get();
+                }
+
+                @Override
+                public void restartInterval() {
+                    Snapshot next = afterRestart.getAndSet(null);
+                    if (next != null) {
+                        machine.set(next);
+                    }
+                }
+            });
         }
     };
 
@@ -89,6 +104,30 @@ class HeldBackStatusTest {
             reads(h, 9_000, 0.05);
             h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
                     .anyMatch(m -> m.id().equals(waiting) && !m.state().equals("unloaded"))), Duration.ofSeconds(30));
+            coderGate.complete(null);
+            bigGate.complete(null);
+        }
+    }
+
+    @Test
+    void whenALoadEndsTheCpuIsReadAfreshSoTheNextStartsWithoutWaitingForTheBusyReadingToAge() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
+            var coderGate = ollama.gate("coder");
+            var bigGate = ollama.gate("big");
+            WarmupScheduler scheduler = startWithBothWanted(h, ollama, new JsonObject());
+            h.injector.getInstance(ResourceManager.class).refresh();
+            scheduler.cpuRecheckMillis(3_600_000); // no second look at a busy CPU: only the fresh reading can start it
+            scheduler.start(3600); // ticks now (one loads, the other waits in the queue), then only an hour later
+            h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
+                    .anyMatch(m -> m.state().equals("loading"))), Duration.ofSeconds(30));
+            String loading = theOneLoading(h);
+            String waiting = theOther(loading);
+            reads(h, 9_000, 0.9); // the last sample: the load keeps the CPU busy
+            afterRestart.set(new SystemProbe.Snapshot(16_000, 9_000, 0.05)); // once it ends, the CPU is free
+            (loading.equals("coder") ? coderGate : bigGate).complete(null);
+            h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
+                    .anyMatch(m -> m.id().equals(waiting) && !m.state().equals("unloaded"))), Duration.ofSeconds(30));
+            assertNull(afterRestart.get(), "read afresh");
             coderGate.complete(null);
             bigGate.complete(null);
         }
