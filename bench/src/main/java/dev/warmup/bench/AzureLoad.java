@@ -3,6 +3,7 @@ package dev.warmup.bench;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.warmup.server.metrics.ProcStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,7 +121,8 @@ public final class AzureLoad {
 
         JsonObject metrics = load.storedAll(arrivals.size());
         Duration cpu = ProcessStats.cpu(p).minus(cpuBefore);
-        long peakKb = ProcessStats.peakResidentKb(p.pid());
+        long peakKb = ProcStatus.peakResidentKb(p.pid()).orElseThrow(
+                () -> new IllegalStateException("no VmHWM in /proc/" + p.pid() + "/status: not Linux?"));
         load.request("shutdown", "null").get(60, TimeUnit.SECONDS);
         load.notify("exit", "null");
         p.waitFor(60, TimeUnit.SECONDS);

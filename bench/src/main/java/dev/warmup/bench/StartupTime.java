@@ -1,5 +1,6 @@
 package dev.warmup.bench;
 
+import dev.warmup.server.metrics.ProcStatus;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class StartupTime {
             status[i] = System.nanoTime() - t0;
             if (i == n - 1) { // what an editor window's server holds while the developer works elsewhere
                 Thread.sleep(IDLE_MILLIS);
-                residentKb = ProcessStats.residentKb(p.pid());
+                residentKb = ProcStatus.residentKb(p.pid()).orElse(-1);
                 if (idleCpuSeconds > 0) {
                     Duration before = ProcessStats.cpu(p);
                     Thread.sleep(idleCpuSeconds * 1000);

@@ -9,8 +9,8 @@ import oshi.software.os.OperatingSystem;
 
 /**
  * What this server costs the machine, for the metrics report's {@code process}: resident memory and CPU time (OSHI,
- * read when asked), heap in use and its limit, live threads (the JVM's own beans). Resident memory and CPU time are
- * left out where the operating system cannot be read.
+ * read when asked), the peak resident memory so far (Linux's /proc, {@link ProcStatus}), heap in use and its limit,
+ * live threads (the JVM's own beans). What the operating system does not say is left out.
  */
 final class ServerFootprint {
     private static final long MB = 1024 * 1024;
@@ -23,6 +23,8 @@ final class ServerFootprint {
             o.addProperty("residentMb", self.getResidentSetSize() / MB);
             o.addProperty("cpuSeconds", (self.getUserTime() + self.getKernelTime()) / 1000.0);
         }
+        ProcStatus.peakResidentKb(ProcessHandle.current().pid()).ifPresent(kb -> o.addProperty("peakResidentMb",
+                kb / 1024));
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         o.addProperty("heapUsedMb", heap.getUsed() / MB);
         if (heap.getMax() > 0) {

@@ -14,6 +14,10 @@ class ServerFootprintTest {
         assertTrue(o.get("cpuSeconds").getAsDouble() > 0, o.toString()); // this JVM has run code to get here
         assertTrue(o.get("heapUsedMb").getAsLong() <= o.get("heapMaxMb").getAsLong(), o.toString());
         assertTrue(o.get("threads").getAsInt() > 0, o.toString());
+        if (java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/status"))) { // Linux
+            assertTrue(o.get("peakResidentMb").getAsLong() >= o.get("residentMb").getAsLong(), "read after it, the"
+                    + " peak is at least what was resident then: " + o);
+        }
         double before = o.get("cpuSeconds").getAsDouble();
         assertTrue(footprint.toJson().get("cpuSeconds").getAsDouble() >= before, "CPU time only grows");
     }

@@ -5,8 +5,6 @@ import com.google.gson.JsonObject;
 import dev.warmup.server.lsp.RawLspProcess;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,15 +223,5 @@ final class SoakTally {
             }
         }
         return m;
-    }
-
-    /** VmHWM from /proc (Linux): the process's peak resident set so far, in KiB. */
-    static long peakResidentKb(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IOException("no VmHWM in /proc/" + pid + "/status");
     }
 }

@@ -7,6 +7,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.warmup.server.lsp.RawLspProcess;
+import dev.warmup.server.metrics.ProcStatus;
 import dev.warmup.server.replay.Trace;
 import dev.warmup.server.replay.UserTrace;
 import java.io.PrintStream;
@@ -86,7 +87,8 @@ final class SoakWindow implements AutoCloseable {
         tally.drain(server);
         Map<String, String> agreed = tally.awaitAgreement(server, extension, 120);
         JsonObject metrics = server.command("warmup.metrics");
-        long peakKb = SoakTally.peakResidentKb(server.process.pid());
+        long peakKb = ProcStatus.peakResidentKb(server.process.pid()).orElseThrow(
+                () -> new IllegalStateException("no VmHWM in /proc/" + server.process.pid() + "/status"));
         assertTrue(server.process.isAlive(), "the server still runs");
         server.request("shutdown", null);
         server.notify("exit", null);
