@@ -86,24 +86,18 @@ class HeldBackStatusTest {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
             var coderGate = ollama.gate("coder");
             var bigGate = ollama.gate("big");
-            WarmupScheduler scheduler = startWithBothWanted(h, ollama, new JsonObject());
-            h.injector.getInstance(ResourceManager.class).refresh();
-            scheduler.cpuRecheckMillis(20);
-            scheduler.start(3600); // ticks now (one loads, the other waits in the queue), then only an hour later
-            h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
-                    .anyMatch(m -> m.state().equals("loading"))), Duration.ofSeconds(30));
-            String loading = theOneLoading(h);
-            String waiting = theOther(loading);
+            OneLoading started = oneLoadingOneQueued(h, ollama, 20);
+            String loading = started.loading();
+            String waiting = started.waiting();
             reads(h, 9_000, 0.9); // the load keeps the CPU busy
             (loading.equals("coder") ? coderGate : bigGate).complete(null);
             h.client.await(h.client.statuses, l -> warm(List.of(l.get(l.size() - 1)), loading), Duration.ofSeconds(30));
-            scheduler.onSchedulerThread(() -> { }).get(30, TimeUnit.SECONDS); // the load's end handled
+            started.scheduler().onSchedulerThread(() -> { }).get(30, TimeUnit.SECONDS); // the load's end handled
             assertEquals("unloaded", state(h, waiting), "started, though the CPU is busier than maxCpuPercent");
             assertTrue(h.status().heldBack().get(0).startsWith("WMP-4004"), h.status().toString());
 
             reads(h, 9_000, 0.05);
-            h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
-                    .anyMatch(m -> m.id().equals(waiting) && !m.state().equals("unloaded"))), Duration.ofSeconds(30));
+            awaitStarted(h, waiting);
             coderGate.complete(null);
             bigGate.complete(null);
         }
@@ -114,19 +108,12 @@ class HeldBackStatusTest {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe)) {
             var coderGate = ollama.gate("coder");
             var bigGate = ollama.gate("big");
-            WarmupScheduler scheduler = startWithBothWanted(h, ollama, new JsonObject());
-            h.injector.getInstance(ResourceManager.class).refresh();
-            scheduler.cpuRecheckMillis(3_600_000); // no second look at a busy CPU: only the fresh reading can start it
-            scheduler.start(3600); // ticks now (one loads, the other waits in the queue), then only an hour later
-            h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
-                    .anyMatch(m -> m.state().equals("loading"))), Duration.ofSeconds(30));
-            String loading = theOneLoading(h);
-            String waiting = theOther(loading);
+            // no second look at a busy CPU: only the fresh reading can start the queued one
+            OneLoading started = oneLoadingOneQueued(h, ollama, 3_600_000);
             reads(h, 9_000, 0.9); // the last sample: the load keeps the CPU busy
             afterRestart.set(new SystemProbe.Snapshot(16_000, 9_000, 0.05)); // once it ends, the CPU is free
-            (loading.equals("coder") ? coderGate : bigGate).complete(null);
-            h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
-                    .anyMatch(m -> m.id().equals(waiting) && !m.state().equals("unloaded"))), Duration.ofSeconds(30));
+            (started.loading().equals("coder") ? coderGate : bigGate).complete(null);
+            awaitStarted(h, started.waiting());
             assertNull(afterRestart.get(), "read afresh");
             coderGate.complete(null);
             bigGate.complete(null);
@@ -214,6 +201,31 @@ class HeldBackStatusTest {
                     + " paused: " + left + " (left out for now: with the loads before it, its loading would pass"
                     + " performanceImpactThreshold, WMP-6001)", cancelled);
         }
+    }
+
+    /** The scheduler, the model it is loading and the one queued behind it. */
+    private record OneLoading(WarmupScheduler scheduler, String loading, String waiting) {}
+
+    /**
+     * Both models wanted, one load at a time: returns once one loads and the other waits in the queue; a busy CPU is
+     * looked at again every {@code cpuRecheckMillis}, and no tick is due for an hour.
+     */
+    private static OneLoading oneLoadingOneQueued(ServerHarness h, FakeOllamaServer ollama, long cpuRecheckMillis)
+            throws Exception {
+        WarmupScheduler scheduler = startWithBothWanted(h, ollama, new JsonObject());
+        h.injector.getInstance(ResourceManager.class).refresh();
+        scheduler.cpuRecheckMillis(cpuRecheckMillis);
+        scheduler.start(3600); // ticks now, then only an hour later
+        h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
+                .anyMatch(m -> m.state().equals("loading"))), Duration.ofSeconds(30));
+        String loading = theOneLoading(h);
+        return new OneLoading(scheduler, loading, theOther(loading));
+    }
+
+    /** Waits until the editor hears that {@code model} is no longer unloaded: its load started. */
+    private static void awaitStarted(ServerHarness h, String model) throws Exception {
+        h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
+                .anyMatch(m -> m.id().equals(model) && !m.state().equals("unloaded"))), Duration.ofSeconds(30));
     }
 
     /** The machine now has {@code availableMb} of its 16,000 MB available and is {@code cpuLoad} busy; read at once. */
