@@ -91,7 +91,12 @@ try {
   await page.screenshot({ path: `${out}/status-bar.png` });
   await runCommand('Warmup: Show Status');
   await page.locator('.view-lines', { hasText: '"running"' }).first().waitFor({ timeout: 60_000 });
-  step('Show Status opened the server status ("state": "running")');
+  // a read-only document of its own, not an untitled buffer that asks to be saved when closed
+  await page.locator('.tab', { hasText: 'Warmup Status.json' }).first().waitFor({ timeout: 60_000 });
+  if (await page.locator('.tab', { hasText: /^Untitled-/ }).count() > 0) {
+    throw new Error('Show Status opened an untitled buffer');
+  }
+  step('Show Status opened the server status ("state": "running") in a read-only "Warmup Status.json"');
   await page.screenshot({ path: `${out}/show-status.png` });
   // a notebook's cells are documents the server observes too (run.sh checks the store for the cell's edits)
   await typeAtEnd('analysis.ipynb', '.notebookOverlay .cell-editor-container .monaco-editor',

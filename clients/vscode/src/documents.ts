@@ -10,3 +10,6 @@ import type { DocumentSelector } from 'vscode-languageclient/node';
 export const documentSelector: DocumentSelector = [
   { scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-notebook-cell' },
 ];
+
+/** The scheme of the read-only documents that show what a command answered: never observed by the server. */
+export const RESULT_SCHEME = 'warmup-result';

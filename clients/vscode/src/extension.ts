@@ -7,11 +7,12 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { ActivityReporter, taskStarted } from './activity';
-import { documentSelector } from './documents';
+import { documentSelector, RESULT_SCHEME } from './documents';
 import { findJava, JavaProbe, parseJavaVersion } from './javaFinder';
 import { LoadBridge, LoadHandler, LoadRequest } from './loadBridge';
 import { DailyUses, lastDays, localDay, metricsHtml, MetricsPoint } from './metricsHtml';
 import { RestartPolicy } from './restartPolicy';
+import { ResultDocuments } from './resultDocuments';
 import { serialRunner } from './serial';
 import { serverCommand } from './serverArgs';
 import { initializationOptions, valueInForce, warmupSection } from './settings';
@@ -55,7 +56,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     status.show();
   };
   show(undefined);
-  context.subscriptions.push(output, status, changed);
+  const results = new ResultDocuments();
+  context.subscriptions.push(output, status, changed, results,
+    vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, results));
 
   const read = (key: string) => valueInForce(key, vscode.workspace.getConfiguration('warmup').inspect(key));
 
@@ -161,9 +164,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     vscode.window.onDidChangeTextEditorSelection(() => activity.reading('caretMoved')),
     vscode.window.onDidChangeTextEditorVisibleRanges(() => activity.reading('scrolled')),
     vscode.commands.registerCommand('warmup.showStatus', async () => {
-      const s = await command('warmup.status');
-      const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(s, null, 2) });
-      await vscode.window.showTextDocument(doc, { preview: true });
+      await results.show('Warmup Status.json', await command('warmup.status'));
     }),
     vscode.commands.registerCommand('warmup.showMetrics', () => showMetrics(command)),
     vscode.commands.registerCommand('warmup.pauseWarming', () => command('warmup.pause')),
@@ -216,8 +217,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
           async () => command('warmup.compare')) as { summary?: string } | undefined;
         const details = await vscode.window.showInformationMessage(r?.summary ?? 'Warmup: no comparison', 'Details');
         if (details) {
-          const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(r, null, 2) });
-          await vscode.window.showTextDocument(doc, { preview: true });
+          await results.show('Warmup Comparison.json', r);
         }
       } catch (e) { // no requests recorded yet (WMP-1004) is the usual case: the server's message says what to do
         void vscode.window.showWarningMessage(`Warmup: ${e instanceof Error ? e.message : String(e)}`);

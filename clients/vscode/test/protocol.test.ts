@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { ACTIVITY_KINDS } from '../src/activity';
-import { documentSelector } from '../src/documents';
+import { documentSelector, RESULT_SCHEME } from '../src/documents';
 import { parseJavaVersion } from '../src/javaFinder';
 import { serverCommand } from '../src/serverArgs';
 import { LoadBridge } from '../src/loadBridge';
@@ -83,6 +83,8 @@ test('settings, status, metrics and model use against the real server', { timeou
     // every kind of document the extension syncs is observed, notebook cells included (metadata only)
     const schemes = documentSelector.map(f => (f as { scheme: string }).scheme);
     assert.ok(schemes.includes('vscode-notebook-cell'));
+    assert.ok(!schemes.includes(RESULT_SCHEME), 'the status and comparisons the extension shows are not the developer\'s'
+      + ' editing');
     for (const scheme of schemes) {
       const uri = scheme === 'file' ? 'file:///work/a.py' : scheme === 'untitled' ? 'untitled:Untitled-1'
         : `${scheme}:/work/a.ipynb#W0sZmlsZQ%3D%3D`;
