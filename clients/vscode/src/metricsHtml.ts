@@ -70,6 +70,8 @@ interface Measure {
   digits: number;
   /** The title's figure when the last sample has no value (accuracy before any use). */
   none?: string;
+  /** The top of the chart when fixed (a percentage's 100); otherwise the largest value, and at least 1. */
+  top?: number;
 }
 
 function chart(title: string, points: MetricsPoint[], m: Measure): string {
@@ -77,7 +79,7 @@ function chart(title: string, points: MetricsPoint[], m: Measure): string {
   const last = points.length > 0 ? m.value(points[points.length - 1]) : undefined;
   const heading = last !== undefined ? format(last) : (points.length > 0 ? m.none ?? 'not known' : 'not sampled yet');
   const known = points.filter(p => m.value(p) !== undefined);
-  const max = Math.max(1e-9, ...known.map(p => m.value(p) as number));
+  const max = m.top ?? Math.max(1, ...known.map(p => m.value(p) as number));
   const inside = known.length >= 2 ? `<polyline fill="none" stroke="currentColor" stroke-width="2" points="`
       + `${series(known, p => m.value(p) as number, max, points[0].t, points[points.length - 1].t)}"/>`
       + scaleLabel(format(max))
@@ -101,7 +103,8 @@ export function metricsHtml(points: MetricsPoint[], cspSource: string, days?: Da
     + chart('Hits (model was warm)', points, { value: p => p.hits, unit: '', digits: 0 })
     + chart('Cold starts', points, { value: p => p.misses, unit: '', digits: 0 })
     + chart('Warm memory now', points, { value: p => p.warmMb / 1024, unit: ' GB', digits: 2 })
-    + chart('Prediction accuracy (hits / uses)', points, { value: accuracy, unit: '%', digits: 0, none: 'no uses yet' })
+    + chart('Prediction accuracy (hits / uses)', points, { value: accuracy, unit: '%', digits: 0, none: 'no uses yet',
+      top: 100 })
     + (points.some(p => p.serverMb !== undefined)
       ? chart('This server\'s own memory (resident)', points, { value: p => p.serverMb, unit: ' MB', digits: 0 }) : '')
     + `<p>${points.length} sample${points.length === 1 ? '' : 's'}, one every 10 s while this view is open.</p>`

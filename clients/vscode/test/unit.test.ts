@@ -230,6 +230,12 @@ test('the metrics view: counts whole, a scale on each chart, and empty charts th
   assert.match(two, /Cold starts: 2</);
   assert.match(two, /Warm memory now: 7.00 GB</);
   assert.match(two, /<text[^>]*>7.00 GB<\/text>/, 'the chart\'s top value in its corner');
+  assert.match(two, /aria-label="Prediction accuracy \(hits \/ uses\)">.*?<text[^>]*>100%<\/text>/,
+    'accuracy on a fixed 0 to 100 % scale');
+  const flat = metricsHtml([{ t: 0, hits: 0, misses: 0, warmGbHours: 0, warmMb: 0 },
+    { t: 10_000, hits: 0, misses: 0, warmGbHours: 0, warmMb: 0 }], 'vscode-resource:');
+  assert.match(flat, /aria-label="Cold starts">.*?points="0.0,120.0 600.0,120.0"\/><text[^>]*>1<\/text>/,
+    'none yet: a line along the bottom of a scale up to 1, not a scale of 0');
   assert.doesNotMatch(two, /one every 10 s\)<\/text>/, 'no chart is empty');
 
   const none = metricsHtml([{ t: 0, hits: 0, misses: 0, warmGbHours: 0, warmMb: 0 }], 'vscode-resource:');
