@@ -142,16 +142,19 @@ export interface RetrainResult {
   /** Whether the model file was written; when not, `notSaved` says why (WMP-2004: it could not). */
   saved?: boolean;
   notSaved?: string;
+  /** Why the stored history could not be read for it (WMP-7004): trained on this session's events only. */
+  historyUnread?: string;
 }
 
-/** The message after retraining, and whether it is a warning (the model file was not saved). */
+/** The message after retraining, and whether it is a warning (the model file was not saved, or the history unread). */
 export function retrainSummary(r: RetrainResult): { text: string; warning: boolean } {
   const samples = r.samples ?? 0;
   const tasks = r.learnedTasks ?? [];
   const base = `Warmup retrained on ${samples} sample${samples === 1 ? '' : 's'}: `
     + (tasks.length > 0 ? `trees for ${tasks.join(', ')}.` : 'no task has enough history for trees yet.');
+  const unread = r.historyUnread ? ` Trained on this session's events only: ${r.historyUnread}` : '';
   if (r.saved === false) {
-    return { text: `${base} The model was not saved: ${r.notSaved}`, warning: true };
+    return { text: `${base} The model was not saved: ${r.notSaved}${unread}`, warning: true };
   }
-  return { text: r.file ? `${base} Saved to ${r.file}.` : base, warning: false };
+  return { text: `${r.file ? `${base} Saved to ${r.file}.` : base}${unread}`, warning: unread !== '' };
 }

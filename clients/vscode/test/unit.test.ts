@@ -330,4 +330,9 @@ test('after retraining, the message names the trees and the file, and warns when
   assert.equal(failed.warning, true);
   assert.ok(failed.text.startsWith('Warmup retrained on 9 samples: trees for chat. The model was not saved: WMP-2004 '),
     failed.text);
+  assert.deepEqual(retrainSummary({ samples: 3, learnedTasks: [], file: '/d/p.json', saved: true,
+    historyUnread: 'WMP-7004 Usage store read failed: reading the history for the predictor: disk I/O error' }),
+  { text: 'Warmup retrained on 3 samples: no task has enough history for trees yet. Saved to /d/p.json. Trained on'
+    + ' this session\'s events only: WMP-7004 Usage store read failed: reading the history for the predictor: disk I/O'
+    + ' error', warning: true });
 });

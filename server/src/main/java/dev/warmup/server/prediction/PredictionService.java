@@ -46,6 +46,8 @@ public final class PredictionService implements AutoCloseable {
     private static final long CLOSE_WAIT_SECONDS = 5;
     /** Events since the start kept for rebuilds; past it, the oldest half is read back from the store instead. */
     static final int JOURNAL_LIMIT = 100_000;
+    /** How long after a rebuild that could not read the history the read is tried again (at a scheduler's tick). */
+    static final long UNREAD_RETRY_MILLIS = 10 * 60_000L;
 
     private final ConfigurationManager config;
     private final UsagePatternAnalyzer analyzer;
@@ -63,6 +65,7 @@ public final class PredictionService implements AutoCloseable {
     private volatile String note = "starting";
     private int onTrees;
     private String historyUnread; // why the last rebuild could not read the history (WMP-7004), or null
+    private long unreadAt; // when it could not
     private volatile EventJournal journal; // set by start(); used on the predictor's thread
     private LiveTimeline timeline; // the live predictor's, set with it; used on the predictor's thread
     private volatile long changes; // events shown and rebuilds, counted on the predictor's thread
@@ -155,6 +158,7 @@ public final class PredictionService implements AutoCloseable {
         } catch (SQLException e) {
             historyUnread = new WarmupException(ErrorCode.WMP_7004, "reading the history for the predictor: "
                     + e.getMessage()).getMessage();
+            unreadAt = clock.millis();
             LOG.log(Level.WARNING, historyUnread, e);
             history = journal.kept(); // what came since the start at least
         }
@@ -204,7 +208,7 @@ public final class PredictionService implements AutoCloseable {
 
     /**
      * The status note: what forecasts now, and from how much history; and, when the history recorded before the last
-     * rebuild could not be read, that it learns without it (until the next rebuild: a restart or a settings change).
+     * rebuild could not be read, that it learns without it (until a rebuild reads it: {@link #followStore}).
      */
     private String describe(LearnedPredictor p) {
         String unread = historyUnread == null ? ""
@@ -311,13 +315,18 @@ public final class PredictionService implements AutoCloseable {
     public JsonObject retrain() {
         return call(() -> {
             forgottenElsewhere(false); // not trained on a history another server forgot
+            if (historyUnread != null) {
+                rebuild(); // the history the last rebuild could not read, if the store gives it now
+            }
             LearnedPredictor p = predictor;
             JsonObject o = new JsonObject();
             if (p == null) {
                 throw new WarmupException(ErrorCode.WMP_1003, "the predictor is still starting");
             }
             if (p.maturedSamples() == 0) {
-                throw new WarmupException(ErrorCode.WMP_1003, "no training samples yet: use the editor for a while");
+                throw new WarmupException(ErrorCode.WMP_1003, historyUnread == null
+                        ? "no training samples yet: use the editor for a while"
+                        : "no training samples: the history cannot be read now (" + historyUnread + ")");
             }
             p.train(clock.millis());
             savedTrainings = p.trainings();
@@ -336,6 +345,9 @@ public final class PredictionService implements AutoCloseable {
             o.addProperty("saved", notSaved == null);
             if (notSaved != null) {
                 o.addProperty("notSaved", notSaved);
+            }
+            if (historyUnread != null) {
+                o.addProperty("historyUnread", historyUnread);
             }
             note = describe(p);
             return o;
@@ -374,13 +386,19 @@ public final class PredictionService implements AutoCloseable {
 
     /**
      * Asks, on the predictor's thread, whether another server forgot the history (at most once a minute, as at an
-     * event): the scheduler's ticks call it, so that a server whose editor sends nothing forgets too.
+     * event): the scheduler's ticks call it, so that a server whose editor sends nothing forgets too. And when the
+     * last rebuild could not read the history, it is rebuilt again once {@value #UNREAD_RETRY_MILLIS} ms have passed,
+     * so that the history counts again once the store gives it.
      */
-    public void followForgetting() {
+    public void followStore() {
         try {
             worker.execute(() -> {
-                if (predictor != null) { // built, so the journal is there too
-                    forgottenElsewhere(true);
+                if (predictor == null) { // not built yet: nor is the journal there
+                    return;
+                }
+                if (!forgottenElsewhere(true) && historyUnread != null
+                        && clock.millis() - unreadAt >= UNREAD_RETRY_MILLIS) {
+                    rebuild();
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException closed) {

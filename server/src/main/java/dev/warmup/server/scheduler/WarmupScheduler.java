@@ -210,7 +210,7 @@ public final class WarmupScheduler implements AutoCloseable {
 
     private void tickSafely() {
         try {
-            prediction.followForgetting();
+            prediction.followStore();
             actions.reconcile();
             if (resources.emergency()) {
                 impactTrim.none();

@@ -19,6 +19,7 @@ import dev.warmup.protocol.WarmupStatus;
 import dev.warmup.server.LogCapture;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.scheduler.WarmupScheduler;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
@@ -110,7 +111,7 @@ class PredictionEngineTest {
             assertNotNull(p.schedule());
             assertTrue(p.performanceImpact().isAcceptable() || !p.schedule().tasks().isEmpty());
             assertTrue(p.performanceImpact().cpuImpactPercent() >= 0);
-            JsonObject retrained = new Gson().toJsonTree(h.command("warmup.retrain")).getAsJsonObject();
+            JsonObject retrained = retrain(h);
             assertTrue(retrained.get("trainings").getAsLong() >= 1);
             assertTrue(retrained.get("saved").getAsBoolean(), retrained.toString());
             assertFalse(retrained.has("notSaved"), retrained.toString());
@@ -132,7 +133,7 @@ class PredictionEngineTest {
             Files.deleteIfExists(file);
             Files.createDirectories(file.resolve("in-the-way")); // a directory where the file goes: not replaced
 
-            JsonObject retrained = new Gson().toJsonTree(h.command("warmup.retrain")).getAsJsonObject();
+            JsonObject retrained = retrain(h);
             assertFalse(retrained.get("saved").getAsBoolean(), retrained.toString());
             String why = retrained.get("notSaved").getAsString();
             assertEquals("WMP-2004 Prediction model could not be saved: " + file + ": Is a directory", why);
@@ -216,14 +217,7 @@ class PredictionEngineTest {
             PredictionService service = startAfterOldHistory(h);
             useCompletion(h, service);
             h.injector.getInstance(UsageStore.class).close(); // as a disk that fails under the server
-            JsonObject section = new JsonObject(); // not h.changeSettings: its flush waits for the store
-            section.add("warmup", com.google.gson.JsonParser.parseString(
-                    MODELS.replace("{\"models\"", "{\"learningRate\": 0.3, \"models\"")));
-            h.server.getWorkspaceService().didChangeConfiguration(
-                    new org.eclipse.lsp4j.DidChangeConfigurationParams(section));
-            h.status(); // handled
-            service.settled().get(60, TimeUnit.SECONDS);
-            assertEquals(0.3, service.learningRate(), "rebuilt");
+            rebuild(h, service, 0.3);
 
             String note = h.status().predictorNote();
             assertTrue(learnt(h.status()), note);
@@ -235,6 +229,74 @@ class PredictionEngineTest {
             assertTrue(f.get("completion").probability() > 2 * f.get("chat").probability(), "the use since the start"
                     + " still counts (without it both stand at the same prior): " + f);
         }
+    }
+
+    @Test
+    void aHistoryUnreadAtARebuildIsReadAgainByRetrainAndByATickTenMinutesOn() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            PredictionService service = startAfterOldHistory(h);
+            Path file = h.injector.getInstance(UsageStore.class).file();
+            String unread = " (WMP-7004 Usage store read failed: reading the history for the predictor: ";
+
+            try (AutoCloseable aside = historyAside(file)) {
+                rebuild(h, service, 0.3);
+                assertTrue(h.status().predictorNote().contains(unread), h.status().predictorNote());
+                var e = assertThrows(ExecutionException.class, () -> retrain(h));
+                assertTrue(e.getCause().getMessage().startsWith("WMP-1003 Insufficient training data: the heuristic"
+                        + " predictor serves: no training samples: the history cannot be read now (WMP-7004 Usage store"
+                        + " read failed: reading the history for the predictor: "), e.getCause().getMessage());
+            }
+            JsonObject retrained = retrain(h);
+            assertFalse(retrained.has("historyUnread"), retrained.toString());
+            assertTrue(retrained.get("samples").getAsInt() > 1000, "the two weeks read again: " + retrained);
+            assertFalse(h.status().predictorNote().contains("WMP-7004"), h.status().predictorNote());
+
+            try (AutoCloseable aside = historyAside(file)) {
+                rebuild(h, service, 0.2);
+            }
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            h.clock.advance(Duration.ofMillis(PredictionService.UNREAD_RETRY_MILLIS - 1000));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            service.settled().get(60, TimeUnit.SECONDS);
+            assertTrue(h.status().predictorNote().contains(unread), "not yet: " + h.status().predictorNote());
+            h.clock.advance(Duration.ofSeconds(1));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            service.settled().get(60, TimeUnit.SECONDS);
+            assertFalse(h.status().predictorNote().contains("WMP-7004"), "read again at the tick ten minutes on: "
+                    + h.status().predictorNote());
+            assertTrue(learnt(h.status()), h.status().predictorNote());
+        }
+    }
+
+    /**
+     * Renames the store's events table from another connection, as another program's change of the file would leave
+     * it, until the returned handle is closed.
+     */
+    private static AutoCloseable historyAside(Path file) throws Exception {
+        java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (java.sql.Statement sql = other.createStatement()) {
+            sql.execute("ALTER TABLE events RENAME TO events_aside");
+        }
+        return () -> {
+            try (other; java.sql.Statement sql = other.createStatement()) {
+                sql.execute("ALTER TABLE events_aside RENAME TO events");
+            }
+        };
+    }
+
+    /** Rebuilds the predictor with a new {@code learningRate}; returns once it is rebuilt. */
+    private static void rebuild(ServerHarness h, PredictionService service, double learningRate) throws Exception {
+        JsonObject section = new JsonObject(); // not h.changeSettings: its flush waits for the store
+        section.add("warmup", com.google.gson.JsonParser.parseString(
+                MODELS.replace("{\"models\"", "{\"learningRate\": " + learningRate + ", \"models\"")));
+        h.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(section));
+        h.status(); // handled
+        service.settled().get(60, TimeUnit.SECONDS);
+        assertEquals(learningRate, service.learningRate(), "rebuilt");
+    }
+
+    private static JsonObject retrain(ServerHarness h) throws Exception {
+        return new Gson().toJsonTree(h.command("warmup.retrain")).getAsJsonObject();
     }
 
     private static void useCompletion(ServerHarness h, PredictionService service) throws Exception {

@@ -34,10 +34,12 @@ final class ResultSummary {
         String base = "Warmup retrained on " + samples + " sample" + (samples == 1 ? "" : "s") + ": "
                 + (tasks.isEmpty() ? "no task has enough history for trees yet."
                 : "trees for " + String.join(", ", tasks) + ".");
+        String unread = o.has("historyUnread") ? " Trained on this session's events only: " + text(o, "historyUnread")
+                : "";
         if (o.has("saved") && !o.get("saved").getAsBoolean()) {
-            return base + " The model was not saved: " + text(o, "notSaved");
+            return base + " The model was not saved: " + text(o, "notSaved") + unread;
         }
-        return o.has("file") ? base + " Saved to " + text(o, "file") + "." : base;
+        return (o.has("file") ? base + " Saved to " + text(o, "file") + "." : base) + unread;
     }
 
     private static String forget(JsonObject o) {

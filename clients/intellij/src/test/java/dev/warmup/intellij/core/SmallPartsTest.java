@@ -184,6 +184,10 @@ class SmallPartsTest {
         assertEquals("Warmup retrained on 1 sample: no task has enough history for trees yet. The model was not saved:"
                 + " WMP-2004 Prediction model could not be saved: /d/p: a directory, not empty",
                 CommandResultText.of("warmup.retrain", notSaved).text().lines().findFirst().orElseThrow());
+        notSaved.addProperty("historyUnread", "WMP-7004 Usage store read failed: disk I/O error");
+        assertTrue(CommandResultText.of("warmup.retrain", notSaved).text().lines().findFirst().orElseThrow().endsWith(
+                "a directory, not empty Trained on this session's events only: WMP-7004 Usage store read failed: disk"
+                        + " I/O error"));
 
         JsonObject forgot = JsonParser.parseString("{\"events\": 1, \"dailyCounts\": 3, \"metricsSnapshots\": 0,"
                 + " \"compacted\": false, \"filesDeleted\": 1, \"notCompacted\": \"database is locked\"}")
