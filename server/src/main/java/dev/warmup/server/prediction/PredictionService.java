@@ -73,7 +73,11 @@ public final class PredictionService implements AutoCloseable {
     private Build built;
     private long savedTrainings;
     private final ForgottenHistory forgotten;
-    private boolean staleModelFile; // trained on a forgotten history, and could not be deleted: not to be loaded
+    /**
+     * The model file is not to be loaded until a save replaces it: trained on a forgotten history and could not be
+     * deleted, or found damaged (WMP-2001, warned once, not again at each rebuild).
+     */
+    private boolean skipModelFile;
     private Consumer<String> warnings = m -> LOG.warning(m);
 
     @Inject
@@ -143,11 +147,12 @@ public final class PredictionService implements AutoCloseable {
         LearnedPredictor p = new LearnedPredictor(built.tasks(), clock.getZone(),
                 LearnedPredictor.Config.defaults(s.learningRate()));
         try {
-            if (!staleModelFile) {
+            if (!skipModelFile) {
                 ModelFile.load(modelFile).filter(c -> c.tasks().equals(p.tasks()))
                         .ifPresent(c -> p.install(c.models()));
             }
         } catch (WarmupException e) {
+            skipModelFile = true;
             warnings.accept(e.getMessage() + "; it will be retrained from the history");
         }
         LiveTimeline replayed = new LiveTimeline(); // the history is in time order: this only holds back the future
@@ -235,7 +240,7 @@ public final class PredictionService implements AutoCloseable {
         }
         try {
             ModelFile.save(modelFile, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
-            staleModelFile = false;
+            skipModelFile = false;
             return null;
         } catch (java.io.IOException e) {
             String why = new WarmupException(ErrorCode.WMP_2004, modelFile + ": " + FileTrouble.why(e, modelFile))
@@ -426,7 +431,7 @@ public final class PredictionService implements AutoCloseable {
      * model file if one is still there (trained on the forgotten history, it could not be deleted).
      */
     private void forgetLearnt(long at) {
-        staleModelFile = java.nio.file.Files.exists(modelFile);
+        skipModelFile = java.nio.file.Files.exists(modelFile);
         journal.forgottenAt(at);
         rebuild();
     }

@@ -370,6 +370,28 @@ class PredictionEngineTest {
     }
 
     @Test
+    void aDamagedModelFileIsWarnedOfOnceNotAgainAtEachRebuild() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve(PredictionService.FILE), "{\"format\": \"cut short"); // no history to retrain on
+        try (ServerHarness h = new ServerHarness(data)) {
+            List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+            PredictionService service = h.injector.getInstance(PredictionService.class);
+            service.onWarning(warnings::add);
+            h.initialize(MODELS);
+            h.startPrediction();
+            assertEquals(1, warnings.size(), String.valueOf(warnings));
+            assertEquals("WMP-2001 Prediction model could not be loaded; it was discarded: "
+                    + data.resolve(PredictionService.FILE) + ": Unterminated string at line 1 column 22 path $.format;"
+                    + " it will be retrained from the history", warnings.get(0), "one line, not Gson's advice");
+            changeSetting(h, "\"learningRate\": 0.3");
+            service.settled().get(30, TimeUnit.SECONDS);
+            assertEquals(0.3, service.learningRate(), "rebuilt");
+            assertEquals(1, warnings.size(), "the same damaged file, not read again: " + warnings);
+        }
+    }
+
+    @Test
     void samplesOnlyLearnOnceTheirHorizonHasPassed() {
         Samples s = new Samples(1, 1, 300_000, 10);
         s.take(new Samples.Pending(0, 1, new float[] {1}, 0, 1));
