@@ -83,8 +83,8 @@ test('settings, status, metrics and model use against the real server', { timeou
     // every kind of document the extension syncs is observed, notebook cells included (metadata only)
     const schemes = documentSelector.map(f => (f as { scheme: string }).scheme);
     assert.ok(schemes.includes('vscode-notebook-cell'));
-    assert.ok(!schemes.includes(RESULT_SCHEME), 'the status and comparisons the extension shows are not the developer\'s'
-      + ' editing');
+    assert.ok(!schemes.includes(RESULT_SCHEME),
+      'the status and comparisons the extension shows are not the developer\'s editing');
     for (const scheme of schemes) {
       const uri = scheme === 'file' ? 'file:///work/a.py' : scheme === 'untitled' ? 'untitled:Untitled-1'
         : `${scheme}:/work/a.ipynb#W0sZmlsZQ%3D%3D`;

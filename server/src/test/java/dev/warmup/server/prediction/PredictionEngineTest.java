@@ -289,7 +289,8 @@ class PredictionEngineTest {
         JsonObject section = new JsonObject(); // not h.changeSettings: its flush waits for the store
         section.add("warmup", com.google.gson.JsonParser.parseString(
                 MODELS.replace("{\"models\"", "{\"learningRate\": " + learningRate + ", \"models\"")));
-        h.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(section));
+        h.server.getWorkspaceService().didChangeConfiguration(
+                new org.eclipse.lsp4j.DidChangeConfigurationParams(section));
         h.status(); // handled
         service.settled().get(60, TimeUnit.SECONDS);
         assertEquals(learningRate, service.learningRate(), "rebuilt");
