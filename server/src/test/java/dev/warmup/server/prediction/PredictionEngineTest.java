@@ -296,8 +296,16 @@ class PredictionEngineTest {
         assertEquals(learningRate, service.learningRate(), "rebuilt");
     }
 
+    /** {@code warmup.retrain}'s answer, each of whose fields protocol/README.md's commands section names. */
     private static JsonObject retrain(ServerHarness h) throws Exception {
-        return new Gson().toJsonTree(h.command("warmup.retrain")).getAsJsonObject();
+        JsonObject answer = new Gson().toJsonTree(h.command("warmup.retrain")).getAsJsonObject();
+        String readme = Files.readString(Path.of("..", "protocol", "README.md"));
+        int at = readme.indexOf("`warmup.retrain` (");
+        String documented = readme.substring(at, readme.indexOf("`warmup.evaluate`", at));
+        for (String field : answer.keySet()) {
+            assertTrue(documented.matches("(?s).*[{\\s`]" + field + "[,}`].*"), field + " in protocol/README.md");
+        }
+        return answer;
     }
 
     private static void useCompletion(ServerHarness h, PredictionService service) throws Exception {
