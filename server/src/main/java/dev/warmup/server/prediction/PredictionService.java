@@ -6,7 +6,6 @@ import dev.warmup.protocol.Tasks;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
-import dev.warmup.server.errors.FileTrouble;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.HistoryEraser;
@@ -15,7 +14,6 @@ import dev.warmup.server.usage.UsageEvent;
 import dev.warmup.server.usage.UsagePatternAnalyzer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -52,7 +50,7 @@ public final class PredictionService implements AutoCloseable {
     private final ConfigurationManager config;
     private final UsagePatternAnalyzer analyzer;
     private final UsageStore store;
-    private final Path modelFile;
+    private final PredictorFile modelFile;
     private final DataDirectory dataDirectory;
     private final Clock clock;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -73,12 +71,6 @@ public final class PredictionService implements AutoCloseable {
     private Build built;
     private long savedTrainings;
     private final ForgottenHistory forgotten;
-    /**
-     * The model file is not to be loaded until a save replaces it: trained on a forgotten history and could not be
-     * deleted, or found damaged (WMP-2001, warned once, not again at each rebuild).
-     */
-    private boolean skipModelFile;
-    private Consumer<String> warnings = m -> LOG.warning(m);
 
     @Inject
     public PredictionService(ConfigurationManager config, UsagePatternAnalyzer analyzer, UsageStore store,
@@ -86,7 +78,7 @@ public final class PredictionService implements AutoCloseable {
         this.config = config;
         this.analyzer = analyzer;
         this.store = store;
-        this.modelFile = dataDirectory.resolve(FILE);
+        this.modelFile = new PredictorFile(dataDirectory.resolve(FILE));
         this.dataDirectory = dataDirectory;
         this.clock = clock;
         this.forgotten = new ForgottenHistory(store);
@@ -99,7 +91,7 @@ public final class PredictionService implements AutoCloseable {
 
     /** Where warnings (a discarded model file) go; the server sends them to the client. */
     public void onWarning(Consumer<String> sink) {
-        this.warnings = sink;
+        modelFile.onWarning(sink);
     }
 
     /** Rebuilds from the history and starts following new events; returns when the rebuild is done. */
@@ -146,15 +138,7 @@ public final class PredictionService implements AutoCloseable {
         built = Build.of(s);
         LearnedPredictor p = new LearnedPredictor(built.tasks(), clock.getZone(),
                 LearnedPredictor.Config.defaults(s.learningRate()));
-        try {
-            if (!skipModelFile) {
-                ModelFile.load(modelFile).filter(c -> c.tasks().equals(p.tasks()))
-                        .ifPresent(c -> p.install(c.models()));
-            }
-        } catch (WarmupException e) {
-            skipModelFile = true;
-            warnings.accept(e.getMessage() + "; it will be retrained from the history");
-        }
+        modelFile.loadInto(p);
         LiveTimeline replayed = new LiveTimeline(); // the history is in time order: this only holds back the future
         List<UsageEvent> history;
         try {
@@ -238,16 +222,7 @@ public final class PredictionService implements AutoCloseable {
         if (forgottenElsewhere(false)) { // not what was learnt from a history forgotten meanwhile
             return "the history it was learnt from was forgotten meanwhile (warmup.forgetHistory in another window)";
         }
-        try {
-            ModelFile.save(modelFile, new ModelFile.Contents(p.tasks(), p.lastTrainedAt(), p.models()));
-            skipModelFile = false;
-            return null;
-        } catch (java.io.IOException e) {
-            String why = new WarmupException(ErrorCode.WMP_2004, modelFile + ": " + FileTrouble.why(e, modelFile))
-                    .getMessage();
-            LOG.log(Level.WARNING, why, e);
-            return why;
-        }
+        return modelFile.save(p);
     }
 
     /**
@@ -346,7 +321,7 @@ public final class PredictionService implements AutoCloseable {
                 }
             }
             o.add("learnedTasks", new com.google.gson.Gson().toJsonTree(learned));
-            o.addProperty("file", modelFile.toString());
+            o.addProperty("file", modelFile.path().toString());
             o.addProperty("saved", notSaved == null);
             if (notSaved != null) {
                 o.addProperty("notSaved", notSaved);
@@ -431,7 +406,7 @@ public final class PredictionService implements AutoCloseable {
      * model file if one is still there (trained on the forgotten history, it could not be deleted).
      */
     private void forgetLearnt(long at) {
-        skipModelFile = java.nio.file.Files.exists(modelFile);
+        modelFile.historyForgotten();
         journal.forgottenAt(at);
         rebuild();
     }

@@ -127,7 +127,7 @@ class PredictionEngineTest {
     @Test
     void aModelFileThatCannotBeWrittenIsReportedWithWmp2004AndTheTrainedModelServesAllTheSame() throws Exception {
         Path data = dir.resolve("data");
-        try (ServerHarness h = new ServerHarness(data); LogCapture logged = new LogCapture(PredictionService.class)) {
+        try (ServerHarness h = new ServerHarness(data); LogCapture logged = new LogCapture(PredictorFile.class)) {
             startAfterOldHistory(h);
             Path file = data.resolve(PredictionService.FILE);
             Files.deleteIfExists(file);
