@@ -3,12 +3,11 @@ package dev.warmup.server.lsp;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import com.google.gson.stream.MalformedJsonException;
-import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.errors.ParseFailure;
 import java.io.EOFException;
 import java.io.Reader;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.eclipse.lsp4j.jsonrpc.MessageIssueException;
 import org.eclipse.lsp4j.jsonrpc.json.JsonRpcMethod;
 import org.eclipse.lsp4j.jsonrpc.json.MessageJsonHandler;
@@ -24,9 +23,6 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
  * no method yet reads as a response). {@link ProtocolGuard} answers it as JSON-RPC asks: a parse error, id null.
  */
 final class FrameParser extends MessageJsonHandler {
-    /** Gson's advice to Java developers that opens a syntax error's message ("Use JsonReader.setStrictness(..."). */
-    private static final Pattern LENIENT_ADVICE = Pattern.compile("^Use JsonReader\\.\\w+\\([^)]*\\) to accept ");
-
     FrameParser(Map<String, JsonRpcMethod> methods, Consumer<GsonBuilder> configureGson) {
         super(methods, gson -> {
             if (configureGson != null) {
@@ -46,9 +42,9 @@ final class FrameParser extends MessageJsonHandler {
             if (e.getRpcMessage() instanceof RequestMessage || !notJson) {
                 throw e; // a request keeps its id for the answer; JSON of the wrong shape is the guard's WMP-8003
             }
-            throw unparsed(reason(e.getIssues().get(0).getCause(), e.getIssues().get(0).getText()));
+            throw unparsed(ParseFailure.reason(e.getIssues().get(0).getCause(), e.getIssues().get(0).getText()));
         } catch (JsonParseException | IllegalStateException e) {
-            throw unparsed(reason(e, "unreadable"));
+            throw unparsed(ParseFailure.reason(e, "unreadable"));
         }
         if (message == null) {
             throw unparsed("the frame is empty or null");
@@ -58,25 +54,6 @@ final class FrameParser extends MessageJsonHandler {
 
     private static MessageIssueException unparsed(String why) {
         return new MessageIssueException(null, new MessageIssue(why, ResponseErrorCode.ParseError.getValue()));
-    }
-
-    /**
-     * Why a parse failed, in the parser's own words: the innermost cause's message, its first line only (Gson adds
-     * a line pointing Java developers to its troubleshooting page), or {@code otherwise} when it has none; cut as
-     * {@link WarmupException#quote} cuts, for a parser quotes the value it could not read ({@code For input
-     * string: "..."}), and what a client put in the wrong field may be anything, a document's text too.
-     */
-    static String reason(Throwable failure, String otherwise) {
-        Throwable t = failure;
-        while (t != null && t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t == null ? null : t.getMessage();
-        if (m == null || m.isBlank()) {
-            return otherwise;
-        }
-        String line = LENIENT_ADVICE.matcher(m.lines().findFirst().orElse(otherwise)).replaceFirst("");
-        return WarmupException.quote(line);
     }
 
     /** Whether a failure is the text not being JSON (cut short, a stray character), not JSON of the wrong shape. */

@@ -3,6 +3,7 @@ package dev.warmup.server.lsp;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.ParseFailure;
 import dev.warmup.server.errors.WarmupException;
 import java.util.List;
 import java.util.logging.Level;
@@ -118,7 +119,7 @@ final class ProtocolGuard extends RemoteEndpoint {
         StringBuilder detail = new StringBuilder(method == null ? "a message" : WarmupException.quote(method));
         boolean notJson = false;
         for (MessageIssue issue : issues) {
-            detail.append(": ").append(FrameParser.reason(issue.getCause(), issue.getText()));
+            detail.append(": ").append(ParseFailure.reason(issue.getCause(), issue.getText()));
             notJson |= FrameParser.notJson(issue.getCause());
         }
         return new WarmupException(notJson ? ErrorCode.WMP_8011 : ErrorCode.WMP_8003, detail.toString());

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.ParseFailure;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.scheduler.WarmupController;
 import jakarta.inject.Inject;
@@ -92,7 +93,7 @@ public final class SettingsSync {
             LOG.fine("workspace/configuration refused: " + cause.getMessage());
         } else {
             refuse(new WarmupException(ErrorCode.WMP_8001, "the editor's answer to workspace/configuration is not a"
-                    + " list of settings sections: " + FrameParser.reason(cause, String.valueOf(cause))));
+                    + " list of settings sections: " + ParseFailure.reason(cause, String.valueOf(cause))));
         }
     }
 

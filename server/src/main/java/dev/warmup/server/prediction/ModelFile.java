@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.ParseFailure;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.DataDirectory;
 import java.io.IOException;
@@ -115,18 +116,9 @@ public final class ModelFile {
             }
             return Optional.of(new Contents(tasks, o.get("trainedAt").getAsLong(), models));
         } catch (IOException | RuntimeException e) {
-            throw new WarmupException(ErrorCode.WMP_2001, file + ": " + why(e), e);
+            throw new WarmupException(ErrorCode.WMP_2001, file + ": " + ParseFailure.reason(e,
+                    e.getClass().getSimpleName()), e);
         }
-    }
-
-    /** A failure in one line: its root cause's first line (Gson adds a line of advice), or its class without one. */
-    private static String why(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
     }
 
     private static String sha256(String s) {
