@@ -164,16 +164,8 @@ public final class WarmupScheduler implements AutoCloseable {
     private void afterLoadOrUnload() {
         drain();
         if (started && queue.size() > 0 && resources.cpuBusy(config.current())) {
-            resources.sampleAfresh(FRESH_CPU_MILLIS).thenRun(() -> {
-                try {
-                    executor.execute(() -> {
-                        drain();
-                        publishStatus.run();
-                    });
-                } catch (java.util.concurrent.RejectedExecutionException closed) {
-                    // the server is stopping
-                }
-            });
+            // on the scheduler's thread; once it has stopped, the future only fails, and nothing waits on it
+            resources.sampleAfresh(FRESH_CPU_MILLIS).thenRunAsync(this::drainAndShow, executor);
         }
         if (impactTrim.leftOutAny()) {
             replanSoon();
@@ -196,11 +188,14 @@ public final class WarmupScheduler implements AutoCloseable {
      */
     private void recheckCpuSoon() {
         if (started && queue.size() > 0) {
-            coalesced(cpuRecheckPending, cpuRecheckMillis, () -> {
-                drain(); // looks again later if the CPU is still busy
-                publishStatus.run();
-            });
+            coalesced(cpuRecheckPending, cpuRecheckMillis, this::drainAndShow); // again later if still busy
         }
+    }
+
+    /** Starts the queued warm-ups the CPU now allows, and tells the editor what still holds them back. */
+    private void drainAndShow() {
+        drain();
+        publishStatus.run();
     }
 
     /** Plans and acts now (on the scheduler's thread); the future completes when this tick's decisions are made. */
