@@ -379,7 +379,7 @@ class PredictionEngineTest {
     }
 
     @Test
-    void aDamagedModelFileIsWarnedOfOnceNotAgainAtEachRebuild() throws Exception {
+    void aDamagedModelFileIsWarnedOfOnceAndReadAgainOnceReplaced() throws Exception {
         Path data = dir.resolve("data");
         Files.createDirectories(data);
         Files.writeString(data.resolve(PredictionService.FILE), "{\"format\": \"cut short"); // no history to retrain on
@@ -397,6 +397,25 @@ class PredictionEngineTest {
             service.settled().get(30, TimeUnit.SECONDS);
             assertEquals(0.3, service.learningRate(), "rebuilt");
             assertEquals(1, warnings.size(), "the same damaged file, not read again: " + warnings);
+            assertTrue(service.note().startsWith("WMP-1003"), service.note());
+
+            // another window's server, sharing the data directory, saves a sound model over it: read at the next build
+            LearnedPredictor other = MLModelTrainer.train(history(0), List.of("completion", "chat"), ZoneOffset.UTC,
+                    0.1);
+            Path file = data.resolve(PredictionService.FILE);
+            ModelFile.save(file, new ModelFile.Contents(other.tasks(), other.lastTrainedAt(), other.models()));
+            changeSetting(h, "\"learningRate\": 0.2");
+            service.settled().get(30, TimeUnit.SECONDS);
+            assertTrue(service.note().contains("the history behind the saved model file"), service.note());
+            assertEquals(1, warnings.size(), String.valueOf(warnings));
+
+            Files.writeString(file, "{\"format\": \"cut again"); // damaged anew: warned of anew, once
+            changeSetting(h, "\"learningRate\": 0.25");
+            service.settled().get(30, TimeUnit.SECONDS);
+            changeSetting(h, "\"learningRate\": 0.35");
+            service.settled().get(30, TimeUnit.SECONDS);
+            assertEquals(2, warnings.size(), String.valueOf(warnings));
+            assertTrue(warnings.get(1).contains("Unterminated string"), warnings.get(1));
         }
     }
 
