@@ -210,7 +210,6 @@ class PredictionEngineTest {
         return h.injector.getInstance(PredictionService.class);
     }
 
-    /** The editor reports a completion use now; returns once the predictor has been shown it. */
     @Test
     void aHistoryThatCannotBeReadAtARebuildIsSaidInTheStatusAndTheEventsSinceTheStartStillCount() throws Exception {
         try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
@@ -268,6 +267,36 @@ class PredictionEngineTest {
         }
     }
 
+    @Test
+    void withTheStoreFailingRetrainSaysTheHistoryWasNotReadAndEvaluateAndForgetAreRefused() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            PredictionService service = startAfterOldHistory(h);
+            useCompletion(h, service);
+            h.clock.advance(Duration.ofMinutes(6)); // past the horizon: the next event matures the first use's sample
+            useCompletion(h, service);
+            h.injector.getInstance(UsageStore.class).close(); // as a disk that fails under the server
+            rebuild(h, service, 0.3);
+
+            JsonObject answer = retrain(h); // the history read again first: still not there
+            assertTrue(answer.get("historyUnread").getAsString().startsWith("WMP-7004 Usage store read failed: reading"
+                    + " the history for the predictor: "), answer.toString());
+            int samples = answer.get("samples").getAsInt();
+            assertTrue(samples > 0 && samples < 100, "this session's few, not the two weeks: " + answer);
+            assertTrue(answer.get("saved").getAsBoolean(), "the model file is not in the store: " + answer);
+
+            var evaluate = assertThrows(ExecutionException.class, () -> h.command("warmup.evaluate"));
+            assertTrue(evaluate.getCause().getMessage().startsWith("WMP-7004 Usage store read failed: reading the"
+                    + " history: "), evaluate.getCause().getMessage());
+            var forget = assertThrows(ExecutionException.class,
+                    () -> h.command("warmup.forgetHistory", Map.of("confirm", true)));
+            assertTrue(forget.getCause().getMessage().startsWith("WMP-7002 Usage store write failed: forgetting the"
+                    + " history: "), "the user hears it was not forgotten: " + forget.getCause().getMessage());
+            assertTrue(Files.exists(h.injector.getInstance(UsageStore.class).file()), "nor anything deleted");
+            assertTrue(Files.exists(dir.resolve("data").resolve(PredictionService.FILE)), "nor the model file");
+            assertTrue(learnt(h.status()), "nor what was learnt: " + h.status().predictorNote());
+        }
+    }
+
     /**
      * Renames the store's events table from another connection, as another program's change of the file would leave
      * it, until the returned handle is closed.
@@ -308,6 +337,7 @@ class PredictionEngineTest {
         return answer;
     }
 
+    /** The editor reports a completion use now; returns once the predictor has been shown it. */
     private static void useCompletion(ServerHarness h, PredictionService service) throws Exception {
         h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
         h.flush();
