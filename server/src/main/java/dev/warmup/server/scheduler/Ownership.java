@@ -202,7 +202,8 @@ public final class Ownership {
 
     /**
      * Looks at the record for a model its model server has loaded (at reconciliation, and before an unload):
-     * whether it is ours; one left by an exited server becomes ours.
+     * whether it is ours; one left by an exited server becomes ours, as does one this server claimed under another name
+     * (a llama.cpp router's alias, used through the editor before the router's list was read): its claim is moved.
      */
     boolean judge(ModelSpec m) {
         String url = url(m);
@@ -229,6 +230,11 @@ public final class Ownership {
                 return true;
             }
             default -> {
+                Where as = claimedAs.get(m.id());
+                if (c.holder() == Holder.NONE && ours(m.id()) && as != null && !as.equals(new Where(url, name(m)))) {
+                    claim(m); // claimed before the model server's names were known: the record moves to its name
+                    return true;
+                }
                 if (holders.put(m.id(), c.holder()) != c.holder()) {
                     LOG.info(m.id() + " on " + url + (c.holder() == Holder.NONE
                             ? " was loaded by a program other than a warm-up server: counted as held and not unloaded;"

@@ -160,6 +160,24 @@ class LlamaServerRouterTest {
         }
     }
 
+    @Test
+    void aUseReportedUnderAnAliasBeforeTheFirstLookIsClaimedUnderTheNameTheRouterLists() throws Exception {
+        try (FakeLlamaServer llama = new FakeLlamaServer("coder-q4"); ServerHarness h = new ServerHarness(dir)) {
+            llama.aliases.put("coder-q4", List.of("coder"));
+            llama.put("coder-q4", "loaded"); // the editor's AI extension asked the router for it
+            WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
+            h.server.getWarmupService().modelUsed(new dev.warmup.protocol.ModelUsedParams("coder", "completion", null,
+                    80L, false)); // before any look: the alias is not known yet
+            h.flush();
+            assertEquals(List.of("coder"), claims(h), "claimed under the catalogue's name");
+            scheduler.tick().get(30, TimeUnit.SECONDS); // the first look: the router lists coder-q4
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(null, WarmingFixture.coder(h).heldBy(), "ours, used through this editor");
+            assertEquals(List.of("coder-q4"), claims(h), "the claim moved to the name the router lists");
+        }
+    }
+
     /** The model names the store's record of held models has claims for. */
     private static List<String> claims(ServerHarness h) throws Exception {
         return h.injector.getInstance(dev.warmup.server.store.UsageStore.class).query(
