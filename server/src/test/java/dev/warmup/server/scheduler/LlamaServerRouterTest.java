@@ -166,8 +166,8 @@ class LlamaServerRouterTest {
             llama.aliases.put("coder-q4", List.of("coder"));
             llama.put("coder-q4", "loaded"); // the editor's AI extension asked the router for it
             WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
-            h.server.getWarmupService().modelUsed(new dev.warmup.protocol.ModelUsedParams("coder", "completion", null,
-                    80L, false)); // before any look: the alias is not known yet
+            // before any look: the alias is not known yet
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
             h.flush();
             assertEquals(List.of("coder"), claims(h), "claimed under the catalogue's name");
             scheduler.tick().get(30, TimeUnit.SECONDS); // the first look: the router lists coder-q4
