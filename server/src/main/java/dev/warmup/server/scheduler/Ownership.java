@@ -203,7 +203,8 @@ public final class Ownership {
     /**
      * Looks at the record for a model its model server has loaded (at reconciliation, and before an unload):
      * whether it is ours; one left by an exited server becomes ours, as does one this server claimed under another name
-     * (a llama.cpp router's alias, used through the editor before the router's list was read): its claim is moved.
+     * (a llama.cpp router's alias, used through the editor before the router's list was read): its claim is moved. One
+     * another running server claimed so is that server's ({@link #record}).
      */
     boolean judge(ModelSpec m) {
         String url = url(m);
@@ -212,16 +213,23 @@ public final class Ownership {
         }
         ModelOwners.Claim c;
         try {
-            c = owners.holder(url, name(m));
+            c = record(url, m);
         } catch (SQLException e) {
             LOG.warning(new WarmupException(ErrorCode.WMP_7004, "who holds " + m.id() + ": " + e.getMessage())
                     .getMessage());
             return ours(m.id()); // as last judged
         }
+        Where here = new Where(url, name(m));
+        Where as = claimedAs.get(m.id());
+        boolean stillOurs = c.holder() == Holder.US || c.holder() == Holder.NONE && ours(m.id());
+        if (as != null && !as.equals(here) && stillOurs) {
+            claim(m); // claimed before the model server's names were known: the record moves to its name
+            return true;
+        }
         switch (c.holder()) {
             case US -> {
                 holders.put(m.id(), Holder.US);
-                claimedAs.putIfAbsent(m.id(), new Where(url, name(m)));
+                claimedAs.putIfAbsent(m.id(), here);
                 return true;
             }
             case EXITED_SERVER -> {
@@ -230,11 +238,6 @@ public final class Ownership {
                 return true;
             }
             default -> {
-                Where as = claimedAs.get(m.id());
-                if (c.holder() == Holder.NONE && ours(m.id()) && as != null && !as.equals(new Where(url, name(m)))) {
-                    claim(m); // claimed before the model server's names were known: the record moves to its name
-                    return true;
-                }
                 if (holders.put(m.id(), c.holder()) != c.holder()) {
                     LOG.info(m.id() + " on " + url + (c.holder() == Holder.NONE
                             ? " was loaded by a program other than a warm-up server: counted as held and not unloaded;"
@@ -253,10 +256,26 @@ public final class Ownership {
     boolean claimedByAnotherServer(ModelSpec m) {
         String url = url(m);
         try {
-            return url != null && owners.holder(url, name(m)).holder() == Holder.ANOTHER_SERVER;
+            return url != null && record(url, m).holder() == Holder.ANOTHER_SERVER;
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    /**
+     * The record for {@code m}: its claim under the name its model server lists, or, when there is none and the
+     * catalogue names it by an alias, a running server's claim under that alias (a use reported through its editor
+     * before it had read a llama.cpp router's list; {@link #judge} moves the claim at that server's next look). An
+     * exited server's claim under an alias is not taken for its leaving the model to us: nothing would replace it.
+     */
+    private ModelOwners.Claim record(String url, ModelSpec m) throws SQLException {
+        String name = name(m);
+        ModelOwners.Claim c = owners.holder(url, name);
+        if (c.holder() != Holder.NONE || name.equals(m.id())) {
+            return c;
+        }
+        ModelOwners.Claim asAlias = owners.holder(url, m.id());
+        return asAlias.holder() == Holder.EXITED_SERVER ? c : asAlias;
     }
 
     /** A write to the shared record. */

@@ -178,6 +178,38 @@ class LlamaServerRouterTest {
         }
     }
 
+    @Test
+    void aModelAnotherWindowClaimedUnderAnAliasIsSeenHeldThereBeforeThatWindowLooksAtTheRouter() throws Exception {
+        var mine = new dev.warmup.server.store.ProcessIdentity(1001, 7);
+        var other = new dev.warmup.server.store.ProcessIdentity(1002, 7);
+        java.util.Set<dev.warmup.server.store.ProcessIdentity> running = java.util.concurrent.ConcurrentHashMap
+                .newKeySet();
+        running.addAll(java.util.Set.of(mine, other));
+        try (FakeLlamaServer llama = new FakeLlamaServer("coder-q4");
+             ServerHarness h = new ServerHarness(dir, new dev.warmup.server.store.FakeProcesses(mine, running)
+                     .module());
+             ServerHarness second = new ServerHarness(dir, new dev.warmup.server.store.FakeProcesses(other, running)
+                     .module())) {
+            llama.aliases.put("coder-q4", List.of("coder"));
+            llama.put("coder-q4", "loaded"); // the other window's AI extension asked the router for it
+            second.initialize(WarmingFixture.coderOn("llamacpp", llama.url())); // which has not looked at it yet
+            second.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
+            second.flush();
+            assertEquals(List.of("coder"), claims(second), "claimed there under the catalogue's name");
+            WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
+            scheduler.tick().get(30, TimeUnit.SECONDS); // this window's look: the router lists coder-q4
+            assertEquals(dev.warmup.protocol.ModelStatus.ANOTHER_SERVER, WarmingFixture.coder(h).heldBy(),
+                    "the other window's, not another program's");
+            second.startPrediction();
+            second.injector.getInstance(WarmupScheduler.class).tick().get(30, TimeUnit.SECONDS); // its first look
+            assertEquals(List.of("coder-q4"), claims(second), "its claim moved to the name the router lists");
+            h.clock.advance(Duration.ofSeconds(5));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(dev.warmup.protocol.ModelStatus.ANOTHER_SERVER, WarmingFixture.coder(h).heldBy(),
+                    "still the other window's");
+        }
+    }
+
     /** The model names the store's record of held models has claims for. */
     private static List<String> claims(ServerHarness h) throws Exception {
         return h.injector.getInstance(dev.warmup.server.store.UsageStore.class).query(
