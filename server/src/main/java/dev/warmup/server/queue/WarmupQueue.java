@@ -35,11 +35,22 @@ public final class WarmupQueue {
         this.agingMillis = agingMillis;
     }
 
-    public synchronized void resize(int newCapacity) {
+    /**
+     * Sets the capacity ({@code maxQueueSize} changed); a lowered one sheds the entries of lowest effective priority
+     * that no longer fit, returned with a WMP-5001 warning each.
+     */
+    public synchronized List<Offer> resize(int newCapacity) {
         capacity = newCapacity;
+        List<Offer> shed = new ArrayList<>();
         while (entries.size() > capacity) {
-            shed(lowest().orElseThrow());
+            Entry victim = lowest().orElseThrow();
+            entries.remove(victim.model());
+            shedCount++;
+            shed.add(new Offer(false, Optional.of(victim), Optional.of(new WarmupException(ErrorCode.WMP_5001,
+                    "queue resized to " + capacity + " (maxQueueSize); shed " + victim.model() + " ("
+                            + victim.priority() + ")"))));
         }
+        return shed;
     }
 
     public synchronized Offer offer(String model, Priority priority, String reason) {
@@ -98,11 +109,6 @@ public final class WarmupQueue {
 
     public synchronized List<Entry> snapshot() {
         return new ArrayList<>(entries.values());
-    }
-
-    private void shed(Entry e) {
-        entries.remove(e.model());
-        shedCount++;
     }
 
     private Optional<Entry> lowest() {

@@ -112,7 +112,7 @@ public final class WarmupScheduler implements AutoCloseable {
         this.actions = new BackendActions(config, backends, states, metrics, performance, ownership, clock, executor,
                 publishStatus, this::afterLoadOrUnload, this::replanSoon, inferred, silence);
         config.addListener(s -> executor.execute(() -> {
-            queue.resize(s.maxQueueSize());
+            queue.resize(s.maxQueueSize()).forEach(this::shed);
             actions.forgetFailures();
             if (started) {
                 tickSafely(); // a lowered budget or model limit is met now, not at the next periodic tick
@@ -291,10 +291,14 @@ public final class WarmupScheduler implements AutoCloseable {
                 continue;
             }
             Priority p = load.value() >= 2 ? Priority.HIGH : Priority.MEDIUM;
-            WarmupQueue.Offer offer = queue.offer(load.modelId(), p, load.reason());
-            offer.shed().ifPresent(x -> metrics.increment(ModelWarmupMetrics.Counter.QUEUE_SHED));
-            offer.warning().ifPresent(w -> LOG.warning(w.getMessage()));
+            shed(queue.offer(load.modelId(), p, load.reason()));
         }
+    }
+
+    /** Counts and logs (WMP-5001) the warm-up an offer to the queue, or its resizing, shed, if it shed one. */
+    private void shed(WarmupQueue.Offer offer) {
+        offer.shed().ifPresent(x -> metrics.increment(ModelWarmupMetrics.Counter.QUEUE_SHED));
+        offer.warning().ifPresent(w -> LOG.warning(w.getMessage()));
     }
 
     /** Takes the pending warm-ups of {@code models} off the queue (WMP-5002, {@code why} after each name). */

@@ -68,6 +68,21 @@ class WarmupQueueTest {
     }
 
     @Test
+    void aLoweredCapacityShedsTheLowestWithWmp5001() {
+        WarmupQueue q = new WarmupQueue(clock, 3, 60_000);
+        q.offer("a", Priority.MEDIUM, "");
+        q.offer("b", Priority.LOW, "");
+        q.offer("c", Priority.HIGH, "");
+        java.util.List<WarmupQueue.Offer> shed = q.resize(1);
+        assertEquals(java.util.List.of("b", "a"), shed.stream().map(o -> o.shed().orElseThrow().model()).toList());
+        assertEquals("WMP-5001 Warm-up queue overflow: lowest-priority entry shed: queue resized to 1 (maxQueueSize);"
+                + " shed b (LOW)", shed.get(0).warning().orElseThrow().getMessage());
+        assertEquals(2, q.shed());
+        assertEquals("c", next(q));
+        assertEquals(java.util.List.of(), q.resize(5), "a raised capacity sheds nothing");
+    }
+
+    @Test
     void cancellationWithdrawsAPrediction() {
         WarmupQueue q = new WarmupQueue(clock, 5, 60_000);
         q.offer("a", Priority.MEDIUM, "");

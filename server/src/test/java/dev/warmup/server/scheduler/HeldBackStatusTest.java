@@ -203,6 +203,28 @@ class HeldBackStatusTest {
         }
     }
 
+    @Test
+    void aQueueShrunkAtRuntimeShedsTheWarmUpThatNoLongerFitsSaysSoAndCountsIt() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe);
+             LogCapture logged = new LogCapture(WarmupScheduler.class)) {
+            WarmupScheduler scheduler = startWithBothWanted(h, ollama, new JsonObject());
+            reads(h, 9_000, 0.9); // a busy CPU: both warm-ups wait in the queue
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            WarmupQueue queue = h.injector.getInstance(WarmupQueue.class);
+            assertEquals(2, queue.size());
+            JsonObject queueOfOne = new JsonObject();
+            queueOfOne.addProperty("maxQueueSize", 1);
+            h.server.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(
+                    com.google.gson.JsonParser.parseString("{\"warmup\": " + bothWantedSettings(ollama, queueOfOne)
+                            + "}")));
+            String shed = logged.awaitFirst("WMP-5001", Duration.ofSeconds(30));
+            assertTrue(shed.contains("queue resized to 1 (maxQueueSize); shed "), shed);
+            assertEquals(1, queue.size());
+            JsonObject metrics = new com.google.gson.Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
+            assertEquals(1, metrics.getAsJsonObject("counters").get("queue.shed").getAsLong(), metrics.toString());
+        }
+    }
+
     /** The scheduler, the model it is loading and the one queued behind it. */
     private record OneLoading(WarmupScheduler scheduler, String loading, String waiting) {}
 
