@@ -9,9 +9,12 @@ import com.google.gson.JsonParser;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.server.backend.fake.FakeLlamaServer;
 import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.FakeProcesses;
+import dev.warmup.server.store.ProcessIdentity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LlamaServerRouterTest {
     @TempDir Path dir;
+    /** The processes of two editor windows' servers, both running: the one a test looks from, and another. */
+    private static final ProcessIdentity MINE = new ProcessIdentity(1001, 7);
+    private static final ProcessIdentity OTHER = new ProcessIdentity(1002, 7);
+
+    /** A server as {@code process} runs it, on the test's data directory. */
+    private ServerHarness window(ProcessIdentity process) throws java.io.IOException {
+        return new ServerHarness(dir, new FakeProcesses(process, Set.of(MINE, OTHER)).module());
+    }
 
     private static long requests(FakeLlamaServer s, String start) {
         return s.requests.stream().filter(r -> r.startsWith(start)).count();
@@ -69,16 +80,8 @@ class LlamaServerRouterTest {
 
     @Test
     void aModelAnotherWindowUsesSoonAfterOurUnloadIsSeenHeldThereAtTheNextLook() throws Exception {
-        var mine = new dev.warmup.server.store.ProcessIdentity(1001, 7);
-        var other = new dev.warmup.server.store.ProcessIdentity(1002, 7);
-        java.util.Set<dev.warmup.server.store.ProcessIdentity> running = java.util.concurrent.ConcurrentHashMap
-                .newKeySet();
-        running.addAll(java.util.Set.of(mine, other));
         try (FakeLlamaServer llama = new FakeLlamaServer("coder");
-             ServerHarness h = new ServerHarness(dir, new dev.warmup.server.store.FakeProcesses(mine, running)
-                     .module());
-             ServerHarness second = new ServerHarness(dir, new dev.warmup.server.store.FakeProcesses(other, running)
-                     .module())) {
+             ServerHarness h = window(MINE); ServerHarness second = window(OTHER)) {
             WarmupScheduler scheduler = unloadedWhileItsProcessExits(h, llama);
             second.initialize(WarmingFixture.coderOn("llamacpp", llama.url())); // the other window's editor
             second.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 900L, true));
@@ -180,16 +183,8 @@ class LlamaServerRouterTest {
 
     @Test
     void aModelAnotherWindowClaimedUnderAnAliasIsSeenHeldThereBeforeThatWindowLooksAtTheRouter() throws Exception {
-        var mine = new dev.warmup.server.store.ProcessIdentity(1001, 7);
-        var other = new dev.warmup.server.store.ProcessIdentity(1002, 7);
-        java.util.Set<dev.warmup.server.store.ProcessIdentity> running = java.util.concurrent.ConcurrentHashMap
-                .newKeySet();
-        running.addAll(java.util.Set.of(mine, other));
         try (FakeLlamaServer llama = new FakeLlamaServer("coder-q4");
-             ServerHarness h = new ServerHarness(dir, new dev.warmup.server.store.FakeProcesses(mine, running)
-                     .module());
-             ServerHarness second = new ServerHarness(dir, new dev.warmup.server.store.FakeProcesses(other, running)
-                     .module())) {
+             ServerHarness h = window(MINE); ServerHarness second = window(OTHER)) {
             llama.aliases.put("coder-q4", List.of("coder"));
             llama.put("coder-q4", "loaded"); // the other window's AI extension asked the router for it
             second.initialize(WarmingFixture.coderOn("llamacpp", llama.url())); // which has not looked at it yet
