@@ -43,12 +43,7 @@ public final class WarmupQueue {
         capacity = newCapacity;
         List<Offer> shed = new ArrayList<>();
         while (entries.size() > capacity) {
-            Entry victim = lowest().orElseThrow();
-            entries.remove(victim.model());
-            shedCount++;
-            shed.add(new Offer(false, Optional.of(victim), Optional.of(new WarmupException(ErrorCode.WMP_5001,
-                    "queue resized to " + capacity + " (maxQueueSize); shed " + victim.model() + " ("
-                            + victim.priority() + ")"))));
+            shed.add(shed(lowest().orElseThrow(), false, "queue resized to " + capacity + " (maxQueueSize)"));
         }
         return shed;
     }
@@ -68,14 +63,11 @@ public final class WarmupQueue {
         }
         Entry lowest = lowest().orElseThrow();
         Entry victim = effective(lowest, now) < effective(fresh, now) ? lowest : fresh;
+        Offer shed = shed(victim, victim != fresh, "queue of " + capacity + " full");
         if (victim != fresh) {
-            entries.remove(victim.model());
             entries.put(model, fresh);
         }
-        shedCount++;
-        WarmupException w = new WarmupException(ErrorCode.WMP_5001, "queue of " + capacity + " full; shed "
-                + victim.model() + " (" + victim.priority() + ")");
-        return new Offer(victim != fresh, Optional.of(victim), Optional.of(w));
+        return shed;
     }
 
     /** Removes and returns the most urgent entry. */
@@ -109,6 +101,14 @@ public final class WarmupQueue {
 
     public synchronized List<Entry> snapshot() {
         return new ArrayList<>(entries.values());
+    }
+
+    /** Sheds {@code victim} (queued or not): counts it and says so with WMP-5001, {@code why} first. */
+    private Offer shed(Entry victim, boolean newcomerQueued, String why) {
+        entries.remove(victim.model());
+        shedCount++;
+        return new Offer(newcomerQueued, Optional.of(victim), Optional.of(new WarmupException(ErrorCode.WMP_5001,
+                why + "; shed " + victim.model() + " (" + victim.priority() + ")")));
     }
 
     private Optional<Entry> lowest() {
