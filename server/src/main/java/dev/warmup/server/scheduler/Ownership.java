@@ -202,9 +202,9 @@ public final class Ownership {
 
     /**
      * Looks at the record for a model its model server has loaded (at reconciliation, and before an unload):
-     * whether it is ours; one left by an exited server becomes ours, as does one this server claimed under another name
-     * (a llama.cpp router's alias, used through the editor before the router's list was read): its claim is moved. One
-     * another running server claimed so is that server's ({@link #record}).
+     * whether it is ours; one left by an exited server (under either name) becomes ours, as does one this server
+     * claimed under another name (a llama.cpp router's alias, used through the editor before the router's list was
+     * read): its claim is moved. One another running server claimed so is that server's ({@link #record}).
      */
     boolean judge(ModelSpec m) {
         String url = url(m);
@@ -235,6 +235,9 @@ public final class Ownership {
             case EXITED_SERVER -> {
                 holders.remove(m.id());
                 claim(m);
+                if (!here.name().equals(m.id())) { // its claim may have been under the alias: it goes
+                    persist(() -> owners.forgetExited(url, m.id()), "that " + m.id() + " is claimed as " + here.name());
+                }
                 return true;
             }
             default -> {
@@ -265,8 +268,8 @@ public final class Ownership {
     /**
      * The record for {@code m}: its claim under the name its model server lists, or, when there is none and the
      * catalogue names it by an alias, a running server's claim under that alias (a use reported through its editor
-     * before it had read a llama.cpp router's list; {@link #judge} moves the claim at that server's next look). An
-     * exited server's claim under an alias is not taken for its leaving the model to us: nothing would replace it.
+     * before it had read a llama.cpp router's list; {@link #judge} moves the claim at that server's next look), or an
+     * exited server's there ({@link #judge} claims the model under its listed name and forgets that one).
      */
     private ModelOwners.Claim record(String url, ModelSpec m) throws SQLException {
         String name = name(m);
@@ -274,8 +277,7 @@ public final class Ownership {
         if (c.holder() != Holder.NONE || name.equals(m.id())) {
             return c;
         }
-        ModelOwners.Claim asAlias = owners.holder(url, m.id());
-        return asAlias.holder() == Holder.EXITED_SERVER ? c : asAlias;
+        return owners.holder(url, m.id());
     }
 
     /** A write to the shared record. */

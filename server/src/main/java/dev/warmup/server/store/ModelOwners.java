@@ -56,9 +56,24 @@ public final class ModelOwners {
 
     /** Forgets this server's claim on {@code model} (another server's stays). */
     public void release(String server, String model) throws SQLException {
-        ProcessIdentity self = processes.self();
+        forgetClaim(server, model, processes.self());
+    }
+
+    /**
+     * Forgets the claim on {@code model} if the server that made it has exited: the model is claimed under another
+     * name now (a llama.cpp router's, where the exited server claimed it under an alias), and nothing else would.
+     */
+    public void forgetExited(String server, String model) throws SQLException {
+        Claim c = holder(server, model);
+        if (c.holder() == Holder.EXITED_SERVER) {
+            forgetClaim(server, model, c.process());
+        }
+    }
+
+    /** Deletes {@code p}'s claim on {@code model} (a claim another process made since stays). */
+    private void forgetClaim(String server, String model, ProcessIdentity p) throws SQLException {
         store.update("DELETE FROM model_owners WHERE server = ? AND model = ? AND pid = ? AND started = ?",
-                List.of(key(server), model, self.pid(), self.startedMillis()));
+                List.of(key(server), model, p.pid(), p.startedMillis()));
     }
 
     /**

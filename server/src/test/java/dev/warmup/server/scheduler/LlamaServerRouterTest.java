@@ -32,6 +32,8 @@ class LlamaServerRouterTest {
     /** The processes of two editor windows' servers, both running: the one a test looks from, and another. */
     private static final ProcessIdentity MINE = new ProcessIdentity(1001, 7);
     private static final ProcessIdentity OTHER = new ProcessIdentity(1002, 7);
+    /** A window's server that has exited by the time the test looks. */
+    private static final ProcessIdentity GONE = new ProcessIdentity(1003, 7);
 
     /** A server as {@code process} runs it, on the test's data directory. */
     private ServerHarness window(ProcessIdentity process) throws java.io.IOException {
@@ -202,6 +204,25 @@ class LlamaServerRouterTest {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             assertEquals(dev.warmup.protocol.ModelStatus.ANOTHER_SERVER, WarmingFixture.coder(h).heldBy(),
                     "still the other window's");
+        }
+    }
+
+    @Test
+    void aModelAnExitedWindowClaimedUnderAnAliasIsTakenOverUnderTheNameTheRouterLists() throws Exception {
+        try (FakeLlamaServer llama = new FakeLlamaServer("coder-q4"); ServerHarness h = window(MINE)) {
+            llama.aliases.put("coder-q4", List.of("coder"));
+            llama.put("coder-q4", "loaded"); // the closed window's AI extension asked the router for it
+            try (ServerHarness closed = window(GONE)) { // which never looked at the router
+                closed.initialize(WarmingFixture.coderOn("llamacpp", llama.url()));
+                closed.server.getWarmupService().modelUsed(
+                        new ModelUsedParams("coder", "completion", null, 80L, false));
+                closed.flush();
+                assertEquals(List.of("coder"), claims(closed), "claimed there under the catalogue's name");
+            }
+            WarmupScheduler scheduler = WarmingFixture.startWithCoderOn(h, "llamacpp", llama.url());
+            scheduler.tick().get(30, TimeUnit.SECONDS); // this window's look: the router lists coder-q4
+            assertEquals(null, WarmingFixture.coder(h).heldBy(), "left by a server that has exited: ours");
+            assertEquals(List.of("coder-q4"), claims(h), "claimed under the listed name, the exited claim gone");
         }
     }
 

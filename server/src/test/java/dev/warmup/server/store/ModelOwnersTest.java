@@ -68,6 +68,27 @@ class ModelOwnersTest {
     }
 
     @Test
+    void onlyAnExitedServersClaimIsForgottenByAnother() throws Exception {
+        running.addAll(Set.of(a, b));
+        String url = "http://127.0.0.1:8080";
+        try (UsageStore storeA = UsageStore.open(dir.resolve("usage.db"));
+             UsageStore storeB = UsageStore.open(dir.resolve("usage.db"))) {
+            ModelOwners ownersA = new ModelOwners(storeA, new FakeProcesses(a, running), Clock.systemUTC());
+            ModelOwners ownersB = new ModelOwners(storeB, new FakeProcesses(b, running), Clock.systemUTC());
+            ownersA.claim(url, "coder");
+            ownersB.forgetExited(url, "coder");
+            assertEquals(Holder.ANOTHER_SERVER, ownersB.holder(url, "coder").holder(), "A still runs");
+            ownersB.claim(url, "chat");
+            ownersB.forgetExited(url, "chat");
+            assertEquals(Holder.US, ownersB.holder(url, "chat").holder(), "its own claim");
+
+            running.remove(a);
+            ownersB.forgetExited(url, "coder");
+            assertEquals(Holder.NONE, ownersB.holder(url, "coder").holder(), "A has exited");
+        }
+    }
+
+    @Test
     void aHolderHandsAModelToARunningServerThatWantsIt() throws Exception {
         ProcessIdentity c = new ProcessIdentity(1003, 5);
         running.addAll(Set.of(a, b, c));
