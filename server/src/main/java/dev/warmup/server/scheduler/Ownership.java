@@ -211,15 +211,15 @@ public final class Ownership {
         if (url == null) {
             return true;
         }
+        Where here = new Where(url, name(m));
         ModelOwners.Claim c;
         try {
-            c = record(url, m);
+            c = record(here, m);
         } catch (SQLException e) {
             LOG.warning(new WarmupException(ErrorCode.WMP_7004, "who holds " + m.id() + ": " + e.getMessage())
                     .getMessage());
             return ours(m.id()); // as last judged
         }
-        Where here = new Where(url, name(m));
         Where as = claimedAs.get(m.id());
         boolean stillOurs = c.holder() == Holder.US || c.holder() == Holder.NONE && ours(m.id());
         if (as != null && !as.equals(here) && stillOurs) {
@@ -259,25 +259,24 @@ public final class Ownership {
     boolean claimedByAnotherServer(ModelSpec m) {
         String url = url(m);
         try {
-            return url != null && record(url, m).holder() == Holder.ANOTHER_SERVER;
+            return url != null && record(new Where(url, name(m)), m).holder() == Holder.ANOTHER_SERVER;
         } catch (SQLException e) {
             return false;
         }
     }
 
     /**
-     * The record for {@code m}: its claim under the name its model server lists, or, when there is none and the
-     * catalogue names it by an alias, a running server's claim under that alias (a use reported through its editor
-     * before it had read a llama.cpp router's list; {@link #judge} moves the claim at that server's next look), or an
-     * exited server's there ({@link #judge} claims the model under its listed name and forgets that one).
+     * The record for {@code m}: its claim under the name its model server lists ({@code listed}), or, when there is
+     * none and the catalogue names it by an alias, the claim under that alias: a running server's (a use reported
+     * through its editor before it had read a llama.cpp router's list; {@link #judge} moves the claim at that server's
+     * next look), or an exited server's ({@link #judge} claims the model under its listed name and forgets that one).
      */
-    private ModelOwners.Claim record(String url, ModelSpec m) throws SQLException {
-        String name = name(m);
-        ModelOwners.Claim c = owners.holder(url, name);
-        if (c.holder() != Holder.NONE || name.equals(m.id())) {
+    private ModelOwners.Claim record(Where listed, ModelSpec m) throws SQLException {
+        ModelOwners.Claim c = owners.holder(listed.url(), listed.name());
+        if (c.holder() != Holder.NONE || listed.name().equals(m.id())) {
             return c;
         }
-        return owners.holder(url, m.id());
+        return owners.holder(listed.url(), m.id());
     }
 
     /** A write to the shared record. */
