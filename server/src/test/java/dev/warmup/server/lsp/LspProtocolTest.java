@@ -195,6 +195,42 @@ class LspProtocolTest {
     @Test
     void configurationIsPulledWhenTheChangeDoesNotCarryIt() throws Exception {
         h.client.configurationAnswer = JsonParser.parseString("{\"maxQueueSize\": 7}");
+        initializeWithPull();
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(new JsonObject()));
+        assertEquals(7, pulledQueueSize(7));
+    }
+
+    @Test
+    void aPullTheEditorFailsIsQuietAndOneThatCannotBeReadIsRefusedWithWmp8001() throws Exception {
+        initializeWithPull();
+        h.client.configurationFailure = new IllegalStateException("the editor's handler failed");
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(new JsonObject()));
+        h.flush(); // LSP4J answers the failure with an error response: the editor's to report
+        assertEquals(List.of(), h.client.shown);
+        assertEquals(100, json(h.command("warmup.config")).get("maxQueueSize").getAsInt(), "the settings stand");
+
+        // LSP4J reads any JSON result as a list, so an answer it cannot read is handed in directly, as a
+        // connection other than LSP4J's launcher would fail the pull
+        MockClient direct = new MockClient();
+        direct.configurationFailure = new com.google.gson.JsonSyntaxException(
+                new IllegalStateException("Expected BEGIN_ARRAY but was NUMBER at line 1 column 40"));
+        h.injector.getInstance(ClientNotifier.class).connect(direct);
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(new JsonObject()));
+        var shown = direct.await(direct.shown, l -> !l.isEmpty(), Duration.ofSeconds(10));
+        assertEquals(MessageType.Error, shown.get(0).getType());
+        assertTrue(shown.get(0).getMessage().startsWith("WMP-8001"), shown.get(0).getMessage());
+        assertTrue(shown.get(0).getMessage().endsWith("the editor's answer to workspace/configuration is not a list of"
+                + " settings sections: Expected BEGIN_ARRAY but was NUMBER at line 1 column 40"),
+                shown.get(0).getMessage());
+        assertEquals(100, json(h.command("warmup.config")).get("maxQueueSize").getAsInt(), "the settings stand");
+        direct.configurationFailure = null;
+        direct.configurationAnswer = JsonParser.parseString("{\"maxQueueSize\": 9}");
+        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(new JsonObject()));
+        assertEquals(9, pulledQueueSize(9), "the next pull applies");
+    }
+
+    /** Initializes as a client that supports {@code workspace/configuration}. */
+    private void initializeWithPull() throws Exception {
         var p = new org.eclipse.lsp4j.InitializeParams();
         var caps = new org.eclipse.lsp4j.ClientCapabilities();
         var ws = new org.eclipse.lsp4j.WorkspaceClientCapabilities();
@@ -204,12 +240,14 @@ class LspProtocolTest {
         h.server.initialize(p).get(10, TimeUnit.SECONDS);
         h.server.initialized(new org.eclipse.lsp4j.InitializedParams());
         h.client.await(h.client.statuses, l -> !l.isEmpty(), Duration.ofSeconds(10));
-        h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(new JsonObject()));
-        // the pull completes asynchronously; the config command observes its result
-        for (int i = 0; i < 200 && json(h.command("warmup.config")).get("maxQueueSize").getAsInt() != 7; i++) {
+    }
+
+    /** {@code maxQueueSize} once a pull has applied {@code expected} (the pull completes asynchronously). */
+    private int pulledQueueSize(int expected) throws Exception {
+        for (int i = 0; i < 200 && json(h.command("warmup.config")).get("maxQueueSize").getAsInt() != expected; i++) {
             h.flush();
         }
-        assertEquals(7, json(h.command("warmup.config")).get("maxQueueSize").getAsInt());
+        return json(h.command("warmup.config")).get("maxQueueSize").getAsInt();
     }
 
     @Test

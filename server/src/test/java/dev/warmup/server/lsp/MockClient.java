@@ -24,6 +24,8 @@ public final class MockClient implements WarmupLanguageClient {
     public final List<LoadParams> loads = new CopyOnWriteArrayList<>();
     public final List<UnloadParams> unloads = new CopyOnWriteArrayList<>();
     public volatile JsonElement configurationAnswer;
+    /** When set, how the next {@code workspace/configuration} pulls fail instead of being answered. */
+    public volatile Throwable configurationFailure;
     private final List<Runnable> waiters = new CopyOnWriteArrayList<>();
 
     private void changed() {
@@ -65,6 +67,10 @@ public final class MockClient implements WarmupLanguageClient {
 
     @Override
     public CompletableFuture<List<Object>> configuration(ConfigurationParams params) {
+        Throwable failure = configurationFailure;
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
         List<Object> out = new ArrayList<>();
         out.add(configurationAnswer);
         return CompletableFuture.completedFuture(out);
