@@ -61,7 +61,8 @@ public final class ModelOwners {
 
     /**
      * Forgets the claim on {@code model} if the server that made it has exited: the model is claimed under another
-     * name now (a llama.cpp router's, where the exited server claimed it under an alias), and nothing else would.
+     * name now (a llama.cpp router's, where the exited server claimed it under an alias), and no later claim would
+     * replace that row.
      */
     public void forgetExited(String server, String model) throws SQLException {
         Claim c = holder(server, model);
