@@ -360,7 +360,7 @@ class LspProtocolTest {
         err = assertInstanceOf(ResponseErrorException.class, e.getCause()).getResponseError();
         assertTrue(err.getMessage().startsWith("WMP-8001")
                 && err.getMessage().contains("warmup.models[1].id = \"twin\""), err.getMessage());
-        assertEquals(List.of("chatty"), json(h.command("warmup.config")).getAsJsonArray("models").asList().stream()
+        assertEquals(List.of("chatty"), h.config().getAsJsonArray("models").asList().stream()
                 .map(m -> m.getAsJsonObject().get("id").getAsString()).toList(),
                 "a refused registration changes nothing");
         var replaced = warmup.registerModels(new RegisterModelsParams(List.of(

@@ -134,6 +134,11 @@ public final class ServerHarness implements AutoCloseable {
                 .get(30, TimeUnit.SECONDS);
     }
 
+    /** The settings in force, as {@code warmup.config} answers them. */
+    public JsonObject config() throws Exception {
+        return new com.google.gson.Gson().toJsonTree(command("warmup.config")).getAsJsonObject();
+    }
+
     @Override
     public void close() throws Exception {
         java.util.logging.Logger.getLogger("").removeHandler(clientLog);

@@ -3,7 +3,6 @@ package dev.warmup.server.lsp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Path;
@@ -35,15 +34,11 @@ class SettingsPathTest {
         h.close();
     }
 
-    private JsonObject json(Object o) {
-        return new Gson().toJsonTree(o).getAsJsonObject();
-    }
-
     @Test
     void initializationOptionsAndChangesGoThroughOneValidatedPath() throws Exception {
         h.initialize("{\"maxWarmModels\": 3, \"models\": [{\"id\": \"coder\", \"tasks\": [\"completion\"], "
                 + "\"memoryMb\": 1500}]}");
-        JsonObject cfg = json(h.command("warmup.config"));
+        JsonObject cfg = h.config();
         assertEquals(3, cfg.get("maxWarmModels").getAsInt());
         assertEquals(0.7, cfg.get("predictionThreshold").getAsDouble());
 
@@ -54,11 +49,11 @@ class SettingsPathTest {
         assertTrue(shown.get(0).getMessage().contains("WMP-8001"));
         assertTrue(shown.get(0).getMessage().contains("maxWarmModels"));
         assertTrue(shown.get(0).getMessage().contains("1 to 64"));
-        assertEquals(3, json(h.command("warmup.config")).get("maxWarmModels").getAsInt(), "previous config stays");
+        assertEquals(3, h.config().get("maxWarmModels").getAsInt(), "previous config stays");
 
         h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
                 JsonParser.parseString("{\"warmup\": {\"maxWarmModels\": 4, \"learningRate\": 0.2}}")));
-        assertEquals(4, json(h.command("warmup.config")).get("maxWarmModels").getAsInt());
+        assertEquals(4, h.config().get("maxWarmModels").getAsInt());
     }
 
     @Test
@@ -67,7 +62,7 @@ class SettingsPathTest {
         p.setCapabilities(new org.eclipse.lsp4j.ClientCapabilities());
         p.setInitializationOptions(JsonParser.parseString("{\"warmup\": {\"maxWarmModels\": 2}}"));
         h.server.initialize(p).get(10, TimeUnit.SECONDS);
-        assertEquals(2, json(h.command("warmup.config")).get("maxWarmModels").getAsInt());
+        assertEquals(2, h.config().get("maxWarmModels").getAsInt());
     }
 
     @Test
@@ -104,7 +99,7 @@ class SettingsPathTest {
         h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(new JsonObject()));
         h.flush(); // LSP4J answers the failure with an error response: the editor's to report
         assertEquals(List.of(), h.client.shown);
-        assertEquals(100, json(h.command("warmup.config")).get("maxQueueSize").getAsInt(), "the settings stand");
+        assertEquals(100, h.config().get("maxQueueSize").getAsInt(), "the settings stand");
 
         // LSP4J reads any JSON result as a list, so an answer it cannot read is handed in directly, as a
         // connection other than LSP4J's launcher would fail the pull
@@ -119,7 +114,7 @@ class SettingsPathTest {
         assertTrue(shown.get(0).getMessage().endsWith("the editor's answer to workspace/configuration is not a list of"
                 + " settings sections: Expected BEGIN_ARRAY but was NUMBER at line 1 column 40"),
                 shown.get(0).getMessage());
-        assertEquals(100, json(h.command("warmup.config")).get("maxQueueSize").getAsInt(), "the settings stand");
+        assertEquals(100, h.config().get("maxQueueSize").getAsInt(), "the settings stand");
         direct.configurationFailure = null;
         direct.configurationAnswer = JsonParser.parseString("{\"maxQueueSize\": 9}");
         h.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(new JsonObject()));
@@ -141,10 +136,10 @@ class SettingsPathTest {
 
     /** {@code maxQueueSize} once a pull has applied {@code expected} (the pull completes asynchronously). */
     private int pulledQueueSize(int expected) throws Exception {
-        for (int i = 0; i < 200 && json(h.command("warmup.config")).get("maxQueueSize").getAsInt() != expected; i++) {
+        for (int i = 0; i < 200 && h.config().get("maxQueueSize").getAsInt() != expected; i++) {
             h.flush();
         }
-        return json(h.command("warmup.config")).get("maxQueueSize").getAsInt();
+        return h.config().get("maxQueueSize").getAsInt();
     }
 
     @Test
@@ -156,7 +151,7 @@ class SettingsPathTest {
                 .toList();
         assertEquals(List.of("WMP-8010 Unknown setting, ignored: warmup.maxWarmModel (did you mean maxWarmModels?)"),
                 named, "named once, though the settings came twice");
-        assertEquals(5, json(h.command("warmup.config")).get("maxWarmModels").getAsInt(), "the default stays");
+        assertEquals(5, h.config().get("maxWarmModels").getAsInt(), "the default stays");
     }
 
     @Test
