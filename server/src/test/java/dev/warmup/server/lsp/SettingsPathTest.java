@@ -101,8 +101,8 @@ class SettingsPathTest {
         assertEquals(List.of(), h.client.shown);
         assertEquals(100, h.config().get("maxQueueSize").getAsInt(), "the settings stand");
 
-        // LSP4J reads any JSON result as a list, so an answer it cannot read is handed in directly, as a
-        // connection other than LSP4J's launcher would fail the pull
+        // LSP4J read an object or a number answer as a one-item list when probed, so an answer it cannot read is
+        // handed in directly, as a connection other than LSP4J's launcher would fail the pull
         MockClient direct = new MockClient();
         direct.configurationFailure = new com.google.gson.JsonSyntaxException(
                 new IllegalStateException("Expected BEGIN_ARRAY but was NUMBER at line 1 column 40"));
