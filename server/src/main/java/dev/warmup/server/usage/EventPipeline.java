@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * most {@value #MAX_BATCH} events, so that a backlog goes in as far as there is room for it. A failed write is
  * retried every {@link #FLUSH_MILLIS} ms; nothing is discarded while the store keeps failing (a full disk), up to the
  * queue's bound: with that many events waiting for the store, the consumer stops taking more, the queue fills, and
- * what does not fit is dropped and counted (WMP-1002).
+ * what does not fit is dropped and counted (WMP-1002). Closing while the store still fails loses what waits, as a
+ * crash would, and says how many events that was (WMP-7002).
  */
 public final class EventPipeline implements AutoCloseable {
     static final long FLUSH_MILLIS = 1000;
@@ -135,8 +136,10 @@ public final class EventPipeline implements AutoCloseable {
                 waiters.clear();
             }
         }
-        if (!batch.isEmpty()) {
-            write(batch);
+        if (!batch.isEmpty() && !write(batch)) {
+            long lost = batch.size() + queue.stream().filter(UsageEvent.class::isInstance).count();
+            LOG.warning(new WarmupException(ErrorCode.WMP_7002, "closing with the store still failing: " + lost
+                    + " usage events not stored").getMessage());
         }
         waiters.forEach(w -> w.complete(null));
     }

@@ -65,6 +65,33 @@ class EventPipelineTest {
     }
 
     @Test
+    void closingWhileTheDiskIsStillFullSaysHowManyEventsWereNotStored() throws Exception {
+        try (LogCapture logged = new LogCapture(EventPipeline.class);
+             UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+            store.append(List.of(UsageEvent.simple(0, EventKind.CHANGE, null, null)));
+            long pages = store.query("PRAGMA page_count", List.of(), rs -> rs.getLong(1));
+            store.query("PRAGMA max_page_count = " + pages, List.of(), rs -> rs.getLong(1)); // as a full disk
+            ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
+            CountDownLatch taken = new CountDownLatch(100);
+            EventPipeline pipeline = new EventPipeline(100, store, metrics);
+            pipeline.addObserver(e -> taken.countDown());
+            for (int i = 1; i <= 100; i++) {
+                assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, "x".repeat(190), null)));
+            }
+            assertTrue(taken.await(30, TimeUnit.SECONDS), "the consumer holds the 100, waiting for room");
+            logged.awaitFirst("WMP-7002", Duration.ofSeconds(30));
+            for (int i = 101; i <= 130; i++) { // the consumer takes no more: the queue holds these
+                assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "room for " + i);
+            }
+            pipeline.close();
+            assertFalse(pipeline.consumerRunning(), "close ends the consumer though nothing could be written");
+            assertTrue(logged.messages.contains("WMP-7002 Usage store write failed: closing with the store still"
+                    + " failing: 130 usage events not stored"), "the 100 it held and the 30 queued: " + logged.messages);
+            assertEquals(List.of(0L), store.allEvents().stream().map(UsageEvent::at).toList(), "the store as it was");
+        }
+    }
+
+    @Test
     void anIdlePipelineSleepsUntilWorkComesAndStopsWhenClosed() throws Exception {
         try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
             ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
