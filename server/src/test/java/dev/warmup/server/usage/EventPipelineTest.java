@@ -38,18 +38,10 @@ class EventPipelineTest {
     void whileTheDiskIsFullEventsWaitUpToTheBoundAndAllGoInOnceThereIsRoom() throws Exception {
         try (LogCapture logged = new LogCapture(EventPipeline.class);
              UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
-            store.append(List.of(UsageEvent.simple(0, EventKind.CHANGE, null, null)));
-            long pages = store.query("PRAGMA page_count", List.of(), rs -> rs.getLong(1));
-            store.query("PRAGMA max_page_count = " + pages, List.of(), rs -> rs.getLong(1)); // as a full disk
+            fillTheDisk(store);
             ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
-            CountDownLatch taken = new CountDownLatch(100);
             try (EventPipeline pipeline = new EventPipeline(100, store, metrics)) {
-                pipeline.addObserver(e -> taken.countDown());
-                for (int i = 1; i <= 100; i++) { // 19 KB: more than the file's pages have room for
-                    assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, "x".repeat(190), null)));
-                }
-                assertTrue(taken.await(30, TimeUnit.SECONDS), "the consumer holds the first 100, waiting for room");
-                String said = logged.awaitFirst("WMP-7002", Duration.ofSeconds(30));
+                String said = offerMoreThanFits(pipeline, logged);
                 assertTrue(said.contains("database or disk is full"), "the cause, not a failed rollback: " + said);
                 for (int i = 101; i <= 200; i++) { // the consumer takes no more: the queue holds these
                     assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "room for " + i);
@@ -68,18 +60,10 @@ class EventPipelineTest {
     void closingWhileTheDiskIsStillFullSaysHowManyEventsWereNotStored() throws Exception {
         try (LogCapture logged = new LogCapture(EventPipeline.class);
              UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
-            store.append(List.of(UsageEvent.simple(0, EventKind.CHANGE, null, null)));
-            long pages = store.query("PRAGMA page_count", List.of(), rs -> rs.getLong(1));
-            store.query("PRAGMA max_page_count = " + pages, List.of(), rs -> rs.getLong(1)); // as a full disk
+            fillTheDisk(store);
             ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
-            CountDownLatch taken = new CountDownLatch(100);
             EventPipeline pipeline = new EventPipeline(100, store, metrics);
-            pipeline.addObserver(e -> taken.countDown());
-            for (int i = 1; i <= 100; i++) {
-                assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, "x".repeat(190), null)));
-            }
-            assertTrue(taken.await(30, TimeUnit.SECONDS), "the consumer holds the 100, waiting for room");
-            logged.awaitFirst("WMP-7002", Duration.ofSeconds(30));
+            offerMoreThanFits(pipeline, logged);
             for (int i = 101; i <= 130; i++) { // the consumer takes no more: the queue holds these
                 assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "room for " + i);
             }
@@ -108,6 +92,27 @@ class EventPipelineTest {
             idle.close();
             assertFalse(idle.consumerRunning(), "close woke the consumer that never had work");
         }
+    }
+
+    /** Leaves the store, as a full disk would, no room beyond the one event (at 0) it is given. */
+    private static void fillTheDisk(UsageStore store) throws Exception {
+        store.append(List.of(UsageEvent.simple(0, EventKind.CHANGE, null, null)));
+        long pages = store.query("PRAGMA page_count", List.of(), rs -> rs.getLong(1));
+        store.query("PRAGMA max_page_count = " + pages, List.of(), rs -> rs.getLong(1));
+    }
+
+    /**
+     * Offers events 1 to 100 (19 KB: more than the full store's pages have room for); returns, once the consumer
+     * holds them all waiting for room, its WMP-7002.
+     */
+    private static String offerMoreThanFits(EventPipeline pipeline, LogCapture logged) throws Exception {
+        CountDownLatch taken = new CountDownLatch(100);
+        pipeline.addObserver(e -> taken.countDown());
+        for (int i = 1; i <= 100; i++) {
+            assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, "x".repeat(190), null)));
+        }
+        assertTrue(taken.await(30, TimeUnit.SECONDS), "the consumer holds the 100, waiting for room");
+        return logged.awaitFirst("WMP-7002", Duration.ofSeconds(30));
     }
 
     private static void overload(EventPipeline pipeline, UsageStore store, ModelWarmupMetrics metrics,
