@@ -75,7 +75,8 @@ final class PredictorFile {
 
     /**
      * A file as it stands: which file (a save moves a new one into place), when it was last written and its size;
-     * null when there is none or it cannot be looked at (then it is tried, and a load says why it fails).
+     * null when there is none or it cannot be looked at (then a load finds no file either: {@code Files.exists}
+     * resolves the same path and fails the same way, so nothing is warned of).
      */
     private record Stamp(Object key, FileTime modified, long size) {
         static Stamp of(Path file) {
