@@ -9,6 +9,7 @@ import dev.warmup.server.usage.EventPipeline;
 import dev.warmup.server.lsp.DocumentEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.CompletionParams;
@@ -63,7 +64,7 @@ public class LspHotPathBenchmark {
      */
     @Setup(Level.Iteration)
     public void drain() throws Exception {
-        injector.getInstance(EventPipeline.class).flush().get();
+        injector.getInstance(EventPipeline.class).flush(Duration.ofSeconds(30)).get();
     }
 
     @TearDown(Level.Trial)

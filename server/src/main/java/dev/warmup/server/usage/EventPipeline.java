@@ -5,6 +5,7 @@ import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.store.UsageStore;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -72,11 +73,20 @@ public final class EventPipeline implements AutoCloseable {
         return false;
     }
 
-    /** Completes once every event offered before this call is observed and stored. */
-    public CompletableFuture<Void> flush() {
+    /**
+     * Completes once every event offered before this call is observed and stored. Waits at most {@code forRoom} for
+     * room in the queue (full: events waiting for a failing store, or more than the consumer keeps up with), then
+     * completes exceptionally, as it does at once when the pipeline is closed, and when it closes before the events
+     * could be stored.
+     */
+    public CompletableFuture<Void> flush(Duration forRoom) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            queue.put(done);
+            if (!running) {
+                done.completeExceptionally(new IllegalStateException("the event pipeline is closed"));
+            } else if (!queue.offer(done, forRoom.toNanos(), TimeUnit.NANOSECONDS)) {
+                done.completeExceptionally(new IllegalStateException("the event queue stayed full for " + forRoom));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             done.completeExceptionally(e);
@@ -136,12 +146,22 @@ public final class EventPipeline implements AutoCloseable {
                 waiters.clear();
             }
         }
-        if (!batch.isEmpty() && !write(batch)) {
-            long lost = batch.size() + queue.stream().filter(UsageEvent.class::isInstance).count();
-            LOG.warning(new WarmupException(ErrorCode.WMP_7002, "closing with the store still failing: " + lost
-                    + " usage events not stored").getMessage());
+        queue.forEach(left -> { // what the consumer did not take, when it stopped with the store failing
+            if (left instanceof CompletableFuture<?> f) {
+                @SuppressWarnings("unchecked")
+                CompletableFuture<Void> w = (CompletableFuture<Void>) f;
+                waiters.add(w);
+            }
+        });
+        if (batch.isEmpty() || write(batch)) {
+            waiters.forEach(w -> w.complete(null));
+            return;
         }
-        waiters.forEach(w -> w.complete(null));
+        long lost = batch.size() + queue.stream().filter(UsageEvent.class::isInstance).count();
+        WarmupException why = new WarmupException(ErrorCode.WMP_7002, "closing with the store still failing: " + lost
+                + " usage events not stored");
+        LOG.warning(why.getMessage());
+        waiters.forEach(w -> w.completeExceptionally(why));
     }
 
     /** Writes {@code batch} a transaction of at most {@value #MAX_BATCH} at a time, removing what was written. */

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +69,8 @@ public final class UsagePatternAnalyzer {
      */
     public boolean awaitStored() {
         try {
-            pipeline.flush().get(STORE_WAIT_SECONDS, TimeUnit.SECONDS);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(STORE_WAIT_SECONDS);
+            pipeline.flush(Duration.ofSeconds(STORE_WAIT_SECONDS)).get(end - System.nanoTime(), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException | ExecutionException e) {
             return false;

@@ -18,6 +18,7 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -120,7 +121,7 @@ public final class ServerHarness implements AutoCloseable {
      */
     public void flush() throws Exception {
         server.getWarmupService().status().get(30, TimeUnit.SECONDS);
-        injector.getInstance(EventPipeline.class).flush().get(30, TimeUnit.SECONDS);
+        injector.getInstance(EventPipeline.class).flush(Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
     }
 
     /** The server's answer to {@code warmup/status} now. */

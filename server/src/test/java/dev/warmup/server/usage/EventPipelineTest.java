@@ -2,6 +2,7 @@ package dev.warmup.server.usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.server.LogCapture;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * was accepted is stored, once the store has room.
  */
 class EventPipelineTest {
+    /** How long a flush in these tests may wait for room in the queue. */
+    private static final Duration FOR_ROOM = Duration.ofSeconds(30);
+
     @TempDir Path dir;
 
     @Test
@@ -47,9 +52,10 @@ class EventPipelineTest {
                     assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "room for " + i);
                 }
                 assertFalse(pipeline.offer(UsageEvent.simple(201, EventKind.CHANGE, null, null)), "dropped, counted");
+                assertTrue(pipeline.flush(Duration.ZERO).isCompletedExceptionally(), "no room: a flush is told");
                 assertEquals(1, metrics.eventsDropped());
                 store.query("PRAGMA max_page_count = 1000000", List.of(), rs -> rs.getLong(1)); // room again
-                pipeline.flush().get(30, TimeUnit.SECONDS);
+                pipeline.flush(FOR_ROOM).get(30, TimeUnit.SECONDS);
             }
             assertEquals(java.util.stream.LongStream.rangeClosed(0, 200).boxed().toList(),
                     store.allEvents().stream().map(UsageEvent::at).toList(), "every event accepted, once, in order");
@@ -67,10 +73,15 @@ class EventPipelineTest {
             for (int i = 101; i <= 130; i++) { // the consumer takes no more: the queue holds these
                 assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "room for " + i);
             }
+            CompletableFuture<Void> waiting = pipeline.flush(Duration.ZERO); // room for it beside the 30
             pipeline.close();
             assertFalse(pipeline.consumerRunning(), "close ends the consumer though nothing could be written");
-            assertTrue(logged.messages.contains("WMP-7002 Usage store write failed: closing with the store still"
-                    + " failing: 130 usage events not stored"), "the 100 it held and the 30 queued: " + logged.messages);
+            String lost = "WMP-7002 Usage store write failed: closing with the store still failing: 130 usage events"
+                    + " not stored";
+            assertTrue(logged.messages.contains(lost), "the 100 it held and the 30 queued: " + logged.messages);
+            ExecutionException failed = assertThrows(ExecutionException.class, waiting::get, "the flush is told");
+            assertEquals(lost, failed.getCause().getMessage());
+            assertTrue(pipeline.flush(FOR_ROOM).isCompletedExceptionally(), "closed: a flush is told at once");
             assertEquals(List.of(0L), store.allEvents().stream().map(UsageEvent::at).toList(), "the store as it was");
         }
     }
@@ -81,14 +92,14 @@ class EventPipelineTest {
             ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
             EventPipeline pipeline = new EventPipeline(10, store, metrics);
             assertTrue(pipeline.offer(UsageEvent.simple(1, EventKind.CHANGE, null, null)));
-            pipeline.flush().get(30, TimeUnit.SECONDS); // written: nothing pending, the consumer waits for work
+            pipeline.flush(FOR_ROOM).get(30, TimeUnit.SECONDS); // written: nothing pending, the consumer waits for work
             assertTrue(pipeline.offer(UsageEvent.simple(2, EventKind.CHANGE, null, null)));
             pipeline.close(); // what was offered before is written, and the consumer ends (waits 10 s at most)
             assertFalse(pipeline.consumerRunning(), "close woke the waiting consumer");
             assertEquals(List.of(1L, 2L), store.allEvents().stream().map(UsageEvent::at).toList());
 
             EventPipeline idle = new EventPipeline(10, store, metrics);
-            idle.flush().get(30, TimeUnit.SECONDS);
+            idle.flush(FOR_ROOM).get(30, TimeUnit.SECONDS);
             idle.close();
             assertFalse(idle.consumerRunning(), "close woke the consumer that never had work");
         }
@@ -135,7 +146,7 @@ class EventPipelineTest {
                 assertFalse(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "no room for " + i);
             }
             release.complete(null);
-            pipeline.flush().get(30, TimeUnit.SECONDS);
+            pipeline.flush(FOR_ROOM).get(30, TimeUnit.SECONDS);
             assertEquals(List.of(0L, 1L, 2L, 3L, 4L), store.allEvents().stream().map(UsageEvent::at).toList());
             assertEquals(1, warnings.stream().filter(w -> w.startsWith("WMP-1002")).count(), "said once a minute: "
                     + warnings);
