@@ -58,8 +58,14 @@ public final class EventPipeline implements AutoCloseable {
         observers.add(observer);
     }
 
-    /** Queues an event; returns false (and counts a drop) when the queue is full. Never blocks. */
+    /**
+     * Queues an event; returns false (and counts a drop) when the queue is full, and false when the pipeline is closed
+     * (a message the protocol delivers during shutdown: nothing would store it). Never blocks.
+     */
     public boolean offer(UsageEvent event) {
+        if (!running) {
+            return false;
+        }
         if (queue.offer(event)) {
             return true;
         }

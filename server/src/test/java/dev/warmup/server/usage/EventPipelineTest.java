@@ -82,6 +82,8 @@ class EventPipelineTest {
             ExecutionException failed = assertThrows(ExecutionException.class, waiting::get, "the flush is told");
             assertEquals(lost, failed.getCause().getMessage());
             assertTrue(pipeline.flush(FOR_ROOM).isCompletedExceptionally(), "closed: a flush is told at once");
+            assertFalse(pipeline.offer(UsageEvent.simple(131, EventKind.CHANGE, null, null)), "closed: not accepted");
+            assertEquals(0, metrics.eventsDropped(), "nor counted as dropped by a full queue");
             assertEquals(List.of(0L), store.allEvents().stream().map(UsageEvent::at).toList(), "the store as it was");
         }
     }
