@@ -43,7 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
   const changed = new vscode.EventEmitter<WarmupStatus>();
   const restarts = new RestartPolicy();
   const bridge = new LoadBridge(p => client?.sendNotification('warmup/modelState', p),
-    () => client?.sendNotification('warmup/loaderReady').catch(() => undefined)); // a server (re)starting tries anyway
+    () => client?.sendNotification('warmup/loaderReady').catch(() => undefined), // a server (re)starting tries anyway
+    Date.now, m => output.appendLine(m));
   const activity = new ActivityReporter(kind => { // while the server (re)starts, activity is simply not sent
     client?.sendNotification('warmup/activity', { kind }).catch(() => undefined);
   });

@@ -16,13 +16,13 @@ export interface ModelStateParams { model: string; state: 'loading' | 'ready' | 
  * Turns the server's `warmup/load` / `warmup/unload` into calls of the registered handler, answering each with
  * `warmup/modelState` (loading, then ready or failed; unloaded). Without a handler a load fails at once; when one
  * registers, `loaderReady` tells the server (`warmup/loaderReady`), which then tries what failed at once instead of
- * at the end of its back-off (up to ten minutes).
+ * at the end of its back-off (up to ten minutes). `warn` hears what went wrong that the server is not told in words.
  */
 export class LoadBridge {
   private handler: LoadHandler | undefined;
 
   constructor(private readonly send: (p: ModelStateParams) => void, private readonly loaderReady: () => void,
-    private readonly now: () => number = Date.now) {}
+    private readonly now: () => number = Date.now, private readonly warn: (message: string) => void = () => undefined) {}
 
   register(handler: LoadHandler): { dispose(): void } {
     this.handler = handler;
@@ -47,9 +47,19 @@ export class LoadBridge {
     }
   }
 
+  /**
+   * An unload the handler fails leaves the model loaded: the server hears `ready` (it holds its memory still), and
+   * decides again as it does when a model server refuses an unload.
+   */
   async unload(model: string, reason?: string): Promise<void> {
     if (this.handler?.unload) {
-      await this.handler.unload(model, reason);
+      try {
+        await this.handler.unload(model, reason);
+      } catch (e) {
+        this.warn(`the load handler could not unload ${model}: ${e instanceof Error ? e.message : String(e)}`);
+        this.send({ model, state: 'ready' });
+        return;
+      }
     }
     this.send({ model, state: 'unloaded' });
   }

@@ -208,6 +208,12 @@ test('load handler bridge answers warmup/load with modelState', async () => {
   bridge.register({ load: async () => undefined, unload: async (model, reason) => { unloads.push([model, reason]); } });
   await bridge.unload('m', 'not expected soon enough to keep (p=0.01 within 300 s)');
   assert.deepEqual(unloads, [['m', 'not expected soon enough to keep (p=0.01 within 300 s)']], 'the reason reaches it');
+  const warned: string[] = [];
+  const refusing = new LoadBridge(p => sent.push(p), () => undefined, () => t, m => warned.push(m));
+  refusing.register({ load: async () => undefined, unload: async () => { throw new Error('busy generating'); } });
+  await refusing.unload('m', 'no room within the memory budget and model limit (p=0.91 within 300 s)');
+  assert.deepEqual(sent[sent.length - 1], { model: 'm', state: 'ready' }, 'still loaded: the server decides again');
+  assert.deepEqual(warned, ['the load handler could not unload m: busy generating']);
 });
 
 test('the metrics view draws its charts without scripts', () => {

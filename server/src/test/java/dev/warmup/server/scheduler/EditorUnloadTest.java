@@ -59,4 +59,34 @@ class EditorUnloadTest {
             assertEquals(1, h.client.loads.size(), "and not loaded again: " + h.client.loads);
         }
     }
+
+    @Test
+    void aModelTheEditorCouldNotUnloadIsShownWarmAndAskedAgainAfterTheGrace() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = withCoderLoadSentToTheEditor(h);
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 3000L, 1500,
+                    null));
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            h.clock.advance(Duration.ofHours(2).plusMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.unloads, l -> !l.isEmpty(), Duration.ofSeconds(30));
+            h.client.await(h.client.statuses, l -> !warm(l.subList(l.size() - 1, l.size()), "coder"),
+                    Duration.ofSeconds(30));
+
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, null, null,
+                    null)); // the editor's answer when its handler failed the unload: loaded still
+            h.client.await(h.client.statuses, l -> warm(l.subList(l.size() - 1, l.size()), "coder"),
+                    Duration.ofSeconds(30));
+            assertEquals(1500, coder(h).memoryMb(), "its memory counted again");
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            assertEquals(1, h.client.unloads.size(), "not asked again at once: " + h.client.unloads);
+
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.unloads, l -> l.size() == 2, Duration.ofSeconds(30));
+            assertEquals(1, h.client.loads.size(), "nor loaded again: " + h.client.loads);
+        }
+    }
 }

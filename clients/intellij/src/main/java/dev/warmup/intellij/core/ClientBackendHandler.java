@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * The {@code client} backend inside the IDE: turns the server's {@code warmup/load} and {@code warmup/unload} into
  * calls of whatever loads models in this IDE (a {@link Loader} another plugin registers), answering each with
- * {@code warmup/modelState}: loading, then ready or failed; unloaded. Without a loader a load fails at once; when one
+ * {@code warmup/modelState}: loading, then ready or failed; unloaded, or ready when the loader fails the unload (the
+ * model holds its memory still). Without a loader a load fails at once; when one
  * registers, the server hears {@code warmup/loaderReady} and tries what failed at once, not at its back-off's end.
  */
 public final class ClientBackendHandler {
@@ -56,7 +57,7 @@ public final class ClientBackendHandler {
         }
         long started = clock.getAsLong();
         send(model, "loading", null, null, null);
-        return l.load(model).handle((mem, e) -> {
+        return called(() -> l.load(model)).handle((mem, e) -> {
             if (e == null) {
                 send(model, "ready", clock.getAsLong() - started, mem != null && mem > 0 ? mem : null, null);
             } else {
@@ -72,8 +73,21 @@ public final class ClientBackendHandler {
         String reason = params.has("reason") && params.get("reason").isJsonPrimitive()
                 ? params.get("reason").getAsString() : null;
         Loader l = loader;
-        CompletableFuture<Void> done = l == null ? CompletableFuture.completedFuture(null) : l.unload(model, reason);
-        return done.whenComplete((x, e) -> send(model, "unloaded", null, null, null));
+        CompletableFuture<Void> done = l == null ? CompletableFuture.completedFuture(null)
+                : called(() -> l.unload(model, reason));
+        return done.handle((x, e) -> { // failed, it is loaded still: the server decides again
+            send(model, e == null ? "unloaded" : "ready", null, null, null);
+            return null;
+        });
+    }
+
+    /** What a loader's call returns, or a failed future for one that throws rather than failing its future. */
+    private static <T> CompletableFuture<T> called(java.util.function.Supplier<CompletableFuture<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private void send(String model, String state, Long loadMs, Long memoryMb, String error) {

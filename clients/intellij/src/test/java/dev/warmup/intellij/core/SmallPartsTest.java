@@ -125,6 +125,16 @@ class SmallPartsTest {
         assertEquals(1, ready[0]);
         h.onLoad(load).join();
         assertEquals("failed", sent.get(4).get("state").getAsString());
+
+        h.register(new ClientBackendHandler.Loader() { // one that throws rather than failing its future
+            public CompletableFuture<Long> load(String model) { throw new IllegalStateException("no GPU"); }
+            public CompletableFuture<Void> unload(String model) { throw new IllegalStateException("busy"); }
+        });
+        h.onLoad(load).join();
+        assertEquals("{\"model\":\"m\",\"state\":\"failed\",\"error\":\"no GPU\"}", sent.get(6).toString());
+        h.onUnload(load).join();
+        assertEquals("{\"model\":\"m\",\"state\":\"ready\"}", sent.get(7).toString(),
+                "a failed unload leaves it loaded: the server hears so and decides again");
     }
 
     @Test
