@@ -26,10 +26,7 @@ class EditorUnloadTest {
     @Test
     void aModelTheEditorLoadedIsUnloadedThroughItOnceUnwantedForTheGrace() throws Exception {
         try (ServerHarness h = new ServerHarness(dir)) {
-            WarmupScheduler scheduler = withCoderLoadSentToTheEditor(h);
-            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 3000L, 1500,
-                    null));
-            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            WarmupScheduler scheduler = coderWarmThroughTheEditor(h);
             assertEquals(List.of(), h.client.unloads);
 
             h.clock.advance(Duration.ofHours(2)); // the developer left: nothing is forecast any more
@@ -63,10 +60,7 @@ class EditorUnloadTest {
     @Test
     void aModelTheEditorCouldNotUnloadIsShownWarmAndAskedAgainAfterTheGrace() throws Exception {
         try (ServerHarness h = new ServerHarness(dir)) {
-            WarmupScheduler scheduler = withCoderLoadSentToTheEditor(h);
-            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 3000L, 1500,
-                    null));
-            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            WarmupScheduler scheduler = coderWarmThroughTheEditor(h);
             h.clock.advance(Duration.ofHours(2).plusMillis(SustainedUnloads.GRACE_MILLIS));
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
@@ -88,5 +82,13 @@ class EditorUnloadTest {
             h.client.await(h.client.unloads, l -> l.size() == 2, Duration.ofSeconds(30));
             assertEquals(1, h.client.loads.size(), "nor loaded again: " + h.client.loads);
         }
+    }
+
+    /** The scheduler, once the editor has answered its load of coder: coder is warm, loaded by the editor. */
+    private static WarmupScheduler coderWarmThroughTheEditor(ServerHarness h) throws Exception {
+        WarmupScheduler scheduler = withCoderLoadSentToTheEditor(h);
+        h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, 3000L, 1500, null));
+        h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+        return scheduler;
     }
 }
