@@ -119,6 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
       void bridge.unload(p.model, p.reason);
     });
     await client.start();
+    bridge.announceLoaded(); // what the load handler holds from the server before this one
     last = await client.sendRequest<WarmupStatus>('warmup/status');
     show(last);
     activity.focus(vscode.window.state.focused, true);

@@ -20,11 +20,17 @@ export interface ModelStateParams { model: string; state: 'loading' | 'ready' | 
  */
 export class LoadBridge {
   private handler: LoadHandler | undefined;
+  /** What the handler has loaded and not unloaded since, with the memory it said it holds. */
+  private readonly loaded = new Map<string, number | undefined>();
 
   constructor(private readonly send: (p: ModelStateParams) => void, private readonly loaderReady: () => void,
-    private readonly now: () => number = Date.now, private readonly warn: (message: string) => void = () => undefined) {}
+    private readonly now: () => number = Date.now,
+    private readonly warn: (message: string) => void = () => undefined) {}
 
   register(handler: LoadHandler): { dispose(): void } {
+    if (handler !== this.handler) {
+      this.loaded.clear(); // another handler's models are its own to keep or drop
+    }
     this.handler = handler;
     this.loaderReady();
     return { dispose: () => { if (this.handler === handler) { this.handler = undefined; } } };
@@ -40,8 +46,9 @@ export class LoadBridge {
     this.send({ model: req.model, state: 'loading' });
     try {
       const r = await h.load(req);
-      this.send({ model: req.model, state: 'ready', loadMs: this.now() - started,
-        memoryMb: r && typeof r.memoryMb === 'number' ? r.memoryMb : undefined });
+      const memoryMb = r && typeof r.memoryMb === 'number' ? r.memoryMb : undefined;
+      this.loaded.set(req.model, memoryMb);
+      this.send({ model: req.model, state: 'ready', loadMs: this.now() - started, memoryMb });
     } catch (e) {
       this.send({ model: req.model, state: 'failed', error: String(e instanceof Error ? e.message : e) });
     }
@@ -61,6 +68,15 @@ export class LoadBridge {
         return;
       }
     }
+    this.loaded.delete(model);
     this.send({ model, state: 'unloaded' });
+  }
+
+  /**
+   * Tells a server that has just started (a restart: settings changed, or after a crash) what the handler holds
+   * loaded, as `ready`: it starts knowing nothing, and would otherwise never unload them.
+   */
+  announceLoaded(): void {
+    this.loaded.forEach((memoryMb, model) => this.send({ model, state: 'ready', memoryMb }));
   }
 }

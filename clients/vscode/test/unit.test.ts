@@ -216,6 +216,30 @@ test('load handler bridge answers warmup/load with modelState', async () => {
   assert.deepEqual(warned, ['the load handler could not unload m: busy generating']);
 });
 
+test('a server started again hears what the load handler holds loaded', async () => {
+  const sent: ModelStateParams[] = [];
+  const bridge = new LoadBridge(p => sent.push(p), () => undefined, () => 0);
+  const handler = { load: async ({ model }: { model: string }) => (model === 'big' ? { memoryMb: 9000 } : undefined),
+    unload: async () => undefined };
+  bridge.register(handler);
+  await bridge.load({ model: 'big' });
+  await bridge.load({ model: 'small' });
+  await bridge.load({ model: 'gone' });
+  await bridge.unload('gone');
+  sent.length = 0;
+  bridge.announceLoaded();
+  assert.deepEqual(sent, [{ model: 'big', state: 'ready', memoryMb: 9000 },
+    { model: 'small', state: 'ready', memoryMb: undefined }]);
+  bridge.register(handler); // the same handler again: it still holds them
+  sent.length = 0;
+  bridge.announceLoaded();
+  assert.equal(sent.length, 2);
+  bridge.register({ load: async () => undefined }); // another handler: the old one's models are not its own
+  sent.length = 0;
+  bridge.announceLoaded();
+  assert.deepEqual(sent, []);
+});
+
 test('the metrics view draws its charts without scripts', () => {
   const html = metricsHtml([{ t: 0, hits: 1, misses: 1, warmGbHours: 0, warmMb: 1024 },
     { t: 10_000, hits: 3, misses: 1, warmGbHours: 0.01, warmMb: 2048 }], 'vscode-resource:');

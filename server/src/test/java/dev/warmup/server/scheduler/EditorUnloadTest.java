@@ -1,6 +1,7 @@
 package dev.warmup.server.scheduler;
 
 import static dev.warmup.server.scheduler.WarmingFixture.coder;
+import static dev.warmup.server.scheduler.WarmingFixture.startWithTheEditorLoading;
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
 import static dev.warmup.server.scheduler.WarmingFixture.withCoderLoadSentToTheEditor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +82,26 @@ class EditorUnloadTest {
             scheduler.tick().get(30, TimeUnit.SECONDS);
             h.client.await(h.client.unloads, l -> l.size() == 2, Duration.ofSeconds(30));
             assertEquals(1, h.client.loads.size(), "nor loaded again: " + h.client.loads);
+        }
+    }
+
+    @Test
+    void aModelTheEditorAnnouncesToAServerJustStartedIsManagedAsOneItLoaded() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = startWithTheEditorLoading(h);
+            h.server.getWarmupService().modelState(new ModelStateParams("coder", ModelState.ready, null, null,
+                    null)); // the VS Code extension's announcement of what its handler held for the server before
+            h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.flush(); // what the tick sent the editor has arrived
+            assertEquals(List.of(), h.client.loads, "warm already: not loaded again");
+
+            h.clock.advance(Duration.ofHours(2));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            h.client.await(h.client.unloads, l -> l.size() == 1, Duration.ofSeconds(30));
+            assertEquals("coder", h.client.unloads.get(0).model(), "unloaded once unwanted, as one this server loaded");
         }
     }
 
