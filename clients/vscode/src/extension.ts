@@ -42,7 +42,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
   status.name = 'Warmup';
   const changed = new vscode.EventEmitter<WarmupStatus>();
   const restarts = new RestartPolicy();
-  const bridge = new LoadBridge(p => client?.sendNotification('warmup/modelState', p),
+  const bridge = new LoadBridge(p => { // a server (re)starting hears what is loaded at its start (announceLoaded)
+    client?.sendNotification('warmup/modelState', p).catch(() => undefined);
+  },
     () => client?.sendNotification('warmup/loaderReady').catch(() => undefined), // a server (re)starting tries anyway
     Date.now, m => output.appendLine(m));
   const activity = new ActivityReporter(kind => { // while the server (re)starts, activity is simply not sent

@@ -33,7 +33,12 @@ export class LoadBridge {
     }
     this.handler = handler;
     this.loaderReady();
-    return { dispose: () => { if (this.handler === handler) { this.handler = undefined; } } };
+    return { dispose: () => {
+      if (this.handler === handler) { // gone with its models, which no server could unload through it any more
+        this.handler = undefined;
+        this.loaded.clear();
+      }
+    } };
   }
 
   async load(req: LoadRequest): Promise<void> {
@@ -64,7 +69,7 @@ export class LoadBridge {
         await this.handler.unload(model, reason);
       } catch (e) {
         this.warn(`the load handler could not unload ${model}: ${e instanceof Error ? e.message : String(e)}`);
-        this.send({ model, state: 'ready' });
+        this.send({ model, state: 'ready', memoryMb: this.loaded.get(model) });
         return;
       }
     }

@@ -212,7 +212,7 @@ test('load handler bridge answers warmup/load with modelState', async () => {
   const refusing = new LoadBridge(p => sent.push(p), () => undefined, () => t, m => warned.push(m));
   refusing.register({ load: async () => undefined, unload: async () => { throw new Error('busy generating'); } });
   await refusing.unload('m', 'no room within the memory budget and model limit (p=0.91 within 300 s)');
-  assert.deepEqual(sent[sent.length - 1], { model: 'm', state: 'ready' }, 'still loaded: the server decides again');
+  assert.deepEqual(sent[sent.length - 1], { model: 'm', state: 'ready', memoryMb: undefined }, 'still loaded');
   assert.deepEqual(warned, ['the load handler could not unload m: busy generating']);
 });
 
@@ -234,7 +234,12 @@ test('a server started again hears what the load handler holds loaded', async ()
   sent.length = 0;
   bridge.announceLoaded();
   assert.equal(sent.length, 2);
-  bridge.register({ load: async () => undefined }); // another handler: the old one's models are not its own
+  const registered = bridge.register({ load: async () => undefined }); // another handler: the old one's are not its
+  sent.length = 0;
+  bridge.announceLoaded();
+  assert.deepEqual(sent, []);
+  await bridge.load({ model: 'small' });
+  registered.dispose(); // its extension went away, with what it held
   sent.length = 0;
   bridge.announceLoaded();
   assert.deepEqual(sent, []);
