@@ -102,7 +102,7 @@ public final class EventPipeline implements AutoCloseable {
 
     private void run() {
         List<UsageEvent> batch = new ArrayList<>();
-        List<CompletableFuture<Void>> waiters = new ArrayList<>();
+        List<CompletableFuture<?>> waiters = new ArrayList<>();
         long firstPending = -1;
         while (running || !queue.isEmpty()) {
             Object item = null;
@@ -134,9 +134,7 @@ public final class EventPipeline implements AutoCloseable {
                     firstPending = System.currentTimeMillis();
                 }
             } else if (item instanceof CompletableFuture<?> f) {
-                @SuppressWarnings("unchecked")
-                CompletableFuture<Void> w = (CompletableFuture<Void>) f;
-                waiters.add(w);
+                waiters.add(f);
             }
             boolean due = firstPending >= 0 && System.currentTimeMillis() - firstPending >= FLUSH_MILLIS;
             if (!batch.isEmpty() && (due || batch.size() >= MAX_BATCH || !waiters.isEmpty() || !running)) {
@@ -154,9 +152,7 @@ public final class EventPipeline implements AutoCloseable {
         }
         queue.forEach(left -> { // what the consumer did not take, when it stopped with the store failing
             if (left instanceof CompletableFuture<?> f) {
-                @SuppressWarnings("unchecked")
-                CompletableFuture<Void> w = (CompletableFuture<Void>) f;
-                waiters.add(w);
+                waiters.add(f);
             }
         });
         if (batch.isEmpty() || write(batch)) {
