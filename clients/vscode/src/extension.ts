@@ -8,6 +8,7 @@ import {
 } from 'vscode-languageclient/node';
 import { ActivityReporter, taskStarted } from './activity';
 import { documentSelector, RESULT_SCHEME } from './documents';
+import { messageOf } from './errors';
 import { findJava, JavaProbe, parseJavaVersion } from './javaFinder';
 import { LoadBridge, LoadHandler, LoadRequest } from './loadBridge';
 import { DailyUses, lastDays, localDay, metricsHtml, MetricsPoint } from './metricsHtml';
@@ -183,7 +184,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
         const { text, warning } = retrainSummary(r);
         void (warning ? vscode.window.showWarningMessage(text) : vscode.window.showInformationMessage(text));
       } catch (e) { // WMP-1003: no samples yet
-        void vscode.window.showErrorMessage(`Warmup: ${e instanceof Error ? e.message : String(e)}`);
+        void vscode.window.showErrorMessage(`Warmup: ${messageOf(e)}`);
       }
     }),
     vscode.commands.registerCommand('warmup.forgetUsageHistory', async () => {
@@ -202,7 +203,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
         }
         void vscode.window.showInformationMessage(forgetSummary(r));
       } catch (e) { // WMP-2005: the model file could not be deleted; the message names it
-        void vscode.window.showErrorMessage(`Warmup: ${e instanceof Error ? e.message : String(e)}`);
+        void vscode.window.showErrorMessage(`Warmup: ${messageOf(e)}`);
       }
     }),
     vscode.commands.registerCommand('warmup.exportUsageTrace', async () => {
@@ -224,7 +225,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
           await results.show('Warmup Comparison.json', r);
         }
       } catch (e) { // no requests recorded yet (WMP-1004) is the usual case: the server's message says what to do
-        void vscode.window.showWarningMessage(`Warmup: ${e instanceof Error ? e.message : String(e)}`);
+        void vscode.window.showWarningMessage(`Warmup: ${messageOf(e)}`);
       }
     }),
     vscode.commands.registerCommand('warmup.openLogs', () => output.show()),

@@ -1,3 +1,5 @@
+import { messageOf } from './errors';
+
 /** A `warmup/load` or `warmup/unload` the server sent, for the `client` backend. */
 export interface LoadRequest { model: string; reason?: string; confidence?: number; neededInSeconds?: number }
 
@@ -55,7 +57,7 @@ export class LoadBridge {
       this.loaded.set(req.model, memoryMb);
       this.send({ model: req.model, state: 'ready', loadMs: this.now() - started, memoryMb });
     } catch (e) {
-      this.send({ model: req.model, state: 'failed', error: String(e instanceof Error ? e.message : e) });
+      this.send({ model: req.model, state: 'failed', error: messageOf(e) });
     }
   }
 
@@ -68,7 +70,7 @@ export class LoadBridge {
       try {
         await this.handler.unload(model, reason);
       } catch (e) {
-        this.warn(`the load handler could not unload ${model}: ${e instanceof Error ? e.message : String(e)}`);
+        this.warn(`the load handler could not unload ${model}: ${messageOf(e)}`);
         this.send({ model, state: 'ready', memoryMb: this.loaded.get(model) });
         return;
       }
