@@ -13,6 +13,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,12 +42,25 @@ public final class EventPipeline implements AutoCloseable {
     private final ModelWarmupMetrics metrics;
     private final List<Consumer<UsageEvent>> observers = new CopyOnWriteArrayList<>();
     private final Thread consumer;
+    /** False from the start of close: no offer or flush is taken from then on. */
     private volatile boolean running = true;
+    /**
+     * Held (shared) by an offer or flush from its check of {@link #running} until its item is queued, and by close
+     * (alone) before it lets the consumer end: so nothing is queued after the consumer's last look.
+     */
+    private final ReadWriteLock door = new ReentrantReadWriteLock();
+    /** True once close holds the door: the queue gains nothing more, and the consumer may end when it is empty. */
+    private volatile boolean sealed;
     private volatile long lastDropWarning = Long.MIN_VALUE / 2;
 
     public EventPipeline(int capacity, UsageStore store, ModelWarmupMetrics metrics) {
-        this.queue = new ArrayBlockingQueue<>(capacity);
-        this.capacity = capacity;
+        this(new ArrayBlockingQueue<>(capacity), store, metrics);
+    }
+
+    /** Over a given empty bounded queue (tests: one that holds an offer at its door). */
+    EventPipeline(BlockingQueue<Object> queue, UsageStore store, ModelWarmupMetrics metrics) {
+        this.queue = queue;
+        this.capacity = queue.remainingCapacity();
         this.store = store;
         this.metrics = metrics;
         this.consumer = new Thread(this::run, "warmup-event-pipeline");
@@ -63,11 +78,18 @@ public final class EventPipeline implements AutoCloseable {
      * (a message the protocol delivers during shutdown: nothing would store it). Never blocks.
      */
     public boolean offer(UsageEvent event) {
-        if (!running) {
-            return false;
+        if (!door.readLock().tryLock()) {
+            return false; // close holds it
         }
-        if (queue.offer(event)) {
-            return true;
+        try {
+            if (!running) {
+                return false;
+            }
+            if (queue.offer(event)) {
+                return true;
+            }
+        } finally {
+            door.readLock().unlock();
         }
         metrics.eventDropped();
         long now = System.currentTimeMillis();
@@ -87,6 +109,10 @@ public final class EventPipeline implements AutoCloseable {
      */
     public CompletableFuture<Void> flush(Duration forRoom) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!door.readLock().tryLock()) {
+            done.completeExceptionally(new IllegalStateException("the event pipeline is closed"));
+            return done;
+        }
         try {
             if (!running) {
                 done.completeExceptionally(new IllegalStateException("the event pipeline is closed"));
@@ -96,6 +122,8 @@ public final class EventPipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             done.completeExceptionally(e);
+        } finally {
+            door.readLock().unlock();
         }
         return done;
     }
@@ -104,20 +132,21 @@ public final class EventPipeline implements AutoCloseable {
         List<UsageEvent> batch = new ArrayList<>();
         List<CompletableFuture<?>> waiters = new ArrayList<>();
         long firstPending = -1;
-        while (running || !queue.isEmpty()) {
+        while (!sealed || !queue.isEmpty()) {
             Object item = null;
             try {
                 if (firstPending < 0) {
                     item = queue.take(); // nothing to write: sleep until an event, a flush or close's wake-up
                 } else if (batch.size() < capacity) {
                     item = queue.poll(untilFlush(firstPending), TimeUnit.MILLISECONDS);
-                } else if (!running) {
+                } else if (sealed) {
                     break; // closing with the store still failing: what waits is lost, as at a crash
                 } else {
                     Thread.sleep(untilFlush(firstPending)); // the store is failing and the queue is full: take no more
                 }
-            } catch (InterruptedException e) {
+            } catch (InterruptedException e) { // nothing interrupts it; were anything to, it would stop as at close
                 running = false;
+                sealed = true;
                 continue;
             }
             if (item instanceof UsageEvent event) {
@@ -194,10 +223,16 @@ public final class EventPipeline implements AutoCloseable {
         return Math.max(1, firstPending + FLUSH_MILLIS - System.currentTimeMillis());
     }
 
-    /** Stops after writing what is queued. */
+    /**
+     * Stops after writing what is queued, including what an offer or a flush under way as it is called queues (a
+     * flush waiting for room holds it up to the {@code forRoom} it was given).
+     */
     @Override
     public void close() {
-        running = false;
+        running = false; // offers and flushes from now on are refused
+        door.writeLock().lock(); // those past their check have queued their item
+        sealed = true;
+        door.writeLock().unlock();
         queue.offer(WAKE); // a full queue needs none: the consumer is not waiting
         try {
             consumer.join(10_000);

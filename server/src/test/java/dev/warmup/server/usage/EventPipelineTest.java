@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -104,6 +106,49 @@ class EventPipelineTest {
             idle.flush(FOR_ROOM).get(30, TimeUnit.SECONDS);
             idle.close();
             assertFalse(idle.consumerRunning(), "close woke the consumer that never had work");
+        }
+    }
+
+    @Test
+    void anEventOrFlushUnderWayAsThePipelineClosesIsStoredNotAcceptedAndLost() throws Exception {
+        try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+            ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
+            CountDownLatch entered = new CountDownLatch(2);
+            CompletableFuture<Void> release = new CompletableFuture<>();
+            BlockingQueue<Object> queue = new ArrayBlockingQueue<>(10) { // holds the event and the flush at its door
+                @Override
+                public boolean offer(Object item) {
+                    if (item instanceof UsageEvent) {
+                        entered.countDown();
+                        release.join();
+                    }
+                    return super.offer(item);
+                }
+
+                @Override
+                public boolean offer(Object item, long timeout, TimeUnit unit) throws InterruptedException {
+                    entered.countDown();
+                    release.join();
+                    return super.offer(item, timeout, unit);
+                }
+            };
+            EventPipeline pipeline = new EventPipeline(queue, store, metrics);
+            CompletableFuture<Boolean> offered = CompletableFuture.supplyAsync(
+                    () -> pipeline.offer(UsageEvent.simple(1, EventKind.CHANGE, null, null)));
+            CompletableFuture<CompletableFuture<Void>> flushing = CompletableFuture.supplyAsync(
+                    () -> pipeline.flush(FOR_ROOM));
+            assertTrue(entered.await(30, TimeUnit.SECONDS), "both past the closed check, neither queued yet");
+            Thread closer = new Thread(pipeline::close, "closer");
+            closer.start();
+            while (closer.getState() != Thread.State.WAITING && closer.isAlive()) {
+                Thread.onSpinWait(); // until close waits for the two (or, were it not to, has ended)
+            }
+            release.complete(null);
+            closer.join();
+            assertTrue(offered.get(30, TimeUnit.SECONDS), "accepted");
+            flushing.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS); // answered: stored
+            assertFalse(pipeline.consumerRunning());
+            assertEquals(List.of(1L), store.allEvents().stream().map(UsageEvent::at).toList(), "and stored");
         }
     }
 
