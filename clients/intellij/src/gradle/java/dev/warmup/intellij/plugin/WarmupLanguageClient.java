@@ -6,7 +6,9 @@ import com.intellij.openapi.project.Project;
 import com.redhat.devtools.lsp4ij.ServerStatus;
 import com.redhat.devtools.lsp4ij.client.LanguageClientImpl;
 import dev.warmup.intellij.core.ClientBackendHandler;
+import dev.warmup.intellij.core.LoadedModels;
 import dev.warmup.intellij.core.StatusText;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.lsp4j.jsonrpc.services.JsonNotification;
@@ -20,12 +22,18 @@ import org.eclipse.lsp4j.jsonrpc.services.JsonNotification;
 public final class WarmupLanguageClient extends LanguageClientImpl {
     private static final Set<WarmupLanguageClient> RUNNING = ConcurrentHashMap.newKeySet();
     private static volatile ClientBackendHandler.Loader loader; // the IDE's, for every project's server
+    /**
+     * What the loader holds for each project's server, by the project's location hash (not the project: a closed one
+     * must not be kept alive); LSP4IJ makes a client per server start, and a restarted server is told of these.
+     */
+    private static final Map<String, LoadedModels> LOADED = new ConcurrentHashMap<>();
 
-    private final ClientBackendHandler backend = new ClientBackendHandler(this::sendModelState, this::sendLoaderReady,
-            System::currentTimeMillis);
+    private final ClientBackendHandler backend;
 
     public WarmupLanguageClient(Project project) {
         super(project);
+        backend = new ClientBackendHandler(this::sendModelState, this::sendLoaderReady, System::currentTimeMillis,
+                LOADED.computeIfAbsent(project.getLocationHash(), k -> new LoadedModels()));
     }
 
     /**
@@ -85,7 +93,7 @@ public final class WarmupLanguageClient extends LanguageClientImpl {
         if (serverStatus == ServerStatus.started) {
             RUNNING.add(this);
             triggerChangeConfiguration();
-            backend.register(loader); // a loader registered before this server started
+            backend.register(loader); // a loader registered before this server started; what it holds for the project
         } else if (serverStatus == ServerStatus.stopped) {
             RUNNING.remove(this);
         }

@@ -1,6 +1,7 @@
 package dev.warmup.intellij.core;
 
 import com.google.gson.JsonObject;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -10,7 +11,8 @@ import java.util.function.LongSupplier;
  * calls of whatever loads models in this IDE (a {@link Loader} another plugin registers), answering each with
  * {@code warmup/modelState}: loading, then ready or failed; unloaded, or ready when the loader fails the unload (the
  * model holds its memory still). Without a loader a load fails at once; when one
- * registers, the server hears {@code warmup/loaderReady} and tries what failed at once, not at its back-off's end.
+ * registers, the server hears {@code warmup/loaderReady} and tries what failed at once, not at its back-off's end,
+ * after hearing, as {@code ready}, what that loader holds for this project from the server before (a restarted one).
  */
 public final class ClientBackendHandler {
     /** Loads and unloads models for the IDE's AI features. */
@@ -32,18 +34,27 @@ public final class ClientBackendHandler {
     private final Consumer<JsonObject> sendModelState;
     private final Runnable sendLoaderReady;
     private final LongSupplier clock;
+    private final LoadedModels held;
     private volatile Loader loader;
 
-    public ClientBackendHandler(Consumer<JsonObject> sendModelState, Runnable sendLoaderReady, LongSupplier clock) {
+    /** {@code held}: the project's, shared by the handlers of its successive servers. */
+    public ClientBackendHandler(Consumer<JsonObject> sendModelState, Runnable sendLoaderReady, LongSupplier clock,
+                                LoadedModels held) {
         this.sendModelState = sendModelState;
         this.sendLoaderReady = sendLoaderReady;
         this.clock = clock;
+        this.held = held;
     }
 
-    /** {@code l} loads models from now on ({@code null}: none does); the server hears when one is there. */
+    /**
+     * {@code l} loads models from now on ({@code null}: none does); the server hears what {@code l} holds for this
+     * project, as {@code ready}, and that loads can go to it.
+     */
     public void register(Loader l) {
         this.loader = l;
+        Map<String, Long> holds = held.heldBy(l);
         if (l != null) {
+            holds.forEach((model, mb) -> send(model, "ready", null, mb, null));
             sendLoaderReady.run();
         }
     }
@@ -59,7 +70,9 @@ public final class ClientBackendHandler {
         send(model, "loading", null, null, null);
         return called(() -> l.load(model)).handle((mem, e) -> {
             if (e == null) {
-                send(model, "ready", clock.getAsLong() - started, mem != null && mem > 0 ? mem : null, null);
+                Long mb = mem != null && mem > 0 ? mem : null;
+                held.loaded(l, model, mb);
+                send(model, "ready", clock.getAsLong() - started, mb, null);
             } else {
                 send(model, "failed", null, null, String.valueOf(e.getCause() != null ? e.getCause().getMessage()
                         : e.getMessage()));
@@ -75,8 +88,13 @@ public final class ClientBackendHandler {
         Loader l = loader;
         CompletableFuture<Void> done = l == null ? CompletableFuture.completedFuture(null)
                 : called(() -> l.unload(model, reason));
-        return done.handle((x, e) -> { // failed, it is loaded still: the server decides again
-            send(model, e == null ? "unloaded" : "ready", null, null, null);
+        return done.handle((x, e) -> {
+            if (e == null) {
+                held.unloaded(l, model);
+                send(model, "unloaded", null, null, null);
+            } else { // it is loaded still, and holds its memory: the server decides again
+                send(model, "ready", null, held.memoryOf(model), null);
+            }
             return null;
         });
     }

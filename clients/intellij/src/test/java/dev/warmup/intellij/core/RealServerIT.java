@@ -174,22 +174,35 @@ class RealServerIT {
      * The client backend as the plugin runs it ({@link ClientBackendHandler}), over the wire: after an hour of
      * completion the IDE unloads the completion model, the server asks the IDE to load it again, no loader is
      * registered and the load fails; a loader registers, the server hears {@code warmup/loaderReady}, asks again at
-     * once (without it, not within the minute this waits), and the model is warm.
+     * once (without it, not within the minute this waits), and the model is warm. Then the server is restarted (as
+     * Tools → Warmup → Restart Server does): the new one hears from the project's {@link LoadedModels} that the IDE
+     * holds coder, shows it warm and does not load it again.
      */
     @Test
     void theClientBackendLoadsThroughALoaderRegisteredAfterAFailure() throws Exception {
+        LoadedModels held = new LoadedModels(); // the project's, across its servers
+        List<String> asked = new CopyOnWriteArrayList<>();
+        ClientBackendHandler.Loader loader = new ClientBackendHandler.Loader() {
+            public CompletableFuture<Long> load(String model) {
+                asked.add(model);
+                return CompletableFuture.completedFuture(1500L);
+            }
+
+            public CompletableFuture<Void> unload(String model) {
+                return CompletableFuture.completedFuture(null);
+            }
+        };
         Process p = startServer();
         try {
             Client client = new Client();
             Launcher<LanguageServer> launcher = connect(client, p);
-            List<String> asked = new CopyOnWriteArrayList<>();
             CompletableFuture<Void> failedOnce = new CompletableFuture<>();
             client.backend = new ClientBackendHandler(state -> {
                 launcher.getRemoteEndpoint().notify("warmup/modelState", state); // on its way before the test goes on
                 if ("failed".equals(state.get("state").getAsString())) {
                     failedOnce.complete(null);
                 }
-            }, () -> launcher.getRemoteEndpoint().notify("warmup/loaderReady", null), System::currentTimeMillis);
+            }, () -> launcher.getRemoteEndpoint().notify("warmup/loaderReady", null), System::currentTimeMillis, held);
             launcher.startListening();
             LanguageServer server = launcher.getRemoteProxy();
             initialize(server, coderSettings());
@@ -210,22 +223,32 @@ class RealServerIT {
             failedOnce.get(60, TimeUnit.SECONDS); // asked to load coder, with no loader in the IDE yet
 
             int before = client.statuses.size(); // coder was warm in earlier ones, while used
-            client.backend.register(new ClientBackendHandler.Loader() {
-                public CompletableFuture<Long> load(String model) {
-                    asked.add(model);
-                    return CompletableFuture.completedFuture(1500L);
-                }
-
-                public CompletableFuture<Void> unload(String model) {
-                    return CompletableFuture.completedFuture(null);
-                }
-            });
+            client.backend.register(loader);
             awaitStatus(client, before, s -> s.contains("coder: warm"));
             assertEquals(List.of("coder"), asked);
             server.shutdown().get(30, TimeUnit.SECONDS);
             server.exit();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the first server exits");
         } finally {
             stop(p);
+        }
+        Process again = startServer(); // the same data directory: it knows the hour of completion, and wants coder
+        try {
+            Client client = new Client();
+            Launcher<LanguageServer> launcher = connect(client, again);
+            client.backend = new ClientBackendHandler(state -> launcher.getRemoteEndpoint().notify("warmup/modelState",
+                    state), () -> launcher.getRemoteEndpoint().notify("warmup/loaderReady", null),
+                    System::currentTimeMillis, held);
+            launcher.startListening();
+            LanguageServer server = launcher.getRemoteProxy();
+            initialize(server, coderSettings());
+            client.backend.register(loader); // as the plugin's client does when LSP4IJ says the server started
+            awaitStatus(client, 0, s -> s.contains("coder: warm"));
+            assertEquals(List.of("coder"), asked, "told the IDE holds it, the new server did not load it again");
+            server.shutdown().get(30, TimeUnit.SECONDS);
+            server.exit();
+        } finally {
+            stop(again);
         }
     }
 

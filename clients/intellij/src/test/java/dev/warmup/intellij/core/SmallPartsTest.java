@@ -99,7 +99,8 @@ class SmallPartsTest {
         List<JsonObject> sent = new ArrayList<>();
         long[] now = {1000};
         int[] ready = {0};
-        ClientBackendHandler h = new ClientBackendHandler(sent::add, () -> ready[0]++, () -> now[0] += 250);
+        ClientBackendHandler h = new ClientBackendHandler(sent::add, () -> ready[0]++, () -> now[0] += 250,
+                new LoadedModels());
         JsonObject load = JsonParser.parseString("{\"model\": \"m\"}").getAsJsonObject();
         h.onLoad(load).join();
         assertEquals("failed", sent.get(0).get("state").getAsString());
@@ -135,6 +136,49 @@ class SmallPartsTest {
         h.onUnload(load).join();
         assertEquals("{\"model\":\"m\",\"state\":\"ready\"}", sent.get(7).toString(),
                 "a failed unload leaves it loaded: the server hears so and decides again");
+    }
+
+    @Test
+    void aServerStartedAgainHearsWhatTheLoaderHoldsForTheProject() {
+        LoadedModels held = new LoadedModels();
+        List<JsonObject> first = new ArrayList<>();
+        ClientBackendHandler before = new ClientBackendHandler(first::add, () -> { }, () -> 0, held);
+        ClientBackendHandler.Loader loader = new ClientBackendHandler.Loader() {
+            public CompletableFuture<Long> load(String model) {
+                return CompletableFuture.completedFuture(model.equals("coder") ? 1500L : -1L);
+            }
+
+            public CompletableFuture<Void> unload(String model) {
+                return model.equals("stuck") ? CompletableFuture.failedFuture(new IllegalStateException("busy"))
+                        : CompletableFuture.completedFuture(null);
+            }
+        };
+        before.register(loader);
+        assertEquals(List.of(), first, "nothing held yet");
+        for (String m : List.of("coder", "chat", "stuck", "gone")) {
+            before.onLoad(JsonParser.parseString("{\"model\": \"" + m + "\"}").getAsJsonObject()).join();
+        }
+        for (String m : List.of("gone", "stuck")) {
+            before.onUnload(JsonParser.parseString("{\"model\": \"" + m + "\"}").getAsJsonObject()).join();
+        }
+
+        List<String> second = new ArrayList<>();
+        int[] ready = {0};
+        ClientBackendHandler after = new ClientBackendHandler(o -> second.add(o + (ready[0] > 0 ? " after" : "")),
+                () -> ready[0]++, () -> 0, held); // the restarted server's
+        after.register(loader);
+        assertEquals(List.of("{\"model\":\"coder\",\"state\":\"ready\",\"memoryMb\":1500}",
+                "{\"model\":\"chat\",\"state\":\"ready\"}", "{\"model\":\"stuck\",\"state\":\"ready\"}"), second,
+                "what it holds, before loaderReady; not what it unloaded");
+        assertEquals(1, ready[0]);
+
+        second.clear();
+        after.register(new ClientBackendHandler.Loader() { // another plugin's loader: the first's models are its own
+            public CompletableFuture<Long> load(String model) { return CompletableFuture.completedFuture(1L); }
+            public CompletableFuture<Void> unload(String model) { return CompletableFuture.completedFuture(null); }
+        });
+        after.register(loader);
+        assertEquals(List.of(), second, "forgotten once another loader took over");
     }
 
     @Test
