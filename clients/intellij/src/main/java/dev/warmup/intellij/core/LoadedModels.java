@@ -13,9 +13,11 @@ public final class LoadedModels {
     private ClientBackendHandler.Loader by;
     private final Map<String, Long> memoryMb = new LinkedHashMap<>();
 
+    /** A load {@code loader} finished; one a loader replaced meanwhile finished is that loader's, not recorded. */
     synchronized void loaded(ClientBackendHandler.Loader loader, String model, Long mb) {
-        heldBy(loader);
-        memoryMb.put(model, mb);
+        if (loader == by) {
+            memoryMb.put(model, mb);
+        }
     }
 
     synchronized void unloaded(ClientBackendHandler.Loader loader, String model) {

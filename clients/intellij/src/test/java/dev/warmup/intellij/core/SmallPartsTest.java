@@ -172,13 +172,28 @@ class SmallPartsTest {
                 "what it holds, before loaderReady; not what it unloaded");
         assertEquals(1, ready[0]);
 
-        second.clear();
-        after.register(new ClientBackendHandler.Loader() { // another plugin's loader: the first's models are its own
+        CompletableFuture<Long> late = new CompletableFuture<>();
+        ClientBackendHandler.Loader slow = new ClientBackendHandler.Loader() {
+            public CompletableFuture<Long> load(String model) { return late; }
+            public CompletableFuture<Void> unload(String model) { return CompletableFuture.completedFuture(null); }
+        };
+        after.register(slow);
+        CompletableFuture<Void> loading = after.onLoad(JsonParser.parseString("{\"model\": \"late\"}").getAsJsonObject());
+        ClientBackendHandler.Loader other = new ClientBackendHandler.Loader() { // another plugin's loader
             public CompletableFuture<Long> load(String model) { return CompletableFuture.completedFuture(1L); }
             public CompletableFuture<Void> unload(String model) { return CompletableFuture.completedFuture(null); }
-        });
+        };
+        after.register(other);
+        after.onLoad(JsonParser.parseString("{\"model\": \"mine\"}").getAsJsonObject()).join();
+        late.complete(700L); // the replaced loader's load ends: its model is its own
+        loading.join();
+        second.clear();
+        after.register(other);
+        assertEquals(List.of("{\"model\":\"mine\",\"state\":\"ready\",\"memoryMb\":1} after"), second,
+                "only what the loader registered holds; the first's forgotten once another took over");
+        second.clear();
         after.register(loader);
-        assertEquals(List.of(), second, "forgotten once another loader took over");
+        assertEquals(List.of(), second, "and not held again by the first");
     }
 
     @Test
