@@ -54,7 +54,9 @@ export class LoadBridge {
     try {
       const r = await h.load(req);
       const memoryMb = r && typeof r.memoryMb === 'number' ? r.memoryMb : undefined;
-      this.loaded.set(req.model, memoryMb);
+      if (this.handler === h) { // one replaced meanwhile finished it: that model is its own
+        this.loaded.set(req.model, memoryMb);
+      }
       this.send({ model: req.model, state: 'ready', loadMs: this.now() - started, memoryMb });
     } catch (e) {
       this.send({ model: req.model, state: 'failed', error: messageOf(e) });

@@ -243,6 +243,17 @@ test('a server started again hears what the load handler holds loaded', async ()
   sent.length = 0;
   bridge.announceLoaded();
   assert.deepEqual(sent, []);
+  let finish: (r: { memoryMb: number }) => void = () => undefined;
+  bridge.register({ load: () => new Promise((resolve) => { finish = resolve; }) });
+  const late = bridge.load({ model: 'late' }); // under way when its handler is replaced
+  bridge.register({ load: async () => ({ memoryMb: 1 }) });
+  await bridge.load({ model: 'mine' });
+  finish({ memoryMb: 700 });
+  await late;
+  sent.length = 0;
+  bridge.announceLoaded();
+  assert.deepEqual(sent, [{ model: 'mine', state: 'ready', memoryMb: 1 }],
+    'a replaced handler\'s late load is its own, not the new handler\'s');
 });
 
 test('the metrics view draws its charts without scripts', () => {
