@@ -340,12 +340,16 @@ public final class PredictionService implements AutoCloseable {
      * follow ({@link ForgottenHistory}).
      */
     public JsonObject forgetHistory() {
-        analyzer.awaitStored(); // the events still on their way to the store go too
+        // the events still on their way to the store go too: dropped, not written (a failing store could take them
+        // only after the erasure, and they would outlive it)
+        int unstored = Math.max(0, analyzer.discardUnstored());
         return call(() -> {
             long now = clock.millis();
             HistoryEraser.Erased gone;
             try {
-                gone = HistoryEraser.erase(store, now);
+                HistoryEraser.Erased erased = HistoryEraser.erase(store, now);
+                gone = new HistoryEraser.Erased(erased.events() + unstored, erased.dailyCounts(),
+                        erased.metricsSnapshots(), erased.notCompacted());
             } catch (SQLException e) {
                 throw new WarmupException(ErrorCode.WMP_7002, "forgetting the history: " + e.getMessage(), e);
             }

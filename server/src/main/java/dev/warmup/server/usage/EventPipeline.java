@@ -34,6 +34,9 @@ public final class EventPipeline implements AutoCloseable {
     private static final int MAX_BATCH = 2048;
     /** What close puts in the queue to wake a consumer waiting for work. */
     private static final Object WAKE = new Object();
+
+    /** What {@link #discardWaiting} queues: the consumer drops the events it holds unwritten, and says how many. */
+    private record Discard(CompletableFuture<Integer> done, int removed) {}
     private static final Logger LOG = Logger.getLogger(EventPipeline.class.getName());
 
     private final BlockingQueue<Object> queue;
@@ -128,6 +131,35 @@ public final class EventPipeline implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Drops every event accepted and not yet stored (the history is being forgotten: written after its erasure, they
+     * would outlive it); completes with how many once the consumer has dropped those it held. Events offered after
+     * this call are kept. Completes exceptionally when the pipeline is closed.
+     */
+    public CompletableFuture<Integer> discardWaiting() {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        door.writeLock().lock(); // no offer meanwhile: what is queued now is all that was accepted before
+        try {
+            if (sealed) {
+                done.completeExceptionally(new IllegalStateException("the event pipeline is closed"));
+                return done;
+            }
+            int removed = 0;
+            for (java.util.Iterator<Object> it = queue.iterator(); it.hasNext(); ) {
+                if (it.next() instanceof UsageEvent) {
+                    it.remove();
+                    removed++;
+                }
+            }
+            if (!queue.offer(new Discard(done, removed))) { // only waiting flushes are left in it
+                done.completeExceptionally(new IllegalStateException("the event queue is full of waiting reads"));
+            }
+        } finally {
+            door.writeLock().unlock();
+        }
+        return done;
+    }
+
     private void run() {
         List<UsageEvent> batch = new ArrayList<>();
         List<CompletableFuture<?>> waiters = new ArrayList<>();
@@ -141,6 +173,8 @@ public final class EventPipeline implements AutoCloseable {
                     item = queue.poll(untilFlush(firstPending), TimeUnit.MILLISECONDS);
                 } else if (sealed) {
                     break; // closing with the store still failing: what waits is lost, as at a crash
+                } else if (queue.peek() != null && !(queue.peek() instanceof UsageEvent)) {
+                    item = queue.poll(); // a flush or a discard, which take no room: the events stay queued
                 } else {
                     Thread.sleep(untilFlush(firstPending)); // the store is failing and the queue is full: take no more
                 }
@@ -164,6 +198,11 @@ public final class EventPipeline implements AutoCloseable {
                 }
             } else if (item instanceof CompletableFuture<?> f) {
                 waiters.add(f);
+            } else if (item instanceof Discard d) {
+                int dropped = batch.size() + d.removed();
+                batch.clear();
+                firstPending = -1;
+                d.done().complete(dropped);
             }
             boolean due = firstPending >= 0 && System.currentTimeMillis() - firstPending >= FLUSH_MILLIS;
             if (!batch.isEmpty() && (due || batch.size() >= MAX_BATCH || !waiters.isEmpty() || !running)) {

@@ -80,6 +80,22 @@ public final class UsagePatternAnalyzer {
         }
     }
 
+    /**
+     * Drops the events recorded and not yet stored (the history is being forgotten), waiting at most
+     * {@link #STORE_WAIT_SECONDS} for the pipeline to have dropped them; returns how many, or -1 when it could not say
+     * in that time (the pipeline drops them all the same when it gets there).
+     */
+    public int discardUnstored() {
+        try {
+            return pipeline.discardWaiting().get(STORE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** Registers an observer of every recorded event, called in order on the pipeline's thread. */
     public void observe(Consumer<UsageEvent> observer) {
         pipeline.addObserver(observer);

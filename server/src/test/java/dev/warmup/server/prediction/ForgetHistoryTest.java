@@ -92,6 +92,41 @@ class ForgetHistoryTest {
     }
 
     @Test
+    void whatWaitsForAFailingStoreIsForgottenTooNotWrittenAfterwards() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            h.initialize(PredictionEngineTest.MODELS);
+            h.startPrediction();
+            UsageStore store = h.injector.getInstance(UsageStore.class);
+            h.flush();
+            long pages = store.query("PRAGMA page_count", List.of(), rs -> rs.getLong(1));
+            store.query("PRAGMA max_page_count = " + pages, List.of(), rs -> rs.getLong(1));
+            long stored = store.eventCount();
+            try { // fill what room the pages have left: inserts fail from now on, deletes do not
+                for (long i = 0; i < 100_000; i++, stored++) {
+                    store.append(List.of(UsageEvent.simple(h.clock.millis(), dev.warmup.server.usage.EventKind.CHANGE,
+                            null, null)));
+                }
+            } catch (java.sql.SQLException full) {
+                assertTrue(full.getMessage().contains("full"), full.getMessage());
+            }
+            for (int i = 0; i < 3; i++) { // accepted, waiting for the store
+                h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
+            }
+            h.status(); // handled
+
+            JsonObject gone = new Gson().toJsonTree(h.command("warmup.forgetHistory", CONFIRM)).getAsJsonObject();
+            assertEquals(stored + 3 + 1, gone.get("events").getAsLong(), "the stored, the 3 waiting, the command: " + gone);
+            assertEquals(0, store.eventCount());
+            store.query("PRAGMA max_page_count = 1000000", List.of(), rs -> rs.getLong(1)); // room again
+            h.flush();
+            assertEquals(List.of(), store.allEvents(), "none of what waited was written after the erasure");
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
+            h.flush();
+            assertEquals(1, store.eventCount(), "what comes after is recorded as before");
+        }
+    }
+
+    @Test
     void aFileThatCannotBeDeletedIsNamedWithWmp2005AndEverythingElseIsForgotten() throws Exception {
         Path data = dir.resolve("data");
         try (ServerHarness h = learnt(data, true)) {

@@ -91,6 +91,27 @@ class EventPipelineTest {
     }
 
     @Test
+    void whatWaitsForAFullDiskCanBeDroppedWhenTheHistoryIsForgotten() throws Exception {
+        try (LogCapture logged = new LogCapture(EventPipeline.class);
+             UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
+            fillTheDisk(store);
+            ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
+            try (EventPipeline pipeline = new EventPipeline(100, store, metrics)) {
+                offerMoreThanFits(pipeline, logged);
+                for (int i = 101; i <= 200; i++) { // the consumer takes no more: the queue is full
+                    assertTrue(pipeline.offer(UsageEvent.simple(i, EventKind.CHANGE, null, null)), "room for " + i);
+                }
+                assertEquals(200, pipeline.discardWaiting().get(30, TimeUnit.SECONDS), "the 100 held, the 100 queued");
+                store.query("PRAGMA max_page_count = 1000000", List.of(), rs -> rs.getLong(1)); // room again
+                assertTrue(pipeline.offer(UsageEvent.simple(201, EventKind.CHANGE, null, null)));
+                pipeline.flush(FOR_ROOM).get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(List.of(0L, 201L), store.allEvents().stream().map(UsageEvent::at).toList(),
+                    "none of the dropped written; what came after is");
+        }
+    }
+
+    @Test
     void anIdlePipelineSleepsUntilWorkComesAndStopsWhenClosed() throws Exception {
         try (UsageStore store = UsageStore.open(dir.resolve("usage.db"))) {
             ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
