@@ -155,12 +155,21 @@ public final class UsageStore implements AutoCloseable {
         return file;
     }
 
-    /** Appends a batch in one transaction and updates the daily aggregates and the all-time counter. */
-    public synchronized void append(List<UsageEvent> batch) throws SQLException {
-        if (batch.isEmpty()) {
+    /**
+     * Appends a batch in one transaction and updates the daily aggregates and the all-time counter. Events timed
+     * before the history was last forgotten ({@link #historyForgottenAt}) are not stored: they belong to what was
+     * forgotten (another server's, waiting for the store when this one's history was erased, or a use reported late).
+     */
+    public synchronized void append(List<UsageEvent> events) throws SQLException {
+        if (events.isEmpty()) {
             return;
         }
         inTransaction(() -> {
+            long forgotten = historyForgottenAt();
+            List<UsageEvent> batch = forgotten == 0 ? events : events.stream().filter(e -> e.at() >= forgotten).toList();
+            if (batch.isEmpty()) {
+                return;
+            }
             try (PreparedStatement ins = connection().prepareStatement(
                     "INSERT INTO events(" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
                  PreparedStatement agg = connection().prepareStatement(

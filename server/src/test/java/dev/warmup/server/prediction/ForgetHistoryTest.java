@@ -98,17 +98,7 @@ class ForgetHistoryTest {
             h.startPrediction();
             UsageStore store = h.injector.getInstance(UsageStore.class);
             h.flush();
-            long pages = store.query("PRAGMA page_count", List.of(), rs -> rs.getLong(1));
-            store.query("PRAGMA max_page_count = " + pages, List.of(), rs -> rs.getLong(1));
-            long stored = store.eventCount();
-            try { // fill what room the pages have left: inserts fail from now on, deletes do not
-                for (long i = 0; i < 100_000; i++, stored++) {
-                    store.append(List.of(UsageEvent.simple(h.clock.millis(), dev.warmup.server.usage.EventKind.CHANGE,
-                            null, null)));
-                }
-            } catch (java.sql.SQLException full) {
-                assertTrue(full.getMessage().contains("full"), full.getMessage());
-            }
+            long stored = store.eventCount() + fill(store, h.clock.millis());
             for (int i = 0; i < 3; i++) { // accepted, waiting for the store
                 h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
             }
@@ -124,6 +114,53 @@ class ForgetHistoryTest {
             h.flush();
             assertEquals(1, store.eventCount(), "what comes after is recorded as before");
         }
+    }
+
+    @Test
+    void anotherServersEventsWaitingForTheStoreAsTheHistoryIsForgottenAreNotStoredAfterwards() throws Exception {
+        Path data = dir.resolve("data");
+        try (ServerHarness first = new ServerHarness(data); ServerHarness second = new ServerHarness(data)) {
+            for (ServerHarness h : List.of(first, second)) {
+                h.initialize(PredictionEngineTest.MODELS);
+                h.startPrediction();
+                h.flush();
+            }
+            UsageStore secondsStore = second.injector.getInstance(UsageStore.class);
+            fill(secondsStore, second.clock.millis()); // full for the second server's connection only
+            for (int i = 0; i < 3; i++) { // accepted by the second, waiting for the store
+                second.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
+            }
+            second.status(); // handled
+            first.clock.advance(Duration.ofSeconds(1));
+            first.command("warmup.forgetHistory", CONFIRM);
+            UsageStore store = first.injector.getInstance(UsageStore.class);
+            assertEquals(0, store.eventCount());
+            secondsStore.query("PRAGMA max_page_count = 1000000", List.of(), rs -> rs.getLong(1)); // room again
+            second.flush();
+            assertEquals(List.of(), store.allEvents(), "what the second recorded before the forget is forgotten too");
+            second.clock.advance(Duration.ofSeconds(2));
+            second.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
+            second.flush();
+            assertEquals(1, store.eventCount(), "what it records after is stored as before");
+        }
+    }
+
+    /**
+     * Leaves {@code store}'s connection no room beyond the pages its file has, filled with events at {@code at} until
+     * an insert fails (deletes still succeed, as they need no new page); returns how many went in.
+     */
+    private static long fill(UsageStore store, long at) throws Exception {
+        long pages = store.query("PRAGMA page_count", List.of(), rs -> rs.getLong(1));
+        store.query("PRAGMA max_page_count = " + pages, List.of(), rs -> rs.getLong(1));
+        long stored = 0;
+        try {
+            for (; stored < 100_000; stored++) {
+                store.append(List.of(UsageEvent.simple(at, dev.warmup.server.usage.EventKind.CHANGE, null, null)));
+            }
+        } catch (java.sql.SQLException full) {
+            assertTrue(full.getMessage().contains("full"), full.getMessage());
+        }
+        return stored;
     }
 
     @Test

@@ -96,7 +96,8 @@ class UsageStoreTest {
             assertEquals(0L, (long) s.query("SELECT count(*) FROM daily_aggregates", List.of(), rs -> rs.getLong(1)));
             assertTrue(s.latestMetricsSnapshot().isEmpty());
             assertEquals(4_000_000, s.historyForgottenAt());
-            s.append(List.of(event(5_000_000, "chat"))); // and it records on
+            s.append(List.of(event(3_999_999, "chat"), event(5_000_000, "chat"))); // it records on, not what came before
+            assertEquals(1, s.eventsStoredTotal());
         }
         for (String suffix : List.of("", "-wal")) {
             Path f = Path.of(file + suffix);
