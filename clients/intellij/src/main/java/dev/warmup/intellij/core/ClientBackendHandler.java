@@ -17,7 +17,10 @@ import java.util.function.LongSupplier;
 public final class ClientBackendHandler {
     /** Loads and unloads models for the IDE's AI features. */
     public interface Loader {
-        /** Completes with the memory the model holds in MB (or -1) when it is ready. */
+        /**
+         * Completes with the memory the model holds in MB (or -1) when it is ready; at once for one already loaded (a
+         * server started again may ask for one the loader holds before it has heard so).
+         */
         CompletableFuture<Long> load(String model);
 
         CompletableFuture<Void> unload(String model);

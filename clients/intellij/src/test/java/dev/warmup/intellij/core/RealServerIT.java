@@ -241,8 +241,15 @@ class RealServerIT {
                     System::currentTimeMillis, held);
             launcher.startListening();
             LanguageServer server = launcher.getRemoteProxy();
-            initialize(server, coderSettings());
-            client.backend.register(loader); // as the plugin's client does when LSP4IJ says the server started
+            InitializeParams init = new InitializeParams();
+            init.setProcessId((int) ProcessHandle.current().pid());
+            init.setInitializationOptions(coderSettings().initializationOptions());
+            server.initialize(init).get(60, TimeUnit.SECONDS);
+            // as the plugin's client does when LSP4IJ says the server started; here before initialized, so that the
+            // server's first plan knows it (after it, a load the server sent first may reach the loader, which is
+            // asked again for what it holds: harmless there, but not what this test looks at)
+            client.backend.register(loader);
+            server.initialized(new InitializedParams());
             awaitStatus(client, 0, s -> s.contains("coder: warm"));
             assertEquals(List.of("coder"), asked, "told the IDE holds it, the new server did not load it again");
             server.shutdown().get(30, TimeUnit.SECONDS);
