@@ -87,6 +87,20 @@ public final class ModelWarmupMetrics {
         counters.computeIfAbsent(counter, c -> new LongAdder()).increment();
     }
 
+    /**
+     * Forgets what this process counted of the developer's activity (the history is forgotten: a later metrics
+     * snapshot would otherwise store it again): events recorded, warm-ups, hits and misses, the named counters, warm
+     * GB·h. What the server itself did stays (latencies, store failures, drops, its own cost).
+     */
+    public void forgetUsage() {
+        recorded.values().forEach(LongAdder::reset);
+        warmups.values().forEach(LongAdder::reset);
+        counters.clear();
+        hits.reset();
+        misses.reset();
+        warmMemory.restart(clock.millis());
+    }
+
     public long eventsDropped() { return dropped.sum(); }
     public long eventsRecorded(EventKind kind) { return recorded.get(kind).sum(); }
 

@@ -12,6 +12,12 @@ public final class WarmMemoryIntegral {
         lastMb = totalMb;
     }
 
+    /** Counts from {@code atMillis} afresh (what was held before is forgotten), the held total as it is. */
+    public synchronized void restart(long atMillis) {
+        advance(atMillis);
+        mbMillis = 0;
+    }
+
     /** GB·h up to {@code atMillis}. */
     public synchronized double gbHours(long atMillis) {
         advance(atMillis);

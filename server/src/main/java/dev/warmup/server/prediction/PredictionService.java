@@ -7,6 +7,7 @@ import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
+import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.HistoryEraser;
 import dev.warmup.server.store.UsageStore;
@@ -64,6 +65,7 @@ public final class PredictionService implements AutoCloseable {
     private int onTrees;
     private String historyUnread; // why the last rebuild could not read the history (WMP-7004), or null
     private long unreadAt; // when it could not
+    private final ModelWarmupMetrics metrics;
     private volatile EventJournal journal; // set by start(); used on the predictor's thread
     private LiveTimeline timeline; // the live predictor's, set with it; used on the predictor's thread
     private volatile long changes; // events shown and rebuilds, counted on the predictor's thread
@@ -74,8 +76,9 @@ public final class PredictionService implements AutoCloseable {
 
     @Inject
     public PredictionService(ConfigurationManager config, UsagePatternAnalyzer analyzer, UsageStore store,
-                             DataDirectory dataDirectory, Clock clock) {
+                             DataDirectory dataDirectory, ModelWarmupMetrics metrics, Clock clock) {
         this.config = config;
+        this.metrics = metrics;
         this.analyzer = analyzer;
         this.store = store;
         this.modelFile = new PredictorFile(dataDirectory.resolve(FILE));
@@ -350,6 +353,7 @@ public final class PredictionService implements AutoCloseable {
                 HistoryEraser.Erased erased = HistoryEraser.erase(store, now);
                 gone = new HistoryEraser.Erased(erased.events() + unstored, erased.dailyCounts(),
                         erased.metricsSnapshots(), erased.notCompacted());
+                metrics.forgetUsage(); // nor counted in this process's metrics, which the next snapshot stores
             } catch (SQLException e) {
                 throw new WarmupException(ErrorCode.WMP_7002, "forgetting the history: " + e.getMessage(), e);
             }

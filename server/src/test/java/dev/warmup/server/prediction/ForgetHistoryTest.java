@@ -103,16 +103,26 @@ class ForgetHistoryTest {
                 h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
             }
             h.status(); // handled
+            JsonObject counted = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
+            assertEquals(3, counted.getAsJsonObject("eventsRecorded").get("model_used").getAsLong(), counted.toString());
+            long usesSeen = counted.get("hits").getAsLong() + counted.get("misses").getAsLong();
+            assertEquals(3, usesSeen, counted.toString());
 
             JsonObject gone = new Gson().toJsonTree(h.command("warmup.forgetHistory", CONFIRM)).getAsJsonObject();
-            assertEquals(stored + 3 + 1, gone.get("events").getAsLong(), "the stored, the 3 waiting, the command: " + gone);
+            assertEquals(stored + 3 + 2, gone.get("events").getAsLong(), "the stored, the 3 waiting, 2 commands: " + gone);
+
             assertEquals(0, store.eventCount());
             store.query("PRAGMA max_page_count = 1000000", List.of(), rs -> rs.getLong(1)); // room again
             h.flush();
             assertEquals(List.of(), store.allEvents(), "none of what waited was written after the erasure");
+            counted = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
+            assertEquals(0, counted.getAsJsonObject("eventsRecorded").get("model_used").getAsLong(),
+                    "nor counted in this process's metrics, which a snapshot would store: " + counted);
+            assertEquals(0, counted.get("hits").getAsLong() + counted.get("misses").getAsLong(), counted.toString());
             h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
             h.flush();
-            assertEquals(1, store.eventCount(), "what comes after is recorded as before");
+            assertEquals(List.of("COMMAND", "MODEL_USED"), store.allEvents().stream().map(e -> e.kind().name()).toList(),
+                    "what comes after is recorded as before");
         }
     }
 
