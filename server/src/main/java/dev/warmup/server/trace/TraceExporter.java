@@ -44,7 +44,11 @@ public final class TraceExporter {
         this.clock = clock;
     }
 
-    /** Exports to {@code target} (an absolute path of a new file), or into the data directory when null. */
+    /**
+     * Exports to {@code target} (an absolute path of a new file), or into the data directory when null; answers
+     * {@code path} and {@code events}, and {@code complete: false} with a {@code note} when events recorded were still
+     * waiting for a failing store after its wait.
+     */
     public JsonObject export(String target) {
         Path file;
         if (target == null) {
@@ -62,12 +66,17 @@ public final class TraceExporter {
                         + WarmupException.quote(target));
             }
         }
-        analyzer.awaitStored(); // everything recorded so far, the last second's events too
+        boolean all = analyzer.awaitStored(); // everything recorded so far, the last second's events too
         try {
             long events = write(file, sink -> store.events(Long.MIN_VALUE, Long.MAX_VALUE, sink));
             JsonObject result = new JsonObject();
             result.addProperty("path", file.toString());
             result.addProperty("events", events);
+            if (!all) { // the store failing (WMP-7002): what is stored, said as not all
+                result.addProperty("complete", false);
+                result.addProperty("note", "the latest events recorded were still waiting for the usage store, which"
+                        + " cannot be written now (WMP-7002), and are not in this trace");
+            }
             return result;
         } catch (IOException | SQLException e) {
             throw new WarmupException(ErrorCode.WMP_7003, "exporting the trace to " + file + ": " + why(e, file), e);

@@ -8,6 +8,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.server.replay.JsonlTraceSource;
+import dev.warmup.server.store.FullStore;
 import dev.warmup.server.replay.Trace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ class ExportTraceTest {
             JsonObject result = new Gson().toJsonTree(h.command("warmup.exportTrace", out.toString()))
                     .getAsJsonObject();
             assertEquals(out.toString(), result.get("path").getAsString());
+            assertFalse(result.has("complete"), "all there: " + result);
             String text = Files.readString(out);
             assertFalse(text.contains("TopSecret") || text.contains("secret/Plan"), text);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
@@ -76,6 +78,28 @@ class ExportTraceTest {
                 assertTrue(unpacked.startsWith(text), unpacked);
             }
             assertEquals(t.users().get(0).size() + 6, new JsonlTraceSource().read(xz).users().get(0).size());
+        }
+    }
+
+    @Test
+    void anExportWhileTheStoreFailsSaysItIsNotComplete() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            h.initialize("{}");
+            h.flush();
+            dev.warmup.server.store.UsageStore store = h.injector.getInstance(dev.warmup.server.store.UsageStore.class);
+            long stored = store.eventCount() + FullStore.fill(store, h.clock.millis()); // inserts fail from now on
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("qwen", "completion", null, 120L, false));
+            h.status(); // handled: the use waits for the store
+            Path out = dir.resolve("partial.jsonl");
+            JsonObject result = new Gson().toJsonTree(h.command("warmup.exportTrace", out.toString()))
+                    .getAsJsonObject(); // after its 5-s wait for the store
+            assertEquals(stored, result.get("events").getAsLong(), "what is stored: " + result);
+            assertFalse(result.get("complete").getAsBoolean(), result.toString());
+            assertTrue(result.get("note").getAsString().contains("WMP-7002"), result.toString());
+            assertEquals(stored, Files.readAllLines(out).size());
+            FullStore.makeRoom(store);
+            h.flush();
+            assertTrue(store.allEvents().stream().anyMatch(e -> "qwen".equals(e.model())), "stored once there is room");
         }
     }
 }

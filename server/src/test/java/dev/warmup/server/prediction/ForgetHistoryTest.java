@@ -8,6 +8,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.FullStore;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.UsageEvent;
 import java.nio.file.Files;
@@ -98,7 +99,7 @@ class ForgetHistoryTest {
             h.startPrediction();
             UsageStore store = h.injector.getInstance(UsageStore.class);
             h.flush();
-            long stored = store.eventCount() + fill(store, h.clock.millis());
+            long stored = store.eventCount() + FullStore.fill(store, h.clock.millis());
             for (int i = 0; i < 3; i++) { // accepted, waiting for the store
                 h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
             }
@@ -112,7 +113,7 @@ class ForgetHistoryTest {
             assertEquals(stored + 3 + 2, gone.get("events").getAsLong(), "the stored, the 3 waiting, 2 commands: " + gone);
 
             assertEquals(0, store.eventCount());
-            store.query("PRAGMA max_page_count = 1000000", List.of(), rs -> rs.getLong(1)); // room again
+            FullStore.makeRoom(store); // room again
             h.flush();
             assertEquals(List.of(), store.allEvents(), "none of what waited was written after the erasure");
             counted = new Gson().toJsonTree(h.command("warmup.metrics")).getAsJsonObject();
@@ -136,7 +137,7 @@ class ForgetHistoryTest {
                 h.flush();
             }
             UsageStore secondsStore = second.injector.getInstance(UsageStore.class);
-            fill(secondsStore, second.clock.millis()); // full for the second server's connection only
+            FullStore.fill(secondsStore, second.clock.millis()); // full for the second server's connection only
             for (int i = 0; i < 3; i++) { // accepted by the second, waiting for the store
                 second.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 80L, false));
             }
@@ -145,7 +146,7 @@ class ForgetHistoryTest {
             first.command("warmup.forgetHistory", CONFIRM);
             UsageStore store = first.injector.getInstance(UsageStore.class);
             assertEquals(0, store.eventCount());
-            secondsStore.query("PRAGMA max_page_count = 1000000", List.of(), rs -> rs.getLong(1)); // room again
+            FullStore.makeRoom(secondsStore); // room again
             second.flush();
             assertEquals(List.of(), store.allEvents(), "what the second recorded before the forget is forgotten too");
             second.clock.advance(Duration.ofSeconds(2));
@@ -153,24 +154,6 @@ class ForgetHistoryTest {
             second.flush();
             assertEquals(1, store.eventCount(), "what it records after is stored as before");
         }
-    }
-
-    /**
-     * Leaves {@code store}'s connection no room beyond the pages its file has, filled with events at {@code at} until
-     * an insert fails (deletes still succeed, as they need no new page); returns how many went in.
-     */
-    private static long fill(UsageStore store, long at) throws Exception {
-        long pages = store.query("PRAGMA page_count", List.of(), rs -> rs.getLong(1));
-        store.query("PRAGMA max_page_count = " + pages, List.of(), rs -> rs.getLong(1));
-        long stored = 0;
-        try {
-            for (; stored < 100_000; stored++) {
-                store.append(List.of(UsageEvent.simple(at, dev.warmup.server.usage.EventKind.CHANGE, null, null)));
-            }
-        } catch (java.sql.SQLException full) {
-            assertTrue(full.getMessage().contains("full"), full.getMessage());
-        }
-        return stored;
     }
 
     @Test
