@@ -17,7 +17,8 @@ import { ResultDocuments } from './resultDocuments';
 import { serialRunner } from './serial';
 import { serverCommand } from './serverArgs';
 import { initializationOptions, valueInForce, warmupSection } from './settings';
-import { ForgetResult, forgetSummary, formatStatus, RetrainResult, retrainSummary, WarmupStatus } from './statusFormat';
+import { ExportResult, exportSummary, ForgetResult, forgetSummary, formatStatus, RetrainResult, retrainSummary,
+  WarmupStatus } from './statusFormat';
 
 /** What other extensions get from `vscode.extensions.getExtension('warmup-dev.warmup').exports`. */
 export interface WarmupApi {
@@ -211,8 +212,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
         filters: { 'JSON lines': ['jsonl'], 'JSON lines, gzip-compressed': ['gz'] },
       });
       if (uri) {
-        const r = await command('warmup.exportTrace', [uri.fsPath]) as { path?: string; events?: number } | undefined;
-        void vscode.window.showInformationMessage(`Warmup exported ${r?.events ?? 0} events to ${r?.path ?? uri.fsPath}`);
+        try {
+          const r = await command('warmup.exportTrace', [uri.fsPath]) as ExportResult | undefined;
+          if (r === undefined) {
+            void vscode.window.showErrorMessage('Warmup: the server is not running; nothing was exported.');
+            return;
+          }
+          const { text, warning } = exportSummary(r, uri.fsPath);
+          void (warning ? vscode.window.showWarningMessage(text) : vscode.window.showInformationMessage(text));
+        } catch (e) { // WMP-7003: the file could not be written (it exists, no room); the message says why
+          void vscode.window.showErrorMessage(`Warmup: ${messageOf(e)}`);
+        }
       }
     }),
     vscode.commands.registerCommand('warmup.compareWithKeepAlive', async () => {

@@ -158,3 +158,13 @@ export function retrainSummary(r: RetrainResult): { text: string; warning: boole
   }
   return { text: `${r.file ? `${base} Saved to ${r.file}.` : base}${unread}`, warning: unread !== '' };
 }
+
+/** What `warmup.exportTrace` answers. */
+export interface ExportResult { path?: string; events?: number; complete?: boolean; note?: string }
+
+/** The message after an export, and whether it is a warning (the store could not take the latest events). */
+export function exportSummary(r: ExportResult, chosen: string): { text: string; warning: boolean } {
+  const text = `Warmup exported ${r.events ?? 0} events to ${r.path ?? chosen}`;
+  return r.complete === false ? { text: `${text}, not all: ${r.note ?? 'the store could not take the latest'}`,
+    warning: true } : { text, warning: false };
+}

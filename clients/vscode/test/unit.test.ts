@@ -9,7 +9,7 @@ import { lastDays, localDay, metricsHtml } from '../src/metricsHtml';
 import { RestartPolicy } from '../src/restartPolicy';
 import { serverCommand } from '../src/serverArgs';
 import { initializationOptions, SERVER_KEYS, valueInForce } from '../src/settings';
-import { forgetSummary, formatStatus, retrainSummary } from '../src/statusFormat';
+import { exportSummary, forgetSummary, formatStatus, retrainSummary } from '../src/statusFormat';
 import { serialRunner } from '../src/serial';
 
 function fakeProbe(javas: Record<string, number | undefined>): JavaProbe {
@@ -381,4 +381,14 @@ test('after retraining, the message names the trees and the file, and warns when
   { text: 'Warmup retrained on 3 samples: no task has enough history for trees yet. Saved to /d/p.json. Trained on'
     + ' this session\'s events only: WMP-7004 Usage store read failed: reading the history for the predictor: disk I/O'
     + ' error', warning: true });
+});
+
+test('an export says how many events went where, and warns when the store could not take the latest', () => {
+  assert.deepEqual(exportSummary({ path: '/h/t.jsonl', events: 12 }, '/h/t.jsonl'),
+    { text: 'Warmup exported 12 events to /h/t.jsonl', warning: false });
+  assert.deepEqual(exportSummary({ path: '/h/t.jsonl', events: 3, complete: false, note: 'the latest events recorded'
+    + ' were still waiting for the usage store, which cannot be written now (WMP-7002), and are not in this trace' },
+  '/h/t.jsonl'), { text: 'Warmup exported 3 events to /h/t.jsonl, not all: the latest events recorded were still'
+    + ' waiting for the usage store, which cannot be written now (WMP-7002), and are not in this trace', warning: true });
+  assert.deepEqual(exportSummary({}, '/h/t.jsonl'), { text: 'Warmup exported 0 events to /h/t.jsonl', warning: false });
 });
