@@ -273,8 +273,9 @@ function showMetrics(command: (name: string) => Thenable<unknown> | undefined): 
       panel.webview.html = metricsHtml(points, panel.webview.cspSource, days);
     }
   };
-  void poll();
-  const timer = setInterval(() => { void poll(); }, 10_000);
+  const sample = () => { void poll().catch(() => undefined); }; // a server restarting misses one sample, no more
+  sample();
+  const timer = setInterval(sample, 10_000);
   panel.onDidDispose(() => clearInterval(timer));
 }
 
