@@ -421,7 +421,7 @@ public final class PredictionService implements AutoCloseable {
 
     /** {@code warmup.evaluate}: AUC, Brier, precision and recall on the last fifth of the history. */
     public JsonObject evaluate() {
-        analyzer.awaitStored(); // the last second's events too
+        boolean all = analyzer.awaitStored(); // the last second's events too
         return call(() -> {
             List<UsageEvent> history = new ArrayList<>();
             try {
@@ -430,8 +430,9 @@ public final class PredictionService implements AutoCloseable {
                 throw new WarmupException(ErrorCode.WMP_7004, "reading the history: " + e.getMessage(), e);
             }
             WarmupSettings s = config.current();
-            return MLModelTrainer.evaluate(history, tasksOf(s), clock.getZone(), s.learningRate(),
+            JsonObject scores = MLModelTrainer.evaluate(history, tasksOf(s), clock.getZone(), s.learningRate(),
                     s.predictionThreshold(), 0.2);
+            return all ? scores : UsagePatternAnalyzer.markIncomplete(scores, "evaluation");
         });
     }
 

@@ -60,7 +60,7 @@ public final class HistoryComparison {
 
     public JsonObject compare() {
         WarmupSettings s = config.current();
-        analyzer.awaitStored(); // the last second's events too
+        boolean all = analyzer.awaitStored(); // the last second's events too
         // two passes over the store, never the events themselves in memory (a month of typing is a million of them):
         // the requested tasks first, then the trace in its compact arrays
         Set<String> requested = new LinkedHashSet<>();
@@ -102,7 +102,13 @@ public final class HistoryComparison {
         policies.add(ours);
         Map<String, Outcome> outcomes = new Replayer(catalog(modelOfTask), s.maxMemoryMb(), s.maxWarmModels(),
                 PolicyRegistry.standard(), null).run(trace, policies);
-        return result(totals, inferred[0], modelOfTask, leftOut, overBudget, outcomes, ours);
+        JsonObject r = result(totals, inferred[0], modelOfTask, leftOut, overBudget, outcomes, ours);
+        if (!all) { // said in the summary too, which the editors show first
+            UsagePatternAnalyzer.markIncomplete(r, "comparison");
+            r.addProperty("summary", r.get("summary").getAsString() + " Not complete: "
+                    + r.get("note").getAsString() + ".");
+        }
+        return r;
     }
 
     private void read(Consumer<UsageEvent> sink) {

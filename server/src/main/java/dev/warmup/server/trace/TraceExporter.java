@@ -72,12 +72,7 @@ public final class TraceExporter {
             JsonObject result = new JsonObject();
             result.addProperty("path", file.toString());
             result.addProperty("events", events);
-            if (!all) { // the store failing (WMP-7002): what is stored, said as not all
-                result.addProperty("complete", false);
-                result.addProperty("note", "the latest events recorded were still waiting for the usage store, which"
-                        + " cannot be written now (WMP-7002), and are not in this trace");
-            }
-            return result;
+            return all ? result : UsagePatternAnalyzer.markIncomplete(result, "trace");
         } catch (IOException | SQLException e) {
             throw new WarmupException(ErrorCode.WMP_7003, "exporting the trace to " + file + ": " + why(e, file), e);
         }

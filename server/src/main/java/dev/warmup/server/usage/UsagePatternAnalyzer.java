@@ -1,5 +1,6 @@
 package dev.warmup.server.usage;
 
+import com.google.gson.JsonObject;
 import dev.warmup.protocol.UsageStats;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.errors.ErrorCode;
@@ -78,6 +79,18 @@ public final class UsagePatternAnalyzer {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * Marks {@code answer}, read from the store after {@link #awaitStored} gave up (the store failing), as not
+     * complete: {@code complete: false} and a {@code note} saying what is missing from {@code what} ("trace", say).
+     */
+    public static JsonObject markIncomplete(JsonObject answer, String what) {
+        String missing = "the latest events recorded were still waiting for the usage store, which cannot be written"
+                + " now (WMP-7002), and are not in this " + what;
+        answer.addProperty("complete", false);
+        answer.addProperty("note", answer.has("note") ? answer.get("note").getAsString() + "; " + missing : missing);
+        return answer;
     }
 
     /**

@@ -1,12 +1,15 @@
 package dev.warmup.server.lsp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.server.store.FullStore;
+import dev.warmup.server.store.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -53,6 +56,29 @@ class CompareHistoryTest {
             assertTrue(r.get("summary").getAsString().startsWith("Over 0.4 active hours and 4 model requests,"
                     + " prediction would have had "), r.get("summary").getAsString());
             assertTrue(r.get("summary").getAsString().endsWith("Under an hour of activity says little yet."));
+        }
+    }
+
+    @Test
+    void aComparisonOrEvaluationWhileTheStoreFailsSaysItIsNotComplete() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
+            h.initialize("{\"models\": [{\"id\": \"qwen\", \"tasks\": [\"completion\"], \"memoryMb\": 1500}]}");
+            h.startPrediction();
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("qwen", "completion", null, 90L, false));
+            h.flush();
+            assertFalse(new Gson().toJsonTree(h.command("warmup.compare")).getAsJsonObject().has("complete"));
+            FullStore.fill(h.injector.getInstance(UsageStore.class), h.clock.millis()); // inserts fail from now on
+            h.clock.advance(Duration.ofMinutes(1));
+            h.server.getWarmupService().modelUsed(new ModelUsedParams("qwen", "completion", null, 90L, false));
+            JsonObject r = new Gson().toJsonTree(h.command("warmup.compare")).getAsJsonObject(); // after 5 s
+            assertEquals(1, r.getAsJsonObject("requests").get("completion").getAsInt(), "what is stored: " + r);
+            assertFalse(r.get("complete").getAsBoolean(), r.toString());
+            assertTrue(r.get("summary").getAsString().endsWith(" Not complete: the latest events recorded were still"
+                    + " waiting for the usage store, which cannot be written now (WMP-7002), and are not in this"
+                    + " comparison."), r.get("summary").getAsString());
+            JsonObject scores = new Gson().toJsonTree(h.command("warmup.evaluate")).getAsJsonObject();
+            assertFalse(scores.get("complete").getAsBoolean(), scores.toString());
+            assertTrue(scores.get("note").getAsString().endsWith("and are not in this evaluation"), scores.toString());
         }
     }
 
