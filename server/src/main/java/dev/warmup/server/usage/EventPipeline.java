@@ -55,6 +55,7 @@ public final class EventPipeline implements AutoCloseable {
     /** True once close holds the door: the queue gains nothing more, and the consumer may end when it is empty. */
     private volatile boolean sealed;
     private volatile long lastDropWarning = Long.MIN_VALUE / 2;
+    private final StoreFailureReport failures = new StoreFailureReport(LOG, System::currentTimeMillis);
 
     public EventPipeline(int capacity, UsageStore store, ModelWarmupMetrics metrics) {
         this(new ArrayBlockingQueue<>(capacity), store, metrics);
@@ -243,9 +244,11 @@ public final class EventPipeline implements AutoCloseable {
                 store.append(chunk);
                 metrics.storeWrite(System.nanoTime() - t0);
                 chunk.clear();
+                failures.written();
             } catch (SQLException e) {
                 metrics.storeFailed();
-                LOG.warning(new WarmupException(ErrorCode.WMP_7002, e.getMessage()).getMessage());
+                failures.failed(e.getMessage(),
+                        () -> batch.size() + (int) queue.stream().filter(UsageEvent.class::isInstance).count());
                 return false;
             }
         }
