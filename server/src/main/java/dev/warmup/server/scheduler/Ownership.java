@@ -6,6 +6,7 @@ import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.RepeatedWarnings;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.ModelOwners;
 import dev.warmup.server.store.ModelOwners.Holder;
@@ -49,9 +50,12 @@ public final class Ownership {
     private final Map<String, Where> claimedAs = new ConcurrentHashMap<>();
     /** The models another server holds that this server's plan would keep warm, as recorded in the store. */
     private final Map<String, Where> wanting = new ConcurrentHashMap<>();
+    /** The record's failures (a failing disk): read at every look, each said once a minute, not every few seconds. */
+    private final RepeatedWarnings storeTrouble;
 
     @Inject
-    public Ownership(ConfigurationManager config, ModelOwners owners, BackendRegistry backends) {
+    public Ownership(ConfigurationManager config, ModelOwners owners, BackendRegistry backends, java.time.Clock clock) {
+        this.storeTrouble = new RepeatedWarnings(LOG, clock::millis);
         this.backends = backends;
         this.config = config;
         this.owners = owners;
@@ -156,7 +160,7 @@ public final class Ownership {
                     + to.get() + "): left loaded, to it");
             return true;
         } catch (SQLException e) {
-            LOG.warning(new WarmupException(ErrorCode.WMP_7004, "whether another server wants " + m.id() + ": "
+            storeTrouble.warn(new WarmupException(ErrorCode.WMP_7004, "whether another server wants " + m.id() + ": "
                     + e.getMessage()).getMessage());
             return false;
         }
@@ -215,8 +219,9 @@ public final class Ownership {
         ModelOwners.Claim c;
         try {
             c = record(here, m);
+            storeTrouble.clear(); // read again: a failure from now on is news
         } catch (SQLException e) {
-            LOG.warning(new WarmupException(ErrorCode.WMP_7004, "who holds " + m.id() + ": " + e.getMessage())
+            storeTrouble.warn(new WarmupException(ErrorCode.WMP_7004, "who holds " + m.id() + ": " + e.getMessage())
                     .getMessage());
             return ours(m.id()); // as last judged
         }
@@ -288,11 +293,11 @@ public final class Ownership {
      * Writes to the shared record; a failure is logged and our own view stands (the next look at the record, at
      * reconciliation, corrects it).
      */
-    private static void persist(Write write, String what) {
+    private void persist(Write write, String what) {
         try {
             write.run();
         } catch (SQLException e) {
-            LOG.warning(new WarmupException(ErrorCode.WMP_7002, what + ": " + e.getMessage()).getMessage());
+            storeTrouble.warn(new WarmupException(ErrorCode.WMP_7002, what + ": " + e.getMessage()).getMessage());
         }
     }
 

@@ -44,4 +44,20 @@ class FailingStoreWarmingTest {
             assertEquals("unloaded", state(h, "coder"), "and the server still answers");
         }
     }
+
+    @Test
+    void theUnreadRecordIsSaidOnceAMinuteNotAtEveryLook() throws Exception {
+        try (LogCapture log = new LogCapture(Ownership.class); FakeOllamaServer ollama = new FakeOllamaServer();
+             ServerHarness h = new ServerHarness(dir)) {
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
+            h.injector.getInstance(UsageStore.class).close(); // as a disk that fails under the server
+            for (int look = 0; look < 6; look++) { // coder wanted and loaded still: judged at each look
+                h.clock.advance(Duration.ofSeconds(5));
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+            }
+            assertTrue(ollama.isLoaded("coder"));
+            assertEquals(1, log.messages.stream().filter(m -> m.startsWith("WMP-7004") && m.contains("who holds coder"))
+                    .count(), "said once, the looks after it at FINE: " + log.messages);
+        }
+    }
 }
