@@ -3,6 +3,7 @@ package dev.warmup.server.errors;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -27,6 +28,11 @@ public final class RepeatedWarnings {
 
     /** Says {@code message} as a warning unless it was said less than {@value #REPEAT_MILLIS} ms ago. */
     public void warn(String message) {
+        warn(message, null);
+    }
+
+    /** As {@link #warn(String)}, with {@code thrown}'s stack trace when it is said (null: none). */
+    public void warn(String message, Throwable thrown) {
         String say;
         synchronized (this) {
             long now = clock.getAsLong();
@@ -44,7 +50,7 @@ public final class RepeatedWarnings {
             }
         }
         if (say != null) {
-            log.warning(say);
+            log.log(Level.WARNING, say, thrown);
         } else {
             log.fine(message);
         }

@@ -2,9 +2,11 @@ package dev.warmup.server.resources;
 
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.RepeatedWarnings;
 import dev.warmup.server.errors.WarmupException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,9 +39,18 @@ public final class ResourceManager implements AutoCloseable {
     });
     private volatile SystemProbe.Snapshot snapshot;
 
+    /** The system's probe failing (every sample, every few seconds): said once a minute. */
+    private final RepeatedWarnings probeTrouble;
+
     @Inject
-    public ResourceManager(SystemProbe probe) {
+    public ResourceManager(SystemProbe probe, Clock clock) {
         this.probe = probe;
+        this.probeTrouble = new RepeatedWarnings(LOG, clock::millis);
+    }
+
+    /** On the system clock (tests). */
+    ResourceManager(SystemProbe probe) {
+        this(probe, Clock.systemUTC());
     }
 
     /** Samples now and then every {@code periodSeconds}. */
@@ -52,8 +63,9 @@ public final class ResourceManager implements AutoCloseable {
     public void refresh() {
         try {
             snapshot = probe.sample();
+            probeTrouble.clear();
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_4003, String.valueOf(e)).getMessage(), e);
+            probeTrouble.warn(new WarmupException(ErrorCode.WMP_4003, String.valueOf(e)).getMessage(), e);
         }
     }
 

@@ -86,6 +86,33 @@ class ResourceManagerTest {
     }
 
     @Test
+    void aProbeThatFailsAtEverySampleIsSaidOnceAMinuteAndTheLastReadingStands() {
+        AtomicReference<RuntimeException> failing = new AtomicReference<>(new IllegalStateException("no /proc"));
+        ResourceManager probed = new ResourceManager(() -> {
+            if (failing.get() != null) {
+                throw failing.get();
+            }
+            return new SystemProbe.Snapshot(16_000, 9_000, 0.1);
+        }, java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC));
+        try (probed; dev.warmup.server.LogCapture logged = new dev.warmup.server.LogCapture(ResourceManager.class)) {
+            failing.set(null);
+            probed.refresh();
+            failing.set(new IllegalStateException("no /proc"));
+            for (int i = 0; i < 5; i++) { // every 5 s in the server
+                probed.refresh();
+            }
+            assertEquals(List.of("WMP-4003 System memory and CPU could not be read: the last reading stands:"
+                    + " java.lang.IllegalStateException: no /proc"), logged.messages);
+            assertEquals(2048, probed.memoryBudgetMb(defaults, 0), "the last reading stands");
+            failing.set(null);
+            probed.refresh(); // read again
+            failing.set(new IllegalStateException("no /proc"));
+            probed.refresh();
+            assertEquals(2, logged.messages.size(), "news again once it had been read: " + logged.messages);
+        }
+    }
+
+    @Test
     void oshiReadsThisMachine() {
         OshiProbe probe = new OshiProbe();
         SystemProbe.Snapshot s = probe.sample();
