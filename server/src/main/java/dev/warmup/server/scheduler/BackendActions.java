@@ -7,6 +7,7 @@ import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.RepeatedWarnings;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.performance.PerformancePredictor;
@@ -41,6 +42,8 @@ final class BackendActions {
     private final PerformancePredictor performance;
     private final Ownership ownership;
     private final Clock clock;
+    /** A model server that refuses every unload (asked again after each grace) or renewal: said once a minute. */
+    private final RepeatedWarnings refusals;
     private final Executor executor;
     private final Runnable publish;
     private final Runnable afterChange;
@@ -64,6 +67,7 @@ final class BackendActions {
         this.metrics = metrics;
         this.performance = performance;
         this.clock = clock;
+        this.refusals = new RepeatedWarnings(LOG, clock::millis);
         this.backoff = new LoadBackoff(states, clock);
         this.executor = executor;
         this.publish = publish;
@@ -191,7 +195,7 @@ final class BackendActions {
             unloading.remove(m.id());
             looks.changed();
             if (e != null) { // still loaded as far as we know; the next reconciliation tells
-                LOG.warning(WarmupException.coded(e, ErrorCode.WMP_8004).getMessage() + " (unloading " + m.id()
+                refusals.warn(WarmupException.coded(e, ErrorCode.WMP_8004).getMessage() + " (unloading " + m.id()
                         + ")");
                 return;
             }
@@ -236,7 +240,7 @@ final class BackendActions {
                     sightings.renewalEnded(m.id());
                     if (e != null) { // the next reconciliation tells whether it is still there
                         String renewing = "renewing " + m.id() + " on its model server";
-                        LOG.warning(WarmupException.unwrap(e) instanceof TimeoutException
+                        refusals.warn(WarmupException.unwrap(e) instanceof TimeoutException
                                 ? new WarmupException(ErrorCode.WMP_3001, renewing + ": no answer within "
                                         + timeout.toSeconds() + " s").getMessage()
                                 : WarmupException.coded(e, ErrorCode.WMP_8004).getMessage() + " (" + renewing + ")");
