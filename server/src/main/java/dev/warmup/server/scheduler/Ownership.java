@@ -13,6 +13,7 @@ import dev.warmup.server.store.ModelOwners.Holder;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class Ownership {
     private final RepeatedWarnings storeTrouble;
 
     @Inject
-    public Ownership(ConfigurationManager config, ModelOwners owners, BackendRegistry backends, java.time.Clock clock) {
+    public Ownership(ConfigurationManager config, ModelOwners owners, BackendRegistry backends, Clock clock) {
         this.storeTrouble = new RepeatedWarnings(LOG, clock::millis);
         this.backends = backends;
         this.config = config;
