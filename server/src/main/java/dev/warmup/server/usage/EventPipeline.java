@@ -135,29 +135,27 @@ public final class EventPipeline implements AutoCloseable {
     /**
      * Drops every event accepted and not yet stored (the history is being forgotten: written after its erasure, they
      * would outlive it); completes with how many once the consumer has dropped those it held. Events offered after
-     * this call are kept. Completes exceptionally when the pipeline is closed.
+     * this call are kept (one offered during it may go either way). Never blocks an offer: the queue's events are
+     * removed, then a marker queued, on which the consumer drops what it holds. Completes exceptionally when the
+     * pipeline is closed.
      */
     public CompletableFuture<Integer> discardWaiting() {
         CompletableFuture<Integer> done = new CompletableFuture<>();
-        door.writeLock().lock(); // no offer meanwhile: what is queued now is all that was accepted before
-        try {
-            if (sealed) {
-                done.completeExceptionally(new IllegalStateException("the event pipeline is closed"));
+        int removed = 0;
+        for (int attempt = 0; running && attempt < 3; attempt++) {
+            int[] n = {0}; // counted as removed: the queue tests each element once, under its lock
+            queue.removeIf(o -> {
+                boolean event = o instanceof UsageEvent;
+                n[0] += event ? 1 : 0;
+                return event;
+            });
+            removed += n[0];
+            if (queue.offer(new Discard(done, removed))) { // room: the events just removed made it
                 return done;
             }
-            int removed = 0;
-            for (java.util.Iterator<Object> it = queue.iterator(); it.hasNext(); ) {
-                if (it.next() instanceof UsageEvent) {
-                    it.remove();
-                    removed++;
-                }
-            }
-            if (!queue.offer(new Discard(done, removed))) { // only waiting flushes are left in it
-                done.completeExceptionally(new IllegalStateException("the event queue is full of waiting reads"));
-            }
-        } finally {
-            door.writeLock().unlock();
         }
+        done.completeExceptionally(new IllegalStateException(running ? "the event queue stayed full"
+                : "the event pipeline is closed"));
         return done;
     }
 
