@@ -166,7 +166,8 @@ public final class UsageStore implements AutoCloseable {
         }
         inTransaction(() -> {
             long forgotten = historyForgottenAt();
-            List<UsageEvent> batch = forgotten == 0 ? events : events.stream().filter(e -> e.at() >= forgotten).toList();
+            List<UsageEvent> batch = forgotten == 0 ? events
+                    : events.stream().filter(e -> e.at() >= forgotten).toList();
             if (batch.isEmpty()) {
                 return;
             }

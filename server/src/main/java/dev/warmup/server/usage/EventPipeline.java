@@ -34,10 +34,10 @@ public final class EventPipeline implements AutoCloseable {
     private static final int MAX_BATCH = 2048;
     /** What close puts in the queue to wake a consumer waiting for work. */
     private static final Object WAKE = new Object();
+    private static final Logger LOG = Logger.getLogger(EventPipeline.class.getName());
 
     /** What {@link #discardWaiting} queues: the consumer drops the events it holds unwritten, and says how many. */
     private record Discard(CompletableFuture<Integer> done, int removed) {}
-    private static final Logger LOG = Logger.getLogger(EventPipeline.class.getName());
 
     private final BlockingQueue<Object> queue;
     private final int capacity;

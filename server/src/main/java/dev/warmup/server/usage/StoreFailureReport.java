@@ -1,6 +1,7 @@
 package dev.warmup.server.usage;
 
 import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.RepeatedWarnings;
 import dev.warmup.server.errors.WarmupException;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -10,10 +11,9 @@ import java.util.logging.Logger;
 /**
  * What the event pipeline says of a store it cannot write (a full disk), retried every second: the first failure as a
  * warning (WMP-7002, which the editor is shown), then each retry at FINE and a warning again at most once every
- * {@value #REPEAT_MILLIS} ms while it lasts, and when the store takes events again. Used on the pipeline's thread only.
+ * {@value RepeatedWarnings#REPEAT_MILLIS} ms (as any repeated warning) while it lasts, and when the store takes events again. Used on the pipeline's thread only.
  */
 final class StoreFailureReport {
-    static final long REPEAT_MILLIS = 60_000;
     private final Logger log;
     private final LongSupplier clock;
     private long since = -1;
@@ -36,10 +36,11 @@ final class StoreFailureReport {
             return;
         }
         retries++;
-        if (now - warnedAt >= REPEAT_MILLIS) {
+        if (now - warnedAt >= RepeatedWarnings.REPEAT_MILLIS) {
             warnedAt = now;
             log.warning(new WarmupException(ErrorCode.WMP_7002, "still, after " + (now - since) / 1000 + " s and "
-                    + retries + " retries: " + cause + "; " + waiting.getAsInt() + " usage events wait in memory").getMessage());
+                    + retries + " retries: " + cause + "; " + waiting.getAsInt() + " usage events wait in memory")
+                    .getMessage());
         } else if (log.isLoggable(Level.FINE)) {
             log.fine("the usage store failed again: " + cause);
         }
