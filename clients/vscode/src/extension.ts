@@ -179,11 +179,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
       try {
         const r = await command('warmup.retrain') as RetrainResult | undefined;
         if (r === undefined) {
-          void vscode.window.showErrorMessage('Warmup: the server is not running; nothing was trained.');
+          notRunning('trained');
           return;
         }
-        const { text, warning } = retrainSummary(r);
-        void (warning ? vscode.window.showWarningMessage(text) : vscode.window.showInformationMessage(text));
+        tell(retrainSummary(r));
       } catch (e) { // WMP-1003: no samples yet
         void vscode.window.showErrorMessage(`Warmup: ${messageOf(e)}`);
       }
@@ -199,7 +198,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
       try {
         const r = await command('warmup.forgetHistory', [{ confirm: true }]) as ForgetResult | undefined;
         if (r === undefined) { // no server running (it stopped after the palette offered the command)
-          void vscode.window.showErrorMessage('Warmup: the server is not running; nothing was forgotten.');
+          notRunning('forgotten');
           return;
         }
         void vscode.window.showInformationMessage(forgetSummary(r));
@@ -215,11 +214,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
         try {
           const r = await command('warmup.exportTrace', [uri.fsPath]) as ExportResult | undefined;
           if (r === undefined) {
-            void vscode.window.showErrorMessage('Warmup: the server is not running; nothing was exported.');
+            notRunning('exported');
             return;
           }
-          const { text, warning } = exportSummary(r, uri.fsPath);
-          void (warning ? vscode.window.showWarningMessage(text) : vscode.window.showInformationMessage(text));
+          tell(exportSummary(r, uri.fsPath));
         } catch (e) { // WMP-7003: the file could not be written (it exists, no room); the message says why
           void vscode.window.showErrorMessage(`Warmup: ${messageOf(e)}`);
         }
@@ -250,6 +248,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warmup
     onDidChangeWarmState: changed.event,
     registerLoadHandler: handler => bridge.register(handler),
   };
+}
+
+/** Shows a command's summary, as a warning when it says so. */
+function tell(summary: { text: string; warning: boolean }): void {
+  void (summary.warning ? vscode.window.showWarningMessage(summary.text)
+    : vscode.window.showInformationMessage(summary.text));
+}
+
+/** Says that a command found no server running, so nothing was `done`. */
+function notRunning(done: string): void {
+  void vscode.window.showErrorMessage(`Warmup: the server is not running; nothing was ${done}.`);
 }
 
 function showMetrics(command: (name: string) => Thenable<unknown> | undefined): void {
