@@ -265,12 +265,14 @@ function showMetrics(command: (name: string) => Thenable<unknown> | undefined): 
   const panel = vscode.window.createWebviewPanel('warmup.metrics', 'Warmup Metrics', vscode.ViewColumn.Active, {});
   const points: MetricsPoint[] = [];
   let days: DailyUses[] | undefined;
+  let daysComplete = true;
   let daysAt = 0;
   const poll = async () => {
     if (!days || Date.now() - daysAt >= 60_000) { // a minute apart: the day's count, a new day, a forgotten history
       const usage = (await Promise.resolve(command('warmup.usageStats')).catch(() => undefined)) as
-        { daily?: DailyUses[] } | undefined; // without it (a store unreadable now), the view shows the rest
+        { daily?: DailyUses[]; complete?: boolean } | undefined; // without it (a store unreadable now), the rest
       days = usage?.daily ? lastDays(usage.daily, localDay(new Date())) : undefined;
+      daysComplete = usage?.complete !== false;
       daysAt = Date.now();
     }
     const m = (await command('warmup.metrics')) as
@@ -279,7 +281,7 @@ function showMetrics(command: (name: string) => Thenable<unknown> | undefined): 
     if (m) {
       points.push({ t: Date.now(), hits: m.hits ?? 0, misses: m.misses ?? 0, warmGbHours: m.warmGbHours ?? 0,
         warmMb: s?.memoryUsedMb ?? 0, serverMb: m.process?.residentMb });
-      panel.webview.html = metricsHtml(points, panel.webview.cspSource, days);
+      panel.webview.html = metricsHtml(points, panel.webview.cspSource, days, daysComplete);
     }
   };
   const sample = () => { void poll().catch(() => undefined); }; // a server restarting misses one sample, no more

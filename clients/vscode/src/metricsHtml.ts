@@ -29,7 +29,7 @@ export function lastDays(daily: DailyUses[], today: string): DailyUses[] {
   return days;
 }
 
-function dailyChart(days: DailyUses[]): string {
+function dailyChart(days: DailyUses[], complete: boolean): string {
   const total = days.reduce((sum, d) => sum + d.uses, 0);
   const max = Math.max(1, ...days.map(d => d.uses));
   const w = 600 / days.length;
@@ -41,6 +41,8 @@ function dailyChart(days: DailyUses[]): string {
   const inside = total === 0 ? empty('no model use recorded in these days')
     : `${bars}${scaleLabel(`${max} a day`)}`;
   return `<h2>Model uses by day, last ${days.length} days: ${total}</h2>`
+    + (complete ? '' : '<p>Not counting the latest uses: they wait for the usage store, which the server cannot write'
+      + ' now (WMP-7002).</p>')
     + `<svg width="600" height="120" viewBox="0 0 600 120" role="img" aria-label="Model uses by day">`
     + `<rect width="600" height="120" fill="none" stroke="currentColor" stroke-opacity="0.2"/>${inside}</svg>`;
 }
@@ -91,15 +93,16 @@ function chart(title: string, points: MetricsPoint[], m: Measure): string {
 
 /**
  * The metrics view: the recorded uses by day (from the store, so the view has a history the moment it opens; left
- * out when `days` is undefined), and charts of hits and cold starts, warm memory, accuracy and the server's own
- * memory since it opened; no scripts at all.
+ * out when `days` is undefined; `daysComplete` false when the server said its store is missing the latest), and
+ * charts of hits and cold starts, warm memory, accuracy and the server's own memory since it opened; no scripts.
  */
-export function metricsHtml(points: MetricsPoint[], cspSource: string, days?: DailyUses[]): string {
+export function metricsHtml(points: MetricsPoint[], cspSource: string, days?: DailyUses[],
+  daysComplete = true): string {
   const accuracy = (p: MetricsPoint) => (p.hits + p.misses === 0 ? undefined : 100 * p.hits / (p.hits + p.misses));
   return `<!DOCTYPE html><html><head><meta charset="utf-8">`
     + `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">`
     + `<title>Warmup metrics</title></head><body>`
-    + (days ? dailyChart(days) : '')
+    + (days ? dailyChart(days, daysComplete) : '')
     + chart('Hits (model was warm)', points, { value: p => p.hits, unit: '', digits: 0 })
     + chart('Cold starts', points, { value: p => p.misses, unit: '', digits: 0 })
     + chart('Warm memory now', points, { value: p => p.warmMb / 1024, unit: ' GB', digits: 2 })

@@ -318,6 +318,9 @@ test('the metrics view shows the uses of the last 30 days, a bar a day, days wit
   assert.match(html, /<title>2026-03-02: 5<\/title>/);
   assert.match(html, /y="0.0" width="[0-9.]+" height="120.0"[^>]*><title>2026-03-02/, 'the busiest day fills the height');
   assert.doesNotMatch(metricsHtml([], 'vscode-resource:'), /uses by day/, 'left out when the server did not answer');
+  assert.doesNotMatch(html, /Not counting/);
+  assert.match(metricsHtml([], 'vscode-resource:', days, false), /last 30 days: 11<\/h2><p>Not counting the latest uses:/
+    , 'said when the server answered complete: false');
   assert.equal(localDay(new Date(2026, 2, 2, 23, 59)), '2026-03-02', 'the day on this machine\'s calendar');
 });
 

@@ -17,7 +17,16 @@ import java.util.List;
  *                      2026-12 counted UTC days), oldest first, every day with a use since the store began: these
  *                      counts outlive the raw events, which are kept {@code historyDays} (the other fields are
  *                      computed from those)
+ * @param complete      null when the statistics count every use recorded; {@code false} when the latest were still
+ *                      waiting for a store that cannot be written now, and are not counted ({@code note} says so)
+ * @param note          why the statistics are not complete, else null
  */
 public record UsageStats(String key, long count, String lastUsed, long[] hourHistogram, long[] dayHistogram,
                          double meanSessionMinutes, Double successRate, long recentUses, int windowSeconds,
-                         List<String> ranking, List<DailyUses> daily) {}
+                         List<String> ranking, List<DailyUses> daily, Boolean complete, String note) {
+    /** These statistics, said to be not complete for {@code why}. */
+    public UsageStats incomplete(String why) {
+        return new UsageStats(key, count, lastUsed, hourHistogram, dayHistogram, meanSessionMinutes, successRate,
+                recentUses, windowSeconds, ranking, daily, false, why);
+    }
+}

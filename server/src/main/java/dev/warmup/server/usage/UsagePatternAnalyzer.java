@@ -86,11 +86,15 @@ public final class UsagePatternAnalyzer {
      * complete: {@code complete: false} and a {@code note} saying what is missing from {@code what} ("trace", say).
      */
     public static JsonObject markIncomplete(JsonObject answer, String what) {
-        String missing = "the latest events recorded were still waiting for the usage store, which cannot be written"
-                + " now (WMP-7002), and are not in this " + what;
+        String missing = notStored("this " + what);
         answer.addProperty("complete", false);
         answer.addProperty("note", answer.has("note") ? answer.get("note").getAsString() + "; " + missing : missing);
         return answer;
+    }
+
+    private static String notStored(String where) {
+        return "the latest events recorded were still waiting for the usage store, which cannot be written now"
+                + " (WMP-7002), and are not in " + where;
     }
 
     /**
@@ -119,13 +123,14 @@ public final class UsagePatternAnalyzer {
      * {@link #analyzePatterns}), with the recent uses counted over {@code usageWindowSeconds}.
      */
     public UsageStats usageStats(String model, String task) {
-        awaitStored();
+        boolean all = awaitStored();
         long now = clock.millis();
         int window = config.current().usageWindowSeconds();
         // for all uses, the tasks ranked as analyzePatterns ranks them, from the same pass over the store
         PatternQuery.Ranking ranking = model == null && task == null ? patterns.ranking(now, window * 1000L) : null;
         try {
-            return statsQuery.stats(model, task, now, window, ranking);
+            UsageStats stats = statsQuery.stats(model, task, now, window, ranking);
+            return all ? stats : stats.incomplete(notStored("these statistics"));
         } catch (SQLException e) {
             throw new WarmupException(ErrorCode.WMP_7004, "reading usage statistics: " + e.getMessage(), e);
         }

@@ -77,7 +77,7 @@ public final class UsageStatsQuery {
                 days, Math.round(sessionMinutes * 100) / 100.0, reported[0] == 0 ? null : (double) warm[0] / reported[0],
                 recent[0], windowSeconds,
                 ranking == null ? null : ranking.result().stream().map(TaskPattern::task).toList(),
-                daily(model, task));
+                daily(model, task), null, null);
     }
 
     private List<DailyUses> daily(String model, String task) throws SQLException {

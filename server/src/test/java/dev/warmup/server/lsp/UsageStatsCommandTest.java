@@ -1,6 +1,7 @@
 package dev.warmup.server.lsp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.server.store.FullStore;
 import dev.warmup.server.store.UsageStore;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
@@ -58,6 +61,26 @@ class UsageStatsCommandTest {
         assertEquals(2, stats("coder").get("count").getAsInt());
         assertEquals(2, stats(Map.of("model", "coder", "task", "completion")).get("count").getAsInt());
         assertEquals(1, stats(Map.of("task", "chat")).get("count").getAsInt());
+        assertFalse(all.has("complete") || all.has("note"), "every use counted: " + all);
+    }
+
+    @Test
+    void statisticsReadWhileTheStoreTakesNoEventsSayTheyAreNotComplete() throws Exception {
+        UsageStore store = h.injector.getInstance(UsageStore.class);
+        FullStore.fill(store, Instant.parse("2026-03-01T08:00:00Z").toEpochMilli()); // inserts fail from now on
+        long before = stats("coder").get("count").getAsLong();
+        h.server.getWarmupService().modelUsed(new ModelUsedParams("coder", "completion", null, 40L, false));
+        h.status(); // handled: the use waits for the store
+        JsonObject partial = stats("coder"); // after its 5-s wait for the store
+        assertEquals(before, partial.get("count").getAsLong(), "what is stored: " + partial);
+        assertFalse(partial.get("complete").getAsBoolean(), partial.toString());
+        assertEquals("the latest events recorded were still waiting for the usage store, which cannot be written now"
+                + " (WMP-7002), and are not in these statistics", partial.get("note").getAsString());
+        FullStore.makeRoom(store);
+        h.flush();
+        JsonObject whole = stats("coder");
+        assertEquals(before + 1, whole.get("count").getAsLong(), "stored once there is room: " + whole);
+        assertFalse(whole.has("complete"), whole.toString());
     }
 
     @Test

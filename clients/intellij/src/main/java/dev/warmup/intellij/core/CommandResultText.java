@@ -13,7 +13,8 @@ import java.util.Map;
  * What a Tools → Warmup action shows of its command's result: the result as indented JSON, after its one-line
  * {@code summary} when it has one ({@code warmup.compare}'s) or a summary made from it ({@link ResultSummary}:
  * {@code warmup.retrain}'s and {@code warmup.forgetHistory}'s), or after a chart of the uses by day when it has
- * {@code daily} ({@code warmup.usageStats}'s); and the name of the read-only editor tab it opens in.
+ * {@code daily} ({@code warmup.usageStats}'s, after its {@code note} when it is not complete); and the name of the
+ * read-only editor tab it opens in.
  */
 public record CommandResultText(String fileName, String text) {
     private static final Gson GSON = new Gson();
@@ -38,7 +39,9 @@ public record CommandResultText(String fileName, String text) {
             return new CommandResultText(command + ".txt", summary + "\n\n" + pretty + "\n");
         }
         if (o.has("daily") && o.get("daily").isJsonArray()) {
-            return new CommandResultText(command + ".txt", dailyChart(o.getAsJsonArray("daily"), today) + "\n"
+            String note = o.has("note") && o.get("note").isJsonPrimitive() // complete: false
+                    ? "Not complete: " + o.get("note").getAsString() + "\n" : "";
+            return new CommandResultText(command + ".txt", note + dailyChart(o.getAsJsonArray("daily"), today) + "\n"
                     + pretty + "\n");
         }
         return new CommandResultText(command + ".json", pretty + "\n");

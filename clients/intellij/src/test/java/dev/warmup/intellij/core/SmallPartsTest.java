@@ -283,4 +283,14 @@ class SmallPartsTest {
         assertEquals("2026-03-02 " + "#".repeat(40) + " 4", lines.get(30), "the busiest day the longest bar");
         assertEquals(List.of("", "{"), lines.subList(31, 33), "then the answer itself");
     }
+
+    @Test
+    void usageStatsNotCompleteSayWhyFirst() {
+        JsonObject usage = JsonParser.parseString("{\"count\": 2, \"daily\": [], \"complete\": false,"
+                + " \"note\": \"the latest events were still waiting\"}").getAsJsonObject();
+        List<String> lines = CommandResultText.of("warmup.usageStats", usage, java.time.LocalDate.of(2026, 3, 2))
+                .text().lines().toList();
+        assertEquals("Not complete: the latest events were still waiting", lines.get(0));
+        assertEquals("Model uses by day, last 30 days: 0", lines.get(1));
+    }
 }
