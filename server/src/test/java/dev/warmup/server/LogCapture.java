@@ -13,6 +13,8 @@ import java.util.logging.Logger;
 public final class LogCapture extends Handler implements AutoCloseable {
     private final Logger logger; // held: a logger nobody holds may be collected, and the handler with it
     public final List<String> messages = new CopyOnWriteArrayList<>();
+    /** The records themselves, for their level (those below the logger's level are not published). */
+    public final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
     public LogCapture(Class<?> source) {
         logger = Logger.getLogger(source.getName());
@@ -22,6 +24,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public synchronized void publish(LogRecord r) {
         messages.add(r.getMessage());
+        records.add(r);
         notifyAll();
     }
 
@@ -36,6 +39,23 @@ public final class LogCapture extends Handler implements AutoCloseable {
             long left = end - System.nanoTime();
             if (left <= 0) {
                 throw new AssertionError("nothing starting with " + prefix + " logged within " + timeout + ": "
+                        + messages);
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /** The records whose message starts with {@code prefix}, waiting up to {@code timeout} for {@code n} of them. */
+    public synchronized List<LogRecord> await(String prefix, int n, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<LogRecord> said = records.stream().filter(r -> r.getMessage().startsWith(prefix)).toList();
+            if (said.size() >= n) {
+                return said;
+            }
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError(n + " starting with " + prefix + " not logged within " + timeout + ": "
                         + messages);
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);

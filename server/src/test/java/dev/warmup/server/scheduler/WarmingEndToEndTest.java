@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,37 @@ class WarmingEndToEndTest {
             h.client.await(h.client.statuses, l -> !warm(l.subList(l.size() - 1, l.size()), "coder"),
                     Duration.ofSeconds(30));
             assertEquals("unloaded", coder(h).state());
+        }
+    }
+
+    @Test
+    void anUnloadRefusedAgainAndAgainIsSaidOnceAMinuteNotAtEveryAsking() throws Exception {
+        Logger log = Logger.getLogger(BackendActions.class.getName());
+        Level level = log.getLevel();
+        log.setLevel(Level.FINE); // the refusals held back too
+        try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir);
+             LogCapture logged = new LogCapture(BackendActions.class)) {
+            WarmupScheduler scheduler = startWithCoderWarm(h, ollama);
+            h.clock.advance(Duration.ofHours(2)); // nothing is forecast any more
+            scheduler.tick().get(30, TimeUnit.SECONDS);
+            for (int asked = 1; asked <= 4; asked++) { // each after its grace, the breaker's 30 s between: 50 s apart
+                h.clock.advance(Duration.ofMillis(SustainedUnloads.GRACE_MILLIS));
+                ollama.failNext(3, 500); // the request and its two retries
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                logged.await("WMP-8004", asked, Duration.ofSeconds(30));
+                h.clock.advance(Duration.ofSeconds(30));
+                scheduler.tick().get(30, TimeUnit.SECONDS); // held again for a grace
+            }
+            List<LogRecord> refusals = logged.await("WMP-8004", 4, Duration.ofSeconds(30));
+            assertEquals(List.of(Level.WARNING, Level.FINE, Level.WARNING, Level.FINE),
+                    refusals.stream().map(LogRecord::getLevel).toList(), "said at 0 s and 100 s; not at 50 s, 150 s");
+            assertTrue(refusals.get(0).getMessage().endsWith(" (unloading coder)"), refusals.get(0).getMessage());
+            assertEquals(refusals.get(0).getMessage() + " (1 times more since it was last said)",
+                    refusals.get(2).getMessage());
+            assertTrue(ollama.isLoaded("coder"));
+            assertEquals("warm", coder(h).state(), "loaded still, as far as the server knows");
+        } finally {
+            log.setLevel(level);
         }
     }
 
