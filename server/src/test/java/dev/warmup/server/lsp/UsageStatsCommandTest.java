@@ -9,8 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.store.FullStore;
 import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
+import dev.warmup.server.usage.UsagePatternAnalyzer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -81,6 +85,30 @@ class UsageStatsCommandTest {
         JsonObject whole = stats("coder");
         assertEquals(before + 1, whole.get("count").getAsLong(), "stored once there is room: " + whole);
         assertFalse(whole.has("complete"), whole.toString());
+    }
+
+    @Test
+    void askedWithTheQueueFullTheyAnswerNotCompleteAndNoEventIsSilentlyLost() throws Exception {
+        UsageStore store = h.injector.getInstance(UsageStore.class);
+        FullStore.fill(store, Instant.parse("2026-03-01T08:00:00Z").toEpochMilli()); // inserts fail from now on
+        long stored = store.eventCount();
+        ModelWarmupMetrics metrics = h.injector.getInstance(ModelWarmupMetrics.class);
+        UsagePatternAnalyzer analyzer = h.injector.getInstance(UsagePatternAnalyzer.class);
+        long offered = 0;
+        while (metrics.eventsDropped() == 0) { // until the queue is full: the consumer takes less than we offer
+            analyzer.recordUsage(UsageEvent.simple(h.clock.millis(), EventKind.CHANGE, null, null));
+            offered++;
+        }
+        JsonObject partial = stats(); // its wait, for room in the queue or for the store, runs out (5 s)
+        offered++; // the command itself, an event too
+        assertFalse(partial.get("complete").getAsBoolean(), partial.toString());
+        assertTrue(partial.get("note").getAsString().contains("WMP-7002"), partial.toString());
+        assertEquals("running", h.status().state());
+        FullStore.makeRoom(store);
+        h.flush();
+        assertEquals(offered, store.eventCount() - stored + metrics.eventsDropped(),
+                "each event offered is stored once there is room, or was counted as dropped: none silently lost");
+        assertFalse(stats().has("complete"));
     }
 
     @Test
