@@ -5,6 +5,7 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.RepeatedWarnings;
 import dev.warmup.server.errors.WarmupException;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,7 +32,9 @@ public final class ResourceManager implements AutoCloseable {
     static final double EMERGENCY_SHARE = 0.05;
     static final long EMERGENCY_MAX_MB = 1024;
 
-    private final SystemProbe probe;
+    /** Makes the probe, on the sampler's thread at its first sample: OSHI's start (JNA) is off the server's start. */
+    private final Provider<SystemProbe> probes;
+    private SystemProbe probe; // made at the first sample; guarded by this
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "warmup-resources");
         t.setDaemon(true);
@@ -43,9 +46,14 @@ public final class ResourceManager implements AutoCloseable {
     private final RepeatedWarnings probeTrouble;
 
     @Inject
-    public ResourceManager(SystemProbe probe, Clock clock) {
-        this.probe = probe;
+    public ResourceManager(Provider<SystemProbe> probes, Clock clock) {
+        this.probes = probes;
         this.probeTrouble = new RepeatedWarnings(LOG, clock::millis);
+    }
+
+    /** Over a given probe (tests). */
+    ResourceManager(SystemProbe probe, Clock clock) {
+        this(given(probe), clock);
     }
 
     /** On the system clock (tests). */
@@ -53,20 +61,34 @@ public final class ResourceManager implements AutoCloseable {
         this(probe, Clock.systemUTC());
     }
 
-    /** Samples now and then every {@code periodSeconds}. */
+    private static Provider<SystemProbe> given(SystemProbe probe) {
+        return () -> probe;
+    }
+
+    /**
+     * Samples in the background, at once and then every {@code periodSeconds}. Until the first sample (the probe is
+     * made then, which takes OSHI a tenth of a second) the snapshot is null, read as when the probe fails: the
+     * configured budget, the CPU not busy.
+     */
     public void start(long periodSeconds) {
-        refresh();
-        sampler.scheduleWithFixedDelay(this::refresh, periodSeconds, periodSeconds, TimeUnit.SECONDS);
+        sampler.scheduleWithFixedDelay(this::refresh, 0, periodSeconds, TimeUnit.SECONDS);
     }
 
     /** Samples now (the scheduler's tick calls it when no background sampling runs, e.g. in tests). */
     public void refresh() {
         try {
-            snapshot = probe.sample();
+            snapshot = probe().sample();
             probeTrouble.clear();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError e) { // a probe that cannot be made (JNA) is tried again next time
             probeTrouble.warn(new WarmupException(ErrorCode.WMP_4003, String.valueOf(e)).getMessage(), e);
         }
+    }
+
+    private synchronized SystemProbe probe() {
+        if (probe == null) {
+            probe = probes.get();
+        }
+        return probe;
     }
 
     /**
@@ -79,7 +101,7 @@ public final class ResourceManager implements AutoCloseable {
         try {
             sampler.execute(() -> {
                 try {
-                    probe.restartInterval();
+                    probe().restartInterval();
                 } catch (RuntimeException | LinkageError e) {
                     LOG.log(Level.FINE, "restarting the CPU interval failed", e);
                 }

@@ -113,6 +113,29 @@ class ResourceManagerTest {
     }
 
     @Test
+    void aProbeThatCannotBeMadeIsSaidAndMadeAgainAtTheNextSampleTheServerGoingOn() {
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        ResourceManager probed = new ResourceManager(() -> {
+            if (made.incrementAndGet() == 1) { // as JNA's native library failing to load
+                throw new UnsatisfiedLinkError("Unable to load library 'c'");
+            }
+            return () -> new SystemProbe.Snapshot(16_000, 9_000, 0.1);
+        }, java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC));
+        try (probed; dev.warmup.server.LogCapture logged = new dev.warmup.server.LogCapture(ResourceManager.class)) {
+            assertEquals(0, made.get(), "not made until the first sample");
+            probed.refresh();
+            assertEquals(List.of("WMP-4003 System memory and CPU could not be read: the last reading stands:"
+                    + " java.lang.UnsatisfiedLinkError: Unable to load library 'c'"), logged.messages);
+            assertEquals(null, probed.snapshot());
+            assertEquals(2048, probed.memoryBudgetMb(defaults, 0), "maxMemoryMb alone");
+            probed.refresh();
+            probed.refresh();
+            assertEquals(2, made.get(), "made again at the next sample, and kept");
+            assertEquals(9_000, probed.snapshot().availableMb());
+        }
+    }
+
+    @Test
     void oshiReadsThisMachine() {
         OshiProbe probe = new OshiProbe();
         SystemProbe.Snapshot s = probe.sample();
