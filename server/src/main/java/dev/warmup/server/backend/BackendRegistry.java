@@ -28,8 +28,8 @@ import java.util.Optional;
 public final class BackendRegistry {
     private final ClientBackend client;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http = new LazyHttpClient(() -> HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build());
     private volatile Map<String, ModelBackend> backends = Map.of();
     private Map<String, BackendSpec> specs = Map.of(); // the entries backends were built from; guarded by this
 
