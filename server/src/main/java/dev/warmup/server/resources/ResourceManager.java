@@ -74,7 +74,7 @@ public final class ResourceManager implements AutoCloseable {
         sampler.scheduleWithFixedDelay(this::refresh, 0, periodSeconds, TimeUnit.SECONDS);
     }
 
-    /** Samples now (the scheduler's tick calls it when no background sampling runs, e.g. in tests). */
+    /** Samples now (the sampler's thread, and tests). */
     public void refresh() {
         try {
             snapshot = probe().sample();
