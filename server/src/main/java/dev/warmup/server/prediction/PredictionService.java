@@ -135,7 +135,22 @@ public final class PredictionService implements AutoCloseable {
                 : List.copyOf(tasks);
     }
 
+    /**
+     * Rebuilds the predictor from the history; one that fails (a bug, or history it cannot learn from) is WMP-2002 in
+     * the log and in the status note, and whatever served before (the heuristic at the start) serves on.
+     */
     private void rebuild() {
+        try {
+            rebuildFromHistory();
+        } catch (RuntimeException e) {
+            String why = new WarmupException(ErrorCode.WMP_2002, "rebuilding the predictor from the history: " + e)
+                    .getMessage();
+            LOG.log(Level.SEVERE, why, e);
+            note = why + (predictor == null ? "; the heuristic serves" : "; the predictor built before serves on");
+        }
+    }
+
+    private void rebuildFromHistory() {
         forgotten.built();
         WarmupSettings s = config.current();
         built = Build.of(s);

@@ -16,7 +16,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
@@ -244,16 +246,31 @@ public final class UsageStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Streams the events, leaving out (and saying, WMP-7004) those of a kind this server does not know: written by a
+     * newer server sharing the file, they stay in it, and every other event is still read.
+     */
     private static void events(Connection c, long from, long to, Consumer<UsageEvent> sink) throws SQLException {
+        Map<String, Integer> unknown = new TreeMap<>();
         try (PreparedStatement q = c.prepareStatement(
                 "SELECT " + EVENT_COLUMNS + " FROM events WHERE at >= ? AND at < ? ORDER BY at, id")) {
             q.setLong(1, from);
             q.setLong(2, to);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    sink.accept(event(rs));
+                    UsageEvent e = event(rs);
+                    if (e != null) {
+                        sink.accept(e);
+                    } else {
+                        unknown.merge(String.valueOf(rs.getString(2)), 1, Integer::sum);
+                    }
                 }
             }
+        }
+        if (!unknown.isEmpty()) {
+            LOG.warning(new WarmupException(ErrorCode.WMP_7004, unknown.values().stream().mapToInt(i -> i).sum()
+                    + " stored events of kinds this server does not know, left out of what it read (a newer server's?"
+                    + " they stay in the store): " + unknown).getMessage());
         }
     }
 
@@ -266,11 +283,17 @@ public final class UsageStore implements AutoCloseable {
     static final String EVENT_COLUMNS = "at, kind, detail, task, model, language, uri_hash, inserted, deleted, line,"
             + " doc_lines, latency_ms, cold_start";
 
-    /** The event in the current row of a query of {@link #EVENT_COLUMNS}. */
+    /** The event in the current row of a query of {@link #EVENT_COLUMNS}; null when its kind is not one we know. */
     static UsageEvent event(ResultSet rs) throws SQLException {
+        EventKind kind;
+        try {
+            kind = EventKind.valueOf(String.valueOf(rs.getString(2)));
+        } catch (IllegalArgumentException notOurs) {
+            return null;
+        }
         int cold = rs.getInt(13);
         Boolean coldStart = rs.wasNull() ? null : cold != 0;
-        return new UsageEvent(rs.getLong(1), EventKind.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4),
+        return new UsageEvent(rs.getLong(1), kind, rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
                 rs.getInt(11), rs.getLong(12), coldStart);
     }

@@ -211,6 +211,21 @@ class PredictionEngineTest {
     }
 
     @Test
+    void aHistoryHoldingEventsOfAKindThisServerDoesNotKnowIsLearntFromAllTheSame() throws Exception {
+        Path data = dir.resolve("data");
+        try (ServerHarness h = new ServerHarness(data)) {
+            try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+                    + data.resolve("usage.db")); java.sql.Statement st = other.createStatement()) {
+                st.execute("INSERT INTO events(at, kind) VALUES (" + (h.clock.millis() - 86_400_000L)
+                        + ", 'VOICE_COMMAND')"); // as a newer server sharing the file would write
+            }
+            startAfterOldHistory(h); // before: the rebuild threw, and the status said "starting" from then on
+            String note = h.status().predictorNote();
+            assertTrue(note.startsWith("learned from") || note.startsWith("trees trained"), note);
+        }
+    }
+
+    @Test
     void aHistoryThatCannotBeReadAtARebuildIsSaidInTheStatusAndTheEventsSinceTheStartStillCount() throws Exception {
         try (ServerHarness h = new ServerHarness(dir.resolve("data"))) {
             PredictionService service = startAfterOldHistory(h);

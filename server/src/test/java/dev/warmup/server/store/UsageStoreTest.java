@@ -47,6 +47,23 @@ class UsageStoreTest {
     }
 
     @Test
+    void eventsOfAKindThisServerDoesNotKnowAreLeftOutOfReadsSaidAndKeptInTheStore() throws Exception {
+        try (UsageStore s = UsageStore.open(dir.resolve("usage.db"));
+             dev.warmup.server.LogCapture logged = new dev.warmup.server.LogCapture(UsageStore.class)) {
+            s.append(List.of(event(1000, null), event(3000, "chat")));
+            try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+                    + dir.resolve("usage.db")); java.sql.Statement st = other.createStatement()) { // a newer server
+                st.execute("INSERT INTO events(at, kind) VALUES (2000, 'VOICE_COMMAND'), (2500, 'VOICE_COMMAND')");
+            }
+            assertEquals(List.of(1000L, 3000L), s.allEvents().stream().map(UsageEvent::at).toList());
+            assertEquals(List.of("WMP-7004 Usage store read failed: 2 stored events of kinds this server does not"
+                    + " know, left out of what it read (a newer server's? they stay in the store): {VOICE_COMMAND=2}"),
+                    logged.messages);
+            assertEquals(4, s.eventCount(), "kept");
+        }
+    }
+
+    @Test
     void historySurvivesARestart() throws Exception {
         Path file = dir.resolve("usage.db");
         try (UsageStore s = UsageStore.open(file)) {
