@@ -5,6 +5,7 @@ import dev.warmup.server.usage.UsageEvent;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The whole history as a rebuilt predictor must see it, each event once and in time order: what the store held
@@ -13,6 +14,8 @@ import java.util.List;
  * the first event kept. Not thread-safe: the predictor's thread owns it.
  */
 final class EventJournal {
+    /** Stored events read at a time when the history is replayed. */
+    static final int PAGE = 10_000;
     private final List<UsageEvent> events = new ArrayList<>();
     private final int limit;
     private long storedBefore;
@@ -62,11 +65,12 @@ final class EventJournal {
         return List.copyOf(events);
     }
 
-    /** Everything so far: the stored share read from {@code store}, then the journal. */
-    List<UsageEvent> history(UsageStore store) throws SQLException {
-        List<UsageEvent> all = new ArrayList<>();
-        store.events(Long.MIN_VALUE, storedBefore, all::add);
-        all.addAll(events);
-        return all;
+    /**
+     * Everything so far, in order, to {@code sink}: the stored share read from {@code store} a page at a time (never
+     * the whole history in memory), then the journal.
+     */
+    void replay(UsageStore store, Consumer<UsageEvent> sink) throws SQLException {
+        store.eventsInPages(Long.MIN_VALUE, storedBefore, PAGE, sink);
+        events.forEach(sink);
     }
 }

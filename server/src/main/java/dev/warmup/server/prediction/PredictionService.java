@@ -45,6 +45,11 @@ public final class PredictionService implements AutoCloseable {
     private static final long CLOSE_WAIT_SECONDS = 5;
     /** Events since the start kept for rebuilds; past it, the oldest half is read back from the store instead. */
     static final int JOURNAL_LIMIT = 100_000;
+    /**
+     * {@code warmup.evaluate} scores at most the latest this many events: it holds them all in memory (1.5 million
+     * made a server with the clients' 256 MB heap run out of it and exit).
+     */
+    static final int EVALUATE_MAX_EVENTS = 400_000;
     /** How long after a rebuild that could not read the history the read is tried again (at a scheduler's tick). */
     static final long UNREAD_RETRY_MILLIS = 10 * 60_000L;
 
@@ -154,26 +159,23 @@ public final class PredictionService implements AutoCloseable {
         forgotten.built();
         WarmupSettings s = config.current();
         built = Build.of(s);
-        LearnedPredictor p = new LearnedPredictor(built.tasks(), clock.getZone(),
-                LearnedPredictor.Config.defaults(s.learningRate()));
-        modelFile.loadInto(p);
-        LiveTimeline replayed = new LiveTimeline(); // the history is in time order: this only holds back the future
-        List<UsageEvent> history;
+        LearnedPredictor fromStore = fresh(s);
+        LiveTimeline placed = new LiveTimeline(); // the history is in time order: this only holds back the future
+        long now = clock.millis();
+        LearnedPredictor p = fromStore;
+        LiveTimeline replayed = placed;
         try {
-            history = journal.history(store);
+            journal.replay(store, e -> learn(fromStore, placed, e, now));
             historyUnread = null;
         } catch (SQLException e) {
             historyUnread = new WarmupException(ErrorCode.WMP_7004, "reading the history for the predictor: "
                     + e.getMessage()).getMessage();
             unreadAt = clock.millis();
             LOG.log(Level.WARNING, historyUnread, e);
-            history = journal.kept(); // what came since the start at least
-        }
-        long now = clock.millis();
-        for (UsageEvent e : history) {
-            UsageEvent placed = replayed.place(e, now);
-            if (placed != null) {
-                p.observe(placed);
+            p = fresh(s); // not a part of the history and the journal again: what came since the start at least
+            replayed = new LiveTimeline();
+            for (UsageEvent kept : journal.kept()) {
+                learn(p, replayed, kept, now);
             }
         }
         savedTrainings = p.trainings();
@@ -182,6 +184,20 @@ public final class PredictionService implements AutoCloseable {
         changes++;
         onTrees = p.tasksOnTrees();
         note = describe(p);
+    }
+
+    private LearnedPredictor fresh(WarmupSettings s) {
+        LearnedPredictor p = new LearnedPredictor(built.tasks(), clock.getZone(),
+                LearnedPredictor.Config.defaults(s.learningRate()));
+        modelFile.loadInto(p);
+        return p;
+    }
+
+    private static void learn(LearnedPredictor p, LiveTimeline timeline, UsageEvent e, long now) {
+        UsageEvent placed = timeline.place(e, now);
+        if (placed != null) {
+            p.observe(placed);
+        }
     }
 
     private void observe(UsageEvent e) {
@@ -439,14 +455,21 @@ public final class PredictionService implements AutoCloseable {
         boolean all = analyzer.awaitStored(); // the last second's events too
         return call(() -> {
             List<UsageEvent> history = new ArrayList<>();
+            long from;
             try {
-                store.events(Long.MIN_VALUE, Long.MAX_VALUE, history::add);
+                from = store.afterAllButLatest(EVALUATE_MAX_EVENTS);
+                store.eventsInPages(from, Long.MAX_VALUE, EventJournal.PAGE, history::add);
             } catch (SQLException e) {
                 throw new WarmupException(ErrorCode.WMP_7004, "reading the history: " + e.getMessage(), e);
             }
             WarmupSettings s = config.current();
             JsonObject scores = MLModelTrainer.evaluate(history, tasksOf(s), clock.getZone(), s.learningRate(),
                     s.predictionThreshold(), 0.2);
+            if (from != Long.MIN_VALUE) { // what the evaluation holds in memory at once is bounded
+                scores.addProperty("note", "scored on the latest events only, from "
+                        + java.time.Instant.ofEpochMilli(from) + ": the store holds more than "
+                        + EVALUATE_MAX_EVENTS);
+            }
             return all ? scores : UsagePatternAnalyzer.markIncomplete(scores, "evaluation");
         });
     }

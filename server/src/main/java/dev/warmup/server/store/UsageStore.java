@@ -258,20 +258,78 @@ public final class UsageStore implements AutoCloseable {
             q.setLong(2, to);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    UsageEvent e = event(rs);
-                    if (e != null) {
-                        sink.accept(e);
-                    } else {
-                        unknown.merge(String.valueOf(rs.getString(2)), 1, Integer::sum);
-                    }
+                    read(rs, sink, unknown);
                 }
             }
         }
+        sayUnknown(unknown);
+    }
+
+    /**
+     * As {@link #events(long, long, Consumer)}, a page of at most {@code pageSize} events at a time: the store is held
+     * for one page's read, not while {@code sink} works, and only a page is in memory (a month of typing can be
+     * millions of events, more than the server's heap holds at once).
+     */
+    public void eventsInPages(long from, long to, int pageSize, Consumer<UsageEvent> sink) throws SQLException {
+        Map<String, Integer> unknown = new TreeMap<>();
+        long[] after = {from, Long.MIN_VALUE}; // the (at, id) of the last row read
+        List<UsageEvent> page = new ArrayList<>(pageSize);
+        boolean more = true;
+        while (more) {
+            page.clear();
+            more = page(after, to, pageSize, page, unknown);
+            page.forEach(sink);
+        }
+        sayUnknown(unknown);
+    }
+
+    /** Reads the page after {@code after} into {@code out}; returns whether a full page was read (more may follow). */
+    private synchronized boolean page(long[] after, long to, int size, List<UsageEvent> out,
+                                      Map<String, Integer> unknown) throws SQLException {
+        try (PreparedStatement q = connection().prepareStatement("SELECT " + EVENT_COLUMNS
+                + ", id FROM events WHERE (at, id) > (?, ?) AND at < ? ORDER BY at, id LIMIT ?")) {
+            q.setLong(1, after[0]);
+            q.setLong(2, after[1]);
+            q.setLong(3, to);
+            q.setInt(4, size);
+            int rows = 0;
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    read(rs, out::add, unknown);
+                    after[0] = rs.getLong(1);
+                    after[1] = rs.getLong(14);
+                    rows++;
+                }
+            }
+            return rows == size;
+        }
+    }
+
+    private static void read(ResultSet rs, Consumer<UsageEvent> sink, Map<String, Integer> unknown)
+            throws SQLException {
+        UsageEvent e = event(rs);
+        if (e != null) {
+            sink.accept(e);
+        } else {
+            unknown.merge(String.valueOf(rs.getString(2)), 1, Integer::sum);
+        }
+    }
+
+    private static void sayUnknown(Map<String, Integer> unknown) {
         if (!unknown.isEmpty()) {
             LOG.warning(new WarmupException(ErrorCode.WMP_7004, unknown.values().stream().mapToInt(i -> i).sum()
                     + " stored events of kinds this server does not know, left out of what it read (a newer server's?"
                     + " they stay in the store): " + unknown).getMessage());
         }
+    }
+
+    /**
+     * Where the latest {@code n} events begin: the millisecond after the latest event not among them (so that a
+     * read from there holds at most {@code n}), or {@link Long#MIN_VALUE} when the store holds no more than {@code n}.
+     */
+    public long afterAllButLatest(int n) throws SQLException {
+        return query("SELECT at FROM events ORDER BY at DESC, id DESC LIMIT 1 OFFSET ?", List.of(n),
+                rs -> rs.next() ? rs.getLong(1) + 1 : Long.MIN_VALUE);
     }
 
     /** The key of a daily count: its day, the kind of event, and its task and model ('' for none). */
