@@ -14,8 +14,6 @@ import java.util.function.Consumer;
  * the first event kept. Not thread-safe: the predictor's thread owns it.
  */
 final class EventJournal {
-    /** Stored events read at a time when the history is replayed. */
-    static final int PAGE = 10_000;
     private final List<UsageEvent> events = new ArrayList<>();
     private final int limit;
     private long storedBefore;
@@ -70,7 +68,7 @@ final class EventJournal {
      * the whole history in memory), then the journal.
      */
     void replay(UsageStore store, Consumer<UsageEvent> sink) throws SQLException {
-        store.eventsInPages(Long.MIN_VALUE, storedBefore, PAGE, sink);
+        store.events(Long.MIN_VALUE, storedBefore, sink);
         events.forEach(sink);
     }
 }

@@ -458,7 +458,7 @@ public final class PredictionService implements AutoCloseable {
             long from;
             try {
                 from = store.afterAllButLatest(EVALUATE_MAX_EVENTS);
-                store.eventsInPages(from, Long.MAX_VALUE, EventJournal.PAGE, history::add);
+                store.events(from, Long.MAX_VALUE, history::add);
             } catch (SQLException e) {
                 throw new WarmupException(ErrorCode.WMP_7004, "reading the history: " + e.getMessage(), e);
             }

@@ -53,16 +53,12 @@ public final class ResourceManager implements AutoCloseable {
 
     /** Over a given probe (tests). */
     ResourceManager(SystemProbe probe, Clock clock) {
-        this(given(probe), clock);
+        this((Provider<SystemProbe>) () -> probe, clock);
     }
 
     /** On the system clock (tests). */
     ResourceManager(SystemProbe probe) {
         this(probe, Clock.systemUTC());
-    }
-
-    private static Provider<SystemProbe> given(SystemProbe probe) {
-        return () -> probe;
     }
 
     /**

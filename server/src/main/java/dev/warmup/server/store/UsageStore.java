@@ -32,6 +32,8 @@ import org.sqlite.SQLiteConfig;
  */
 public final class UsageStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UsageStore.class.getName());
+    /** Events read at a time by {@link #events(long, long, Consumer)}. */
+    static final int PAGE = 10_000;
     static final String STORED_TOTAL = "events_stored_total"; // meta key: events ever stored in this file
     /** Meta key: when the history was last forgotten ({@link HistoryEraser}), epoch ms. */
     static final String FORGOTTEN_AT = "history_forgotten_at";
@@ -227,9 +229,19 @@ public final class UsageStore implements AutoCloseable {
         }
     }
 
-    /** Streams the events with {@code from <= at < to}, oldest first, to {@code sink}. */
-    public synchronized void events(long from, long to, Consumer<UsageEvent> sink) throws SQLException {
-        events(connection(), from, to, sink);
+    /**
+     * Streams the events with {@code from <= at < to}, oldest first, to {@code sink}, {@value #PAGE} at a time: the
+     * store is held for a page's read, never while {@code sink} works (the event pipeline writes meanwhile), and only
+     * a page is in memory (a month of typing can be millions of events, more than the server's heap holds). Events of
+     * a kind this server does not know (a newer server's, sharing the file) are left out, said (WMP-7004) and kept.
+     */
+    public void events(long from, long to, Consumer<UsageEvent> sink) throws SQLException {
+        events(from, to, PAGE, sink);
+    }
+
+    /** As {@link #events(long, long, Consumer)}, in pages of {@code pageSize} (tests). */
+    void events(long from, long to, int pageSize, Consumer<UsageEvent> sink) throws SQLException {
+        inPages(this, this::connection, from, to, pageSize, sink);
     }
 
     /**
@@ -242,51 +254,31 @@ public final class UsageStore implements AutoCloseable {
         config.setReadOnly(true);
         config.setBusyTimeout(5000);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties())) {
-            events(c, Long.MIN_VALUE, Long.MAX_VALUE, sink);
+            inPages(new Object(), () -> c, Long.MIN_VALUE, Long.MAX_VALUE, PAGE, sink);
         }
     }
 
-    /**
-     * Streams the events, leaving out (and saying, WMP-7004) those of a kind this server does not know: written by a
-     * newer server sharing the file, they stay in it, and every other event is still read.
-     */
-    private static void events(Connection c, long from, long to, Consumer<UsageEvent> sink) throws SQLException {
-        Map<String, Integer> unknown = new TreeMap<>();
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT " + EVENT_COLUMNS + " FROM events WHERE at >= ? AND at < ? ORDER BY at, id")) {
-            q.setLong(1, from);
-            q.setLong(2, to);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    read(rs, sink, unknown);
-                }
-            }
-        }
-        sayUnknown(unknown);
-    }
-
-    /**
-     * As {@link #events(long, long, Consumer)}, a page of at most {@code pageSize} events at a time: the store is held
-     * for one page's read, not while {@code sink} works, and only a page is in memory (a month of typing can be
-     * millions of events, more than the server's heap holds at once).
-     */
-    public void eventsInPages(long from, long to, int pageSize, Consumer<UsageEvent> sink) throws SQLException {
+    /** The events a page at a time, each page read holding {@code lock}, to {@code sink}; unknown kinds said. */
+    private static void inPages(Object lock, SqlSupplier<Connection> connection, long from, long to, int pageSize,
+                                Consumer<UsageEvent> sink) throws SQLException {
         Map<String, Integer> unknown = new TreeMap<>();
         long[] after = {from, Long.MIN_VALUE}; // the (at, id) of the last row read
         List<UsageEvent> page = new ArrayList<>(pageSize);
         boolean more = true;
         while (more) {
             page.clear();
-            more = page(after, to, pageSize, page, unknown);
+            synchronized (lock) {
+                more = page(connection.get(), after, to, pageSize, page, unknown);
+            }
             page.forEach(sink);
         }
         sayUnknown(unknown);
     }
 
     /** Reads the page after {@code after} into {@code out}; returns whether a full page was read (more may follow). */
-    private synchronized boolean page(long[] after, long to, int size, List<UsageEvent> out,
-                                      Map<String, Integer> unknown) throws SQLException {
-        try (PreparedStatement q = connection().prepareStatement("SELECT " + EVENT_COLUMNS
+    private static boolean page(Connection c, long[] after, long to, int size, List<UsageEvent> out,
+                                Map<String, Integer> unknown) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT " + EVENT_COLUMNS
                 + ", id FROM events WHERE (at, id) > (?, ?) AND at < ? ORDER BY at, id LIMIT ?")) {
             q.setLong(1, after[0]);
             q.setLong(2, after[1]);
@@ -486,6 +478,12 @@ public final class UsageStore implements AutoCloseable {
             throw e;
         }
         return p;
+    }
+
+    /** A supplier that may throw SQLException. */
+    @FunctionalInterface
+    private interface SqlSupplier<T> {
+        T get() throws SQLException;
     }
 
     /** A function that may throw SQLException. */

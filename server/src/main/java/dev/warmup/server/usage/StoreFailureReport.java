@@ -11,7 +11,9 @@ import java.util.logging.Logger;
 /**
  * What the event pipeline says of a store it cannot write (a full disk), retried every second: the first failure as a
  * warning (WMP-7002, which the editor is shown), then each retry at FINE and a warning again at most once every
- * {@value RepeatedWarnings#REPEAT_MILLIS} ms (as any repeated warning) while it lasts, and when the store takes events again. Used on the pipeline's thread only.
+ * {@value RepeatedWarnings#REPEAT_MILLIS} ms (as any repeated warning) while it lasts, with how long and how many
+ * events wait (which is why it is not a {@link RepeatedWarnings}: its message changes), and when the store takes
+ * events again. Used on the pipeline's thread only.
  */
 final class StoreFailureReport {
     private final Logger log;

@@ -72,13 +72,13 @@ class UsageStoreTest {
             }
             s.append(stored);
             List<String> read = new ArrayList<>();
-            s.eventsInPages(Long.MIN_VALUE, Long.MAX_VALUE, 3, e -> read.add(e.detail()));
+            s.events(Long.MIN_VALUE, Long.MAX_VALUE, 3, e -> read.add(e.detail()));
             assertEquals(stored.stream().map(UsageEvent::detail).toList(), read, "pages of 3 over runs of 4");
             List<String> part = new ArrayList<>();
-            s.eventsInPages(1010, 1030, 5, e -> part.add(e.detail()));
+            s.events(1010, 1030, 5, e -> part.add(e.detail()));
             assertEquals(List.of("c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11"), part, "from <= at < to");
             List<String> exact = new ArrayList<>();
-            s.eventsInPages(Long.MIN_VALUE, Long.MAX_VALUE, 25, e -> exact.add(e.detail()));
+            s.events(Long.MIN_VALUE, Long.MAX_VALUE, 25, e -> exact.add(e.detail()));
             assertEquals(25, exact.size(), "a last page exactly full, then an empty one");
             assertEquals(Long.MIN_VALUE, s.afterAllButLatest(25), "no more than 25");
             assertEquals(1051, s.afterAllButLatest(4), "the latest 4 would split 1050's four: from 1051, 1060's one only");
