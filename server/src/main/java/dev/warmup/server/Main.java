@@ -68,9 +68,7 @@ public final class Main implements Callable<Integer> {
                     .getSimpleName() + "); this session records into " + dir.root() + ", removed at exit")
                     .getMessage();
         }
-        if (System.getProperty("jna.tmpdir") == null) {
-            System.setProperty("jna.tmpdir", dir.resolve("jna").toString());
-        }
+        NativeLibraries.unpackInto(dir);
         Injector injector = Guice.createInjector(new ServerModule(dir));
         LogSetup.configure(LogSetup.parseLevel(logLevel), logFile, injector.getInstance(ClientNotifier.class));
         if (unusable != null) {

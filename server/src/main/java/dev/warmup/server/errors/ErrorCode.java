@@ -21,7 +21,9 @@ public enum ErrorCode {
     WMP_2001("PredictionEngine", PREDICTION, warning, "Prediction model could not be loaded; it was discarded",
             "Nothing to do: the model is retrained from the usage history."),
     WMP_2002("PredictionEngine", PREDICTION, error, "Training failed",
-            "See the log file; the previous model (or the heuristic) keeps serving."),
+            "See the log file; the previous model (or the heuristic) keeps serving. When XGBoost's native library"
+                    + " could not be loaded, start the server with -Djava.io.tmpdir=DIR, a folder it may write and"
+                    + " load libraries from."),
     WMP_2003("PredictionEngine", INVALID_INPUT, warning, "Invalid prediction request",
             "horizonSeconds must be 1..86400 and limit 1..1000."),
     WMP_2004("PredictionEngine", INTERNAL, warning, "Prediction model could not be saved",

@@ -1,5 +1,6 @@
 package dev.warmup.server.prediction;
 
+import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.usage.UsageEvent;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ public final class LearnedPredictor implements Predictor {
     private final float[] scratch;
     private final ForecastReferee referee;
     private final Bursts bursts;
+    private final Trainer trainer;
+    private WarmupException trainingFailure; // why the last training could not fit some task's trees, or null
     private long seq;
     private int probesTaken;
     private long lastSample = Long.MIN_VALUE;
@@ -41,7 +44,18 @@ public final class LearnedPredictor implements Predictor {
     private long trainings;
     private long lastTrainedAt = Long.MIN_VALUE;
 
+    /** Fits one task's classifier on the matured samples; {@link XgbTrainer} but in tests. */
+    @FunctionalInterface
+    interface Trainer {
+        TreeEnsemble train(float[] x, int rows, int cols, float[] labels, float[] baseMargin, XgbTrainer.Params p);
+    }
+
     public LearnedPredictor(List<String> tasks, ZoneId zone, Config config) {
+        this(tasks, zone, config, XgbTrainer::train);
+    }
+
+    LearnedPredictor(List<String> tasks, ZoneId zone, Config config, Trainer trainer) {
+        this.trainer = trainer;
         this.tasks = List.copyOf(tasks);
         this.config = config;
         this.cols = Features.size(tasks.size());
@@ -165,11 +179,16 @@ public final class LearnedPredictor implements Predictor {
         samples.take(new Samples.Pending(at, seq, x, state.lastType(), tasks.size()));
     }
 
-    /** Retrains every task's classifier on the matured samples (a task with too few positives keeps the heuristic). */
+    /**
+     * Retrains every task's classifier on the matured samples (a task with too few positives keeps the heuristic).
+     * A training that fails (XGBoost's native library not loading) leaves the task with what it had, its trees or
+     * the context rates, and is said by {@link #trainingFailure}; the next is tried at the usual cadence.
+     */
     public void train(long now) {
         if (samples.size() == 0) {
             return;
         }
+        WarmupException failed = null;
         float[] x = samples.features();
         for (int k = 0; k < tasks.size(); k++) {
             float[] y = samples.labels(k);
@@ -182,9 +201,14 @@ public final class LearnedPredictor implements Predictor {
                 for (int i = 0; i < y.length; i++) {
                     prior[i] = (float) logit(x[i * cols + contextIndex(k)]);
                 }
-                models[k] = XgbTrainer.train(x, y.length, cols, y, prior, config.params());
+                try {
+                    models[k] = trainer.train(x, y.length, cols, y, prior, config.params());
+                } catch (WarmupException e) {
+                    failed = e;
+                }
             }
         }
+        trainingFailure = failed;
         trainings++;
         lastTrainedAt = now;
     }
@@ -308,6 +332,11 @@ public final class LearnedPredictor implements Predictor {
     private static double logit(double p) {
         double q = Math.min(0.9999, Math.max(0.0001, p));
         return Math.log(q / (1 - q));
+    }
+
+    /** Why the last training could not fit some task's trees (WMP-2002), or null when it could. */
+    public WarmupException trainingFailure() {
+        return trainingFailure;
     }
 
     /** How many trainings ran, and when the last did (epoch ms, or Long.MIN_VALUE). */

@@ -77,6 +77,7 @@ public final class PredictionService implements AutoCloseable {
     private volatile Cached cached;
     private Build built;
     private long savedTrainings;
+    private String saidFailure; // the training failure last logged, or null
     private final ForgottenHistory forgotten;
 
     @Inject
@@ -147,11 +148,17 @@ public final class PredictionService implements AutoCloseable {
     private void rebuild() {
         try {
             rebuildFromHistory();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             String why = new WarmupException(ErrorCode.WMP_2002, "rebuilding the predictor from the history: " + e)
                     .getMessage();
             LOG.log(Level.SEVERE, why, e);
-            note = why + (predictor == null ? "; the heuristic serves" : "; the predictor built before serves on");
+            if (predictor == null) { // without one nothing would be forecast: the context rates learn from here on
+                predictor = fresh(config.current());
+                timeline = new LiveTimeline();
+                changes++;
+            }
+            note = why + (predictor.learned() ? "; the predictor built before serves on"
+                    : "; the context-rate heuristic serves, learning from the events from now on");
         }
     }
 
@@ -184,6 +191,7 @@ public final class PredictionService implements AutoCloseable {
         changes++;
         onTrees = p.tasksOnTrees();
         note = describe(p);
+        sayTrainingFailure(p);
     }
 
     private LearnedPredictor fresh(WarmupSettings s) {
@@ -221,6 +229,7 @@ public final class PredictionService implements AutoCloseable {
         if (p.trainings() != savedTrainings) {
             savedTrainings = p.trainings();
             note = describe(p);
+            sayTrainingFailure(p);
             save(p);
         }
         if (p.tasksOnTrees() != onTrees) {
@@ -236,6 +245,10 @@ public final class PredictionService implements AutoCloseable {
     private String describe(LearnedPredictor p) {
         String unread = historyUnread == null ? ""
                 : " (" + historyUnread + "; learning from this session's events only)";
+        if (p.trainingFailure() != null) {
+            return p.trainingFailure().getMessage() + (p.learned() ? "; the trees trained before serve" : "; the context-rate"
+                    + " heuristic answers for every task") + unread;
+        }
         if (!p.learned()) {
             return new WarmupException(ErrorCode.WMP_1003, "not enough history to train yet (" + p.maturedSamples()
                     + " samples); the context-rate heuristic answers").getMessage() + unread;
@@ -246,6 +259,15 @@ public final class PredictionService implements AutoCloseable {
         return (on > 0 ? "learned from " + from + "; the trees forecast " + on + " of " + p.tasks().size()
                 + " tasks, the context rates the rest"
                 : "trees trained on " + from + "; the context rates forecast better so far") + unread;
+    }
+
+    /** Logs a training's failure once, not again at each training that fails the same way (at the cadence). */
+    private void sayTrainingFailure(LearnedPredictor p) {
+        String failure = p.trainingFailure() == null ? null : p.trainingFailure().getMessage();
+        if (failure != null && !failure.equals(saidFailure)) {
+            LOG.log(Level.SEVERE, failure, p.trainingFailure().getCause());
+        }
+        saidFailure = failure;
     }
 
     /**
@@ -344,6 +366,11 @@ public final class PredictionService implements AutoCloseable {
             }
             p.train(clock.millis());
             savedTrainings = p.trainings();
+            note = describe(p);
+            sayTrainingFailure(p);
+            if (p.trainingFailure() != null) {
+                throw p.trainingFailure(); // and nothing new to save
+            }
             String notSaved = save(p);
             o.addProperty("predictor", p.name());
             o.addProperty("samples", p.maturedSamples());

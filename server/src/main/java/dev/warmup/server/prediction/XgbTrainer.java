@@ -54,8 +54,15 @@ public final class XgbTrainer {
             params.put("verbosity", 0);
             b = XGBoost.train(d, params, p.rounds(), Map.of(), null, null);
             return TreeEnsemble.fromJsonDump(Arrays.asList(b.getModelDump((String) null, true, "json")));
-        } catch (XGBoostError | UnsatisfiedLinkError e) {
+        } catch (XGBoostError e) {
             throw new WarmupException(ErrorCode.WMP_2002, "training failed: " + e.getMessage(), e);
+        } catch (LinkageError e) { // ExceptionInInitializerError at the first, then NoClassDefFoundError
+            // the library unpacks itself into java.io.tmpdir, read as the JVM starts: the server cannot point it
+            // elsewhere as it does SQLite's (NativeLibraries)
+            throw new WarmupException(ErrorCode.WMP_2002, "XGBoost's native library could not be loaded, so no trees"
+                    + " can be trained: is the temporary folder " + System.getProperty("java.io.tmpdir")
+                    + " (java.io.tmpdir) missing, full or mounted noexec? Start the server with -Djava.io.tmpdir=DIR,"
+                    + " a folder it may write and load libraries from", e);
         } finally {
             if (b != null) {
                 b.dispose();

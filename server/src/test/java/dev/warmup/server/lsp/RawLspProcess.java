@@ -31,6 +31,13 @@ public final class RawLspProcess implements AutoCloseable {
                 moreArgs));
     }
 
+    /** The server started with {@code jvmOptions} before its class (a system property, say). */
+    public static RawLspProcess withJvmOptions(Path dataDir, List<String> jvmOptions) throws IOException {
+        List<String> launch = new ArrayList<>(jvmOptions);
+        launch.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.warmup.server.Main"));
+        return new RawLspProcess(command(launch, dataDir));
+    }
+
     private RawLspProcess(List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -173,7 +180,19 @@ public final class RawLspProcess implements AutoCloseable {
     }
 
     public JsonObject initialize() throws Exception {
+        return initialize(null);
+    }
+
+    /** Initializes with {@code settings} as the {@code warmup} section (null: none). */
+    public JsonObject initialize(JsonObject settings) throws Exception {
         JsonObject p = JsonParser.parseString("{\"processId\": null, \"capabilities\": {}}").getAsJsonObject();
+        if (settings != null) {
+            JsonObject section = new JsonObject();
+            section.add("warmup", settings);
+            JsonObject options = new JsonObject();
+            options.add("settings", section);
+            p.add("initializationOptions", options);
+        }
         JsonObject r = request("initialize", p);
         notify("initialized", new JsonObject());
         return r;

@@ -81,6 +81,9 @@ public class PredictivePolicy implements Policy {
     @Override
     public void onEvent(Sim sim, UsageEvent event) {
         predictor.observe(event);
+        if (predictor.trainingFailure() != null) { // the live server serves on with the context rates; a replay
+            throw new IllegalStateException(predictor.trainingFailure().getMessage()); // scoring them as our policy would mislead
+        }
         decide(sim);
     }
 
