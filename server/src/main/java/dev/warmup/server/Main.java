@@ -35,7 +35,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where usage history, metrics and models are kept (default: ${DEFAULT-VALUE}).")
-    Path dataDir = DataDirectory.defaultPath();
+    Path dataDir = DataDirectory.defaultPath().orElse(null); // null: no home to keep it in
 
     @Option(names = "--log-file", paramLabel = "FILE", description = "Also log to this file.")
     Path logFile;
@@ -58,15 +58,19 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputStream protocolOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
         System.setOut(System.err); // stray prints must never corrupt the protocol stream
-        DataDirectory dir;
-        String unusable = null;
+        DataDirectory dir = null;
+        String why = dataDir != null ? null : "no home directory to keep the history in (user.home is '"
+                + System.getProperty("user.home") + "', $HOME and $XDG_DATA_HOME unset or relative); pass --data-dir DIR";
         try {
-            dir = new DataDirectory(dataDir);
+            dir = why == null ? new DataDirectory(dataDir) : null;
         } catch (UncheckedIOException e) { // an editor would only see the server die, again at each restart
+            why = e.getMessage() + " (" + e.getCause().getClass().getSimpleName() + ")";
+        }
+        String unusable = null;
+        if (dir == null) {
             dir = DataDirectory.temporary();
-            unusable = new WarmupException(ErrorCode.WMP_7007, e.getMessage() + " (" + e.getCause().getClass()
-                    .getSimpleName() + "); this session records into " + dir.root() + ", removed at exit")
-                    .getMessage();
+            unusable = new WarmupException(ErrorCode.WMP_7007, why + "; this session records into " + dir.root()
+                    + ", removed at exit").getMessage();
         }
         NativeLibraries.unpackInto(dir);
         Injector injector = Guice.createInjector(new ServerModule(dir));

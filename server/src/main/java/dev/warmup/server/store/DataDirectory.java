@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -196,21 +197,37 @@ public final class DataDirectory {
     }
 
     /** {@link #defaultPath(Map, String, String)} for this process's environment, OS and user. */
-    public static Path defaultPath() {
+    public static Optional<Path> defaultPath() {
         return defaultPath(System.getenv(), System.getProperty("os.name"), System.getProperty("user.home"));
     }
 
-    /** The per-OS default: $XDG_DATA_HOME/warmup, ~/Library/Application Support/warmup or %LOCALAPPDATA%\warmup. */
-    public static Path defaultPath(Map<String, String> env, String osName, String userHome) {
+    /**
+     * The per-OS default: $XDG_DATA_HOME/warmup, ~/Library/Application Support/warmup or %LOCALAPPDATA%\warmup; empty
+     * when there is no absolute place for it. A relative one would put the history in the editor's working folder,
+     * the project: Java's {@code user.home} is {@code ?} for a user the system has no entry for (a container run
+     * with an arbitrary uid), where $HOME is taken if absolute; a relative $XDG_DATA_HOME or %LOCALAPPDATA% is
+     * ignored (as the XDG spec says).
+     */
+    public static Optional<Path> defaultPath(Map<String, String> env, String osName, String userHome) {
         String os = osName.toLowerCase(Locale.ROOT);
+        Optional<Path> home = absolute(userHome).or(() -> absolute(env.get("HOME")));
         if (os.contains("win")) {
-            String local = env.get("LOCALAPPDATA");
-            return local != null ? Path.of(local, "warmup") : Path.of(userHome, "AppData", "Local", "warmup");
+            return absolute(env.get("LOCALAPPDATA")).or(() -> home.map(h -> h.resolve("AppData").resolve("Local")))
+                    .map(p -> p.resolve("warmup"));
         }
         if (os.contains("mac")) {
-            return Path.of(userHome, "Library", "Application Support", "warmup");
+            return home.map(h -> h.resolve("Library").resolve("Application Support").resolve("warmup"));
         }
-        String xdg = env.get("XDG_DATA_HOME");
-        return xdg != null && !xdg.isBlank() ? Path.of(xdg, "warmup") : Path.of(userHome, ".local", "share", "warmup");
+        return absolute(env.get("XDG_DATA_HOME")).or(() -> home.map(h -> h.resolve(".local").resolve("share")))
+                .map(p -> p.resolve("warmup"));
+    }
+
+    private static Optional<Path> absolute(String path) {
+        try {
+            return path == null || path.isBlank() ? Optional.empty()
+                    : Optional.of(Path.of(path)).filter(Path::isAbsolute);
+        } catch (java.nio.file.InvalidPathException e) { // "?" on Windows
+            return Optional.empty();
+        }
     }
 }

@@ -57,6 +57,27 @@ class ChildProcessTest {
     }
 
     @Test
+    void withoutAHomeDirectoryTheHistoryGoesToATemporaryFolderNotTheEditorsWorkingFolder() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project")); // where editors start their servers
+        // Java 17's user.home for a user the system has no entry for (a container run with an arbitrary uid)
+        try (RawLspProcess p = RawLspProcess.withoutDataDir(project, List.of("-Duser.home=?"),
+                List.of("HOME", "XDG_DATA_HOME"))) {
+            p.initialize();
+            String warning = p.await(m -> m.has("method") && "window/logMessage".equals(m.get("method").getAsString())
+                    && m.getAsJsonObject("params").get("message").getAsString().startsWith("WMP-"))
+                    .getAsJsonObject("params").get("message").getAsString();
+            assertTrue(warning.startsWith("WMP-7007 Data directory unusable: a temporary one serves until exit: no home"
+                    + " directory to keep the history in (user.home is '?', $HOME and $XDG_DATA_HOME unset or relative);"
+                    + " pass --data-dir DIR; this session records into "), warning);
+            p.notify("warmup/modelUsed", JsonParser.parseString("{\"model\": \"coder\", \"task\": \"completion\"}"));
+            assertTrue(p.request("warmup/status", null).has("result"));
+        }
+        try (var left = Files.list(project)) {
+            assertEquals(List.of(), left.toList(), "before: ?/.local/share/warmup/usage.db and the rest, in the project");
+        }
+    }
+
+    @Test
     void badInputGetsClearErrorsAndTheServerKeepsAnswering() throws Exception {
         Path log = dir.resolve("logs").resolve("warmup-server.log"); // as the clients pass it; the folder not made yet
         try (RawLspProcess p = new RawLspProcess(dir.resolve("data"), "--log-file", log.toString())) {

@@ -38,8 +38,26 @@ public final class RawLspProcess implements AutoCloseable {
         return new RawLspProcess(command(launch, dataDir));
     }
 
+    /**
+     * The server started as an editor would without {@code --data-dir}: in {@code workingDir} (the project, for most
+     * editors), with {@code jvmOptions} and without the environment variables {@code unset}.
+     */
+    public static RawLspProcess withoutDataDir(Path workingDir, List<String> jvmOptions, List<String> unset)
+            throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.warmup.server.Main"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workingDir.toFile());
+        unset.forEach(pb.environment()::remove);
+        return new RawLspProcess(pb);
+    }
+
     private RawLspProcess(List<String> command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command);
+        this(new ProcessBuilder(command));
+    }
+
+    private RawLspProcess(ProcessBuilder pb) throws IOException {
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         process = pb.start();
         in = process.getOutputStream();

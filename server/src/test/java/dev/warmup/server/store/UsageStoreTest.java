@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -400,11 +402,24 @@ class UsageStoreTest {
 
     @Test
     void defaultDataDirectoryFollowsTheOs() {
-        assertEquals(Path.of("/x/warmup"), DataDirectory.defaultPath(java.util.Map.of("XDG_DATA_HOME", "/x"),
+        assertEquals(Optional.of(Path.of("/x/warmup")), DataDirectory.defaultPath(Map.of("XDG_DATA_HOME", "/x"),
                 "Linux", "/home/u"));
-        assertEquals(Path.of("/home/u/.local/share/warmup"), DataDirectory.defaultPath(java.util.Map.of(), "Linux",
-                "/home/u"));
-        assertEquals(Path.of("/Users/u/Library/Application Support/warmup"),
-                DataDirectory.defaultPath(java.util.Map.of(), "Mac OS X", "/Users/u"));
+        assertEquals(Optional.of(Path.of("/home/u/.local/share/warmup")), DataDirectory.defaultPath(Map.of(),
+                "Linux", "/home/u"));
+        assertEquals(Optional.of(Path.of("/Users/u/Library/Application Support/warmup")),
+                DataDirectory.defaultPath(Map.of(), "Mac OS X", "/Users/u"));
+    }
+
+    /** Never a relative folder, which would be the editor's working folder: the project. */
+    @Test
+    void withoutAnAbsoluteHomeThereIsNoDefaultDataDirectory() {
+        assertEquals(Optional.empty(), DataDirectory.defaultPath(Map.of(), "Linux", "?")); // no passwd entry
+        assertEquals(Optional.of(Path.of("/home/u/.local/share/warmup")), DataDirectory.defaultPath(
+                Map.of("HOME", "/home/u"), "Linux", "?"));
+        assertEquals(Optional.of(Path.of("/home/u/.local/share/warmup")), DataDirectory.defaultPath(
+                Map.of("XDG_DATA_HOME", "data"), "Linux", "/home/u")); // a relative one is ignored
+        assertEquals(Optional.empty(), DataDirectory.defaultPath(Map.of("XDG_DATA_HOME", "data", "HOME", "."),
+                "Linux", "?"));
+        assertEquals(Optional.empty(), DataDirectory.defaultPath(Map.of(), "Mac OS X", ""));
     }
 }
