@@ -9,6 +9,7 @@ import dev.warmup.server.lsp.LspConnection;
 import dev.warmup.server.lsp.WarmupLanguageServer;
 import dev.warmup.server.prediction.PredictionService;
 import dev.warmup.server.store.DataDirectory;
+import dev.warmup.server.store.NativeLibraries;
 import dev.warmup.server.store.StoreMaintenance;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventPipeline;

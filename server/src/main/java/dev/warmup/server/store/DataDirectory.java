@@ -56,8 +56,8 @@ public final class DataDirectory {
     /** Whether a file or folder of the directory is one the server writes (or one of theirs set aside). */
     private static boolean written(Path p) {
         String name = p.getFileName().toString();
-        return name.equals("jna") || name.equals("sqlite") || name.equals("exports") || OWN_FILES.stream().anyMatch(f -> name.startsWith(f)
-                || name.startsWith("." + f));
+        return name.equals(NativeLibraries.JNA) || name.equals(NativeLibraries.SQLITE) || name.equals("exports")
+                || OWN_FILES.stream().anyMatch(f -> name.startsWith(f) || name.startsWith("." + f));
     }
 
     /**

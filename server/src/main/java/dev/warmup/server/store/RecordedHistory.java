@@ -26,6 +26,7 @@ public final class RecordedHistory {
         if (!Files.isRegularFile(store)) {
             throw new NoSuchFileException(store.toString(), null, "no usage history recorded there (--data-dir)");
         }
+        NativeLibraries.unpackInto(dataDir());
         return store;
     }
 }

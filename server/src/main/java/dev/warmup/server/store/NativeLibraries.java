@@ -1,6 +1,5 @@
-package dev.warmup.server;
+package dev.warmup.server.store;
 
-import dev.warmup.server.store.DataDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,18 +9,24 @@ import java.nio.file.Path;
  * (OSHI's, the machine's readings) into the data directory rather than the system's temporary folder, which may be
  * missing, full or mounted {@code noexec} (a hardened machine's {@code /tmp}): there, the store's library could not
  * load and the server died at its start. A location given on the command line ({@code -Djna.tmpdir},
- * {@code -Dorg.sqlite.tmpdir}) is kept. XGBoost's library can only be unpacked into {@code java.io.tmpdir}, read
- * when the JVM starts; where it cannot load, the predictor says so (WMP-2002) and its context rates forecast.
+ * {@code -Dorg.sqlite.tmpdir}) is kept. The {@code export} and {@code forget} commands do the same. XGBoost's
+ * library can only be unpacked into {@code java.io.tmpdir}, read when the JVM starts; where it cannot load, the
+ * predictor says so (WMP-2002) and its context rates forecast.
  */
-final class NativeLibraries {
+public final class NativeLibraries {
     static final String JNA = "jna";
     static final String SQLITE = "sqlite";
 
     private NativeLibraries() {}
 
-    static void unpackInto(DataDirectory dir) {
-        unpackInto("jna.tmpdir", dir.resolve(JNA));
-        unpackInto("org.sqlite.tmpdir", dir.resolve(SQLITE));
+    public static void unpackInto(DataDirectory dir) {
+        unpackInto(dir.root());
+    }
+
+    /** The same for a data directory the command line names ({@code export}, {@code forget}). */
+    static void unpackInto(Path dataDir) {
+        unpackInto("jna.tmpdir", dataDir.resolve(JNA));
+        unpackInto("org.sqlite.tmpdir", dataDir.resolve(SQLITE));
     }
 
     private static void unpackInto(String property, Path folder) {
