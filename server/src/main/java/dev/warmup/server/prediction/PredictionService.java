@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,11 +44,6 @@ public final class PredictionService implements AutoCloseable {
     private static final long CLOSE_WAIT_SECONDS = 5;
     /** Events since the start kept for rebuilds; past it, the oldest half is read back from the store instead. */
     static final int JOURNAL_LIMIT = 100_000;
-    /**
-     * {@code warmup.evaluate} scores at most the latest this many events: it holds them all in memory (1.5 million
-     * made a server with the clients' 256 MB heap run out of it and exit).
-     */
-    static final int EVALUATE_MAX_EVENTS = 400_000;
     /** How long after a rebuild that could not read the history the read is tried again (at a scheduler's tick). */
     static final long UNREAD_RETRY_MILLIS = 10 * 60_000L;
 
@@ -355,7 +349,6 @@ public final class PredictionService implements AutoCloseable {
                 rebuild(); // the history the last rebuild could not read, if the store gives it now
             }
             LearnedPredictor p = predictor;
-            JsonObject o = new JsonObject();
             if (p == null) {
                 throw new WarmupException(ErrorCode.WMP_1003, "the predictor is still starting");
             }
@@ -371,26 +364,7 @@ public final class PredictionService implements AutoCloseable {
             if (p.trainingFailure() != null) {
                 throw p.trainingFailure(); // and nothing new to save
             }
-            String notSaved = save(p);
-            o.addProperty("predictor", p.name());
-            o.addProperty("samples", p.maturedSamples());
-            o.addProperty("trainings", p.trainings());
-            List<String> learned = new ArrayList<>();
-            for (int k = 0; k < p.tasks().size(); k++) {
-                if (p.model(k) != null) {
-                    learned.add(p.tasks().get(k));
-                }
-            }
-            o.add("learnedTasks", new com.google.gson.Gson().toJsonTree(learned));
-            o.addProperty("file", modelFile.path().toString());
-            o.addProperty("saved", notSaved == null);
-            if (notSaved != null) {
-                o.addProperty("notSaved", notSaved);
-            }
-            if (historyUnread != null) {
-                o.addProperty("historyUnread", historyUnread);
-            }
-            note = describe(p);
+            JsonObject o = RetrainAnswer.of(p, modelFile.path(), save(p), historyUnread);
             return o;
         });
     }
@@ -477,26 +451,11 @@ public final class PredictionService implements AutoCloseable {
         rebuild();
     }
 
-    /** {@code warmup.evaluate}: AUC, Brier, precision and recall on the last fifth of the history. */
+    /** {@code warmup.evaluate}, on the predictor's thread ({@link HistoryEvaluation}). */
     public JsonObject evaluate() {
         boolean all = analyzer.awaitStored(); // the last second's events too
         return call(() -> {
-            List<UsageEvent> history = new ArrayList<>();
-            long from;
-            try {
-                from = store.afterAllButLatest(EVALUATE_MAX_EVENTS);
-                store.events(from, Long.MAX_VALUE, history::add);
-            } catch (SQLException e) {
-                throw new WarmupException(ErrorCode.WMP_7004, "reading the history: " + e.getMessage(), e);
-            }
-            WarmupSettings s = config.current();
-            JsonObject scores = MLModelTrainer.evaluate(history, tasksOf(s), clock.getZone(), s.learningRate(),
-                    s.predictionThreshold(), 0.2);
-            if (from != Long.MIN_VALUE) { // what the evaluation holds in memory at once is bounded
-                scores.addProperty("note", "scored on the latest events only, from "
-                        + java.time.Instant.ofEpochMilli(from) + ": the store holds more than "
-                        + EVALUATE_MAX_EVENTS);
-            }
+            JsonObject scores = HistoryEvaluation.of(store, config.current(), clock.getZone());
             return all ? scores : UsagePatternAnalyzer.markIncomplete(scores, "evaluation");
         });
     }
