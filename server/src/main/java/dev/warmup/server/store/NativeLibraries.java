@@ -3,6 +3,8 @@ package dev.warmup.server.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Where the native libraries packed in the jar are unpacked before they are loaded: SQLite's (the store) and JNA's
@@ -14,6 +16,7 @@ import java.nio.file.Path;
  * predictor says so (WMP-2002) and its context rates forecast.
  */
 public final class NativeLibraries {
+    private static final Logger LOG = Logger.getLogger(NativeLibraries.class.getName());
     static final String JNA = "jna";
     static final String SQLITE = "sqlite";
 
@@ -23,22 +26,55 @@ public final class NativeLibraries {
         unpackInto(dir.root());
     }
 
-    /** The same for a data directory the command line names ({@code export}, {@code forget}). */
+    /**
+     * The same for a data directory the command line names ({@code export}, {@code forget}). When SQLite's library,
+     * unpacked there, cannot load (the data directory's file system is mounted {@code noexec}, as some hardened
+     * machines mount {@code /home}), both go back to the system's temporary folder, as before.
+     */
     static void unpackInto(Path dataDir) {
-        unpackInto("jna.tmpdir", dataDir.resolve(JNA));
-        unpackInto("org.sqlite.tmpdir", dataDir.resolve(SQLITE));
+        boolean jna = unpackInto("jna.tmpdir", dataDir.resolve(JNA));
+        if (unpackInto("org.sqlite.tmpdir", dataDir.resolve(SQLITE)) && !sqliteLoads()) {
+            System.clearProperty("org.sqlite.tmpdir"); // the store's opening tries again, there
+            if (jna) {
+                System.clearProperty("jna.tmpdir");
+            }
+            LOG.info("native libraries cannot be loaded from " + dataDir + " (its file system mounted noexec?): they"
+                    + " are unpacked into the system's temporary folder");
+        }
     }
 
-    private static void unpackInto(String property, Path folder) {
+    /**
+     * Sets {@code property} to {@code folder}, made user-only, unless the command line gave it or the folder cannot be
+     * made; returns whether it did.
+     */
+    private static boolean unpackInto(String property, Path folder) {
         if (System.getProperty(property) != null) {
-            return;
+            return false;
         }
         try {
             Files.createDirectories(folder); // SQLite's loader does not make it
             DataDirectory.restrict(folder, true);
         } catch (IOException | java.io.UncheckedIOException e) {
-            return; // the system's temporary folder, as before
+            return false; // the system's temporary folder, as before
         }
         System.setProperty(property, folder.toString());
+        return true;
+    }
+
+    /**
+     * Loads SQLite's library now, before anything else asks for it: a failed try is remembered by the driver's
+     * connection code (NativeDB) for good, but not by its loader, which reads the folder again at the next try.
+     */
+    private static boolean sqliteLoads() {
+        Logger driver = Logger.getLogger("org.sqlite"); // held: its level lasts while it is referenced
+        Level was = driver.getLevel();
+        driver.setLevel(Level.OFF); // not two stack traces at every start: the line logged after says what happened
+        try {
+            return org.sqlite.SQLiteJDBCLoader.initialize();
+        } catch (Exception | LinkageError e) {
+            return false;
+        } finally {
+            driver.setLevel(was);
+        }
     }
 }
