@@ -1,5 +1,6 @@
 package dev.warmup.server.prediction;
 
+import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.usage.UsageEvent;
 import java.time.ZoneId;
@@ -181,8 +182,8 @@ public final class LearnedPredictor implements Predictor {
 
     /**
      * Retrains every task's classifier on the matured samples (a task with too few positives keeps the heuristic).
-     * A training that fails (XGBoost's native library not loading) leaves the task with what it had, its trees or
-     * the context rates, and is said by {@link #trainingFailure}; the next is tried at the usual cadence.
+     * A training that fails (XGBoost's native library not loading, or a bug) leaves the task with what it had, its
+     * trees or the context rates, and is said by {@link #trainingFailure}; the next is tried at the usual cadence.
      */
     public void train(long now) {
         if (samples.size() == 0) {
@@ -205,6 +206,8 @@ public final class LearnedPredictor implements Predictor {
                     models[k] = trainer.train(x, y.length, cols, y, prior, config.params());
                 } catch (WarmupException e) {
                     failed = e;
+                } catch (RuntimeException e) { // a bug: said the same way, not at every event from here on
+                    failed = new WarmupException(ErrorCode.WMP_2002, String.valueOf(e), e);
                 }
             }
         }

@@ -35,12 +35,12 @@ class TrainingFailureTest {
     @Test
     void aTrainingThatFailsLeavesTheContextRatesForecastingAndIsTriedAgainOnlyAtTheCadence() {
         int[] calls = {0};
-        boolean[] fail = {true};
+        RuntimeException[] failure = {new WarmupException(ErrorCode.WMP_2002, "no library here")};
         LearnedPredictor p = new LearnedPredictor(List.of("completion", "chat"), ZoneOffset.UTC,
                 LearnedPredictor.Config.defaults(0.1), (x, rows, cols, y, prior, params) -> {
                     calls[0]++;
-                    if (fail[0]) {
-                        throw new WarmupException(ErrorCode.WMP_2002, "no library here");
+                    if (failure[0] != null) {
+                        throw failure[0];
                     }
                     return XgbTrainer.train(x, rows, cols, y, prior, params);
                 });
@@ -57,7 +57,11 @@ class TrainingFailureTest {
         assertTrue(f.get("completion").reasons().stream().anyMatch(r -> r.startsWith("in moments like this one")),
                 "the context rates answer: " + f);
 
-        fail[0] = false; // the next training fits trees
+        failure[0] = new IllegalStateException("a bug"); // said the same way
+        p.train(end);
+        assertEquals("WMP-2002 Training failed: java.lang.IllegalStateException: a bug",
+                p.trainingFailure().getMessage());
+        failure[0] = null; // the next training fits trees
         p.train(end);
         assertNull(p.trainingFailure());
         assertTrue(p.learned());
