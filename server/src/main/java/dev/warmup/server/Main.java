@@ -55,24 +55,37 @@ public final class Main implements Callable<Integer> {
         System.exit(cli.execute(args));
     }
 
+    /** The data directory to use, and why it is a temporary one (WMP-7007), or null. */
+    private record Opened(DataDirectory dir, String unusable) {}
+
+    /**
+     * The data directory given, or the default one; a temporary one, removed at exit, when there is none (no home
+     * directory) or it cannot be used: an editor would only see the server die, again at each restart.
+     */
+    private Opened openDataDirectory() {
+        String why;
+        if (dataDir == null) {
+            why = "no home directory to keep the history in (user.home is '" + System.getProperty("user.home")
+                    + "', $HOME and $XDG_DATA_HOME unset or relative); pass --data-dir DIR";
+        } else {
+            try {
+                return new Opened(new DataDirectory(dataDir), null);
+            } catch (UncheckedIOException e) {
+                why = e.getMessage() + " (" + e.getCause().getClass().getSimpleName() + ")";
+            }
+        }
+        DataDirectory temporary = DataDirectory.temporary();
+        return new Opened(temporary, new WarmupException(ErrorCode.WMP_7007, why + "; this session records into "
+                + temporary.root() + ", removed at exit").getMessage());
+    }
+
     @Override
     public Integer call() throws Exception {
         OutputStream protocolOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
         System.setOut(System.err); // stray prints must never corrupt the protocol stream
-        DataDirectory dir = null;
-        String why = dataDir != null ? null : "no home directory to keep the history in (user.home is '"
-                + System.getProperty("user.home") + "', $HOME and $XDG_DATA_HOME unset or relative); pass --data-dir DIR";
-        try {
-            dir = why == null ? new DataDirectory(dataDir) : null;
-        } catch (UncheckedIOException e) { // an editor would only see the server die, again at each restart
-            why = e.getMessage() + " (" + e.getCause().getClass().getSimpleName() + ")";
-        }
-        String unusable = null;
-        if (dir == null) {
-            dir = DataDirectory.temporary();
-            unusable = new WarmupException(ErrorCode.WMP_7007, why + "; this session records into " + dir.root()
-                    + ", removed at exit").getMessage();
-        }
+        Opened opened = openDataDirectory();
+        DataDirectory dir = opened.dir();
+        String unusable = opened.unusable();
         NativeLibraries.unpackInto(dir);
         Injector injector = Guice.createInjector(new ServerModule(dir));
         LogSetup.configure(LogSetup.parseLevel(logLevel), logFile, injector.getInstance(ClientNotifier.class));

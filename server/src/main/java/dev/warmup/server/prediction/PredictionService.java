@@ -240,8 +240,8 @@ public final class PredictionService implements AutoCloseable {
         String unread = historyUnread == null ? ""
                 : " (" + historyUnread + "; learning from this session's events only)";
         if (p.trainingFailure() != null) {
-            return p.trainingFailure().getMessage() + (p.learned() ? "; the trees trained before serve" : "; the context-rate"
-                    + " heuristic answers for every task") + unread;
+            return p.trainingFailure().getMessage() + (p.learned() ? "; the trees trained before serve"
+                    : "; the context-rate heuristic answers for every task") + unread;
         }
         if (!p.learned()) {
             return new WarmupException(ErrorCode.WMP_1003, "not enough history to train yet (" + p.maturedSamples()
@@ -364,8 +364,7 @@ public final class PredictionService implements AutoCloseable {
             if (p.trainingFailure() != null) {
                 throw p.trainingFailure(); // and nothing new to save
             }
-            JsonObject o = RetrainAnswer.of(p, modelFile.path(), save(p), historyUnread);
-            return o;
+            return RetrainAnswer.of(p, modelFile.path(), save(p), historyUnread);
         });
     }
 

@@ -67,13 +67,13 @@ class ChildProcessTest {
                     && m.getAsJsonObject("params").get("message").getAsString().startsWith("WMP-"))
                     .getAsJsonObject("params").get("message").getAsString();
             assertTrue(warning.startsWith("WMP-7007 Data directory unusable: a temporary one serves until exit: no home"
-                    + " directory to keep the history in (user.home is '?', $HOME and $XDG_DATA_HOME unset or relative);"
-                    + " pass --data-dir DIR; this session records into "), warning);
+                    + " directory to keep the history in (user.home is '?', $HOME and $XDG_DATA_HOME unset or"
+                    + " relative); pass --data-dir DIR; this session records into "), warning);
             p.notify("warmup/modelUsed", JsonParser.parseString("{\"model\": \"coder\", \"task\": \"completion\"}"));
             assertTrue(p.request("warmup/status", null).has("result"));
         }
         try (var left = Files.list(project)) {
-            assertEquals(List.of(), left.toList(), "before: ?/.local/share/warmup/usage.db and the rest, in the project");
+            assertEquals(List.of(), left.toList(), "before: ?/.local/share/warmup/usage.db and more, in the project");
         }
     }
 

@@ -82,7 +82,8 @@ public class PredictivePolicy implements Policy {
     public void onEvent(Sim sim, UsageEvent event) {
         predictor.observe(event);
         if (predictor.trainingFailure() != null) { // the live server serves on with the context rates; a replay
-            throw new IllegalStateException(predictor.trainingFailure().getMessage()); // scoring them as our policy would mislead
+            // scoring them as our policy would mislead
+            throw new IllegalStateException(predictor.trainingFailure().getMessage());
         }
         decide(sim);
     }
