@@ -81,6 +81,9 @@ public enum ErrorCode {
     WMP_7007("ModelWarmupMetrics", INTERNAL, warning, "Data directory unusable: a temporary one serves until exit",
             "The message says why; give --data-dir (or leave the default) a directory you can write. Nothing this"
                     + " session records is kept after it."),
+    WMP_7008("ModelWarmupMetrics", INTERNAL, warning, "URI salt unusable: this session hashes with a salt of its own",
+            "Check free disk space and permissions of the data directory; documents this session records do not"
+                    + " match those of other sessions."),
     WMP_8001("Configuration", CONFIGURATION, error, "Invalid setting: the previous configuration stays in force",
             "Correct the named key in the warmup settings section."),
     WMP_8002("Integration", INVALID_INPUT, error, "Unknown command",

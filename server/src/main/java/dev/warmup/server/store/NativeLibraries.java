@@ -27,9 +27,9 @@ public final class NativeLibraries {
     }
 
     /**
-     * The same for a data directory the command line names ({@code export}, {@code forget}). When SQLite's library,
-     * unpacked there, cannot load (the data directory's file system is mounted {@code noexec}, as some hardened
-     * machines mount {@code /home}), both go back to the system's temporary folder, as before.
+     * The same for a data directory the command line names ({@code export}, {@code forget}). When SQLite's library
+     * cannot be unpacked there and loaded (the data directory's file system full, or mounted {@code noexec}, as some
+     * hardened machines mount {@code /home}), both go back to the system's temporary folder, as before.
      */
     static void unpackInto(Path dataDir) {
         boolean jna = unpackInto("jna.tmpdir", dataDir.resolve(JNA));
@@ -38,8 +38,8 @@ public final class NativeLibraries {
             if (jna) {
                 System.clearProperty("jna.tmpdir");
             }
-            LOG.info("native libraries cannot be loaded from " + dataDir + " (its file system mounted noexec?): they"
-                    + " are unpacked into the system's temporary folder");
+            LOG.info("native libraries cannot be loaded from " + dataDir + " (its file system full, or mounted"
+                    + " noexec?): they are unpacked into the system's temporary folder");
         }
     }
 

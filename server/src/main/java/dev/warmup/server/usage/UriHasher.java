@@ -4,7 +4,6 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.store.DataDirectory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -34,6 +33,8 @@ public final class UriHasher {
      * Loads the installation's salt from {@code file}, creating it on first use. A damaged one (too short: a write
      * cut off; or far too long, which read whole could run the server out of memory) is moved aside and replaced,
      * with WMP-7005: documents hashed before then no longer match, but the server starts (before, it could not).
+     * One that cannot be read or made (a full disk) gives this session a salt of its own, with WMP-7008 (before, the
+     * server died at its start).
      */
     public static UriHasher fromFile(Path file) {
         try {
@@ -50,8 +51,16 @@ public final class UriHasher {
             }
             return new UriHasher(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            LOG.warning(new WarmupException(ErrorCode.WMP_7008, file + " cannot be read or made (" + e
+                    + "): this session's documents are hashed with a salt kept in memory").getMessage());
+            return new UriHasher(randomSalt());
         }
+    }
+
+    private static byte[] randomSalt() {
+        byte[] salt = new byte[SALT_BYTES];
+        new SecureRandom().nextBytes(salt);
+        return salt;
     }
 
     /**
@@ -60,8 +69,7 @@ public final class UriHasher {
      * beside it and linked into place, so that no server ever reads half a salt or replaces another's.
      */
     private static void create(Path file) throws IOException {
-        byte[] fresh = new byte[SALT_BYTES];
-        new SecureRandom().nextBytes(fresh);
+        byte[] fresh = randomSalt();
         Path tmp = DataDirectory.tempBeside(file);
         try {
             Files.write(tmp, fresh);

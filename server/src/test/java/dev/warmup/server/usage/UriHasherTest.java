@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warmup.server.LogCapture;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,19 @@ class UriHasherTest {
         assertEquals(UriHasher.SALT_BYTES, Files.size(salt));
         assertEquals(first, UriHasher.fromFile(salt).hash("file:///a.java"));
         assertNotEquals(first, UriHasher.fromFile(salt).hash("file:///b.java"));
+    }
+
+    @Test
+    void aSaltThatCannotBeMadeGivesTheSessionOneOfItsOwnAndSaysSo() throws Exception {
+        Path notAFolder = Files.writeString(dir.resolve("data"), "a file where the folder should be");
+        try (LogCapture log = new LogCapture(UriHasher.class)) {
+            UriHasher hasher = UriHasher.fromFile(notAFolder.resolve("uri-salt")); // as on a full disk; threw before
+            assertEquals(hasher.hash("file:///a.java"), hasher.hash("file:///a.java"));
+            assertNotEquals(hasher.hash("file:///a.java"), UriHasher.fromFile(notAFolder.resolve("uri-salt"))
+                    .hash("file:///a.java"), "each such session has its own");
+            assertTrue(log.messages.get(0).startsWith("WMP-7008 URI salt unusable: this session hashes with a salt of"
+                    + " its own: " + notAFolder.resolve("uri-salt") + " cannot be read or made ("), log.messages.get(0));
+        }
     }
 
     @Test
