@@ -22,8 +22,8 @@ public enum ErrorCode {
             "Nothing to do: the model is retrained from the usage history."),
     WMP_2002("PredictionEngine", PREDICTION, error, "Training failed",
             "See the log file; the previous model (or the heuristic) keeps serving. When XGBoost's native library"
-                    + " could not be loaded, start the server with -Djava.io.tmpdir=DIR, a folder it may write and"
-                    + " load libraries from."),
+                    + " could not be loaded: install OpenMP's runtime (libgomp) if it is missing, or start the server"
+                    + " with -Djava.io.tmpdir=DIR, a folder it may write and load libraries from."),
     WMP_2003("PredictionEngine", INVALID_INPUT, warning, "Invalid prediction request",
             "horizonSeconds must be 1..86400 and limit 1..1000."),
     WMP_2004("PredictionEngine", INTERNAL, warning, "Prediction model could not be saved",

@@ -22,7 +22,26 @@ public final class XgbTrainer {
         }
     }
 
+    /** Why the native library could not be loaded, as the first failure said (later ones say less). */
+    private static volatile String notLoaded;
+
     private XgbTrainer() {}
+
+    /**
+     * The deepest cause of the first failure to load the library: the loader's own (a library it needs missing, or
+     * the file it unpacked into {@code java.io.tmpdir}, read as the JVM starts, not loadable), so that the server, which
+     * cannot point it elsewhere as it does SQLite's, says which.
+     */
+    private static String notLoaded(LinkageError e) {
+        if (notLoaded == null) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            notLoaded = String.valueOf(root);
+        }
+        return notLoaded;
+    }
 
     /** Trains on {@code rows} × {@code cols} features (row-major) and 0/1 labels. */
     public static TreeEnsemble train(float[] x, int rows, int cols, float[] labels, Params p) {
@@ -57,12 +76,11 @@ public final class XgbTrainer {
         } catch (XGBoostError e) {
             throw new WarmupException(ErrorCode.WMP_2002, "training failed: " + e.getMessage(), e);
         } catch (LinkageError e) { // ExceptionInInitializerError at the first, then NoClassDefFoundError
-            // the library unpacks itself into java.io.tmpdir, read as the JVM starts: the server cannot point it
-            // elsewhere as it does SQLite's (NativeLibraries)
-            throw new WarmupException(ErrorCode.WMP_2002, "XGBoost's native library could not be loaded, so no trees"
-                    + " can be trained: is the temporary folder " + System.getProperty("java.io.tmpdir")
-                    + " (java.io.tmpdir) missing, full or mounted noexec? Start the server with -Djava.io.tmpdir=DIR,"
-                    + " a folder it may write and load libraries from", e);
+            throw new WarmupException(ErrorCode.WMP_2002, "XGBoost's native library could not be loaded ("
+                    + notLoaded(e) + "), so no trees can be trained: if OpenMP's runtime (libgomp) is missing,"
+                    + " install it; if the temporary folder " + System.getProperty("java.io.tmpdir") + " (java.io"
+                    + ".tmpdir) is missing, full or mounted noexec, start the server with -Djava.io.tmpdir=DIR, a"
+                    + " folder it may write and load libraries from", e);
         } finally {
             if (b != null) {
                 b.dispose();
