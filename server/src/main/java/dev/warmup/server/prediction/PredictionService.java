@@ -157,9 +157,9 @@ public final class PredictionService implements AutoCloseable {
     }
 
     private void rebuildFromHistory() {
-        forgotten.built();
         WarmupSettings s = config.current();
-        built = Build.of(s);
+        built = Build.of(s); // first: a failure after it still leaves fresh() what to build (rebuild's fallback)
+        forgotten.built();
         LearnedPredictor fromStore = fresh(s);
         LiveTimeline placed = new LiveTimeline(); // the history is in time order: this only holds back the future
         long now = clock.millis();
