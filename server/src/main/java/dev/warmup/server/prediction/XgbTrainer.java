@@ -72,6 +72,7 @@ public final class XgbTrainer {
             params.put("seed", 7);
             params.put("verbosity", 0);
             b = XGBoost.train(d, params, p.rounds(), Map.of(), null, null);
+            UnpackedLibrary.deleteOnceLoaded();
             return TreeEnsemble.fromJsonDump(Arrays.asList(b.getModelDump((String) null, true, "json")));
         } catch (XGBoostError e) {
             throw new WarmupException(ErrorCode.WMP_2002, "training failed: " + e.getMessage(), e);
