@@ -174,10 +174,11 @@ public final class DataDirectory {
      */
     public List<Path> historyFiles() throws IOException {
         List<Path> out = new java.util.ArrayList<>();
-        try (Stream<Path> files = Files.list(root)) {
-            files.filter(f -> f.getFileName().toString().matches("predictor\\.json|(usage\\.db|predictor\\.json)"
-                    + ".*\\.corrupt-.*")).forEach(out::add);
+        Path predictor = root.resolve("predictor.json");
+        if (Files.exists(predictor)) {
+            out.add(predictor);
         }
+        out.addAll(setAside());
         Path exports = root.resolve("exports");
         if (Files.isDirectory(exports)) {
             try (Stream<Path> files = Files.list(exports)) {
@@ -185,6 +186,14 @@ public final class DataDirectory {
             }
         }
         return out;
+    }
+
+    /** The damaged stores and model files set aside here ({@link #asideName}), which hold history. */
+    public List<Path> setAside() throws IOException {
+        try (Stream<Path> files = Files.list(root)) {
+            return files.filter(f -> f.getFileName().toString().matches("(usage\\.db|predictor\\.json).*\\.corrupt-.*"))
+                    .toList();
+        }
     }
 
     /** Where a damaged data file is kept for inspection when it is replaced: beside it, {@code NAME.corrupt-TIME}. */

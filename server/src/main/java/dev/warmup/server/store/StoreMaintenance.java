@@ -6,6 +6,9 @@ import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +20,8 @@ import java.util.logging.Logger;
 
 /**
  * Hourly upkeep of the store (and at once when {@code historyDays} is lowered): drops raw events older than
- * {@code historyDays}, forgets what exited servers wanted ({@link ModelOwners}) and snapshots the metrics. Once per
+ * {@code historyDays}, and the damaged files set aside once their last write is, forgets what exited servers wanted
+ * ({@link ModelOwners}) and snapshots the metrics. Once per
  * store, it also rewrites the free pages of a file written before the store deleted securely, which still hold the
  * rows retention deleted then.
  */
@@ -32,12 +36,14 @@ public final class StoreMaintenance implements AutoCloseable {
     private final ModelWarmupMetrics metrics;
     private final Clock clock;
     private final ModelOwners owners;
+    private final DataDirectory data;
     private ScheduledExecutorService timer;
 
     @Inject
     public StoreMaintenance(UsageStore store, ConfigurationManager config, ModelWarmupMetrics metrics, Clock clock,
-                            ModelOwners owners) {
+                            ModelOwners owners, DataDirectory data) {
         this.owners = owners;
+        this.data = data;
         this.store = store;
         this.config = config;
         this.metrics = metrics;
@@ -75,7 +81,9 @@ public final class StoreMaintenance implements AutoCloseable {
     public int runOnce() {
         long now = clock.millis();
         try {
-            int pruned = store.prune(now - Duration.ofDays(config.current().historyDays()).toMillis());
+            long cutoff = now - Duration.ofDays(config.current().historyDays()).toMillis();
+            int pruned = store.prune(cutoff);
+            expireSetAside(cutoff);
             scrubOnce(now);
             owners.forgetExitedWants();
             store.saveMetricsSnapshot(now, metrics.toJson().toString());
@@ -86,6 +94,22 @@ public final class StoreMaintenance implements AutoCloseable {
         } catch (RuntimeException e) { // thrown out of a scheduled run, it would have ended every later one
             LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_8007, "store maintenance: " + e).getMessage(), e);
             return 0;
+        }
+    }
+
+    /**
+     * Deletes the damaged files set aside whose last write is older than {@code cutoff}: every event they hold is past
+     * {@code historyDays} then, and retention drops those from the store (before, such copies were kept for good).
+     */
+    private void expireSetAside(long cutoff) {
+        try {
+            for (Path f : data.setAside()) {
+                if (Files.getLastModifiedTime(f).toMillis() < cutoff && Files.deleteIfExists(f)) {
+                    LOG.info("deleted " + f + ", set aside as damaged: what it holds is older than historyDays");
+                }
+            }
+        } catch (IOException e) {
+            LOG.fine("damaged files set aside not expired this round: " + e);
         }
     }
 

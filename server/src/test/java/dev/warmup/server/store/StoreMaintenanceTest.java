@@ -1,6 +1,7 @@
 package dev.warmup.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
@@ -10,7 +11,9 @@ import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +31,7 @@ class StoreMaintenanceTest {
     private static StoreMaintenance maintenance(UsageStore store, ConfigurationManager config, MutableClock clock,
                                                 DataDirectory data) {
         return new StoreMaintenance(store, config, new ModelWarmupMetrics(clock, store, data), clock,
-                new ModelOwners(store, new FakeProcesses(new ProcessIdentity(1, 1), new HashSet<>()), clock));
+                new ModelOwners(store, new FakeProcesses(new ProcessIdentity(1, 1), new HashSet<>()), clock), data);
     }
 
     @Test
@@ -51,7 +54,7 @@ class StoreMaintenanceTest {
             owners.want("http://127.0.0.1:11434", "big");
             running.remove(exited);
             var maintenance = new StoreMaintenance(store, config, new ModelWarmupMetrics(clock, store, data), clock,
-                    owners);
+                    owners, data);
             assertEquals(1, maintenance.runOnce());
             assertEquals(List.of("big"), store.query("SELECT model FROM model_wants", List.of(), rs -> {
                 List<String> models = new ArrayList<>();
@@ -65,6 +68,32 @@ class StoreMaintenanceTest {
             assertEquals(1, store.eventCount());
             assertEquals(2, store.eventsStoredTotal());
             assertTrue(store.latestMetricsSnapshot().orElseThrow().contains("\"eventsStored\":2"));
+        }
+    }
+
+    @Test
+    void damagedFilesSetAsideGoOnceEverythingInThemIsOlderThanHistoryDays() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+        DataDirectory data = new DataDirectory(dir);
+        try (UsageStore store = UsageStore.open(data.resolve("usage.db"))) {
+            ConfigurationManager config = new ConfigurationManager();
+            config.apply(JsonParser.parseString("{\"historyDays\": 7}"));
+            Path old = Files.writeString(dir.resolve("usage.db.corrupt-2026-02-01T00-00-00Z"), "events of January");
+            Path oldLog = Files.writeString(dir.resolve("usage.db-wal.corrupt-2026-02-01T00-00-00Z"), "and its log");
+            Path recent = Files.writeString(dir.resolve("predictor.json.corrupt-2026-02-27T00-00-00Z"), "trees");
+            Path salt = Files.writeString(dir.resolve("uri-salt.corrupt-2026-02-01T00-00-00Z"), "not history");
+            for (Path p : List.of(old, oldLog, salt)) {
+                Files.setLastModifiedTime(p, FileTime.fromMillis(clock.millis() - Duration.ofDays(8).toMillis()));
+            }
+            Files.setLastModifiedTime(recent, FileTime.fromMillis(clock.millis() - Duration.ofDays(6).toMillis()));
+
+            maintenance(store, config, clock, data).runOnce();
+            assertFalse(Files.exists(old) || Files.exists(oldLog), "last written 8 days ago: kept for good before");
+            assertTrue(Files.exists(recent), "6 days: not yet");
+            assertTrue(Files.exists(salt), "a salt holds no history");
+            clock.advance(Duration.ofDays(2));
+            maintenance(store, config, clock, data).runOnce();
+            assertFalse(Files.exists(recent));
         }
     }
 
@@ -135,7 +164,7 @@ class StoreMaintenanceTest {
             };
             new ModelOwners(store, failing, clock).want("http://127.0.0.1:11434", "coder");
             var maintenance = new StoreMaintenance(store, new ConfigurationManager(), new ModelWarmupMetrics(clock,
-                    store, data), clock, new ModelOwners(store, failing, clock));
+                    store, data), clock, new ModelOwners(store, failing, clock), data);
             assertEquals(0, maintenance.runOnce(), "a scheduled run that throws ends every later one");
             assertEquals(List.of("WMP-8007 Internal error: store maintenance: java.lang.UnsupportedOperationException:"
                     + " no process table here"), logged.messages);
