@@ -16,9 +16,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
@@ -241,7 +239,7 @@ public final class UsageStore implements AutoCloseable {
 
     /** As {@link #events(long, long, Consumer)}, in pages of {@code pageSize} (tests). */
     void events(long from, long to, int pageSize, Consumer<UsageEvent> sink) throws SQLException {
-        inPages(this, this::connection, from, to, pageSize, sink);
+        EventPages.read(this, this::connection, from, to, pageSize, sink);
     }
 
     /**
@@ -254,64 +252,7 @@ public final class UsageStore implements AutoCloseable {
         config.setReadOnly(true);
         config.setBusyTimeout(5000);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties())) {
-            inPages(new Object(), () -> c, Long.MIN_VALUE, Long.MAX_VALUE, PAGE, sink);
-        }
-    }
-
-    /** The events a page at a time, each page read holding {@code lock}, to {@code sink}; unknown kinds said. */
-    private static void inPages(Object lock, SqlSupplier<Connection> connection, long from, long to, int pageSize,
-                                Consumer<UsageEvent> sink) throws SQLException {
-        Map<String, Integer> unknown = new TreeMap<>();
-        long[] after = {from, Long.MIN_VALUE}; // the (at, id) of the last row read
-        List<UsageEvent> page = new ArrayList<>(pageSize);
-        boolean more = true;
-        while (more) {
-            page.clear();
-            synchronized (lock) {
-                more = page(connection.get(), after, to, pageSize, page, unknown);
-            }
-            page.forEach(sink);
-        }
-        sayUnknown(unknown);
-    }
-
-    /** Reads the page after {@code after} into {@code out}; returns whether a full page was read (more may follow). */
-    private static boolean page(Connection c, long[] after, long to, int size, List<UsageEvent> out,
-                                Map<String, Integer> unknown) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT " + EVENT_COLUMNS
-                + ", id FROM events WHERE (at, id) > (?, ?) AND at < ? ORDER BY at, id LIMIT ?")) {
-            q.setLong(1, after[0]);
-            q.setLong(2, after[1]);
-            q.setLong(3, to);
-            q.setInt(4, size);
-            int rows = 0;
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    read(rs, out::add, unknown);
-                    after[0] = rs.getLong(1);
-                    after[1] = rs.getLong(14);
-                    rows++;
-                }
-            }
-            return rows == size;
-        }
-    }
-
-    private static void read(ResultSet rs, Consumer<UsageEvent> sink, Map<String, Integer> unknown)
-            throws SQLException {
-        UsageEvent e = event(rs);
-        if (e != null) {
-            sink.accept(e);
-        } else {
-            unknown.merge(String.valueOf(rs.getString(2)), 1, Integer::sum);
-        }
-    }
-
-    private static void sayUnknown(Map<String, Integer> unknown) {
-        if (!unknown.isEmpty()) {
-            LOG.warning(new WarmupException(ErrorCode.WMP_7004, unknown.values().stream().mapToInt(i -> i).sum()
-                    + " stored events of kinds this server does not know, left out of what it read (a newer server's?"
-                    + " they stay in the store): " + unknown).getMessage());
+            EventPages.read(new Object(), () -> c, Long.MIN_VALUE, Long.MAX_VALUE, PAGE, sink);
         }
     }
 
@@ -478,12 +419,6 @@ public final class UsageStore implements AutoCloseable {
             throw e;
         }
         return p;
-    }
-
-    /** A supplier that may throw SQLException. */
-    @FunctionalInterface
-    private interface SqlSupplier<T> {
-        T get() throws SQLException;
     }
 
     /** A function that may throw SQLException. */
