@@ -87,6 +87,11 @@ public final class Main implements Callable<Integer> {
         DataDirectory dir = opened.dir();
         String unusable = opened.unusable();
         NativeLibraries.unpackInto(dir);
+        if (System.getProperty("guice_bytecode_gen_option") == null) { // read at Guice's first use, just below
+            // no classes generated (no interceptors here to need them): Guice's generator calls sun.misc.Unsafe,
+            // which Java 24 on warns of on stderr and a later Java removes
+            System.setProperty("guice_bytecode_gen_option", "DISABLED");
+        }
         Injector injector = Guice.createInjector(new ServerModule(dir));
         LogSetup.configure(LogSetup.parseLevel(logLevel), logFile, injector.getInstance(ClientNotifier.class));
         if (unusable != null) {
