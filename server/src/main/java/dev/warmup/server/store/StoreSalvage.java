@@ -110,7 +110,8 @@ final class StoreSalvage {
     }
 
     private Result tables(PageSalvage pages, Sink sink) {
-        long events = table("events", "id", UsageStore.EVENT_COLUMNS, UsageStore::event, pages.events(), sink::events);
+        long events = table("events", "id", UsageStore.EVENT_COLUMNS, StoreSalvage::event, pages.events(),
+                sink::events);
         long daily = table("daily_aggregates", "rowid", UsageStore.DAILY_COLUMNS, StoreSalvage::dailyCount,
                 pages.dailyCounts(), sink::dailyCounts);
         return new Result(events, daily, fromPages, skipped);
@@ -266,6 +267,18 @@ final class StoreSalvage {
         }
         rows.addAll(batch);
         unread.addAll(garbled);
+    }
+
+    /**
+     * The event in the current row; one of a kind this server does not know (a newer server's, which a fresh store
+     * of this one cannot hold) throws, and is counted with the rows that could not be read, as the pages do.
+     */
+    private static UsageEvent event(ResultSet rs) throws SQLException {
+        UsageEvent e = UsageStore.event(rs);
+        if (e == null) {
+            throw new IllegalArgumentException("an event of a kind this server does not know: " + rs.getString(2));
+        }
+        return e;
     }
 
     /** The daily count in the current row; a value no server writes (its page garbled) throws. */

@@ -202,6 +202,24 @@ class UsageStoreTest {
     }
 
     @Test
+    void aDamagedStoreHoldingEventsOfAKindThisServerDoesNotKnowIsSalvagedAllTheSame() throws Exception {
+        Path file = storeOfMarked(5000);
+        try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement st = other.createStatement()) { // as a newer server sharing the file would write
+            st.execute("INSERT INTO events(at, kind, detail) VALUES (4999500, 'VOICE_COMMAND', 'newer')");
+        }
+        garblePageHolding(file, "mark-02500");
+        try (UsageStore s = UsageStore.open(file)) { // threw a NullPointerException before, salvaging
+            String note = s.recoveryNote().orElseThrow();
+            assertTrue(note.startsWith("WMP-7001"), note);
+            List<String> kept = s.allEvents().stream().map(UsageEvent::detail).toList();
+            assertTrue(kept.contains("mark-00000") && kept.contains("mark-04999"), "before and after the bad page");
+            assertFalse(kept.contains("newer"), "a fresh store of this server cannot hold it");
+            assertTrue(note.contains("; " + kept.size() + " events and 1 daily count read back from it"), note);
+        }
+    }
+
+    @Test
     void aStoreCutShortKeepsTheEventsBeforeTheCut() throws Exception {
         Path file = storeOfMarked(5000);
         byte[] bytes = Files.readAllBytes(file);
