@@ -17,10 +17,7 @@ public final class ParseFailure {
      * wrong field may be anything, a document's text too.
      */
     public static String reason(Throwable failure, String otherwise) {
-        Throwable t = failure;
-        while (t != null && t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
+        Throwable t = WarmupException.innermost(failure);
         String m = t == null ? null : t.getMessage();
         if (m == null || m.isBlank()) {
             return otherwise;

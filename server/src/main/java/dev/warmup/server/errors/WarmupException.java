@@ -42,6 +42,15 @@ public class WarmupException extends RuntimeException {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
+    /** The innermost cause of {@code t} (which says most of what went wrong), or {@code t} when it has none. */
+    public static Throwable innermost(Throwable t) {
+        Throwable c = t;
+        while (c != null && c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
     /** A failure with its code: {@code t} (unwrapped) when it has one, else {@code t} under {@code otherwise}. */
     public static WarmupException coded(Throwable t, ErrorCode otherwise) {
         Throwable c = unwrap(t);

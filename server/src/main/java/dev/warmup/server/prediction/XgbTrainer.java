@@ -34,11 +34,7 @@ public final class XgbTrainer {
      */
     private static String notLoaded(LinkageError e) {
         if (notLoaded == null) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            notLoaded = String.valueOf(root);
+            notLoaded = String.valueOf(WarmupException.innermost(e));
         }
         return notLoaded;
     }
