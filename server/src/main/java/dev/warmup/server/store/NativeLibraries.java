@@ -32,8 +32,8 @@ public final class NativeLibraries {
      * hardened machines mount {@code /home}), both go back to the system's temporary folder, as before.
      */
     static void unpackInto(Path dataDir) {
-        boolean jna = unpackInto("jna.tmpdir", dataDir.resolve(JNA));
-        if (unpackInto("org.sqlite.tmpdir", dataDir.resolve(SQLITE)) && !sqliteLoads()) {
+        boolean jna = pointAt("jna.tmpdir", dataDir.resolve(JNA));
+        if (pointAt("org.sqlite.tmpdir", dataDir.resolve(SQLITE)) && !sqliteLoads()) {
             System.clearProperty("org.sqlite.tmpdir"); // the store's opening tries again, there
             if (jna) {
                 System.clearProperty("jna.tmpdir");
@@ -47,7 +47,7 @@ public final class NativeLibraries {
      * Sets {@code property} to {@code folder}, made user-only, unless the command line gave it or the folder cannot be
      * made; returns whether it did.
      */
-    private static boolean unpackInto(String property, Path folder) {
+    private static boolean pointAt(String property, Path folder) {
         if (System.getProperty(property) != null) {
             return false;
         }

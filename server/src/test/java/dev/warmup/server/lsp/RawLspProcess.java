@@ -27,15 +27,12 @@ public final class RawLspProcess implements AutoCloseable {
     private int nextId = 1;
 
     public RawLspProcess(Path dataDir, String... moreArgs) throws IOException {
-        this(command(List.of("-cp", System.getProperty("java.class.path"), "dev.warmup.server.Main"), dataDir,
-                moreArgs));
+        this(command(fromClasspath(List.of()), dataDir, moreArgs));
     }
 
     /** The server started with {@code jvmOptions} before its class (a system property, say). */
     public static RawLspProcess withJvmOptions(Path dataDir, List<String> jvmOptions) throws IOException {
-        List<String> launch = new ArrayList<>(jvmOptions);
-        launch.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.warmup.server.Main"));
-        return new RawLspProcess(command(launch, dataDir));
+        return new RawLspProcess(command(fromClasspath(jvmOptions), dataDir));
     }
 
     /**
@@ -44,13 +41,17 @@ public final class RawLspProcess implements AutoCloseable {
      */
     public static RawLspProcess withoutDataDir(Path workingDir, List<String> jvmOptions, List<String> unset)
             throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.warmup.server.Main"));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workingDir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command(fromClasspath(jvmOptions), null))
+                .directory(workingDir.toFile());
         unset.forEach(pb.environment()::remove);
         return new RawLspProcess(pb);
+    }
+
+    /** {@code jvmOptions}, then this test run's classpath and the server's main class. */
+    private static List<String> fromClasspath(List<String> jvmOptions) {
+        List<String> launch = new ArrayList<>(jvmOptions);
+        launch.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.warmup.server.Main"));
+        return launch;
     }
 
     private RawLspProcess(List<String> command) throws IOException {
@@ -79,7 +80,9 @@ public final class RawLspProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
         command.addAll(launch);
-        command.addAll(List.of("--data-dir", dataDir.toString()));
+        if (dataDir != null) { // null: the server's default
+            command.addAll(List.of("--data-dir", dataDir.toString()));
+        }
         if (!List.of(moreArgs).contains("--log-level")) {
             command.addAll(List.of("--log-level", "warn"));
         }
