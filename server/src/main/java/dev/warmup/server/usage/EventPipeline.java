@@ -31,6 +31,7 @@ import java.util.logging.Logger;
  */
 public final class EventPipeline implements AutoCloseable {
     static final long FLUSH_MILLIS = 1000;
+    private static final long ORIGIN_NANOS = System.nanoTime();
     private static final int MAX_BATCH = 2048;
     /** What close puts in the queue to wake a consumer waiting for work. */
     private static final Object WAKE = new Object();
@@ -55,7 +56,7 @@ public final class EventPipeline implements AutoCloseable {
     /** True once close holds the door: the queue gains nothing more, and the consumer may end when it is empty. */
     private volatile boolean sealed;
     private volatile long lastDropWarning = Long.MIN_VALUE / 2;
-    private final StoreFailureReport failures = new StoreFailureReport(LOG, System::currentTimeMillis);
+    private final StoreFailureReport failures = new StoreFailureReport(LOG, EventPipeline::monotonicMillis);
 
     public EventPipeline(int capacity, UsageStore store, ModelWarmupMetrics metrics) {
         this(new ArrayBlockingQueue<>(capacity), store, metrics);
@@ -96,7 +97,7 @@ public final class EventPipeline implements AutoCloseable {
             door.readLock().unlock();
         }
         metrics.eventDropped();
-        long now = System.currentTimeMillis();
+        long now = monotonicMillis();
         if (now - lastDropWarning >= 60_000) {
             lastDropWarning = now;
             LOG.warning(new WarmupException(ErrorCode.WMP_1002,
@@ -193,7 +194,7 @@ public final class EventPipeline implements AutoCloseable {
                 }
                 batch.add(event);
                 if (firstPending < 0) {
-                    firstPending = System.currentTimeMillis();
+                    firstPending = monotonicMillis();
                 }
             } else if (item instanceof CompletableFuture<?> f) {
                 waiters.add(f);
@@ -203,13 +204,13 @@ public final class EventPipeline implements AutoCloseable {
                 firstPending = -1;
                 d.done().complete(dropped);
             }
-            boolean due = firstPending >= 0 && System.currentTimeMillis() - firstPending >= FLUSH_MILLIS;
+            boolean due = firstPending >= 0 && monotonicMillis() - firstPending >= FLUSH_MILLIS;
             if (!batch.isEmpty() && (due || batch.size() >= MAX_BATCH || !waiters.isEmpty() || !running)) {
                 if (write(batch)) {
                     batch.clear();
                     firstPending = -1;
                 } else {
-                    firstPending = System.currentTimeMillis();
+                    firstPending = monotonicMillis();
                 }
             }
             if (batch.isEmpty() && !waiters.isEmpty()) {
@@ -258,9 +259,17 @@ public final class EventPipeline implements AutoCloseable {
         return consumer.isAlive();
     }
 
+    /**
+     * Milliseconds since this class was loaded, for the pipeline's own waits: the monotonic clock, as the wall clock
+     * set back an hour held every event unwritten for that hour (and a warning back for as long).
+     */
+    private static long monotonicMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ORIGIN_NANOS);
+    }
+
     /** Milliseconds until the events pending since {@code firstPending} are due to be written (at least 1). */
     private static long untilFlush(long firstPending) {
-        return Math.max(1, firstPending + FLUSH_MILLIS - System.currentTimeMillis());
+        return Math.max(1, firstPending + FLUSH_MILLIS - monotonicMillis());
     }
 
     /**
