@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # The project's test command (README "Run the tests"; .ci/run calls it). Installs what the tests need on a fresh
-# machine (Debian's neovim for the real-editor test; a llama-server for the real-model-server tests; the VS Code
+# machine (Debian's neovim for the real-editor test and faketime for the clock-step test; a llama-server for the real-model-server tests; the VS Code
 # client's npm packages; Chromium and code-server for the extension's end-to-end test), then runs every test: Maven unit and integration tests (build included), the VS
 # Code client's unit and protocol tests, and the extension in a real VS Code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v nvim >/dev/null 2>&1; then
-  echo "[test] installing neovim (Debian package) for the real-editor test" >&2
+# Debian's neovim for the real-editor test (NeovimIT), its faketime for the clock-step test (ClockStepIT)
+missing=()
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
+compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || missing+=(faketime)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[test] installing ${missing[*]} (Debian packages) for the real-editor and clock-step tests" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq neovim >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # a real llama.cpp llama-server for LlamaServerIT and LlamaServerWarmingIT: Debian unstable's build, unpacked beside

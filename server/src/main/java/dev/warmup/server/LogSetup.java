@@ -8,7 +8,6 @@ import dev.warmup.server.lsp.ClientNotifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +72,7 @@ final class LogSetup {
             }
         }
         handlers.add(new ClientLogHandler(client));
-        root.addHandler(new RepeatLimit(handlers, Clock.systemDefaultZone()));
+        root.addHandler(new RepeatLimit(handlers, SteadyClock.system()));
         Thread.setDefaultUncaughtExceptionHandler(uncaught());
         if (unusable != null) {
             Logger.getLogger(LogSetup.class.getName()).warning(unusable);

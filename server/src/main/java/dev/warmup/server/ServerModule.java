@@ -39,7 +39,7 @@ public class ServerModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(DataDirectory.class).toInstance(dataDirectory);
-        bind(Clock.class).toInstance(Clock.systemDefaultZone());
+        bind(Clock.class).toInstance(SteadyClock.system()); // never back: see SteadyClock
         bind(WarmupController.class).to(WarmupCoordinator.class);
         bind(ExitHandler.class).toInstance(System::exit);
         bind(SystemProbe.class).to(OshiProbe.class);

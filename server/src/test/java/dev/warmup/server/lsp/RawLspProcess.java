@@ -47,6 +47,15 @@ public final class RawLspProcess implements AutoCloseable {
         return new RawLspProcess(pb);
     }
 
+    /** The server with {@code environment} added to its own, logging at info and above to {@code log}. */
+    public static RawLspProcess withEnvironment(Path dataDir, java.util.Map<String, String> environment, Path log)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(fromClasspath(List.of()), dataDir, "--log-file", log.toString(),
+                "--log-level", "info"));
+        pb.environment().putAll(environment);
+        return new RawLspProcess(pb);
+    }
+
     /** {@code jvmOptions}, then this test run's classpath and the server's main class. */
     private static List<String> fromClasspath(List<String> jvmOptions) {
         List<String> launch = new ArrayList<>(jvmOptions);

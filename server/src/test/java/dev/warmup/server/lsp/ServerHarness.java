@@ -34,11 +34,13 @@ import org.eclipse.lsp4j.jsonrpc.Launcher;
 
 /**
  * The server in-process, connected over pipes to a {@link MockClient} through LSP4J's launcher, with a mutable
- * clock and a recorded exit. Extra Guice modules override the production wiring.
+ * clock and a recorded exit. Extra Guice modules override the production wiring and these two.
  */
 public final class ServerHarness implements AutoCloseable {
     public final MockClient client = new MockClient();
-    public final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
+    /** Where {@link #clock} starts. */
+    public static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
+    public final MutableClock clock = new MutableClock(START);
     public final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     public final Injector injector;
     public final WarmupServerEndpoints server;
@@ -57,8 +59,8 @@ public final class ServerHarness implements AutoCloseable {
                 bind(ExitHandler.class).toInstance(exitCode::complete);
             }
         };
-        injector = Guice.createInjector(Modules.override(new ServerModule(new DataDirectory(dataDir)))
-                .with(Modules.combine(test, Modules.combine(overrides))));
+        injector = Guice.createInjector(Modules.override(Modules.override(new ServerModule(new DataDirectory(dataDir)))
+                .with(test)).with(overrides)); // an override may bind the clock again (over this one, say)
         clientLog = new ClientLogHandler(injector.getInstance(ClientNotifier.class));
         PipedInputStream serverIn = new PipedInputStream(clientOut, 1 << 20);
         PipedInputStream clientIn = new PipedInputStream(serverOut, 1 << 20);

@@ -1,0 +1,122 @@
+package dev.warmup.server;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * The server's clock: the system's wall clock, except that it never steps back. The server times everything as a
+ * difference of this clock's readings (a model's half minute in use and its grace before an unload, the predictor's
+ * idle times, a backend's cool-down, a queued warm-up's deadline) and keeps the times of past events. When the system
+ * clock is stepped back (set by hand, or put right by NTP after a start with the hardware clock in local time), those
+ * times would lie ahead of "now" for as long as the step: the models used before it stayed in use, and the live
+ * predictor, which learns on one forward timeline, left every event to the next rebuild, an hour's step an hour of
+ * standing still. So a step back is absorbed: this clock goes on at half the pace of the monotonic clock
+ * ({@link System#nanoTime}) until the wall clock has caught up with it (an hour's step in two), then follows the wall
+ * clock again. A step forward, and a machine waking from sleep (its monotonic clock stood still while the wall clock
+ * went on), is followed at once: the time really passed, or will be taken for passed by everything else. Steps back
+ * under {@value #FOLLOWED_NANOS} ns (NTP's corrections in the main) are waited out instead. Thread-safe.
+ */
+public final class SteadyClock extends Clock {
+    /** A step back shorter than this is waited out; a longer one is caught up with at half pace. */
+    static final long FOLLOWED_NANOS = 10_000_000;
+
+    private static final Logger LOG = Logger.getLogger(SteadyClock.class.getName());
+    private static final SteadyClock SYSTEM = new SteadyClock(Clock.systemDefaultZone(), System::nanoTime);
+
+    private final Ticks ticks;
+    private final ZoneId zone;
+
+    /** Over {@code wall}, timed between readings by {@code monotonicNanos} (tests give both). */
+    public SteadyClock(Clock wall, LongSupplier monotonicNanos) {
+        this(new Ticks(wall, monotonicNanos), wall.getZone());
+    }
+
+    private SteadyClock(Ticks ticks, ZoneId zone) {
+        this.ticks = ticks;
+        this.zone = zone;
+    }
+
+    /** The one over the system's clock, in the default time zone, that the server and its log share. */
+    public static SteadyClock system() {
+        return SYSTEM;
+    }
+
+    @Override
+    public long millis() {
+        return Math.floorDiv(read(), 1_000_000L);
+    }
+
+    @Override
+    public Instant instant() {
+        long n = read();
+        return Instant.ofEpochSecond(Math.floorDiv(n, 1_000_000_000L), Math.floorMod(n, 1_000_000_000L));
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return zone;
+    }
+
+    /** The same clock (it shares its readings) in {@code zone}. */
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return zone.equals(this.zone) ? this : new SteadyClock(ticks, zone);
+    }
+
+    /** A reading; a step back seen by it is logged once it is taken (the log reads this clock too). */
+    private long read() {
+        long n = ticks.nanos();
+        long step = ticks.takeStep();
+        if (step > 0) {
+            LOG.info(String.format(Locale.ROOT, "the system clock went back %.1f s: the server's clock goes on at half"
+                    + " pace until the system clock has caught up with it", step / 1e9));
+        }
+        return n;
+    }
+
+    /** The readings, shared by a clock and its copies in other zones. */
+    private static final class Ticks {
+        private final Clock wall;
+        private final LongSupplier monotonic;
+        private long lastMonotonic;
+        private long now; // nanoseconds since the epoch
+        private boolean behind; // the wall clock is behind: catching up
+        private long step; // a step back seen and not yet taken
+
+        Ticks(Clock wall, LongSupplier monotonic) {
+            this.wall = wall;
+            this.monotonic = monotonic;
+            this.lastMonotonic = monotonic.getAsLong();
+            this.now = Math.multiplyExact(wall.millis(), 1_000_000L);
+        }
+
+        synchronized long nanos() {
+            long m = monotonic.getAsLong();
+            long elapsed = Math.max(0, m - lastMonotonic);
+            lastMonotonic = m;
+            long w = wall.millis() * 1_000_000L;
+            if (now + elapsed <= w + FOLLOWED_NANOS) {
+                now = Math.max(now, w); // in step (or ahead: slept, or set forward), or a small step back waited out
+                behind = false;
+            } else {
+                if (!behind) {
+                    step = now + elapsed - w;
+                    behind = true;
+                }
+                now = Math.max(w, now + elapsed / 2); // stepped back: half pace until the wall clock catches up
+            }
+            return now;
+        }
+
+        /** The step back seen since the last call, in nanoseconds; 0 when none. */
+        synchronized long takeStep() {
+            long s = step;
+            step = 0;
+            return s;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.warmup.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server's clock follows the wall clock forward, waits out a small step back, catches up with a large one at
+ * half pace, and never reads less than it read before.
+ */
+class SteadyClockTest {
+    private static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
+
+    private final MutableClock wall = new MutableClock(START);
+    private final AtomicLong monotonic = new AtomicLong(123_456_789L);
+    private final SteadyClock clock = new SteadyClock(wall, monotonic::get);
+
+    /** Time passes: both clocks move. */
+    private void pass(Duration d) {
+        wall.advance(d);
+        monotonic.addAndGet(d.toNanos());
+    }
+
+    @Test
+    void inStepWithTheWallClockItReadsTheWallClock() {
+        assertEquals(START.toEpochMilli(), clock.millis());
+        pass(Duration.ofMillis(1234));
+        assertEquals(START.toEpochMilli() + 1234, clock.millis());
+        assertEquals(START.plusMillis(1234), clock.instant());
+    }
+
+    @Test
+    void aStepForwardAndAMachineWakingFromSleepAreFollowedAtOnce() {
+        wall.advance(Duration.ofHours(1)); // set forward: the monotonic clock did not move
+        assertEquals(START.plus(Duration.ofHours(1)), clock.instant());
+        wall.advance(Duration.ofHours(8)); // asleep: Linux's monotonic clock stands still meanwhile
+        monotonic.addAndGet(1_000_000);
+        assertEquals(START.plus(Duration.ofHours(9)), clock.instant());
+    }
+
+    @Test
+    void aStepBackOfAFewMillisecondsIsWaitedOut() {
+        pass(Duration.ofSeconds(1));
+        long before = clock.millis();
+        wall.advance(Duration.ofMillis(-5));
+        assertEquals(before, clock.millis());
+        pass(Duration.ofMillis(3));
+        assertEquals(before, clock.millis(), "still waiting for the wall clock");
+        pass(Duration.ofMillis(4));
+        assertEquals(wall.millis(), clock.millis(), "in step again");
+    }
+
+    @Test
+    void aStepBackIsCaughtUpWithAtHalfPaceAndThenTheWallClockIsFollowed() {
+        pass(Duration.ofMinutes(1));
+        long before = clock.millis();
+        wall.advance(Duration.ofHours(-1));
+        assertEquals(before, clock.millis(), "not back");
+        pass(Duration.ofMinutes(10));
+        assertEquals(before + Duration.ofMinutes(5).toMillis(), clock.millis(), "on at half pace");
+        pass(Duration.ofMinutes(100));
+        assertEquals(before + Duration.ofMinutes(55).toMillis(), clock.millis());
+        pass(Duration.ofMinutes(10)); // two hours after the step: the wall clock has caught up
+        assertEquals(wall.millis(), clock.millis());
+        pass(Duration.ofSeconds(30));
+        assertEquals(wall.millis(), clock.millis(), "in step again");
+    }
+
+    @Test
+    void itNeverReadsLessThanBefore() {
+        long last = clock.millis();
+        long[] wallSteps = {5, -3_600_000, 7, -2, 60_000, -90_000, 0, 1, -1, 3_600_000, -40};
+        for (int i = 0; i < 400; i++) {
+            wall.advance(Duration.ofMillis(wallSteps[i % wallSteps.length]));
+            monotonic.addAndGet((i % 7) * 1_000_000L);
+            long now = clock.millis();
+            assertEquals(true, now >= last, "reading " + i + ": " + now + " after " + last);
+            last = now;
+        }
+    }
+
+    @Test
+    void aCopyInAnotherZoneSharesTheReadings() {
+        Clock paris = clock.withZone(ZoneId.of("Europe/Paris"));
+        assertEquals(ZoneId.of("Europe/Paris"), paris.getZone());
+        assertSame(clock, clock.withZone(wall.getZone()));
+        pass(Duration.ofMinutes(1));
+        wall.advance(Duration.ofHours(-1));
+        long before = clock.millis();
+        assertEquals(before, paris.millis(), "the step back is absorbed for both");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.warmup.server.prediction;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.warmup.protocol.ActivityParams;
+import dev.warmup.protocol.ModelUsedParams;
+import dev.warmup.server.SteppedWallClock;
+import dev.warmup.server.lsp.ServerHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The system clock set back an hour while the server runs: the live predictor learns from what follows. (It learns
+ * on one forward timeline; before the server's clock absorbed such steps, every event of the next hour came "long
+ * before" the last one it had placed, and was left to the next rebuild.)
+ */
+class ClockSetBackLearningTest {
+    private static final String MODELS = "{\"backgroundWarmupEnabled\": false, \"models\": [{\"id\": \"coder\", "
+            + "\"tasks\": [\"completion\"], \"memoryMb\": 1500, \"loadSeconds\": 3}, {\"id\": \"chat\", \"tasks\": "
+            + "[\"chat\"], \"memoryMb\": 5500, \"loadSeconds\": 10}]}";
+
+    @TempDir Path dir;
+
+    @Test
+    void aUseThatFollowsTheStepIsLearnt() throws Exception {
+        assertNotEquals(forecastAfterTheStep(dir.resolve("none"), false),
+                forecastAfterTheStep(dir.resolve("chat"), true));
+    }
+
+    /**
+     * Two minutes of editor activity, the clock set back an hour, then (when {@code used}) a chat use a few seconds
+     * later, more activity, and the forecast a minute after that.
+     */
+    private static List<TaskForecast> forecastAfterTheStep(Path data, boolean used) throws Exception {
+        SteppedWallClock clock = new SteppedWallClock(ServerHarness.START);
+        try (ServerHarness h = new ServerHarness(data, clock.module())) {
+            h.initialize(MODELS);
+            h.startPrediction();
+            PredictionService service = h.injector.getInstance(PredictionService.class);
+            clock.pass(Duration.ofMinutes(2));
+            activity(h, service);
+            clock.setBack(Duration.ofHours(1));
+            clock.pass(Duration.ofSeconds(6));
+            if (used) {
+                h.server.getWarmupService().modelUsed(new ModelUsedParams("chat", "chat", null, 900L, false));
+            }
+            clock.pass(Duration.ofSeconds(2));
+            activity(h, service);
+            clock.pass(Duration.ofMinutes(1));
+            return service.forecast(300);
+        }
+    }
+
+    private static void activity(ServerHarness h, PredictionService service) throws Exception {
+        h.server.getWarmupService().activity(new ActivityParams("chatPanelOpened"));
+        h.flush();
+        service.settled().get(30, TimeUnit.SECONDS);
+    }
+}
