@@ -18,9 +18,7 @@ public interface ProcessTable {
             @Override
             public boolean alive(ProcessIdentity p) {
                 return ProcessHandle.of(p.pid()).filter(ProcessHandle::isAlive).map(ProcessIdentity::of)
-                        .map(now -> p.startedMillis() == 0 || now.startedMillis() == 0
-                                || now.startedMillis() == p.startedMillis())
-                        .orElse(false);
+                        .map(p::sameProcessAs).orElse(false);
             }
         };
     }

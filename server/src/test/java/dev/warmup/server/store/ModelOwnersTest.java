@@ -68,6 +68,26 @@ class ModelOwnersTest {
     }
 
     @Test
+    void aServerWhoseStartReadsASecondLaterAfterAClockStepHasNotExited() throws Exception {
+        ProcessIdentity recorded = new ProcessIdentity(1001, 1_796_234_581_250L);
+        String url = "http://127.0.0.1:11434";
+        try (UsageStore storeA = UsageStore.open(dir.resolve("usage.db"));
+             UsageStore storeB = UsageStore.open(dir.resolve("usage.db"))) {
+            ModelOwners ownersA = new ModelOwners(storeA, new FakeProcesses(recorded, running), Clock.systemUTC());
+            ModelOwners ownersB = new ModelOwners(storeB, new FakeProcesses(b, running), Clock.systemUTC());
+            ownersA.claim(url, "coder");
+            running.addAll(Set.of(b, new ProcessIdentity(1001, recorded.startedMillis() + 1000)));
+            assertEquals(Holder.ANOTHER_SERVER, ownersB.holder(url, "coder").holder(), "boot time read a second on");
+            ownersB.forgetExited(url, "coder");
+            assertEquals(Holder.ANOTHER_SERVER, ownersB.holder(url, "coder").holder(), "not taken over");
+
+            running.removeIf(p -> p.pid() == 1001);
+            running.add(new ProcessIdentity(1001, recorded.startedMillis() + 3_600_000));
+            assertEquals(Holder.EXITED_SERVER, ownersB.holder(url, "coder").holder(), "its pid given to another since");
+        }
+    }
+
+    @Test
     void onlyAnExitedServersClaimIsForgottenByAnother() throws Exception {
         running.addAll(Set.of(a, b));
         String url = "http://127.0.0.1:8080";
@@ -128,8 +148,10 @@ class ModelOwnersTest {
         ProcessTable os = ProcessTable.os();
         ProcessIdentity self = os.self();
         assertEquals(true, os.alive(self));
-        assertEquals(false, os.alive(new ProcessIdentity(self.pid(), self.startedMillis() - 60_000)),
-                "same pid, started a minute earlier: another process");
+        assertEquals(false, os.alive(new ProcessIdentity(self.pid(), self.startedMillis() - 3_600_000)),
+                "same pid, started an hour earlier: another process");
+        assertEquals(true, os.alive(new ProcessIdentity(self.pid(), self.startedMillis() - 1000)),
+                "its start read by a server whose boot time was read before a step of the clock");
         Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-version")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         ProcessIdentity other = ProcessIdentity.of(child.toHandle());
