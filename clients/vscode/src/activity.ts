@@ -29,13 +29,15 @@ export function taskStarted(groupId: string | undefined): ActivityKind {
 
 /**
  * Sends activity kinds: the window's focus only when it changes (VS Code also fires for other window state), reading
- * events at most once per {@link READING_INTERVAL_MS} each.
+ * events at most once per {@link READING_INTERVAL_MS} each, timed on the monotonic clock: on the wall clock, set back
+ * an hour, no reading event went out for that hour, and the server took the developer for idle.
  */
 export class ActivityReporter {
   private focused: boolean | undefined;
   private readonly lastSent = new Map<ActivityKind, number>();
 
-  constructor(private readonly send: (kind: ActivityKind) => void, private readonly now: () => number = Date.now) {}
+  constructor(private readonly send: (kind: ActivityKind) => void,
+    private readonly now: () => number = () => performance.now()) {}
 
   /** The window's focus as it is now; {@code again}: say it even if unchanged (a server that has just started). */
   focus(focused: boolean, again = false): void {
@@ -54,7 +56,8 @@ export class ActivityReporter {
   reading(kind: 'caretMoved' | 'scrolled'): void {
     const t = this.now();
     const last = this.lastSent.get(kind);
-    if (last !== undefined && t - last < READING_INTERVAL_MS) {
+    // an injected clock gone back: sent, and throttled again from there
+    if (last !== undefined && t >= last && t - last < READING_INTERVAL_MS) {
       return;
     }
     this.lastSent.set(kind, t);

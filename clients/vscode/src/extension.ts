@@ -268,12 +268,14 @@ function showMetrics(command: (name: string) => Thenable<unknown> | undefined): 
   let daysComplete = true;
   let daysAt = 0;
   const poll = async () => {
-    if (!days || Date.now() - daysAt >= 60_000) { // a minute apart: the day's count, a new day, a forgotten history
+    // a minute apart (the day's count, a new day, a forgotten history), on the monotonic clock: on the wall clock set
+    // back an hour, the count stood for the hour
+    if (!days || performance.now() - daysAt >= 60_000) {
       const usage = (await Promise.resolve(command('warmup.usageStats')).catch(() => undefined)) as
         { daily?: DailyUses[]; complete?: boolean } | undefined; // without it (a store unreadable now), the rest
       days = usage?.daily ? lastDays(usage.daily, localDay(new Date())) : undefined;
       daysComplete = usage?.complete !== false;
-      daysAt = Date.now();
+      daysAt = performance.now();
     }
     const m = (await command('warmup.metrics')) as
       { hits?: number; misses?: number; warmGbHours?: number; process?: { residentMb?: number } } | undefined;

@@ -342,6 +342,20 @@ test('activity: the window focus when it changes, tasks by their group, kinds on
   assert.equal(taskStarted(undefined), 'taskStarted');
 });
 
+test('activity: a clock that goes back does not silence reading events', () => {
+  const sent: ActivityKind[] = [];
+  let now = 10_000_000;
+  const activity = new ActivityReporter(k => sent.push(k), () => now);
+  activity.reading('caretMoved');
+  now -= 3_600_000; // an injected clock set back an hour (the default, the monotonic clock, never goes back)
+  activity.reading('caretMoved');
+  now += 1000;
+  activity.reading('caretMoved'); // throttled again from the new reading
+  now += READING_INTERVAL_MS;
+  activity.reading('caretMoved');
+  assert.deepEqual(sent, ['caretMoved', 'caretMoved', 'caretMoved']);
+});
+
 test('activity: caret moves and scrolling at most once per interval each', () => {
   const sent: ActivityKind[] = [];
   let now = 1_000_000;

@@ -16,7 +16,7 @@ public final class WarmupActivity implements Disposable {
     private final ActivityReporter reporter;
 
     public WarmupActivity(Project project) {
-        reporter = new ActivityReporter(kind -> send(project, kind), System::currentTimeMillis);
+        reporter = new ActivityReporter(kind -> send(project, kind), ActivityReporter::monotonicMillis);
     }
 
     static ActivityReporter of(Project project) {

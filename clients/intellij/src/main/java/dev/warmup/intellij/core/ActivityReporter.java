@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * switches, and reading (caret moves, scrolling: reading code leaves no trace in the documents, and the trace the
  * server's policy was tuned on logs it; without it the policy has about 8 % more cold starts). Kinds only, never a
  * name or path; the same kinds as the VS Code extension's. The focus is sent only when it changes, each reading kind
- * at most once per {@link #READING_INTERVAL_MILLIS}.
+ * at most once per {@link #READING_INTERVAL_MILLIS}, timed on the monotonic clock ({@link #monotonicMillis}): on the
+ * wall clock, set back an hour, no reading event went out for that hour, and the server took the developer for idle.
  */
 public final class ActivityReporter {
     public static final String WINDOW_FOCUSED = "windowFocused";
@@ -40,6 +41,11 @@ public final class ActivityReporter {
     public ActivityReporter(Consumer<String> send, LongSupplier clock) {
         this.send = send;
         this.clock = clock;
+    }
+
+    /** Milliseconds on the JVM's monotonic clock, which the system clock's steps do not move: the plugin's clock. */
+    public static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     /** The frame's focus as it is now; sent when it changed. */
@@ -89,7 +95,7 @@ public final class ActivityReporter {
     private synchronized void reading(String kind) {
         long t = clock.getAsLong();
         Long last = lastSent.get(kind);
-        if (last != null && t - last < READING_INTERVAL_MILLIS) {
+        if (last != null && t >= last && t - last < READING_INTERVAL_MILLIS) { // a clock gone back: sent, and from it
             return;
         }
         lastSent.put(kind, t);

@@ -226,6 +226,21 @@ class SmallPartsTest {
     }
 
     @Test
+    void aClockThatGoesBackDoesNotSilenceReadingEvents() {
+        List<String> sent = new ArrayList<>();
+        long[] now = {10_000_000};
+        ActivityReporter activity = new ActivityReporter(sent::add, () -> now[0]);
+        activity.caretMoved();
+        now[0] -= 3_600_000; // a clock set back an hour (the plugin's own, the monotonic clock, never goes back)
+        activity.caretMoved();
+        now[0] += 1000;
+        activity.caretMoved(); // throttled again from the new reading
+        now[0] += ActivityReporter.READING_INTERVAL_MILLIS;
+        activity.caretMoved();
+        assertEquals(List.of("caretMoved", "caretMoved", "caretMoved"), sent);
+    }
+
+    @Test
     void aCommandsResultIsShownAsJsonAfterItsSummary() {
         JsonObject compare = JsonParser.parseString("{\"summary\": \"Over 2.0 active hours <and> 9 requests\","
                 + " \"policies\": {}}").getAsJsonObject();
