@@ -72,7 +72,7 @@ final class LogSetup {
             }
         }
         handlers.add(new ClientLogHandler(client));
-        root.addHandler(new RepeatLimit(handlers, SteadyClock.system()));
+        root.addHandler(new RepeatLimit(handlers, SteadyClock.system().quiet()));
         Thread.setDefaultUncaughtExceptionHandler(uncaught());
         if (unusable != null) {
             Logger.getLogger(LogSetup.class.getName()).warning(unusable);

@@ -29,15 +29,17 @@ public final class SteadyClock extends Clock {
 
     private final Ticks ticks;
     private final ZoneId zone;
+    private final boolean says; // whether a reading that sees a step back logs it
 
     /** Over {@code wall}, timed between readings by {@code monotonicNanos} (tests give both). */
     public SteadyClock(Clock wall, LongSupplier monotonicNanos) {
-        this(new Ticks(wall, monotonicNanos), wall.getZone());
+        this(new Ticks(wall, monotonicNanos), wall.getZone(), true);
     }
 
-    private SteadyClock(Ticks ticks, ZoneId zone) {
+    private SteadyClock(Ticks ticks, ZoneId zone, boolean says) {
         this.ticks = ticks;
         this.zone = zone;
+        this.says = says;
     }
 
     /** The one over the system's clock, in the default time zone, that the server and its log share. */
@@ -64,13 +66,21 @@ public final class SteadyClock extends Clock {
     /** The same clock (it shares its readings) in {@code zone}. */
     @Override
     public Clock withZone(ZoneId zone) {
-        return zone.equals(this.zone) ? this : new SteadyClock(ticks, zone);
+        return zone.equals(this.zone) ? this : new SteadyClock(ticks, zone, says);
     }
 
-    /** A reading; a step back seen by it is logged once it is taken (the log reads this clock too). */
+    /**
+     * The same clock, whose readings never log a step back (they leave it to this one's): for the log's own handler,
+     * which a log record written from inside it would re-enter mid-way.
+     */
+    public SteadyClock quiet() {
+        return new SteadyClock(ticks, zone, false);
+    }
+
+    /** A reading; a step back seen by it (or by a quiet copy) is logged once it is taken (the log reads it too). */
     private long read() {
         long n = ticks.nanos();
-        long step = ticks.takeStep();
+        long step = says ? ticks.takeStep() : 0;
         if (step > 0) {
             LOG.info(String.format(Locale.ROOT, "the system clock went back %.1f s: the server's clock goes on at half"
                     + " pace until the system clock has caught up with it", step / 1e9));
