@@ -1,9 +1,12 @@
-/** Restarts a crashed server, but not more than `max` times in `windowMs`; after that, the user is told. */
+/**
+ * Restarts a crashed server, but not more than `max` times in `windowMs`; after that, the user is told. Timed on the
+ * monotonic clock: the wall clock set back an hour kept the crashes of that hour in the window.
+ */
 export class RestartPolicy {
   private readonly crashes: number[] = [];
 
   constructor(private readonly max = 3, private readonly windowMs = 3 * 60_000,
-              private readonly now: () => number = Date.now) {}
+              private readonly now: () => number = () => performance.now()) {}
 
   /** Records a crash; true when the server should be restarted. */
   crashed(): boolean {
