@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,7 @@ public final class RawLspProcess implements AutoCloseable {
     }
 
     /** The server with {@code environment} added to its own, logging at info and above to {@code log}. */
-    public static RawLspProcess withEnvironment(Path dataDir, java.util.Map<String, String> environment, Path log)
+    public static RawLspProcess withEnvironment(Path dataDir, Map<String, String> environment, Path log)
             throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command(fromClasspath(List.of()), dataDir, "--log-file", log.toString(),
                 "--log-level", "info"));
