@@ -7,12 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,37 +88,20 @@ class SteadyClockTest {
 
     @Test
     void aStepBackIsLoggedOnceAndNeverByTheQuietCopyTheLogReads() {
-        List<String> said = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                said.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger log = Logger.getLogger(SteadyClock.class.getName());
-        log.addHandler(h);
-        try {
+        try (LogCapture log = new LogCapture(SteadyClock.class)) {
             SteadyClock quiet = clock.quiet();
             pass(Duration.ofMinutes(1));
             long before = clock.millis();
             wall.advance(Duration.ofMinutes(-30));
             assertEquals(before, quiet.millis(), "the quiet copy does not go back either");
-            assertEquals(List.of(), said);
+            assertEquals(List.of(), log.messages);
             clock.millis();
             assertEquals(List.of("the system clock went back 1800.0 s: the server's clock goes on at half pace until"
-                    + " the system clock has caught up with it"), said);
+                    + " the system clock has caught up with it"), log.messages);
             pass(Duration.ofSeconds(5));
             wall.advance(Duration.ofMinutes(-1)); // another step while catching up: the same catch-up
             clock.millis();
-            assertEquals(1, said.size());
-        } finally {
-            log.removeHandler(h);
+            assertEquals(1, log.messages.size());
         }
     }
 
