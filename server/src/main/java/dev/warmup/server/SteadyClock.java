@@ -77,6 +77,24 @@ public final class SteadyClock extends Clock {
         return new SteadyClock(ticks, zone, false);
     }
 
+    /**
+     * {@code wallMillis}, an instant a client read off the system clock just now (its date of a use), on {@code clock}:
+     * as it is, but while a {@link SteadyClock} catches up after a step back, moved on by how far that clock is ahead,
+     * so that it compares with the server's own readings as it compared before the step. (Not for an instant read
+     * earlier, before a step, nor for one compared with itself over time, as a model server's expiry is: the lead
+     * shrinks as the clock catches up, and an expiry moved by it looked renewed at every look.) Other clocks (the
+     * tests') read the system clock as it is.
+     */
+    public static long fromSystemClock(Clock clock, long wallMillis) {
+        return clock instanceof SteadyClock s ? Math.addExact(wallMillis, s.aheadMillis()) : wallMillis;
+    }
+
+    /** How far this clock is ahead of the wall clock it follows, in milliseconds: 0 but while it catches up. */
+    long aheadMillis() {
+        long n = read(); // first: a reading taken after the wall clock's would count its elapsed time as a lead
+        return Math.max(0, Math.floorDiv(n, 1_000_000L) - ticks.wall.millis());
+    }
+
     /** A reading; a step back seen by it (or by a quiet copy) is logged once it is taken (the log reads it too). */
     private long read() {
         long n = ticks.nanos();

@@ -74,6 +74,17 @@ class SteadyClockTest {
     }
 
     @Test
+    void anInstantReadOffTheSystemClockIsMovedOnByTheLeadWhileCatchingUp() {
+        assertEquals(wall.millis(), SteadyClock.fromSystemClock(clock, wall.millis()), "in step");
+        pass(Duration.ofMinutes(1));
+        wall.advance(Duration.ofHours(-1));
+        pass(Duration.ofMinutes(10));
+        assertEquals(clock.millis(), SteadyClock.fromSystemClock(clock, wall.millis()), "the system's now is ours");
+        assertEquals(clock.millis() - 5000, SteadyClock.fromSystemClock(clock, wall.millis() - 5000));
+        assertEquals(wall.millis(), SteadyClock.fromSystemClock(wall, wall.millis()), "another clock: as it is");
+    }
+
+    @Test
     void itNeverReadsLessThanBefore() {
         long last = clock.millis();
         long[] wallSteps = {5, -3_600_000, 7, -2, 60_000, -90_000, 0, 1, -1, 3_600_000, -40};

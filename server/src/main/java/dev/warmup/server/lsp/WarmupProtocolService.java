@@ -16,6 +16,7 @@ import dev.warmup.protocol.UsageStatsParams;
 import dev.warmup.protocol.WarmupPrediction;
 import dev.warmup.protocol.WarmupServerApi;
 import dev.warmup.protocol.WarmupStatus;
+import dev.warmup.server.SteadyClock;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
@@ -191,7 +192,7 @@ public final class WarmupProtocolService implements WarmupServerApi {
         if (reported == null) {
             return now;
         }
-        long at = parseInstant(reported);
+        long at = SteadyClock.fromSystemClock(clock, parseInstant(reported));
         if (at - now <= MAX_AHEAD_MILLIS) {
             return at;
         }

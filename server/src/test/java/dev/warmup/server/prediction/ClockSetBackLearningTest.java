@@ -27,15 +27,24 @@ class ClockSetBackLearningTest {
 
     @Test
     void aUseThatFollowsTheStepIsLearnt() throws Exception {
-        assertNotEquals(forecastAfterTheStep(dir.resolve("none"), false),
-                forecastAfterTheStep(dir.resolve("chat"), true));
+        assertNotEquals(forecastAfterTheStep(dir.resolve("none"), Use.NONE),
+                forecastAfterTheStep(dir.resolve("chat"), Use.UNDATED));
     }
 
+    @Test
+    void aUseTheClientDatesOffTheSystemClockAfterTheStepIsLearntToo() throws Exception {
+        assertNotEquals(forecastAfterTheStep(dir.resolve("none"), Use.NONE),
+                forecastAfterTheStep(dir.resolve("dated"), Use.DATED), "not taken for an hour late");
+    }
+
+    /** No chat use; one reported without a date; one the client dated, off the system's clock. */
+    private enum Use { NONE, UNDATED, DATED }
+
     /**
-     * Two minutes of editor activity, the clock set back an hour, then (when {@code used}) a chat use a few seconds
-     * later, more activity, and the forecast a minute after that.
+     * Two minutes of editor activity, the clock set back an hour, then {@code use} a few seconds later, more activity,
+     * and the forecast a minute after that.
      */
-    private static List<TaskForecast> forecastAfterTheStep(Path data, boolean used) throws Exception {
+    private static List<TaskForecast> forecastAfterTheStep(Path data, Use use) throws Exception {
         SteppedWallClock clock = new SteppedWallClock(ServerHarness.START);
         try (ServerHarness h = new ServerHarness(data, clock.module())) {
             h.initialize(MODELS);
@@ -45,8 +54,9 @@ class ClockSetBackLearningTest {
             activity(h, service);
             clock.setBack(Duration.ofHours(1));
             clock.pass(Duration.ofSeconds(6));
-            if (used) {
-                h.server.getWarmupService().modelUsed(new ModelUsedParams("chat", "chat", null, 900L, false));
+            if (use != Use.NONE) {
+                String at = use == Use.DATED ? clock.wall().instant().toString() : null;
+                h.server.getWarmupService().modelUsed(new ModelUsedParams("chat", "chat", at, 900L, false));
             }
             clock.pass(Duration.ofSeconds(2));
             activity(h, service);
