@@ -86,7 +86,8 @@ public final class SteadyClock extends Clock {
      * tests') read the system clock as it is.
      */
     public static long fromSystemClock(Clock clock, long wallMillis) {
-        return clock instanceof SteadyClock s ? Math.addExact(wallMillis, s.aheadMillis()) : wallMillis;
+        long lead = clock instanceof SteadyClock s ? s.aheadMillis() : 0;
+        return wallMillis > Long.MAX_VALUE - lead ? Long.MAX_VALUE : wallMillis + lead; // a date far off stays far off
     }
 
     /** How far this clock is ahead of the wall clock it follows, in milliseconds: 0 but while it catches up. */

@@ -82,6 +82,7 @@ class SteadyClockTest {
         assertEquals(clock.millis(), SteadyClock.fromSystemClock(clock, wall.millis()), "the system's now is ours");
         assertEquals(clock.millis() - 5000, SteadyClock.fromSystemClock(clock, wall.millis() - 5000));
         assertEquals(wall.millis(), SteadyClock.fromSystemClock(wall, wall.millis()), "another clock: as it is");
+        assertEquals(Long.MAX_VALUE, SteadyClock.fromSystemClock(clock, Long.MAX_VALUE - 1000), "no overflow");
     }
 
     @Test
