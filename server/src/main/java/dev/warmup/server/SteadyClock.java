@@ -8,9 +8,9 @@ import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
- * The server's clock: the system's wall clock, except that it never steps back. The server times everything as a
+ * The server's clock: the system's wall clock, except that it never steps back. The server times most things as a
  * difference of this clock's readings (a model's half minute in use and its grace before an unload, the predictor's
- * idle times, a backend's cool-down, a queued warm-up's deadline) and keeps the times of past events. When the system
+ * idle times, a backend's cool-down, a queued warm-up's aging) and keeps the times of past events. When the system
  * clock is stepped back (set by hand, or put right by NTP after a start with the hardware clock in local time), those
  * times would lie ahead of "now" for as long as the step: the models used before it stayed in use, and the live
  * predictor, which learns on one forward timeline, left every event to the next rebuild, an hour's step an hour of
