@@ -90,6 +90,16 @@ public final class SteadyClock extends Clock {
         return wallMillis > Long.MAX_VALUE - lead ? Long.MAX_VALUE : wallMillis + lead; // a date far off stays far off
     }
 
+    /**
+     * How long, on the monotonic clock, until {@code clock} has gone on {@code millis} more: as long, but while a
+     * {@link SteadyClock} catches up after a step back, longer, as it goes on at half pace until the wall clock is back
+     * with it (a wait of its 20 s then takes 40 s; one scheduled for 20 s found 10 left, then 5, and so on).
+     */
+    public static long realMillis(Clock clock, long millis) {
+        long lead = clock instanceof SteadyClock s ? s.aheadMillis() : 0;
+        return millis <= 0 ? millis : millis + Math.min(millis, lead); // half pace over the lead, full pace after it
+    }
+
     /** How far this clock is ahead of the wall clock it follows, in milliseconds: 0 but while it catches up. */
     long aheadMillis() {
         long n = read(); // first: a reading taken after the wall clock's would count its elapsed time as a lead

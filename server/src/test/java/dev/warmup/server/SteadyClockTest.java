@@ -86,6 +86,28 @@ class SteadyClockTest {
     }
 
     @Test
+    void aWaitOnTheServersClockTakesTheMonotonicTimeItWillReallyTake() {
+        assertEquals(20_000, SteadyClock.realMillis(clock, 20_000), "in step");
+        pass(Duration.ofMinutes(1));
+        wall.advance(Duration.ofHours(-1));
+        pass(Duration.ofMinutes(10)); // 55 minutes ahead
+        long start = clock.millis();
+        long wait = SteadyClock.realMillis(clock, 20_000);
+        assertEquals(40_000, wait, "half pace");
+        pass(Duration.ofMillis(wait));
+        assertEquals(start + 20_000, clock.millis(), "the wait ends when the server's clock has gone on 20 s");
+        long longWait = SteadyClock.realMillis(clock, Duration.ofHours(2).toMillis());
+        long lead = clock.millis() - wall.millis();
+        assertEquals(Duration.ofHours(2).toMillis() + lead, longWait, "half pace over the lead, full pace after it");
+        long before = clock.millis();
+        pass(Duration.ofMillis(longWait));
+        assertEquals(before + Duration.ofHours(2).toMillis(), clock.millis());
+        assertEquals(wall.millis(), clock.millis(), "in step again");
+        assertEquals(0, SteadyClock.realMillis(clock, 0));
+        assertEquals(5000, SteadyClock.realMillis(wall, 5000), "another clock: as it is");
+    }
+
+    @Test
     void itNeverReadsLessThanBefore() {
         long last = clock.millis();
         long[] wallSteps = {5, -3_600_000, 7, -2, 60_000, -90_000, 0, 1, -1, 3_600_000, -40};

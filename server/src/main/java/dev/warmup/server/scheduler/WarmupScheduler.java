@@ -1,6 +1,7 @@
 package dev.warmup.server.scheduler;
 
 import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.SteadyClock;
 import dev.warmup.server.backend.BackendRegistry;
 import dev.warmup.server.backend.ModelBackend;
 import dev.warmup.server.config.ConfigurationManager;
@@ -341,7 +342,7 @@ public final class WarmupScheduler implements AutoCloseable {
             dueTickAt = Long.MAX_VALUE;
             dueTick = null;
             tickSafely();
-        }, Math.max(0, due - now), TimeUnit.MILLISECONDS);
+        }, SteadyClock.realMillis(clock, Math.max(0, due - now)), TimeUnit.MILLISECONDS);
     }
 
     /**
