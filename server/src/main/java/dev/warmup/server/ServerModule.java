@@ -19,6 +19,7 @@ import dev.warmup.server.resources.SystemProbe;
 import dev.warmup.server.usage.PatternQuery;
 import dev.warmup.server.usage.UsageStatsQuery;
 import jakarta.inject.Singleton;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,7 +50,13 @@ public class ServerModule extends AbstractModule {
     @Provides
     @Singleton
     UsageStore store(DataDirectory dir, Clock clock) {
-        return UsageStore.open(dir.resolve("usage.db"), clock.getZone());
+        UsageStore store = UsageStore.open(dir.resolve("usage.db"), clock.getZone());
+        try { // before anything is recorded: a history that ends ahead of the system clock is gone on from
+            store.latestEventAt().ifPresent(at -> SteadyClock.notBefore(clock, at));
+        } catch (SQLException unreadable) {
+            // said where the history is read (WMP-7004); the system clock is followed
+        }
+        return store;
     }
 
     @Provides

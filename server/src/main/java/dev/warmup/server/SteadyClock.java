@@ -24,6 +24,9 @@ public final class SteadyClock extends Clock {
     /** A step back shorter than this is waited out; a longer one is caught up with at half pace. */
     static final long FOLLOWED_NANOS = 10_000_000;
 
+    /** How far ahead of the system clock a history may end and still be gone on from ({@link #notBefore}). */
+    static final long HISTORY_LEAD_MILLIS = 24 * 3_600_000L;
+
     private static final Logger LOG = Logger.getLogger(SteadyClock.class.getName());
     private static final SteadyClock SYSTEM = new SteadyClock(Clock.systemDefaultZone(), System::nanoTime);
 
@@ -91,6 +94,25 @@ public final class SteadyClock extends Clock {
     }
 
     /**
+     * Starts {@code clock} no earlier than {@code latestMillis}, the time of the latest event in the history, when that
+     * lies ahead of the system clock by no more than {@value #HISTORY_LEAD_MILLIS} ms: a server started while another
+     * window's (or its own last run) was catching up after a step back goes on from where that clock was, and catches
+     * up the same way, instead of recording behind the events just recorded (which its rebuilds, reading the store up
+     * to their start, left out). A history further ahead was dated by a clock that was wrong and has been put right
+     * since: the system's is followed. Other clocks (the tests') are left as they are.
+     */
+    public static void notBefore(Clock clock, long latestMillis) {
+        if (clock instanceof SteadyClock s) {
+            long ahead = s.ticks.notBefore(latestMillis, HISTORY_LEAD_MILLIS);
+            if (ahead > 0) {
+                LOG.info(String.format(Locale.ROOT, "the history recorded so far ends %.1f s ahead of the system clock:"
+                        + " the server's clock goes on from there at half pace until the system clock has caught up"
+                        + " with it", ahead / 1e3));
+            }
+        }
+    }
+
+    /**
      * How long, on the monotonic clock, until {@code clock} has gone on {@code millis} more: as long, but while a
      * {@link SteadyClock} catches up after a step back, longer, as it goes on at half pace until the wall clock is back
      * with it (a wait of its 20 s then takes 40 s; one scheduled for 20 s found 10 left, then 5, and so on).
@@ -149,6 +171,21 @@ public final class SteadyClock extends Clock {
                 now = Math.max(w, now + elapsed / 2); // stepped back: half pace until the wall clock catches up
             }
             return now;
+        }
+
+        /**
+         * Moves this clock on to {@code millis} when that is ahead of it and of the wall clock by at most
+         * {@code maxLeadMillis}, catching up from there; returns how far ahead of the wall clock that is (0: not moved).
+         */
+        synchronized long notBefore(long millis, long maxLeadMillis) {
+            nanos();
+            long wallMillis = wall.millis();
+            if (millis > Math.floorDiv(now, 1_000_000L) && millis - wallMillis <= maxLeadMillis) {
+                now = Math.multiplyExact(millis, 1_000_000L);
+                behind = true; // said by the caller, not as a step
+                return millis - wallMillis;
+            }
+            return 0;
         }
 
         /** The step back seen since the last call, in nanoseconds; 0 when none. */

@@ -108,6 +108,30 @@ class SteadyClockTest {
     }
 
     @Test
+    void aHistoryEndingAheadOfTheSystemClockIsGoneOnFromWithinADay() {
+        try (LogCapture log = new LogCapture(SteadyClock.class)) {
+            long start = clock.millis();
+            SteadyClock.notBefore(clock, start - 60_000);
+            assertEquals(start, clock.millis(), "a history behind: nothing to do");
+            SteadyClock.notBefore(clock, start + SteadyClock.HISTORY_LEAD_MILLIS + 1);
+            assertEquals(start, clock.millis(), "more than a day ahead: dated by a wrong clock, not gone on from");
+            assertEquals(List.of(), log.messages);
+            long ahead = Duration.ofMinutes(30).toMillis();
+            SteadyClock.notBefore(clock, start + ahead);
+            assertEquals(start + ahead, clock.millis());
+            assertEquals(List.of("the history recorded so far ends 1800.0 s ahead of the system clock: the server's"
+                    + " clock goes on from there at half pace until the system clock has caught up with it"),
+                    log.messages);
+            pass(Duration.ofMinutes(10));
+            assertEquals(start + ahead + Duration.ofMinutes(5).toMillis(), clock.millis(), "half pace");
+            pass(Duration.ofMinutes(50));
+            assertEquals(wall.millis(), clock.millis(), "caught up, an hour on");
+            assertEquals(1, log.messages.size(), "not said again as a step");
+            SteadyClock.notBefore(wall, wall.millis() + ahead); // another clock: left as it is
+        }
+    }
+
+    @Test
     void itNeverReadsLessThanBefore() {
         long last = clock.millis();
         long[] wallSteps = {5, -3_600_000, 7, -2, 60_000, -90_000, 0, 1, -1, 3_600_000, -40};

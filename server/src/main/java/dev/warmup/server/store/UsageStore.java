@@ -17,6 +17,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
@@ -254,6 +255,14 @@ public final class UsageStore implements AutoCloseable {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties())) {
             EventPages.read(new Object(), () -> c, Long.MIN_VALUE, Long.MAX_VALUE, PAGE, sink);
         }
+    }
+
+    /** The time of the latest event stored, if any. */
+    public OptionalLong latestEventAt() throws SQLException {
+        return query("SELECT MAX(at) FROM events", List.of(), rs -> { // one row, NULL when there are none
+            long at = rs.next() ? rs.getLong(1) : 0;
+            return at == 0 && rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(at);
+        });
     }
 
     /**

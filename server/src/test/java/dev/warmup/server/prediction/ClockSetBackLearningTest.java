@@ -1,11 +1,16 @@
 package dev.warmup.server.prediction;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.protocol.ActivityParams;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.server.SteppedWallClock;
 import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.store.UsageStore;
+import dev.warmup.server.usage.EventKind;
+import dev.warmup.server.usage.UsageEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +40,27 @@ class ClockSetBackLearningTest {
     void aUseTheClientDatesOffTheSystemClockAfterTheStepIsLearntToo() throws Exception {
         assertNotEquals(forecastAfterTheStep(dir.resolve("none"), Use.NONE),
                 forecastAfterTheStep(dir.resolve("dated"), Use.DATED), "not taken for an hour late");
+    }
+
+    @Test
+    void aServerStartedBehindItsHistoryGoesOnFromItsLatestEvent() throws Exception {
+        SteppedWallClock clock = new SteppedWallClock(ServerHarness.START);
+        long ahead = ServerHarness.START.toEpochMilli() + Duration.ofMinutes(30).toMillis();
+        Path data = dir.resolve("data");
+        java.nio.file.Files.createDirectories(data);
+        try (UsageStore store = UsageStore.open(data.resolve("usage.db"))) { // recorded by a server catching up
+            store.append(List.of(UsageEvent.simple(ahead, EventKind.ACTIVITY, "recorded-ahead", null)));
+        }
+        try (ServerHarness h = new ServerHarness(data, clock.module())) {
+            h.initialize(MODELS);
+            h.startPrediction();
+            activity(h, h.injector.getInstance(PredictionService.class));
+            List<UsageEvent> stored = h.injector.getInstance(UsageStore.class).allEvents().stream()
+                    .filter(e -> e.kind() == EventKind.ACTIVITY).toList();
+            assertEquals(List.of("recorded-ahead", "chatPanelOpened"), stored.stream().map(UsageEvent::detail)
+                    .toList(), "in the order they happened");
+            assertTrue(stored.get(1).at() >= ahead, "dated after the history it went on from");
+        }
     }
 
     /** No chat use; one reported without a date; one the client dated, off the system's clock. */
