@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.lsp.ExitHandler;
+import dev.warmup.server.lsp.WarmupProtocolService;
 import dev.warmup.server.lsp.Workers;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.queue.WarmupQueue;
@@ -52,7 +53,8 @@ public class ServerModule extends AbstractModule {
     UsageStore store(DataDirectory dir, Clock clock) {
         UsageStore store = UsageStore.open(dir.resolve("usage.db"), clock.getZone());
         try { // before anything is recorded: a history that ends ahead of the system clock is gone on from
-            store.latestEventAt().ifPresent(at -> SteadyClock.notBefore(clock, at));
+            store.latestEventAt().ifPresent(at -> SteadyClock.notBefore(clock, at,
+                    WarmupProtocolService.MAX_AHEAD_MILLIS));
         } catch (SQLException unreadable) {
             // said where the history is read (WMP-7004); the system clock is followed
         }

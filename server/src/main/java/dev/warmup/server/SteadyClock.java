@@ -95,15 +95,16 @@ public final class SteadyClock extends Clock {
 
     /**
      * Starts {@code clock} no earlier than {@code latestMillis}, the time of the latest event in the history, when that
-     * lies ahead of the system clock by no more than {@value #HISTORY_LEAD_MILLIS} ms: a server started while another
-     * window's (or its own last run) was catching up after a step back goes on from where that clock was, and catches
-     * up the same way, instead of recording behind the events just recorded (which its rebuilds, reading the store up
-     * to their start, left out). A history further ahead was dated by a clock that was wrong and has been put right
-     * since: the system's is followed. Other clocks (the tests') are left as they are.
+     * lies ahead of the system clock by more than {@code datedAheadMillis} (how far ahead a client may date a use it
+     * reports, and so the store hold one with no step at all) and no more than {@value #HISTORY_LEAD_MILLIS} ms: a
+     * server started while another window's (or its own last run) was catching up after a step back goes on from where
+     * that clock was, and catches up the same way, instead of recording behind the events just recorded (which its
+     * rebuilds, reading the store up to their start, left out). A history further ahead was dated by a clock that was
+     * wrong and has been put right since: the system's is followed. Other clocks (the tests') are left as they are.
      */
-    public static void notBefore(Clock clock, long latestMillis) {
+    public static void notBefore(Clock clock, long latestMillis, long datedAheadMillis) {
         if (clock instanceof SteadyClock s) {
-            long ahead = s.ticks.notBefore(latestMillis, HISTORY_LEAD_MILLIS);
+            long ahead = s.ticks.notBefore(latestMillis, datedAheadMillis, HISTORY_LEAD_MILLIS);
             if (ahead > 0) {
                 LOG.info(String.format(Locale.ROOT, "the history recorded so far ends %.1f s ahead of the system clock:"
                         + " the server's clock goes on from there at half pace until the system clock has caught up"
@@ -174,13 +175,15 @@ public final class SteadyClock extends Clock {
         }
 
         /**
-         * Moves this clock on to {@code millis} when that is ahead of it and of the wall clock by at most
-         * {@code maxLeadMillis}, catching up from there; returns how far ahead of the wall clock that is (0: not moved).
+         * Moves this clock on to {@code millis} when that is ahead of it, and of the wall clock by more than
+         * {@code minLeadMillis} and at most {@code maxLeadMillis}, catching up from there; returns how far ahead of the
+         * wall clock that is (0: not moved).
          */
-        synchronized long notBefore(long millis, long maxLeadMillis) {
+        synchronized long notBefore(long millis, long minLeadMillis, long maxLeadMillis) {
             nanos();
             long wallMillis = wall.millis();
-            if (millis > Math.floorDiv(now, 1_000_000L) && millis - wallMillis <= maxLeadMillis) {
+            long lead = millis - wallMillis;
+            if (millis > Math.floorDiv(now, 1_000_000L) && lead > minLeadMillis && lead <= maxLeadMillis) {
                 now = Math.multiplyExact(millis, 1_000_000L);
                 behind = true; // said by the caller, not as a step
                 return millis - wallMillis;

@@ -111,13 +111,16 @@ class SteadyClockTest {
     void aHistoryEndingAheadOfTheSystemClockIsGoneOnFromWithinADay() {
         try (LogCapture log = new LogCapture(SteadyClock.class)) {
             long start = clock.millis();
-            SteadyClock.notBefore(clock, start - 60_000);
+            long datedAhead = Duration.ofMinutes(5).toMillis();
+            SteadyClock.notBefore(clock, start - 60_000, datedAhead);
             assertEquals(start, clock.millis(), "a history behind: nothing to do");
-            SteadyClock.notBefore(clock, start + SteadyClock.HISTORY_LEAD_MILLIS + 1);
+            SteadyClock.notBefore(clock, start + datedAhead, datedAhead);
+            assertEquals(start, clock.millis(), "no further ahead than a client may date a use: no step to go on from");
+            SteadyClock.notBefore(clock, start + SteadyClock.HISTORY_LEAD_MILLIS + 1, datedAhead);
             assertEquals(start, clock.millis(), "more than a day ahead: dated by a wrong clock, not gone on from");
             assertEquals(List.of(), log.messages);
             long ahead = Duration.ofMinutes(30).toMillis();
-            SteadyClock.notBefore(clock, start + ahead);
+            SteadyClock.notBefore(clock, start + ahead, datedAhead);
             assertEquals(start + ahead, clock.millis());
             assertEquals(List.of("the history recorded so far ends 1800.0 s ahead of the system clock: the server's"
                     + " clock goes on from there at half pace until the system clock has caught up with it"),
@@ -127,7 +130,7 @@ class SteadyClockTest {
             pass(Duration.ofMinutes(50));
             assertEquals(wall.millis(), clock.millis(), "caught up, an hour on");
             assertEquals(1, log.messages.size(), "not said again as a step");
-            SteadyClock.notBefore(wall, wall.millis() + ahead); // another clock: left as it is
+            SteadyClock.notBefore(wall, wall.millis() + ahead, datedAhead); // another clock: left as it is
         }
     }
 

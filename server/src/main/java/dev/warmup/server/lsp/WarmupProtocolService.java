@@ -46,7 +46,7 @@ public final class WarmupProtocolService implements WarmupServerApi {
     private static final Logger LOG = Logger.getLogger(WarmupProtocolService.class.getName());
     private static final Gson GSON = new Gson();
     /** How far ahead of our clock a reported use may be dated (another machine's clock), as given. */
-    static final long MAX_AHEAD_MILLIS = 300_000;
+    public static final long MAX_AHEAD_MILLIS = 300_000;
     private static final int MAX_NAME = ModelSpec.MAX_NAME;
 
     private final WarmupController controller;
