@@ -89,7 +89,7 @@ public final class SteadyClock extends Clock {
      * tests') read the system clock as it is.
      */
     public static long fromSystemClock(Clock clock, long wallMillis) {
-        long lead = clock instanceof SteadyClock s ? s.aheadMillis() : 0;
+        long lead = leadOf(clock);
         return wallMillis > Long.MAX_VALUE - lead ? Long.MAX_VALUE : wallMillis + lead; // a date far off stays far off
     }
 
@@ -119,8 +119,13 @@ public final class SteadyClock extends Clock {
      * with it (a wait of its 20 s then takes 40 s; one scheduled for 20 s found 10 left, then 5, and so on).
      */
     public static long realMillis(Clock clock, long millis) {
-        long lead = clock instanceof SteadyClock s ? s.aheadMillis() : 0;
+        long lead = leadOf(clock);
         return millis <= 0 ? millis : millis + Math.min(millis, lead); // half pace over the lead, full pace after it
+    }
+
+    /** How far {@code clock} is ahead of the system clock: a {@link SteadyClock}'s lead, 0 for any other. */
+    private static long leadOf(Clock clock) {
+        return clock instanceof SteadyClock s ? s.aheadMillis() : 0;
     }
 
     /** How far this clock is ahead of the wall clock it follows, in milliseconds: 0 but while it catches up. */
@@ -186,7 +191,7 @@ public final class SteadyClock extends Clock {
             if (millis > Math.floorDiv(now, 1_000_000L) && lead > minLeadMillis && lead <= maxLeadMillis) {
                 now = Math.multiplyExact(millis, 1_000_000L);
                 behind = true; // said by the caller, not as a step
-                return millis - wallMillis;
+                return lead;
             }
             return 0;
         }

@@ -21,6 +21,11 @@ class ModelOwnersTest {
     private final ProcessIdentity b = new ProcessIdentity(1002, 5);
     private final Set<ProcessIdentity> running = ConcurrentHashMap.newKeySet();
 
+    /** The claims of the server {@code self}, in {@code store}, among the servers {@link #running}. */
+    private ModelOwners owners(UsageStore store, ProcessIdentity self) {
+        return new ModelOwners(store, new FakeProcesses(self, running), Clock.systemUTC());
+    }
+
     @Test
     void oneModelServerHasOneKeyHoweverItsUrlIsSpelt() {
         String loopback = ModelOwners.key("http://127.0.0.1:11434");
@@ -40,8 +45,8 @@ class ModelOwnersTest {
         running.addAll(Set.of(a, b));
         try (UsageStore storeA = UsageStore.open(dir.resolve("usage.db"));
              UsageStore storeB = UsageStore.open(dir.resolve("usage.db"))) {
-            ModelOwners ownersA = new ModelOwners(storeA, new FakeProcesses(a, running), Clock.systemUTC());
-            ModelOwners ownersB = new ModelOwners(storeB, new FakeProcesses(b, running), Clock.systemUTC());
+            ModelOwners ownersA = owners(storeA, a);
+            ModelOwners ownersB = owners(storeB, b);
             assertEquals(Holder.NONE, ownersA.holder("http://127.0.0.1:11434", "coder").holder());
 
             ownersA.claim("http://127.0.0.1:11434", "coder");
@@ -73,8 +78,8 @@ class ModelOwnersTest {
         String url = "http://127.0.0.1:11434";
         try (UsageStore storeA = UsageStore.open(dir.resolve("usage.db"));
              UsageStore storeB = UsageStore.open(dir.resolve("usage.db"))) {
-            ModelOwners ownersA = new ModelOwners(storeA, new FakeProcesses(recorded, running), Clock.systemUTC());
-            ModelOwners ownersB = new ModelOwners(storeB, new FakeProcesses(b, running), Clock.systemUTC());
+            ModelOwners ownersA = owners(storeA, recorded);
+            ModelOwners ownersB = owners(storeB, b);
             ownersA.claim(url, "coder");
             running.addAll(Set.of(b, new ProcessIdentity(1001, recorded.startedMillis() + 1000)));
             assertEquals(Holder.ANOTHER_SERVER, ownersB.holder(url, "coder").holder(), "boot time read a second on");
@@ -93,8 +98,8 @@ class ModelOwnersTest {
         String url = "http://127.0.0.1:8080";
         try (UsageStore storeA = UsageStore.open(dir.resolve("usage.db"));
              UsageStore storeB = UsageStore.open(dir.resolve("usage.db"))) {
-            ModelOwners ownersA = new ModelOwners(storeA, new FakeProcesses(a, running), Clock.systemUTC());
-            ModelOwners ownersB = new ModelOwners(storeB, new FakeProcesses(b, running), Clock.systemUTC());
+            ModelOwners ownersA = owners(storeA, a);
+            ModelOwners ownersB = owners(storeB, b);
             ownersA.claim(url, "coder");
             ownersB.forgetExited(url, "coder");
             assertEquals(Holder.ANOTHER_SERVER, ownersB.holder(url, "coder").holder(), "A still runs");
@@ -116,9 +121,9 @@ class ModelOwnersTest {
         try (UsageStore storeA = UsageStore.open(dir.resolve("usage.db"));
              UsageStore storeB = UsageStore.open(dir.resolve("usage.db"));
              UsageStore storeC = UsageStore.open(dir.resolve("usage.db"))) {
-            ModelOwners ownersA = new ModelOwners(storeA, new FakeProcesses(a, running), Clock.systemUTC());
-            ModelOwners ownersB = new ModelOwners(storeB, new FakeProcesses(b, running), Clock.systemUTC());
-            ModelOwners ownersC = new ModelOwners(storeC, new FakeProcesses(c, running), Clock.systemUTC());
+            ModelOwners ownersA = owners(storeA, a);
+            ModelOwners ownersB = owners(storeB, b);
+            ModelOwners ownersC = owners(storeC, c);
             ownersA.claim(url, "coder");
             ownersA.want(url, "coder");
             assertEquals(Optional.empty(), ownersA.wanter(url, "coder"), "its own want does not count");
