@@ -15,7 +15,7 @@ import dev.warmup.server.store.ProcessTable;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.EventPipeline;
 import dev.warmup.server.usage.UriHasher;
-import dev.warmup.server.resources.OshiProbe;
+import dev.warmup.server.resources.ModelServerProbe;
 import dev.warmup.server.resources.SystemProbe;
 import dev.warmup.server.usage.PatternQuery;
 import dev.warmup.server.usage.UsageStatsQuery;
@@ -44,7 +44,7 @@ public class ServerModule extends AbstractModule {
         bind(Clock.class).toInstance(SteadyClock.system()); // never back: see SteadyClock
         bind(WarmupController.class).to(WarmupCoordinator.class);
         bind(ExitHandler.class).toInstance(System::exit);
-        bind(SystemProbe.class).to(OshiProbe.class);
+        bind(SystemProbe.class).to(ModelServerProbe.class);
         bind(ProcessTable.class).toInstance(ProcessTable.os());
     }
 

@@ -41,7 +41,8 @@ public enum ErrorCode {
     WMP_3003("WarmupScheduler", INVALID_INPUT, warning, "Unknown model",
             "The model is not in the catalogue (warmup.models or warmup/registerModels)."),
     WMP_4001("ResourceManager", RESOURCE_EXHAUSTED, warning, "System memory nearly exhausted: models unloaded",
-            "Close other programs or lower maxMemoryMb / maxWarmModels."),
+            "Close other programs or lower maxMemoryMb / maxWarmModels; where the message names a model server's"
+                    + " cgroup, its container's (or unit's) memory limit is what is nearly reached."),
     WMP_4002("ResourceManager", RESOURCE_ALLOCATION, warning, "Model does not fit in the memory budget",
             "Raise maxMemoryMb or register a smaller model."),
     WMP_4003("ResourceManager", INTERNAL, warning, "System memory and CPU could not be read: the last reading stands",
@@ -53,7 +54,8 @@ public enum ErrorCode {
     WMP_4005("ResourceManager", RESOURCE_ALLOCATION, info,
             "Memory budget lowered: the machine has less memory available than maxMemoryMb",
             "Nothing to do: fewer models are kept warm until other programs free memory; the full budget comes back"
-                    + " with it."),
+                    + " with it. Where the message names a model server's cgroup, the budget keeps within that"
+                    + " container's (or unit's) memory limit."),
     WMP_5001("WarmupQueue", RESOURCE_EXHAUSTED, warning, "Warm-up queue overflow: lowest-priority entry shed",
             "Raise maxQueueSize, or fewer models are predicted at once than are queued."),
     WMP_5002("WarmupQueue", INVALID_INPUT, info,

@@ -174,18 +174,23 @@ public final class ResourceManager implements AutoCloseable {
         long budget = budgetMb(s, settings, heldMb);
         if (emergency(s)) {
             out.add(new WarmupException(ErrorCode.WMP_4001, "about " + roundedMb(s.availableMb())
-                    + " MB available, below a reserve of " + reserve + " MB: no warm-up starts until more is free")
-                    .getMessage());
+                    + " MB available" + within(s) + ", below a reserve of " + reserve
+                    + " MB: no warm-up starts until more is free").getMessage());
         } else if (budget < settings.maxMemoryMb()) {
             out.add(new WarmupException(ErrorCode.WMP_4005, "our models may hold about " + roundedMb(budget)
                     + " MB now (what they hold, " + heldMb + " MB, and what is available above a reserve of "
-                    + reserve + " MB), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
+                    + reserve + " MB" + within(s) + "), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
         }
         if (loadsWaiting && cpuBusy(s, settings)) {
             out.add(new WarmupException(ErrorCode.WMP_4004, String.format(Locale.ROOT,
                     "queued warm-ups start once it is %.1f %% busy or less", settings.maxCpuPercent())).getMessage());
         }
         return out;
+    }
+
+    /** Where the memory figures are read when not the machine's: " in the limit of ...". */
+    private static String within(SystemProbe.Snapshot s) {
+        return s.memoryLimit() == null ? "" : " in the " + s.totalMb() + " MB limit of " + s.memoryLimit();
     }
 
     private static long roundedMb(long mb) {

@@ -3,11 +3,22 @@ package dev.warmup.server.resources;
 /** Reads the machine's resources (OSHI in production; tests feed snapshots). */
 public interface SystemProbe {
     /**
-     * @param totalMb      physical memory
+     * @param totalMb      physical memory, or the memory limit that binds the model servers when lower
      * @param availableMb  memory available to new allocations
      * @param cpuLoad      system CPU load since the previous sample, in [0, 1] (negative: unknown)
+     * @param memoryLimit  null when the machine's memory is read; else whose memory limit the figures are, in words
      */
-    record Snapshot(long totalMb, long availableMb, double cpuLoad) {}
+    record Snapshot(long totalMb, long availableMb, double cpuLoad, String memoryLimit) {
+        /** The machine's memory. */
+        public Snapshot(long totalMb, long availableMb, double cpuLoad) {
+            this(totalMb, availableMb, cpuLoad, null);
+        }
+
+        /** The memory within a limit of {@code limitMb} that leaves {@code leftMb}, where it leaves less than this. */
+        Snapshot within(long limitMb, long leftMb, String where) {
+            return leftMb >= availableMb ? this : new Snapshot(Math.min(totalMb, limitMb), leftMb, cpuLoad, where);
+        }
+    }
 
     Snapshot sample();
 

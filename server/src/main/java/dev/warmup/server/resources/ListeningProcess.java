@@ -1,0 +1,145 @@
+package dev.warmup.server.resources;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Which process listens on a loopback TCP port, read from Linux's files: {@code /proc/net/tcp} and {@code tcp6} (the
+ * sockets of this process's network namespace) give the listening socket's inode, and the process holding it is the
+ * one whose {@code /proc/PID/fd} links to {@code socket:[INODE]}. A process of another user, whose descriptors this
+ * one may not read, or of another PID namespace (a container's neighbour), is not found. The walk over every
+ * process's descriptors is done again only when the port's sockets change. Not thread-safe.
+ */
+final class ListeningProcess {
+    private static final String LISTEN = "0A";
+
+    private final Path root;
+    /** Per port: the sockets last seen listening on it, and the process found holding them (-1: none found). */
+    private final Map<Integer, Found> found = new HashMap<>();
+
+    private record Found(Set<Long> inodes, long pid) {}
+
+    /** @param root the file system's root: "/" but in tests */
+    ListeningProcess(Path root) {
+        this.root = root;
+    }
+
+    /** The process listening on {@code port} on a loopback or wildcard address; empty when none is found. */
+    OptionalLong on(int port) {
+        Set<Long> inodes = new TreeSet<>();
+        inodes.addAll(listening(root.resolve("proc/net/tcp"), port));
+        inodes.addAll(listening(root.resolve("proc/net/tcp6"), port));
+        inodes.remove(0L); // a socket being torn down
+        if (inodes.isEmpty()) {
+            found.remove(port);
+            return OptionalLong.empty();
+        }
+        Found last = found.get(port);
+        if (last == null || !last.inodes().equals(inodes)) {
+            last = new Found(inodes, holder(inodes));
+            found.put(port, last);
+        }
+        return last.pid() < 0 ? OptionalLong.empty() : OptionalLong.of(last.pid());
+    }
+
+    /**
+     * The inodes of the sockets listening on {@code port} in one of the tables, whose lines read
+     * "SL: LOCAL_HEX:PORT_HEX REMOTE_HEX:PORT_HEX STATE ... UID TIMEOUT INODE ...".
+     */
+    private static Set<Long> listening(Path table, int port) {
+        Set<Long> out = new TreeSet<>();
+        try (Stream<String> lines = Files.lines(table)) {
+            lines.skip(1).forEach(line -> {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 10 || !f[3].equals(LISTEN)) {
+                    return;
+                }
+                int colon = f[1].indexOf(':');
+                if (colon < 0 || !f[9].matches("\\d{1,19}")) {
+                    return;
+                }
+                try {
+                    if (Integer.parseInt(f[1].substring(colon + 1), 16) == port
+                            && reachedFromLoopback(f[1].substring(0, colon))) {
+                        out.add(Long.parseLong(f[9]));
+                    }
+                } catch (NumberFormatException e) {
+                    // a line this reader does not understand
+                }
+            });
+        } catch (IOException | RuntimeException e) { // no such table: no IPv6, or not Linux
+            return out;
+        }
+        return out;
+    }
+
+    /**
+     * Whether a listening address in the tables' hex (the address's 32-bit words each in the machine's byte order,
+     * little-endian on the machines this runs on) takes connections to a loopback address.
+     */
+    private static boolean reachedFromLoopback(String hex) {
+        if (hex.length() != 8 && hex.length() != 32) {
+            return false;
+        }
+        byte[] address = new byte[hex.length() / 2];
+        for (int word = 0; word < address.length / 4; word++) {
+            for (int b = 0; b < 4; b++) {
+                int at = word * 8 + (3 - b) * 2;
+                address[word * 4 + b] = (byte) Integer.parseInt(hex.substring(at, at + 2), 16);
+            }
+        }
+        try {
+            InetAddress a = InetAddress.getByAddress(address); // an IPv4-mapped IPv6 address comes back as IPv4
+            return a.isLoopbackAddress() || a.isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The first process found holding one of {@code inodes}; -1 for none. */
+    private long holder(Set<Long> inodes) {
+        Set<String> links = new TreeSet<>();
+        inodes.forEach(i -> links.add("socket:[" + i + "]"));
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(root.resolve("proc"), p -> isPid(p))) {
+            for (Path proc : procs) {
+                if (holds(proc.resolve("fd"), links)) {
+                    return Long.parseLong(proc.getFileName().toString());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static boolean isPid(Path p) {
+        return p.getFileName().toString().matches("\\d{1,10}");
+    }
+
+    private static boolean holds(Path fds, Set<String> links) {
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(fds)) {
+            for (Path fd : all) {
+                try {
+                    if (links.contains(Files.readSymbolicLink(fd).toString())) {
+                        return true;
+                    }
+                } catch (IOException | UnsupportedOperationException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) { // another user's process, or exited meanwhile
+            return false;
+        }
+        return false;
+    }
+}

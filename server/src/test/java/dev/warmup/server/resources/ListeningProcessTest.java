@@ -1,0 +1,84 @@
+package dev.warmup.server.resources;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The process listening on a loopback port: this JVM's own sockets on the real /proc, then hand-made tables. */
+class ListeningProcessTest {
+    @TempDir Path dir;
+    private static final long SELF = ProcessHandle.current().pid();
+
+    private static void assumeLinux() {
+        assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "Linux's /proc");
+    }
+
+    @Test
+    void findsThisProcessListeningOnLoopbackAndOnEveryAddress() throws IOException {
+        assumeLinux();
+        ListeningProcess real = new ListeningProcess(Path.of("/"));
+        try (ServerSocket loopback = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"));
+             ServerSocket any = new ServerSocket()) {
+            any.bind(new InetSocketAddress(0));
+            assertEquals(OptionalLong.of(SELF), real.on(loopback.getLocalPort()));
+            assertEquals(OptionalLong.of(SELF), real.on(any.getLocalPort()), "a wildcard listener takes loopback's");
+        }
+        try (ServerSocket six = new ServerSocket(0, 5, InetAddress.getByName("::1"))) {
+            assertEquals(OptionalLong.of(SELF), real.on(six.getLocalPort()));
+        } catch (IOException noIpv6) {
+            // a machine without IPv6's loopback: nothing to look for
+        }
+    }
+
+    @Test
+    void aPortNobodyListensOnHasNoProcess() throws IOException {
+        assumeLinux();
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        assertEquals(OptionalLong.empty(), new ListeningProcess(Path.of("/")).on(port));
+    }
+
+    @Test
+    void onlyListeningSocketsOnLoopbackOrEveryAddressCount() {
+        ProcTree t = new ProcTree(dir)
+                .socket("tcp", "0100007F", 11434, "01", 100) // a connection from port 11434, not a listener
+                .socket("tcp", "0501A8C0", 11434, "0A", 101) // listening on 192.168.1.5 only
+                .socket("tcp", "0100007F", 8080, "0A", 102) // another port
+                .holds(20, 3, 100).holds(21, 3, 101).holds(22, 4, 102);
+        ListeningProcess p = new ListeningProcess(t.root);
+        assertEquals(OptionalLong.empty(), p.on(11434));
+        assertEquals(OptionalLong.of(22), p.on(8080));
+        t.socket("tcp6", "00000000000000000000000001000000", 11434, "0A", 103).holds(23, 5, 103); // ::1
+        assertEquals(OptionalLong.of(23), p.on(11434));
+        t.socket("tcp6", "0000000000000000FFFF00000100007F", 9000, "0A", 104).holds(24, 9, 104); // ::ffff:127.0.0.1
+        assertEquals(OptionalLong.of(24), p.on(9000));
+    }
+
+    @Test
+    void theHolderIsLookedForAgainOnlyWhenThePortsSocketsChange() throws IOException {
+        ProcTree t = new ProcTree(dir).socket("tcp", "00000000", 11434, "0A", 200).holds(30, 3, 200);
+        ListeningProcess p = new ListeningProcess(t.root);
+        assertEquals(OptionalLong.of(30), p.on(11434));
+        Files.delete(dir.resolve("proc/30/fd/3"));
+        assertEquals(OptionalLong.of(30), p.on(11434), "the same socket: the same holder, no walk over /proc");
+        t.write("proc/net/tcp", ProcTree.HEADER);
+        t.socket("tcp", "00000000", 11434, "0A", 201).holds(31, 3, 201); // the model server restarted
+        assertEquals(OptionalLong.of(31), p.on(11434));
+        t.write("proc/net/tcp", ProcTree.HEADER);
+        t.socket("tcp", "00000000", 11434, "0A", 202); // held by a process this one cannot see
+        assertEquals(OptionalLong.empty(), p.on(11434));
+        t.write("proc/net/tcp", ProcTree.HEADER + "not a table\n  0: zz:yy 0 0A\n");
+        assertEquals(OptionalLong.empty(), p.on(11434), "lines it cannot read are passed over");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.warmup.server.resources;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * A hand-made Linux file system under a folder, for the readers of {@code /proc} and {@code /sys/fs/cgroup}: mounts,
+ * processes' groups, the groups' memory files, listening sockets and the descriptors holding them.
+ */
+public final class ProcTree {
+    public static final long MB = 1024 * 1024;
+    /** The first line of /proc/net/tcp. */
+    public static final String HEADER =
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+    public final Path root;
+
+    public ProcTree(Path root) {
+        this.root = root;
+        write("proc/net/tcp", HEADER);
+        write("proc/net/tcp6", HEADER);
+    }
+
+    /** A line of /proc/self/mountinfo, e.g. a cgroup2 file system mounted at /sys/fs/cgroup. */
+    public ProcTree mount(String root, String point, String type, String superOptions) {
+        append("proc/self/mountinfo", "30 25 0:26 " + root + " " + point + " rw,nosuid,nodev - " + type + " "
+                + type + " " + superOptions + "\n");
+        return this;
+    }
+
+    /** /proc/PID/cgroup. */
+    public ProcTree process(long pid, String... groups) {
+        write("proc/" + pid + "/cgroup", String.join("\n", groups) + "\n");
+        return this;
+    }
+
+    /** A v2 group's memory files (limit null: "max"), in megabytes. */
+    public ProcTree v2(String dir, Long limitMb, long currentMb, long inactiveFileMb) {
+        write(dir + "/memory.max", limitMb == null ? "max\n" : limitMb * MB + "\n");
+        write(dir + "/memory.current", currentMb * MB + "\n");
+        write(dir + "/memory.stat", "anon 1000\nfile 2000\nactive_file 3\ninactive_file " + inactiveFileMb * MB + "\n");
+        return this;
+    }
+
+    /** A v1 memory group's files (limit null: v1's "no limit"), in megabytes. */
+    public ProcTree v1(String dir, Long limitMb, long usageMb, long inactiveFileMb) {
+        write(dir + "/memory.limit_in_bytes", (limitMb == null ? 9223372036854771712L : limitMb * MB) + "\n");
+        write(dir + "/memory.usage_in_bytes", usageMb * MB + "\n");
+        write(dir + "/memory.stat", "cache 5\nrss 6\ninactive_file 7\ntotal_rss 8\ntotal_inactive_file "
+                + inactiveFileMb * MB + "\n");
+        return this;
+    }
+
+    /** A socket in /proc/net/tcp (IPv4, address as in the table: 127.0.0.1 is 0100007F), in state {@code state}. */
+    public ProcTree socket(String table, String addressHex, int port, String state, long inode) {
+        append("proc/net/" + table, String.format(Locale.ROOT, "   0: %s:%04X 00000000:0000 %s 00000000:00000000"
+                + " 00:00000000 00000000  1000        0 %d 1 0000000000000000 100 0 0 10 0\n", addressHex, port,
+                state, inode));
+        return this;
+    }
+
+    /** Process {@code pid} holds socket {@code inode} as descriptor {@code fd}. */
+    public ProcTree holds(long pid, int fd, long inode) {
+        try {
+            Path link = root.resolve("proc/" + pid + "/fd/" + fd);
+            Files.createDirectories(link.getParent());
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, Path.of("socket:[" + inode + "]"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public void write(String path, String text) {
+        try {
+            Path p = root.resolve(path);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void append(String path, String text) {
+        try {
+            Path p = root.resolve(path);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

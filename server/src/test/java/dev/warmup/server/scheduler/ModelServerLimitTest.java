@@ -1,0 +1,87 @@
+package dev.warmup.server.scheduler;
+
+import static dev.warmup.server.scheduler.WarmingFixture.coder;
+import static dev.warmup.server.scheduler.WarmingFixture.start;
+import static dev.warmup.server.scheduler.WarmingFixture.warm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import dev.warmup.server.backend.fake.FakeOllamaServer;
+import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.resources.ModelServerProbe;
+import dev.warmup.server.resources.ProcTree;
+import dev.warmup.server.resources.ResourceManager;
+import dev.warmup.server.resources.SystemProbe;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A model server in a container (a cgroup) with a memory limit: the budget keeps within what the limit leaves,
+ * though the machine has memory to spare. The server reads a hand-made /proc and /sys/fs/cgroup in which the fake
+ * Ollama's port is held by a process in a limited group.
+ */
+class ModelServerLimitTest {
+    @TempDir Path dir;
+    @TempDir Path fs;
+    /** The machine: 16 GB, 9 GB of it available. */
+    private static final SystemProbe MACHINE = () -> new SystemProbe.Snapshot(16_000, 9_000, 0.05);
+
+    private static AbstractModule limitedBy(ProcTree tree) {
+        return new AbstractModule() {
+            @Provides
+            @Singleton
+            SystemProbe probe(ConfigurationManager config) {
+                return ModelServerProbe.over(MACHINE, config::current, tree.root);
+            }
+        };
+    }
+
+    @Test
+    void theBudgetKeepsWithinTheModelServersCgroupLimitUntilItIsRaised() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer()) {
+            int port = URI.create(ollama.url()).getPort();
+            // 4 GB, of which 2.8 GB in use (3 GB less 200 MB of inactive cache): 1,296 MB left, less a 205 MB reserve
+            ProcTree tree = new ProcTree(fs).mount("/", "/sys/fs/cgroup", "cgroup2", "rw")
+                    .socket("tcp", "0100007F", port, "0A", 900).holds(4242, 7, 900)
+                    .process(4242, "0::/").v2("sys/fs/cgroup", 4096L, 3000, 200);
+            try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
+                WarmupScheduler scheduler = start(h, ollama);
+                ResourceManager resources = h.injector.getInstance(ResourceManager.class);
+                resources.refresh();
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                List<String> held = h.status().heldBack();
+                assertEquals(1, held.size(), String.valueOf(held));
+                assertTrue(held.get(0).startsWith("WMP-4005 Memory budget lowered: ") && held.get(0).contains(
+                        "about 1000 MB now (what they hold, 0 MB, and what is available above a reserve of 205 MB in the"
+                        + " 4096 MB limit of the cgroup of backend local's model server (port " + port
+                        + ", pid 4242, " + fs.resolve("sys/fs/cgroup") + "))"), held.get(0));
+                assertEquals("unloaded", coder(h).state(), "coder's 1,500 MB do not fit in what the limit leaves");
+                assertTrue(ollama.requests.stream().noneMatch(r -> r.contains("/api/generate")), ollama.requests.toString());
+
+                tree.v2("sys/fs/cgroup", 16_384L, 3000, 200); // the container given 16 GB
+                resources.refresh();
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+                assertNull(h.status().heldBack());
+            }
+        }
+    }
+
+    @Test
+    void theServerReadsTheModelServersLimitsBesideTheMachine() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir)) {
+            assertInstanceOf(ModelServerProbe.class, h.injector.getInstance(SystemProbe.class));
+        }
+    }
+}
