@@ -6,19 +6,19 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
- * The machine's reading ({@link OshiProbe}), its memory bounded by the limit of the model servers' cgroups where one
- * binds ({@link ModelServerMemory}). Not thread-safe.
+ * The machine's reading ({@link OshiProbe}) within the limits of the model servers' cgroups where one binds: the
+ * memory a limit leaves, the load of a CPU quota ({@link ModelServerLimits}). Not thread-safe.
  */
 public final class ModelServerProbe implements SystemProbe {
     private final SystemProbe machine;
-    private final ModelServerMemory servers;
+    private final ModelServerLimits servers;
 
     @Inject
-    ModelServerProbe(OshiProbe machine, ModelServerMemory servers) {
+    ModelServerProbe(OshiProbe machine, ModelServerLimits servers) {
         this((SystemProbe) machine, servers);
     }
 
-    ModelServerProbe(SystemProbe machine, ModelServerMemory servers) {
+    ModelServerProbe(SystemProbe machine, ModelServerLimits servers) {
         this.machine = machine;
         this.servers = servers;
     }
@@ -28,17 +28,17 @@ public final class ModelServerProbe implements SystemProbe {
      * {@code root} (tests: a hand-made /proc and /sys/fs/cgroup).
      */
     public static ModelServerProbe over(SystemProbe machine, Supplier<WarmupSettings> settings, Path root) {
-        return new ModelServerProbe(machine, new ModelServerMemory(settings, root));
+        return new ModelServerProbe(machine, new ModelServerLimits(settings, root));
     }
 
     @Override
     public Snapshot sample() {
-        Snapshot s = machine.sample();
-        return servers.bound().map(b -> s.within(b.limitMb(), b.availableMb(), b.where())).orElse(s);
+        return servers.bound(machine.sample());
     }
 
     @Override
     public void restartInterval() {
         machine.restartInterval();
+        servers.restartInterval();
     }
 }

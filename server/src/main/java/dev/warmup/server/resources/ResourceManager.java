@@ -183,7 +183,8 @@ public final class ResourceManager implements AutoCloseable {
         }
         if (loadsWaiting && cpuBusy(s, settings)) {
             out.add(new WarmupException(ErrorCode.WMP_4004, String.format(Locale.ROOT,
-                    "queued warm-ups start once it is %.1f %% busy or less", settings.maxCpuPercent())).getMessage());
+                    "queued warm-ups start once it is %.1f %% busy or less%s", settings.maxCpuPercent(),
+                    s.cpuLimit() == null ? "" : " (read as the share used of " + s.cpuLimit() + ")")).getMessage());
         }
         return out;
     }

@@ -12,54 +12,76 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real server, its model server's process in a cgroup with a memory limit of 1 GB on the real kernel (a child of
- * this test's own v1 memory group, made by the test; skipped where the machine does not let it make one): the status
- * says the budget is lowered to what that limit leaves, naming the group and the process, though the machine has
- * gigabytes free.
+ * The real server, its model server's process in cgroups of the test's making on the real kernel (children of this
+ * test's own v1 groups: memory limited to 1 GB, a CPU quota of half a CPU; skipped where the machine does not let it
+ * make them): the status says the budget is lowered to what the memory limit leaves, naming the group and the
+ * process, though the machine has gigabytes free, and the log says warm-ups also wait on the quota.
  */
 class ModelServerCgroupIT {
     @TempDir Path dir;
-    private static final long LIMIT = 1024L * 1024 * 1024;
+    private final List<Path> made = new ArrayList<>();
 
-    /** A child of this process's v1 memory group, limited to 1 GB; empty where none can be made. */
-    private static Optional<Path> limitedGroup() {
+    /** A child of this process's v1 group for {@code controller}, with {@code file} set to {@code value}. */
+    private Optional<Path> group(String controller, String file, String value) {
         try {
-            String own = Files.readAllLines(Path.of("/proc/self/cgroup")).stream()
-                    .map(l -> l.split(":", 3)).filter(f -> f.length == 3 && List.of(f[1].split(",")).contains("memory"))
+            String own = Files.readAllLines(Path.of("/proc/self/cgroup")).stream().map(l -> l.split(":", 3))
+                    .filter(f -> f.length == 3 && List.of(f[1].split(",")).contains(controller))
                     .map(f -> f[2]).findFirst().orElse(null);
-            Path parent = own == null ? null : Path.of("/sys/fs/cgroup/memory" + own);
-            if (parent == null || !Files.isWritable(parent)) {
+            Path mount = Path.of("/sys/fs/cgroup", controller);
+            if (own == null || !Files.isWritable(mount.resolve(own.substring(1)))) {
                 return Optional.empty();
             }
-            Path child = parent.resolve("warmup-it-" + ProcessHandle.current().pid());
+            Path child = mount.resolve(own.substring(1)).resolve("warmup-it-" + ProcessHandle.current().pid());
             Files.createDirectories(child);
-            Files.writeString(child.resolve("memory.limit_in_bytes"), Long.toString(LIMIT));
+            made.add(child);
+            if (file != null) {
+                Files.writeString(child.resolve(file), value);
+            }
             return Optional.of(child);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
 
+    @AfterEach
+    void removeGroups() throws InterruptedException {
+        for (Path g : made) {
+            for (int i = 0; i < 100 && Files.exists(g); i++) {
+                try {
+                    Files.delete(g); // once the kernel has let go of the process
+                } catch (IOException busy) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+
     @Test
-    void theStatusSaysTheBudgetKeepsWithinTheModelServersCgroupLimit() throws Exception {
-        Optional<Path> group = limitedGroup();
-        Assumptions.assumeTrue(group.isPresent(), "no cgroup v1 memory hierarchy this test may add a group to");
+    void theServerKeepsWithinTheModelServersMemoryLimitAndWatchesItsCpuQuota() throws Exception {
+        Optional<Path> memory = group("memory", "memory.limit_in_bytes", Long.toString(1L << 30));
+        Optional<Path> cpu = group("cpu", "cpu.cfs_quota_us", "50000");
+        Optional<Path> cpuacct = group("cpuacct", null, null);
+        Assumptions.assumeTrue(memory.isPresent() && cpu.isPresent() && cpuacct.isPresent(),
+                "no cgroup v1 hierarchies this test may add groups to");
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = free.getLocalPort();
         }
         Path source = Path.of(ModelServerCgroupIT.class.getResource("/cgroup/ListenOn.java").toURI());
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process modelServer = new ProcessBuilder("sh", "-c", "echo $$ > \"$1\" && exec \"$2\" \"$3\" \"$4\"", "sh",
-                group.get().resolve("cgroup.procs").toString(), java.toString(), source.toString(),
-                Integer.toString(port)).redirectErrorStream(true).start();
+        Process modelServer = new ProcessBuilder("sh", "-c", "for g in \"$1\" \"$2\" \"$3\"; do echo $$ > \"$g\"; done"
+                + " && exec \"$4\" \"$5\" \"$6\"", "sh", memory.get().resolve("cgroup.procs").toString(),
+                cpu.get().resolve("cgroup.procs").toString(), cpuacct.get().resolve("cgroup.procs").toString(),
+                java.toString(), source.toString(), Integer.toString(port)).redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(modelServer.getInputStream(),
                     StandardCharsets.UTF_8));
@@ -68,28 +90,28 @@ class ModelServerCgroupIT {
             JsonObject settings = JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
                     + " \"http://127.0.0.1:" + port + "\"}}, \"models\": [{\"id\": \"coder\", \"tasks\":"
                     + " [\"completion\"], \"memoryMb\": 1500, \"backend\": \"local\"}]}").getAsJsonObject();
-            try (RawLspProcess server = new RawLspProcess(dir.resolve("data"))) {
+            Path log = dir.resolve("server.log");
+            String who = "the cgroup of backend local's model server (port " + port + ", pid " + modelServer.pid()
+                    + ", ";
+            try (RawLspProcess server = RawLspProcess.loggingTo(dir.resolve("data"), log)) {
                 server.initialize(settings);
-                String expected = "of the cgroup of backend local's model server (port " + port + ", pid "
-                        + modelServer.pid() + ", " + group.get() + ")";
                 String seen = "";
-                for (int i = 0; i < 300 && !seen.contains(expected); i++) { // the server samples every 5 s
+                String quota = "cpu: warm-ups also wait while the 0.5 CPUs' quota of " + who + cpu.get() + ")";
+                for (int i = 0; i < 300 && !(seen.contains(who) && logged(log, quota)); i++) { // samples every 5 s
                     seen = String.valueOf(server.request("warmup/status", null).getAsJsonObject("result")
                             .get("heldBack"));
                     Thread.sleep(100);
                 }
-                assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains("in the 1024 MB limit "
-                        + expected), seen);
+                assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains("in the 1024 MB limit of "
+                        + who + memory.get() + ")"), seen);
+                assertTrue(logged(log, quota), Files.readString(log));
             }
         } finally {
             modelServer.destroyForcibly().waitFor();
-            for (int i = 0; i < 100 && Files.exists(group.get()); i++) {
-                try {
-                    Files.delete(group.get()); // once the kernel has let go of the process
-                } catch (IOException busy) {
-                    Thread.sleep(100);
-                }
-            }
         }
+    }
+
+    private static boolean logged(Path log, String text) throws IOException {
+        return Files.exists(log) && Files.readString(log).contains(text);
     }
 }

@@ -13,7 +13,7 @@ class CgroupMemoryTest {
     @TempDir Path dir;
 
     private Optional<CgroupMemory.Headroom> of(ProcTree t, long pid) {
-        return new CgroupMemory(t.root).of(pid);
+        return new CgroupMemory(new CgroupPaths(t.root)).of(pid);
     }
 
     @Test
@@ -86,7 +86,7 @@ class CgroupMemoryTest {
         t.write("sys/fs/cgroup/memory.max", "lots\n");
         t.process(11, "0::/");
         assertEquals(Optional.empty(), of(t, 11), "a limit that is not a number is none");
-        assertEquals(Optional.empty(), new CgroupMemory(dir.resolve("nothing")).of(11), "no /proc at all");
+        assertEquals(Optional.empty(), new CgroupMemory(new CgroupPaths(dir.resolve("nothing"))).of(11), "no /proc at all");
     }
 
     @Test
@@ -98,7 +98,7 @@ class CgroupMemoryTest {
 
     @Test
     void thisProcessOnThisMachineReadsWithoutAnError() {
-        Optional<CgroupMemory.Headroom> h = new CgroupMemory(Path.of("/")).of(ProcessHandle.current().pid());
+        Optional<CgroupMemory.Headroom> h = new CgroupMemory(new CgroupPaths(Path.of("/"))).of(ProcessHandle.current().pid());
         h.ifPresent(r -> assertTrue(r.limitMb() > 0 && r.availableMb() <= r.limitMb(), r.toString()));
     }
 }

@@ -54,6 +54,21 @@ public final class ProcTree {
         return this;
     }
 
+    /** A v2 group's CPU files: cpu.max as written ("200000 100000": two CPUs; "max 100000": none) and its use. */
+    public ProcTree cpuV2(String dir, String cpuMax, long usageMicros) {
+        write(dir + "/cpu.max", cpuMax + "\n");
+        write(dir + "/cpu.stat", "usage_usec " + usageMicros + "\nuser_usec 1\nsystem_usec 2\nnr_periods 0\n");
+        return this;
+    }
+
+    /** A v1 group's cfs quota (-1: none) and period, and the cpuacct use in nanoseconds, in one folder (co-mounted). */
+    public ProcTree cpuV1(String dir, long quotaMicros, long periodMicros, long usageNanos) {
+        write(dir + "/cpu.cfs_quota_us", quotaMicros + "\n");
+        write(dir + "/cpu.cfs_period_us", periodMicros + "\n");
+        write(dir + "/cpuacct.usage", usageNanos + "\n");
+        return this;
+    }
+
     /** A socket in /proc/net/tcp (IPv4, address as in the table: 127.0.0.1 is 0100007F), in state {@code state}. */
     public ProcTree socket(String table, String addressHex, int port, String state, long inode) {
         append("proc/net/" + table, String.format(Locale.ROOT, "   0: %s:%04X 00000000:0000 %s 00000000:00000000"

@@ -4,6 +4,7 @@ import static dev.warmup.server.scheduler.WarmingFixture.coder;
 import static dev.warmup.server.scheduler.WarmingFixture.start;
 import static dev.warmup.server.scheduler.WarmingFixture.warm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
 import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.lsp.ServerHarness;
 import dev.warmup.server.resources.ModelServerProbe;
 import dev.warmup.server.resources.ProcTree;
@@ -27,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model server in a container (a cgroup) with a memory limit: the budget keeps within what the limit leaves,
- * though the machine has memory to spare. The server reads a hand-made /proc and /sys/fs/cgroup in which the fake
+ * A model server in a container (a cgroup) with a memory limit or a CPU quota: the budget keeps within what the limit
+ * leaves, though the machine has memory to spare, and warm-ups wait while the quota is spent, though the machine is
+ * idle. The server reads a hand-made /proc and /sys/fs/cgroup in which the fake
  * Ollama's port is held by a process in a limited group.
  */
 class ModelServerLimitTest {
@@ -74,6 +77,32 @@ class ModelServerLimitTest {
                 scheduler.tick().get(30, TimeUnit.SECONDS);
                 h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
                 assertNull(h.status().heldBack());
+            }
+        }
+    }
+
+    @Test
+    void theCpuReadsBusyWhileTheModelServersCpuQuotaIsSpentThoughTheMachineIsIdle() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer()) {
+            int port = URI.create(ollama.url()).getPort();
+            ProcTree tree = new ProcTree(fs).mount("/", "/sys/fs/cgroup", "cgroup2", "rw")
+                    .socket("tcp", "0100007F", port, "0A", 900).holds(4242, 7, 900)
+                    .process(4242, "0::/").cpuV2("sys/fs/cgroup", "150000 100000", 0);
+            try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
+                start(h, ollama);
+                ResourceManager resources = h.injector.getInstance(ResourceManager.class);
+                WarmupSettings settings = h.injector.getInstance(ConfigurationManager.class).current();
+                resources.refresh(); // the first look at the quota: nothing to compare with yet
+                assertFalse(resources.cpuBusy(settings));
+                tree.cpuV2("sys/fs/cgroup", "150000 100000", 3_600_000_000L); // an hour of CPU since: all of it used
+                resources.refresh();
+                assertTrue(resources.cpuBusy(settings), "the machine reads 5 % busy");
+                assertEquals(List.of("WMP-4004 Warm-ups wait: the CPU is busier than maxCpuPercent: queued warm-ups"
+                        + " start once it is 30.0 % busy or less (read as the share used of the 1.5 CPUs' quota of"
+                        + " the cgroup of backend local's model server (port " + port + ", pid 4242, "
+                        + fs.resolve("sys/fs/cgroup") + "))"), resources.heldBack(settings, 0, true));
+                resources.refresh(); // no CPU used since
+                assertFalse(resources.cpuBusy(settings));
             }
         }
     }
