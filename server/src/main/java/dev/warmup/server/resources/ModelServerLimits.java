@@ -8,12 +8,12 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -72,23 +72,19 @@ final class ModelServerLimits {
     SystemProbe.Snapshot bound(SystemProbe.Snapshot machine) {
         Memory tightest = null;
         Cpu busiest = null;
+        Map<Long, String> servers = servers(); // once each, though several backends name it: a CPU look is a delta
         lastSeen.clear();
-        for (Map.Entry<String, BackendSpec> e : settings.get().backends().entrySet()) {
-            OptionalInt port = loopbackPort(e.getValue());
-            OptionalLong pid = port.isPresent() ? listeners.on(port.getAsInt()) : OptionalLong.empty();
-            if (pid.isEmpty()) {
-                continue;
-            }
-            lastSeen.add(pid.getAsLong());
-            String who = "backend " + e.getKey() + "'s model server (port " + port.getAsInt() + ", pid "
-                    + pid.getAsLong() + ", ";
-            Optional<Memory> m = memory.of(pid.getAsLong()).map(h -> new Memory(h.limitMb(), h.availableMb(),
-                    "the cgroup of " + who + h.group() + ")"));
+        lastSeen.addAll(servers.keySet());
+        for (Map.Entry<Long, String> server : servers.entrySet()) {
+            long pid = server.getKey();
+            String who = server.getValue();
+            Optional<Memory> m = memory.of(pid).map(h -> new Memory(h.limitMb(), h.availableMb(),
+                    "the cgroup of " + who + ", " + h.group() + ")"));
             if (m.isPresent() && (tightest == null || m.get().availableMb() < tightest.availableMb())) {
                 tightest = m.get();
             }
-            Optional<Cpu> c = cpu.of(pid.getAsLong()).map(l -> new Cpu(l.load(), l.cores(), String.format(Locale.ROOT,
-                    "the %.1f CPUs' quota of the cgroup of %s%s)", l.cores(), who, l.group())));
+            Optional<Cpu> c = cpu.of(pid).map(l -> new Cpu(l.load(), l.cores(), String.format(Locale.ROOT,
+                    "the %.1f CPUs' quota of the cgroup of %s, %s)", l.cores(), who, l.group())));
             if (c.isPresent() && (busiest == null || c.get().load() > busiest.load())) {
                 busiest = c.get();
             }
@@ -104,6 +100,23 @@ final class ModelServerLimits {
     /** The next sample's CPU loads cover only what follows now. */
     void restartInterval() {
         lastSeen.forEach(cpu::restart);
+    }
+
+    /**
+     * The processes serving the backends at loopback addresses, each with the first backend found on it in words
+     * ("backend local's model server (port 11434, pid 4242"); each port looked at once.
+     */
+    private Map<Long, String> servers() {
+        Map<Long, String> out = new LinkedHashMap<>();
+        Set<Integer> looked = new HashSet<>();
+        for (Map.Entry<String, BackendSpec> e : settings.get().backends().entrySet()) {
+            OptionalInt port = loopbackPort(e.getValue());
+            if (port.isPresent() && looked.add(port.getAsInt())) {
+                listeners.on(port.getAsInt()).ifPresent(pid -> out.putIfAbsent(pid, "backend " + e.getKey()
+                        + "'s model server (port " + port.getAsInt() + ", pid " + pid));
+            }
+        }
+        return out;
     }
 
     /** The port of a backend at a loopback address; empty for another machine's, or the client. */
