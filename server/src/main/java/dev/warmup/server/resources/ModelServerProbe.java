@@ -1,9 +1,13 @@
 package dev.warmup.server.resources;
 
 import dev.warmup.server.config.WarmupSettings;
+import dev.warmup.server.errors.ErrorCode;
+import dev.warmup.server.errors.RepeatedWarnings;
+import dev.warmup.server.errors.WarmupException;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The machine's reading ({@link OshiProbe}) within the limits of the model servers' cgroups where one binds: the
@@ -12,6 +16,8 @@ import java.util.function.Supplier;
 public final class ModelServerProbe implements SystemProbe {
     private final SystemProbe machine;
     private final ModelServerLimits servers;
+    private final RepeatedWarnings trouble =
+            new RepeatedWarnings(Logger.getLogger(ModelServerProbe.class.getName()), () -> System.nanoTime() / 1_000_000);
 
     @Inject
     ModelServerProbe(OshiProbe machine, ModelServerLimits servers) {
@@ -33,7 +39,14 @@ public final class ModelServerProbe implements SystemProbe {
 
     @Override
     public Snapshot sample() {
-        return servers.bound(machine.sample());
+        Snapshot s = machine.sample();
+        try {
+            return servers.bound(s);
+        } catch (RuntimeException e) { // a reader's fault must not cost the machine's reading (WMP-4003 would keep the last)
+            trouble.warn(new WarmupException(ErrorCode.WMP_8007, "reading the model servers' cgroups failed, the"
+                    + " machine's reading alone stands: " + e).getMessage(), e);
+            return s;
+        }
     }
 
     @Override
