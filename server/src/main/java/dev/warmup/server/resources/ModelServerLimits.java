@@ -92,7 +92,8 @@ final class ModelServerLimits {
         say(tightest, busiest);
         SystemProbe.Snapshot s = machine;
         if (tightest != null) {
-            s = s.withinMemory(tightest.limitMb(), tightest.availableMb(), tightest.where());
+            s = s.withinMemory(tightest.limitMb(), tightest.availableMb(),
+                    "the " + tightest.limitMb() + " MB limit of " + tightest.where());
         }
         return busiest == null ? s : s.withinCpu(busiest.load(), busiest.where());
     }

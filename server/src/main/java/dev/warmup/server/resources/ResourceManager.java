@@ -189,9 +189,9 @@ public final class ResourceManager implements AutoCloseable {
         return out;
     }
 
-    /** Where the memory figures are read when not the machine's: " in the limit of ...". */
+    /** Where the memory figures are read when not the machine's: " in the 1024 MB limit of ...". */
     private static String within(SystemProbe.Snapshot s) {
-        return s.memoryLimit() == null ? "" : " in the " + s.totalMb() + " MB limit of " + s.memoryLimit();
+        return s.memoryLimit() == null ? "" : " in " + s.memoryLimit();
     }
 
     private static long roundedMb(long mb) {

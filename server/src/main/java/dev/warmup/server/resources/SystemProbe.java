@@ -7,7 +7,7 @@ public interface SystemProbe {
      * @param availableMb  memory available to new allocations
      * @param cpuLoad      system CPU load since the previous sample, in [0, 1] (negative: unknown), or the load of
      *                     the CPU quota that binds the model servers when busier
-     * @param memoryLimit  null when the machine's memory is read; else whose memory limit the figures are, in words
+     * @param memoryLimit  null when the machine's memory is read; else the memory limit the figures are of, in words
      * @param cpuLimit     null when the machine's CPU is read; else whose CPU quota the load is of, in words
      */
     record Snapshot(long totalMb, long availableMb, double cpuLoad, String memoryLimit, String cpuLimit) {
