@@ -8,7 +8,6 @@ import dev.warmup.protocol.Commands;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
-import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.scheduler.WarmupController;
 import dev.warmup.server.trace.HistoryComparison;
 import dev.warmup.server.trace.TraceExporter;
@@ -21,14 +20,14 @@ public final class CommandDispatcher {
     private static final Gson GSON = new Gson();
 
     private final ConfigurationManager config;
-    private final ModelWarmupMetrics metrics;
+    private final MetricsReport metrics;
     private final UsagePatternAnalyzer analyzer;
     private final WarmupController controller;
     private final TraceExporter exporter;
     private final HistoryComparison comparison;
 
     @Inject
-    public CommandDispatcher(ConfigurationManager config, ModelWarmupMetrics metrics, UsagePatternAnalyzer analyzer,
+    public CommandDispatcher(ConfigurationManager config, MetricsReport metrics, UsagePatternAnalyzer analyzer,
                              WarmupController controller, TraceExporter exporter, HistoryComparison comparison) {
         this.comparison = comparison;
         this.config = config;

@@ -20,7 +20,6 @@ import dev.warmup.server.SteadyClock;
 import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
-import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.scheduler.WarmupController;
 import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
@@ -51,14 +50,14 @@ public final class WarmupProtocolService implements WarmupServerApi {
 
     private final WarmupController controller;
     private final UsagePatternAnalyzer analyzer;
-    private final ModelWarmupMetrics metrics;
+    private final MetricsReport metrics;
     private final ConfigurationManager config;
     private final Clock clock;
     private final ExecutorService workers;
     private volatile boolean aheadNamed;
 
     @Inject
-    public WarmupProtocolService(WarmupController controller, UsagePatternAnalyzer analyzer, ModelWarmupMetrics metrics,
+    public WarmupProtocolService(WarmupController controller, UsagePatternAnalyzer analyzer, MetricsReport metrics,
                                  ConfigurationManager config, Clock clock,
                                  @Workers ExecutorService workers) {
         this.controller = controller;

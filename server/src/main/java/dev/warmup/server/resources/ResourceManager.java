@@ -1,5 +1,6 @@
 package dev.warmup.server.resources;
 
+import com.google.gson.JsonObject;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.RepeatedWarnings;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -119,6 +121,30 @@ public final class ResourceManager implements AutoCloseable {
     /** The latest snapshot, or null before the first sample. */
     public SystemProbe.Snapshot snapshot() {
         return snapshot;
+    }
+
+    /**
+     * The latest reading, for {@code warmup.metrics}: memory total and available (MB), the CPU load when known, and
+     * the model server's memory limit and CPU quota the figures are of, when one binds; empty before the first.
+     */
+    public Optional<JsonObject> toJson() {
+        SystemProbe.Snapshot s = snapshot;
+        if (s == null) {
+            return Optional.empty();
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("memoryTotalMb", s.totalMb());
+        o.addProperty("memoryAvailableMb", s.availableMb());
+        if (s.cpuLoad() >= 0) {
+            o.addProperty("cpuLoad", Math.round(s.cpuLoad() * 1000) / 1000.0);
+        }
+        if (s.memoryLimit() != null) {
+            o.addProperty("memoryLimit", s.memoryLimit());
+        }
+        if (s.cpuLimit() != null) {
+            o.addProperty("cpuLimit", s.cpuLimit());
+        }
+        return Optional.of(o);
     }
 
     /** System memory nearly exhausted. */

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The real server, its model server's process in cgroups of the test's making on the real kernel (children of this
  * test's own v1 groups: memory limited to 1 GB, a CPU quota of half a CPU; skipped where the machine does not let it
  * make them): the status says the budget is lowered to what the memory limit leaves, naming the group and the
- * process, though the machine has gigabytes free, and the log says warm-ups also wait on the quota.
+ * process, though the machine has gigabytes free, the metrics' reading of the machine is that limit's, and the log
+ * says warm-ups also wait on the quota.
  */
 class ModelServerCgroupIT {
     @TempDir Path dir;
@@ -105,6 +106,9 @@ class ModelServerCgroupIT {
                 assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains("in the 1024 MB limit of "
                         + who + memory.get() + ")"), seen);
                 assertTrue(logged(log, quota), Files.readString(log));
+                JsonObject machine = server.command("warmup.metrics").getAsJsonObject("machine");
+                assertTrue(machine.get("memoryLimit").getAsString().equals("the 1024 MB limit of " + who
+                        + memory.get() + ")") && machine.get("memoryTotalMb").getAsLong() == 1024, machine.toString());
             }
         } finally {
             modelServer.destroyForcibly().waitFor();

@@ -139,7 +139,12 @@ public final class ServerHarness implements AutoCloseable {
 
     /** The settings in force, as {@code warmup.config} answers them. */
     public JsonObject config() throws Exception {
-        return new com.google.gson.Gson().toJsonTree(command("warmup.config")).getAsJsonObject();
+        return commandJson("warmup.config");
+    }
+
+    /** What command {@code name}, without arguments, answers, as JSON. */
+    public JsonObject commandJson(String name) throws Exception {
+        return new com.google.gson.Gson().toJsonTree(command(name)).getAsJsonObject();
     }
 
     @Override

@@ -3,9 +3,14 @@ package dev.warmup.server.metrics;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
+import com.google.inject.AbstractModule;
 import com.google.gson.JsonObject;
+import dev.warmup.server.lsp.ServerHarness;
+import dev.warmup.server.resources.ResourceManager;
+import dev.warmup.server.resources.SystemProbe;
 import dev.warmup.server.store.DataDirectory;
 import dev.warmup.server.store.UsageStore;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,9 +29,7 @@ class MetricsDocumentationTest {
 
     @Test
     void theExampleNamesEveryFieldOfTheReport() throws Exception {
-        String readme = Files.readString(Path.of("..", "protocol", "README.md"));
-        int start = readme.indexOf("`warmup/metrics` → result");
-        String example = readme.substring(start, readme.indexOf("`warmup/usageStats` with", start)); // and its text
+        String example = example();
         Set<String> fields = new TreeSet<>();
         UsageStore store = UsageStore.open(dir.resolve("usage.db"));
         ModelWarmupMetrics metrics = new ModelWarmupMetrics(Clock.systemUTC(), store, new DataDirectory(dir));
@@ -39,6 +42,36 @@ class MetricsDocumentationTest {
         for (String field : fields) {
             assertTrue(example.contains("\"" + field + "\":"), field + " in protocol/README.md's warmup/metrics example");
         }
+    }
+
+    @Test
+    void theExampleNamesEveryFieldOfTheMachinesReading() throws Exception {
+        String example = example();
+        SystemProbe limited = () -> new SystemProbe.Snapshot(16_000, 9_000, 0.05, "a memory limit", "a CPU quota");
+        AbstractModule probe = new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(SystemProbe.class).toInstance(limited);
+            }
+        };
+        try (ServerHarness h = new ServerHarness(dir, probe)) {
+            h.initialize(null);
+            h.injector.getInstance(ResourceManager.class).refresh();
+            JsonObject report = h.commandJson("warmup.metrics");
+            Set<String> fields = new TreeSet<>();
+            collect(report.getAsJsonObject("machine"), fields);
+            assertTrue(fields.size() == 5 && example.contains("\"machine\": {"), String.valueOf(fields));
+            for (String field : fields) {
+                assertTrue(example.contains("\"" + field + "\":"), field + " in protocol/README.md's warmup/metrics example");
+            }
+        }
+    }
+
+    /** protocol/README.md's warmup/metrics example, and the text that follows it. */
+    private static String example() throws IOException {
+        String readme = Files.readString(Path.of("..", "protocol", "README.md"));
+        int start = readme.indexOf("`warmup/metrics` → result");
+        return readme.substring(start, readme.indexOf("`warmup/usageStats` with", start));
     }
 
     private static void collect(JsonObject o, Set<String> into) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
@@ -70,6 +71,11 @@ class ModelServerLimitTest {
                         + " 4096 MB limit of the cgroup of backend local's model server (port " + port
                         + ", pid 4242, " + fs.resolve("sys/fs/cgroup") + "))"), held.get(0));
                 assertEquals("unloaded", coder(h).state(), "coder's 1,500 MB do not fit in what the limit leaves");
+                JsonObject machine = h.commandJson("warmup.metrics").getAsJsonObject("machine");
+                assertEquals(4096, machine.get("memoryTotalMb").getAsLong());
+                assertEquals(1296, machine.get("memoryAvailableMb").getAsLong());
+                assertEquals("the 4096 MB limit of the cgroup of backend local's model server (port " + port
+                        + ", pid 4242, " + fs.resolve("sys/fs/cgroup") + ")", machine.get("memoryLimit").getAsString());
                 assertTrue(ollama.requests.stream().noneMatch(r -> r.contains("/api/generate")), ollama.requests.toString());
 
                 tree.v2("sys/fs/cgroup", 16_384L, 3000, 200); // the container given 16 GB
