@@ -11,7 +11,7 @@ import { documentSelector, RESULT_SCHEME } from './documents';
 import { messageOf } from './errors';
 import { findJava, JavaProbe, parseJavaVersion } from './javaFinder';
 import { LoadBridge, LoadHandler, LoadRequest } from './loadBridge';
-import { DailyUses, lastDays, localDay, metricsHtml, MetricsPoint } from './metricsHtml';
+import { DailyUses, lastDays, localDay, MachineReading, metricsHtml, MetricsPoint } from './metricsHtml';
 import { RestartPolicy } from './restartPolicy';
 import { ResultDocuments } from './resultDocuments';
 import { serialRunner } from './serial';
@@ -278,12 +278,13 @@ function showMetrics(command: (name: string) => Thenable<unknown> | undefined): 
       daysAt = performance.now();
     }
     const m = (await command('warmup.metrics')) as
-      { hits?: number; misses?: number; warmGbHours?: number; process?: { residentMb?: number } } | undefined;
+      { hits?: number; misses?: number; warmGbHours?: number; process?: { residentMb?: number };
+        machine?: MachineReading } | undefined;
     const s = (await command('warmup.status')) as WarmupStatus | undefined;
     if (m) {
       points.push({ t: Date.now(), hits: m.hits ?? 0, misses: m.misses ?? 0, warmGbHours: m.warmGbHours ?? 0,
         warmMb: s?.memoryUsedMb ?? 0, serverMb: m.process?.residentMb });
-      panel.webview.html = metricsHtml(points, panel.webview.cspSource, days, daysComplete);
+      panel.webview.html = metricsHtml(points, panel.webview.cspSource, days, daysComplete, m.machine);
     }
   };
   const sample = () => { void poll().catch(() => undefined); }; // a server restarting misses one sample, no more

@@ -91,13 +91,40 @@ function chart(title: string, points: MetricsPoint[], m: Measure): string {
     + `<rect width="600" height="120" fill="none" stroke="currentColor" stroke-opacity="0.2"/>${inside}</svg>`;
 }
 
+/** The machine as the server last read it (`machine` of `warmup.metrics`). */
+export interface MachineReading {
+  memoryTotalMb?: number; memoryAvailableMb?: number; cpuLoad?: number;
+  /** Whose memory limit the memory figures are of, when a model server's cgroup's binds. */
+  memoryLimit?: string;
+  /** Whose CPU quota the load is of, when a model server's cgroup's is busier than the machine. */
+  cpuLimit?: string;
+}
+
+/** Text from the server, safe inside HTML. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+}
+
+/** What the server reads of the machine: memory available, CPU load, and whose limits they are where not its own. */
+function machineSection(m: MachineReading): string {
+  const memory = m.memoryAvailableMb !== undefined && m.memoryTotalMb !== undefined
+    ? `${m.memoryAvailableMb.toLocaleString('en-US')} of ${m.memoryTotalMb.toLocaleString('en-US')} MB of memory`
+      + ` available${m.memoryLimit ? ` in ${escapeHtml(m.memoryLimit)}` : ''}`
+    : 'memory not read';
+  const cpu = m.cpuLoad !== undefined
+    ? `CPU ${Math.round(m.cpuLoad * 100)} % busy${m.cpuLimit ? ` (${escapeHtml(m.cpuLimit)})` : ''}`
+    : 'CPU load not known';
+  return `<h2>The machine as the server reads it</h2><p>${memory}; ${cpu}.</p>`;
+}
+
 /**
  * The metrics view: the recorded uses by day (from the store, so the view has a history the moment it opens; left
  * out when `days` is undefined; `daysComplete` false when the server said its store is missing the latest), and
- * charts of hits and cold starts, warm memory, accuracy and the server's own memory since it opened; no scripts.
+ * charts of hits and cold starts, warm memory, accuracy and the server's own memory since it opened, and what the
+ * server last read of the machine (left out when `machine` is undefined); no scripts.
  */
 export function metricsHtml(points: MetricsPoint[], cspSource: string, days?: DailyUses[],
-  daysComplete = true): string {
+  daysComplete = true, machine?: MachineReading): string {
   const accuracy = (p: MetricsPoint) => (p.hits + p.misses === 0 ? undefined : 100 * p.hits / (p.hits + p.misses));
   return `<!DOCTYPE html><html><head><meta charset="utf-8">`
     + `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">`
@@ -110,6 +137,7 @@ export function metricsHtml(points: MetricsPoint[], cspSource: string, days?: Da
       top: 100 })
     + (points.some(p => p.serverMb !== undefined)
       ? chart('This server\'s own memory (resident)', points, { value: p => p.serverMb, unit: ' MB', digits: 0 }) : '')
+    + (machine ? machineSection(machine) : '')
     + `<p>${points.length} sample${points.length === 1 ? '' : 's'}, one every 10 s while this view is open.</p>`
     + `</body></html>`;
 }

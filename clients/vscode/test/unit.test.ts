@@ -269,6 +269,21 @@ test('the metrics view draws its charts without scripts', () => {
   assert.match(withServer, /This server's own memory \(resident\): 118 MB/);
 });
 
+test('the metrics view says what the server reads of the machine, and whose limits those are', () => {
+  const point = [{ t: 0, hits: 0, misses: 0, warmGbHours: 0, warmMb: 0 }];
+  assert.doesNotMatch(metricsHtml(point, 'vscode-resource:'), /The machine as the server reads it/,
+    'nothing from a server that does not say');
+  const machine = metricsHtml(point, 'vscode-resource:', undefined, true,
+    { memoryTotalMb: 24105, memoryAvailableMb: 23670, cpuLoad: 0.053 });
+  assert.match(machine, /<p>23,670 of 24,105 MB of memory available; CPU 5 % busy\.<\/p>/);
+  const limited = metricsHtml(point, 'vscode-resource:', undefined, true, { memoryTotalMb: 1024,
+    memoryAvailableMb: 711, cpuLoad: 1, memoryLimit: 'the 1024 MB limit of the cgroup of backend <local>\'s model server',
+    cpuLimit: 'the 0.5 CPUs\' quota of the cgroup of backend <local>\'s model server' });
+  assert.match(limited, /711 of 1,024 MB of memory available in the 1024 MB limit of the cgroup of backend &#60;local&#62;&#39;s model server; CPU 100 % busy \(the 0.5 CPUs&#39; quota of/);
+  assert.doesNotMatch(limited, /<local>/, 'what the server says is text, not markup');
+  assert.match(metricsHtml(point, 'vscode-resource:', undefined, true, {}), /memory not read; CPU load not known\./);
+});
+
 test('the metrics view: counts whole, a scale on each chart, and empty charts that say why', () => {
   const two = metricsHtml([{ t: 0, hits: 1, misses: 2, warmGbHours: 0, warmMb: 1536 },
     { t: 10_000, hits: 4, misses: 2, warmGbHours: 0.01, warmMb: 7168 }], 'vscode-resource:');
