@@ -7,18 +7,24 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
  * Which process listens on a loopback TCP port, read from Linux's files: {@code /proc/net/tcp} and {@code tcp6} (the
- * sockets of this process's network namespace) give the listening socket's inode, and the process holding it is the
- * one whose {@code /proc/PID/fd} links to {@code socket:[INODE]}. A process of another user, whose descriptors this
- * one may not read, or of another PID namespace (a container's neighbour), is not found. The walk over every
- * process's descriptors is done again only when the port's sockets change. Not thread-safe.
+ * sockets of this process's network namespace) give the listening socket's inode and owner, and the process holding it
+ * is the one whose {@code /proc/PID/fd} links to {@code socket:[INODE]}. Another user's descriptors are not readable
+ * (a model server run as a service of its own, as Linux's {@code ollama.service} runs as {@code ollama}): then, when
+ * every process of the socket's owner that this one can see is in one cgroup (the world-readable
+ * {@code /proc/PID/status} and {@code /proc/PID/cgroup}), one of them stands for the holder; never for a socket of this
+ * process's own user, whose other processes (the editor's) say nothing of it. A process of another PID namespace (a
+ * container's neighbour) is not found. The walk over the processes is done again only when the port's sockets change.
+ * Not thread-safe.
  */
 final class ListeningProcess {
     private static final String LISTEN = "0A";
@@ -36,28 +42,32 @@ final class ListeningProcess {
 
     /** The process listening on {@code port} on a loopback or wildcard address; empty when none is found. */
     OptionalLong on(int port) {
-        Set<Long> inodes = new TreeSet<>();
-        inodes.addAll(listening(root.resolve("proc/net/tcp"), port));
-        inodes.addAll(listening(root.resolve("proc/net/tcp6"), port));
-        inodes.remove(0L); // a socket being torn down
-        if (inodes.isEmpty()) {
+        Map<Long, String> sockets = new TreeMap<>(); // inode: owner's uid
+        sockets.putAll(listening(root.resolve("proc/net/tcp"), port));
+        sockets.putAll(listening(root.resolve("proc/net/tcp6"), port));
+        sockets.remove(0L); // a socket being torn down
+        if (sockets.isEmpty()) {
             found.remove(port);
             return OptionalLong.empty();
         }
         Found last = found.get(port);
-        if (last == null || !last.inodes().equals(inodes)) {
-            last = new Found(inodes, holder(inodes));
+        if (last == null || !last.inodes().equals(sockets.keySet())) {
+            long pid = holder(sockets.keySet());
+            if (pid < 0 && new HashSet<>(sockets.values()).size() == 1) {
+                pid = standIn(sockets.values().iterator().next());
+            }
+            last = new Found(Set.copyOf(sockets.keySet()), pid);
             found.put(port, last);
         }
         return last.pid() < 0 ? OptionalLong.empty() : OptionalLong.of(last.pid());
     }
 
     /**
-     * The inodes of the sockets listening on {@code port} in one of the tables, whose lines read
-     * "SL: LOCAL_HEX:PORT_HEX REMOTE_HEX:PORT_HEX STATE ... UID TIMEOUT INODE ...".
+     * The inodes of the sockets listening on {@code port} in one of the tables, with their owners' uids; the lines read
+     * "SL: LOCAL_HEX:PORT_HEX REMOTE_HEX:PORT_HEX STATE TX:RX TR:WHEN RETRANSMITS UID TIMEOUT INODE ...".
      */
-    private static Set<Long> listening(Path table, int port) {
-        Set<Long> out = new TreeSet<>();
+    private static Map<Long, String> listening(Path table, int port) {
+        Map<Long, String> out = new TreeMap<>();
         try (Stream<String> lines = Files.lines(table)) {
             lines.skip(1).forEach(line -> {
                 String[] f = line.trim().split("\\s+");
@@ -71,7 +81,7 @@ final class ListeningProcess {
                 try {
                     if (Integer.parseInt(f[1].substring(colon + 1), 16) == port
                             && reachedFromLoopback(f[1].substring(0, colon))) {
-                        out.add(Long.parseLong(f[9]));
+                        out.put(Long.parseLong(f[9]), f[7]);
                     }
                 } catch (NumberFormatException e) {
                     // a line this reader does not understand
@@ -120,6 +130,50 @@ final class ListeningProcess {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * A process of user {@code uid} (the lowest pid) standing for a holder this process may not see, when all of that
+     * user's processes it can see are in one cgroup; -1 otherwise, and for this process's own user.
+     */
+    private long standIn(String uid) {
+        if (uid.equals(realUid(root.resolve("proc/self")))) {
+            return -1;
+        }
+        long first = -1;
+        String group = null;
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(root.resolve("proc"), p -> isPid(p))) {
+            for (Path proc : procs) {
+                if (!uid.equals(realUid(proc))) {
+                    continue;
+                }
+                String its;
+                try {
+                    its = Files.readString(proc.resolve("cgroup"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                if (group != null && !group.equals(its)) {
+                    return -1; // the user's processes are in several groups: which holds the socket is not known
+                }
+                group = its;
+                long pid = Long.parseLong(proc.getFileName().toString());
+                first = first < 0 ? pid : Math.min(first, pid); // the oldest, as a rule: the service's own
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return first;
+    }
+
+    /** The real uid in a process's status ("Uid:\tREAL\tEFFECTIVE..."); null when it cannot be read. */
+    private static String realUid(Path proc) {
+        try (Stream<String> lines = Files.lines(proc.resolve("status"))) {
+            return lines.filter(l -> l.startsWith("Uid:")).map(l -> l.substring(4).trim().split("\\s+")[0])
+                    .findFirst().orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static boolean isPid(Path p) {

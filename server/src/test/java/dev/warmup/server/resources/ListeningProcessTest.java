@@ -66,6 +66,24 @@ class ListeningProcessTest {
     }
 
     @Test
+    void anotherUsersServiceWhoseDescriptorsCannotBeReadIsStoodForByItsProcessesWhenAllShareOneGroup() {
+        // ollama.service runs as its own user: its /proc/PID/fd cannot be read, its status and cgroup can
+        ProcTree t = new ProcTree(dir).user("self", 1000).socket("tcp", "0100007F", 11434, "0A", 300, 998)
+                .user("60", 998).process(60, "0::/system.slice/ollama.service")
+                .user("61", 998).process(61, "0::/system.slice/ollama.service") // its runner
+                .user("70", 1000).process(70, "0::/user.slice/editor");
+        assertEquals(OptionalLong.of(60), new ListeningProcess(t.root).on(11434));
+
+        t.user("62", 998).process(62, "0::/system.slice/other.service"); // the user runs something else too
+        assertEquals(OptionalLong.empty(), new ListeningProcess(t.root).on(11434), "which one holds it is not known");
+
+        ProcTree mine = new ProcTree(dir.resolve("mine")).user("self", 1000)
+                .socket("tcp", "0100007F", 8080, "0A", 400, 1000).user("70", 1000).process(70, "0::/user.slice/editor");
+        assertEquals(OptionalLong.empty(), new ListeningProcess(mine.root).on(8080),
+                "this user's socket held by no process it can see: its own other processes say nothing of it");
+    }
+
+    @Test
     void theHolderIsLookedForAgainOnlyWhenThePortsSocketsChange() throws IOException {
         ProcTree t = new ProcTree(dir).socket("tcp", "00000000", 11434, "0A", 200).holds(30, 3, 200);
         ListeningProcess p = new ListeningProcess(t.root);

@@ -71,9 +71,21 @@ public final class ProcTree {
 
     /** A socket in /proc/net/tcp (IPv4, address as in the table: 127.0.0.1 is 0100007F), in state {@code state}. */
     public ProcTree socket(String table, String addressHex, int port, String state, long inode) {
+        return socket(table, addressHex, port, state, inode, 1000);
+    }
+
+    /** A socket owned by user {@code uid}. */
+    public ProcTree socket(String table, String addressHex, int port, String state, long inode, int uid) {
         append("proc/net/" + table, String.format(Locale.ROOT, "   0: %s:%04X 00000000:0000 %s 00000000:00000000"
-                + " 00:00000000 00000000  1000        0 %d 1 0000000000000000 100 0 0 10 0\n", addressHex, port,
-                state, inode));
+                + " 00:00000000 00000000 %5d        0 %d 1 0000000000000000 100 0 0 10 0\n", addressHex, port,
+                state, uid, inode));
+        return this;
+    }
+
+    /** /proc/PID/status, as far as its user ("self": this process). */
+    public ProcTree user(String pid, int uid) {
+        write("proc/" + pid + "/status", "Name:\tx\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t" + uid + "\t" + uid
+                + "\t" + uid + "\t" + uid + "\nGid:\t" + uid + "\n");
         return this;
     }
 
