@@ -14,6 +14,7 @@ import dev.warmup.server.prediction.PredictionService;
 import dev.warmup.server.queue.Priority;
 import dev.warmup.server.queue.WarmupQueue;
 import dev.warmup.server.resources.ResourceManager;
+import dev.warmup.server.resources.SystemProbe;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -373,9 +374,12 @@ public final class WarmupScheduler implements AutoCloseable {
             return; // an unload is on its way: wait for its memory before judging again
         }
         ModelSpec m = warm.get(0);
-        LOG.warning(new WarmupException(ErrorCode.WMP_4001, "unloading " + m.id()).getMessage());
+        SystemProbe.Snapshot reading = resources.snapshot();
+        String where = reading == null || reading.memoryLimit() == null ? "the machine" : reading.memoryLimit();
+        LOG.warning(new WarmupException(ErrorCode.WMP_4001, "unloading " + m.id() + ": " + where
+                + " is nearly out of memory").getMessage());
         metrics.increment(ModelWarmupMetrics.Counter.EMERGENCY_UNLOADS);
-        actions.unload(m, true, "the machine is nearly out of memory (WMP-4001)");
+        actions.unload(m, true, where + " is nearly out of memory (WMP-4001)");
     }
 
     /**

@@ -83,6 +83,16 @@ class ModelServerLimitTest {
                 scheduler.tick().get(30, TimeUnit.SECONDS);
                 h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
                 assertNull(h.status().heldBack());
+
+                tree.v2("sys/fs/cgroup", 16_384L, 16_300, 0); // the container's other programs take all but 84 MB
+                resources.refresh();
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                ollama.unloaded("coder").get(30, TimeUnit.SECONDS);
+                h.client.await(h.client.statuses, l -> !l.isEmpty() && !warm(List.of(l.get(l.size() - 1)), "coder"),
+                        Duration.ofSeconds(30));
+                assertEquals("the 16384 MB limit of the cgroup of backend local's model server (port " + port
+                        + ", pid 4242, " + fs.resolve("sys/fs/cgroup") + ") is nearly out of memory (WMP-4001)",
+                        coder(h).unloadReason());
             }
         }
     }
