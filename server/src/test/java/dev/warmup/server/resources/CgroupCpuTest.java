@@ -18,6 +18,14 @@ class CgroupCpuTest {
         return new CgroupCpu(new CgroupPaths(t.root), nanos::get);
     }
 
+    /** A reader that has looked at process {@code pid} once, a second ago. */
+    private CgroupCpu lookedAt(ProcTree t, long pid) {
+        CgroupCpu cpu = cpu(t);
+        cpu.of(pid);
+        nanos.addAndGet(SECOND);
+        return cpu;
+    }
+
     @Test
     void theShareOfAV2QuotaUsedBetweenTwoLooks() {
         ProcTree t = new ProcTree(dir).mount("/", "/sys/fs/cgroup", "cgroup2", "rw").process(42, "0::/")
@@ -39,9 +47,7 @@ class CgroupCpuTest {
                 .cpuV2("sys/fs/cgroup/pod/model", "400000 100000", 0)
                 .cpuV2("sys/fs/cgroup/pod", "100000 100000", 0)
                 .cpuV2("sys/fs/cgroup", "max 100000", 0);
-        CgroupCpu cpu = cpu(t);
-        cpu.of(7);
-        nanos.addAndGet(SECOND);
+        CgroupCpu cpu = lookedAt(t, 7);
         t.cpuV2("sys/fs/cgroup/pod/model", "400000 100000", 200_000).cpuV2("sys/fs/cgroup/pod", "100000 100000", 600_000);
         assertEquals(Optional.of(new CgroupCpu.Load(0.6, 1.0, dir.resolve("sys/fs/cgroup/pod"))), cpu.of(7),
                 "the pod's one CPU, 0.6 s of it used in its group, binds before the model server's own four");
@@ -52,9 +58,7 @@ class CgroupCpuTest {
         ProcTree together = new ProcTree(dir.resolve("a"))
                 .mount("/docker/abc", "/sys/fs/cgroup/cpu,cpuacct", "cgroup", "rw,cpu,cpuacct")
                 .process(1, "5:cpu,cpuacct:/docker/abc").cpuV1("sys/fs/cgroup/cpu,cpuacct", 50_000, 100_000, 0);
-        CgroupCpu a = cpu(together);
-        a.of(1);
-        nanos.addAndGet(SECOND);
+        CgroupCpu a = lookedAt(together, 1);
         together.cpuV1("sys/fs/cgroup/cpu,cpuacct", 50_000, 100_000, SECOND / 10);
         assertEquals(0.2, a.of(1).orElseThrow().load(), 1e-9, "0.1 s of the half CPU's 0.5 s");
 
@@ -65,9 +69,7 @@ class CgroupCpuTest {
         apart.write("sys/fs/cgroup/cpu/box/cpu.cfs_quota_us", "100000\n");
         apart.write("sys/fs/cgroup/cpu/box/cpu.cfs_period_us", "100000\n");
         apart.write("sys/fs/cgroup/cpuacct/box/cpuacct.usage", "0\n");
-        CgroupCpu b = cpu(apart);
-        b.of(2);
-        nanos.addAndGet(SECOND);
+        CgroupCpu b = lookedAt(apart, 2);
         apart.write("sys/fs/cgroup/cpuacct/box/cpuacct.usage", SECOND / 2 + "\n");
         assertEquals(0.5, b.of(2).orElseThrow().load(), 1e-9);
     }
@@ -76,18 +78,13 @@ class CgroupCpuTest {
     void noQuotaOrUnreadableFilesIsNoLoad() {
         ProcTree t = new ProcTree(dir).mount("/", "/sys/fs/cgroup", "cgroup2", "rw").process(3, "0::/")
                 .cpuV2("sys/fs/cgroup", "max 100000", 0);
-        CgroupCpu cpu = cpu(t);
-        cpu.of(3);
-        nanos.addAndGet(SECOND);
+        CgroupCpu cpu = lookedAt(t, 3);
         assertEquals(Optional.empty(), cpu.of(3));
         t.write("sys/fs/cgroup/cpu.max", "garbled\n");
         assertEquals(Optional.empty(), cpu.of(3));
         ProcTree v1 = new ProcTree(dir.resolve("v1")).mount("/", "/sys/fs/cgroup/cpu,cpuacct", "cgroup", "rw,cpu,cpuacct")
                 .process(4, "2:cpu,cpuacct:/").cpuV1("sys/fs/cgroup/cpu,cpuacct", -1, 100_000, 0);
-        CgroupCpu none = cpu(v1);
-        none.of(4);
-        nanos.addAndGet(SECOND);
-        assertEquals(Optional.empty(), none.of(4), "a quota of -1 is none");
+        assertEquals(Optional.empty(), lookedAt(v1, 4).of(4), "a quota of -1 is none");
     }
 
     @Test

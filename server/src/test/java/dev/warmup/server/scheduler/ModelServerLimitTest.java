@@ -51,14 +51,18 @@ class ModelServerLimitTest {
         };
     }
 
+    /** A v2 container, its group mounted at /sys/fs/cgroup, whose process 4242 listens on loopback's {@code port}. */
+    private ProcTree containerHolding(int port) {
+        return new ProcTree(fs).mount("/", "/sys/fs/cgroup", "cgroup2", "rw")
+                .socket("tcp", "0100007F", port, "0A", 900).holds(4242, 7, 900).process(4242, "0::/");
+    }
+
     @Test
     void theBudgetKeepsWithinTheModelServersCgroupLimitUntilItIsRaised() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer()) {
             int port = URI.create(ollama.url()).getPort();
             // 4 GB, of which 2.8 GB in use (3 GB less 200 MB of inactive cache): 1,296 MB left, less a 205 MB reserve
-            ProcTree tree = new ProcTree(fs).mount("/", "/sys/fs/cgroup", "cgroup2", "rw")
-                    .socket("tcp", "0100007F", port, "0A", 900).holds(4242, 7, 900)
-                    .process(4242, "0::/").v2("sys/fs/cgroup", 4096L, 3000, 200);
+            ProcTree tree = containerHolding(port).v2("sys/fs/cgroup", 4096L, 3000, 200);
             try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
                 WarmupScheduler scheduler = start(h, ollama);
                 ResourceManager resources = h.injector.getInstance(ResourceManager.class);
@@ -101,9 +105,7 @@ class ModelServerLimitTest {
     void theCpuReadsBusyWhileTheModelServersCpuQuotaIsSpentThoughTheMachineIsIdle() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer()) {
             int port = URI.create(ollama.url()).getPort();
-            ProcTree tree = new ProcTree(fs).mount("/", "/sys/fs/cgroup", "cgroup2", "rw")
-                    .socket("tcp", "0100007F", port, "0A", 900).holds(4242, 7, 900)
-                    .process(4242, "0::/").cpuV2("sys/fs/cgroup", "150000 100000", 0);
+            ProcTree tree = containerHolding(port).cpuV2("sys/fs/cgroup", "150000 100000", 0);
             try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
                 start(h, ollama);
                 ResourceManager resources = h.injector.getInstance(ResourceManager.class);
