@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -23,43 +25,61 @@ import java.util.stream.Stream;
  * every process of the socket's owner that this one can see is in one cgroup (the world-readable
  * {@code /proc/PID/status} and {@code /proc/PID/cgroup}), one of them stands for the holder; never for a socket of this
  * process's own user, whose other processes (the editor's) say nothing of it. A process of another PID namespace (a
- * container's neighbour) is not found. The walk over the processes is done again only when the port's sockets change.
- * Not thread-safe.
+ * container's neighbour) is not found. The tables are read again every 30 s, or at once when the process found has
+ * exited; the walk over the processes only when the port's sockets change. Not thread-safe.
  */
 final class ListeningProcess {
     private static final String LISTEN = "0A";
+    /** How long an answer stands before the socket tables are read again (sooner when the process found has exited). */
+    static final long LOOK_AGAIN_NANOS = 30_000_000_000L;
 
     private final Path root;
-    /** Per port: the sockets last seen listening on it, and the process found holding them (-1: none found). */
+    private final LongSupplier nanoTime;
+    /** Per port: the sockets last seen listening on it, the process found holding them (-1: none), and when. */
     private final Map<Integer, Found> found = new HashMap<>();
 
-    private record Found(Set<Long> inodes, long pid) {}
+    private record Found(Set<Long> inodes, long pid, long atNanos) {}
 
-    /** @param root the file system's root: "/" but in tests */
-    ListeningProcess(Path root) {
+    /**
+     * @param root     the file system's root: "/" but in tests
+     * @param nanoTime the monotonic clock the answers age on
+     */
+    ListeningProcess(Path root, LongSupplier nanoTime) {
         this.root = root;
+        this.nanoTime = nanoTime;
     }
 
-    /** The process listening on {@code port} on a loopback or wildcard address; empty when none is found. */
+    /**
+     * The process listening on {@code port} on a loopback or wildcard address; empty when none is found. The answer
+     * stands {@link #LOOK_AGAIN_NANOS}, while the process found runs: reading the tables costs a busy machine a
+     * millisecond or more, every 5 s.
+     */
     OptionalLong on(int port) {
+        long now = nanoTime.getAsLong();
+        Found last = found.get(port);
+        if (last != null && now - last.atNanos() < LOOK_AGAIN_NANOS && runs(last.pid())) {
+            return last.pid() < 0 ? OptionalLong.empty() : OptionalLong.of(last.pid());
+        }
         Map<Long, String> sockets = new TreeMap<>(); // inode: owner's uid
         sockets.putAll(listening(root.resolve("proc/net/tcp"), port));
         sockets.putAll(listening(root.resolve("proc/net/tcp6"), port));
         sockets.remove(0L); // a socket being torn down
-        if (sockets.isEmpty()) {
-            found.remove(port);
-            return OptionalLong.empty();
-        }
-        Found last = found.get(port);
-        if (last == null || !last.inodes().equals(sockets.keySet())) {
-            long pid = holder(sockets.keySet());
+        long pid = -1;
+        if (!sockets.isEmpty() && last != null && last.inodes().equals(sockets.keySet()) && runs(last.pid())) {
+            pid = last.pid(); // the same sockets: the same holder (or none found), no walk over the processes
+        } else if (!sockets.isEmpty()) {
+            pid = holder(sockets.keySet());
             if (pid < 0 && new HashSet<>(sockets.values()).size() == 1) {
                 pid = standIn(sockets.values().iterator().next());
             }
-            last = new Found(Set.copyOf(sockets.keySet()), pid);
-            found.put(port, last);
         }
-        return last.pid() < 0 ? OptionalLong.empty() : OptionalLong.of(last.pid());
+        found.put(port, new Found(Set.copyOf(sockets.keySet()), pid, now));
+        return pid < 0 ? OptionalLong.empty() : OptionalLong.of(pid);
+    }
+
+    /** Whether the process found (-1: none) still runs; none found stands as it is. */
+    private boolean runs(long pid) {
+        return pid < 0 || Files.isDirectory(root.resolve("proc/" + pid));
     }
 
     /**
@@ -68,8 +88,11 @@ final class ListeningProcess {
      */
     private static Map<Long, String> listening(Path table, int port) {
         Map<Long, String> out = new TreeMap<>();
+        // the port as the table writes it, after an address: only such lines are split (a busy machine's table holds
+        // thousands of connections, and splitting each cost 1 µs)
+        String written = String.format(Locale.ROOT, ":%04X ", port);
         try (Stream<String> lines = Files.lines(table)) {
-            lines.skip(1).forEach(line -> {
+            lines.skip(1).filter(line -> line.contains(written)).forEach(line -> {
                 String[] f = line.trim().split("\\s+");
                 if (f.length < 10 || !f[3].equals(LISTEN)) {
                     return;

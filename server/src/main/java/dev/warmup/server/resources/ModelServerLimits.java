@@ -62,7 +62,7 @@ final class ModelServerLimits {
     /** @param root the file system's root: "/" but in tests */
     ModelServerLimits(Supplier<WarmupSettings> settings, Path root) {
         this.settings = settings;
-        this.listeners = new ListeningProcess(root);
+        this.listeners = new ListeningProcess(root, System::nanoTime);
         CgroupPaths paths = new CgroupPaths(root);
         this.memory = new CgroupMemory(paths);
         this.cpu = new CgroupCpu(paths, System::nanoTime);

@@ -67,7 +67,7 @@ class ModelServerProbeTest {
                 nanos.addAndGet(1_000_000_000L);
                 cpu.of(pid).ifPresent(l -> assertTrue(l.load() >= 0 && l.load() <= 1 && l.cores() > 0, l.toString()));
             }
-            new ListeningProcess(t.root).on(11434).ifPresent(pid -> assertTrue(pid >= 0));
+            new ListeningProcess(t.root, nanos::get).on(11434).ifPresent(pid -> assertTrue(pid >= 0));
         }
         assertTrue(bounded > rounds / 4, "most rounds still find a limit: " + bounded);
     }
