@@ -25,8 +25,9 @@ import java.util.stream.Stream;
  * every process of the socket's owner that this one can see is in one cgroup (the world-readable
  * {@code /proc/PID/status} and {@code /proc/PID/cgroup}), one of them stands for the holder; never for a socket of this
  * process's own user, whose other processes (the editor's) say nothing of it. A process of another PID namespace (a
- * container's neighbour) is not found. The tables are read again every 30 s, or at once when the process found has
- * exited; the walk over the processes only when the port's sockets change. Not thread-safe.
+ * container's neighbour) is not found. The tables are read again every 30 s, or at every call while nothing listens
+ * and at once when the process found has exited; the walk over the processes only when the port's sockets change.
+ * Not thread-safe.
  */
 final class ListeningProcess {
     private static final String LISTEN = "0A";
@@ -50,14 +51,15 @@ final class ListeningProcess {
     }
 
     /**
-     * The process listening on {@code port} on a loopback or wildcard address; empty when none is found. The answer
-     * stands {@link #LOOK_AGAIN_NANOS}, while the process found runs: reading the tables costs a busy machine a
-     * millisecond or more, every 5 s.
+     * The process listening on {@code port} on a loopback or wildcard address; empty when none is found. An answer
+     * stands {@link #LOOK_AGAIN_NANOS} while the process found runs, or while the port's sockets are held by none this
+     * process can find (reading the tables costs a busy machine a millisecond or more); with nothing listening, the
+     * next call looks again, so that a model server starting (or restarting, as its new process) is found at once.
      */
     OptionalLong on(int port) {
         long now = nanoTime.getAsLong();
         Found last = found.get(port);
-        if (last != null && now - last.atNanos() < LOOK_AGAIN_NANOS && runs(last.pid())) {
+        if (last != null && !last.inodes().isEmpty() && now - last.atNanos() < LOOK_AGAIN_NANOS && runs(last.pid())) {
             return last.pid() < 0 ? OptionalLong.empty() : OptionalLong.of(last.pid());
         }
         Map<Long, String> sockets = new TreeMap<>(); // inode: owner's uid
