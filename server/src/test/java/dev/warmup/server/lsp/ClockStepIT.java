@@ -61,7 +61,7 @@ class ClockStepIT {
             UsageEvent before = awaitStored(data, "before-the-step");
 
             Files.writeString(offset, "-1h\n"); // read again by libfaketime within its cache's second
-            for (int i = 0; i < 300 && !logged(log, "the system clock went back"); i++) {
+            for (int i = 0; i < 300 && !RawLspProcess.logged(log, "the system clock went back"); i++) {
                 server.request("warmup/status", null); // the server reads its clock
                 Thread.sleep(100);
             }
@@ -86,9 +86,6 @@ class ClockStepIT {
         server.notify("warmup/activity", p);
     }
 
-    private static boolean logged(Path log, String text) throws IOException {
-        return Files.exists(log) && Files.readString(log).contains(text);
-    }
 
     /**
      * The activity {@code kind} once the server has written it to its store, read from the store file as another

@@ -98,14 +98,15 @@ class ModelServerCgroupIT {
                 server.initialize(settings);
                 String seen = "";
                 String quota = "cpu: warm-ups also wait while the 0.5 CPUs' quota of " + who + cpu.get() + ")";
-                for (int i = 0; i < 300 && !(seen.contains(who) && logged(log, quota)); i++) { // samples every 5 s
+                // the server samples every 5 s
+                for (int i = 0; i < 300 && !(seen.contains(who) && RawLspProcess.logged(log, quota)); i++) {
                     seen = String.valueOf(server.request("warmup/status", null).getAsJsonObject("result")
                             .get("heldBack"));
                     Thread.sleep(100);
                 }
                 assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains("in the 1024 MB limit of "
                         + who + memory.get() + ")"), seen);
-                assertTrue(logged(log, quota), Files.readString(log));
+                assertTrue(RawLspProcess.logged(log, quota), Files.readString(log));
                 JsonObject machine = server.command("warmup.metrics").getAsJsonObject("machine");
                 assertTrue(machine.get("memoryLimit").getAsString().equals("the 1024 MB limit of " + who
                         + memory.get() + ")") && machine.get("memoryTotalMb").getAsLong() == 1024, machine.toString());
@@ -113,9 +114,5 @@ class ModelServerCgroupIT {
         } finally {
             modelServer.destroyForcibly().waitFor();
         }
-    }
-
-    private static boolean logged(Path log, String text) throws IOException {
-        return Files.exists(log) && Files.readString(log).contains(text);
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +104,11 @@ public final class RawLspProcess implements AutoCloseable {
     /** The server logging at info and above to {@code log}, besides stderr. */
     public static RawLspProcess loggingTo(Path dataDir, Path log) throws IOException {
         return new RawLspProcess(dataDir, "--log-file", log.toString(), "--log-level", "info");
+    }
+
+    /** Whether the log file a server was given holds {@code text} yet (false while it has not been made). */
+    public static boolean logged(Path log, String text) throws IOException {
+        return Files.exists(log) && Files.readString(log).contains(text);
     }
 
     private void read(InputStream out) {
