@@ -6,8 +6,10 @@ import java.net.UnknownHostException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -141,25 +143,18 @@ final class ListeningProcess {
         }
     }
 
-    /** The first process found holding one of {@code inodes}; -1 for none. */
+    /** The lowest process holding one of {@code inodes}; -1 for none. */
     private long holder(Set<Long> inodes) {
         Set<String> links = new TreeSet<>();
         inodes.forEach(i -> links.add("socket:[" + i + "]"));
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(root.resolve("proc"), p -> isPid(p))) {
-            for (Path proc : procs) {
-                if (holds(proc.resolve("fd"), links)) {
-                    return Long.parseLong(proc.getFileName().toString());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+        return processes().stream().filter(pid -> holds(root.resolve("proc/" + pid + "/fd"), links)).findFirst()
+                .orElse(-1L);
     }
 
     /**
-     * A process of user {@code uid} (the lowest pid) standing for a holder this process may not see, when all of that
-     * user's processes it can see are in one cgroup; -1 otherwise, and for this process's own user.
+     * A process of user {@code uid} (the lowest: as a rule the service's own) standing for a holder this process may
+     * not see, when all of that user's processes it can see are in one cgroup; -1 otherwise, and for this process's
+     * own user.
      */
     private long standIn(String uid) {
         if (uid.equals(realUid(root.resolve("proc/self")))) {
@@ -167,28 +162,37 @@ final class ListeningProcess {
         }
         long first = -1;
         String group = null;
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(root.resolve("proc"), p -> isPid(p))) {
-            for (Path proc : procs) {
-                if (!uid.equals(realUid(proc))) {
-                    continue;
-                }
-                String its;
-                try {
-                    its = Files.readString(proc.resolve("cgroup"));
-                } catch (IOException gone) {
-                    continue;
-                }
-                if (group != null && !group.equals(its)) {
-                    return -1; // the user's processes are in several groups: which holds the socket is not known
-                }
-                group = its;
-                long pid = Long.parseLong(proc.getFileName().toString());
-                first = first < 0 ? pid : Math.min(first, pid); // the oldest, as a rule: the service's own
+        for (long pid : processes()) {
+            Path proc = root.resolve("proc/" + pid);
+            if (!uid.equals(realUid(proc))) {
+                continue;
             }
-        } catch (IOException | RuntimeException e) {
-            return -1;
+            String its;
+            try {
+                its = Files.readString(proc.resolve("cgroup"));
+            } catch (IOException gone) {
+                continue;
+            }
+            if (group != null && !group.equals(its)) {
+                return -1; // the user's processes are in several groups: which holds the socket is not known
+            }
+            group = its;
+            first = first < 0 ? pid : first;
         }
         return first;
+    }
+
+    /** The processes this one can see, lowest pid first; none when /proc cannot be read. */
+    private List<Long> processes() {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(root.resolve("proc"),
+                p -> p.getFileName().toString().matches("\\d{1,10}"))) {
+            procs.forEach(p -> pids.add(Long.parseLong(p.getFileName().toString())));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        pids.sort(null);
+        return pids;
     }
 
     /** The real uid in a process's status ("Uid:\tREAL\tEFFECTIVE..."); null when it cannot be read. */
@@ -199,10 +203,6 @@ final class ListeningProcess {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    private static boolean isPid(Path p) {
-        return p.getFileName().toString().matches("\\d{1,10}");
     }
 
     private static boolean holds(Path fds, Set<String> links) {
