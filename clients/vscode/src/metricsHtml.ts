@@ -91,11 +91,17 @@ function chart(title: string, points: MetricsPoint[], m: Measure): string {
     + `<rect width="600" height="120" fill="none" stroke="currentColor" stroke-opacity="0.2"/>${inside}</svg>`;
 }
 
+/** A model server's cgroup memory limit that leaves less than the machine has: its backends' models keep within it. */
+export interface MemoryLimit {
+  backends?: string[]; limitMb?: number; availableMb?: number;
+  /** Whose limit, in words. */
+  where?: string;
+}
+
 /** The machine as the server last read it (`machine` of `warmup.metrics`). */
 export interface MachineReading {
   memoryTotalMb?: number; memoryAvailableMb?: number; cpuLoad?: number;
-  /** Whose memory limit the memory figures are of, when a model server's cgroup's binds. */
-  memoryLimit?: string;
+  memoryLimits?: MemoryLimit[];
   /** Whose CPU quota the load is of, when a model server's cgroup's is busier than the machine. */
   cpuLimit?: string;
 }
@@ -109,12 +115,15 @@ function escapeHtml(text: string): string {
 function machineSection(m: MachineReading): string {
   const memory = m.memoryAvailableMb !== undefined && m.memoryTotalMb !== undefined
     ? `${m.memoryAvailableMb.toLocaleString('en-US')} of ${m.memoryTotalMb.toLocaleString('en-US')} MB of memory`
-      + ` available${m.memoryLimit ? ` in ${escapeHtml(m.memoryLimit)}` : ''}`
+      + ' available'
     : 'memory not read';
   const cpu = m.cpuLoad !== undefined
     ? `CPU ${Math.round(m.cpuLoad * 100)} % busy${m.cpuLimit ? ` (${escapeHtml(m.cpuLimit)})` : ''}`
     : 'CPU load not known';
-  return `<h2>The machine as the server reads it</h2><p>${memory}; ${cpu}.</p>`;
+  const limits = (m.memoryLimits ?? []).map(l => `<p>The models of backend ${escapeHtml((l.backends ?? []).join(', '))}`
+    + ` keep within ${escapeHtml(l.where ?? 'a memory limit')}: `
+    + `${l.availableMb === undefined ? 'unknown' : l.availableMb.toLocaleString('en-US')} MB of it available.</p>`);
+  return `<h2>The machine as the server reads it</h2><p>${memory}; ${cpu}.</p>${limits.join('')}`;
 }
 
 /**

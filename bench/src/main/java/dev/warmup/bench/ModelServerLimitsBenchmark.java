@@ -72,7 +72,7 @@ public class ModelServerLimitsBenchmark {
         nowhere.apply(JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
                 + " \"http://127.0.0.1:1\"}}}")); // port 1: nothing listens there
         real = ModelServerProbe.over(machine, nowhere::current, Path.of("/"));
-        if (handMade.sample().memoryLimit() == null) {
+        if (handMade.sample().memoryLimits().isEmpty()) {
             throw new IllegalStateException("the hand-made model server was not found");
         }
     }

@@ -7,16 +7,21 @@ import dev.warmup.server.config.WarmupSettings;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The limits the cgroups of the configured model servers on this machine set (a dev container's or a Kubernetes
@@ -24,20 +29,14 @@ import java.util.logging.Logger;
  * server loading past its memory limit is killed, or thrashes; one whose CPU quota is spent slows the developer's
  * tools in the same container. For each backend at a loopback address, the process listening on its port
  * ({@link ListeningProcess}), the headroom of its cgroups ({@link CgroupMemory}) and how busy they keep its CPU quota
- * ({@link CgroupCpu}): the tightest memory and the busiest quota bound the machine's readings. A model server not found
+ * ({@link CgroupCpu}): each group's memory limit that leaves less than the machine has bounds the models of the backends
+ * served from within it, and the busiest quota the machine's CPU reading. A model server not found
  * (another user's process, one outside this process's PID namespace: a pod's other container, the host of a container
  * sharing its network) or in no limited group bounds nothing. Linux only; elsewhere it finds nothing. Called on the
  * resource sampler's thread.
  */
 final class ModelServerLimits {
     private static final Logger LOG = Logger.getLogger(ModelServerLimits.class.getName());
-
-    /**
-     * @param limitMb     the memory limit that binds
-     * @param availableMb what it leaves
-     * @param where       whose limit, in words: the backend, its port, its process and the group
-     */
-    record Memory(long limitMb, long availableMb, String where) {}
 
     /**
      * @param load  the share of the quota used since the last sample, in [0, 1]
@@ -68,34 +67,39 @@ final class ModelServerLimits {
         this.cpu = new CgroupCpu(paths, System::nanoTime);
     }
 
-    /** The machine's reading {@code machine} within the tightest memory and the busiest CPU quota found. */
+    /**
+     * The machine's reading {@code machine} with the memory limits of the model servers' groups (one per group that
+     * binds, naming every backend served from within it) and within the busiest CPU quota found.
+     */
     SystemProbe.Snapshot bound(SystemProbe.Snapshot machine) {
-        Memory tightest = null;
+        Map<Path, SystemProbe.MemoryLimit> limits = new LinkedHashMap<>();
         Cpu busiest = null;
-        Map<Long, String> servers = servers(); // once each, though several backends name it: a CPU look is a delta
+        Map<Long, Server> servers = servers(); // once each, though several backends name it: a CPU look is a delta
         lastSeen.clear();
         lastSeen.addAll(servers.keySet());
-        for (Map.Entry<Long, String> server : servers.entrySet()) {
+        for (Map.Entry<Long, Server> server : servers.entrySet()) {
             long pid = server.getKey();
-            String who = server.getValue();
-            Optional<Memory> m = memory.of(pid).map(h -> new Memory(h.limitMb(), h.availableMb(),
-                    "the cgroup of " + who + ", " + h.group() + ")"));
-            if (m.isPresent() && (tightest == null || m.get().availableMb() < tightest.availableMb())) {
-                tightest = m.get();
-            }
+            String who = server.getValue().who();
+            memory.of(pid).ifPresent(h -> limits.merge(h.group(), new SystemProbe.MemoryLimit(
+                    server.getValue().backends(), h.limitMb(), h.availableMb(),
+                    "the " + h.limitMb() + " MB limit of the cgroup of " + who + ", " + h.group() + ")"),
+                    ModelServerLimits::sameGroup));
             Optional<Cpu> c = cpu.of(pid).map(l -> new Cpu(l.load(), l.cores(), String.format(Locale.ROOT,
                     "the %.1f CPUs' quota of the cgroup of %s, %s)", l.cores(), who, l.group())));
             if (c.isPresent() && (busiest == null || c.get().load() > busiest.load())) {
                 busiest = c.get();
             }
         }
-        say(tightest, busiest);
-        SystemProbe.Snapshot s = machine;
-        if (tightest != null) {
-            s = s.withinMemory(tightest.limitMb(), tightest.availableMb(),
-                    "the " + tightest.limitMb() + " MB limit of " + tightest.where());
-        }
+        SystemProbe.Snapshot s = machine.withinMemory(List.copyOf(limits.values()));
+        say(s.memoryLimits(), busiest);
         return busiest == null ? s : s.withinCpu(busiest.load(), busiest.where());
+    }
+
+    /** Two model servers in one group: one limit, for the backends of both, named by the first. */
+    private static SystemProbe.MemoryLimit sameGroup(SystemProbe.MemoryLimit first, SystemProbe.MemoryLimit second) {
+        Set<String> backends = new TreeSet<>(first.backends());
+        backends.addAll(second.backends());
+        return new SystemProbe.MemoryLimit(backends, first.limitMb(), first.availableMb(), first.where());
     }
 
     /** The next sample's CPU loads cover only what follows now. */
@@ -104,17 +108,26 @@ final class ModelServerLimits {
     }
 
     /**
-     * The processes serving the backends at loopback addresses, each with the first backend found on it in words
-     * ("backend local's model server (port 11434, pid 4242"); each port looked at once.
+     * A model server's process.
+     *
+     * @param who      the first backend found on it, in words ("backend local's model server (port 11434, pid 4242")
+     * @param backends every backend it serves
      */
-    private Map<Long, String> servers() {
-        Map<Long, String> out = new LinkedHashMap<>();
-        Set<Integer> looked = new HashSet<>();
+    private record Server(String who, Set<String> backends) {}
+
+    /** The processes serving the backends at loopback addresses; each port looked at once. */
+    private Map<Long, Server> servers() {
+        Map<Long, Server> out = new LinkedHashMap<>();
+        Map<Integer, OptionalLong> looked = new HashMap<>();
         for (Map.Entry<String, BackendSpec> e : settings.get().backends().entrySet()) {
             OptionalInt port = loopbackPort(e.getValue());
-            if (port.isPresent() && looked.add(port.getAsInt())) {
-                listeners.on(port.getAsInt()).ifPresent(pid -> out.putIfAbsent(pid, "backend " + e.getKey()
-                        + "'s model server (port " + port.getAsInt() + ", pid " + pid));
+            if (port.isEmpty()) {
+                continue;
+            }
+            OptionalLong pid = looked.computeIfAbsent(port.getAsInt(), listeners::on);
+            if (pid.isPresent()) {
+                out.computeIfAbsent(pid.getAsLong(), n -> new Server("backend " + e.getKey() + "'s model server (port "
+                        + port.getAsInt() + ", pid " + n, new TreeSet<>())).backends().add(e.getKey());
             }
         }
         return out;
@@ -137,13 +150,18 @@ final class ModelServerLimits {
         return OptionalInt.of(url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80);
     }
 
-    private void say(Memory m, Cpu c) {
-        String memoryWhere = m == null ? null : m.where();
+    private void say(List<SystemProbe.MemoryLimit> limits, Cpu c) {
+        String memoryWhere = limits.isEmpty() ? null
+                : limits.stream().map(SystemProbe.MemoryLimit::where).collect(Collectors.joining("; "));
         if (!Objects.equals(memoryWhere, memorySaid)) {
-            LOG.info(m != null ? "memory: " + memoryWhere + " is limited to " + m.limitMb() + " MB, " + m.availableMb()
-                    + " MB of it available: the memory budget keeps within it"
-                    : "memory: no model server found in a cgroup with a memory limit: the machine's reading alone"
-                    + " bounds the memory budget");
+            if (limits.isEmpty()) {
+                LOG.info("memory: no model server found in a cgroup with a memory limit that leaves less than the"
+                        + " machine has available: the machine's reading alone bounds the memory budget");
+            }
+            for (SystemProbe.MemoryLimit l : limits) {
+                LOG.info("memory: " + l.where() + " leaves " + l.availableMb() + " MB: the models of backend "
+                        + String.join(", ", l.backends()) + " keep within it");
+            }
             memorySaid = memoryWhere;
         }
         String cpuWhere = c == null ? null : c.where();

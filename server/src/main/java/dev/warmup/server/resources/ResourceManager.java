@@ -1,5 +1,6 @@
 package dev.warmup.server.resources;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
@@ -13,11 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -124,8 +128,9 @@ public final class ResourceManager implements AutoCloseable {
     }
 
     /**
-     * The latest reading, for {@code warmup.metrics}: memory total and available (MB), the CPU load when known, and
-     * the model server's memory limit and CPU quota the figures are of, when one binds; empty before the first.
+     * The latest reading, for {@code warmup.metrics}: the machine's memory total and available (MB), the CPU load when
+     * known and the CPU quota it is of when a model server's binds, and the model servers' memory limits that leave
+     * less than the machine has; empty before the first.
      */
     public Optional<JsonObject> toJson() {
         SystemProbe.Snapshot s = snapshot;
@@ -138,8 +143,19 @@ public final class ResourceManager implements AutoCloseable {
         if (s.cpuLoad() >= 0) {
             o.addProperty("cpuLoad", Math.round(s.cpuLoad() * 1000) / 1000.0);
         }
-        if (s.memoryLimit() != null) {
-            o.addProperty("memoryLimit", s.memoryLimit());
+        if (!s.memoryLimits().isEmpty()) {
+            JsonArray limits = new JsonArray();
+            for (SystemProbe.MemoryLimit l : s.memoryLimits()) {
+                JsonObject limit = new JsonObject();
+                JsonArray backends = new JsonArray();
+                l.backends().stream().sorted().forEach(backends::add);
+                limit.add("backends", backends);
+                limit.addProperty("limitMb", l.limitMb());
+                limit.addProperty("availableMb", l.availableMb());
+                limit.addProperty("where", l.where());
+                limits.add(limit);
+            }
+            o.add("memoryLimits", limits);
         }
         if (s.cpuLimit() != null) {
             o.addProperty("cpuLimit", s.cpuLimit());
@@ -147,7 +163,7 @@ public final class ResourceManager implements AutoCloseable {
         return Optional.of(o);
     }
 
-    /** System memory nearly exhausted. */
+    /** The machine's memory nearly exhausted (a model server's cgroup's: {@link #limitBudgets}). */
     public boolean emergency() {
         SystemProbe.Snapshot s = snapshot;
         return s != null && emergency(s);
@@ -171,7 +187,50 @@ public final class ResourceManager implements AutoCloseable {
     }
 
     private static long reserveMb(SystemProbe.Snapshot s) {
-        return Math.min(EMERGENCY_MAX_MB, Math.round(s.totalMb() * EMERGENCY_SHARE));
+        return reserveMb(s.totalMb());
+    }
+
+    private static long reserveMb(long totalMb) {
+        return Math.min(EMERGENCY_MAX_MB, Math.round(totalMb * EMERGENCY_SHARE));
+    }
+
+    /**
+     * A model server's memory limit as a budget for the models of the backends it serves, besides the machine's.
+     *
+     * @param limit     the limit, and what it leaves
+     * @param reserveMb what is kept free in it: 5 % of the limit, at most 1024 MB; below it, the limit is nearly out
+     *                  of memory (WMP-4001): no load of its backends' models starts, and they are unloaded
+     * @param budgetMb  what its backends' models may hold: what they hold now and what the limit leaves above the
+     *                  reserve
+     */
+    public record LimitBudget(SystemProbe.MemoryLimit limit, long reserveMb, long budgetMb) {
+        public boolean nearlyOut() {
+            return limit.availableMb() < reserveMb;
+        }
+
+        /** "the models of backend local", of each backend it serves. */
+        public String models() {
+            return "the models of backend " + String.join(", ", new TreeSet<>(limit.backends()));
+        }
+    }
+
+    /**
+     * The budgets the model servers' memory limits set, where a limit leaves less than the machine has available;
+     * {@code heldOn} says what our models of some backends hold now (MB).
+     */
+    public List<LimitBudget> limitBudgets(ToLongFunction<Set<String>> heldOn) {
+        SystemProbe.Snapshot s = snapshot;
+        return s == null ? List.of() : limitBudgets(s, heldOn);
+    }
+
+    private static List<LimitBudget> limitBudgets(SystemProbe.Snapshot s, ToLongFunction<Set<String>> heldOn) {
+        List<LimitBudget> out = new ArrayList<>();
+        for (SystemProbe.MemoryLimit l : s.memoryLimits()) {
+            long reserve = reserveMb(l.limitMb());
+            out.add(new LimitBudget(l, reserve,
+                    heldOn.applyAsLong(l.backends()) + Math.max(0, l.availableMb() - reserve)));
+        }
+        return out;
     }
 
     /** The CPU is busier than {@code maxCpuPercent}: no new load starts now. */
@@ -187,10 +246,13 @@ public final class ResourceManager implements AutoCloseable {
     /**
      * What holds warming back now, each a WMP message for {@code warmup/status}: system memory nearly exhausted
      * (WMP-4001), warm-ups waiting for a busy CPU while {@code loadsWaiting} (WMP-4004), the memory budget lowered
-     * below {@code maxMemoryMb} (WMP-4005). Memory figures are rounded down to 100 MB, so that the status, which the
-     * editor hears of when it changes, does not change with every few megabytes the machine's other programs use.
+     * below {@code maxMemoryMb} (WMP-4005); and likewise for the models of a model server in a cgroup whose memory
+     * limit leaves less than the machine has ({@code heldOn}: what our models of some backends hold). Memory figures
+     * are rounded down to 100 MB, so that the status, which the editor hears of when it changes, does not change with
+     * every few megabytes the machine's other programs use.
      */
-    public List<String> heldBack(WarmupSettings settings, long heldMb, boolean loadsWaiting) {
+    public List<String> heldBack(WarmupSettings settings, long heldMb, boolean loadsWaiting,
+                                 ToLongFunction<Set<String>> heldOn) {
         SystemProbe.Snapshot s = snapshot;
         if (s == null) {
             return List.of();
@@ -200,12 +262,24 @@ public final class ResourceManager implements AutoCloseable {
         long budget = budgetMb(s, settings, heldMb);
         if (emergency(s)) {
             out.add(new WarmupException(ErrorCode.WMP_4001, "about " + roundedMb(s.availableMb())
-                    + " MB available" + within(s) + ", below a reserve of " + reserve
+                    + " MB available, below a reserve of " + reserve
                     + " MB: no warm-up starts until more is free").getMessage());
         } else if (budget < settings.maxMemoryMb()) {
             out.add(new WarmupException(ErrorCode.WMP_4005, "our models may hold about " + roundedMb(budget)
                     + " MB now (what they hold, " + heldMb + " MB, and what is available above a reserve of "
-                    + reserve + " MB" + within(s) + "), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
+                    + reserve + " MB), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
+        }
+        for (LimitBudget b : limitBudgets(s, heldOn)) {
+            if (b.nearlyOut()) {
+                out.add(new WarmupException(ErrorCode.WMP_4001, "about " + roundedMb(b.limit().availableMb())
+                        + " MB available in " + b.limit().where() + ", below a reserve of " + b.reserveMb()
+                        + " MB: no warm-up of " + b.models() + " starts until more is free").getMessage());
+            } else if (b.budgetMb() < settings.maxMemoryMb()) {
+                out.add(new WarmupException(ErrorCode.WMP_4005, b.models() + " may hold about "
+                        + roundedMb(b.budgetMb()) + " MB now (what they hold, " + heldOn.applyAsLong(b.limit().backends())
+                        + " MB, and what is available above a reserve of " + b.reserveMb() + " MB in "
+                        + b.limit().where() + "), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
+            }
         }
         if (loadsWaiting && cpuBusy(s, settings)) {
             out.add(new WarmupException(ErrorCode.WMP_4004, String.format(Locale.ROOT,
@@ -213,11 +287,6 @@ public final class ResourceManager implements AutoCloseable {
                     s.cpuLimit() == null ? "" : " (read as the share used of " + s.cpuLimit() + ")")).getMessage());
         }
         return out;
-    }
-
-    /** Where the memory figures are read when not the machine's: " in the 1024 MB limit of ...". */
-    private static String within(SystemProbe.Snapshot s) {
-        return s.memoryLimit() == null ? "" : " in " + s.memoryLimit();
     }
 
     private static long roundedMb(long mb) {

@@ -70,15 +70,21 @@ public final class ExpectedValuePlanner implements WarmSetPlanner {
                 .thenComparing(Comparator.comparingDouble((Integer i) -> score[i]).reversed()));
         long used = 0;
         int count = 0;
+        List<Pool> pools = request.pools();
+        long[] pooled = new long[pools.size()];
         boolean[] keep = new boolean[n];
         List<PlannedLoad> loads = new ArrayList<>();
         for (int i : wanted) {
             Candidate c = all.get(i);
-            if (!c.inUse() && (used + c.memoryMb() > request.memoryBudgetMb() || count + 1 > request.maxWarmModels())) {
+            if (!c.inUse() && (used + c.memoryMb() > request.memoryBudgetMb() || count + 1 > request.maxWarmModels()
+                    || !fitsPools(pools, pooled, c))) {
                 continue;
             }
             used += c.memoryMb();
             count++;
+            for (int k = 0; k < pools.size(); k++) {
+                pooled[k] += pools.get(k).modelIds().contains(c.modelId()) ? c.memoryMb() : 0;
+            }
             keep[i] = true;
             if (c.residency() == Residency.UNLOADED) {
                 loads.add(new PlannedLoad(c.modelId(), 0, score[i] / load, "p=" + round2(c.probability()) + " within "
@@ -94,6 +100,16 @@ public final class ExpectedValuePlanner implements WarmSetPlanner {
             }
         }
         return new WarmPlan(loads, unloads);
+    }
+
+    /** Whether {@code c} fits beside what each pool it is in holds so far ({@code pooled}). */
+    private static boolean fitsPools(List<Pool> pools, long[] pooled, Candidate c) {
+        for (int k = 0; k < pools.size(); k++) {
+            if (pools.get(k).modelIds().contains(c.modelId()) && pooled[k] + c.memoryMb() > pools.get(k).budgetMb()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double round2(double x) {

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * swings with every event (the type of the last one is part of its context); a warm model whose forecast dips below
  * the keep level for a moment and recovers a few seconds later should not be unloaded and then missed or loaded
  * again. Loads are never delayed, and a held model is let go at once when the plan's loads need its room, or when
- * what is resident no longer fits the budget or the model limit (lowered by a setting or by the machine's free memory).
+ * what is resident no longer fits a budget or the model limit (lowered by a setting, by the machine's free memory or by
+ * a model server's cgroup limit).
  *
  * <p>Stateful (it remembers since when each unload has been wanted), so each simulated user has its own, and the live
  * server one, shared by the scheduler that plans with it and the {@code warmup/predict} preview that reads when a held
@@ -101,15 +102,13 @@ public final class SustainedUnloads implements WarmSetPlanner {
     private static boolean fits(PlanRequest request, WarmPlan plan, List<String> unloads) {
         Set<String> loading = new HashSet<>();
         plan.loads().forEach(l -> loading.add(l.modelId()));
-        long memory = 0;
-        int count = 0;
+        List<Candidate> kept = new ArrayList<>();
         for (Candidate c : request.candidates()) {
             boolean stays = c.residency() != Residency.UNLOADED && !unloads.contains(c.modelId());
             if (stays || loading.contains(c.modelId())) {
-                memory += c.memoryMb();
-                count++;
+                kept.add(c);
             }
         }
-        return memory <= request.memoryBudgetMb() && count <= request.maxWarmModels();
+        return request.fits(kept);
     }
 }

@@ -1,6 +1,7 @@
 package dev.warmup.server.scheduler;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Decides what should be warm: from each model's forecast, cost and state, within the budget, which models to load
@@ -66,9 +67,54 @@ public interface WarmSetPlanner {
      * @param memoryBudgetMb memory budget for warm and loading models
      * @param maxWarmModels  most models warm or loading at once
      * @param threshold      the one trade-off knob, from {@code predictionThreshold}: higher holds less memory
+     * @param pools          budgets of their own for some of the models, besides {@code memoryBudgetMb}
      */
     record PlanRequest(long nowMillis, List<Candidate> candidates, long memoryBudgetMb, int maxWarmModels,
-                       double threshold) {}
+                       double threshold, List<Pool> pools) {
+        public PlanRequest {
+            pools = List.copyOf(pools);
+        }
+
+        /** With no budget but {@code memoryBudgetMb} (the replay's). */
+        public PlanRequest(long nowMillis, List<Candidate> candidates, long memoryBudgetMb, int maxWarmModels,
+                           double threshold) {
+            this(nowMillis, candidates, memoryBudgetMb, maxWarmModels, threshold, List.of());
+        }
+
+        /** Whether the warm and loading models among {@code kept} fit every budget and the model limit. */
+        boolean fits(List<Candidate> kept) {
+            long memory = 0;
+            for (Candidate c : kept) {
+                memory += c.memoryMb();
+            }
+            if (memory > memoryBudgetMb || kept.size() > maxWarmModels) {
+                return false;
+            }
+            for (Pool pool : pools) {
+                long held = 0;
+                for (Candidate c : kept) {
+                    held += pool.modelIds().contains(c.modelId()) ? c.memoryMb() : 0;
+                }
+                if (held > pool.budgetMb()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * A budget of its own for some models: those of the backends whose model server runs in a cgroup with a memory
+     * limit, which must fit in what that limit leaves whatever the machine has available.
+     *
+     * @param modelIds the models
+     * @param budgetMb what they may hold, warm and loading together
+     */
+    record Pool(Set<String> modelIds, long budgetMb) {
+        public Pool {
+            modelIds = Set.copyOf(modelIds);
+        }
+    }
 
     /**
      * @param modelId        the model to load

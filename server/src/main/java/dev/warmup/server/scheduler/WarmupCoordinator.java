@@ -120,7 +120,8 @@ public final class WarmupCoordinator implements WarmupController {
         if (!config.backgroundWarmupActive()) {
             return null;
         }
-        List<String> held = new ArrayList<>(resources.heldBack(s, states.heldMb(), queue.size() > 0));
+        List<String> held = new ArrayList<>(resources.heldBack(s, states.heldMb(), queue.size() > 0,
+                backends -> LimitPools.heldOn(s, states, backends)));
         held.addAll(planTrimmed);
         return held.isEmpty() ? null : held;
     }
@@ -159,7 +160,8 @@ public final class WarmupCoordinator implements WarmupController {
         long now = clock.millis();
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now,
                 candidateBuilder.build(s.models(), now),
-                resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold()));
+                resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold(),
+                LimitPools.pools(resources, s, states)));
         List<ScheduledWarmup> steps = new ArrayList<>();
         int peak = states.heldMb();
         double total = 0;

@@ -14,7 +14,6 @@ import dev.warmup.server.prediction.PredictionService;
 import dev.warmup.server.queue.Priority;
 import dev.warmup.server.queue.WarmupQueue;
 import dev.warmup.server.resources.ResourceManager;
-import dev.warmup.server.resources.SystemProbe;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -211,8 +210,15 @@ public final class WarmupScheduler implements AutoCloseable {
             actions.reconcile();
             if (resources.emergency()) {
                 impactTrim.none();
-                shedForEmergency();
+                queue.snapshot().forEach(e -> queue.cancel(e.model()));
+                shedForEmergency(config.current().models(), "the machine");
                 return;
+            }
+            WarmupSettings s = config.current();
+            for (ResourceManager.LimitBudget b : LimitPools.budgets(resources, s, states)) {
+                if (b.nearlyOut()) { // its models only: the plan starts no load of them meanwhile
+                    shedForEmergency(LimitPools.of(s, b.limit().backends()), b.limit().where());
+                }
             }
             plan();
             drain();
@@ -229,7 +235,7 @@ public final class WarmupScheduler implements AutoCloseable {
      * unloaded at once.
      */
     private List<ModelSpec> wantedFromOthers(List<WarmSetPlanner.Candidate> candidates, long now, long budgetMb,
-                                             WarmupSettings s) {
+                                             List<WarmSetPlanner.Pool> pools, WarmupSettings s) {
         List<ModelSpec> wanted = new ArrayList<>();
         for (WarmSetPlanner.Candidate c : candidates) {
             if (!ownership.heldByAnotherServer(c.modelId())) {
@@ -241,7 +247,7 @@ public final class WarmupScheduler implements AutoCloseable {
             }
             List<WarmSetPlanner.Candidate> asOurs = candidates.stream().map(o -> o == c ? ours : o).toList();
             if (!planner.wouldUnload(new WarmSetPlanner.PlanRequest(now, asOurs, budgetMb, s.maxWarmModels(),
-                    s.predictionThreshold())).contains(c.modelId())) {
+                    s.predictionThreshold(), pools)).contains(c.modelId())) {
                 wanted.add(spec(c.modelId()));
             }
         }
@@ -265,9 +271,10 @@ public final class WarmupScheduler implements AutoCloseable {
             return;
         }
         long budgetMb = resources.memoryBudgetMb(s, states.heldMb());
-        ownership.wantOnly(wantedFromOthers(candidates, now, budgetMb, s));
+        List<WarmSetPlanner.Pool> pools = LimitPools.pools(resources, s, states);
+        ownership.wantOnly(wantedFromOthers(candidates, now, budgetMb, pools, s));
         WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now, candidates, budgetMb,
-                s.maxWarmModels(), s.predictionThreshold()));
+                s.maxWarmModels(), s.predictionThreshold(), pools));
         for (String id : plan.unloads()) {
             actions.unload(spec(id), false, unloadReason(planned.get(id), s.predictionThreshold()));
         }
@@ -360,13 +367,12 @@ public final class WarmupScheduler implements AutoCloseable {
     }
 
     /**
-     * System memory is nearly exhausted: unload our least recently used warm model not in use (WMP-4001; only ours:
-     * another server sheds its own). One per
-     * tick: its memory comes back only once the model server has unloaded it, and the next tick looks again.
+     * Memory is nearly exhausted, the machine's or a model server's cgroup's ({@code where}): unload our least recently
+     * used warm model of {@code among} not in use (WMP-4001; only ours: another server sheds its own). One per tick:
+     * its memory comes back only once the model server has unloaded it, and the next tick looks again.
      */
-    private void shedForEmergency() {
-        queue.snapshot().forEach(e -> queue.cancel(e.model()));
-        List<ModelSpec> warm = new ArrayList<>(config.current().models().stream()
+    private void shedForEmergency(List<ModelSpec> among, String where) {
+        List<ModelSpec> warm = new ArrayList<>(among.stream()
                 .filter(m -> states.get(m.id()).state() == ModelStates.State.warm)
                 .filter(m -> !states.get(m.id()).inUse(clock.millis()) && ownership.ours(m.id())).toList());
         warm.sort(Comparator.comparingLong(m -> states.get(m.id()).lastUsedMillis()));
@@ -374,8 +380,6 @@ public final class WarmupScheduler implements AutoCloseable {
             return; // an unload is on its way: wait for its memory before judging again
         }
         ModelSpec m = warm.get(0);
-        SystemProbe.Snapshot reading = resources.snapshot();
-        String where = reading == null || reading.memoryLimit() == null ? "the machine" : reading.memoryLimit();
         LOG.warning(new WarmupException(ErrorCode.WMP_4001, "unloading " + m.id() + ": " + where
                 + " is nearly out of memory").getMessage());
         metrics.increment(ModelWarmupMetrics.Counter.EMERGENCY_UNLOADS);
@@ -397,6 +401,7 @@ public final class WarmupScheduler implements AutoCloseable {
             recheckCpuSoon();
             return;
         }
+        List<ResourceManager.LimitBudget> limits = LimitPools.budgets(resources, s, states); // as the plan packed
         while (actions.inFlight() < s.maxConcurrentLoads()) {
             var next = queue.poll();
             if (next.isEmpty()) {
@@ -409,13 +414,24 @@ public final class WarmupScheduler implements AutoCloseable {
             }
             long memoryMb = performance.memoryMb(m); // as the plan packed it: measured once loaded, else the catalogue's
             if (states.heldMb() + memoryMb > resources.memoryBudgetMb(s, states.heldMb())
-                    || states.residentCount() + 1 > s.maxWarmModels()) {
+                    || states.residentCount() + 1 > s.maxWarmModels() || !fitsLimits(limits, s, m, memoryMb)) {
                 continue; // the plan made room; what is still held is on its way out
             }
             WarmSetPlanner.Candidate c = planned.get(m.id());
             actions.load(m, s, new ModelBackend.Intent(next.get().reason(), c == null ? null : c.probability(),
                     c == null || !(c.secondsUntilNeeded() < Double.MAX_VALUE) ? null : c.secondsUntilNeeded()));
         }
+    }
+
+    /** Whether {@code m} fits beside what the models in each model server's memory limit it is in hold now. */
+    private boolean fitsLimits(List<ResourceManager.LimitBudget> limits, WarmupSettings s, ModelSpec m, long memoryMb) {
+        for (ResourceManager.LimitBudget b : limits) {
+            if (m.backend() != null && b.limit().backends().contains(m.backend())
+                    && LimitPools.heldOn(s, states, b.limit().backends()) + memoryMb > b.budgetMb()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** For tests: runs {@code r} on the scheduler's thread, so that a test can hold it and order what queues behind. */

@@ -108,8 +108,9 @@ class ModelServerCgroupIT {
                         + who + memory.get() + ")"), seen);
                 assertTrue(RawLspProcess.logged(log, quota), Files.readString(log));
                 JsonObject machine = server.command("warmup.metrics").getAsJsonObject("machine");
-                assertTrue(machine.get("memoryLimit").getAsString().equals("the 1024 MB limit of " + who
-                        + memory.get() + ")") && machine.get("memoryTotalMb").getAsLong() == 1024, machine.toString());
+                JsonObject limit = machine.getAsJsonArray("memoryLimits").get(0).getAsJsonObject();
+                assertTrue(limit.get("where").getAsString().equals("the 1024 MB limit of " + who + memory.get() + ")")
+                        && limit.get("limitMb").getAsLong() == 1024, machine.toString());
             }
         } finally {
             modelServer.destroyForcibly().waitFor();

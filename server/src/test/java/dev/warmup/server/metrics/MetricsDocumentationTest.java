@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -47,7 +48,8 @@ class MetricsDocumentationTest {
     @Test
     void theExampleNamesEveryFieldOfTheMachinesReading() throws Exception {
         String example = example();
-        SystemProbe limited = () -> new SystemProbe.Snapshot(16_000, 9_000, 0.05, "a memory limit", "a CPU quota");
+        SystemProbe limited = () -> new SystemProbe.Snapshot(16_000, 9_000, 0.05, "a CPU quota",
+                List.of(new SystemProbe.MemoryLimit(Set.of("local"), 4096, 1296, "a memory limit")));
         AbstractModule probe = new AbstractModule() {
             @Override
             protected void configure() {
@@ -60,7 +62,7 @@ class MetricsDocumentationTest {
             JsonObject report = h.commandJson("warmup.metrics");
             Set<String> fields = new TreeSet<>();
             collect(report.getAsJsonObject("machine"), fields);
-            assertTrue(fields.size() == 5 && example.contains("\"machine\": {"), String.valueOf(fields));
+            assertTrue(fields.size() == 9 && example.contains("\"machine\": {"), String.valueOf(fields));
             for (String field : fields) {
                 assertTrue(example.contains("\"" + field + "\":"), field + " in protocol/README.md's warmup/metrics example");
             }
@@ -79,6 +81,12 @@ class MetricsDocumentationTest {
             into.add(e.getKey());
             if (e.getValue().isJsonObject()) {
                 collect(e.getValue().getAsJsonObject(), into);
+            } else if (e.getValue().isJsonArray()) {
+                e.getValue().getAsJsonArray().forEach(x -> {
+                    if (x.isJsonObject()) {
+                        collect(x.getAsJsonObject(), into);
+                    }
+                });
             }
         }
     }

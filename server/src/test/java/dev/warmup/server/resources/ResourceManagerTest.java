@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmup.server.config.WarmupSettings;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 
 class ResourceManagerTest {
     private final AtomicReference<SystemProbe.Snapshot> next = new AtomicReference<>();
     private final ResourceManager rm = new ResourceManager(next::get);
     private final WarmupSettings defaults = WarmupSettings.defaults();
+    private static final ToLongFunction<Set<String>> NONE_HELD = backends -> 0;
 
     @Test
     void budgetIsTheSettingButNeverMoreThanTheSystemHasAboveItsReserve() {
@@ -42,21 +45,21 @@ class ResourceManagerTest {
 
     @Test
     void heldBackSaysWhatTheMachineHoldsBackInWords() {
-        assertEquals(List.of(), rm.heldBack(defaults, 0, true)); // before the first sample: nothing known
+        assertEquals(List.of(), rm.heldBack(defaults, 0, true, NONE_HELD)); // before the first sample: nothing known
         next.set(new SystemProbe.Snapshot(16_000, 9_000, 0.1));
         rm.refresh();
-        assertEquals(List.of(), rm.heldBack(defaults, 0, true));
+        assertEquals(List.of(), rm.heldBack(defaults, 0, true, NONE_HELD));
         next.set(new SystemProbe.Snapshot(16_000, 2_050, 0.45)); // 1,250 MB above the 800 MB reserve
         rm.refresh();
         assertEquals(List.of("WMP-4005 Memory budget lowered: the machine has less memory available than maxMemoryMb:"
                 + " our models may hold about 1600 MB now (what they hold, 400 MB, and what is available above a"
                 + " reserve of 800 MB), not maxMemoryMb's 2048", "WMP-4004 Warm-ups wait: the CPU is busier than"
-                + " maxCpuPercent: queued warm-ups start once it is 30.0 % busy or less"), rm.heldBack(defaults, 400, true));
-        assertEquals(1, rm.heldBack(defaults, 400, false).size(), "a busy CPU holds back nothing when nothing waits");
+                + " maxCpuPercent: queued warm-ups start once it is 30.0 % busy or less"), rm.heldBack(defaults, 400, true, NONE_HELD));
+        assertEquals(1, rm.heldBack(defaults, 400, false, NONE_HELD).size(), "a busy CPU holds back nothing when nothing waits");
         next.set(new SystemProbe.Snapshot(16_000, 750, 0.1));
         rm.refresh();
         assertEquals(List.of("WMP-4001 System memory nearly exhausted: models unloaded: about 700 MB available, below"
-                + " a reserve of 800 MB: no warm-up starts until more is free"), rm.heldBack(defaults, 400, true));
+                + " a reserve of 800 MB: no warm-up starts until more is free"), rm.heldBack(defaults, 400, true, NONE_HELD));
     }
 
     @Test
@@ -144,5 +147,37 @@ class ResourceManagerTest {
         double load = probe.sample().cpuLoad();
         assertTrue(load >= 0 && load <= 1, "a load over the moment since the restart: " + load);
         assertTrue(s.totalMb() > 0 && s.availableMb() > 0 && s.availableMb() <= s.totalMb(), s.toString());
+    }
+
+    @Test
+    void aModelServersMemoryLimitBoundsTheModelsOfItsBackendsNotTheMachinesBudget() {
+        SystemProbe.MemoryLimit limit = new SystemProbe.MemoryLimit(Set.of("box"), 4096, 1_300, "the 4096 MB limit of"
+                + " the cgroup of backend box's model server (port 8080, pid 7, /sys/fs/cgroup/box)");
+        next.set(new SystemProbe.Snapshot(16_000, 9_000, 0.1, null, List.of(limit)));
+        rm.refresh();
+        assertEquals(2048, rm.memoryBudgetMb(defaults, 500), "the machine's budget stands for every backend");
+        ToLongFunction<Set<String>> held = backends -> backends.contains("box") ? 500 : 0;
+        List<ResourceManager.LimitBudget> budgets = rm.limitBudgets(held);
+        assertEquals(1, budgets.size());
+        // the reserve is 5 % of the 4 GB limit: 205 MB; what box's models hold counts as theirs
+        assertEquals(205, budgets.get(0).reserveMb());
+        assertEquals(500 + 1_300 - 205, budgets.get(0).budgetMb());
+        assertFalse(budgets.get(0).nearlyOut());
+        assertEquals(List.of("WMP-4005 Memory budget lowered: the machine has less memory available than maxMemoryMb:"
+                + " the models of backend box may hold about 1500 MB now (what they hold, 500 MB, and what is"
+                + " available above a reserve of 205 MB in " + limit.where() + "), not maxMemoryMb's 2048"),
+                rm.heldBack(defaults, 500, false, held));
+
+        next.set(new SystemProbe.Snapshot(16_000, 9_000, 0.1, null,
+                List.of(new SystemProbe.MemoryLimit(Set.of("box"), 4096, 150, limit.where()))));
+        rm.refresh();
+        assertFalse(rm.emergency(), "the machine is not short of memory");
+        assertTrue(rm.limitBudgets(held).get(0).nearlyOut());
+        assertEquals(500, rm.limitBudgets(held).get(0).budgetMb(), "nothing more for box's models");
+        assertEquals(List.of("WMP-4001 System memory nearly exhausted: models unloaded: about 100 MB available in "
+                + limit.where() + ", below a reserve of 205 MB: no warm-up of the models of backend box starts until"
+                + " more is free"), rm.heldBack(defaults, 500, false, held));
+        assertEquals("[{\"backends\":[\"box\"],\"limitMb\":4096,\"availableMb\":150,\"where\":\"" + limit.where()
+                + "\"}]", rm.toJson().orElseThrow().get("memoryLimits").toString());
     }
 }

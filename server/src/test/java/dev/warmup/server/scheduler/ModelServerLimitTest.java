@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import dev.warmup.server.backend.fake.FakeOllamaServer;
@@ -71,15 +72,19 @@ class ModelServerLimitTest {
                 List<String> held = h.status().heldBack();
                 assertEquals(1, held.size(), String.valueOf(held));
                 assertTrue(held.get(0).startsWith("WMP-4005 Memory budget lowered: ") && held.get(0).contains(
-                        "about 1000 MB now (what they hold, 0 MB, and what is available above a reserve of 205 MB in the"
-                        + " 4096 MB limit of the cgroup of backend local's model server (port " + port
-                        + ", pid 4242, " + fs.resolve("sys/fs/cgroup") + "))"), held.get(0));
+                        "the models of backend local may hold about 1000 MB now (what they hold, 0 MB, and what is"
+                        + " available above a reserve of 205 MB in the 4096 MB limit of the cgroup of backend local's"
+                        + " model server (port " + port + ", pid 4242, " + fs.resolve("sys/fs/cgroup") + "))"),
+                        held.get(0));
                 assertEquals("unloaded", coder(h).state(), "coder's 1,500 MB do not fit in what the limit leaves");
                 JsonObject machine = h.commandJson("warmup.metrics").getAsJsonObject("machine");
-                assertEquals(4096, machine.get("memoryTotalMb").getAsLong());
-                assertEquals(1296, machine.get("memoryAvailableMb").getAsLong());
+                assertEquals(16_000, machine.get("memoryTotalMb").getAsLong());
+                assertEquals(9_000, machine.get("memoryAvailableMb").getAsLong());
+                JsonObject limit = machine.getAsJsonArray("memoryLimits").get(0).getAsJsonObject();
+                assertEquals(1296, limit.get("availableMb").getAsLong());
+                assertEquals("[\"local\"]", limit.get("backends").toString());
                 assertEquals("the 4096 MB limit of the cgroup of backend local's model server (port " + port
-                        + ", pid 4242, " + fs.resolve("sys/fs/cgroup") + ")", machine.get("memoryLimit").getAsString());
+                        + ", pid 4242, " + fs.resolve("sys/fs/cgroup") + ")", limit.get("where").getAsString());
                 assertTrue(ollama.requests.stream().noneMatch(r -> r.contains("/api/generate")), ollama.requests.toString());
 
                 tree.v2("sys/fs/cgroup", 16_384L, 3000, 200); // the container given 16 GB
@@ -102,6 +107,54 @@ class ModelServerLimitTest {
     }
 
     @Test
+    void aModelServersLimitBoundsItsOwnModelsNotThoseOfAnotherModelServer() throws Exception {
+        try (FakeOllamaServer host = new FakeOllamaServer(); FakeOllamaServer box = new FakeOllamaServer()) {
+            int port = URI.create(box.url()).getPort();
+            // box's model server in a 4 GB container with 1,296 MB left; host's on the machine, 9 GB available
+            ProcTree tree = containerHolding(port).v2("sys/fs/cgroup", 4096L, 3000, 200);
+            JsonObject settings = JsonParser.parseString(WarmingFixture.bothWantedSettings(host, new JsonObject()))
+                    .getAsJsonObject();
+            JsonObject boxSpec = new JsonObject();
+            boxSpec.addProperty("type", "ollama");
+            boxSpec.addProperty("url", box.url());
+            settings.getAsJsonObject("backends").add("box", boxSpec);
+            settings.getAsJsonArray("models").get(1).getAsJsonObject().addProperty("backend", "box"); // big, 1,900 MB
+            try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
+                WarmupScheduler scheduler = WarmingFixture.startWithBothWanted(h, settings.toString());
+                ResourceManager resources = h.injector.getInstance(ResourceManager.class);
+                resources.refresh();
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                assertEquals("unloaded", WarmingFixture.state(h, "big"), "big's 1,900 MB do not fit in box's limit");
+                assertTrue(box.requests.stream().noneMatch(r -> r.contains("/api/generate")), box.requests.toString());
+                List<String> held = h.status().heldBack();
+                assertTrue(held.size() == 1 && held.get(0).contains("the models of backend box may hold about 1000 MB"),
+                        String.valueOf(held));
+
+                tree.v2("sys/fs/cgroup", 16_384L, 3000, 200); // the container given 16 GB
+                resources.refresh();
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                h.client.await(h.client.statuses, l -> warm(l, "big"), Duration.ofSeconds(30));
+
+                tree.v2("sys/fs/cgroup", 16_384L, 16_300, 0); // the container's other programs take all but 84 MB
+                resources.refresh();
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                box.unloaded("big").get(30, TimeUnit.SECONDS);
+                h.client.await(h.client.statuses, l -> !l.isEmpty() && !warm(List.of(l.get(l.size() - 1)), "big"),
+                        Duration.ofSeconds(30));
+                scheduler.tick().get(30, TimeUnit.SECONDS); // a tick more: nothing else goes
+                assertEquals("warm", WarmingFixture.state(h, "coder"), "only the container's model goes");
+                assertFalse(host.asked("unload", "coder", 1).isDone(), host.requests.toString());
+                assertEquals(List.of("WMP-4001 System memory nearly exhausted: models unloaded: about 0 MB available"
+                        + " in the 16384 MB limit of the cgroup of backend box's model server (port " + port
+                        + ", pid 4242, " + fs.resolve("sys/fs/cgroup") + "), below a reserve of 819 MB: no warm-up"
+                        + " of the models of backend box starts until more is free"), h.status().heldBack());
+            }
+        }
+    }
+
+    @Test
     void theCpuReadsBusyWhileTheModelServersCpuQuotaIsSpentThoughTheMachineIsIdle() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer()) {
             int port = URI.create(ollama.url()).getPort();
@@ -118,7 +171,7 @@ class ModelServerLimitTest {
                 assertEquals(List.of("WMP-4004 Warm-ups wait: the CPU is busier than maxCpuPercent: queued warm-ups"
                         + " start once it is 30.0 % busy or less (read as the share used of the 1.5 CPUs' quota of"
                         + " the cgroup of backend local's model server (port " + port + ", pid 4242, "
-                        + fs.resolve("sys/fs/cgroup") + "))"), resources.heldBack(settings, 0, true));
+                        + fs.resolve("sys/fs/cgroup") + "))"), resources.heldBack(settings, 0, true, backends -> 0));
                 resources.refresh(); // no CPU used since
                 assertFalse(resources.cpuBusy(settings));
             }

@@ -6,6 +6,7 @@ import dev.warmup.server.scheduler.WarmSetPlanner.Candidate;
 import dev.warmup.server.scheduler.WarmSetPlanner.PlanRequest;
 import dev.warmup.server.scheduler.WarmSetPlanner.Residency;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SustainedUnloadsTest {
@@ -65,5 +66,9 @@ class SustainedUnloadsTest {
         // and the model limit likewise
         assertEquals(List.of("chat"), planner.plan(new PlanRequest(2, List.of(chat(0.9, Residency.WARM),
                 coder(0.99, Residency.WARM)), 12_000, 1, 0.7)).unloads());
+        // and a pool's: chat's model server's cgroup limit leaves it 4 GB, though the machine has 12
+        assertEquals(List.of("chat"), planner.plan(new PlanRequest(3, List.of(chat(0.9, Residency.WARM),
+                coder(0.99, Residency.WARM)), 12_000, 5, 0.7,
+                List.of(new WarmSetPlanner.Pool(Set.of("chat"), 4_000)))).unloads());
     }
 }

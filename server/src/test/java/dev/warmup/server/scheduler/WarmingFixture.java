@@ -55,6 +55,11 @@ final class WarmingFixture {
      */
     static WarmupScheduler startWithBothWanted(ServerHarness h, FakeOllamaServer ollama, JsonObject more)
             throws Exception {
+        return startWithBothWanted(h, bothWantedSettings(ollama, more));
+    }
+
+    /** {@link #startWithBothWanted}, with {@code settings} of the caller's own (coder and big for completion). */
+    static WarmupScheduler startWithBothWanted(ServerHarness h, String settings) throws Exception {
         List<UsageEvent> uses = new ArrayList<>(recentCompletionUse(h.clock.millis()));
         for (UsageEvent e : recentCompletionUse(h.clock.millis())) { // completion goes to both models, in turn
             if (e.model() != null && (e.at() / 30_000) % 2 == 0) {
@@ -63,7 +68,7 @@ final class WarmingFixture {
             }
         }
         h.injector.getInstance(UsageStore.class).append(uses);
-        h.initialize(bothWantedSettings(ollama, more));
+        h.initialize(settings);
         h.startPrediction();
         return h.injector.getInstance(WarmupScheduler.class);
     }

@@ -1,0 +1,45 @@
+package dev.warmup.server.scheduler;
+
+import dev.warmup.protocol.ModelSpec;
+import dev.warmup.server.config.WarmupSettings;
+import dev.warmup.server.resources.ResourceManager;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The memory limits of the model servers' cgroups ({@link ResourceManager#limitBudgets}) in terms of the catalogue: which
+ * models each bounds (those of the backends its model server serves), what they hold, and the planner's
+ * {@link WarmSetPlanner.Pool}s. A model of another backend, or of the client, is bounded by the machine alone.
+ */
+final class LimitPools {
+    private LimitPools() {
+    }
+
+    /** What our models of {@code backends} hold now, warm or loading (MB). */
+    static long heldOn(WarmupSettings s, ModelStates states, Set<String> backends) {
+        long held = 0;
+        for (ModelSpec m : of(s, backends)) {
+            ModelStates.Entry e = states.get(m.id());
+            held += e.state() == ModelStates.State.warm || e.state() == ModelStates.State.loading ? e.memoryMb() : 0;
+        }
+        return held;
+    }
+
+    /** The limits' budgets now. */
+    static List<ResourceManager.LimitBudget> budgets(ResourceManager resources, WarmupSettings s, ModelStates states) {
+        return resources.limitBudgets(backends -> heldOn(s, states, backends));
+    }
+
+    /** The limits' budgets as the planner's pools. */
+    static List<WarmSetPlanner.Pool> pools(ResourceManager resources, WarmupSettings s, ModelStates states) {
+        return budgets(resources, s, states).stream().map(b -> new WarmSetPlanner.Pool(
+                of(s, b.limit().backends()).stream().map(ModelSpec::id).collect(Collectors.toSet()), b.budgetMb()))
+                .toList();
+    }
+
+    /** The catalogue's models of {@code backends}. */
+    static List<ModelSpec> of(WarmupSettings s, Set<String> backends) {
+        return s.models().stream().filter(m -> m.backend() != null && backends.contains(m.backend())).toList();
+    }
+}
