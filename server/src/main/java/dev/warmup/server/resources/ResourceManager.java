@@ -2,6 +2,8 @@ package dev.warmup.server.resources;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.warmup.server.config.BackendSpec;
+import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.RepeatedWarnings;
@@ -13,6 +15,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -47,17 +51,32 @@ public final class ResourceManager implements AutoCloseable {
         return t;
     });
     private volatile SystemProbe.Snapshot snapshot;
+    /** The backends whose model servers the latest sample (or failed attempt) read. */
+    private final Supplier<Map<String, BackendSpec>> backends;
+    private volatile Map<String, BackendSpec> sampledFor;
+    private volatile boolean sampling; // in the background, since start
+    private CompletableFuture<Void> pendingSample; // guarded by this
 
     /** The system's probe failing (every sample, every few seconds): said once a minute. */
     private final RepeatedWarnings probeTrouble;
 
     @Inject
-    public ResourceManager(Provider<SystemProbe> probes, Clock clock) {
+    public ResourceManager(Provider<SystemProbe> probes, Clock clock, ConfigurationManager config) {
+        this(probes, clock, () -> config.current().backends());
+    }
+
+    private ResourceManager(Provider<SystemProbe> probes, Clock clock, Supplier<Map<String, BackendSpec>> backends) {
         this.probes = probes;
+        this.backends = backends;
         this.probeTrouble = new RepeatedWarnings(LOG, clock::millis);
     }
 
-    /** Over a given probe (tests). */
+    /** Over the probes {@code probes} makes (tests): no backends. */
+    ResourceManager(Provider<SystemProbe> probes, Clock clock) {
+        this(probes, clock, Map::of);
+    }
+
+    /** Over a given probe (tests): no backends. */
     ResourceManager(SystemProbe probe, Clock clock) {
         this((Provider<SystemProbe>) () -> probe, clock);
     }
@@ -73,17 +92,43 @@ public final class ResourceManager implements AutoCloseable {
      * configured budget, the CPU not busy.
      */
     public void start(long periodSeconds) {
+        sampling = true;
         sampler.scheduleWithFixedDelay(this::refresh, 0, periodSeconds, TimeUnit.SECONDS);
     }
 
     /** Samples now (the sampler's thread, and tests). */
     public void refresh() {
+        Map<String, BackendSpec> reading = backends.get(); // before the probe reads them: a change after is seen next
         try {
             snapshot = probe().sample();
             probeTrouble.clear();
         } catch (RuntimeException | LinkageError e) { // a probe that cannot be made (JNA) is tried again next time
             probeTrouble.warn(new WarmupException(ErrorCode.WMP_4003, String.valueOf(e)).getMessage(), e);
+        } finally {
+            sampledFor = reading;
         }
+    }
+
+    /**
+     * Whether the latest reading looked for the model servers of {@code settings}' backends: not at the server's start
+     * until its first sample, nor after a change of the backends until the next, and until then the memory limits of
+     * the new model servers' cgroups are not known ({@link #sampleNow}). Always, when not sampling in the background
+     * (tests sample by hand).
+     */
+    public boolean readFor(WarmupSettings settings) {
+        return !sampling || settings.backends().equals(sampledFor);
+    }
+
+    /** Samples now on the sampler's thread; completes once it has (at once when the sampler has stopped). */
+    public synchronized CompletableFuture<Void> sampleNow() {
+        if (pendingSample == null || pendingSample.isDone()) {
+            try {
+                pendingSample = CompletableFuture.runAsync(this::refresh, sampler);
+            } catch (RejectedExecutionException stopped) {
+                pendingSample = CompletableFuture.completedFuture(null);
+            }
+        }
+        return pendingSample;
     }
 
     private synchronized SystemProbe probe() {

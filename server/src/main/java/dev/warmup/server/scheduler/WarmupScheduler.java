@@ -24,10 +24,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -54,6 +56,8 @@ public final class WarmupScheduler implements AutoCloseable {
     static final long CPU_RECHECK_MILLIS = 5_000;
     /** How long the CPU is read for after a load of ours ends, before the next queued warm-up is judged. */
     static final long FRESH_CPU_MILLIS = 1_000;
+    /** The longest a tick waits for a sample of new backends' model servers before it plans without it. */
+    static final long FRESH_SAMPLE_WAIT_MILLIS = 5_000;
     static final double HORIZON_SECONDS = WarmSetPlanner.HORIZON_SECONDS;
 
     private final ConfigurationManager config;
@@ -208,6 +212,7 @@ public final class WarmupScheduler implements AutoCloseable {
         try {
             prediction.followStore();
             actions.reconcile();
+            awaitReadingOfTheBackends();
             if (resources.emergency()) {
                 impactTrim.none();
                 queue.snapshot().forEach(e -> queue.cancel(e.model()));
@@ -225,6 +230,25 @@ public final class WarmupScheduler implements AutoCloseable {
             publishStatus.run(); // the predictor may have trained since: the client hears of it if its status shows
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, new WarmupException(ErrorCode.WMP_8007, "scheduling tick: " + e).getMessage(), e);
+        }
+    }
+
+    /**
+     * At the server's start, and when the backends change, the memory limits of their model servers' cgroups are
+     * known only once the next sample has looked for them: taken now (a few milliseconds; OSHI's start at the first),
+     * rather than plan loads the limits would forbid. Past {@value #FRESH_SAMPLE_WAIT_MILLIS} ms the plan goes on with
+     * what is known.
+     */
+    private void awaitReadingOfTheBackends() {
+        if (resources.readFor(config.current())) {
+            return;
+        }
+        try {
+            resources.sampleNow().get(FRESH_SAMPLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.log(Level.FINE, "no fresh sample of the machine and the model servers: planning with the last", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -388,14 +412,17 @@ public final class WarmupScheduler implements AutoCloseable {
 
     /**
      * Starts queued warm-ups while fewer than {@code maxConcurrentLoads} are in flight: after a tick's plan, and when
-     * a load or unload ends. None while warming is paused or off (the next tick empties the queue) or memory is
-     * nearly exhausted (the tick sheds); none while the CPU is busier than {@code maxCpuPercent}, which a load of
+     * a load or unload ends. None while warming is paused or off (the next tick empties the queue), memory is
+     * nearly exhausted (the tick sheds) or new backends' model servers have yet to be looked for; none while the CPU is busier than {@code maxCpuPercent}, which a load of
      * ours may make it: the queue looks again soon.
      */
     private void drain() {
         WarmupSettings s = config.current();
         if (!config.backgroundWarmupActive() || resources.emergency()) {
             return;
+        }
+        if (!resources.readFor(s)) {
+            return; // new backends: the tick their change brings waits for their model servers' limits, then drains
         }
         if (resources.cpuBusy(s)) {
             recheckCpuSoon();

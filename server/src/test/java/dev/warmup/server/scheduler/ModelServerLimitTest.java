@@ -107,6 +107,25 @@ class ModelServerLimitTest {
     }
 
     @Test
+    void theFirstPlanWaitsForTheNewBackendsModelServersToBeLookedFor() throws Exception {
+        try (FakeOllamaServer ollama = new FakeOllamaServer()) {
+            int port = URI.create(ollama.url()).getPort();
+            ProcTree tree = containerHolding(port).v2("sys/fs/cgroup", 4096L, 3000, 200);
+            try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
+                ResourceManager resources = h.injector.getInstance(ResourceManager.class);
+                resources.start(3600); // in the background, as the server does (every 5 s), and not again here
+                resources.sampleNow().get(30, TimeUnit.SECONDS); // read before the settings name any backend
+                WarmupScheduler scheduler = start(h, ollama); // they name one whose model server is in the container
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                assertEquals("unloaded", coder(h).state(), "planned within the limit, not before it was read");
+                List<String> held = h.status().heldBack();
+                assertTrue(held.size() == 1 && held.get(0).contains("the models of backend local may hold about 1000"
+                        + " MB now"), String.valueOf(held));
+            }
+        }
+    }
+
+    @Test
     void aModelServersLimitBoundsItsOwnModelsNotThoseOfAnotherModelServer() throws Exception {
         try (FakeOllamaServer host = new FakeOllamaServer(); FakeOllamaServer box = new FakeOllamaServer()) {
             int port = URI.create(box.url()).getPort();
