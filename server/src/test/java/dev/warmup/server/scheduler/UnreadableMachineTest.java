@@ -47,8 +47,9 @@ class UnreadableMachineTest {
             assertTrue(ollama.isLoaded("coder"));
             assertEquals("running", h.status().state());
             assertNull(h.status().heldBack(), "nothing read, nothing holds warming back");
+            assertEquals(2, attempts.get(), "asked for again before the first plan with the settings' backends");
             resources.refresh();
-            assertEquals(2, attempts.get(), "asked for again at the next sample");
+            assertEquals(3, attempts.get(), "asked for again at the next sample");
         }
     }
 }
