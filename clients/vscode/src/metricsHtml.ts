@@ -98,12 +98,18 @@ export interface MemoryLimit {
   where?: string;
 }
 
+/** A model server's cgroup CPU quota that reads busier than the machine: its backends' warm-ups wait on it. */
+export interface CpuLimit {
+  backends?: string[]; cores?: number; load?: number;
+  /** Whose quota, in words. */
+  where?: string;
+}
+
 /** The machine as the server last read it (`machine` of `warmup.metrics`). */
 export interface MachineReading {
   memoryTotalMb?: number; memoryAvailableMb?: number; cpuLoad?: number;
   memoryLimits?: MemoryLimit[];
-  /** Whose CPU quota the load is of, when a model server's cgroup's is busier than the machine. */
-  cpuLimit?: string;
+  cpuLimits?: CpuLimit[];
 }
 
 /** Text from the server, safe inside HTML. */
@@ -117,13 +123,14 @@ function machineSection(m: MachineReading): string {
     ? `${m.memoryAvailableMb.toLocaleString('en-US')} of ${m.memoryTotalMb.toLocaleString('en-US')} MB of memory`
       + ' available'
     : 'memory not read';
-  const cpu = m.cpuLoad !== undefined
-    ? `CPU ${Math.round(m.cpuLoad * 100)} % busy${m.cpuLimit ? ` (${escapeHtml(m.cpuLimit)})` : ''}`
-    : 'CPU load not known';
+  const cpu = m.cpuLoad !== undefined ? `CPU ${Math.round(m.cpuLoad * 100)} % busy` : 'CPU load not known';
   const limits = (m.memoryLimits ?? []).map(l => `<p>The models of backend ${escapeHtml((l.backends ?? []).join(', '))}`
     + ` keep within ${escapeHtml(l.where ?? 'a memory limit')}: `
     + `${l.availableMb === undefined ? 'unknown' : l.availableMb.toLocaleString('en-US')} MB of it available.</p>`);
-  return `<h2>The machine as the server reads it</h2><p>${memory}; ${cpu}.</p>${limits.join('')}`;
+  const quotas = (m.cpuLimits ?? []).map(q => `<p>The warm-ups of backend ${escapeHtml((q.backends ?? []).join(', '))}`
+    + ` wait on ${escapeHtml(q.where ?? 'a CPU quota')}: `
+    + `${q.load === undefined ? 'unknown' : `${Math.round(q.load * 100)} %`} of it busy.</p>`);
+  return `<h2>The machine as the server reads it</h2><p>${memory}; ${cpu}.</p>${limits.join('')}${quotas.join('')}`;
 }
 
 /**

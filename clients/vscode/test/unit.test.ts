@@ -277,10 +277,12 @@ test('the metrics view says what the server reads of the machine, and whose limi
     { memoryTotalMb: 24105, memoryAvailableMb: 23670, cpuLoad: 0.053 });
   assert.match(machine, /<p>23,670 of 24,105 MB of memory available; CPU 5 % busy\.<\/p>/);
   const limited = metricsHtml(point, 'vscode-resource:', undefined, true, { memoryTotalMb: 24105,
-    memoryAvailableMb: 23670, cpuLoad: 1, memoryLimits: [{ backends: ['<local>', 'box'], limitMb: 1024,
+    memoryAvailableMb: 23670, cpuLoad: 0.05, memoryLimits: [{ backends: ['<local>', 'box'], limitMb: 1024,
       availableMb: 711, where: 'the 1024 MB limit of the cgroup of backend <local>\'s model server' }],
-    cpuLimit: 'the 0.5 CPUs\' quota of the cgroup of backend <local>\'s model server' });
-  assert.match(limited, /23,670 of 24,105 MB of memory available; CPU 100 % busy \(the 0.5 CPUs&#39; quota of/);
+    cpuLimits: [{ backends: ['<local>'], cores: 0.5, load: 1,
+      where: 'the 0.5 CPUs\' quota of the cgroup of backend <local>\'s model server' }] });
+  assert.match(limited, /23,670 of 24,105 MB of memory available; CPU 5 % busy\.<\/p>/);
+  assert.match(limited, /<p>The warm-ups of backend &#60;local&#62; wait on the 0.5 CPUs&#39; quota of the cgroup of backend &#60;local&#62;&#39;s model server: 100 % of it busy\.<\/p>/);
   assert.match(limited, /<p>The models of backend &#60;local&#62;, box keep within the 1024 MB limit of the cgroup of backend &#60;local&#62;&#39;s model server: 711 MB of it available\.<\/p>/);
   assert.doesNotMatch(limited, /<local>/, 'what the server says is text, not markup');
   assert.match(metricsHtml(point, 'vscode-resource:', undefined, true, {}), /memory not read; CPU load not known\./);

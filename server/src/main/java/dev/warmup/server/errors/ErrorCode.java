@@ -50,7 +50,8 @@ public enum ErrorCode {
                     + " maxCpuPercent alone)."),
     WMP_4004("ResourceManager", RESOURCE_ALLOCATION, info, "Warm-ups wait: the CPU is busier than maxCpuPercent",
             "Nothing to do: the queued warm-ups start once the machine is less busy; raise maxCpuPercent to let them"
-                    + " start on a busier machine."),
+                    + " start on a busier machine. Where the message names a model server's cgroup, its container's (or"
+                    + " unit's) CPU quota is what is busy, and only its models' warm-ups wait."),
     WMP_4005("ResourceManager", RESOURCE_ALLOCATION, info,
             "Memory budget lowered: the machine has less memory available than maxMemoryMb",
             "Nothing to do: fewer models are kept warm until other programs free memory; the full budget comes back"

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Pending warm-ups, at most one per model, bounded. The next entry is the one with the highest effective priority:
@@ -72,9 +73,17 @@ public final class WarmupQueue {
 
     /** Removes and returns the most urgent entry. */
     public synchronized Optional<Entry> poll() {
+        return poll(e -> true);
+    }
+
+    /** Removes and returns the most urgent entry of those {@code startable} takes; the others stay queued. */
+    public synchronized Optional<Entry> poll(Predicate<Entry> startable) {
         long now = clock.millis();
         Entry best = null;
         for (Entry e : entries.values()) {
+            if (!startable.test(e)) {
+                continue;
+            }
             if (best == null || effective(e, now) > effective(best, now)
                     || effective(e, now) == effective(best, now) && e.enqueuedAt() < best.enqueuedAt()) {
                 best = e;

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -30,20 +29,13 @@ import java.util.stream.Collectors;
  * tools in the same container. For each backend at a loopback address, the process listening on its port
  * ({@link ListeningProcess}), the headroom of its cgroups ({@link CgroupMemory}) and how busy they keep its CPU quota
  * ({@link CgroupCpu}): each group's memory limit that leaves less than the machine has bounds the models of the backends
- * served from within it, and the busiest quota the machine's CPU reading. A model server not found
+ * served from within it, and its quota, where busier than the machine, holds back their warm-ups. A model server not found
  * (another user's process, one outside this process's PID namespace: a pod's other container, the host of a container
  * sharing its network) or in no limited group bounds nothing. Linux only; elsewhere it finds nothing. Called on the
  * resource sampler's thread.
  */
 final class ModelServerLimits {
     private static final Logger LOG = Logger.getLogger(ModelServerLimits.class.getName());
-
-    /**
-     * @param load  the share of the quota used since the last sample, in [0, 1]
-     * @param cores the CPUs' worth the quota grants
-     * @param where whose quota, in words
-     */
-    record Cpu(double load, double cores, String where) {}
 
     private final Supplier<WarmupSettings> settings;
     private final ListeningProcess listeners;
@@ -68,12 +60,12 @@ final class ModelServerLimits {
     }
 
     /**
-     * The machine's reading {@code machine} with the memory limits of the model servers' groups (one per group that
-     * binds, naming every backend served from within it) and within the busiest CPU quota found.
+     * The machine's reading {@code machine} with the memory limits and the CPU quotas of the model servers' groups (one
+     * per group, naming every backend served from within it) that bind more than the machine.
      */
     SystemProbe.Snapshot bound(SystemProbe.Snapshot machine) {
         Map<Path, SystemProbe.MemoryLimit> limits = new LinkedHashMap<>();
-        Cpu busiest = null;
+        Map<Path, SystemProbe.CpuLimit> quotas = new LinkedHashMap<>();
         Map<Long, Server> servers = servers(); // once each, though several backends name it: a CPU look is a delta
         lastSeen.clear();
         lastSeen.addAll(servers.keySet());
@@ -84,15 +76,13 @@ final class ModelServerLimits {
                     server.getValue().backends(), h.limitMb(), h.availableMb(),
                     "the " + h.limitMb() + " MB limit of the cgroup of " + who + ", " + h.group() + ")"),
                     ModelServerLimits::sameGroup));
-            Optional<Cpu> c = cpu.of(pid).map(l -> new Cpu(l.load(), l.cores(), String.format(Locale.ROOT,
-                    "the %.1f CPUs' quota of the cgroup of %s, %s)", l.cores(), who, l.group())));
-            if (c.isPresent() && (busiest == null || c.get().load() > busiest.load())) {
-                busiest = c.get();
-            }
+            cpu.of(pid).ifPresent(l -> quotas.merge(l.group(), new SystemProbe.CpuLimit(server.getValue().backends(),
+                    l.load(), l.cores(), String.format(Locale.ROOT, "the %.1f CPUs' quota of the cgroup of %s, %s)",
+                    l.cores(), who, l.group())), ModelServerLimits::sameQuota));
         }
         SystemProbe.Snapshot s = machine.withinMemory(List.copyOf(limits.values()));
-        say(s.memoryLimits(), busiest);
-        return busiest == null ? s : s.withinCpu(busiest.load(), busiest.where());
+        say(s.memoryLimits(), List.copyOf(quotas.values()));
+        return s.withinCpu(List.copyOf(quotas.values()));
     }
 
     /** Two model servers in one group: one limit, for the backends of both, named by the first. */
@@ -100,6 +90,13 @@ final class ModelServerLimits {
         Set<String> backends = new TreeSet<>(first.backends());
         backends.addAll(second.backends());
         return new SystemProbe.MemoryLimit(backends, first.limitMb(), first.availableMb(), first.where());
+    }
+
+    /** Two model servers in one group: one quota, for the backends of both, read and named by the first. */
+    private static SystemProbe.CpuLimit sameQuota(SystemProbe.CpuLimit first, SystemProbe.CpuLimit second) {
+        Set<String> backends = new TreeSet<>(first.backends());
+        backends.addAll(second.backends());
+        return new SystemProbe.CpuLimit(backends, first.load(), first.cores(), first.where());
     }
 
     /** The next sample's CPU loads cover only what follows now. */
@@ -150,7 +147,7 @@ final class ModelServerLimits {
         return OptionalInt.of(url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80);
     }
 
-    private void say(List<SystemProbe.MemoryLimit> limits, Cpu c) {
+    private void say(List<SystemProbe.MemoryLimit> limits, List<SystemProbe.CpuLimit> quotas) {
         String memoryWhere = limits.isEmpty() ? null
                 : limits.stream().map(SystemProbe.MemoryLimit::where).collect(Collectors.joining("; "));
         if (!Objects.equals(memoryWhere, memorySaid)) {
@@ -164,11 +161,17 @@ final class ModelServerLimits {
             }
             memorySaid = memoryWhere;
         }
-        String cpuWhere = c == null ? null : c.where();
+        String cpuWhere = quotas.isEmpty() ? null
+                : quotas.stream().map(SystemProbe.CpuLimit::where).collect(Collectors.joining("; "));
         if (!Objects.equals(cpuWhere, cpuSaid)) {
-            LOG.info(c != null ? "cpu: warm-ups also wait while " + cpuWhere + " is busier than maxCpuPercent"
-                    : "cpu: no model server found in a cgroup with a CPU quota: the machine's reading alone says"
-                    + " whether the CPU is busy");
+            if (quotas.isEmpty()) {
+                LOG.info("cpu: no model server found in a cgroup with a CPU quota: the machine's reading alone says"
+                        + " whether the CPU is busy");
+            }
+            for (SystemProbe.CpuLimit q : quotas) {
+                LOG.info("cpu: warm-ups of the models of backend " + String.join(", ", q.backends())
+                        + " also wait while " + q.where() + " is busier than maxCpuPercent");
+            }
             cpuSaid = cpuWhere;
         }
     }

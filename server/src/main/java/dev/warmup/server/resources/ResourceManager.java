@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.logging.Level;
@@ -173,9 +174,9 @@ public final class ResourceManager implements AutoCloseable {
     }
 
     /**
-     * The latest reading, for {@code warmup.metrics}: the machine's memory total and available (MB), the CPU load when
-     * known and the CPU quota it is of when a model server's binds, and the model servers' memory limits that leave
-     * less than the machine has; empty before the first.
+     * The latest reading, for {@code warmup.metrics}: the machine's memory total and available (MB), its CPU load when
+     * known, the model servers' memory limits that leave less than the machine has, and their CPU quotas that read
+     * busier; empty before the first.
      */
     public Optional<JsonObject> toJson() {
         SystemProbe.Snapshot s = snapshot;
@@ -202,8 +203,19 @@ public final class ResourceManager implements AutoCloseable {
             }
             o.add("memoryLimits", limits);
         }
-        if (s.cpuLimit() != null) {
-            o.addProperty("cpuLimit", s.cpuLimit());
+        if (!s.cpuLimits().isEmpty()) {
+            JsonArray quotas = new JsonArray();
+            for (SystemProbe.CpuLimit q : s.cpuLimits()) {
+                JsonObject quota = new JsonObject();
+                JsonArray backends = new JsonArray();
+                q.backends().stream().sorted().forEach(backends::add);
+                quota.add("backends", backends);
+                quota.addProperty("cores", q.cores());
+                quota.addProperty("load", Math.round(q.load() * 1000) / 1000.0);
+                quota.addProperty("where", q.where());
+                quotas.add(quota);
+            }
+            o.add("cpuLimits", quotas);
         }
         return Optional.of(o);
     }
@@ -255,9 +267,25 @@ public final class ResourceManager implements AutoCloseable {
 
         /** "the models of backend local", of each backend it serves. */
         public String models() {
-            return "the models of backend " + String.join(", ", new TreeSet<>(limit.backends()));
+            return modelsOf(limit.backends());
         }
     }
+
+    /** "the models of backend local, box". */
+    private static String modelsOf(Set<String> backends) {
+        return "the models of backend " + String.join(", ", new TreeSet<>(backends));
+    }
+
+    /**
+     * What our models hold and what waits to load, as {@link #heldBack} weighs it.
+     *
+     * @param heldMb       what they hold, warm and loading (MB)
+     * @param heldOn       what those of some backends hold (MB)
+     * @param loadsWaiting whether any warm-up waits in the queue
+     * @param waitingOn    whether a warm-up of a model of some backends waits in the queue
+     */
+    public record Ours(long heldMb, ToLongFunction<Set<String>> heldOn, boolean loadsWaiting,
+                       Predicate<Set<String>> waitingOn) {}
 
     /**
      * The budgets the model servers' memory limits set, where a limit leaves less than the machine has available;
@@ -278,7 +306,7 @@ public final class ResourceManager implements AutoCloseable {
         return out;
     }
 
-    /** The CPU is busier than {@code maxCpuPercent}: no new load starts now. */
+    /** The machine's CPU is busier than {@code maxCpuPercent}: no new load starts now. */
     public boolean cpuBusy(WarmupSettings settings) {
         SystemProbe.Snapshot s = snapshot;
         return s != null && cpuBusy(s, settings);
@@ -289,19 +317,37 @@ public final class ResourceManager implements AutoCloseable {
     }
 
     /**
-     * What holds warming back now, each a WMP message for {@code warmup/status}: system memory nearly exhausted
-     * (WMP-4001), warm-ups waiting for a busy CPU while {@code loadsWaiting} (WMP-4004), the memory budget lowered
-     * below {@code maxMemoryMb} (WMP-4005); and likewise for the models of a model server in a cgroup whose memory
-     * limit leaves less than the machine has ({@code heldOn}: what our models of some backends hold). Memory figures
-     * are rounded down to 100 MB, so that the status, which the editor hears of when it changes, does not change with
-     * every few megabytes the machine's other programs use.
+     * The backends whose model server's cgroup has a CPU quota busier than {@code maxCpuPercent}: no load of their
+     * models starts now, though the machine's CPU may allow it.
      */
-    public List<String> heldBack(WarmupSettings settings, long heldMb, boolean loadsWaiting,
-                                 ToLongFunction<Set<String>> heldOn) {
+    public Set<String> busyBackends(WarmupSettings settings) {
+        SystemProbe.Snapshot s = snapshot;
+        if (s == null) {
+            return Set.of();
+        }
+        Set<String> out = new TreeSet<>();
+        for (SystemProbe.CpuLimit q : s.cpuLimits()) {
+            if (q.load() * 100 > settings.maxCpuPercent()) {
+                out.addAll(q.backends());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What holds warming back now, each a WMP message for {@code warmup/status}: system memory nearly exhausted
+     * (WMP-4001), warm-ups waiting for a busy CPU (WMP-4004), the memory budget lowered below {@code maxMemoryMb}
+     * (WMP-4005); and likewise for the models of a model server in a cgroup whose memory limit leaves less than the
+     * machine has, or whose CPU quota is busier. Memory figures are rounded down to 100 MB, so that the status, which
+     * the editor hears of when it changes, does not change with every few megabytes the machine's other programs use.
+     */
+    public List<String> heldBack(WarmupSettings settings, Ours ours) {
         SystemProbe.Snapshot s = snapshot;
         if (s == null) {
             return List.of();
         }
+        long heldMb = ours.heldMb();
+        ToLongFunction<Set<String>> heldOn = ours.heldOn();
         List<String> out = new ArrayList<>();
         long reserve = reserveMb(s);
         long budget = budgetMb(s, settings, heldMb);
@@ -326,10 +372,16 @@ public final class ResourceManager implements AutoCloseable {
                         + b.limit().where() + "), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
             }
         }
-        if (loadsWaiting && cpuBusy(s, settings)) {
+        if (ours.loadsWaiting() && cpuBusy(s, settings)) {
             out.add(new WarmupException(ErrorCode.WMP_4004, String.format(Locale.ROOT,
-                    "queued warm-ups start once it is %.1f %% busy or less%s", settings.maxCpuPercent(),
-                    s.cpuLimit() == null ? "" : " (read as the share used of " + s.cpuLimit() + ")")).getMessage());
+                    "queued warm-ups start once it is %.1f %% busy or less", settings.maxCpuPercent())).getMessage());
+        }
+        for (SystemProbe.CpuLimit q : s.cpuLimits()) {
+            if (q.load() * 100 > settings.maxCpuPercent() && ours.waitingOn().test(q.backends())) {
+                out.add(new WarmupException(ErrorCode.WMP_4004, String.format(Locale.ROOT,
+                        "queued warm-ups of %s start once %s is %.1f %% busy or less", modelsOf(q.backends()),
+                        q.where(), settings.maxCpuPercent())).getMessage());
+            }
         }
         return out;
     }

@@ -22,32 +22,50 @@ public interface SystemProbe {
     }
 
     /**
+     * A CPU quota of a model server's cgroup that reads busier than the machine: warm-ups of the models of its backends
+     * wait while it is busier than {@code maxCpuPercent}, whatever the machine's CPUs read.
+     *
+     * @param backends the backends served from within the group
+     * @param load     the share of the quota used since the last sample, in [0, 1]
+     * @param cores    the CPUs' worth of time the quota grants
+     * @param where    whose quota, in words ("the 1.5 CPUs' quota of the cgroup of backend local's model server (port
+     *                 11434, pid 4242, /sys/fs/cgroup/...)")
+     */
+    record CpuLimit(Set<String> backends, double load, double cores, String where) {
+        public CpuLimit {
+            backends = Set.copyOf(backends);
+        }
+    }
+
+    /**
      * @param totalMb      physical memory
      * @param availableMb  memory available to new allocations
-     * @param cpuLoad      system CPU load since the previous sample, in [0, 1] (negative: unknown), or the load of
-     *                     the CPU quota that binds the model servers when busier
-     * @param cpuLimit     null when the machine's CPU is read; else whose CPU quota the load is of, in words
+     * @param cpuLoad      system CPU load since the previous sample, in [0, 1] (negative: unknown)
      * @param memoryLimits the model servers' memory limits that leave less than the machine has available
+     * @param cpuLimits    the model servers' CPU quotas that read busier than the machine
      */
-    record Snapshot(long totalMb, long availableMb, double cpuLoad, String cpuLimit, List<MemoryLimit> memoryLimits) {
+    record Snapshot(long totalMb, long availableMb, double cpuLoad, List<MemoryLimit> memoryLimits,
+                    List<CpuLimit> cpuLimits) {
         public Snapshot {
             memoryLimits = List.copyOf(memoryLimits);
+            cpuLimits = List.copyOf(cpuLimits);
         }
 
         /** The machine's memory and CPU. */
         public Snapshot(long totalMb, long availableMb, double cpuLoad) {
-            this(totalMb, availableMb, cpuLoad, null, List.of());
+            this(totalMb, availableMb, cpuLoad, List.of(), List.of());
         }
 
         /** With the limits of {@code limits} that leave less than the machine has available. */
         Snapshot withinMemory(List<MemoryLimit> limits) {
-            return new Snapshot(totalMb, availableMb, cpuLoad, cpuLimit,
-                    limits.stream().filter(l -> l.availableMb() < availableMb).toList());
+            return new Snapshot(totalMb, availableMb, cpuLoad,
+                    limits.stream().filter(l -> l.availableMb() < availableMb).toList(), cpuLimits);
         }
 
-        /** The CPU load of a quota, where it is busier than this. */
-        Snapshot withinCpu(double quotaLoad, String where) {
-            return quotaLoad <= cpuLoad ? this : new Snapshot(totalMb, availableMb, quotaLoad, where, memoryLimits);
+        /** With the quotas of {@code quotas} that read busier than the machine. */
+        Snapshot withinCpu(List<CpuLimit> quotas) {
+            return new Snapshot(totalMb, availableMb, cpuLoad, memoryLimits,
+                    quotas.stream().filter(q -> q.load() > cpuLoad).toList());
         }
     }
 

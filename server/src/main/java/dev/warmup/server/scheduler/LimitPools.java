@@ -2,6 +2,7 @@ package dev.warmup.server.scheduler;
 
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.config.WarmupSettings;
+import dev.warmup.server.queue.WarmupQueue;
 import dev.warmup.server.resources.ResourceManager;
 import java.util.List;
 import java.util.Set;
@@ -38,8 +39,20 @@ final class LimitPools {
                 .toList();
     }
 
+    /** What our models hold and what waits to load, for {@link ResourceManager#heldBack}. */
+    static ResourceManager.Ours ours(WarmupSettings s, ModelStates states, WarmupQueue queue) {
+        List<WarmupQueue.Entry> waiting = queue.snapshot();
+        return new ResourceManager.Ours(states.heldMb(), backends -> heldOn(s, states, backends), !waiting.isEmpty(),
+                backends -> waiting.stream().anyMatch(e -> s.model(e.model()).map(m -> on(m, backends)).orElse(false)));
+    }
+
+    /** Whether {@code m} is a model of one of {@code backends}. */
+    static boolean on(ModelSpec m, Set<String> backends) {
+        return m.backend() != null && backends.contains(m.backend());
+    }
+
     /** The catalogue's models of {@code backends}. */
     static List<ModelSpec> of(WarmupSettings s, Set<String> backends) {
-        return s.models().stream().filter(m -> m.backend() != null && backends.contains(m.backend())).toList();
+        return s.models().stream().filter(m -> on(m, backends)).toList();
     }
 }

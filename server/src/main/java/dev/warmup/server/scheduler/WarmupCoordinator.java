@@ -120,8 +120,7 @@ public final class WarmupCoordinator implements WarmupController {
         if (!config.backgroundWarmupActive()) {
             return null;
         }
-        List<String> held = new ArrayList<>(resources.heldBack(s, states.heldMb(), queue.size() > 0,
-                backends -> LimitPools.heldOn(s, states, backends)));
+        List<String> held = new ArrayList<>(resources.heldBack(s, LimitPools.ours(s, states, queue)));
         held.addAll(planTrimmed);
         return held.isEmpty() ? null : held;
     }

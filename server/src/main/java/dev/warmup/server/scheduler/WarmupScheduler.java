@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -168,7 +169,7 @@ public final class WarmupScheduler implements AutoCloseable {
      */
     private void afterLoadOrUnload() {
         drain();
-        if (started && queue.size() > 0 && resources.cpuBusy(config.current())) {
+        if (started && queue.size() > 0 && anyCpuBusy(config.current())) {
             // on the scheduler's thread; once it has stopped, the future only fails, and nothing waits on it
             resources.sampleAfresh(FRESH_CPU_MILLIS).thenRunAsync(this::drainAndShow, executor);
         }
@@ -429,9 +430,13 @@ public final class WarmupScheduler implements AutoCloseable {
             return;
         }
         List<ResourceManager.LimitBudget> limits = LimitPools.budgets(resources, s, states); // as the plan packed
+        Set<String> busy = resources.busyBackends(s); // their model servers' CPU quotas are spent: theirs wait
         while (actions.inFlight() < s.maxConcurrentLoads()) {
-            var next = queue.poll();
+            var next = queue.poll(e -> spec(e.model()) == null || !LimitPools.on(spec(e.model()), busy));
             if (next.isEmpty()) {
+                if (queue.size() > 0) {
+                    recheckCpuSoon(); // what is left waits for a quota
+                }
                 return;
             }
             ModelSpec m = spec(next.get().model());
@@ -448,6 +453,11 @@ public final class WarmupScheduler implements AutoCloseable {
             actions.load(m, s, new ModelBackend.Intent(next.get().reason(), c == null ? null : c.probability(),
                     c == null || !(c.secondsUntilNeeded() < Double.MAX_VALUE) ? null : c.secondsUntilNeeded()));
         }
+    }
+
+    /** The machine's CPU, or a model server's CPU quota, is busier than {@code maxCpuPercent}. */
+    private boolean anyCpuBusy(WarmupSettings s) {
+        return resources.cpuBusy(s) || !resources.busyBackends(s).isEmpty();
     }
 
     /** Whether {@code m} fits beside what the models in each model server's memory limit it is in hold now. */

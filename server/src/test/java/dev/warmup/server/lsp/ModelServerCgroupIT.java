@@ -97,7 +97,8 @@ class ModelServerCgroupIT {
             try (RawLspProcess server = RawLspProcess.loggingTo(dir.resolve("data"), log)) {
                 server.initialize(settings);
                 String seen = "";
-                String quota = "cpu: warm-ups also wait while the 0.5 CPUs' quota of " + who + cpu.get() + ")";
+                String quota = "cpu: warm-ups of the models of backend local also wait while the 0.5 CPUs' quota of "
+                        + who + cpu.get() + ")";
                 // the server samples every 5 s
                 for (int i = 0; i < 300 && !(seen.contains(who) && RawLspProcess.logged(log, quota)); i++) {
                     seen = String.valueOf(server.request("warmup/status", null).getAsJsonObject("result")

@@ -48,8 +48,9 @@ class MetricsDocumentationTest {
     @Test
     void theExampleNamesEveryFieldOfTheMachinesReading() throws Exception {
         String example = example();
-        SystemProbe limited = () -> new SystemProbe.Snapshot(16_000, 9_000, 0.05, "a CPU quota",
-                List.of(new SystemProbe.MemoryLimit(Set.of("local"), 4096, 1296, "a memory limit")));
+        SystemProbe limited = () -> new SystemProbe.Snapshot(16_000, 9_000, 0.05,
+                List.of(new SystemProbe.MemoryLimit(Set.of("local"), 4096, 1296, "a memory limit")),
+                List.of(new SystemProbe.CpuLimit(Set.of("local"), 0.9, 2.0, "a CPU quota")));
         AbstractModule probe = new AbstractModule() {
             @Override
             protected void configure() {
@@ -62,7 +63,7 @@ class MetricsDocumentationTest {
             JsonObject report = h.commandJson("warmup.metrics");
             Set<String> fields = new TreeSet<>();
             collect(report.getAsJsonObject("machine"), fields);
-            assertTrue(fields.size() == 9 && example.contains("\"machine\": {"), String.valueOf(fields));
+            assertTrue(fields.size() == 11 && example.contains("\"machine\": {"), String.valueOf(fields));
             for (String field : fields) {
                 assertTrue(example.contains("\"" + field + "\":"), field + " in protocol/README.md's warmup/metrics example");
             }

@@ -16,7 +16,11 @@ class ResourceManagerTest {
     private final AtomicReference<SystemProbe.Snapshot> next = new AtomicReference<>();
     private final ResourceManager rm = new ResourceManager(next::get);
     private final WarmupSettings defaults = WarmupSettings.defaults();
-    private static final ToLongFunction<Set<String>> NONE_HELD = backends -> 0;
+
+    /** Ours holding {@code heldMb}, none of it on a limited backend, with warm-ups waiting or not. */
+    private static ResourceManager.Ours ours(long heldMb, boolean waiting) {
+        return new ResourceManager.Ours(heldMb, backends -> 0, waiting, backends -> waiting);
+    }
 
     @Test
     void budgetIsTheSettingButNeverMoreThanTheSystemHasAboveItsReserve() {
@@ -45,21 +49,21 @@ class ResourceManagerTest {
 
     @Test
     void heldBackSaysWhatTheMachineHoldsBackInWords() {
-        assertEquals(List.of(), rm.heldBack(defaults, 0, true, NONE_HELD)); // before the first sample: nothing known
+        assertEquals(List.of(), rm.heldBack(defaults, ours(0, true))); // before the first sample: nothing known
         next.set(new SystemProbe.Snapshot(16_000, 9_000, 0.1));
         rm.refresh();
-        assertEquals(List.of(), rm.heldBack(defaults, 0, true, NONE_HELD));
+        assertEquals(List.of(), rm.heldBack(defaults, ours(0, true)));
         next.set(new SystemProbe.Snapshot(16_000, 2_050, 0.45)); // 1,250 MB above the 800 MB reserve
         rm.refresh();
         assertEquals(List.of("WMP-4005 Memory budget lowered: the machine has less memory available than maxMemoryMb:"
                 + " our models may hold about 1600 MB now (what they hold, 400 MB, and what is available above a"
                 + " reserve of 800 MB), not maxMemoryMb's 2048", "WMP-4004 Warm-ups wait: the CPU is busier than"
-                + " maxCpuPercent: queued warm-ups start once it is 30.0 % busy or less"), rm.heldBack(defaults, 400, true, NONE_HELD));
-        assertEquals(1, rm.heldBack(defaults, 400, false, NONE_HELD).size(), "a busy CPU holds back nothing when nothing waits");
+                + " maxCpuPercent: queued warm-ups start once it is 30.0 % busy or less"), rm.heldBack(defaults, ours(400, true)));
+        assertEquals(1, rm.heldBack(defaults, ours(400, false)).size(), "a busy CPU holds back nothing when nothing waits");
         next.set(new SystemProbe.Snapshot(16_000, 750, 0.1));
         rm.refresh();
         assertEquals(List.of("WMP-4001 System memory nearly exhausted: models unloaded: about 700 MB available, below"
-                + " a reserve of 800 MB: no warm-up starts until more is free"), rm.heldBack(defaults, 400, true, NONE_HELD));
+                + " a reserve of 800 MB: no warm-up starts until more is free"), rm.heldBack(defaults, ours(400, true)));
     }
 
     @Test
@@ -153,7 +157,7 @@ class ResourceManagerTest {
     void aModelServersMemoryLimitBoundsTheModelsOfItsBackendsNotTheMachinesBudget() {
         SystemProbe.MemoryLimit limit = new SystemProbe.MemoryLimit(Set.of("box"), 4096, 1_300, "the 4096 MB limit of"
                 + " the cgroup of backend box's model server (port 8080, pid 7, /sys/fs/cgroup/box)");
-        next.set(new SystemProbe.Snapshot(16_000, 9_000, 0.1, null, List.of(limit)));
+        next.set(new SystemProbe.Snapshot(16_000, 9_000, 0.1, List.of(limit), List.of()));
         rm.refresh();
         assertEquals(2048, rm.memoryBudgetMb(defaults, 500), "the machine's budget stands for every backend");
         ToLongFunction<Set<String>> held = backends -> backends.contains("box") ? 500 : 0;
@@ -166,18 +170,40 @@ class ResourceManagerTest {
         assertEquals(List.of("WMP-4005 Memory budget lowered: the machine has less memory available than maxMemoryMb:"
                 + " the models of backend box may hold about 1500 MB now (what they hold, 500 MB, and what is"
                 + " available above a reserve of 205 MB in " + limit.where() + "), not maxMemoryMb's 2048"),
-                rm.heldBack(defaults, 500, false, held));
+                rm.heldBack(defaults, new ResourceManager.Ours(500, held, false, b -> false)));
 
-        next.set(new SystemProbe.Snapshot(16_000, 9_000, 0.1, null,
-                List.of(new SystemProbe.MemoryLimit(Set.of("box"), 4096, 150, limit.where()))));
+        next.set(new SystemProbe.Snapshot(16_000, 9_000, 0.1,
+                List.of(new SystemProbe.MemoryLimit(Set.of("box"), 4096, 150, limit.where())), List.of()));
         rm.refresh();
         assertFalse(rm.emergency(), "the machine is not short of memory");
         assertTrue(rm.limitBudgets(held).get(0).nearlyOut());
         assertEquals(500, rm.limitBudgets(held).get(0).budgetMb(), "nothing more for box's models");
         assertEquals(List.of("WMP-4001 System memory nearly exhausted: models unloaded: about 100 MB available in "
                 + limit.where() + ", below a reserve of 205 MB: no warm-up of the models of backend box starts until"
-                + " more is free"), rm.heldBack(defaults, 500, false, held));
+                + " more is free"), rm.heldBack(defaults, new ResourceManager.Ours(500, held, false, b -> false)));
         assertEquals("[{\"backends\":[\"box\"],\"limitMb\":4096,\"availableMb\":150,\"where\":\"" + limit.where()
                 + "\"}]", rm.toJson().orElseThrow().get("memoryLimits").toString());
+    }
+
+    @Test
+    void aModelServersBusyCpuQuotaHoldsBackTheWarmUpsOfItsBackendsModelsOnly() {
+        SystemProbe.CpuLimit quota = new SystemProbe.CpuLimit(Set.of("box"), 0.95, 1.5, "the 1.5 CPUs' quota of the"
+                + " cgroup of backend box's model server (port 8080, pid 7, /sys/fs/cgroup/box)");
+        next.set(new SystemProbe.Snapshot(16_000, 9_000, 0.05, List.of(), List.of(quota)));
+        rm.refresh();
+        assertFalse(rm.cpuBusy(defaults), "the machine reads 5 % busy");
+        assertEquals(Set.of("box"), rm.busyBackends(defaults));
+        String held = "WMP-4004 Warm-ups wait: the CPU is busier than maxCpuPercent: queued warm-ups of the models of"
+                + " backend box start once " + quota.where() + " is 30.0 % busy or less";
+        assertEquals(List.of(held), rm.heldBack(defaults, new ResourceManager.Ours(0, b -> 0, true,
+                b -> b.contains("box"))));
+        assertEquals(List.of(), rm.heldBack(defaults, new ResourceManager.Ours(0, b -> 0, true, b -> false)),
+                "only another backend's warm-ups wait: the quota holds nothing back");
+        assertEquals("[{\"backends\":[\"box\"],\"cores\":1.5,\"load\":0.95,\"where\":\"" + quota.where()
+                + "\"}]", rm.toJson().orElseThrow().get("cpuLimits").toString());
+        next.set(new SystemProbe.Snapshot(16_000, 9_000, 0.05, List.of(), List.of(
+                new SystemProbe.CpuLimit(Set.of("box"), 0.2, 1.5, quota.where()))));
+        rm.refresh();
+        assertEquals(Set.of(), rm.busyBackends(defaults));
     }
 }

@@ -26,6 +26,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,15 +132,8 @@ class ModelServerLimitTest {
             int port = URI.create(box.url()).getPort();
             // box's model server in a 4 GB container with 1,296 MB left; host's on the machine, 9 GB available
             ProcTree tree = containerHolding(port).v2("sys/fs/cgroup", 4096L, 3000, 200);
-            JsonObject settings = JsonParser.parseString(WarmingFixture.bothWantedSettings(host, new JsonObject()))
-                    .getAsJsonObject();
-            JsonObject boxSpec = new JsonObject();
-            boxSpec.addProperty("type", "ollama");
-            boxSpec.addProperty("url", box.url());
-            settings.getAsJsonObject("backends").add("box", boxSpec);
-            settings.getAsJsonArray("models").get(1).getAsJsonObject().addProperty("backend", "box"); // big, 1,900 MB
             try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
-                WarmupScheduler scheduler = WarmingFixture.startWithBothWanted(h, settings.toString());
+                WarmupScheduler scheduler = WarmingFixture.startWithBothWanted(h, onHostAndBox(host, box));
                 ResourceManager resources = h.injector.getInstance(ResourceManager.class);
                 resources.refresh();
                 scheduler.tick().get(30, TimeUnit.SECONDS);
@@ -183,18 +177,60 @@ class ModelServerLimitTest {
                 ResourceManager resources = h.injector.getInstance(ResourceManager.class);
                 WarmupSettings settings = h.injector.getInstance(ConfigurationManager.class).current();
                 resources.refresh(); // the first look at the quota: nothing to compare with yet
-                assertFalse(resources.cpuBusy(settings));
+                assertEquals(Set.of(), resources.busyBackends(settings));
                 tree.cpuV2("sys/fs/cgroup", "150000 100000", 3_600_000_000L); // an hour of CPU since: all of it used
                 resources.refresh();
-                assertTrue(resources.cpuBusy(settings), "the machine reads 5 % busy");
+                assertEquals(Set.of("local"), resources.busyBackends(settings));
+                assertFalse(resources.cpuBusy(settings), "the machine reads 5 % busy");
                 assertEquals(List.of("WMP-4004 Warm-ups wait: the CPU is busier than maxCpuPercent: queued warm-ups"
-                        + " start once it is 30.0 % busy or less (read as the share used of the 1.5 CPUs' quota of"
-                        + " the cgroup of backend local's model server (port " + port + ", pid 4242, "
-                        + fs.resolve("sys/fs/cgroup") + "))"), resources.heldBack(settings, 0, true, backends -> 0));
+                        + " of the models of backend local start once the 1.5 CPUs' quota of the cgroup of backend"
+                        + " local's model server (port " + port + ", pid 4242, " + fs.resolve("sys/fs/cgroup")
+                        + ") is 30.0 % busy or less"), resources.heldBack(settings,
+                        new ResourceManager.Ours(0, backends -> 0, true, backends -> true)));
                 resources.refresh(); // no CPU used since
-                assertFalse(resources.cpuBusy(settings));
+                assertEquals(Set.of(), resources.busyBackends(settings));
             }
         }
+    }
+
+    @Test
+    void aModelServersSpentCpuQuotaHoldsBackItsOwnModelsWarmUpsNotAnotherModelServers() throws Exception {
+        try (FakeOllamaServer host = new FakeOllamaServer(); FakeOllamaServer box = new FakeOllamaServer()) {
+            int port = URI.create(box.url()).getPort();
+            ProcTree tree = containerHolding(port).cpuV2("sys/fs/cgroup", "150000 100000", 0);
+            try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
+                WarmupScheduler scheduler = WarmingFixture.startWithBothWanted(h, onHostAndBox(host, box));
+                ResourceManager resources = h.injector.getInstance(ResourceManager.class);
+                resources.refresh(); // the first look at the quota
+                tree.cpuV2("sys/fs/cgroup", "150000 100000", 3_600_000_000L); // all of it used since
+                resources.refresh();
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                h.client.await(h.client.statuses, l -> warm(l, "coder"), Duration.ofSeconds(30));
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                assertEquals("unloaded", WarmingFixture.state(h, "big"), "box's quota is spent");
+                assertFalse(box.asked("load", "big", 1).isDone(), box.requests.toString());
+                List<String> held = h.status().heldBack();
+                assertTrue(held.size() == 1 && held.get(0).startsWith("WMP-4004") && held.get(0).contains(
+                        "queued warm-ups of the models of backend box start once the 1.5 CPUs' quota"),
+                        String.valueOf(held));
+
+                resources.refresh(); // no CPU used since: the quota is free
+                scheduler.tick().get(30, TimeUnit.SECONDS);
+                h.client.await(h.client.statuses, l -> warm(l, "big"), Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** Both models wanted, coder (1,500 MB) on {@code host} and big (1,900 MB) on {@code box}. */
+    private static String onHostAndBox(FakeOllamaServer host, FakeOllamaServer box) {
+        JsonObject settings = JsonParser.parseString(WarmingFixture.bothWantedSettings(host, new JsonObject()))
+                .getAsJsonObject();
+        JsonObject boxSpec = new JsonObject();
+        boxSpec.addProperty("type", "ollama");
+        boxSpec.addProperty("url", box.url());
+        settings.getAsJsonObject("backends").add("box", boxSpec);
+        settings.getAsJsonArray("models").get(1).getAsJsonObject().addProperty("backend", "box");
+        return settings.toString();
     }
 
     @Test
