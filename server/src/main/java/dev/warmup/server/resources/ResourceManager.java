@@ -1,6 +1,5 @@
 package dev.warmup.server.resources;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.warmup.server.config.BackendSpec;
 import dev.warmup.server.config.ConfigurationManager;
@@ -179,45 +178,7 @@ public final class ResourceManager implements AutoCloseable {
      * busier; empty before the first.
      */
     public Optional<JsonObject> toJson() {
-        SystemProbe.Snapshot s = snapshot;
-        if (s == null) {
-            return Optional.empty();
-        }
-        JsonObject o = new JsonObject();
-        o.addProperty("memoryTotalMb", s.totalMb());
-        o.addProperty("memoryAvailableMb", s.availableMb());
-        if (s.cpuLoad() >= 0) {
-            o.addProperty("cpuLoad", Math.round(s.cpuLoad() * 1000) / 1000.0);
-        }
-        if (!s.memoryLimits().isEmpty()) {
-            JsonArray limits = new JsonArray();
-            for (SystemProbe.MemoryLimit l : s.memoryLimits()) {
-                JsonObject limit = new JsonObject();
-                JsonArray backends = new JsonArray();
-                l.backends().stream().sorted().forEach(backends::add);
-                limit.add("backends", backends);
-                limit.addProperty("limitMb", l.limitMb());
-                limit.addProperty("availableMb", l.availableMb());
-                limit.addProperty("where", l.where());
-                limits.add(limit);
-            }
-            o.add("memoryLimits", limits);
-        }
-        if (!s.cpuLimits().isEmpty()) {
-            JsonArray quotas = new JsonArray();
-            for (SystemProbe.CpuLimit q : s.cpuLimits()) {
-                JsonObject quota = new JsonObject();
-                JsonArray backends = new JsonArray();
-                q.backends().stream().sorted().forEach(backends::add);
-                quota.add("backends", backends);
-                quota.addProperty("cores", q.cores());
-                quota.addProperty("load", Math.round(q.load() * 1000) / 1000.0);
-                quota.addProperty("where", q.where());
-                quotas.add(quota);
-            }
-            o.add("cpuLimits", quotas);
-        }
-        return Optional.of(o);
+        return Optional.ofNullable(snapshot).map(ReadingJson::of);
     }
 
     /** The machine's memory nearly exhausted (a model server's cgroup's: {@link #limitBudgets}). */
@@ -247,33 +208,9 @@ public final class ResourceManager implements AutoCloseable {
         return reserveMb(s.totalMb());
     }
 
-    private static long reserveMb(long totalMb) {
+    /** The emergency reserve of {@code totalMb} of memory, a machine's or a limit's: 5 %, at most 1 GB. */
+    static long reserveMb(long totalMb) {
         return Math.min(EMERGENCY_MAX_MB, Math.round(totalMb * EMERGENCY_SHARE));
-    }
-
-    /**
-     * A model server's memory limit as a budget for the models of the backends it serves, besides the machine's.
-     *
-     * @param limit     the limit, and what it leaves
-     * @param reserveMb what is kept free in it: 5 % of the limit, at most 1024 MB; below it, the limit is nearly out
-     *                  of memory (WMP-4001): no load of its backends' models starts, and they are unloaded
-     * @param budgetMb  what its backends' models may hold: what they hold now and what the limit leaves above the
-     *                  reserve
-     */
-    public record LimitBudget(SystemProbe.MemoryLimit limit, long reserveMb, long budgetMb) {
-        public boolean nearlyOut() {
-            return limit.availableMb() < reserveMb;
-        }
-
-        /** "the models of backend local", of each backend it serves. */
-        public String models() {
-            return modelsOf(limit.backends());
-        }
-    }
-
-    /** "the models of backend local, box". */
-    private static String modelsOf(Set<String> backends) {
-        return "the models of backend " + String.join(", ", new TreeSet<>(backends));
     }
 
     /**
@@ -293,17 +230,7 @@ public final class ResourceManager implements AutoCloseable {
      */
     public List<LimitBudget> limitBudgets(ToLongFunction<Set<String>> heldOn) {
         SystemProbe.Snapshot s = snapshot;
-        return s == null ? List.of() : limitBudgets(s, heldOn);
-    }
-
-    private static List<LimitBudget> limitBudgets(SystemProbe.Snapshot s, ToLongFunction<Set<String>> heldOn) {
-        List<LimitBudget> out = new ArrayList<>();
-        for (SystemProbe.MemoryLimit l : s.memoryLimits()) {
-            long reserve = reserveMb(l.limitMb());
-            out.add(new LimitBudget(l, reserve,
-                    heldOn.applyAsLong(l.backends()) + Math.max(0, l.availableMb() - reserve)));
-        }
-        return out;
+        return s == null ? List.of() : LimitBudget.of(s, heldOn);
     }
 
     /** The machine's CPU is busier than {@code maxCpuPercent}: no new load starts now. */
@@ -360,7 +287,7 @@ public final class ResourceManager implements AutoCloseable {
                     + " MB now (what they hold, " + heldMb + " MB, and what is available above a reserve of "
                     + reserve + " MB), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
         }
-        for (LimitBudget b : limitBudgets(s, heldOn)) {
+        for (LimitBudget b : LimitBudget.of(s, heldOn)) {
             if (b.nearlyOut()) {
                 out.add(new WarmupException(ErrorCode.WMP_4001, "about " + roundedMb(b.limit().availableMb())
                         + " MB available in " + b.limit().where() + ", below a reserve of " + b.reserveMb()
@@ -379,7 +306,7 @@ public final class ResourceManager implements AutoCloseable {
         for (SystemProbe.CpuLimit q : s.cpuLimits()) {
             if (q.load() * 100 > settings.maxCpuPercent() && ours.waitingOn().test(q.backends())) {
                 out.add(new WarmupException(ErrorCode.WMP_4004, String.format(Locale.ROOT,
-                        "queued warm-ups of %s start once %s is %.1f %% busy or less", modelsOf(q.backends()),
+                        "queued warm-ups of %s start once %s is %.1f %% busy or less", LimitBudget.modelsOf(q.backends()),
                         q.where(), settings.maxCpuPercent())).getMessage());
             }
         }

@@ -3,6 +3,7 @@ package dev.warmup.server.scheduler;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.server.config.WarmupSettings;
 import dev.warmup.server.queue.WarmupQueue;
+import dev.warmup.server.resources.LimitBudget;
 import dev.warmup.server.resources.ResourceManager;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +29,7 @@ final class LimitPools {
     }
 
     /** The limits' budgets now. */
-    static List<ResourceManager.LimitBudget> budgets(ResourceManager resources, WarmupSettings s, ModelStates states) {
+    static List<LimitBudget> budgets(ResourceManager resources, WarmupSettings s, ModelStates states) {
         return resources.limitBudgets(backends -> heldOn(s, states, backends));
     }
 

@@ -13,6 +13,7 @@ import dev.warmup.server.performance.PerformancePredictor;
 import dev.warmup.server.prediction.PredictionService;
 import dev.warmup.server.queue.Priority;
 import dev.warmup.server.queue.WarmupQueue;
+import dev.warmup.server.resources.LimitBudget;
 import dev.warmup.server.resources.ResourceManager;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -221,7 +222,7 @@ public final class WarmupScheduler implements AutoCloseable {
                 return;
             }
             WarmupSettings s = config.current();
-            for (ResourceManager.LimitBudget b : LimitPools.budgets(resources, s, states)) {
+            for (LimitBudget b : LimitPools.budgets(resources, s, states)) {
                 if (b.nearlyOut()) { // its models only: the plan starts no load of them meanwhile
                     shedForEmergency(LimitPools.of(s, b.limit().backends()), b.limit().where());
                 }
@@ -429,7 +430,7 @@ public final class WarmupScheduler implements AutoCloseable {
             recheckCpuSoon();
             return;
         }
-        List<ResourceManager.LimitBudget> limits = LimitPools.budgets(resources, s, states); // as the plan packed
+        List<LimitBudget> limits = LimitPools.budgets(resources, s, states); // as the plan packed
         Set<String> busy = resources.busyBackends(s); // their model servers' CPU quotas are spent: theirs wait
         while (actions.inFlight() < s.maxConcurrentLoads()) {
             var next = queue.poll(e -> spec(e.model()) == null || !LimitPools.on(spec(e.model()), busy));
@@ -461,8 +462,8 @@ public final class WarmupScheduler implements AutoCloseable {
     }
 
     /** Whether {@code m} fits beside what the models in each model server's memory limit it is in hold now. */
-    private boolean fitsLimits(List<ResourceManager.LimitBudget> limits, WarmupSettings s, ModelSpec m, long memoryMb) {
-        for (ResourceManager.LimitBudget b : limits) {
+    private boolean fitsLimits(List<LimitBudget> limits, WarmupSettings s, ModelSpec m, long memoryMb) {
+        for (LimitBudget b : limits) {
             if (m.backend() != null && b.limit().backends().contains(m.backend())
                     && LimitPools.heldOn(s, states, b.limit().backends()) + memoryMb > b.budgetMb()) {
                 return false;

@@ -31,6 +31,19 @@ class WarmupQueueTest {
     }
 
     @Test
+    void aFilteredPollTakesTheMostUrgentStartableAndLeavesTheOthersQueued() {
+        WarmupQueue q = new WarmupQueue(clock, 10, 60_000);
+        q.offer("box-high", Priority.HIGH, ""); // its model server's CPU quota is spent
+        q.offer("host-medium", Priority.MEDIUM, "");
+        q.offer("host-low", Priority.LOW, "");
+        assertEquals("host-medium", q.poll(e -> !e.model().startsWith("box")).orElseThrow().model());
+        assertEquals(2, q.size(), "box-high stays queued");
+        assertEquals("host-low", q.poll(e -> !e.model().startsWith("box")).orElseThrow().model());
+        assertTrue(q.poll(e -> !e.model().startsWith("box")).isEmpty());
+        assertEquals("box-high", next(q), "and goes first once its quota is free");
+    }
+
+    @Test
     void agingLetsAWaitingLowEntryOvertakeNewerHighOnes() {
         WarmupQueue q = new WarmupQueue(clock, 10, 60_000);
         q.offer("old-low", Priority.LOW, "");

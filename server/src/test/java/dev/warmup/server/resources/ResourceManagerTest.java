@@ -161,7 +161,7 @@ class ResourceManagerTest {
         rm.refresh();
         assertEquals(2048, rm.memoryBudgetMb(defaults, 500), "the machine's budget stands for every backend");
         ToLongFunction<Set<String>> held = backends -> backends.contains("box") ? 500 : 0;
-        List<ResourceManager.LimitBudget> budgets = rm.limitBudgets(held);
+        List<LimitBudget> budgets = rm.limitBudgets(held);
         assertEquals(1, budgets.size());
         // the reserve is 5 % of the 4 GB limit: 205 MB; what box's models hold counts as theirs
         assertEquals(205, budgets.get(0).reserveMb());
