@@ -59,12 +59,19 @@ class ModelServerLimitTest {
                 .socket("tcp", "0100007F", port, "0A", 900).holds(4242, 7, 900).process(4242, "0::/");
     }
 
+    /**
+     * {@link #containerHolding}, limited to 4 GB, of which 2.8 GB in use (3 GB less 200 MB of inactive cache): 1,296 MB
+     * left, less a 205 MB reserve.
+     */
+    private ProcTree tightContainerHolding(int port) {
+        return containerHolding(port).v2("sys/fs/cgroup", 4096L, 3000, 200);
+    }
+
     @Test
     void theBudgetKeepsWithinTheModelServersCgroupLimitUntilItIsRaised() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer()) {
             int port = URI.create(ollama.url()).getPort();
-            // 4 GB, of which 2.8 GB in use (3 GB less 200 MB of inactive cache): 1,296 MB left, less a 205 MB reserve
-            ProcTree tree = containerHolding(port).v2("sys/fs/cgroup", 4096L, 3000, 200);
+            ProcTree tree = tightContainerHolding(port);
             try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
                 WarmupScheduler scheduler = start(h, ollama);
                 ResourceManager resources = h.injector.getInstance(ResourceManager.class);
@@ -111,7 +118,7 @@ class ModelServerLimitTest {
     void theFirstPlanWaitsForTheNewBackendsModelServersToBeLookedFor() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer()) {
             int port = URI.create(ollama.url()).getPort();
-            ProcTree tree = containerHolding(port).v2("sys/fs/cgroup", 4096L, 3000, 200);
+            ProcTree tree = tightContainerHolding(port);
             try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
                 ResourceManager resources = h.injector.getInstance(ResourceManager.class);
                 resources.start(3600); // in the background, as the server does (every 5 s), and not again here
@@ -131,7 +138,7 @@ class ModelServerLimitTest {
         try (FakeOllamaServer host = new FakeOllamaServer(); FakeOllamaServer box = new FakeOllamaServer()) {
             int port = URI.create(box.url()).getPort();
             // box's model server in a 4 GB container with 1,296 MB left; host's on the machine, 9 GB available
-            ProcTree tree = containerHolding(port).v2("sys/fs/cgroup", 4096L, 3000, 200);
+            ProcTree tree = tightContainerHolding(port);
             try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
                 WarmupScheduler scheduler = WarmingFixture.startWithBothWanted(h, onHostAndBox(host, box));
                 ResourceManager resources = h.injector.getInstance(ResourceManager.class);
