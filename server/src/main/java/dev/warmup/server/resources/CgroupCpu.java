@@ -45,7 +45,12 @@ final class CgroupCpu {
      * no quota binds, it cannot be read, or this is the first look.
      */
     Optional<Load> of(long pid) {
-        Optional<Quota> q = quota(pid);
+        return paths.membership(pid).flatMap(this::of);
+    }
+
+    /** {@link #of(long)} for a process of membership {@code m}. */
+    Optional<Load> of(CgroupPaths.Membership m) {
+        Optional<Quota> q = quota(m);
         if (q.isEmpty()) {
             return Optional.empty();
         }
@@ -61,16 +66,16 @@ final class CgroupCpu {
 
     /** The next look at process {@code pid}'s group covers only what follows now. */
     void restart(long pid) {
-        quota(pid).ifPresent(q -> last.put(q.group(), new Look(q.usedNanos(), nanoTime.getAsLong())));
+        paths.membership(pid).flatMap(this::quota).ifPresent(q -> last.put(q.group(), new Look(q.usedNanos(), nanoTime.getAsLong())));
     }
 
-    private Optional<Quota> quota(long pid) {
-        Optional<CgroupPaths.Group> cpu = paths.of(pid, "cpu");
+    private Optional<Quota> quota(CgroupPaths.Membership m) {
+        Optional<CgroupPaths.Group> cpu = paths.of(m, "cpu");
         if (cpu.isEmpty()) {
             return Optional.empty();
         }
         boolean v2 = cpu.get().v2();
-        Optional<CgroupPaths.Group> acct = v2 ? cpu : paths.of(pid, "cpuacct");
+        Optional<CgroupPaths.Group> acct = v2 ? cpu : paths.of(m, "cpuacct");
         if (acct.isEmpty()) {
             return Optional.empty();
         }

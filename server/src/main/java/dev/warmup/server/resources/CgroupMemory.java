@@ -35,6 +35,11 @@ final class CgroupMemory {
         return paths.of(pid, "memory").flatMap(CgroupMemory::headroom);
     }
 
+    /** The headroom of a process of membership {@code m}. */
+    Optional<Headroom> of(CgroupPaths.Membership m) {
+        return paths.of(m, "memory").flatMap(CgroupMemory::headroom);
+    }
+
     /** The tightest limit from the group up to its mount's folder. */
     private static Optional<Headroom> headroom(CgroupPaths.Group g) {
         boolean v2 = g.v2();

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -32,6 +34,14 @@ final class CgroupPaths {
         }
     }
 
+    /**
+     * A process's groups as {@code /proc/PID/cgroup} names them, read once for every controller asked of it.
+     *
+     * @param v1 each v1 hierarchy's controllers and the process's group in it
+     * @param v2 its group in the v2 hierarchy, or null
+     */
+    record Membership(Map<Set<String>, String> v1, String v2) {}
+
     /** Where a hierarchy is mounted: the group path at the mount's root, the folder, and a v1 mount's controllers. */
     private record Mount(String root, Path point, boolean v2, Set<String> controllers) {}
 
@@ -45,8 +55,13 @@ final class CgroupPaths {
 
     /** Process {@code pid}'s group for {@code controller} ("memory", "cpu", "cpuacct"); empty when not found. */
     Optional<Group> of(long pid, String controller) {
+        return membership(pid).flatMap(m -> of(m, controller));
+    }
+
+    /** Process {@code pid}'s groups; empty when it is gone, its file unreadable, or this is not Linux. */
+    Optional<Membership> membership(long pid) {
         try {
-            String v1 = null;
+            Map<Set<String>, String> v1 = new HashMap<>();
             String v2 = null;
             for (String line : Files.readAllLines(root.resolve("proc/" + pid + "/cgroup"))) {
                 String[] f = line.split(":", 3);
@@ -55,13 +70,26 @@ final class CgroupPaths {
                 }
                 if (f[0].equals("0") && f[1].isEmpty()) {
                     v2 = f[2];
-                } else if (Set.of(f[1].split(",")).contains(controller)) {
-                    v1 = f[2];
+                } else {
+                    v1.put(Set.of(f[1].split(",")), f[2]);
                 }
             }
-            return v1 != null ? group(v1, false, controller) : v2 != null ? group(v2, true, controller)
-                    : Optional.empty();
+            return Optional.of(new Membership(Map.copyOf(v1), v2));
         } catch (IOException | RuntimeException e) { // gone, unreadable, or not Linux
+            return Optional.empty();
+        }
+    }
+
+    /** The group of a process of membership {@code m} for {@code controller}; empty when not found. */
+    Optional<Group> of(Membership m, String controller) {
+        try {
+            for (Map.Entry<Set<String>, String> e : m.v1().entrySet()) {
+                if (e.getKey().contains(controller)) {
+                    return group(e.getValue(), false, controller);
+                }
+            }
+            return m.v2() != null ? group(m.v2(), true, controller) : Optional.empty();
+        } catch (IOException | RuntimeException e) { // the mounts unreadable
             return Optional.empty();
         }
     }

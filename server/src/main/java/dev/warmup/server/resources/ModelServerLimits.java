@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -39,6 +40,7 @@ final class ModelServerLimits {
 
     private final Supplier<WarmupSettings> settings;
     private final ListeningProcess listeners;
+    private final CgroupPaths paths;
     private final CgroupMemory memory;
     private final CgroupCpu cpu;
     private final Set<Long> lastSeen = new HashSet<>(); // the model servers' processes the last sample found
@@ -54,7 +56,7 @@ final class ModelServerLimits {
     ModelServerLimits(Supplier<WarmupSettings> settings, Path root) {
         this.settings = settings;
         this.listeners = new ListeningProcess(root, System::nanoTime);
-        CgroupPaths paths = new CgroupPaths(root);
+        this.paths = new CgroupPaths(root);
         this.memory = new CgroupMemory(paths);
         this.cpu = new CgroupCpu(paths, System::nanoTime);
     }
@@ -72,11 +74,12 @@ final class ModelServerLimits {
         for (Map.Entry<Long, Server> server : servers.entrySet()) {
             long pid = server.getKey();
             String who = server.getValue().who();
-            memory.of(pid).ifPresent(h -> limits.merge(h.group(), new SystemProbe.MemoryLimit(
+            Optional<CgroupPaths.Membership> groups = paths.membership(pid); // read once for every controller
+            groups.flatMap(memory::of).ifPresent(h -> limits.merge(h.group(), new SystemProbe.MemoryLimit(
                     server.getValue().backends(), h.limitMb(), h.availableMb(),
                     "the " + h.limitMb() + " MB limit of the cgroup of " + who + ", " + h.group() + ")"),
                     ModelServerLimits::sameGroup));
-            cpu.of(pid).ifPresent(l -> quotas.merge(l.group(), new SystemProbe.CpuLimit(server.getValue().backends(),
+            groups.flatMap(cpu::of).ifPresent(l -> quotas.merge(l.group(), new SystemProbe.CpuLimit(server.getValue().backends(),
                     l.load(), l.cores(), String.format(Locale.ROOT, "the %.1f CPUs' quota of the cgroup of %s, %s)",
                     l.cores(), who, l.group())), ModelServerLimits::sameQuota));
         }
