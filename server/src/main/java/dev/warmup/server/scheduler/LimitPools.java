@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The memory limits of the model servers' cgroups ({@link ResourceManager#limitBudgets}) in terms of the catalogue: which
- * models each bounds (those of the backends its model server serves), what they hold, and the planner's
- * {@link WarmSetPlanner.Pool}s. A model of another backend, or of the client, is bounded by the machine alone.
+ * The limits of the model servers' cgroups in terms of the catalogue: which models each memory limit
+ * ({@link ResourceManager#limitBudgets}) bounds (those of the backends its model server serves), what they hold, the
+ * planner's {@link WarmSetPlanner.Pool}s, and which backends' warm-ups wait in the queue (for a busy CPU quota's
+ * WMP-4004). A model of another backend, or of the client, is bounded by the machine alone.
  */
 final class LimitPools {
     private LimitPools() {
