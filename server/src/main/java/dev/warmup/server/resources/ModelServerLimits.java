@@ -5,7 +5,9 @@ import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.Loopback;
 import dev.warmup.server.config.WarmupSettings;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -43,7 +46,18 @@ final class ModelServerLimits {
     private final CgroupPaths paths;
     private final CgroupMemory memory;
     private final CgroupCpu cpu;
+    /**
+     * Programs that forward a port to a model server elsewhere (a container's network, another machine): Docker's and
+     * rootless Podman's port forwarders, pasta, slirp4netns, gvproxy, kubectl port-forward, ssh -L, socat. The process
+     * listening is then not the model server, and its group's limits are not the model server's.
+     */
+    static final Set<String> FORWARDERS = Set.of("docker-proxy", "rootlessport", "rootlesskit", "slirp4netns", "pasta",
+            "gvproxy", "kubectl", "ssh", "socat");
+
+    private final Path root;
     private final Set<Long> lastSeen = new HashSet<>(); // the model servers' processes the last sample found
+    private String forwardedSaid; // the backends last said to be behind a forwarder
+    private final Map<Long, String> programs = new HashMap<>(); // of the listeners the last sample found
     private String memorySaid; // what the log last said, so that it says each change once
     private String cpuSaid;
 
@@ -55,6 +69,7 @@ final class ModelServerLimits {
     /** @param root the file system's root: "/" but in tests */
     ModelServerLimits(Supplier<WarmupSettings> settings, Path root) {
         this.settings = settings;
+        this.root = root;
         this.listeners = new ListeningProcess(root, System::nanoTime);
         this.paths = new CgroupPaths(root);
         this.memory = new CgroupMemory(paths);
@@ -115,9 +130,13 @@ final class ModelServerLimits {
      */
     private record Server(String who, Set<String> backends) {}
 
-    /** The processes serving the backends at loopback addresses; each port looked at once. */
+    /**
+     * The processes serving the backends at loopback addresses; each port looked at once. A port forwarder found
+     * listening is not taken for the model server (said once).
+     */
     private Map<Long, Server> servers() {
         Map<Long, Server> out = new LinkedHashMap<>();
+        Map<String, String> forwarded = new TreeMap<>(); // backend: the forwarder, in words
         Map<Integer, OptionalLong> looked = new HashMap<>();
         for (Map.Entry<String, BackendSpec> e : settings.get().backends().entrySet()) {
             OptionalInt port = loopbackPort(e.getValue());
@@ -125,12 +144,42 @@ final class ModelServerLimits {
                 continue;
             }
             OptionalLong pid = looked.computeIfAbsent(port.getAsInt(), listeners::on);
-            if (pid.isPresent()) {
+            String program = pid.isPresent() ? program(pid.getAsLong()) : "";
+            if (FORWARDERS.contains(program)) {
+                forwarded.put(e.getKey(), "port " + port.getAsInt() + ", " + program + " (pid " + pid.getAsLong() + ")");
+            } else if (pid.isPresent()) {
                 out.computeIfAbsent(pid.getAsLong(), n -> new Server("backend " + e.getKey() + "'s model server (port "
                         + port.getAsInt() + ", pid " + n, new TreeSet<>())).backends().add(e.getKey());
             }
         }
+        programs.keySet().retainAll(looked.values().stream().filter(OptionalLong::isPresent)
+                .map(OptionalLong::getAsLong).toList());
+        sayForwarded(forwarded);
         return out;
+    }
+
+    /**
+     * The name of process {@code pid}'s program ({@code /proc/PID/comm}; empty when unreadable), read once while it
+     * listens.
+     */
+    private String program(long pid) {
+        return programs.computeIfAbsent(pid, p -> {
+            try {
+                return Files.readString(root.resolve("proc/" + p + "/comm")).trim();
+            } catch (IOException | RuntimeException e) {
+                return "";
+            }
+        });
+    }
+
+    private void sayForwarded(Map<String, String> forwarded) {
+        String now = forwarded.isEmpty() ? null : forwarded.toString();
+        if (!Objects.equals(now, forwardedSaid) && now != null) {
+            forwarded.forEach((backend, by) -> LOG.info("memory and cpu: backend " + backend + "'s " + by
+                    + " forwards the port to a model server elsewhere (a container's network, another machine): its"
+                    + " cgroup's limits cannot be read from here; keep maxMemoryMb within its memory limit"));
+        }
+        forwardedSaid = now;
     }
 
     /** The port of a backend at a loopback address; empty for another machine's, or the client. */

@@ -82,6 +82,12 @@ public final class ProcTree {
         return this;
     }
 
+    /** /proc/PID/comm: the name of the process's program. */
+    public ProcTree program(long pid, String name) {
+        write("proc/" + pid + "/comm", name + "\n");
+        return this;
+    }
+
     /** /proc/PID/status, as far as its user ("self": this process). */
     public ProcTree user(String pid, int uid) {
         write("proc/" + pid + "/status", "Name:\tx\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t" + uid + "\t" + uid
