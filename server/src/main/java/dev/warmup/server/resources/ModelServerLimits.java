@@ -48,11 +48,12 @@ final class ModelServerLimits {
     private final CgroupCpu cpu;
     /**
      * Programs that forward a port to a model server elsewhere (a container's network, another machine): Docker's and
-     * rootless Podman's port forwarders, pasta, slirp4netns, gvproxy, kubectl port-forward, ssh -L, socat. The process
+     * rootless Podman's port forwarders, pasta, slirp4netns, gvproxy, kubectl port-forward, ssh -L (and sshd for a
+     * tunnel opened from elsewhere with ssh -R), socat. The process
      * listening is then not the model server, and its group's limits are not the model server's.
      */
     static final Set<String> FORWARDERS = Set.of("docker-proxy", "rootlessport", "rootlesskit", "slirp4netns", "pasta",
-            "gvproxy", "kubectl", "ssh", "socat");
+            "gvproxy", "kubectl", "ssh", "sshd", "socat");
 
     private final Path root;
     private final Set<Long> lastSeen = new HashSet<>(); // the model servers' processes the last sample found
