@@ -66,7 +66,8 @@ final class CgroupCpu {
 
     /** The next look at process {@code pid}'s group covers only what follows now. */
     void restart(long pid) {
-        paths.membership(pid).flatMap(this::quota).ifPresent(q -> last.put(q.group(), new Look(q.usedNanos(), nanoTime.getAsLong())));
+        paths.membership(pid).flatMap(this::quota)
+                .ifPresent(q -> last.put(q.group(), new Look(q.usedNanos(), nanoTime.getAsLong())));
     }
 
     private Optional<Quota> quota(CgroupPaths.Membership m) {

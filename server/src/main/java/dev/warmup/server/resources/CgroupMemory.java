@@ -32,7 +32,7 @@ final class CgroupMemory {
 
     /** The headroom of process {@code pid}; empty when it has no memory limit or it cannot be read. */
     Optional<Headroom> of(long pid) {
-        return paths.of(pid, "memory").flatMap(CgroupMemory::headroom);
+        return paths.membership(pid).flatMap(this::of);
     }
 
     /** The headroom of a process of membership {@code m}. */

@@ -53,11 +53,6 @@ final class CgroupPaths {
         this.root = root;
     }
 
-    /** Process {@code pid}'s group for {@code controller} ("memory", "cpu", "cpuacct"); empty when not found. */
-    Optional<Group> of(long pid, String controller) {
-        return membership(pid).flatMap(m -> of(m, controller));
-    }
-
     /** Process {@code pid}'s groups; empty when it is gone, its file unreadable, or this is not Linux. */
     Optional<Membership> membership(long pid) {
         try {

@@ -174,13 +174,11 @@ final class ModelServerLimits {
     }
 
     private void sayForwarded(Map<String, String> forwarded) {
-        String now = forwarded.isEmpty() ? null : forwarded.toString();
-        if (!Objects.equals(now, forwardedSaid) && now != null) {
-            forwarded.forEach((backend, by) -> LOG.info("memory and cpu: backend " + backend + "'s " + by
-                    + " forwards the port to a model server elsewhere (a container's network, another machine): its"
-                    + " cgroup's limits cannot be read from here; keep maxMemoryMb within its memory limit"));
-        }
-        forwardedSaid = now;
+        forwardedSaid = sayOnChange(forwardedSaid, forwarded.isEmpty() ? null : forwarded.toString(),
+                forwarded.entrySet().stream().map(f -> "memory and cpu: backend " + f.getKey() + "'s " + f.getValue()
+                        + " forwards the port to a model server elsewhere (a container's network, another machine):"
+                        + " its cgroup's limits cannot be read from here; keep maxMemoryMb within its memory limit")
+                        .toList(), null);
     }
 
     /** The port of a backend at a loopback address; empty for another machine's, or the client. */
@@ -201,31 +199,31 @@ final class ModelServerLimits {
     }
 
     private void say(List<SystemProbe.MemoryLimit> limits, List<SystemProbe.CpuLimit> quotas) {
-        String memoryWhere = limits.isEmpty() ? null
-                : limits.stream().map(SystemProbe.MemoryLimit::where).collect(Collectors.joining("; "));
-        if (!Objects.equals(memoryWhere, memorySaid)) {
-            if (limits.isEmpty()) {
-                LOG.info("memory: no model server found in a cgroup with a memory limit that leaves less than the"
-                        + " machine has available: the machine's reading alone bounds the memory budget");
+        memorySaid = sayOnChange(memorySaid, limits.isEmpty() ? null
+                : limits.stream().map(SystemProbe.MemoryLimit::where).collect(Collectors.joining("; ")),
+                limits.stream().map(l -> "memory: " + l.where() + " leaves " + l.availableMb() + " MB: the models of"
+                        + " backend " + String.join(", ", l.backends()) + " keep within it").toList(),
+                "memory: no model server found in a cgroup with a memory limit that leaves less than the machine has"
+                        + " available: the machine's reading alone bounds the memory budget");
+        cpuSaid = sayOnChange(cpuSaid, quotas.isEmpty() ? null
+                : quotas.stream().map(SystemProbe.CpuLimit::where).collect(Collectors.joining("; ")),
+                quotas.stream().map(q -> "cpu: warm-ups of the models of backend " + String.join(", ", q.backends())
+                        + " also wait while " + q.where() + " is busier than maxCpuPercent").toList(),
+                "cpu: no model server found in a cgroup with a CPU quota: the machine's reading alone says whether"
+                        + " the CPU is busy");
+    }
+
+    /**
+     * Logs {@code lines} (none: {@code whenNone}, if any) when {@code now}, what they are about, differs from
+     * {@code said}, what the log last said; returns what it has now said, so that each change is said once.
+     */
+    private static String sayOnChange(String said, String now, List<String> lines, String whenNone) {
+        if (!Objects.equals(now, said)) {
+            if (lines.isEmpty() && whenNone != null) {
+                LOG.info(whenNone);
             }
-            for (SystemProbe.MemoryLimit l : limits) {
-                LOG.info("memory: " + l.where() + " leaves " + l.availableMb() + " MB: the models of backend "
-                        + String.join(", ", l.backends()) + " keep within it");
-            }
-            memorySaid = memoryWhere;
+            lines.forEach(LOG::info);
         }
-        String cpuWhere = quotas.isEmpty() ? null
-                : quotas.stream().map(SystemProbe.CpuLimit::where).collect(Collectors.joining("; "));
-        if (!Objects.equals(cpuWhere, cpuSaid)) {
-            if (quotas.isEmpty()) {
-                LOG.info("cpu: no model server found in a cgroup with a CPU quota: the machine's reading alone says"
-                        + " whether the CPU is busy");
-            }
-            for (SystemProbe.CpuLimit q : quotas) {
-                LOG.info("cpu: warm-ups of the models of backend " + String.join(", ", q.backends())
-                        + " also wait while " + q.where() + " is busier than maxCpuPercent");
-            }
-            cpuSaid = cpuWhere;
-        }
+        return now;
     }
 }

@@ -240,7 +240,12 @@ public final class ResourceManager implements AutoCloseable {
     }
 
     private static boolean cpuBusy(SystemProbe.Snapshot s, WarmupSettings settings) {
-        return s.cpuLoad() >= 0 && s.cpuLoad() * 100 > settings.maxCpuPercent();
+        return s.cpuLoad() >= 0 && busierThanAllowed(s.cpuLoad(), settings);
+    }
+
+    /** A load in [0, 1], the machine's or a quota's, above {@code maxCpuPercent}. */
+    private static boolean busierThanAllowed(double load, WarmupSettings settings) {
+        return load * 100 > settings.maxCpuPercent();
     }
 
     /**
@@ -254,7 +259,7 @@ public final class ResourceManager implements AutoCloseable {
         }
         Set<String> out = new TreeSet<>();
         for (SystemProbe.CpuLimit q : s.cpuLimits()) {
-            if (q.load() * 100 > settings.maxCpuPercent()) {
+            if (busierThanAllowed(q.load(), settings)) {
                 out.addAll(q.backends());
             }
         }
@@ -304,7 +309,7 @@ public final class ResourceManager implements AutoCloseable {
                     "queued warm-ups start once it is %.1f %% busy or less", settings.maxCpuPercent())).getMessage());
         }
         for (SystemProbe.CpuLimit q : s.cpuLimits()) {
-            if (q.load() * 100 > settings.maxCpuPercent() && ours.waitingOn().test(q.backends())) {
+            if (busierThanAllowed(q.load(), settings) && ours.waitingOn().test(q.backends())) {
                 out.add(new WarmupException(ErrorCode.WMP_4004, String.format(Locale.ROOT,
                         "queued warm-ups of %s start once %s is %.1f %% busy or less", LimitBudget.modelsOf(q.backends()),
                         q.where(), settings.maxCpuPercent())).getMessage());
