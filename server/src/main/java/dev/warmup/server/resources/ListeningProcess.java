@@ -1,23 +1,14 @@
 package dev.warmup.server.resources;
 
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
  * Which process listens on a loopback TCP port, read from Linux's files: {@code /proc/net/tcp} and {@code tcp6} (the
@@ -32,7 +23,6 @@ import java.util.stream.Stream;
  * Not thread-safe.
  */
 final class ListeningProcess {
-    private static final String LISTEN = "0A";
     /** How long an answer stands before the socket tables are read again (sooner when the process found has exited). */
     static final long LOOK_AGAIN_NANOS = 30_000_000_000L;
 
@@ -64,10 +54,8 @@ final class ListeningProcess {
         if (last != null && !last.inodes().isEmpty() && now - last.atNanos() < LOOK_AGAIN_NANOS && runs(last.pid())) {
             return last.pid() < 0 ? OptionalLong.empty() : OptionalLong.of(last.pid());
         }
-        Map<Long, String> sockets = new TreeMap<>(); // inode: owner's uid
-        sockets.putAll(listening(root.resolve("proc/net/tcp"), port));
-        sockets.putAll(listening(root.resolve("proc/net/tcp6"), port));
-        sockets.remove(0L); // a socket being torn down
+        Map<Long, String> sockets = // inode: owner's uid
+                ProcFiles.listeningIn(root.resolve("proc/net"), port, ListeningProcess::reachedFromLoopback);
         long pid = -1;
         if (!sockets.isEmpty() && last != null && last.inodes().equals(sockets.keySet()) && runs(last.pid())) {
             pid = last.pid(); // the same sockets: the same holder (or none found), no walk over the processes
@@ -86,69 +74,15 @@ final class ListeningProcess {
         return pid < 0 || Files.isDirectory(root.resolve("proc/" + pid));
     }
 
-    /**
-     * The inodes of the sockets listening on {@code port} in one of the tables, with their owners' uids; the lines read
-     * "SL: LOCAL_HEX:PORT_HEX REMOTE_HEX:PORT_HEX STATE TX:RX TR:WHEN RETRANSMITS UID TIMEOUT INODE ...".
-     */
-    private static Map<Long, String> listening(Path table, int port) {
-        Map<Long, String> out = new TreeMap<>();
-        // the port as the table writes it, after an address: only such lines are split (a busy machine's table holds
-        // thousands of connections, and splitting each cost 1 µs)
-        String written = String.format(Locale.ROOT, ":%04X ", port);
-        try (Stream<String> lines = Files.lines(table)) {
-            lines.skip(1).filter(line -> line.contains(written)).forEach(line -> {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 10 || !f[3].equals(LISTEN)) {
-                    return;
-                }
-                int colon = f[1].indexOf(':');
-                if (colon < 0 || !f[9].matches("\\d{1,19}")) {
-                    return;
-                }
-                try {
-                    if (Integer.parseInt(f[1].substring(colon + 1), 16) == port
-                            && reachedFromLoopback(f[1].substring(0, colon))) {
-                        out.put(Long.parseLong(f[9]), f[7]);
-                    }
-                } catch (NumberFormatException e) {
-                    // a line this reader does not understand
-                }
-            });
-        } catch (IOException | RuntimeException e) { // no such table: no IPv6, or not Linux
-            return out;
-        }
-        return out;
-    }
-
-    /**
-     * Whether a listening address in the tables' hex (the address's 32-bit words each in the machine's byte order,
-     * little-endian on the machines this runs on) takes connections to a loopback address.
-     */
-    private static boolean reachedFromLoopback(String hex) {
-        if (hex.length() != 8 && hex.length() != 32) {
-            return false;
-        }
-        byte[] address = new byte[hex.length() / 2];
-        for (int word = 0; word < address.length / 4; word++) {
-            for (int b = 0; b < 4; b++) {
-                int at = word * 8 + (3 - b) * 2;
-                address[word * 4 + b] = (byte) Integer.parseInt(hex.substring(at, at + 2), 16);
-            }
-        }
-        try {
-            InetAddress a = InetAddress.getByAddress(address); // an IPv4-mapped IPv6 address comes back as IPv4
-            return a.isLoopbackAddress() || a.isAnyLocalAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
+    /** Whether a listening address takes connections to a loopback address. */
+    private static boolean reachedFromLoopback(InetAddress a) {
+        return a.isLoopbackAddress() || a.isAnyLocalAddress();
     }
 
     /** The lowest process holding one of {@code inodes}; -1 for none. */
     private long holder(Set<Long> inodes) {
-        Set<String> links = new TreeSet<>();
-        inodes.forEach(i -> links.add("socket:[" + i + "]"));
-        return processes().stream().filter(pid -> holds(root.resolve("proc/" + pid + "/fd"), links)).findFirst()
-                .orElse(-1L);
+        return ProcFiles.processes(root).stream().filter(pid -> ProcFiles.holdsAny(root.resolve("proc/" + pid), inodes))
+                .findFirst().orElse(-1L);
     }
 
     /**
@@ -157,20 +91,18 @@ final class ListeningProcess {
      * own user.
      */
     private long standIn(String uid) {
-        if (uid.equals(realUid(root.resolve("proc/self")))) {
+        if (uid.equals(ProcFiles.realUid(root.resolve("proc/self")))) {
             return -1;
         }
         long first = -1;
         String group = null;
-        for (long pid : processes()) {
+        for (long pid : ProcFiles.processes(root)) {
             Path proc = root.resolve("proc/" + pid);
-            if (!uid.equals(realUid(proc))) {
+            if (!uid.equals(ProcFiles.realUid(proc))) {
                 continue;
             }
-            String its;
-            try {
-                its = Files.readString(proc.resolve("cgroup"));
-            } catch (IOException gone) {
+            String its = ProcFiles.groups(proc);
+            if (its == null) {
                 continue;
             }
             if (group != null && !group.equals(its)) {
@@ -180,45 +112,5 @@ final class ListeningProcess {
             first = first < 0 ? pid : first;
         }
         return first;
-    }
-
-    /** The processes this one can see, lowest pid first; none when /proc cannot be read. */
-    private List<Long> processes() {
-        List<Long> pids = new ArrayList<>();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(root.resolve("proc"),
-                p -> p.getFileName().toString().matches("\\d{1,10}"))) {
-            procs.forEach(p -> pids.add(Long.parseLong(p.getFileName().toString())));
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
-        pids.sort(null);
-        return pids;
-    }
-
-    /** The real uid in a process's status ("Uid:\tREAL\tEFFECTIVE..."); null when it cannot be read. */
-    private static String realUid(Path proc) {
-        try (Stream<String> lines = Files.lines(proc.resolve("status"))) {
-            return lines.filter(l -> l.startsWith("Uid:")).map(l -> l.substring(4).trim().split("\\s+")[0])
-                    .findFirst().orElse(null);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static boolean holds(Path fds, Set<String> links) {
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(fds)) {
-            for (Path fd : all) {
-                try {
-                    if (links.contains(Files.readSymbolicLink(fd).toString())) {
-                        return true;
-                    }
-                } catch (IOException | UnsupportedOperationException e) {
-                    // closed meanwhile
-                }
-            }
-        } catch (IOException | RuntimeException e) { // another user's process, or exited meanwhile
-            return false;
-        }
-        return false;
     }
 }

@@ -43,6 +43,7 @@ final class ModelServerLimits {
 
     private final Supplier<WarmupSettings> settings;
     private final ListeningProcess listeners;
+    private final DockerProxyTarget containers;
     private final CgroupPaths paths;
     private final CgroupMemory memory;
     private final CgroupCpu cpu;
@@ -72,6 +73,7 @@ final class ModelServerLimits {
         this.settings = settings;
         this.root = root;
         this.listeners = new ListeningProcess(root, System::nanoTime);
+        this.containers = new DockerProxyTarget(root, System::nanoTime);
         this.paths = new CgroupPaths(root);
         this.memory = new CgroupMemory(paths);
         this.cpu = new CgroupCpu(paths, System::nanoTime);
@@ -146,17 +148,29 @@ final class ModelServerLimits {
             }
             OptionalLong pid = looked.computeIfAbsent(port.getAsInt(), listeners::on);
             String program = pid.isPresent() ? program(pid.getAsLong()) : "";
-            if (FORWARDERS.contains(program)) {
+            Optional<DockerProxyTarget.Target> container = DockerProxyTarget.PROGRAM.equals(program)
+                    ? containers.behind(pid.getAsLong()) : Optional.empty(); // a container's published port
+            if (container.isPresent()) {
+                serving(out, e.getKey(), container.get().pid(), "port " + port.getAsInt() + " forwarded by "
+                        + program + " (pid " + pid.getAsLong() + ") to " + container.get().address());
+            } else if (FORWARDERS.contains(program)) {
                 forwarded.put(e.getKey(), "port " + port.getAsInt() + ", " + program + " (pid " + pid.getAsLong() + ")");
             } else if (pid.isPresent()) {
-                out.computeIfAbsent(pid.getAsLong(), n -> new Server("backend " + e.getKey() + "'s model server (port "
-                        + port.getAsInt() + ", pid " + n, new TreeSet<>())).backends().add(e.getKey());
+                serving(out, e.getKey(), pid.getAsLong(), "port " + port.getAsInt());
             }
         }
-        programs.keySet().retainAll(looked.values().stream().filter(OptionalLong::isPresent)
-                .map(OptionalLong::getAsLong).toList());
+        Set<Long> listening = looked.values().stream().filter(OptionalLong::isPresent).map(OptionalLong::getAsLong)
+                .collect(Collectors.toSet());
+        programs.keySet().retainAll(listening);
+        containers.retain(listening);
         sayForwarded(forwarded);
         return out;
+    }
+
+    /** Adds {@code backend} to the backends model server {@code pid} serves, found at {@code where} (words). */
+    private static void serving(Map<Long, Server> servers, String backend, long pid, String where) {
+        servers.computeIfAbsent(pid, n -> new Server("backend " + backend + "'s model server (" + where + ", pid " + n,
+                new TreeSet<>())).backends().add(backend);
     }
 
     /**

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * test's own v1 groups: memory limited to 1 GB, a CPU quota of half a CPU; skipped where the machine does not let it
  * make them): the status says the budget is lowered to what the memory limit leaves, naming the group and the
  * process, though the machine has gigabytes free, the metrics' reading of the machine is that limit's, and the log
- * says warm-ups also wait on the quota.
+ * says warm-ups also wait on the quota. Then the same with the model server in a network of its own, as a Docker
+ * container whose port is published is, and a stand-in for docker-proxy listening on the machine's port.
  */
 class ModelServerCgroupIT {
     @TempDir Path dir;
@@ -114,6 +115,57 @@ class ModelServerCgroupIT {
                         && limit.get("limitMb").getAsLong() == 1024, machine.toString());
             }
         } finally {
+            modelServer.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aContainersPublishedPortLeadsToTheModelServerInItsNetwork() throws Exception {
+        Optional<Path> memory = group("memory", "memory.limit_in_bytes", Long.toString(1L << 30));
+        Assumptions.assumeTrue(memory.isPresent(), "no cgroup v1 memory hierarchy this test may add groups to");
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        Path source = Path.of(ModelServerCgroupIT.class.getResource("/cgroup/ListenOn.java").toURI());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // the container: its own network (with address 10.231.0.2) and group; the model server listens on every
+        // address at 11434 there. unshare --net execs in the same process, so the pid is the stand-in's.
+        Process modelServer = new ProcessBuilder("sh", "-c", "echo $$ > \"$1\" && exec unshare --net sh -c 'ip link"
+                + " set lo up && ip addr add 10.231.0.2/32 dev lo && exec \"$0\" \"$1\" 11434 0.0.0.0' \"$2\" \"$3\"",
+                "sh", memory.get().resolve("cgroup.procs").toString(), java, source.toString())
+                .redirectErrorStream(true).start();
+        Process proxy = null;
+        try {
+            String first = new BufferedReader(new InputStreamReader(modelServer.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            Assumptions.assumeTrue("listening".equals(first), "no network namespace of the test's making: " + first);
+            proxy = new ProcessBuilder(java, source.toString(), Integer.toString(port), "127.0.0.1", "docker-proxy",
+                    "-proto", "tcp", "-host-ip", "127.0.0.1", "-host-port", Integer.toString(port),
+                    "-container-ip", "10.231.0.2", "-container-port", "11434").redirectErrorStream(true).start();
+            String proxyFirst = new BufferedReader(new InputStreamReader(proxy.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertTrue("listening".equals(proxyFirst), "the docker-proxy stand-in did not start: " + proxyFirst);
+            JsonObject settings = JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
+                    + " \"http://127.0.0.1:" + port + "\"}}, \"models\": [{\"id\": \"coder\", \"tasks\":"
+                    + " [\"completion\"], \"memoryMb\": 1500, \"backend\": \"local\"}]}").getAsJsonObject();
+            String who = "the 1024 MB limit of the cgroup of backend local's model server (port " + port + " forwarded"
+                    + " by docker-proxy (pid " + proxy.pid() + ") to 10.231.0.2:11434, pid " + modelServer.pid() + ", "
+                    + memory.get() + ")";
+            try (RawLspProcess server = RawLspProcess.loggingTo(dir.resolve("data"), dir.resolve("server.log"))) {
+                server.initialize(settings);
+                String seen = "";
+                for (int i = 0; i < 300 && !seen.contains(who); i++) { // the server samples every 5 s
+                    seen = String.valueOf(server.request("warmup/status", null).getAsJsonObject("result")
+                            .get("heldBack"));
+                    Thread.sleep(100);
+                }
+                assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains(who), seen);
+            }
+        } finally {
+            if (proxy != null) {
+                proxy.destroyForcibly().waitFor();
+            }
             modelServer.destroyForcibly().waitFor();
         }
     }

@@ -82,6 +82,50 @@ public final class ProcTree {
         return this;
     }
 
+    /**
+     * A listening socket in process {@code pid}'s own network's table ({@code /proc/PID/net/TABLE}: a container's;
+     * the machine's is /proc/net's), owned by user {@code uid}.
+     */
+    public ProcTree socketOf(long pid, String table, String addressHex, int port, long inode, int uid) {
+        Path t = root.resolve("proc/" + pid + "/net/" + table);
+        if (!Files.exists(t)) {
+            write("proc/" + pid + "/net/" + table, HEADER);
+        }
+        append("proc/" + pid + "/net/" + table, String.format(Locale.ROOT, "   0: %s:%04X 00000000:0000 0A"
+                + " 00000000:00000000 00:00000000 00000000 %5d        0 %d 1 0000000000000000 100 0 0 10 0\n",
+                addressHex, port, uid, inode));
+        return this;
+    }
+
+    /** Process {@code pid}'s network's own IPv4 address, as /proc/PID/net/fib_trie lists it (with loopback's). */
+    public ProcTree address(long pid, String ip) {
+        write("proc/" + pid + "/net/fib_trie", "Main:\n  +-- 0.0.0.0/0 3 0 5\n     |-- 0.0.0.0\n        /0 universe"
+                + " UNICAST\n     +-- 127.0.0.0/8 2 0 2\n        +-- 127.0.0.0/31 1 0 0\n           |-- 127.0.0.0\n"
+                + "              /8 host LOCAL\n           |-- 127.0.0.1\n              /32 host LOCAL\n"
+                + "     |-- " + ip.replaceAll("\\.\\d+$", ".0") + "\n        /16 link UNICAST\n"
+                + "     |-- " + ip + "\n        /32 host LOCAL\n");
+        return this;
+    }
+
+    /** /proc/PID/cmdline: the arguments, each ended by NUL. */
+    public ProcTree commandLine(long pid, String... args) {
+        write("proc/" + pid + "/cmdline", String.join("\0", args) + "\0");
+        return this;
+    }
+
+    /** /proc/PID/ns/net (pid "self": this process's), a link to the network namespace {@code id}. */
+    public ProcTree network(String pid, long id) {
+        try {
+            Path link = root.resolve("proc/" + pid + "/ns/net");
+            Files.createDirectories(link.getParent());
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, Path.of("net:[" + id + "]"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     /** /proc/PID/comm: the name of the process's program. */
     public ProcTree program(long pid, String name) {
         write("proc/" + pid + "/comm", name + "\n");

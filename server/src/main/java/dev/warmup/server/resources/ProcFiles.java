@@ -1,0 +1,143 @@
+package dev.warmup.server.resources;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Linux's process files as the readers of listening sockets use them: the processes under {@code /proc}, their users,
+ * the sockets their descriptors hold, and the listening sockets of a network namespace's tables
+ * ({@code /proc/PID/net/tcp} and {@code tcp6}). Every reader answers "none" for a file it cannot read.
+ */
+final class ProcFiles {
+    private static final String LISTEN = "0A";
+
+    private ProcFiles() {}
+
+    /** The processes under {@code root}'s /proc, lowest pid first; none when /proc cannot be read. */
+    static List<Long> processes(Path root) {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(root.resolve("proc"),
+                p -> p.getFileName().toString().matches("\\d{1,10}"))) {
+            procs.forEach(p -> pids.add(Long.parseLong(p.getFileName().toString())));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        pids.sort(null);
+        return pids;
+    }
+
+    /**
+     * The inodes of the sockets listening on {@code port} in one of the tables at an address {@code at} accepts, with
+     * their owners' uids; the lines read "SL: LOCAL_HEX:PORT_HEX REMOTE_HEX:PORT_HEX STATE TX:RX TR:WHEN RETRANSMITS
+     * UID TIMEOUT INODE ...". Inode 0 (a socket being torn down) is left out.
+     */
+    static Map<Long, String> listening(Path table, int port, Predicate<InetAddress> at) {
+        Map<Long, String> out = new TreeMap<>();
+        // the port as the table writes it, after an address: only such lines are split (a busy machine's table holds
+        // thousands of connections, and splitting each cost 1 µs)
+        String written = String.format(Locale.ROOT, ":%04X ", port);
+        try (Stream<String> lines = Files.lines(table)) {
+            lines.skip(1).filter(line -> line.contains(written)).forEach(line -> {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 10 || !f[3].equals(LISTEN)) {
+                    return;
+                }
+                int colon = f[1].indexOf(':');
+                if (colon < 0 || !f[9].matches("\\d{1,19}") || f[9].equals("0")) {
+                    return;
+                }
+                try {
+                    InetAddress address = address(f[1].substring(0, colon));
+                    if (Integer.parseInt(f[1].substring(colon + 1), 16) == port && address != null && at.test(address)) {
+                        out.put(Long.parseLong(f[9]), f[7]);
+                    }
+                } catch (NumberFormatException e) {
+                    // a line this reader does not understand
+                }
+            });
+        } catch (IOException | RuntimeException e) { // no such table: no IPv6, or not Linux, or the process exited
+            return out;
+        }
+        return out;
+    }
+
+    /** The listening sockets of both tables ({@code tcp} and {@code tcp6}) in folder {@code net}. */
+    static Map<Long, String> listeningIn(Path net, int port, Predicate<InetAddress> at) {
+        Map<Long, String> out = new TreeMap<>(listening(net.resolve("tcp"), port, at));
+        out.putAll(listening(net.resolve("tcp6"), port, at));
+        return out;
+    }
+
+    /**
+     * An address in the tables' hex (the address's 32-bit words each in the machine's byte order, little-endian on the
+     * machines this runs on; an IPv4-mapped IPv6 address comes back as IPv4); null when not an address.
+     */
+    static InetAddress address(String hex) {
+        if (hex.length() != 8 && hex.length() != 32) {
+            return null;
+        }
+        byte[] address = new byte[hex.length() / 2];
+        for (int word = 0; word < address.length / 4; word++) {
+            for (int b = 0; b < 4; b++) {
+                int at = word * 8 + (3 - b) * 2;
+                address[word * 4 + b] = (byte) Integer.parseInt(hex.substring(at, at + 2), 16);
+            }
+        }
+        try {
+            return InetAddress.getByAddress(address);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** The real uid in a process's status ("Uid:\tREAL\tEFFECTIVE..."); null when it cannot be read. */
+    static String realUid(Path proc) {
+        try (Stream<String> lines = Files.lines(proc.resolve("status"))) {
+            return lines.filter(l -> l.startsWith("Uid:")).map(l -> l.substring(4).trim().split("\\s+")[0])
+                    .findFirst().orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A process's /proc/PID/cgroup as written; null when it cannot be read (it exited). */
+    static String groups(Path proc) {
+        try {
+            return Files.readString(proc.resolve("cgroup"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether one of the descriptors of process folder {@code proc} is one of the sockets {@code inodes}. */
+    static boolean holdsAny(Path proc, Set<Long> inodes) {
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(proc.resolve("fd"))) {
+            for (Path fd : all) {
+                try {
+                    String link = Files.readSymbolicLink(fd).toString();
+                    if (link.startsWith("socket:[") && link.endsWith("]")
+                            && inodes.contains(Long.parseLong(link.substring(8, link.length() - 1)))) {
+                        return true;
+                    }
+                } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) { // another user's process, or exited meanwhile
+            return false;
+        }
+        return false;
+    }
+}

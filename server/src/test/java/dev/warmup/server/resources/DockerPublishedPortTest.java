@@ -1,0 +1,141 @@
+package dev.warmup.server.resources;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import dev.warmup.server.LogCapture;
+import dev.warmup.server.config.ConfigurationManager;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A model server in a Docker container whose port is published ({@code docker run -p 11434:11434 ollama/ollama}):
+ * docker-proxy listens on the machine's port, and the model server is found in the container's network, the one
+ * whose address docker-proxy's command line names; its container's limit bounds the backend's models. Hand-made
+ * /proc: the server runs as a user who cannot read root's descriptors nor network links, as a developer's does.
+ */
+class DockerPublishedPortTest {
+    private static final SystemProbe.Snapshot MACHINE = new SystemProbe.Snapshot(16_000, 9_000, 0.05);
+    private static final String CONTAINER = "sys/fs/cgroup/system.slice/docker-abc.scope";
+    @TempDir Path dir;
+    private final AtomicLong nanos = new AtomicLong();
+
+    /**
+     * The machine (this process's network 1; dockerd, pid 700, in it), docker-proxy (pid 812) publishing
+     * 172.17.0.2:11434 on the machine's 11434 from the Docker daemon's group (limited to 1 GB: not the model server's),
+     * root's process 701 of the machine's network (its table lists docker-proxy's socket), another container (pid
+     * 5000, 172.17.0.3, listening on 11434 too, limited to 512 MB) and the model server's container (pids 4242 and
+     * 4243, 172.17.0.2, limited to 4 GB of which 3 GB are used).
+     */
+    private ProcTree published() {
+        ProcTree t = new ProcTree(dir).mount("/", "/sys/fs/cgroup", "cgroup2", "rw").network("self", 1)
+                .network("700", 1).process(700, "0::/system.slice/docker.service")
+                .socket("tcp", "00000000", 11434, "0A", 900, 0).holds(812, 7, 900).program(812, "docker-proxy")
+                .commandLine(812, "/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port",
+                        "11434", "-container-ip", "172.17.0.2", "-container-port", "11434")
+                .process(812, "0::/system.slice/docker.service").v2("sys/fs/cgroup/system.slice/docker.service",
+                        1024L, 900, 0)
+                .socketOf(701, "tcp", "00000000", 11434, 900, 0).address(701, "192.168.1.20")
+                .process(701, "0::/system.slice/containerd.service")
+                .socketOf(5000, "tcp", "00000000", 11434, 3000, 0).address(5000, "172.17.0.3")
+                .process(5000, "0::/system.slice/docker-other.scope")
+                .v2("sys/fs/cgroup/system.slice/docker-other.scope", 512L, 100, 0);
+        for (long pid : new long[] {4242, 4243}) {
+            t.socketOf(pid, "tcp6", "00000000000000000000000000000000", 11434, 2000, 0).address(pid, "172.17.0.2")
+                    .process(pid, "0::/system.slice/docker-abc.scope");
+        }
+        return t.v2(CONTAINER, 4096L, 3072, 0);
+    }
+
+    private static ConfigurationManager local() {
+        ConfigurationManager config = new ConfigurationManager();
+        config.apply(JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
+                + " \"http://127.0.0.1:11434\"}}}"));
+        return config;
+    }
+
+    @Test
+    void theContainersLimitBoundsTheModelsOfTheBackendItsPublishedPortServes() {
+        ProcTree tree = published();
+        ConfigurationManager config = local();
+        List<SystemProbe.MemoryLimit> limits =
+                ModelServerProbe.over(() -> MACHINE, config::current, tree.root).sample().memoryLimits();
+        assertEquals(1, limits.size(), limits.toString());
+        assertEquals(4096, limits.get(0).limitMb());
+        assertEquals(1024, limits.get(0).availableMb());
+        assertEquals("the 4096 MB limit of the cgroup of backend local's model server (port 11434 forwarded by"
+                + " docker-proxy (pid 812) to 172.17.0.2:11434, pid 4242, " + tree.root.resolve(CONTAINER) + ")",
+                limits.get(0).where(), "the container's lowest process stands for the holder it may not see");
+
+        tree.holds(4243, 3, 2000); // where the descriptors can be read (root's server): the holder itself
+        limits = ModelServerProbe.over(() -> MACHINE, config::current, tree.root).sample().memoryLimits();
+        assertTrue(limits.get(0).where().contains("172.17.0.2:11434, pid 4243, "), limits.get(0).where());
+    }
+
+    @Test
+    void aContainerWhoseProcessesAreInSeveralGroupsIsNotGuessedAndTheLogSaysSo() {
+        ProcTree tree = published().process(4243, "0::/system.slice/docker-abc.scope/sidecar");
+        ConfigurationManager config = local();
+        ModelServerProbe probe = ModelServerProbe.over(() -> MACHINE, config::current, tree.root);
+        try (LogCapture logged = new LogCapture(ModelServerLimits.class)) {
+            assertEquals(List.of(), probe.sample().memoryLimits());
+            assertTrue(logged.messages.stream().anyMatch(m -> m.startsWith("memory and cpu: backend local's port"
+                    + " 11434, docker-proxy (pid 812) forwards the port")), logged.messages.toString());
+        }
+    }
+
+    @Test
+    void anAnswerStandsWhileTheProcessFoundRunsAndNoneFoundIsLookedForAgainLater() throws IOException {
+        ProcTree tree = published();
+        DockerProxyTarget targets = new DockerProxyTarget(tree.root, nanos::get);
+        assertEquals(Optional.of(new DockerProxyTarget.Target(4242, "172.17.0.2:11434")), targets.behind(812));
+        Files.delete(tree.root.resolve("proc/4242/net/tcp6"));
+        Files.delete(tree.root.resolve("proc/4243/net/tcp6")); // a walk now would find none
+        assertEquals(4242, targets.behind(812).orElseThrow().pid(), "no walk while 4242 runs");
+
+        deleteProcess(tree, 4242); // the model server restarted in its container, as pid 4243
+        tree.socketOf(4243, "tcp", "00000000", 11434, 2100, 0);
+        assertEquals(4243, targets.behind(812).orElseThrow().pid());
+
+        deleteProcess(tree, 4243); // the container stopped
+        assertEquals(Optional.empty(), targets.behind(812));
+        tree.socketOf(4244, "tcp", "00000000", 11434, 2200, 0).address(4244, "172.17.0.2")
+                .process(4244, "0::/system.slice/docker-abc.scope");
+        assertEquals(Optional.empty(), targets.behind(812), "none found stands a while");
+        nanos.addAndGet(DockerProxyTarget.LOOK_AGAIN_NANOS);
+        assertEquals(4244, targets.behind(812).orElseThrow().pid());
+    }
+
+    @Test
+    void theContainersAddressIsReadFromTheCommandLineAndItsNetworksFiles() throws IOException {
+        ProcTree tree = new ProcTree(dir).address(1, "172.17.0.2")
+                .commandLine(2, "docker-proxy", "-container-ip", "fd00::2", "-container-port", "8080")
+                .commandLine(3, "docker-proxy", "-container-ip", "example.com", "-container-port", "8080")
+                .commandLine(4, "docker-proxy", "-host-port", "8080");
+        tree.write("proc/5/net/if_inet6", "00000000000000000000000000000001 01 80 10 80       lo\n"
+                + "fd000000000000000000000000000002 1a 40 00 80     eth0\n");
+        DockerProxyTarget targets = new DockerProxyTarget(tree.root, nanos::get);
+        assertEquals("[fd00:0:0:0:0:0:0:2]:8080", targets.forward(2).orElseThrow().address());
+        assertEquals(Optional.empty(), targets.forward(3), "a name is never looked up");
+        assertEquals(Optional.empty(), targets.forward(4));
+        Path net = tree.root.resolve("proc/1/net");
+        assertTrue(DockerProxyTarget.hasAddress(net, InetAddress.getByName("172.17.0.2")));
+        assertTrue(!DockerProxyTarget.hasAddress(net, InetAddress.getByName("172.17.0.0")), "a network's, not its own");
+        assertTrue(!DockerProxyTarget.hasAddress(net, InetAddress.getByName("172.17.0.3")));
+        assertTrue(DockerProxyTarget.hasAddress(tree.root.resolve("proc/5/net"), InetAddress.getByName("fd00::2")));
+    }
+
+    private static void deleteProcess(ProcTree tree, long pid) throws IOException {
+        try (var files = Files.walk(tree.root.resolve("proc/" + pid))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
