@@ -77,6 +77,11 @@ final class DockerProxyTarget {
         return target;
     }
 
+    /** Forgets every answer: the next call walks the processes. */
+    void forget() {
+        found.clear();
+    }
+
     /** Forgets the docker-proxies not in {@code running}. */
     void retain(Set<Long> running) {
         found.keySet().retainAll(running);

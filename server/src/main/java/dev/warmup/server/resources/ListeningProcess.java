@@ -69,6 +69,11 @@ final class ListeningProcess {
         return pid < 0 ? OptionalLong.empty() : OptionalLong.of(pid);
     }
 
+    /** Forgets every answer: the next call reads the tables. */
+    void forget() {
+        found.clear();
+    }
+
     /** Whether the process found (-1: none) still runs; none found stands as it is. */
     private boolean runs(long pid) {
         return pid < 0 || Files.isDirectory(root.resolve("proc/" + pid));

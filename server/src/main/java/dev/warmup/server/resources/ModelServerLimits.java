@@ -120,6 +120,12 @@ final class ModelServerLimits {
         return new SystemProbe.CpuLimit(backends, first.load(), first.cores(), first.where());
     }
 
+    /** The next sample looks for the model servers afresh: which process listens, and what is behind docker-proxy. */
+    void lookAgain() {
+        listeners.forget();
+        containers.forget();
+    }
+
     /** The next sample's CPU loads cover only what follows now. */
     void restartInterval() {
         lastSeen.forEach(cpu::restart);

@@ -50,6 +50,11 @@ public final class ModelServerProbe implements SystemProbe {
     }
 
     @Override
+    public void lookAgain() {
+        servers.lookAgain();
+    }
+
+    @Override
     public void restartInterval() {
         machine.restartInterval();
         servers.restartInterval();

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -51,9 +52,12 @@ public final class ResourceManager implements AutoCloseable {
         return t;
     });
     private volatile SystemProbe.Snapshot snapshot;
-    /** The backends whose model servers the latest sample (or failed attempt) read. */
     private final Supplier<Map<String, BackendSpec>> backends;
-    private volatile Map<String, BackendSpec> sampledFor;
+    /** The backends whose model servers the latest sample (or failed attempt) read, and after which call to look again. */
+    private volatile Read sampled = new Read(null, 0);
+    /** Calls to {@link #lookAgain} so far, and up to which the probe was told (the sampler's thread). */
+    private final AtomicLong lookAgainAsked = new AtomicLong();
+    private long lookAgainTold;
     private volatile boolean sampling; // in the background, since start
     private CompletableFuture<Void> pendingSample; // guarded by this
 
@@ -96,27 +100,44 @@ public final class ResourceManager implements AutoCloseable {
         sampler.scheduleWithFixedDelay(this::refresh, 0, periodSeconds, TimeUnit.SECONDS);
     }
 
+    /** What a sample read: the backends then, and the calls to {@link #lookAgain} before it. */
+    private record Read(Map<String, BackendSpec> backends, long lookAgainAsked) {}
+
     /** Samples now (the sampler's thread, and tests). */
     public void refresh() {
-        Map<String, BackendSpec> reading = backends.get(); // before the probe reads them: a change after is seen next
+        // before the probe reads them: a change, or a call to look again, after it is seen next
+        Read reading = new Read(backends.get(), lookAgainAsked.get());
         try {
+            if (reading.lookAgainAsked() != lookAgainTold) {
+                probe().lookAgain();
+                lookAgainTold = reading.lookAgainAsked();
+            }
             snapshot = probe().sample();
             probeTrouble.clear();
         } catch (RuntimeException | LinkageError e) { // a probe that cannot be made (JNA) is tried again next time
             probeTrouble.warn(new WarmupException(ErrorCode.WMP_4003, String.valueOf(e)).getMessage(), e);
         } finally {
-            sampledFor = reading;
+            sampled = reading;
         }
     }
 
     /**
+     * A model server that did not answer answers again (started, or restarted as another process): until the next
+     * sample has looked for it afresh, its cgroup's limits are not known ({@link #readFor}).
+     */
+    public void lookAgain() {
+        lookAgainAsked.incrementAndGet();
+    }
+
+    /**
      * Whether the latest reading looked for the model servers of {@code settings}' backends: not at the server's start
-     * until its first sample, nor after a change of the backends until the next, and until then the memory limits of
-     * the new model servers' cgroups are not known ({@link #sampleNow}). Always, when not sampling in the background
-     * (tests sample by hand).
+     * until its first sample, nor after a change of the backends or a call to {@link #lookAgain} until the next, and
+     * until then the memory limits of the new model servers' cgroups are not known ({@link #sampleNow}). Always, when
+     * not sampling in the background (tests sample by hand).
      */
     public boolean readFor(WarmupSettings settings) {
-        return !sampling || settings.backends().equals(sampledFor);
+        Read read = sampled;
+        return !sampling || settings.backends().equals(read.backends()) && read.lookAgainAsked() == lookAgainAsked.get();
     }
 
     /** Samples now on the sampler's thread; completes once it has (at once when the sampler has stopped). */

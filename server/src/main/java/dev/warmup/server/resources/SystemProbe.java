@@ -77,4 +77,12 @@ public interface SystemProbe {
      */
     default void restartInterval() {
     }
+
+    /**
+     * The model servers may have changed (one that did not answer answers again: started, or started anew as another
+     * process): the next sample looks for them afresh rather than stand by what it found before. Called on the thread
+     * that samples.
+     */
+    default void lookAgain() {
+    }
 }

@@ -29,8 +29,9 @@ import java.util.logging.Logger;
  * server really has loaded; and {@link #keepLoaded} renews a model server's own keep-alive (Ollama's: every request,
  * the editor's too, sets it, 5 minutes by default) for a model the plan keeps, so that the server's timer does not
  * drop what the prediction holds. Each reconciliation's look at a model goes to {@link ModelServerSightings}, which
- * tells requests that none of this explains. Used on the scheduler's thread only; completions come back on it
- * through {@code executor}, then {@code afterChange} runs (the scheduler starts the next queued load).
+ * tells requests that none of this explains; a model server that answers again after a failed look has
+ * {@code onAnswersAgain} run (its limits are looked for afresh). Used on the scheduler's thread only; completions come
+ * back on it through {@code executor}, then {@code afterChange} runs (the scheduler starts the next queued load).
  */
 final class BackendActions {
     private static final Logger LOG = Logger.getLogger(BackendActions.class.getName());
@@ -48,6 +49,7 @@ final class BackendActions {
     private final Runnable publish;
     private final Runnable afterChange;
     private final Runnable replan;
+    private final Runnable onAnswersAgain;
     private final LoadBackoff backoff;
     private final Set<String> seenLoaded = new HashSet<>(); // listed by the last look, or loaded by us since
     private final Set<String> unloading = new HashSet<>();
@@ -58,7 +60,7 @@ final class BackendActions {
     BackendActions(ConfigurationManager config, BackendRegistry backends, ModelStates states,
                    ModelWarmupMetrics metrics, PerformancePredictor performance, Ownership ownership, Clock clock,
                    Executor executor, Runnable publish, Runnable afterChange, Runnable replan, InferredUses inferred,
-                   ModelServerSilence silence) {
+                   ModelServerSilence silence, Runnable onAnswersAgain) {
         this.sightings = new ModelServerSightings(states, ownership, inferred);
         this.ownership = ownership;
         this.config = config;
@@ -73,6 +75,7 @@ final class BackendActions {
         this.publish = publish;
         this.afterChange = afterChange;
         this.replan = replan;
+        this.onAnswersAgain = onAnswersAgain;
         this.looks = new ModelServerLooks(backends::servers, executor, this::take, silence, clock::millis);
     }
 
@@ -269,6 +272,7 @@ final class BackendActions {
         if (again) {
             backoff.answersAgain(s.models().stream().filter(m -> backend.equals(m.backend())).toList(),
                     "model server " + backend + " answers again");
+            onAnswersAgain.run(); // started, or started anew: its process, and so its cgroup, may be another
         }
         boolean changed = false;
         for (ModelSpec m : s.models()) {

@@ -117,7 +117,7 @@ public final class WarmupScheduler implements AutoCloseable {
         this.silence = silence;
         silence.onUnmarked(publishStatus); // a model server answers again: its models' as-last-seen mark goes at once
         this.actions = new BackendActions(config, backends, states, metrics, performance, ownership, clock, executor,
-                publishStatus, this::afterLoadOrUnload, this::replanSoon, inferred, silence);
+                publishStatus, this::afterLoadOrUnload, this::replanSoon, inferred, silence, this::lookAgainForLimits);
         config.addListener(s -> executor.execute(() -> {
             queue.resize(s.maxQueueSize()).forEach(this::shed);
             actions.forgetFailures();
@@ -183,6 +183,15 @@ public final class WarmupScheduler implements AutoCloseable {
      * Plans again now (once for the calls before it runs), not at the next tick: a load failed that may be tried again
      * at once ({@link LoadBackoff}), or one ended while the impact threshold left loads out.
      */
+    /**
+     * A model server answers again: its limits are looked for afresh before a load is sent to it (the tick that heard
+     * it waits for the sample, {@link #awaitReadingOfTheBackends}; for an answer that came late, the tick asked now).
+     */
+    private void lookAgainForLimits() {
+        resources.lookAgain();
+        replanSoon();
+    }
+
     private void replanSoon() {
         if (started) {
             coalesced(replanPending, 0, this::tickSafely);

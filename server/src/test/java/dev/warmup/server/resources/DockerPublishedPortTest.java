@@ -115,6 +115,19 @@ class DockerPublishedPortTest {
     }
 
     @Test
+    void aModelServerNotYetListeningInItsContainerIsFoundOnceTheProbeIsToldToLookAgain() throws IOException {
+        ProcTree tree = published();
+        Files.delete(tree.root.resolve("proc/4242/net/tcp6")); // the container runs; its model server is starting
+        Files.delete(tree.root.resolve("proc/4243/net/tcp6"));
+        ModelServerProbe probe = ModelServerProbe.over(() -> MACHINE, local()::current, tree.root);
+        assertEquals(List.of(), probe.sample().memoryLimits());
+        tree.socketOf(4242, "tcp", "00000000", 11434, 2000, 0); // it listens
+        assertEquals(List.of(), probe.sample().memoryLimits(), "none found stands 30 s");
+        probe.lookAgain(); // the model server answers again: the scheduler says so
+        assertEquals(4096, probe.sample().memoryLimits().get(0).limitMb());
+    }
+
+    @Test
     void theContainersAddressIsReadFromTheCommandLineAndItsNetworksFiles() throws IOException {
         ProcTree tree = new ProcTree(dir).address(1, "172.17.0.2")
                 .commandLine(2, "docker-proxy", "-container-ip", "fd00::2", "-container-port", "8080")

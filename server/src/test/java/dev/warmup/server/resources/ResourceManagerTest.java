@@ -93,6 +93,36 @@ class ResourceManagerTest {
     }
 
     @Test
+    void aModelServerThatAnswersAgainIsLookedForAfreshByTheNextSampleAndTillThenTheReadingIsNotForIt()
+            throws Exception {
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ResourceManager sampling = new ResourceManager(new SystemProbe() {
+            @Override
+            public Snapshot sample() {
+                calls.add("sample");
+                return new Snapshot(16_000, 9_000, 0.05);
+            }
+
+            @Override
+            public void lookAgain() {
+                calls.add("lookAgain");
+            }
+        });
+        try (sampling) {
+            sampling.start(3600); // at once, then not again within the test
+            sampling.sampleNow().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(sampling.readFor(defaults));
+            sampling.lookAgain();
+            assertFalse(sampling.readFor(defaults), "the last sample was before the model server answered");
+            sampling.sampleNow().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(sampling.readFor(defaults));
+            sampling.sampleNow().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(List.of("lookAgain", "sample", "sample"), calls.subList(calls.size() - 3, calls.size()),
+                    "told once, before the sample after the call: " + calls);
+        }
+    }
+
+    @Test
     void aProbeThatFailsAtEverySampleIsSaidOnceAMinuteAndTheLastReadingStands() {
         AtomicReference<RuntimeException> failing = new AtomicReference<>(new IllegalStateException("no /proc"));
         ResourceManager probed = new ResourceManager(() -> {

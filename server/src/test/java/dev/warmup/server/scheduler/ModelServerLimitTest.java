@@ -21,7 +21,10 @@ import dev.warmup.server.resources.ModelServerProbe;
 import dev.warmup.server.resources.ProcTree;
 import dev.warmup.server.resources.ResourceManager;
 import dev.warmup.server.resources.SystemProbe;
+import dev.warmup.server.store.UsageStore;
 import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,6 +132,43 @@ class ModelServerLimitTest {
                 List<String> held = h.status().heldBack();
                 assertTrue(held.size() == 1 && held.get(0).contains("the models of backend local may hold about 1000"
                         + " MB now"), String.valueOf(held));
+            }
+        }
+    }
+
+    /**
+     * The model server is not running when the server starts (the sample finds nothing on its port), then starts in
+     * the container: the tick that hears it answer has it looked for afresh before planning, rather than send it a
+     * load the container's limit forbids on the strength of the sample before it ran (taken up to 5 s later).
+     */
+    @Test
+    void aModelServerThatStartsIsLookedForBeforeALoadIsSentToIt() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        ProcTree tree = new ProcTree(fs).mount("/", "/sys/fs/cgroup", "cgroup2", "rw")
+                .v2("sys/fs/cgroup", 4096L, 3000, 200); // the container, nothing listening in it yet
+        try (ServerHarness h = new ServerHarness(dir, limitedBy(tree))) {
+            ResourceManager resources = h.injector.getInstance(ResourceManager.class);
+            resources.start(3600); // in the background, as the server does (every 5 s), and not again here
+            h.injector.getInstance(UsageStore.class).append(WarmingFixture.recentCompletionUse(h.clock.millis()));
+            h.initialize(WarmingFixture.settings("http://127.0.0.1:" + port));
+            h.startPrediction();
+            WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
+            scheduler.tick().get(30, TimeUnit.SECONDS); // the model server refuses: not running
+            assertEquals("failed", coder(h).state(), "its load refused");
+            assertEquals(List.of(), resources.snapshot().memoryLimits(), "nothing listens: no limit found");
+
+            try (FakeOllamaServer ollama = new FakeOllamaServer(port)) {
+                tree.socket("tcp", "0100007F", port, "0A", 900).holds(4242, 7, 900).process(4242, "0::/");
+                h.clock.advance(Duration.ofSeconds(31)); // past the refusals' circuit breaker
+                scheduler.tick().get(30, TimeUnit.SECONDS); // it answers
+                List<String> held = h.status().heldBack();
+                assertTrue(held != null && held.size() == 1 && held.get(0).contains("the models of backend local may"
+                        + " hold about 1000 MB now"), String.valueOf(held));
+                assertTrue(ollama.requests.stream().noneMatch(r -> r.contains("/api/generate")),
+                        "coder's 1,500 MB were not sent into the container's 1,000: " + ollama.requests);
             }
         }
     }
