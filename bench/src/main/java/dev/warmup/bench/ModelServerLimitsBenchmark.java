@@ -78,19 +78,14 @@ public class ModelServerLimitsBenchmark {
     }
 
     private void write(String path, String text) throws IOException {
-        Path p = root.resolve(path);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, text);
+        DataDirs.write(root, path, text);
     }
 
     @TearDown
     public void tearDown() throws IOException {
-        try (var files = Files.walk(root)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        DataDirs.sizeAndDelete(root);
     }
 
-    /** A sample within 30 s of the last look at the socket tables: the group's files only. */
     @Benchmark
     public SystemProbe.Snapshot handMadeContainer() {
         return handMade.sample();

@@ -7,6 +7,7 @@ import dev.warmup.server.resources.SystemProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,13 +21,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * What finding a model server behind docker-proxy costs (a container's published port): the first sample after the
- * server starts, after docker-proxy or the model server restarts, and every 30 s while none is found, walks the
- * processes reading each one's addresses, and the tables of the one network whose address is the container's.
+ * What finding a model server behind a container's published port costs: the first sample after the server starts,
+ * after the forwarder or the model server restarts, and every 30 s while none is found, walks the processes. Behind
+ * {@code docker-proxy} it reads each one's addresses, and the tables of the one network whose address is the
+ * container's; behind {@code pasta} each one's network namespace link, and the tables of the namespace pasta names.
  * Hand-made /proc in a temporary folder: {@code processes} root processes on the machine's network, whose namespace
  * links a developer's server may not read (so each one's addresses are read), their socket table holding 1,000
- * connections; then the container (3 processes, 172.17.0.2, limited to 4 GB), whose pids are the highest. Once found, a sample costs what
- * {@link ModelServerLimitsBenchmark#handMadeContainer()} measures.
+ * connections; then the container (3 processes, 172.17.0.2, limited to 4 GB), whose pids are the highest. Once
+ * found, a sample costs what {@link ModelServerLimitsBenchmark#handMadeContainer()} measures.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -34,6 +36,9 @@ import org.openjdk.jmh.annotations.TearDown;
 public class PublishedPortBenchmark {
     @Param({"100", "1000"})
     public int processes;
+
+    @Param({"docker-proxy", "pasta"})
+    public String forwarder;
 
     private Path root;
     private final SystemProbe machine = () -> new SystemProbe.Snapshot(16_000, 12_000, 0.05);
@@ -62,9 +67,14 @@ public class PublishedPortBenchmark {
             Files.createSymbolicLink(root.resolve("proc/" + pid + "/net"), root.resolve("hostnet"));
             write("proc/" + pid + "/cgroup", "0::/system.slice/s" + pid + ".service\n");
         }
-        write("proc/99/comm", "docker-proxy\n");
-        write("proc/99/cmdline", String.join("\0", "/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", "0.0.0.0",
-                "-host-port", "11434", "-container-ip", "172.17.0.2", "-container-port", "11434") + "\0");
+        write("proc/99/comm", forwarder + "\n");
+        write("run/netns-abc", "");
+        Object namespace = Files.getAttribute(root.resolve("run/netns-abc"), "unix:ino");
+        write("proc/99/cmdline", String.join("\0", forwarder.equals("pasta")
+                ? List.of("/usr/bin/pasta", "--config-net", "-t", "11434-11434:11434-11434", "--quiet", "--netns",
+                        "/run/netns-abc")
+                : List.of("/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port", "11434",
+                        "-container-ip", "172.17.0.2", "-container-port", "11434")) + "\0");
         Files.createDirectories(root.resolve("proc/99/fd"));
         Files.createSymbolicLink(root.resolve("proc/99/fd/7"), Path.of("socket:[900]"));
         write("container/tcp", header + listening(2000));
@@ -73,6 +83,8 @@ public class PublishedPortBenchmark {
         for (int pid = 100_000; pid < 100_003; pid++) {
             Files.createDirectories(root.resolve("proc/" + pid));
             Files.createSymbolicLink(root.resolve("proc/" + pid + "/net"), root.resolve("container"));
+            Files.createDirectories(root.resolve("proc/" + pid + "/ns"));
+            Files.createSymbolicLink(root.resolve("proc/" + pid + "/ns/net"), Path.of("net:[" + namespace + "]"));
             write("proc/" + pid + "/cgroup", "0::/docker-abc.scope\n");
         }
         write("sys/fs/cgroup/docker-abc.scope/memory.max", "4294967296\n");
@@ -108,19 +120,14 @@ public class PublishedPortBenchmark {
     }
 
     private void write(String path, String text) throws IOException {
-        Path p = root.resolve(path);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, text);
+        DataDirs.write(root, path, text);
     }
 
     @TearDown
     public void tearDown() throws IOException {
-        try (var files = Files.walk(root)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        DataDirs.sizeAndDelete(root);
     }
 
-    /** A first sample: docker-proxy found on the port, the processes walked to the container, its group read. */
     @Benchmark
     public SystemProbe.Snapshot firstLook() {
         return ModelServerProbe.over(machine, config::current, root).sample();

@@ -33,9 +33,10 @@ import java.util.stream.Collectors;
  * tools in the same container. For each backend at a loopback address, the process listening on its port
  * ({@link ListeningProcess}), the headroom of its cgroups ({@link CgroupMemory}) and how busy they keep its CPU quota
  * ({@link CgroupCpu}): each group's memory limit that leaves less than the machine has bounds the models of the backends
- * served from within it, and its quota, where busier than the machine, holds back their warm-ups. A model server not found
+ * served from within it, and its quota, where busier than the machine, holds back their warm-ups. Behind a container's
+ * published port (docker-proxy, pasta), the container's model server ({@link PublishedPort}). A model server not found
  * (another user's process, one outside this process's PID namespace: a pod's other container, the host of a container
- * sharing its network) or in no limited group bounds nothing. Linux only; elsewhere it finds nothing. Called on the
+ * sharing its network; one behind another forwarder) or in no limited group bounds nothing. Linux only; elsewhere it finds nothing. Called on the
  * resource sampler's thread.
  */
 final class ModelServerLimits {
@@ -43,18 +44,18 @@ final class ModelServerLimits {
 
     private final Supplier<WarmupSettings> settings;
     private final ListeningProcess listeners;
-    private final DockerProxyTarget containers;
+    private final PublishedPort containers;
     private final CgroupPaths paths;
     private final CgroupMemory memory;
     private final CgroupCpu cpu;
     /**
      * Programs that forward a port to a model server elsewhere (a container's network, another machine): Docker's and
-     * rootless Podman's port forwarders, pasta, slirp4netns, gvproxy, kubectl port-forward, ssh -L (and sshd for a
-     * tunnel opened from elsewhere with ssh -R), socat. The process
-     * listening is then not the model server, and its group's limits are not the model server's.
+     * rootless Podman's port forwarders, pasta (as pasta.avx2 too), slirp4netns, gvproxy, kubectl port-forward, ssh -L
+     * (and sshd for a tunnel opened from elsewhere with ssh -R), socat. The process listening is then not the model
+     * server, and its group's limits are not the model server's; behind docker-proxy and pasta it is looked for.
      */
     static final Set<String> FORWARDERS = Set.of("docker-proxy", "rootlessport", "rootlesskit", "slirp4netns", "pasta",
-            "gvproxy", "kubectl", "ssh", "sshd", "socat");
+            "pasta.avx2", "gvproxy", "kubectl", "ssh", "sshd", "socat");
 
     private final Path root;
     private final Set<Long> lastSeen = new HashSet<>(); // the model servers' processes the last sample found
@@ -73,7 +74,7 @@ final class ModelServerLimits {
         this.settings = settings;
         this.root = root;
         this.listeners = new ListeningProcess(root, System::nanoTime);
-        this.containers = new DockerProxyTarget(root, System::nanoTime);
+        this.containers = new PublishedPort(root, System::nanoTime);
         this.paths = new CgroupPaths(root);
         this.memory = new CgroupMemory(paths);
         this.cpu = new CgroupCpu(paths, System::nanoTime);
@@ -120,7 +121,7 @@ final class ModelServerLimits {
         return new SystemProbe.CpuLimit(backends, first.load(), first.cores(), first.where());
     }
 
-    /** The next sample looks for the model servers afresh: which process listens, and what is behind docker-proxy. */
+    /** The next sample looks for the model servers afresh: which process listens, and what is behind a forwarder. */
     void lookAgain() {
         listeners.forget();
         containers.forget();
@@ -141,7 +142,8 @@ final class ModelServerLimits {
 
     /**
      * The processes serving the backends at loopback addresses; each port looked at once. A port forwarder found
-     * listening is not taken for the model server (said once).
+     * listening is not taken for the model server: behind docker-proxy and pasta it is looked for; behind the others,
+     * or not found, none is (said once).
      */
     private Map<Long, Server> servers() {
         Map<Long, Server> out = new LinkedHashMap<>();
@@ -154,8 +156,8 @@ final class ModelServerLimits {
             }
             OptionalLong pid = looked.computeIfAbsent(port.getAsInt(), listeners::on);
             String program = pid.isPresent() ? program(pid.getAsLong()) : "";
-            Optional<DockerProxyTarget.Target> container = DockerProxyTarget.PROGRAM.equals(program)
-                    ? containers.behind(pid.getAsLong()) : Optional.empty(); // a container's published port
+            Optional<PublishedPort.Target> container = ForwarderCommandLine.reads(program) // a container's port
+                    ? containers.behind(pid.getAsLong(), program, port.getAsInt()) : Optional.empty();
             if (container.isPresent()) {
                 serving(out, e.getKey(), container.get().pid(), "port " + port.getAsInt() + " forwarded by "
                         + program + " (pid " + pid.getAsLong() + ") to " + container.get().address());

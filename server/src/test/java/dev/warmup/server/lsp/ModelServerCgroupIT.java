@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -25,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * test's own v1 groups: memory limited to 1 GB, a CPU quota of half a CPU; skipped where the machine does not let it
  * make them): the status says the budget is lowered to what the memory limit leaves, naming the group and the
  * process, though the machine has gigabytes free, the metrics' reading of the machine is that limit's, and the log
- * says warm-ups also wait on the quota. Then the same with the model server in a network of its own, as a Docker
- * container whose port is published is, and a stand-in for docker-proxy listening on the machine's port.
+ * says warm-ups also wait on the quota. Then the same with the model server in a network of its own, as a container
+ * whose port is published is, and a stand-in for docker-proxy, then for pasta, listening on the machine's port.
  */
 class ModelServerCgroupIT {
     @TempDir Path dir;
@@ -120,7 +123,35 @@ class ModelServerCgroupIT {
     }
 
     @Test
-    void aContainersPublishedPortLeadsToTheModelServerInItsNetwork() throws Exception {
+    void aContainersPortPublishedByDockerProxyLeadsToTheModelServerInItsNetwork() throws Exception {
+        publishedBy("docker-proxy", (port, container) -> List.of("-proto", "tcp", "-host-ip", "127.0.0.1",
+                "-host-port", Integer.toString(port), "-container-ip", "10.231.0.2", "-container-port", "11434"),
+                container -> "10.231.0.2:11434");
+    }
+
+    @Test
+    void aContainersPortPublishedByPastaLeadsToTheModelServerInTheNetworkNamespaceItNames() throws Exception {
+        publishedBy("pasta", (port, container) -> List.of("--config-net", "-t", port + "-" + port + ":11434-11434",
+                "--dns-forward", "169.254.0.1", "--no-map-gw", "--quiet", "--netns", "/proc/" + container + "/ns/net"),
+                container -> {
+                    try {
+                        return "port 11434 of network namespace "
+                                + Files.readSymbolicLink(Path.of("/proc/" + container + "/ns/net"));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+    }
+
+    /**
+     * A stand-in model server in a container of the test's making: its own network (with address 10.231.0.2) and a
+     * memory group limited to 1 GB, listening on every address at 11434 there; a stand-in forwarder named
+     * {@code program} with the arguments {@code args} gives (for the machine's port and the model server's pid),
+     * listening on the machine's port. The real server's {@code heldBack} names the limit, the forwarder, where it
+     * forwards to ({@code address} of the model server's pid) and the model server's process.
+     */
+    private void publishedBy(String program, BiFunction<Integer, Long, List<String>> args,
+                             Function<Long, String> address) throws Exception {
         Optional<Path> memory = group("memory", "memory.limit_in_bytes", Long.toString(1L << 30));
         Assumptions.assumeTrue(memory.isPresent(), "no cgroup v1 memory hierarchy this test may add groups to");
         int port;
@@ -129,29 +160,30 @@ class ModelServerCgroupIT {
         }
         Path source = Path.of(ModelServerCgroupIT.class.getResource("/cgroup/ListenOn.java").toURI());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // the container: its own network (with address 10.231.0.2) and group; the model server listens on every
-        // address at 11434 there. unshare --net execs in the same process, so the pid is the stand-in's.
+        // unshare --net execs in the same process, so the pid is the stand-in's
         Process modelServer = new ProcessBuilder("sh", "-c", "echo $$ > \"$1\" && exec unshare --net sh -c 'ip link"
                 + " set lo up && ip addr add 10.231.0.2/32 dev lo && exec \"$0\" \"$1\" 11434 0.0.0.0' \"$2\" \"$3\"",
                 "sh", memory.get().resolve("cgroup.procs").toString(), java, source.toString())
                 .redirectErrorStream(true).start();
-        Process proxy = null;
+        Process forwarder = null;
         try {
             String first = new BufferedReader(new InputStreamReader(modelServer.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             Assumptions.assumeTrue("listening".equals(first), "no network namespace of the test's making: " + first);
-            proxy = new ProcessBuilder(java, source.toString(), Integer.toString(port), "127.0.0.1", "docker-proxy",
-                    "-proto", "tcp", "-host-ip", "127.0.0.1", "-host-port", Integer.toString(port),
-                    "-container-ip", "10.231.0.2", "-container-port", "11434").redirectErrorStream(true).start();
-            String proxyFirst = new BufferedReader(new InputStreamReader(proxy.getInputStream(),
+            List<String> command = new ArrayList<>(List.of(java, source.toString(), Integer.toString(port),
+                    "127.0.0.1", program));
+            command.addAll(args.apply(port, modelServer.pid()));
+            forwarder = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String forwarderFirst = new BufferedReader(new InputStreamReader(forwarder.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
-            assertTrue("listening".equals(proxyFirst), "the docker-proxy stand-in did not start: " + proxyFirst);
+            assertTrue("listening".equals(forwarderFirst), "the " + program + " stand-in did not start: "
+                    + forwarderFirst);
             JsonObject settings = JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
                     + " \"http://127.0.0.1:" + port + "\"}}, \"models\": [{\"id\": \"coder\", \"tasks\":"
                     + " [\"completion\"], \"memoryMb\": 1500, \"backend\": \"local\"}]}").getAsJsonObject();
             String who = "the 1024 MB limit of the cgroup of backend local's model server (port " + port + " forwarded"
-                    + " by docker-proxy (pid " + proxy.pid() + ") to 10.231.0.2:11434, pid " + modelServer.pid() + ", "
-                    + memory.get() + ")";
+                    + " by " + program + " (pid " + forwarder.pid() + ") to " + address.apply(modelServer.pid())
+                    + ", pid " + modelServer.pid() + ", " + memory.get() + ")";
             try (RawLspProcess server = RawLspProcess.loggingTo(dir.resolve("data"), dir.resolve("server.log"))) {
                 server.initialize(settings);
                 String seen = "";
@@ -163,8 +195,8 @@ class ModelServerCgroupIT {
                 assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains(who), seen);
             }
         } finally {
-            if (proxy != null) {
-                proxy.destroyForcibly().waitFor();
+            if (forwarder != null) {
+                forwarder.destroyForcibly().waitFor();
             }
             modelServer.destroyForcibly().waitFor();
         }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose address docker-proxy's command line names; its container's limit bounds the backend's models. Hand-made
  * /proc: the server runs as a user who cannot read root's descriptors nor network links, as a developer's does.
  */
-class DockerPublishedPortTest {
+class PublishedPortTest {
     private static final SystemProbe.Snapshot MACHINE = new SystemProbe.Snapshot(16_000, 9_000, 0.05);
     private static final String CONTAINER = "sys/fs/cgroup/system.slice/docker-abc.scope";
     @TempDir Path dir;
@@ -95,23 +96,23 @@ class DockerPublishedPortTest {
     @Test
     void anAnswerStandsWhileTheProcessFoundRunsAndNoneFoundIsLookedForAgainLater() throws IOException {
         ProcTree tree = published();
-        DockerProxyTarget targets = new DockerProxyTarget(tree.root, nanos::get);
-        assertEquals(Optional.of(new DockerProxyTarget.Target(4242, "172.17.0.2:11434")), targets.behind(812));
+        PublishedPort targets = new PublishedPort(tree.root, nanos::get);
+        assertEquals(Optional.of(new PublishedPort.Target(4242, "172.17.0.2:11434")), targets.behind(812, "docker-proxy", 11434));
         Files.delete(tree.root.resolve("proc/4242/net/tcp6"));
         Files.delete(tree.root.resolve("proc/4243/net/tcp6")); // a walk now would find none
-        assertEquals(4242, targets.behind(812).orElseThrow().pid(), "no walk while 4242 runs");
+        assertEquals(4242, targets.behind(812, "docker-proxy", 11434).orElseThrow().pid(), "no walk while 4242 runs");
 
         deleteProcess(tree, 4242); // the model server restarted in its container, as pid 4243
         tree.socketOf(4243, "tcp", "00000000", 11434, 2100, 0);
-        assertEquals(4243, targets.behind(812).orElseThrow().pid());
+        assertEquals(4243, targets.behind(812, "docker-proxy", 11434).orElseThrow().pid());
 
         deleteProcess(tree, 4243); // the container stopped
-        assertEquals(Optional.empty(), targets.behind(812));
+        assertEquals(Optional.empty(), targets.behind(812, "docker-proxy", 11434));
         tree.socketOf(4244, "tcp", "00000000", 11434, 2200, 0).address(4244, "172.17.0.2")
                 .process(4244, "0::/system.slice/docker-abc.scope");
-        assertEquals(Optional.empty(), targets.behind(812), "none found stands a while");
-        nanos.addAndGet(DockerProxyTarget.LOOK_AGAIN_NANOS);
-        assertEquals(4244, targets.behind(812).orElseThrow().pid());
+        assertEquals(Optional.empty(), targets.behind(812, "docker-proxy", 11434), "none found stands a while");
+        nanos.addAndGet(PublishedPort.LOOK_AGAIN_NANOS);
+        assertEquals(4244, targets.behind(812, "docker-proxy", 11434).orElseThrow().pid());
     }
 
     @Test
@@ -135,15 +136,77 @@ class DockerPublishedPortTest {
                 .commandLine(4, "docker-proxy", "-host-port", "8080");
         tree.write("proc/5/net/if_inet6", "00000000000000000000000000000001 01 80 10 80       lo\n"
                 + "fd000000000000000000000000000002 1a 40 00 80     eth0\n");
-        DockerProxyTarget targets = new DockerProxyTarget(tree.root, nanos::get);
-        assertEquals("[fd00:0:0:0:0:0:0:2]:8080", targets.forward(2).orElseThrow().address());
-        assertEquals(Optional.empty(), targets.forward(3), "a name is never looked up");
-        assertEquals(Optional.empty(), targets.forward(4));
+        assertEquals("[fd00:0:0:0:0:0:0:2]:8080", dockerProxy(tree, 2).orElseThrow().address());
+        assertEquals(Optional.empty(), dockerProxy(tree, 3), "a name is never looked up");
+        assertEquals(Optional.empty(), dockerProxy(tree, 4));
         Path net = tree.root.resolve("proc/1/net");
-        assertTrue(DockerProxyTarget.hasAddress(net, InetAddress.getByName("172.17.0.2")));
-        assertTrue(!DockerProxyTarget.hasAddress(net, InetAddress.getByName("172.17.0.0")), "a network's, not its own");
-        assertTrue(!DockerProxyTarget.hasAddress(net, InetAddress.getByName("172.17.0.3")));
-        assertTrue(DockerProxyTarget.hasAddress(tree.root.resolve("proc/5/net"), InetAddress.getByName("fd00::2")));
+        assertTrue(PublishedPort.hasAddress(net, InetAddress.getByName("172.17.0.2")));
+        assertTrue(!PublishedPort.hasAddress(net, InetAddress.getByName("172.17.0.0")), "a network's, not its own");
+        assertTrue(!PublishedPort.hasAddress(net, InetAddress.getByName("172.17.0.3")));
+        assertTrue(PublishedPort.hasAddress(tree.root.resolve("proc/5/net"), InetAddress.getByName("fd00::2")));
+    }
+
+    private static Optional<ForwarderCommandLine.Forward> dockerProxy(ProcTree tree, long pid) {
+        return ForwarderCommandLine.of(tree.root, pid, "docker-proxy", 8080);
+    }
+
+    /**
+     * Rootless Podman's pasta (pid 900, as pasta.avx2), run as the developer, publishing the container's 8080 on the
+     * machine's 11434, the container's network namespace bound at the file Podman names; the container (pids 4242
+     * and 4243, in that namespace, limited to 4 GB) and another (pid 5000, another namespace, listening on 8080 too).
+     * Pasta copies the machine's address into the container's network: the namespace tells them apart, not the address.
+     */
+    private ProcTree pasta() throws IOException {
+        ProcTree t = new ProcTree(dir).mount("/", "/sys/fs/cgroup", "cgroup2", "rw").network("self", 1);
+        t.write("run/user/1000/netns/netns-abc", "");
+        long ns = (Long) Files.getAttribute(t.root.resolve("run/user/1000/netns/netns-abc"), "unix:ino");
+        t.socket("tcp", "00000000", 11434, "0A", 900, 1000).holds(900, 7, 900).program(900, "pasta.avx2")
+                .network("900", 1).process(900, "0::/user.slice/user-1000.slice/user@1000.service")
+                .commandLine(900, "/usr/bin/pasta.avx2", "--config-net", "-t", "11434-11434:8080-8080",
+                        "--dns-forward", "169.254.0.1", "-u", "none", "-T", "none", "-U", "none", "--no-map-gw",
+                        "--quiet", "--netns", "/run/user/1000/netns/netns-abc")
+                .socketOf(5000, "tcp", "00000000", 8080, 3000, 1000).network("5000", 7)
+                .process(5000, "0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-other.scope");
+        for (long pid : new long[] {4242, 4243}) {
+            t.socketOf(pid, "tcp", "00000000", 8080, 2000, 1000).address(pid, "192.168.1.20").network("" + pid, ns)
+                    .process(pid, "0::/" + PODMAN_CONTAINER);
+        }
+        return t.v2("sys/fs/cgroup/" + PODMAN_CONTAINER, 4096L, 3072, 0);
+    }
+
+    private static final String PODMAN_CONTAINER =
+            "user.slice/user-1000.slice/user@1000.service/user.slice/libpod-abc.scope";
+
+    @Test
+    void theContainerBehindPastaIsFoundInTheNetworkNamespaceItsCommandLineNames() throws IOException {
+        ProcTree tree = pasta();
+        ConfigurationManager config = local();
+        List<SystemProbe.MemoryLimit> limits =
+                ModelServerProbe.over(() -> MACHINE, config::current, tree.root).sample().memoryLimits();
+        assertEquals(1, limits.size(), limits.toString());
+        assertEquals(4096, limits.get(0).limitMb());
+        String ns = Files.readSymbolicLink(tree.root.resolve("proc/4242/ns/net")).toString();
+        assertEquals("the 4096 MB limit of the cgroup of backend local's model server (port 11434 forwarded by"
+                + " pasta.avx2 (pid 900) to port 8080 of network namespace " + ns + ", pid 4242, "
+                + tree.root.resolve("sys/fs/cgroup/" + PODMAN_CONTAINER) + ")", limits.get(0).where());
+
+        tree.holds(4243, 3, 2000);
+        limits = ModelServerProbe.over(() -> MACHINE, config::current, tree.root).sample().memoryLimits();
+        assertTrue(limits.get(0).where().contains(", pid 4243, "), "the holder, whose descriptors can be read");
+    }
+
+    @Test
+    void pastasPortSpecificationsSayWhereTheMachinesPortGoes() {
+        assertEquals(OptionalInt.of(8080), ForwarderCommandLine.containerPort("11434-11434:8080-8080", 11434));
+        assertEquals(OptionalInt.of(8004), ForwarderCommandLine.containerPort("11430-11440:8000-8010", 11434));
+        assertEquals(OptionalInt.of(11434), ForwarderCommandLine.containerPort("127.0.0.1/11434", 11434));
+        assertEquals(OptionalInt.of(11434), ForwarderCommandLine.containerPort("::1%lo/11000-12000", 11434));
+        assertEquals(OptionalInt.of(8080), ForwarderCommandLine.containerPort("22,11434:8080", 11434));
+        assertEquals(OptionalInt.of(11434), ForwarderCommandLine.containerPort("auto", 11434));
+        assertEquals(OptionalInt.empty(), ForwarderCommandLine.containerPort("none", 11434));
+        assertEquals(OptionalInt.empty(), ForwarderCommandLine.containerPort("~11434", 11434));
+        assertEquals(OptionalInt.empty(), ForwarderCommandLine.containerPort("8080-8090:80-90", 11434));
+        assertEquals(OptionalInt.empty(), ForwarderCommandLine.containerPort("11434-x:80", 11434));
     }
 
     private static void deleteProcess(ProcTree tree, long pid) throws IOException {

@@ -1,5 +1,6 @@
 package dev.warmup.server.resources;
 
+import dev.warmup.server.resources.ForwarderCommandLine.Forward;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -17,20 +18,20 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
- * The model server behind Docker's port forwarder. {@code docker run -p 11434:11434 ollama/ollama} has
- * {@code docker-proxy} listen on the machine's port and forward to the container's address and port, which its command
- * line names ({@code -container-ip 172.17.0.2 -container-port 11434}); the container's processes have a network of
- * their own, whose sockets are in their {@code /proc/PID/net/tcp} and {@code tcp6} and whose addresses are in their
- * {@code /proc/PID/net/fib_trie} (IPv4) or {@code if_inet6} (IPv6), files every user may read. The model server is
- * the process holding the socket that listens on the container's port in the network whose own address is the
- * container's; where its descriptors cannot be read (a container's root is another user), the lowest of that network's
- * processes stands for it when all of them are in one cgroup (a container's are). A network namespace whose
- * {@code /proc/PID/ns/net} can be read is looked at once; this process's own is not looked at.
- * An answer stands while docker-proxy and the process found run; none found, for {@link #LOOK_AGAIN_NANOS}.
- * Not thread-safe.
+ * The model server behind a container's published port. {@code docker run -p 11434:11434 ollama/ollama} has
+ * {@code docker-proxy} listen on the machine's port, rootless {@code podman run -p ...} has {@code pasta}; the
+ * container's processes have a network of their own, whose sockets are in their {@code /proc/PID/net/tcp} and
+ * {@code tcp6}, files every user may read, and the forwarder's command line says which network it is
+ * ({@link ForwarderCommandLine}). Docker's is the one whose own address is the container's ({@code
+ * /proc/PID/net/fib_trie} for IPv4, {@code if_inet6} for IPv6, readable by all too); pasta's, the namespace it names
+ * ({@code /proc/PID/ns/net}, readable for one's own processes, as a rootless container's are). The model server is
+ * the process of that network holding the socket that listens on the container's port; where its descriptors cannot
+ * be read (a container's root is another user), the lowest of that network's processes stands for it when all of them
+ * are in one cgroup (a container's are). In the walk by address, a network namespace whose link can be read is looked
+ * at once, and this process's own not at all. An answer stands while the forwarder and the process found run; none
+ * found, for {@link #LOOK_AGAIN_NANOS}. Not thread-safe.
  */
-final class DockerProxyTarget {
-    static final String PROGRAM = "docker-proxy";
+final class PublishedPort {
     /** How long "none found" stands before the processes are walked again. */
     static final long LOOK_AGAIN_NANOS = ListeningProcess.LOOK_AGAIN_NANOS;
 
@@ -38,42 +39,43 @@ final class DockerProxyTarget {
      * The model server found.
      *
      * @param pid     its process (or the one standing for it)
-     * @param address the container's address and port docker-proxy forwards to, e.g. "172.17.0.2:11434"
+     * @param address where the forwarder sends the port, in words ({@link Forward#address()})
      */
     record Target(long pid, String address) {}
 
-    private record Found(Optional<Target> target, long atNanos) {}
+    private record Key(long forwarder, int port) {}
 
-    /** Where a docker-proxy forwards to, from its command line. */
-    record Forward(InetAddress ip, int port) {
-        String address() {
-            return (ip.getAddress().length == 16 ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress()) + ":" + port;
-        }
-    }
+    private record Found(Optional<Target> target, long atNanos) {}
 
     private final Path root;
     private final LongSupplier nanoTime;
-    private final Map<Long, Found> found = new HashMap<>(); // per docker-proxy's pid
+    private final Map<Key, Found> found = new HashMap<>();
 
     /**
      * @param root     the file system's root: "/" but in tests
      * @param nanoTime the monotonic clock "none found" ages on
      */
-    DockerProxyTarget(Path root, LongSupplier nanoTime) {
+    PublishedPort(Path root, LongSupplier nanoTime) {
         this.root = root;
         this.nanoTime = nanoTime;
     }
 
-    /** The model server docker-proxy {@code proxyPid} forwards to; empty when none is found. */
-    Optional<Target> behind(long proxyPid) {
+    /**
+     * The model server forwarder {@code pid}, running {@code program}, sends the machine's {@code port} to; empty when
+     * none is found.
+     */
+    Optional<Target> behind(long pid, String program, int port) {
         long now = nanoTime.getAsLong();
-        Found last = found.get(proxyPid);
+        Key key = new Key(pid, port);
+        Found last = found.get(key);
         if (last != null && (last.target().isPresent() ? runs(last.target().get().pid())
                 : now - last.atNanos() < LOOK_AGAIN_NANOS)) {
             return last.target();
         }
-        Optional<Target> target = forward(proxyPid).flatMap(f -> listener(f).map(pid -> new Target(pid, f.address())));
-        found.put(proxyPid, new Found(target, now));
+        Optional<Target> target = ForwarderCommandLine.of(root, pid, program, port)
+                .flatMap(f -> (f.ip() != null ? byAddress(f) : inNamespace(f, pid))
+                        .map(server -> new Target(server, f.address())));
+        found.put(key, new Found(target, now));
         return target;
     }
 
@@ -82,50 +84,17 @@ final class DockerProxyTarget {
         found.clear();
     }
 
-    /** Forgets the docker-proxies not in {@code running}. */
+    /** Forgets the forwarders not in {@code running}. */
     void retain(Set<Long> running) {
-        found.keySet().retainAll(running);
-    }
-
-    /** The container's address and port in docker-proxy's command line; empty when it names none. */
-    Optional<Forward> forward(long proxyPid) {
-        List<String> args;
-        try {
-            args = List.of(Files.readString(root.resolve("proc/" + proxyPid + "/cmdline")).split("\0"));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-        String ip = value(args, "container-ip");
-        String port = value(args, "container-port");
-        // an IPv4 address in digits or an IPv6 one (with colons, never looked up as a name)
-        if (ip == null || port == null || !port.matches("\\d{1,5}")
-                || !(ip.matches("\\d{1,3}(\\.\\d{1,3}){3}") || ip.matches("[0-9a-fA-F.:]*:[0-9a-fA-F.:]*"))) {
-            return Optional.empty();
-        }
-        try {
-            int p = Integer.parseInt(port);
-            return p > 0 && p < 65536 ? Optional.of(new Forward(InetAddress.getByName(ip), p)) : Optional.empty();
-        } catch (IOException e) { // not an address
-            return Optional.empty();
-        }
-    }
-
-    /** The argument after "-NAME" (or "--NAME"); null when absent. */
-    private static String value(List<String> args, String name) {
-        for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i).equals("-" + name) || args.get(i).equals("--" + name)) {
-                return args.get(i + 1);
-            }
-        }
-        return null;
+        found.keySet().removeIf(k -> !running.contains(k.forwarder()));
     }
 
     /**
-     * The process serving the container's port, or the one standing for it. Each process's addresses are read first
-     * (a file of a kilobyte or two, where its socket tables may hold thousands of connections): only the container's
-     * network's processes have their tables read.
+     * The process serving the container's port in the network whose own address is {@code to}'s, or the one standing
+     * for it. Each process's addresses are read first (a file of a kilobyte or two, where its socket tables may hold
+     * thousands of connections): only the container's network's processes have their tables read.
      */
-    private Optional<Long> listener(Forward to) {
+    private Optional<Long> byAddress(Forward to) {
         String own = namespace(root.resolve("proc/self"));
         Map<String, Boolean> looked = new HashMap<>(); // a namespace whose link could be read: whether it is to's
         Set<Long> sockets = null; // the container's sockets on the port, once found
@@ -145,11 +114,34 @@ final class DockerProxyTarget {
                 members.add(pid);
             }
         }
-        if (sockets == null) {
+        return sockets == null ? Optional.empty() : holder(members, sockets);
+    }
+
+    /**
+     * The process serving the container's port in network namespace {@code to.namespace()} (whichever address it
+     * listens on there), or the one standing for it; {@code forwarder} (which may hold the namespace open) aside.
+     */
+    private Optional<Long> inNamespace(Forward to, long forwarder) {
+        List<Long> members = new ArrayList<>();
+        for (long pid : ProcFiles.processes(root)) {
+            if (pid != forwarder && to.namespace().equals(namespace(root.resolve("proc/" + pid)))) {
+                members.add(pid);
+            }
+        }
+        if (members.isEmpty()) {
             return Optional.empty();
         }
-        Set<Long> held = sockets;
-        Optional<Long> holder = members.stream().filter(pid -> ProcFiles.holdsAny(root.resolve("proc/" + pid), held))
+        Set<Long> sockets =
+                ProcFiles.listeningIn(root.resolve("proc/" + members.get(0) + "/net"), to.port(), a -> true).keySet();
+        return sockets.isEmpty() ? Optional.empty() : holder(members, sockets);
+    }
+
+    /**
+     * Of one network's processes {@code members} (lowest first), the one holding one of {@code sockets}; where none
+     * can be seen to, the lowest when all of them are in one cgroup.
+     */
+    private Optional<Long> holder(List<Long> members, Set<Long> sockets) {
+        Optional<Long> holder = members.stream().filter(pid -> ProcFiles.holdsAny(root.resolve("proc/" + pid), sockets))
                 .findFirst();
         if (holder.isPresent()) {
             return holder;
