@@ -157,7 +157,8 @@ class ModelServerLimitTest {
             h.startPrediction();
             WarmupScheduler scheduler = h.injector.getInstance(WarmupScheduler.class);
             scheduler.tick().get(30, TimeUnit.SECONDS); // the model server refuses: not running
-            assertEquals("failed", coder(h).state(), "its load refused");
+            h.client.await(h.client.statuses, l -> l.stream().anyMatch(st -> st.models().stream()
+                    .anyMatch(m -> m.id().equals("coder") && m.state().equals("failed"))), Duration.ofSeconds(30));
             assertEquals(List.of(), resources.snapshot().memoryLimits(), "nothing listens: no limit found");
 
             try (FakeOllamaServer ollama = new FakeOllamaServer(port)) {
