@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,8 +16,9 @@ import java.util.function.LongSupplier;
  * systemd unit's {@code CPUQuota}), between two looks: the group's CPU time over the wall time times the cores the
  * tightest quota of the group and its parents grants. cgroup v2: {@code cpu.max} ("QUOTA PERIOD", or "max") and
  * {@code cpu.stat}'s {@code usage_usec}; v1: {@code cpu.cfs_quota_us} (-1: none) over {@code cpu.cfs_period_us} and
- * the cpuacct controller's {@code cpuacct.usage} (nanoseconds) at the same height. A {@code cpuset} is not read. Not
- * thread-safe.
+ * the cpuacct controller's {@code cpuacct.usage} (nanoseconds) at the same height. A first look at a group reads its
+ * use twice, {@link #FIRST_LOOK_MILLIS} apart, so that a quota already spent when its model server is found holds back
+ * the first warm-ups too, not only those after the next sample. A {@code cpuset} is not read. Not thread-safe.
  */
 final class CgroupCpu {
     /**
@@ -31,18 +33,29 @@ final class CgroupCpu {
 
     private record Look(long usedNanos, long atNanos) {}
 
+    /** How long a first look at a group waits between its two readings of the group's use. */
+    static final long FIRST_LOOK_MILLIS = 200;
+
     private final CgroupPaths paths;
     private final LongSupplier nanoTime;
+    private final LongConsumer pauseMillis;
     private final Map<Path, Look> last = new HashMap<>();
 
+    /** A first look's pause does nothing (tests move {@code nanoTime} themselves): it has nothing to compare with. */
     CgroupCpu(CgroupPaths paths, LongSupplier nanoTime) {
+        this(paths, nanoTime, millis -> { });
+    }
+
+    /** @param pauseMillis waits that long between a first look's two readings (the sampler's thread sleeps) */
+    CgroupCpu(CgroupPaths paths, LongSupplier nanoTime, LongConsumer pauseMillis) {
         this.paths = paths;
         this.nanoTime = nanoTime;
+        this.pauseMillis = pauseMillis;
     }
 
     /**
-     * Process {@code pid}'s group's load since the last look at that group (or the last {@link #restart}); empty when
-     * no quota binds, it cannot be read, or this is the first look.
+     * Process {@code pid}'s group's load since the last look at that group (or the last {@link #restart}), or, at the
+     * first look, over a pause of {@link #FIRST_LOOK_MILLIS}; empty when no quota binds or it cannot be read.
      */
     Optional<Load> of(long pid) {
         return paths.membership(pid).flatMap(this::of);
@@ -54,9 +67,20 @@ final class CgroupCpu {
         if (q.isEmpty()) {
             return Optional.empty();
         }
+        Quota first = q.get();
         long now = nanoTime.getAsLong();
-        Look before = last.put(q.get().group(), new Look(q.get().usedNanos(), now));
-        if (before == null || now <= before.atNanos()) {
+        Look before = last.put(first.group(), new Look(first.usedNanos(), now));
+        if (before == null) { // nothing to compare with: a second reading, a moment later
+            before = new Look(first.usedNanos(), now);
+            pauseMillis.accept(FIRST_LOOK_MILLIS);
+            q = quota(m);
+            if (q.isEmpty() || !q.get().group().equals(first.group())) {
+                return Optional.empty();
+            }
+            now = nanoTime.getAsLong();
+            last.put(first.group(), new Look(q.get().usedNanos(), now));
+        }
+        if (now <= before.atNanos()) {
             return Optional.empty();
         }
         double used = Math.max(0, q.get().usedNanos() - before.usedNanos());

@@ -36,8 +36,8 @@ import java.util.stream.Collectors;
  * served from within it, and its quota, where busier than the machine, holds back their warm-ups. Behind a container's
  * published port (docker-proxy, pasta), the container's model server ({@link PublishedPort}). A model server not found
  * (another user's process, one outside this process's PID namespace: a pod's other container, the host of a container
- * sharing its network; one behind another forwarder) or in no limited group bounds nothing. Linux only; elsewhere it finds nothing. Called on the
- * resource sampler's thread.
+ * sharing its network; one behind another forwarder) or in no limited group bounds nothing. Linux only; elsewhere it
+ * finds nothing. Called on the resource sampler's thread.
  */
 final class ModelServerLimits {
     private static final Logger LOG = Logger.getLogger(ModelServerLimits.class.getName());
@@ -77,7 +77,7 @@ final class ModelServerLimits {
         this.containers = new PublishedPort(root, System::nanoTime);
         this.paths = new CgroupPaths(root);
         this.memory = new CgroupMemory(paths);
-        this.cpu = new CgroupCpu(paths, System::nanoTime);
+        this.cpu = new CgroupCpu(paths, System::nanoTime, ModelServerLimits::pause);
     }
 
     /**
@@ -127,6 +127,15 @@ final class ModelServerLimits {
         containers.forget();
     }
 
+    /** Sleeps on the sampler's thread (a first look at a CPU quota); an interrupt ends it, and is kept. */
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The next sample's CPU loads cover only what follows now. */
     void restartInterval() {
         lastSeen.forEach(cpu::restart);
@@ -162,7 +171,8 @@ final class ModelServerLimits {
                 serving(out, e.getKey(), container.get().pid(), "port " + port.getAsInt() + " forwarded by "
                         + program + " (pid " + pid.getAsLong() + ") to " + container.get().address());
             } else if (FORWARDERS.contains(program)) {
-                forwarded.put(e.getKey(), "port " + port.getAsInt() + ", " + program + " (pid " + pid.getAsLong() + ")");
+                forwarded.put(e.getKey(),
+                        "port " + port.getAsInt() + ", " + program + " (pid " + pid.getAsLong() + ")");
             } else if (pid.isPresent()) {
                 serving(out, e.getKey(), pid.getAsLong(), "port " + port.getAsInt());
             }

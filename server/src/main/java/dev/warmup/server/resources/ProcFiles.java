@@ -60,7 +60,8 @@ final class ProcFiles {
                 }
                 try {
                     InetAddress address = address(f[1].substring(0, colon));
-                    if (Integer.parseInt(f[1].substring(colon + 1), 16) == port && address != null && at.test(address)) {
+                    boolean onPort = Integer.parseInt(f[1].substring(colon + 1), 16) == port;
+                    if (onPort && address != null && at.test(address)) {
                         out.put(Long.parseLong(f[9]), f[7]);
                     }
                 } catch (NumberFormatException e) {

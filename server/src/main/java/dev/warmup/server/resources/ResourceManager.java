@@ -53,7 +53,7 @@ public final class ResourceManager implements AutoCloseable {
     });
     private volatile SystemProbe.Snapshot snapshot;
     private final Supplier<Map<String, BackendSpec>> backends;
-    /** The backends whose model servers the latest sample (or failed attempt) read, and after which call to look again. */
+    /** The backends whose model servers the latest sample (or failed attempt) read, and after which lookAgain. */
     private volatile Read sampled = new Read(null, 0);
     /** Calls to {@link #lookAgain} so far, and up to which the probe was told (the sampler's thread). */
     private final AtomicLong lookAgainAsked = new AtomicLong();
@@ -137,7 +137,8 @@ public final class ResourceManager implements AutoCloseable {
      */
     public boolean readFor(WarmupSettings settings) {
         Read read = sampled;
-        return !sampling || settings.backends().equals(read.backends()) && read.lookAgainAsked() == lookAgainAsked.get();
+        return !sampling
+                || settings.backends().equals(read.backends()) && read.lookAgainAsked() == lookAgainAsked.get();
     }
 
     /** Samples now on the sampler's thread; completes once it has (at once when the sampler has stopped). */

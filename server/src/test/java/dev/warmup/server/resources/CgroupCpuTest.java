@@ -3,6 +3,8 @@ package dev.warmup.server.resources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,24 @@ class CgroupCpuTest {
         nanos.addAndGet(SECOND);
         t.cpuV2("sys/fs/cgroup", "200000 100000", 20_000_000); // more than the quota allows: throttled, full
         assertEquals(1.0, cpu.of(42).orElseThrow().load());
+    }
+
+    @Test
+    void aFirstLookReadsTheGroupsUseTwiceAMomentApart() {
+        ProcTree t = new ProcTree(dir).mount("/", "/sys/fs/cgroup", "cgroup2", "rw").process(42, "0::/")
+                .cpuV2("sys/fs/cgroup", "50000 100000", 7_000_000); // half a CPU
+        List<Long> paused = new ArrayList<>();
+        CgroupCpu cpu = new CgroupCpu(new CgroupPaths(t.root), nanos::get, millis -> {
+            paused.add(millis);
+            nanos.addAndGet(millis * 1_000_000);
+            t.cpuV2("sys/fs/cgroup", "50000 100000", 7_090_000); // 90 ms of CPU in the 200 ms: 90 % of half a CPU
+        });
+        assertEquals(0.9, cpu.of(42).orElseThrow().load(), 1e-9, "spent already when first seen");
+        assertEquals(List.of(CgroupCpu.FIRST_LOOK_MILLIS), paused);
+        nanos.addAndGet(SECOND);
+        t.cpuV2("sys/fs/cgroup", "50000 100000", 7_140_000); // 50 ms in the second since the first look's end
+        assertEquals(0.1, cpu.of(42).orElseThrow().load(), 1e-9);
+        assertEquals(1, paused.size(), "only the first look waits");
     }
 
     @Test
