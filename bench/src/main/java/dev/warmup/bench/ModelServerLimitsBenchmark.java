@@ -66,6 +66,8 @@ public class ModelServerLimitsBenchmark {
         write("sys/fs/cgroup/memory.stat", "anon 1\nfile 2\ninactive_file 1073741824\n");
         write("sys/fs/cgroup/cpu.max", "200000 100000\n");
         write("sys/fs/cgroup/cpu.stat", "usage_usec 123456\n");
+        write("sys/fs/cgroup/cpuset.cpus.effective", "0-3\n"); // every CPU: as most containers
+        write("sys/devices/system/cpu/online", "0-3\n");
         config.apply(JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
                 + " \"http://127.0.0.1:11434\"}}}"));
         handMade = ModelServerProbe.over(machine, config::current, root);

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * {@code cpu.stat}'s {@code usage_usec}; v1: {@code cpu.cfs_quota_us} (-1: none) over {@code cpu.cfs_period_us} and
  * the cpuacct controller's {@code cpuacct.usage} (nanoseconds) at the same height. A first look at a group reads its
  * use twice, {@link #FIRST_LOOK_MILLIS} apart, so that a quota already spent when its model server is found holds back
- * the first warm-ups too, not only those after the next sample. A {@code cpuset} is not read. Not thread-safe.
+ * the first warm-ups too, not only those after the next sample. A {@code cpuset}: {@link CgroupCpuset}. Not
+ * thread-safe.
  */
 final class CgroupCpu {
     /**
@@ -90,8 +91,12 @@ final class CgroupCpu {
 
     /** The next look at process {@code pid}'s group covers only what follows now. */
     void restart(long pid) {
-        paths.membership(pid).flatMap(this::quota)
-                .ifPresent(q -> last.put(q.group(), new Look(q.usedNanos(), nanoTime.getAsLong())));
+        paths.membership(pid).ifPresent(this::restart);
+    }
+
+    /** {@link #restart(long)} for a process of membership {@code m}. */
+    void restart(CgroupPaths.Membership m) {
+        quota(m).ifPresent(q -> last.put(q.group(), new Look(q.usedNanos(), nanoTime.getAsLong())));
     }
 
     private Optional<Quota> quota(CgroupPaths.Membership m) {

@@ -48,6 +48,7 @@ final class ModelServerLimits {
     private final CgroupPaths paths;
     private final CgroupMemory memory;
     private final CgroupCpu cpu;
+    private final CgroupCpuset cpuset;
     /**
      * Programs that forward a port to a model server elsewhere (a container's network, another machine): Docker's and
      * rootless Podman's port forwarders, pasta (as pasta.avx2 too), slirp4netns, gvproxy, kubectl port-forward, ssh -L
@@ -78,15 +79,16 @@ final class ModelServerLimits {
         this.paths = new CgroupPaths(root);
         this.memory = new CgroupMemory(paths);
         this.cpu = new CgroupCpu(paths, System::nanoTime, ModelServerLimits::pause);
+        this.cpuset = new CgroupCpuset(root, paths, ModelServerLimits::pause);
     }
 
     /**
-     * The machine's reading {@code machine} with the memory limits and the CPU quotas of the model servers' groups (one
-     * per group, naming every backend served from within it) that bind more than the machine.
+     * The machine's reading {@code machine} with the memory limits, the CPU quotas and the cpusets of the model servers'
+     * groups (one per group, naming every backend served from within it) that bind more than the machine.
      */
     SystemProbe.Snapshot bound(SystemProbe.Snapshot machine) {
         Map<Path, SystemProbe.MemoryLimit> limits = new LinkedHashMap<>();
-        Map<Path, SystemProbe.CpuLimit> quotas = new LinkedHashMap<>();
+        Map<String, SystemProbe.CpuLimit> quotas = new LinkedHashMap<>(); // "quota "/"cpuset " and the group
         Map<Long, Server> servers = servers(); // once each, though several backends name it: a CPU look is a delta
         lastSeen.clear();
         lastSeen.addAll(servers.keySet());
@@ -98,9 +100,14 @@ final class ModelServerLimits {
                     server.getValue().backends(), h.limitMb(), h.availableMb(),
                     "the " + h.limitMb() + " MB limit of the cgroup of " + who + ", " + h.group() + ")"),
                     ModelServerLimits::sameGroup));
-            groups.flatMap(cpu::of).ifPresent(l -> quotas.merge(l.group(), new SystemProbe.CpuLimit(server.getValue().backends(),
+            Set<String> backends = server.getValue().backends();
+            groups.flatMap(cpu::of).ifPresent(l -> quotas.merge("quota " + l.group(), new SystemProbe.CpuLimit(backends,
                     l.load(), l.cores(), String.format(Locale.ROOT, "the %.1f CPUs' quota of the cgroup of %s, %s)",
                     l.cores(), who, l.group())), ModelServerLimits::sameQuota));
+            groups.flatMap(cpuset::of).ifPresent(l -> quotas.merge("cpuset " + l.group(), new SystemProbe.CpuLimit(
+                    backends, l.load(), l.count(), "the cpuset of the cgroup of " + who + ", " + l.group() + ": CPU"
+                    + (l.count() == 1 ? " " : "s ") + l.cpus() + ", " + l.count() + " of the machine's "
+                    + l.machineCpus() + ")"), ModelServerLimits::sameQuota));
         }
         SystemProbe.Snapshot s = machine.withinMemory(List.copyOf(limits.values()));
         say(s.memoryLimits(), List.copyOf(quotas.values()));
@@ -138,7 +145,10 @@ final class ModelServerLimits {
 
     /** The next sample's CPU loads cover only what follows now. */
     void restartInterval() {
-        lastSeen.forEach(cpu::restart);
+        lastSeen.forEach(pid -> paths.membership(pid).ifPresent(m -> {
+            cpu.restart(m);
+            cpuset.restart(m);
+        }));
     }
 
     /**

@@ -143,6 +143,57 @@ class ModelServerCgroupIT {
                 });
     }
 
+    @Test
+    void aModelServersCpusetOfOneBusyCpuIsReadBesideTheMachine() throws Exception {
+        Optional<Path> cpuset = group("cpuset", "cpuset.cpus", "1"); // the second CPU alone
+        Assumptions.assumeTrue(cpuset.isPresent(), "no cgroup v1 cpuset hierarchy this test may add groups to, or"
+                + " one CPU only");
+        Files.writeString(cpuset.get().resolve("cpuset.mems"),
+                Files.readString(cpuset.get().getParent().resolve("cpuset.mems")).trim());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        Path source = Path.of(ModelServerCgroupIT.class.getResource("/cgroup/ListenOn.java").toURI());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String procs = cpuset.get().resolve("cgroup.procs").toString();
+        Process modelServer = new ProcessBuilder("sh", "-c", "echo $$ > \"$1\" && exec \"$2\" \"$3\" \"$4\"", "sh",
+                procs, java, source.toString(), Integer.toString(port)).redirectErrorStream(true).start();
+        // the developer's tools keep that CPU busy
+        Process spinner = new ProcessBuilder("sh", "-c", "echo $$ > \"$1\" && exec sh -c 'while :; do :; done'", "sh",
+                procs).start();
+        try {
+            String first = new BufferedReader(new InputStreamReader(modelServer.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            Assumptions.assumeTrue("listening".equals(first), "the stand-in did not start: " + first);
+            JsonObject settings = JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
+                    + " \"http://127.0.0.1:" + port + "\"}}}").getAsJsonObject();
+            String where = "the cpuset of the cgroup of backend local's model server (port " + port + ", pid "
+                    + modelServer.pid() + ", " + cpuset.get() + ": CPU 1, 1 of the machine's 2)";
+            try (RawLspProcess server = RawLspProcess.loggingTo(dir.resolve("data"), dir.resolve("server.log"))) {
+                server.initialize(settings);
+                JsonObject limit = null;
+                for (int i = 0; i < 300 && limit == null; i++) { // the server samples every 5 s
+                    JsonObject machine = server.command("warmup.metrics").getAsJsonObject("machine");
+                    if (machine.has("cpuLimits")) {
+                        for (var l : machine.getAsJsonArray("cpuLimits")) {
+                            if (l.getAsJsonObject().get("where").getAsString().equals(where)) {
+                                limit = l.getAsJsonObject();
+                            }
+                        }
+                    }
+                    Thread.sleep(100);
+                }
+                assertTrue(limit != null, "no cpuset listed: " + Files.readString(dir.resolve("server.log")));
+                assertTrue(limit.get("cores").getAsDouble() == 1.0 && limit.get("load").getAsDouble() > 0.5,
+                        limit.toString());
+            }
+        } finally {
+            spinner.destroyForcibly().waitFor();
+            modelServer.destroyForcibly().waitFor();
+        }
+    }
+
     /**
      * A stand-in model server in a container of the test's making: its own network (with address 10.231.0.2) and a
      * memory group limited to 1 GB, listening on every address at 11434 there; a stand-in forwarder named
