@@ -54,20 +54,21 @@ public class ModelServerLimitsBenchmark {
         }
         tcp.append("9999: 0100007F:2CAA 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 777 1"
                 + " 0000000000000000 100 0 0 10 0\n"); // 11434, listening
-        write("proc/net/tcp", tcp.toString());
-        write("proc/net/tcp6", "  sl  local_address remote_address st tx_queue rx_queue tr tm->when retrnsmt uid timeout"
+        DataDirs.write(root, "proc/net/tcp", tcp.toString());
+        DataDirs.write(root, "proc/net/tcp6",
+                "  sl  local_address remote_address st tx_queue rx_queue tr tm->when retrnsmt uid timeout"
                 + " inode\n");
-        write("proc/self/mountinfo", "30 25 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n");
-        write("proc/4242/cgroup", "0::/\n");
+        DataDirs.write(root, "proc/self/mountinfo", "30 25 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n");
+        DataDirs.write(root, "proc/4242/cgroup", "0::/\n");
         Files.createDirectories(root.resolve("proc/4242/fd"));
         Files.createSymbolicLink(root.resolve("proc/4242/fd/7"), Path.of("socket:[777]"));
-        write("sys/fs/cgroup/memory.max", "8589934592\n");
-        write("sys/fs/cgroup/memory.current", "4294967296\n");
-        write("sys/fs/cgroup/memory.stat", "anon 1\nfile 2\ninactive_file 1073741824\n");
-        write("sys/fs/cgroup/cpu.max", "200000 100000\n");
-        write("sys/fs/cgroup/cpu.stat", "usage_usec 123456\n");
-        write("sys/fs/cgroup/cpuset.cpus.effective", "0-3\n"); // every CPU: as most containers
-        write("sys/devices/system/cpu/online", "0-3\n");
+        DataDirs.write(root, "sys/fs/cgroup/memory.max", "8589934592\n");
+        DataDirs.write(root, "sys/fs/cgroup/memory.current", "4294967296\n");
+        DataDirs.write(root, "sys/fs/cgroup/memory.stat", "anon 1\nfile 2\ninactive_file 1073741824\n");
+        DataDirs.write(root, "sys/fs/cgroup/cpu.max", "200000 100000\n");
+        DataDirs.write(root, "sys/fs/cgroup/cpu.stat", "usage_usec 123456\n");
+        DataDirs.write(root, "sys/fs/cgroup/cpuset.cpus.effective", "0-3\n"); // every CPU: as most containers
+        DataDirs.write(root, "sys/devices/system/cpu/online", "0-3\n");
         config.apply(JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
                 + " \"http://127.0.0.1:11434\"}}}"));
         handMade = ModelServerProbe.over(machine, config::current, root);
@@ -77,10 +78,6 @@ public class ModelServerLimitsBenchmark {
         if (handMade.sample().memoryLimits().isEmpty()) {
             throw new IllegalStateException("the hand-made model server was not found");
         }
-    }
-
-    private void write(String path, String text) throws IOException {
-        DataDirs.write(root, path, text);
     }
 
     @TearDown

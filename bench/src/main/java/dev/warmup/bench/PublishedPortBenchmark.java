@@ -56,40 +56,41 @@ public class PublishedPortBenchmark {
                     100000 + i));
         }
         host.append(listening(900)); // docker-proxy's, on the machine's 11434
-        write("hostnet/tcp", host.toString());
-        write("hostnet/tcp6", header);
-        write("hostnet/fib_trie", HOST_FIB_TRIE);
-        write("proc/net/tcp", host.toString());
-        write("proc/net/tcp6", header);
-        write("proc/self/mountinfo", "30 25 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n");
+        DataDirs.write(root, "hostnet/tcp", host.toString());
+        DataDirs.write(root, "hostnet/tcp6", header);
+        DataDirs.write(root, "hostnet/fib_trie", HOST_FIB_TRIE);
+        DataDirs.write(root, "proc/net/tcp", host.toString());
+        DataDirs.write(root, "proc/net/tcp6", header);
+        DataDirs.write(root, "proc/self/mountinfo", "30 25 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n");
         for (int pid = 100; pid < 100 + processes; pid++) {
             Files.createDirectories(root.resolve("proc/" + pid));
             Files.createSymbolicLink(root.resolve("proc/" + pid + "/net"), root.resolve("hostnet"));
-            write("proc/" + pid + "/cgroup", "0::/system.slice/s" + pid + ".service\n");
+            DataDirs.write(root, "proc/" + pid + "/cgroup", "0::/system.slice/s" + pid + ".service\n");
         }
-        write("proc/99/comm", forwarder + "\n");
-        write("run/netns-abc", "");
+        DataDirs.write(root, "proc/99/comm", forwarder + "\n");
+        DataDirs.write(root, "run/netns-abc", "");
         Object namespace = Files.getAttribute(root.resolve("run/netns-abc"), "unix:ino");
-        write("proc/99/cmdline", String.join("\0", forwarder.equals("pasta")
+        DataDirs.write(root, "proc/99/cmdline", String.join("\0", forwarder.equals("pasta")
                 ? List.of("/usr/bin/pasta", "--config-net", "-t", "11434-11434:11434-11434", "--quiet", "--netns",
                         "/run/netns-abc")
                 : List.of("/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port", "11434",
                         "-container-ip", "172.17.0.2", "-container-port", "11434")) + "\0");
         Files.createDirectories(root.resolve("proc/99/fd"));
         Files.createSymbolicLink(root.resolve("proc/99/fd/7"), Path.of("socket:[900]"));
-        write("container/tcp", header + listening(2000));
-        write("container/tcp6", header);
-        write("container/fib_trie", "Local:\n  +-- 172.17.0.0/16 2 0 2\n     |-- 172.17.0.2\n        /32 host LOCAL\n");
+        DataDirs.write(root, "container/tcp", header + listening(2000));
+        DataDirs.write(root, "container/tcp6", header);
+        DataDirs.write(root, "container/fib_trie",
+                "Local:\n  +-- 172.17.0.0/16 2 0 2\n     |-- 172.17.0.2\n        /32 host LOCAL\n");
         for (int pid = 100_000; pid < 100_003; pid++) {
             Files.createDirectories(root.resolve("proc/" + pid));
             Files.createSymbolicLink(root.resolve("proc/" + pid + "/net"), root.resolve("container"));
             Files.createDirectories(root.resolve("proc/" + pid + "/ns"));
             Files.createSymbolicLink(root.resolve("proc/" + pid + "/ns/net"), Path.of("net:[" + namespace + "]"));
-            write("proc/" + pid + "/cgroup", "0::/docker-abc.scope\n");
+            DataDirs.write(root, "proc/" + pid + "/cgroup", "0::/docker-abc.scope\n");
         }
-        write("sys/fs/cgroup/docker-abc.scope/memory.max", "4294967296\n");
-        write("sys/fs/cgroup/docker-abc.scope/memory.current", "3221225472\n");
-        write("sys/fs/cgroup/docker-abc.scope/memory.stat", "anon 1\nfile 2\ninactive_file 0\n");
+        DataDirs.write(root, "sys/fs/cgroup/docker-abc.scope/memory.max", "4294967296\n");
+        DataDirs.write(root, "sys/fs/cgroup/docker-abc.scope/memory.current", "3221225472\n");
+        DataDirs.write(root, "sys/fs/cgroup/docker-abc.scope/memory.stat", "anon 1\nfile 2\ninactive_file 0\n");
         config.apply(JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
                 + " \"http://127.0.0.1:11434\"}}}"));
         if (firstLook().memoryLimits().isEmpty()) {
@@ -117,10 +118,6 @@ public class PublishedPortBenchmark {
     private static String listening(long inode) {
         return String.format(Locale.ROOT, "   0: 00000000:2CAA 00000000:0000 0A 00000000:00000000 00:00000000 00000000"
                 + "     0        0 %d 1 0000000000000000 100 0 0 10 0\n", inode);
-    }
-
-    private void write(String path, String text) throws IOException {
-        DataDirs.write(root, path, text);
     }
 
     @TearDown

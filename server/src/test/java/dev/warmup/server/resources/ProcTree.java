@@ -115,15 +115,7 @@ public final class ProcTree {
 
     /** /proc/PID/ns/net (pid "self": this process's), a link to the network namespace {@code id}. */
     public ProcTree network(String pid, long id) {
-        try {
-            Path link = root.resolve("proc/" + pid + "/ns/net");
-            Files.createDirectories(link.getParent());
-            Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, Path.of("net:[" + id + "]"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
+        return link("proc/" + pid + "/ns/net", "net:[" + id + "]");
     }
 
     /** /proc/PID/comm: the name of the process's program. */
@@ -141,11 +133,16 @@ public final class ProcTree {
 
     /** Process {@code pid} holds socket {@code inode} as descriptor {@code fd}. */
     public ProcTree holds(long pid, int fd, long inode) {
+        return link("proc/" + pid + "/fd/" + fd, "socket:[" + inode + "]");
+    }
+
+    /** A symbolic link at {@code path} to {@code target} (as /proc writes them: not a file). */
+    private ProcTree link(String path, String target) {
         try {
-            Path link = root.resolve("proc/" + pid + "/fd/" + fd);
+            Path link = root.resolve(path);
             Files.createDirectories(link.getParent());
             Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, Path.of("socket:[" + inode + "]"));
+            Files.createSymbolicLink(link, Path.of(target));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -56,6 +56,11 @@ class PublishedPortTest {
         return t.v2(CONTAINER, 4096L, 3072, 0);
     }
 
+    /** The memory limits a first sample of {@code tree} finds for backend local, at loopback's 11434. */
+    private static List<SystemProbe.MemoryLimit> limits(ProcTree tree) {
+        return ModelServerProbe.over(() -> MACHINE, local()::current, tree.root).sample().memoryLimits();
+    }
+
     private static ConfigurationManager local() {
         ConfigurationManager config = new ConfigurationManager();
         config.apply(JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
@@ -66,9 +71,7 @@ class PublishedPortTest {
     @Test
     void theContainersLimitBoundsTheModelsOfTheBackendItsPublishedPortServes() {
         ProcTree tree = published();
-        ConfigurationManager config = local();
-        List<SystemProbe.MemoryLimit> limits =
-                ModelServerProbe.over(() -> MACHINE, config::current, tree.root).sample().memoryLimits();
+        List<SystemProbe.MemoryLimit> limits = limits(tree);
         assertEquals(1, limits.size(), limits.toString());
         assertEquals(4096, limits.get(0).limitMb());
         assertEquals(1024, limits.get(0).availableMb());
@@ -77,7 +80,7 @@ class PublishedPortTest {
                 limits.get(0).where(), "the container's lowest process stands for the holder it may not see");
 
         tree.holds(4243, 3, 2000); // where the descriptors can be read (root's server): the holder itself
-        limits = ModelServerProbe.over(() -> MACHINE, config::current, tree.root).sample().memoryLimits();
+        limits = limits(tree);
         assertTrue(limits.get(0).where().contains("172.17.0.2:11434, pid 4243, "), limits.get(0).where());
     }
 
@@ -180,9 +183,7 @@ class PublishedPortTest {
     @Test
     void theContainerBehindPastaIsFoundInTheNetworkNamespaceItsCommandLineNames() throws IOException {
         ProcTree tree = pasta();
-        ConfigurationManager config = local();
-        List<SystemProbe.MemoryLimit> limits =
-                ModelServerProbe.over(() -> MACHINE, config::current, tree.root).sample().memoryLimits();
+        List<SystemProbe.MemoryLimit> limits = limits(tree);
         assertEquals(1, limits.size(), limits.toString());
         assertEquals(4096, limits.get(0).limitMb());
         String ns = Files.readSymbolicLink(tree.root.resolve("proc/4242/ns/net")).toString();
@@ -191,7 +192,7 @@ class PublishedPortTest {
                 + tree.root.resolve("sys/fs/cgroup/" + PODMAN_CONTAINER) + ")", limits.get(0).where());
 
         tree.holds(4243, 3, 2000);
-        limits = ModelServerProbe.over(() -> MACHINE, config::current, tree.root).sample().memoryLimits();
+        limits = limits(tree);
         assertTrue(limits.get(0).where().contains(", pid 4243, "), "the holder, whose descriptors can be read");
     }
 
