@@ -12,16 +12,17 @@ import java.util.function.ToLongFunction;
  * @param limit     the limit, and what it leaves
  * @param reserveMb what is kept free in it: 5 % of the limit, at most 1024 MB; below it, the limit is nearly out of
  *                  memory (WMP-4001): no load of its backends' models starts, and they are unloaded
+ * @param heldMb    what our models of its backends hold now
  * @param budgetMb  what its backends' models may hold: what they hold now and what the limit leaves above the reserve
  */
-public record LimitBudget(SystemProbe.MemoryLimit limit, long reserveMb, long budgetMb) {
+public record LimitBudget(SystemProbe.MemoryLimit limit, long reserveMb, long heldMb, long budgetMb) {
     /** The budgets of the limits in {@code s}; {@code heldOn} says what our models of some backends hold now (MB). */
     static List<LimitBudget> of(SystemProbe.Snapshot s, ToLongFunction<Set<String>> heldOn) {
         List<LimitBudget> out = new ArrayList<>();
         for (SystemProbe.MemoryLimit l : s.memoryLimits()) {
             long reserve = ResourceManager.reserveMb(l.limitMb());
-            out.add(new LimitBudget(l, reserve,
-                    heldOn.applyAsLong(l.backends()) + Math.max(0, l.availableMb() - reserve)));
+            long held = heldOn.applyAsLong(l.backends());
+            out.add(new LimitBudget(l, reserve, held, held + Math.max(0, l.availableMb() - reserve)));
         }
         return out;
     }

@@ -116,16 +116,20 @@ final class ModelServerLimits {
 
     /** Two model servers in one group: one limit, for the backends of both, named by the first. */
     private static SystemProbe.MemoryLimit sameGroup(SystemProbe.MemoryLimit first, SystemProbe.MemoryLimit second) {
-        Set<String> backends = new TreeSet<>(first.backends());
-        backends.addAll(second.backends());
-        return new SystemProbe.MemoryLimit(backends, first.limitMb(), first.availableMb(), first.where());
+        return new SystemProbe.MemoryLimit(both(first.backends(), second.backends()), first.limitMb(),
+                first.availableMb(), first.where());
     }
 
-    /** Two model servers in one group: one quota, for the backends of both, read and named by the first. */
+    /** Two model servers in one group: one quota (or cpuset), for the backends of both, read and named by the first. */
     private static SystemProbe.CpuLimit sameQuota(SystemProbe.CpuLimit first, SystemProbe.CpuLimit second) {
-        Set<String> backends = new TreeSet<>(first.backends());
-        backends.addAll(second.backends());
-        return new SystemProbe.CpuLimit(backends, first.load(), first.cores(), first.where());
+        return new SystemProbe.CpuLimit(both(first.backends(), second.backends()), first.load(), first.cores(),
+                first.where());
+    }
+
+    private static Set<String> both(Set<String> first, Set<String> second) {
+        Set<String> backends = new TreeSet<>(first);
+        backends.addAll(second);
+        return backends;
     }
 
     /** The next sample looks for the model servers afresh: which process listens, and what is behind a forwarder. */

@@ -301,7 +301,6 @@ public final class ResourceManager implements AutoCloseable {
             return List.of();
         }
         long heldMb = ours.heldMb();
-        ToLongFunction<Set<String>> heldOn = ours.heldOn();
         List<String> out = new ArrayList<>();
         long reserve = reserveMb(s);
         long budget = budgetMb(s, settings, heldMb);
@@ -314,15 +313,14 @@ public final class ResourceManager implements AutoCloseable {
                     + " MB now (what they hold, " + heldMb + " MB, and what is available above a reserve of "
                     + reserve + " MB), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
         }
-        for (LimitBudget b : LimitBudget.of(s, heldOn)) {
+        for (LimitBudget b : LimitBudget.of(s, ours.heldOn())) {
             if (b.nearlyOut()) {
                 out.add(new WarmupException(ErrorCode.WMP_4001, "about " + roundedMb(b.limit().availableMb())
                         + " MB available in " + b.limit().where() + ", below a reserve of " + b.reserveMb()
                         + " MB: no warm-up of " + b.models() + " starts until more is free").getMessage());
             } else if (b.budgetMb() < settings.maxMemoryMb()) {
                 out.add(new WarmupException(ErrorCode.WMP_4005, b.models() + " may hold about "
-                        + roundedMb(b.budgetMb()) + " MB now (what they hold, " + heldOn.applyAsLong(b.limit().backends())
-                        + " MB, and what is available above a reserve of " + b.reserveMb() + " MB in "
+                        + roundedMb(b.budgetMb()) + " MB now (what they hold, " + b.heldMb() + " MB, and what is available above a reserve of " + b.reserveMb() + " MB in "
                         + b.limit().where() + "), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
             }
         }
