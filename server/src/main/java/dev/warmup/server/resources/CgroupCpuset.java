@@ -81,9 +81,12 @@ final class CgroupCpuset {
                 now.size(), set.get().group()));
     }
 
-    /** The next look at the cpuset of a process of membership {@code m} covers only what follows now. */
+    /**
+     * The next look at the cpuset of a process of membership {@code m} covers only what follows now; nothing to do for
+     * a set of every CPU online, which is not watched.
+     */
     void restart(CgroupPaths.Membership m) {
-        cpus(m).ifPresent(set -> last.put(set.group(), times()));
+        cpus(m).filter(set -> last.containsKey(set.group())).ifPresent(set -> last.put(set.group(), times()));
     }
 
     private record Cpus(TreeSet<Integer> ids, String text, Path group) {}

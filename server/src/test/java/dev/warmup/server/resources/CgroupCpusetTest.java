@@ -48,6 +48,10 @@ class CgroupCpusetTest {
         stat(t, new long[][] {{0, 40}, {0, 40}, {120, 120}, {110, 130}}); // both idle since
         assertEquals(0.0, sets.of(m).orElseThrow().load());
         assertEquals(1, paused.size(), "only the first look waits");
+        stat(t, new long[][] {{0, 60}, {0, 60}, {140, 120}, {130, 130}}); // a load of ours kept both busy
+        sets.restart(m); // it ended: what follows only
+        stat(t, new long[][] {{0, 80}, {0, 80}, {150, 130}, {130, 150}});
+        assertEquals(0.25, sets.of(m).orElseThrow().load(), 1e-9);
     }
 
     @Test
