@@ -320,8 +320,9 @@ public final class ResourceManager implements AutoCloseable {
                         + " MB: no warm-up of " + b.models() + " starts until more is free").getMessage());
             } else if (b.budgetMb() < settings.maxMemoryMb()) {
                 out.add(new WarmupException(ErrorCode.WMP_4005, b.models() + " may hold about "
-                        + roundedMb(b.budgetMb()) + " MB now (what they hold, " + b.heldMb() + " MB, and what is available above a reserve of " + b.reserveMb() + " MB in "
-                        + b.limit().where() + "), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
+                        + roundedMb(b.budgetMb()) + " MB now (what they hold, " + b.heldMb() + " MB, and what is"
+                        + " available above a reserve of " + b.reserveMb() + " MB in " + b.limit().where()
+                        + "), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
             }
         }
         if (ours.loadsWaiting() && cpuBusy(s, settings)) {

@@ -22,9 +22,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -180,10 +180,6 @@ public final class WarmupScheduler implements AutoCloseable {
     }
 
     /**
-     * Plans again now (once for the calls before it runs), not at the next tick: a load failed that may be tried again
-     * at once ({@link LoadBackoff}), or one ended while the impact threshold left loads out.
-     */
-    /**
      * A model server answers again: its limits are looked for afresh before a load is sent to it (the tick that heard
      * it waits for the sample, {@link #awaitReadingOfTheBackends}; for an answer that came late, the tick asked now).
      */
@@ -192,6 +188,10 @@ public final class WarmupScheduler implements AutoCloseable {
         replanSoon();
     }
 
+    /**
+     * Plans again now (once for the calls before it runs), not at the next tick: a load failed that may be tried again
+     * at once ({@link LoadBackoff}), or one ended while the impact threshold left loads out.
+     */
     private void replanSoon() {
         if (started) {
             coalesced(replanPending, 0, this::tickSafely);
@@ -473,7 +473,7 @@ public final class WarmupScheduler implements AutoCloseable {
     /** Whether {@code m} fits beside what the models in each model server's memory limit it is in hold now. */
     private boolean fitsLimits(List<LimitBudget> limits, WarmupSettings s, ModelSpec m, long memoryMb) {
         for (LimitBudget b : limits) {
-            if (m.backend() != null && b.limit().backends().contains(m.backend())
+            if (LimitPools.on(m, b.limit().backends())
                     && LimitPools.heldOn(s, states, b.limit().backends()) + memoryMb > b.budgetMb()) {
                 return false;
             }
