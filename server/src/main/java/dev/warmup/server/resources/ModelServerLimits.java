@@ -22,6 +22,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -72,14 +74,22 @@ final class ModelServerLimits {
 
     /** @param root the file system's root: "/" but in tests */
     ModelServerLimits(Supplier<WarmupSettings> settings, Path root) {
+        this(settings, root, System::nanoTime, ModelServerLimits::pause);
+    }
+
+    /**
+     * @param nanoTime    the monotonic clock the readers time their answers and CPU intervals by
+     * @param pauseMillis waits between a first look's two CPU readings (the sampler's thread sleeps)
+     */
+    ModelServerLimits(Supplier<WarmupSettings> settings, Path root, LongSupplier nanoTime, LongConsumer pauseMillis) {
         this.settings = settings;
         this.root = root;
-        this.listeners = new ListeningProcess(root, System::nanoTime);
-        this.containers = new PublishedPort(root, System::nanoTime);
+        this.listeners = new ListeningProcess(root, nanoTime);
+        this.containers = new PublishedPort(root, nanoTime);
         this.paths = new CgroupPaths(root);
         this.memory = new CgroupMemory(paths);
-        this.cpu = new CgroupCpu(paths, System::nanoTime, ModelServerLimits::pause);
-        this.cpuset = new CgroupCpuset(root, paths, ModelServerLimits::pause);
+        this.cpu = new CgroupCpu(paths, nanoTime, pauseMillis);
+        this.cpuset = new CgroupCpuset(root, paths, pauseMillis);
     }
 
     /**
