@@ -24,7 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * What finding a model server behind a container's published port costs: the first sample after the server starts,
  * after the forwarder or the model server restarts, and every 30 s while none is found, walks the processes. Behind
  * {@code docker-proxy} it reads each one's addresses, and the tables of the one network whose address is the
- * container's; behind {@code pasta} each one's network namespace link, and the tables of the namespace pasta names.
+ * container's; behind {@code pasta} each one's network namespace link, and the tables of the namespace pasta names;
+ * behind rootless Docker's {@code rootlesskit} each one's program name, the command line of the docker-proxy among
+ * them, and then as behind docker-proxy.
  * Hand-made /proc in a temporary folder: {@code processes} root processes on the machine's network, whose namespace
  * links a developer's server may not read (so each one's addresses are read), their socket table holding 1,000
  * connections; then the container (3 processes, 172.17.0.2, limited to 4 GB), whose pids are the highest. Once
@@ -37,7 +39,7 @@ public class PublishedPortBenchmark {
     @Param({"100", "1000"})
     public int processes;
 
-    @Param({"docker-proxy", "pasta"})
+    @Param({"docker-proxy", "pasta", "rootlesskit"})
     public String forwarder;
 
     private Path root;
@@ -66,6 +68,17 @@ public class PublishedPortBenchmark {
             Files.createDirectories(root.resolve("proc/" + pid));
             Files.createSymbolicLink(root.resolve("proc/" + pid + "/net"), root.resolve("hostnet"));
             DataDirs.write(root, "proc/" + pid + "/cgroup", "0::/system.slice/s" + pid + ".service\n");
+            DataDirs.write(root, "proc/" + pid + "/comm", "s" + pid + "\n");
+        }
+        if (forwarder.equals("rootlesskit")) { // docker-proxy, pid 98, in RootlessKit's network
+            DataDirs.write(root, "proc/98/comm", "docker-proxy\n");
+            DataDirs.write(root, "proc/98/cmdline", String.join("\0", List.of("/usr/bin/docker-proxy", "-proto",
+                    "tcp", "-host-ip", "127.0.0.1", "-host-port", "11434", "-container-ip", "172.17.0.2",
+                    "-container-port", "11434")) + "\0");
+            Files.createDirectories(root.resolve("proc/98/ns"));
+            Files.createSymbolicLink(root.resolve("proc/98/ns/net"), Path.of("net:[77]"));
+            DataDirs.write(root, "proc/98/net/fib_trie", "Local:\n  +-- 10.0.2.0/24 2 0 2\n     |-- 10.0.2.100\n"
+                    + "        /32 host LOCAL\n");
         }
         DataDirs.write(root, "proc/99/comm", forwarder + "\n");
         DataDirs.write(root, "run/netns-abc", "");
@@ -73,6 +86,8 @@ public class PublishedPortBenchmark {
         DataDirs.write(root, "proc/99/cmdline", String.join("\0", forwarder.equals("pasta")
                 ? List.of("/usr/bin/pasta", "--config-net", "-t", "11434-11434:11434-11434", "--quiet", "--netns",
                         "/run/netns-abc")
+                : forwarder.equals("rootlesskit") ? List.of("rootlesskit", "--net=slirp4netns", "--port-driver=builtin",
+                        "dockerd-rootless.sh")
                 : List.of("/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port", "11434",
                         "-container-ip", "172.17.0.2", "-container-port", "11434")) + "\0");
         Files.createDirectories(root.resolve("proc/99/fd"));

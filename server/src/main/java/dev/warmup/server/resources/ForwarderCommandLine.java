@@ -63,6 +63,16 @@ final class ForwarderCommandLine {
         return PASTA.contains(program) ? pasta(root, args, hostPort) : Optional.empty();
     }
 
+    /** The machine's port docker-proxy {@code pid} says it publishes ({@code -host-port}); empty when it does not say. */
+    static OptionalInt dockerProxyHostPort(Path root, long pid) {
+        try {
+            return port(value(List.of(Files.readString(root.resolve("proc/" + pid + "/cmdline")).split("\0")),
+                    "host-port"));
+        } catch (IOException | RuntimeException e) {
+            return OptionalInt.empty();
+        }
+    }
+
     private static Optional<Forward> dockerProxy(List<String> args) {
         String ip = value(args, "container-ip");
         OptionalInt port = port(value(args, "container-port"));

@@ -5,9 +5,7 @@ import dev.warmup.server.config.ConfigurationManager;
 import dev.warmup.server.config.Loopback;
 import dev.warmup.server.config.WarmupSettings;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,7 +34,7 @@ import java.util.stream.Collectors;
  * ({@link ListeningProcess}), the headroom of its cgroups ({@link CgroupMemory}) and how busy they keep its CPU quota
  * ({@link CgroupCpu}): each group's memory limit that leaves less than the machine has bounds the models of the backends
  * served from within it, and its quota, where busier than the machine, holds back their warm-ups. Behind a container's
- * published port (docker-proxy, pasta), the container's model server ({@link PublishedPort}). A model server not found
+ * published port (docker-proxy, pasta, rootless Docker's RootlessKit), the container's model server ({@link PublishedPort}). A model server not found
  * (another user's process, one outside this process's PID namespace: a pod's other container, the host of a container
  * sharing its network; one behind another forwarder) or in no limited group bounds nothing. Linux only; elsewhere it
  * finds nothing. Called on the resource sampler's thread.
@@ -55,7 +53,8 @@ final class ModelServerLimits {
      * Programs that forward a port to a model server elsewhere (a container's network, another machine): Docker's and
      * rootless Podman's port forwarders, pasta (as pasta.avx2 too), slirp4netns, gvproxy, kubectl port-forward, ssh -L
      * (and sshd for a tunnel opened from elsewhere with ssh -R), socat. The process listening is then not the model
-     * server, and its group's limits are not the model server's; behind docker-proxy and pasta it is looked for.
+     * server, and its group's limits are not the model server's; behind docker-proxy, pasta and RootlessKit (and
+     * slirp4netns, rootless Docker's other port driver) it is looked for.
      */
     static final Set<String> FORWARDERS = Set.of("docker-proxy", "rootlessport", "rootlesskit", "slirp4netns", "pasta",
             "pasta.avx2", "gvproxy", "kubectl", "ssh", "sshd", "socat");
@@ -175,7 +174,8 @@ final class ModelServerLimits {
 
     /**
      * The processes serving the backends at loopback addresses; each port looked at once. A port forwarder found
-     * listening is not taken for the model server: behind docker-proxy and pasta it is looked for; behind the others,
+     * listening is not taken for the model server: behind docker-proxy, pasta and rootless Docker's forwarders it is
+     * looked for; behind the others,
      * or not found, none is (said once).
      */
     private Map<Long, Server> servers() {
@@ -189,7 +189,7 @@ final class ModelServerLimits {
             }
             OptionalLong pid = looked.computeIfAbsent(port.getAsInt(), listeners::on);
             String program = pid.isPresent() ? program(pid.getAsLong()) : "";
-            Optional<PublishedPort.Target> container = ForwarderCommandLine.reads(program) // a container's port
+            Optional<PublishedPort.Target> container = PublishedPort.follows(program) // a container's port
                     ? containers.behind(pid.getAsLong(), program, port.getAsInt()) : Optional.empty();
             if (container.isPresent()) {
                 serving(out, e.getKey(), container.get().pid(), "port " + port.getAsInt() + " forwarded by "
@@ -220,13 +220,7 @@ final class ModelServerLimits {
      * listens.
      */
     private String program(long pid) {
-        return programs.computeIfAbsent(pid, p -> {
-            try {
-                return Files.readString(root.resolve("proc/" + p + "/comm")).trim();
-            } catch (IOException | RuntimeException e) {
-                return "";
-            }
-        });
+        return programs.computeIfAbsent(pid, p -> ProcFiles.program(root.resolve("proc/" + p)));
     }
 
     private void sayForwarded(Map<String, String> forwarded) {

@@ -113,6 +113,29 @@ final class ProcFiles {
         }
     }
 
+    /** The name of a process's program ({@code /proc/PID/comm}); empty when it cannot be read (it exited). */
+    static String program(Path proc) {
+        try {
+            return Files.readString(proc.resolve("comm")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /**
+     * A process's parent ({@code /proc/PID/stat}: "PID (COMM) STATE PPID ...", the name in parentheses may hold
+     * spaces and parentheses of its own); -1 when it cannot be read.
+     */
+    static long parent(Path proc) {
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            String[] after = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
+            return after.length > 1 && after[1].matches("\\d{1,10}") ? Long.parseLong(after[1]) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** A process's /proc/PID/cgroup as written; null when it cannot be read (it exited). */
     static String groups(Path proc) {
         try {

@@ -12,7 +12,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -27,11 +29,18 @@ import java.util.stream.Stream;
  * ({@code /proc/PID/ns/net}, readable for one's own processes, as a rootless container's are). The model server is
  * the process of that network holding the socket that listens on the container's port; where its descriptors cannot
  * be read (a container's root is another user), the lowest of that network's processes stands for it when all of them
- * are in one cgroup (a container's are). In the walk by address, a network namespace whose link can be read is looked
+ * are in one cgroup (a container's are). Rootless Docker's RootlessKit forwards the machine's port to the same port in
+ * its own network, where docker-proxy publishes the container's: the model server is looked for behind that
+ * docker-proxy ({@link #ROOTLESS_DOCKER}). In the walk by address, a network namespace whose link can be read is looked
  * at once, and this process's own not at all. An answer stands while the forwarder and the process found run; none
  * found, for {@link #LOOK_AGAIN_NANOS}. Not thread-safe.
  */
 final class PublishedPort {
+    /**
+     * Rootless Docker's port forwarders: RootlessKit's own port driver (the default) and slirp4netns's, which forward
+     * the machine's port into RootlessKit's network, where docker-proxy publishes the container's.
+     */
+    static final Set<String> ROOTLESS_DOCKER = Set.of("rootlesskit", "slirp4netns");
     /** How long "none found" stands before the processes are walked again. */
     static final long LOOK_AGAIN_NANOS = ListeningProcess.LOOK_AGAIN_NANOS;
 
@@ -60,6 +69,11 @@ final class PublishedPort {
         this.nanoTime = nanoTime;
     }
 
+    /** Whether a model server is looked for behind a forwarder running {@code program}. */
+    static boolean follows(String program) {
+        return ForwarderCommandLine.reads(program) || ROOTLESS_DOCKER.contains(program);
+    }
+
     /**
      * The model server forwarder {@code pid}, running {@code program}, sends the machine's {@code port} to; empty when
      * none is found.
@@ -72,11 +86,56 @@ final class PublishedPort {
                 : now - last.atNanos() < LOOK_AGAIN_NANOS)) {
             return last.target();
         }
-        Optional<Target> target = ForwarderCommandLine.of(root, pid, program, port)
-                .flatMap(f -> (f.ip() != null ? byAddress(f) : inNamespace(f, pid))
-                        .map(server -> new Target(server, f.address())));
+        Optional<Target> target = ROOTLESS_DOCKER.contains(program) ? throughDockerProxy(pid, port)
+                : follow(pid, program, port);
         found.put(key, new Found(target, now));
         return target;
+    }
+
+    private Optional<Target> follow(long pid, String program, int port) {
+        return ForwarderCommandLine.of(root, pid, program, port)
+                .flatMap(f -> (f.ip() != null ? byAddress(f) : inNamespace(f, pid))
+                        .map(server -> new Target(server, f.address())));
+    }
+
+    /**
+     * Rootless Docker's model server: RootlessKit's port driver (or slirp4netns, its other one) forwards the machine's
+     * {@code port} to the same port in RootlessKit's network, where docker-proxy listens and forwards to the container.
+     * That docker-proxy is the one (of another network than this process's) whose command line publishes {@code port};
+     * of several, the one descended from {@code forwarder}.
+     */
+    private Optional<Target> throughDockerProxy(long forwarder, int port) {
+        String own = namespace(root.resolve("proc/self"));
+        List<Long> proxies = new ArrayList<>();
+        for (long pid : ProcFiles.processes(root)) {
+            Path proc = root.resolve("proc/" + pid);
+            if (ForwarderCommandLine.DOCKER_PROXY.equals(ProcFiles.program(proc))
+                    && !Objects.equals(own, namespace(proc))
+                    && ForwarderCommandLine.dockerProxyHostPort(root, pid).equals(OptionalInt.of(port))) {
+                proxies.add(pid);
+            }
+        }
+        if (proxies.size() > 1) {
+            proxies.removeIf(pid -> !descends(pid, forwarder));
+        }
+        if (proxies.size() != 1) {
+            return Optional.empty();
+        }
+        long proxy = proxies.get(0);
+        return follow(proxy, ForwarderCommandLine.DOCKER_PROXY, port).map(t -> new Target(t.pid(),
+                t.address() + " through docker-proxy (pid " + proxy + ")"));
+    }
+
+    /** Whether process {@code pid} descends from {@code ancestor} (at most 64 generations up). */
+    private boolean descends(long pid, long ancestor) {
+        long p = pid;
+        for (int up = 0; up < 64 && p > 1; up++) {
+            p = ProcFiles.parent(root.resolve("proc/" + p));
+            if (p == ancestor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Forgets every answer: the next call walks the processes. */

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * make them): the status says the budget is lowered to what the memory limit leaves, naming the group and the
  * process, though the machine has gigabytes free, the metrics' reading of the machine is that limit's, and the log
  * says warm-ups also wait on the quota. Then the same with the model server in a network of its own, as a container
- * whose port is published is, and a stand-in for docker-proxy, then for pasta, listening on the machine's port.
+ * whose port is published is, and a stand-in for docker-proxy, then for pasta, listening on the machine's port, then
+ * one for rootless Docker's RootlessKit there and one for docker-proxy in a network of its own between the two.
  */
 class ModelServerCgroupIT {
     @TempDir Path dir;
@@ -124,16 +125,29 @@ class ModelServerCgroupIT {
 
     @Test
     void aContainersPortPublishedByDockerProxyLeadsToTheModelServerInItsNetwork() throws Exception {
-        publishedBy("docker-proxy", (port, container) -> List.of("-proto", "tcp", "-host-ip", "127.0.0.1",
-                "-host-port", Integer.toString(port), "-container-ip", "10.231.0.2", "-container-port", "11434"),
-                container -> "10.231.0.2:11434");
+        publishedBy("docker-proxy", (port, container) -> dockerProxy(port), null, container -> "10.231.0.2:11434");
+    }
+
+    /**
+     * Rootless Docker: a stand-in for RootlessKit on the machine's port, and one for docker-proxy listening on the same
+     * port in a network of its own (RootlessKit's), publishing the container's.
+     */
+    @Test
+    void rootlessDockersPortLeadsThroughTheDockerProxyInRootlessKitsNetworkToTheModelServer() throws Exception {
+        publishedBy("rootlesskit", (port, container) -> List.of("--net=slirp4netns", "--port-driver=builtin",
+                "dockerd-rootless.sh"), port -> dockerProxy(port), container -> "10.231.0.2:11434");
+    }
+
+    private static List<String> dockerProxy(int port) {
+        return List.of("-proto", "tcp", "-host-ip", "127.0.0.1", "-host-port", Integer.toString(port), "-container-ip",
+                "10.231.0.2", "-container-port", "11434");
     }
 
     @Test
     void aContainersPortPublishedByPastaLeadsToTheModelServerInTheNetworkNamespaceItNames() throws Exception {
         publishedBy("pasta", (port, container) -> List.of("--config-net", "-t", port + "-" + port + ":11434-11434",
                 "--dns-forward", "169.254.0.1", "--no-map-gw", "--quiet", "--netns", "/proc/" + container + "/ns/net"),
-                container -> {
+                null, container -> {
                     try {
                         return "port 11434 of network namespace "
                                 + Files.readSymbolicLink(Path.of("/proc/" + container + "/ns/net"));
@@ -198,11 +212,13 @@ class ModelServerCgroupIT {
      * A stand-in model server in a container of the test's making: its own network (with address 10.231.0.2) and a
      * memory group limited to 1 GB, listening on every address at 11434 there; a stand-in forwarder named
      * {@code program} with the arguments {@code args} gives (for the machine's port and the model server's pid),
-     * listening on the machine's port. The real server's {@code heldBack} names the limit, the forwarder, where it
-     * forwards to ({@code address} of the model server's pid) and the model server's process.
+     * listening on the machine's port; where {@code inner} is given, a stand-in for docker-proxy with the arguments
+     * it gives (for the port), listening on the same port in a network of its own, between the two. The real server's
+     * {@code heldBack} names the limit, the forwarder, where it forwards to ({@code address} of the model server's
+     * pid), the docker-proxy between and the model server's process.
      */
     private void publishedBy(String program, BiFunction<Integer, Long, List<String>> args,
-                             Function<Long, String> address) throws Exception {
+                             Function<Integer, List<String>> inner, Function<Long, String> address) throws Exception {
         Optional<Path> memory = group("memory", "memory.limit_in_bytes", Long.toString(1L << 30));
         Assumptions.assumeTrue(memory.isPresent(), "no cgroup v1 memory hierarchy this test may add groups to");
         int port;
@@ -217,10 +233,21 @@ class ModelServerCgroupIT {
                 "sh", memory.get().resolve("cgroup.procs").toString(), java, source.toString())
                 .redirectErrorStream(true).start();
         Process forwarder = null;
+        Process between = null;
         try {
             String first = new BufferedReader(new InputStreamReader(modelServer.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             Assumptions.assumeTrue("listening".equals(first), "no network namespace of the test's making: " + first);
+            if (inner != null) {
+                List<String> command = new ArrayList<>(List.of("unshare", "--net", "sh", "-c", "ip link set lo up &&"
+                        + " exec \"$0\" \"$@\"", java, source.toString(), Integer.toString(port), "127.0.0.1",
+                        "docker-proxy"));
+                command.addAll(inner.apply(port));
+                between = new ProcessBuilder(command).redirectErrorStream(true).start();
+                String said = new BufferedReader(new InputStreamReader(between.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine();
+                assertTrue("listening".equals(said), "the docker-proxy stand-in did not start: " + said);
+            }
             List<String> command = new ArrayList<>(List.of(java, source.toString(), Integer.toString(port),
                     "127.0.0.1", program));
             command.addAll(args.apply(port, modelServer.pid()));
@@ -234,6 +261,7 @@ class ModelServerCgroupIT {
                     + " [\"completion\"], \"memoryMb\": 1500, \"backend\": \"local\"}]}").getAsJsonObject();
             String who = "the 1024 MB limit of the cgroup of backend local's model server (port " + port + " forwarded"
                     + " by " + program + " (pid " + forwarder.pid() + ") to " + address.apply(modelServer.pid())
+                    + (between == null ? "" : " through docker-proxy (pid " + between.pid() + ")")
                     + ", pid " + modelServer.pid() + ", " + memory.get() + ")";
             try (RawLspProcess server = RawLspProcess.loggingTo(dir.resolve("data"), dir.resolve("server.log"))) {
                 server.initialize(settings);
@@ -246,8 +274,10 @@ class ModelServerCgroupIT {
                 assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains(who), seen);
             }
         } finally {
-            if (forwarder != null) {
-                forwarder.destroyForcibly().waitFor();
+            for (Process p : new Process[] {forwarder, between}) {
+                if (p != null) {
+                    p.destroyForcibly().waitFor();
+                }
             }
             modelServer.destroyForcibly().waitFor();
         }

@@ -75,8 +75,9 @@ class ModelServerProbeTest {
     }
 
     /**
-     * A machine with three model servers: one in a Docker container behind docker-proxy, one in a rootless Podman
-     * container behind pasta, and one of the developer's in a group with a memory limit, a CPU quota and a cpuset of
+     * A machine with three model servers: one in a Docker container behind docker-proxy (and, for another backend,
+     * behind rootless Docker's RootlessKit and a docker-proxy in its network), one in a rootless Podman container
+     * behind pasta, and one of the developer's in a group with a memory limit, a CPU quota and a cpuset of
      * one CPU; then some of the files garbled, and some of the links /proc writes (descriptors, network namespaces)
      * pointed elsewhere. Two samples a round, the second a second later.
      */
@@ -89,7 +90,8 @@ class ModelServerProbeTest {
         config.apply(JsonParser.parseString("{\"backends\": {\"docker\": {\"type\": \"ollama\", \"url\":"
                 + " \"http://127.0.0.1:11434\"}, \"podman\": {\"type\": \"ollama\", \"url\":"
                 + " \"http://127.0.0.1:11435\"}, \"mine\": {\"type\": \"llamacpp\", \"url\":"
-                + " \"http://127.0.0.1:11436\"}}}"));
+                + " \"http://127.0.0.1:11436\"}, \"rootless\": {\"type\": \"ollama\", \"url\":"
+                + " \"http://127.0.0.1:11437\"}}}"));
         for (int round = 0; round < rounds; round++) {
             ProcTree t = threeServers(dir.resolve("f" + round));
             stat(t.root, 0);
@@ -169,6 +171,11 @@ class ModelServerProbeTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        // rootless Docker: RootlessKit (pid 950) forwards the machine's 11437 to docker-proxy (pid 1500) in its network
+        t.socket("tcp", "00000000", 11437, "0A", 950, 1000).holds(950, 7, 950).program(950, "rootlesskit")
+                .network("950", 1).program(1500, "docker-proxy").network("1500", 5).parent(1500, 950)
+                .commandLine(1500, "docker-proxy", "-host-ip", "127.0.0.1", "-host-port", "11437", "-container-ip",
+                        "172.17.0.2", "-container-port", "11434");
         // the developer's own model server, pid 42, in a group with a memory limit, a quota and two CPUs
         t.socket("tcp", "0100007F", 11436, "0A", 77, 1000).holds(42, 3, 77).program(42, "llama-server")
                 .process(42, "0::/mine").v2("sys/fs/cgroup/mine", 3000L, 2500, 100)

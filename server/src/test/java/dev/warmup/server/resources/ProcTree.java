@@ -124,6 +124,12 @@ public final class ProcTree {
         return this;
     }
 
+    /** /proc/PID/stat, as far as its parent (the program's name in it has a space and parentheses, as one may). */
+    public ProcTree parent(long pid, long parentPid) {
+        write("proc/" + pid + "/stat", pid + " (a (b) c) S " + parentPid + " " + pid + " " + pid + " 0 -1 4194560 0\n");
+        return this;
+    }
+
     /** /proc/PID/status, as far as its user ("self": this process). */
     public ProcTree user(String pid, int uid) {
         write("proc/" + pid + "/status", "Name:\tx\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t" + uid + "\t" + uid
