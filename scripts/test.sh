@@ -6,12 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian's neovim for the real-editor test (NeovimIT), its faketime for the clock-step test (ClockStepIT)
+# Debian's neovim for the real-editor test (NeovimIT), its faketime for the clock-step test (ClockStepIT), iptables
+# for a container's port published by a NAT rule (ModelServerCgroupIT)
 missing=()
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || missing+=(faketime)
+# iptables for the NAT-published port of ModelServerCgroupIT
+command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || missing+=(iptables)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "[test] installing ${missing[*]} (Debian packages) for the real-editor and clock-step tests" >&2
+  echo "[test] installing ${missing[*]} (Debian packages) for the real-editor, clock-step and NAT tests" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -2,6 +2,7 @@ package dev.warmup.bench;
 
 import com.google.gson.JsonParser;
 import dev.warmup.server.config.ConfigurationManager;
+import dev.warmup.server.resources.LoopbackConnector;
 import dev.warmup.server.resources.ModelServerProbe;
 import dev.warmup.server.resources.SystemProbe;
 import java.io.IOException;
@@ -26,7 +27,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code docker-proxy} it reads each one's addresses, and the tables of the one network whose address is the
  * container's; behind {@code pasta} each one's network namespace link, and the tables of the namespace pasta names;
  * behind rootless Docker's {@code rootlesskit} each one's program name, the command line of the docker-proxy among
- * them, and then as behind docker-proxy.
+ * them, and then as behind docker-proxy; behind a NAT rule ({@code nat}: nothing listens on the machine's port, and a
+ * connection to it, made up, is found in the container's table) each one's addresses, and the tables of each network
+ * other than this process's (the container's links, root's, unread).
  * Hand-made /proc in a temporary folder: {@code processes} root processes on the machine's network, whose namespace
  * links a developer's server may not read (so each one's addresses are read), their socket table holding 1,000
  * connections; then the container (3 processes, 172.17.0.2, limited to 4 GB), whose pids are the highest. Once
@@ -39,7 +42,7 @@ public class PublishedPortBenchmark {
     @Param({"100", "1000"})
     public int processes;
 
-    @Param({"docker-proxy", "pasta", "rootlesskit"})
+    @Param({"docker-proxy", "pasta", "rootlesskit", "nat"})
     public String forwarder;
 
     private Path root;
@@ -57,7 +60,9 @@ public class PublishedPortBenchmark {
                     + " 00000000  1000        0 %d 1 0000000000000000 20 4 30 10 -1\n", i, 20000 + i, 50000 + i,
                     100000 + i));
         }
-        host.append(listening(900)); // docker-proxy's, on the machine's 11434
+        if (!forwarder.equals("nat")) {
+            host.append(listening(900)); // the forwarder's, on the machine's 11434
+        }
         DataDirs.write(root, "hostnet/tcp", host.toString());
         DataDirs.write(root, "hostnet/tcp6", header);
         DataDirs.write(root, "hostnet/fib_trie", HOST_FIB_TRIE);
@@ -92,15 +97,24 @@ public class PublishedPortBenchmark {
                         "-container-ip", "172.17.0.2", "-container-port", "11434")) + "\0");
         Files.createDirectories(root.resolve("proc/99/fd"));
         Files.createSymbolicLink(root.resolve("proc/99/fd/7"), Path.of("socket:[900]"));
-        DataDirs.write(root, "container/tcp", header + listening(2000));
+        DataDirs.write(root, "container/tcp", header + listening(2000) + (forwarder.equals("nat")
+                ? "   1: 020011AC:2CAA 010011AC:B7DE 01 00000000:00000000 00:00000000 00000000     0        0 23028 1"
+                        + " 0000000000000000 20 4 30 10 -1\n" : "")); // ours, from 172.17.0.1:47070 after the rule
+        if (forwarder.equals("nat")) { // this process, on the machine's network
+            Files.createDirectories(root.resolve("proc/self/ns"));
+            Files.createSymbolicLink(root.resolve("proc/self/net"), root.resolve("hostnet"));
+            Files.createSymbolicLink(root.resolve("proc/self/ns/net"), Path.of("net:[1]"));
+        }
         DataDirs.write(root, "container/tcp6", header);
         DataDirs.write(root, "container/fib_trie",
                 "Local:\n  +-- 172.17.0.0/16 2 0 2\n     |-- 172.17.0.2\n        /32 host LOCAL\n");
         for (int pid = 100_000; pid < 100_003; pid++) {
             Files.createDirectories(root.resolve("proc/" + pid));
             Files.createSymbolicLink(root.resolve("proc/" + pid + "/net"), root.resolve("container"));
-            Files.createDirectories(root.resolve("proc/" + pid + "/ns"));
-            Files.createSymbolicLink(root.resolve("proc/" + pid + "/ns/net"), Path.of("net:[" + namespace + "]"));
+            if (!forwarder.equals("nat")) { // a rootful container's links, root's, are not read
+                Files.createDirectories(root.resolve("proc/" + pid + "/ns"));
+                Files.createSymbolicLink(root.resolve("proc/" + pid + "/ns/net"), Path.of("net:[" + namespace + "]"));
+            }
             DataDirs.write(root, "proc/" + pid + "/cgroup", "0::/docker-abc.scope\n");
         }
         DataDirs.write(root, "sys/fs/cgroup/docker-abc.scope/memory.max", "4294967296\n");
@@ -142,6 +156,8 @@ public class PublishedPortBenchmark {
 
     @Benchmark
     public SystemProbe.Snapshot firstLook() {
-        return ModelServerProbe.over(machine, config::current, root).sample();
+        return (forwarder.equals("nat") ? ModelServerProbe.over(machine, config::current, root,
+                port -> new LoopbackConnector.Connection(47070, () -> { }))
+                : ModelServerProbe.over(machine, config::current, root)).sample();
     }
 }

@@ -69,6 +69,12 @@ final class ListeningProcess {
         return pid < 0 ? OptionalLong.empty() : OptionalLong.of(pid);
     }
 
+    /** Whether the last call for {@code port} found nothing listening on it in this network's tables. */
+    boolean nothingListens(int port) {
+        Found last = found.get(port);
+        return last != null && last.inodes().isEmpty();
+    }
+
     /** Forgets every answer: the next call reads the tables. */
     void forget() {
         found.clear();

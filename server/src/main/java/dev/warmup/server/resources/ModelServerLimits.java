@@ -34,7 +34,9 @@ import java.util.stream.Collectors;
  * ({@link ListeningProcess}), the headroom of its cgroups ({@link CgroupMemory}) and how busy they keep its CPU quota
  * ({@link CgroupCpu}): each group's memory limit that leaves less than the machine has bounds the models of the backends
  * served from within it, and its quota, where busier than the machine, holds back their warm-ups. Behind a container's
- * published port (docker-proxy, pasta, rootless Docker's RootlessKit), the container's model server ({@link PublishedPort}). A model server not found
+ * published port (docker-proxy, pasta, rootless Docker's RootlessKit), the container's model server
+ * ({@link PublishedPort}); behind a NAT rule (nothing listens on the port here, yet it takes connections), the one
+ * whose network the connection made ends in ({@link NattedPort}). A model server not found
  * (another user's process, one outside this process's PID namespace: a pod's other container, the host of a container
  * sharing its network; one behind another forwarder) or in no limited group bounds nothing. Linux only; elsewhere it
  * finds nothing. Called on the resource sampler's thread.
@@ -45,6 +47,7 @@ final class ModelServerLimits {
     private final Supplier<WarmupSettings> settings;
     private final ListeningProcess listeners;
     private final PublishedPort containers;
+    private final NattedPort natted;
     private final CgroupPaths paths;
     private final CgroupMemory memory;
     private final CgroupCpu cpu;
@@ -68,23 +71,42 @@ final class ModelServerLimits {
 
     @Inject
     ModelServerLimits(ConfigurationManager config) {
-        this(config::current, Path.of("/"));
-    }
-
-    /** @param root the file system's root: "/" but in tests */
-    ModelServerLimits(Supplier<WarmupSettings> settings, Path root) {
-        this(settings, root, System::nanoTime, ModelServerLimits::pause);
+        this(config::current, Path.of("/"), System::nanoTime, ModelServerLimits::pause, LoopbackConnector.REAL);
     }
 
     /**
+     * Over hand-made files (tests, benchmarks): no connection is made to this machine's ports, whose model servers
+     * these files do not describe.
+     *
+     * @param root the file system's root
+     */
+    ModelServerLimits(Supplier<WarmupSettings> settings, Path root) {
+        this(settings, root, LoopbackConnector.REFUSED);
+    }
+
+    /** Over hand-made files, finding a model server behind a NAT rule through {@code connector}'s connections. */
+    ModelServerLimits(Supplier<WarmupSettings> settings, Path root, LoopbackConnector connector) {
+        this(settings, root, System::nanoTime, ModelServerLimits::pause, connector);
+    }
+
+    /** Over hand-made files, with the test's clock and pauses; no connection is made. */
+    ModelServerLimits(Supplier<WarmupSettings> settings, Path root, LongSupplier nanoTime, LongConsumer pauseMillis) {
+        this(settings, root, nanoTime, pauseMillis, LoopbackConnector.REFUSED);
+    }
+
+    /**
+     * @param root        the file system's root: "/" but in tests
      * @param nanoTime    the monotonic clock the readers time their answers and CPU intervals by
      * @param pauseMillis waits between a first look's two CPU readings (the sampler's thread sleeps)
+     * @param connector   opens the connection that finds a model server behind a NAT rule
      */
-    ModelServerLimits(Supplier<WarmupSettings> settings, Path root, LongSupplier nanoTime, LongConsumer pauseMillis) {
+    ModelServerLimits(Supplier<WarmupSettings> settings, Path root, LongSupplier nanoTime, LongConsumer pauseMillis,
+                      LoopbackConnector connector) {
         this.settings = settings;
         this.root = root;
         this.listeners = new ListeningProcess(root, nanoTime);
         this.containers = new PublishedPort(root, nanoTime);
+        this.natted = new NattedPort(root, nanoTime, connector);
         this.paths = new CgroupPaths(root);
         this.memory = new CgroupMemory(paths);
         this.cpu = new CgroupCpu(paths, nanoTime, pauseMillis);
@@ -145,6 +167,7 @@ final class ModelServerLimits {
     void lookAgain() {
         listeners.forget();
         containers.forget();
+        natted.forget();
     }
 
     /** Sleeps on the sampler's thread (a first look at a CPU quota); an interrupt ends it, and is kept. */
@@ -199,12 +222,16 @@ final class ModelServerLimits {
                         "port " + port.getAsInt() + ", " + program + " (pid " + pid.getAsLong() + ")");
             } else if (pid.isPresent()) {
                 serving(out, e.getKey(), pid.getAsLong(), "port " + port.getAsInt());
+            } else if (listeners.nothingListens(port.getAsInt())) { // yet a NAT rule may take connections there
+                natted.behind(port.getAsInt()).ifPresent(t -> serving(out, e.getKey(), t.pid(), "port "
+                        + port.getAsInt() + " published by a NAT rule to " + t.address()));
             }
         }
         Set<Long> listening = looked.values().stream().filter(OptionalLong::isPresent).map(OptionalLong::getAsLong)
                 .collect(Collectors.toSet());
         programs.keySet().retainAll(listening);
         containers.retain(listening);
+        natted.retain(looked.keySet());
         sayForwarded(forwarded);
         return out;
     }

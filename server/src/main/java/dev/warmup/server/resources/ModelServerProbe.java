@@ -31,10 +31,16 @@ public final class ModelServerProbe implements SystemProbe {
 
     /**
      * Over another reading of the machine, the backends of {@code settings}, and the files of Linux under
-     * {@code root} (tests: a hand-made /proc and /sys/fs/cgroup).
+     * {@code root} (tests: a hand-made /proc and /sys/fs/cgroup); no connection is made to this machine's ports.
      */
     public static ModelServerProbe over(SystemProbe machine, Supplier<WarmupSettings> settings, Path root) {
         return new ModelServerProbe(machine, new ModelServerLimits(settings, root));
+    }
+
+    /** The same, finding a model server behind a NAT rule through {@code connector}'s connections. */
+    public static ModelServerProbe over(SystemProbe machine, Supplier<WarmupSettings> settings, Path root,
+                                        LoopbackConnector connector) {
+        return new ModelServerProbe(machine, new ModelServerLimits(settings, root, connector));
     }
 
     @Override

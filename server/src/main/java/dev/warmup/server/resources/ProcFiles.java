@@ -7,9 +7,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -70,6 +72,42 @@ final class ProcFiles {
             });
         } catch (IOException | RuntimeException e) { // no such table: no IPv6, or not Linux, or the process exited
             return out;
+        }
+        return out;
+    }
+
+    /** A connection's near end: its address and port. */
+    record Endpoint(InetAddress address, int port) {}
+
+    /**
+     * The near ends of the connections in both tables of folder {@code net} whose far end's port is {@code remotePort}
+     * (the lines "SL: LOCAL_HEX:PORT_HEX REMOTE_HEX:PORT_HEX STATE ..."), in any state but listening: one just made may
+     * be established, not yet (SYN_RECV), or already closing, where its server hung up at once.
+     */
+    static List<Endpoint> connections(Path net, int remotePort) {
+        List<Endpoint> out = new ArrayList<>();
+        String written = String.format(Locale.ROOT, ":%04X ", remotePort);
+        for (String table : List.of("tcp", "tcp6")) {
+            try (Stream<String> lines = Files.lines(net.resolve(table))) {
+                lines.skip(1).filter(line -> line.contains(written)).forEach(line -> {
+                    String[] f = line.trim().split("\\s+");
+                    int local = f.length < 4 ? -1 : f[1].indexOf(':');
+                    int remote = f.length < 4 ? -1 : f[2].indexOf(':');
+                    if (local < 0 || remote < 0 || f[3].equals(LISTEN)) {
+                        return;
+                    }
+                    try {
+                        InetAddress address = address(f[1].substring(0, local));
+                        if (address != null && Integer.parseInt(f[2].substring(remote + 1), 16) == remotePort) {
+                            out.add(new Endpoint(address, Integer.parseInt(f[1].substring(local + 1), 16)));
+                        }
+                    } catch (NumberFormatException e) {
+                        // a line this reader does not understand
+                    }
+                });
+            } catch (IOException | RuntimeException e) { // no such table, or the process exited
+                // the other table may still say
+            }
         }
         return out;
     }
@@ -143,6 +181,30 @@ final class ProcFiles {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** A process's network namespace ("net:[4026531840]"); null when its link cannot be read (another user's). */
+    static String namespace(Path proc) {
+        try {
+            return Files.readSymbolicLink(proc.resolve("ns/net")).toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Of one network's processes {@code members} (lowest first) under {@code root}'s /proc, the one holding one of
+     * {@code sockets}; where none can be seen to, the lowest when all of them are in one cgroup (a container's are).
+     */
+    static Optional<Long> holder(Path root, List<Long> members, Set<Long> sockets) {
+        Optional<Long> holder = members.stream().filter(pid -> holdsAny(root.resolve("proc/" + pid), sockets))
+                .findFirst();
+        if (holder.isPresent()) {
+            return holder;
+        }
+        Set<String> groups = new HashSet<>();
+        members.forEach(pid -> groups.add(String.valueOf(groups(root.resolve("proc/" + pid)))));
+        return groups.size() == 1 && !groups.contains("null") ? Optional.of(members.get(0)) : Optional.empty();
     }
 
     /** Whether one of the descriptors of process folder {@code proc} is one of the sockets {@code inodes}. */

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -105,12 +104,12 @@ final class PublishedPort {
      * of several, the one descended from {@code forwarder}.
      */
     private Optional<Target> throughDockerProxy(long forwarder, int port) {
-        String own = namespace(root.resolve("proc/self"));
+        String own = ProcFiles.namespace(root.resolve("proc/self"));
         List<Long> proxies = new ArrayList<>();
         for (long pid : ProcFiles.processes(root)) {
             Path proc = root.resolve("proc/" + pid);
             if (ForwarderCommandLine.DOCKER_PROXY.equals(ProcFiles.program(proc))
-                    && !Objects.equals(own, namespace(proc))
+                    && !Objects.equals(own, ProcFiles.namespace(proc))
                     && ForwarderCommandLine.dockerProxyHostPort(root, pid).equals(OptionalInt.of(port))) {
                 proxies.add(pid);
             }
@@ -154,13 +153,13 @@ final class PublishedPort {
      * thousands of connections): only the container's network's processes have their tables read.
      */
     private Optional<Long> byAddress(Forward to) {
-        String own = namespace(root.resolve("proc/self"));
+        String own = ProcFiles.namespace(root.resolve("proc/self"));
         Map<String, Boolean> looked = new HashMap<>(); // a namespace whose link could be read: whether it is to's
         Set<Long> sockets = null; // the container's sockets on the port, once found
         List<Long> members = new ArrayList<>(); // the processes of the container's network listening there
         for (long pid : ProcFiles.processes(root)) {
             Path net = root.resolve("proc/" + pid + "/net");
-            String ns = namespace(root.resolve("proc/" + pid));
+            String ns = ProcFiles.namespace(root.resolve("proc/" + pid));
             boolean theContainers = ns == null ? hasAddress(net, to.ip())
                     : !ns.equals(own) && looked.computeIfAbsent(ns, n -> hasAddress(net, to.ip()));
             if (!theContainers) {
@@ -173,7 +172,7 @@ final class PublishedPort {
                 members.add(pid);
             }
         }
-        return sockets == null ? Optional.empty() : holder(members, sockets);
+        return sockets == null ? Optional.empty() : ProcFiles.holder(root, members, sockets);
     }
 
     /**
@@ -183,7 +182,7 @@ final class PublishedPort {
     private Optional<Long> inNamespace(Forward to, long forwarder) {
         List<Long> members = new ArrayList<>();
         for (long pid : ProcFiles.processes(root)) {
-            if (pid != forwarder && to.namespace().equals(namespace(root.resolve("proc/" + pid)))) {
+            if (pid != forwarder && to.namespace().equals(ProcFiles.namespace(root.resolve("proc/" + pid)))) {
                 members.add(pid);
             }
         }
@@ -192,31 +191,7 @@ final class PublishedPort {
         }
         Set<Long> sockets =
                 ProcFiles.listeningIn(root.resolve("proc/" + members.get(0) + "/net"), to.port(), a -> true).keySet();
-        return sockets.isEmpty() ? Optional.empty() : holder(members, sockets);
-    }
-
-    /**
-     * Of one network's processes {@code members} (lowest first), the one holding one of {@code sockets}; where none
-     * can be seen to, the lowest when all of them are in one cgroup.
-     */
-    private Optional<Long> holder(List<Long> members, Set<Long> sockets) {
-        Optional<Long> holder = members.stream().filter(pid -> ProcFiles.holdsAny(root.resolve("proc/" + pid), sockets))
-                .findFirst();
-        if (holder.isPresent()) {
-            return holder;
-        }
-        Set<String> groups = new HashSet<>();
-        members.forEach(pid -> groups.add(String.valueOf(ProcFiles.groups(root.resolve("proc/" + pid)))));
-        return groups.size() == 1 && !groups.contains("null") ? Optional.of(members.get(0)) : Optional.empty();
-    }
-
-    /** A process's network namespace ("net:[4026531840]"); null when its link cannot be read (another user's). */
-    private static String namespace(Path proc) {
-        try {
-            return Files.readSymbolicLink(proc.resolve("ns/net")).toString();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return sockets.isEmpty() ? Optional.empty() : ProcFiles.holder(root, members, sockets);
     }
 
     /**

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * process, though the machine has gigabytes free, the metrics' reading of the machine is that limit's, and the log
  * says warm-ups also wait on the quota. Then the same with the model server in a network of its own, as a container
  * whose port is published is, and a stand-in for docker-proxy, then for pasta, listening on the machine's port, then
- * one for rootless Docker's RootlessKit there and one for docker-proxy in a network of its own between the two.
+ * one for rootless Docker's RootlessKit there and one for docker-proxy in a network of its own between the two; and
+ * with nothing listening on the machine's port, a NAT rule of the test's making leading to the model server.
  */
 class ModelServerCgroupIT {
     @TempDir Path dir;
@@ -136,6 +137,85 @@ class ModelServerCgroupIT {
     void rootlessDockersPortLeadsThroughTheDockerProxyInRootlessKitsNetworkToTheModelServer() throws Exception {
         publishedBy("rootlesskit", (port, container) -> List.of("--net=slirp4netns", "--port-driver=builtin",
                 "dockerd-rootless.sh"), port -> dockerProxy(port), container -> "10.231.0.2:11434");
+    }
+
+    /**
+     * A NAT rule publishing the port (Docker without its userland proxy, rootful Podman): nothing listens on the
+     * machine's port; a stand-in model server in a network namespace of the test's making (a veth pair, 10.231.1.2 on
+     * its side) in a v1 memory group limited to 1 GB, and iptables' DNAT from 127.0.0.1's port to it, masqueraded on
+     * the way out (route_localnet on the host's end of the pair only). The real server connects, finds its
+     * connection in the container's network, and {@code heldBack} names the rule's target, the process and the group.
+     */
+    @Test
+    void aContainersPortPublishedByANatRuleLeadsToTheModelServerItsConnectionReaches() throws Exception {
+        Optional<Path> memory = group("memory", "memory.limit_in_bytes", Long.toString(1L << 30));
+        Assumptions.assumeTrue(memory.isPresent(), "no cgroup v1 memory hierarchy this test may add groups to");
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        String tag = Long.toString(ProcessHandle.current().pid() % 100_000);
+        String ns = "warmup-it-" + tag;
+        String host = "wmh" + tag;
+        String dnat = "-d 127.0.0.1 -p tcp --dport " + port + " -j DNAT --to-destination 10.231.1.2:11434";
+        String masquerade = "-s 127.0.0.1 -o " + host + " -j MASQUERADE";
+        List<String> undo = new ArrayList<>();
+        Process modelServer = null;
+        try {
+            boolean made = sh("ip netns add " + ns, undo, "ip netns del " + ns)
+                    && sh("ip link add " + host + " type veth peer name wmc" + tag, undo, "ip link del " + host)
+                    && sh("ip link set wmc" + tag + " netns " + ns + " && ip addr add 10.231.1.1/24 dev " + host
+                            + " && ip link set " + host + " up && ip netns exec " + ns + " sh -c 'ip addr add"
+                            + " 10.231.1.2/24 dev wmc" + tag + " && ip link set wmc" + tag + " up && ip link set lo up"
+                            + " && ip route add default via 10.231.1.1'"
+                            + " && sysctl -qw net.ipv4.conf." + host + ".route_localnet=1", undo, null)
+                    && sh("iptables -t nat -A OUTPUT " + dnat, undo, "iptables -t nat -D OUTPUT " + dnat)
+                    && sh("iptables -t nat -A POSTROUTING " + masquerade, undo,
+                            "iptables -t nat -D POSTROUTING " + masquerade);
+            Assumptions.assumeTrue(made, "no network namespace, veth pair or iptables NAT of the test's making");
+            Path source = Path.of(ModelServerCgroupIT.class.getResource("/cgroup/ListenOn.java").toURI());
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            // ip netns exec execs in the same process, so the pid is the stand-in's
+            modelServer = new ProcessBuilder("sh", "-c", "echo $$ > \"$1\" && exec ip netns exec \"$2\" \"$3\" \"$4\""
+                    + " 11434 0.0.0.0", "sh", memory.get().resolve("cgroup.procs").toString(), ns, java,
+                    source.toString()).redirectErrorStream(true).start();
+            String first = new BufferedReader(new InputStreamReader(modelServer.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertTrue("listening".equals(first), "the stand-in did not start: " + first);
+            JsonObject settings = JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
+                    + " \"http://127.0.0.1:" + port + "\"}}, \"models\": [{\"id\": \"coder\", \"tasks\":"
+                    + " [\"completion\"], \"memoryMb\": 1500, \"backend\": \"local\"}]}").getAsJsonObject();
+            String who = "the 1024 MB limit of the cgroup of backend local's model server (port " + port + " published"
+                    + " by a NAT rule to 10.231.1.2:11434, pid " + modelServer.pid() + ", " + memory.get() + ")";
+            try (RawLspProcess server = RawLspProcess.loggingTo(dir.resolve("data"), dir.resolve("server.log"))) {
+                server.initialize(settings);
+                String seen = "";
+                for (int i = 0; i < 300 && !seen.contains(who); i++) { // the server samples every 5 s
+                    seen = String.valueOf(server.request("warmup/status", null).getAsJsonObject("result")
+                            .get("heldBack"));
+                    Thread.sleep(100);
+                }
+                assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains(who), seen);
+            }
+        } finally {
+            if (modelServer != null) {
+                modelServer.destroyForcibly().waitFor();
+            }
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                new ProcessBuilder("sh", "-c", undo.get(i)).redirectErrorStream(true).start().waitFor();
+            }
+        }
+    }
+
+    /** Runs {@code command}; once it has succeeded, {@code undo} (if any) is what takes it back. */
+    private static boolean sh(String command, List<String> undo, String undoing) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        p.getInputStream().transferTo(System.out);
+        boolean ok = p.waitFor() == 0;
+        if (ok && undoing != null) {
+            undo.add(undoing);
+        }
+        return ok;
     }
 
     private static List<String> dockerProxy(int port) {

@@ -75,11 +75,11 @@ class ModelServerProbeTest {
     }
 
     /**
-     * A machine with three model servers: one in a Docker container behind docker-proxy (and, for another backend,
-     * behind rootless Docker's RootlessKit and a docker-proxy in its network), one in a rootless Podman container
-     * behind pasta, and one of the developer's in a group with a memory limit, a CPU quota and a cpuset of
-     * one CPU; then some of the files garbled, and some of the links /proc writes (descriptors, network namespaces)
-     * pointed elsewhere. Two samples a round, the second a second later.
+     * A machine with three model servers: one in a Docker container behind docker-proxy (and, for other backends,
+     * behind rootless Docker's RootlessKit and a docker-proxy in its network, and behind a NAT rule), one in a rootless
+     * Podman container behind pasta, and one of the developer's in a group with a memory limit, a CPU quota and a
+     * cpuset of one CPU; then some of the files garbled, and some of the links /proc writes (descriptors, network
+     * namespaces) pointed elsewhere. Two samples a round, the second a second later.
      */
     @Test
     void garbledForwardersContainersAndCpusetsAreNeverAnError() throws Exception {
@@ -91,18 +91,26 @@ class ModelServerProbeTest {
                 + " \"http://127.0.0.1:11434\"}, \"podman\": {\"type\": \"ollama\", \"url\":"
                 + " \"http://127.0.0.1:11435\"}, \"mine\": {\"type\": \"llamacpp\", \"url\":"
                 + " \"http://127.0.0.1:11436\"}, \"rootless\": {\"type\": \"ollama\", \"url\":"
-                + " \"http://127.0.0.1:11437\"}}}"));
+                + " \"http://127.0.0.1:11437\"}, \"natted\": {\"type\": \"ollama\", \"url\":"
+                + " \"http://127.0.0.1:11438\"}}}"));
         for (int round = 0; round < rounds; round++) {
             ProcTree t = threeServers(dir.resolve("f" + round));
             stat(t.root, 0);
             garbleSome(t.root, random);
             AtomicLong nanos = new AtomicLong();
             int[] ticks = {0};
+            LoopbackConnector nat = port -> { // a NAT rule sends 11438 to the Docker container's 11434
+                if (port != 11438) {
+                    throw new java.net.ConnectException("refused");
+                }
+                t.connection(4242, "020011AC", 11434, "010011AC", 47070);
+                return new LoopbackConnector.Connection(47070, () -> { });
+            };
             ModelServerLimits limits = new ModelServerLimits(config::current, t.root, nanos::get, millis -> {
                 nanos.addAndGet(millis * 1_000_000);
                 stat(t.root, ++ticks[0]);
                 garbleSometimes(t.root.resolve("proc/stat"), random);
-            });
+            }, nat);
             for (int sample = 0; sample < 2; sample++) {
                 SystemProbe.Snapshot s = limits.bound(MACHINE);
                 for (SystemProbe.MemoryLimit l : s.memoryLimits()) {

@@ -97,6 +97,26 @@ public final class ProcTree {
         return this;
     }
 
+    /**
+     * An established connection in process {@code pid}'s own network's table (IPv4: 10.231.1.2 is 0201E70A), from its
+     * near end to its far end.
+     */
+    public ProcTree connection(long pid, String nearHex, int nearPort, String farHex, int farPort) {
+        return connection(pid, nearHex, nearPort, farHex, farPort, "01");
+    }
+
+    /** A connection in state {@code state} (as the table writes it: "01" established, "06" TIME_WAIT ...). */
+    public ProcTree connection(long pid, String nearHex, int nearPort, String farHex, int farPort, String state) {
+        Path t = root.resolve("proc/" + pid + "/net/tcp");
+        if (!Files.exists(t)) {
+            write("proc/" + pid + "/net/tcp", HEADER);
+        }
+        append("proc/" + pid + "/net/tcp", String.format(Locale.ROOT, "   1: %s:%04X %s:%04X %s 00000000:00000000"
+                + " 00:00000000 00000000     0        0 23028 1 0000000000000000 20 4 30 10 -1\n", nearHex, nearPort,
+                farHex, farPort, state));
+        return this;
+    }
+
     /** Process {@code pid}'s network's own IPv4 address, as /proc/PID/net/fib_trie lists it (with loopback's). */
     public ProcTree address(long pid, String ip) {
         write("proc/" + pid + "/net/fib_trie", "Main:\n  +-- 0.0.0.0/0 3 0 5\n     |-- 0.0.0.0\n        /0 universe"
