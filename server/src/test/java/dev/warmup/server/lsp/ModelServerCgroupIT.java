@@ -142,9 +142,10 @@ class ModelServerCgroupIT {
     /**
      * A NAT rule publishing the port (Docker without its userland proxy, rootful Podman): nothing listens on the
      * machine's port; a stand-in model server in a network namespace of the test's making (a veth pair, 10.231.1.2 on
-     * its side) in a v1 memory group limited to 1 GB, and iptables' DNAT from 127.0.0.1's port to it, masqueraded on
-     * the way out (route_localnet on the host's end of the pair only). The real server connects, finds its
-     * connection in the container's network, and {@code heldBack} names the rule's target, the process and the group.
+     * its side) in a v1 memory group limited to 1 GB, listening on every address of both families, and iptables' DNAT
+     * from 127.0.0.1's port to it, masqueraded on the way out (route_localnet on the host's end of the pair only). The
+     * real server connects, finds its connection in the container's network, and {@code heldBack} names the rule's
+     * target, the process and the group.
      */
     @Test
     void aContainersPortPublishedByANatRuleLeadsToTheModelServerItsConnectionReaches() throws Exception {
@@ -176,9 +177,14 @@ class ModelServerCgroupIT {
             Path source = Path.of(ModelServerCgroupIT.class.getResource("/cgroup/ListenOn.java").toURI());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // ip netns exec execs in the same process, so the pid is the stand-in's
+            // on every address of both families where the kernel has IPv6, as Ollama listens: the connection, IPv4,
+            // is then in the container's tcp6 table
+            String every = "0".equals(Files.exists(Path.of("/proc/sys/net/ipv6/conf/default/disable_ipv6"))
+                    ? Files.readString(Path.of("/proc/sys/net/ipv6/conf/default/disable_ipv6")).trim() : "") ? "::"
+                    : "0.0.0.0";
             modelServer = new ProcessBuilder("sh", "-c", "echo $$ > \"$1\" && exec ip netns exec \"$2\" \"$3\" \"$4\""
-                    + " 11434 0.0.0.0", "sh", memory.get().resolve("cgroup.procs").toString(), ns, java,
-                    source.toString()).redirectErrorStream(true).start();
+                    + " 11434 \"$5\"", "sh", memory.get().resolve("cgroup.procs").toString(), ns, java,
+                    source.toString(), every).redirectErrorStream(true).start();
             String first = new BufferedReader(new InputStreamReader(modelServer.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             assertTrue("listening".equals(first), "the stand-in did not start: " + first);

@@ -80,6 +80,26 @@ class NattedPortTest {
         assertTrue(limits(t, toContainerA(t)).get(0).where().contains("10.231.1.2:11434, pid 4243, "));
     }
 
+    /**
+     * A model server listening on every address of both families ({@code [::]:11434}, as Ollama's does): the
+     * connection, IPv4, is in the container's tcp6 table with IPv4-mapped addresses (::ffff:10.231.1.2).
+     */
+    @Test
+    void aDualStackModelServersConnectionIsFoundInItsIpv6Table() throws Exception {
+        ProcTree t = natted();
+        String any6 = "00000000000000000000000000000000";
+        for (long pid : new long[] {4242, 4243}) {
+            t.write("proc/" + pid + "/net/tcp", ProcTree.HEADER);
+            t.socketOf(pid, "tcp6", any6, 11434, 2000, 0);
+        }
+        NattedPort natted = new NattedPort(t.root, nanos::get, port -> {
+            t.connectionIn(4242, "tcp6", "0000000000000000FFFF00000201E70A", 11434, "0000000000000000FFFF00000101E70A",
+                    47063, "01");
+            return new LoopbackConnector.Connection(47063, () -> { });
+        });
+        assertEquals(Optional.of(new PublishedPort.Target(4242, "10.231.1.2:11434")), natted.behind(18434));
+    }
+
     @Test
     void aConnectionItsServerHungUpOnAtOnceIsFoundAsWell() throws Exception {
         ProcTree t = natted();

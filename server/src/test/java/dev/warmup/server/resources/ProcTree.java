@@ -107,11 +107,17 @@ public final class ProcTree {
 
     /** A connection in state {@code state} (as the table writes it: "01" established, "06" TIME_WAIT ...). */
     public ProcTree connection(long pid, String nearHex, int nearPort, String farHex, int farPort, String state) {
-        Path t = root.resolve("proc/" + pid + "/net/tcp");
+        return connectionIn(pid, "tcp", nearHex, nearPort, farHex, farPort, state);
+    }
+
+    /** A connection in table {@code table} ("tcp6": addresses of 32 hex digits, as an IPv6 socket's). */
+    public ProcTree connectionIn(long pid, String table, String nearHex, int nearPort, String farHex, int farPort,
+                                 String state) {
+        Path t = root.resolve("proc/" + pid + "/net/" + table);
         if (!Files.exists(t)) {
-            write("proc/" + pid + "/net/tcp", HEADER);
+            write("proc/" + pid + "/net/" + table, HEADER);
         }
-        append("proc/" + pid + "/net/tcp", String.format(Locale.ROOT, "   1: %s:%04X %s:%04X %s 00000000:00000000"
+        append("proc/" + pid + "/net/" + table, String.format(Locale.ROOT, "   1: %s:%04X %s:%04X %s 00000000:00000000"
                 + " 00:00000000 00000000     0        0 23028 1 0000000000000000 20 4 30 10 -1\n", nearHex, nearPort,
                 farHex, farPort, state));
         return this;
