@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code docker-proxy} it reads each one's addresses, and the tables of the one network whose address is the
  * container's; behind {@code pasta} each one's network namespace link, and the tables of the namespace pasta names;
  * behind rootless Docker's {@code rootlesskit} each one's program name, the command line of the docker-proxy among
- * them, and then as behind docker-proxy; behind a NAT rule ({@code nat}: nothing listens on the machine's port, and a
+ * them, and then as behind docker-proxy; behind Podman 4's {@code rootlessport} each one's parent and program name
+ * (for its child), then each one's network namespace link; behind a NAT rule ({@code nat}: nothing listens on the machine's port, and a
  * connection to it, made up, is found in the container's table) each one's addresses, and the tables of each network
  * other than this process's (the container's links, root's, unread).
  * Hand-made /proc in a temporary folder: {@code processes} root processes on the machine's network, whose namespace
@@ -42,7 +43,7 @@ public class PublishedPortBenchmark {
     @Param({"100", "1000"})
     public int processes;
 
-    @Param({"docker-proxy", "pasta", "rootlesskit", "nat"})
+    @Param({"docker-proxy", "pasta", "rootlesskit", "rootlessport", "nat"})
     public String forwarder;
 
     private Path root;
@@ -74,6 +75,7 @@ public class PublishedPortBenchmark {
             Files.createSymbolicLink(root.resolve("proc/" + pid + "/net"), root.resolve("hostnet"));
             DataDirs.write(root, "proc/" + pid + "/cgroup", "0::/system.slice/s" + pid + ".service\n");
             DataDirs.write(root, "proc/" + pid + "/comm", "s" + pid + "\n");
+            DataDirs.write(root, "proc/" + pid + "/stat", pid + " (s" + pid + ") S 1 " + pid + " " + pid + " 0 -1\n");
         }
         if (forwarder.equals("rootlesskit")) { // docker-proxy, pid 98, in RootlessKit's network
             DataDirs.write(root, "proc/98/comm", "docker-proxy\n");
@@ -85,7 +87,8 @@ public class PublishedPortBenchmark {
             DataDirs.write(root, "proc/98/net/fib_trie", "Local:\n  +-- 10.0.2.0/24 2 0 2\n     |-- 10.0.2.100\n"
                     + "        /32 host LOCAL\n");
         }
-        DataDirs.write(root, "proc/99/comm", forwarder + "\n");
+        boolean podman4 = forwarder.equals("rootlessport"); // run again as /proc/self/exe, named by its argument
+        DataDirs.write(root, "proc/99/comm", (podman4 ? "exe" : forwarder) + "\n");
         DataDirs.write(root, "run/netns-abc", "");
         Object namespace = Files.getAttribute(root.resolve("run/netns-abc"), "unix:ino");
         DataDirs.write(root, "proc/99/cmdline", String.join("\0", forwarder.equals("pasta")
@@ -93,8 +96,16 @@ public class PublishedPortBenchmark {
                         "/run/netns-abc")
                 : forwarder.equals("rootlesskit") ? List.of("rootlesskit", "--net=slirp4netns", "--port-driver=builtin",
                         "dockerd-rootless.sh")
+                : podman4 ? List.of("containers-rootlessport")
                 : List.of("/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port", "11434",
                         "-container-ip", "172.17.0.2", "-container-port", "11434")) + "\0");
+        if (podman4) { // its child, pid 98, in the container's network
+            DataDirs.write(root, "proc/98/comm", "exe\n");
+            DataDirs.write(root, "proc/98/cmdline", "containers-rootlessport-child\0");
+            DataDirs.write(root, "proc/98/stat", "98 (exe) S 99 98 98 0 -1\n");
+            Files.createDirectories(root.resolve("proc/98/ns"));
+            Files.createSymbolicLink(root.resolve("proc/98/ns/net"), Path.of("net:[" + namespace + "]"));
+        }
         Files.createDirectories(root.resolve("proc/99/fd"));
         Files.createSymbolicLink(root.resolve("proc/99/fd/7"), Path.of("socket:[900]"));
         DataDirs.write(root, "container/tcp", header + listening(2000) + (forwarder.equals("nat")

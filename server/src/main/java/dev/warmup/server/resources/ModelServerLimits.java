@@ -56,11 +56,11 @@ final class ModelServerLimits {
      * Programs that forward a port to a model server elsewhere (a container's network, another machine): Docker's and
      * rootless Podman's port forwarders, pasta (as pasta.avx2 too), slirp4netns, gvproxy, kubectl port-forward, ssh -L
      * (and sshd for a tunnel opened from elsewhere with ssh -R), socat. The process listening is then not the model
-     * server, and its group's limits are not the model server's; behind docker-proxy, pasta and RootlessKit (and
-     * slirp4netns, rootless Docker's other port driver) it is looked for.
+     * server, and its group's limits are not the model server's; behind docker-proxy, pasta, RootlessKit (and
+     * slirp4netns, rootless Docker's other port driver) and Podman 4's rootlessport it is looked for.
      */
-    static final Set<String> FORWARDERS = Set.of("docker-proxy", "rootlessport", "rootlesskit", "slirp4netns", "pasta",
-            "pasta.avx2", "gvproxy", "kubectl", "ssh", "sshd", "socat");
+    static final Set<String> FORWARDERS = Set.of("docker-proxy", "rootlessport", "containers-rootlessport",
+            "rootlesskit", "slirp4netns", "pasta", "pasta.avx2", "gvproxy", "kubectl", "ssh", "sshd", "socat");
 
     private final Path root;
     private final Set<Long> lastSeen = new HashSet<>(); // the model servers' processes the last sample found

@@ -151,13 +151,53 @@ final class ProcFiles {
         }
     }
 
-    /** The name of a process's program ({@code /proc/PID/comm}); empty when it cannot be read (it exited). */
+    /**
+     * The name of a process's program ({@code /proc/PID/comm}, or for "exe" its first argument's file name); empty when
+     * it cannot be read (it exited).
+     */
     static String program(Path proc) {
+        String comm;
         try {
-            return Files.readString(proc.resolve("comm")).trim();
+            comm = Files.readString(proc.resolve("comm")).trim();
         } catch (IOException | RuntimeException e) {
             return "";
         }
+        if (!comm.equals("exe")) {
+            return comm;
+        }
+        // a program that ran itself again as /proc/self/exe (Podman's rootlessport) is named by its first argument
+        try {
+            String first = Files.readString(proc.resolve("cmdline")).split("\0", 2)[0];
+            String name = first.substring(first.lastIndexOf('/') + 1);
+            return name.isEmpty() ? comm : name;
+        } catch (IOException | RuntimeException e) {
+            return comm;
+        }
+    }
+
+    /** The listening sockets of both tables in folder {@code net}, by port (inodes); empty when none can be read. */
+    static Map<Integer, Set<Long>> listeningPorts(Path net) {
+        Map<Integer, Set<Long>> out = new TreeMap<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            try (Stream<String> lines = Files.lines(net.resolve(table))) {
+                lines.skip(1).forEach(line -> {
+                    String[] f = line.trim().split("\\s+");
+                    int colon = f.length < 10 ? -1 : f[1].indexOf(':');
+                    if (colon < 0 || !f[3].equals(LISTEN) || !f[9].matches("\\d{1,19}") || f[9].equals("0")) {
+                        return;
+                    }
+                    try {
+                        out.computeIfAbsent(Integer.parseInt(f[1].substring(colon + 1), 16), p -> new HashSet<>())
+                                .add(Long.parseLong(f[9]));
+                    } catch (NumberFormatException e) {
+                        // a line this reader does not understand
+                    }
+                });
+            } catch (IOException | RuntimeException e) { // no such table, or the process exited
+                // the other table may still say
+            }
+        }
+        return out;
     }
 
     /**

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * be read (a container's root is another user), the lowest of that network's processes stands for it when all of them
  * are in one cgroup (a container's are). Rootless Docker's RootlessKit forwards the machine's port to the same port in
  * its own network, where docker-proxy publishes the container's: the model server is looked for behind that
- * docker-proxy ({@link #ROOTLESS_DOCKER}). In the walk by address, a network namespace whose link can be read is looked
+ * docker-proxy ({@link #ROOTLESS_DOCKER}). Podman 4's rootless forwarder starts a child in the container's network:
+ * the model server is the process listening there ({@link #ROOTLESSPORT}). In the walk by address, a network namespace whose link can be read is looked
  * at once, and this process's own not at all. An answer stands while the forwarder and the process found run; none
  * found, for {@link #LOOK_AGAIN_NANOS}. Not thread-safe.
  */
@@ -40,6 +41,11 @@ final class PublishedPort {
      * the machine's port into RootlessKit's network, where docker-proxy publishes the container's.
      */
     static final Set<String> ROOTLESS_DOCKER = Set.of("rootlesskit", "slirp4netns");
+    /**
+     * Podman 4's rootless port forwarder (run again as {@code /proc/self/exe}, named by its first argument): its child
+     * ({@code containers-rootlessport-child}) runs in the container's network, and dials the container's port there.
+     */
+    static final Set<String> ROOTLESSPORT = Set.of("rootlessport", "containers-rootlessport");
     /** How long "none found" stands before the processes are walked again. */
     static final long LOOK_AGAIN_NANOS = ListeningProcess.LOOK_AGAIN_NANOS;
 
@@ -70,7 +76,8 @@ final class PublishedPort {
 
     /** Whether a model server is looked for behind a forwarder running {@code program}. */
     static boolean follows(String program) {
-        return ForwarderCommandLine.reads(program) || ROOTLESS_DOCKER.contains(program);
+        return ForwarderCommandLine.reads(program) || ROOTLESS_DOCKER.contains(program)
+                || ROOTLESSPORT.contains(program);
     }
 
     /**
@@ -86,7 +93,7 @@ final class PublishedPort {
             return last.target();
         }
         Optional<Target> target = ROOTLESS_DOCKER.contains(program) ? throughDockerProxy(pid, port)
-                : follow(pid, program, port);
+                : ROOTLESSPORT.contains(program) ? besideRootlessportChild(pid) : follow(pid, program, port);
         found.put(key, new Found(target, now));
         return target;
     }
@@ -123,6 +130,40 @@ final class PublishedPort {
         long proxy = proxies.get(0);
         return follow(proxy, ForwarderCommandLine.DOCKER_PROXY, port).map(t -> new Target(t.pid(),
                 t.address() + " through docker-proxy (pid " + proxy + ")"));
+    }
+
+    /**
+     * Podman 4's rootless container: the network of the child {@code forwarder} started there, and the process of
+     * that network listening on a port, when it listens on one only (the container's port is in the configuration
+     * Podman gives the forwarder on its input, not in a command line).
+     */
+    private Optional<Target> besideRootlessportChild(long forwarder) {
+        List<Path> all = ProcFiles.processes(root).stream().map(pid -> root.resolve("proc/" + pid)).toList();
+        Optional<String> network = all.stream().filter(p -> ProcFiles.parent(p) == forwarder && child(p))
+                .map(ProcFiles::namespace).filter(Objects::nonNull).findFirst();
+        if (network.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Long> members = new ArrayList<>();
+        for (Path proc : all) {
+            if (network.get().equals(ProcFiles.namespace(proc)) && !child(proc)) {
+                members.add(Long.parseLong(proc.getFileName().toString()));
+            }
+        }
+        if (members.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<Integer, Set<Long>> ports = ProcFiles.listeningPorts(root.resolve("proc/" + members.get(0) + "/net"));
+        if (ports.size() != 1) {
+            return Optional.empty();
+        }
+        Map.Entry<Integer, Set<Long>> only = ports.entrySet().iterator().next();
+        return ProcFiles.holder(root, members, only.getValue()).map(pid -> new Target(pid,
+                new Forward(null, network.get(), only.getKey()).address()));
+    }
+
+    private static boolean child(Path proc) {
+        return ProcFiles.program(proc).endsWith("rootlessport-child");
     }
 
     /** Whether process {@code pid} descends from {@code ancestor} (at most 64 generations up). */

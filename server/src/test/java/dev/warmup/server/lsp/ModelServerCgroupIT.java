@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * process, though the machine has gigabytes free, the metrics' reading of the machine is that limit's, and the log
  * says warm-ups also wait on the quota. Then the same with the model server in a network of its own, as a container
  * whose port is published is, and a stand-in for docker-proxy, then for pasta, listening on the machine's port, then
- * one for rootless Docker's RootlessKit there and one for docker-proxy in a network of its own between the two; and
+ * one for rootless Docker's RootlessKit there and one for docker-proxy in a network of its own between the two, then
+ * one for Podman 4's rootlessport with a child in the model server's network; and
  * with nothing listening on the machine's port, a NAT rule of the test's making leading to the model server.
  */
 class ModelServerCgroupIT {
@@ -224,6 +225,23 @@ class ModelServerCgroupIT {
         return ok;
     }
 
+    /**
+     * Podman 4's rootless forwarder: a stand-in run as Podman runs it (its program "exe", its first argument
+     * {@code containers-rootlessport}) on the machine's port, with a child of the same naming in the model server's
+     * network.
+     */
+    @Test
+    void podman4sPortLeadsToTheModelServerInTheNetworkOfItsForwardersChild() throws Exception {
+        publishedBy("containers-rootlessport", (port, container) -> List.of(), null, container -> {
+            try {
+                return "port 11434 of network namespace " + Files.readSymbolicLink(Path.of("/proc/" + container
+                        + "/ns/net"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     private static List<String> dockerProxy(int port) {
         return List.of("-proto", "tcp", "-host-ip", "127.0.0.1", "-host-port", Integer.toString(port), "-container-ip",
                 "10.231.0.2", "-container-port", "11434");
@@ -337,7 +355,16 @@ class ModelServerCgroupIT {
             List<String> command = new ArrayList<>(List.of(java, source.toString(), Integer.toString(port),
                     "127.0.0.1", program));
             command.addAll(args.apply(port, modelServer.pid()));
-            forwarder = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder starting = new ProcessBuilder(command);
+            if (program.equals("containers-rootlessport")) { // Podman 4 runs it again as /proc/self/exe: program
+                // "exe", named by its first argument; its child, named alike, runs in the container's network
+                command.set(4, "exe");
+                command.addAll(0, List.of("bash", "-c", "exec -a containers-rootlessport \"$@\"", "bash"));
+                Files.createSymbolicLink(dir.resolve("exe"), Path.of("/bin/sleep"));
+                starting.environment().put("LISTEN_ON_CHILD", "exec nsenter --net=/proc/" + modelServer.pid()
+                        + "/ns/net bash -c 'exec -a containers-rootlessport-child \"$0\" 600' " + dir.resolve("exe"));
+            }
+            forwarder = starting.redirectErrorStream(true).start();
             String forwarderFirst = new BufferedReader(new InputStreamReader(forwarder.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             assertTrue("listening".equals(forwarderFirst), "the " + program + " stand-in did not start: "
@@ -362,6 +389,7 @@ class ModelServerCgroupIT {
         } finally {
             for (Process p : new Process[] {forwarder, between}) {
                 if (p != null) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly().waitFor();
                 }
             }

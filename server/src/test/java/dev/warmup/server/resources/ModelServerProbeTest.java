@@ -77,7 +77,7 @@ class ModelServerProbeTest {
     /**
      * A machine with three model servers: one in a Docker container behind docker-proxy (and, for other backends,
      * behind rootless Docker's RootlessKit and a docker-proxy in its network, and behind a NAT rule), one in a rootless
-     * Podman container behind pasta, and one of the developer's in a group with a memory limit, a CPU quota and a
+     * Podman container behind pasta (and behind Podman 4's rootlessport), and one of the developer's in a group with a memory limit, a CPU quota and a
      * cpuset of one CPU; then some of the files garbled, and some of the links /proc writes (descriptors, network
      * namespaces) pointed elsewhere. Two samples a round, the second a second later.
      */
@@ -92,7 +92,8 @@ class ModelServerProbeTest {
                 + " \"http://127.0.0.1:11435\"}, \"mine\": {\"type\": \"llamacpp\", \"url\":"
                 + " \"http://127.0.0.1:11436\"}, \"rootless\": {\"type\": \"ollama\", \"url\":"
                 + " \"http://127.0.0.1:11437\"}, \"natted\": {\"type\": \"ollama\", \"url\":"
-                + " \"http://127.0.0.1:11438\"}}}"));
+                + " \"http://127.0.0.1:11438\"}, \"podman4\": {\"type\": \"ollama\", \"url\":"
+                + " \"http://127.0.0.1:11439\"}}}"));
         for (int round = 0; round < rounds; round++) {
             ProcTree t = threeServers(dir.resolve("f" + round));
             stat(t.root, 0);
@@ -175,7 +176,10 @@ class ModelServerProbeTest {
                         2048L, 1000, 0);
         try {
             long ns = (Long) Files.getAttribute(root.resolve("run/user/1000/netns/netns-abc"), "unix:ino");
-            t.network("5242", ns);
+            t.network("5242", ns).network("911", ns); // Podman 4's rootlessport (pid 910) has its child there
+            t.socket("tcp", "00000000", 11439, "0A", 910, 1000).holds(910, 7, 910).program(910, "exe")
+                    .commandLine(910, "containers-rootlessport").program(911, "exe")
+                    .commandLine(911, "containers-rootlessport-child").parent(911, 910);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -190,6 +190,40 @@ class PublishedPortTest {
         assertEquals(List.of(), limits(tree));
     }
 
+    /**
+     * Podman 4's rootless forwarder (pid 900), run again as /proc/self/exe and named by its first argument, on the
+     * machine's 11434; its child (pid 901) in the container's network (namespace 7), where the container (pids 4242
+     * and 4243, limited to 4 GB) listens on 8080; another container (pid 5000, namespace 8) listening on 8080 too.
+     */
+    private ProcTree podman4() {
+        ProcTree t = new ProcTree(dir).mount("/", "/sys/fs/cgroup", "cgroup2", "rw").network("self", 1)
+                .socket("tcp", "00000000", 11434, "0A", 900, 1000).holds(900, 7, 900).program(900, "exe")
+                .commandLine(900, "containers-rootlessport").network("900", 1)
+                .process(900, "0::/user.slice/user-1000.slice/user@1000.service/user.slice/podman-pause.scope")
+                .program(901, "exe").commandLine(901, "containers-rootlessport-child").parent(901, 900)
+                .network("901", 7)
+                .socketOf(5000, "tcp", "00000000", 8080, 3000, 1000).network("5000", 8)
+                .process(5000, "0::/user.slice/libpod-other.scope");
+        for (long pid : new long[] {4242, 4243}) {
+            t.socketOf(pid, "tcp", "00000000", 8080, 2000, 1000).network("" + pid, 7).parent(pid, 4000)
+                    .process(pid, "0::/" + PODMAN_CONTAINER);
+        }
+        return t.v2("sys/fs/cgroup/" + PODMAN_CONTAINER, 4096L, 3072, 0);
+    }
+
+    @Test
+    void podman4sContainerIsFoundInTheNetworkOfTheForwardersChild() {
+        ProcTree tree = podman4();
+        List<SystemProbe.MemoryLimit> limits = limits(tree);
+        assertEquals(1, limits.size(), limits.toString());
+        assertEquals("the 4096 MB limit of the cgroup of backend local's model server (port 11434 forwarded by"
+                + " containers-rootlessport (pid 900) to port 8080 of network namespace net:[7], pid 4242, "
+                + tree.root.resolve("sys/fs/cgroup/" + PODMAN_CONTAINER) + ")", limits.get(0).where());
+
+        tree.socketOf(4242, "tcp", "00000000", 9090, 2001, 1000); // a second port: which is forwarded is not known
+        assertEquals(List.of(), limits(tree));
+    }
+
     @Test
     void theContainersAddressIsReadFromTheCommandLineAndItsNetworksFiles() throws IOException {
         ProcTree tree = new ProcTree(dir).address(1, "172.17.0.2")
