@@ -34,8 +34,8 @@ import java.util.stream.Collectors;
  * ({@link ListeningProcess}), the headroom of its cgroups ({@link CgroupMemory}) and how busy they keep its CPU quota
  * ({@link CgroupCpu}): each group's memory limit that leaves less than the machine has bounds the models of the backends
  * served from within it, and its quota, where busier than the machine, holds back their warm-ups. Behind a container's
- * published port (docker-proxy, pasta, rootless Docker's RootlessKit), the container's model server
- * ({@link PublishedPort}); behind a NAT rule (nothing listens on the port here, yet it takes connections), the one
+ * published port (docker-proxy, pasta, rootless Docker's RootlessKit, Podman 4's rootlessport), the container's model
+ * server ({@link PublishedPort}); behind a NAT rule (nothing listens on the port here, yet it takes connections), the one
  * whose network the connection made ends in ({@link NattedPort}). A model server not found
  * (another user's process, one outside this process's PID namespace: a pod's other container, the host of a container
  * sharing its network; one behind another forwarder) or in no limited group bounds nothing. Linux only; elsewhere it
@@ -81,12 +81,7 @@ final class ModelServerLimits {
      * @param root the file system's root
      */
     ModelServerLimits(Supplier<WarmupSettings> settings, Path root) {
-        this(settings, root, LoopbackConnector.REFUSED);
-    }
-
-    /** Over hand-made files, finding a model server behind a NAT rule through {@code connector}'s connections. */
-    ModelServerLimits(Supplier<WarmupSettings> settings, Path root, LoopbackConnector connector) {
-        this(settings, root, System::nanoTime, ModelServerLimits::pause, connector);
+        this(settings, root, System::nanoTime, ModelServerLimits::pause, LoopbackConnector.REFUSED);
     }
 
     /** Over hand-made files, with the test's clock and pauses; no connection is made. */
@@ -171,7 +166,7 @@ final class ModelServerLimits {
     }
 
     /** Sleeps on the sampler's thread (a first look at a CPU quota); an interrupt ends it, and is kept. */
-    private static void pause(long millis) {
+    static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -197,9 +192,9 @@ final class ModelServerLimits {
 
     /**
      * The processes serving the backends at loopback addresses; each port looked at once. A port forwarder found
-     * listening is not taken for the model server: behind docker-proxy, pasta and rootless Docker's forwarders it is
-     * looked for; behind the others,
-     * or not found, none is (said once).
+     * listening is not taken for the model server: behind docker-proxy, pasta, rootless Docker's and Podman 4's
+     * rootless forwarders it is looked for; behind the others, or not found, none is (said once). Where nothing
+     * listens, a NAT rule may publish the port: the model server is looked for where a connection to it ends.
      */
     private Map<Long, Server> servers() {
         Map<Long, Server> out = new LinkedHashMap<>();

@@ -40,7 +40,8 @@ public final class ModelServerProbe implements SystemProbe {
     /** The same, finding a model server behind a NAT rule through {@code connector}'s connections. */
     public static ModelServerProbe over(SystemProbe machine, Supplier<WarmupSettings> settings, Path root,
                                         LoopbackConnector connector) {
-        return new ModelServerProbe(machine, new ModelServerLimits(settings, root, connector));
+        return new ModelServerProbe(machine, new ModelServerLimits(settings, root, System::nanoTime,
+                ModelServerLimits::pause, connector));
     }
 
     @Override
