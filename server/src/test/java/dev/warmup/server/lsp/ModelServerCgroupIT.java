@@ -189,21 +189,9 @@ class ModelServerCgroupIT {
             String first = new BufferedReader(new InputStreamReader(modelServer.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             assertTrue("listening".equals(first), "the stand-in did not start: " + first);
-            JsonObject settings = JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
-                    + " \"http://127.0.0.1:" + port + "\"}}, \"models\": [{\"id\": \"coder\", \"tasks\":"
-                    + " [\"completion\"], \"memoryMb\": 1500, \"backend\": \"local\"}]}").getAsJsonObject();
-            String who = "the 1024 MB limit of the cgroup of backend local's model server (port " + port + " published"
-                    + " by a NAT rule to 10.231.1.2:11434, pid " + modelServer.pid() + ", " + memory.get() + ")";
-            try (RawLspProcess server = RawLspProcess.loggingTo(dir.resolve("data"), dir.resolve("server.log"))) {
-                server.initialize(settings);
-                String seen = "";
-                for (int i = 0; i < 300 && !seen.contains(who); i++) { // the server samples every 5 s
-                    seen = String.valueOf(server.request("warmup/status", null).getAsJsonObject("result")
-                            .get("heldBack"));
-                    Thread.sleep(100);
-                }
-                assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains(who), seen);
-            }
+            heldBackNames(port, "the 1024 MB limit of the cgroup of backend local's model server (port " + port
+                    + " published by a NAT rule to 10.231.1.2:11434, pid " + modelServer.pid() + ", " + memory.get()
+                    + ")");
         } finally {
             if (modelServer != null) {
                 modelServer.destroyForcibly().waitFor();
@@ -211,6 +199,26 @@ class ModelServerCgroupIT {
             for (int i = undo.size() - 1; i >= 0; i--) {
                 new ProcessBuilder("sh", "-c", undo.get(i)).redirectErrorStream(true).start().waitFor();
             }
+        }
+    }
+
+    /**
+     * The real server, its backend at 127.0.0.1's {@code port}: its status's {@code heldBack} comes to say, under
+     * WMP-4005, {@code who} (it samples every 5 s).
+     */
+    private void heldBackNames(int port, String who) throws Exception {
+        JsonObject settings = JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
+                + " \"http://127.0.0.1:" + port + "\"}}, \"models\": [{\"id\": \"coder\", \"tasks\":"
+                + " [\"completion\"], \"memoryMb\": 1500, \"backend\": \"local\"}]}").getAsJsonObject();
+        try (RawLspProcess server = RawLspProcess.loggingTo(dir.resolve("data"), dir.resolve("server.log"))) {
+            server.initialize(settings);
+            String seen = "";
+            for (int i = 0; i < 300 && !seen.contains(who); i++) {
+                seen = String.valueOf(server.request("warmup/status", null).getAsJsonObject("result")
+                        .get("heldBack"));
+                Thread.sleep(100);
+            }
+            assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains(who), seen);
         }
     }
 
@@ -369,23 +377,10 @@ class ModelServerCgroupIT {
                     StandardCharsets.UTF_8)).readLine();
             assertTrue("listening".equals(forwarderFirst), "the " + program + " stand-in did not start: "
                     + forwarderFirst);
-            JsonObject settings = JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
-                    + " \"http://127.0.0.1:" + port + "\"}}, \"models\": [{\"id\": \"coder\", \"tasks\":"
-                    + " [\"completion\"], \"memoryMb\": 1500, \"backend\": \"local\"}]}").getAsJsonObject();
-            String who = "the 1024 MB limit of the cgroup of backend local's model server (port " + port + " forwarded"
-                    + " by " + program + " (pid " + forwarder.pid() + ") to " + address.apply(modelServer.pid())
+            heldBackNames(port, "the 1024 MB limit of the cgroup of backend local's model server (port " + port
+                    + " forwarded by " + program + " (pid " + forwarder.pid() + ") to " + address.apply(modelServer.pid())
                     + (between == null ? "" : " through docker-proxy (pid " + between.pid() + ")")
-                    + ", pid " + modelServer.pid() + ", " + memory.get() + ")";
-            try (RawLspProcess server = RawLspProcess.loggingTo(dir.resolve("data"), dir.resolve("server.log"))) {
-                server.initialize(settings);
-                String seen = "";
-                for (int i = 0; i < 300 && !seen.contains(who); i++) { // the server samples every 5 s
-                    seen = String.valueOf(server.request("warmup/status", null).getAsJsonObject("result")
-                            .get("heldBack"));
-                    Thread.sleep(100);
-                }
-                assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains(who), seen);
-            }
+                    + ", pid " + modelServer.pid() + ", " + memory.get() + ")");
         } finally {
             for (Process p : new Process[] {forwarder, between}) {
                 if (p != null) {
