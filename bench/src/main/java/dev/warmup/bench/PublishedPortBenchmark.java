@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * container's; behind {@code pasta} each one's network namespace link, and the tables of the namespace pasta names;
  * behind rootless Docker's {@code rootlesskit} each one's program name, the command line of the docker-proxy among
  * them, and then as behind docker-proxy; behind Podman 4's {@code rootlessport} each one's parent and program name
- * (for its child), then each one's network namespace link; behind a NAT rule ({@code nat}: nothing listens on the machine's port, and a
- * connection to it, made up, is found in the container's table) each one's addresses, and the tables of each network
- * other than this process's (the container's links, root's, unread).
+ * (for its child), then each one's network namespace link; behind a NAT rule ({@code nat}: nothing listens on the
+ * machine's port, and a connection to it, made up, is found in the container's table) each one's addresses, and the
+ * tables of each network other than this process's (the container's links, root's, unread).
  * Hand-made /proc in a temporary folder: {@code processes} root processes on the machine's network, whose namespace
  * links a developer's server may not read (so each one's addresses are read), their socket table holding 1,000
  * connections; then the container (3 processes, 172.17.0.2, limited to 4 GB), whose pids are the highest. Once

@@ -63,7 +63,7 @@ final class ForwarderCommandLine {
         return PASTA.contains(program) ? pasta(root, args, hostPort) : Optional.empty();
     }
 
-    /** The machine's port docker-proxy {@code pid} says it publishes ({@code -host-port}); empty when it does not say. */
+    /** The machine's port docker-proxy {@code pid} publishes ({@code -host-port}); empty when it does not say. */
     static OptionalInt dockerProxyHostPort(Path root, long pid) {
         try {
             return port(value(List.of(Files.readString(root.resolve("proc/" + pid + "/cmdline")).split("\0")),

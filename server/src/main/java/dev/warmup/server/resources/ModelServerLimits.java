@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
  * ({@link CgroupCpu}): each group's memory limit that leaves less than the machine has bounds the models of the backends
  * served from within it, and its quota, where busier than the machine, holds back their warm-ups. Behind a container's
  * published port (docker-proxy, pasta, rootless Docker's RootlessKit, Podman 4's rootlessport), the container's model
- * server ({@link PublishedPort}); behind a NAT rule (nothing listens on the port here, yet it takes connections), the one
- * whose network the connection made ends in ({@link NattedPort}). A model server not found
+ * server ({@link PublishedPort}); behind a NAT rule (nothing listens on the port here, yet it takes connections), the
+ * one whose network the connection made ends in ({@link NattedPort}). A model server not found
  * (another user's process, one outside this process's PID namespace: a pod's other container, the host of a container
  * sharing its network; one behind another forwarder) or in no limited group bounds nothing. Linux only; elsewhere it
  * finds nothing. Called on the resource sampler's thread.

@@ -378,7 +378,8 @@ class ModelServerCgroupIT {
             assertTrue("listening".equals(forwarderFirst), "the " + program + " stand-in did not start: "
                     + forwarderFirst);
             heldBackNames(port, "the 1024 MB limit of the cgroup of backend local's model server (port " + port
-                    + " forwarded by " + program + " (pid " + forwarder.pid() + ") to " + address.apply(modelServer.pid())
+                    + " forwarded by " + program + " (pid " + forwarder.pid() + ") to "
+                    + address.apply(modelServer.pid())
                     + (between == null ? "" : " through docker-proxy (pid " + between.pid() + ")")
                     + ", pid " + modelServer.pid() + ", " + memory.get() + ")");
         } finally {
