@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * its own network, where docker-proxy publishes the container's: the model server is looked for behind that
  * docker-proxy ({@link #ROOTLESS_DOCKER}). Podman 4's rootless forwarder starts a child in the container's network:
  * the model server is the process listening there ({@link #ROOTLESSPORT}). In the walk by address, a network
- * namespace whose link can be read is looked at once, and this process's own not at all. An answer stands while the forwarder and the process found run; none
- * found, for {@link #LOOK_AGAIN_NANOS}. Not thread-safe.
+ * namespace whose link can be read is looked at once, and this process's own not at all. An answer stands while the
+ * forwarder and the process found run; none found, for {@link #LOOK_AGAIN_NANOS}. Not thread-safe.
  */
 final class PublishedPort {
     /**

@@ -77,9 +77,9 @@ class ModelServerProbeTest {
     /**
      * A machine with three model servers: one in a Docker container behind docker-proxy (and, for other backends,
      * behind rootless Docker's RootlessKit and a docker-proxy in its network, and behind a NAT rule), one in a rootless
-     * Podman container behind pasta (and behind Podman 4's rootlessport), and one of the developer's in a group with a memory limit, a CPU quota and a
-     * cpuset of one CPU; then some of the files garbled, and some of the links /proc writes (descriptors, network
-     * namespaces) pointed elsewhere. Two samples a round, the second a second later.
+     * Podman container behind pasta (and behind Podman 4's rootlessport), and one of the developer's in a group with a
+     * memory limit, a CPU quota and a cpuset of one CPU; then some of the files garbled, and some of the links /proc
+     * writes (descriptors, network namespaces) pointed elsewhere. Two samples a round, the second a second later.
      */
     @Test
     void garbledForwardersContainersAndCpusetsAreNeverAnError() throws Exception {

@@ -42,7 +42,8 @@ class NattedPortTest {
                     .process(pid, "0::/system.slice/docker-a.scope");
         }
         t.socketOf(5000, "tcp", "00000000", 11434, 3000, 0).address(5000, "10.231.1.3")
-                .process(5000, "0::/system.slice/docker-b.scope").connection(5000, "0301E70A", 11434, "0101E70A", 40000);
+                .process(5000, "0::/system.slice/docker-b.scope")
+                .connection(5000, "0301E70A", 11434, "0101E70A", 40000);
         t.socketOf(6000, "tcp", "00000000", 11434, 4000, 1000).network("6000", 9)
                 .process(6000, "0::/user.slice/libpod-c.scope");
         return t.v2(CONTAINER, 2048L, 1024, 0);
@@ -153,7 +154,8 @@ class NattedPortTest {
             return new LoopbackConnector.Connection(47060, () -> { });
         });
         assertEquals(Optional.empty(), natted.behind(18434));
-        NattedPort elsewhere = new NattedPort(t.root, nanos::get, port -> new LoopbackConnector.Connection(47061, () -> { }));
+        NattedPort elsewhere = new NattedPort(t.root, nanos::get,
+                port -> new LoopbackConnector.Connection(47061, () -> { }));
         assertEquals(Optional.empty(), elsewhere.behind(18434), "a NAT rule to another machine: in no network here");
     }
 }

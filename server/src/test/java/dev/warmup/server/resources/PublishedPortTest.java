@@ -135,20 +135,22 @@ class PublishedPortTest {
             "user.slice/user-1000.slice/user@1000.service/app.slice/docker-abc.scope";
 
     /**
-     * Rootless Docker: RootlessKit (pid 900, the developer's) listens on the machine's 11434 and forwards it to 11434 of
-     * its own network (namespace 5), where docker-proxy (pid 1500, under dockerd 920, under RootlessKit's child 910)
+     * Rootless Docker: RootlessKit (pid 900, the developer's) listens on the machine's 11434 and forwards it to 11434
+     * of its own network (namespace 5), where docker-proxy (pid 1500, under dockerd 920, under RootlessKit's child 910)
      * publishes the container's 172.17.0.2:11434; another docker-proxy (pid 1600) there publishes 8080. The
      * container (pids 4242 and 4243, namespace 6) is limited to 4 GB.
      */
     private ProcTree rootlessDocker() {
         ProcTree t = new ProcTree(dir).mount("/", "/sys/fs/cgroup", "cgroup2", "rw").network("self", 1)
                 .socket("tcp", "00000000", 11434, "0A", 900, 1000).holds(900, 7, 900).program(900, "rootlesskit")
-                .network("900", 1).process(900, "0::/user.slice/user-1000.slice/user@1000.service/app.slice/docker.service")
+                .network("900", 1)
+                .process(900, "0::/user.slice/user-1000.slice/user@1000.service/app.slice/docker.service")
                 .parent(910, 900).network("910", 5).parent(920, 910).network("920", 5);
         for (int[] proxy : new int[][] {{1500, 11434}, {1600, 8080}}) {
             t.program(proxy[0], "docker-proxy").network("" + proxy[0], 5).parent(proxy[0], 920)
                     .commandLine(proxy[0], "/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", "127.0.0.1",
-                            "-host-port", "" + proxy[1], "-container-ip", "172.17.0.2", "-container-port", "" + proxy[1])
+                            "-host-port", "" + proxy[1], "-container-ip", "172.17.0.2", "-container-port",
+                            "" + proxy[1])
                     .socketOf(proxy[0], "tcp", "0100007F", proxy[1], 1900 + proxy[0], 1000)
                     .address(proxy[0], "10.0.2.100");
         }
@@ -182,7 +184,8 @@ class PublishedPortTest {
                 .program(2500, "docker-proxy").network("2500", 8).parent(2500, 2400).commandLine(2500, "docker-proxy",
                         "-host-port", "11434", "-container-ip", "172.18.0.9", "-container-port", "11434")
                 .program(812, "docker-proxy").network("812", 1).commandLine(812, "docker-proxy", "-host-ip",
-                        "192.168.1.20", "-host-port", "11434", "-container-ip", "172.18.0.9", "-container-port", "11434");
+                        "192.168.1.20", "-host-port", "11434", "-container-ip", "172.18.0.9", "-container-port",
+                        "11434");
         assertTrue(limits(tree).get(0).where().contains("through docker-proxy (pid 1500), pid 4242, "),
                 limits(tree).toString());
 
