@@ -8,8 +8,7 @@ import java.nio.file.Path;
  * A stand-in for a model server's process (or a port forwarder's), run with the JDK's source launcher:
  * {@code ListenOn PORT [ADDRESS [PROGRAM [ARGUMENT...]]]} listens at the port given on ADDRESS (127.0.0.1 unless
  * given), names its program PROGRAM if given (as {@code /proc/self/comm} says: "docker-proxy"), says "listening" on
- * stdout, and closes every connection it takes; the further arguments only stand in its command line. With
- * {@code LISTEN_ON_CHILD} in its environment, it first starts that shell command as a child of its own.
+ * stdout, and closes every connection it takes; the further arguments only stand in its command line.
  */
 public class ListenOn {
     public static void main(String[] args) throws Exception {
@@ -18,11 +17,6 @@ public class ListenOn {
             Files.writeString(Path.of("/proc/self/comm"), args[2]);
         }
         try (ServerSocket s = new ServerSocket(Integer.parseInt(args[0]), 50, InetAddress.getByName(address))) {
-            String child = System.getenv("LISTEN_ON_CHILD");
-            if (child != null) { // a child of this process, as a forwarder's helper is
-                new ProcessBuilder("sh", "-c", child).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            }
             System.out.println("listening");
             System.out.flush();
             while (true) {

@@ -100,7 +100,7 @@ final class ModelServerLimits {
         this.settings = settings;
         this.root = root;
         this.listeners = new ListeningProcess(root, nanoTime);
-        this.containers = new PublishedPort(root, nanoTime);
+        this.containers = new PublishedPort(root, nanoTime, connector, pauseMillis);
         this.natted = new NattedPort(root, nanoTime, connector);
         this.paths = new CgroupPaths(root);
         this.memory = new CgroupMemory(paths);

@@ -249,21 +249,60 @@ final class ProcFiles {
 
     /** Whether one of the descriptors of process folder {@code proc} is one of the sockets {@code inodes}. */
     static boolean holdsAny(Path proc, Set<Long> inodes) {
+        return sockets(proc).stream().anyMatch(inodes::contains);
+    }
+
+    /**
+     * The sockets process folder {@code proc} holds, by inode (its descriptors linking to "socket:[INODE]"); none when
+     * they cannot be read (another user's process, or one that exited).
+     */
+    static Set<Long> sockets(Path proc) {
+        Set<Long> out = new HashSet<>();
         try (DirectoryStream<Path> all = Files.newDirectoryStream(proc.resolve("fd"))) {
             for (Path fd : all) {
                 try {
                     String link = Files.readSymbolicLink(fd).toString();
-                    if (link.startsWith("socket:[") && link.endsWith("]")
-                            && inodes.contains(Long.parseLong(link.substring(8, link.length() - 1)))) {
-                        return true;
+                    if (link.startsWith("socket:[") && link.endsWith("]")) {
+                        out.add(Long.parseLong(link.substring(8, link.length() - 1)));
                     }
                 } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
                     // closed meanwhile
                 }
             }
         } catch (IOException | RuntimeException e) { // another user's process, or exited meanwhile
-            return false;
+            return Set.of();
         }
-        return false;
+        return out;
+    }
+
+    /**
+     * The far ends of the connections, in both tables of folder {@code net}, of the sockets {@code inodes} (any state
+     * but listening).
+     */
+    static List<Endpoint> farEnds(Path net, Set<Long> inodes) {
+        List<Endpoint> out = new ArrayList<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            try (Stream<String> lines = Files.lines(net.resolve(table))) {
+                lines.skip(1).forEach(line -> {
+                    String[] f = line.trim().split("\\s+");
+                    int remote = f.length < 10 ? -1 : f[2].indexOf(':');
+                    if (remote < 0 || f[3].equals(LISTEN) || !f[9].matches("\\d{1,19}")
+                            || !inodes.contains(Long.parseLong(f[9]))) {
+                        return;
+                    }
+                    try {
+                        InetAddress address = address(f[2].substring(0, remote));
+                        if (address != null) {
+                            out.add(new Endpoint(address, Integer.parseInt(f[2].substring(remote + 1), 16)));
+                        }
+                    } catch (NumberFormatException e) {
+                        // a line this reader does not understand
+                    }
+                });
+            } catch (IOException | RuntimeException e) { // no such table, or the process exited
+                // the other table may still say
+            }
+        }
+        return out;
     }
 }

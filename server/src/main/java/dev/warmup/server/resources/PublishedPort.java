@@ -1,12 +1,14 @@
 package dev.warmup.server.resources;
 
 import dev.warmup.server.resources.ForwarderCommandLine.Forward;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -61,17 +64,32 @@ final class PublishedPort {
 
     private record Found(Optional<Target> target, long atNanos) {}
 
+    /** How long a connection made behind Podman 4's forwarder is watched for the socket its child hands back. */
+    static final long TRACE_MILLIS = 500;
+    private static final long TRACE_STEP_MILLIS = 10;
+
     private final Path root;
     private final LongSupplier nanoTime;
+    private final LoopbackConnector connector;
+    private final LongConsumer pauseMillis;
     private final Map<Key, Found> found = new HashMap<>();
 
-    /**
-     * @param root     the file system's root: "/" but in tests
-     * @param nanoTime the monotonic clock "none found" ages on
-     */
+    /** Over hand-made files: no connection is made. */
     PublishedPort(Path root, LongSupplier nanoTime) {
+        this(root, nanoTime, LoopbackConnector.REFUSED, millis -> { });
+    }
+
+    /**
+     * @param root        the file system's root: "/" but in tests
+     * @param nanoTime    the monotonic clock "none found" ages on
+     * @param connector   makes the connection that shows where Podman 4's forwarder sends the port
+     * @param pauseMillis waits while that connection is watched (the sampler's thread sleeps)
+     */
+    PublishedPort(Path root, LongSupplier nanoTime, LoopbackConnector connector, LongConsumer pauseMillis) {
         this.root = root;
         this.nanoTime = nanoTime;
+        this.connector = connector;
+        this.pauseMillis = pauseMillis;
     }
 
     /** Whether a model server is looked for behind a forwarder running {@code program}. */
@@ -93,7 +111,7 @@ final class PublishedPort {
             return last.target();
         }
         Optional<Target> target = ROOTLESS_DOCKER.contains(program) ? throughDockerProxy(pid, port)
-                : ROOTLESSPORT.contains(program) ? besideRootlessportChild(pid) : follow(pid, program, port);
+                : ROOTLESSPORT.contains(program) ? besideRootlessportChild(pid, port) : follow(pid, program, port);
         found.put(key, new Found(target, now));
         return target;
     }
@@ -133,33 +151,70 @@ final class PublishedPort {
     }
 
     /**
-     * Podman 4's rootless container: the network of the child {@code forwarder} started there, and the process of
-     * that network listening on a port, when it listens on one only (the container's port is in the configuration
-     * Podman gives the forwarder on its input, not in a command line).
+     * Podman 4's rootless container, found from the child {@code forwarder} started in a network of its own (the
+     * container's, or with a network of Podman's, that network's). The container's address and port are in the
+     * configuration Podman gives the forwarder on its input, not in a command line, so a connection made to
+     * {@code port} shows them ({@link #dialed}); where it does not, the process of the child's network listening on a
+     * port is taken, when it listens on one only.
      */
-    private Optional<Target> besideRootlessportChild(long forwarder) {
+    private Optional<Target> besideRootlessportChild(long forwarder, int port) {
         List<Path> all = ProcFiles.processes(root).stream().map(pid -> root.resolve("proc/" + pid)).toList();
-        Optional<String> network = all.stream().filter(p -> ProcFiles.parent(p) == forwarder && child(p))
-                .map(ProcFiles::namespace).filter(Objects::nonNull).findFirst();
-        if (network.isEmpty()) {
+        Optional<Path> child = all.stream().filter(p -> ProcFiles.parent(p) == forwarder && child(p)).findFirst();
+        String network = child.map(ProcFiles::namespace).orElse(null);
+        if (network == null) {
             return Optional.empty();
         }
         List<Long> members = new ArrayList<>();
         for (Path proc : all) {
-            if (network.get().equals(ProcFiles.namespace(proc)) && !child(proc)) {
+            if (network.equals(ProcFiles.namespace(proc)) && !child(proc)) {
                 members.add(Long.parseLong(proc.getFileName().toString()));
             }
         }
-        if (members.isEmpty()) {
-            return Optional.empty();
+        Path net = child.get().resolve("net");
+        Optional<ProcFiles.Endpoint> to = dialed(root.resolve("proc/" + forwarder), port, net);
+        if (to.isPresent()) {
+            Forward f = new Forward(to.get().address(), null, to.get().port());
+            Set<Long> here = ProcFiles.listeningIn(net, f.port(), a -> a.isAnyLocalAddress() || a.equals(f.ip()))
+                    .keySet(); // the child's network is the container's (slirp4netns), or one of Podman's (a bridge)
+            return (here.isEmpty() || members.isEmpty() ? byAddress(f) : ProcFiles.holder(root, members, here))
+                    .map(pid -> new Target(pid, f.address()));
         }
-        Map<Integer, Set<Long>> ports = ProcFiles.listeningPorts(root.resolve("proc/" + members.get(0) + "/net"));
+        Map<Integer, Set<Long>> ports = members.isEmpty() ? Map.of()
+                : ProcFiles.listeningPorts(root.resolve("proc/" + members.get(0) + "/net"));
         if (ports.size() != 1) {
             return Optional.empty();
         }
         Map.Entry<Integer, Set<Long>> only = ports.entrySet().iterator().next();
         return ProcFiles.holder(root, members, only.getValue()).map(pid -> new Target(pid,
-                new Forward(null, network.get(), only.getKey()).address()));
+                new Forward(null, network, only.getKey()).address()));
+    }
+
+    /**
+     * Where Podman 4's forwarder sends a connection to the machine's {@code port}: it takes it, and its child, in
+     * network {@code net}, dials the container and hands the socket back to it (RootlessKit's builtin port driver).
+     * So this connects (sending nothing), and of the sockets the forwarder {@code proc} holds that it did not before,
+     * the one in {@code net}'s tables has the container's address and port at its far end; watched for up to
+     * {@link #TRACE_MILLIS}.
+     */
+    private Optional<ProcFiles.Endpoint> dialed(Path proc, int port, Path net) {
+        Set<Long> before = ProcFiles.sockets(proc);
+        try {
+            LoopbackConnector.Connection ours = connector.open(port);
+            try (Closeable socket = ours.socket()) {
+                for (long waited = 0; waited <= TRACE_MILLIS; waited += TRACE_STEP_MILLIS) {
+                    Set<Long> now = new HashSet<>(ProcFiles.sockets(proc));
+                    now.removeAll(before);
+                    Set<ProcFiles.Endpoint> ends = new HashSet<>(ProcFiles.farEnds(net, now));
+                    if (ends.size() == 1) {
+                        return Optional.of(ends.iterator().next());
+                    }
+                    pauseMillis.accept(TRACE_STEP_MILLIS);
+                }
+            }
+        } catch (IOException e) { // nothing takes connections there
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
     private static boolean child(Path proc) {

@@ -234,20 +234,40 @@ class ModelServerCgroupIT {
     }
 
     /**
-     * Podman 4's rootless forwarder: a stand-in run as Podman runs it (its program "exe", its first argument
-     * {@code containers-rootlessport}) on the machine's port, with a child of the same naming in the model server's
-     * network.
+     * Podman 4's rootless forwarder: a stand-in run as Podman runs it, which for each connection it takes dials the
+     * model server from within its network and holds that socket, as RootlessKit's builtin port driver does
+     * ({@link #podman4Forwarder}); the model server's network listens on a second port too.
      */
     @Test
-    void podman4sPortLeadsToTheModelServerInTheNetworkOfItsForwardersChild() throws Exception {
-        publishedBy("containers-rootlessport", (port, container) -> List.of(), null, container -> {
-            try {
-                return "port 11434 of network namespace " + Files.readSymbolicLink(Path.of("/proc/" + container
-                        + "/ns/net"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+    void podman4sPortLeadsToTheModelServerItsForwarderDials() throws Exception {
+        publishedBy("containers-rootlessport", (port, container) -> List.of(), null, container -> "10.231.0.2:11434");
+    }
+
+    /**
+     * The command of a stand-in for Podman 4's forwarder on the machine's {@code port} (rootlessport.py: program "exe",
+     * first argument {@code containers-rootlessport}, set with bash's {@code exec -a}), with a child named alike (a
+     * link named {@code exe} to {@code sleep}) entered into the network of {@code container}, the model server, where
+     * it dials 10.231.0.2:11434 for each connection it takes. The model server's network gets a second listener, on
+     * 9090 (added to {@code started}), so that which port is forwarded is not told by there being one only.
+     */
+    private List<String> podman4Forwarder(int port, long container, List<Process> started) throws Exception {
+        // the interpreter itself, not a launcher that runs it again (pyenv's shim would lose the first argument)
+        Process which = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start();
+        String python = new String(which.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        Assumptions.assumeTrue(which.waitFor() == 0 && !python.isEmpty(), "no python3");
+        String netns = "/proc/" + container + "/ns/net";
+        Process second = new ProcessBuilder("nsenter", "--net=" + netns, "python3", "-c", "import socket, time\n"
+                + "s = socket.socket()\ns.bind(('0.0.0.0', 9090))\ns.listen()\nprint('listening', flush=True)\n"
+                + "time.sleep(600)").redirectErrorStream(true).start();
+        started.add(second);
+        String said = new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        assertTrue("listening".equals(said), "the second listener did not start: " + said);
+        Files.createSymbolicLink(dir.resolve("exe"), Path.of("/bin/sleep"));
+        Path script = Path.of(ModelServerCgroupIT.class.getResource("/cgroup/rootlessport.py").toURI());
+        return new ArrayList<>(List.of("bash", "-c", "exec -a containers-rootlessport \"$@\"", "bash", python,
+                script.toString(), Integer.toString(port), netns, "10.231.0.2", "11434", "exec nsenter --net=" + netns
+                        + " bash -c 'exec -a containers-rootlessport-child \"$0\" 600' " + dir.resolve("exe")));
     }
 
     private static List<String> dockerProxy(int port) {
@@ -346,6 +366,7 @@ class ModelServerCgroupIT {
                 .redirectErrorStream(true).start();
         Process forwarder = null;
         Process between = null;
+        List<Process> extra = new ArrayList<>();
         try {
             String first = new BufferedReader(new InputStreamReader(modelServer.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
@@ -363,16 +384,10 @@ class ModelServerCgroupIT {
             List<String> command = new ArrayList<>(List.of(java, source.toString(), Integer.toString(port),
                     "127.0.0.1", program));
             command.addAll(args.apply(port, modelServer.pid()));
-            ProcessBuilder starting = new ProcessBuilder(command);
-            if (program.equals("containers-rootlessport")) { // Podman 4 runs it again as /proc/self/exe: program
-                // "exe", named by its first argument; its child, named alike, runs in the container's network
-                command.set(4, "exe");
-                command.addAll(0, List.of("bash", "-c", "exec -a containers-rootlessport \"$@\"", "bash"));
-                Files.createSymbolicLink(dir.resolve("exe"), Path.of("/bin/sleep"));
-                starting.environment().put("LISTEN_ON_CHILD", "exec nsenter --net=/proc/" + modelServer.pid()
-                        + "/ns/net bash -c 'exec -a containers-rootlessport-child \"$0\" 600' " + dir.resolve("exe"));
+            if (program.equals("containers-rootlessport")) {
+                command = podman4Forwarder(port, modelServer.pid(), extra);
             }
-            forwarder = starting.redirectErrorStream(true).start();
+            forwarder = new ProcessBuilder(command).redirectErrorStream(true).start();
             String forwarderFirst = new BufferedReader(new InputStreamReader(forwarder.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             assertTrue("listening".equals(forwarderFirst), "the " + program + " stand-in did not start: "
@@ -383,7 +398,9 @@ class ModelServerCgroupIT {
                     + (between == null ? "" : " through docker-proxy (pid " + between.pid() + ")")
                     + ", pid " + modelServer.pid() + ", " + memory.get() + ")");
         } finally {
-            for (Process p : new Process[] {forwarder, between}) {
+            extra.add(forwarder);
+            extra.add(between);
+            for (Process p : extra) {
                 if (p != null) {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly().waitFor();

@@ -113,13 +113,19 @@ public final class ProcTree {
     /** A connection in table {@code table} ("tcp6": addresses of 32 hex digits, as an IPv6 socket's). */
     public ProcTree connectionIn(long pid, String table, String nearHex, int nearPort, String farHex, int farPort,
                                  String state) {
+        return connectionIn(pid, table, nearHex, nearPort, farHex, farPort, state, 23028);
+    }
+
+    /** The same, its socket's inode {@code inode}. */
+    public ProcTree connectionIn(long pid, String table, String nearHex, int nearPort, String farHex, int farPort,
+                                 String state, long inode) {
         Path t = root.resolve("proc/" + pid + "/net/" + table);
         if (!Files.exists(t)) {
             write("proc/" + pid + "/net/" + table, HEADER);
         }
         append("proc/" + pid + "/net/" + table, String.format(Locale.ROOT, "   1: %s:%04X %s:%04X %s 00000000:00000000"
-                + " 00:00000000 00000000     0        0 23028 1 0000000000000000 20 4 30 10 -1\n", nearHex, nearPort,
-                farHex, farPort, state));
+                + " 00:00000000 00000000     0        0 %d 1 0000000000000000 20 4 30 10 -1\n", nearHex, nearPort,
+                farHex, farPort, state, inode));
         return this;
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -199,7 +200,11 @@ class PublishedPortTest {
      * and 4243, limited to 4 GB) listens on 8080; another container (pid 5000, namespace 8) listening on 8080 too.
      */
     private ProcTree podman4() {
-        ProcTree t = new ProcTree(dir).mount("/", "/sys/fs/cgroup", "cgroup2", "rw").network("self", 1)
+        return podman4(dir);
+    }
+
+    private ProcTree podman4(Path root) {
+        ProcTree t = new ProcTree(root).mount("/", "/sys/fs/cgroup", "cgroup2", "rw").network("self", 1)
                 .socket("tcp", "00000000", 11434, "0A", 900, 1000).holds(900, 7, 900).program(900, "exe")
                 .commandLine(900, "containers-rootlessport").network("900", 1)
                 .process(900, "0::/user.slice/user-1000.slice/user@1000.service/user.slice/podman-pause.scope")
@@ -225,6 +230,46 @@ class PublishedPortTest {
 
         tree.socketOf(4242, "tcp", "00000000", 9090, 2001, 1000); // a second port: which is forwarded is not known
         assertEquals(List.of(), limits(tree));
+    }
+
+    /**
+     * A connection to the machine's 11434 shows where Podman 4's forwarder sends it: a moment after it is made, the
+     * forwarder holds the socket its child dialed, whose far end is the container's address and port. The container
+     * listens on two ports; in slirp4netns's way the child's network is the container's (10.0.2.100), and with a
+     * network of Podman's it is that network's, the container (pid 5242, 10.89.0.2) in one of its own.
+     */
+    @Test
+    void aConnectionShowsWhichOfTheContainersPortsPodman4sForwarderDials() {
+        ProcTree tree = podman4().socketOf(4242, "tcp", "00000000", 9090, 2001, 1000)
+                .socketOf(901, "tcp", "00000000", 8080, 2000, 1000).socketOf(901, "tcp", "00000000", 9090, 2001, 1000);
+        List<Long> paused = new ArrayList<>();
+        LoopbackConnector slirp = port -> {
+            tree.connectionIn(901, "tcp", "6402000A", 40000, "6402000A", 8080, "01", 7777);
+            return new LoopbackConnector.Connection(47080, () -> { });
+        };
+        ConfigurationManager config = local();
+        List<SystemProbe.MemoryLimit> limits = new ModelServerLimits(config::current, tree.root, nanos::get, millis -> {
+            paused.add(millis);
+            tree.holds(900, 9, 7777); // the forwarder has taken the connection, and holds the socket its child dialed
+        }, slirp).bound(MACHINE).memoryLimits();
+        assertEquals(1, limits.size(), limits.toString());
+        assertEquals("the 4096 MB limit of the cgroup of backend local's model server (port 11434 forwarded by"
+                + " containers-rootlessport (pid 900) to 10.0.2.100:8080, pid 4242, "
+                + tree.root.resolve("sys/fs/cgroup/" + PODMAN_CONTAINER) + ")", limits.get(0).where());
+        assertEquals(List.of(10L), paused, "watched until the forwarder held the socket");
+
+        ProcTree bridge = podman4(dir.resolve("bridge")); // the child in Podman's network 7, at 10.89.0.1
+        bridge.write("proc/4242/net/tcp", ProcTree.HEADER);
+        bridge.write("proc/4243/net/tcp", ProcTree.HEADER);
+        bridge.socketOf(5242, "tcp", "00000000", 8080, 3100, 1000).socketOf(5242, "tcp", "00000000", 9090, 3101, 1000)
+                .address(5242, "10.89.0.2").network("5242", 12).process(5242, "0::/" + PODMAN_CONTAINER)
+                .connectionIn(901, "tcp", "0100590A", 40001, "0200590A", 9090, "01", 7778);
+        limits = new ModelServerLimits(config::current, bridge.root, nanos::get, millis -> { }, port -> {
+            bridge.holds(900, 9, 7778);
+            return new LoopbackConnector.Connection(47081, () -> { });
+        }).bound(MACHINE).memoryLimits();
+        assertTrue(limits.get(0).where().contains("forwarded by containers-rootlessport (pid 900) to 10.89.0.2:9090,"
+                + " pid 5242, "), limits.toString());
     }
 
     @Test
