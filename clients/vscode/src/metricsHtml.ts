@@ -105,11 +105,19 @@ export interface CpuLimit {
   where?: string;
 }
 
+/** A model server found on the machine, whether or not a limit of its cgroup binds. */
+export interface ModelServer {
+  backends?: string[]; pid?: number;
+  /** How it was found, in words ("port 11434 forwarded by docker-proxy (pid 812) to 172.17.0.2:11434, pid 4242"). */
+  where?: string;
+}
+
 /** The machine as the server last read it (`machine` of `warmup.metrics`). */
 export interface MachineReading {
   memoryTotalMb?: number; memoryAvailableMb?: number; cpuLoad?: number;
   memoryLimits?: MemoryLimit[];
   cpuLimits?: CpuLimit[];
+  modelServers?: ModelServer[];
 }
 
 /** Text from the server, safe inside HTML. */
@@ -117,7 +125,10 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 }
 
-/** What the server reads of the machine: memory available, CPU load, and whose limits they are where not its own. */
+/**
+ * What the server reads of the machine: memory available, CPU load, whose limits they are where not its own, and the
+ * model servers it found.
+ */
 function machineSection(m: MachineReading): string {
   const memory = m.memoryAvailableMb !== undefined && m.memoryTotalMb !== undefined
     ? `${m.memoryAvailableMb.toLocaleString('en-US')} of ${m.memoryTotalMb.toLocaleString('en-US')} MB of memory`
@@ -130,7 +141,10 @@ function machineSection(m: MachineReading): string {
   const quotas = (m.cpuLimits ?? []).map(q => `<p>The warm-ups of backend ${escapeHtml((q.backends ?? []).join(', '))}`
     + ` wait on ${escapeHtml(q.where ?? 'a CPU quota')}: `
     + `${q.load === undefined ? 'unknown' : `${Math.round(q.load * 100)} %`} of it busy.</p>`);
-  return `<h2>The machine as the server reads it</h2><p>${memory}; ${cpu}.</p>${limits.join('')}${quotas.join('')}`;
+  const servers = (m.modelServers ?? []).map(s => `<p>The model server of backend `
+    + `${escapeHtml((s.backends ?? []).join(', '))}: ${escapeHtml(s.where ?? 'found')}.</p>`);
+  return `<h2>The machine as the server reads it</h2><p>${memory}; ${cpu}.</p>${limits.join('')}${quotas.join('')}`
+    + servers.join('');
 }
 
 /**

@@ -280,10 +280,13 @@ test('the metrics view says what the server reads of the machine, and whose limi
     memoryAvailableMb: 23670, cpuLoad: 0.05, memoryLimits: [{ backends: ['<local>', 'box'], limitMb: 1024,
       availableMb: 711, where: 'the 1024 MB limit of the cgroup of backend <local>\'s model server' }],
     cpuLimits: [{ backends: ['<local>'], cores: 0.5, load: 1,
-      where: 'the 0.5 CPUs\' quota of the cgroup of backend <local>\'s model server' }] });
+      where: 'the 0.5 CPUs\' quota of the cgroup of backend <local>\'s model server' }],
+    modelServers: [{ backends: ['<local>', 'box'], pid: 4242,
+      where: 'port 11434 forwarded by docker-proxy (pid 812) to 172.17.0.2:11434, pid 4242' }] });
   assert.match(limited, /23,670 of 24,105 MB of memory available; CPU 5 % busy\.<\/p>/);
   assert.match(limited, /<p>The warm-ups of backend &#60;local&#62; wait on the 0.5 CPUs&#39; quota of the cgroup of backend &#60;local&#62;&#39;s model server: 100 % of it busy\.<\/p>/);
   assert.match(limited, /<p>The models of backend &#60;local&#62;, box keep within the 1024 MB limit of the cgroup of backend &#60;local&#62;&#39;s model server: 711 MB of it available\.<\/p>/);
+  assert.match(limited, /<p>The model server of backend &#60;local&#62;, box: port 11434 forwarded by docker-proxy \(pid 812\) to 172\.17\.0\.2:11434, pid 4242\.<\/p>/);
   assert.doesNotMatch(limited, /<local>/, 'what the server says is text, not markup');
   assert.match(metricsHtml(point, 'vscode-resource:', undefined, true, {}), /memory not read; CPU load not known\./);
 });

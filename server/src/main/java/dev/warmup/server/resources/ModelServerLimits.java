@@ -68,6 +68,7 @@ final class ModelServerLimits {
     private final Map<Long, String> programs = new HashMap<>(); // of the listeners the last sample found
     private String memorySaid; // what the log last said, so that it says each change once
     private String cpuSaid;
+    private String serversSaid;
 
     @Inject
     ModelServerLimits(ConfigurationManager config) {
@@ -137,7 +138,9 @@ final class ModelServerLimits {
         }
         SystemProbe.Snapshot s = machine.withinMemory(List.copyOf(limits.values()));
         say(s.memoryLimits(), List.copyOf(quotas.values()));
-        return s.withinCpu(List.copyOf(quotas.values()));
+        return s.withinCpu(List.copyOf(quotas.values())).withModelServers(servers.entrySet().stream()
+                .map(e -> new SystemProbe.ModelServer(e.getValue().backends(), e.getKey(), e.getValue().found()))
+                .toList());
     }
 
     /** Two model servers in one group: one limit, for the backends of both, named by the first. */
@@ -185,10 +188,16 @@ final class ModelServerLimits {
     /**
      * A model server's process.
      *
-     * @param who      the first backend found on it, in words ("backend local's model server (port 11434, pid 4242")
+     * @param backend  the first backend found on it
+     * @param found    how, in words ("port 11434, pid 4242")
      * @param backends every backend it serves
      */
-    private record Server(String who, Set<String> backends) {}
+    private record Server(String backend, String found, Set<String> backends) {
+        /** In words: "backend local's model server (port 11434, pid 4242". */
+        String who() {
+            return "backend " + backend + "'s model server (" + found;
+        }
+    }
 
     /**
      * The processes serving the backends at loopback addresses; each port looked at once. A port forwarder found
@@ -228,13 +237,16 @@ final class ModelServerLimits {
         containers.retain(listening);
         natted.retain(looked.keySet());
         sayForwarded(forwarded);
+        List<String> found = out.values().stream().map(s -> "model server of backend " + String.join(", ",
+                s.backends()) + " found: " + s.found()).toList();
+        serversSaid = sayOnChange(serversSaid, String.join("; ", found), found, null);
         return out;
     }
 
     /** Adds {@code backend} to the backends model server {@code pid} serves, found at {@code where} (words). */
     private static void serving(Map<Long, Server> servers, String backend, long pid, String where) {
-        servers.computeIfAbsent(pid, n -> new Server("backend " + backend + "'s model server (" + where + ", pid " + n,
-                new TreeSet<>())).backends().add(backend);
+        servers.computeIfAbsent(pid, n -> new Server(backend, where + ", pid " + n, new TreeSet<>())).backends()
+                .add(backend);
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * A reading as {@code warmup.metrics}' {@code machine} gives it: the machine's memory total and available (MB), its CPU
  * load when known, the model servers' memory limits that leave less than the machine has, and their CPU quotas that
- * read busier, each with the backends served from within its group and whose it is in words.
+ * read busier, each with the backends served from within its group and whose it is in words, and the model servers
+ * found, each with its backends, its process and how it was found.
  */
 final class ReadingJson {
     private ReadingJson() {
@@ -41,6 +42,16 @@ final class ReadingJson {
                 quotas.add(quota);
             }
             o.add("cpuLimits", quotas);
+        }
+        if (!s.modelServers().isEmpty()) {
+            JsonArray servers = new JsonArray();
+            for (SystemProbe.ModelServer m : s.modelServers()) {
+                JsonObject server = of(m.backends());
+                server.addProperty("pid", m.pid());
+                server.addProperty("where", m.where());
+                servers.add(server);
+            }
+            o.add("modelServers", servers);
         }
         return o;
     }

@@ -38,17 +38,34 @@ public interface SystemProbe {
     }
 
     /**
+     * A model server found on this machine, whatever its cgroup's limits: which process serves which backends, and
+     * how it was found (behind which forwarder or NAT rule), so that a user can tell why its limits bind or do not.
+     *
+     * @param backends the backends at its port
+     * @param pid      its process (or the one standing for it)
+     * @param where    how it was found, in words ("port 11434 forwarded by docker-proxy (pid 812) to 172.17.0.2:11434,
+     *                 pid 4242")
+     */
+    record ModelServer(Set<String> backends, long pid, String where) {
+        public ModelServer {
+            backends = Set.copyOf(backends);
+        }
+    }
+
+    /**
      * @param totalMb      physical memory
      * @param availableMb  memory available to new allocations
      * @param cpuLoad      system CPU load since the previous sample, in [0, 1] (negative: unknown)
      * @param memoryLimits the model servers' memory limits that leave less than the machine has available
      * @param cpuLimits    the model servers' CPU quotas that read busier than the machine
+     * @param modelServers the model servers found on this machine
      */
     record Snapshot(long totalMb, long availableMb, double cpuLoad, List<MemoryLimit> memoryLimits,
-                    List<CpuLimit> cpuLimits) {
+                    List<CpuLimit> cpuLimits, List<ModelServer> modelServers) {
         public Snapshot {
             memoryLimits = List.copyOf(memoryLimits);
             cpuLimits = List.copyOf(cpuLimits);
+            modelServers = List.copyOf(modelServers);
         }
 
         /** The machine's memory and CPU. */
@@ -56,16 +73,27 @@ public interface SystemProbe {
             this(totalMb, availableMb, cpuLoad, List.of(), List.of());
         }
 
+        /** The machine's memory and CPU within the model servers' limits (no model server said to be found). */
+        public Snapshot(long totalMb, long availableMb, double cpuLoad, List<MemoryLimit> memoryLimits,
+                        List<CpuLimit> cpuLimits) {
+            this(totalMb, availableMb, cpuLoad, memoryLimits, cpuLimits, List.of());
+        }
+
         /** With the limits of {@code limits} that leave less than the machine has available. */
         Snapshot withinMemory(List<MemoryLimit> limits) {
             return new Snapshot(totalMb, availableMb, cpuLoad,
-                    limits.stream().filter(l -> l.availableMb() < availableMb).toList(), cpuLimits);
+                    limits.stream().filter(l -> l.availableMb() < availableMb).toList(), cpuLimits, modelServers);
         }
 
         /** With the quotas of {@code quotas} that read busier than the machine. */
         Snapshot withinCpu(List<CpuLimit> quotas) {
             return new Snapshot(totalMb, availableMb, cpuLoad, memoryLimits,
-                    quotas.stream().filter(q -> q.load() > cpuLoad).toList());
+                    quotas.stream().filter(q -> q.load() > cpuLoad).toList(), modelServers);
+        }
+
+        /** With the model servers found {@code servers}. */
+        Snapshot withModelServers(List<ModelServer> servers) {
+            return new Snapshot(totalMb, availableMb, cpuLoad, memoryLimits, cpuLimits, servers);
         }
     }
 

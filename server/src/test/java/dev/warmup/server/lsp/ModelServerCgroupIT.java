@@ -204,7 +204,7 @@ class ModelServerCgroupIT {
 
     /**
      * The real server, its backend at 127.0.0.1's {@code port}: its status's {@code heldBack} comes to say, under
-     * WMP-4005, {@code who} (it samples every 5 s).
+     * WMP-4005, {@code who} (it samples every 5 s), and its metrics list the model server found as {@code who} names it.
      */
     private void heldBackNames(int port, String who) throws Exception {
         JsonObject settings = JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
@@ -219,6 +219,10 @@ class ModelServerCgroupIT {
                 Thread.sleep(100);
             }
             assertTrue(seen.contains("WMP-4005 Memory budget lowered") && seen.contains(who), seen);
+            // and the metrics' reading of the machine lists the model server found, the same way
+            JsonObject machine = server.command("warmup.metrics").getAsJsonObject("machine");
+            String found = machine.getAsJsonArray("modelServers").get(0).getAsJsonObject().get("where").getAsString();
+            assertTrue(who.contains("model server (" + found + ", "), found + " in " + who);
         }
     }
 

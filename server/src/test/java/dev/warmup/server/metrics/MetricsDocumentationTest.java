@@ -50,7 +50,8 @@ class MetricsDocumentationTest {
         String example = example();
         SystemProbe limited = () -> new SystemProbe.Snapshot(16_000, 9_000, 0.05,
                 List.of(new SystemProbe.MemoryLimit(Set.of("local"), 4096, 1296, "a memory limit")),
-                List.of(new SystemProbe.CpuLimit(Set.of("local"), 0.9, 2.0, "a CPU quota")));
+                List.of(new SystemProbe.CpuLimit(Set.of("local"), 0.9, 2.0, "a CPU quota")),
+                List.of(new SystemProbe.ModelServer(Set.of("local"), 4242, "port 11434, pid 4242")));
         AbstractModule probe = new AbstractModule() {
             @Override
             protected void configure() {
@@ -63,7 +64,7 @@ class MetricsDocumentationTest {
             JsonObject report = h.commandJson("warmup.metrics");
             Set<String> fields = new TreeSet<>();
             collect(report.getAsJsonObject("machine"), fields);
-            assertTrue(fields.size() == 11 && example.contains("\"machine\": {"), String.valueOf(fields));
+            assertTrue(fields.size() == 13 && example.contains("\"machine\": {"), String.valueOf(fields));
             for (String field : fields) {
                 assertTrue(example.contains("\"" + field + "\":"), field + " in protocol/README.md's warmup/metrics example");
             }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +80,27 @@ class NattedPortTest {
 
         t.holds(4243, 5, 2000); // where the descriptors can be read (root's server): the holder itself
         assertTrue(limits(t, toContainerA(t)).get(0).where().contains("10.231.1.2:11434, pid 4243, "));
+    }
+
+    /** The machine's reading names the model server found, and how, whether or not a limit of its group binds. */
+    @Test
+    void theReadingNamesTheModelServerFoundThoughNoLimitBinds() throws Exception {
+        ProcTree t = natted();
+        Files.delete(t.root.resolve(CONTAINER + "/memory.max"));
+        ConfigurationManager config = new ConfigurationManager();
+        config.apply(JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
+                + " \"http://localhost:18434\"}, \"nowhere\": {\"type\": \"ollama\", \"url\":"
+                + " \"http://localhost:18435\"}}}"));
+        SystemProbe.Snapshot s = new ModelServerLimits(config::current, t.root, nanos::get, millis -> { },
+                port -> {
+                    if (port != 18434) {
+                        throw new ConnectException("Connection refused");
+                    }
+                    return toContainerA(t).open(port);
+                }).bound(MACHINE);
+        assertEquals(List.of(), s.memoryLimits());
+        assertEquals(List.of(new SystemProbe.ModelServer(Set.of("local"), 4242,
+                "port 18434 published by a NAT rule to 10.231.1.2:11434, pid 4242")), s.modelServers());
     }
 
     /**
