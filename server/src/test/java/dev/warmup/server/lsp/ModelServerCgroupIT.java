@@ -204,7 +204,8 @@ class ModelServerCgroupIT {
 
     /**
      * The real server, its backend at 127.0.0.1's {@code port}: its status's {@code heldBack} comes to say, under
-     * WMP-4005, {@code who} (it samples every 5 s), and its metrics list the model server found as {@code who} names it.
+     * WMP-4005, {@code who} (it samples every 5 s), and its metrics list the model server found as {@code who} names
+     * it.
      */
     private void heldBackNames(int port, String who) throws Exception {
         JsonObject settings = JsonParser.parseString("{\"backends\": {\"local\": {\"type\": \"ollama\", \"url\":"
