@@ -40,82 +40,110 @@ final class ProcFiles {
         return pids;
     }
 
-    /**
-     * The inodes of the sockets listening on {@code port} in one of the tables at an address {@code at} accepts, with
-     * their owners' uids; the lines read "SL: LOCAL_HEX:PORT_HEX REMOTE_HEX:PORT_HEX STATE TX:RX TR:WHEN RETRANSMITS
-     * UID TIMEOUT INODE ...". Inode 0 (a socket being torn down) is left out.
-     */
-    static Map<Long, String> listening(Path table, int port, Predicate<InetAddress> at) {
-        Map<Long, String> out = new TreeMap<>();
-        // the port as the table writes it, after an address: only such lines are split (a busy machine's table holds
-        // thousands of connections, and splitting each cost 1 µs)
-        String written = String.format(Locale.ROOT, ":%04X ", port);
-        try (Stream<String> lines = Files.lines(table)) {
-            lines.skip(1).filter(line -> line.contains(written)).forEach(line -> {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 10 || !f[3].equals(LISTEN)) {
-                    return;
-                }
-                int colon = f[1].indexOf(':');
-                if (colon < 0 || !f[9].matches("\\d{1,19}") || f[9].equals("0")) {
-                    return;
-                }
-                try {
-                    InetAddress address = address(f[1].substring(0, colon));
-                    boolean onPort = Integer.parseInt(f[1].substring(colon + 1), 16) == port;
-                    if (onPort && address != null && at.test(address)) {
-                        out.put(Long.parseLong(f[9]), f[7]);
-                    }
-                } catch (NumberFormatException e) {
-                    // a line this reader does not understand
-                }
-            });
-        } catch (IOException | RuntimeException e) { // no such table: no IPv6, or not Linux, or the process exited
-            return out;
-        }
-        return out;
-    }
-
-    /** A connection's near end: its address and port. */
+    /** A connection's end: its address and port. */
     record Endpoint(InetAddress address, int port) {}
 
     /**
-     * The near ends of the connections in both tables of folder {@code net} whose far end's port is {@code remotePort}
-     * (the lines "SL: LOCAL_HEX:PORT_HEX REMOTE_HEX:PORT_HEX STATE ..."), in any state but listening: one just made may
-     * be established, not yet (SYN_RECV), or already closing, where its server hung up at once.
+     * A line of a socket table, "SL: LOCAL_HEX:PORT_HEX REMOTE_HEX:PORT_HEX STATE TX:RX TR:WHEN RETRANSMITS UID
+     * TIMEOUT INODE ...": its near and far ends (an address null where the hex is not one), its state, its owner's
+     * uid and its inode (-1 where not a number; 0 for a socket being torn down).
      */
-    static List<Endpoint> connections(Path net, int remotePort) {
-        List<Endpoint> out = new ArrayList<>();
-        String written = String.format(Locale.ROOT, ":%04X ", remotePort);
+    private record Row(InetAddress local, int localPort, InetAddress remote, int remotePort, String state, String uid,
+                       long inode) {
+        boolean listening() {
+            return state.equals(LISTEN);
+        }
+    }
+
+    /**
+     * The rows of both tables ({@code tcp} and {@code tcp6}) in folder {@code net} whose line holds {@code mark}: only
+     * those are split (a busy machine's table holds thousands of connections, and splitting each cost 1 µs; "" takes
+     * every line). A line this reader does not understand says nothing, nor does a table that cannot be read (no IPv6,
+     * not Linux, or the process exited).
+     */
+    private static List<Row> rows(Path net, String mark) {
+        List<Row> out = new ArrayList<>();
         for (String table : List.of("tcp", "tcp6")) {
             try (Stream<String> lines = Files.lines(net.resolve(table))) {
-                lines.skip(1).filter(line -> line.contains(written)).forEach(line -> {
+                lines.skip(1).filter(line -> line.contains(mark)).forEach(line -> {
                     String[] f = line.trim().split("\\s+");
-                    int local = f.length < 4 ? -1 : f[1].indexOf(':');
-                    int remote = f.length < 4 ? -1 : f[2].indexOf(':');
-                    if (local < 0 || remote < 0 || f[3].equals(LISTEN)) {
+                    int local = f.length < 10 ? -1 : f[1].indexOf(':');
+                    int remote = f.length < 10 ? -1 : f[2].indexOf(':');
+                    if (local < 0 || remote < 0) {
                         return;
                     }
                     try {
-                        InetAddress address = address(f[1].substring(0, local));
-                        if (address != null && Integer.parseInt(f[2].substring(remote + 1), 16) == remotePort) {
-                            out.add(new Endpoint(address, Integer.parseInt(f[1].substring(local + 1), 16)));
-                        }
+                        out.add(new Row(address(f[1].substring(0, local)),
+                                Integer.parseInt(f[1].substring(local + 1), 16), address(f[2].substring(0, remote)),
+                                Integer.parseInt(f[2].substring(remote + 1), 16), f[3], f[7],
+                                f[9].matches("\\d{1,19}") ? Long.parseLong(f[9]) : -1));
                     } catch (NumberFormatException e) {
                         // a line this reader does not understand
                     }
                 });
-            } catch (IOException | RuntimeException e) { // no such table, or the process exited
+            } catch (IOException | RuntimeException e) {
                 // the other table may still say
             }
         }
         return out;
     }
 
-    /** The listening sockets of both tables ({@code tcp} and {@code tcp6}) in folder {@code net}. */
+    /** A port as the tables write it after an address (":2CAA "), to pick the lines worth splitting. */
+    private static String written(int port) {
+        return String.format(Locale.ROOT, ":%04X ", port);
+    }
+
+    /**
+     * The inodes of the sockets listening on {@code port} in both tables of folder {@code net} at an address {@code at}
+     * accepts, with their owners' uids. Inode 0 (a socket being torn down) is left out.
+     */
     static Map<Long, String> listeningIn(Path net, int port, Predicate<InetAddress> at) {
-        Map<Long, String> out = new TreeMap<>(listening(net.resolve("tcp"), port, at));
-        out.putAll(listening(net.resolve("tcp6"), port, at));
+        Map<Long, String> out = new TreeMap<>();
+        for (Row r : rows(net, written(port))) {
+            if (r.listening() && r.localPort() == port && r.inode() > 0 && r.local() != null && at.test(r.local())) {
+                out.put(r.inode(), r.uid());
+            }
+        }
+        return out;
+    }
+
+    /** The listening sockets of both tables in folder {@code net}, by port (inodes); empty when none can be read. */
+    static Map<Integer, Set<Long>> listeningPorts(Path net) {
+        Map<Integer, Set<Long>> out = new TreeMap<>();
+        for (Row r : rows(net, "")) {
+            if (r.listening() && r.inode() > 0) {
+                out.computeIfAbsent(r.localPort(), p -> new HashSet<>()).add(r.inode());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The near ends of the connections in both tables of folder {@code net} whose far end's port is {@code remotePort},
+     * in any state but listening: one just made may be established, not yet (SYN_RECV), or already closing, where its
+     * server hung up at once.
+     */
+    static List<Endpoint> connections(Path net, int remotePort) {
+        List<Endpoint> out = new ArrayList<>();
+        for (Row r : rows(net, written(remotePort))) {
+            if (!r.listening() && r.remotePort() == remotePort && r.local() != null) {
+                out.add(new Endpoint(r.local(), r.localPort()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The far ends of the connections, in both tables of folder {@code net}, of the sockets {@code inodes} (any state
+     * but listening).
+     */
+    static List<Endpoint> farEnds(Path net, Set<Long> inodes) {
+        List<Endpoint> out = new ArrayList<>();
+        for (Row r : rows(net, "")) {
+            if (!r.listening() && inodes.contains(r.inode()) && r.remote() != null) {
+                out.add(new Endpoint(r.remote(), r.remotePort()));
+            }
+        }
         return out;
     }
 
@@ -173,31 +201,6 @@ final class ProcFiles {
         } catch (IOException | RuntimeException e) {
             return comm;
         }
-    }
-
-    /** The listening sockets of both tables in folder {@code net}, by port (inodes); empty when none can be read. */
-    static Map<Integer, Set<Long>> listeningPorts(Path net) {
-        Map<Integer, Set<Long>> out = new TreeMap<>();
-        for (String table : List.of("tcp", "tcp6")) {
-            try (Stream<String> lines = Files.lines(net.resolve(table))) {
-                lines.skip(1).forEach(line -> {
-                    String[] f = line.trim().split("\\s+");
-                    int colon = f.length < 10 ? -1 : f[1].indexOf(':');
-                    if (colon < 0 || !f[3].equals(LISTEN) || !f[9].matches("\\d{1,19}") || f[9].equals("0")) {
-                        return;
-                    }
-                    try {
-                        out.computeIfAbsent(Integer.parseInt(f[1].substring(colon + 1), 16), p -> new HashSet<>())
-                                .add(Long.parseLong(f[9]));
-                    } catch (NumberFormatException e) {
-                        // a line this reader does not understand
-                    }
-                });
-            } catch (IOException | RuntimeException e) { // no such table, or the process exited
-                // the other table may still say
-            }
-        }
-        return out;
     }
 
     /**
@@ -271,37 +274,6 @@ final class ProcFiles {
             }
         } catch (IOException | RuntimeException e) { // another user's process, or exited meanwhile
             return Set.of();
-        }
-        return out;
-    }
-
-    /**
-     * The far ends of the connections, in both tables of folder {@code net}, of the sockets {@code inodes} (any state
-     * but listening).
-     */
-    static List<Endpoint> farEnds(Path net, Set<Long> inodes) {
-        List<Endpoint> out = new ArrayList<>();
-        for (String table : List.of("tcp", "tcp6")) {
-            try (Stream<String> lines = Files.lines(net.resolve(table))) {
-                lines.skip(1).forEach(line -> {
-                    String[] f = line.trim().split("\\s+");
-                    int remote = f.length < 10 ? -1 : f[2].indexOf(':');
-                    if (remote < 0 || f[3].equals(LISTEN) || !f[9].matches("\\d{1,19}")
-                            || !inodes.contains(Long.parseLong(f[9]))) {
-                        return;
-                    }
-                    try {
-                        InetAddress address = address(f[2].substring(0, remote));
-                        if (address != null) {
-                            out.add(new Endpoint(address, Integer.parseInt(f[2].substring(remote + 1), 16)));
-                        }
-                    } catch (NumberFormatException e) {
-                        // a line this reader does not understand
-                    }
-                });
-            } catch (IOException | RuntimeException e) { // no such table, or the process exited
-                // the other table may still say
-            }
         }
         return out;
     }
