@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +27,9 @@ import java.util.function.LongSupplier;
  * {@link PublishedPort#LOOK_AGAIN_NANOS}. Not thread-safe.
  */
 final class NattedPort {
-    private record Found(Optional<PublishedPort.Target> target, long atNanos) {}
-
     private final Path root;
-    private final LongSupplier nanoTime;
     private final LoopbackConnector connector;
-    private final Map<Integer, Found> found = new HashMap<>();
+    private final TargetAnswers<Integer> found;
 
     /**
      * @param root      the file system's root: "/" but in tests
@@ -42,39 +38,32 @@ final class NattedPort {
      */
     NattedPort(Path root, LongSupplier nanoTime, LoopbackConnector connector) {
         this.root = root;
-        this.nanoTime = nanoTime;
         this.connector = connector;
+        this.found = new TargetAnswers<>(root, nanoTime);
     }
 
     /** The model server a NAT rule sends the machine's loopback {@code port} to; empty when none is found. */
     Optional<PublishedPort.Target> behind(int port) {
-        long now = nanoTime.getAsLong();
-        Found last = found.get(port);
-        if (last != null && (last.target().isPresent() ? Files.isDirectory(root.resolve("proc/"
-                + last.target().get().pid())) : now - last.atNanos() < PublishedPort.LOOK_AGAIN_NANOS)) {
-            return last.target();
-        }
-        Optional<PublishedPort.Target> target;
-        try {
-            LoopbackConnector.Connection ours = connector.open(port);
-            try (Closeable socket = ours.socket()) {
-                target = traced(ours.localPort());
+        return found.get(port, () -> {
+            try {
+                LoopbackConnector.Connection ours = connector.open(port);
+                try (Closeable socket = ours.socket()) {
+                    return traced(ours.localPort());
+                }
+            } catch (IOException e) { // nothing takes connections there
+                return Optional.empty();
             }
-        } catch (IOException e) { // nothing takes connections there
-            target = Optional.empty();
-        }
-        found.put(port, new Found(target, now));
-        return target;
+        });
     }
 
     /** Forgets every answer: the next call connects again. */
     void forget() {
-        found.clear();
+        found.forget();
     }
 
     /** Forgets the ports not in {@code ports}. */
     void retain(Set<Integer> ports) {
-        found.keySet().retainAll(ports);
+        found.retain(ports::contains);
     }
 
     /**

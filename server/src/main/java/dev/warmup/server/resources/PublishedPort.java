@@ -62,17 +62,14 @@ final class PublishedPort {
 
     private record Key(long forwarder, int port) {}
 
-    private record Found(Optional<Target> target, long atNanos) {}
-
     /** How long a connection made behind Podman 4's forwarder is watched for the socket its child hands back. */
     static final long TRACE_MILLIS = 500;
     private static final long TRACE_STEP_MILLIS = 10;
 
     private final Path root;
-    private final LongSupplier nanoTime;
     private final LoopbackConnector connector;
     private final LongConsumer pauseMillis;
-    private final Map<Key, Found> found = new HashMap<>();
+    private final TargetAnswers<Key> found;
 
     /** Over hand-made files: no connection is made. */
     PublishedPort(Path root, LongSupplier nanoTime) {
@@ -87,7 +84,7 @@ final class PublishedPort {
      */
     PublishedPort(Path root, LongSupplier nanoTime, LoopbackConnector connector, LongConsumer pauseMillis) {
         this.root = root;
-        this.nanoTime = nanoTime;
+        this.found = new TargetAnswers<>(root, nanoTime);
         this.connector = connector;
         this.pauseMillis = pauseMillis;
     }
@@ -103,17 +100,8 @@ final class PublishedPort {
      * none is found.
      */
     Optional<Target> behind(long pid, String program, int port) {
-        long now = nanoTime.getAsLong();
-        Key key = new Key(pid, port);
-        Found last = found.get(key);
-        if (last != null && (last.target().isPresent() ? runs(last.target().get().pid())
-                : now - last.atNanos() < LOOK_AGAIN_NANOS)) {
-            return last.target();
-        }
-        Optional<Target> target = ROOTLESS_DOCKER.contains(program) ? throughDockerProxy(pid, port)
-                : ROOTLESSPORT.contains(program) ? besideRootlessportChild(pid, port) : follow(pid, program, port);
-        found.put(key, new Found(target, now));
-        return target;
+        return found.get(new Key(pid, port), () -> ROOTLESS_DOCKER.contains(program) ? throughDockerProxy(pid, port)
+                : ROOTLESSPORT.contains(program) ? besideRootlessportChild(pid, port) : follow(pid, program, port));
     }
 
     private Optional<Target> follow(long pid, String program, int port) {
@@ -235,12 +223,12 @@ final class PublishedPort {
 
     /** Forgets every answer: the next call walks the processes. */
     void forget() {
-        found.clear();
+        found.forget();
     }
 
     /** Forgets the forwarders not in {@code running}. */
     void retain(Set<Long> running) {
-        found.keySet().removeIf(k -> !running.contains(k.forwarder()));
+        found.retain(k -> running.contains(k.forwarder()));
     }
 
     /**
@@ -325,10 +313,5 @@ final class PublishedPort {
             }
         }
         return false;
-    }
-
-    /** Whether a process still runs. */
-    private boolean runs(long pid) {
-        return Files.isDirectory(root.resolve("proc/" + pid));
     }
 }
