@@ -51,12 +51,7 @@ final class ForwarderCommandLine {
      * @param root the file system's root: "/" but in tests
      */
     static Optional<Forward> of(Path root, long pid, String program, int hostPort) {
-        List<String> args;
-        try {
-            args = List.of(Files.readString(root.resolve("proc/" + pid + "/cmdline")).split("\0"));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        List<String> args = ProcFiles.commandLine(root.resolve("proc/" + pid));
         if (DOCKER_PROXY.equals(program)) {
             return dockerProxy(args);
         }
@@ -65,12 +60,7 @@ final class ForwarderCommandLine {
 
     /** The machine's port docker-proxy {@code pid} publishes ({@code -host-port}); empty when it does not say. */
     static OptionalInt dockerProxyHostPort(Path root, long pid) {
-        try {
-            return port(value(List.of(Files.readString(root.resolve("proc/" + pid + "/cmdline")).split("\0")),
-                    "host-port"));
-        } catch (IOException | RuntimeException e) {
-            return OptionalInt.empty();
-        }
+        return port(value(ProcFiles.commandLine(root.resolve("proc/" + pid)), "host-port"));
     }
 
     private static Optional<Forward> dockerProxy(List<String> args) {

@@ -194,12 +194,18 @@ final class ProcFiles {
             return comm;
         }
         // a program that ran itself again as /proc/self/exe (Podman's rootlessport) is named by its first argument
+        List<String> args = commandLine(proc);
+        String first = args.isEmpty() ? "" : args.get(0);
+        String name = first.substring(first.lastIndexOf('/') + 1);
+        return name.isEmpty() ? comm : name;
+    }
+
+    /** A process's arguments ({@code /proc/PID/cmdline}, each ended by NUL); none when it cannot be read. */
+    static List<String> commandLine(Path proc) {
         try {
-            String first = Files.readString(proc.resolve("cmdline")).split("\0", 2)[0];
-            String name = first.substring(first.lastIndexOf('/') + 1);
-            return name.isEmpty() ? comm : name;
+            return List.of(Files.readString(proc.resolve("cmdline")).split("\0"));
         } catch (IOException | RuntimeException e) {
-            return comm;
+            return List.of();
         }
     }
 

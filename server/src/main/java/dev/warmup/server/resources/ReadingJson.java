@@ -2,7 +2,9 @@ package dev.warmup.server.resources;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A reading as {@code warmup.metrics}' {@code machine} gives it: the machine's memory total and available (MB), its CPU
@@ -21,39 +23,36 @@ final class ReadingJson {
         if (s.cpuLoad() >= 0) {
             o.addProperty("cpuLoad", rounded(s.cpuLoad()));
         }
-        if (!s.memoryLimits().isEmpty()) {
-            JsonArray limits = new JsonArray();
-            for (SystemProbe.MemoryLimit l : s.memoryLimits()) {
-                JsonObject limit = of(l.backends());
-                limit.addProperty("limitMb", l.limitMb());
-                limit.addProperty("availableMb", l.availableMb());
-                limit.addProperty("where", l.where());
-                limits.add(limit);
-            }
-            o.add("memoryLimits", limits);
-        }
-        if (!s.cpuLimits().isEmpty()) {
-            JsonArray quotas = new JsonArray();
-            for (SystemProbe.CpuLimit q : s.cpuLimits()) {
-                JsonObject quota = of(q.backends());
-                quota.addProperty("cores", q.cores());
-                quota.addProperty("load", rounded(q.load()));
-                quota.addProperty("where", q.where());
-                quotas.add(quota);
-            }
-            o.add("cpuLimits", quotas);
-        }
-        if (!s.modelServers().isEmpty()) {
-            JsonArray servers = new JsonArray();
-            for (SystemProbe.ModelServer m : s.modelServers()) {
-                JsonObject server = of(m.backends());
-                server.addProperty("pid", m.pid());
-                server.addProperty("where", m.where());
-                servers.add(server);
-            }
-            o.add("modelServers", servers);
-        }
+        list(o, "memoryLimits", s.memoryLimits(), l -> {
+            JsonObject limit = of(l.backends());
+            limit.addProperty("limitMb", l.limitMb());
+            limit.addProperty("availableMb", l.availableMb());
+            limit.addProperty("where", l.where());
+            return limit;
+        });
+        list(o, "cpuLimits", s.cpuLimits(), q -> {
+            JsonObject quota = of(q.backends());
+            quota.addProperty("cores", q.cores());
+            quota.addProperty("load", rounded(q.load()));
+            quota.addProperty("where", q.where());
+            return quota;
+        });
+        list(o, "modelServers", s.modelServers(), m -> {
+            JsonObject server = of(m.backends());
+            server.addProperty("pid", m.pid());
+            server.addProperty("where", m.where());
+            return server;
+        });
         return o;
+    }
+
+    /** Adds {@code items}, each as {@code each} writes it, to {@code into} as array {@code name}; none: left out. */
+    private static <T> void list(JsonObject into, String name, List<T> items, Function<T, JsonObject> each) {
+        if (!items.isEmpty()) {
+            JsonArray array = new JsonArray();
+            items.forEach(item -> array.add(each.apply(item)));
+            into.add(name, array);
+        }
     }
 
     /** An object naming {@code backends}, in order. */
