@@ -183,7 +183,7 @@ class HeldBackStatusTest {
     void aQueuedWarmUpTheImpactThresholdLaterLeavesOutIsTakenOffTheQueueSayingWhy() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer();
              ServerHarness h = new ServerHarness(dir, probe, oneCore());
-             LogCapture logged = new LogCapture(WarmupScheduler.class)) {
+             LogCapture logged = new LogCapture(QueuedWarmups.class)) {
             WarmupScheduler scheduler = startWithBothWanted(h, ollama, new JsonObject());
             reads(h, 9_000, 0.9); // both wait for the CPU; together 7.7 % of a core's 5 minutes, within 10 %
             scheduler.start(3600);
@@ -206,7 +206,7 @@ class HeldBackStatusTest {
     @Test
     void aQueueShrunkAtRuntimeShedsTheWarmUpThatNoLongerFitsSaysSoAndCountsIt() throws Exception {
         try (FakeOllamaServer ollama = new FakeOllamaServer(); ServerHarness h = new ServerHarness(dir, probe);
-             LogCapture logged = new LogCapture(WarmupScheduler.class)) {
+             LogCapture logged = new LogCapture(QueuedWarmups.class)) {
             WarmupScheduler scheduler = startWithBothWanted(h, ollama, new JsonObject());
             reads(h, 9_000, 0.9); // a busy CPU: both warm-ups wait in the queue
             scheduler.tick().get(30, TimeUnit.SECONDS);
