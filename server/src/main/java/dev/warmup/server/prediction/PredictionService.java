@@ -9,7 +9,6 @@ import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
 import dev.warmup.server.store.DataDirectory;
-import dev.warmup.server.store.HistoryEraser;
 import dev.warmup.server.store.UsageStore;
 import dev.warmup.server.usage.UsageEvent;
 import dev.warmup.server.usage.UsagePatternAnalyzer;
@@ -68,10 +67,10 @@ public final class PredictionService implements AutoCloseable {
     private volatile EventJournal journal; // set by start(); used on the predictor's thread
     private LiveTimeline timeline; // the live predictor's, set with it; used on the predictor's thread
     private volatile long changes; // events shown and rebuilds, counted on the predictor's thread
-    private volatile Cached cached;
+    private final ForecastCache cache = new ForecastCache();
     private Build built;
     private long savedTrainings;
-    private String saidFailure; // the training failure last logged, or null
+    private final PredictorNote said = new PredictorNote();
     private final ForgottenHistory forgotten;
 
     @Inject
@@ -184,8 +183,8 @@ public final class PredictionService implements AutoCloseable {
         timeline = replayed;
         changes++;
         onTrees = p.tasksOnTrees();
-        note = describe(p);
-        sayTrainingFailure(p);
+        note = PredictorNote.describe(p, historyUnread);
+        said.sayTrainingFailure(p);
     }
 
     private LearnedPredictor fresh(WarmupSettings s) {
@@ -222,46 +221,14 @@ public final class PredictionService implements AutoCloseable {
         observed.forEach(Runnable::run);
         if (p.trainings() != savedTrainings) {
             savedTrainings = p.trainings();
-            note = describe(p);
-            sayTrainingFailure(p);
+            note = PredictorNote.describe(p, historyUnread);
+            said.sayTrainingFailure(p);
             save(p);
         }
         if (p.tasksOnTrees() != onTrees) {
             onTrees = p.tasksOnTrees();
-            note = describe(p);
+            note = PredictorNote.describe(p, historyUnread);
         }
-    }
-
-    /**
-     * The status note: what forecasts now, and from how much history; and, when the history recorded before the last
-     * rebuild could not be read, that it learns without it (until a rebuild reads it: {@link #followStore}).
-     */
-    private String describe(LearnedPredictor p) {
-        String unread = historyUnread == null ? ""
-                : " (" + historyUnread + "; learning from this session's events only)";
-        if (p.trainingFailure() != null) {
-            return p.trainingFailure().getMessage() + (p.learned() ? "; the trees trained before serve"
-                    : "; the context-rate heuristic answers for every task") + unread;
-        }
-        if (!p.learned()) {
-            return new WarmupException(ErrorCode.WMP_1003, "not enough history to train yet (" + p.maturedSamples()
-                    + " samples); the context-rate heuristic answers").getMessage() + unread;
-        }
-        int on = p.tasksOnTrees();
-        String from = p.maturedSamples() > 0 ? p.maturedSamples() + " samples"
-                : "the history behind the saved model file"; // its trees, with no history read since
-        return (on > 0 ? "learned from " + from + "; the trees forecast " + on + " of " + p.tasks().size()
-                + " tasks, the context rates the rest"
-                : "trees trained on " + from + "; the context rates forecast better so far") + unread;
-    }
-
-    /** Logs a training's failure once, not again at each training that fails the same way (at the cadence). */
-    private void sayTrainingFailure(LearnedPredictor p) {
-        String failure = p.trainingFailure() == null ? null : p.trainingFailure().getMessage();
-        if (failure != null && !failure.equals(saidFailure)) {
-            LOG.log(Level.SEVERE, failure, p.trainingFailure().getCause());
-        }
-        saidFailure = failure;
     }
 
     /**
@@ -282,12 +249,10 @@ public final class PredictionService implements AutoCloseable {
      * the predictor's thread is busy training.
      */
     public List<TaskForecast> forecast(int horizonSeconds) {
-        Cached c = cached;
-        long now = clock.millis();
         long ttl = config.current().predictionCacheTtlSeconds() * 1000L;
-        if (c != null && c.horizonSeconds() == horizonSeconds && c.changes() == changes && now >= c.at()
-                && now < c.until() && now - c.at() < ttl) {
-            return c.forecast();
+        var reused = cache.get(horizonSeconds, changes, clock.millis(), ttl);
+        if (reused.isPresent()) {
+            return reused.get();
         }
         return call(() -> {
             LearnedPredictor p = predictor;
@@ -296,13 +261,10 @@ public final class PredictionService implements AutoCloseable {
             }
             long t = clock.millis();
             List<TaskForecast> f = List.copyOf(p.forecast(t, horizonSeconds));
-            cached = new Cached(horizonSeconds, changes, t, p.nextChange(t), f);
+            cache.put(horizonSeconds, changes, t, p.nextChange(t), f);
             return f;
         });
     }
-
-    /** A forecast made at {@code at}, true until {@code until} (a context boundary) unless {@link #changes} moves on. */
-    private record Cached(int horizonSeconds, long changes, long at, long until, List<TaskForecast> forecast) {}
 
     /** Forecasts as they will stand {@code leadMillis} from now if nothing happens meanwhile (for a load). */
     public List<TaskForecast> forecastAhead(long leadMillis, int horizonSeconds) {
@@ -359,8 +321,8 @@ public final class PredictionService implements AutoCloseable {
             }
             p.train(clock.millis());
             savedTrainings = p.trainings();
-            note = describe(p);
-            sayTrainingFailure(p);
+            note = PredictorNote.describe(p, historyUnread);
+            said.sayTrainingFailure(p);
             if (p.trainingFailure() != null) {
                 throw p.trainingFailure(); // and nothing new to save
             }
@@ -370,7 +332,7 @@ public final class PredictionService implements AutoCloseable {
 
     /**
      * {@code warmup.forgetHistory}: erases the recorded history from the store and the files that hold it or were
-     * learnt from it ({@link HistoryEraser}), and starts this predictor afresh; the other servers using the store
+     * learnt from it ({@link ErasedHistory}), and starts this predictor afresh; the other servers using the store
      * follow ({@link ForgottenHistory}).
      */
     public JsonObject forgetHistory() {
@@ -379,27 +341,9 @@ public final class PredictionService implements AutoCloseable {
         int unstored = Math.max(0, analyzer.discardUnstored());
         return call(() -> {
             long now = clock.millis();
-            HistoryEraser.Erased gone;
-            try {
-                HistoryEraser.Erased erased = HistoryEraser.erase(store, now);
-                gone = new HistoryEraser.Erased(erased.events() + unstored, erased.dailyCounts(),
-                        erased.metricsSnapshots(), erased.notCompacted());
-                metrics.forgetUsage(); // nor counted in this process's metrics, which the next snapshot stores
-            } catch (SQLException e) {
-                throw new WarmupException(ErrorCode.WMP_7002, "forgetting the history: " + e.getMessage(), e);
-            }
-            HistoryEraser.Deleted files = HistoryEraser.deleteFiles(dataDirectory);
+            ErasedHistory gone = ErasedHistory.erase(store, dataDirectory, metrics, unstored, now);
             forgetLearnt(now);
-            if (!files.failures().isEmpty()) {
-                String why = "the history is forgotten (" + gone.events() + " events deleted) but "
-                        + String.join("; ", files.failures());
-                LOG.warning(new WarmupException(ErrorCode.WMP_2005, why).getMessage());
-                throw new WarmupException(ErrorCode.WMP_2005, why);
-            }
-            JsonObject o = new com.google.gson.Gson().toJsonTree(gone).getAsJsonObject();
-            o.addProperty("compacted", gone.notCompacted() == null);
-            o.addProperty("filesDeleted", files.files());
-            return o;
+            return gone.answer();
         });
     }
 
