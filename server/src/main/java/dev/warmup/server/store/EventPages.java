@@ -49,7 +49,7 @@ final class EventPages {
     /** Reads the page after {@code after} into {@code out}; returns whether a full page was read (more may follow). */
     private static boolean page(Connection c, long[] after, long to, int size, List<UsageEvent> out,
                                 Map<String, Integer> unknown) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT " + UsageStore.EVENT_COLUMNS
+        try (PreparedStatement q = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
                 + ", id FROM events WHERE (at, id) > (?, ?) AND at < ? ORDER BY at, id LIMIT ?")) {
             q.setLong(1, after[0]);
             q.setLong(2, after[1]);
@@ -70,7 +70,7 @@ final class EventPages {
 
     private static void read(ResultSet rs, Consumer<UsageEvent> sink, Map<String, Integer> unknown)
             throws SQLException {
-        UsageEvent e = UsageStore.event(rs);
+        UsageEvent e = EventRows.read(rs);
         if (e != null) {
             sink.accept(e);
         } else {

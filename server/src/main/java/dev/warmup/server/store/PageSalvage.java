@@ -149,7 +149,7 @@ final class PageSalvage implements AutoCloseable {
 
     /**
      * A record of the events table (its schema's first version: the id, stored as null since it is the rowid, then
-     * {@link UsageStore#EVENT_COLUMNS}), or null if it is not one.
+     * {@link EventRows#EVENT_COLUMNS}), or null if it is not one.
      */
     static UsageEvent event(Object[] v) {
         if (v.length != 14 || v[0] != null || !(v[1] instanceof Long at) || !(v[2] instanceof String kind)
@@ -167,7 +167,7 @@ final class PageSalvage implements AutoCloseable {
                 (int) (long) (Long) v[11], (Long) v[12], v[13] == null ? null : (Long) v[13] != 0);
     }
 
-    /** A record of the daily counts ({@link UsageStore#DAILY_COLUMNS}), or null if it is not one. */
+    /** A record of the daily counts ({@link EventRows#DAILY_COLUMNS}), or null if it is not one. */
     static StoreSalvage.DailyCount dailyCount(Object[] v) {
         if (v.length != 5 || !(v[0] instanceof String day) || !(v[1] instanceof String kind)
                 || !(v[2] instanceof String task) || !(v[3] instanceof String model) || !(v[4] instanceof Long n)) {

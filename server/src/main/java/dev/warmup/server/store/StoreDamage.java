@@ -88,7 +88,7 @@ final class StoreDamage {
                 .getMessage();
     }
 
-    private static void written(String what, UsageStore.SqlAction write) {
+    private static void written(String what, Transactions.SqlAction write) {
         try {
             write.run();
         } catch (SQLException e) {

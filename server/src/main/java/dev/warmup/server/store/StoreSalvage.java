@@ -110,9 +110,9 @@ final class StoreSalvage {
     }
 
     private Result tables(PageSalvage pages, Sink sink) {
-        long events = table("events", "id", UsageStore.EVENT_COLUMNS, StoreSalvage::event, pages.events(),
+        long events = table("events", "id", EventRows.EVENT_COLUMNS, StoreSalvage::event, pages.events(),
                 sink::events);
-        long daily = table("daily_aggregates", "rowid", UsageStore.DAILY_COLUMNS, StoreSalvage::dailyCount,
+        long daily = table("daily_aggregates", "rowid", EventRows.DAILY_COLUMNS, StoreSalvage::dailyCount,
                 pages.dailyCounts(), sink::dailyCounts);
         return new Result(events, daily, fromPages, skipped);
     }
@@ -274,7 +274,7 @@ final class StoreSalvage {
      * of this one cannot hold) throws, and is counted with the rows that could not be read, as the pages do.
      */
     private static UsageEvent event(ResultSet rs) throws SQLException {
-        UsageEvent e = UsageStore.event(rs);
+        UsageEvent e = EventRows.read(rs);
         if (e == null) {
             throw new IllegalArgumentException("an event of a kind this server does not know: " + rs.getString(2));
         }

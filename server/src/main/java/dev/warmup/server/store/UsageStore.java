@@ -2,7 +2,6 @@ package dev.warmup.server.store;
 
 import dev.warmup.server.errors.ErrorCode;
 import dev.warmup.server.errors.WarmupException;
-import dev.warmup.server.usage.EventKind;
 import dev.warmup.server.usage.UsageEvent;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,8 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +90,8 @@ public final class UsageStore implements AutoCloseable {
     synchronized void mergeDailyCounts(List<StoreSalvage.DailyCount> batch) throws SQLException {
         inTransaction(() -> {
             try (PreparedStatement p = connection().prepareStatement(
-                    "INSERT INTO daily_aggregates(" + DAILY_COLUMNS + ") VALUES (?,?,?,?,?) ON CONFLICT(" + DAILY_KEY
-                            + ") DO UPDATE SET count = max(count, excluded.count)")) {
+                    "INSERT INTO daily_aggregates(" + EventRows.DAILY_COLUMNS + ") VALUES (?,?,?,?,?) ON CONFLICT("
+                            + EventRows.DAILY_KEY + ") DO UPDATE SET count = max(count, excluded.count)")) {
                 for (StoreSalvage.DailyCount d : batch) {
                     p.setString(1, d.day());
                     p.setString(2, d.kind());
@@ -108,41 +105,8 @@ public final class UsageStore implements AutoCloseable {
         });
     }
 
-    /**
-     * Runs {@code work} in one transaction. Its own failure is the one thrown: SQLite rolls a transaction back by
-     * itself on some errors (a full disk), and the rollback and the return to autocommit then fail too ("no
-     * transaction is active"), which before hid the cause; they are kept as suppressed.
-     */
-    private void inTransaction(SqlAction work) throws SQLException {
-        connection().setAutoCommit(false);
-        Exception failure = null;
-        try {
-            work.run();
-            connection().commit();
-        } catch (SQLException | RuntimeException e) {
-            failure = e;
-            try {
-                connection().rollback();
-            } catch (SQLException alreadyRolledBack) {
-                e.addSuppressed(alreadyRolledBack);
-            }
-            throw e;
-        } finally {
-            try {
-                connection().setAutoCommit(true);
-            } catch (SQLException e) {
-                if (failure == null) {
-                    throw e;
-                }
-                failure.addSuppressed(e);
-            }
-        }
-    }
-
-    /** A write that may throw SQLException. */
-    @FunctionalInterface
-    interface SqlAction {
-        void run() throws SQLException;
+    private void inTransaction(Transactions.SqlAction work) throws SQLException {
+        Transactions.run(connection(), work);
     }
 
     private void connect() throws SQLException {
@@ -174,37 +138,15 @@ public final class UsageStore implements AutoCloseable {
             if (batch.isEmpty()) {
                 return;
             }
-            try (PreparedStatement ins = connection().prepareStatement(
-                    "INSERT INTO events(" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-                 PreparedStatement agg = connection().prepareStatement(
-                    "INSERT INTO daily_aggregates(" + DAILY_COLUMNS + ") VALUES (?,?,?,?,1) ON CONFLICT(" + DAILY_KEY
-                            + ") DO UPDATE SET count = count + 1");
+            try (PreparedStatement ins = connection().prepareStatement(EventRows.INSERT);
+                 PreparedStatement agg = connection().prepareStatement(EventRows.COUNT_DAY);
                  PreparedStatement total = connection().prepareStatement(
                     "INSERT INTO meta(key, value) VALUES ('" + STORED_TOTAL + "', ?) ON CONFLICT(key)"
                             + " DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)")) {
                 for (UsageEvent e : batch) {
-                    ins.setLong(1, e.at());
-                    ins.setString(2, e.kind().name());
-                    ins.setString(3, e.detail());
-                    ins.setString(4, e.task());
-                    ins.setString(5, e.model());
-                    ins.setString(6, e.languageId());
-                    ins.setString(7, e.uriHash());
-                    ins.setInt(8, e.inserted());
-                    ins.setInt(9, e.deleted());
-                    ins.setInt(10, e.line());
-                    ins.setInt(11, e.docLines());
-                    ins.setLong(12, e.latencyMs());
-                    if (e.coldStart() == null) {
-                        ins.setNull(13, Types.INTEGER);
-                    } else {
-                        ins.setInt(13, e.coldStart() ? 1 : 0);
-                    }
+                    EventRows.bind(ins, e);
                     ins.addBatch();
-                    agg.setString(1, Instant.ofEpochMilli(e.at()).atZone(zone).toLocalDate().toString());
-                    agg.setString(2, e.kind().name());
-                    agg.setString(3, e.task() == null ? "" : e.task());
-                    agg.setString(4, e.model() == null ? "" : e.model());
+                    EventRows.bindDay(agg, e, zone);
                     agg.addBatch();
                 }
                 ins.executeBatch();
@@ -274,30 +216,6 @@ public final class UsageStore implements AutoCloseable {
                 rs -> rs.next() ? rs.getLong(1) + 1 : Long.MIN_VALUE);
     }
 
-    /** The key of a daily count: its day, the kind of event, and its task and model ('' for none). */
-    private static final String DAILY_KEY = "day, kind, task, model";
-    /** The columns of a daily count, in the order {@link #mergeDailyCounts} writes them and salvage reads them. */
-    static final String DAILY_COLUMNS = DAILY_KEY + ", count";
-
-    /** The columns of an event, in the order {@link #event} reads them and {@link #append} writes them. */
-    static final String EVENT_COLUMNS = "at, kind, detail, task, model, language, uri_hash, inserted, deleted, line,"
-            + " doc_lines, latency_ms, cold_start";
-
-    /** The event in the current row of a query of {@link #EVENT_COLUMNS}; null when its kind is not one we know. */
-    static UsageEvent event(ResultSet rs) throws SQLException {
-        EventKind kind;
-        try {
-            kind = EventKind.valueOf(String.valueOf(rs.getString(2)));
-        } catch (IllegalArgumentException notOurs) {
-            return null;
-        }
-        int cold = rs.getInt(13);
-        Boolean coldStart = rs.wasNull() ? null : cold != 0;
-        return new UsageEvent(rs.getLong(1), kind, rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
-                rs.getInt(11), rs.getLong(12), coldStart);
-    }
-
     /**
      * Whether a use of {@code model} (reported or inferred, by any window's server) is stored later than
      * {@code after} (a use inferred at a reading is dated that reading: a request seen at the next one is another).
@@ -362,7 +280,7 @@ public final class UsageStore implements AutoCloseable {
     }
 
     /** Runs {@code work}, which may use this store's other methods, in one transaction under the store's lock. */
-    synchronized void transaction(SqlAction work) throws SQLException {
+    synchronized void transaction(Transactions.SqlAction work) throws SQLException {
         inTransaction(work);
     }
 
