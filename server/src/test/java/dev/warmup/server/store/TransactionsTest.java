@@ -70,7 +70,7 @@ class TransactionsTest {
         assertEquals(List.of("setAutoCommit false", "commit", "setAutoCommit true"), calls);
     }
 
-    /** A connection that records its calls; its rollback and its return to autocommit throw, as after SQLite gave up. */
+    /** A connection that records its calls; its rollback and its return to autocommit throw (SQLite gave up). */
     private static Connection connection(List<String> calls) {
         return (Connection) Proxy.newProxyInstance(TransactionsTest.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
