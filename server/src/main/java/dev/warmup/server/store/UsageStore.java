@@ -163,11 +163,8 @@ public final class UsageStore implements AutoCloseable {
     }
 
     /** Events currently held (after retention). */
-    public synchronized long eventCount() throws SQLException {
-        try (Statement s = connection().createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
-            return rs.getLong(1);
-        }
+    public long eventCount() throws SQLException {
+        return query("SELECT count(*) FROM events", List.of(), rs -> rs.getLong(1));
     }
 
     /**
@@ -242,15 +239,10 @@ public final class UsageStore implements AutoCloseable {
      * reaches the events table later, with the event pipeline's next batch, too late for the other window's
      * {@link #modelUsedAfter} to see it.
      */
-    public synchronized boolean claimInferredUse(String model, long after, long seenAt) throws SQLException {
-        try (PreparedStatement p = connection().prepareStatement(
-                "INSERT INTO inferred_claims(model, seen_at) VALUES (?, ?) ON CONFLICT(model)"
-                        + " DO UPDATE SET seen_at = excluded.seen_at WHERE inferred_claims.seen_at <= ?")) {
-            p.setString(1, model);
-            p.setLong(2, seenAt);
-            p.setLong(3, after);
-            return p.executeUpdate() > 0;
-        }
+    public boolean claimInferredUse(String model, long after, long seenAt) throws SQLException {
+        return update("INSERT INTO inferred_claims(model, seen_at) VALUES (?, ?) ON CONFLICT(model)"
+                + " DO UPDATE SET seen_at = excluded.seen_at WHERE inferred_claims.seen_at <= ?",
+                List.of(model, seenAt, after)) > 0;
     }
 
     /** All events, oldest first (for training and export). */
@@ -265,13 +257,9 @@ public final class UsageStore implements AutoCloseable {
      * events deleted.
      */
     public synchronized int prune(long cutoffMillis) throws SQLException {
-        try (PreparedStatement d = connection().prepareStatement("DELETE FROM events WHERE at < ?");
-             PreparedStatement m = connection().prepareStatement("DELETE FROM metrics_snapshots WHERE at < ?")) {
-            m.setLong(1, cutoffMillis); // an hourly snapshot per running server: as old as the events kept, no older
-            m.executeUpdate();
-            d.setLong(1, cutoffMillis);
-            return d.executeUpdate();
-        }
+        // an hourly snapshot per running server: as old as the events kept, no older
+        update("DELETE FROM metrics_snapshots WHERE at < ?", List.of(cutoffMillis));
+        return update("DELETE FROM events WHERE at < ?", List.of(cutoffMillis));
     }
 
     /** When the history was last forgotten ({@link HistoryEraser}), by any server using this file; 0: never. */
@@ -284,39 +272,27 @@ public final class UsageStore implements AutoCloseable {
         inTransaction(work);
     }
 
-    public synchronized void saveMetricsSnapshot(long at, String json) throws SQLException {
-        try (PreparedStatement p = connection().prepareStatement(
-                "INSERT OR REPLACE INTO metrics_snapshots(at, json) VALUES (?, ?)")) {
-            p.setLong(1, at);
-            p.setString(2, json);
-            p.executeUpdate();
-        }
+    public void saveMetricsSnapshot(long at, String json) throws SQLException {
+        update("INSERT OR REPLACE INTO metrics_snapshots(at, json) VALUES (?, ?)", List.of(at, json));
     }
 
     /** The latest metrics snapshot, if any. */
-    public synchronized Optional<String> latestMetricsSnapshot() throws SQLException {
-        try (Statement s = connection().createStatement();
-             ResultSet rs = s.executeQuery("SELECT json FROM metrics_snapshots ORDER BY at DESC LIMIT 1")) {
-            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-        }
+    public Optional<String> latestMetricsSnapshot() throws SQLException {
+        return query("SELECT json FROM metrics_snapshots ORDER BY at DESC LIMIT 1", List.of(), UsageStore::first);
     }
 
-    public synchronized Optional<String> meta(String key) throws SQLException {
-        try (PreparedStatement q = connection().prepareStatement("SELECT value FROM meta WHERE key = ?")) {
-            q.setString(1, key);
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        }
+    public Optional<String> meta(String key) throws SQLException {
+        return query("SELECT value FROM meta WHERE key = ?", List.of(key), UsageStore::first);
     }
 
-    public synchronized void putMeta(String key, String value) throws SQLException {
-        try (PreparedStatement p = connection().prepareStatement(
-                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
-            p.setString(1, key);
-            p.setString(2, value);
-            p.executeUpdate();
-        }
+    /** The first column of the first row, if there is a row. */
+    private static Optional<String> first(ResultSet rs) throws SQLException {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+    }
+
+    public void putMeta(String key, String value) throws SQLException {
+        update("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                List.of(key, value));
     }
 
     /** Runs a read-only query under the store's lock (for statistics). */
