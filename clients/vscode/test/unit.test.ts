@@ -431,3 +431,20 @@ test('an export says how many events went where, and warns when the store could 
     + ' waiting for the usage store, which cannot be written now (WMP-7002), and are not in this trace', warning: true });
   assert.deepEqual(exportSummary({}, '/h/t.jsonl'), { text: 'Warmup exported 0 events to /h/t.jsonl', warning: false });
 });
+
+test('the bundle ships the licence of every package it is built from', () => {
+  // what npm installs for the extension to run (package-lock's non-dev packages), not what the notices script reads
+  const root = path.join(__dirname, '..', '..');
+  const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
+  const shipped = Object.entries(lock.packages as Record<string, { version: string; dev?: boolean }>)
+    .filter(([dir, p]) => dir !== '' && !p.dev)
+    .map(([dir, p]) => `${dir.slice(dir.lastIndexOf('node_modules/') + 'node_modules/'.length)} ${p.version}`);
+  assert.ok(shipped.includes('vscode-languageclient 9.0.1'), shipped.join(', '));
+  const notices = fs.readFileSync(path.join(root, 'dist', 'THIRD-PARTY-NOTICES.txt'), 'utf8');
+  const sections = notices.split(/^-{78}\n/m);
+  for (const pkg of shipped) {
+    const at = sections.findIndex(s => s.startsWith(`${pkg} (`));
+    assert.ok(at > 0, `${pkg} is in dist/THIRD-PARTY-NOTICES.txt`);
+    assert.match(sections[at + 1], /Copyright|Permission|Licen[sc]e/, `${pkg}'s licence text follows its name`);
+  }
+});
