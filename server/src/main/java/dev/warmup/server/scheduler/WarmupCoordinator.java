@@ -4,11 +4,7 @@ import com.google.gson.JsonObject;
 import dev.warmup.protocol.ModelSpec;
 import dev.warmup.protocol.ModelState;
 import dev.warmup.protocol.ModelStateParams;
-import dev.warmup.protocol.ModelPrediction;
 import dev.warmup.protocol.ModelStatus;
-import dev.warmup.protocol.PerformanceImpact;
-import dev.warmup.protocol.ScheduledWarmup;
-import dev.warmup.protocol.WarmupSchedule;
 import dev.warmup.protocol.ModelUsedParams;
 import dev.warmup.protocol.PredictParams;
 import dev.warmup.protocol.WarmupPrediction;
@@ -22,9 +18,7 @@ import dev.warmup.server.errors.OncePerName;
 import dev.warmup.server.errors.WarmupException;
 import dev.warmup.server.lsp.ClientNotifier;
 import dev.warmup.server.metrics.ModelWarmupMetrics;
-import dev.warmup.server.performance.PerformancePredictor;
 import dev.warmup.server.prediction.PredictionService;
-import dev.warmup.server.prediction.TaskForecast;
 import dev.warmup.server.queue.WarmupQueue;
 import dev.warmup.server.resources.ResourceManager;
 import jakarta.inject.Inject;
@@ -32,7 +26,6 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.MessageType;
 
-/** Ties the warming side together for the protocol layer: status, ground-truth reports and configuration changes. */
+/**
+ * Ties the warming side together for the protocol layer: status, ground-truth reports and configuration changes;
+ * {@code warmup/predict} is {@link PredictPreview}'s.
+ */
 @Singleton
 public final class WarmupCoordinator implements WarmupController {
     private static final Logger LOG = Logger.getLogger(WarmupCoordinator.class.getName());
@@ -51,11 +47,8 @@ public final class WarmupCoordinator implements WarmupController {
     private final Clock clock;
     private final PredictionService prediction;
     private final BackendRegistry backends;
-    private final PerformancePredictor performance;
     private final ResourceManager resources;
-    private final WarmSetPlanner planner = new ExpectedValuePlanner();
-    private final SustainedUnloads heldUnloads;
-    private final PlanCandidates candidateBuilder;
+    private final PredictPreview preview;
     private final Ownership ownership;
     private final ModelServerSilence silence;
     private final WarmupQueue queue;
@@ -68,15 +61,13 @@ public final class WarmupCoordinator implements WarmupController {
     @Inject
     public WarmupCoordinator(ConfigurationManager config, ModelStates states, ModelWarmupMetrics metrics,
                              ClientNotifier client, Clock clock, PredictionService prediction,
-                             BackendRegistry backends, PerformancePredictor performance, ResourceManager resources,
-                             SustainedUnloads heldUnloads, PlanCandidates candidateBuilder, Ownership ownership,
-                             ModelServerSilence silence, WarmupQueue queue) {
+                             BackendRegistry backends, ResourceManager resources,
+                             PredictPreview preview, Ownership ownership, ModelServerSilence silence,
+                             WarmupQueue queue) {
         this.queue = queue;
         this.silence = silence;
-        this.heldUnloads = heldUnloads;
         this.ownership = ownership;
-        this.candidateBuilder = candidateBuilder;
-        this.performance = performance;
+        this.preview = preview;
         this.resources = resources;
         this.prediction = prediction;
         this.backends = backends;
@@ -127,64 +118,7 @@ public final class WarmupCoordinator implements WarmupController {
 
     @Override
     public WarmupPrediction predict(PredictParams params) {
-        WarmupSettings s = config.current();
-        int horizon = params.horizonSeconds() == null ? 300 : params.horizonSeconds();
-        Map<String, TaskForecast> byTask = TaskForecast.byTask(prediction.forecast(horizon));
-        List<ModelPrediction> ranked = new ArrayList<>();
-        for (ModelSpec m : s.models()) {
-            TaskForecast best = null;
-            for (String task : m.tasks()) {
-                TaskForecast f = byTask.get(task);
-                if (f != null) {
-                    best = best == null || f.probability() > best.probability() ? f : best;
-                }
-            }
-            if (best == null) {
-                continue;
-            }
-            PlanCandidates.Outlook outlook = candidateBuilder.outlook(m, byTask, s.models()); // as the plan sees it
-            List<String> reasons = new ArrayList<>(best.reasons());
-            if (performance.noHistory(m.id())) {
-                reasons.add(new WarmupException(ErrorCode.WMP_6002, "load time and memory are the catalogue's until "
-                        + m.id() + " has been loaded once").getMessage());
-            }
-            ranked.add(new ModelPrediction(m.id(), best.task(), best.confidence(), outlook.probability(),
-                    outlook.secondsUntilNeeded(), String.join("; ", reasons)));
-        }
-        ranked.sort(Comparator.comparingDouble(ModelPrediction::usageProbability).reversed());
-        if (params.limit() != null && ranked.size() > params.limit()) {
-            ranked = ranked.subList(0, params.limit());
-        }
-        // the plan is the scheduler's own, whatever horizon the ranking above was asked for
-        long now = clock.millis();
-        WarmSetPlanner.WarmPlan plan = planner.plan(new WarmSetPlanner.PlanRequest(now,
-                candidateBuilder.build(s.models(), now),
-                resources.memoryBudgetMb(s, states.heldMb()), s.maxWarmModels(), s.predictionThreshold(),
-                LimitPools.pools(resources, s, states)));
-        List<ScheduledWarmup> steps = new ArrayList<>();
-        int peak = states.heldMb();
-        double total = 0;
-        Map<String, Double> waitSeconds = ImpactTrim.waits(plan.loads(), ImpactTrim.underWay(s, states, now),
-                id -> s.model(id).orElseThrow(), performance, s.performanceImpactThreshold());
-        for (WarmSetPlanner.PlannedLoad load : plan.loads()) {
-            ModelSpec m = s.model(load.modelId()).orElseThrow();
-            int memoryMb = (int) performance.memoryMb(m);
-            double loadSeconds = performance.expectedLoadSeconds(m);
-            steps.add(new ScheduledWarmup(m.id(), "load", Math.max(load.startInSeconds(),
-                    waitSeconds.getOrDefault(m.id(), 0.0)), loadSeconds, memoryMb,
-                    load.value() >= 2 ? "high" : "medium"));
-            peak += memoryMb;
-            total += loadSeconds;
-        }
-        for (String id : plan.unloads()) { // the scheduler waits until the model has stayed unwanted for its grace
-            String action = ownership.wantedElsewhere(s.model(id).orElseThrow()) ? "handOver" : "unload";
-            steps.add(new ScheduledWarmup(id, action, heldUnloads.delayMillis(id, now) / 1000.0, 0, 0, "low"));
-        }
-        double confidence = ranked.stream().mapToDouble(ModelPrediction::confidence).max().orElse(0);
-        PerformanceImpact impact = performance.assessImpact(plan.loads().stream()
-                .map(l -> s.model(l.modelId()).orElseThrow()).toList(), horizon, s.performanceImpactThreshold());
-        return new WarmupPrediction(ranked, new WarmupSchedule(steps, total, peak, steps.isEmpty() ? "low" : "medium"),
-                impact, confidence, prediction.name(), Instant.ofEpochMilli(now).toString());
+        return preview.predict(params);
     }
 
     @Override
