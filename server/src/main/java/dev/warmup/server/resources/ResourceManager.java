@@ -11,9 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -209,7 +207,7 @@ public final class ResourceManager implements AutoCloseable {
         return s != null && emergency(s);
     }
 
-    private static boolean emergency(SystemProbe.Snapshot s) {
+    static boolean emergency(SystemProbe.Snapshot s) {
         return s.availableMb() < reserveMb(s);
     }
 
@@ -222,11 +220,11 @@ public final class ResourceManager implements AutoCloseable {
         return s == null ? settings.maxMemoryMb() : budgetMb(s, settings, heldMb);
     }
 
-    private static long budgetMb(SystemProbe.Snapshot s, WarmupSettings settings, long heldMb) {
+    static long budgetMb(SystemProbe.Snapshot s, WarmupSettings settings, long heldMb) {
         return Math.min(settings.maxMemoryMb(), heldMb + Math.max(0, s.availableMb() - reserveMb(s)));
     }
 
-    private static long reserveMb(SystemProbe.Snapshot s) {
+    static long reserveMb(SystemProbe.Snapshot s) {
         return reserveMb(s.totalMb());
     }
 
@@ -261,12 +259,12 @@ public final class ResourceManager implements AutoCloseable {
         return s != null && cpuBusy(s, settings);
     }
 
-    private static boolean cpuBusy(SystemProbe.Snapshot s, WarmupSettings settings) {
+    static boolean cpuBusy(SystemProbe.Snapshot s, WarmupSettings settings) {
         return s.cpuLoad() >= 0 && busierThanAllowed(s.cpuLoad(), settings);
     }
 
     /** A load in [0, 1], the machine's or a quota's, above {@code maxCpuPercent}. */
-    private static boolean busierThanAllowed(double load, WarmupSettings settings) {
+    static boolean busierThanAllowed(double load, WarmupSettings settings) {
         return load * 100 > settings.maxCpuPercent();
     }
 
@@ -289,58 +287,12 @@ public final class ResourceManager implements AutoCloseable {
     }
 
     /**
-     * What holds warming back now, each a WMP message for {@code warmup/status}: system memory nearly exhausted
-     * (WMP-4001), warm-ups waiting for a busy CPU (WMP-4004), the memory budget lowered below {@code maxMemoryMb}
-     * (WMP-4005); and likewise for the models of a model server in a cgroup whose memory limit leaves less than the
-     * machine has, or whose CPU quota is busier. Memory figures are rounded down to 100 MB, so that the status, which
-     * the editor hears of when it changes, does not change with every few megabytes the machine's other programs use.
+     * What holds warming back now, each a WMP message for {@code warmup/status} ({@link HeldBack}); none before the
+     * first sample.
      */
     public List<String> heldBack(WarmupSettings settings, Ours ours) {
         SystemProbe.Snapshot s = snapshot;
-        if (s == null) {
-            return List.of();
-        }
-        long heldMb = ours.heldMb();
-        List<String> out = new ArrayList<>();
-        long reserve = reserveMb(s);
-        long budget = budgetMb(s, settings, heldMb);
-        if (emergency(s)) {
-            out.add(new WarmupException(ErrorCode.WMP_4001, "about " + roundedMb(s.availableMb())
-                    + " MB available, below a reserve of " + reserve
-                    + " MB: no warm-up starts until more is free").getMessage());
-        } else if (budget < settings.maxMemoryMb()) {
-            out.add(new WarmupException(ErrorCode.WMP_4005, "our models may hold about " + roundedMb(budget)
-                    + " MB now (what they hold, " + heldMb + " MB, and what is available above a reserve of "
-                    + reserve + " MB), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
-        }
-        for (LimitBudget b : LimitBudget.of(s, ours.heldOn())) {
-            if (b.nearlyOut()) {
-                out.add(new WarmupException(ErrorCode.WMP_4001, "about " + roundedMb(b.limit().availableMb())
-                        + " MB available in " + b.limit().where() + ", below a reserve of " + b.reserveMb()
-                        + " MB: no warm-up of " + b.models() + " starts until more is free").getMessage());
-            } else if (b.budgetMb() < settings.maxMemoryMb()) {
-                out.add(new WarmupException(ErrorCode.WMP_4005, b.models() + " may hold about "
-                        + roundedMb(b.budgetMb()) + " MB now (what they hold, " + b.heldMb() + " MB, and what is"
-                        + " available above a reserve of " + b.reserveMb() + " MB in " + b.limit().where()
-                        + "), not maxMemoryMb's " + settings.maxMemoryMb()).getMessage());
-            }
-        }
-        if (ours.loadsWaiting() && cpuBusy(s, settings)) {
-            out.add(new WarmupException(ErrorCode.WMP_4004, String.format(Locale.ROOT,
-                    "queued warm-ups start once it is %.1f %% busy or less", settings.maxCpuPercent())).getMessage());
-        }
-        for (SystemProbe.CpuLimit q : s.cpuLimits()) {
-            if (busierThanAllowed(q.load(), settings) && ours.waitingOn().test(q.backends())) {
-                out.add(new WarmupException(ErrorCode.WMP_4004, String.format(Locale.ROOT,
-                        "queued warm-ups of %s start once %s is %.1f %% busy or less", LimitBudget.modelsOf(q.backends()),
-                        q.where(), settings.maxCpuPercent())).getMessage());
-            }
-        }
-        return out;
-    }
-
-    private static long roundedMb(long mb) {
-        return mb / 100 * 100;
+        return s == null ? List.of() : HeldBack.of(s, settings, ours);
     }
 
     @Override
