@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the protocol's and the server's unit tests exercise: JaCoCo's agent in every JVM of the run (JAVA_TOOL_OPTIONS,
 # so the server processes the tests start count too), then its report: server/target/coverage/html/index.html and
-# coverage.csv, and the totals on stdout. Not part of CI (the agent slows the tests); takes about 3 minutes.
+# coverage.csv, and the totals on stdout. Not part of CI (the agent slows the tests); takes about 4 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=0.8.15
