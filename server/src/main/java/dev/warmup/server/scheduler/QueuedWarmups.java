@@ -19,9 +19,10 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * The plan's loads on their way through the {@link WarmupQueue}: offered by value (a full queue sheds, WMP-5001),
- * taken off when the plan withdraws them (WMP-5002), and started while fewer than {@code maxConcurrentLoads} are in
- * flight and the CPU, the memory budget and the model servers' limits allow. The scheduler's, used on its thread.
+ * The plan's loads on their way through the {@link WarmupQueue} (sized to {@code maxQueueSize}): offered by value (a
+ * full queue sheds, WMP-5001), taken off when the plan withdraws them (WMP-5002), and started while fewer than
+ * {@code maxConcurrentLoads} are in flight and the CPU, the memory budget and the model servers' limits allow. The
+ * scheduler's, used on its thread; the scheduler changes the queue only through it (the status reads it too).
  */
 final class QueuedWarmups {
     private static final Logger LOG = Logger.getLogger(QueuedWarmups.class.getName());
@@ -66,8 +67,13 @@ final class QueuedWarmups {
         shed(queue.offer(load.modelId(), p, load.reason()));
     }
 
+    /** Resizes the queue to {@code capacity} ({@code maxQueueSize}), shedding what no longer fits (WMP-5001). */
+    void resize(int capacity) {
+        queue.resize(capacity).forEach(this::shed);
+    }
+
     /** Counts and logs (WMP-5001) the warm-up an offer to the queue, or its resizing, shed, if it shed one. */
-    void shed(WarmupQueue.Offer offer) {
+    private void shed(WarmupQueue.Offer offer) {
         offer.shed().ifPresent(x -> metrics.increment(ModelWarmupMetrics.Counter.QUEUE_SHED));
         offer.warning().ifPresent(w -> LOG.warning(w.getMessage()));
     }

@@ -102,7 +102,6 @@ public final class WarmupScheduler implements AutoCloseable {
         this.prediction = prediction;
         this.states = states;
         this.clock = clock;
-        queue.resize(config.current().maxQueueSize()); // made for the settings in force when first asked for
         this.publishStatus = coordinator::publishStatus;
         this.showProbabilities = coordinator::planProbabilities;
         this.impactTrim = new ImpactTrim(performance, coordinator::planTrimmed);
@@ -112,10 +111,11 @@ public final class WarmupScheduler implements AutoCloseable {
                 publishStatus, this::afterLoadOrUnload, this::replanSoon, inferred, silence, this::lookAgainForLimits);
         this.queued = new QueuedWarmups(config, queue, actions, resources, states, performance, metrics,
                 this::recheckCpuSoon);
+        queued.resize(config.current().maxQueueSize()); // made for the settings in force when first asked for
         this.emergencyShed = new EmergencyShed(states, ownership, actions, metrics, clock);
         this.handOvers = new HandOvers(ownership, states, planner);
         config.addListener(s -> executor.execute(() -> {
-            queue.resize(s.maxQueueSize()).forEach(queued::shed);
+            queued.resize(s.maxQueueSize());
             actions.forgetFailures();
             if (started) {
                 tickSafely(); // a lowered budget or model limit is met now, not at the next periodic tick
