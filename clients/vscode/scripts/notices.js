@@ -5,8 +5,8 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const meta = JSON.parse(fs.readFileSync(process.argv[2] || path.join(root, 'out', 'meta.json'), 'utf8'));
-const out = process.argv[3] || path.join(root, 'dist', 'THIRD-PARTY-NOTICES.txt');
+const meta = JSON.parse(fs.readFileSync(path.join(root, 'out', 'meta.json'), 'utf8'));
+const out = path.join(root, 'dist', 'THIRD-PARTY-NOTICES.txt');
 
 /** The package folder an input path lies in (node_modules/NAME or node_modules/@SCOPE/NAME, the innermost), or null. */
 function packageDir(input) {
@@ -19,7 +19,11 @@ function packageDir(input) {
   return path.join(root, ...parts.slice(0, at + 1), ...name);
 }
 
-const bundled = (meta.outputs['dist/extension.js'] || Object.values(meta.outputs)[0]).inputs;
+const bundle = meta.outputs['dist/extension.js']; // the map beside it lists no inputs: only the bundle will do
+if (!bundle) {
+  throw new Error(`esbuild's metafile names no dist/extension.js: ${Object.keys(meta.outputs).join(', ')}`);
+}
+const bundled = bundle.inputs;
 const dirs = [...new Set(Object.keys(bundled).map(packageDir).filter(d => d !== null))];
 const packages = dirs.map(dir => {
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
